@@ -1,0 +1,149 @@
+"""Typed records that flow between the pipeline stages.
+
+``RawItem`` is what a source parser read from a response, text still as the
+publisher wrote it.  ``Paper`` is the normalised, de-duplicated record every
+later stage (curate, write, brief, site) works with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, asdict
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RawAuthor:
+    name: str
+    affiliations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RawItem:
+    """One item exactly as a source parser read it (HTML and prefixes not removed yet)."""
+
+    source_id: str
+    title: str
+    abstract: str = ""
+    abstract_format: str = "html"  # "html", "jats" or "text"
+    authors: tuple[RawAuthor, ...] = ()
+    arxiv_id: str = ""  # e.g. "2606.17199v1" or "astro-ph/0601001v1"
+    doi: str = ""
+    version: int = 0  # when the source states it (bioRxiv); arXiv ids carry their own
+    categories: tuple[str, ...] = ()  # primary first
+    announce_type: str = ""  # arXiv: new, cross, replace, replace-cross
+    published: datetime | None = None
+    updated: datetime | None = None
+    url: str = ""
+    pdf: str = ""
+    journal_ref: str = ""
+    comment: str = ""
+    venue: str = ""
+
+
+@dataclass(frozen=True)
+class Author:
+    name: str
+    affiliations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Why a paper was kept: one record per rule that matched it."""
+
+    rule: str
+    score: int
+    keywords: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+
+    def reason(self) -> str:
+        parts = []
+        if self.authors:
+            parts.append("followed author " + ", ".join(self.authors))
+        if self.keywords:
+            parts.append("keyword " + ", ".join(self.keywords))
+        if self.categories:
+            parts.append("category " + ", ".join(self.categories))
+        return f"{self.rule}: " + ("; ".join(parts) or "matched")
+
+
+@dataclass(frozen=True)
+class Paper:
+    """The normalised record of one paper, whatever source it came from."""
+
+    id: str  # canonical: "arxiv:2606.17199" or "doi:10.1038/srep16696"
+    title: str
+    source: str
+    source_label: str
+    version: int = 0
+    authors: tuple[Author, ...] = ()
+    abstract: str = ""
+    categories: tuple[str, ...] = ()
+    announce_type: str = ""
+    published: datetime | None = None
+    updated: datetime | None = None
+    url: str = ""
+    pdf: str = ""
+    doi: str = ""
+    arxiv_id: str = ""  # without version
+    journal_ref: str = ""
+    comment: str = ""
+    venue: str = ""
+    code_links: tuple[str, ...] = ()
+    topics: tuple[Selection, ...] = field(default=(), compare=False)
+
+    @property
+    def primary_category(self) -> str:
+        return self.categories[0] if self.categories else ""
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("published", "updated"):
+            value = getattr(self, key)
+            data[key] = value.isoformat() if value else None
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Paper":
+        values = dict(data)
+        values["authors"] = tuple(
+            Author(a["name"], tuple(a.get("affiliations", ()))) for a in values.get("authors", ())
+        )
+        values["topics"] = tuple(
+            Selection(
+                rule=s["rule"],
+                score=s["score"],
+                keywords=tuple(s.get("keywords", ())),
+                authors=tuple(s.get("authors", ())),
+                categories=tuple(s.get("categories", ())),
+            )
+            for s in values.get("topics", ())
+        )
+        for key in ("categories", "code_links"):
+            values[key] = tuple(values.get(key, ()))
+        for key in ("published", "updated"):
+            if values.get(key):
+                values[key] = datetime.fromisoformat(values[key])
+        known = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in values.items() if k in known})
+
+
+@dataclass
+class SourceReport:
+    """What one source did during one run; appended to the run-health log."""
+
+    source: str
+    kind: str
+    url: str = ""
+    http_status: int | None = None
+    status: str = "ok"  # ok, empty, not-modified, stale, failed
+    items_seen: int = 0
+    new: int = 0
+    updated: int = 0
+    duplicate: int = 0
+    rejected: int = 0
+    skipped: int = 0
+    feed_date: str | None = None
+    errors: list[str] = field(default_factory=list)
+    note: str = ""

@@ -1,0 +1,257 @@
+"""Turn raw items into clean ``Paper`` records and merge duplicates.
+
+Everything here is pure: text in, text out.  Every field that came from a
+feed is treated as untrusted plain text: markup is removed (never rendered),
+entities are decoded, and only http(s) links survive.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import replace
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+from .models import Author, Paper, RawItem
+
+ARXIV_NEW_ID = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v(\d+))?(?!\d)")
+ARXIV_OLD_ID = re.compile(r"([a-z][a-z.-]+(?:\.[A-Z]{2})?/\d{7})(?:v(\d+))?")
+DOI_RE = re.compile(r"10\.\d{4,9}/[^\s\"<>]+", re.IGNORECASE)
+ARXIV_PREFIX = re.compile(
+    r"^\s*arXiv:\S+\s+Announce Type:\s*[\w-]+\s*(?:Abstract:\s*)?", re.IGNORECASE
+)
+URL_RE = re.compile(r"https?://[^\s<>\"'()\[\]{}]+", re.IGNORECASE)
+CODE_HOSTS = ("github.com", "gitlab.com", "huggingface.co", "bitbucket.org", "codeberg.org")
+_WS = re.compile(r"\s+")
+# medRxiv/bioRxiv flatten their structured abstracts into tokens such as O_SCPLOW, C_LIO_LI
+_RUN_IN_HEADING = re.compile(
+    r"\b(Background|Methods?|Results?|Conclusions?|Objectives?|Findings|Interpretation|Importance|Purpose|Aims?)(?=[A-Z][a-z])"
+)
+_RXIV_TOKENS = re.compile(r"\b[OC]_(?:SCPLOW|FIG|FIG_DISPLAY|LIO_LI|LI|ST_ABS|SUP|SUB|TBL)\b|\bO_ST_ABS\b|\bC_ST_ABS\b")
+
+
+class _TextExtractor(HTMLParser):
+    """Collects the text of an HTML/XML fragment; drops script/style bodies."""
+
+    BLOCK = {"p", "div", "br", "li", "sec", "title", "jats:p", "jats:title", "jats:sec", "tr", "h1", "h2", "h3", "h4"}
+    SKIP = {"script", "style", "jats:label", "label"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self._skip += 1
+        elif tag in self.BLOCK:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP:
+            self._skip = max(0, self._skip - 1)
+        elif tag in self.BLOCK:
+            self.parts.append(" ")
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def collapse(text: str) -> str:
+    return _WS.sub(" ", text or "").strip()
+
+
+def strip_markup(text: str) -> str:
+    """Plain text from an HTML or JATS fragment, entities decoded, whitespace collapsed."""
+    if not text:
+        return ""
+    if "<" not in text and "&" not in text:
+        return collapse(text)
+    parser = _TextExtractor()
+    parser.feed(text)
+    parser.close()
+    return collapse(html.unescape("".join(parser.parts)))
+
+
+def clean_abstract(text: str, fmt: str = "html") -> str:
+    plain = collapse(html.unescape(text)) if fmt == "text" else strip_markup(text)
+    plain = ARXIV_PREFIX.sub("", plain)
+    plain = _RUN_IN_HEADING.sub(r"\1: ", _RXIV_TOKENS.sub(" ", plain))
+    plain = re.sub(r"^(?:Abstract|ABSTRACT)[:.]?\s+", "", collapse(plain))
+    return plain
+
+
+def clean_title(text: str) -> str:
+    # Titles are text (LaTeX kept for math rendering); some feeds send entities or tags.
+    title = strip_markup(text) if ("<" in text or "&" in text) else collapse(text)
+    return re.sub(r"\s*\(arXiv:[^)]*\)\s*$", "", title)
+
+
+def display_name(name: str) -> str:
+    """'Fan, Yingqi' -> 'Yingqi Fan'; collapses whitespace; removes list separators."""
+    name = strip_markup(name).replace(";", ",")
+    if name.count(",") == 1:
+        last, first = (p.strip() for p in name.split(","))
+        if first and last and not re.fullmatch(r"(?i)jr\.?|sr\.?|ii|iii|iv", first):
+            name = f"{first} {last}"
+    return collapse(name)
+
+
+def name_key(name: str) -> str:
+    """A matching key for author names: accents, case and punctuation ignored."""
+    folded = unicodedata.normalize("NFKD", name)
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return collapse(re.sub(r"[^\w\s]", " ", folded.casefold()))
+
+
+def safe_url(url: str) -> str:
+    """Keep only absolute http(s) URLs; anything else (javascript:, data:, relative) is dropped."""
+    url = (url or "").strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return ""
+    if any(c in url for c in "\"'<>\\ \n\t"):
+        return ""
+    return url
+
+
+def normalise_doi(value: str) -> str:
+    match = DOI_RE.search(value or "")
+    if not match:
+        return ""
+    return match.group(0).rstrip(".,;").lower()
+
+
+def split_arxiv_id(value: str) -> tuple[str, int]:
+    """'https://arxiv.org/abs/2606.17199v2' -> ('2606.17199', 2); old-style ids too."""
+    value = value or ""
+    for pattern in (ARXIV_NEW_ID, ARXIV_OLD_ID):
+        match = pattern.search(value)
+        if match:
+            return match.group(1), int(match.group(2) or 0)
+    return "", 0
+
+
+def find_code_links(*texts: str) -> tuple[str, ...]:
+    found: list[str] = []
+    for text in texts:
+        for raw in URL_RE.findall(text or ""):
+            url = safe_url(raw.rstrip(".,;:"))
+            host = urlsplit(url).netloc.lower() if url else ""
+            if host.removeprefix("www.") in CODE_HOSTS and url not in found:
+                found.append(url)
+    return tuple(found)
+
+
+def title_key(title: str) -> str:
+    """A normalised title used as the last-resort duplicate key."""
+    return re.sub(r"[\W_]+", "", name_key(title))
+
+
+def normalise(item: RawItem, label: str) -> Paper:
+    """One raw item to one Paper.  Raises ValueError if the item cannot be identified."""
+    title = clean_title(item.title)
+    if not title:
+        raise ValueError("item has no title")
+    arxiv_id, version = split_arxiv_id(item.arxiv_id)
+    doi = normalise_doi(item.doi)
+    if arxiv_id:
+        paper_id = f"arxiv:{arxiv_id}"
+        url = f"https://arxiv.org/abs/{arxiv_id}"
+        pdf = f"https://arxiv.org/pdf/{arxiv_id}" + (f"v{version}" if version else "")
+    elif doi:
+        paper_id = f"doi:{doi}"
+        url = safe_url(item.url) or f"https://doi.org/{doi}"
+        pdf = safe_url(item.pdf)
+    else:
+        raise ValueError(f"item {title[:60]!r} has neither an arXiv id nor a DOI")
+    abstract = clean_abstract(item.abstract, item.abstract_format)
+    comment = collapse(strip_markup(item.comment))
+    authors = tuple(
+        Author(display_name(a.name), tuple(collapse(strip_markup(x)) for x in a.affiliations if x.strip()))
+        for a in item.authors
+        if display_name(a.name)
+    )
+    categories = tuple(dict.fromkeys(c.strip() for c in item.categories if c and c.strip()))
+    return Paper(
+        id=paper_id,
+        version=version or item.version,
+        title=title,
+        source=item.source_id,
+        source_label=label,
+        authors=authors,
+        abstract=abstract,
+        categories=categories,
+        announce_type=item.announce_type,
+        published=item.published,
+        updated=item.updated or item.published,
+        url=url,
+        pdf=pdf,
+        doi=doi,
+        arxiv_id=arxiv_id,
+        journal_ref=collapse(strip_markup(item.journal_ref)),
+        comment=comment,
+        venue=collapse(strip_markup(item.venue)),
+        code_links=find_code_links(abstract, comment),
+    )
+
+
+def merge(old: Paper, new: Paper) -> Paper:
+    """Combine two records of the same paper; the newer version wins, nothing known is lost."""
+    newer = new if (new.version, new.updated or new.published or 0) >= (old.version, old.updated or old.published or 0) else old
+    older = old if newer is new else new
+    categories = tuple(dict.fromkeys(newer.categories + older.categories))
+    return replace(
+        newer,
+        id=old.id,
+        source=old.source,
+        source_label=old.source_label,
+        published=min(filter(None, (old.published, new.published)), default=None),
+        categories=categories,
+        doi=newer.doi or older.doi,
+        arxiv_id=newer.arxiv_id or older.arxiv_id,
+        journal_ref=newer.journal_ref or older.journal_ref,
+        comment=newer.comment or older.comment,
+        abstract=newer.abstract or older.abstract,
+        authors=newer.authors or older.authors,
+        pdf=newer.pdf or older.pdf,
+        venue=newer.venue or older.venue,
+        code_links=tuple(dict.fromkeys(newer.code_links + older.code_links)),
+        announce_type=new.announce_type or old.announce_type,
+    )
+
+
+def keys(paper: Paper) -> list[str]:
+    """Every identity key of a paper: ids first, normalised title last."""
+    found = [paper.id]
+    if paper.arxiv_id:
+        found.append(f"arxiv:{paper.arxiv_id}")
+    if paper.doi:
+        found.append(f"doi:{paper.doi}")
+    tkey = title_key(paper.title)
+    if len(tkey) >= 24:  # short titles ("Editorial", "Correction") are not identities
+        found.append("title:" + tkey)
+    return list(dict.fromkeys(found))
+
+
+def dedupe(papers: list[Paper]) -> tuple[list[Paper], int]:
+    """Merge records of the same paper within one batch; returns (unique, duplicates)."""
+    by_key: dict[str, int] = {}
+    out: list[Paper] = []
+    duplicates = 0
+    for paper in papers:
+        index = next((by_key[k] for k in keys(paper) if k in by_key), None)
+        if index is None:
+            by_key.update({k: len(out) for k in keys(paper)})
+            out.append(paper)
+            continue
+        duplicates += 1
+        out[index] = merge(out[index], paper)
+        by_key.update({k: index for k in keys(out[index])})
+    return out, duplicates

@@ -1,0 +1,51 @@
+"""Shared pieces of the source kinds."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+
+from ..config import KIND_DEFAULTS, SourceConfig
+from ..models import RawItem
+
+
+@dataclass
+class Fetched:
+    """What one source returned: items plus what the feed says about itself."""
+
+    items: list[RawItem] = field(default_factory=list)
+    url: str = ""
+    http_status: int | None = None
+    # ok, empty (valid feed, nothing announced), not-modified (HTTP 304)
+    status: str = "ok"
+    feed_date: date | None = None
+    note: str = ""
+    skipped: list[str] = field(default_factory=list)  # items that could not be read, with why
+
+
+class FeedError(Exception):
+    """The response arrived but is not a usable feed (error feed, garbage, wrong format)."""
+
+
+def endpoint(source: SourceConfig) -> str:
+    """The configured URL of a source, or its kind's public default."""
+    attr, default = KIND_DEFAULTS[source.kind]
+    return (getattr(source, attr) or default).rstrip("/")
+
+
+def struct_to_datetime(value) -> datetime | None:
+    """feedparser's UTC struct_time to an aware datetime."""
+    if not value:
+        return None
+    return datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
+
+
+def parse_iso(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
