@@ -11,6 +11,7 @@ import html
 import re
 import unicodedata
 from dataclasses import replace
+from datetime import datetime, timezone
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -154,6 +155,12 @@ def title_key(title: str) -> str:
     return re.sub(r"[\W_]+", "", name_key(title))
 
 
+def badge(label: str, categories) -> str:
+    """A source label; '{category}' / '{CATEGORY}' become the primary category ('arXiv ({CATEGORY})')."""
+    primary = next(iter(categories), "")
+    return collapse(label.replace("{category}", primary).replace("{CATEGORY}", primary.upper()).replace("()", ""))
+
+
 def normalise(item: RawItem, label: str) -> Paper:
     """One raw item to one Paper.  Raises ValueError if the item cannot be identified."""
     title = clean_title(item.title)
@@ -184,7 +191,7 @@ def normalise(item: RawItem, label: str) -> Paper:
         version=version or item.version,
         title=title,
         source=item.source_id,
-        source_label=label,
+        source_label=badge(label, categories),
         authors=authors,
         abstract=abstract,
         categories=categories,
@@ -202,9 +209,16 @@ def normalise(item: RawItem, label: str) -> Paper:
     )
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def _recency(paper: Paper) -> tuple[int, datetime]:
+    return paper.version, paper.updated or paper.published or _EPOCH
+
+
 def merge(old: Paper, new: Paper) -> Paper:
     """Combine two records of the same paper; the newer version wins, nothing known is lost."""
-    newer = new if (new.version, new.updated or new.published or 0) >= (old.version, old.updated or old.published or 0) else old
+    newer = new if _recency(new) >= _recency(old) else old
     older = old if newer is new else new
     categories = tuple(dict.fromkeys(newer.categories + older.categories))
     return replace(
@@ -240,18 +254,18 @@ def keys(paper: Paper) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def dedupe(papers: list[Paper]) -> tuple[list[Paper], int]:
-    """Merge records of the same paper within one batch; returns (unique, duplicates)."""
+def dedupe(papers: list[Paper]) -> tuple[list[Paper], list[Paper]]:
+    """Merge records of the same paper; returns (unique papers, records merged into another)."""
     by_key: dict[str, int] = {}
     out: list[Paper] = []
-    duplicates = 0
+    merged_away: list[Paper] = []
     for paper in papers:
         index = next((by_key[k] for k in keys(paper) if k in by_key), None)
         if index is None:
             by_key.update({k: len(out) for k in keys(paper)})
             out.append(paper)
             continue
-        duplicates += 1
+        merged_away.append(paper)
         out[index] = merge(out[index], paper)
         by_key.update({k: index for k in keys(out[index])})
-    return out, duplicates
+    return out, merged_away

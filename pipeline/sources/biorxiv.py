@@ -90,6 +90,9 @@ def fetch(client: Client, source: SourceConfig, day: date) -> Fetched:
         response = client.get(f"{base}/{cursor}/json", params=params)
         items, page, total, skipped = parse(response.content, source)
         result.http_status = response.status
+        seen = {item.doi for item in result.items}
+        if items and all(item.doi in seen for item in items):
+            break  # a server repeating a page must not make us loop
         result.items.extend(items)
         result.skipped.extend(skipped)
         cursor += page

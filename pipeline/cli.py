@@ -1,0 +1,128 @@
+"""The ``academichub`` command: a thin layer over the pipeline's functions."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+
+from . import __version__
+from .config import load_rules, load_sources
+from .errors import ConfigError
+from .job import FetchSummary, Layout, run_fetch
+
+console = Console(stderr=True, width=None if sys.stderr.isatty() else 110)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected a date like 2026-11-25, got {text!r}") from exc
+
+
+def _add_paths(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sources", type=Path, default=Path("sources.yml"), help="sources file (default: sources.yml)")
+    parser.add_argument("--rules", type=Path, default=Path("rules"), help="folder of rule files (default: rules/)")
+    parser.add_argument("--content", type=Path, default=Path("content"), help="where entries are written (default: content/)")
+    parser.add_argument("--state", type=Path, default=Path("state"), help="pipeline state and run records (default: state/)")
+
+
+def print_summary(summary: FetchSummary) -> None:
+    table = Table(title=f"Fetch {summary.day.isoformat()}", title_justify="left")
+    for column in ("source", "status", "HTTP", "fetched", "new", "updated", "duplicate", "rejected", "errors"):
+        table.add_column(column, justify="left" if column in ("source", "status") else "right")
+    for r in summary.reports:
+        style = {"failed": "red", "stale": "yellow", "empty": "cyan"}.get(r.status, "")
+        table.add_row(r.source, f"[{style}]{r.status}[/]" if style else r.status, str(r.http_status or "-"),
+                      str(r.items_seen), str(r.new), str(r.updated), str(r.duplicate), str(r.rejected), str(len(r.errors)))
+    console.print(table)
+    for r in summary.reports:
+        if r.note:
+            console.print(f"  {r.source}: {r.note}", markup=False, highlight=False)
+        for error in r.errors[:5]:
+            console.print(f"  {r.source}: {error}", style="red", markup=False, highlight=False)
+        if len(r.errors) > 5:
+            console.print(f"  {r.source}: … and {len(r.errors) - 5} more", style="red")
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    config = load_sources(args.sources)
+    rules = load_rules(args.rules)
+    enabled = [s for s in config.sources if s.enabled]
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  console=console, transient=True, disable=not console.is_terminal) as progress:
+        task = progress.add_task("fetching", total=len(enabled))
+
+        def on_source(source_id: str) -> None:
+            progress.update(task, description=f"fetching {source_id}")
+            progress.advance(task)
+
+        summary = run_fetch(config, rules, Layout(args.content, args.state), args.date,
+                            use_cache=not args.force, on_source=on_source)
+    print_summary(summary)
+    console.print(f"{len(summary.new)} new, {len(summary.updated)} updated entries in {args.content}")
+    return 1 if summary.all_failed else 0
+
+
+def cmd_rules_check(args: argparse.Namespace) -> int:
+    rules = load_rules(args.rules)
+    for rule in rules:
+        console.print(f"ok  {rule.path}  [bold]{rule.id}[/] ({rule.name.en})", highlight=False)
+    console.print(f"{len(rules)} rule files are valid")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import run_demo
+
+    return run_demo(args.out, args.rules, console)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="academichub", description="AcademicHub: a curated daily research radar.")
+    parser.add_argument("--version", action="version", version=f"academichub {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv for debug)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    fetch = sub.add_parser("fetch", help="fetch new papers and write entries into content/")
+    _add_paths(fetch)
+    fetch.add_argument("--date", type=_day, default=date.today(), help="the day to fetch (default: today)")
+    fetch.add_argument("--force", action="store_true", help="ignore ETag/Last-Modified and download everything again")
+    fetch.set_defaults(func=cmd_fetch)
+
+    rules = sub.add_parser("rules", help="work with curation rules")
+    rules_sub = rules.add_subparsers(dest="rules_command", required=True)
+    check = rules_sub.add_parser("check", help="validate every rule file")
+    check.add_argument("--rules", type=Path, default=Path("rules"), help="folder of rule files (default: rules/)")
+    check.set_defaults(func=cmd_rules_check)
+
+    demo = sub.add_parser("demo", help="run the pipeline on the bundled sample feeds (no network, no API key)")
+    demo.add_argument("--out", type=Path, default=Path("demo"), help="where the demo writes (default: demo/)")
+    demo.add_argument("--rules", type=Path, default=Path("rules"), help="folder of rule files (default: rules/)")
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=[logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)],
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return args.func(args)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            console.print(problem, style="red", markup=False, highlight=False)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

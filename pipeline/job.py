@@ -1,0 +1,148 @@
+"""The fetch job: sources → normalise → de-duplicate → curate → write, plus the health record.
+
+Reading (every source) happens before writing; one source failing, or one
+item being unreadable, is reported and the rest goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+from . import health, sources
+from .config import Rule, SourcesFile
+from .curate import compile_rules, curate
+from .http import Client, HttpError
+from .models import Paper, SourceReport
+from .normalise import dedupe, normalise
+from .sources.base import FeedError
+from .write import Index, write_papers
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a project keeps its generated content and its pipeline state."""
+
+    content: Path
+    state: Path
+
+    @property
+    def index_file(self) -> Path:
+        return self.state / "papers.json"
+
+    @property
+    def http_cache(self) -> Path:
+        return self.state / "http-cache.json"
+
+    @property
+    def runs_file(self) -> Path:
+        return self.state / "runs.jsonl"
+
+
+@dataclass
+class FetchSummary:
+    day: date
+    reports: list[SourceReport]
+    new: list[Paper] = field(default_factory=list)
+    updated: list[Paper] = field(default_factory=list)
+
+    @property
+    def all_failed(self) -> bool:
+        return bool(self.reports) and all(r.status == "failed" for r in self.reports)
+
+
+def read_sources(
+    config: SourcesFile, client: Client, day: date, on_source: Callable[[str], None] = lambda _: None
+) -> tuple[list[Paper], list[SourceReport]]:
+    """Fetch and normalise every enabled source; never raises for a source's failure."""
+    papers: list[Paper] = []
+    reports: list[SourceReport] = []
+    for source in config.sources:
+        if not source.enabled:
+            continue
+        on_source(source.id)
+        report = SourceReport(source=source.id, kind=source.kind)
+        reports.append(report)
+        try:
+            fetched = sources.fetch(client, source, day)
+        except HttpError as exc:
+            report.url, report.http_status = exc.url, exc.status
+            report.errors.append(str(exc))
+            continue
+        except FeedError as exc:
+            report.errors.append(str(exc))
+            continue
+        except Exception as exc:  # a parser bug or a pathological response must not sink the run
+            log.exception("source %s failed", source.id)
+            report.errors.append(f"unexpected {exc.__class__.__name__}: {exc}")
+            continue
+        report.url, report.http_status = fetched.url, fetched.http_status
+        report.status, report.note = fetched.status, fetched.note
+        report.feed_date = fetched.feed_date.isoformat() if fetched.feed_date else None
+        report.items_seen = len(fetched.items) + len(fetched.skipped)
+        report.errors.extend(fetched.skipped)
+        report.skipped = len(fetched.skipped)
+        for item in fetched.items:
+            try:
+                papers.append(normalise(item, source.label))
+            except ValueError as exc:
+                report.skipped += 1
+                report.errors.append(str(exc))
+    return papers, reports
+
+
+def run_fetch(
+    config: SourcesFile,
+    rules: list[Rule],
+    layout: Layout,
+    day: date,
+    *,
+    use_cache: bool = True,
+    on_source: Callable[[str], None] = lambda _: None,
+) -> FetchSummary:
+    client = Client(config.http, cache_file=layout.http_cache if use_cache else None)
+    papers, reports = read_sources(config, client, day, on_source)
+    by_source = {r.source: r for r in reports}
+
+    unique, merged_away = dedupe(papers)
+    for paper in merged_away:
+        by_source[paper.source].duplicate += 1
+    kept, _ = curate(unique, compile_rules(rules))
+    kept_ids = {p.id for p in kept}
+    for paper in unique:
+        if paper.id not in kept_ids:
+            by_source[paper.source].rejected += 1
+
+    index = Index.load(layout.content, layout.index_file)
+    summary = FetchSummary(day, reports)
+    notes: dict[str, list[str]] = {}
+    for outcome in write_papers(kept, index):
+        report = by_source[outcome.incoming.source]
+        if outcome.kind == "new":
+            report.new += 1
+            summary.new.append(outcome.written)
+        elif outcome.kind == "updated":
+            report.updated += 1
+            summary.updated.append(outcome.written)
+        elif outcome.kind == "unchanged":
+            report.duplicate += 1
+        else:
+            report.skipped += 1
+            notes.setdefault(report.source, []).append(outcome.why)
+    for source_id, whys in notes.items():
+        counted = ", ".join(f"{n} × {why}" for why, n in Counter(whys).most_common())
+        by_source[source_id].note = "; ".join(filter(None, (by_source[source_id].note, f"not written: {counted}")))
+
+    index.save(layout.index_file)
+    if use_cache:
+        client.save_validators()
+    for report in reports:
+        health.classify(report, day)
+    health.append(layout.runs_file, health.record(reports, day))
+    return summary

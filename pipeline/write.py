@@ -1,0 +1,241 @@
+"""Write papers as Markdown entries for Pelican, and keep the index of what is written.
+
+An entry is ``content/papers/YYYY/MM/DD/<slug>.md``: Pelican metadata lines,
+then the abstract as escaped text inside an HTML block (Markdown leaves HTML
+blocks alone, so nothing in an abstract can become markup or be mangled by
+Markdown; LaTeX survives for KaTeX).  The ``Record`` line holds the complete
+paper as one line of JSON: the index in ``state/`` is rebuilt from it.
+
+Every write is atomic (temporary file + rename) and skipped when the bytes
+would not change, so re-running a day leaves the tree untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .models import Paper, Selection
+from .normalise import keys, merge
+
+SUMMARY_CHARS = 400
+META_ORDER = (
+    "Title", "Date", "Modified", "Category", "Tags", "Authors", "Slug", "Summary",
+    "Paper_id", "Version", "Source", "Source_label", "Abs_url", "Pdf", "Doi",
+    "Topics", "Why", "Brief_status", "Record",
+)
+
+
+def atomic_write(path: Path, text: str) -> bool:
+    """Write ``text`` to ``path`` via a temp file and rename; False if the file already had it."""
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def slug_for(paper_id: str) -> str:
+    """Stable slug: 'arxiv:2606.17199' -> 'arxiv-2606-17199'; DOIs get a short hash (punctuation is lossy)."""
+    scheme, _, rest = paper_id.partition(":")
+    body = re.sub(r"[^a-z0-9]+", "-", rest.lower()).strip("-")[:70]
+    if scheme == "arxiv":
+        return f"arxiv-{body}"
+    digest = hashlib.sha1(paper_id.encode("utf-8")).hexdigest()[:6]
+    return f"{scheme}-{body}-{digest}"
+
+
+def one_line(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+def meta_list(values) -> str:
+    """A Pelican list value: joined with '; ' so commas inside names survive.
+
+    Pelican splits on ';' when the value has one, else on ','.  A lone value
+    with a comma ("Doe, Jane") gets a trailing ';' so it is not split.
+    """
+    items = [one_line(v).replace(";", ",") for v in values if one_line(v)]
+    text = "; ".join(items)
+    if len(items) == 1 and "," in text:
+        text += ";"
+    return text
+
+
+def _summary(abstract: str) -> str:
+    if len(abstract) <= SUMMARY_CHARS:
+        return abstract
+    cut = abstract[:SUMMARY_CHARS].rsplit(" ", 1)[0]
+    return cut + " …"
+
+
+def _date(value: datetime | None) -> str:
+    return (value or datetime(1970, 1, 1, tzinfo=timezone.utc)).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def render_entry(paper: Paper, brief_status: str = "pending", body_extra: str = "") -> str:
+    """The complete Markdown text of one entry.  Every value is text; HTML contexts get escaped text."""
+    topics = [t.rule for t in paper.topics]
+    tags = list(dict.fromkeys([kw.rstrip("*") for t in paper.topics for kw in t.keywords] + topics[1:]))
+    meta = {
+        "Title": one_line(paper.title),
+        "Date": _date(paper.published),
+        "Modified": _date(paper.updated or paper.published),
+        "Category": topics[0] if topics else "uncategorised",
+        "Tags": meta_list(tags),
+        "Authors": meta_list(a.name for a in paper.authors),
+        "Slug": slug_for(paper.id),
+        # Pelican treats Summary as HTML: store it escaped
+        "Summary": html.escape(_summary(paper.abstract), quote=False),
+        "Paper_id": paper.id,
+        "Version": str(paper.version) if paper.version else "",
+        "Source": paper.source,
+        "Source_label": one_line(paper.source_label),
+        "Abs_url": paper.url,
+        "Pdf": paper.pdf,
+        "Doi": paper.doi,
+        "Topics": meta_list(topics),
+        "Why": " | ".join(t.reason() for t in paper.topics).replace("\n", " "),
+        "Brief_status": brief_status,
+        "Record": json.dumps(paper.to_json(), ensure_ascii=False, sort_keys=True),
+    }
+    lines = [f"{key}: {meta[key]}".rstrip() for key in META_ORDER if meta[key] or key in ("Title", "Record")]
+    body = f'<div class="abstract">\n{html.escape(paper.abstract, quote=False) or "No abstract available."}\n</div>\n'
+    return "\n".join(lines) + "\n\n" + body + body_extra
+
+
+def read_record(path: Path) -> Paper | None:
+    """The Paper stored in an entry's ``Record`` line, or None if the file has none."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                if not line.strip():
+                    break
+                if line.startswith("Record: "):
+                    return Paper.from_json(json.loads(line[len("Record: "):]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return None
+
+
+@dataclass
+class Index:
+    """What has been written: paper id -> entry path, with every identity key."""
+
+    root: Path  # the content directory
+    entries: dict[str, str]  # paper id -> path relative to root
+    by_key: dict[str, str]  # identity key -> paper id
+
+    @classmethod
+    def rebuild(cls, root: Path) -> "Index":
+        index = cls(root, {}, {})
+        for path in sorted((root / "papers").rglob("*.md")):
+            paper = read_record(path)
+            if paper:
+                index.add(paper, path.relative_to(root).as_posix())
+        return index
+
+    @classmethod
+    def load(cls, root: Path, state_file: Path) -> "Index":
+        """Load the saved index; rebuild it from content/ when missing or out of step."""
+        try:
+            data = json.loads(state_file.read_text(encoding="utf-8"))
+            index = cls(root, data["entries"], {})
+            for paper_id, keys_ in data["keys"].items():
+                index.by_key.update({k: paper_id for k in keys_})
+            on_disk = sum(1 for _ in (root / "papers").rglob("*.md")) if (root / "papers").exists() else 0
+            if on_disk == len(index.entries):
+                return index
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        return cls.rebuild(root)
+
+    def add(self, paper: Paper, rel_path: str) -> None:
+        self.entries[paper.id] = rel_path
+        self.by_key.update({k: paper.id for k in keys(paper)})
+
+    def find(self, paper: Paper) -> str | None:
+        return next((self.by_key[k] for k in keys(paper) if k in self.by_key), None)
+
+    def save(self, state_file: Path) -> bool:
+        grouped: dict[str, list[str]] = {}
+        for key, paper_id in sorted(self.by_key.items()):
+            grouped.setdefault(paper_id, []).append(key)
+        data = {"entries": dict(sorted(self.entries.items())), "keys": dict(sorted(grouped.items()))}
+        return atomic_write(state_file, json.dumps(data, ensure_ascii=False, indent=0, sort_keys=True) + "\n")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What writing one incoming paper did: new, updated, unchanged or skipped (with why)."""
+
+    incoming: Paper
+    written: Paper | None
+    kind: str
+    why: str = ""
+
+
+def entry_path(paper: Paper) -> str:
+    when = (paper.published or datetime(1970, 1, 1, tzinfo=timezone.utc)).astimezone(timezone.utc)
+    return f"papers/{when:%Y/%m/%d}/{slug_for(paper.id)}.md"
+
+
+def _merge_topics(new: tuple[Selection, ...], old: tuple[Selection, ...]) -> tuple[Selection, ...]:
+    seen = {t.rule for t in new}
+    return new + tuple(t for t in old if t.rule not in seen)
+
+
+def write_papers(papers: list[Paper], index: Index, render=render_entry) -> list[Outcome]:
+    """Write new entries, update changed ones, leave the rest; the index is updated in place."""
+    outcomes = []
+    for paper in papers:
+        existing_id = index.find(paper)
+        if existing_id is None:
+            if paper.announce_type.startswith("replace"):
+                outcomes.append(Outcome(paper, None, "skipped", "replacement of a paper not in the archive"))
+                continue
+            rel = entry_path(paper)
+            atomic_write(index.root / rel, render(paper))
+            index.add(paper, rel)
+            outcomes.append(Outcome(paper, paper, "new"))
+            continue
+        rel = index.entries[existing_id]
+        path = index.root / rel
+        old = read_record(path)
+        if old is None:
+            outcomes.append(Outcome(paper, None, "skipped", f"{rel}: existing entry has no readable Record line"))
+            continue
+        merged = merge(old, paper)
+        merged = replace(merged, topics=_merge_topics(paper.topics, old.topics))
+        changed = atomic_write(path, render(merged, *_keep_brief(path)))
+        index.add(merged, rel)
+        outcomes.append(Outcome(paper, merged, "updated" if changed else "unchanged"))
+    return outcomes
+
+
+def _keep_brief(path: Path) -> tuple[str, str]:
+    """The brief status and brief section of an existing entry, kept across updates."""
+    text = path.read_text(encoding="utf-8")
+    status = re.search(r"^Brief_status: (.*)$", text.split("\n\n", 1)[0], re.MULTILINE)
+    marker = text.find("\n<!-- brief -->")
+    return (status.group(1) if status else "pending"), (text[marker + 1:] if marker >= 0 else "")
