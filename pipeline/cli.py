@@ -45,9 +45,9 @@ def print_summary(summary: FetchSummary) -> None:
     console.print(table)
     for r in summary.reports:
         if r.note:
-            console.print(f"  {r.source}: {r.note}", markup=False, highlight=False)
+            console.print(f"  {r.source}: {r.note}", markup=False, highlight=False, soft_wrap=True)
         for error in r.errors[:5]:
-            console.print(f"  {r.source}: {error}", style="red", markup=False, highlight=False)
+            console.print(f"  {r.source}: {error}", style="red", markup=False, highlight=False, soft_wrap=True)
         if len(r.errors) > 5:
             console.print(f"  {r.source}: … and {len(r.errors) - 5} more", style="red")
 
@@ -117,8 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except ConfigError as exc:
-        for problem in exc.problems:
-            console.print(problem, style="red", markup=False, highlight=False)
+        for problem in exc.problems:  # one problem per line, never wrapped: editors and CI annotate file:line
+            console.print(problem, style="red", markup=False, highlight=False, soft_wrap=True)
         return 1
     except KeyboardInterrupt:
         return 130

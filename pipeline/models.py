@@ -24,6 +24,7 @@ class RawItem:
 
     source_id: str
     title: str
+    title_format: str = "text"  # "text" or "html" (markup removed, e.g. Nature's <sub>)
     abstract: str = ""
     abstract_format: str = "html"  # "html", "jats" or "text"
     authors: tuple[RawAuthor, ...] = ()

@@ -85,15 +85,15 @@ def clean_abstract(text: str, fmt: str = "html") -> str:
     return plain
 
 
-def clean_title(text: str) -> str:
-    # Titles are text (LaTeX kept for math rendering); some feeds send entities or tags.
-    title = strip_markup(text) if ("<" in text or "&" in text) else collapse(text)
+def clean_title(text: str, fmt: str = "text") -> str:
+    """Titles are text (LaTeX kept for math rendering); HTML titles (Nature's S<sub>N</sub>2) lose their tags."""
+    title = strip_markup(text) if fmt == "html" else collapse(text)
     return re.sub(r"\s*\(arXiv:[^)]*\)\s*$", "", title)
 
 
 def display_name(name: str) -> str:
     """'Fan, Yingqi' -> 'Yingqi Fan'; collapses whitespace; removes list separators."""
-    name = strip_markup(name).replace(";", ",")
+    name = collapse(name).replace(";", ",")
     if name.count(",") == 1:
         last, first = (p.strip() for p in name.split(","))
         if first and last and not re.fullmatch(r"(?i)jr\.?|sr\.?|ii|iii|iv", first):
@@ -163,7 +163,7 @@ def badge(label: str, categories) -> str:
 
 def normalise(item: RawItem, label: str) -> Paper:
     """One raw item to one Paper.  Raises ValueError if the item cannot be identified."""
-    title = clean_title(item.title)
+    title = clean_title(item.title, item.title_format)
     if not title:
         raise ValueError("item has no title")
     arxiv_id, version = split_arxiv_id(item.arxiv_id)
@@ -181,7 +181,7 @@ def normalise(item: RawItem, label: str) -> Paper:
     abstract = clean_abstract(item.abstract, item.abstract_format)
     comment = collapse(strip_markup(item.comment))
     authors = tuple(
-        Author(display_name(a.name), tuple(collapse(strip_markup(x)) for x in a.affiliations if x.strip()))
+        Author(display_name(a.name), tuple(collapse(x) for x in a.affiliations if x.strip()))
         for a in item.authors
         if display_name(a.name)
     )

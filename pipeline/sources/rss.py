@@ -78,6 +78,7 @@ def parse(content: bytes, source: SourceConfig) -> Fetched:
             RawItem(
                 source_id=source.id,
                 title=title,
+                title_format="html" if entry.get("title_detail", {}).get("type") == "text/html" else "text",
                 abstract=_abstract(entry, title),
                 abstract_format="text",
                 authors=_authors(entry),

@@ -1,0 +1,278 @@
+"""A small interface to any OpenAI-compatible chat endpoint, built on the ``openai`` package.
+
+It asks for structured output (a strict JSON Schema ``response_format``) and,
+when a server refuses that, falls back to JSON mode and then to plain text
+with tolerant parsing; every answer is validated before anyone sees it.
+Transient failures (429, 5xx, timeouts, lost connections) are retried with
+exponential backoff that honours ``Retry-After``.  The model is never given
+tools: an answer is only ever parsed as data.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import random
+import re
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, TypeVar
+
+import openai
+from pydantic import BaseModel, ValidationError
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
+
+from .errors import AcademicHubError
+
+log = logging.getLogger(__name__)
+T = TypeVar("T", bound=BaseModel)
+
+MODES = ("json_schema", "json_object", "text")
+
+
+class LLMError(AcademicHubError):
+    """A request to the language model failed; ``transient`` says whether a later run may succeed."""
+
+    def __init__(self, message: str, *, transient: bool = True):
+        self.transient = transient
+        super().__init__(message)
+
+
+class BadAnswer(LLMError):
+    """The model answered, but not with a valid document (malformed, truncated, refused or off-schema)."""
+
+    def __init__(self, message: str, *, refused: bool = False):
+        self.refused = refused
+        super().__init__(message, transient=False)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where and how to call the model."""
+
+    model: str
+    base_url: str | None = None  # None: the openai package's default (or OPENAI_BASE_URL)
+    api_key: str | None = None
+    timeout: float = 60.0
+    retries: int = 4
+    backoff: float = 1.0
+    max_retry_after: float = 120.0
+
+
+@dataclass
+class Usage:
+    """What the calls of one run cost, as the server reported it."""
+
+    calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    retries: int = 0
+    failures: int = 0
+
+    def add(self, other: "Usage") -> None:
+        for name in ("calls", "input_tokens", "output_tokens", "retries", "failures"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A validated answer and the tokens it took."""
+
+    value: BaseModel
+    input_tokens: int
+    output_tokens: int
+
+
+def _retry_after(exc: BaseException) -> float | None:
+    """Seconds the server asked us to wait (``retry-after-ms``, ``retry-after`` seconds or date)."""
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    if not headers:
+        return None
+    for name, divisor in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
+        value = headers.get(name)
+        if value is None:
+            continue
+        try:
+            return max(0.0, float(value) / divisor)
+        except ValueError:
+            parsed = email.utils.parsedate_to_datetime(value) if divisor == 1.0 else None
+            if parsed is not None:
+                return max(0.0, parsed.timestamp() - time.time())
+    return None
+
+
+def _transient(exc: BaseException) -> bool:
+    if isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError)):
+        return True
+    if isinstance(exc, openai.APIStatusError):
+        return exc.status_code >= 500 or exc.status_code in (408, 409)
+    return False
+
+
+def _rejects_format(exc: openai.BadRequestError) -> bool:
+    text = str(exc).lower()
+    return any(word in text for word in ("response_format", "json_schema", "json schema", "structured", "json_object"))
+
+
+_FENCE = re.compile(r"^```[a-zA-Z]*\s*|\s*```$")
+
+
+def parse_json(text: str) -> Any:
+    """The JSON document in a model's answer, tolerating code fences and prose around it."""
+    text = _FENCE.sub("", (text or "").strip())
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    start = text.find("{")
+    while start >= 0:
+        try:
+            return json.JSONDecoder().raw_decode(text, start)[0]
+        except ValueError:
+            start = text.find("{", start + 1)
+    raise BadAnswer("the answer is not JSON")
+
+
+class Client:
+    """Structured calls to one OpenAI-compatible endpoint."""
+
+    def __init__(self, endpoint: Endpoint, *, sleep: Callable[[float], Any] | None = None):
+        self.endpoint = endpoint
+        # retries are ours (honouring Retry-After, counted in the usage report), not the package's
+        self.openai = openai.AsyncOpenAI(
+            api_key=endpoint.api_key or "unused",
+            base_url=endpoint.base_url,
+            timeout=endpoint.timeout,
+            max_retries=0,
+        )
+        self.mode = MODES[0]
+        self._sleep = sleep
+
+    async def close(self) -> None:
+        await self.openai.close()
+
+    def _wait(self, state) -> float:
+        exc = state.outcome.exception()
+        asked = _retry_after(exc)
+        if asked is not None:
+            return min(asked, self.endpoint.max_retry_after)
+        base = self.endpoint.backoff * (2 ** (state.attempt_number - 1))
+        return min(base + random.uniform(0, self.endpoint.backoff), self.endpoint.max_retry_after)
+
+    def _format(self, name: str, schema: dict) -> dict | None:
+        if self.mode == "json_schema":
+            return {"type": "json_schema", "json_schema": {"name": name, "strict": True, "schema": schema}}
+        if self.mode == "json_object":
+            return {"type": "json_object"}
+        return None
+
+    def _messages(self, messages: list[dict], schema: dict) -> list[dict]:
+        if self.mode == "json_schema":
+            return messages
+        # without server-side enforcement, state the schema in the prompt (JSON mode also needs the word JSON)
+        hint = "Answer with one JSON document only, no prose, matching this JSON Schema:\n" + json.dumps(
+            schema, ensure_ascii=False, separators=(",", ":"))
+        return [*messages, {"role": "system", "content": hint}]
+
+    async def _call_once(self, messages: list[dict], name: str, schema: dict, model: type[T],
+                         max_tokens: int, usage: Usage) -> Answer:
+        while True:
+            fmt = self._format(name, schema)
+            try:
+                usage.calls += 1
+                response = await self.openai.chat.completions.create(
+                    model=self.endpoint.model,
+                    messages=self._messages(messages, schema),
+                    max_tokens=max_tokens,
+                    temperature=0.2,
+                    **({"response_format": fmt} if fmt else {}),
+                )
+            except openai.BadRequestError as exc:
+                if self.mode != MODES[-1] and _rejects_format(exc):
+                    following = MODES[MODES.index(self.mode) + 1]
+                    log.warning("the server does not accept response_format %s; falling back to %s", self.mode, following)
+                    self.mode = following
+                    continue
+                raise LLMError(f"the server refused the request: {exc}", transient=False) from exc
+            except openai.AuthenticationError as exc:
+                raise LLMError(f"the API key was refused ({exc.status_code}); check OPENAI_API_KEY", transient=False) from exc
+            except openai.NotFoundError as exc:
+                raise LLMError(f"not found ({exc.status_code}); check the model name and base URL", transient=False) from exc
+            break
+        tokens_in = response.usage.prompt_tokens if response.usage else 0
+        tokens_out = response.usage.completion_tokens if response.usage else 0
+        usage.input_tokens += tokens_in
+        usage.output_tokens += tokens_out
+        return Answer(validate_answer(response, model), tokens_in, tokens_out)
+
+    async def structured(self, messages: list[dict], name: str, schema: dict, model: type[T], *,
+                         max_tokens: int = 1200, usage: Usage | None = None) -> Answer:
+        """One validated answer; transient errors are retried, a malformed answer is asked for once more."""
+        usage = usage if usage is not None else Usage()
+        bad_answers = 0
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.endpoint.retries + 1),
+            wait=self._wait,
+            retry=retry_if_exception(_transient),
+            reraise=True,
+            **({"sleep": self._sleep} if self._sleep else {}),
+        )
+        while True:
+            try:
+                async for attempt in retrying:
+                    with attempt:
+                        if attempt.retry_state.attempt_number > 1:
+                            usage.retries += 1
+                        return await self._call_once(messages, name, schema, model, max_tokens, usage)
+            except BadAnswer as exc:
+                bad_answers += 1
+                if exc.refused or bad_answers > 1:
+                    usage.failures += 1
+                    raise
+                usage.retries += 1
+                log.info("invalid answer (%s); asking once more", exc)
+            except LLMError:
+                usage.failures += 1
+                raise
+            except openai.OpenAIError as exc:
+                usage.failures += 1
+                raise LLMError(f"{exc.__class__.__name__}: {exc}", transient=_transient(exc)) from exc
+
+    def batch_line(self, custom_id: str, messages: list[dict], name: str, schema: dict, max_tokens: int) -> dict:
+        """One request line of a Batch API input file (always strict structured output)."""
+        body = {
+            "model": self.endpoint.model,
+            "messages": messages,
+            "max_tokens": max_tokens,
+            "temperature": 0.2,
+            "response_format": {"type": "json_schema", "json_schema": {"name": name, "strict": True, "schema": schema}},
+        }
+        return {"custom_id": custom_id, "method": "POST", "url": "/v1/chat/completions", "body": body}
+
+
+def validate_answer(response: Any, model: type[T]) -> BaseModel:
+    """Check a chat completion (object or the dict of a batch output line) and validate its JSON."""
+    if isinstance(response, dict):
+        response = openai.types.chat.ChatCompletion.model_validate(response)
+    if not response.choices:
+        raise BadAnswer("the answer has no choices")
+    choice = response.choices[0]
+    message = choice.message
+    if getattr(message, "refusal", None):
+        raise BadAnswer(f"the model refused: {message.refusal[:200]}", refused=True)
+    if choice.finish_reason == "content_filter":
+        raise BadAnswer("the answer was withheld by the server's content filter", refused=True)
+    if choice.finish_reason == "length":
+        raise BadAnswer("the answer was cut off (finish_reason: length)")
+    if getattr(message, "tool_calls", None):
+        raise BadAnswer("the answer asked for a tool; none is offered")
+    data = parse_json(message.content or "")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top)"
+        raise BadAnswer(f"the answer does not match the schema: {where}: {first['msg']}") from exc
+

@@ -1,0 +1,107 @@
+"""A feed server on 127.0.0.1 for integration tests: captured responses plus injectable faults."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from dataclasses import dataclass, field
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+FEEDS = Path(__file__).parent / "fixtures" / "feeds"
+
+
+@dataclass
+class Route:
+    body: bytes = b""
+    status: int = 200
+    content_type: str = "application/xml"
+    delay: float = 0.0  # seconds before answering (a timeout test sets it above the read timeout)
+    fail_first: int = 0  # answer the first N requests with fail_status
+    fail_status: int = 503
+    retry_after: str | None = None
+    etag: bool = False  # send an ETag and honour If-None-Match
+    pages: dict[str, bytes] = field(default_factory=dict)  # query value of `page_param` -> body
+    page_param: str = ""
+    hits: int = 0
+
+
+class FeedServer:
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {}
+        self.log: list[dict] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                server._handle(self)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def add(self, path: str, fixture: str | None = None, **kwargs) -> Route:
+        body = (FEEDS / fixture).read_bytes() if fixture else kwargs.pop("body", b"")
+        if fixture and fixture.endswith(".json"):
+            kwargs.setdefault("content_type", "application/json")
+        route = Route(body=body, **kwargs)
+        self.routes[path] = route
+        return route
+
+    def requests_to(self, path: str) -> list[dict]:
+        return [r for r in self.log if r["path"] == path]
+
+    def _handle(self, handler: BaseHTTPRequestHandler) -> None:
+        parts = urlsplit(handler.path)
+        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        self.log.append({"path": parts.path, "query": query, "headers": dict(handler.headers), "at": time.monotonic()})
+        route = next((r for p, r in self.routes.items() if parts.path == p or (p.endswith("*") and parts.path.startswith(p[:-1]))), None)
+        if route is None:
+            handler.send_error(404)
+            return
+        route.hits += 1
+        if route.delay:
+            time.sleep(route.delay)
+        if route.hits <= route.fail_first:
+            handler.send_response(route.fail_status)
+            if route.retry_after is not None:
+                handler.send_header("Retry-After", route.retry_after)
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+            return
+        body = route.pages.get(query.get(route.page_param, ""), route.body) if route.page_param else route.body
+        tag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+        if route.etag and handler.headers.get("If-None-Match") == tag:
+            handler.send_response(304)
+            handler.send_header("ETag", tag)
+            handler.end_headers()
+            return
+        handler.send_response(route.status)
+        handler.send_header("Content-Type", route.content_type)
+        handler.send_header("Content-Length", str(len(body)))
+        if route.etag:
+            handler.send_header("ETag", tag)
+            handler.send_header("Last-Modified", formatdate(usegmt=True))
+        handler.end_headers()
+        try:
+            handler.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def __enter__(self) -> "FeedServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
