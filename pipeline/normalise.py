@@ -26,11 +26,18 @@ ARXIV_PREFIX = re.compile(
 URL_RE = re.compile(r"https?://[^\s<>\"'()\[\]{}]+", re.IGNORECASE)
 CODE_HOSTS = ("github.com", "gitlab.com", "huggingface.co", "bitbucket.org", "codeberg.org")
 _WS = re.compile(r"\s+")
-# medRxiv/bioRxiv flatten their structured abstracts into tokens such as O_SCPLOW, C_LIO_LI
+# medRxiv/bioRxiv flatten structured abstracts into glued tokens: O_ST_ABSBackgroundC_ST_ABS,
+# C_LIO_LI (list items), O_SCPLOWmBTTSC_SCPLOW (small caps)
+_RXIV_TOKENS = {
+    re.compile(r"O_ST_ABS"): " ",
+    re.compile(r"C_ST_ABS"): ": ",
+    re.compile(r"(?:C_LI)?O_LI"): " • ",
+    re.compile(r"C_LI"): " ",
+    re.compile(r"[OC]_(?:SCPLOW|SCPCAP|SUP|SUB|FIG|TBL)"): "",
+}
 _RUN_IN_HEADING = re.compile(
     r"\b(Background|Methods?|Results?|Conclusions?|Objectives?|Findings|Interpretation|Importance|Purpose|Aims?)(?=[A-Z][a-z])"
 )
-_RXIV_TOKENS = re.compile(r"\b[OC]_(?:SCPLOW|FIG|FIG_DISPLAY|LIO_LI|LI|ST_ABS|SUP|SUB|TBL)\b|\bO_ST_ABS\b|\bC_ST_ABS\b")
 
 
 class _TextExtractor(HTMLParser):
@@ -80,8 +87,11 @@ def strip_markup(text: str) -> str:
 def clean_abstract(text: str, fmt: str = "html") -> str:
     plain = collapse(html.unescape(text)) if fmt == "text" else strip_markup(text)
     plain = ARXIV_PREFIX.sub("", plain)
-    plain = _RUN_IN_HEADING.sub(r"\1: ", _RXIV_TOKENS.sub(" ", plain))
-    plain = re.sub(r"^(?:Abstract|ABSTRACT)[:.]?\s+", "", collapse(plain))
+    for token, replacement in _RXIV_TOKENS.items():
+        plain = token.sub(replacement, plain)
+    plain = _RUN_IN_HEADING.sub(r"\1: ", plain)
+    plain = re.sub(r"\s+([:,.;])(?=\s|$)", r"\1", collapse(plain))
+    plain = re.sub(r"^(?:Abstract|ABSTRACT)[:.]?\s+", "", plain)
     return plain
 
 

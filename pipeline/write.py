@@ -106,7 +106,7 @@ def render_entry(paper: Paper, brief_status: str = "pending", body_extra: str = 
         "Authors": meta_list(a.name for a in paper.authors),
         "Slug": slug_for(paper.id),
         # Pelican treats Summary as HTML: store it escaped
-        "Summary": html.escape(_summary(paper.abstract), quote=False),
+        "Summary": html.escape(_summary(one_line(paper.abstract)), quote=False),
         "Paper_id": paper.id,
         "Version": str(paper.version) if paper.version else "",
         "Source": paper.source,
@@ -119,8 +119,11 @@ def render_entry(paper: Paper, brief_status: str = "pending", body_extra: str = 
         "Brief_status": brief_status,
         "Record": json.dumps(paper.to_json(), ensure_ascii=False, sort_keys=True),
     }
-    lines = [f"{key}: {meta[key]}".rstrip() for key in META_ORDER if meta[key] or key in ("Title", "Record")]
-    body = f'<div class="abstract">\n{html.escape(paper.abstract, quote=False) or "No abstract available."}\n</div>\n'
+    # one line per value: a newline would end Python-Markdown's metadata block
+    lines = [f"{key}: {one_line(meta[key])}".rstrip() for key in META_ORDER if meta[key] or key in ("Title", "Record")]
+    # one line inside the block too: a blank line would end the HTML block and let Markdown in
+    abstract = html.escape(one_line(paper.abstract), quote=False)
+    body = f'<div class="abstract">\n{abstract}\n</div>\n' if abstract else ""
     return "\n".join(lines) + "\n\n" + body + body_extra
 
 

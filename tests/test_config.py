@@ -1,0 +1,56 @@
+import pytest
+
+from pipeline.config import load_rules, load_sources
+from pipeline.errors import ConfigError
+
+
+def problems(func, path):
+    with pytest.raises(ConfigError) as info:
+        func(path)
+    return info.value.problems
+
+
+def test_source_problems_name_file_line_and_field(tmp_path):
+    path = tmp_path / "sources.yml"
+    path.write_text(
+        "sources:\n"
+        "  - id: a\n"
+        "    kind: arxiv_rss\n"
+        "    label: arXiv\n"
+        "  - id: b\n"
+        "    kind: atom\n"
+        "    label: B\n"
+        "  - id: c\n"
+        "    kind: rss\n"
+        "    label: C\n"
+        "    url: javascript:alert(1)\n"
+        "    timeout: 3\n", encoding="utf-8")
+    found = problems(load_sources, path)
+    assert f"{path}:2: sources[0]: a arxiv_rss source needs categories or url" in found
+    assert any(p.startswith(f"{path}:6: sources[1].kind: expected 'arxiv_rss'") for p in found)
+    assert f"{path}:11: sources[2].url: expected an http:// or https:// address" in found
+    assert any(p.startswith(f"{path}:12: sources[2].timeout: unknown key 'timeout'") for p in found)
+
+
+def test_invalid_yaml_points_at_the_line(tmp_path):
+    (tmp_path / "r.yml").write_text("id: x\nname: {en: X\ninclude:\n", encoding="utf-8")
+    [problem] = problems(load_rules, tmp_path)
+    assert problem.startswith(f"{tmp_path / 'r.yml'}:") and "invalid YAML" in problem
+
+
+def test_rules_need_something_to_match_and_unique_ids(tmp_path):
+    (tmp_path / "a.yml").write_text("id: same\nname: {en: A}\ndescription: {en: A}\ninclude: {}\n", encoding="utf-8")
+    (tmp_path / "b.yml").write_text("id: same\nname: {en: B}\ndescription: {en: B}\ninclude: {keywords: [x]}\n", encoding="utf-8")
+    (tmp_path / "c.yml").write_text("id: same\nname: {en: C}\ndescription: {en: C}\ninclude: {keywords: [y]}\n", encoding="utf-8")
+    found = problems(load_rules, tmp_path)
+    assert f"{tmp_path / 'a.yml'}:4: include: needs at least one of categories, keywords or authors" in found
+    assert f"{tmp_path / 'c.yml'}:1: id: 'same' is already used by {tmp_path / 'b.yml'}" in found
+
+
+def test_the_shipped_configuration_is_valid():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    assert load_sources(root / "sources.yml").sources
+    rules = load_rules(root / "rules")
+    assert len(rules) >= 5 and any(r.include.authors for r in rules)

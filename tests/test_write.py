@@ -1,0 +1,102 @@
+import json
+from datetime import datetime, timezone
+
+import pytest
+from pelican.readers import Readers
+from pelican.settings import read_settings
+
+from pipeline.models import Author, Paper, Selection
+from pipeline.write import Index, atomic_write, meta_list, read_record, render_entry, slug_for, write_papers
+
+WHEN = datetime(2026, 6, 17, 4, tzinfo=timezone.utc)
+
+
+def hard_paper(**kw) -> Paper:
+    data = dict(
+        id="arxiv:2606.17199", version=1, source="arxiv-ai", source_label="arXiv (CS.AI)",
+        title='多模态 "Reasoning" <script>alert(1)</script> & $\\alpha_{s}$: it\'s fine',
+        authors=(Author("Doe, Jane"), Author("王小明"), Author('O\'Brien "Bob" <b>')),
+        abstract="Line one.\nLine two <img src=x onerror=alert(1)> & more: a=b; c, d. # not a heading\n\n* not a list",
+        categories=("cs.AI", "cs.CL"), published=WHEN, updated=WHEN, url="https://arxiv.org/abs/2606.17199",
+        pdf="https://arxiv.org/pdf/2606.17199v1",
+        topics=(Selection("llm-reasoning", 2, ("reasoning", "chain-of-thought"), (), ("cs.AI",)),
+                Selection("followed-authors", 1, (), ("Doe, Jane",), ())),
+    )
+    data.update(kw)
+    return Paper(**data)
+
+
+@pytest.fixture
+def reader(tmp_path):
+    settings = read_settings(override={"PATH": str(tmp_path), "FORMATTED_FIELDS": [], "CACHE_CONTENT": False})
+    readers = Readers(settings)
+
+    def read(rel: str):
+        return readers.read_file(str(tmp_path), rel)
+
+    return read
+
+
+def test_round_trip_through_pelicans_markdown_reader(tmp_path, reader):
+    paper = hard_paper()
+    atomic_write(tmp_path / "e.md", render_entry(paper))
+    page = reader("e.md")
+    meta = page.metadata
+    assert meta["title"] == paper.title
+    assert [a.name for a in meta["authors"]] == ["Doe, Jane", "王小明", 'O\'Brien "Bob" <b>']
+    assert [t.name for t in meta["tags"]] == ["reasoning", "chain-of-thought", "followed-authors"]
+    assert meta["category"].name == "llm-reasoning"
+    assert meta["date"] == WHEN and meta["slug"] == "arxiv-2606-17199"
+    assert meta["abs_url"] == paper.url and "url" not in meta
+    assert Paper.from_json(json.loads(meta["record"])) == paper
+    assert Paper.from_json(json.loads(meta["record"])).topics == paper.topics
+    # the body is the escaped abstract inside one HTML block: no live markup, no Markdown reinterpretation
+    assert "<img" not in page.content and "&lt;img src=x onerror=alert(1)&gt;" in page.content
+    assert "<h1" not in page.content and "<li" not in page.content
+    assert "<" not in meta["summary"].replace("&lt;", "")
+
+
+def test_a_single_author_with_a_comma_is_not_split(tmp_path, reader):
+    atomic_write(tmp_path / "e.md", render_entry(hard_paper(authors=(Author("Doe, Jane"),))))
+    assert [a.name for a in reader("e.md").metadata["authors"]] == ["Doe, Jane"]
+    assert meta_list(["Doe; Jane"]) == "Doe, Jane;"
+
+
+def test_atomic_write_reports_unchanged(tmp_path):
+    path = tmp_path / "a" / "b.md"
+    assert atomic_write(path, "x") is True
+    mtime = path.stat().st_mtime_ns
+    assert atomic_write(path, "x") is False and path.stat().st_mtime_ns == mtime
+    assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_slugs_are_stable_and_distinct():
+    assert slug_for("arxiv:2606.17199") == "arxiv-2606-17199"
+    assert slug_for("arxiv:astro-ph/0601001") == "arxiv-astro-ph-0601001"
+    assert slug_for("doi:10.1000/a-b") != slug_for("doi:10.1000/a.b")
+    assert slug_for("doi:10.1000/a-b") == slug_for("doi:10.1000/a-b")
+
+
+def test_writing_is_idempotent_and_index_rebuildable(tmp_path):
+    index = Index.load(tmp_path, tmp_path / "state.json")
+    paper = hard_paper()
+    assert [o.kind for o in write_papers([paper], index)] == ["new"]
+    assert [o.kind for o in write_papers([paper], index)] == ["unchanged"]
+    index.save(tmp_path / "state.json")
+    rebuilt = Index.rebuild(tmp_path)
+    assert rebuilt.entries == index.entries and rebuilt.by_key == index.by_key
+    entry = tmp_path / index.entries[paper.id]
+    assert read_record(entry) == paper
+
+
+def test_an_update_keeps_the_brief_section(tmp_path):
+    index = Index.load(tmp_path, tmp_path / "state.json")
+    write_papers([hard_paper()], index)
+    path = tmp_path / index.entries["arxiv:2606.17199"]
+    text = path.read_text(encoding="utf-8").replace("Brief_status: pending", "Brief_status: done")
+    path.write_text(text + "\n<!-- brief -->\n<section class=\"brief\">kept</section>\n", encoding="utf-8")
+    v2 = hard_paper(version=2, updated=datetime(2026, 6, 20, tzinfo=timezone.utc), pdf="https://arxiv.org/pdf/2606.17199v2")
+    assert [o.kind for o in write_papers([v2], index)] == ["updated"]
+    text = path.read_text(encoding="utf-8")
+    assert "Brief_status: done" in text and text.endswith('<section class="brief">kept</section>\n')
+    assert "Version: 2" in text and "Modified: 2026-06-20T00:00:00+00:00" in text
