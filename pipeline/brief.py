@@ -637,15 +637,17 @@ def run_command(args, console) -> int:
 def print_report(report: BriefReport, console) -> None:
     from rich.table import Table
 
-    table = Table(title=f"Briefs ({report.mode}: {report.model})", title_justify="left")
-    for column in ("entries", "written", "done", "from cache", "extractive", "pending", "failed",
-                   "calls", "retries", "input tokens", "output tokens", "est. cost"):
-        table.add_column(column, justify="right")
     usage = report.usage
     cost = "-" if report.cost is None else f"${report.cost:.4f}"
-    table.add_row(*map(str, (report.papers_seen, report.written, report.done, report.cached, report.extractive,
-                             report.pending, len(report.failed), usage.calls, usage.retries, usage.input_tokens,
-                             usage.output_tokens)), cost)
+    table = Table(title=f"Briefs ({report.mode}: {report.model})", title_justify="left", show_header=False)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    rows = (("entries", report.papers_seen), ("entries changed", report.written), ("briefed", report.done),
+            ("from cache", report.cached), ("extractive", report.extractive), ("left pending", report.pending),
+            ("failed", len(report.failed)), ("API calls", usage.calls), ("retries", usage.retries),
+            ("input tokens", usage.input_tokens), ("output tokens", usage.output_tokens), ("estimated cost", cost))
+    for name, value in rows:
+        table.add_row(name, str(value))
     console.print(table)
     for path in report.digests:
         console.print(f"  brief: {path}", markup=False, highlight=False)

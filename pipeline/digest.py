@@ -270,7 +270,7 @@ def extractive_daily(cards: Numbering, rules: dict[str, Rule], languages: tuple[
         n, k = len(cards.cards), len(order)
         out[lang] = {
             "headline": (f"今日 {n} 篇论文，涵盖 {k} 个主题：" + "、".join(names)) if zh
-            else f"{n} papers in {k} topics: " + ", ".join(names),
+            else f"{n} paper{'s' * (n != 1)} in {k} topic{'s' * (k != 1)}: " + ", ".join(names),
             "themes": [{"title": name, "text": (f"{len(by_topic[t])} 篇论文" if zh else f"{len(by_topic[t])} papers"),
                         "papers": by_topic[t]} for t, name in zip(order, names)][:6],
             "connections": [{
