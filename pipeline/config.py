@@ -34,6 +34,9 @@ class HttpSettings(_Strict):
     retries: int = Field(3, ge=0, le=10)
     backoff: float = Field(1.0, ge=0)
     max_retry_after: float = Field(120.0, ge=0)
+    # a response is refused beyond this size, and abandoned when its body takes longer than this
+    max_bytes: int = Field(64 * 1024 * 1024, ge=1024)
+    total_timeout: float = Field(300.0, gt=0)
     # arXiv asks for no more than one request every 3 seconds (API, RSS and OAI-PMH alike).
     arxiv_interval: float = Field(3.0, ge=0)
 

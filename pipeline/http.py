@@ -37,6 +37,14 @@ class Response:
         return self.content.decode("utf-8", errors="replace")
 
 
+class _TooBig(Exception):
+    pass
+
+
+class _TooSlow(Exception):
+    pass
+
+
 class HttpError(Exception):
     def __init__(self, url: str, message: str, status: int | None = None, body: bytes = b""):
         self.url = url
@@ -72,6 +80,7 @@ class Client:
         self._last: dict[str, float] = {}
         self._lock = threading.Lock()
         self.requests_made = 0
+        self.touched: list[str] = []  # URLs requested since the caller last cleared it
 
     def _throttle(self, url: str, polite: bool) -> None:
         host = urlsplit(url).hostname or ""
@@ -88,6 +97,7 @@ class Client:
         """GET with retries.  Raises HttpError; returns status 304 responses as-is."""
         s = self.settings
         full = requests.Request("GET", url, params=params).prepare().url or url
+        self.touched.append(full)
         headers = {}
         if conditional and full in self.validators:
             cached = self.validators[full]
@@ -99,33 +109,63 @@ class Client:
         while True:
             self._throttle(full, polite)
             self.requests_made += 1
+            status, body, error, r = None, b"", None, None
             try:
-                r = self.session.get(full, headers=headers, timeout=(s.connect_timeout, s.read_timeout))
-                status, error = r.status_code, None
+                r = self.session.get(full, headers=headers, timeout=(s.connect_timeout, s.read_timeout), stream=True)
+                status = r.status_code
+                body = self._read_body(r)
             except requests.Timeout as exc:
-                r, status, error = None, None, f"timed out: {exc.__class__.__name__}"
+                error = f"timed out: {exc.__class__.__name__}"
             except requests.RequestException as exc:
-                r, status, error = None, None, f"connection failed: {exc.__class__.__name__}"
-            retryable = status in RETRY_STATUS or (r is None and error and "timed out" in error)
+                error = f"connection failed: {exc.__class__.__name__}"
+            except _TooSlow as exc:
+                error = f"timed out: {exc}"
+            except _TooBig as exc:
+                raise HttpError(full, str(exc), status) from exc
+            finally:
+                if r is not None:
+                    r.close()
+            retryable = status in RETRY_STATUS if error is None else True
             if retryable and attempt < s.retries:
                 delay = s.backoff * (2**attempt)
-                after = _retry_after(r.headers.get("Retry-After")) if r is not None else None
+                after = _retry_after(r.headers.get("Retry-After")) if r is not None and error is None else None
                 if after is not None:
                     delay = min(max(delay, after), s.max_retry_after)
                 attempt += 1
                 self._sleep(delay)
                 continue
-            if r is None:
-                raise HttpError(full, error or "request failed")
+            retried = f" after {attempt} retries" if attempt else ""
+            if error is not None:
+                raise HttpError(full, error + retried, status)
             if status == 304:
                 return Response(full, 304, b"", dict(r.headers))
             if status >= 400:
-                raise HttpError(full, f"HTTP {status}" + (f" after {attempt} retries" if attempt else ""), status, r.content)
+                raise HttpError(full, f"HTTP {status}{retried}", status, body)
             if conditional:
                 etag, modified = r.headers.get("ETag"), r.headers.get("Last-Modified")
                 if etag or modified:
                     self.validators[full] = {"etag": etag, "last_modified": modified}
-            return Response(full, status, r.content, dict(r.headers))
+            return Response(full, status, body, dict(r.headers))
+
+    def _read_body(self, r: requests.Response) -> bytes:
+        """Read the body within ``max_bytes`` and ``total_timeout`` (a trickling server cannot stall a run)."""
+        limit, deadline = self.settings.max_bytes, time.monotonic() + self.settings.total_timeout
+        declared = r.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise _TooBig(f"response of {int(declared):,} bytes is larger than max_bytes ({limit:,})")
+        chunks, size = [], 0
+        for chunk in r.iter_content(64 * 1024):
+            size += len(chunk)
+            if size > limit:
+                raise _TooBig(f"response is larger than max_bytes ({limit:,} bytes)")
+            if time.monotonic() > deadline:
+                raise _TooSlow(f"body not received within {self.settings.total_timeout:g} s")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def forget(self, url: str) -> None:
+        """Drop the validators of a URL whose response could not be used, so the next run fetches it again."""
+        self.validators.pop(url, None)
 
     def save_validators(self) -> None:
         if not self.cache_file:

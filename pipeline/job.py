@@ -69,18 +69,19 @@ def read_sources(
         on_source(source.id)
         report = SourceReport(source=source.id, kind=source.kind)
         reports.append(report)
+        client.touched = []
         try:
             fetched = sources.fetch(client, source, day)
         except HttpError as exc:
-            report.url, report.http_status = exc.url, exc.status
-            report.errors.append(str(exc))
+            report.http_status = exc.status
+            _failed(report, client, str(exc))
             continue
         except FeedError as exc:
-            report.errors.append(str(exc))
+            _failed(report, client, str(exc))
             continue
         except Exception as exc:  # a parser bug or a pathological response must not sink the run
             log.exception("source %s failed", source.id)
-            report.errors.append(f"unexpected {exc.__class__.__name__}: {exc}")
+            _failed(report, client, f"unexpected {exc.__class__.__name__}: {exc}")
             continue
         report.url, report.http_status = fetched.url, fetched.http_status
         report.status, report.note = fetched.status, fetched.note
@@ -95,6 +96,14 @@ def read_sources(
                 report.skipped += 1
                 report.errors.append(str(exc))
     return papers, reports
+
+
+def _failed(report: SourceReport, client: Client, message: str) -> None:
+    """Record a failed source; forget its validators so the next run downloads it again."""
+    report.errors.append(message)
+    report.url = report.url or (client.touched[0] if client.touched else "")
+    for url in client.touched:
+        client.forget(url)
 
 
 def run_fetch(
