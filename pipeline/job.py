@@ -18,7 +18,7 @@ from .config import Rule, SourcesFile
 from .curate import compile_rules, curate
 from .http import Client, HttpError
 from .models import Paper, SourceReport
-from .normalise import dedupe, normalise
+from .normalise import dedupe, normalise, settle_dates
 from .sources.base import FeedError
 from .write import Index, write_papers
 
@@ -89,12 +89,19 @@ def read_sources(
         report.items_seen = len(fetched.items) + len(fetched.skipped)
         report.errors.extend(fetched.skipped)
         report.skipped = len(fetched.skipped)
+        notes = Counter()
         for item in fetched.items:
             try:
-                papers.append(normalise(item, source.label))
+                paper, note = settle_dates(normalise(item, source.label), day)
             except ValueError as exc:
                 report.skipped += 1
                 report.errors.append(str(exc))
+                continue
+            papers.append(paper)
+            if note:
+                notes[note.split(" (")[0]] += 1
+        if notes:
+            report.note = "; ".join(filter(None, [report.note] + [f"{n} × {why}" for why, n in notes.items()]))
     return papers, reports
 
 

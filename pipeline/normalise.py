@@ -11,7 +11,7 @@ import html
 import re
 import unicodedata
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -68,8 +68,23 @@ class _TextExtractor(HTMLParser):
             self.parts.append(data)
 
 
+# control characters, zero-width spaces, BOMs and bidirectional overrides (used to spoof text direction)
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u202a-\u202e\u2066-\u2069\ufeff]")
+MAX_TITLE = 500
+MAX_ABSTRACT = 10_000
+MAX_NAME = 200
+
+
 def collapse(text: str) -> str:
-    return _WS.sub(" ", text or "").strip()
+    """Whitespace collapsed to single spaces; invisible and direction-override characters removed."""
+    return _WS.sub(" ", _INVISIBLE.sub("", text or "")).strip()
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut overlong text at a word boundary, marking the cut with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip() + " …"
 
 
 def strip_markup(text: str) -> str:
@@ -173,7 +188,7 @@ def badge(label: str, categories) -> str:
 
 def normalise(item: RawItem, label: str) -> Paper:
     """One raw item to one Paper.  Raises ValueError if the item cannot be identified."""
-    title = clean_title(item.title, item.title_format)
+    title = shorten(clean_title(item.title, item.title_format), MAX_TITLE)
     if not title:
         raise ValueError("item has no title")
     arxiv_id, version = split_arxiv_id(item.arxiv_id)
@@ -188,10 +203,10 @@ def normalise(item: RawItem, label: str) -> Paper:
         pdf = safe_url(item.pdf)
     else:
         raise ValueError(f"item {title[:60]!r} has neither an arXiv id nor a DOI")
-    abstract = clean_abstract(item.abstract, item.abstract_format)
+    abstract = shorten(clean_abstract(item.abstract, item.abstract_format), MAX_ABSTRACT)
     comment = collapse(strip_markup(item.comment))
     authors = tuple(
-        Author(display_name(a.name), tuple(collapse(x) for x in a.affiliations if x.strip()))
+        Author(shorten(display_name(a.name), MAX_NAME), tuple(shorten(collapse(x), MAX_NAME) for x in a.affiliations if x.strip()))
         for a in item.authors
         if display_name(a.name)
     )
@@ -224,6 +239,16 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 def _recency(paper: Paper) -> tuple[int, datetime]:
     return paper.version, paper.updated or paper.published or _EPOCH
+
+
+def settle_dates(paper: Paper, day: date) -> tuple[Paper, str]:
+    """Give undated papers the run date and pull dates from the future back to it; returns (paper, note)."""
+    start = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+    if paper.published is None:
+        return replace(paper, published=start, updated=paper.updated or start), "undated, given the run date"
+    if paper.published > start + timedelta(days=2):
+        return replace(paper, published=start, updated=start), f"dated in the future ({paper.published:%Y-%m-%d}), given the run date"
+    return paper, ""
 
 
 def merge(old: Paper, new: Paper) -> Paper:
