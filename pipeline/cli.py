@@ -79,6 +79,12 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_brief(args: argparse.Namespace) -> int:
+    from .brief import run_command
+
+    return run_command(args, console)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
@@ -107,6 +113,25 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", type=Path, default=Path("demo"), help="where the demo writes (default: demo/)")
     demo.add_argument("--rules", type=Path, default=Path("rules"), help="folder of rule files (default: rules/)")
     demo.set_defaults(func=cmd_demo)
+
+    brief = sub.add_parser("brief", help="write LLM briefs into entries, and the daily/weekly cross-domain briefs")
+    _add_paths(brief)
+    brief.add_argument("--config", type=Path, default=Path("brief.yml"), help="brief settings (default: brief.yml, optional)")
+    brief.add_argument("--date", type=_day, help="the day of the daily brief (default: the newest day with entries)")
+    brief.add_argument("--model", help="model name (default: brief.yml, $ACADEMICHUB_MODEL, gpt-4o-mini)")
+    brief.add_argument("--base-url", help="OpenAI-compatible API root (default: $OPENAI_BASE_URL, brief.yml)")
+    brief.add_argument("--languages", type=lambda t: [x.strip() for x in t.split(",") if x.strip()],
+                       help="comma-separated brief languages (default: zh,en)")
+    brief.add_argument("--concurrency", type=int, help="requests in flight at once (default: 16)")
+    brief.add_argument("--timeout", type=float, help="seconds per request (default: 60)")
+    brief.add_argument("--max-papers", type=int, help="brief at most this many papers now; the rest stay pending")
+    brief.add_argument("--max-tokens", type=int, help="stop starting requests after this many tokens; the rest stay pending")
+    brief.add_argument("--batch", action="store_true", help="use the Batch API (half price, resumable; the batch id is kept in state/)")
+    brief.add_argument("--no-wait", dest="wait", action="store_false", help="with --batch: submit or check once, do not poll")
+    brief.add_argument("--extractive", action="store_true", help="no model: quote lead sentences and key phrases")
+    brief.add_argument("--no-daily", dest="digests", action="store_false", help="only the per-paper briefs")
+    brief.add_argument("--weekly", action="store_true", help="also write the weekly brief of the current (unfinished) week")
+    brief.set_defaults(func=cmd_brief)
     return parser
 
 
