@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -63,6 +63,7 @@ def read_sources(
     """Fetch and normalise every enabled source; never raises for a source's failure."""
     papers: list[Paper] = []
     reports: list[SourceReport] = []
+    now = datetime.now(timezone.utc)
     for source in config.sources:
         if not source.enabled:
             continue
@@ -92,7 +93,7 @@ def read_sources(
         notes = Counter()
         for item in fetched.items:
             try:
-                paper, note = settle_dates(normalise(item, source.label), day)
+                paper, note = settle_dates(normalise(item, source.label), day, now)
             except ValueError as exc:
                 report.skipped += 1
                 report.errors.append(str(exc))

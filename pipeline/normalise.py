@@ -241,12 +241,15 @@ def _recency(paper: Paper) -> tuple[int, datetime]:
     return paper.version, paper.updated or paper.published or _EPOCH
 
 
-def settle_dates(paper: Paper, day: date) -> tuple[Paper, str]:
-    """Give undated papers the run date and pull dates from the future back to it; returns (paper, note)."""
+def settle_dates(paper: Paper, day: date, now: datetime) -> tuple[Paper, str]:
+    """Give undated papers the run date, and papers dated after ``now`` (plus a day of clock skew) too.
+
+    Returns (paper, note); the note is empty when nothing was changed.
+    """
     start = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
     if paper.published is None:
         return replace(paper, published=start, updated=paper.updated or start), "undated, given the run date"
-    if paper.published > start + timedelta(days=2):
+    if paper.published > now + timedelta(days=1):
         return replace(paper, published=start, updated=start), f"dated in the future ({paper.published:%Y-%m-%d}), given the run date"
     return paper, ""
 
