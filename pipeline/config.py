@@ -147,6 +147,9 @@ class Rule(_Strict):
 # ---------------------------------------------------------------- loading
 
 
+MAX_CONFIG_CHARS = 512 * 1024
+
+
 class _LineLoader(yaml.SafeLoader):
     """A safe loader that remembers the line of every mapping key and value."""
 
@@ -229,7 +232,12 @@ def load_yaml(path: Path, model: type[BaseModel], display: str | None = None, ex
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError([f"{display}: cannot read: {exc}"]) from exc
+    if len(text) > MAX_CONFIG_CHARS:
+        raise ConfigError([f"{display}:1: file is {len(text):,} characters; the limit is {MAX_CONFIG_CHARS:,}"])
     try:
+        alias = next((e for e in yaml.parse(text, Loader=_LineLoader) if isinstance(e, yaml.AliasEvent)), None)
+        if alias is not None:  # aliases let a few lines expand into billions of values
+            raise ConfigError([f"{display}:{alias.start_mark.line + 1}: YAML aliases (*{alias.anchor}) are not allowed; write the values out"])
         node = yaml.compose(text, Loader=_LineLoader)
         data = yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:

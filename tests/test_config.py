@@ -54,3 +54,13 @@ def test_the_shipped_configuration_is_valid():
     assert load_sources(root / "sources.yml").sources
     rules = load_rules(root / "rules")
     assert len(rules) >= 5 and any(r.include.authors for r in rules)
+
+
+def test_yaml_bombs_and_huge_files_are_refused(tmp_path):
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+    (tmp_path / "bomb.yml").write_text("id: bomb\n" + bomb, encoding="utf-8")
+    [problem] = problems(load_rules, tmp_path)
+    assert problem == f"{tmp_path / 'bomb.yml'}:3: YAML aliases (*a) are not allowed; write the values out"
+    (tmp_path / "bomb.yml").write_text("id: big\n# " + "x" * 600_000 + "\n", encoding="utf-8")
+    [problem] = problems(load_rules, tmp_path)
+    assert "the limit is 524,288" in problem
