@@ -85,6 +85,30 @@ def cmd_brief(args: argparse.Namespace) -> int:
     return run_command(args, console)
 
 
+def cmd_rules_preview(args: argparse.Namespace) -> int:
+    from .preview import PreviewError, preview, to_markdown
+
+    try:
+        result = preview(args.content, args.state, args.rules, args.days, args.base_rules, args.base)
+    except PreviewError as exc:
+        console.print(str(exc), style="red", markup=False, highlight=False)
+        return 2
+    sys.stdout.write(to_markdown(result, args.limit))
+    return 0
+
+
+def cmd_health(args: argparse.Namespace) -> int:
+    from .alerts import run_health
+
+    return run_health(args, console)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .scaffold import run_init
+
+    return run_init(args, console)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
@@ -109,6 +133,17 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--rules", type=Path, default=Path("rules"), help="folder of rule files (default: rules/)")
     check.set_defaults(func=cmd_rules_check)
 
+    preview = rules_sub.add_parser("preview", help="which recent papers the changed rules would add or remove (Markdown)")
+    preview.add_argument("--rules", type=Path, default=Path("rules"), help="the proposed rules (default: rules/)")
+    base = preview.add_mutually_exclusive_group(required=True)
+    base.add_argument("--base", metavar="REVISION", help="compare with the rules at this git revision (e.g. origin/main)")
+    base.add_argument("--base-rules", type=Path, metavar="FOLDER", help="compare with the rules in this folder")
+    preview.add_argument("--content", type=Path, default=Path("content"), help="entries to re-curate (default: content/)")
+    preview.add_argument("--state", type=Path, default=Path("state"), help="cached candidates under state/candidates/")
+    preview.add_argument("--days", type=int, default=14, help="how many recent days of papers; 0 for all (default: 14)")
+    preview.add_argument("--limit", type=int, default=25, help="papers listed per rule and change (default: 25)")
+    preview.set_defaults(func=cmd_rules_preview)
+
     demo = sub.add_parser("demo", help="run the pipeline on the bundled sample feeds (no network, no API key)")
     demo.add_argument("--out", type=Path, default=Path("demo"), help="where the demo writes (default: demo/)")
     demo.add_argument("--rules", type=Path, default=Path("rules"), help="folder of rule files (default: rules/)")
@@ -132,6 +167,26 @@ def build_parser() -> argparse.ArgumentParser:
     brief.add_argument("--no-daily", dest="digests", action="store_false", help="only the per-paper briefs")
     brief.add_argument("--weekly", action="store_true", help="also write the weekly brief of the current (unfinished) week")
     brief.set_defaults(func=cmd_brief)
+
+    health_cmd = sub.add_parser("health", help="the latest run's summary and alerts; keep the alert issue in step")
+    health_cmd.add_argument("--state", type=Path, default=Path("state"), help="where runs.jsonl is (default: state/)")
+    health_cmd.add_argument("--content", type=Path, default=Path("content"), help="entries, for brief counts (default: content/)")
+    health_cmd.add_argument("--summary", type=Path, metavar="FILE", help="append the Markdown summary to FILE (e.g. $GITHUB_STEP_SUMMARY)")
+    health_cmd.add_argument("--github-issue", action="store_true",
+                            help="open, update or close the alert issue (GITHUB_REPOSITORY, GITHUB_TOKEN, GITHUB_API_URL)")
+    health_cmd.add_argument("--dry-run", action="store_true", help="say what would be done to the issue, change nothing")
+    health_cmd.set_defaults(func=cmd_health)
+
+    init = sub.add_parser("init", help="create a new AcademicHub site in a folder (asks for name, language, topics)")
+    init.add_argument("directory", type=Path, nargs="?", help="the folder to create the site in")
+    init.add_argument("--name", help="the site's title")
+    init.add_argument("--language", choices=["en", "zh"], help="the site's main language")
+    init.add_argument("--topics", help="comma-separated topic ids (see --list-topics)")
+    init.add_argument("--follow", action="append", default=[], metavar="AUTHOR", help="an author to follow (repeatable)")
+    init.add_argument("--list-topics", action="store_true", help="list the topics that can be chosen and exit")
+    init.add_argument("--no-input", action="store_true", help="never ask; use the options and defaults")
+    init.add_argument("--force", action="store_true", help="write into a folder that is not empty (overwrites)")
+    init.set_defaults(func=cmd_init)
     return parser
 
 

@@ -1,0 +1,45 @@
+"""GitHub-flavoured Markdown for reports that GitHub renders: job summaries and issues.
+
+Titles, author names, feed errors and rule names are untrusted text.  In a
+report they must stay text: no HTML, no links or images they did not come
+with, no table cell broken open by a ``|``, no ``@mention`` pinging someone.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import quote
+
+# Every ASCII punctuation character may be backslash-escaped in CommonMark;
+# these are the ones that make markup, links, mentions or emphasis in the
+# middle of a line (report text never starts a line, so # - + . need nothing).
+_MARKUP = re.compile(r"([\\`*_\[\]|~@])")
+
+
+def text(value: object) -> str:
+    """``value`` as inert Markdown text on one line."""
+    flat = " ".join(str(value).split())
+    return _MARKUP.sub(r"\\\1", html.escape(flat, quote=False))
+
+
+def code(value: object) -> str:
+    """``value`` as a code span, for identifiers such as rule ids and source ids."""
+    flat = " ".join(str(value).split()).replace("`", "'").replace("|", "\\|")
+    return f"`{flat}`"
+
+
+def link(label: object, url: str) -> str:
+    """A link whose label is escaped text; only http(s) addresses become links."""
+    if not re.match(r"^https?://[^\s]+$", url or ""):
+        return text(label)
+    safe = quote(url, safe=":/?#[]@!$&'*+,;=%~-._")
+    safe = safe.replace("(", "%28").replace(")", "%29").replace("|", "%7C")
+    return f"[{text(label)}]({safe})"
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table from cells that are already Markdown."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)

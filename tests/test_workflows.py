@@ -1,0 +1,325 @@
+"""The GitHub Actions workflows, checked statically and by running what they call.
+
+Workflows cannot run here, so: actionlint and zizmor lint them; their YAML is
+checked for the hardening rules; every `academichub` command in them is run
+through the real argument parser (a renamed flag fails here, not in the
+nightly run); the commit-back script runs against real git repositories.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+GITHUB = ROOT / ".github"
+WORKFLOWS = sorted((GITHUB / "workflows").glob("*.yml"))
+ACTIONS = sorted((GITHUB / "actions").glob("*/action.yml"))
+TOOLS = ROOT / "tests" / "tools"
+COMMIT_BACK = GITHUB / "scripts" / "commit-back.sh"
+
+
+def _missing_tool(what: str, install: str):
+    """Tools are installed by .ci/run; on CI their absence is a failure, elsewhere a skip."""
+    message = f"{what} is not installed: {install}"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def load(path: Path) -> dict:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if True in data:  # YAML 1.1 reads the key `on` as a boolean
+        data["on"] = data.pop(True)
+    return data
+
+
+def steps(workflow: dict):
+    for job_id, job in workflow["jobs"].items():
+        for step in job.get("steps", []):
+            yield job_id, step
+
+
+# ---------------------------------------------------------------- linters
+
+
+def test_there_are_workflows_to_check():
+    assert {p.name for p in WORKFLOWS} >= {"daily.yml", "pr.yml"}
+
+
+def test_actionlint_finds_nothing():
+    node = shutil.which("node")
+    if not node or not (TOOLS / "node_modules" / "@tktco" / "node-actionlint").is_dir():
+        _missing_tool("actionlint (WebAssembly build, npm)", "npm ci --prefix tests/tools")
+    done = subprocess.run([node, str(TOOLS / "actionlint.cjs"), *map(str, WORKFLOWS)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    findings = json.loads(done.stdout)
+    assert findings == [], "\n".join(f"{f['file']}:{f['line']}:{f['column']}: {f['message']}" for f in findings)
+
+
+def test_actionlint_catches_a_broken_workflow(tmp_path):
+    """The linter really runs: an undefined step output and an injectable title are reported."""
+    node = shutil.which("node")
+    if not node or not (TOOLS / "node_modules" / "@tktco" / "node-actionlint").is_dir():
+        _missing_tool("actionlint (WebAssembly build, npm)", "npm ci --prefix tests/tools")
+    bad = tmp_path / "bad.yml"
+    bad.write_text(
+        "on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: echo ${{ github.event.pull_request.title }}\n"
+        "      - run: echo ${{ steps.nope.outputs.x }}\n"
+    )
+    done = subprocess.run([node, str(TOOLS / "actionlint.cjs"), str(bad)], capture_output=True, text=True, timeout=120)
+    messages = " ".join(f["message"] for f in json.loads(done.stdout))
+    assert "potentially untrusted" in messages and "nope" in messages
+
+
+def _zizmor() -> str:
+    found = shutil.which("zizmor") or str(Path(sysconfig.get_path("scripts")) / "zizmor")
+    if not Path(found).exists():
+        _missing_tool("zizmor", "pip install zizmor (in the dev extra)")
+    return found
+
+
+def test_zizmor_finds_nothing_above_low():
+    done = subprocess.run([_zizmor(), "--offline", "--no-progress", "--min-severity", "medium", "--format", "plain",
+                           str(GITHUB)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_zizmor_catches_a_dangerous_workflow(tmp_path):
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".github" / "workflows" / "bad.yml").write_text(
+        "on: pull_request_target\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n"
+        "      - run: echo ${{ github.event.pull_request.title }}\n"
+    )
+    done = subprocess.run([_zizmor(), "--offline", "--no-progress", "--min-severity", "medium", "--format", "plain",
+                           str(tmp_path / ".github")], capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert "template-injection" in done.stdout and "dangerous-triggers" in done.stdout
+
+
+# ---------------------------------------------------------------- hardening rules
+
+SHA_PIN = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
+
+
+@pytest.mark.parametrize("path", WORKFLOWS + ACTIONS, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_actions_are_pinned_to_commits_with_their_version_named(path):
+    text = path.read_text(encoding="utf-8")
+    for line in text.splitlines():
+        match = re.match(r"^\s*(?:-\s+)?uses:\s*(\S+)(.*)$", line)
+        if not match or match.group(1).startswith("./"):
+            continue
+        assert SHA_PIN.match(match.group(1)), f"{path.name}: not pinned to a commit: {line.strip()}"
+        assert re.match(r"\s*#\s*v\d", match.group(2)), f"{path.name}: name the version after the SHA: {line.strip()}"
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_least_privilege_and_no_untrusted_expansion(path):
+    workflow = load(path)
+    assert workflow["permissions"] == {"contents": "read"}
+    assert "pull_request_target" not in workflow["on"]
+    assert workflow.get("concurrency"), "runs of one workflow must not race"
+    for job_id, job in workflow["jobs"].items():
+        assert job.get("timeout-minutes"), f"{job_id}: set timeout-minutes"
+    for job_id, step in steps(workflow):
+        run = step.get("run", "")
+        assert "${{" not in run, f"{job_id}/{step.get('name')}: pass values through env:, not ${{{{ }}}} in run:"
+        if step.get("uses", "").startswith("actions/checkout@"):
+            assert step.get("with", {}).get("persist-credentials") is False, f"{job_id}: persist-credentials: false"
+    text = path.read_text(encoding="utf-8")
+    for number, line in enumerate(text.splitlines(), 1):
+        if "secrets." in line and not line.lstrip().startswith("#"):
+            assert re.match(r"^\s+[A-Z_]+: \$\{\{ secrets\.[A-Z_]+ \}\}$", line), f"{path.name}:{number}: secrets only as env"
+
+
+def test_write_permissions_only_where_needed():
+    daily = load(GITHUB / "workflows" / "daily.yml")
+    granted = {job_id: job.get("permissions", {}) for job_id, job in daily["jobs"].items()}
+    assert granted["update"] == {"contents": "write", "pages": "read"}
+    assert granted["deploy"] == {"pages": "write", "id-token": "write"}
+    assert granted["alert"] == {"contents": "read", "issues": "write"}
+    pr = load(GITHUB / "workflows" / "pr.yml")
+    assert all("permissions" not in job or set(job["permissions"].values()) <= {"read"} for job in pr["jobs"].values())
+    assert list(pr["on"]) == ["pull_request", "workflow_dispatch"]
+
+
+def test_daily_schedule_inputs_and_publishing():
+    daily = load(GITHUB / "workflows" / "daily.yml")
+    minute, hour, *_ = daily["on"]["schedule"][0]["cron"].split()
+    # after arXiv's feeds carry the new day (midnight US Eastern is 04:00 or 05:00 UTC)
+    assert 5 <= int(hour) <= 8 and minute != "0"
+    assert set(daily["on"]["workflow_dispatch"]["inputs"]) == {"date", "dry-run"}
+    assert daily["concurrency"]["cancel-in-progress"] is False
+    uses = [step.get("uses", "").split("@")[0] for _, step in steps(daily)]
+    assert {"actions/upload-pages-artifact", "actions/deploy-pages", "actions/cache"} <= set(uses)
+    assert daily["jobs"]["deploy"]["environment"]["name"] == "github-pages"
+    (run_step,) = [s for _, s in steps(daily) if re.search(r"^\s*academichub run ", s.get("run", ""), re.MULTILINE)]
+    assert run_step["env"]["OPENAI_API_KEY"] == "${{ secrets.OPENAI_API_KEY }}"
+    holders = [s.get("name") for _, s in steps(daily) if "OPENAI_API_KEY" in json.dumps(s.get("env", {}))]
+    assert holders == [run_step["name"]], "the API key goes to the one step that needs it"
+
+
+def test_dependabot_keeps_actions_current():
+    config = yaml.safe_load((GITHUB / "dependabot.yml").read_text())
+    ecosystems = {u["package-ecosystem"] for u in config["updates"]}
+    assert {"github-actions", "pip"} <= ecosystems
+
+
+# ---------------------------------------------------------------- the commands the workflows call
+
+SAMPLE_VALUES = {
+    "inputs.date": "2026-04-27",
+    "inputs.dry-run": "true",
+    "steps.day.outputs.day": "2026-04-27",
+    "steps.pages.outputs.base_url": "https://example.github.io/radar",
+}
+
+
+def _expand(value: str) -> str:
+    def one(match: re.Match) -> str:
+        expression = match.group(1).strip()
+        return SAMPLE_VALUES.get(expression, "sample")
+
+    return re.sub(r"\$\{\{(.*?)\}\}", one, str(value))
+
+
+def _shim(tmp_path: Path) -> tuple[Path, Path]:
+    """An `academichub` on PATH that checks its arguments with the real parser and logs them."""
+    bin_dir, log = tmp_path / "bin", tmp_path / "calls.jsonl"
+    bin_dir.mkdir()
+    shim = bin_dir / "academichub"
+    shim.write_text(
+        f"#!{sys.executable}\n"
+        "import json, sys\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "from pipeline.cli import build_parser\n"
+        "build_parser().parse_args(sys.argv[1:])\n"
+        f"open({str(log)!r}, 'a').write(json.dumps(sys.argv[1:]) + '\\n')\n"
+    )
+    shim.chmod(0o755)
+    return bin_dir, log
+
+
+def project_steps():
+    for path in WORKFLOWS:
+        for job_id, step in steps(load(path)):
+            if re.search(r"^\s*academichub\s", step.get("run", ""), re.MULTILINE):
+                yield pytest.param(step, id=f"{path.name}:{job_id}:{step.get('name')}")
+
+
+@pytest.mark.parametrize("step", list(project_steps()))
+def test_every_academichub_command_in_a_workflow_parses(step, tmp_path):
+    bin_dir, log = _shim(tmp_path)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "OPENAI_", "ACADEMICHUB_"))}
+    env.update({name: _expand(value) for name, value in step.get("env", {}).items()})
+    env.update({"PATH": f"{bin_dir}{os.pathsep}{env['PATH']}",
+                "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"), "GITHUB_OUTPUT": str(tmp_path / "output")})
+    done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", step["run"]], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    calls = [json.loads(line) for line in log.read_text().splitlines()]
+    assert calls, "the step ran no academichub command"
+
+
+def test_the_commands_run_for_real_on_demo_content(tmp_path, run_cli):
+    """What the workflows call works on a real project: rules check, preview, health."""
+    assert run_cli("demo", "--out", str(tmp_path), "--rules", str(ROOT / "rules")).returncode == 0
+    shutil.copytree(ROOT / "rules", tmp_path / "rules")
+    check = run_cli("rules", "check", cwd=tmp_path)
+    assert check.returncode == 0, check.stderr
+    preview = run_cli("rules", "preview", "--base-rules", str(ROOT / "rules"), cwd=tmp_path)
+    assert preview.returncode == 0 and "## Rule preview" in preview.stdout, preview.stderr
+    summary = tmp_path / "summary.md"
+    health = run_cli("health", "--summary", str(summary), "--github-issue", "--dry-run", cwd=tmp_path)
+    assert health.returncode == 0, health.stderr
+    assert "AcademicHub run for 2026-04-27" in summary.read_text()
+    assert "would open or update the alert issue" in health.stderr
+
+
+# ---------------------------------------------------------------- commit-back
+
+
+def git(cwd: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture
+def checkout(tmp_path):
+    """A clone of a bare 'origin' with one commit, like the workflow's checkout."""
+    origin, work = tmp_path / "origin.git", tmp_path / "work"
+    git(tmp_path, "init", "--quiet", "--bare", "--initial-branch=main", str(origin))
+    git(tmp_path, "clone", "--quiet", str(origin), str(work))
+    (work / "content").mkdir()
+    (work / "README.md").write_text("radar\n")
+    git(work, "add", ".")
+    git(work, "commit", "--quiet", "-m", "start")
+    git(work, "push", "--quiet", "origin", "HEAD:main")
+    return origin, work
+
+
+def commit_back(work: Path, tmp_path: Path) -> tuple[subprocess.CompletedProcess, dict]:
+    output = tmp_path / "github-output"
+    output.write_text("")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT")}
+    done = subprocess.run(["bash", str(COMMIT_BACK), "2026-04-27"], cwd=work, capture_output=True, text=True,
+                          env={**env, "GITHUB_OUTPUT": str(output), "PUSH_BRANCH": "main"}, timeout=60)
+    return done, dict(line.split("=", 1) for line in output.read_text().splitlines())
+
+
+def test_commit_back_commits_only_content_and_state(checkout, tmp_path):
+    origin, work = checkout
+    (work / "content" / "papers").mkdir()
+    (work / "content" / "papers" / "a.md").write_text("Title: A\n")
+    (work / "content" / "papers" / "b.md").write_text("Title: B\n")
+    (work / "state").mkdir()
+    (work / "state" / "runs.jsonl").write_text("{}\n")
+    (work / "README.md").write_text("changed by someone else\n")
+    (work / "stray.txt").write_text("not output\n")
+    done, output = commit_back(work, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert output["changed"] == "true"
+    pushed = git(origin, "show", "--name-only", "--format=%an|%s", "main").split("\n")
+    assert pushed[0] == "github-actions[bot]|Daily update for 2026-04-27: 2 new papers"
+    assert sorted(filter(None, pushed[1:])) == ["content/papers/a.md", "content/papers/b.md", "state/runs.jsonl"]
+    assert output["sha"] == git(origin, "rev-parse", "main").strip()
+
+
+def test_commit_back_does_nothing_when_unchanged(checkout, tmp_path):
+    origin, work = checkout
+    before = git(origin, "rev-parse", "main")
+    (work / "stray.txt").write_text("not output\n")
+    done, output = commit_back(work, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert output["changed"] == "false"
+    assert "no commit" in done.stdout
+    assert git(origin, "rev-parse", "main") == before
+    assert git(work, "rev-parse", "HEAD") == before
+
+
+def test_commit_back_rebases_when_main_moved(checkout, tmp_path):
+    origin, work = checkout
+    other = tmp_path / "other"
+    git(tmp_path, "clone", "--quiet", str(origin), str(other))
+    (other / "rules.yml").write_text("merged meanwhile\n")
+    git(other, "add", ".")
+    git(other, "commit", "--quiet", "-m", "a rule was merged")
+    git(other, "push", "--quiet", "origin", "HEAD:main")
+    (work / "content" / "new.md").write_text("Title: N\n")
+    done, output = commit_back(work, tmp_path)
+    assert done.returncode == 0, done.stderr
+    log = git(origin, "log", "--format=%s", "main").splitlines()
+    assert log[:2] == ["Daily update for 2026-04-27: 0 new papers", "a rule was merged"]
