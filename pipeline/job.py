@@ -20,7 +20,7 @@ from .http import Client, HttpError
 from .models import Paper, SourceReport
 from .normalise import dedupe, normalise, settle_dates
 from .sources.base import FeedError
-from .write import Index, write_papers
+from .write import Index, remove_stale_temp_files, write_papers
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +136,7 @@ def run_fetch(
         if paper.id not in kept_ids:
             by_source[paper.source].rejected += 1
 
+    remove_stale_temp_files(layout.content)
     index = Index.load(layout.content, layout.index_file)
     summary = FetchSummary(day, reports)
     notes: dict[str, list[str]] = {}

@@ -55,6 +55,15 @@ def atomic_write(path: Path, text: str) -> bool:
     return True
 
 
+def remove_stale_temp_files(root: Path) -> int:
+    """Delete temporary files a killed run left behind (the entries themselves are never half-written)."""
+    removed = 0
+    for tmp in root.rglob(".*.tmp") if root.exists() else ():
+        tmp.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
 def slug_for(paper_id: str) -> str:
     """Stable slug: 'arxiv:2606.17199' -> 'arxiv-2606-17199'; DOIs get a short hash (punctuation is lossy)."""
     scheme, _, rest = paper_id.partition(":")

@@ -15,7 +15,7 @@ import feedparser
 from ..config import SourceConfig
 from ..http import Client
 from ..models import RawAuthor, RawItem
-from .base import Fetched, FeedError, struct_to_datetime
+from .base import Fetched, FeedError, bozo_note, fetch_feed, struct_to_datetime
 
 DEFAULT_BASE = "https://rss.arxiv.org/rss/"
 
@@ -38,7 +38,7 @@ def parse(content: bytes, source: SourceConfig) -> Fetched:
     if not title and not feed.entries:
         raise FeedError(f"not an RSS feed ({feed.get('bozo_exception') or 'no channel'})")
     when = struct_to_datetime(channel.get("published_parsed") or channel.get("updated_parsed"))
-    result = Fetched(feed_date=when.date() if when else None)
+    result = Fetched(feed_date=when.date() if when else None, note=bozo_note(feed))
     for entry in feed.entries:
         link = entry.get("link", "")
         arxiv_id = entry.get("id", "") or link
@@ -70,10 +70,4 @@ def parse(content: bytes, source: SourceConfig) -> Fetched:
 
 
 def fetch(client: Client, source: SourceConfig, day: date) -> Fetched:
-    url = feed_url(source)
-    response = client.get(url, conditional=True, polite=True)
-    if response.status == 304:
-        return Fetched(url=response.url, http_status=304, status="not-modified", note="unchanged since the last run")
-    result = parse(response.content, source)
-    result.url, result.http_status = response.url, response.status
-    return result
+    return fetch_feed(client, feed_url(source), lambda content: parse(content, source), polite=True)

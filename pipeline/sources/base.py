@@ -6,7 +6,10 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
+from typing import Callable
+
 from ..config import KIND_DEFAULTS, SourceConfig
+from ..http import Client
 from ..models import RawItem
 
 
@@ -26,6 +29,24 @@ class Fetched:
 
 class FeedError(Exception):
     """The response arrived but is not a usable feed (error feed, garbage, wrong format)."""
+
+
+def fetch_feed(client: Client, url: str, parse: Callable[[bytes], Fetched], polite: bool = False) -> Fetched:
+    """GET a feed conditionally; a 304 becomes a 'not-modified' result without parsing."""
+    response = client.get(url, conditional=True, polite=polite)
+    if response.status == 304:
+        return Fetched(url=response.url, http_status=304, status="not-modified", note="unchanged since the last run")
+    result = parse(response.content)
+    result.url, result.http_status = response.url, response.status
+    return result
+
+
+def bozo_note(feed) -> str:
+    """feedparser's complaint about a feed it could still read, for the run record."""
+    if not feed.get("bozo"):
+        return ""
+    problem = feed.get("bozo_exception")
+    return f"the feed is not well-formed ({problem.__class__.__name__}: {problem}); {len(feed.entries)} items read"
 
 
 def endpoint(source: SourceConfig) -> str:

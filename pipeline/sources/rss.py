@@ -15,7 +15,7 @@ from ..config import SourceConfig
 from ..http import Client
 from ..models import RawAuthor, RawItem
 from ..normalise import DOI_RE, strip_markup
-from .base import Fetched, FeedError, parse_iso, struct_to_datetime
+from .base import Fetched, FeedError, bozo_note, fetch_feed, parse_iso, struct_to_datetime
 
 # Nature-style summaries open with "Nature, Published online: 18 July 2024; doi:10.1038/…"
 _PUBLISHED_LINE = re.compile(r"^[^;]{0,120}Published online:[^;]*;\s*doi:\S+\s*", re.IGNORECASE)
@@ -62,7 +62,7 @@ def parse(content: bytes, source: SourceConfig) -> Fetched:
     if not channel.get("title") and not feed.entries:
         raise FeedError(f"not a feed ({feed.get('bozo_exception') or 'no channel and no items'})")
     when = struct_to_datetime(channel.get("updated_parsed") or channel.get("published_parsed"))
-    result = Fetched(feed_date=when.date() if when else None)
+    result = Fetched(feed_date=when.date() if when else None, note=bozo_note(feed))
     venue = channel.get("prism_publicationname") or channel.get("title", "")
     for entry in feed.entries:
         title = entry.get("title", "")
@@ -97,9 +97,4 @@ def parse(content: bytes, source: SourceConfig) -> Fetched:
 
 
 def fetch(client: Client, source: SourceConfig, day: date) -> Fetched:
-    response = client.get(source.url, conditional=True)
-    if response.status == 304:
-        return Fetched(url=response.url, http_status=304, status="not-modified", note="unchanged since the last run")
-    result = parse(response.content, source)
-    result.url, result.http_status = response.url, response.status
-    return result
+    return fetch_feed(client, source.url, lambda content: parse(content, source))
