@@ -1,0 +1,92 @@
+# Pelican settings for the AcademicHub website (local preview and tests).
+# `academichub build` reads this file; `academichub build --publish` reads publishconf.py,
+# which imports everything here and overrides what publishing needs.
+# Only UPPERCASE names: Pelican reads them as settings. Reference: README.md, "Website".
+import os
+
+SITENAME = "AcademicHub"
+SITESUBTITLE = "Academic Intelligence · Curated Daily"
+# Absolute address of the site: feeds, canonical links, OpenGraph and the sitemap need it
+# (Atom ids must be absolute). Pages themselves use relative links, so the same build
+# works at a domain root or below a path such as https://user.github.io/academichub.
+SITEURL = os.environ.get("ACADEMICHUB_SITEURL", "http://127.0.0.1:8000").rstrip("/")
+RELATIVE_URLS = True
+# The repository that holds rules/ (the radar turns a reader's radar into a rule file there).
+REPOSITORY_URL = os.environ.get("ACADEMICHUB_REPOSITORY", "https://github.com/academichub/academichub")
+REPOSITORY_BRANCH = "main"
+
+PATH = "content"
+OUTPUT_PATH = "output"
+THEME = "theme"
+THEME_STATIC_DIR = "theme"
+ARTICLE_PATHS = ["papers", "briefs"]
+PAGE_PATHS = []
+STATIC_PATHS = []
+TIMEZONE = "UTC"
+DEFAULT_LANG = "zh"  # interface language a first visit sees: "zh" or "en"
+DEFAULT_DATE_FORMAT = "%Y-%m-%d"
+
+PLUGINS = ["pipeline.site"]
+# Entries are Markdown only.
+READERS = {"rst": None, "html": None, "htm": None}
+# Where the plugin finds topic names/descriptions and the run records (relative to this file).
+ACADEMICHUB_RULES = "rules"
+ACADEMICHUB_STATE = "state"
+# Home page: the latest day's papers in batches of this size ("换一批" shows the next batch).
+HOME_BATCH_SIZE = 10
+# The radar and "换一批" read a JSON index of the papers of the last RADAR_DAYS days.
+RADAR_DAYS = 30
+RELATED_PAPERS = 6
+
+# Every text from a feed, an abstract, an author list, a rule or a model is untrusted:
+# templates autoescape, and the entry metadata is treated as plain text.
+JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True, "extensions": []}
+FORMATTED_FIELDS = []
+SUMMARY_MAX_LENGTH = None
+
+ARTICLE_URL = "papers/{slug}.html"
+ARTICLE_SAVE_AS = ARTICLE_URL
+CATEGORY_URL = "topics/{slug}.html"
+CATEGORY_SAVE_AS = CATEGORY_URL
+TAG_URL = "tags/{slug}.html"
+TAG_SAVE_AS = TAG_URL
+AUTHOR_URL = "authors/{slug}.html"
+AUTHOR_SAVE_AS = AUTHOR_URL
+# Day archives and the archive index are written by the site plugin (Pelican's own period
+# archives scan every article once per period).
+YEAR_ARCHIVE_SAVE_AS = ""
+MONTH_ARCHIVE_SAVE_AS = ""
+DAY_ARCHIVE_SAVE_AS = ""
+ARCHIVE_DAY_URL = "archive/{date:%Y/%m/%d}.html"
+DIRECT_TEMPLATES = ["index", "topics", "radar", "search", "status", "404"]
+PAGINATED_TEMPLATES = {"category": 30, "tag": 30}
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/{name}-{number}.html", "{base_name}/{name}-{number}.html"),
+)
+
+# Feeds (Pelican's own settings; the plugin also writes feed.json, feeds.opml and sitemap.xml).
+FEED_DOMAIN = SITEURL
+FEED_MAX_ITEMS = 200
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_ALL_RSS = "feeds/all.rss.xml"
+CATEGORY_FEED_ATOM = "feeds/topics/{slug}.atom.xml"
+CATEGORY_FEED_RSS = "feeds/topics/{slug}.rss.xml"
+AUTHOR_FEED_ATOM = "feeds/authors/{slug}.atom.xml"
+AUTHOR_FEED_RSS = "feeds/authors/{slug}.rss.xml"
+FEED_ATOM = None
+FEED_RSS = None
+TAG_FEED_ATOM = None
+TAG_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+TRANSLATION_FEED_RSS = None
+
+# Pelican rewrites every page on every build; its content cache skips re-reading entries.
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CONTENT_CACHING_LAYER = "generator"
+CACHE_PATH = "build/pelican-cache"
+DELETE_OUTPUT_DIRECTORY = False
+
+# Search: Pagefind indexes paper and brief pages only (data-pagefind-body), after Pelican.
+PAGEFIND = True

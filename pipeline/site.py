@@ -1,0 +1,706 @@
+"""The website stage: a Pelican plugin that turns ``content/`` into the AcademicHub site.
+
+Pelican reads the entries; this module adds what a research radar needs:
+
+* each entry's ``Record`` and ``Brief`` JSON become ``article.paper`` / ``article.brief``
+  (untrusted text: templates autoescape, nothing here builds markup from it);
+* topic names and descriptions from ``rules/*.yml``, run health from ``state/runs.jsonl``;
+* the home page pool, related papers, day archives and a small JSON index for the
+  in-browser radar;
+* author pages and author feeds written here rather than by Pelican, whose taxonomy
+  step scans every article once per author (quadratic with ~3.5 authors per paper);
+* a JSON Feed, an OPML list of the feeds, a sitemap and robots.txt.
+
+``build()`` runs Pelican and then Pagefind; ``serve()`` previews a built site.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import http.server
+import json
+import logging
+import math
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from urllib.parse import quote, urlparse
+from xml.sax.saxutils import escape as xml_escape, quoteattr
+
+from feedgenerator import Rss201rev2Feed
+from pelican import Pelican, __version__ as pelican_version, signals
+from pelican.contents import Article
+from pelican.generators import Generator
+from pelican.settings import read_settings
+from pelican.urlwrappers import Author, Category
+from pelican.utils import set_date_tzinfo
+from pelican.writers import Writer
+
+from . import health
+from .config import load_rules
+from .errors import AcademicHubError
+
+log = logging.getLogger(__name__)
+
+BRIEF_CATEGORIES = {"daily-brief": "daily", "weekly-brief": "weekly"}
+# Names of categories that are not rules.
+BUILTIN_TOPICS = {
+    "daily-brief": ("每日简报", "Daily briefs", "每天一篇由大语言模型撰写的交叉领域文献分析简报。",
+                    "A daily cross-domain analysis of the selected papers, written by a language model."),
+    "weekly-brief": ("每周简报", "Weekly briefs", "每周的交叉领域文献分析简报。", "A weekly cross-domain analysis brief."),
+    "uncategorised": ("未分类", "Uncategorised", "未匹配任何规则的论文。", "Papers no rule matched."),
+}
+STATUS_TEXT = {
+    "ok": ("正常", "OK"),
+    "empty": ("无公告", "No announcement"),
+    "not-modified": ("未更新", "Unchanged"),
+    "stale": ("源未更新", "Stale feed"),
+    "failed": ("抓取失败", "Feed failed"),
+}
+SITEMAP_LIMIT = 50_000
+HOME_POOL = 60
+RADAR_MIN_PAPERS = 500
+
+
+class SiteError(AcademicHubError):
+    """The site could not be built; the message says what to fix."""
+
+
+# ---------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A topic (a curation rule, or a built-in category such as the daily briefs)."""
+
+    id: str
+    name_zh: str
+    name_en: str
+    description_zh: str
+    description_en: str
+    path: str = ""  # the rule file, for the "edit this rule" link
+
+
+def load_topics(rules_dir: Path) -> dict[str, Topic]:
+    """Topic names and descriptions from ``rules/*.yml`` (a broken rule file stops the build)."""
+    topics = {key: Topic(key, *names) for key, names in BUILTIN_TOPICS.items()}
+    if not rules_dir.is_dir():
+        log.warning("%s: no rules folder; topics are shown by their ids", rules_dir)
+        return topics
+    for rule in load_rules(rules_dir):
+        topics[rule.id] = Topic(rule.id, rule.name.zh or rule.name.en, rule.name.en,
+                                rule.description.zh or rule.description.en, rule.description.en,
+                                Path(rule.path).name)
+    return topics
+
+
+def topic_for(topics: dict[str, Topic], topic_id: str) -> Topic:
+    return topics.get(topic_id) or Topic(topic_id, topic_id, topic_id, "", "")
+
+
+def _json_meta(instance: Article, key: str) -> dict | None:
+    """A JSON metadata line, or None (a malformed line is reported, never fatal)."""
+    text = instance.metadata.get(key)
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        log.warning("%s: %s: not valid JSON (%s); ignored", instance.source_path, key.capitalize(), exc)
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _split(text) -> list[str]:
+    return [part.strip() for part in str(text or "").split(";") if part.strip()]
+
+
+def _strings(values) -> list[str]:
+    return [str(v) for v in values or () if isinstance(v, (str, int, float)) and str(v).strip()]
+
+
+def _paper_view(instance: Article) -> dict:
+    """The paper as the templates see it: the Record, with fallbacks from the metadata."""
+    record = _json_meta(instance, "record") or {}
+    meta = instance.metadata
+    authors = [a for a in record.get("authors") or () if isinstance(a, dict) and a.get("name")]
+    if not authors:
+        authors = [{"name": str(a), "affiliations": []} for a in getattr(instance, "authors", [])]
+    topics = [t for t in record.get("topics") or () if isinstance(t, dict) and t.get("rule")]
+    if not topics:
+        topics = [{"rule": t, "keywords": [], "authors": [], "categories": []} for t in _split(meta.get("topics"))]
+    return {
+        "id": str(record.get("id") or meta.get("paper_id") or instance.slug),
+        "title": str(record.get("title") or instance.title),
+        "abstract": str(record.get("abstract") or ""),
+        "authors": [{"name": str(a["name"]), "affiliations": _strings(a.get("affiliations"))} for a in authors],
+        "categories": _strings(record.get("categories")),
+        "topics": [{"rule": str(t["rule"]), "score": t.get("score") if isinstance(t.get("score"), int) else 0,
+                    "keywords": _strings(t.get("keywords")),
+                    "authors": _strings(t.get("authors")), "categories": _strings(t.get("categories"))} for t in topics],
+        "url": str(record.get("url") or meta.get("abs_url") or ""),
+        "pdf": str(record.get("pdf") or meta.get("pdf") or ""),
+        "doi": str(record.get("doi") or meta.get("doi") or ""),
+        "arxiv_id": str(record.get("arxiv_id") or ""),
+        "version": record.get("version") or meta.get("version") or "",
+        "journal_ref": str(record.get("journal_ref") or ""),
+        "venue": str(record.get("venue") or ""),
+        "comment": str(record.get("comment") or ""),
+        "code_links": [c for c in _strings(record.get("code_links")) if c.startswith(("http://", "https://"))],
+        "source_label": str(record.get("source_label") or meta.get("source_label") or meta.get("source") or ""),
+        "brief_status": str(meta.get("brief_status") or "pending"),
+    }
+
+
+def _brief_view(instance: Article) -> dict | None:
+    """The Brief JSON with both languages present (a missing language falls back to the other)."""
+    brief = _json_meta(instance, "brief")
+    if not brief:
+        return None
+    zh, en = brief.get("zh"), brief.get("en")
+    zh = zh if isinstance(zh, dict) else None
+    en = en if isinstance(en, dict) else None
+    if not (zh or en):
+        return None
+    return {"model": str(brief.get("model") or ""), "prompt_version": str(brief.get("prompt_version") or ""),
+            "extractive": bool(brief.get("extractive")), "zh": zh or en, "en": en or zh}
+
+
+def on_content(instance) -> None:
+    """``content_object_init``: attach the parsed records; briefs get their own URL and template."""
+    if not isinstance(instance, Article):
+        return
+    category = str(instance.metadata.get("category") or "")
+    for name in ("authors", "tags"):
+        if not hasattr(instance, name):
+            setattr(instance, name, [])
+    instance.brief = _brief_view(instance)
+    if category in BRIEF_CATEGORIES:
+        instance.brief_kind = BRIEF_CATEGORIES[category]
+        instance.paper = None
+        instance.paper_ids = _split(instance.metadata.get("papers"))
+        instance.template = "brief"
+        folder = "briefs/weekly" if instance.brief_kind == "weekly" else "briefs"
+        name = instance.slug.removeprefix("brief-").removeprefix("weekly-")
+        instance.override_url = instance.override_save_as = f"{folder}/{name}.html"
+    else:
+        instance.brief_kind = ""
+        instance.paper = _paper_view(instance)
+        instance.paper_ids = []
+
+
+# ---------------------------------------------------------------- taxonomy without the N² scans
+
+
+class Members(list):
+    """A list with O(1) membership: Pelican tests ``article in articles`` for every date."""
+
+    def __init__(self, items=()):
+        super().__init__(items)
+        self._ids = {id(item) for item in self}
+
+    def __contains__(self, item) -> bool:
+        return id(item) in self._ids
+
+
+def on_articles_finalized(generator) -> None:
+    """``article_generator_finalized``: keep Pelican's topic and tag pages, take over authors.
+
+    Pelican writes a page per category and tag (the lists get O(1) membership, so its
+    per-page ``dates`` scan is linear); author pages and feeds are written by
+    ``SiteGenerator`` because one scan of every article per author is quadratic.
+    """
+    generator.categories = [(cat, Members(arts)) for cat, arts in generator.categories]
+    generator.tags = {tag: Members(arts) for tag, arts in generator.tags.items()}
+    generator.context["author_groups"] = generator.authors
+    generator.authors = []
+
+
+# ---------------------------------------------------------------- text formats
+
+
+def bibtex(article: Article) -> str:
+    paper = article.paper
+    first = paper["authors"][0]["name"].split()[-1] if paper["authors"] else "anon"
+    key = "".join(ch for ch in f"{first}{article.date:%Y}{article.slug[-6:]}" if ch.isalnum())
+
+    def field(text: str) -> str:
+        return "".join("\\" + ch if ch in "{}&%$#_" else ch for ch in " ".join(str(text).split()))
+
+    fields = [("title", "{" + field(paper["title"]) + "}"),
+              ("author", " and ".join(field(a["name"]) for a in paper["authors"])),
+              ("year", f"{article.date:%Y}"), ("month", f"{article.date:%b}".lower())]
+    if paper["arxiv_id"]:
+        fields += [("eprint", paper["arxiv_id"]), ("archivePrefix", "arXiv")]
+        if paper["categories"]:
+            fields.append(("primaryClass", paper["categories"][0]))
+    if paper["venue"] or paper["journal_ref"]:
+        fields.append(("journal", field(paper["journal_ref"] or paper["venue"])))
+    if paper["doi"]:
+        fields.append(("doi", paper["doi"]))
+    if paper["url"]:
+        fields.append(("url", paper["url"]))
+    kind = "article" if (paper["venue"] or paper["journal_ref"]) else "misc"
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@{kind}{{{key},\n{body}\n}}\n"
+
+
+def ris(article: Article) -> str:
+    paper = article.paper
+    lines = [("TY", "JOUR" if paper["venue"] else "GEN"), ("TI", paper["title"])]
+    lines += [("AU", a["name"]) for a in paper["authors"]]
+    lines += [("PY", f"{article.date:%Y}"), ("DA", f"{article.date:%Y/%m/%d}")]
+    if paper["venue"]:
+        lines.append(("JO", paper["venue"]))
+    if paper["doi"]:
+        lines.append(("DO", paper["doi"]))
+    if paper["url"]:
+        lines.append(("UR", paper["url"]))
+    if paper["abstract"]:
+        lines.append(("AB", paper["abstract"]))
+    return "".join(f"{tag}  - {' '.join(str(value).split())}\n" for tag, value in lines) + "ER  - \n"
+
+
+# ---------------------------------------------------------------- the generator
+
+
+def _day(article: Article) -> date:
+    moment = article.date
+    return (moment.astimezone(timezone.utc) if moment.tzinfo else moment).date()
+
+
+def _score(article: Article) -> int:
+    return max((t["score"] for t in article.paper["topics"]), default=0)
+
+
+def related_papers(papers: list[Article], count: int) -> dict[int, list[Article]]:
+    """Related papers by shared authors (strong) and shared tags near in time (weighted by rarity).
+
+    Linear in the archive: each tag contributes only its neighbours in date order.
+    """
+    by_author: dict[str, list[Article]] = defaultdict(list)
+    by_tag: dict[str, list[Article]] = defaultdict(list)
+    for article in papers:
+        for author in getattr(article, "authors", ()):
+            by_author[author.slug].append(article)
+        for tag in getattr(article, "tags", ()):
+            by_tag[tag.slug].append(article)
+    position = {slug: {id(a): i for i, a in enumerate(items)} for slug, items in by_tag.items()}
+    related: dict[int, list[Article]] = {}
+    for article in papers:
+        scores: dict[int, float] = defaultdict(float)
+        objects: dict[int, Article] = {}
+        for author in getattr(article, "authors", ()):
+            for other in by_author[author.slug][:50]:
+                scores[id(other)] += 3
+                objects[id(other)] = other
+        for tag in getattr(article, "tags", ()):
+            items = by_tag[tag.slug]
+            weight = 1 / math.log(2 + len(items))
+            at = position[tag.slug][id(article)]
+            for other in items[max(0, at - 6): at + 7]:
+                scores[id(other)] += weight
+                objects[id(other)] = other
+        scores.pop(id(article), None)
+        best = sorted(scores, key=lambda key: (-scores[key], objects[key].slug))[:count]
+        related[id(article)] = [objects[key] for key in best]
+    return related
+
+
+def _run_days(runs: list[dict], limit: int = 14) -> tuple[list[dict], list[dict]]:
+    """The last ``limit`` runs (newest first) and one row per source with its status per run."""
+    recent = list(reversed(runs[-limit:]))
+    names: dict[str, str] = {}
+    for run in recent:
+        for report in run.get("sources") or ():
+            if isinstance(report, dict) and report.get("source"):
+                names.setdefault(str(report["source"]), str(report.get("kind") or ""))
+    rows = []
+    for source, kind in names.items():
+        cells = []
+        for run in recent:
+            report = next((r for r in run.get("sources") or () if isinstance(r, dict) and r.get("source") == source), None)
+            cells.append(report)
+        latest = next((c for c in cells if c), {})
+        rows.append({"source": source, "kind": kind, "cells": cells, "latest": latest})
+    return recent, rows
+
+
+class SiteGenerator(Generator):
+    """Context for every page (topics, home pool, runs) and the pages Pelican does not write."""
+
+    def generate_context(self) -> None:
+        settings = self.settings
+        self.topics = load_topics(Path(settings.get("ACADEMICHUB_RULES", "rules")))
+        runs = health.load(Path(settings.get("ACADEMICHUB_STATE", "state")) / "runs.jsonl")
+        articles = self.context.get("articles", [])
+        self.papers = [a for a in articles if getattr(a, "paper", None)]
+        self.briefs = [a for a in articles if getattr(a, "brief_kind", "")]
+        self.by_id = {a.paper["id"]: a for a in self.papers}
+        self.days: dict[date, list[Article]] = defaultdict(list)
+        for article in self.papers:
+            self.days[_day(article)].append(article)
+        for items in self.days.values():
+            items.sort(key=lambda a: (-_score(a), a.slug))
+        daily = [b for b in self.briefs if b.brief_kind == "daily"]
+        self.brief_by_day = {_day(b): b for b in sorted(daily, key=lambda b: b.date)}
+        for brief in self.briefs:
+            brief.cited = [self.by_id[i] for i in brief.paper_ids if i in self.by_id]
+        related = related_papers(self.papers, settings.get("RELATED_PAPERS", 6))
+        for article in self.papers:
+            article.related = related[id(article)]
+        recent_runs, status_rows = _run_days(runs)
+        self.context.update({
+            "SITE_ABSOLUTE_URL": settings["SITEURL"],
+            "SITE_PATH": urlparse(settings["SITEURL"]).path.rstrip("/") + "/",
+            "topics": self.topics,
+            "topic_list": [t for t in self.topics.values() if t.id not in BUILTIN_TOPICS or t.id in self._used_topics()],
+            "topic_counts": self._topic_counts(),
+            "paper_count": len(self.papers),
+            "papers_by_id": self.by_id,
+            "home_pool": self._home_pool(),
+            "home_day": max(self.days) if self.days else None,
+            "latest_brief": daily[0] if daily else None,
+            "brief_articles": self.briefs,
+            "archive_days": sorted(((d, len(items)) for d, items in self.days.items()), reverse=True),
+            "runs": recent_runs,
+            "status_rows": status_rows,
+            "STATUS_TEXT": STATUS_TEXT,
+            "author_url": self.author_url,
+            "day_url": self.day_url,
+        })
+
+    def _used_topics(self) -> set[str]:
+        return {str(a.category) for a in self.context.get("articles", [])}
+
+    def _topic_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = defaultdict(int)
+        for article in self.papers:
+            for topic in article.paper["topics"]:
+                counts[topic["rule"]] += 1
+        return counts
+
+    def _home_pool(self) -> list[Article]:
+        """The newest days' papers, whole days, until there are at least HOME_POOL of them.
+
+        When the newest day has a daily brief, its ``Papers`` order comes first, so the card
+        numbers on the home page are the numbers the brief cites.
+        """
+        pool: list[Article] = []
+        for day in sorted(self.days, reverse=True):
+            items = self.days[day]
+            brief = self.brief_by_day.get(day)
+            if brief and not pool:
+                cited = [self.by_id[i] for i in brief.paper_ids if i in self.by_id]
+                items = cited + [a for a in items if a not in cited]
+            pool.extend(items)
+            if len(pool) >= HOME_POOL:
+                break
+        return pool
+
+    def author_url(self, name: str) -> str:
+        return Author(name, self.settings).url
+
+    def day_url(self, day: date) -> str:
+        return self.settings["ARCHIVE_DAY_URL"].format(date=day)
+
+    # ------------------------------------------------------------ output
+
+    def generate_output(self, writer: Writer) -> None:
+        started = time.perf_counter()
+        write = functools.partial(writer.write_file, relative_urls=self.settings["RELATIVE_URLS"])
+        self._write_authors(writer, write)
+        authors_done = time.perf_counter()
+        for day, items in self.days.items():
+            write(self.day_url(day), self.get_template("day"), self.context, day=day, articles=items,
+                  brief=self.brief_by_day.get(day), template_name="day")
+        write("archives.html", self.get_template("archives"), self.context, template_name="archives")
+        if not any(str(cat) == "daily-brief" for cat, _ in self.context.get("categories", [])):
+            # the navigation links to the briefs page even before the first brief exists
+            empty = Category("daily-brief", self.settings)
+            write(empty.save_as, self.get_template("category"), self.context, category=empty, articles=[],
+                  template_name="category-empty")
+        output = Path(self.output_path)
+        self._write_index(output)
+        self._write_json_feed(output)
+        self._write_opml(output)
+        self._write_sitemap(output)
+        log.info("site: author pages %.1fs, other pages %.1fs", authors_done - started, time.perf_counter() - authors_done)
+
+    def _write_authors(self, writer: Writer, write) -> None:
+        template = self.get_template("author")
+        atom, rss = self.settings.get("AUTHOR_FEED_ATOM"), self.settings.get("AUTHOR_FEED_RSS")
+        for author, articles in self.context.get("author_groups", []):
+            if not author.slug:
+                continue
+            write(author.save_as, template, self.context, author=author, articles=articles, template_name="author")
+            for path, kind in ((atom, "atom"), (rss, "rss")):
+                if path:
+                    writer.write_feed(articles, self.context, path.format(slug=author.slug), feed_type=kind,
+                                      feed_title=author.name)
+
+    def _radar_papers(self) -> list[Article]:
+        if not self.papers:
+            return []
+        newest = max(self.days)
+        since = newest - timedelta(days=self.settings.get("RADAR_DAYS", 30))
+        recent = [a for a in self.papers if _day(a) >= since]
+        return recent if len(recent) >= RADAR_MIN_PAPERS else self.papers[:max(RADAR_MIN_PAPERS, len(recent))]
+
+    def _write_index(self, output: Path) -> None:
+        """data/index.json: the recent papers the radar and the home page's filters work on."""
+        items = []
+        for article in self._radar_papers():
+            paper, brief = article.paper, article.brief
+            items.append({
+                "id": paper["id"], "url": article.url, "title": paper["title"],
+                "authors": [a["name"] for a in paper["authors"]],
+                "author_urls": [self.author_url(a["name"]) for a in paper["authors"]],
+                "date": f"{_day(article):%Y-%m-%d}", "source": paper["source_label"],
+                "topics": paper["topics"], "tags": [str(t) for t in getattr(article, "tags", ())],
+                "abstract": paper["abstract"][:600],
+                "tldr": {"zh": brief["zh"].get("tldr", ""), "en": brief["en"].get("tldr", "")} if brief else None,
+            })
+        topics = {t.id: {"zh": t.name_zh, "en": t.name_en} for t in self.topics.values()}
+        _write_text(output / "data" / "index.json", json.dumps({"topics": topics, "papers": items}, ensure_ascii=False))
+
+    def _absolute(self, url: str) -> str:
+        return f"{self.settings['SITEURL']}/{url}"
+
+    def _write_json_feed(self, output: Path) -> None:
+        limit = self.settings.get("FEED_MAX_ITEMS") or 200
+        items = []
+        for article in self.context.get("articles", [])[:limit]:
+            paper = article.paper
+            item = {
+                "id": self._absolute(article.url), "url": self._absolute(article.url),
+                "title": paper["title"] if paper else article.title,
+                "content_html": article.get_content(self.settings["SITEURL"]),
+                "date_published": set_date_tzinfo(article.date, "UTC").isoformat(),
+                "tags": [str(article.category)] + [str(t) for t in getattr(article, "tags", ())],
+            }
+            if paper:
+                item["summary"] = paper["abstract"][:500]
+                item["authors"] = [{"name": a["name"], "url": self._absolute(self.author_url(a["name"]))}
+                                   for a in paper["authors"]]
+                if paper["url"]:
+                    item["external_url"] = paper["url"]
+            items.append(item)
+        feed = {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": self.settings["SITENAME"], "description": self.settings.get("SITESUBTITLE", ""),
+            "home_page_url": self.settings["SITEURL"] + "/", "feed_url": self._absolute("feed.json"),
+            "language": "zh-CN" if self.settings.get("DEFAULT_LANG") == "zh" else "en", "items": items,
+        }
+        _write_text(output / "feed.json", json.dumps(feed, ensure_ascii=False, indent=1))
+
+    def feed_list(self) -> list[tuple[str, str]]:
+        """(title, path) of the site-wide and per-topic feeds, for OPML and the topics page."""
+        feeds = [("AcademicHub – all", self.settings["FEED_ALL_ATOM"])]
+        for topic in self.context["topic_list"]:
+            if self.context["topic_counts"].get(topic.id) or topic.id in BRIEF_CATEGORIES:
+                feeds.append((f"AcademicHub – {topic.name_en} / {topic.name_zh}",
+                              self.settings["CATEGORY_FEED_ATOM"].format(slug=topic.id)))
+        return feeds
+
+    def _write_opml(self, output: Path) -> None:
+        outlines = "".join(
+            f'    <outline type="rss" text={quoteattr(title)} title={quoteattr(title)} '
+            f'xmlUrl={quoteattr(self._absolute(path))} htmlUrl={quoteattr(self.settings["SITEURL"] + "/")}/>\n'
+            for title, path in self.feed_list())
+        text = ('<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0">\n  <head>\n'
+                f"    <title>{xml_escape(self.settings['SITENAME'])} feeds</title>\n  </head>\n  <body>\n"
+                f"{outlines}  </body>\n</opml>\n")
+        _write_text(output / "feeds.opml", text)
+
+    def _write_sitemap(self, output: Path) -> None:
+        urls = [("", None), ("topics.html", None), ("archives.html", None)]
+        urls += [(a.url, a.modified if hasattr(a, "modified") else a.date) for a in self.context.get("articles", [])]
+        urls += [(cat.url, None) for cat, _ in self.context.get("categories", [])]
+        urls += [(tag.url, None) for tag, _ in self.context.get("tags", [])]
+        urls += [(author.url, None) for author, _ in self.context.get("author_groups", []) if author.slug]
+        urls += [(self.day_url(day), None) for day in self.days]
+        chunks = [urls[i:i + SITEMAP_LIMIT] for i in range(0, len(urls), SITEMAP_LIMIT)] or [[]]
+
+        def urlset(chunk) -> str:
+            rows = "".join(
+                f"<url><loc>{xml_escape(self._absolute(quote(url)))}</loc>"
+                + (f"<lastmod>{set_date_tzinfo(when, 'UTC'):%Y-%m-%d}</lastmod>" if when else "") + "</url>\n"
+                for url, when in chunk)
+            return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                    f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{rows}</urlset>\n')
+
+        if len(chunks) == 1:
+            _write_text(output / "sitemap.xml", urlset(chunks[0]))
+        else:
+            for number, chunk in enumerate(chunks, 1):
+                _write_text(output / f"sitemap-{number}.xml", urlset(chunk))
+            rows = "".join(f"<sitemap><loc>{xml_escape(self._absolute(f'sitemap-{n}.xml'))}</loc></sitemap>\n"
+                           for n in range(1, len(chunks) + 1))
+            _write_text(output / "sitemap.xml", '<?xml version="1.0" encoding="UTF-8"?>\n'
+                        f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{rows}</sitemapindex>\n')
+        _write_text(output / "robots.txt", f"User-agent: *\nAllow: /\nSitemap: {self._absolute('sitemap.xml')}\n")
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+# ---------------------------------------------------------------- feeds
+
+
+class FeedWriter(Writer):
+    """Pelican's writer, with feed items built from the paper record.
+
+    Pelican strips tags from titles (losing text such as ``a < b``) and names one author;
+    here the title is the plain text, every author is named, and each item's id is its
+    absolute page URL.
+    """
+
+    def _add_item_to_the_feed(self, feed, item) -> None:
+        paper = getattr(item, "paper", None)
+        link = self.urljoiner(self.site_url, item.url)
+        content = item.get_content(self.site_url)
+        summary = item.summary
+        rss = isinstance(feed, Rss201rev2Feed)
+        names = [a["name"] for a in paper["authors"]] if paper else [str(a) for a in getattr(item, "authors", ())]
+        categories = [str(item.category)] + [str(t) for t in getattr(item, "tags", ())]
+        feed.add_item(
+            title=paper["title"] if paper else item.title,
+            link=link,
+            unique_id=link,
+            description=content if rss else summary,
+            content=None if rss else content,
+            categories=categories,
+            author_name=", ".join(names) or None,
+            pubdate=set_date_tzinfo(item.date, "UTC"),
+            updateddate=set_date_tzinfo(item.modified, "UTC") if hasattr(item, "modified") else None,
+        )
+
+
+# ---------------------------------------------------------------- plugin entry points
+
+
+def get_generators(_pelican):
+    return SiteGenerator
+
+
+def get_writer(_pelican):
+    return FeedWriter
+
+
+def add_filters(pelican) -> None:
+    """Jinja filters the theme uses (added to the settings before generators create their environments)."""
+    pelican.settings.setdefault("JINJA_FILTERS", {}).update({"bibtex": bibtex, "ris": ris, "tojson_text": _tojson})
+
+
+def _tojson(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def register() -> None:
+    signals.initialized.connect(add_filters)
+    signals.content_object_init.connect(on_content)
+    signals.article_generator_finalized.connect(on_articles_finalized)
+    signals.get_generators.connect(get_generators)
+    signals.get_writer.connect(get_writer)
+
+
+# ---------------------------------------------------------------- build and serve
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    output: Path
+    papers: int
+    pelican_seconds: float
+    search_seconds: float
+
+
+def build(content: Path | None = None, output: Path | None = None, *, settings_file: Path | None = None,
+          publish: bool = False, rules: Path | None = None, state: Path | None = None,
+          siteurl: str | None = None, search: bool = True) -> BuildResult:
+    """Build the site with Pelican, then index it with Pagefind."""
+    settings_file = settings_file or Path("publishconf.py" if publish else "pelicanconf.py")
+    if not settings_file.is_file():
+        raise SiteError(f"{settings_file}: no Pelican settings file here; run from the project folder "
+                        "or pass --settings")
+    root = settings_file.resolve().parent
+    override: dict = {}
+    if content:
+        override["PATH"] = str(content.resolve())
+        if state is None and (content.resolve().parent / "state").is_dir():
+            state = content.resolve().parent / "state"
+    if output:
+        override["OUTPUT_PATH"] = str(output.resolve())
+    override["ACADEMICHUB_RULES"] = str((rules or root / "rules").resolve())
+    override["ACADEMICHUB_STATE"] = str((state or root / "state").resolve())
+    if siteurl:
+        override["SITEURL"] = override["FEED_DOMAIN"] = siteurl.rstrip("/")
+    settings = read_settings(str(settings_file), override=override)
+    # Pelican's content cache holds Article objects as this module prepared them: key it by
+    # this module's code, the settings file and Pelican's version, so a change never reads stale objects.
+    fingerprint = hashlib.sha1(Path(__file__).read_bytes() + settings_file.read_bytes()
+                               + pelican_version.encode()).hexdigest()[:12]
+    settings["CACHE_PATH"] = str(Path(settings["CACHE_PATH"]) / fingerprint)
+    if not settings.get("SITEURL", "").startswith(("http://", "https://")):
+        raise SiteError(f"{settings_file}: SITEURL must be an absolute http(s) address (feeds need absolute ids)")
+    if not Path(settings["PATH"]).is_dir():
+        raise SiteError(f"{settings['PATH']}: no content folder (run `academichub fetch` or `academichub demo` first)")
+    started = time.perf_counter()
+    pelican = Pelican(settings)
+    pelican.run()
+    pelican_seconds = time.perf_counter() - started
+    out = Path(settings["OUTPUT_PATH"])
+    search_seconds = 0.0
+    if search and settings.get("PAGEFIND", True):
+        search_seconds = index_search(out)
+    papers = sum(1 for _ in Path(settings["PATH"]).rglob("*.md"))
+    return BuildResult(out, papers, pelican_seconds, search_seconds)
+
+
+def index_search(output: Path) -> float:
+    """Run Pagefind (the extended binary segments Chinese) over the paper and brief pages."""
+    started = time.perf_counter()
+    command = [sys.executable, "-m", "pagefind", "--site", str(output), "--force-language", "zh", "--silent"]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=1800)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SiteError(f"pagefind could not run: {exc}") from exc
+    if result.returncode != 0:
+        raise SiteError("pagefind failed: " + (result.stderr or result.stdout).strip()[-2000:])
+    return time.perf_counter() - started
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / "404.html"
+        if code == 404 and page.is_file():
+            body = page.read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+            return
+        super().send_error(code, message, explain)
+
+    def log_message(self, format, *args):  # noqa: A002 (http.server's signature)
+        log.info("%s - %s", self.address_string(), format % args)
+
+
+def make_server(output: Path, host: str = "127.0.0.1", port: int = 8000) -> http.server.ThreadingHTTPServer:
+    """An HTTP server for a built site (404.html for missing pages); port 0 picks a free port."""
+    if not (output / "index.html").is_file():
+        raise SiteError(f"{output}: no built site here (run `academichub build` first)")
+    handler = functools.partial(_Handler, directory=str(output))
+    return http.server.ThreadingHTTPServer((host, port), handler)
+
+

@@ -1,0 +1,13 @@
+# Settings for publishing (GitHub Pages): everything from pelicanconf.py, plus what a
+# public build needs. Set ACADEMICHUB_SITEURL to the public address, e.g.
+# https://<user>.github.io/<repository>.
+import os
+import sys
+
+sys.path.append(os.path.dirname(os.path.abspath(__file__)))
+from pelicanconf import *  # noqa: E402,F401,F403
+
+SITEURL = os.environ.get("ACADEMICHUB_SITEURL", "https://academichub.github.io/academichub").rstrip("/")
+FEED_DOMAIN = SITEURL
+# A published build starts from an empty folder, so pages of removed entries disappear.
+DELETE_OUTPUT_DIRECTORY = True

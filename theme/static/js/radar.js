@@ -1,0 +1,124 @@
+// The personal research radar: what a reader follows, kept in localStorage, shareable as a URL.
+import { fold } from "./util.js";
+
+const KEY = "ah-radar";
+export const KINDS = ["topic", "author", "keyword"];
+
+export function emptyRadar() {
+  return { topic: [], author: [], keyword: [] };
+}
+
+function clean(data) {
+  const radar = emptyRadar();
+  for (const kind of KINDS) {
+    const values = Array.isArray(data && data[kind]) ? data[kind] : [];
+    radar[kind] = [...new Set(values.filter((v) => typeof v === "string").map((v) => v.trim()).filter(Boolean))].slice(0, 200);
+  }
+  return radar;
+}
+
+export function loadRadar() {
+  try {
+    return clean(JSON.parse(localStorage.getItem(KEY) || "{}"));
+  } catch (error) {
+    return emptyRadar();
+  }
+}
+
+export function saveRadar(radar) {
+  try { localStorage.setItem(KEY, JSON.stringify(clean(radar))); } catch (error) { /* storage blocked */ }
+  document.dispatchEvent(new CustomEvent("ah:radar"));
+}
+
+export function isEmpty(radar) {
+  return KINDS.every((kind) => !radar[kind].length);
+}
+
+export function has(radar, kind, value) {
+  const key = fold(value);
+  return radar[kind].some((v) => fold(v) === key);
+}
+
+export function toggle(kind, value) {
+  const radar = loadRadar();
+  if (has(radar, kind, value)) radar[kind] = radar[kind].filter((v) => fold(v) !== fold(value));
+  else radar[kind].push(value);
+  saveRadar(radar);
+  return radar;
+}
+
+/** The radar in a URL query: ?topic=a&author=B&keyword=c (repeatable). */
+export function toQuery(radar) {
+  const params = new URLSearchParams();
+  for (const kind of KINDS) for (const value of radar[kind]) params.append(kind, value);
+  return params.toString();
+}
+
+export function fromQuery(search) {
+  const params = new URLSearchParams(search);
+  const radar = emptyRadar();
+  for (const kind of KINDS) radar[kind] = params.getAll(kind);
+  return clean(radar);
+}
+
+function keywordPattern(keyword) {
+  const prefix = keyword.endsWith("*");
+  const body = fold(prefix ? keyword.slice(0, -1) : keyword).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(^|[^\\p{L}\\p{N}])(${body}${prefix ? "[\\p{L}\\p{N}-]*" : ""})(?=$|[^\\p{L}\\p{N}])`, "iu");
+}
+
+/** Why a paper (an index record) matches the radar: a list of {kind, value}; empty when it does not. */
+export function reasons(radar, paper) {
+  const found = [];
+  const topics = new Set((paper.topics || []).map((t) => t.rule));
+  for (const topic of radar.topic) if (topics.has(topic)) found.push({ kind: "topic", value: topic });
+  const authors = new Set((paper.authors || []).map(fold));
+  for (const author of radar.author) if (authors.has(fold(author))) found.push({ kind: "author", value: author });
+  const tldr = paper.tldr ? `${paper.tldr.zh || ""} ${paper.tldr.en || ""}` : "";
+  const text = fold(`${paper.title} ${paper.abstract || ""} ${(paper.tags || []).join(" ")} ${tldr}`);
+  for (const keyword of radar.keyword) if (keywordPattern(keyword).test(text)) found.push({ kind: "keyword", value: keyword });
+  return found;
+}
+
+export { keywordPattern };
+
+/** A rule file (rules/*.yml) that selects what this radar follows. */
+export function ruleYaml(radar, site) {
+  const q = (s) => JSON.stringify(s);
+  const lines = [
+    `# A curation rule made from a reader's radar on ${site}.`,
+    "# Check the id, name and description, then send it as a pull request.",
+    "id: my-radar",
+    "name: {en: My radar, zh: 我的雷达}",
+    "description:",
+    `  en: ${q("Papers by " + (radar.author.join(", ") || "anyone") + (radar.keyword.length ? " or about " + radar.keyword.join(", ") : ""))}`,
+    `  zh: ${q("关注：" + [...radar.author, ...radar.keyword].join("、"))}`,
+    "include:",
+  ];
+  if (radar.author.length) lines.push(`  authors: [${radar.author.map(q).join(", ")}]`);
+  if (radar.keyword.length) lines.push(`  keywords: [${radar.keyword.map(q).join(", ")}]`);
+  if (radar.topic.length) lines.push(`# followed topics (existing rules): ${radar.topic.join(", ")}`);
+  if (!radar.author.length && !radar.keyword.length) lines.push("  keywords: []  # a rule needs at least one author or keyword");
+  lines.push("min_score: 1");
+  return lines.join("\n") + "\n";
+}
+
+/** Keep every follow button's pressed state in step with the radar; clicking toggles. */
+export function syncFollow() {
+  const radar = loadRadar();
+  for (const button of document.querySelectorAll("[data-follow]")) {
+    button.setAttribute("aria-pressed", String(has(radar, button.dataset.follow, button.dataset.value)));
+  }
+}
+
+export function initFollowButtons(scope) {
+  const sync = syncFollow;
+  scope.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-follow]");
+    if (!button) return;
+    toggle(button.dataset.follow, button.dataset.value);
+  });
+  document.addEventListener("ah:radar", sync);
+  window.addEventListener("storage", sync);
+  sync();
+}
