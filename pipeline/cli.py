@@ -115,6 +115,37 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(args.out, args.rules, console)
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    from .site import SiteError, build
+
+    try:
+        result = build(args.content, args.output, settings_file=args.settings, publish=args.publish, rules=args.rules,
+                       state=args.state, siteurl=args.siteurl, search=not args.no_search)
+    except SiteError as exc:
+        console.print(str(exc), style="red", markup=False, highlight=False)
+        return 1
+    console.print(f"site: {result.papers} entries → {result.output} (Pelican {result.pelican_seconds:.1f}s, "
+                  f"search index {result.search_seconds:.1f}s)", highlight=False)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .site import SiteError, make_server
+
+    try:
+        server = make_server(args.output, args.host, args.port)
+    except (SiteError, OSError) as exc:
+        console.print(str(exc), style="red", markup=False, highlight=False)
+        return 1
+    host, port = server.server_address[:2]
+    console.print(f"serving {args.output} at http://{host}:{port}/ (Ctrl+C stops)", highlight=False)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="academichub", description="AcademicHub: a curated daily research radar.")
     parser.add_argument("--version", action="version", version=f"academichub {__version__}")
@@ -187,6 +218,24 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--no-input", action="store_true", help="never ask; use the options and defaults")
     init.add_argument("--force", action="store_true", help="write into a folder that is not empty (overwrites)")
     init.set_defaults(func=cmd_init)
+
+    site_build = sub.add_parser("build", help="build the website with Pelican, then the search index")
+    site_build.add_argument("--content", type=Path, help="the entries (default: PATH of the settings, content/)")
+    site_build.add_argument("--output", type=Path, help="where the site is written (default: output/)")
+    site_build.add_argument("--settings", type=Path, help="Pelican settings file (default: pelicanconf.py)")
+    site_build.add_argument("--publish", action="store_true", help="use publishconf.py (public address, clean output)")
+    site_build.add_argument("--rules", type=Path, help="rule files for topic names (default: rules/)")
+    site_build.add_argument("--state", type=Path, help="run records for the status page (default: the state/ "
+                            "folder beside --content, else state/)")
+    site_build.add_argument("--siteurl", help="the site's public address (feeds and canonical links need it)")
+    site_build.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
+    site_build.set_defaults(func=cmd_build)
+
+    serve = sub.add_parser("serve", help="preview the built website on http://127.0.0.1:8000/")
+    serve.add_argument("--output", type=Path, default=Path("output"), help="the built site (default: output/)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    serve.set_defaults(func=cmd_serve)
     return parser
 
 
