@@ -26,6 +26,8 @@ class Route:
     etag: bool = False  # send an ETag and honour If-None-Match
     pages: dict[str, bytes] = field(default_factory=dict)  # query value of `page_param` -> body
     page_param: str = ""
+    trickle: float = 0.0  # seconds between 1 KB chunks of the body (a slow body)
+    truncate_to: int | None = None  # declare the full length, send only this many bytes, close
     hits: int = 0
 
 
@@ -94,7 +96,17 @@ class FeedServer:
             handler.send_header("Last-Modified", formatdate(usegmt=True))
         handler.end_headers()
         try:
-            handler.wfile.write(body)
+            if route.truncate_to is not None:
+                handler.wfile.write(body[: route.truncate_to])
+                handler.wfile.flush()
+                handler.close_connection = True
+            elif route.trickle:
+                for start in range(0, len(body), 1024):
+                    handler.wfile.write(body[start:start + 1024])
+                    handler.wfile.flush()
+                    time.sleep(route.trickle)
+            else:
+                handler.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):
             pass
 

@@ -8,49 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
-HERE = Path(__file__).parent
-RULES = HERE / "fixtures" / "rules"
-
-
-def read_entry(path: Path) -> dict:
-    """Metadata (lower-cased keys), the parsed Record and the body of one entry."""
-    head, _, body = path.read_text(encoding="utf-8").partition("\n\n")
-    meta = {}
-    for line in head.splitlines():
-        key, _, value = line.partition(": ")
-        meta[key.lower()] = value
-    meta["record"] = json.loads(meta["record"])
-    meta["body"] = body
-    return meta
-
-
-def write_sources(tmp: Path, sources: list[dict], **http) -> Path:
-    settings = {"arxiv_interval": 0, "retries": 1, "backoff": 0.01, "connect_timeout": 2, "read_timeout": 2,
-                "contact": "tests@example.org", **http}
-    path = tmp / "sources.yml"
-    path.write_text(yaml.safe_dump({"http": settings, "sources": sources}), encoding="utf-8")
-    return path
-
-
-def fetch(run_cli, tmp: Path, day: str = "2026-04-27", *extra: str):
-    return run_cli("fetch", "--sources", "sources.yml", "--rules", str(RULES), "--content", "content",
-                   "--state", "state", "--date", day, *extra, cwd=tmp)
-
-
-def entry(tmp: Path, rel: str) -> dict:
-    return read_entry(tmp / "content" / "papers" / rel)
-
-
-def last_run(tmp: Path) -> dict:
-    lines = (tmp / "state" / "runs.jsonl").read_text(encoding="utf-8").splitlines()
-    run = json.loads(lines[-1])
-    return {s["source"]: s for s in run["sources"]}
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+from helpers import HERE, RULES, entry, fetch, last_run, read_entry, snapshot, write_sources
 
 
 def test_every_source_kind_field_by_field(feed_server, run_cli, tmp_path):

@@ -15,7 +15,7 @@ import feedparser
 from ..config import SourceConfig
 from ..http import Client
 from ..models import RawAuthor, RawItem
-from .base import Fetched, FeedError, bozo_note, fetch_feed, struct_to_datetime
+from .base import Fetched, FeedError, bozo_note, complete_entries, fetch_feed, struct_to_datetime
 
 DEFAULT_BASE = "https://rss.arxiv.org/rss/"
 
@@ -39,7 +39,8 @@ def parse(content: bytes, source: SourceConfig) -> Fetched:
         raise FeedError(f"not an RSS feed ({feed.get('bozo_exception') or 'no channel'})")
     when = struct_to_datetime(channel.get("published_parsed") or channel.get("updated_parsed"))
     result = Fetched(feed_date=when.date() if when else None, note=bozo_note(feed))
-    for entry in feed.entries:
+    entries, result.skipped = complete_entries(feed, content)
+    for entry in entries:
         link = entry.get("link", "")
         arxiv_id = entry.get("id", "") or link
         if not entry.get("title") or "arxiv" not in arxiv_id.lower():

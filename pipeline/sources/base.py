@@ -41,6 +41,20 @@ def fetch_feed(client: Client, url: str, parse: Callable[[bytes], Fetched], poli
     return result
 
 
+def complete_entries(feed, content: bytes) -> tuple[list, list[str]]:
+    """The entries of a parsed feed, minus the last one when the document was cut off.
+
+    A truncated download still parses, but its last item may have lost fields
+    (authors, abstract): it is skipped and reported rather than stored wrong.
+    """
+    entries = list(feed.entries)
+    tail = content.rstrip()[-32:].lower()
+    if feed.get("bozo") and entries and not tail.endswith((b"</rss>", b"</feed>", b"</rdf:rdf>")):
+        last = entries.pop()
+        return entries, [f"the document is cut off; its last item was skipped: {last.get('title', '')[:60]!r}"]
+    return entries, []
+
+
 def bozo_note(feed) -> str:
     """feedparser's complaint about a feed it could still read, for the run record."""
     if not feed.get("bozo"):

@@ -15,7 +15,7 @@ from ..config import SourceConfig
 from ..http import Client
 from ..models import RawAuthor, RawItem
 from ..normalise import DOI_RE, strip_markup
-from .base import Fetched, FeedError, bozo_note, fetch_feed, parse_iso, struct_to_datetime
+from .base import Fetched, FeedError, bozo_note, complete_entries, fetch_feed, parse_iso, struct_to_datetime
 
 # Nature-style summaries open with "Nature, Published online: 18 July 2024; doi:10.1038/…"
 _PUBLISHED_LINE = re.compile(r"^[^;]{0,120}Published online:[^;]*;\s*doi:\S+\s*", re.IGNORECASE)
@@ -64,7 +64,8 @@ def parse(content: bytes, source: SourceConfig) -> Fetched:
     when = struct_to_datetime(channel.get("updated_parsed") or channel.get("published_parsed"))
     result = Fetched(feed_date=when.date() if when else None, note=bozo_note(feed))
     venue = channel.get("prism_publicationname") or channel.get("title", "")
-    for entry in feed.entries:
+    entries, result.skipped = complete_entries(feed, content)
+    for entry in entries:
         title = entry.get("title", "")
         doi = _doi(entry)
         if not title or not doi:
