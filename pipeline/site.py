@@ -643,11 +643,15 @@ def build(content: Path | None = None, output: Path | None = None, *, settings_f
     override["ACADEMICHUB_STATE"] = str((state or root / "state").resolve())
     if siteurl:
         override["SITEURL"] = override["FEED_DOMAIN"] = siteurl.rstrip("/")
-    settings = read_settings(str(settings_file), override=override)
+    try:
+        settings = read_settings(str(settings_file), override=override)
+    except ValueError as exc:  # Pelican's way of saying the content folder is missing
+        raise SiteError(f"{content or 'content/'}: no content folder (run `academichub fetch` or "
+                        f"`academichub demo` first): {exc}") from exc
     # Pelican's content cache holds Article objects as this module prepared them: key it by
-    # this module's code, the settings file and Pelican's version, so a change never reads stale objects.
+    # this module's code, the settings file, Pelican's version and the content folder, so a change never reads stale objects.
     fingerprint = hashlib.sha1(Path(__file__).read_bytes() + settings_file.read_bytes()
-                               + pelican_version.encode()).hexdigest()[:12]
+                               + pelican_version.encode() + settings["PATH"].encode()).hexdigest()[:12]
     settings["CACHE_PATH"] = str(Path(settings["CACHE_PATH"]) / fingerprint)
     if not settings.get("SITEURL", "").startswith(("http://", "https://")):
         raise SiteError(f"{settings_file}: SITEURL must be an absolute http(s) address (feeds need absolute ids)")

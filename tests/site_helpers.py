@@ -1,0 +1,108 @@
+"""A realistic site for the website tests: the bundled demo feeds, plus entries written with the
+pipeline's own writer that carry a brief, hostile text and math, plus a daily brief.
+
+The site is built once per test session (a real Pelican + Pagefind build into a temp folder).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from rich.console import Console
+
+from pipeline.demo import run_demo
+from pipeline.models import Author, Paper, Selection
+from pipeline.write import atomic_write, entry_path, render_entry
+
+ROOT = Path(__file__).resolve().parent.parent
+DAY = datetime(2026, 9, 8, tzinfo=timezone.utc)
+
+HOSTILE_TITLE = '<script>alert("title")</script> Attention <b>is</b> all & more'
+HOSTILE_ABSTRACT = 'We show <img src=x onerror=alert(1)> that $E = mc^2$ holds when a < b && c > d.'
+HOSTILE_AUTHOR = '<script>alert("author")</script> Mallory'
+BRIEF_ZH_WORD = "拓扑量子纠错"
+
+
+def _brief(tldr_zh: str, tldr_en: str) -> dict:
+    return {
+        "model": "test-model", "prompt_version": "p1",
+        "zh": {"tldr": tldr_zh, "problem": "如何在噪声下保护量子信息。", "method": "提出一种" + BRIEF_ZH_WORD + "方案。",
+               "results": "逻辑错误率下降一个数量级。", "why_it_matters": "使容错量子计算更近一步。", "keywords": ["量子纠错", "表面码"]},
+        "en": {"tldr": tldr_en, "problem": "Protecting quantum information from noise.", "method": "A topological code.",
+               "results": "Ten times lower logical error rate.", "why_it_matters": "Brings fault tolerance closer.",
+               "keywords": ["error correction", "surface code"]},
+    }
+
+
+def crafted_papers() -> list[tuple[Paper, dict | None]]:
+    surface = Paper(
+        id="arxiv:2609.00001", title="Surface Codes Below Threshold with $d=7$ Lattices", source="arxiv-quant-ph",
+        source_label="arXiv (QUANT-PH)", version=1,
+        authors=(Author("Ada Quantum", ("Institute of Qubits",)), Author("Subir Sachdev")),
+        abstract="We demonstrate logical qubits whose error rate falls as $\\epsilon_L \\propto (p/p_{th})^{(d+1)/2}$.",
+        categories=("quant-ph",), published=DAY, updated=DAY, url="https://arxiv.org/abs/2609.00001",
+        pdf="https://arxiv.org/pdf/2609.00001v1", arxiv_id="2609.00001", code_links=("https://github.com/example/surface",),
+        topics=(Selection("quantum-information", 3, keywords=("quantum error correction",), categories=("quant-ph",)),
+                Selection("followed-authors", 1, authors=("Subir Sachdev",))),
+    )
+    hostile = Paper(
+        id="arxiv:2609.00002", title=HOSTILE_TITLE, source="arxiv-cs-ai", source_label="arXiv (CS.AI)", version=2,
+        authors=(Author(HOSTILE_AUTHOR), Author("Ada Quantum")), abstract=HOSTILE_ABSTRACT, categories=("cs.AI",),
+        published=DAY, updated=DAY, url="https://arxiv.org/abs/2609.00002", pdf="https://arxiv.org/pdf/2609.00002v2",
+        arxiv_id="2609.00002",
+        topics=(Selection("language-models", 2, keywords=("language model*",), categories=("cs.AI",)),),
+    )
+    brief = _brief("<script>alert('brief')</script>首个低于阈值的表面码实验。", "First surface code below threshold.")
+    return [(surface, brief), (hostile, None)]
+
+
+def write_crafted(content: Path) -> None:
+    for paper, brief in crafted_papers():
+        text = render_entry(paper, brief_status="done" if brief else "pending")
+        if brief:
+            head, body = text.split("\n\n", 1)
+            text = head + "\nBrief: " + json.dumps(brief, ensure_ascii=False) + "\n\n" + body
+        atomic_write(content / entry_path(paper), text)
+    daily = {
+        "model": "test-model", "prompt_version": "d1",
+        "zh": {"headline": "量子纠错与语言模型的交汇", "themes": [{"title": "容错", "text": "表面码首次低于阈值。", "papers": ["arxiv:2609.00001"]}],
+               "connections": [{"text": "两篇论文都关注可靠性。", "papers": ["arxiv:2609.00001", "arxiv:2609.00002"]}],
+               "read_first": [{"paper": "arxiv:2609.00001", "why": "实验里程碑。"}]},
+        "en": {"headline": "Where error correction meets language models", "themes": [{"title": "Fault tolerance", "text": "Surface codes go below threshold.", "papers": ["arxiv:2609.00001"]}],
+               "connections": [{"text": "Both papers are about reliability <script>alert('daily')</script>.", "papers": ["arxiv:2609.00001", "arxiv:2609.00002"]}],
+               "read_first": [{"paper": "arxiv:2609.00001", "why": "A milestone."}]},
+    }
+    atomic_write(content / "briefs" / "2026-09-08.md", "\n".join([
+        "Title: 每日简报 2026-09-08", "Date: 2026-09-08T06:00:00+00:00", "Category: daily-brief", "Slug: brief-2026-09-08",
+        "Summary: 量子纠错与语言模型的交汇", "Brief_kind: daily", "Papers: arxiv:2609.00001; arxiv:2609.00002",
+        "Brief: " + json.dumps(daily, ensure_ascii=False), "", '<div class="digest"><p>量子纠错与语言模型的交汇</p></div>', ""]))
+
+
+@dataclass(frozen=True)
+class Site:
+    root: Path  # holds content/ and state/
+    output: Path
+
+
+_built: Site | None = None
+
+
+def built_site() -> Site:
+    """The demo site with the crafted entries, built once per session."""
+    global _built
+    if _built is None:
+        from pipeline.site import build
+
+        root = Path(tempfile.mkdtemp(prefix="academichub-site-"))
+        assert run_demo(root, ROOT / "rules", Console(file=io.StringIO())) == 0
+        write_crafted(root / "content")
+        output = root / "output"
+        build(root / "content", output, settings_file=ROOT / "pelicanconf.py", rules=ROOT / "rules",
+              state=root / "state", siteurl="https://radar.example.org/hub")
+        _built = Site(root, output)
+    return _built

