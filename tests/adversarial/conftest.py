@@ -37,6 +37,11 @@ def pytest_runtest_makereport(item, call):
         _results[item.nodeid]["passed"] = report.passed
 
 
+def _cell(text: str) -> str:
+    """Markdown table cell showing the text literally (the attacks contain markup)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|").replace("\n", " ")
+
+
 def pytest_sessionfinish(session, exitstatus):
     done = {k: v for k, v in _results.items() if "passed" in v}
     if not _collected or set(done) != _collected:
