@@ -1,0 +1,126 @@
+"""`academichub init`: a new site scaffolded into a temporary folder, checked and built."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipeline.config import Rule, load_rules, load_sources, load_yaml
+from pipeline.scaffold import InitError, SiteChoices, catalogue, choose, create, skeleton
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_skeleton_links_resolve_to_the_repository_files():
+    links = [p for p in skeleton().rglob("*") if p.is_symlink()]
+    assert links, "the skeleton is made of links to the repository's own files"
+    for link in links:
+        assert link.exists(), f"{link} points to a missing file"
+    assert (skeleton() / "github" / "workflows" / "daily.yml").read_bytes() == (ROOT / ".github/workflows/daily.yml").read_bytes()
+
+
+def test_init_writes_a_complete_site(tmp_path, run_cli):
+    site = tmp_path / "radar"
+    done = run_cli("init", str(site), "--no-input", "--name", "Quantum & <Agents>", "--language", "en",
+                   "--topics", "quantum-information,llm-agents", "--follow", "Ada Lovelace", "--follow", "José Núñez")
+    assert done.returncode == 0, done.stderr
+    for name in (".github/workflows/daily.yml", ".github/workflows/pr.yml", ".github/actions/setup/action.yml",
+                 ".github/dependabot.yml", ".github/PULL_REQUEST_TEMPLATE.md", "CONTRIBUTING.md",
+                 "publishconf.py", "theme/templates/base.html"):
+        assert (site / name).read_bytes() == (ROOT / name).read_bytes(), name
+    assert os.access(site / ".github/scripts/commit-back.sh", os.X_OK)
+    rules = {r.id: r for r in load_rules(site / "rules")}
+    assert set(rules) == {"quantum-information", "llm-agents", "followed-authors"}
+    assert (site / "rules/llm-agents.yml").read_bytes() == (ROOT / "rules/llm-agents.yml").read_bytes()
+    assert rules["followed-authors"].include.authors == ["Ada Lovelace", "José Núñez"]
+    assert (site / "rules/followed-authors.yml").read_text().startswith("# Following authors")
+    sources = {s.id: s for s in load_sources(site / "sources.yml").sources}
+    assert sources["arxiv-quant-ph"].categories == ["quant-ph"]
+    assert set(sources["arxiv-cs"].categories) == {"cs.AI", "cs.CL", "cs.LG", "cs.MA", "cs.SE"}
+    assert sources["arxiv-followed-authors"].query == 'au:"Ada Lovelace" OR au:"José Núñez"'
+    assert not any(s.kind in ("rss", "crossref", "biorxiv") for s in sources.values())  # every topic has categories
+    settings = (site / "pelicanconf.py").read_text()
+    assert 'SITENAME = "Quantum & <Agents>"' in settings and re.search(r'^DEFAULT_LANG = "en"', settings, re.M)
+    assert (site / "requirements.txt").read_text().strip().endswith("academichub==0.1.0")
+    readme = (site / "README.md").read_text()
+    assert readme.startswith("# Quantum & <Agents>\n") and "Settings → Pages" in readme
+    assert "output/" in (site / ".gitignore").read_text()
+    check = run_cli("rules", "check", cwd=site)
+    assert check.returncode == 0 and "3 rule files are valid" in check.stderr
+
+
+def test_keyword_only_topics_bring_the_journals(tmp_path):
+    create(tmp_path / "s", SiteChoices(topics=["cancer-biology"]))
+    site_sources = load_sources(tmp_path / "s" / "sources.yml").sources
+    assert {s.kind for s in site_sources} == {"rss", "crossref", "biorxiv"}
+    assert all(s.mailto == "" for s in site_sources)  # the project's address is not the new site's
+
+
+def test_the_scaffolded_site_builds(tmp_path, run_cli):
+    site = tmp_path / "radar"
+    assert run_cli("init", str(site), "--no-input", "--name", "Radar Test", "--language", "zh",
+                   "--topics", "language-models,cancer-biology").returncode == 0
+    demo = run_cli("demo", "--out", str(site), "--rules", str(site / "rules"))
+    assert demo.returncode == 0, demo.stderr
+    done = subprocess.run([sys.executable, "-c", "from pipeline.site import build; print(build().papers)"],
+                          cwd=site, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.strip().splitlines()[-1]) > 0
+    index = (site / "output" / "index.html").read_text(encoding="utf-8")
+    assert "<title>Radar Test" in index and 'lang="zh' in index
+
+
+def test_refuses_a_folder_that_is_not_empty(tmp_path, run_cli):
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "notes.txt").write_text("mine")
+    done = run_cli("init", str(tmp_path / "site"), "--no-input")
+    assert done.returncode == 1 and "not empty" in done.stderr
+    assert sorted(p.name for p in (tmp_path / "site").iterdir()) == ["notes.txt"]
+    assert run_cli("init", str(tmp_path / "site"), "--no-input", "--force").returncode == 0
+    assert (tmp_path / "site" / "notes.txt").read_text() == "mine"
+
+
+def test_bad_choices_are_refused(tmp_path):
+    with pytest.raises(InitError, match="unknown topic nope; choose from: cancer-biology"):
+        create(tmp_path / "a", SiteChoices(topics=["nope"]))
+    with pytest.raises(InitError, match="at least one topic"):
+        create(tmp_path / "b", SiteChoices(topics=[]))
+    with pytest.raises(InitError, match="needs a name"):
+        create(tmp_path / "c", SiteChoices(name=" "))
+    assert not (tmp_path / "a").exists()
+
+
+def test_list_topics_and_missing_folder(run_cli):
+    listed = run_cli("init", "--list-topics")
+    assert listed.returncode == 0
+    assert "quantum-information" in listed.stderr and "followed-authors" not in listed.stderr
+    assert run_cli("init").returncode == 2
+
+
+def test_questions_when_interactive(monkeypatch):
+    answers = iter(["Bio Radar", "fr", "zh", "cancer-biology, ecology-climate", "Rachel Carson"])
+    monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
+    args = argparse.Namespace(name=None, language=None, topics=None, follow=[])
+    choices = choose(args, catalogue(), interactive=True)
+    assert choices == SiteChoices("Bio Radar", "zh", ["cancer-biology", "ecology-climate"], ["Rachel Carson"])
+    # options win over questions; defaults without a terminal
+    args = argparse.Namespace(name="X", language=None, topics=None, follow=[])
+    assert choose(args, catalogue(), interactive=False) == SiteChoices(name="X")
+
+
+def test_contributing_example_rule_is_valid(tmp_path):
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```yaml\n(.*?)```", text, re.S) if "id: graph-learning" in b)
+    path = tmp_path / "graph-learning.yml"
+    path.write_text("\n".join(line[3:] if line.startswith("   ") else line for line in block.splitlines()))
+    rule = load_yaml(path, Rule)
+    assert rule.id == "graph-learning" and rule.max_per_day == 30
+    assert yaml.safe_load((ROOT / ".github/ISSUE_TEMPLATE/rule-proposal.yml").read_text())["body"]
