@@ -60,7 +60,7 @@ def pytest_sessionfinish(session, exitstatus):
     ]
     for r in rows:
         cells = [r["area"], r["attack"], r["expected"], r["observed"], "pass" if r["passed"] else "**FAIL**"]
-        lines.append("| " + " | ".join(c.replace("|", "\\\\|").replace("\n", " ") for c in cells) + " |")
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     REPORT.parent.mkdir(exist_ok=True)
     text = "\n".join(lines) + "\n"
     if not REPORT.exists() or REPORT.read_text(encoding="utf-8") != text:
