@@ -278,7 +278,7 @@ def test_batch_submits_can_stop_and_resumes(site, fake, run_cli):
 
 
 def test_large_day_is_summarised_per_topic_then_across_topics(site, fake):
-    settings = settings_for(fake, context_tokens=2000, digest_output_tokens=800)
+    settings = settings_for(fake, context_tokens=2000, digest_output_tokens=1600)  # room for ~150 tokens of papers
     report = run(site, settings, day=date(2026, 4, 27))
     prompts_used = [r["messages"][0]["content"].split("\n")[0] for r in fake.requests]
     topic_calls = sum("one topic" in p for p in prompts_used)
@@ -336,3 +336,13 @@ def test_the_fetch_stage_keeping_a_brief_loses_nothing(site, fake):
     text = path.read_text(encoding="utf-8")
     assert "Brief: " in text and text.count(stage.MARKER) == 1 and text != before.decode()
     assert stage.read_entry(path, site.content).status == "done"
+
+
+def test_the_repository_settings_load_and_typos_are_reported_with_their_line(tmp_path):
+    config = stage.load_config(ROOT / "brief.yml")
+    assert config.languages == ["zh", "en"] and config.prices["gpt-4o-mini"].input == 0.15
+    bad = tmp_path / "brief.yml"
+    bad.write_text("model: m\nconcurency: 4\n", encoding="utf-8")
+    with pytest.raises(stage.ConfigError) as caught:
+        stage.load_config(bad)
+    assert caught.value.problems == [f"{bad}:2: concurency: unknown key 'concurency' (did you mean 'concurrency'?)"]
