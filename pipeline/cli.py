@@ -188,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     brief.add_argument("--base-url", help="OpenAI-compatible API root (default: $OPENAI_BASE_URL, brief.yml)")
     brief.add_argument("--languages", type=lambda t: [x.strip() for x in t.split(",") if x.strip()],
                        help="comma-separated brief languages (default: zh,en)")
-    brief.add_argument("--concurrency", type=int, help="requests in flight at once (default: 16)")
+    brief.add_argument("--concurrency", type=int, help="requests in flight at once (default: 48)")
     brief.add_argument("--timeout", type=float, help="seconds per request (default: 60)")
     brief.add_argument("--max-papers", type=int, help="brief at most this many papers now; the rest stay pending")
     brief.add_argument("--max-tokens", type=int, help="stop starting requests after this many tokens; the rest stay pending")
