@@ -61,11 +61,3 @@ export function renderCard(paper, number, topics, extra = []) {
   setUp(expand);
   return el("li", {}, card);
 }
-
-/** Renumber the visible cards of a list: 01., 02., … */
-export function renumber(items) {
-  items.forEach((item, i) => {
-    const num = item.querySelector(".num");
-    if (num) num.textContent = `${String(i + 1).padStart(2, "0")}.`;
-  });
-}

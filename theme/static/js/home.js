@@ -1,7 +1,8 @@
 // Home page: cards in batches ("换一批" shows the next one) and the author filter chip.
 // The pool is the server-rendered cards, extended with the recent papers of data/index.json.
+// A card keeps its number (its place in the pool): the daily brief cites papers by these numbers.
 import { el, t, fold, loadIndex } from "./util.js";
-import { renderCard, renumber } from "./cards.js";
+import { renderCard } from "./cards.js";
 import { syncFollow } from "./radar.js";
 import { typeset } from "./math.js";
 
@@ -12,6 +13,7 @@ export function initHome() {
   const status = document.getElementById("batch-status");
   const size = Number(list.dataset.batch) || 10;
   const items = [...list.children];
+  items.forEach((li) => li.classList.remove("later"));
   const seen = new Set(items.map((li) => li.querySelector(".card").dataset.id));
   let batch = 0;
   let author = new URLSearchParams(location.search).get("author");
@@ -37,7 +39,6 @@ export function initHome() {
   function show(visible) {
     const set = new Set(visible);
     for (const li of items) li.hidden = !set.has(li);
-    renumber(visible);
     visible.forEach((li) => typeset(li));
   }
 
@@ -47,7 +48,7 @@ export function initHome() {
       const matches = items.filter((li) => authorsOf(li).includes(fold(author)));
       show(matches);
       const href = matches.map((li) => [...li.querySelectorAll(".authors a[data-author]")].find((a) => fold(a.dataset.author) === fold(author))).find(Boolean);
-      chips.append(el("span", { class: "filter-chip" }, t("作者: ", "Author: "), author, " ",
+      chips.append(el("span", { class: "filter-chip" }, el("span", {}, t("作者: ", "Author: "), author),
         href ? el("a", { href: href.href }, t("主页", "page")) : null,
         el("button", { type: "button", "aria-label": `清除作者筛选 / Clear author filter (${author})`, "data-clear": "" }, "×")));
       button.hidden = true;

@@ -1,0 +1,222 @@
+"""The built site in a real browser: Debian's Chromium driven by Playwright, served from 127.0.0.1."""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from site_helpers import BRIEF_ZH_WORD, built_site
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    from pipeline.site import make_server
+
+    server = make_server(built_site().output, port=0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def requests_seen():
+    return []
+
+
+@pytest.fixture
+def context(browser, requests_seen):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.on("request", lambda request: requests_seen.append(request.url))
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    assert not errors, errors
+
+
+def visible_cards(page, selector="#pool > li:not([hidden]) .card"):
+    return page.locator(selector)
+
+
+def test_home_shows_numbered_cards_in_batches(page, base_url):
+    page.goto(base_url)
+    cards = visible_cards(page)
+    assert cards.count() == 10
+    assert cards.first.locator(".num").inner_text() == "01."
+    assert cards.nth(9).locator(".num").inner_text() == "10."
+    first = [cards.nth(i).get_attribute("data-id") for i in range(10)]
+    assert first[0] == "arxiv:2609.00001"
+    assert cards.first.locator(".badge").inner_text() == "arXiv (QUANT-PH)"
+    page.get_by_role("button", name="换一批").click()
+    expect(page.locator("#batch-status")).to_contain_text("第 2 / 4 批")
+    cards = visible_cards(page)
+    second = [cards.nth(i).get_attribute("data-id") for i in range(cards.count())]
+    assert second and not set(second) & set(first)
+    assert cards.first.locator(".num").inner_text() == "11."
+    expect(page.locator("#batch-status")).to_contain_text("第 2 / 4 批")
+
+
+def test_author_chip_filters_and_clears(page, base_url):
+    page.goto(base_url)
+    page.locator("#pool .card").first.get_by_role("link", name="Ada Quantum").click()
+    chip = page.locator(".filter-chip")
+    assert "作者: Ada Quantum" in chip.inner_text()
+    ids = [c.get_attribute("data-id") for c in visible_cards(page).all()]
+    assert sorted(ids) == ["arxiv:2609.00001", "arxiv:2609.00002"]
+    assert "author=Ada+Quantum" in page.url
+    chip.get_by_role("button").click()
+    assert page.locator(".filter-chip").count() == 0
+    assert visible_cards(page).count() == 10
+    # a filtered address can be shared
+    page.goto(base_url + "index.html?author=Ellie+Pavlick")
+    page.locator(".filter-chip").wait_for()
+    ids = [c.get_attribute("data-id") for c in visible_cards(page).all()]
+    assert "arxiv:2604.22038" in ids and len(ids) >= 1
+
+
+def test_abstract_expands(page, base_url):
+    page.goto(base_url)
+    card = visible_cards(page).nth(2)
+    button = card.locator(".expand")
+    button.wait_for(state="visible")
+    abstract = card.locator(".abstract")
+    closed = abstract.bounding_box()["height"]
+    button.click()
+    assert abstract.bounding_box()["height"] > closed
+    assert button.get_attribute("aria-expanded") == "true"
+
+
+def test_follow_author_survives_reload_and_becomes_a_rule(context, page, base_url):
+    page.goto(base_url + "papers/arxiv-2604-22038.html")
+    follow = page.locator('.side [data-follow="author"][data-value="Ellie Pavlick"]')
+    follow.click()
+    assert follow.get_attribute("aria-pressed") == "true"
+    page.goto(base_url + "radar.html")
+    results = page.locator("#radar-results .card")
+    results.first.wait_for()
+    assert "arxiv:2604.22038" in [c.get_attribute("data-id") for c in results.all()]
+    page.reload()
+    results.first.wait_for()
+    card = page.locator('#radar-results .card[data-id="arxiv:2604.22038"]')
+    assert "Ellie Pavlick" in card.locator(".radar-why").inner_text()
+    page.fill("#radar-value", "monitoring")
+    page.click("#radar-add button[type=submit]")
+    assert page.locator("#radar-results .card-title mark").first.inner_text().lower() == "monitoring"
+    page.click("#radar-rule")
+    yaml = page.locator("#radar-yaml").inner_text()
+    assert 'authors: ["Ellie Pavlick"]' in yaml and 'keywords: ["monitoring"]' in yaml
+    href = page.locator("#radar-pr").get_attribute("href")
+    assert re.match(r"https://github\.com/.+/new/main/rules\?filename=my-radar\.yml&value=", href)
+    # the radar as a link, opened in a fresh browser profile
+    other = context.browser.new_context()
+    shared = other.new_page()
+    shared.goto(base_url + "radar.html?author=Ellie+Pavlick")
+    shared.locator("#radar-results .card").first.wait_for()
+    assert shared.locator('#radar-results .card[data-id="arxiv:2604.22038"]').count() == 1
+    other.close()
+
+
+@pytest.mark.parametrize("query, expected", [("Surface", "Surface Codes Below Threshold"), (BRIEF_ZH_WORD, "Surface Codes Below Threshold"),
+                                             ("Pavlick", "Source-Modality Monitoring")])
+def test_search_finds_papers(page, base_url, query, expected):
+    page.goto(base_url + "search.html?q=" + query)
+    result = page.locator(".pagefind-ui__result-link").first
+    result.wait_for(timeout=10000)
+    titles = page.locator(".pagefind-ui__result-link").all_inner_texts()
+    assert any(expected in title for title in titles), titles
+    assert result.get_attribute("href").startswith("/papers/")
+
+
+def test_language_switch(page, base_url):
+    page.goto(base_url)
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert page.get_by_role("button", name="换一批").is_visible()
+    page.click("[data-lang-toggle]")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("button", name="Another batch").is_visible()
+    assert page.locator("h1").inner_text() == "Explore the frontiers of global research"
+    page.reload()
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.click("[data-lang-toggle]")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+
+
+def test_math_is_rendered_by_katex(page, base_url):
+    page.goto(base_url + "papers/arxiv-2609-00001.html")
+    page.locator("h1 .katex").wait_for()
+    assert page.locator(".abstract .katex").count() >= 1
+
+
+def test_keyboard_reaches_the_skip_link_and_the_batch_button(page, base_url):
+    page.goto(base_url)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.focus("#another-batch")
+    page.keyboard.press("Enter")
+    expect(page.locator("#batch-status")).to_contain_text("第 2 / 4 批")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_horizontal_scroll_at_360px(browser, base_url, scheme, tmp_path):
+    context = browser.new_context(viewport={"width": 360, "height": 800}, color_scheme=scheme)
+    page = context.new_page()
+    for name in ("", "papers/arxiv-2609-00001.html", "radar.html", "status.html", "briefs/2026-09-08.html", "topics.html"):
+        page.goto(base_url + name)
+        page.wait_for_timeout(100)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, (name, width)
+    page.goto(base_url)
+    page.screenshot(path=str(tmp_path / f"home-360-{scheme}.png"), full_page=True)
+    context.close()
+
+
+@pytest.mark.parametrize("name, scheme", [("", "light"), ("", "dark"), ("papers/arxiv-2609-00001.html", "light"),
+                                          ("papers/arxiv-2609-00002.html", "dark"), ("authors/ellie-pavlick.html", "light"),
+                                          ("radar.html?author=Ellie+Pavlick", "light"), ("briefs/2026-09-08.html", "dark")])
+def test_axe_finds_no_serious_violation(browser, base_url, name, scheme):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(base_url + name)
+    page.wait_for_load_state("networkidle")
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+                               ".filter(v => ['serious', 'critical'].includes(v.impact))"
+                               ".map(v => ({id: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))")
+    context.close()
+    assert not violations, violations
+
+
+def test_no_request_leaves_127_0_0_1(requests_seen, base_url):
+    # runs last in this module: every page the tests above opened is in requests_seen
+    assert requests_seen
+    outside = [url for url in requests_seen if not url.startswith(base_url)]
+    assert not outside, outside[:10]
