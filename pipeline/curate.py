@@ -3,8 +3,8 @@
 Matching is literal: keywords are whole words or phrases, case-insensitive,
 with hyphens and spaces treated alike; a trailing ``*`` matches any word
 ending (``agent*`` matches agents, agentic).  Rules never contain regular
-expressions, so matching runs in time linear in the text whatever a rule file
-says.
+expressions: texts are tokenised once and keywords compared as token
+sequences, so matching runs in time linear in the text whatever a rule says.
 
 A rule selects a paper when
   * one of its ``include.authors`` wrote it (followed authors are always kept), or
@@ -17,6 +17,7 @@ ranking, which decides what stays when ``max_per_day`` cuts.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 
@@ -30,21 +31,76 @@ def fold(text: str) -> str:
     return " " + " ".join(re.sub(r"[-_/]", " ", text.casefold()).split()) + " "
 
 
+_TOKEN = re.compile(r"\w+|[^\w\s]")  # words, and every other visible character on its own
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(fold(text))
+
+
 @dataclass(frozen=True)
 class _Keyword:
+    """A keyword as a token sequence; with ``wild`` its last token is a word prefix (``agent*``)."""
+
     label: str
-    pattern: re.Pattern
+    words: tuple[str, ...]
+    wild: bool
 
     @classmethod
     def build(cls, keyword: str) -> "_Keyword":
-        folded = fold(keyword.rstrip("*")).strip()
-        body = r"\s".join(re.escape(word) for word in folded.split())
-        tail = r"\w*" if keyword.endswith("*") else ""
-        # \b on both sides: whole words only; the body is literal text, so no backtracking blow-up
-        return cls(keyword, re.compile(rf"(?<!\w){body}{tail}(?!\w)"))
+        return cls(keyword, tuple(tokens(keyword.rstrip("*"))), keyword.endswith("*"))
 
-    def search(self, folded_text: str) -> bool:
-        return self.pattern.search(folded_text) is not None
+
+class _Text:
+    """One field of a paper, tokenised once; keyword lookups are then index probes.
+
+    Matching is a comparison of token sequences, never a regular expression over the text,
+    so it takes time linear in the text whatever the rules say.
+    """
+
+    __slots__ = ("tokens", "positions", "_vocab")
+
+    def __init__(self, text: str):
+        self.tokens = tokens(text)
+        self.positions: dict[str, list[int]] = {}
+        for index, token in enumerate(self.tokens):
+            self.positions.setdefault(token, []).append(index)
+        self._vocab: list[str] | None = None
+
+    def _has_prefix(self, prefix: str) -> bool:
+        if self._vocab is None:
+            self._vocab = sorted(self.positions)
+        at = bisect.bisect_left(self._vocab, prefix)
+        return at < len(self._vocab) and self._vocab[at].startswith(prefix)
+
+    def has(self, keyword: _Keyword) -> bool:
+        words, n = keyword.words, len(keyword.words)
+        if not n:
+            return False
+        if n == 1:
+            return self._has_prefix(words[0]) if keyword.wild else words[0] in self.positions
+        for start in self.positions.get(words[0], ()):
+            seq = self.tokens[start:start + n]
+            if len(seq) == n and seq[:-1] == list(words[:-1]) and (
+                    seq[-1] == words[-1] or (keyword.wild and seq[-1].startswith(words[-1]))):
+                return True
+        return False
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """What every rule looks at, computed once per paper."""
+
+    paper: Paper
+    title: _Text
+    body: _Text
+    author_keys: tuple[str, ...]
+    categories: frozenset[str]
+
+    @classmethod
+    def of(cls, paper: Paper) -> "_Prepared":
+        return cls(paper, _Text(paper.title), _Text(paper.abstract), tuple(name_key(a.name) for a in paper.authors),
+                   frozenset(c.casefold() for c in paper.categories))
 
 
 @dataclass(frozen=True)
@@ -75,20 +131,18 @@ class CompiledRule:
             return self.rule.min_score
         return 1 if self.include else 0
 
-    def match(self, paper: Paper) -> tuple[Selection, int] | None:
+    def match(self, prepared: _Prepared) -> tuple[Selection, int] | None:
         """(why it matched, ranking score) or None."""
+        paper = prepared.paper
         if self.sources and paper.source not in self.sources:
             return None
-        title, body = fold(paper.title), fold(paper.abstract)
-        both = title + body
-        if any(k.search(both) for k in self.exclude):
+        if any(prepared.title.has(k) or prepared.body.has(k) for k in self.exclude):
             return None
-        categories = {c.casefold() for c in paper.categories}
-        if categories & self.exclude_categories:
+        if prepared.categories & self.exclude_categories:
             return None
-        followed = tuple(self.authors[k] for k in (name_key(a.name) for a in paper.authors) if k in self.authors)
-        in_title = [k.label for k in self.include if k.search(title)]
-        in_body = [k.label for k in self.include if k.label not in in_title and k.search(body)]
+        followed = tuple(self.authors[k] for k in prepared.author_keys if k in self.authors)
+        in_title = [k.label for k in self.include if prepared.title.has(k)]
+        in_body = [k.label for k in self.include if k.label not in in_title and prepared.body.has(k)]
         keywords = tuple(in_title + in_body)
         matched_categories = tuple(c for c in paper.categories if c.casefold() in self.categories)
         category_ok = not self.categories or bool(matched_categories)
@@ -114,12 +168,13 @@ def curate(papers: list[Paper], rules: list[CompiledRule]) -> tuple[list[Paper],
     are ordered best match first (that one becomes its Pelican category).
     """
     matches: dict[str, list[tuple[int, Selection]]] = {}
+    prepared = [_Prepared.of(paper) for paper in papers]
     for rule in rules:
         hits = []
-        for paper in papers:
-            found = rule.match(paper)
+        for item in prepared:
+            found = rule.match(item)
             if found:
-                hits.append((found[1], paper.id, found[0]))
+                hits.append((found[1], item.paper.id, found[0]))
         hits.sort(key=lambda h: (-h[0], h[1]))
         if rule.rule.max_per_day:
             hits = hits[: rule.rule.max_per_day]
