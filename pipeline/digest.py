@@ -350,6 +350,18 @@ def cited(brief: dict, numbering: Numbering) -> list[str]:
     return [c.entry.paper.id for c in numbering.cards if c.entry.paper.id in found]
 
 
+def home_order(entry: Entry) -> tuple:
+    """The site's order of a day's cards: best curation score first, then slug."""
+    return (-max((t.score for t in entry.paper.topics), default=0), entry.meta.get("Slug", entry.rel))
+
+
+def cited_first(brief: dict, numbering: Numbering) -> Numbering:
+    """The final card numbers: the cited papers first, as the home page puts them, then the others."""
+    ids = set(cited(brief, numbering))
+    cards = [c.entry for c in numbering.cards]
+    return Numbering([e for e in cards if e.paper.id in ids] + [e for e in cards if e.paper.id not in ids])
+
+
 def digest_file(kind: str, slug: str, title: str, when: date, brief: dict, numbering: Numbering) -> str:
     first = next((brief[k] for k in ("en", *brief) if isinstance(brief.get(k), dict)), {"headline": ""})
     meta = [
@@ -462,7 +474,7 @@ async def _write_digests(entries, settings, rules, layout, report, cache, day, w
     languages = settings.languages
     by_id = {e.paper.id: e for e in entries}
     try:
-        todays = [e for e in entries if e.day == day]
+        todays = sorted((e for e in entries if e.day == day), key=home_order)
         if todays:
             numbering = Numbering(todays)
             brief = None
@@ -481,7 +493,8 @@ async def _write_digests(entries, settings, rules, layout, report, cache, day, w
             if brief is not None:
                 path = layout.content / "briefs" / f"{day.isoformat()}.md"
                 atomic_write(path, digest_file("daily", f"brief-{day.isoformat()}",
-                                               f"Daily brief {day.isoformat()} · 每日简报", day, brief, numbering))
+                                               f"Daily brief {day.isoformat()} · 每日简报", day, brief,
+                                               cited_first(brief, numbering)))
                 report.digests.append(path.relative_to(layout.content).as_posix())
         weeks = [day - timedelta(days=7)] + ([day] if weekly else [])
         for when in weeks:
@@ -517,5 +530,6 @@ async def _weekly(when: date, layout: Layout, by_id: dict[str, Entry], client: C
     name = f"{year}-W{week:02d}"
     path = layout.content / "briefs" / "weekly" / f"{name}.md"
     sunday = week_days(when)[-1]
-    atomic_write(path, digest_file("weekly", f"weekly-{name}", f"Weekly brief {name} · 每周简报", sunday, brief, numbering))
+    atomic_write(path, digest_file("weekly", f"weekly-{name}", f"Weekly brief {name} · 每周简报", sunday, brief,
+                                   cited_first(brief, numbering)))
     report.digests.append(path.relative_to(layout.content).as_posix())

@@ -111,10 +111,13 @@ def test_cli_writes_briefs_and_the_daily_brief_then_reruns_with_zero_calls(site,
     daily = (site.content / "briefs" / "2026-04-27.md").read_text(encoding="utf-8")
     meta = dict(line.split(": ", 1) for line in daily.split("\n\n", 1)[0].split("\n"))
     assert meta["Category"] == "daily-brief" and meta["Brief_kind"] == "daily" and meta["Slug"] == "brief-2026-04-27"
-    day_ids = [e.paper.id for e in written if e.day == date(2026, 4, 27)]
+    day_ids = [e.paper.id for e in sorted((e for e in written if e.day == date(2026, 4, 27)), key=digest.home_order)]
     cited = meta["Papers"].split("; ")
     assert cited and set(cited) <= set(day_ids)
-    assert cited == [i for i in day_ids if i in cited]  # card order
+    assert cited == [i for i in day_ids if i in cited]  # in the day's card order ...
+    by_id = {e.paper.id: e for e in written}
+    for number, paper_id in enumerate(cited, 1):  # ... and numbered as the home page shows them: cited first
+        assert f'href="{{filename}}/{by_id[paper_id].rel}" title="{html.escape(by_id[paper_id].paper.title)}">{number:02d}.</a>' in daily
     data = json.loads(meta["Brief"])
     for lang in ("zh", "en"):
         assert [t["title"] for t in data[lang]["themes"]] == ["Main theme"]  # the theme citing only "99" is gone
