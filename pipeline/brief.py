@@ -41,7 +41,6 @@ from .write import atomic_write, one_line
 log = logging.getLogger(__name__)
 
 MARKER = "<!-- brief -->"
-STATUSES = ("pending", "done", "extractive", "failed")
 EXTRACTIVE = "extractive"
 
 # ---------------------------------------------------------------- settings
@@ -138,7 +137,7 @@ def resolve_settings(config: BriefConfig, *, model: str | None = None, base_url:
 
 # ---------------------------------------------------------------- answers
 
-def _text(cap: int):
+def capped_text(cap: int):
     """A one-line plain-text field, cut to ``cap`` characters at a word boundary."""
 
     def clean(value: Any) -> Any:
@@ -152,18 +151,18 @@ def _text(cap: int):
     return Annotated[str, BeforeValidator(clean)]
 
 
-Keyword = _text(60)
+Keyword = capped_text(60)
 
 
 class PaperBriefText(BaseModel):
     """A paper's brief in one language."""
 
     model_config = ConfigDict(extra="forbid")
-    tldr: Annotated[_text(300), Field(min_length=1)]
-    problem: _text(400)
-    method: _text(400)
-    results: _text(400)
-    why_it_matters: _text(400)
+    tldr: Annotated[capped_text(300), Field(min_length=1)]
+    problem: capped_text(400)
+    method: capped_text(400)
+    results: capped_text(400)
+    why_it_matters: capped_text(400)
     keywords: Annotated[list[Keyword], Field(max_length=8)]
 
     @field_validator("keywords")
@@ -175,25 +174,25 @@ class PaperBriefText(BaseModel):
 TEXT_FIELDS = ("tldr", "problem", "method", "results", "why_it_matters")
 
 
-def _strict(properties: dict[str, dict]) -> dict:
+def strict_object(properties: dict[str, dict]) -> dict:
     return {"type": "object", "properties": properties, "required": list(properties), "additionalProperties": False}
 
 
-def _string(description: str) -> dict:
+def string_field(description: str) -> dict:
     return {"type": "string", "description": description}
 
 
 def paper_schema(languages: tuple[str, ...]) -> dict:
     """The strict JSON Schema of a paper brief: every field required, nothing else allowed."""
-    one = _strict({
-        "tldr": _string("One sentence, at most 25 words."),
-        "problem": _string("One short sentence."),
-        "method": _string("One short sentence."),
-        "results": _string("One short sentence; only numbers stated in the abstract."),
-        "why_it_matters": _string("One short sentence, for the topic."),
+    one = strict_object({
+        "tldr": string_field("One sentence, at most 25 words."),
+        "problem": string_field("One short sentence."),
+        "method": string_field("One short sentence."),
+        "results": string_field("One short sentence; only numbers stated in the abstract."),
+        "why_it_matters": string_field("One short sentence, for the topic."),
         "keywords": {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 5},
     })
-    return _strict({lang: one for lang in languages})
+    return strict_object({lang: one for lang in languages})
 
 
 def paper_answer_model(languages: tuple[str, ...]) -> type[BaseModel]:
@@ -277,7 +276,6 @@ def with_brief(entry: Entry, status: str, brief: dict | None) -> str:
     return "\n".join(lines) + "\n\n" + body
 
 
-LANG_NAMES = {"en": "English", "zh": "中文"}
 LABELS = {
     "en": {"problem": "Problem", "method": "Method", "results": "Results", "why_it_matters": "Why it matters",
            "keywords": "Keywords"},
@@ -287,7 +285,8 @@ EXTRACTIVE_LABEL = ("Extractive summary: sentences quoted from the abstract, not
                     "摘录式摘要：摘自原文摘要，并非大语言模型生成。")
 
 
-def _e(text: str) -> str:
+def escape(text: str) -> str:
+    """Text for an HTML element or attribute."""
     return html.escape(text, quote=True)
 
 
@@ -295,24 +294,24 @@ def render_section(brief: dict) -> str:
     """The brief as one HTML block of escaped text (no blank line inside, so Markdown leaves it alone)."""
     extractive = bool(brief.get("extractive"))
     kind = "extractive" if extractive else "model"
-    out = [f'<div class="brief brief-{kind}" data-model="{_e(brief.get("model", ""))}" '
-           f'data-prompt-version="{_e(brief.get("prompt_version", ""))}">']
+    out = [f'<div class="brief brief-{kind}" data-model="{escape(brief.get("model", ""))}" '
+           f'data-prompt-version="{escape(brief.get("prompt_version", ""))}">']
     if extractive:
-        out.append(f'<p class="brief-label">{_e(EXTRACTIVE_LABEL)}</p>')
+        out.append(f'<p class="brief-label">{escape(EXTRACTIVE_LABEL)}</p>')
     for lang in [k for k in brief if isinstance(brief[k], dict)]:
         text = brief[lang]
         labels = LABELS.get(lang, LABELS["en"])
-        out.append(f'<section class="brief-lang" lang="{_e(lang)}">')
-        out.append(f'<p class="brief-tldr">{_e(text.get("tldr", ""))}</p>')
+        out.append(f'<section class="brief-lang" lang="{escape(lang)}">')
+        out.append(f'<p class="brief-tldr">{escape(text.get("tldr", ""))}</p>')
         rows = [(labels[k], text.get(k, "")) for k in TEXT_FIELDS[1:] if text.get(k)]
         if rows:
-            out.append('<dl class="brief-fields">' + "".join(f"<dt>{_e(a)}</dt><dd>{_e(b)}</dd>" for a, b in rows) + "</dl>")
+            out.append('<dl class="brief-fields">' + "".join(f"<dt>{escape(a)}</dt><dd>{escape(b)}</dd>" for a, b in rows) + "</dl>")
         if text.get("keywords"):
-            out.append(f'<ul class="brief-keywords" aria-label="{_e(labels["keywords"])}">'
-                       + "".join(f"<li>{_e(k)}</li>" for k in text["keywords"]) + "</ul>")
+            out.append(f'<ul class="brief-keywords" aria-label="{escape(labels["keywords"])}">'
+                       + "".join(f"<li>{escape(k)}</li>" for k in text["keywords"]) + "</ul>")
         out.append("</section>")
     if not extractive:
-        out.append(f'<p class="brief-credit">{_e(brief.get("model", ""))} · {_e(brief.get("prompt_version", ""))}</p>')
+        out.append(f'<p class="brief-credit">{escape(brief.get("model", ""))} · {escape(brief.get("prompt_version", ""))}</p>')
     out.append("</div>")
     return "\n".join(out) + "\n"
 
@@ -415,12 +414,12 @@ def paper_messages(paper: Paper, rules: dict[str, Rule], config: BriefConfig) ->
     if len(abstract) > config.max_abstract_chars:
         abstract = abstract[:config.max_abstract_chars].rsplit(" ", 1)[0] + " …"
     # the delimiters cannot be closed from inside: angle brackets in the data are escaped
-    data = (f"<topic>{_guard(topic_text)}</topic>\n<paper>\nTitle: {_guard(one_line(paper.title))}\n"
-            f"Abstract: {_guard(abstract) or '(none)'}\n</paper>")
+    data = (f"<topic>{neutralise(topic_text)}</topic>\n<paper>\nTitle: {neutralise(one_line(paper.title))}\n"
+            f"Abstract: {neutralise(abstract) or '(none)'}\n</paper>")
     return [{"role": "system", "content": prompt.system(tuple(config.languages))}, {"role": "user", "content": data}]
 
 
-def _guard(text: str) -> str:
+def neutralise(text: str) -> str:
     return text.replace("<", "‹").replace(">", "›")
 
 

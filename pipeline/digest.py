@@ -17,7 +17,6 @@ topic overlaps and curation scores taken from the entries, labelled as such.
 from __future__ import annotations
 
 import asyncio
-import html
 import json
 import re
 from dataclasses import dataclass
@@ -28,38 +27,38 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from . import prompts
-from .brief import (EXTRACTIVE, BriefConfig, BriefReport, Cache, Entry, Settings, _guard, _strict, _string, _text,
-                    cache_root, estimate_tokens, request_key, sentences, stamp)
+from .brief import (EXTRACTIVE, BriefConfig, BriefReport, Cache, Entry, Settings, neutralise, strict_object, string_field, capped_text,
+                    cache_root, escape, estimate_tokens, request_key, sentences, stamp)
 from .config import Rule
 from .job import Layout
 from .llm import Client, LLMError, Usage
 from .write import atomic_write
 
-Ref = _text(80)
+Ref = capped_text(80)
 
 
 class Theme(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    title: _text(160)
-    text: _text(800)
+    title: capped_text(160)
+    text: capped_text(800)
     papers: Annotated[list[Ref], Field(max_length=40)]
 
 
 class Link(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: _text(800)
+    text: capped_text(800)
     papers: Annotated[list[Ref], Field(max_length=40)]
 
 
 class Pick(BaseModel):
     model_config = ConfigDict(extra="forbid")
     paper: Ref
-    why: _text(500)
+    why: capped_text(500)
 
 
 class DigestText(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    headline: Annotated[_text(400), Field(min_length=1)]
+    headline: Annotated[capped_text(400), Field(min_length=1)]
     themes: Annotated[list[Theme], Field(max_length=6)]
     connections: Annotated[list[Link], Field(max_length=6)]
     read_first: Annotated[list[Pick], Field(max_length=5)]
@@ -71,18 +70,18 @@ class WeeklyText(DigestText):
 
 def digest_schema(languages: tuple[str, ...], weekly: bool = False) -> dict:
     refs = {"type": "array", "items": {"type": "string", "description": "a card number such as \"07\""}}
-    theme = _strict({"title": _string("A short title."), "text": _string("One or two sentences."), "papers": refs})
-    link = _strict({"text": _string("One or two sentences."), "papers": refs})
-    pick = _strict({"paper": _string("A card number."), "why": _string("One sentence.")})
+    theme = strict_object({"title": string_field("A short title."), "text": string_field("One or two sentences."), "papers": refs})
+    link = strict_object({"text": string_field("One or two sentences."), "papers": refs})
+    pick = strict_object({"paper": string_field("A card number."), "why": string_field("One sentence.")})
     one = {
-        "headline": _string("One sentence."),
+        "headline": string_field("One sentence."),
         "themes": {"type": "array", "items": theme, "maxItems": 5},
         "connections": {"type": "array", "items": link, "maxItems": 4},
         "read_first": {"type": "array", "items": pick, "maxItems": 3},
     }
     if weekly:
         one["changes"] = {"type": "array", "items": link, "maxItems": 4}
-    return _strict({lang: _strict(one) for lang in languages})
+    return strict_object({lang: strict_object(one) for lang in languages})
 
 
 def digest_model(languages: tuple[str, ...], weekly: bool = False) -> type[BaseModel]:
@@ -167,7 +166,7 @@ def summary_line(card: Card) -> str:
     brief = entry.brief or {}
     lang = next((k for k in ("en", *brief) if isinstance(brief.get(k), dict)), None)
     summary = brief[lang]["tldr"] if lang else (sentences(entry.paper.abstract) or [""])[0][:240]
-    return _guard(f"[{card.label}] ({entry.topic}) {entry.paper.title}: {summary}")
+    return neutralise(f"[{card.label}] ({entry.topic}) {entry.paper.title}: {summary}")
 
 
 def chunk(lines: list[str], limit: int) -> list[list[str]]:
@@ -190,7 +189,7 @@ def digest_lines(text: dict) -> list[str]:
     out += [f"- Theme: {t['title']}: {t['text']} [{', '.join(t['papers'])}]" for t in text["themes"]]
     out += [f"- Link: {c['text']} [{', '.join(c['papers'])}]" for c in text["connections"]]
     out += [f"- Read first: [{p['paper']}] {p['why']}" for p in text["read_first"]]
-    return [_guard(line) for line in out]
+    return [neutralise(line) for line in out]
 
 
 class Asker:
@@ -236,10 +235,10 @@ async def model_daily(cards: Numbering, asker: Asker, client: Client, config: Br
         by_topic.setdefault(card.entry.topic, []).append(line)
     jobs = [(topic, group) for topic, topic_lines in by_topic.items() for group in chunk(topic_lines, room)]
     digests = await asyncio.gather(*(
-        asker.ask(client, "topic", ("en",), f"<papers>\n" + "\n".join(group) + "\n</papers>") for _, group in jobs))
+        asker.ask(client, "topic", ("en",), "<papers>\n" + "\n".join(group) + "\n</papers>") for _, group in jobs))
     material = []
     for (topic, group), answer in zip(jobs, digests):
-        material.append(f"Topic {_guard(topic)} ({len(group)} papers)")
+        material.append(f"Topic {neutralise(topic)} ({len(group)} papers)")
         material += digest_lines(answer["en"])
     material = chunk(material, room)[0]  # the digests are short; a pathological day is cut, not overflowed
     return await asker.ask(client, "daily", languages, "<day>\n" + "\n".join(material) + "\n</day>")
@@ -287,10 +286,6 @@ def extractive_daily(cards: Numbering, rules: dict[str, Rule], languages: tuple[
 # ---------------------------------------------------------------- files
 
 
-def _e(text: str) -> str:
-    return html.escape(text, quote=True)
-
-
 HEADINGS = {
     "en": {"themes": "Themes of the day", "connections": "Across fields", "read_first": "Read first",
            "changes": "What changed"},
@@ -303,35 +298,35 @@ def render_digest(brief: dict, numbering: Numbering, content_prefix: str = "{fil
 
     def ref(paper_id: str) -> str:
         card = numbering.by_id[paper_id]
-        return (f'<a class="brief-ref" href="{_e(content_prefix + card.entry.rel)}" '
-                f'title="{_e(card.entry.paper.title)}">{card.label}.</a>')
+        return (f'<a class="brief-ref" href="{escape(content_prefix + card.entry.rel)}" '
+                f'title="{escape(card.entry.paper.title)}">{card.label}.</a>')
 
     def refs(ids: list[str]) -> str:
         return f' <span class="brief-refs">{" ".join(ref(i) for i in ids)}</span>' if ids else ""
 
     kind = "extractive" if brief.get("extractive") else "model"
-    out = [f'<div class="digest digest-{kind}" data-model="{_e(brief.get("model", ""))}" '
-           f'data-prompt-version="{_e(brief.get("prompt_version", ""))}">']
+    out = [f'<div class="digest digest-{kind}" data-model="{escape(brief.get("model", ""))}" '
+           f'data-prompt-version="{escape(brief.get("prompt_version", ""))}">']
     if brief.get("extractive"):
         out.append('<p class="brief-label">Extractive overview: counts, topics and curation scores taken from the '
                    'entries, not written by a language model. 摘录式概览：由条目数据汇总，并非大语言模型生成。</p>')
     for lang in [k for k in brief if isinstance(brief[k], dict)]:
         text = brief[lang]
         head = HEADINGS.get(lang, HEADINGS["en"])
-        out.append(f'<section class="digest-lang" lang="{_e(lang)}">')
-        out.append(f'<p class="digest-headline">{_e(text["headline"])}</p>')
+        out.append(f'<section class="digest-lang" lang="{escape(lang)}">')
+        out.append(f'<p class="digest-headline">{escape(text["headline"])}</p>')
         for name in ("themes", "changes", "connections"):
             if text.get(name):
-                out.append(f'<h3>{_e(head[name])}</h3>')
+                out.append(f'<h3>{escape(head[name])}</h3>')
                 items = []
                 for item in text[name]:
-                    title = f'<strong>{_e(item["title"])}</strong> ' if item.get("title") else ""
-                    items.append(f"<li>{title}{_e(item['text'])}{refs(item['papers'])}</li>")
+                    title = f'<strong>{escape(item["title"])}</strong> ' if item.get("title") else ""
+                    items.append(f"<li>{title}{escape(item['text'])}{refs(item['papers'])}</li>")
                 out.append(f'<ul class="digest-{name.replace("_", "-")}">' + "".join(items) + "</ul>")
         if text.get("read_first"):
-            out.append(f'<h3>{_e(head["read_first"])}</h3>')
+            out.append(f'<h3>{escape(head["read_first"])}</h3>')
             out.append('<ol class="digest-read-first">' + "".join(
-                f"<li>{ref(p['paper'])} {_e(numbering.by_id[p['paper']].entry.paper.title)}: {_e(p['why'])}</li>"
+                f"<li>{ref(p['paper'])} {escape(numbering.by_id[p['paper']].entry.paper.title)}: {escape(p['why'])}</li>"
                 for p in text["read_first"]) + "</ol>")
         out.append("</section>")
     out.append("</div>")
@@ -369,7 +364,7 @@ def digest_file(kind: str, slug: str, title: str, when: date, brief: dict, numbe
         ("Date", f"{when.isoformat()}T00:00:00+00:00"),
         ("Category", f"{kind}-brief"),
         ("Slug", slug),
-        ("Summary", _e(first["headline"])),
+        ("Summary", escape(first["headline"])),
         ("Brief_kind", kind),
         ("Brief_status", EXTRACTIVE if brief.get("extractive") else "done"),
         ("Papers", "; ".join(cited(brief, numbering))),
@@ -426,7 +421,7 @@ def week_material(layout: Layout, day: date, entries_by_id: dict[str, Entry]) ->
         lines.append(f"{d.isoformat()}: {text['headline']}")
         lines += [f"- {t.get('title', '')}: {t['text']} [{labels(t['papers'])}]" for t in text.get("themes", [])]
         lines += [f"- Link: {c['text']} [{labels(c['papers'])}]" for c in text.get("connections", [])]
-    return papers, [_guard(line) for line in lines], [b for _, b in briefs]
+    return papers, [neutralise(line) for line in lines], [b for _, b in briefs]
 
 
 def _cited_ids(brief: dict) -> list[str]:
