@@ -215,6 +215,8 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--topics", help="comma-separated topic ids (see --list-topics)")
     init.add_argument("--follow", action="append", default=[], metavar="AUTHOR", help="an author to follow (repeatable)")
     init.add_argument("--list-topics", action="store_true", help="list the topics that can be chosen and exit")
+    init.add_argument("--package", metavar="SPEC", help="what the site's workflows pip-install (default: this release, "
+                      "academichub==VERSION; e.g. git+https://github.com/you/academichub@main)")
     init.add_argument("--no-input", action="store_true", help="never ask; use the options and defaults")
     init.add_argument("--force", action="store_true", help="write into a folder that is not empty (overwrites)")
     init.set_defaults(func=cmd_init)

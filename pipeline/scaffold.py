@@ -44,6 +44,7 @@ class SiteChoices:
     language: str = "en"
     topics: list[str] = field(default_factory=lambda: list(DEFAULT_TOPICS))
     follow: list[str] = field(default_factory=list)
+    package: str = f"academichub=={__version__}"
 
 
 def skeleton() -> Path:
@@ -104,11 +105,11 @@ def set_setting(text: str, name: str, value: str, file: str) -> str:
     return pattern.sub(lambda m: f"{name} = {json.dumps(value, ensure_ascii=False)}{m.group(1) or ''}", text, count=1)
 
 
-def requirements() -> str:
+def requirements(package: str) -> str:
     return (
         "# The AcademicHub release this site runs (the workflows install it).\n"
         "# Dependabot proposes new releases; change it by hand to upgrade.\n"
-        f"academichub=={__version__}\n"
+        f"{package}\n"
     )
 
 
@@ -163,6 +164,8 @@ def plan(choices: SiteChoices) -> dict[str, bytes]:
         raise InitError("choose at least one topic or one author to follow")
     if not choices.name.strip():
         raise InitError("the site needs a name")
+    if not choices.package.strip() or "\n" in choices.package:
+        raise InitError("--package must be one pip requirement, e.g. academichub==0.1.0")
     topics = [known[t] for t in choices.topics]
     root = skeleton()
     files: dict[str, bytes] = {}
@@ -191,7 +194,7 @@ def plan(choices: SiteChoices) -> dict[str, bytes]:
     settings = set_setting(settings, "SITENAME", choices.name.strip(), "pelicanconf.py")
     settings = set_setting(settings, "DEFAULT_LANG", choices.language, "pelicanconf.py")
     files["pelicanconf.py"] = settings.encode()
-    files["requirements.txt"] = requirements().encode()
+    files["requirements.txt"] = requirements(choices.package).encode()
     files["README.md"] = readme(choices, topics).encode()
     files[".gitignore"] = GITIGNORE.encode()
     return files
@@ -253,6 +256,8 @@ def _ask(prompt: str, default: str) -> str:
 
 def choose(args, known: dict[str, Rule], interactive: bool) -> SiteChoices:
     choices = SiteChoices()
+    if args.package:
+        choices.package = args.package.strip()
     if args.name:
         choices.name = args.name
     elif interactive:

@@ -74,6 +74,12 @@ def test_the_scaffolded_site_builds(tmp_path, run_cli):
     assert "<title>Radar Test" in index and 'lang="zh' in index
 
 
+def test_the_package_to_install_can_be_chosen(tmp_path, run_cli):
+    spec = "academichub @ git+https://github.com/me/academichub@v0.1.0"
+    assert run_cli("init", str(tmp_path / "s"), "--no-input", "--package", spec).returncode == 0
+    assert (tmp_path / "s" / "requirements.txt").read_text().splitlines()[-1] == spec
+
+
 def test_refuses_a_folder_that_is_not_empty(tmp_path, run_cli):
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "notes.txt").write_text("mine")
@@ -104,11 +110,11 @@ def test_list_topics_and_missing_folder(run_cli):
 def test_questions_when_interactive(monkeypatch):
     answers = iter(["Bio Radar", "fr", "zh", "cancer-biology, ecology-climate", "Rachel Carson"])
     monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
-    args = argparse.Namespace(name=None, language=None, topics=None, follow=[])
+    args = argparse.Namespace(name=None, language=None, topics=None, follow=[], package=None)
     choices = choose(args, catalogue(), interactive=True)
     assert choices == SiteChoices("Bio Radar", "zh", ["cancer-biology", "ecology-climate"], ["Rachel Carson"])
     # options win over questions; defaults without a terminal
-    args = argparse.Namespace(name="X", language=None, topics=None, follow=[])
+    args = argparse.Namespace(name="X", language=None, topics=None, follow=[], package=None)
     assert choose(args, catalogue(), interactive=False) == SiteChoices(name="X")
 
 
