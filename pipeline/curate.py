@@ -26,9 +26,12 @@ from .models import Paper, Selection
 from .normalise import name_key
 
 
+_SEPARATORS = str.maketrans("-_/", "   ")
+
+
 def fold(text: str) -> str:
-    """Lower-case, hyphens/underscores as spaces, whitespace collapsed (matching form)."""
-    return " " + " ".join(re.sub(r"[-_/]", " ", text.casefold()).split()) + " "
+    """Lower-case, hyphens/underscores/slashes as spaces (matching form)."""
+    return text.casefold().translate(_SEPARATORS)
 
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")  # words, and every other visible character on its own

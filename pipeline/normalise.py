@@ -70,6 +70,7 @@ class _TextExtractor(HTMLParser):
 
 # control characters, zero-width spaces, BOMs and bidirectional overrides (used to spoof text direction)
 _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u202a-\u202e\u2066-\u2069\ufeff]")
+_NOT_WORD = re.compile(r"[^\w\s]")
 MAX_TITLE = 500
 MAX_ABSTRACT = 10_000
 MAX_NAME = 200
@@ -77,7 +78,10 @@ MAX_NAME = 200
 
 def collapse(text: str) -> str:
     """Whitespace collapsed to single spaces; invisible and direction-override characters removed."""
-    return _WS.sub(" ", _INVISIBLE.sub("", text or "")).strip()
+    text = text or ""
+    if not text.isascii() or _INVISIBLE.search(text):
+        text = _INVISIBLE.sub("", text)
+    return " ".join(text.split())
 
 
 def shorten(text: str, limit: int) -> str:
@@ -102,8 +106,9 @@ def strip_markup(text: str) -> str:
 def clean_abstract(text: str, fmt: str = "html") -> str:
     plain = collapse(html.unescape(text)) if fmt == "text" else strip_markup(text)
     plain = ARXIV_PREFIX.sub("", plain)
-    for token, replacement in _RXIV_TOKENS.items():
-        plain = token.sub(replacement, plain)
+    if "_" in plain:  # cheap test first: most abstracts have no flattening tokens
+        for token, replacement in _RXIV_TOKENS.items():
+            plain = token.sub(replacement, plain)
     plain = _RUN_IN_HEADING.sub(r"\1: ", plain)
     plain = re.sub(r"\s+([:,.;])(?=\s|$)", r"\1", collapse(plain))
     plain = re.sub(r"^(?:Abstract|ABSTRACT)[:.]?\s+", "", plain)
@@ -128,9 +133,10 @@ def display_name(name: str) -> str:
 
 def name_key(name: str) -> str:
     """A matching key for author names: accents, case and punctuation ignored."""
-    folded = unicodedata.normalize("NFKD", name)
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    return collapse(re.sub(r"[^\w\s]", " ", folded.casefold()))
+    folded = name
+    if not name.isascii():
+        folded = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return " ".join(_NOT_WORD.sub(" ", folded.casefold()).split())
 
 
 def safe_url(url: str) -> str:
