@@ -349,3 +349,12 @@ def test_the_repository_settings_load_and_typos_are_reported_with_their_line(tmp
     with pytest.raises(stage.ConfigError) as caught:
         stage.load_config(bad)
     assert caught.value.problems == [f"{bad}:2: concurency: unknown key 'concurency' (did you mean 'concurrency'?)"]
+
+
+def test_a_server_that_does_not_answer_in_time_leaves_papers_pending(site):
+    with fake_openai.serve(latency=1.0) as slow:
+        report = run(site, settings_for(slow, timeout=0.2, retries=1, max_papers=2), digests=False)
+        assert report.done == 0 and report.pending == 31 and not report.failed
+        assert fake_openai.chat_calls(slow) == 4  # each of the two papers: one try, one retry
+        assert any("Timeout" in note for note in report.notes)
+    assert {e.status for e in entries(site)} == {"pending"}
