@@ -61,18 +61,16 @@ class _Text:
     so it takes time linear in the text whatever the rules say.
     """
 
-    __slots__ = ("tokens", "positions", "_vocab")
+    __slots__ = ("tokens", "words", "_vocab")
 
     def __init__(self, text: str):
         self.tokens = tokens(text)
-        self.positions: dict[str, list[int]] = {}
-        for index, token in enumerate(self.tokens):
-            self.positions.setdefault(token, []).append(index)
+        self.words = set(self.tokens)
         self._vocab: list[str] | None = None
 
     def _has_prefix(self, prefix: str) -> bool:
         if self._vocab is None:
-            self._vocab = sorted(self.positions)
+            self._vocab = sorted(self.words)
         at = bisect.bisect_left(self._vocab, prefix)
         return at < len(self._vocab) and self._vocab[at].startswith(prefix)
 
@@ -81,13 +79,18 @@ class _Text:
         if not n:
             return False
         if n == 1:
-            return self._has_prefix(words[0]) if keyword.wild else words[0] in self.positions
-        for start in self.positions.get(words[0], ()):
+            return self._has_prefix(words[0]) if keyword.wild else words[0] in self.words
+        if words[0] not in self.words:
+            return False
+        start, head, last = -1, list(words[:-1]), words[-1]
+        while True:
+            try:
+                start = self.tokens.index(words[0], start + 1)
+            except ValueError:
+                return False
             seq = self.tokens[start:start + n]
-            if len(seq) == n and seq[:-1] == list(words[:-1]) and (
-                    seq[-1] == words[-1] or (keyword.wild and seq[-1].startswith(words[-1]))):
+            if len(seq) == n and seq[:-1] == head and (seq[-1] == last or (keyword.wild and seq[-1].startswith(last))):
                 return True
-        return False
 
 
 @dataclass(frozen=True)
