@@ -146,6 +146,42 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_brief_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, default=Path("brief.yml"), help="brief settings (default: brief.yml, optional)")
+    parser.add_argument("--model", help="model name (default: brief.yml, $ACADEMICHUB_MODEL, gpt-4o-mini)")
+    parser.add_argument("--base-url", help="OpenAI-compatible API root (default: $OPENAI_BASE_URL, brief.yml)")
+    parser.add_argument("--languages", type=lambda t: [x.strip() for x in t.split(",") if x.strip()],
+                       help="comma-separated brief languages (default: zh,en)")
+    parser.add_argument("--concurrency", type=int, help="requests in flight at once (default: 48)")
+    parser.add_argument("--timeout", type=float, help="seconds per request (default: 60)")
+    parser.add_argument("--max-papers", type=int, help="brief at most this many papers now; the rest stay pending")
+    parser.add_argument("--max-tokens", type=int, help="stop starting requests after this many tokens; the rest stay pending")
+    parser.add_argument("--batch", action="store_true", help="use the Batch API (half price, resumable; the batch id is kept in state/)")
+    parser.add_argument("--no-wait", dest="wait", action="store_false", help="with --batch: submit or check once, do not poll")
+    parser.add_argument("--extractive", action="store_true", help="no model: quote lead sentences and key phrases")
+    parser.add_argument("--no-daily", dest="digests", action="store_false", help="only the per-paper briefs")
+    parser.add_argument("--weekly", action="store_true", help="also write the weekly brief of the current (unfinished) week")
+
+
+def _add_build_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--output", type=Path, help="where the site is written (default: output/)")
+    parser.add_argument("--settings", type=Path, help="Pelican settings file (default: pelicanconf.py)")
+    parser.add_argument("--publish", action="store_true", help="use publishconf.py (public address, clean output)")
+    parser.add_argument("--siteurl", help="the site's public address (feeds and canonical links need it)")
+    parser.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """fetch → brief → build.  A day where no source answered still builds, so the status page shows it."""
+    status = cmd_fetch(args)
+    if args.brief:
+        # the daily brief covers the newest day that has papers, which is not always the fetch date
+        status = cmd_brief(argparse.Namespace(**{**vars(args), "date": None})) or status
+    if args.build:
+        status = cmd_build(args) or status
+    return status
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="academichub", description="AcademicHub: a curated daily research radar.")
     parser.add_argument("--version", action="version", version=f"academichub {__version__}")
@@ -182,21 +218,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     brief = sub.add_parser("brief", help="write LLM briefs into entries, and the daily/weekly cross-domain briefs")
     _add_paths(brief)
-    brief.add_argument("--config", type=Path, default=Path("brief.yml"), help="brief settings (default: brief.yml, optional)")
     brief.add_argument("--date", type=_day, help="the day of the daily brief (default: the newest day with entries)")
-    brief.add_argument("--model", help="model name (default: brief.yml, $ACADEMICHUB_MODEL, gpt-4o-mini)")
-    brief.add_argument("--base-url", help="OpenAI-compatible API root (default: $OPENAI_BASE_URL, brief.yml)")
-    brief.add_argument("--languages", type=lambda t: [x.strip() for x in t.split(",") if x.strip()],
-                       help="comma-separated brief languages (default: zh,en)")
-    brief.add_argument("--concurrency", type=int, help="requests in flight at once (default: 48)")
-    brief.add_argument("--timeout", type=float, help="seconds per request (default: 60)")
-    brief.add_argument("--max-papers", type=int, help="brief at most this many papers now; the rest stay pending")
-    brief.add_argument("--max-tokens", type=int, help="stop starting requests after this many tokens; the rest stay pending")
-    brief.add_argument("--batch", action="store_true", help="use the Batch API (half price, resumable; the batch id is kept in state/)")
-    brief.add_argument("--no-wait", dest="wait", action="store_false", help="with --batch: submit or check once, do not poll")
-    brief.add_argument("--extractive", action="store_true", help="no model: quote lead sentences and key phrases")
-    brief.add_argument("--no-daily", dest="digests", action="store_false", help="only the per-paper briefs")
-    brief.add_argument("--weekly", action="store_true", help="also write the weekly brief of the current (unfinished) week")
+    _add_brief_options(brief)
     brief.set_defaults(func=cmd_brief)
 
     health_cmd = sub.add_parser("health", help="the latest run's summary and alerts; keep the alert issue in step")
@@ -223,15 +246,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     site_build = sub.add_parser("build", help="build the website with Pelican, then the search index")
     site_build.add_argument("--content", type=Path, help="the entries (default: PATH of the settings, content/)")
-    site_build.add_argument("--output", type=Path, help="where the site is written (default: output/)")
-    site_build.add_argument("--settings", type=Path, help="Pelican settings file (default: pelicanconf.py)")
-    site_build.add_argument("--publish", action="store_true", help="use publishconf.py (public address, clean output)")
     site_build.add_argument("--rules", type=Path, help="rule files for topic names (default: rules/)")
     site_build.add_argument("--state", type=Path, help="run records for the status page (default: the state/ "
                             "folder beside --content, else state/)")
-    site_build.add_argument("--siteurl", help="the site's public address (feeds and canonical links need it)")
-    site_build.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
+    _add_build_options(site_build)
     site_build.set_defaults(func=cmd_build)
+
+    run = sub.add_parser("run", help="the daily job: fetch, then brief, then build the website")
+    _add_paths(run)
+    run.add_argument("--date", type=_day, default=date.today(), help="the day to fetch (default: today)")
+    run.add_argument("--force", action="store_true", help="ignore ETag/Last-Modified and download everything again")
+    _add_brief_options(run)
+    _add_build_options(run)
+    run.add_argument("--no-brief", dest="brief", action="store_false", help="skip the brief stage")
+    run.add_argument("--no-build", dest="build", action="store_false", help="skip building the website")
+    run.set_defaults(func=cmd_run)
 
     serve = sub.add_parser("serve", help="preview the built website on http://127.0.0.1:8000/")
     serve.add_argument("--output", type=Path, default=Path("output"), help="the built site (default: output/)")

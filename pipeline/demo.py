@@ -74,7 +74,10 @@ def demo_sources(base: str) -> SourcesFile:
 
 
 def run_demo(out: Path, rules_dir: Path, console) -> int:
+    """fetch (bundled feeds) → extractive briefs (no API key) → website in ``out/output``."""
+    from .brief import load_config, print_report, resolve_settings, run_brief
     from .cli import print_summary
+    from .site import SiteError, build
 
     rules = load_rules(rules_dir)
     layout = Layout(out / "content", out / "state")
@@ -82,5 +85,15 @@ def run_demo(out: Path, rules_dir: Path, console) -> int:
         summary = run_fetch(demo_sources(base), rules, layout, DEMO_DAY)
     print_summary(summary)
     written = sorted((layout.content / "papers").rglob("*.md"))
-    console.print(f"demo: {len(written)} entries in {layout.content}")
-    return 0 if written else 1
+    if not written:
+        return 1
+    settings = resolve_settings(load_config(None), extractive=True)
+    print_report(run_brief(layout, settings, rules_dir=rules_dir, day=DEMO_DAY), console)
+    try:
+        site = build(layout.content, out / "output", rules=rules_dir, state=layout.state)
+    except SiteError as exc:
+        console.print(f"demo: {exc}", style="red", markup=False, highlight=False)
+        return 1
+    console.print(f"demo: {len(written)} entries in {layout.content}; website in {site.output}\n"
+                  f"      view it with: academichub serve --output {site.output}", highlight=False)
+    return 0
