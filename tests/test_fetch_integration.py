@@ -336,8 +336,10 @@ def test_state_is_rebuilt_from_content(feed_server, run_cli, tmp_path):
 
 def test_demo_writes_entries_from_the_bundled_samples(run_cli, tmp_path):
     root = Path(__file__).resolve().parent.parent
-    result = run_cli("demo", "--out", str(tmp_path / "demo"), "--rules", str(root / "rules"), cwd=tmp_path)
+    result = run_cli("demo", "--out", str(tmp_path / "demo"), "--rules", str(root / "rules"), cwd=root)
     assert result.returncode == 0, result.stderr
+    assert (tmp_path / "demo/output/index.html").is_file()
+    assert list((tmp_path / "demo/content/briefs").glob("2026-04-27.md"))
     entries = list((tmp_path / "demo/content/papers").rglob("*.md"))
     assert len(entries) >= 20
     kinds = {read_entry(p)["source"] for p in entries}
