@@ -129,7 +129,10 @@ def export_rules(revision: str, rules_dir: Path, into: Path) -> Path:
     """Write the rule files of ``rules_dir`` as they are at git ``revision`` into ``into``."""
     folder = rules_dir.resolve()
     top = Path(_git(["rev-parse", "--show-toplevel"], folder if folder.is_dir() else Path.cwd()).decode().strip())
-    relative = folder.relative_to(top).as_posix()
+    try:
+        relative = folder.relative_to(top.resolve()).as_posix()
+    except ValueError as exc:
+        raise PreviewError(f"{rules_dir} is not inside the git repository {top}") from exc
     _git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], top)
     names = _git(["ls-tree", "--name-only", revision, "--", f"{relative}/"], top).decode("utf-8").splitlines()
     into.mkdir(parents=True, exist_ok=True)
