@@ -31,7 +31,7 @@ def test_init_writes_a_complete_site(tmp_path, run_cli):
     assert done.returncode == 0, done.stderr
     for name in (".github/workflows/daily.yml", ".github/workflows/pr.yml", ".github/actions/setup/action.yml",
                  ".github/dependabot.yml", ".github/PULL_REQUEST_TEMPLATE.md", "CONTRIBUTING.md",
-                 "publishconf.py", "theme/templates/base.html"):
+                 "publishconf.py", "brief.yml", "theme/templates/base.html"):
         assert (site / name).read_bytes() == (ROOT / name).read_bytes(), name
     assert os.access(site / ".github/scripts/commit-back.sh", os.X_OK)
     rules = {r.id: r for r in load_rules(site / "rules")}
