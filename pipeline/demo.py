@@ -87,10 +87,13 @@ def run_demo(out: Path, rules_dir: Path, console) -> int:
     written = sorted((layout.content / "papers").rglob("*.md"))
     if not written:
         return 1
-    settings = resolve_settings(load_config(None), extractive=True)
-    print_report(run_brief(layout, settings, rules_dir=rules_dir, day=DEMO_DAY), console)
+    briefing = resolve_settings(load_config(None), extractive=True)
+    print_report(run_brief(layout, briefing, rules_dir=rules_dir, day=DEMO_DAY), console)
+    # the site settings of the project folder, else of the checkout this package runs from
+    site_settings = next((p for p in (Path("pelicanconf.py"), Path(__file__).resolve().parent.parent / "pelicanconf.py")
+                     if p.is_file()), Path("pelicanconf.py"))
     try:
-        site = build(layout.content, out / "output", rules=rules_dir, state=layout.state)
+        site = build(layout.content, out / "output", settings_file=site_settings, rules=rules_dir, state=layout.state)
     except SiteError as exc:
         console.print(f"demo: {exc}", style="red", markup=False, highlight=False)
         return 1

@@ -242,7 +242,7 @@ def test_javascript_links_are_dropped(feed_server, run_cli, tmp_path, case):
     ("connection refused", None, {}, "connection failed"),
     ("DNS failure", "dns", {}, "connection failed"),
     ("read timeout", {"fixture": GOOD, "delay": 1.5}, {"read_timeout": 0.5, "retries": 0}, "timed out"),
-    ("slow body (1 KB per 0.2 s)", {"fixture": GOOD, "trickle": 0.2}, {"total_timeout": 1, "retries": 0}, "body not received within 1 s"),
+    ("slow body (1 KB per 0.6 s)", {"fixture": GOOD, "trickle": 0.6}, {"total_timeout": 3, "retries": 0}, "body not received within 3 s"),
     ("HTTP 503 on every try", {"body": b"", "status": 503}, {"retries": 2}, "HTTP 503 after 2 retries"),
     ("partial content (connection closed early)", {"fixture": GOOD, "truncate_to": 500}, {"retries": 1}, "connection failed"),
 ])
