@@ -138,9 +138,10 @@ def summary_markdown(runs: list[dict], content: Path) -> str:
     counts = brief_counts(content)
     if counts:
         lines += ["", "Briefs on the site: " + ", ".join(f"{counts[k]} {k}" for k in BRIEF_STATES if counts[k]) + "."]
-        if counts["extractive"] or counts["failed"] or counts["pending"]:
-            lines.append("Entries without a model-written brief get one on a later run once the model answers "
-                         "(no `OPENAI_API_KEY`, or the model was unavailable).")
+        if counts["failed"] or counts["pending"]:
+            waiting = counts["failed"] + counts["pending"]
+            lines.append(f"{waiting} {'entry still waits' if waiting == 1 else 'entries still wait'} for a brief; "
+                         "the next run tries again.")
     daily = content / "briefs" / f"{last.get('date')}.md"
     lines.append(f"Daily brief for {report.text(last.get('date', '?'))}: {'written' if daily.exists() else 'not written'}.")
     anomalies = find_anomalies(runs)

@@ -62,7 +62,7 @@ def test_stale_feed():
 
 def test_summary_says_what_happened(tmp_path):
     content = tmp_path / "content"
-    for name, status in (("a", "done"), ("b", "extractive"), ("c", "done")):
+    for name, status in (("a", "done"), ("b", "extractive"), ("c", "done"), ("d", "failed")):
         entry = content / "papers" / "2026" / "04" / "27" / f"{name}.md"
         entry.parent.mkdir(parents=True, exist_ok=True)
         entry.write_text(f"Title: {name}\nBrief_status: {status}\n\nBrief_status: pending\n")
@@ -74,7 +74,8 @@ def test_summary_says_what_happened(tmp_path):
     assert "3 new and 1 updated papers from 2 sources; 1 failed." in text
     assert "| `arxiv-cs` | ok | 200 | 10 | 10 | 0 | 0 | 0 | 0 |  |" in text
     assert "<script>" not in text and "&lt;script&gt;" in text and "\\| broken" in text
-    assert "Briefs on the site: 2 done, 1 extractive." in text
+    assert "Briefs on the site: 2 done, 1 extractive, 1 failed." in text
+    assert "1 entry still waits for a brief; the next run tries again." in text
     assert "Daily brief for 2026-04-27: written." in text
     assert "`nature` has failed two runs in a row" in text
     assert "None: every source is healthy." in summary_markdown([HEALTHY], content)
