@@ -479,10 +479,19 @@ class BriefReport:
     notes: list[str] = field(default_factory=list)
 
 
+def paper_digest(paper: Paper) -> str:
+    """What a brief was written from: title, abstract and topics.  A changed paper gets a new brief."""
+    material = json.dumps([paper.title, paper.abstract, [t.rule for t in paper.topics]], ensure_ascii=False)
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:16]
+
+
 def needs_brief(entry: Entry, with_model: bool) -> bool:
     if entry.status in ("pending", "failed"):
         return True
-    if entry.brief is None:  # a status without its Brief line (e.g. an older writer dropped it): restore it
+    brief = entry.brief
+    if brief is None:  # a status without its Brief line (e.g. an older writer dropped it): restore it
+        return True
+    if brief.get("paper_digest", "") != paper_digest(entry.paper):  # a new version of the paper
         return True
     return with_model and entry.status == EXTRACTIVE
 
@@ -491,6 +500,8 @@ _COUNTING = threading.Lock()
 
 
 def write_entry(entry: Entry, status: str, brief: dict | None, report: BriefReport) -> Entry:
+    if brief is not None:
+        brief = {**brief, "paper_digest": paper_digest(entry.paper)}
     text = with_brief(entry, status, brief)
     if atomic_write(entry.path, text):
         with _COUNTING:  # entries are written from worker threads

@@ -95,7 +95,7 @@ def test_cli_writes_briefs_and_the_daily_brief_then_reruns_with_zero_calls(site,
     entry = next(e for e in written if e.paper.id == "arxiv:2604.21935")
     brief = entry.brief
     assert brief["model"] == "test-model" and brief["prompt_version"] == "paper-v1"
-    assert set(brief) == {"model", "prompt_version", "zh", "en"}
+    assert set(brief) == {"model", "prompt_version", "paper_digest", "zh", "en"}
     assert set(brief["en"]) == {"tldr", "problem", "method", "results", "why_it_matters", "keywords"}
     first_sentence = entry.paper.abstract.split(". ")[0]
     assert brief["en"]["tldr"].rstrip("…").split()[:10] == first_sentence.split()[:10]
@@ -143,7 +143,7 @@ def test_extractive_without_api_key(site, run_cli):
         assert entry.status == "extractive"
         brief = entry.brief
         assert brief["extractive"] is True and brief["model"] == "extractive"
-        assert set(brief) == {"model", "prompt_version", "extractive", "en"}  # nothing pretends to be a translation
+        assert set(brief) == {"model", "prompt_version", "paper_digest", "extractive", "en"}  # nothing pretends to be a translation
         abstract = " ".join(entry.paper.abstract.split()) or entry.paper.title
         for name in ("tldr", "method", "results"):
             assert brief["en"][name].rstrip("…") in abstract  # quoted, never invented
@@ -358,3 +358,18 @@ def test_a_server_that_does_not_answer_in_time_leaves_papers_pending(site):
         assert fake_openai.chat_calls(slow) == 4  # each of the two papers: one try, one retry
         assert any("Timeout" in note for note in report.notes)
     assert {e.status for e in entries(site)} == {"pending"}
+
+
+def test_a_new_version_of_a_paper_gets_a_new_brief(site, fake):
+    run(site, settings_for(fake), digests=False)
+    path = next((site.content / "papers" / "2026" / "04" / "27").glob("*.md"))
+    entry = stage.read_entry(path, site.content)
+    assert entry.brief["paper_digest"] == stage.paper_digest(entry.paper)
+    record = entry.meta["Record"]
+    changed = json.loads(record)
+    changed["abstract"] = "A revised abstract. It reports 42% fewer errors."
+    path.write_text(entry.text.replace(record, json.dumps(changed, ensure_ascii=False, sort_keys=True)), encoding="utf-8")
+    calls = fake_openai.chat_calls(fake)
+    report = run(site, settings_for(fake), digests=False)
+    assert fake_openai.chat_calls(fake) == calls + 1 and report.done == 1
+    assert stage.read_entry(path, site.content).brief["en"]["results"] == "It reports 42% fewer errors."
