@@ -125,11 +125,26 @@ class Exclude(_Strict):
     keywords: KeywordList = []
 
 
+class SimilarTo(_Strict):
+    """The semantic signal (needs the semantic extra): papers like these are selected."""
+
+    papers: KeywordList = []  # arXiv ids or DOIs
+    bibtex: str = ""  # a BibTeX file, e.g. a Zotero export, relative to the rule file
+    threshold: float = Field(0.5, gt=0, le=1)  # cosine similarity to the nearest of those papers
+
+    @model_validator(mode="after")
+    def _something_to_compare(self) -> "SimilarTo":
+        if not (self.papers or self.bibtex):
+            raise ValueError("needs papers or a bibtex file")
+        return self
+
+
 class Rule(_Strict):
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
     name: LocalText
     description: LocalText
-    include: Include
+    similar_to: SimilarTo | None = None
+    include: Include = Field(Include(), validate_default=True)
     exclude: Exclude = Exclude()
     min_score: int | None = Field(None, ge=0, le=100)
     max_per_day: int | None = Field(None, ge=1, le=10000)
@@ -138,8 +153,8 @@ class Rule(_Strict):
 
     @field_validator("include")
     @classmethod
-    def _something_to_match(cls, value: Include) -> Include:
-        if not (value.categories or value.keywords or value.authors):
+    def _something_to_match(cls, value: Include, info) -> Include:
+        if not (value.categories or value.keywords or value.authors or info.data.get("similar_to")):
             raise ValueError("needs at least one of categories, keywords or authors")
         return value
 

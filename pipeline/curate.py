@@ -13,6 +13,11 @@ A rule selects a paper when
     (``min_score`` defaults to 1 when keywords are given, 0 otherwise),
 and no ``exclude`` keyword or category applies.  A title hit counts double for
 ranking, which decides what stays when ``max_per_day`` cuts.
+
+A rule with ``similar_to`` (the semantic extra) also selects a paper, within its
+categories, whose cosine similarity to one of the listed papers reaches the rule's
+threshold; the similarities are computed before curating (``semantic.stage``) and
+passed in, so curating itself stays free of any model.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, replace
+from typing import Mapping
 
 from .config import Rule
 from .models import Paper, Selection
@@ -137,8 +143,8 @@ class CompiledRule:
             return self.rule.min_score
         return 1 if self.include else 0
 
-    def match(self, prepared: _Prepared) -> tuple[Selection, int] | None:
-        """(why it matched, ranking score) or None."""
+    def match(self, prepared: _Prepared, similar: tuple[float, str] | None = None) -> tuple[Selection, float] | None:
+        """(why it matched, ranking score) or None; ``similar``: (similarity, nearest listed paper)."""
         paper = prepared.paper
         if self.sources and paper.source not in self.sources:
             return None
@@ -152,13 +158,18 @@ class CompiledRule:
         keywords = tuple(in_title + in_body)
         matched_categories = tuple(c for c in paper.categories if c.casefold() in self.categories)
         category_ok = not self.categories or bool(matched_categories)
+        spec = self.rule.similar_to
+        semantic = similar if spec and similar and similar[0] >= spec.threshold else None
         selected = bool(followed) or (
-            category_ok and len(keywords) >= self.min_score and (keywords or matched_categories)
-        )
+            category_ok and len(keywords) >= self.min_score and bool(keywords or matched_categories)
+        ) or (category_ok and semantic is not None)
         if not selected:
             return None
         rank = 100 * len(followed) + 2 * len(in_title) + len(in_body) + (1 if matched_categories else 0)
-        why = Selection(self.rule.id, len(keywords) + len(followed), keywords, followed, matched_categories)
+        if semantic:  # counts like two title keywords at the threshold, more the closer the paper is
+            rank += 2 * semantic[0] / spec.threshold
+        why = Selection(self.rule.id, len(keywords) + len(followed) + (1 if semantic else 0), keywords, followed,
+                        matched_categories, *(semantic or (None, "")))
         return why, rank
 
 
@@ -166,8 +177,12 @@ def compile_rules(rules: list[Rule]) -> list[CompiledRule]:
     return [CompiledRule.build(rule) for rule in rules]
 
 
-def curate(papers: list[Paper], rules: list[CompiledRule]) -> tuple[list[Paper], int]:
+def curate(papers: list[Paper], rules: list[CompiledRule],
+           similarity: Mapping[str, Mapping[str, tuple[float, str]]] | None = None) -> tuple[list[Paper], int]:
     """Keep papers some rule selects, each carrying why; returns (kept, rejected count).
+
+    ``similarity`` (rule id -> paper id -> (cosine, nearest listed paper)) feeds the
+    rules that have ``similar_to``; without it they match by keywords alone.
 
     ``max_per_day`` is applied per rule, best-ranked first; a paper dropped by
     one rule's cap can still be kept by another rule.  The kept paper's topics
@@ -177,8 +192,9 @@ def curate(papers: list[Paper], rules: list[CompiledRule]) -> tuple[list[Paper],
     prepared = [_Prepared.of(paper) for paper in papers]
     for rule in rules:
         hits = []
+        similar = (similarity or {}).get(rule.rule.id, {})
         for item in prepared:
-            found = rule.match(item)
+            found = rule.match(item, similar.get(item.paper.id))
             if found:
                 hits.append((found[1], item.paper.id, found[0]))
         hits.sort(key=lambda h: (-h[0], h[1]))

@@ -57,6 +57,9 @@ class Selection:
     keywords: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
+    # the semantic signal (rules with similar_to): cosine similarity to the nearest listed paper, and which one
+    similarity: float | None = None
+    similar_to: str = ""
 
     def reason(self) -> str:
         parts = []
@@ -66,6 +69,8 @@ class Selection:
             parts.append("keyword " + ", ".join(self.keywords))
         if self.categories:
             parts.append("category " + ", ".join(self.categories))
+        if self.similarity is not None:
+            parts.append(f"similar to {self.similar_to} ({self.similarity:.2f})")
         return f"{self.rule}: " + ("; ".join(parts) or "matched")
 
 
@@ -100,6 +105,9 @@ class Paper:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
+        for topic in data["topics"]:  # the semantic fields only when a similar_to rule matched
+            if topic["similarity"] is None:
+                del topic["similarity"], topic["similar_to"]
         for key in ("published", "updated"):
             value = getattr(self, key)
             data[key] = value.isoformat() if value else None
@@ -118,6 +126,8 @@ class Paper:
                 keywords=tuple(s.get("keywords", ())),
                 authors=tuple(s.get("authors", ())),
                 categories=tuple(s.get("categories", ())),
+                similarity=s.get("similarity"),
+                similar_to=s.get("similar_to", ""),
             )
             for s in values.get("topics", ())
         )
