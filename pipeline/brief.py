@@ -517,8 +517,7 @@ def stamp(answer: dict, endpoint: Endpoint, prompt: prompts.Prompt) -> dict:
 
 
 async def brief_with_model(todo: list[Entry], settings: Settings, rules: dict[str, Rule], cache: Cache,
-                           report: BriefReport, on_done: Callable[[Entry], None] = lambda _: None,
-                           client: Client | None = None) -> list[Entry]:
+                           report: BriefReport, on_done: Callable[[Entry], None] = lambda _: None) -> list[Entry]:
     """Brief every entry in ``todo`` (cache first, then the model, concurrently); returns the entries as written."""
     endpoint = settings.endpoint
     prompt = prompts.load("paper")
@@ -528,8 +527,7 @@ async def brief_with_model(todo: list[Entry], settings: Settings, rules: dict[st
     config = settings.config
     budget = Budget(config.max_papers, config.max_tokens)
     gate = asyncio.Semaphore(config.concurrency)
-    own_client = client is None
-    client = client or Client(endpoint)
+    client = Client(endpoint)
     results: dict[str, Entry] = {}
 
     async def one(entry: Entry) -> None:
@@ -565,7 +563,7 @@ async def brief_with_model(todo: list[Entry], settings: Settings, rules: dict[st
             finally:
                 budget.settle(estimate, usage.input_tokens + usage.output_tokens)
                 report.usage.add(usage)
-        brief = stamp(answer.value.model_dump(), endpoint, prompt)
+        brief = stamp(answer.model_dump(), endpoint, prompt)
         cache.put(key, brief)
         report.done += 1
         # the file write (with its fsync) must not hold up the requests in flight
@@ -576,8 +574,7 @@ async def brief_with_model(todo: list[Entry], settings: Settings, rules: dict[st
         await asyncio.gather(*(one(e) for e in todo))
     finally:
         cache.save()
-        if own_client:
-            await client.close()
+        await client.close()
     return [results.get(e.rel, e) for e in todo]
 
 

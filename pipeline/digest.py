@@ -217,7 +217,7 @@ class Asker:
                                                  max_tokens=self.settings.config.digest_output_tokens, usage=usage)
         finally:
             self.report.usage.add(usage)
-        value = stamp(answer.value.model_dump(), self.settings.endpoint, prompt)
+        value = stamp(answer.model_dump(), self.settings.endpoint, prompt)
         self.cache.put(key, value)
         return value
 

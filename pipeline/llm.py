@@ -17,7 +17,7 @@ import random
 import re
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 import openai
 from openai.types.chat import ChatCompletion
@@ -69,20 +69,10 @@ class Usage:
     input_tokens: int = 0
     output_tokens: int = 0
     retries: int = 0
-    failures: int = 0
 
     def add(self, other: "Usage") -> None:
-        for name in ("calls", "input_tokens", "output_tokens", "retries", "failures"):
+        for name in ("calls", "input_tokens", "output_tokens", "retries"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
-
-
-@dataclass(frozen=True)
-class Answer:
-    """A validated answer and the tokens it took."""
-
-    value: BaseModel
-    input_tokens: int
-    output_tokens: int
 
 
 def _retry_after(exc: BaseException) -> float | None:
@@ -139,7 +129,7 @@ def parse_json(text: str) -> Any:
 class Client:
     """Structured calls to one OpenAI-compatible endpoint."""
 
-    def __init__(self, endpoint: Endpoint, *, sleep: Callable[[float], Any] | None = None):
+    def __init__(self, endpoint: Endpoint):
         self.endpoint = endpoint
         # retries are ours (honouring Retry-After, counted in the usage report), not the package's
         self.openai = openai.AsyncOpenAI(
@@ -149,7 +139,6 @@ class Client:
             max_retries=0,
         )
         self.mode = MODES[0]
-        self._sleep = sleep
 
     async def close(self) -> None:
         await self.openai.close()
@@ -178,7 +167,7 @@ class Client:
         return [*messages, {"role": "system", "content": hint}]
 
     async def _call_once(self, messages: list[dict], name: str, schema: dict, model: type[T],
-                         max_tokens: int, usage: Usage) -> Answer:
+                         max_tokens: int, usage: Usage) -> BaseModel:
         while True:
             fmt = self._format(name, schema)
             try:
@@ -202,14 +191,13 @@ class Client:
             except openai.NotFoundError as exc:
                 raise LLMError(f"not found ({exc.status_code}); check the model name and base URL", transient=False) from exc
             break
-        tokens_in = response.usage.prompt_tokens if response.usage else 0
-        tokens_out = response.usage.completion_tokens if response.usage else 0
-        usage.input_tokens += tokens_in
-        usage.output_tokens += tokens_out
-        return Answer(validate_answer(response, model), tokens_in, tokens_out)
+        if response.usage:
+            usage.input_tokens += response.usage.prompt_tokens
+            usage.output_tokens += response.usage.completion_tokens
+        return validate_answer(response, model)
 
     async def structured(self, messages: list[dict], name: str, schema: dict, model: type[T], *,
-                         max_tokens: int = 1200, usage: Usage | None = None) -> Answer:
+                         max_tokens: int = 1200, usage: Usage | None = None) -> BaseModel:
         """One validated answer; transient errors are retried, a malformed answer is asked for once more."""
         usage = usage if usage is not None else Usage()
         bad_answers = 0
@@ -218,7 +206,6 @@ class Client:
             wait=self._wait,
             retry=retry_if_exception(_transient),
             reraise=True,
-            **({"sleep": self._sleep} if self._sleep else {}),
         )
         while True:
             try:
@@ -230,15 +217,10 @@ class Client:
             except BadAnswer as exc:
                 bad_answers += 1
                 if exc.refused or bad_answers > 1:
-                    usage.failures += 1
                     raise
                 usage.retries += 1
                 log.info("invalid answer (%s); asking once more", exc)
-            except LLMError:
-                usage.failures += 1
-                raise
             except openai.OpenAIError as exc:
-                usage.failures += 1
                 raise LLMError(f"{exc.__class__.__name__}: {exc}", transient=_transient(exc)) from exc
 
     def batch_line(self, custom_id: str, messages: list[dict], name: str, schema: dict, max_tokens: int) -> dict:
