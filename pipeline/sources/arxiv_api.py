@@ -7,13 +7,12 @@ feedparser so that each author keeps their own affiliations.
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 
 from ..config import SourceConfig
 from ..http import Client, HttpError
 from ..models import RawAuthor, RawItem
-from .base import Fetched, FeedError, endpoint, parse_iso
+from .base import Fetched, FeedError, endpoint, parse_iso, parse_xml
 
 NS = {
     "a": "http://www.w3.org/2005/Atom",
@@ -22,27 +21,20 @@ NS = {
 }
 
 
-def _text(element, path: str) -> str:
-    found = element.find(path, NS)
-    return (found.text or "") if found is not None else ""
-
 
 def parse(content: bytes, source: SourceConfig) -> tuple[list[RawItem], int, list[str]]:
     """Return (items, totalResults, skipped) of one page.  Raises FeedError on an error document."""
-    try:
-        root = ET.fromstring(content)
-    except ET.ParseError as exc:
-        raise FeedError(f"not an Atom document: {exc}") from exc
+    root = parse_xml(content, "Atom")
     if root.tag != f"{{{NS['a']}}}feed":
         raise FeedError(f"not an Atom feed (root element {root.tag!r})")
-    total_text = _text(root, "os:totalResults").strip()
+    total_text = root.findtext("os:totalResults", "", NS).strip()
     total = int(total_text) if total_text.isdigit() else 0
     items, skipped = [], []
     for entry in root.findall("a:entry", NS):
-        entry_id = _text(entry, "a:id")
+        entry_id = entry.findtext("a:id", "", NS)
         if "/api/errors" in entry_id:
-            raise FeedError(f"arXiv API error: {_text(entry, 'a:summary').strip()}")
-        title = _text(entry, "a:title")
+            raise FeedError("arXiv API error: " + entry.findtext("a:summary", "", NS).strip())
+        title = entry.findtext("a:title", "", NS)
         if not title.strip() or "arxiv.org/abs/" not in entry_id:
             skipped.append(f"entry without title or arXiv id: {entry_id!r}")
             continue
@@ -51,26 +43,26 @@ def parse(content: bytes, source: SourceConfig) -> tuple[list[RawItem], int, lis
         categories = [primary.get("term", "")] if primary is not None else []
         categories += [c.get("term", "") for c in entry.findall("a:category", NS)]
         authors = tuple(
-            RawAuthor(_text(a, "a:name"), tuple(x.text or "" for x in a.findall("arxiv:affiliation", NS)))
+            RawAuthor(a.findtext("a:name", "", NS), tuple(x.text or "" for x in a.findall("arxiv:affiliation", NS)))
             for a in entry.findall("a:author", NS)
         )
         items.append(
             RawItem(
                 source_id=source.id,
                 title=title,
-                abstract=_text(entry, "a:summary"),
+                abstract=entry.findtext("a:summary", "", NS),
                 abstract_format="text",
                 authors=authors,
                 arxiv_id=entry_id,
-                doi=_text(entry, "arxiv:doi"),
+                doi=entry.findtext("arxiv:doi", "", NS),
                 categories=tuple(categories),
                 announce_type="new",
-                published=parse_iso(_text(entry, "a:published")),
-                updated=parse_iso(_text(entry, "a:updated")),
+                published=parse_iso(entry.findtext("a:published", "", NS)),
+                updated=parse_iso(entry.findtext("a:updated", "", NS)),
                 url=links.get("alternate", ""),
                 pdf=links.get("pdf", ""),
-                journal_ref=_text(entry, "arxiv:journal_ref"),
-                comment=_text(entry, "arxiv:comment"),
+                journal_ref=entry.findtext("arxiv:journal_ref", "", NS),
+                comment=entry.findtext("arxiv:comment", "", NS),
             )
         )
     return items, total, skipped
@@ -99,13 +91,8 @@ def fetch(client: Client, source: SourceConfig, day: date) -> Fetched:
                 parse(exc.body, source)
             raise
         items, total, skipped = parse(response.content, source)
-        result.http_status = response.status
-        result.items.extend(items)
-        result.skipped.extend(skipped)
+        result.add_page(items, skipped, response.status)
         start += len(items)
         if not items or start >= total:
             break
-    if not result.items:
-        result.status = "empty"
-        result.note = "the query matched no papers in this date range"
-    return result
+    return result.finish("the query matched no papers in this date range")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
@@ -25,6 +26,17 @@ class Fetched:
     feed_date: date | None = None
     note: str = ""
     skipped: list[str] = field(default_factory=list)  # items that could not be read, with why
+
+    def add_page(self, items: list[RawItem], skipped: list[str], http_status: int) -> None:
+        self.items.extend(items)
+        self.skipped.extend(skipped)
+        self.http_status = http_status
+
+    def finish(self, empty_note: str) -> "Fetched":
+        """Mark a paged fetch that found nothing as 'empty' (a valid answer, not an error)."""
+        if not self.items:
+            self.status, self.note = "empty", empty_note
+        return self
 
 
 class FeedError(Exception):
@@ -67,6 +79,14 @@ def endpoint(source: SourceConfig) -> str:
     """The configured URL of a source, or its kind's public default."""
     attr, default = KIND_DEFAULTS[source.kind]
     return (getattr(source, attr) or default).rstrip("/")
+
+
+def parse_xml(content: bytes, what: str) -> ET.Element:
+    """Parse an XML response; a broken or hostile document (expat refuses entity bombs) is a FeedError."""
+    try:
+        return ET.fromstring(content)
+    except ET.ParseError as exc:
+        raise FeedError(f"not an {what} document: {exc}") from exc
 
 
 def struct_to_datetime(value) -> datetime | None:

@@ -89,16 +89,11 @@ def fetch(client: Client, source: SourceConfig, day: date) -> Fetched:
     while len(result.items) < source.max_results:
         response = client.get(f"{base}/{cursor}/json", params=params)
         items, page, total, skipped = parse(response.content, source)
-        result.http_status = response.status
         seen = {item.doi for item in result.items}
         if items and all(item.doi in seen for item in items):
             break  # a server repeating a page must not make us loop
-        result.items.extend(items)
-        result.skipped.extend(skipped)
+        result.add_page(items, skipped, response.status)
         cursor += page
         if not page or cursor >= total:
             break
-    if not result.items:
-        result.status = "empty"
-        result.note = "no preprints posted in this date range"
-    return result
+    return result.finish("no preprints posted in this date range")

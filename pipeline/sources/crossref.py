@@ -81,13 +81,8 @@ def fetch(client: Client, source: SourceConfig, day: date) -> Fetched:
     while len(result.items) < source.max_results:
         response = client.get(url, params=params)
         items, cursor, skipped = parse(response.content, source)
-        result.http_status = response.status
-        result.items.extend(items)
-        result.skipped.extend(skipped)
+        result.add_page(items, skipped, response.status)
         if not items or not cursor or cursor == params["cursor"]:
             break
         params["cursor"] = cursor
-    if not result.items:
-        result.status = "empty"
-        result.note = "no works indexed in this date range"
-    return result
+    return result.finish("no works indexed in this date range")
