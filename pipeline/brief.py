@@ -28,7 +28,7 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Callable
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model, field_validator, model_validator
 
 from . import prompts
 from .config import Rule, load_rules, load_yaml
@@ -80,6 +80,12 @@ class BriefConfig(BaseModel):
         "gpt-4o": Price(input=2.50, output=10.00),
         "deepseek-chat": Price(input=0.27, output=1.10),
     }
+
+    @model_validator(mode="after")
+    def _room_for_the_day(self) -> "BriefConfig":
+        if self.context_tokens < self.digest_output_tokens + 300:
+            raise ValueError("context_tokens must leave room for the day's papers beside digest_output_tokens")
+        return self
 
     @field_validator("base_url")
     @classmethod

@@ -209,6 +209,10 @@ class Asker:
         if hit is not None:
             self.report.cached += 1
             return hit
+        limit = self.settings.config.max_tokens
+        needed = sum(estimate_tokens(m["content"]) for m in messages) + self.settings.config.digest_output_tokens
+        if limit is not None and self.report.usage.input_tokens + self.report.usage.output_tokens + needed > limit:
+            raise LLMError("the run's token budget is spent")
         usage = Usage()
         try:
             async with self.gate:

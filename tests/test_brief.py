@@ -206,6 +206,10 @@ def test_budget_stops_cleanly_and_the_rest_stays_pending(site, fake):
     assert statuses.count("done") == 5 and statuses.count("pending") == 26
     tokens = run(site, settings_for(fake, max_tokens=4000), digests=False)
     assert 0 < tokens.done < 26 and tokens.usage.input_tokens + tokens.usage.output_tokens <= 4000
+    spent = run(site, settings_for(fake, max_tokens=1), day=date(2026, 4, 27))
+    assert spent.done == 0 and spent.pending == 26 - tokens.done and spent.usage.calls == 0
+    assert any("token budget" in note for note in spent.notes)
+    assert not (site.content / "briefs" / "2026-04-27.md").exists()
     rest = run(site, settings_for(fake), digests=False)
     assert rest.cached == 0 and rest.done == 26 - tokens.done
     assert {e.status for e in entries(site)} == {"done"}
