@@ -377,3 +377,15 @@ def test_a_new_version_of_a_paper_gets_a_new_brief(site, fake):
     report = run(site, settings_for(fake), digests=False)
     assert fake_openai.chat_calls(fake) == calls + 1 and report.done == 1
     assert stage.read_entry(path, site.content).brief["en"]["results"] == "It reports 42% fewer errors."
+
+
+def test_batch_answers_that_failed_leave_their_papers_to_a_later_run(site, fake):
+    fake.polls_until_done = 3
+    fake.triggers[:] = [("Math Takes Two", 500), ("Source-Modality", "refusal")]
+    report = run(site, settings_for(fake, poll_interval=0.01), batch=True, digests=False)
+    assert report.mode == "batch" and report.done == 29 and report.pending == 1
+    assert [paper_id for paper_id, _ in report.failed] == ["arxiv:2604.22038"]
+    by_id = {e.paper.id: e for e in entries(site)}
+    assert by_id["arxiv:2604.21935"].status == "pending" and by_id["arxiv:2604.22038"].status == "failed"
+    assert fake.calls["/v1/batches/batch-2"] == 3  # polled until done
+    assert not (site.state / "brief-batch.json").exists()
