@@ -85,6 +85,19 @@ def cmd_brief(args: argparse.Namespace) -> int:
     return run_command(args, console)
 
 
+def cmd_embed(args: argparse.Namespace) -> int:
+    from .semantic.stage import run_command
+
+    return run_command(args, console)
+
+
+def _embed_in_run(args: argparse.Namespace) -> int:
+    """The run's semantic step, when the semantic extra is installed."""
+    from .semantic.stage import run_step
+
+    return run_step(args, console) if args.embed else 0
+
+
 def cmd_rules_preview(args: argparse.Namespace) -> int:
     from .preview import PreviewError, preview, to_markdown
 
@@ -174,6 +187,7 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     """fetch → brief → build.  A day where no source answered still builds, so the status page shows it."""
     status = cmd_fetch(args)
+    status = _embed_in_run(args) or status  # before the brief: the daily brief reads the day's clusters
     if args.brief:
         # the daily brief covers the newest day that has papers, which is not always the fetch date
         status = cmd_brief(argparse.Namespace(**{**vars(args), "date": None})) or status
@@ -260,7 +274,22 @@ def build_parser() -> argparse.ArgumentParser:
     _add_build_options(run)
     run.add_argument("--no-brief", dest="brief", action="store_false", help="skip the brief stage")
     run.add_argument("--no-build", dest="build", action="store_false", help="skip building the website")
+    run.add_argument("--no-embed", dest="embed", action="store_false",
+                     help="skip the semantic step (embeddings; runs only when the semantic extra is installed)")
+    run.add_argument("--semantic-config", type=Path, default=Path("semantic.yml"),
+                     help="embedding settings (default: semantic.yml, optional)")
     run.set_defaults(func=cmd_run)
+
+    embed = sub.add_parser("embed", help="embed new entries for related papers, maps and similar_to rules "
+                           "(the semantic extra)")
+    embed.add_argument("--content", type=Path, default=Path("content"), help="the entries (default: content/)")
+    embed.add_argument("--state", type=Path, default=Path("state"), help="vectors go to state/embeddings/ (default: state/)")
+    embed.add_argument("--semantic-config", type=Path, default=Path("semantic.yml"),
+                       help="embedding settings (default: semantic.yml, optional)")
+    embed.add_argument("--backend", choices=["local", "openai"], help="local model or an OpenAI-compatible endpoint")
+    embed.add_argument("--model", dest="embed_model", help="local model folder, or the endpoint's model name")
+    embed.add_argument("--base-url", dest="embed_base_url", help="OpenAI-compatible API root (openai backend)")
+    embed.set_defaults(func=cmd_embed)
 
     serve = sub.add_parser("serve", help="preview the built website on http://127.0.0.1:8000/")
     serve.add_argument("--output", type=Path, default=Path("output"), help="the built site (default: output/)")

