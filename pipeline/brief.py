@@ -322,6 +322,28 @@ def render_section(brief: dict) -> str:
     return "\n".join(out) + "\n"
 
 
+_NUMERAL = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _numbers(text: str) -> set[str]:
+    return {n.replace(",", "") for n in _NUMERAL.findall(text)}
+
+
+def checked_numbers(answer: dict, paper: Paper) -> dict:
+    """Results may only quote numbers the paper states: a results field with any other number is emptied.
+
+    Small whole numbers are let through, as an abstract often spells them ("six benchmarks").
+    """
+    stated = _numbers(paper.title + " " + paper.abstract)
+    out = {}
+    for lang, text in answer.items():
+        invented = {n for n in _numbers(text["results"]) if n not in stated and not (n.isdigit() and int(n) <= 12)}
+        if invented:
+            log.info("%s: results in %s quote %s, not in the abstract; left out", paper.id, lang, ", ".join(sorted(invented)))
+        out[lang] = {**text, "results": ""} if invented else text
+    return out
+
+
 # ---------------------------------------------------------------- extractive briefs
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"(\[])")
@@ -569,7 +591,7 @@ async def brief_with_model(todo: list[Entry], settings: Settings, rules: dict[st
             finally:
                 budget.settle(estimate, usage.input_tokens + usage.output_tokens)
                 report.usage.add(usage)
-        brief = stamp(answer.model_dump(), endpoint, prompt)
+        brief = stamp(checked_numbers(answer.model_dump(), entry.paper), endpoint, prompt)
         cache.put(key, brief)
         report.done += 1
         # the file write (with its fsync) must not hold up the requests in flight

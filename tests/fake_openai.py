@@ -154,6 +154,9 @@ class FakeOpenAI:
             for lang in languages:
                 data[lang]["tldr"] += " " + INJECTED
             content = json.dumps(data, ensure_ascii=False)
+        elif fault == "invent":  # numbers the abstract does not state
+            data[languages[-1]]["results"] = "Accuracy rises to 97.3% on 14 benchmarks, 3 more than before."
+            content = json.dumps(data, ensure_ascii=False)
         elif fault == "extra":  # structure changed: a field that is not in the schema
             data[languages[0]]["html"] = INJECTED
             content = json.dumps(data)
