@@ -1,0 +1,212 @@
+"""What the site and the daily brief show of the vectors: read-only, NumPy only.
+
+* ``SiteSemantics`` — related papers across the archive for every paper page, and
+  the map of each day (a 2-D projection coloured by topic, with its clusters);
+* ``day_clusters`` — the day's clusters across topics, as lines for the daily brief;
+* ``topic_trends`` — papers per week for every topic (plain counting: no vectors).
+
+Everything returns plain data (numbers, ids, the site's own article objects); the
+templates turn it into markup with autoescaping, so no text becomes markup here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from .embedders import SemanticConfig, load_config
+from .store import Store, Vectors
+
+log = logging.getLogger(__name__)
+
+# Okabe–Ito: told apart with the common colour-vision deficiencies; the map repeats them after eight topics
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+MAP_WIDTH, MAP_HEIGHT, MAP_PAD = 640, 400, 24
+
+
+def load_vectors(state: Path) -> Vectors | None:
+    """The stored vectors, or None without NumPy or without a store."""
+    try:
+        import numpy  # noqa: F401
+    except ImportError:
+        return None
+    store = Store(state)
+    if store.manifest() is None:
+        return None
+    vectors = store.load()
+    return vectors if len(vectors) else None
+
+
+# ---------------------------------------------------------------- the site
+
+
+@dataclass(frozen=True)
+class Point:
+    article: Any
+    number: int  # the card number on the day's page ("01." …)
+    x: float
+    y: float
+    topic: str
+    color: str
+    cluster: int  # 1-based; 0 when the paper is in no cluster
+
+
+@dataclass(frozen=True)
+class DayCluster:
+    number: int
+    articles: list
+    topics: list[str]
+    cohesion: float
+
+
+@dataclass(frozen=True)
+class DayMap:
+    points: list[Point]
+    legend: list[tuple[str, str]]  # (topic id, colour)
+    clusters: list[DayCluster]
+    unclustered: list
+    width: int = MAP_WIDTH
+    height: int = MAP_HEIGHT
+
+
+def _primary(article) -> str:
+    return str(article.category)
+
+
+@dataclass
+class SiteSemantics:
+    """Related papers and day maps for one build."""
+
+    vectors: Vectors
+    config: SemanticConfig
+    related: dict[str, list[tuple[Any, float, str]]] = field(default_factory=dict)  # id -> (article, cosine, topic)
+
+    @classmethod
+    def build(cls, state: Path, articles: list, config_file: Path | None = None) -> "SiteSemantics | None":
+        vectors = load_vectors(state)
+        if vectors is None:
+            return None
+        try:
+            config = load_config(config_file)
+        except Exception as exc:  # an invalid semantic.yml: the defaults, and say so
+            log.warning("%s", exc)
+            config = SemanticConfig()
+        site = cls(vectors, config)
+        site._related(articles)
+        return site
+
+    def _related(self, articles: list) -> None:
+        from .analysis import nearest
+
+        by_id = {a.paper["id"]: a for a in articles}
+        ids, matrix = self.vectors.take(sorted(by_id))
+        if not ids:
+            return
+        index, scores = nearest(matrix, self.config.related, min_similarity=self.config.related_min_similarity)
+        for row, paper_id in enumerate(ids):
+            article = by_id[paper_id]
+            own = [t["rule"] for t in article.paper["topics"]]
+            found = []
+            for col, score in zip(index[row], scores[row]):
+                if col < 0:
+                    continue
+                other = by_id[ids[col]]
+                theirs = [t["rule"] for t in other.paper["topics"]]
+                shared = next((t for t in own if t in theirs), theirs[0] if theirs else _primary(other))
+                found.append((other, float(score), shared))
+            self.related[paper_id] = found
+
+    def day_map(self, articles: Sequence) -> DayMap | None:
+        """The map of one day's papers, numbered in the order given (the day page's card order)."""
+        from .analysis import clusters, project
+
+        present = [a for a in articles if a.paper["id"] in self.vectors]
+        if len(present) < 3:
+            return None
+        _, matrix = self.vectors.take([a.paper["id"] for a in present])
+        xy = project(matrix)
+        groups = clusters(matrix, self.config.cluster_similarity)
+        member_of = {i: n for n, group in enumerate(groups, 1) for i in group.members}
+        topics = list(dict.fromkeys(_primary(a) for a in present))
+        colors = {t: PALETTE[i % len(PALETTE)] for i, t in enumerate(topics)}
+        number = {id(a): i for i, a in enumerate(articles, 1)}
+        points = [Point(a, number[id(a)], round(MAP_PAD + float(xy[i, 0]) * (MAP_WIDTH - 2 * MAP_PAD), 1),
+                        round(MAP_PAD + (1 - float(xy[i, 1])) * (MAP_HEIGHT - 2 * MAP_PAD), 1),
+                        _primary(a), colors[_primary(a)], member_of.get(i, 0))
+                  for i, a in enumerate(present)]
+        day_clusters_ = [DayCluster(n, [present[i] for i in g.members],
+                                    list(dict.fromkeys(_primary(present[i]) for i in g.members)), round(g.cohesion, 2))
+                         for n, g in enumerate(groups, 1)]
+        alone = [present[i] for i in range(len(present)) if i not in member_of]
+        return DayMap(points, list(colors.items()), day_clusters_, alone)
+
+
+# ---------------------------------------------------------------- the daily brief
+
+
+def day_clusters(state: Path, papers: Sequence, topic_of: dict[str, str], labels: dict[str, str],
+                 similarity: float | None = None) -> list[str]:
+    """The day's clusters that cross topics, as lines for the daily brief's model call.
+
+    ``papers``: the day's paper ids; ``topic_of``: paper id -> topic; ``labels``: paper id ->
+    card number.  Each line names the cards, their topics and the measured mean cosine.
+    """
+    from .analysis import clusters, nearest
+
+    vectors = load_vectors(state)
+    if vectors is None:
+        return []
+    ids, matrix = vectors.take(papers)
+    if len(ids) < 2:
+        return []
+    threshold = similarity or load_config(Path("semantic.yml")).cluster_similarity
+    lines = []
+    for group in clusters(matrix, threshold):
+        members = [ids[i] for i in group.members]
+        topics = list(dict.fromkeys(topic_of.get(m, "") for m in members))
+        if len(topics) > 1:
+            cards = ", ".join(labels[m] for m in members)
+            lines.append(f"cluster [{cards}] spans topics {', '.join(topics)}; mean cosine {group.cohesion:.2f}")
+    index, scores = nearest(matrix, 1)
+    pairs = set()
+    for row, (col, score) in enumerate(zip(index[:, 0], scores[:, 0])):
+        a, b = ids[row], ids[col]
+        if col >= 0 and topic_of.get(a) != topic_of.get(b) and score >= threshold:
+            pairs.add((min(a, b), max(a, b), float(score)))
+    for a, b, score in sorted(pairs, key=lambda p: (-p[2], p[0]))[:6]:
+        lines.append(f"pair [{labels[a]}, {labels[b]}] across {topic_of.get(a)} and {topic_of.get(b)}; cosine {score:.2f}")
+    return lines
+
+
+# ---------------------------------------------------------------- topic trends
+
+
+@dataclass(frozen=True)
+class Trend:
+    weeks: list[tuple[date, int]]  # Monday of each week, papers that week (every week of the archive)
+    peak: int
+    total: int
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def topic_trends(items: Iterable[tuple[date, Iterable[str]]]) -> dict[str, Trend]:
+    """Papers per week for every topic, over the whole archive (weeks without papers count 0)."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    weeks: set[date] = set()
+    for day, topics in items:
+        week = _monday(day)
+        weeks.add(week)
+        for topic in set(topics):
+            counts[topic][week] += 1
+    if not weeks:
+        return {}
+    first, last = min(weeks), max(weeks)
+    span = [first + timedelta(weeks=i) for i in range((last - first).days // 7 + 1)]
+    return {topic: Trend([(w, c[w]) for w in span], max(c.values()), sum(c.values())) for topic, c in counts.items()}
