@@ -37,6 +37,15 @@ def state_file(layout: Layout) -> Path:
     return layout.state / "brief-batch.json"
 
 
+def input_file(saved: Path) -> Path:
+    return saved.with_suffix(".jsonl")
+
+
+def forget(saved: Path) -> None:
+    saved.unlink(missing_ok=True)
+    input_file(saved).unlink(missing_ok=True)
+
+
 def run_batch(todo: list[Entry], settings: Settings, rules: dict[str, Rule], cache: Cache, layout: Layout,
               report: BriefReport, *, wait: bool = True) -> list[Entry]:
     return asyncio.run(_run(todo, settings, rules, cache, layout, report, wait))
@@ -84,7 +93,7 @@ async def _run(todo, settings, rules, cache, layout, report, wait) -> list[Entry
         if batch.status != "completed" or not batch.output_file_id:
             report.notes.append(f"batch {batch.id} ended as {batch.status}; its papers stay pending")
             report.pending += len(saved["requests"])
-            path.unlink(missing_ok=True)
+            forget(path)
             return [written.get(e.rel, e) for e in todo]
         output = await client.openai.files.content(batch.output_file_id)
         answer_model = paper_answer_model(languages)
@@ -126,7 +135,7 @@ async def _run(todo, settings, rules, cache, layout, report, wait) -> list[Entry
                 written[entry.rel] = write_entry(entry, "done", brief, report)
         report.pending += len(set(saved["requests"]) - answered)
         cache.save()
-        path.unlink(missing_ok=True)
+        forget(path)
     finally:
         await client.close()
     return [written.get(e.rel, e) for e in todo]
@@ -139,8 +148,10 @@ async def _submit(client: Client, chosen: list[tuple[str, dict]], settings: Sett
     prompt = prompts.load("paper")
     lines = [json.dumps(client.batch_line(key, item["messages"], "paper_brief", schema, config.paper_output_tokens),
                         ensure_ascii=False) for key, item in chosen]
-    data = ("\n".join(lines) + "\n").encode("utf-8")
-    uploaded = await client.openai.files.create(file=("academichub-briefs.jsonl", io.BytesIO(data)), purpose="batch")
+    text = "\n".join(lines) + "\n"
+    atomic_write(input_file(path), text)  # kept beside the batch id until the results are in, for inspection
+    uploaded = await client.openai.files.create(file=("academichub-briefs.jsonl", io.BytesIO(text.encode("utf-8"))),
+                                                purpose="batch")
     batch = await client.openai.batches.create(input_file_id=uploaded.id, endpoint="/v1/chat/completions",
                                                completion_window="24h", metadata={"tool": "academichub"})
     marker = stamp({}, settings.endpoint, prompt)

@@ -263,13 +263,14 @@ def test_batch_submits_can_stop_and_resumes(site, fake, run_cli):
     assert {e.status for e in entries(site)} == {"pending"}
     assert "run `academichub brief --batch` again" in first.stderr
     lines = fake.files[saved["input_file_id"]].decode().splitlines()
+    assert (site.state / "brief-batch.jsonl").read_text().splitlines() == lines
     assert json.loads(lines[0])["body"]["response_format"]["json_schema"]["strict"] is True
 
     second = run_cli(*args, env=env)  # a later run resumes the same batch
     assert second.returncode == 0, second.stderr
     assert f"resuming batch {saved['batch_id']}" in second.stderr
     assert fake.calls["/v1/batches"] == 1 and fake.calls["/v1/files"] == 1
-    assert not (site.state / "brief-batch.json").exists()
+    assert not (site.state / "brief-batch.json").exists() and not (site.state / "brief-batch.jsonl").exists()
     assert {e.status for e in entries(site)} == {"done"}
     # half price: 50% of gpt-4o-mini's list price for the tokens the batch used
     usage = fake.usage
