@@ -58,7 +58,7 @@ class Point:
 @dataclass(frozen=True)
 class DayCluster:
     number: int
-    articles: list
+    points: list[Point]
     topics: list[str]
     cohesion: float
 
@@ -68,7 +68,7 @@ class DayMap:
     points: list[Point]
     legend: list[tuple[str, str]]  # (topic id, colour)
     clusters: list[DayCluster]
-    unclustered: list
+    unclustered: list[Point]
     width: int = MAP_WIDTH
     height: int = MAP_HEIGHT
 
@@ -138,10 +138,10 @@ class SiteSemantics:
                         round(MAP_PAD + (1 - float(xy[i, 1])) * (MAP_HEIGHT - 2 * MAP_PAD), 1),
                         _primary(a), colors[_primary(a)], member_of.get(i, 0))
                   for i, a in enumerate(present)]
-        day_clusters_ = [DayCluster(n, [present[i] for i in g.members],
+        day_clusters_ = [DayCluster(n, [points[i] for i in g.members],
                                     list(dict.fromkeys(_primary(present[i]) for i in g.members)), round(g.cohesion, 2))
                          for n, g in enumerate(groups, 1)]
-        alone = [present[i] for i in range(len(present)) if i not in member_of]
+        alone = [points[i] for i in range(len(present)) if i not in member_of]
         return DayMap(points, list(colors.items()), day_clusters_, alone)
 
 
