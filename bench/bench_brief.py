@@ -1,6 +1,6 @@
 """Benchmark: per-paper briefs for 1,000 papers against an OpenAI-compatible server that answers after 500 ms.
 
-    python bench/bench_brief.py [--papers 1000] [--latency 0.5] [--concurrency 32]
+    python bench/bench_brief.py [--papers 1000] [--latency 0.5] [--concurrency 48]
 
 The papers are the real entries of the demo (bundled feeds), repeated under
 new ids until there are enough.  Tokens are the server's ``usage``, counted
