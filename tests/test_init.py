@@ -125,4 +125,7 @@ def test_contributing_example_rule_is_valid(tmp_path):
     path.write_text("\n".join(line[3:] if line.startswith("   ") else line for line in block.splitlines()))
     rule = load_yaml(path, Rule)
     assert rule.id == "graph-learning" and rule.max_per_day == 30
+    follow = next(b for b in re.findall(r"```yaml\n(.*?)```", text, re.S) if "id: followed-authors" in b)
+    path.write_text(follow)
+    assert load_yaml(path, Rule).include.authors == ["Ada Lovelace"]
     assert yaml.safe_load((ROOT / ".github/ISSUE_TEMPLATE/rule-proposal.yml").read_text())["body"]
