@@ -401,3 +401,15 @@ def test_results_that_quote_numbers_the_abstract_does_not_state_are_left_out(sit
     faithful = by_id["arxiv:2604.22038"].brief  # its results sentence is the abstract's own
     assert faithful["en"]["results"] and faithful["en"]["results"].rstrip("…").split()[:5] == \
         next(s for s in stage.sentences(by_id["arxiv:2604.22038"].paper.abstract) if any(c.isdigit() for c in s)).split()[:5]
+
+
+def test_languages_are_configurable(site, fake):
+    report = run(site, settings_for(fake, languages=["en"], max_papers=1), day=date(2026, 4, 27))
+    assert report.done == 1
+    request = fake.requests[0]
+    assert list(request["response_format"]["json_schema"]["schema"]["properties"]) == ["en"]
+    assert "(en)" in request["messages"][0]["content"]
+    done = next(e for e in entries(site) if e.status == "done")
+    assert {k for k in done.brief if isinstance(done.brief[k], dict)} == {"en"}
+    daily = digest.read_digest(site.content / "briefs" / "2026-04-27.md")
+    assert {k for k in daily if isinstance(daily[k], dict)} == {"en"}
