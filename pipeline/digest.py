@@ -227,13 +227,18 @@ class Asker:
 
 
 async def model_daily(cards: Numbering, asker: Asker, client: Client, config: BriefConfig,
-                      languages: tuple[str, ...]) -> dict:
-    """One call when the day fits the context window; otherwise per-topic digests, then one reduce call."""
+                      languages: tuple[str, ...], links: list = ()) -> dict:
+    """One call when the day fits the context window; otherwise per-topic digests, then one reduce call.
+
+    ``links``: the day's measured similarities across topics (the semantic extra), given to the
+    model after the day's material so that its links between fields rest on them.
+    """
     lines = [summary_line(c) for c in cards.cards]
+    measured = similarity_block(links, cards)
     system = estimate_tokens(prompts.load("daily").system(languages))
     room = config.context_tokens - config.digest_output_tokens - system - 50
     if sum(estimate_tokens(line) for line in lines) <= room:
-        return await asker.ask(client, "daily", languages, "<day>\n" + "\n".join(lines) + "\n</day>")
+        return await asker.ask(client, "daily", languages, "<day>\n" + "\n".join(lines) + "\n</day>" + measured)
     by_topic: dict[str, list[str]] = {}
     for card, line in zip(cards.cards, lines):
         by_topic.setdefault(card.entry.topic, []).append(line)
@@ -245,7 +250,27 @@ async def model_daily(cards: Numbering, asker: Asker, client: Client, config: Br
         material.append(f"Topic {neutralise(topic)} ({len(group)} papers)")
         material += digest_lines(answer["en"])
     material = chunk(material, room)[0]  # the digests are short; a pathological day is cut, not overflowed
-    return await asker.ask(client, "daily", languages, "<day>\n" + "\n".join(material) + "\n</day>")
+    return await asker.ask(client, "daily", languages, "<day>\n" + "\n".join(material) + "\n</day>" + measured)
+
+
+# ---------------------------------------------------------------- measured similarity (the semantic extra)
+
+
+def measured_links(layout: Layout, cards: Numbering) -> list:
+    """The day's clusters and pairs across topics from ``state/embeddings``; empty without them."""
+    from .semantic.views import day_links
+
+    return day_links(layout.state, [(c.entry.paper.id, c.entry.topic) for c in cards.cards])
+
+
+def similarity_block(links: list, cards: Numbering) -> str:
+    """The links as lines the model reads after the day's material (card numbers, topics, cosine)."""
+    lines = []
+    for link in links:
+        labels = ", ".join(cards.by_id[i].label for i in link.ids if i in cards.by_id)
+        what = "mean cosine" if link.kind == "cluster" else "cosine"
+        lines.append(neutralise(f"{link.kind} [{labels}] across {' / '.join(link.topics)}: {what} {link.similarity:.2f}"))
+    return "\n<similarity>\n" + "\n".join(lines) + "\n</similarity>" if lines else ""
 
 
 # ---------------------------------------------------------------- extractive digests
@@ -258,8 +283,8 @@ def _topic_name(rules: dict[str, Rule], topic: str, lang: str) -> str:
     return (rule.name.zh or rule.name.en) if lang == "zh" else rule.name.en
 
 
-def extractive_daily(cards: Numbering, rules: dict[str, Rule], languages: tuple[str, ...]) -> dict:
-    """Counts, topic overlaps and curation scores from the entries: facts, no generated prose."""
+def extractive_daily(cards: Numbering, rules: dict[str, Rule], languages: tuple[str, ...], links: list = ()) -> dict:
+    """Counts, topic overlaps, measured similarities and curation scores from the entries: facts, no generated prose."""
     by_topic: dict[str, list[str]] = {}
     for card in cards.cards:
         by_topic.setdefault(card.entry.topic, []).append(card.entry.paper.id)
@@ -276,10 +301,15 @@ def extractive_daily(cards: Numbering, rules: dict[str, Rule], languages: tuple[
             else f"{n} paper{'s' * (n != 1)} in {k} topic{'s' * (k != 1)}: " + ", ".join(names),
             "themes": [{"title": name, "text": (f"{len(by_topic[t])} 篇论文" if zh else f"{len(by_topic[t])} papers"),
                         "papers": by_topic[t]} for t, name in zip(order, names)][:6],
-            "connections": [{
+            "connections": ([{
+                "text": (("内容相近，跨越 " if zh else "Close in content across ")
+                         + (" 与 " if zh else " and ").join(_topic_name(rules, t, lang) for t in link.topics)
+                         + (f"（{'平均' if link.kind == 'cluster' else ''}相似度 {link.similarity:.2f}）" if zh
+                            else f" ({'mean ' if link.kind == 'cluster' else ''}similarity {link.similarity:.2f})")),
+                "papers": list(link.ids)} for link in links] + [{
                 "text": ("同时入选：" if zh else "Selected by ") + (" + " if zh else " and ").join(
                     _topic_name(rules, t.rule, lang) for t in c.entry.paper.topics),
-                "papers": [c.entry.paper.id]} for c in multi][:6],
+                "papers": [c.entry.paper.id]} for c in multi])[:6],
             "read_first": [{"paper": c.entry.paper.id,
                             "why": ("筛选得分最高：" if zh else "Highest curation score: ") + "; ".join(
                                 t.reason() for t in c.entry.paper.topics)} for c in ranked],
@@ -476,12 +506,13 @@ async def _write_digests(entries, settings, rules, layout, report, cache, day, w
         todays = sorted((e for e in entries if e.day == day), key=home_order)
         if todays:
             numbering = Numbering(todays)
+            links = measured_links(layout, numbering)
             brief = None
             if client is None:
-                brief = extractive_daily(numbering, rules, languages)
+                brief = extractive_daily(numbering, rules, languages, links)
             else:
                 try:
-                    answer = await model_daily(numbering, asker, client, settings.config, languages)
+                    answer = await model_daily(numbering, asker, client, settings.config, languages, links)
                 except LLMError as exc:
                     report.notes.append(f"daily brief {day}: {exc}; it will be written by a later run")
                 else:

@@ -148,38 +148,49 @@ class SiteSemantics:
 # ---------------------------------------------------------------- the daily brief
 
 
-def day_clusters(state: Path, papers: Sequence, topic_of: dict[str, str], labels: dict[str, str],
-                 similarity: float | None = None) -> list[str]:
-    """The day's clusters that cross topics, as lines for the daily brief's model call.
+@dataclass(frozen=True)
+class MeasuredLink:
+    """Papers of one day, from different topics, whose abstracts are measurably alike."""
 
-    ``papers``: the day's paper ids; ``topic_of``: paper id -> topic; ``labels``: paper id ->
-    card number.  Each line names the cards, their topics and the measured mean cosine.
+    kind: str  # "cluster" (average-linkage group) or "pair" (each other's nearest paper)
+    ids: tuple[str, ...]
+    topics: tuple[str, ...]
+    similarity: float  # mean pairwise cosine (cluster) or the pair's cosine
+
+
+def day_links(state: Path, papers: Sequence[tuple[str, str]], similarity: float | None = None,
+              pairs: int = 6) -> list[MeasuredLink]:
+    """The day's clusters that span topics, then the closest cross-topic pairs not already in one.
+
+    ``papers``: (paper id, topic) of the day's papers.  Empty without stored vectors.
     """
     from .analysis import clusters, nearest
 
     vectors = load_vectors(state)
     if vectors is None:
         return []
-    ids, matrix = vectors.take(papers)
+    topic_of = dict(papers)
+    ids, matrix = vectors.take(sorted(topic_of))
     if len(ids) < 2:
         return []
     threshold = similarity or load_config(Path("semantic.yml")).cluster_similarity
-    lines = []
+    links = []
+    covered: set[frozenset] = set()
     for group in clusters(matrix, threshold):
-        members = [ids[i] for i in group.members]
-        topics = list(dict.fromkeys(topic_of.get(m, "") for m in members))
+        members = tuple(ids[i] for i in group.members)
+        topics = tuple(dict.fromkeys(topic_of[m] for m in members))
         if len(topics) > 1:
-            cards = ", ".join(labels[m] for m in members)
-            lines.append(f"cluster [{cards}] spans topics {', '.join(topics)}; mean cosine {group.cohesion:.2f}")
+            links.append(MeasuredLink("cluster", members, topics, round(group.cohesion, 2)))
+            covered.update(frozenset((a, b)) for a in members for b in members if a != b)
     index, scores = nearest(matrix, 1)
-    pairs = set()
+    found = {}
     for row, (col, score) in enumerate(zip(index[:, 0], scores[:, 0])):
-        a, b = ids[row], ids[col]
-        if col >= 0 and topic_of.get(a) != topic_of.get(b) and score >= threshold:
-            pairs.add((min(a, b), max(a, b), float(score)))
-    for a, b, score in sorted(pairs, key=lambda p: (-p[2], p[0]))[:6]:
-        lines.append(f"pair [{labels[a]}, {labels[b]}] across {topic_of.get(a)} and {topic_of.get(b)}; cosine {score:.2f}")
-    return lines
+        a, b = ids[row], ids[int(col)]
+        if col >= 0 and score >= threshold and topic_of[a] != topic_of[b] and frozenset((a, b)) not in covered:
+            found[frozenset((a, b))] = MeasuredLink("pair", (min(a, b), max(a, b)),
+                                                    (topic_of[min(a, b)], topic_of[max(a, b)]), round(float(score), 2))
+    links += sorted(found.values(), key=lambda link: (-link.similarity, link.ids))[:pairs]
+    return links
 
 
 # ---------------------------------------------------------------- topic trends
