@@ -132,7 +132,7 @@ def run_fetch(
     unique, merged_away = dedupe(papers)
     for paper in merged_away:
         by_source[paper.source].duplicate += 1
-    semantic = _similarities(unique, rules, layout, embedder)
+    semantic = similarities(unique, rules, layout, embedder)
     kept, _ = curate(unique, compile_rules(rules), semantic.scores if semantic else None)
     kept_ids = {p.id for p in kept}
     for paper in unique:
@@ -171,7 +171,7 @@ def run_fetch(
     return summary
 
 
-def _similarities(papers: list[Paper], rules: list[Rule], layout: Layout, embedder):
+def similarities(papers: list[Paper], rules: list[Rule], layout: Layout, embedder=None):
     """Similarities for the rules with ``similar_to`` (the semantic extra); None when no rule has one.
 
     Without the extra, or when the embedding backend fails, those rules match by keywords

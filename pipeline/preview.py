@@ -24,6 +24,7 @@ from . import report
 from .config import Rule, load_rules
 from .curate import compile_rules, curate
 from .errors import AcademicHubError, ConfigError
+from .job import Layout, similarities
 from .models import Paper, Selection
 from .write import read_record
 
@@ -152,12 +153,17 @@ def _by_day(papers: list[Paper]) -> dict[date | None, list[Paper]]:
     return days
 
 
-def curate_days(papers: list[Paper], rules: list[Rule]) -> dict[str, tuple[Selection, ...]]:
-    """paper id -> its selections (best first), curating each day's papers as one run would."""
+def curate_days(papers: list[Paper], rules: list[Rule], layout: Layout | None = None) -> dict[str, tuple[Selection, ...]]:
+    """paper id -> its selections (best first), curating each day's papers as one run would.
+
+    With ``layout``, rules with ``similar_to`` are scored on the papers' vectors (the semantic extra).
+    """
     compiled = compile_rules(rules)
+    semantic = similarities(papers, rules, layout) if layout else None
+    scores = semantic.scores if semantic else None
     topics: dict[str, tuple[Selection, ...]] = {}
     for group in _by_day(papers).values():
-        kept, _ = curate(group, compiled)
+        kept, _ = curate(group, compiled, scores)
         topics.update({p.id: p.topics for p in kept})
     return topics
 
@@ -166,8 +172,8 @@ def _definition(rule: Rule) -> dict:
     return rule.model_dump(exclude={"path"})
 
 
-def compare(pool: Pool, base: list[Rule], head: list[Rule], base_label: str) -> Preview:
-    before, after = curate_days(pool.papers, base), curate_days(pool.papers, head)
+def compare(pool: Pool, base: list[Rule], head: list[Rule], base_label: str, layout: Layout | None = None) -> Preview:
+    before, after = curate_days(pool.papers, base, layout), curate_days(pool.papers, head, layout)
     by_id = {p.id: p for p in pool.papers}
     base_rules, head_rules = {r.id: r for r in base}, {r.id: r for r in head}
     diffs = []
@@ -206,13 +212,14 @@ def preview(content: Path, state: Path | None, head_dir: Path, days: int,
     """Compare the rules in ``head_dir`` with ``base_dir`` or with ``head_dir`` at git ``base_revision``."""
     head = load_rules(head_dir)
     pool = load_pool(content, state, days)
+    layout = Layout(content, state) if state else None
     if base_dir is not None:
-        return compare(pool, _load_base(base_dir, str(base_dir)), head, str(base_dir))
+        return compare(pool, _load_base(base_dir, str(base_dir)), head, str(base_dir), layout)
     if not base_revision:
         raise PreviewError("give the rules to compare with: --base REVISION or --base-rules FOLDER")
     with tempfile.TemporaryDirectory(prefix="academichub-base-rules-") as tmp:
         folder = export_rules(base_revision, head_dir, Path(tmp))
-        return compare(pool, _load_base(folder, base_revision), head, base_revision)
+        return compare(pool, _load_base(folder, base_revision), head, base_revision, layout)
 
 
 def _load_base(folder: Path, label: str) -> list[Rule]:
