@@ -12,7 +12,6 @@ Markdown for the pull request's job summary.
 
 from __future__ import annotations
 
-import json
 import subprocess
 import tempfile
 from collections import defaultdict
@@ -20,16 +19,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta, timezone
 from pathlib import Path
 
-from . import report
+from . import candidates, report
 from .config import Rule, load_rules
 from .curate import compile_rules, curate
 from .errors import AcademicHubError, ConfigError
 from .job import Layout, similarities
 from .models import Paper, Selection
 from .write import read_record
-
-CANDIDATES_DIR = "candidates"
-
 
 class PreviewError(AcademicHubError):
     """The base rules could not be read (an unknown git revision, no git checkout …)."""
@@ -90,15 +86,8 @@ def load_pool(content: Path, state: Path | None, days: int) -> Pool:
         if paper:
             found[paper.id] = paper
     from_content = set(found)
-    candidates_dir = state / CANDIDATES_DIR if state else None
-    if candidates_dir and candidates_dir.is_dir():
-        for path in sorted(candidates_dir.glob("*.jsonl")):
-            for line in path.read_text(encoding="utf-8").splitlines():
-                try:
-                    paper = Paper.from_json(json.loads(line))
-                except (ValueError, KeyError, TypeError):
-                    continue  # a damaged line costs one candidate, not the preview
-                found.setdefault(paper.id, paper)
+    for paper in candidates.load(state) if state else ():
+        found.setdefault(paper.id, paper)
     dated = [d for d in map(paper_day, found.values()) if d]
     last = max(dated, default=None)
     first = last - timedelta(days=days - 1) if last and days > 0 else None

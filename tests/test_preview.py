@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
 
+from pipeline import candidates
 from pipeline.config import load_rules
 from pipeline.curate import compile_rules, curate
 from pipeline.models import Author, Paper
@@ -121,10 +122,9 @@ def test_a_deleted_rule_removes_its_papers(site):
 
 def test_cached_candidates_can_be_added(site):
     root, base = site
-    candidates = root / "state" / "candidates"
-    candidates.mkdir(parents=True)
     unseen = paper(9, "Graph neural networks for molecules", categories=("cs.LG",))
-    (candidates / "2026-04-27.jsonl").write_text(json.dumps(unseen.to_json()) + "\n{broken\n", encoding="utf-8")
+    path = candidates.save(root / "state", date(2026, 4, 27), [unseen, paper(1, "Tool use for autonomous agents")])
+    path.write_text(path.read_text() + "{broken\n", encoding="utf-8")
     graphs = "id: graphs\nname: {en: Graphs}\ndescription: {en: Graph learning.}\ninclude:\n  keywords: [graph neural network*]\n"
     head = write_rules(root / "head", AGENTS, QUANTUM, graphs)
     result = preview(root / "content", root / "state", head, 7, base_dir=base)
@@ -132,6 +132,22 @@ def test_cached_candidates_can_be_added(site):
     (diff,) = result.changed
     assert diff.rule_id == "graphs" and [m.paper.id for m in diff.added] == ["arxiv:2604.00009"]
     assert [p.id for p in result.newly_kept] == ["arxiv:2604.00009"]
+
+
+def test_candidates_are_byte_stable_and_pruned(tmp_path):
+    papers = [paper(2, "B"), paper(1, "A")]
+    first = candidates.save(tmp_path, date(2026, 3, 1), papers)
+    text = first.read_text()
+    assert candidates.save(tmp_path, date(2026, 3, 1), list(reversed(papers))).read_text() == text
+    assert [json.loads(line)["id"] for line in text.splitlines()] == ["arxiv:2604.00001", "arxiv:2604.00002"]
+    (tmp_path / "candidates" / "notes.jsonl").write_text("")
+    candidates.save(tmp_path, date(2026, 3, 30), papers)
+    assert first.exists()  # 30 days are kept
+    candidates.save(tmp_path, date(2026, 3, 31), papers)
+    assert not first.exists()
+    assert sorted(p.name for p in (tmp_path / "candidates").iterdir()) == ["2026-03-30.jsonl", "2026-03-31.jsonl",
+                                                                             "notes.jsonl"]
+    assert {p.id for p in candidates.load(tmp_path)} == {"arxiv:2604.00001", "arxiv:2604.00002"}
 
 
 def test_max_per_day_counts_per_day(tmp_path):

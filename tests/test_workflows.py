@@ -298,8 +298,9 @@ def test_commit_back_commits_only_content_and_state(checkout, tmp_path):
     (work / "content" / "papers").mkdir()
     (work / "content" / "papers" / "a.md").write_text("Title: A\n")
     (work / "content" / "papers" / "b.md").write_text("Title: B\n")
-    (work / "state").mkdir()
+    (work / "state" / "candidates").mkdir(parents=True)
     (work / "state" / "runs.jsonl").write_text("{}\n")
+    (work / "state" / "candidates" / "2026-04-27.jsonl").write_text("{}\n")  # a cache, never committed
     (work / "README.md").write_text("changed by someone else\n")
     (work / "stray.txt").write_text("not output\n")
     done, output = commit_back(work, tmp_path)
@@ -315,6 +316,8 @@ def test_commit_back_does_nothing_when_unchanged(checkout, tmp_path):
     origin, work = checkout
     before = git(origin, "rev-parse", "main")
     (work / "stray.txt").write_text("not output\n")
+    (work / "state" / "candidates").mkdir(parents=True)
+    (work / "state" / "candidates" / "2026-04-27.jsonl").write_text("{}\n")
     done, output = commit_back(work, tmp_path)
     assert done.returncode == 0, done.stderr
     assert output["changed"] == "false"

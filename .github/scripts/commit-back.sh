@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Commit what a daily run changed in content/ and state/, then push it.
 #
-# Only those two folders are ever staged; when nothing in them changed, no
-# commit is made and nothing is pushed.  Called by .github/workflows/daily.yml.
+# Only those two folders are ever staged (not the cache state/candidates);
+# when nothing in them changed, no commit is made and nothing is pushed.  Called by .github/workflows/daily.yml.
 #
 #   commit-back.sh DAY
 #
@@ -20,6 +20,8 @@ paths=()
 for path in content state; do
   [ -e "$path" ] && paths+=("$path")
 done
+# state/candidates is a cache (actions/cache keeps it), not history
+if [ "${#paths[@]}" -gt 0 ]; then paths+=(":(exclude)state/candidates"); fi
 if [ "${#paths[@]}" -eq 0 ] || { git add --all -- "${paths[@]}" && git diff --cached --quiet -- "${paths[@]}"; }; then
   echo "Nothing changed in content/ or state/: no commit."
   { echo "changed=false"; echo "sha=$(git rev-parse HEAD)"; } >> "$output"
