@@ -220,7 +220,7 @@ def test_budget_stops_cleanly_and_the_rest_stays_pending(site, fake):
 
 def test_instructions_in_an_abstract_change_neither_structure_nor_markup(site, fake):
     path = add_entry(site, INJECTION)
-    fake.triggers.append(("orders", "markup"))  # a model that copies the markup into its answer
+    fake.triggers.append(("gives orders", "markup"))  # a model that copies the markup into its answer
     report = run(site, settings_for(fake), digests=False)
     assert report.done == 32
     entry = stage.read_entry(path, site.content)
@@ -231,17 +231,17 @@ def test_instructions_in_an_abstract_change_neither_structure_nor_markup(site, f
     rendered = markdown.Markdown(extensions=["meta"]).convert(entry.text)
     assert "<script>" not in rendered and "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered
     # the paper text travels as data in the user message only, with its delimiters neutralised
-    request = next(r for r in fake.requests if "orders" in r["messages"][1]["content"])
+    request = next(r for r in fake.requests if "gives orders" in r["messages"][1]["content"])
     assert "alert" not in request["messages"][0]["content"]
     assert "‹script›" in request["messages"][1]["content"] and "tools" not in request
 
 
 def test_a_model_that_obeys_the_abstract_is_rejected(site, fake):
     path = add_entry(site, INJECTION)
-    fake.triggers.append(("orders", "obey"))
+    fake.triggers.append(("gives orders", "obey"))
     report = run(site, settings_for(fake), digests=False)
     assert dict(report.failed)["arxiv:2604.99999"].startswith("the answer is not JSON")
-    fake.triggers[:] = [("orders", "extra")]
+    fake.triggers[:] = [("gives orders", "extra")]
     stage.run_brief(site, settings_for(fake), rules_dir=ROOT / "rules", digests=False)
     entry = stage.read_entry(path, site.content)
     assert entry.status == "failed" and entry.brief is None
