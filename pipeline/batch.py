@@ -48,7 +48,13 @@ def forget(saved: Path) -> None:
 
 def run_batch(todo: list[Entry], settings: Settings, rules: dict[str, Rule], cache: Cache, layout: Layout,
               report: BriefReport, *, wait: bool = True) -> list[Entry]:
-    return asyncio.run(_run(todo, settings, rules, cache, layout, report, wait))
+    try:
+        return asyncio.run(_run(todo, settings, rules, cache, layout, report, wait))
+    except openai.APIStatusError as exc:
+        raise LLMError(f"the Batch API answered {exc.status_code} ({exc.message}); a server without the files and "
+                       f"batches endpoints can still brief without --batch", transient=False) from exc
+    except openai.APIError as exc:
+        raise LLMError(f"the Batch API could not be reached ({exc}); run the command again to resume") from exc
 
 
 async def _run(todo, settings, rules, cache, layout, report, wait) -> list[Entry]:
@@ -90,7 +96,7 @@ async def _run(todo, settings, rules, cache, layout, report, wait) -> list[Entry
             report.pending += len(saved["requests"])
             report.notes.append(f"batch {batch.id} is {batch.status}; run `academichub brief --batch` again to collect it")
             return [written.get(e.rel, e) for e in todo]
-        if batch.status != "completed" or not batch.output_file_id:
+        if not batch.output_file_id:  # failed, or expired/cancelled before any answer (partial answers are kept)
             report.notes.append(f"batch {batch.id} ended as {batch.status}; its papers stay pending")
             report.pending += len(saved["requests"])
             forget(path)

@@ -671,9 +671,13 @@ def run_command(args, console) -> int:
     with Progress(TextColumn("briefs"), BarColumn(), TextColumn("{task.completed}/{task.total}"), console=console,
                   transient=True, disable=not console.is_terminal) as progress:
         task = progress.add_task("briefs", total=None)
-        report = run_brief(Layout(args.content, args.state), settings, rules_dir=args.rules, day=args.date,
-                           digests=args.digests, weekly=args.weekly, batch=args.batch, wait=args.wait,
-                           on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+        try:
+            report = run_brief(Layout(args.content, args.state), settings, rules_dir=args.rules, day=args.date,
+                               digests=args.digests, weekly=args.weekly, batch=args.batch, wait=args.wait,
+                               on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+        except LLMError as exc:
+            console.print(f"brief: {exc}", style="red", markup=False, highlight=False)
+            return 1
     print_report(report, console)
     return 1 if report.failed and not report.done else 0
 

