@@ -271,7 +271,9 @@ def choose(args, known: dict[str, Rule], interactive: bool) -> SiteChoices:
     if args.topics is not None:
         choices.topics = [t.strip() for t in args.topics.split(",") if t.strip()]
     elif interactive:
-        print("  Topics: " + ", ".join(sorted(known)))
+        print("  Topics:")
+        for rule in known.values():
+            print(f"    {rule.id:22} {rule.name.en}")
         answer = _ask("Which topics (comma-separated)?", ",".join(choices.topics))
         choices.topics = [t.strip() for t in answer.split(",") if t.strip()]
     if args.follow:
@@ -293,6 +295,9 @@ def run_init(args, console) -> int:
         console.print("academichub init: give the folder to create, e.g. academichub init my-radar", style="red")
         return 2
     interactive = not args.no_input and sys.stdin.isatty()
+    if interactive:
+        print(f"Welcome to AcademicHub. This creates a new research radar in {args.directory}.\n"
+              "Press Enter to accept the value in [brackets].\n")
     try:
         choices = choose(args, known, interactive)
         written = create(args.directory, choices, force=args.force)
@@ -301,5 +306,6 @@ def run_init(args, console) -> int:
         return 1
     console.print(f"Created {choices.name!r} in {args.directory} ({len(written)} files).", markup=False, highlight=False)
     console.print("Next: push it to GitHub, set Settings → Pages → Source to \"GitHub Actions\", and run the "
-                  "Daily radar workflow once (README.md in the new folder has the details).", markup=False)
+                  "Daily radar workflow once (README.md in the new folder has the details).",
+                  markup=False, highlight=False)
     return 0
