@@ -132,6 +132,14 @@ class SimilarTo(_Strict):
     bibtex: str = ""  # a BibTeX file, e.g. a Zotero export, relative to the rule file
     threshold: float = Field(0.5, gt=0, le=1)  # cosine similarity to the nearest of those papers
 
+    @field_validator("papers", mode="before")
+    @classmethod
+    def _ids_are_text(cls, value: Any) -> Any:
+        if isinstance(value, list) and any(isinstance(item, (int, float)) for item in value):
+            # YAML reads 2604.22038 as a number (and 2604.10000 as 2604.1): the id would be lost
+            raise ValueError('write arXiv ids as text: "2604.22038" or arXiv:2604.22038')
+        return value
+
     @model_validator(mode="after")
     def _something_to_compare(self) -> "SimilarTo":
         if not (self.papers or self.bibtex):

@@ -163,6 +163,7 @@ def run_command(args, console) -> int:
     """``academichub embed``: vectors for every entry that has none; prints what it did."""
     from rich.progress import BarColumn, Progress, TextColumn
 
+    from ..errors import ConfigError
     from . import SemanticError
 
     try:
@@ -174,6 +175,10 @@ def run_command(args, console) -> int:
             task = progress.add_task("embed", total=None)
             report = embed_archive(args.content, args.state, embedder,
                                    lambda done, total: progress.update(task, completed=done, total=total))
+    except ConfigError as exc:
+        for problem in exc.problems:
+            console.print(problem, style="red", markup=False, highlight=False, soft_wrap=True)
+        return 1
     except SemanticError as exc:
         console.print(f"embed: {exc}", style="red", markup=False, highlight=False, soft_wrap=True)
         return 1
@@ -185,12 +190,12 @@ def run_command(args, console) -> int:
 
 def run_step(args, console) -> int:
     """``academichub run``'s semantic step: skipped, with a note, when the extra is not installed."""
+    from ..errors import ConfigError
     from . import INSTALL_HINT, has_local_model, has_numpy
 
     try:
         backend = load_config(getattr(args, "semantic_config", None) or DEFAULT_CONFIG).backend
-    except Exception as exc:  # an invalid semantic.yml is reported by the step itself
-        log.debug("semantic.yml: %s", exc)
+    except ConfigError:  # an invalid semantic.yml is reported by the step itself
         backend = "local"
     if not has_numpy() or (backend == "local" and not has_local_model()):
         console.print(f"embed: skipped; related papers, maps and similar_to rules need the semantic extra "

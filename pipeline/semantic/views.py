@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from ..errors import ConfigError
 from .embedders import SemanticConfig, load_config
 from .store import Store, Vectors
 
@@ -92,7 +93,7 @@ class SiteSemantics:
             return None
         try:
             config = load_config(config_file)
-        except Exception as exc:  # an invalid semantic.yml: the defaults, and say so
+        except ConfigError as exc:  # an invalid semantic.yml: the defaults, and say so
             log.warning("%s", exc)
             config = SemanticConfig()
         site = cls(vectors, config)
