@@ -123,9 +123,9 @@ async def _run(todo, settings, rules, cache, layout, report, wait) -> list[Entry
                 report.notes.append(f"{meta['paper_id']}: batch request failed: {item.get('error') or body.get('error')}")
                 continue
             usage = body.get("usage") or {}
-            report.usage.calls += 1
-            report.usage.input_tokens += usage.get("prompt_tokens", 0)
-            report.usage.output_tokens += usage.get("completion_tokens", 0)
+            report.batch_usage.calls += 1
+            report.batch_usage.input_tokens += usage.get("prompt_tokens", 0)
+            report.batch_usage.output_tokens += usage.get("completion_tokens", 0)
             try:
                 value = validate_answer(body, answer_model)
             except (BadAnswer, ValueError) as exc:

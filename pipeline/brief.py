@@ -28,7 +28,8 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Callable
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model, field_validator, model_validator
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model, field_validator,
+                      model_validator)
 
 from . import prompts
 from .config import Rule, load_rules, load_yaml
@@ -125,7 +126,11 @@ def resolve_settings(config: BriefConfig, *, model: str | None = None, base_url:
                      api_key: str | None = None, extractive: bool = False, env=os.environ, **overrides) -> Settings:
     overrides = {k: v for k, v in overrides.items() if v is not None}
     if overrides:
-        config = config.model_validate({**config.model_dump(), **overrides})
+        try:
+            config = config.model_validate({**config.model_dump(), **overrides})
+        except ValidationError as exc:
+            raise ConfigError([f"--{'-'.join(map(str, e['loc'])).replace('_', '-')}: {e['msg']}"
+                               for e in exc.errors()]) from exc
     key = api_key or env.get("OPENAI_API_KEY") or ""
     if extractive or not key:
         return Settings(config, None)
@@ -500,7 +505,8 @@ class BriefReport:
     extractive: int = 0
     pending: int = 0  # left for a later run (budget, transient failure)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (paper id, why)
-    usage: Usage = field(default_factory=Usage)
+    usage: Usage = field(default_factory=Usage)  # direct calls
+    batch_usage: Usage = field(default_factory=Usage)  # answers of a batch, billed at the batch discount
     cost: float | None = None
     digests: list[str] = field(default_factory=list)  # daily/weekly brief files written or confirmed
     dropped_refs: int = 0
@@ -650,7 +656,8 @@ def run_brief(layout: Layout, settings: Settings, *, rules_dir: Path | None = No
     if digests and entries:
         digest.write_digests(entries, settings, rules, layout, report, day=day, weekly=weekly)
     if endpoint is not None:
-        report.cost = settings.cost(report.usage, settings.config.batch_discount if batch else 0.0)
+        costs = (settings.cost(report.usage), settings.cost(report.batch_usage, settings.config.batch_discount))
+        report.cost = None if None in costs else sum(costs)
     return report
 
 
@@ -685,7 +692,9 @@ def run_command(args, console) -> int:
 def print_report(report: BriefReport, console) -> None:
     from rich.table import Table
 
-    usage = report.usage
+    usage = Usage()
+    usage.add(report.usage)
+    usage.add(report.batch_usage)
     cost = "-" if report.cost is None else f"${report.cost:.4f}"
     table = Table(title=f"Briefs ({report.mode}: {report.model})", title_justify="left", show_header=False)
     table.add_column("what")

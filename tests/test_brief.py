@@ -423,3 +423,9 @@ def test_a_server_without_the_batch_api_is_reported_not_crashed(site, run_cli):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "the Batch API answered 404" in result.stderr and "without --batch" in result.stderr
     assert {e.status for e in entries(site)} == {"pending"} and not (site.state / "brief-batch.json").exists()
+
+
+def test_a_bad_flag_is_reported_with_its_name(site, run_cli):
+    result = run_cli("brief", "--concurrency", "0", "--content", str(site.content), "--state", str(site.state))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "--concurrency: Input should be greater than or equal to 1" in result.stderr
