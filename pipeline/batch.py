@@ -21,8 +21,8 @@ from pathlib import Path
 import openai
 
 from . import prompts
-from .brief import (BriefReport, Cache, Entry, Settings, checked_numbers, paper_answer_model, paper_messages,
-                    paper_schema, request_key, stamp, write_entry)
+from .brief import (BriefReport, Cache, Entry, Settings, checked_numbers, mark_failed, paper_answer_model,
+                    paper_messages, paper_schema, request_key, stamp, write_entry)
 from .config import Rule
 from .job import Layout
 from .llm import BadAnswer, Client, LLMError, validate_answer
@@ -131,7 +131,7 @@ async def _run(todo, settings, rules, cache, layout, report, wait) -> list[Entry
             except (BadAnswer, ValueError) as exc:
                 report.failed.append((meta["paper_id"], str(exc)))
                 if entry is not None:
-                    written[entry.rel] = write_entry(entry, "failed", None, report)
+                    written[entry.rel] = mark_failed(entry, report)
                 continue
             answer = value.model_dump() if entry is None else checked_numbers(value.model_dump(), entry.paper)
             brief = {"model": meta["model"], "prompt_version": meta["prompt_version"], **answer}

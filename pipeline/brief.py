@@ -237,7 +237,10 @@ class Entry:
 
     @property
     def day(self) -> date:
-        return date.fromisoformat(self.meta.get("Date", "1970-01-01")[:10])
+        try:
+            return date.fromisoformat(self.meta.get("Date", "")[:10])
+        except ValueError:  # an entry edited by hand: it still gets its brief, on no day's page
+            return date(1970, 1, 1)
 
     @property
     def topic(self) -> str:
@@ -546,6 +549,13 @@ def write_entry(entry: Entry, status: str, brief: dict | None, report: BriefRepo
     return Entry(entry.path, entry.rel, entry.paper, meta, text)
 
 
+def mark_failed(entry: Entry, report: BriefReport) -> Entry:
+    """A paper the model could not brief: ``failed`` (tried again next run); an earlier brief is kept as it was."""
+    if entry.brief is not None and entry.status in ("done", EXTRACTIVE):
+        return entry
+    return write_entry(entry, "failed", None, report)
+
+
 def stamp(answer: dict, endpoint: Endpoint, prompt: prompts.Prompt) -> dict:
     return {"model": endpoint.model, "prompt_version": prompt.version, **answer}
 
@@ -585,7 +595,7 @@ async def brief_with_model(todo: list[Entry], settings: Settings, rules: dict[st
                                                  max_tokens=config.paper_output_tokens, usage=usage)
             except BadAnswer as exc:
                 report.failed.append((entry.paper.id, str(exc)))
-                results[entry.rel] = write_entry(entry, "failed", None, report)
+                results[entry.rel] = mark_failed(entry, report)
                 return
             except LLMError as exc:
                 if not exc.transient:

@@ -429,3 +429,12 @@ def test_a_bad_flag_is_reported_with_its_name(site, run_cli):
     result = run_cli("brief", "--concurrency", "0", "--content", str(site.content), "--state", str(site.state))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "--concurrency: Input should be greater than or equal to 1" in result.stderr
+
+
+def test_a_refusal_keeps_the_extractive_brief_an_entry_already_has(site, fake):
+    stage.run_brief(site, stage.resolve_settings(stage.BriefConfig(), env={}), rules_dir=ROOT / "rules", digests=False)
+    fake.triggers.append(("Math Takes Two", "refusal"))
+    report = run(site, settings_for(fake), digests=False)
+    assert report.done == 30 and [paper_id for paper_id, _ in report.failed] == ["arxiv:2604.21935"]
+    kept = {e.paper.id: e for e in entries(site)}["arxiv:2604.21935"]
+    assert kept.status == "extractive" and kept.brief["extractive"] is True
