@@ -239,9 +239,16 @@ def test_every_academichub_command_in_a_workflow_parses(step, tmp_path):
     env.update({name: _expand(value) for name, value in step.get("env", {}).items()})
     env.update({"PATH": f"{bin_dir}{os.pathsep}{env['PATH']}",
                 "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"), "GITHUB_OUTPUT": str(tmp_path / "output")})
-    done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", step["run"]], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
+    project = tmp_path / "project"
+    project.mkdir()
+    # once in a fresh project, once with content: steps that branch on it take both ways
+    for entry in (None, project / "content" / "papers" / "2026" / "04" / "27" / "a.md"):
+        if entry:
+            entry.parent.mkdir(parents=True)
+            entry.write_text("Title: a\n")
+        done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", step["run"]], cwd=project, env=env,
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
     calls = [json.loads(line) for line in log.read_text().splitlines()]
     assert calls, "the step ran no academichub command"
 
