@@ -123,7 +123,10 @@ def export_rules(revision: str, rules_dir: Path, into: Path) -> Path:
         relative = folder.relative_to(top.resolve()).as_posix()
     except ValueError as exc:
         raise PreviewError(f"{rules_dir} is not inside the git repository {top}") from exc
-    _git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], top)
+    try:
+        _git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], top)
+    except PreviewError as exc:
+        raise PreviewError(f"unknown git revision {revision!r}; fetch it first (e.g. git fetch origin main)") from exc
     names = _git(["ls-tree", "--name-only", revision, "--", f"{relative}/"], top).decode("utf-8").splitlines()
     into.mkdir(parents=True, exist_ok=True)
     for name in names:

@@ -222,7 +222,7 @@ def test_cli_reports_an_unknown_revision_and_invalid_rules(site, run_cli):
     (root / "rules").mkdir()
     (root / "rules" / "llm-agents.yml").write_text(AGENTS)
     done = run_cli("rules", "preview", "--base", "no-such-branch", cwd=root)
-    assert done.returncode == 2 and "no-such-branch" in done.stderr
+    assert done.returncode == 2 and "unknown git revision 'no-such-branch'" in done.stderr
     (root / "rules" / "llm-agents.yml").write_text(AGENTS.replace("keywords:", "keywrds:"))
     done = run_cli("rules", "preview", "--base-rules", str(base), cwd=root)
     assert done.returncode == 1 and "llm-agents.yml:6: include.keywrds: unknown key" in done.stderr
