@@ -70,7 +70,7 @@ async def _run(todo, settings, rules, cache, layout, report, wait) -> list[Entry
         for entry in todo:
             messages = paper_messages(entry.paper, rules, settings.config)
             key = request_key(endpoint, prompt, languages, messages)
-            hit = cache.get(key)
+            hit = cache.get(key, languages)
             if hit is not None:
                 report.cached += 1
                 report.done += 1

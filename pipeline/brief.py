@@ -405,8 +405,12 @@ class Cache:
                 self._shards[name] = {}
         return self._shards[name]
 
-    def get(self, key: str) -> Any | None:
-        return self._shard(key).get(key)
+    def get(self, key: str, languages: tuple[str, ...] = ()) -> dict | None:
+        """The cached brief; a damaged one (not an object, or missing a language) counts as absent."""
+        value = self._shard(key).get(key)
+        if not isinstance(value, dict) or not all(isinstance(value.get(lang), dict) for lang in languages):
+            return None
+        return value
 
     def put(self, key: str, value: Any) -> None:
         self._shard(key)[key] = value
@@ -577,7 +581,7 @@ async def brief_with_model(todo: list[Entry], settings: Settings, rules: dict[st
     async def one(entry: Entry) -> None:
         messages = paper_messages(entry.paper, rules, config)
         key = request_key(endpoint, prompt, languages, messages)
-        hit = cache.get(key)
+        hit = cache.get(key, languages)
         if hit is not None:
             report.cached += 1
             report.done += 1

@@ -438,3 +438,17 @@ def test_a_refusal_keeps_the_extractive_brief_an_entry_already_has(site, fake):
     assert report.done == 30 and [paper_id for paper_id, _ in report.failed] == ["arxiv:2604.21935"]
     kept = {e.paper.id: e for e in entries(site)}["arxiv:2604.21935"]
     assert kept.status == "extractive" and kept.brief["extractive"] is True
+
+
+def test_a_damaged_cache_costs_a_call_not_a_crash(site, fake):
+    run(site, settings_for(fake, max_papers=3), digests=False)
+    shards = sorted((site.state / "brief-cache" / "papers").glob("*.json"))
+    shards[0].write_text("{not json", encoding="utf-8")
+    data = json.loads(shards[1].read_text(encoding="utf-8"))
+    shards[1].write_text(json.dumps({key: ["not", "a", "brief"] for key in data}), encoding="utf-8")
+    for entry in entries(site):  # make every paper need its brief again
+        entry.path.write_text(stage.with_brief(entry, "pending", None), encoding="utf-8")
+    calls = fake_openai.chat_calls(fake)
+    report = run(site, settings_for(fake, max_papers=3), digests=False)
+    # the three papers of the first run: at most one of them survives in an undamaged shard
+    assert fake_openai.chat_calls(fake) - calls == 3 and report.cached <= 1 and report.done == 3 + report.cached
