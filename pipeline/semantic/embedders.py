@@ -46,6 +46,7 @@ class SemanticConfig(BaseModel):
     related: int = Field(6, ge=0, le=50)  # related papers per paper page
     related_min_similarity: float = Field(0.3, ge=-1, le=1)
     cluster_similarity: float = Field(0.5, gt=0, le=1)  # average cosine that keeps a cluster of the day together
+    link_similarity: float = Field(0.4, gt=0, le=1)  # a pair of papers from two topics the daily brief hears of
 
     @field_validator("base_url")
     @classmethod

@@ -159,13 +159,13 @@ class MeasuredLink:
     similarity: float  # mean pairwise cosine (cluster) or the pair's cosine
 
 
-def day_links(state: Path, papers: Sequence[tuple[str, str]], similarity: float | None = None,
+def day_links(state: Path, papers: Sequence[tuple[str, str]], config_file: Path | None = None,
               pairs: int = 6) -> list[MeasuredLink]:
     """The day's clusters that span topics, then the closest cross-topic pairs not already in one.
 
     ``papers``: (paper id, topic) of the day's papers.  Empty without stored vectors.
     """
-    from .analysis import clusters, nearest
+    from .analysis import clusters
 
     vectors = load_vectors(state)
     if vectors is None:
@@ -174,7 +174,12 @@ def day_links(state: Path, papers: Sequence[tuple[str, str]], similarity: float 
     ids, matrix = vectors.take(sorted(topic_of))
     if len(ids) < 2:
         return []
-    threshold = similarity or load_config(Path("semantic.yml")).cluster_similarity
+    try:
+        config = load_config(config_file or state.parent / "semantic.yml")
+    except ConfigError as exc:
+        log.warning("%s", exc)
+        config = SemanticConfig()
+    threshold = config.cluster_similarity
     links = []
     covered: set[frozenset] = set()
     for group in clusters(matrix, threshold):
@@ -183,13 +188,16 @@ def day_links(state: Path, papers: Sequence[tuple[str, str]], similarity: float 
         if len(topics) > 1:
             links.append(MeasuredLink("cluster", members, topics, round(group.cohesion, 2)))
             covered.update(frozenset((a, b)) for a in members for b in members if a != b)
-    index, scores = nearest(matrix, 1)
+    import numpy as np
+
+    sims = matrix @ matrix.T
+    topic_ids = np.asarray([topic_of[i] for i in ids], dtype=object)
+    candidates = np.triu(sims >= config.link_similarity, k=1) & (topic_ids[:, None] != topic_ids[None, :])
     found = {}
-    for row, (col, score) in enumerate(zip(index[:, 0], scores[:, 0])):
-        a, b = ids[row], ids[int(col)]
-        if col >= 0 and score >= threshold and topic_of[a] != topic_of[b] and frozenset((a, b)) not in covered:
-            found[frozenset((a, b))] = MeasuredLink("pair", (min(a, b), max(a, b)),
-                                                    (topic_of[min(a, b)], topic_of[max(a, b)]), round(float(score), 2))
+    for a_row, b_row in zip(*np.nonzero(candidates)):
+        a, b = ids[a_row], ids[b_row]
+        if frozenset((a, b)) not in covered:
+            found[(a, b)] = MeasuredLink("pair", (a, b), (topic_of[a], topic_of[b]), round(float(sims[a_row, b_row]), 2))
     links += sorted(found.values(), key=lambda link: (-link.similarity, link.ids))[:pairs]
     return links
 
