@@ -331,6 +331,21 @@ def _run_days(runs: list[dict], limit: int = 14) -> tuple[list[dict], list[dict]
     return recent, rows
 
 
+def _semantics(settings, papers: list[Article]):
+    """Related papers and maps from ``state/embeddings`` (the semantic extra); None without them."""
+    from .semantic.views import SiteSemantics
+
+    state = Path(settings.get("ACADEMICHUB_STATE", "state"))
+    return SiteSemantics.build(state, papers, state.parent / "semantic.yml")
+
+
+def _trends(papers: list[Article]) -> dict:
+    """Papers per week for every topic (the topic pages' chart)."""
+    from .semantic.views import topic_trends
+
+    return topic_trends((_day(a), [t["rule"] for t in a.paper["topics"]]) for a in papers)
+
+
 class SiteGenerator(Generator):
     """Context for every page (topics, home pool, runs) and the pages Pelican does not write."""
 
@@ -352,8 +367,15 @@ class SiteGenerator(Generator):
         for brief in self.briefs:
             brief.cited = [self.by_id[i] for i in brief.paper_ids if i in self.by_id]
         related = related_papers(self.papers, settings.get("RELATED_PAPERS", 6))
+        semantic = _semantics(settings, self.papers)
         for article in self.papers:
             article.related = related[id(article)]
+            # (article, cosine, shared topic) across the archive, when the vectors exist
+            article.related_semantic = semantic.related.get(article.paper["id"], []) if semantic else []
+        for brief in self.briefs:
+            day = self.days.get(_day(brief), [])
+            ordered = brief.cited + [a for a in day if a not in brief.cited]
+            brief.day_map = semantic.day_map(ordered) if semantic and brief.brief_kind == "daily" else None
         recent_runs, status_rows = _run_days(runs)
         self.context.update({
             "SITE_ABSOLUTE_URL": settings["SITEURL"],
@@ -373,6 +395,7 @@ class SiteGenerator(Generator):
             "STATUS_TEXT": STATUS_TEXT,
             "author_url": self.author_url,
             "day_url": self.day_url,
+            "topic_trends": _trends(self.papers),
         })
 
     def _used_topics(self) -> set[str]:
