@@ -205,7 +205,7 @@ class Asker:
         prompt = prompts.load(kind)
         messages = [{"role": "system", "content": prompt.system(languages)}, {"role": "user", "content": user}]
         key = request_key(self.settings.endpoint, prompt, languages, messages)
-        hit = self.cache.get(key)
+        hit = self.cache.get(key, languages)
         if hit is not None:
             self.report.cached += 1
             return hit
