@@ -47,6 +47,32 @@ def fake():
         yield server
 
 
+@pytest.fixture
+def brief_cli(monkeypatch, capsys, tmp_path):
+    """``academichub brief`` in this process (the real argument parsing, report and exit code), run from tmp_path.
+
+    One test runs the installed command in a subprocess; the others save its start-up time.
+    """
+    from types import SimpleNamespace
+
+    from pipeline import cli
+
+    monkeypatch.chdir(tmp_path)
+
+    def run_(*args: str, env: dict | None = None):
+        for key, value in (env or {}).items():
+            monkeypatch.setenv(key, value)
+        code = cli.main(["brief", *args])
+        captured = capsys.readouterr()
+        # the report wraps long lines at the console's width: compare text, not layout
+        return SimpleNamespace(returncode=code, stdout=captured.out, stderr=" ".join(captured.err.split()))
+
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    monkeypatch.delenv("ACADEMICHUB_MODEL", raising=False)
+    return run_
+
+
 def settings_for(fake, **overrides) -> stage.Settings:
     overrides.setdefault("backoff", 0.01)
     return stage.resolve_settings(stage.BriefConfig(), model="test-model", env={
@@ -134,9 +160,9 @@ def test_cli_writes_briefs_and_the_daily_brief_then_reruns_with_zero_calls(site,
     assert snapshot(site) == before  # byte for byte
 
 
-def test_extractive_without_api_key(site, run_cli):
-    result = run_cli("brief", "--content", str(site.content), "--state", str(site.state),
-                     "--rules", str(ROOT / "rules"), env={"OPENAI_API_KEY": ""})
+def test_extractive_without_api_key(site, brief_cli):
+    result = brief_cli("--content", str(site.content), "--state", str(site.state),
+                       "--rules", str(ROOT / "rules"))
     assert result.returncode == 0, result.stderr
     assert "extractive" in result.stderr
     for entry in entries(site):
@@ -251,12 +277,12 @@ def test_a_model_that_obeys_the_abstract_is_rejected(site, fake):
 # ---------------------------------------------------------------- batch
 
 
-def test_batch_submits_can_stop_and_resumes(site, fake, run_cli):
+def test_batch_submits_can_stop_and_resumes(site, fake, brief_cli):
     fake.polls_until_done = 2
     env = {"OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": fake.url}
-    args = ("brief", "--batch", "--no-wait", "--no-daily", "--content", str(site.content), "--state", str(site.state),
+    args = ("--batch", "--no-wait", "--no-daily", "--content", str(site.content), "--state", str(site.state),
             "--rules", str(ROOT / "rules"), "--model", "gpt-4o-mini")
-    first = run_cli(*args, env=env)
+    first = brief_cli(*args, env=env)
     assert first.returncode == 0, first.stderr
     saved = json.loads((site.state / "brief-batch.json").read_text())
     assert saved["batch_id"] == "batch-2" and len(saved["requests"]) == 31
@@ -266,7 +292,7 @@ def test_batch_submits_can_stop_and_resumes(site, fake, run_cli):
     assert (site.state / "brief-batch.jsonl").read_text().splitlines() == lines
     assert json.loads(lines[0])["body"]["response_format"]["json_schema"]["strict"] is True
 
-    second = run_cli(*args, env=env)  # a later run resumes the same batch
+    second = brief_cli(*args, env=env)  # a later run resumes the same batch
     assert second.returncode == 0, second.stderr
     assert f"resuming batch {saved['batch_id']}" in second.stderr
     assert fake.calls["/v1/batches"] == 1 and fake.calls["/v1/files"] == 1
@@ -278,7 +304,7 @@ def test_batch_submits_can_stop_and_resumes(site, fake, run_cli):
     assert f"${expected:.4f}" in second.stderr
 
     calls = dict(fake.calls)
-    third = run_cli(*args, env=env)  # everything is cached now: no new batch
+    third = brief_cli(*args, env=env)  # everything is cached now: no new batch
     assert third.returncode == 0 and dict(fake.calls) == calls
 
 
@@ -415,18 +441,18 @@ def test_languages_are_configurable(site, fake):
     assert {k for k in daily if isinstance(daily[k], dict)} == {"en"}
 
 
-def test_a_server_without_the_batch_api_is_reported_not_crashed(site, run_cli):
+def test_a_server_without_the_batch_api_is_reported_not_crashed(site, brief_cli):
     with fake_openai.serve() as fake:
         fake.batch_api = False
-        result = run_cli("brief", "--batch", "--content", str(site.content), "--state", str(site.state),
+        result = brief_cli("--batch", "--content", str(site.content), "--state", str(site.state),
                          env={"OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": fake.url})
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "the Batch API answered 404" in result.stderr and "without --batch" in result.stderr
     assert {e.status for e in entries(site)} == {"pending"} and not (site.state / "brief-batch.json").exists()
 
 
-def test_a_bad_flag_is_reported_with_its_name(site, run_cli):
-    result = run_cli("brief", "--concurrency", "0", "--content", str(site.content), "--state", str(site.state))
+def test_a_bad_flag_is_reported_with_its_name(site, brief_cli):
+    result = brief_cli("--concurrency", "0", "--content", str(site.content), "--state", str(site.state))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "--concurrency: Input should be greater than or equal to 1" in result.stderr
 
