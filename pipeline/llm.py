@@ -139,6 +139,9 @@ class Client:
             max_retries=0,
         )
         self.mode = MODES[0]
+        # newer OpenAI models take max_completion_tokens and only their default temperature; learnt from a 400
+        self.length_parameter = "max_tokens"
+        self.temperature: float | None = 0.2
 
     async def close(self) -> None:
         await self.openai.close()
@@ -174,12 +177,11 @@ class Client:
                 usage.calls += 1
                 # the body goes out as built here: the package's parameter transform walks every message and
                 # schema node on each request, which costs more CPU than the rest of a call at high concurrency
-                body = {"model": self.endpoint.model, "messages": self._messages(messages, schema),
-                        "max_tokens": max_tokens, "temperature": 0.2}
-                if fmt:
-                    body["response_format"] = fmt
+                body = self._body(self._messages(messages, schema), max_tokens, fmt)
                 response = await self.openai.post("/chat/completions", body=body, cast_to=ChatCompletion)
             except openai.BadRequestError as exc:
+                if self._adapt(exc):
+                    continue
                 if self.mode != MODES[-1] and _rejects_format(exc):
                     following = MODES[MODES.index(self.mode) + 1]
                     log.warning("the server does not accept response_format %s; falling back to %s", self.mode, following)
@@ -195,6 +197,26 @@ class Client:
             usage.input_tokens += response.usage.prompt_tokens
             usage.output_tokens += response.usage.completion_tokens
         return validate_answer(response, model)
+
+    def _body(self, messages: list[dict], max_tokens: int, fmt: dict | None) -> dict:
+        body = {"model": self.endpoint.model, "messages": messages, self.length_parameter: max_tokens}
+        if self.temperature is not None:
+            body["temperature"] = self.temperature
+        if fmt:
+            body["response_format"] = fmt
+        return body
+
+    def _adapt(self, exc: openai.BadRequestError) -> bool:
+        """Change a parameter the server refused by name; False when there is nothing to change."""
+        text = str(exc)
+        if "max_tokens" in text and self.length_parameter == "max_tokens":
+            self.length_parameter = "max_completion_tokens"
+        elif "temperature" in text and self.temperature is not None:
+            self.temperature = None
+        else:
+            return False
+        log.warning("the server refused a parameter; asking again without it (%s)", text[:200])
+        return True
 
     async def structured(self, messages: list[dict], name: str, schema: dict, model: type[T], *,
                          max_tokens: int = 1200, usage: Usage | None = None) -> BaseModel:
@@ -225,13 +247,8 @@ class Client:
 
     def batch_line(self, custom_id: str, messages: list[dict], name: str, schema: dict, max_tokens: int) -> dict:
         """One request line of a Batch API input file (always strict structured output)."""
-        body = {
-            "model": self.endpoint.model,
-            "messages": messages,
-            "max_tokens": max_tokens,
-            "temperature": 0.2,
-            "response_format": {"type": "json_schema", "json_schema": {"name": name, "strict": True, "schema": schema}},
-        }
+        body = self._body(messages, max_tokens,
+                          {"type": "json_schema", "json_schema": {"name": name, "strict": True, "schema": schema}})
         return {"custom_id": custom_id, "method": "POST", "url": "/v1/chat/completions", "body": body}
 
 

@@ -107,6 +107,7 @@ class FakeOpenAI:
         self.triggers: list[tuple[str, str]] = []  # (text in the request, fault) for every matching request
         self.reject_json_schema = False
         self.reject_json_object = False
+        self.modern_parameters = False  # True: refuse max_tokens and temperature, as OpenAI's reasoning models do
         self.batch_api = True  # False: the files and batches endpoints answer 404, as on many local servers
         self.files: dict[str, bytes] = {}
         self.batches: dict[str, dict] = {}
@@ -136,6 +137,10 @@ class FakeOpenAI:
             return 429, {"Retry-After": str(fault[1])}, {"error": {"message": "Rate limit reached", "type": "requests"}}
         if fault == 500:
             return 500, {}, {"error": {"message": "The server had an error", "type": "server_error"}}
+        if self.modern_parameters and ("max_tokens" in body or "temperature" in body):
+            name = "max_tokens" if "max_tokens" in body else "temperature"
+            return 400, {}, {"error": {"message": f"Unsupported parameter: '{name}' is not supported with this model.",
+                                       "type": "invalid_request_error", "param": name}}
         if (fmt == "json_schema" and self.reject_json_schema) or (fmt == "json_object" and self.reject_json_object):
             return 400, {}, {"error": {"message": f"Invalid parameter: 'response_format' of type '{fmt}' is not supported "
                                                   "with this model.", "type": "invalid_request_error",

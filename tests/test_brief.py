@@ -478,3 +478,12 @@ def test_a_damaged_cache_costs_a_call_not_a_crash(site, fake):
     report = run(site, settings_for(fake, max_papers=3), digests=False)
     # the three papers of the first run: at most one of them survives in an undamaged shard
     assert fake_openai.chat_calls(fake) - calls == 3 and report.cached <= 1 and report.done == 3 + report.cached
+
+
+def test_a_model_that_refuses_max_tokens_and_temperature_is_asked_without_them(site, fake):
+    fake.modern_parameters = True
+    report = run(site, settings_for(fake, concurrency=1, max_papers=2), digests=False)
+    assert report.done == 2 and not report.failed
+    sent = [sorted(k for k in r if k in ("max_tokens", "max_completion_tokens", "temperature")) for r in fake.requests]
+    assert sent == [["max_tokens", "temperature"], ["max_completion_tokens", "temperature"],
+                    ["max_completion_tokens"], ["max_completion_tokens"]]
