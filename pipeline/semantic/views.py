@@ -216,17 +216,24 @@ def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def topic_trends(items: Iterable[tuple[date, Iterable[str]]]) -> dict[str, Trend]:
-    """Papers per week for every topic, over the whole archive (weeks without papers count 0)."""
+def topic_trends(items: Iterable[tuple[date, Iterable[str]]], weeks: int = 104) -> dict[str, Trend]:
+    """Papers per week for every topic over the archive's last ``weeks`` weeks (weeks without papers count 0)."""
     counts: dict[str, Counter] = defaultdict(Counter)
-    weeks: set[date] = set()
+    seen: set[date] = set()
     for day, topics in items:
         week = _monday(day)
-        weeks.add(week)
+        seen.add(week)
         for topic in set(topics):
             counts[topic][week] += 1
-    if not weeks:
+    if not seen:
         return {}
-    first, last = min(weeks), max(weeks)
+    last = max(seen)
+    first = max(min(seen), last - timedelta(weeks=weeks - 1))
     span = [first + timedelta(weeks=i) for i in range((last - first).days // 7 + 1)]
-    return {topic: Trend([(w, c[w]) for w in span], max(c.values()), sum(c.values())) for topic, c in counts.items()}
+    trends = {}
+    for topic, counter in counts.items():
+        series = [(week, counter[week]) for week in span]
+        total = sum(n for _, n in series)
+        if total:
+            trends[topic] = Trend(series, max(n for _, n in series), total)
+    return trends
