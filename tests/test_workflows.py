@@ -184,6 +184,22 @@ def test_daily_schedule_inputs_and_publishing():
     assert holders == [run_step["name"]], "the API key goes to the one step that needs it"
 
 
+def test_cached_paths_are_the_ones_the_project_uses():
+    """The cache step keeps Pelican's cache where the settings put it, and the candidates of the preview."""
+    import runpy
+
+    from pipeline import candidates
+
+    daily = load(GITHUB / "workflows" / "daily.yml")
+    (cache,) = [s for _, s in steps(daily) if s.get("uses", "").startswith("actions/cache@")]
+    paths = cache["with"]["path"].split()
+    settings = runpy.run_path(str(ROOT / "pelicanconf.py"))
+    assert paths == [settings["CACHE_PATH"], f"state/{candidates.FOLDER}"]
+    pr = load(GITHUB / "workflows" / "pr.yml")
+    (restore,) = [s for _, s in steps(pr) if s.get("uses", "").startswith("actions/cache/restore@")]
+    assert restore["with"]["path"].split() == paths and restore["with"]["restore-keys"] == cache["with"]["restore-keys"]
+
+
 def test_dependabot_keeps_actions_current():
     config = yaml.safe_load((GITHUB / "dependabot.yml").read_text())
     ecosystems = {u["package-ecosystem"] for u in config["updates"]}
