@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import runpy
 import shutil
 import subprocess
 import sys
@@ -20,6 +21,8 @@ from pathlib import Path
 import pytest
 import yaml
 from sample_site import fetch_samples
+
+from pipeline import candidates
 
 ROOT = Path(__file__).resolve().parent.parent
 GITHUB = ROOT / ".github"
@@ -186,10 +189,6 @@ def test_daily_schedule_inputs_and_publishing():
 
 def test_cached_paths_are_the_ones_the_project_uses():
     """The cache step keeps Pelican's cache where the settings put it, and the candidates of the preview."""
-    import runpy
-
-    from pipeline import candidates
-
     daily = load(GITHUB / "workflows" / "daily.yml")
     (cache,) = [s for _, s in steps(daily) if s.get("uses", "").startswith("actions/cache@")]
     paths = cache["with"]["path"].split()
