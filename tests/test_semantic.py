@@ -476,3 +476,25 @@ def test_the_map_and_the_trend_chart_render_in_chromium(semantic_site, tmp_path)
     finally:
         server.shutdown()
         server.server_close()
+
+
+@needs_numpy
+def test_run_embeds_after_fetching_with_the_configured_backend(tmp_path, run_cli):
+    from pipeline.demo import DEMO_DAY, samples_dir, serve_samples
+
+    with serve() as fake, serve_samples() as base:
+        text = (samples_dir() / "sources.yml").read_text(encoding="utf-8").replace("{base}", base)
+        (tmp_path / "samples.yml").write_text(text, encoding="utf-8")
+        (tmp_path / "semantic.yml").write_text(f"backend: openai\nmodel: fake-embed\nbase_url: {fake.url}\n", encoding="utf-8")
+        done = run_cli("run", "--sources", "samples.yml", "--rules", str(ROOT / "rules"), "--date", DEMO_DAY.isoformat(),
+                       "--no-brief", "--no-build", env={"OPENAI_API_KEY": "k"})
+        assert done.returncode == 0, done.stderr
+        written = len(list((tmp_path / "content" / "papers").rglob("*.md")))
+        assert f"embed: {written} entries, {written} embedded now" in done.stderr
+        assert len(fake.embedded) == written
+        skipped = run_cli("run", "--sources", "samples.yml", "--rules", str(ROOT / "rules"), "--date",
+                          DEMO_DAY.isoformat(), "--no-brief", "--no-build", "--no-embed", env={"OPENAI_API_KEY": "k"})
+        assert skipped.returncode == 0 and "embed:" not in skipped.stderr
+    from pipeline.semantic.store import Store
+
+    assert len(Store(tmp_path / "state").load()) == written
