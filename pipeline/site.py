@@ -142,7 +142,10 @@ def _paper_view(instance: Article) -> dict:
         "categories": _strings(record.get("categories")),
         "topics": [{"rule": str(t["rule"]), "score": t.get("score") if isinstance(t.get("score"), int) else 0,
                     "keywords": _strings(t.get("keywords")),
-                    "authors": _strings(t.get("authors")), "categories": _strings(t.get("categories"))} for t in topics],
+                    "authors": _strings(t.get("authors")), "categories": _strings(t.get("categories")),
+                    # the semantic signal of a similar_to rule: cosine to the nearest listed paper, and which one
+                    "similarity": t.get("similarity") if isinstance(t.get("similarity"), (int, float)) else None,
+                    "similar_to": str(t.get("similar_to") or "")} for t in topics],
         "url": str(record.get("url") or meta.get("abs_url") or ""),
         "pdf": str(record.get("pdf") or meta.get("pdf") or ""),
         "doi": str(record.get("doi") or meta.get("doi") or ""),
