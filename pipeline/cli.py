@@ -72,7 +72,12 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_rules_check(args: argparse.Namespace) -> int:
+    from .semantic.references import check_rules
+
     rules = load_rules(args.rules)
+    problems = check_rules(rules)  # similar_to: ids and BibTeX files
+    if problems:
+        raise ConfigError(problems)
     for rule in rules:
         console.print(f"ok  {rule.path}  [bold]{rule.id}[/] ({rule.name.en})", highlight=False)
     console.print(f"{len(rules)} rule files are valid")

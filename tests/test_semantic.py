@@ -8,6 +8,7 @@ not installed.  The OpenAI-compatible backend is tested against tests/fake_opena
 from __future__ import annotations
 
 import functools
+import importlib.util
 import io
 import logging
 import re
@@ -498,3 +499,21 @@ def test_run_embeds_after_fetching_with_the_configured_backend(tmp_path, run_cli
     from pipeline.semantic.store import Store
 
     assert len(Store(tmp_path / "state").load()) == written
+
+
+def test_rules_check_reports_similar_to_problems(tmp_path, run_cli):
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "a.yml").write_text('id: a\nname: {en: A}\ndescription: {en: A}\n'
+                                 'similar_to: {papers: ["not-an-id", "2604.22038"], bibtex: missing.bib}\n', encoding="utf-8")
+    done = run_cli("rules", "check", "--rules", "rules")
+    assert done.returncode == 1
+    assert "similar_to.papers: 'not-an-id' is neither an arXiv id nor a DOI" in done.stderr
+    assert "similar_to.bibtex: rules/missing.bib does not exist" in done.stderr
+    if importlib.util.find_spec("bibtexparser"):
+        (rules / "missing.bib").write_text("@article{x, title = {unfinished\n", encoding="utf-8")
+        done = run_cli("rules", "check", "--rules", "rules")
+        assert "similar_to.bibtex: missing.bib:1: not valid BibTeX" in done.stderr
+    (rules / "a.yml").write_text('id: a\nname: {en: A}\ndescription: {en: A}\nsimilar_to: {papers: ["2604.22038"]}\n',
+                                 encoding="utf-8")
+    assert run_cli("rules", "check", "--rules", "rules").returncode == 0

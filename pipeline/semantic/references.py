@@ -9,6 +9,7 @@ is none of these cannot be embedded and is reported, never guessed.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +59,9 @@ def read_bibtex(path: Path, display: str) -> list[Reference]:
     except (OSError, UnicodeDecodeError) as exc:
         raise SemanticError(f"{display}: cannot read: {exc}") from exc
     library = bibtexparser.parse_string(text, append_middleware=[LatexDecodingMiddleware()])
+    if library.failed_blocks and not library.entries:
+        block = library.failed_blocks[0]
+        raise SemanticError(f"{display}:{block.start_line + 1}: not valid BibTeX: {block.error}")
     found = []
     for entry in library.entries:
         fields = {k.lower(): v for k, v in entry.fields_dict.items()}
@@ -69,8 +73,23 @@ def read_bibtex(path: Path, display: str) -> list[Reference]:
     return found
 
 
-def rule_references(rule: Rule) -> tuple[list[Reference], list[str]]:
-    """(references, problems) of one rule; problems name the rule file."""
+def bibtex_path(rule: Rule) -> Path:
+    path = Path(rule.similar_to.bibtex)
+    return path if path.is_absolute() else (Path(rule.path).parent if rule.path else Path("rules")) / path
+
+
+def check_rules(rules: list[Rule]) -> list[str]:
+    """What ``rules check`` reports about ``similar_to``: ids that are not ids, missing or broken BibTeX files.
+
+    Without the semantic extra the BibTeX files are only checked to exist.
+    """
+    readable = importlib.util.find_spec("bibtexparser") is not None
+    return [problem for rule in rules for problem in rule_references(rule, read=readable)[1]]
+
+
+def rule_references(rule: Rule, read: bool = True) -> tuple[list[Reference], list[str]]:
+    """(references, problems) of one rule; problems name the rule file.  ``read=False``: the BibTeX
+    file is only checked to exist."""
     spec = rule.similar_to
     if spec is None:
         return [], []
@@ -83,12 +102,10 @@ def rule_references(rule: Rule) -> tuple[list[Reference], list[str]]:
         else:
             problems.append(f"{where}: similar_to.papers: {item!r} is neither an arXiv id nor a DOI")
     if spec.bibtex:
-        path = Path(spec.bibtex)
-        if not path.is_absolute():
-            path = (Path(rule.path).parent if rule.path else Path("rules")) / path
+        path = bibtex_path(rule)
         if not path.is_file():
             problems.append(f"{where}: similar_to.bibtex: {path} does not exist")
-        else:
+        elif read:
             try:
                 refs.extend(read_bibtex(path, spec.bibtex))
             except SemanticError as exc:
