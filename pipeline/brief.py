@@ -152,6 +152,8 @@ def capped_text(cap: int):
     """A one-line plain-text field, cut to ``cap`` characters at a word boundary."""
 
     def clean(value: Any) -> Any:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)  # e.g. a card number given as 7 rather than "07" in JSON mode
         if not isinstance(value, str):
             return value
         value = one_line(value)
@@ -175,6 +177,12 @@ class PaperBriefText(BaseModel):
     results: capped_text(400)
     why_it_matters: capped_text(400)
     keywords: Annotated[list[Keyword], Field(max_length=8)]
+
+    @field_validator("keywords", mode="before")
+    @classmethod
+    def _listed(cls, value: Any) -> Any:
+        """Keywords given as one string (as some models do without a schema) become a list."""
+        return [k for k in re.split(r"[,;，；、]", value)] if isinstance(value, str) else value
 
     @field_validator("keywords")
     @classmethod

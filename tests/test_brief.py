@@ -487,3 +487,22 @@ def test_a_model_that_refuses_max_tokens_and_temperature_is_asked_without_them(s
     sent = [sorted(k for k in r if k in ("max_tokens", "max_completion_tokens", "temperature")) for r in fake.requests]
     assert sent == [["max_tokens", "temperature"], ["max_completion_tokens", "temperature"],
                     ["max_completion_tokens"], ["max_completion_tokens"]]
+
+
+def test_answers_are_parsed_tolerantly_and_validated_strictly():
+    from pipeline.llm import BadAnswer, parse_json
+
+    assert parse_json('```json\n{"a": 1}\n```') == {"a": 1}
+    assert parse_json('Here you are: {"a": {"b": [1, 2]}} Hope this helps!') == {"a": {"b": [1, 2]}}
+    with pytest.raises(BadAnswer):
+        parse_json("I cannot do that.")
+    text = stage.PaperBriefText(tldr="  A\nline\u2028two  ", problem="", method="", results=42, why_it_matters="",
+                                keywords="graph neural networks, GNN；图神经网络、GNN")
+    assert text.tldr == "A line two" and text.results == "42"
+    assert text.keywords == ["graph neural networks", "GNN", "图神经网络"]
+    assert len(stage.PaperBriefText(tldr="word " * 200, problem="", method="", results="", why_it_matters="",
+                                    keywords=[]).tldr) <= 301
+    with pytest.raises(ValueError):
+        stage.paper_answer_model(("zh", "en")).model_validate({"en": {}, "zh": {}})
+    with pytest.raises(ValueError):  # nothing beyond the schema
+        stage.PaperBriefText(tldr="x", problem="", method="", results="", why_it_matters="", keywords=[], html="<b>")
