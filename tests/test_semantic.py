@@ -415,6 +415,8 @@ def semantic_site(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("semantic-site")
     assert run_demo(root, ROOT / "rules", Console(file=io.StringIO())) == 0
+    selected = Selection("quantum-information", 1, similarity=0.62, similar_to="qec.bib: <fowler2012>")
+    write_content(root, [Paper(**{**paper(90, *PARAPHRASE, day=date(2026, 4, 29)).__dict__, "topics": (selected,)})])
     assert embed_archive(root / "content", root / "state", local_model()).embedded >= 30
     layout = Layout(root / "content", root / "state")
     run_brief(layout, resolve_settings(load_config(None), extractive=True), rules_dir=ROOT / "rules", day=DEMO_DAY)
@@ -435,6 +437,8 @@ def test_pages_carry_related_papers_the_map_and_the_trend(semantic_site):
     assert 'class="map-clusters"' in brief or 'class="map-others"' in brief
     page = (output / "papers" / "arxiv-2604-22038.html").read_text(encoding="utf-8")
     assert re.search(r'<ul class="related">.*similarity</span> 0\.\d\d', page, re.S)
+    semantic_pick = (output / "papers" / "arxiv-2604-00090.html").read_text(encoding="utf-8")
+    assert 'similar to</span> <mark>qec.bib: &lt;fowler2012&gt;</mark> (0.62)' in semantic_pick
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
