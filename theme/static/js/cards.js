@@ -8,10 +8,6 @@ function topicName(topics, id) {
   return t(name.zh, name.en);
 }
 
-function followButton(kind, value, zh, en) {
-  return el("button", { type: "button", class: "follow-btn", "data-follow": kind, "data-value": value, "aria-pressed": "false" }, t(zh, en));
-}
-
 function why(paper, topics) {
   const line = el("p", { class: "why" }, el("span", { class: "why-label" }, t("入选理由", "Why")));
   for (const sel of paper.topics || []) {
@@ -36,13 +32,6 @@ export function renderCard(paper, number, topics, extra = []) {
   if (paper.authors.length > 8) authors.append(" ", el("span", { class: "more-authors" }, t(`等 ${paper.authors.length} 位作者`, `et al. (${paper.authors.length} authors)`)));
   const abstract = el("div", { class: "abstract clamp math" }, paper.abstract || "—");
   const expand = el("button", { type: "button", class: "link-btn expand", hidden: true }, t("展开摘要", "Show full abstract"));
-  const panel = el("div", { class: "follow-panel" });
-  for (const sel of paper.topics || []) {
-    const name = topics[sel.rule] || { zh: sel.rule, en: sel.rule };
-    panel.append(followButton("topic", sel.rule, `主题 · ${name.zh}`, `Topic · ${name.en}`));
-  }
-  for (const name of paper.authors.slice(0, 6)) panel.append(followButton("author", name, `作者 · ${name}`, `Author · ${name}`));
-  for (const tag of (paper.tags || []).slice(0, 6)) panel.append(followButton("keyword", tag, `关键词 · ${tag}`, `Keyword · ${tag}`));
   const card = el("article", { class: "card", "data-id": paper.id, "data-authors": paper.authors.join("|") },
     el("div", { class: "card-meta" },
       el("span", { class: "num", "aria-hidden": "true" }, `${String(number).padStart(2, "0")}.`),
@@ -56,8 +45,9 @@ export function renderCard(paper, number, topics, extra = []) {
     abstract, expand, why(paper, topics),
     el("div", { class: "card-foot" },
       el("ul", { class: "chips", "aria-label": "Topics" }, ...(paper.topics || []).map((sel) =>
-        el("li", {}, el("a", { class: "chip", href: siteUrl(`topics/${sel.rule}.html`) }, topicName(topics, sel.rule))))),
-      el("details", { class: "follow" }, el("summary", {}, t("＋ 加入雷达", "+ Add to radar")), panel)));
+        el("li", {}, el("a", { class: "chip", "data-topic": sel.rule, href: siteUrl(`topics/${sel.rule}.html`) }, topicName(topics, sel.rule))))),
+      el("details", { class: "follow", "data-tags": (paper.tags || []).slice(0, 6).join("|") },
+        el("summary", {}, t("＋ 加入雷达", "+ Add to radar")), el("div", { class: "follow-panel" }))));
   setUp(expand);
   return el("li", {}, card);
 }

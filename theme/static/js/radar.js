@@ -111,8 +111,44 @@ export function syncFollow() {
   }
 }
 
+function followButton(kind, value, zh, en) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "follow-btn";
+  button.dataset.follow = kind;
+  button.dataset.value = value;
+  for (const [cls, lang, text] of [["zh", "zh-CN", `${zh} · ${value}`], ["en", "en", `${en} · ${value}`]]) {
+    const span = document.createElement("span");
+    span.className = cls;
+    span.lang = lang;
+    span.textContent = text;
+    button.append(span);
+  }
+  return button;
+}
+
+/** A card's "Add to radar" panel, built when it is first opened: its topics, first authors and keywords. */
+function fillPanel(details) {
+  const panel = details.querySelector(".follow-panel");
+  if (!panel || panel.childElementCount) return;
+  const card = details.closest(".card");
+  for (const chip of card.querySelectorAll(".chip[data-topic]")) {
+    const name = (cls) => (chip.querySelector(`.${cls}`) || chip).textContent;
+    const button = followButton("topic", chip.dataset.topic, "主题", "Topic");
+    button.querySelector(".zh").textContent = `主题 · ${name("zh")}`;
+    button.querySelector(".en").textContent = `Topic · ${name("en")}`;
+    panel.append(button);
+  }
+  for (const name of card.dataset.authors.split("|").filter(Boolean).slice(0, 6)) panel.append(followButton("author", name, "作者", "Author"));
+  for (const tag of (details.dataset.tags || "").split("|").filter(Boolean)) panel.append(followButton("keyword", tag, "关键词", "Keyword"));
+  syncFollow();
+}
+
 export function initFollowButtons(scope) {
   const sync = syncFollow;
+  scope.addEventListener("toggle", (event) => {
+    if (event.target.matches && event.target.matches("details.follow") && event.target.open) fillPanel(event.target);
+  }, true);
   scope.addEventListener("click", (event) => {
     const button = event.target.closest("[data-follow]");
     if (!button) return;
