@@ -122,6 +122,14 @@ class Numbering:
         return self._by_key.get(key)
 
 
+_CARD_REFS = re.compile(r"\s*[\[(（【]\s*#?\d{1,3}(?![\d.])(?:\s*[,，、;]\s*#?\d{1,3}(?![\d.]))*\s*[\])）】]")
+
+
+def unnumbered(text: str) -> str:
+    """Text without card numbers the model put into it: the cards are renumbered, the links carry them."""
+    return _CARD_REFS.sub("", text)
+
+
 def resolve_digest(text: dict, numbering: Numbering) -> tuple[dict, int]:
     """Answer (with card refs) → stored brief (with paper ids); claims citing only unknown papers are dropped."""
     dropped = 0
@@ -137,7 +145,7 @@ def resolve_digest(text: dict, numbering: Numbering) -> tuple[dict, int]:
                 out.append(card.entry.paper.id)
         return out
 
-    result = {"headline": text["headline"]}
+    result = {"headline": unnumbered(text["headline"])}
     for name in ("themes", "connections", "changes"):
         if name not in text:
             continue
@@ -145,7 +153,7 @@ def resolve_digest(text: dict, numbering: Numbering) -> tuple[dict, int]:
         for item in text[name]:
             cited = ids(item["papers"])
             if cited or (name == "changes" and not item["papers"]):
-                items.append({**item, "papers": cited})
+                items.append({**item, "text": unnumbered(item["text"]), "papers": cited})
         result[name] = items
     picks = []
     for pick in text["read_first"]:
@@ -153,7 +161,7 @@ def resolve_digest(text: dict, numbering: Numbering) -> tuple[dict, int]:
         if card is None:
             dropped += 1
         elif all(p["paper"] != card.entry.paper.id for p in picks):
-            picks.append({"paper": card.entry.paper.id, "why": pick["why"]})
+            picks.append({"paper": card.entry.paper.id, "why": unnumbered(pick["why"])})
     result["read_first"] = picks
     return result, dropped
 

@@ -85,7 +85,7 @@ def digest_answer(user: str, languages: list[str], weekly: bool) -> dict:
     first, rest = labels[:3], labels[3:6] or labels[:1]
     one = {
         "headline": f"{len(labels)} papers today.",
-        "themes": [{"title": "Main theme", "text": "Papers on the main theme.", "papers": first},
+        "themes": [{"title": "Main theme", "text": f"Papers on the main theme [{', '.join(first)}].", "papers": first},
                    {"title": "Invented theme", "text": "Cites only a paper that does not exist.", "papers": ["99"]}],
         "connections": [{"text": "A method travels between fields.", "papers": rest + ["arxiv:0000.00000"]}],
         "read_first": [{"paper": f"[{int(labels[0])}]", "why": "It is first."}, {"paper": "98", "why": "Missing."}],

@@ -147,6 +147,7 @@ def test_cli_writes_briefs_and_the_daily_brief_then_reruns_with_zero_calls(site,
     data = json.loads(meta["Brief"])
     for lang in ("zh", "en"):
         assert [t["title"] for t in data[lang]["themes"]] == ["Main theme"]  # the theme citing only "99" is gone
+        assert data[lang]["themes"][0]["text"] == "Papers on the main theme."  # numbers in prose would go stale
         assert all(p in day_ids for c in data[lang]["connections"] for p in c["papers"])
         assert [p["paper"] for p in data[lang]["read_first"]] == [day_ids[0]]  # "[1]" repaired, "98" dropped
     assert "references to papers that do not exist were dropped" in first.stderr
