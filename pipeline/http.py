@@ -154,7 +154,7 @@ class Client:
         if declared.isdigit() and int(declared) > limit:
             raise _TooBig(f"response of {int(declared):,} bytes is larger than max_bytes ({limit:,})")
         chunks, size = [], 0
-        for chunk in r.iter_content(64 * 1024):
+        for chunk in r.iter_content(None):  # as data arrives, so the deadline is checked between reads
             size += len(chunk)
             if size > limit:
                 raise _TooBig(f"response is larger than max_bytes ({limit:,} bytes)")

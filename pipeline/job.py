@@ -13,7 +13,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from . import health, sources
+from . import candidates, health, sources
 from .config import Rule, SourcesFile
 from .curate import compile_rules, curate
 from .errors import AcademicHubError
@@ -130,6 +130,7 @@ def run_fetch(
     by_source = {r.source: r for r in reports}
 
     unique, merged_away = dedupe(papers)
+    candidates.save(layout.state, day, unique)  # what `rules preview` re-curates for a proposed rule
     for paper in merged_away:
         by_source[paper.source].duplicate += 1
     semantic = similarities(unique, rules, layout, embedder)
