@@ -32,7 +32,7 @@ def nearest(matrix: np.ndarray, k: int, *, block: int = 1024, min_similarity: fl
         if own:
             rows = np.arange(sims.shape[0])
             sims[rows, start + rows] = -np.inf
-        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        top = _top_k(sims, k)
         part = np.take_along_axis(sims, top, axis=1)
         # best first; equal similarities by row position, so the order never depends on the partition
         order = np.lexsort((top, -part), axis=1)
@@ -40,6 +40,22 @@ def nearest(matrix: np.ndarray, k: int, *, block: int = 1024, min_similarity: fl
         top[part < min_similarity] = -1
         indices[start:start + block], scores[start:start + block] = top, part
     return indices, scores
+
+
+TORCH_FROM = 20_000  # archive size from which PyTorch's top-k (several times faster) is worth its import
+
+
+def _top_k(sims: np.ndarray, k: int) -> np.ndarray:
+    """Column positions of the ``k`` largest values of each row, in no particular order."""
+    n = sims.shape[1]
+    if n >= TORCH_FROM:
+        try:
+            import torch
+        except ImportError:
+            pass
+        else:
+            return torch.from_numpy(sims).topk(k, dim=1, sorted=False).indices.numpy()
+    return np.argpartition(sims, n - k, axis=1)[:, n - k:]
 
 
 @dataclass(frozen=True)
