@@ -125,6 +125,15 @@ class Numbering:
 _CARD_REFS = re.compile(r"\s*[\[(（【]\s*#?\d{1,3}(?![\d.])(?:\s*[,，、;]\s*#?\d{1,3}(?![\d.]))*\s*[\])）】]")
 
 
+def resolved(answer: dict, numbering: Numbering, languages: tuple[str, ...], report: BriefReport) -> dict:
+    """A cached or fresh answer with every language's references resolved (the dropped ones counted)."""
+    brief = {k: v for k, v in answer.items() if not isinstance(v, dict)}
+    for lang in languages:
+        brief[lang], dropped = resolve_digest(answer[lang], numbering)
+        report.dropped_refs += dropped
+    return brief
+
+
 def unnumbered(text: str) -> str:
     """Text without card numbers the model put into it: the cards are renumbered, the links carry them."""
     return _CARD_REFS.sub("", text)
@@ -524,10 +533,7 @@ async def _write_digests(entries, settings, rules, layout, report, cache, day, w
                 except LLMError as exc:
                     report.notes.append(f"daily brief {day}: {exc}; it will be written by a later run")
                 else:
-                    brief = {k: v for k, v in answer.items() if not isinstance(v, dict)}
-                    for lang in languages:
-                        brief[lang], dropped = resolve_digest(answer[lang], numbering)
-                        report.dropped_refs += dropped
+                    brief = resolved(answer, numbering, languages, report)
             if brief is not None:
                 path = layout.content / "briefs" / f"{day.isoformat()}.md"
                 atomic_write(path, digest_file("daily", f"brief-{day.isoformat()}",
@@ -560,10 +566,7 @@ async def _weekly(when: date, layout: Layout, by_id: dict[str, Entry], client: C
         except LLMError as exc:
             report.notes.append(f"weekly brief {when}: {exc}; it will be written by a later run")
             return
-        brief = {k: v for k, v in answer.items() if not isinstance(v, dict)}
-        for lang in languages:
-            brief[lang], dropped = resolve_digest(answer[lang], numbering)
-            report.dropped_refs += dropped
+        brief = resolved(answer, numbering, languages, report)
     year, week = iso_week(when)
     name = f"{year}-W{week:02d}"
     path = layout.content / "briefs" / "weekly" / f"{name}.md"
