@@ -384,15 +384,20 @@ def render_digest(brief: dict, numbering: Numbering, content_prefix: str = "{fil
     return "\n".join(out) + "\n"
 
 
+def cited_ids(brief: dict) -> list[str]:
+    """Every paper id a brief cites, in the order it first cites them."""
+    out: list[str] = []
+    for lang in (k for k in brief if isinstance(brief[k], dict)):
+        for name in ("themes", "connections", "changes"):
+            for item in brief[lang].get(name, []):
+                out += [p for p in item["papers"] if p not in out]
+        out += [p["paper"] for p in brief[lang].get("read_first", []) if p["paper"] not in out]
+    return out
+
+
 def cited(brief: dict, numbering: Numbering) -> list[str]:
     """Every cited paper id, in card order."""
-    found = set()
-    for lang in (k for k in brief if isinstance(brief[k], dict)):
-        text = brief[lang]
-        for name in ("themes", "connections", "changes"):
-            for item in text.get(name, []):
-                found.update(item["papers"])
-        found.update(p["paper"] for p in text.get("read_first", []))
+    found = set(cited_ids(brief))
     return [c.entry.paper.id for c in numbering.cards if c.entry.paper.id in found]
 
 
@@ -456,7 +461,7 @@ def week_material(layout: Layout, day: date, entries_by_id: dict[str, Entry]) ->
         if brief is None:
             continue
         briefs.append((d, brief))
-        for paper_id in _cited_ids(brief):
+        for paper_id in cited_ids(brief):
             if paper_id in entries_by_id and entries_by_id[paper_id] not in papers:
                 papers.append(entries_by_id[paper_id])
     numbering = Numbering(papers)
@@ -473,16 +478,6 @@ def week_material(layout: Layout, day: date, entries_by_id: dict[str, Entry]) ->
         lines += [f"- {t.get('title', '')}: {t['text']} [{labels(t['papers'])}]" for t in text.get("themes", [])]
         lines += [f"- Link: {c['text']} [{labels(c['papers'])}]" for c in text.get("connections", [])]
     return papers, [neutralise(line) for line in lines], [b for _, b in briefs]
-
-
-def _cited_ids(brief: dict) -> list[str]:
-    out: list[str] = []
-    for lang in (k for k in brief if isinstance(brief[k], dict)):
-        for name in ("themes", "connections", "changes"):
-            for item in brief[lang].get(name, []):
-                out += [p for p in item["papers"] if p not in out]
-        out += [p["paper"] for p in brief[lang].get("read_first", []) if p["paper"] not in out]
-    return out
 
 
 def extractive_weekly(this: list[Entry], before: list[Entry], rules: dict[str, Rule], languages: tuple[str, ...]) -> dict:
