@@ -178,11 +178,16 @@ def resolve_digest(text: dict, numbering: Numbering) -> tuple[dict, int]:
 # ---------------------------------------------------------------- material for the model
 
 
+def in_english(brief: dict) -> dict | None:
+    """A brief's English text, else its first language's; None when it has none."""
+    return next((brief[k] for k in ("en", *brief) if isinstance(brief.get(k), dict)), None)
+
+
 def summary_line(card: Card) -> str:
     entry = card.entry
     brief = entry.brief or {}
-    lang = next((k for k in ("en", *brief) if isinstance(brief.get(k), dict)), None)
-    summary = brief[lang]["tldr"] if lang else (sentences(entry.paper.abstract) or [""])[0][:240]
+    text = in_english(brief)
+    summary = text["tldr"] if text else (sentences(entry.paper.abstract) or [""])[0][:240]
     return neutralise(f"[{card.label}] ({entry.topic}) {entry.paper.title}: {summary}")
 
 
@@ -414,7 +419,7 @@ def cited_first(brief: dict, numbering: Numbering) -> Numbering:
 
 
 def digest_file(kind: str, slug: str, title: str, when: date, brief: dict, numbering: Numbering) -> str:
-    first = next((brief[k] for k in ("en", *brief) if isinstance(brief.get(k), dict)), {"headline": ""})
+    first = in_english(brief) or {"headline": ""}
     meta = [
         ("Title", title),
         ("Date", f"{when.isoformat()}T00:00:00+00:00"),
@@ -467,7 +472,7 @@ def week_material(layout: Layout, day: date, entries_by_id: dict[str, Entry]) ->
     numbering = Numbering(papers)
     lines = []
     for d, brief in briefs:
-        text = next((brief[k] for k in ("en", *brief) if isinstance(brief.get(k), dict)), None)
+        text = in_english(brief)
         if text is None:
             continue
 
