@@ -1,0 +1,119 @@
+"""Hostile text from a feed and from a model answer, rendered into the built site and opened in Chromium.
+
+Every page of the site is visited: no dialog opens, no injected script runs, no request leaves
+127.0.0.1, the browser reports no Content-Security-Policy violation, and the hostile text shows
+up literally where it belongs.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pytest
+
+import fake_openai
+from helpers import FEEDS, RULES, write_sources
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+PWN = "window.__pwned=1"
+TITLE = f"<script>{PWN}</script> {{{{ 7*7 }}}} {{% if 1 %}}X{{% endif %}} </textarea><img src=x onerror=\"{PWN}\"> Agents"
+AUTHOR = f"Eve <img src=x onerror={PWN}>"
+ABSTRACT = (f"Abstract: <a href=\"javascript:{PWN}\">click</a> <svg onload={PWN}></svg> Title: injected "
+            f"<iframe src=\"http://example.org/\"></iframe> <link rel=stylesheet href=http://example.org/x.css> $x^2$")
+CATEGORY = f"cs.AI\"><script>{PWN}</script>"
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
+
+
+def hostile_feed() -> bytes:
+    feed = (FEEDS / "arxiv_rss/rss-cs.AI-2026-04-27-3items.xml").read_text(encoding="utf-8")
+    start = feed.index("<item>")
+    end = feed.index("</item>") + len("</item>")
+    item = (
+        f"<item><title>{escape(TITLE)}</title><link>javascript:{PWN}</link>"
+        f"<description>arXiv:2604.39999v1 Announce Type: new \n{escape(ABSTRACT)}</description>"
+        f"<guid isPermaLink=\"false\">oai:arXiv.org:2604.39999v1</guid><category>{escape(CATEGORY)}</category>"
+        f"<category>cs.AI</category><pubDate>Mon, 27 Apr 2026 00:00:00 -0400</pubDate>"
+        f"<arxiv:announce_type>new</arxiv:announce_type><dc:creator>{escape(AUTHOR)}, Ada Lovelace</dc:creator></item>"
+    )
+    return (feed[:start] + item + feed[end:]).encode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    """fetch (hostile feed) → brief (a model that copies markup into its answers) → build, all by the real command."""
+    import os
+    import subprocess
+    import sys
+
+    from feedserver import FeedServer
+
+    tmp = tmp_path_factory.mktemp("hostile-site")
+
+    def cli(*args, env=None):
+        return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], cwd=ROOT, capture_output=True, text=True,
+                              env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}, timeout=300)
+
+    with FeedServer() as server:
+        server.add("/feed", body=hostile_feed())
+        write_sources(tmp, [{"id": "ai", "kind": "arxiv_rss", "label": "arXiv ({CATEGORY})", "url": server.base + "/feed"}])
+        fetched = cli("fetch", "--sources", str(tmp / "sources.yml"), "--rules", str(RULES), "--content",
+                      str(tmp / "content"), "--state", str(tmp / "state"), "--date", "2026-04-27")
+    assert fetched.returncode == 0, fetched.stderr
+    with fake_openai.serve() as fake:
+        fake.triggers.append(("<paper>", "markup"))
+        briefed = cli("brief", "--content", str(tmp / "content"), "--state", str(tmp / "state"), "--rules", str(RULES),
+                      "--model", "gpt-4o-mini", env={"OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": fake.url})
+    assert briefed.returncode == 0, briefed.stderr
+    built = cli("build", "--content", str(tmp / "content"), "--output", str(tmp / "output"), "--rules", str(RULES),
+                "--state", str(tmp / "state"))
+    assert built.returncode == 0, built.stderr
+    return tmp / "output"
+
+
+def test_every_page_of_a_site_built_from_hostile_text(hostile_site, case):
+    from playwright.sync_api import sync_playwright
+
+    from pipeline.site import make_server
+
+    server = make_server(hostile_site, port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    pages = sorted(p.relative_to(hostile_site).as_posix() for p in hostile_site.rglob("*.html")
+                   if "pagefind" not in p.parts)
+    problems: list[str] = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+            context = browser.new_context()
+            page = context.new_page()
+            page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+            page.on("console", lambda m: problems.append(f"{page.url}: {m.text}")
+                    if "Content Security Policy" in m.text or m.type == "error" else None)
+            page.on("request", lambda r: None if r.url.startswith((origin, "data:")) else problems.append(f"request: {r.url}"))
+            for name in pages:
+                page.goto(f"{origin}/{name}")
+                page.wait_for_load_state("networkidle")
+                if page.evaluate("() => window.__pwned !== undefined"):
+                    problems.append(f"{name}: injected script ran")
+                csp = page.locator('meta[http-equiv="Content-Security-Policy"]')
+                if csp.count() != 1 or "script-src 'self'" not in (csp.get_attribute("content") or ""):
+                    problems.append(f"{name}: no Content-Security-Policy")
+            paper = next(n for n in pages if "arxiv-2604-39999" in n)
+            page.goto(f"{origin}/{paper}")
+            text = page.inner_text("body")
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert not problems, problems[:20]
+    assert "{{ 7*7 }}" in text and "<script>window.__pwned=1</script>" in text and "49" not in text.split("{{")[0][-5:]
+    assert AUTHOR in text
+    case("browser", f"<script>, onerror=, javascript:, <iframe>, template syntax in a paper and <script> in its model brief; "
+         f"{len(pages)} pages opened", "no dialog, no script, no outside request, no CSP violation; text shown literally",
+         f"{len(pages)} pages clean")
