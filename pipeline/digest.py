@@ -17,6 +17,7 @@ topic overlaps and curation scores taken from the entries, labelled as such.
 from __future__ import annotations
 
 import asyncio
+import logging
 import json
 import re
 from dataclasses import dataclass
@@ -33,6 +34,8 @@ from .config import Rule
 from .job import Layout
 from .llm import Client, LLMError, Usage
 from .write import atomic_write
+
+log = logging.getLogger(__name__)
 
 Ref = capped_text(80)
 
@@ -279,10 +282,17 @@ async def model_daily(cards: Numbering, asker: Asker, client: Client, config: Br
 
 
 def measured_links(layout: Layout, cards: Numbering) -> list:
-    """The day's clusters and pairs across topics from ``state/embeddings``; empty without them."""
-    from .semantic.views import day_links
+    """The day's clusters and pairs across topics from ``state/embeddings``; empty without them.
 
-    return day_links(layout.state, [(c.entry.paper.id, c.entry.topic) for c in cards.cards])
+    Also empty without the semantic extra (NumPy): the daily brief never depends on it.
+    """
+    try:
+        from .semantic.views import day_links
+
+        return day_links(layout.state, [(c.entry.paper.id, c.entry.topic) for c in cards.cards])
+    except ImportError as exc:
+        log.info("no measured similarities for the daily brief: %s", exc)
+        return []
 
 
 def similarity_block(links: list, cards: Numbering) -> str:
