@@ -521,3 +521,38 @@ def test_rules_check_reports_similar_to_problems(tmp_path, run_cli):
     (rules / "a.yml").write_text('id: a\nname: {en: A}\ndescription: {en: A}\nsimilar_to: {papers: ["2604.22038"]}\n',
                                  encoding="utf-8")
     assert run_cli("rules", "check", "--rules", "rules").returncode == 0
+
+
+@needs_numpy
+def test_related_papers_from_the_build_cache_equal_a_full_computation(tmp_path):
+    from types import SimpleNamespace
+
+    from pipeline.semantic.stage import embed_archive
+    from pipeline.semantic.views import SiteSemantics
+
+    import random
+
+    pick = random.Random(7)
+    words = [f"w{n}" for n in range(400)]  # no two papers alike, so no ties decide the order
+    papers = [paper(i, " ".join(pick.sample(words, 4)), " ".join(pick.sample(words, 30)), day=date(2026, 4, 1 + i % 20))
+              for i in range(1, 61)]
+    layout = write_content(tmp_path, papers[:50])
+    embed_archive(layout.content, layout.state, HashEmbedder())
+
+    def articles(some):
+        return [SimpleNamespace(paper={"id": p.id, "topics": [{"rule": "quantum-information"}]},
+                                category="quantum-information") for p in some]
+
+    def related(site):
+        return {paper_id: [(other.paper["id"], round(score, 5)) for other, score, _ in found]
+                for paper_id, found in site.related.items()}
+
+    cache = tmp_path / "cache"
+    first = SiteSemantics.build(layout.state, articles(papers[:50]), cache_dir=cache)
+    assert len(list(cache.glob("semantic-related-*.npz"))) == 1
+    write_content(tmp_path, papers[50:])  # the next day's papers
+    embed_archive(layout.content, layout.state, HashEmbedder())
+    incremental = SiteSemantics.build(layout.state, articles(papers), cache_dir=cache)
+    full = SiteSemantics.build(layout.state, articles(papers))
+    assert related(incremental) == related(full) != related(first)
+    assert len(related(full)) == 60

@@ -12,34 +12,59 @@ import numpy as np
 
 
 def nearest(matrix: np.ndarray, k: int, *, block: int = 1024, min_similarity: float = -1.0,
-            queries: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """The ``k`` rows most similar to each query (default: every row, itself excluded).
+            first: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` other rows most similar to each row from ``first`` on (default: every row).
 
-    Returns (indices, similarities), each of shape (queries, k), best first; a slot
-    below ``min_similarity`` (or beyond the archive) has index -1.  Memory stays at
-    ``block`` × rows floats whatever the archive's size.
+    Returns (indices, similarities), each of shape (rows - first, k), best first; a slot
+    below ``min_similarity`` has index -1.  Memory stays at ``block`` × rows floats
+    whatever the archive's size.
     """
-    own = queries is None
-    queries = matrix if own else queries
-    n, q = matrix.shape[0], queries.shape[0]
-    k = max(0, min(k, n - (1 if own else 0)))
+    n = matrix.shape[0]
+    q = n - first
+    k = max(0, min(k, n - 1))
     indices = np.full((q, k), -1, dtype=np.int64)
     scores = np.full((q, k), -np.inf, dtype=np.float32)
-    if k == 0:
+    if k == 0 or q <= 0:
         return indices, scores
-    for start in range(0, q, block):
-        sims = queries[start:start + block] @ matrix.T
-        if own:
-            rows = np.arange(sims.shape[0])
-            sims[rows, start + rows] = -np.inf
+    for start in range(first, n, block):
+        sims = matrix[start:start + block] @ matrix.T
+        rows = np.arange(sims.shape[0])
+        sims[rows, start + rows] = -np.inf  # never itself
         top = _top_k(sims, k)
         part = np.take_along_axis(sims, top, axis=1)
-        # best first; equal similarities by row position, so the order never depends on the partition
-        order = np.lexsort((top, -part), axis=1)
-        top, part = np.take_along_axis(top, order, axis=1), np.take_along_axis(part, order, axis=1)
+        top, part = _best_first(top, part)
         top[part < min_similarity] = -1
-        indices[start:start + block], scores[start:start + block] = top, part
+        indices[start - first:start - first + block], scores[start - first:start - first + block] = top, part
     return indices, scores
+
+
+def _best_first(top: np.ndarray, part: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    # best first; equal similarities by row position, so the order never depends on the partition
+    order = np.lexsort((top, -part), axis=1)
+    return np.take_along_axis(top, order, axis=1), np.take_along_axis(part, order, axis=1)
+
+
+def extend_nearest(matrix: np.ndarray, old: int, index: np.ndarray, scores: np.ndarray,
+                   k: int) -> tuple[np.ndarray, np.ndarray]:
+    """``nearest(matrix, k)`` when rows ``old:`` were added to an archive whose neighbours are known.
+
+    ``index``/``scores`` are ``nearest`` of ``matrix[:old]`` (no ``min_similarity``).  Costs
+    (new rows × all rows) instead of (all rows)²: a day's papers against the archive.
+    """
+    n = matrix.shape[0]
+    if old == n:
+        return index, scores
+    new_index, new_scores = nearest(matrix, k, first=old)
+    width = min(k, n - 1)
+    added = matrix[:old] @ matrix[old:].T  # old rows against the new ones
+    columns = np.broadcast_to(np.arange(old, n), added.shape)
+    pool_index = np.concatenate([np.where(index < 0, 0, index), columns], axis=1)
+    pool_scores = np.concatenate([np.where(index < 0, -np.inf, scores), added], axis=1).astype(np.float32)
+    top = np.argpartition(pool_scores, pool_scores.shape[1] - width, axis=1)[:, pool_scores.shape[1] - width:]
+    merged_index, merged_scores = _best_first(np.take_along_axis(pool_index, top, axis=1),
+                                              np.take_along_axis(pool_scores, top, axis=1))
+    merged_index[~np.isfinite(merged_scores)] = -1
+    return np.vstack([merged_index, new_index]), np.vstack([merged_scores, new_scores])
 
 
 TORCH_FROM = 20_000  # archive size from which PyTorch's top-k (several times faster) is worth its import
