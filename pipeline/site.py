@@ -345,7 +345,8 @@ def _semantics(settings, papers: list[Article]):
     from .semantic.views import SiteSemantics
 
     state = Path(settings.get("ACADEMICHUB_STATE", "state"))
-    return SiteSemantics.build(state, papers, state.parent / "semantic.yml")
+    # the archive's neighbours are kept in Pelican's cache folder between builds
+    return SiteSemantics.build(state, papers, state.parent / "semantic.yml", Path(settings["CACHE_PATH"]))
 
 
 def _trends(papers: list[Article]) -> dict:
