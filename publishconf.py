@@ -9,5 +9,6 @@ from pelicanconf import *  # noqa: E402,F401,F403
 
 SITEURL = os.environ.get("ACADEMICHUB_SITEURL", "https://academichub.github.io/academichub").rstrip("/")
 FEED_DOMAIN = SITEURL
-# A published build starts from an empty folder, so pages of removed entries disappear.
-DELETE_OUTPUT_DIRECTORY = True
+# The output folder is kept between builds: pages whose inputs did not change are not rendered
+# again, and pages of entries that are gone are pruned, so it always equals a clean build.
+DELETE_OUTPUT_DIRECTORY = False

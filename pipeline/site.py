@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import re
 import http.server
 import io
 import json
 import logging
 import math
+import os
+import re
+import shutil
 import subprocess
 import sys
 import time
@@ -41,7 +43,7 @@ from pelican.contents import Article
 from pelican.generators import Generator
 from pelican.settings import read_settings
 from pelican.urlwrappers import Author, Category
-from pelican.utils import set_date_tzinfo
+from pelican.utils import sanitised_join, set_date_tzinfo
 from pelican.writers import Writer
 
 from . import health
@@ -380,14 +382,20 @@ class SiteGenerator(Generator):
         semantic = _semantics(settings, self.papers)
         for article in self.papers:
             article.related = related[id(article)]
+            article.stamp = _stamp(article.source_path)
             # (article, cosine, shared topic) across the archive, when the vectors exist
             article.related_semantic = semantic.related.get(article.paper["id"], []) if semantic else []
+        # what every page's rendering depends on besides its own entries (see FeedWriter.up_to_date)
+        render_key = _digest(settings["SITEURL"], str(settings.get("DEFAULT_LANG")),
+                             _tree_digest(Path(self.theme) / "templates"),
+                             json.dumps([vars(t) for t in self.topics.values()], sort_keys=True))
         for brief in self.briefs:
             day = self.days.get(_day(brief), [])
             ordered = brief.cited + [a for a in day if a not in brief.cited]
             brief.day_map = semantic.day_map(ordered) if semantic and brief.brief_kind == "daily" else None
         recent_runs, status_rows = _run_days(runs)
         self.context.update({
+            "RENDER_KEY": render_key,
             "SITE_ABSOLUTE_URL": settings["SITEURL"],
             "SITE_PATH": urlparse(settings["SITEURL"]).path.rstrip("/") + "/",
             "topics": self.topics,
@@ -473,11 +481,19 @@ class SiteGenerator(Generator):
         """
         template = self.get_template("author")
         feeds = AuthorFeeds(self.settings, Path(self.output_path))
+        atom, rss = self.settings.get("AUTHOR_FEED_ATOM"), self.settings.get("AUTHOR_FEED_RSS")
         for author, articles in self.context.get("author_groups", []):
             if not author.slug:
                 continue
+            names = [path.format(slug=author.slug) for path in (atom, rss) if path]
+            key = _digest(self.context["RENDER_KEY"], author.name, *(f"{a.stamp}{a.url}" for a in articles))
+            if isinstance(writer, FeedWriter) and writer.up_to_date(author.save_as, key, *names):
+                continue
             write(author.save_as, template, self.context, author=author, articles=articles, template_name="author")
             feeds.write(author, articles)
+            if isinstance(writer, FeedWriter):
+                for name in names:
+                    writer.keep(name)
 
     def _radar_papers(self) -> list[Article]:
         if not self.papers:
@@ -580,6 +596,23 @@ class SiteGenerator(Generator):
             _write_text(output / "sitemap.xml", '<?xml version="1.0" encoding="UTF-8"?>\n'
                         f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{rows}</sitemapindex>\n')
         _write_text(output / "robots.txt", f"User-agent: *\nAllow: /\nSitemap: {self._absolute('sitemap.xml')}\n")
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def _stamp(path: str) -> str:
+    """Which version of an entry file this is (path, modification time and size)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return path
+    return f"{path}:{info.st_mtime_ns}:{info.st_size}"
+
+
+def _tree_digest(folder: Path) -> str:
+    return _digest(*(f"{p.relative_to(folder)}:{p.read_bytes().hex()}" for p in sorted(folder.rglob("*")) if p.is_file()))
 
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -692,6 +725,50 @@ class FeedWriter(Writer):
     here the title is the plain text, every author is named, and each item's id is its
     absolute page URL.
     """
+
+    active: "FeedWriter | None" = None
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings)
+        self.keys_file = Path(self.settings.get("CACHE_PATH", "cache")) / f"render-keys-{_digest(str(output_path))[:10]}.json"
+        try:
+            self.previous_keys = json.loads(self.keys_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.previous_keys = {}
+        self.keys: dict[str, str] = {}
+        FeedWriter.active = self
+
+    def up_to_date(self, name: str, key: str, *also: str) -> bool:
+        """Whether page ``name`` (and the files ``also``) were made from inputs with this key and are on disk.
+
+        Pages of papers and authors are only rendered again when what they show changed, so a
+        rebuild into an existing output folder renders the new day, not the whole archive.
+        """
+        self.keys[name] = key
+        paths = [sanitised_join(self.output_path, n) for n in (name, *also)]
+        if self.previous_keys.get(name) != key or not all(os.path.exists(p) for p in paths):
+            return False
+        self._written_files.update(paths)
+        return True
+
+    def keep(self, name: str) -> None:
+        """Record a file written outside Pelican's writer, so pruning leaves it."""
+        self._written_files.add(sanitised_join(self.output_path, name))
+
+    def save_keys(self) -> None:
+        self.keys_file.parent.mkdir(parents=True, exist_ok=True)
+        _write_text(self.keys_file, json.dumps(self.keys, sort_keys=True))
+
+    def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
+                   override_output=False, url=None, **kwargs):
+        article = kwargs.get("article")
+        if name and getattr(article, "paper", None) and "RENDER_KEY" in context:
+            related = "".join(f"{r.stamp}{r.url}" for r in getattr(article, "related", ()))
+            related += "".join(f"{r[0].stamp}{r[0].url}{r[1:]}" for r in getattr(article, "related_semantic", ()) or ())
+            if self.up_to_date(name, _digest(context["RENDER_KEY"], article.stamp, related)):
+                return
+        super().write_file(name, template, context, relative_urls, paginated, template_name, override_output, url,
+                           **kwargs)
 
     def _open_w(self, filename, encoding, override=False):
         # Pelican's bookkeeping (refuse to write one file twice unless overriding), then a
@@ -814,9 +891,15 @@ def build(content: Path | None = None, output: Path | None = None, *, settings_f
         raise SiteError(f"{settings['PATH']}: no content folder (run `academichub fetch` or `academichub demo` first)")
     started = time.perf_counter()
     pelican = Pelican(settings)
+    FeedWriter.active = None
     pelican.run()
     pelican_seconds = time.perf_counter() - started
     out = Path(settings["OUTPUT_PATH"])
+    writer = FeedWriter.active
+    if writer is not None:
+        writer.save_keys()
+        if not settings.get("DELETE_OUTPUT_DIRECTORY"):
+            prune(out, writer._written_files)
     search_seconds = 0.0
     if search and settings.get("PAGEFIND", True):
         search_seconds = index_search(out)
@@ -824,10 +907,35 @@ def build(content: Path | None = None, output: Path | None = None, *, settings_f
     return BuildResult(out, papers, pelican_seconds, search_seconds)
 
 
+PRUNED = ("papers", "briefs", "authors", "tags", "topics", "archive", "feeds")
+
+
+def prune(output: Path, written: set[str]) -> int:
+    """Remove pages and feeds this build did not produce (an entry or author that is gone).
+
+    The output folder is kept between builds so unchanged pages need no rendering; this keeps
+    it exactly what a build into an empty folder would hold.
+    """
+    keep = {os.path.realpath(p) for p in written}
+    removed = 0
+    for folder in PRUNED:
+        for path in (output / folder).rglob("*"):
+            if path.is_file() and path.suffix in (".html", ".xml") and os.path.realpath(path) not in keep:
+                path.unlink()
+                removed += 1
+    if removed:
+        log.info("site: removed %d pages and feeds of entries that are gone", removed)
+    return removed
+
+
 def index_search(output: Path) -> float:
     """Run Pagefind (the extended binary segments Chinese) over the paper and brief pages."""
     started = time.perf_counter()
-    command = [sys.executable, "-m", "pagefind", "--site", str(output), "--force-language", "zh", "--silent"]
+    shutil.rmtree(output / "pagefind", ignore_errors=True)  # a fresh index, no fragments of old pages
+    # only paper and brief pages carry data-pagefind-body; the glob spares Pagefind from
+    # parsing the tens of thousands of author, tag and list pages at all
+    command = [sys.executable, "-m", "pagefind", "--site", str(output), "--glob", "{papers,briefs}/**/*.html",
+               "--force-language", "zh", "--silent"]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=1800)
     except (OSError, subprocess.TimeoutExpired) as exc:
