@@ -556,3 +556,20 @@ def test_related_papers_from_the_build_cache_equal_a_full_computation(tmp_path):
     full = SiteSemantics.build(layout.state, articles(papers))
     assert related(incremental) == related(full) != related(first)
     assert len(related(full)) == 60
+
+
+@needs_numpy
+def test_similar_to_finds_listed_papers_in_the_archive(tmp_path):
+    layout = write_content(tmp_path, [paper(1, *REFERENCE), paper(2, *UNRELATED)])
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "r.yml").write_text('id: r\nname: {en: R}\ndescription: {en: R}\n'
+                                 'similar_to: {papers: ["arXiv:2604.00001v2", "10.1000/unknown"], threshold: 0.3}\n',
+                                 encoding="utf-8")
+    embedder = HashEmbedder()
+    found = similarities([paper(3, REFERENCE[0], REFERENCE[1] + " Again."), paper(4, *UNRELATED)], load_rules(rules),
+                         layout, embedder)
+    scores = found.scores["r"]
+    assert scores["arxiv:2604.00003"][0] > 0.9 and scores["arxiv:2604.00003"][1] == "arXiv:2604.00001v2"
+    assert scores["arxiv:2604.00004"][0] < 0.5
+    assert any("10.1000/unknown is not in the archive" in p for p in found.problems)

@@ -113,6 +113,23 @@ def _paper_vectors(papers: list[Paper], store: Store, embedder: Embedder) -> "np
     return out
 
 
+def _known_papers(papers: list[Paper], content: Path, state: Path, wanted: set[str]) -> dict[str, Paper]:
+    """Identity key -> paper, for the referenced papers in the archive (through the index) and the run."""
+    from ..normalise import keys
+    from ..write import Index
+
+    known: dict[str, Paper] = {}
+    index = Index.load(content, state / "papers.json")
+    for key in sorted(wanted):
+        paper_id = index.by_key.get(key)
+        found = read_record(content / index.entries[paper_id]) if paper_id in index.entries else None
+        if found is not None:
+            known.update({k: found for k in keys(found)})
+    for paper in papers:
+        known.update({k: paper for k in keys(paper)})
+    return known
+
+
 def rule_similarities(papers: list[Paper], rules: list[Rule], content: Path, state: Path,
                       embedder: Embedder | None = None) -> RunSimilarity:
     """Cosine similarity of every paper to the nearest paper each ``similar_to`` rule lists."""
@@ -126,13 +143,11 @@ def rule_similarities(papers: list[Paper], rules: list[Rule], content: Path, sta
     result = RunSimilarity({}, store)
     if not semantic_rules or not papers:
         return result
-    known: dict[str, Paper] = {}
-    from ..normalise import keys
-    for paper in [*archive_papers(content), *papers]:
-        known.update({k: paper for k in keys(paper)})
+    references = {rule.id: rule_references(rule) for rule in semantic_rules}
+    known = _known_papers(papers, content, state, {r.key for refs, _ in references.values() for r in refs if r.key})
     anchors: dict[str, tuple[list[str], list[str]]] = {}  # rule id -> (labels, texts)
     for rule in semantic_rules:
-        refs, problems = rule_references(rule)
+        refs, problems = references[rule.id]
         labels, bodies = [], []
         for ref in refs:
             found = resolve_text(ref, known)
