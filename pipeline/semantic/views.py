@@ -26,7 +26,8 @@ log = logging.getLogger(__name__)
 
 # Okabe–Ito: told apart with the common colour-vision deficiencies; the map repeats them after eight topics
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
-MAP_WIDTH, MAP_HEIGHT, MAP_PAD = 640, 400, 24
+MAP_WIDTH, MAP_HEIGHT, MAP_PAD = 640, 400, 28
+MAP_LABELS = 60  # a day with more papers numbers only its first 30 cards on the map
 
 
 def load_vectors(state: Path) -> Vectors | None:
@@ -54,6 +55,7 @@ class Point:
     topic: str
     color: str
     cluster: int  # 1-based; 0 when the paper is in no cluster
+    labelled: bool = True  # its number is written beside it (on a crowded day, only the first cards')
 
 
 @dataclass(frozen=True)
@@ -181,7 +183,8 @@ class SiteSemantics:
         number = {id(a): i for i, a in enumerate(articles, 1)}
         points = [Point(a, number[id(a)], round(MAP_PAD + float(xy[i, 0]) * (MAP_WIDTH - 2 * MAP_PAD), 1),
                         round(MAP_PAD + (1 - float(xy[i, 1])) * (MAP_HEIGHT - 2 * MAP_PAD), 1),
-                        _primary(a), colors[_primary(a)], member_of.get(i, 0))
+                        _primary(a), colors[_primary(a)], member_of.get(i, 0),
+                        len(articles) <= MAP_LABELS or number[id(a)] <= MAP_LABELS // 2)
                   for i, a in enumerate(present)]
         day_clusters_ = [DayCluster(n, [points[i] for i in g.members],
                                     list(dict.fromkeys(_primary(present[i]) for i in g.members)), round(g.cohesion, 2))
