@@ -31,7 +31,7 @@ import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import quote, urlparse
