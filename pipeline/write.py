@@ -29,8 +29,9 @@ SUMMARY_CHARS = 400
 META_ORDER = (
     "Title", "Date", "Modified", "Category", "Tags", "Authors", "Slug", "Summary",
     "Paper_id", "Version", "Source", "Source_label", "Abs_url", "Pdf", "Doi",
-    "Topics", "Why", "Brief_status", "Record",
+    "Topics", "Why", "Brief_status", "Brief", "Record",
 )
+JSON_LINES = ("Brief", "Record")  # one line of JSON each: written as they are
 
 
 def atomic_write(path: Path, text: str) -> bool:
@@ -102,8 +103,12 @@ def _date(value: datetime | None) -> str:
     return (value or datetime(1970, 1, 1, tzinfo=timezone.utc)).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
-def render_entry(paper: Paper, brief_status: str = "pending", body_extra: str = "") -> str:
-    """The complete Markdown text of one entry.  Every value is text; HTML contexts get escaped text."""
+def render_entry(paper: Paper, brief_status: str = "pending", body_extra: str = "", brief: str = "") -> str:
+    """The complete Markdown text of one entry.  Every value is text; HTML contexts get escaped text.
+
+    ``brief_status``, ``brief`` (the ``Brief:`` JSON) and ``body_extra`` (the brief section) belong
+    to the brief stage; the fetch stage passes back what an entry already had.
+    """
     topics = [t.rule for t in paper.topics]
     tags = list(dict.fromkeys([kw.rstrip("*") for t in paper.topics for kw in t.keywords] + topics[1:]))
     meta = {
@@ -126,10 +131,12 @@ def render_entry(paper: Paper, brief_status: str = "pending", body_extra: str = 
         "Topics": meta_list(topics),
         "Why": " | ".join(t.reason() for t in paper.topics).replace("\n", " "),
         "Brief_status": brief_status,
+        "Brief": brief,
         "Record": json.dumps(paper.to_json(), ensure_ascii=False, sort_keys=True),
     }
     # one line per value: a newline would end Python-Markdown's metadata block
-    lines = [f"{key}: {one_line(meta[key])}".rstrip() for key in META_ORDER if meta[key] or key in ("Title", "Record")]
+    lines = [f"{key}: {meta[key] if key in JSON_LINES else one_line(meta[key])}".rstrip()
+             for key in META_ORDER if meta[key] or key in ("Title", "Record")]
     # one line inside the block too: a blank line would end the HTML block and let Markdown in
     abstract = html.escape(one_line(paper.abstract), quote=False)
     body = f'<div class="abstract">\n{abstract}\n</div>\n' if abstract else ""
@@ -245,9 +252,12 @@ def write_papers(papers: list[Paper], index: Index, render=render_entry) -> list
     return outcomes
 
 
-def _keep_brief(path: Path) -> tuple[str, str]:
-    """The brief status and brief section of an existing entry, kept across updates."""
+def _keep_brief(path: Path) -> tuple[str, str, str]:
+    """The brief status, brief section and ``Brief:`` line of an existing entry, kept across updates."""
     text = path.read_text(encoding="utf-8")
-    status = re.search(r"^Brief_status: (.*)$", text.split("\n\n", 1)[0], re.MULTILINE)
+    head = text.split("\n\n", 1)[0]
+    status = re.search(r"^Brief_status: (.*)$", head, re.MULTILINE)
+    brief = re.search(r"^Brief: (.*)$", head, re.MULTILINE)
     marker = text.find("\n<!-- brief -->")
-    return (status.group(1) if status else "pending"), (text[marker + 1:] if marker >= 0 else "")
+    section = text[marker + 1:] if marker >= 0 else ""
+    return (status.group(1) if status else "pending"), section, (brief.group(1) if brief else "")

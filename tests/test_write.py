@@ -93,10 +93,11 @@ def test_an_update_keeps_the_brief_section(tmp_path):
     index = Index.load(tmp_path, tmp_path / "state.json")
     write_papers([hard_paper()], index)
     path = tmp_path / index.entries["arxiv:2606.17199"]
-    text = path.read_text(encoding="utf-8").replace("Brief_status: pending", "Brief_status: done")
+    text = path.read_text(encoding="utf-8").replace("Brief_status: pending", 'Brief_status: done\nBrief: {"en":  {"tldr": "two  spaces"}}')
     path.write_text(text + "\n<!-- brief -->\n<section class=\"brief\">kept</section>\n", encoding="utf-8")
     v2 = hard_paper(version=2, updated=datetime(2026, 6, 20, tzinfo=timezone.utc), pdf="https://arxiv.org/pdf/2606.17199v2")
     assert [o.kind for o in write_papers([v2], index)] == ["updated"]
     text = path.read_text(encoding="utf-8")
     assert "Brief_status: done" in text and text.endswith('<section class="brief">kept</section>\n')
+    assert '\nBrief: {"en":  {"tldr": "two  spaces"}}\nRecord: ' in text
     assert "Version: 2" in text and "Modified: 2026-06-20T00:00:00+00:00" in text
