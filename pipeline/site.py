@@ -404,7 +404,7 @@ class SiteGenerator(Generator):
             "paper_count": len(self.papers),
             "papers_by_id": self.by_id,
             "home_pool": self._home_pool(),
-            "home_day": max(self.days) if self.days else None,
+            "home_day": self._home_day(),
             "latest_brief": daily[0] if daily else None,
             "brief_articles": self.briefs,
             "archive_days": sorted(((d, len(items)) for d, items in self.days.items()), reverse=True),
@@ -426,22 +426,29 @@ class SiteGenerator(Generator):
                 counts[topic["rule"]] += 1
         return counts
 
-    def _home_pool(self) -> list[Article]:
-        """The newest days' papers, whole days, until there are at least HOME_POOL of them.
+    def _home_day(self) -> date | None:
+        """The day the home page leads with: the latest daily brief's day, else the newest day."""
+        if self.brief_by_day:
+            return max(self.brief_by_day)
+        return max(self.days) if self.days else None
 
-        When the newest day has a daily brief, its ``Papers`` order comes first, so the card
-        numbers on the home page are the numbers the brief cites.
+    def _home_pool(self) -> list[Article]:
+        """The lead day's papers, then the other newest days, whole days, until there are HOME_POOL.
+
+        The lead day's papers come in its daily brief's ``Papers`` order, so the card numbers
+        on the home page are the numbers the brief cites.
         """
-        pool: list[Article] = []
+        lead = self._home_day()
+        if lead is None:
+            return []
+        brief = self.brief_by_day.get(lead)
+        pool = list(brief.cited) if brief else []
+        pool += [a for a in self.days.get(lead, []) if a not in pool]
         for day in sorted(self.days, reverse=True):
-            items = self.days[day]
-            brief = self.brief_by_day.get(day)
-            if brief and not pool:
-                cited = [self.by_id[i] for i in brief.paper_ids if i in self.by_id]
-                items = cited + [a for a in items if a not in cited]
-            pool.extend(items)
             if len(pool) >= HOME_POOL:
                 break
+            if day != lead:
+                pool.extend(self.days[day])
         return pool
 
     def author_url(self, name: str) -> str:
