@@ -32,7 +32,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationE
                       model_validator)
 
 from . import prompts
-from .config import Rule, load_rules, load_yaml
+from .config import HttpAddress, Rule, load_rules, load_yaml
 from .errors import ConfigError
 from .llm import BadAnswer, Client, Endpoint, LLMError, Usage
 from .job import Layout
@@ -60,7 +60,7 @@ class BriefConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     model: str = "gpt-4o-mini"
-    base_url: str = ""
+    base_url: HttpAddress = ""
     languages: list[Annotated[str, Field(pattern=r"^[a-z]{2}(-[A-Za-z]{2,4})?$")]] = ["zh", "en"]
     concurrency: int = Field(48, ge=1, le=512)  # lower it for a low rate-limit tier; 429s are honoured anyway
     timeout: float = Field(60.0, gt=0)
@@ -87,13 +87,6 @@ class BriefConfig(BaseModel):
         if self.context_tokens < self.digest_output_tokens + 300:
             raise ValueError("context_tokens must leave room for the day's papers beside digest_output_tokens")
         return self
-
-    @field_validator("base_url")
-    @classmethod
-    def _http_only(cls, value: str) -> str:
-        if value and not value.startswith(("http://", "https://")):
-            raise ValueError("expected an http:// or https:// address")
-        return value
 
 
 def load_config(path: Path | None) -> BriefConfig:

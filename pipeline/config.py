@@ -12,11 +12,21 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError
 
 Text = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+def _http_only(value: str) -> str:
+    if value and not value.startswith(("http://", "https://")):
+        raise ValueError("expected an http:// or https:// address")
+    return value
+
+
+# Every configurable network address: empty (use the default) or an absolute http(s) URL.
+HttpAddress = Annotated[str, AfterValidator(_http_only)]
 
 
 class _Strict(BaseModel):
@@ -46,8 +56,8 @@ class SourceConfig(_Strict):
     kind: Literal["arxiv_rss", "arxiv_api", "arxiv_oai", "rss", "crossref", "biorxiv"]
     label: Text
     enabled: bool = True
-    url: str = ""  # the full feed URL (arxiv_rss, rss)
-    base_url: str = ""  # the API root (arxiv_api, arxiv_oai, crossref, biorxiv)
+    url: HttpAddress = ""  # the full feed URL (arxiv_rss, rss)
+    base_url: HttpAddress = ""  # the API root (arxiv_api, arxiv_oai, crossref, biorxiv)
     # arxiv_rss: archives joined with "+", e.g. ["cs.AI", "cs.CL"]
     categories: list[str] = []
     # arxiv_api: a search query such as 'au:"Yingqi Fan"' or 'cat:cs.AI AND ti:agent'
@@ -66,13 +76,6 @@ class SourceConfig(_Strict):
     category: str = ""
     # papers from this source are written with this category when no arXiv category exists
     default_category: str = ""
-
-    @field_validator("url", "base_url")
-    @classmethod
-    def _http_only(cls, value: str) -> str:
-        if value and not value.startswith(("http://", "https://")):
-            raise ValueError("expected an http:// or https:// address")
-        return value
 
     @model_validator(mode="after")
     def _kind_needs(self) -> "SourceConfig":

@@ -17,7 +17,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -27,6 +26,7 @@ import yaml
 from . import __version__
 from .config import Rule, SourcesFile, load_rules, load_sources
 from .errors import AcademicHubError, ConfigError
+from .write import atomic_write
 
 FOLLOW_RULE = "followed-authors"
 DEFAULT_TOPICS = ("language-models", "llm-agents")
@@ -215,18 +215,6 @@ def check(directory: Path, files: dict[str, bytes]) -> None:
                 raise InitError(f"{name}: invalid YAML: {exc}") from exc
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Write via a temporary file and rename, so an interrupted init leaves no half file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def create(directory: Path, choices: SiteChoices, force: bool = False) -> list[str]:
     """Write the site into ``directory``; returns the files written."""
     if directory.exists() and not directory.is_dir():
@@ -237,7 +225,7 @@ def create(directory: Path, choices: SiteChoices, force: bool = False) -> list[s
     for name, data in files.items():
         target = directory / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        _write(target, data)
+        atomic_write(target, data)  # an interrupted init leaves no half file
         if name.endswith(".sh"):
             target.chmod(0o755)
     for folder in ("content", "state"):

@@ -34,9 +34,9 @@ META_ORDER = (
 JSON_LINES = ("Brief", "Record")  # one line of JSON each: written as they are
 
 
-def atomic_write(path: Path, text: str) -> bool:
+def atomic_write(path: Path, text: str | bytes) -> bool:
     """Write ``text`` to ``path`` via a temp file and rename; False if the file already had it."""
-    data = text.encode("utf-8")
+    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
         if path.read_bytes() == data:
             return False

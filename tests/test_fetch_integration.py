@@ -296,7 +296,6 @@ def test_markup_from_a_feed_is_stored_as_text(feed_server, run_cli, tmp_path):
     write_sources(tmp_path, [{"id": "a", "kind": "arxiv_rss", "label": "arXiv", "url": feed_server.base + "/feed"}])
     assert fetch(run_cli, tmp_path).returncode == 0
     path = tmp_path / "content/papers/2026/04/27/arxiv-2604-21935.md"
-    text = path.read_text(encoding="utf-8")
     e = read_entry(path)
     # titles and names are text: kept literally (the site escapes them); the abstract is sanitised by
     # feedparser, then stored as escaped text; no live markup reaches the body or the summary

@@ -16,9 +16,9 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol, Sequence
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from ..config import load_yaml
+from ..config import HttpAddress, load_yaml
 from . import MissingExtra, SemanticError
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ class SemanticConfig(BaseModel):
     # local: "all-MiniLM-L6-v2" (the bundled weights) or a folder holding a sentence-transformers model;
     # openai: the endpoint's model name, e.g. text-embedding-3-small
     model: str = ""
-    base_url: str = ""  # openai backend; default $OPENAI_BASE_URL, then OpenAI's
+    base_url: HttpAddress = ""  # openai backend; default $OPENAI_BASE_URL, then OpenAI's
     dimensions: int | None = Field(None, ge=8, le=8192)  # openai backend: ask for shorter vectors
     batch_size: int = Field(64, ge=1, le=2048)
     timeout: float = Field(60.0, gt=0)
@@ -47,13 +47,6 @@ class SemanticConfig(BaseModel):
     related_min_similarity: float = Field(0.3, ge=-1, le=1)
     cluster_similarity: float = Field(0.5, gt=0, le=1)  # average cosine that keeps a cluster of the day together
     link_similarity: float = Field(0.4, gt=0, le=1)  # a pair of papers from two topics the daily brief hears of
-
-    @field_validator("base_url")
-    @classmethod
-    def _http_only(cls, value: str) -> str:
-        if value and not value.startswith(("http://", "https://")):
-            raise ValueError("expected an http:// or https:// address")
-        return value
 
     @property
     def model_name(self) -> str:

@@ -21,9 +21,7 @@ import hashlib
 import io
 import json
 import logging
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import timezone
 from pathlib import Path
@@ -52,24 +50,6 @@ def shard_of(paper: Paper) -> str:
     if paper.published is None:
         return UNDATED
     return paper.published.astimezone(timezone.utc).date().isoformat()
-
-
-def _write_bytes(path: Path, data: bytes) -> bool:
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return True
 
 
 @dataclass
@@ -167,7 +147,7 @@ class Store:
         buffer = io.BytesIO()
         np.save(buffer, np.ascontiguousarray(rows[order], dtype=np.float16), allow_pickle=False)
         vectors, index = self._paths(shard)
-        _write_bytes(vectors, buffer.getvalue())
+        atomic_write(vectors, buffer.getvalue())
         atomic_write(index, json.dumps({"ids": [ids[i] for i in order], "text": [hashes[i] for i in order]},
                                        ensure_ascii=False, indent=0) + "\n")
 

@@ -6,7 +6,6 @@ answer stay pending, and the next run (with a healthy server) finishes the work.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
