@@ -86,6 +86,9 @@ CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
 CONTENT_CACHING_LAYER = "generator"
 CACHE_PATH = "build/pelican-cache"
+# A fresh checkout resets every file's modification time: compare contents, so the cache kept
+# between daily runs is reused for every entry that did not change.
+CHECK_MODIFIED_METHOD = "md5"
 DELETE_OUTPUT_DIRECTORY = False
 
 # Search: Pagefind indexes paper and brief pages only (data-pagefind-body), after Pelican.

@@ -188,12 +188,12 @@ def test_daily_schedule_inputs_and_publishing():
 
 
 def test_cached_paths_are_the_ones_the_project_uses():
-    """The cache step keeps Pelican's cache where the settings put it, and the candidates of the preview."""
+    """The cache step keeps Pelican's cache and output where the settings put them, and the preview's candidates."""
     daily = load(GITHUB / "workflows" / "daily.yml")
     (cache,) = [s for _, s in steps(daily) if s.get("uses", "").startswith("actions/cache@")]
     paths = cache["with"]["path"].split()
     settings = runpy.run_path(str(ROOT / "pelicanconf.py"))
-    assert paths == [settings["CACHE_PATH"], f"state/{candidates.FOLDER}"]
+    assert paths == [settings["CACHE_PATH"], settings.get("OUTPUT_PATH", "output"), f"state/{candidates.FOLDER}"]
     pr = load(GITHUB / "workflows" / "pr.yml")
     (restore,) = [s for _, s in steps(pr) if s.get("uses", "").startswith("actions/cache/restore@")]
     assert restore["with"]["path"].split() == paths and restore["with"]["restore-keys"] == cache["with"]["restore-keys"]
