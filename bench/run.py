@@ -177,7 +177,7 @@ def hugo(table: Table, quick: bool, repeats: int, progress) -> None:
                       f"{w['home_gzip_kb']:.0f} KB / {w['paper_gzip_kb']:.1f} KB, {w['home_requests']} / {w['paper_requests']}")
             table.add("page weight", f"{tool.capitalize()}, {r['papers']:,} papers: output per paper",
                       f"{w['bytes_per_paper_kb']:.1f} KB", "≤ 6 KB" if tool == "pelican" else "")
-    table.notes.append("hugo: files by kind (Pelican / Hugo)\n\n" + bench_hugo.report(rows))
+    table.notes.append("The site beside Hugo, in detail (bench_hugo.py):\n\n" + bench_hugo.report(rows))
 
 
 # ---------------------------------------------------------------- the report
