@@ -62,7 +62,7 @@ DIRECT_TEMPLATES = ["index", "topics", "radar", "search", "status", "404"]
 PAGINATED_TEMPLATES = {"category": 30, "tag": 30}
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
-    (2, "{base_name}/{name}-{number}.html", "{base_name}/{name}-{number}.html"),
+    (2, "{base_name}-{number}.html", "{base_name}-{number}.html"),  # topics/x.html, topics/x-2.html …
 )
 
 # Feeds (Pelican's own settings; the plugin also writes feed.json, feeds.opml and sitemap.xml).
