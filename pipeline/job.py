@@ -102,8 +102,8 @@ def read_sources(
             papers.append(paper)
             if note:
                 notes[note.split(" (")[0]] += 1
-        if notes:
-            report.note = "; ".join(filter(None, [report.note] + [f"{n} × {why}" for why, n in notes.items()]))
+        for why, n in notes.items():
+            report.add_note(f"{n} × {why}")
     return papers, reports
 
 
@@ -159,7 +159,7 @@ def run_fetch(
             notes.setdefault(report.source, []).append(outcome.why)
     for source_id, whys in notes.items():
         counted = ", ".join(f"{n} × {why}" for why, n in Counter(whys).most_common())
-        by_source[source_id].note = "; ".join(filter(None, (by_source[source_id].note, f"not written: {counted}")))
+        by_source[source_id].add_note(f"not written: {counted}")
 
     index.save(layout.index_file)
     if semantic:

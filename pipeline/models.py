@@ -158,3 +158,6 @@ class SourceReport:
     feed_date: str | None = None
     errors: list[str] = field(default_factory=list)
     note: str = ""
+
+    def add_note(self, text: str) -> None:
+        self.note = "; ".join(filter(None, (self.note, text)))
