@@ -338,11 +338,12 @@ def test_html_validates(out, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_later_pages_of_a_topic_sit_beside_its_first_page():
+def test_later_pages_of_a_topic_sit_beside_its_first_page(tmp_path):
     from pelican.paginator import Paginator
     from pelican.settings import read_settings
 
-    settings = read_settings(str(Path(__file__).resolve().parent.parent / "pelicanconf.py"))
+    settings = read_settings(str(Path(__file__).resolve().parent.parent / "pelicanconf.py"),
+                             override={"PATH": str(tmp_path)})
     pages = Paginator("topics/llm-reasoning.html", "topics/llm-reasoning.html", list(range(70)), settings, 30)
     assert [pages.page(n).save_as for n in (1, 2, 3)] == [
         "topics/llm-reasoning.html", "topics/llm-reasoning-2.html", "topics/llm-reasoning-3.html"]
