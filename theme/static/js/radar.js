@@ -1,5 +1,5 @@
 // The personal research radar: what a reader follows, kept in localStorage, shareable as a URL.
-import { fold } from "./util.js";
+import { fold, t } from "./util.js";
 
 const KEY = "ah-radar";
 export const KINDS = ["topic", "author", "keyword"];
@@ -117,13 +117,7 @@ function followButton(kind, value, zh, en) {
   button.className = "follow-btn";
   button.dataset.follow = kind;
   button.dataset.value = value;
-  for (const [cls, lang, text] of [["zh", "zh-CN", `${zh} · ${value}`], ["en", "en", `${en} · ${value}`]]) {
-    const span = document.createElement("span");
-    span.className = cls;
-    span.lang = lang;
-    span.textContent = text;
-    button.append(span);
-  }
+  button.append(t(`${zh} · ${value}`, `${en} · ${value}`));
   return button;
 }
 
