@@ -42,9 +42,17 @@ def _cell(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|").replace("\n", " ")
 
 
+def _whole_suite(config) -> bool:
+    """True when no filter narrowed the run and every file of the suite was collected."""
+    if config.option.keyword or config.option.markexpr or any("::" in str(arg) for arg in config.args):
+        return False
+    files = {path.name for path in Path(__file__).parent.glob("test_*.py")}
+    return files <= {nodeid.split("::")[0].rsplit("/", 1)[-1] for nodeid in _collected}
+
+
 def pytest_sessionfinish(session, exitstatus):
     done = {k: v for k, v in _results.items() if "passed" in v}
-    if not _collected or set(done) != _collected:
+    if not _collected or set(done) != _collected or not _whole_suite(session.config):
         return
     rows = sorted(done.values(), key=lambda r: (r["area"], r["attack"]))
     lines = [
