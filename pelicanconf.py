@@ -52,6 +52,10 @@ TAG_URL = "tags/{slug}.html"
 TAG_SAVE_AS = TAG_URL
 AUTHOR_URL = "authors/{slug}.html"
 AUTHOR_SAVE_AS = AUTHOR_URL
+# Authors with at least this many papers get a page and feeds; the others' names lead to a
+# search for them. Most authors of an archive appear once: at 10,000 papers a page and two
+# feeds for each of ~40,000 authors made most of the site's size (README.md, "Benchmarks").
+AUTHOR_PAGE_MIN_PAPERS = 2
 # Day archives and the archive index are written by the site plugin (Pelican's own period
 # archives scan every article once per period).
 YEAR_ARCHIVE_SAVE_AS = ""

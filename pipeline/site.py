@@ -8,7 +8,10 @@ Pelican reads the entries; this module adds what a research radar needs:
 * the home page pool, related papers, day archives and a small JSON index for the
   in-browser radar;
 * author pages and author feeds written here rather than by Pelican, whose taxonomy
-  step scans every article once per author (quadratic with ~3.5 authors per paper);
+  step scans every article once per author (quadratic with ~3.5 authors per paper), and
+  only for authors with AUTHOR_PAGE_MIN_PAPERS papers: most authors of an archive appear
+  once, and a page plus two feeds each would be most of the site (the others' names lead
+  to a search for them);
 * a JSON Feed, an OPML list of the feeds, a sitemap and robots.txt.
 
 ``build()`` runs Pelican and then Pagefind; ``serve()`` previews a built site.
@@ -68,7 +71,7 @@ STATUS_TEXT = {
     "failed": ("抓取失败", "Feed failed"),
 }
 SITEMAP_LIMIT = 50_000
-HOME_POOL = 60
+HOME_POOL = 30  # cards on the home page itself (three batches); the rest come from data/index.json
 RADAR_MIN_PAPERS = 500
 
 
@@ -228,7 +231,11 @@ def on_articles_finalized(generator) -> None:
     """
     generator.categories = [(cat, Members(arts)) for cat, arts in generator.categories]
     generator.tags = {tag: Members(arts) for tag, arts in generator.tags.items()}
-    generator.context["author_groups"] = generator.authors
+    minimum = generator.settings.get("AUTHOR_PAGE_MIN_PAPERS", 2)
+    groups = [(author, arts) for author, arts in generator.authors
+              if author.slug and sum(1 for a in arts if getattr(a, "paper", None)) >= minimum]
+    generator.context["author_groups"] = groups
+    generator.settings["JINJA_FILTERS"]["author_url"].pages = {author.slug for author, _ in groups}
     generator.authors = []
 
 
@@ -262,6 +269,7 @@ def bibtex(article: Article) -> str:
 
 
 def ris(article: Article) -> str:
+    """The paper as an RIS record; without the abstract, which the page shows (and pages stay small)."""
     paper = article.paper
     lines = [("TY", "JOUR" if paper["venue"] else "GEN"), ("TI", paper["title"])]
     lines += [("AU", a["name"]) for a in paper["authors"]]
@@ -272,8 +280,6 @@ def ris(article: Article) -> str:
         lines.append(("DO", paper["doi"]))
     if paper["url"]:
         lines.append(("UR", paper["url"]))
-    if paper["abstract"]:
-        lines.append(("AB", paper["abstract"]))
     return "".join(f"{tag}  - {' '.join(str(value).split())}\n" for tag, value in lines) + "ER  - \n"
 
 
@@ -379,10 +385,13 @@ class SiteGenerator(Generator):
         for brief in self.briefs:
             brief.cited = [self.by_id[i] for i in brief.paper_ids if i in self.by_id]
         related = related_papers(self.papers, settings.get("RELATED_PAPERS", 6))
+        author_pages = settings["JINJA_FILTERS"]["author_url"].pages
         semantic = _semantics(settings, self.papers)
         for article in self.papers:
             article.related = related[id(article)]
             article.stamp = _stamp(article.source_path)
+            # which of its authors have a page: the paper's links change when one gets a page
+            article.author_links = "".join("1" if a.slug in author_pages else "0" for a in article.authors)
             # (article, cosine, shared topic) across the archive, when the vectors exist
             article.related_semantic = semantic.related.get(article.paper["id"], []) if semantic else []
         # what every page's rendering depends on besides its own entries (see FeedWriter.up_to_date)
@@ -394,6 +403,7 @@ class SiteGenerator(Generator):
             ordered = brief.cited + [a for a in day if a not in brief.cited]
             brief.day_map = semantic.day_map(ordered) if semantic and brief.brief_kind == "daily" else None
         recent_runs, status_rows = _run_days(runs)
+        self.home_order = self._home_order()
         self.context.update({
             "RENDER_KEY": render_key,
             "SITE_ABSOLUTE_URL": settings["SITEURL"],
@@ -403,7 +413,7 @@ class SiteGenerator(Generator):
             "topic_counts": self._topic_counts(),
             "paper_count": len(self.papers),
             "papers_by_id": self.by_id,
-            "home_pool": self._home_pool(),
+            "home_pool": self.home_order[:HOME_POOL],
             "home_day": self._home_day(),
             "latest_brief": daily[0] if daily else None,
             "brief_articles": self.briefs,
@@ -432,27 +442,27 @@ class SiteGenerator(Generator):
             return max(self.brief_by_day)
         return max(self.days) if self.days else None
 
-    def _home_pool(self) -> list[Article]:
-        """The lead day's papers, then the other newest days, whole days, until there are HOME_POOL.
+    def _home_order(self) -> list[Article]:
+        """Every paper in home-page order: the lead day's, then the other days, newest first.
 
         The lead day's papers come in its daily brief's ``Papers`` order, so the card numbers
-        on the home page are the numbers the brief cites.
+        on the home page are the numbers the brief cites. The page holds the first HOME_POOL
+        cards; "换一批" continues with the next ones from data/index.json, in this order.
         """
         lead = self._home_day()
         if lead is None:
             return []
         brief = self.brief_by_day.get(lead)
-        pool = list(brief.cited) if brief else []
-        pool += [a for a in self.days.get(lead, []) if a not in pool]
+        order = list(brief.cited) if brief else []
+        cited = set(map(id, order))
+        order += [a for a in self.days.get(lead, []) if id(a) not in cited]
         for day in sorted(self.days, reverse=True):
-            if len(pool) >= HOME_POOL:
-                break
             if day != lead:
-                pool.extend(self.days[day])
-        return pool
+                order.extend(self.days[day])
+        return order
 
     def author_url(self, name: str) -> str:
-        return Author(name, self.settings).url
+        return self.settings["JINJA_FILTERS"]["author_url"](Author(name, self.settings))
 
     def day_url(self, day: date) -> str:
         return self.settings["ARCHIVE_DAY_URL"].format(date=day)
@@ -490,10 +500,9 @@ class SiteGenerator(Generator):
         feeds = AuthorFeeds(self.settings, Path(self.output_path))
         atom, rss = self.settings.get("AUTHOR_FEED_ATOM"), self.settings.get("AUTHOR_FEED_RSS")
         for author, articles in self.context.get("author_groups", []):
-            if not author.slug:
-                continue
             names = [path.format(slug=author.slug) for path in (atom, rss) if path]
-            key = _digest(self.context["RENDER_KEY"], author.name, *(f"{a.stamp}{a.url}" for a in articles))
+            key = _digest(self.context["RENDER_KEY"], author.name,
+                          *(f"{a.stamp}{a.url}{a.author_links}" for a in articles if getattr(a, "paper", None)))
             if isinstance(writer, FeedWriter) and writer.up_to_date(author.save_as, key, *names):
                 continue
             write(author.save_as, template, self.context, author=author, articles=articles, template_name="author")
@@ -503,12 +512,13 @@ class SiteGenerator(Generator):
                     writer.keep(name)
 
     def _radar_papers(self) -> list[Article]:
+        """The papers of the last RADAR_DAYS days (at least RADAR_MIN_PAPERS), in home-page order."""
         if not self.papers:
             return []
         newest = max(self.days)
         since = newest - timedelta(days=self.settings.get("RADAR_DAYS", 30))
-        recent = [a for a in self.papers if _day(a) >= since]
-        return recent if len(recent) >= RADAR_MIN_PAPERS else self.papers[:max(RADAR_MIN_PAPERS, len(recent))]
+        recent = [a for a in self.home_order if _day(a) >= since]
+        return recent if len(recent) >= RADAR_MIN_PAPERS else self.home_order[:max(RADAR_MIN_PAPERS, len(recent))]
 
     def _write_index(self, output: Path) -> None:
         """data/index.json: the recent papers the radar and the home page's filters work on."""
@@ -581,7 +591,7 @@ class SiteGenerator(Generator):
         urls += [(a.url, a.modified if hasattr(a, "modified") else a.date) for a in self.context.get("articles", [])]
         urls += [(cat.url, None) for cat, _ in self.context.get("categories", [])]
         urls += [(tag.url, None) for tag, _ in self.context.get("tags", [])]
-        urls += [(author.url, None) for author, _ in self.context.get("author_groups", []) if author.slug]
+        urls += [(author.url, None) for author, _ in self.context.get("author_groups", [])]
         urls += [(self.day_url(day), None) for day in self.days]
         chunks = [urls[i:i + SITEMAP_LIMIT] for i in range(0, len(urls), SITEMAP_LIMIT)] or [[]]
 
@@ -773,7 +783,7 @@ class FeedWriter(Writer):
         if name and getattr(article, "paper", None) and "RENDER_KEY" in context:
             related = "".join(f"{r.stamp}{r.url}" for r in getattr(article, "related", ()))
             related += "".join(f"{r[0].stamp}{r[0].url}{r[1:]}" for r in getattr(article, "related_semantic", ()) or ())
-            if self.up_to_date(name, _digest(context["RENDER_KEY"], article.stamp, related)):
+            if self.up_to_date(name, _digest(context["RENDER_KEY"], article.stamp, article.author_links, related)):
                 return
         super().write_file(name, template, context, relative_urls, paginated, template_name, override_output, url,
                            **kwargs)
@@ -831,16 +841,22 @@ def add_filters(pelican) -> None:
 
 
 class AuthorUrl:
-    """Jinja filter: an author's URL from its slug, remembered (Pelican formats URLWrapper.url on every access)."""
+    """Jinja filter: where an author's name leads — their page, or a search for their name.
+
+    ``pages`` holds the slugs of the authors who have a page (set once the articles are read);
+    the URLs are remembered (Pelican formats URLWrapper.url on every access).
+    """
 
     def __init__(self, pattern: str):
         self.pattern = pattern
+        self.pages: set[str] = set()
         self.known: dict[str, str] = {}
 
     def __call__(self, author) -> str:
         slug = author.slug
         if slug not in self.known:
-            self.known[slug] = self.pattern.format(slug=slug)
+            self.known[slug] = (self.pattern.format(slug=slug) if slug in self.pages
+                                else "search.html?q=" + quote(str(author.name)))
         return self.known[slug]
 
 

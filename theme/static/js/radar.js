@@ -121,19 +121,21 @@ function followButton(kind, value, zh, en) {
   return button;
 }
 
-/** A card's "Add to radar" panel, built when it is first opened: its topics, first authors and keywords. */
+/** An "Add to radar" panel, built when it is first opened: the topics, first authors and keywords
+ *  of its card, or of the paper on a paper page. */
 function fillPanel(details) {
   const panel = details.querySelector(".follow-panel");
-  if (!panel || panel.childElementCount) return;
   const card = details.closest(".card");
-  for (const chip of card.querySelectorAll(".chip[data-topic]")) {
+  const paper = card || document.querySelector("article.paper");
+  if (!panel || !paper || panel.childElementCount) return;
+  for (const chip of paper.querySelectorAll(".chip[data-topic]")) {
     const name = (cls) => (chip.querySelector(`.${cls}`) || chip).textContent;
     const button = followButton("topic", chip.dataset.topic, "主题", "Topic");
     button.querySelector(".zh").textContent = `主题 · ${name("zh")}`;
     button.querySelector(".en").textContent = `Topic · ${name("en")}`;
     panel.append(button);
   }
-  for (const name of card.dataset.authors.split("|").filter(Boolean).slice(0, 6)) panel.append(followButton("author", name, "作者", "Author"));
+  for (const name of paper.dataset.authors.split("|").filter(Boolean).slice(0, card ? 6 : 12)) panel.append(followButton("author", name, "作者", "Author"));
   for (const tag of (details.dataset.tags || "").split("|").filter(Boolean)) panel.append(followButton("keyword", tag, "关键词", "Keyword"));
   syncFollow();
 }
@@ -148,6 +150,7 @@ export function initFollowButtons(scope) {
     if (!button) return;
     toggle(button.dataset.follow, button.dataset.value);
   });
+  scope.querySelectorAll("details.follow[open]").forEach(fillPanel);
   document.addEventListener("ah:radar", sync);
   window.addEventListener("storage", sync);
   sync();
