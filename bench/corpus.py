@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -38,14 +39,15 @@ class Corpus:
         self.random = random.Random(seed)
         self.words = _words()
         self.last_names = [r + s for r in _LAST_ROOTS for s in _SUFFIXES] + [f"{r}{n}" for r in _LAST_ROOTS for n in range(60)]
-        self.serial = 0
+        self.serials: Counter[str] = Counter()  # arXiv numbers papers per month: YYMM.NNNNN
 
     def _sentence(self, n: int) -> str:
         return " ".join(self.random.choice(self.words) for _ in range(n))
 
     def paper(self, day: date) -> dict:
         r = self.random
-        self.serial += 1
+        month = f"{day:%y%m}"
+        self.serials[month] += 1
         title = self._sentence(r.randint(6, 16)).capitalize()
         abstract_parts = []
         while sum(map(len, abstract_parts)) < r.randint(1000, 2000):
@@ -57,7 +59,7 @@ class Corpus:
         categories = [r.choice(CATEGORIES)] + r.sample(CATEGORIES, r.randint(0, 2))
         authors = [f"{r.choice(FIRST)} {r.choice(self.last_names)}" for _ in range(r.randint(4, 8))]
         return {
-            "id": f"{day:%y%m}.{self.serial:05d}", "title": title, "abstract": " ".join(abstract_parts),
+            "id": f"{month}.{self.serials[month]:05d}", "title": title, "abstract": " ".join(abstract_parts),
             "authors": authors, "categories": list(dict.fromkeys(categories)), "date": day,
         }
 
