@@ -77,7 +77,9 @@ FEED_ALL_RSS = "feeds/all.rss.xml"
 CATEGORY_FEED_ATOM = "feeds/topics/{slug}.atom.xml"
 CATEGORY_FEED_RSS = "feeds/topics/{slug}.rss.xml"
 AUTHOR_FEED_ATOM = "feeds/authors/{slug}.atom.xml"
-AUTHOR_FEED_RSS = "feeds/authors/{slug}.rss.xml"
+# Author feeds in Atom only (every feed reader reads Atom): an RSS copy of each would add a
+# quarter to the site's size. Set AUTHOR_FEED_RSS = "feeds/authors/{slug}.rss.xml" to have both.
+AUTHOR_FEED_RSS = None
 FEED_ATOM = None
 FEED_RSS = None
 TAG_FEED_ATOM = None

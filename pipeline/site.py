@@ -656,8 +656,8 @@ class AuthorFeeds:
             paper, brief = article.paper, article.brief
             link = xml_text(f"{self.site}/{article.url}")
             title = xml_text(paper["title"])
-            # the opening of the abstract (the page has all of it): ~35,000 feeds must fit a Pages site
-            text = paper["abstract"] if len(paper["abstract"]) <= 500 else paper["abstract"][:500].rsplit(" ", 1)[0] + " …"
+            # the opening of the abstract (the page has all of it): ~15,000 feeds must fit a Pages site
+            text = paper["abstract"] if len(paper["abstract"]) <= 300 else paper["abstract"][:300].rsplit(" ", 1)[0] + " …"
             if brief and brief["zh"].get("tldr"):
                 text = f"TL;DR: {brief['zh'].get('tldr', '')} / {brief['en'].get('tldr', '')}\n\n{text}"
             summary = xml_text(text)
