@@ -99,3 +99,7 @@ DELETE_OUTPUT_DIRECTORY = False
 
 # Search: Pagefind indexes paper and brief pages only (data-pagefind-body), after Pelican.
 PAGEFIND = True
+# The index is split by date into bundles of at most this many pages (whole months while they fit),
+# indexed one at a time: Pagefind needs about 150 KB of memory per page of a bundle (~0.8 GB here),
+# and a daily build indexes only the bundles whose pages changed — in practice the newest one.
+PAGEFIND_BUCKET_PAGES = 5000

@@ -28,9 +28,6 @@ import logging
 import math
 import os
 import re
-import shutil
-import subprocess
-import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -52,6 +49,7 @@ from pelican.writers import Writer
 from . import health
 from .config import load_rules
 from .errors import AcademicHubError
+from .search import SearchError, index_search
 
 log = logging.getLogger(__name__)
 
@@ -926,7 +924,11 @@ def build(content: Path | None = None, output: Path | None = None, *, settings_f
             prune(out, writer._written_files)
     search_seconds = 0.0
     if search and settings.get("PAGEFIND", True):
-        search_seconds = index_search(out)
+        try:
+            search_seconds = index_search(out, settings.get("PAGEFIND_BUCKET_PAGES"),
+                                          cache=Path(settings["CACHE_PATH"]) / "search-pages.json")
+        except SearchError as exc:
+            raise SiteError(str(exc)) from exc
     papers = sum(1 for _ in Path(settings["PATH"]).rglob("*.md"))
     return BuildResult(out, papers, pelican_seconds, search_seconds)
 
@@ -950,23 +952,6 @@ def prune(output: Path, written: set[str]) -> int:
     if removed:
         log.info("site: removed %d pages and feeds of entries that are gone", removed)
     return removed
-
-
-def index_search(output: Path) -> float:
-    """Run Pagefind (the extended binary segments Chinese) over the paper and brief pages."""
-    started = time.perf_counter()
-    shutil.rmtree(output / "pagefind", ignore_errors=True)  # a fresh index, no fragments of old pages
-    # only paper and brief pages carry data-pagefind-body; the glob spares Pagefind from
-    # parsing the tens of thousands of author, tag and list pages at all
-    command = [sys.executable, "-m", "pagefind", "--site", str(output), "--glob", "{papers,briefs}/**/*.html",
-               "--force-language", "zh", "--silent"]
-    try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=1800)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise SiteError(f"pagefind could not run: {exc}") from exc
-    if result.returncode != 0:
-        raise SiteError("pagefind failed: " + (result.stderr or result.stdout).strip()[-2000:])
-    return time.perf_counter() - started
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):

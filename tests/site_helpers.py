@@ -25,6 +25,7 @@ HOSTILE_TITLE = '<script>alert("title")</script> Attention <b>is</b> all & more'
 HOSTILE_ABSTRACT = 'We show <img src=x onerror=alert(1)> that $E = mc^2$ holds when a < b && c > d.'
 HOSTILE_AUTHOR = '<script>alert("author")</script> Mallory'
 BRIEF_ZH_WORD = "拓扑量子纠错"
+SEARCH_BUCKET_PAGES = 12
 
 
 def _brief(tldr_zh: str, tldr_en: str) -> dict:
@@ -103,7 +104,12 @@ def built_site() -> Site:
             run_fetch(demo_sources(base), load_rules(ROOT / "rules"), Layout(root / "content", root / "state"), DEMO_DAY)
         write_crafted(root / "content")
         output = root / "output"
-        build(root / "content", output, settings_file=ROOT / "pelicanconf.py", rules=ROOT / "rules",
+        # the project's settings, with search bundles so small that the index is split (as a large archive's is)
+        settings = root / "testconf.py"
+        settings.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+                            f"THEME = {str(ROOT / 'theme')!r}\nPAGEFIND_BUCKET_PAGES = {SEARCH_BUCKET_PAGES}\n",
+                            encoding="utf-8")
+        build(root / "content", output, settings_file=settings, rules=ROOT / "rules",
               state=root / "state", siteurl="https://radar.example.org/hub")
         _built = Site(root, output)
     return _built

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 import threading
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import expect
@@ -145,15 +148,56 @@ def test_follow_author_survives_reload_and_becomes_a_rule(context, page, base_ur
     other.close()
 
 
+def bundles_of_pages(output: Path) -> dict[str, str]:
+    """The search bundle (folder under pagefind/) that holds each indexed page, read from the bundles' fragments."""
+    where = {}
+    for fragment in (output / "pagefind").glob("*/fragment/*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+        where[json.loads(data)["url"]] = fragment.parent.parent.name + "/"
+    return where
+
+
+def console_errors(page) -> list[str]:
+    """Messages the page logs as errors from now on (a blocked request or a CSP violation shows up here)."""
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    return errors
+
+
+def test_search_bundles_hold_papers_of_different_dates():
+    where = bundles_of_pages(built_site().output)
+    assert len(set(where.values())) >= 2
+    # the papers the searches below find live in different bundles
+    assert where["/papers/arxiv-2609-00001.html"] != where["/papers/arxiv-2604-22038.html"]
+
+
 @pytest.mark.parametrize("query, expected", [("Surface", "Surface Codes Below Threshold"), (BRIEF_ZH_WORD, "Surface Codes Below Threshold"),
                                              ("Pavlick", "Source-Modality Monitoring")])
 def test_search_finds_papers(page, base_url, query, expected):
+    errors = console_errors(page)
     page.goto(base_url + "search.html?q=" + query)
     result = page.locator(".pagefind-ui__result-link").first
     result.wait_for(timeout=10000)
     titles = page.locator(".pagefind-ui__result-link").all_inner_texts()
     assert any(expected in title for title in titles), titles
     assert result.get_attribute("href").startswith("/papers/")
+    expect(page.locator(".pagefind-ui__message")).to_contain_text("相关的结果")  # the Chinese interface strings
+    assert not errors, errors
+
+
+def test_search_ranks_the_results_of_all_bundles_together(page, base_url):
+    output = built_site().output
+    where = bundles_of_pages(output)
+    newest = json.loads((output / "pagefind" / "bundles.json").read_text(encoding="utf-8"))["bundles"][0]["path"]
+    errors = console_errors(page)
+    page.goto(base_url + "search.html?q=vision")
+    page.locator(".pagefind-ui__result-link").first.wait_for(timeout=10000)
+    expect(page.locator(".pagefind-ui__message")).to_contain_text("找到")
+    links = [urlparse(a.get_attribute("href")).path for a in page.locator(".pagefind-ui__result-link").all()]
+    # the paper with "Vision" in its title, from an older bundle, comes before the weaker matches of the newest one
+    assert links[0] == "/papers/arxiv-2604-22038.html"
+    assert where[links[0]] != newest and newest in [where[link] for link in links[1:]], links
+    assert not errors, errors
 
 
 def test_language_switch(page, base_url):

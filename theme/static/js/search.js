@@ -1,4 +1,6 @@
 // Search with Pagefind's UI over the pages Pagefind indexed (papers and briefs).
+// The index is split by date into bundles, listed newest first in pagefind/bundles.json: the
+// newest is opened and the others are merged into it, so results from all of them are ranked together.
 import { siteRoot, currentLang } from "./util.js";
 
 const ZH = {
@@ -8,12 +10,24 @@ const ZH = {
   alt_search: "没有找到 [SEARCH_TERM]，显示 [DIFFERENT_TERM] 的结果", search_suggestion: "试试：", searching: "正在搜索 [SEARCH_TERM]…",
 };
 
-export function initSearch() {
+async function bundlePaths(root) {
+  // revalidated on every visit: a cached list could name bundles a newer build has replaced
+  const response = await fetch(new URL("pagefind/bundles.json", root), { cache: "no-cache" });
+  if (!response.ok) return [];
+  const { bundles } = await response.json();
+  return (bundles || []).map((bundle) => new URL(`pagefind/${bundle.path}`, root).pathname);
+}
+
+export async function initSearch() {
   if (!window.PagefindUI) return;
+  const root = siteRoot();
+  const [primary, ...others] = await bundlePaths(root);
+  if (!primary) return;
   const ui = new window.PagefindUI({
     element: "#search",
-    baseUrl: siteRoot().pathname,
-    bundlePath: new URL("pagefind/", siteRoot()).pathname,
+    baseUrl: root.pathname,
+    bundlePath: primary,
+    mergeIndex: others.map((bundlePath) => ({ bundlePath, baseUrl: root.pathname })),
     showSubResults: true,
     showImages: false,
     resetStyles: false,
