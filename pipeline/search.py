@@ -305,6 +305,7 @@ def find_pages(output: Path, cache: Path | None = None) -> list[Page]:
     seen: dict[str, list] = {}
     pages: list[Page] = []
     undated: list[tuple[str, str]] = []
+    read = 0
     for section in SECTIONS:
         for path in sorted((output / section).rglob("*.html")):
             rel = path.relative_to(output).as_posix()
@@ -314,6 +315,7 @@ def find_pages(output: Path, cache: Path | None = None) -> list[Page]:
                 if not (isinstance(entry, list) and entry[:2] == [stat.st_size, stat.st_mtime_ns]):
                     has_body, day, digest = read_page(path.read_text(encoding="utf-8"))
                     entry = [stat.st_size, stat.st_mtime_ns, has_body, day and day.isoformat(), digest]
+                    read += 1
             except (OSError, UnicodeDecodeError) as exc:
                 log.warning("%s: not indexed for search: %s", path, exc)
                 continue
@@ -326,6 +328,8 @@ def find_pages(output: Path, cache: Path | None = None) -> list[Page]:
                 undated.append((rel, digest))
     if cache:
         atomic_write(cache, json.dumps({"format": FORMAT, "pages": seen}, separators=(",", ":")))
+    log.info("search: %d pages to index, %d read (new or changed since the last build)", len(pages) + len(undated),
+             read)
     if undated:
         newest = max((p.day for p in pages), default=date.today())
         log.warning("search: %d pages have no <time datetime> in their body; indexed with the newest day "
