@@ -1,20 +1,36 @@
-"""Benchmark: build the website for a generated archive (default 10,000 papers, ~35,000 authors).
+"""Benchmark: build the website for an archive (default: a generated one of 10,000 papers, ~35,000 authors).
 
-    python bench/bench_site.py [--papers 10000] [--days 200] [--keep DIR]
+    python bench/bench_site.py [--papers 10000] [--days 200] [--daily 200] [--keep DIR]
+    python bench/bench_site.py --archive ARCHIVE [--next-day FOLDER] [--profile DIR]
 
-Prints the time of a cold full build (no Pelican cache), of the daily rebuild (cache warm,
-one new day of papers added) and of the Pagefind index, plus the output size. Entries are
-written by the pipeline's own writer, so they look exactly like real ones.
+Prints the wall and CPU time of a cold full build (no Pelican cache), of a rebuild with nothing
+changed, of the daily rebuild (one new day of papers; the Pelican cache and the output folder of
+the previous build kept, as the daily job keeps them), of a rebuild of one more day into an empty
+output folder, and of the Pagefind index, plus the output size. Generated entries are written by
+the pipeline's own writer, so they look exactly like real ones.
+
+``--archive`` builds a ready-made archive instead (a folder with content/ and state/, such as
+bench/archive.py makes), from a copy: the archive itself is never changed. The new day is then the
+entries of ``--next-day`` (for instance one day folder of a larger archive), or ``--daily``
+generated papers dated the day after the archive's newest entry.
+
+``--profile DIR`` runs every measured build under pyinstrument (the ``bench`` extra) and writes,
+per build, DIR/<build>.txt (the call tree, then the functions with the most time of their own and
+the most time in total), DIR/<build>.html (the interactive view) and DIR/<build>.pyisession
+(``pyinstrument --load``); the top functions are printed. Pagefind runs in its own process and is
+not profiled. A profiled build runs somewhat slower: take the timings from a run without it.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import re
 import shutil
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -31,6 +47,9 @@ TOPICS = [("language-models", ["language model*", "alignment"], "cs.CL"), ("llm-
           ("llm-reasoning", ["reasoning", "chain of thought"], "cs.AI"), ("cancer-biology", ["tumor*", "metastas*"], "q-bio.CB")]
 WORDS = ("model data learning method results show propose novel approach training inference robust efficient scalable "
          "theory experiment benchmark quantum state circuit noise error signal protein cell tumour network graph").split()
+ENTRY_DATE = re.compile(r"^Date:\s*(\d{4})-(\d\d)-(\d\d)", re.M)
+TOP_FRAMES = 15
+PROFILE_INTERVAL = 0.005  # seconds between samples: ~40,000 for a full build of 10,000 papers
 
 
 def name(rng: random.Random) -> str:
@@ -67,37 +86,160 @@ def write(content: Path, items: list[Paper]) -> None:
         atomic_write(content / entry_path(paper), render_entry(paper))
 
 
-def main() -> int:
+def _entry_day(path: Path) -> tuple[str, str, str]:
+    match = ENTRY_DATE.search(path.read_text(encoding="utf-8"))
+    if not match:
+        raise SystemExit(f"{path}: no Date line; not an AcademicHub entry")
+    return match.groups()
+
+
+def copy_archive(archive: Path, root: Path) -> Path:
+    """A working copy of a ready-made archive's content/ and state/ in ``root``; its content folder."""
+    if not (archive / "content").is_dir():
+        raise SystemExit(f"{archive}: no content/ folder (make one with bench/archive.py)")
+    for folder in ("content", "state"):
+        if (archive / folder).is_dir():
+            shutil.copytree(archive / folder, root / folder)
+    return root / "content"
+
+
+def add_entries(content: Path, folder: Path) -> int:
+    """Copy the entries in ``folder`` into ``content``, where the pipeline keeps them (papers/YYYY/MM/DD/)."""
+    entries = sorted(folder.rglob("*.md"))
+    for path in entries:
+        target = content.joinpath("papers", *_entry_day(path), path.name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    return len(entries)
+
+
+def newest_day(content: Path) -> datetime:
+    """The date of the newest entry in a content folder (the folders say it: papers/YYYY/MM/DD/)."""
+    days = {tuple(p.parent.relative_to(content / "papers").parts) for p in (content / "papers").rglob("*.md")}
+    year, month, day = max(d for d in days if len(d) == 3)
+    return datetime(int(year), int(month), int(day), tzinfo=timezone.utc)
+
+
+# ---------------------------------------------------------------- profiles
+
+
+def top_functions(session, key: str = "own", limit: int = TOP_FRAMES) -> list[tuple[float, str, str]]:
+    """The functions with the most sampled time: (seconds, function, file:line of its definition).
+
+    ``own`` is the time a function ran itself; ``total`` includes what it called (a recursive
+    function is counted once per stack).
+    """
+    root = session.root_frame()
+    times: dict[tuple[str, str], float] = defaultdict(float)
+
+    def visit(frame, active: frozenset) -> None:
+        if frame.is_synthetic:  # pyinstrument's "[self]" leaves: already in their parent's own time
+            return
+        where = f"{frame.file_path_short or '?'}:{frame.line_no or 0}" if frame.file_path else "<built-in>"
+        ident = (frame.function, where)
+        if key == "own":
+            times[ident] += frame.total_self_time
+        elif ident not in active:
+            times[ident] += frame.time
+        for child in frame.children:
+            visit(child, active | {ident})
+
+    if root is not None:
+        visit(root, frozenset())
+    ranked = sorted(times.items(), key=lambda item: -item[1])[:limit]
+    return [(seconds, function, where) for (function, where), seconds in ranked]
+
+
+def _table(session, key: str, limit: int) -> str:
+    duration = session.duration or 1.0
+    rows = [f"{seconds:8.2f} s {100 * seconds / duration:5.1f}%  {function}  {where}"
+            for seconds, function, where in top_functions(session, key, limit)]
+    return "\n".join(rows)
+
+
+def _profiler():
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        raise SystemExit("--profile needs pyinstrument: pip install -e '.[bench]'") from None
+    profiler = Profiler(interval=PROFILE_INTERVAL)
+    profiler.start()
+    return profiler
+
+
+def write_profile(session, profiler, folder: Path, build_name: str, label: str) -> None:
+    """The reports of one profiled build in ``folder``, and its top functions on the terminal."""
+    folder.mkdir(parents=True, exist_ok=True)
+    session.target_description = f"AcademicHub site build: {label}"
+    text = "\n\n".join([
+        profiler.output_text(unicode=True),
+        "Functions by own time (excluding what they call):\n" + _table(session, "own", 60),
+        "Functions by total time (including what they call):\n" + _table(session, "total", 80),
+    ]) + "\n"
+    (folder / f"{build_name}.txt").write_text(text, encoding="utf-8")
+    (folder / f"{build_name}.html").write_text(profiler.output_html(), encoding="utf-8")
+    session.save(folder / f"{build_name}.pyisession")
+    print(f"  profile ({session.duration:.1f} s sampled): {folder / build_name}.txt, .html; functions by own time:")
+    print("\n".join("  " + line for line in _table(session, "own", TOP_FRAMES).splitlines()), flush=True)
+
+
+# ---------------------------------------------------------------- the benchmark
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--papers", type=int, default=10_000)
-    parser.add_argument("--days", type=int, default=200)
+    parser.add_argument("--papers", type=int, default=10_000, help="size of the generated archive")
+    parser.add_argument("--days", type=int, default=200, help="days the generated archive spans")
+    parser.add_argument("--daily", type=int, default=200, help="generated papers of each new day (default 200)")
+    parser.add_argument("--archive", type=Path, help="build a copy of this ready-made archive (content/, state/)")
+    parser.add_argument("--next-day", type=Path, help="entries of the new day, copied in (default: --daily generated papers)")
+    parser.add_argument("--profile", type=Path, metavar="DIR", help="profile each build with pyinstrument; reports go here")
     parser.add_argument("--keep", type=Path, help="build here and keep the result (default: a temp folder)")
     parser.add_argument("--no-search", action="store_true", help="skip the Pagefind timing")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     root = args.keep or Path(tempfile.mkdtemp(prefix="academichub-bench-"))
-    content, output = root / "content", root / "output"
-    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
-    archive = papers(args.papers, args.days, start)
-    write(content, archive)
-    authors = len({a.name for p in archive for a in p.authors})
-    print(f"archive: {len(archive)} papers, {authors} distinct authors, {args.days} days → {content}")
+    root.mkdir(parents=True, exist_ok=True)
+    output, state = root / "output", root / "state"
+    if args.archive:
+        content = copy_archive(args.archive, root)
+        entries = sum(1 for _ in content.rglob("*.md"))
+        print(f"archive: {entries} entries, a copy of {args.archive} → {content}")
+        start = newest_day(content) + timedelta(days=1)
+        first = entries
+    else:
+        content = root / "content"
+        start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+        archive = papers(args.papers, args.days, start)
+        write(content, archive)
+        authors = len({a.name for p in archive for a in p.authors})
+        print(f"archive: {len(archive)} papers, {authors} distinct authors, {args.days} days → {content}")
+        start += timedelta(days=args.days)
+        first = args.papers
     settings = root / "pelicanconf.py"
     shutil.copy(ROOT / "pelicanconf.py", settings)  # keeps the Pelican cache inside the bench folder
-    common = dict(settings_file=settings, rules=ROOT / "rules", state=root / "state", search=False)
+    common = dict(settings_file=settings, rules=ROOT / "rules", state=state, search=False)
 
-    def timed(label: str, note: str = "") -> None:
+    def timed(label: str, build_name: str, note: str = "") -> None:
+        profiler = _profiler() if args.profile else None
         wall, cpu = time.perf_counter(), time.process_time()
         build(content, output, **common)
-        print(f"{label:30} {time.perf_counter() - wall:6.1f} s wall, {time.process_time() - cpu:6.1f} s CPU  {note}")
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        session = profiler.stop() if profiler else None
+        print(f"{label:30} {wall:6.1f} s wall, {cpu:6.1f} s CPU  {note}", flush=True)
+        if session:
+            write_profile(session, profiler, args.profile, build_name, label)
 
-    timed("full build (cold cache):")
-    timed("rebuild, nothing changed:", "(content cache warm, output folder kept)")
-    new_day = start + timedelta(days=args.days)
-    write(content, papers(60, 1, new_day, seed=11, first=args.papers))
-    timed("daily rebuild (+60 papers):", "(content cache warm, output folder kept)")
-    write(content, papers(60, 1, new_day + timedelta(days=1), seed=12, first=args.papers + 60))
+    def generated_day(day: datetime, seed: int) -> int:
+        write(content, papers(args.daily, 1, day, seed=seed, first=first + (seed - 11) * args.daily))
+        return args.daily
+
+    timed("full build (cold cache):", "full")
+    timed("rebuild, nothing changed:", "unchanged", "(content cache warm, output folder kept)")
+    added = add_entries(content, args.next_day) if args.next_day else generated_day(start, seed=11)
+    timed(f"daily rebuild (+{added} papers):", "daily", "(content cache warm, output folder kept)")
+    added = generated_day(start + timedelta(days=1), seed=12)
     shutil.rmtree(output)
-    timed("daily rebuild, empty output:", "(content cache warm, output folder not kept)")
+    timed(f"daily rebuild, empty output (+{added}):", "daily-empty-output", "(content cache warm, output folder not kept)")
     if not args.no_search:
         print(f"pagefind index:                {index_search(output):6.1f} s")
     files = [p for p in output.rglob("*") if p.is_file()]
