@@ -249,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=None, help="runs per figure, median (default 3, quick 1)")
     parser.add_argument("--only", default=",".join(NAMES), help=f"comma-separated subset of {', '.join(NAMES)}")
     parser.add_argument("--output", type=Path, default=BENCH / "results.md", help="where the table is written")
+    parser.add_argument("--sizes", action="append", default=[], metavar="NAME=N,N",
+                        help="sizes of one benchmark instead of the defaults, e.g. site=10000,50000 or hugo=1000")
     parser.add_argument("--work", type=Path, help="keep the generated archives and builds here and reuse them "
                         "(default: a temporary folder, removed at the end)")
     args = parser.parse_args(argv)
@@ -257,6 +259,12 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(unknown)}; choose from {', '.join(NAMES)}")
     repeats = args.repeats or (1 if args.quick else 3)
+    for option in args.sizes:
+        name, _, sizes = option.partition("=")
+        if name not in SIZES or not re.fullmatch(r"\d+(,\d+)*", sizes):
+            parser.error(f"--sizes {option}: expected NAME=N[,N…] with NAME one of {', '.join(SIZES)}")
+        value = sizes if isinstance(SIZES[name][1], str) else int(sizes.split(",")[0])
+        SIZES[name] = (value, value)
     header = (f"Machine: {machine()}\n\nDate: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC · command: "
               f"`python bench/run.py {' '.join(sys.argv[1:] if argv is None else argv)}`".rstrip() + f" · medians of {repeats} run(s)")
     table = Table()
