@@ -18,8 +18,10 @@ generated papers dated the day after the archive's newest entry.
 ``--profile DIR`` runs every measured build under pyinstrument (the ``bench`` extra) and writes,
 per build, DIR/<build>.txt (the call tree, then the functions with the most time of their own and
 the most time in total), DIR/<build>.html (the interactive view) and DIR/<build>.pyisession
-(``pyinstrument --load``); the top functions are printed. Pagefind runs in its own process and is
-not profiled. A profiled build runs somewhat slower: take the timings from a run without it.
+(``pyinstrument --load``); the top functions are printed. Profiled builds skip the search index
+(Pagefind runs in processes of its own, which a Python profile would only show as waiting; time
+it with bench/bench_search.py). A profiled build runs somewhat slower: take the timings from a run
+without it.
 """
 
 from __future__ import annotations
@@ -220,7 +222,8 @@ def main(argv: list[str] | None = None) -> int:
         first = args.papers
     settings = root / "pelicanconf.py"
     shutil.copy(ROOT / "pelicanconf.py", settings)  # keeps the Pelican cache inside the bench folder
-    common = dict(settings_file=settings, rules=ROOT / "rules", state=state, search=not args.no_search)
+    common = dict(settings_file=settings, rules=ROOT / "rules", state=state,
+                  search=not (args.no_search or args.profile))
 
     def cpu_seconds() -> float:  # this process and its children (Pagefind)
         times = os.times()
