@@ -1,21 +1,28 @@
 """The AcademicHub site beside Hugo: the same archive, the same set of pages, built by both.
 
-    python bench/bench_hugo.py [--sizes 1000,10000] [--repeats 3] [--keep DIR]
+    python bench/bench_hugo.py [--sizes 1000,10000] [--repeats 3] [--keep DIR] [--archives DIR]
 
 The archive is made by the real pipeline (bench/archive.py: generated arXiv days served on
 127.0.0.1 and fetched with the starter rules). Pelican builds it with ``pipeline.site.build``
-(cold: no content cache, empty output folder), once without and once with the Pagefind index;
+(cold: no content cache, empty output folder), once without and once with the search index;
 Hugo builds the same entries, converted to Hugo front matter, with the templates in
-bench/hugo/ — paper pages, topic pages and tag pages paginated by 30, author pages, day
-archives, the archive and topic indexes, home, radar, search, status and 404; the site, topic
-and author feeds in Atom and RSS, the JSON Feed, OPML, the radar's data/index.json, the
-sitemap and robots.txt. Every build runs in its own process, measured with wait4(): wall
-time, CPU time and peak RSS (the largest process of the build: Pelican, Pagefind or Hugo).
+bench/hugo/, at the same paths: paper pages; topic and tag pages paginated as the site's
+settings say, listing compact rows; an author page and Atom feed only for the authors with
+AUTHOR_PAGE_MIN_PAPERS papers, decided by the templates from each author's papers (every
+other name links to a search for it); day pages; the archive and topic indexes; the home
+page's first cards in home-page order; radar, search, status and 404; the site and topic
+feeds in Atom and RSS, the JSON Feed, OPML, the radar's data/index.json in home-page order,
+the sitemap and robots.txt. With search, Hugo's pages are indexed by the same function and
+settings as the site's (``pipeline.search.index_search``: Pagefind bundles by date). Every
+build runs in its own process, measured with wait4(): wall time, CPU time and peak RSS (the
+largest process of the build: Pelican, Pagefind or Hugo).
 
-Both outputs are counted page by page, so the comparison shows it is the same site; page
-weight is the gzip size of the home page and of a paper page, the requests a page makes for
-its own assets (a static count: stylesheets, icons and scripts it links, and the modules
-those scripts import), and output bytes per paper.
+Both outputs are listed file by file: counted by kind, and compared path by path (Hugo names
+the later pages of a list topics/x/page/2.html where the site has topics/x-2.html; the
+comparison reads them as the same page). Page weight is the gzip size of the home page and of
+a paper page, the requests a page makes for its own assets (a static count: stylesheets,
+icons and scripts it links, and the modules those scripts import), and output bytes per paper
+(without the theme's assets and the search index).
 """
 
 from __future__ import annotations
@@ -26,9 +33,9 @@ import importlib.util
 import json
 import os
 import re
+import runpy
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,7 +48,7 @@ sys.path.insert(0, str(BENCH))
 
 from archive import entry_count, make_archives  # noqa: E402
 from pipeline import health  # noqa: E402
-from pipeline.config import load_rules  # noqa: E402
+from pipeline.site import HOME_POOL, RADAR_MIN_PAPERS, SITEMAP_LIMIT, STATUS_TEXT, load_topics  # noqa: E402
 
 HUGO_SITE = BENCH / "hugo"
 KINDS = (  # (kind, pattern of the output path relative to the site root), first match wins
@@ -49,13 +56,14 @@ KINDS = (  # (kind, pattern of the output path relative to the site root), first
     ("topic page", r"topics/.+\.html"),
     ("tag page", r"tags/.+\.html"),
     ("author page", r"authors/[^/]+\.html"),
-    ("day page", r"archive/.+\.html"),
+    ("day page", r"archive/\d{4}/\d{2}/\d{2}\.html"),
     ("other page", r"[^/]+\.html"),
-    ("author feed", r"(feeds/)?authors/.+\.xml"),
-    ("topic feed", r"(feeds/)?topics/.+\.xml"),
-    ("site feed", r"(feeds/all\.(atom|rss)\.xml|(atom|rss)\.xml|feed\.json|feeds\.opml)"),
-    ("sitemap, robots, index", r"(sitemap[-0-9]*\.xml|robots\.txt|data/index\.json)"),
+    ("author feed", r"feeds/authors/[^/]+\.xml"),
+    ("topic feed", r"feeds/topics/[^/]+\.xml"),
+    ("site feed", r"feeds/all\.(atom|rss)\.xml|feed\.json|feeds\.opml"),
+    ("sitemap, robots, index", r"sitemap[-0-9]*\.xml|robots\.txt|data/index\.json"),
 )
+HUGO_LATER_PAGE = re.compile(r"(.+)/page/(\d+)\.html")  # Hugo's topics/x/page/2.html is the site's topics/x-2.html
 
 
 # ---------------------------------------------------------------- Hugo's copy of the archive
@@ -88,6 +96,11 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split(";") if part.strip()]
 
 
+def site_settings() -> dict:
+    """The site's settings (pelicanconf.py): what the Hugo build takes from them."""
+    return runpy.run_path(str(ROOT / "pelicanconf.py"))
+
+
 def hugo_content(archive: Path, site: Path) -> int:
     """Write the archive's entries as Hugo content (JSON front matter, the same body) into ``site``."""
     shutil.rmtree(site, ignore_errors=True)
@@ -97,25 +110,38 @@ def hugo_content(archive: Path, site: Path) -> int:
     for path in sorted((archive / "content" / "papers").rglob("*.md")):
         meta, body = _metadata(path)
         record = json.loads(meta["record"])
+        brief = json.loads(meta["brief"]) if meta.get("brief") else None
         day = meta["date"][:10]
         front = {
             "title": record["title"], "date": meta["date"], "lastmod": meta.get("modified") or meta["date"],
             "slug": meta["slug"], "topics": [meta["category"]], "tags": _split(meta.get("tags", "")),
             "authors": [a["name"] for a in record["authors"]], "archive": [day],
+            "affiliations": [aff for a in record["authors"] for aff in a.get("affiliations") or []],
             "paper_id": record["id"], "source_label": record["source_label"], "abs_url": record.get("url") or "",
             "pdf": record.get("pdf") or "", "doi": record.get("doi") or "", "arxiv_id": record.get("arxiv_id") or "",
             "version": record.get("version") or "", "arxiv_categories": record.get("categories") or [],
-            "abstract": record.get("abstract") or "",
-            "why": [{"rule": t["rule"], "keywords": t.get("keywords") or [], "authors": t.get("authors") or [],
-                     "categories": t.get("categories") or []} for t in record.get("topics") or []],
+            "venue": record.get("venue") or "", "journal_ref": record.get("journal_ref") or "",
+            "comment": record.get("comment") or "", "code_links": record.get("code_links") or [],
+            "abstract": record.get("abstract") or "", "summary": meta.get("summary") or "",
+            "why": [{"rule": t["rule"], "score": t.get("score") or 0, "keywords": t.get("keywords") or [],
+                     "authors": t.get("authors") or [], "categories": t.get("categories") or [],
+                     "similarity": t.get("similarity"), "similar_to": t.get("similar_to") or ""}
+                    for t in record.get("topics") or []],
         }
+        if brief and isinstance(brief.get("zh"), dict) and isinstance(brief.get("en"), dict):
+            front["tldr"] = {"zh": brief["zh"].get("tldr") or "", "en": brief["en"].get("tldr") or ""}
         (papers / f"{meta['slug']}.md").write_text(json.dumps(front, ensure_ascii=False) + "\n\n" + body, encoding="utf-8")
         count += 1
+    settings = site_settings()
+
+    def feeds(atom: str, rss: str) -> list[str]:
+        return ["html"] + (["atom"] if settings.get(atom) else []) + (["rss"] if settings.get(rss) else [])
+
     pages = {
-        "topics/_index.md": {"title": "Topics", "url": "/topics.html",
-                             "cascade": [{"outputs": ["html", "rss", "atom"], "target": {"kind": "term"}}]},
-        "authors/_index.md": {"build": {"render": "never"},
-                              "cascade": [{"outputs": ["html", "rss", "atom"], "target": {"kind": "term"}}]},
+        "topics/_index.md": {"title": "Topics", "url": "/topics.html", "cascade": [
+            {"outputs": feeds("CATEGORY_FEED_ATOM", "CATEGORY_FEED_RSS"), "target": {"kind": "term"}}]},
+        "authors/_index.md": {"build": {"render": "never"}, "cascade": [
+            {"outputs": feeds("AUTHOR_FEED_ATOM", "AUTHOR_FEED_RSS"), "target": {"kind": "term"}}]},
         "tags/_index.md": {"build": {"render": "never"}},
         "archive/_index.md": {"title": "Archive", "url": "/archives.html"},
         "radar.md": {"title": "Radar", "layout": "radar", "url": "/radar.html"},
@@ -128,13 +154,21 @@ def hugo_content(archive: Path, site: Path) -> int:
         (site / "content" / name).write_text(json.dumps(front) + "\n", encoding="utf-8")
     data = site / "data"
     data.mkdir()
-    topics = {r.id: {"zh": r.name.zh or r.name.en, "en": r.name.en, "description_zh": r.description.zh,
-                     "description_en": r.description.en, "path": Path(r.path).name} for r in load_rules(ROOT / "rules")}
+    topics = {t.id: {"zh": t.name_zh, "en": t.name_en, "description_zh": t.description_zh,
+                     "description_en": t.description_en, "path": t.path} for t in load_topics(ROOT / "rules").values()}
     (data / "topics.json").write_text(json.dumps(topics, ensure_ascii=False), encoding="utf-8")
+    status = [{"key": key, "zh": zh, "en": en} for key, (zh, en) in STATUS_TEXT.items()]
+    (data / "status_text.json").write_text(json.dumps(status, ensure_ascii=False), encoding="utf-8")
     runs = list(reversed(health.load(archive / "state" / "runs.jsonl")[-14:]))
     (data / "runs.json").write_text(json.dumps(runs, ensure_ascii=False), encoding="utf-8")
-    (site / "mounts.toml").write_text(
-        "[module]\n"
+    # the site's own settings, so that both tools build the same pages from the same numbers
+    params = {"authorPageMinPapers": settings["AUTHOR_PAGE_MIN_PAPERS"], "homeBatch": settings["HOME_BATCH_SIZE"],
+              "homePool": HOME_POOL, "feedMax": settings["FEED_MAX_ITEMS"], "radarDays": settings["RADAR_DAYS"],
+              "radarMinPapers": RADAR_MIN_PAPERS, "sitemapLimit": SITEMAP_LIMIT}
+    (site / "site.toml").write_text(
+        f"[pagination]\npagerSize = {settings['PAGINATED_TEMPLATES']['category']}\n[params]\n"
+        + "".join(f"{key} = {value}\n" for key, value in params.items())
+        + "[module]\n"
         + "".join(f'[[module.mounts]]\nsource = "{source}"\ntarget = "{target}"\n' for source, target in (
             (site / "content", "content"), (data, "data"), (HUGO_SITE / "layouts", "layouts"),
             (ROOT / "theme" / "static", "static/theme"))), encoding="utf-8")
@@ -142,8 +176,8 @@ def hugo_content(archive: Path, site: Path) -> int:
 
 
 def hugo_command(site: Path, output: Path) -> list[str]:
-    return [str(hugo_binary()), "--source", str(site), "--config", f"{HUGO_SITE / 'hugo.toml'},{site / 'mounts.toml'}",
-            "--destination", str(output), "--cleanDestinationDir", "--quiet", "--noBuildLock"]
+    return [str(hugo_binary()), "--source", str(site), "--config", f"{HUGO_SITE / 'hugo.toml'},{site / 'site.toml'}",
+            "--destination", str(output), "--cleanDestinationDir", "--noBuildLock"]
 
 
 # ---------------------------------------------------------------- measuring a build
@@ -175,8 +209,8 @@ def hugo_build(site: Path, output: Path, search: bool) -> dict:
     shutil.rmtree(output, ignore_errors=True)
     result = _spawn(hugo_command(site, output))
     if search:
-        index = _spawn([sys.executable, "-c", "import sys; from pathlib import Path; from pipeline.site import "
-                        "index_search; index_search(Path(sys.argv[1]))", str(output)])
+        index = _spawn([sys.executable, str(Path(__file__).resolve()), "--search-worker", str(output),
+                        str(site / "search-pages.json")])
         result = {"wall": result["wall"] + index["wall"], "cpu": result["cpu"] + index["cpu"],
                   "rss_mb": max(result["rss_mb"], index["rss_mb"])}
     return result
@@ -188,32 +222,54 @@ def _pelican_worker(archive: str, settings: str, output: str, search: str) -> No
     from pipeline.site import build
 
     logging.disable(logging.WARNING)
+    os.chdir(ROOT)  # the settings' THEME = "theme" is found from here (the settings file is a copy elsewhere)
     build(Path(archive) / "content", Path(output), settings_file=Path(settings), rules=ROOT / "rules",
           state=Path(archive) / "state", search=search == "search")
+
+
+def _search_worker(output: str, cache: str) -> None:
+    """Index a Hugo build as ``pipeline.site.build`` indexes the site's: same function, same bundle size, no cache yet."""
+    import logging
+
+    from pipeline.search import index_search
+
+    logging.disable(logging.WARNING)
+    Path(cache).unlink(missing_ok=True)
+    index_search(Path(output), site_settings().get("PAGEFIND_BUCKET_PAGES"), cache=Path(cache))
 
 
 # ---------------------------------------------------------------- what was built
 
 
-def inventory(output: Path) -> dict:
-    """Files of a built site by kind (theme assets and the search index apart), bytes, pages."""
+def built_files(output: Path) -> dict[str, int]:
+    """{path relative to the site: bytes} of a built site, theme assets and search index apart; a
+    later page of a list under the site's name for it."""
+    files = {}
+    for path in output.rglob("*"):
+        rel = path.relative_to(output).as_posix()
+        if rel.startswith(("theme/", "pagefind/")) or not path.is_file():
+            continue
+        if later := HUGO_LATER_PAGE.fullmatch(rel):
+            rel = f"{later[1]}-{later[2]}.html"
+        files[rel] = path.stat().st_size
+    return files
+
+
+def inventory(files: dict[str, int]) -> dict:
+    """Files of a built site by kind, bytes, pages."""
     counts: dict[str, int] = {kind: 0 for kind, _ in KINDS}
     counts["other file"] = 0
-    total = size = 0
-    for path in output.rglob("*"):
-        if not path.is_file():
-            continue
-        rel = path.relative_to(output).as_posix()
-        if rel.startswith(("theme/", "pagefind/")):
-            continue
-        total += 1
-        size += path.stat().st_size
-        kind = next((kind for kind, pattern in KINDS if re.fullmatch(pattern, rel)), "other file")
-        counts[kind] += 1
+    for rel in files:
+        counts[next((kind for kind, pattern in KINDS if re.fullmatch(pattern, rel)), "other file")] += 1
     counts["html pages"] = sum(counts[k] for k, _ in KINDS if k.endswith("page"))
-    counts["files"] = total
-    counts["bytes"] = size
+    counts["files"] = len(files)
+    counts["bytes"] = sum(files.values())
     return counts
+
+
+def differences(site: dict[str, int], hugo: dict[str, int]) -> dict:
+    """The paths only one of two builds wrote (sorted)."""
+    return {"only_pelican": sorted(site.keys() - hugo.keys()), "only_hugo": sorted(hugo.keys() - site.keys())}
 
 
 _ASSET = re.compile(r"""<(?:script[^>]*\ssrc|link[^>]*\shref|img[^>]*\ssrc)=["']([^"']+)["']""")
@@ -247,25 +303,36 @@ def requests_for(page: Path, output: Path) -> int:
     return len(seen)
 
 
-def page_weight(output: Path, papers: int) -> dict:
+def page_weight(output: Path, files: dict[str, int], papers: int) -> dict:
     home = output / "index.html"
     paper = sorted((output / "papers").glob("*.html"))[0]
-    counts = inventory(output)
     return {
         "home_gzip_kb": len(gzip.compress(home.read_bytes(), 6)) / 1024,
         "paper_gzip_kb": len(gzip.compress(paper.read_bytes(), 6)) / 1024,
         "home_requests": requests_for(home, output), "paper_requests": requests_for(paper, output),
-        "bytes_per_paper_kb": counts["bytes"] / papers / 1024,
+        "bytes_per_paper_kb": sum(files.values()) / papers / 1024,
     }
 
 
 # ---------------------------------------------------------------- the benchmark
 
 
-def run(sizes: list[int], repeats: int, folder: Path, progress=print) -> list[dict]:
-    """Build each archive with Pelican (search off, on) and Hugo (alone, + Pagefind); medians of ``repeats``."""
+def ready_archives(folder: Path, sizes: list[int]) -> dict[int, Path]:
+    """Archives made earlier (``folder/archive-<size>`` with its ``done`` file), read and never changed."""
+    archives = {size: folder / f"archive-{size}" for size in sizes}
+    missing = [str(path) for path in archives.values() if not (path / "done").is_file()]
+    if missing:
+        raise SystemExit(f"no finished archive at {', '.join(missing)} (bench/archive.py makes them)")
+    return archives
+
+
+def run(sizes: list[int], repeats: int, folder: Path, progress=print, made_in: Path | None = None) -> list[dict]:
+    """Build each archive with Pelican (search off, on) and Hugo (alone, + Pagefind); medians of ``repeats``.
+
+    The archives are made in ``folder`` (or reused from an earlier run there), or taken from ``made_in``.
+    """
     hugo_binary()
-    archives = make_archives(folder, sizes, progress=lambda text: None)
+    archives = ready_archives(made_in, sizes) if made_in else make_archives(folder, sizes, progress=lambda text: None)
     rows = []
     for size in sorted(archives):
         archive = archives[size]
@@ -275,6 +342,7 @@ def run(sizes: list[int], repeats: int, folder: Path, progress=print) -> list[di
         site = work / "hugo-site"
         hugo_content(archive, site)
         runs: dict[str, list[dict]] = {"pelican": [], "pelican+search": [], "hugo": [], "hugo+search": []}
+        built: dict[str, tuple[dict, dict]] = {}  # tool: (files, page weight) of its build with search
         for attempt in range(repeats if size < 10_000 else 1):
             # interleaved, so that a noisy minute slows every tool alike
             for name in runs:
@@ -285,10 +353,9 @@ def run(sizes: list[int], repeats: int, folder: Path, progress=print) -> list[di
                 runs[name].append(result)
                 progress(f"  {papers:>6} papers  {name:<15} run {attempt + 1}: {result['wall']:7.1f} s wall, "
                          f"{result['cpu']:7.1f} s CPU, {result['rss_mb']:6.0f} MB peak")
-                if name == "pelican+search":
-                    pelican_out = inventory(output), page_weight(output, papers)
-                if name == "hugo+search":
-                    hugo_out = inventory(output), page_weight(output, papers)
+                if search:
+                    files = built_files(output)
+                    built[tool] = files, page_weight(output, files, papers)
 
         def median(name: str, key: str) -> float:
             return statistics.median(r[key] for r in runs[name])
@@ -296,8 +363,9 @@ def run(sizes: list[int], repeats: int, folder: Path, progress=print) -> list[di
         rows.append({
             "papers": papers, "runs": len(runs["hugo"]),
             **{f"{name}_{key}": median(name, key) for name in runs for key in ("wall", "cpu", "rss_mb")},
-            "pelican_pages": pelican_out[0], "hugo_pages": hugo_out[0],
-            "pelican_weight": pelican_out[1], "hugo_weight": hugo_out[1],
+            **{f"{tool}_pages": inventory(files) for tool, (files, _) in built.items()},
+            **{f"{tool}_weight": weight for tool, (_, weight) in built.items()},
+            "differences": differences(built["pelican"][0], built["hugo"][0]),
         })
     return rows
 
@@ -317,6 +385,12 @@ def report(rows: list[dict]) -> str:
         kinds = [k for k in r["pelican_pages"] if k not in ("bytes",)]
         lines.append(f"| {r['papers']:,} | " + ", ".join(
             f"{k} {r['pelican_pages'][k]:,} / {r['hugo_pages'][k]:,}" for k in kinds) + " |")
+    lines += ["", "| papers | paths written by one tool only: Pelican / Hugo (first five) |", "|---:|---|"]
+    for r in rows:
+        only = r["differences"]
+        lines.append(f"| {r['papers']:,} | {len(only['only_pelican']):,} / {len(only['only_hugo']):,}"
+                     + "".join(f"; {', '.join(only[side][:5])}" for side in ("only_pelican", "only_hugo") if only[side])
+                     + " |")
     lines += ["", "| papers | tool | home page (gzip) | paper page (gzip) | requests home / paper | output per paper |",
               "|---:|---|---:|---:|---:|---:|"]
     for r in rows:
@@ -332,15 +406,20 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["--pelican-worker"]:
         _pelican_worker(*argv[1:5])
         return 0
+    if argv[:1] == ["--search-worker"]:
+        _search_worker(*argv[1:3])
+        return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000,10000", help="archive sizes, comma-separated (default 1000,10000)")
     parser.add_argument("--repeats", type=int, default=3, help="runs per size below 10,000 papers (median)")
     parser.add_argument("--keep", type=Path, help="work here and keep archives and outputs (default: a temp folder)")
+    parser.add_argument("--archives", type=Path,
+                        help="build the archives made earlier in this folder (archive-<size>/), leaving them as they are")
     args = parser.parse_args(argv)
     folder = args.keep or Path(tempfile.mkdtemp(prefix="academichub-hugo-"))
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        rows = run([int(s) for s in args.sizes.split(",")], args.repeats, folder)
+        rows = run([int(s) for s in args.sizes.split(",")], args.repeats, folder, made_in=args.archives)
         print(report(rows))
     finally:
         if not args.keep:
