@@ -229,13 +229,16 @@ def main(argv: list[str] | None = None) -> int:
         times = os.times()
         return times.user + times.system + times.children_user + times.children_system
 
+    pagefind_peak = [0]  # bytes, the largest Pagefind run (one bundle)
+
     def timed(label: str, build_name: str, note: str = "") -> None:
         profiler = _profiler() if args.profile else None
         wall, cpu = time.perf_counter(), cpu_seconds()
         result = build(content, output, **common)
         wall, cpu = time.perf_counter() - wall, cpu_seconds() - cpu
         session = profiler.stop() if profiler else None
-        search = f", search {result.search_seconds:.1f} s" if common["search"] else ""
+        search = f", search {result.search_seconds:.1f} s" if result.search else ""
+        pagefind_peak.extend(b.peak_rss for b in (result.search.indexed if result.search else ()))
         print(f"{label:30} {wall:6.1f} s wall, {cpu:6.1f} s CPU{search}  {note}", flush=True)
         if session:
             write_profile(session, profiler, args.profile, build_name, label)
@@ -251,9 +254,9 @@ def main(argv: list[str] | None = None) -> int:
     added = generated_day(start + timedelta(days=1), seed=12)
     shutil.rmtree(output)
     timed(f"daily rebuild, empty output (+{added}):", "daily-empty-output", "(content cache warm, output folder not kept)")
-    # ru_maxrss is in KB on Linux; for children, the largest of them (a Pagefind run)
+    # ru_maxrss is in KB on Linux
     print(f"peak RSS: builds {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB, "
-          f"Pagefind {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB")
+          f"Pagefind {max(pagefind_peak) / 2 ** 20:.0f} MB")
     files = [p for p in output.rglob("*") if p.is_file()]
     size = sum(p.stat().st_size for p in files)
     papers_now = sum(1 for _ in (content / "papers").rglob("*.md"))

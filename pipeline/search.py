@@ -405,14 +405,38 @@ def run_pagefind(site: Path, bundle: Path, language: str = LANGUAGE) -> int:
             process = subprocess.Popen(command, stdout=messages, stderr=subprocess.STDOUT)
         except OSError as exc:
             raise SearchError(f"pagefind could not run: {exc}") from exc
-        # wait4 gives the resources of exactly this process (python -m pagefind execs the binary)
-        _, status, usage = os.wait4(process.pid, 0)
+        peak, status = _wait_measuring(process.pid)
         process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode != 0:
             messages.seek(0)
             text = messages.read().decode("utf-8", "replace").strip()
             raise SearchError(f"pagefind failed (exit {process.returncode}) on {site}: {text[-2000:]}")
-    return usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+    return peak
+
+
+def _wait_measuring(pid: int) -> tuple[int, int]:
+    """Wait for process ``pid`` (python -m pagefind execs the binary); (its peak RSS in bytes, wait status).
+
+    A child's ru_maxrss also counts the memory of the process it was started from (a whole
+    Pelican build, here), so on Linux the binary's own high-water mark (VmHWM) is read while it
+    runs; it only grows, and is read every 20 ms until the process ends.
+    """
+    status_file = Path(f"/proc/{pid}/status")
+    if not status_file.exists():
+        _, status, usage = os.wait4(pid, 0)
+        return usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024), status
+    peak = 0
+    while True:
+        done, status, _ = os.wait4(pid, os.WNOHANG)
+        if done:
+            return peak, status
+        try:
+            text = status_file.read_text()
+        except OSError:
+            text = ""
+        if match := re.search(r"^VmHWM:\s+(\d+) kB", text, re.M):
+            peak = max(peak, int(match.group(1)) * 1024)
+        time.sleep(0.02)
 
 
 def _index_bucket(output: Path, bucket: Bucket, folder: Path, work: Path, language: str) -> Bundle:

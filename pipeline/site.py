@@ -49,7 +49,7 @@ from pelican.writers import Writer
 from . import health
 from .config import load_rules
 from .errors import AcademicHubError
-from .search import SearchError, index_search
+from .search import SearchError, SearchReport, index_site
 
 log = logging.getLogger(__name__)
 
@@ -874,7 +874,11 @@ class BuildResult:
     output: Path
     papers: int
     pelican_seconds: float
-    search_seconds: float
+    search: SearchReport | None  # None when the build made no search index
+
+    @property
+    def search_seconds(self) -> float:
+        return self.search.seconds if self.search else 0.0
 
 
 def build(content: Path | None = None, output: Path | None = None, *, settings_file: Path | None = None,
@@ -922,15 +926,15 @@ def build(content: Path | None = None, output: Path | None = None, *, settings_f
         writer.save_keys()
         if not settings.get("DELETE_OUTPUT_DIRECTORY"):
             prune(out, writer._written_files)
-    search_seconds = 0.0
+    report = None
     if search and settings.get("PAGEFIND", True):
         try:
-            search_seconds = index_search(out, settings.get("PAGEFIND_BUCKET_PAGES"),
-                                          cache=Path(settings["CACHE_PATH"]) / "search-pages.json")
+            report = index_site(out, settings.get("PAGEFIND_BUCKET_PAGES"),
+                                cache=Path(settings["CACHE_PATH"]) / "search-pages.json")
         except SearchError as exc:
             raise SiteError(str(exc)) from exc
     papers = sum(1 for _ in Path(settings["PATH"]).rglob("*.md"))
-    return BuildResult(out, papers, pelican_seconds, search_seconds)
+    return BuildResult(out, papers, pelican_seconds, report)
 
 
 PRUNED = ("papers", "briefs", "authors", "tags", "topics", "archive", "feeds")
