@@ -41,6 +41,7 @@ from feedgenerator import Rss201rev2Feed
 from pelican import Pelican, __version__ as pelican_version, signals
 from pelican.contents import Article
 from pelican.generators import Generator
+from pelican.paginator import Paginator
 from pelican.settings import read_settings
 from pelican.urlwrappers import Author, Category
 from pelican.utils import sanitised_join, set_date_tzinfo
@@ -473,8 +474,12 @@ class SiteGenerator(Generator):
         self._write_authors(writer, write)
         authors_done = time.perf_counter()
         for day, items in self.days.items():
-            write(self.day_url(day), self.get_template("day"), self.context, day=day, articles=items,
-                  brief=self.brief_by_day.get(day), template_name="day")
+            name, brief = self.day_url(day), self.brief_by_day.get(day)
+            key = _digest(self.context["RENDER_KEY"], brief.url if brief else "",
+                          *(f"{a.stamp}{a.url}{a.author_links}" for a in items))
+            if isinstance(writer, FeedWriter) and writer.up_to_date(name, key):
+                continue
+            write(name, self.get_template("day"), self.context, day=day, articles=items, brief=brief, template_name="day")
         write("archives.html", self.get_template("archives"), self.context, template_name="archives")
         if not any(str(cat) == "daily-brief" for cat, _ in self.context.get("categories", [])):
             # the navigation links to the briefs page even before the first brief exists
@@ -615,6 +620,11 @@ class SiteGenerator(Generator):
 
 def _digest(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def _version(article: Article) -> str:
+    """Which version of an article's entry a page was made from (papers have theirs worked out already)."""
+    return getattr(article, "stamp", None) or _stamp(article.source_path)
 
 
 def _stamp(path: str) -> str:
@@ -783,6 +793,16 @@ class FeedWriter(Writer):
             related += "".join(f"{r[0].stamp}{r[0].url}{r[1:]}" for r in getattr(article, "related_semantic", ()) or ())
             if self.up_to_date(name, _digest(context["RENDER_KEY"], article.stamp, article.author_links, related)):
                 return
+        elif name and template_name in ("tag", "category") and "RENDER_KEY" in context:
+            # a topic or keyword page shows its papers (and a topic's weekly chart): unchanged
+            # papers, unchanged pages — a new day renders the lists it adds to, not all of them
+            articles = (paginated or kwargs).get("articles") or []
+            chart = json.dumps(context.get("topic_trends", {}).get(str(kwargs.get("category", ""))), default=str)
+            key = _digest(context["RENDER_KEY"], template_name, chart,
+                          *(f"{_version(a)}{a.url}{getattr(a, 'author_links', '')}" for a in articles))
+            pages = Paginator(name, url, articles, self.settings, self.settings["PAGINATED_TEMPLATES"][template_name])
+            if self.up_to_date(name, key, *(pages.page(n).save_as for n in range(2, pages.num_pages + 1))):
+                return
         super().write_file(name, template, context, relative_urls, paginated, template_name, override_output, url,
                            **kwargs)
 
@@ -946,13 +966,17 @@ def prune(output: Path, written: set[str]) -> int:
     The output folder is kept between builds so unchanged pages need no rendering; this keeps
     it exactly what a build into an empty folder would hold.
     """
-    keep = {os.path.realpath(p) for p in written}
+    # both sides are absolute paths under the same output folder: abspath is enough (realpath
+    # costs several system calls a file, seconds for the ~40,000 files of a large archive)
+    keep = {os.path.abspath(p) for p in written}
     removed = 0
     for folder in PRUNED:
-        for path in (output / folder).rglob("*"):
-            if path.is_file() and path.suffix in (".html", ".xml") and os.path.realpath(path) not in keep:
-                path.unlink()
-                removed += 1
+        for root, _, files in os.walk(os.path.abspath(output / folder)):
+            for name in files:
+                path = os.path.join(root, name)
+                if name.endswith((".html", ".xml")) and path not in keep:
+                    os.unlink(path)
+                    removed += 1
     if removed:
         log.info("site: removed %d pages and feeds of entries that are gone", removed)
     return removed

@@ -311,13 +311,17 @@ def test_rebuild_renders_only_what_changed_and_prunes_what_is_gone(tmp_path):
     paper = output / "papers" / "arxiv-2604-22038.html"
     author = output / "authors" / "ellie-pavlick.html"
     untouched = {p: p.stat().st_mtime_ns for p in (paper, author)}
+    # a day page and a keyword page whose papers do not change are not rendered again either
+    day, tag = output / "archive" / "2026" / "04" / "27.html", output / "tags" / "agentic.html"
+    for page in (day, tag):
+        page.write_text("stale", encoding="utf-8")
     marker = output / "papers" / "doi-10-64898-2026-09-03-749302-818cd3.html"
     marker.write_text("stale", encoding="utf-8")  # same inputs (entry, related papers), so it is kept ...
     gone = next((content / "papers").rglob("arxiv-2609-00002.md"))
     gone.unlink()  # ... while the page of a removed entry goes, and so do the page and feeds of
     build(content, output, **options)  # Ada Quantum, who is left with one paper
     assert {p: p.stat().st_mtime_ns for p in untouched} == untouched
-    assert marker.read_text(encoding="utf-8") == "stale"
+    assert marker.read_text(encoding="utf-8") == day.read_text(encoding="utf-8") == tag.read_text(encoding="utf-8") == "stale"
     assert not (output / "papers" / "arxiv-2609-00002.html").exists()
     assert not (output / "authors" / "ada-quantum.html").exists()
     assert not (output / "feeds" / "authors" / "ada-quantum.atom.xml").exists()
@@ -329,6 +333,8 @@ def test_rebuild_renders_only_what_changed_and_prunes_what_is_gone(tmp_path):
     build(content, output, **options)
     assert "Changed Source-Modality" in paper.read_text(encoding="utf-8")
     assert "Changed Source-Modality" in author.read_text(encoding="utf-8")
+    assert "Changed Source-Modality" in day.read_text(encoding="utf-8")
+    assert "Changed Source-Modality" in tag.read_text(encoding="utf-8")
 
 
 def test_cli_build_and_serve_help(run_cli, tmp_path):
