@@ -210,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         entries = sum(1 for _ in content.rglob("*.md"))
         print(f"archive: {entries} entries, a copy of {args.archive} → {content}")
         start = newest_day(content) + timedelta(days=1)
-        first = entries
+        first = 90_000  # generated days number their papers above any arXiv month of the archive
     else:
         content = root / "content"
         start = datetime(2026, 1, 1, tzinfo=timezone.utc)
