@@ -43,9 +43,13 @@ def _entries(root):
     return sorted(layout.content.rglob("*.md"))
 
 
-def _reader(markdown: dict) -> MarkdownReader:
-    settings = read_settings(str(ROOT / "pelicanconf.py"), override={"MARKDOWN": copy.deepcopy(markdown)})
-    return MarkdownReader(settings)
+def _settings(content: Path, **override) -> dict:
+    """The project's Pelican settings, reading ``content`` (a fresh checkout has no content/ yet)."""
+    return read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(content), **override})
+
+
+def _reader(content: Path, markdown: dict) -> MarkdownReader:
+    return MarkdownReader(_settings(content, MARKDOWN=copy.deepcopy(markdown)))
 
 
 def test_project_markdown_reads_entries_as_the_default_extensions_do(tmp_path):
@@ -54,8 +58,8 @@ def test_project_markdown_reads_entries_as_the_default_extensions_do(tmp_path):
     assert any("<!-- brief -->" in body for body in bodies), "the demo's entries carry extractive briefs"
     assert any("Brief_kind: daily" in body for body in bodies), "and a daily brief"
     assert any("not a heading" in body for body in bodies)
-    project = _reader(read_settings(str(ROOT / "pelicanconf.py"))["MARKDOWN"])
-    default = _reader(DEFAULT_CONFIG["MARKDOWN"])
+    project = _reader(tmp_path, _settings(tmp_path)["MARKDOWN"])
+    default = _reader(tmp_path, DEFAULT_CONFIG["MARKDOWN"])
     assert "markdown.extensions.extra" not in project.settings["MARKDOWN"]["extensions"]
     for path in entries:
         content, metadata = project.read(str(path))
