@@ -368,6 +368,7 @@ class SiteGenerator(Generator):
 
     def generate_context(self) -> None:
         settings = self.settings
+        self._author_urls: dict[str, str] = {}
         self.topics = load_topics(Path(settings.get("ACADEMICHUB_RULES", "rules")))
         runs = health.load(Path(settings.get("ACADEMICHUB_STATE", "state")) / "runs.jsonl")
         articles = self.context.get("articles", [])
@@ -461,7 +462,11 @@ class SiteGenerator(Generator):
         return order
 
     def author_url(self, name: str) -> str:
-        return self.settings["JINJA_FILTERS"]["author_url"](Author(name, self.settings))
+        """Where an author's name leads (the filter remembers it by slug; working out the slug
+        is the costly part, so it is remembered by name here)."""
+        if name not in self._author_urls:
+            self._author_urls[name] = self.settings["JINJA_FILTERS"]["author_url"](Author(name, self.settings))
+        return self._author_urls[name]
 
     def day_url(self, day: date) -> str:
         return self.settings["ARCHIVE_DAY_URL"].format(date=day)
