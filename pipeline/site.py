@@ -481,7 +481,7 @@ class SiteGenerator(Generator):
         for day, items in self.days.items():
             name, brief = self.day_url(day), self.brief_by_day.get(day)
             key = _digest(self.context["RENDER_KEY"], brief.url if brief else "",
-                          *(f"{a.stamp}{a.url}{a.author_links}" for a in items))
+                          *map(_listed, items))
             if isinstance(writer, FeedWriter) and writer.up_to_date(name, key):
                 continue
             write(name, self.get_template("day"), self.context, day=day, articles=items, brief=brief, template_name="day")
@@ -510,7 +510,7 @@ class SiteGenerator(Generator):
         for author, articles in self.context.get("author_groups", []):
             names = [path.format(slug=author.slug) for path in (atom, rss) if path]
             key = _digest(self.context["RENDER_KEY"], author.name,
-                          *(f"{a.stamp}{a.url}{a.author_links}" for a in articles if getattr(a, "paper", None)))
+                          *(_listed(a) for a in articles if getattr(a, "paper", None)))
             if isinstance(writer, FeedWriter) and writer.up_to_date(author.save_as, key, *names):
                 continue
             write(author.save_as, template, self.context, author=author, articles=articles, template_name="author")
@@ -627,9 +627,11 @@ def _digest(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
-def _version(article: Article) -> str:
-    """Which version of an article's entry a page was made from (papers have theirs worked out already)."""
-    return getattr(article, "stamp", None) or _stamp(article.source_path)
+def _listed(article: Article) -> str:
+    """What a list page's render key takes from an article it lists: which version of the entry
+    (papers have theirs worked out already), its URL and which of its authors have a page."""
+    version = getattr(article, "stamp", None) or _stamp(article.source_path)
+    return f"{version}{article.url}{getattr(article, 'author_links', '')}"
 
 
 def _stamp(path: str) -> str:
@@ -804,7 +806,7 @@ class FeedWriter(Writer):
             articles = (paginated or kwargs).get("articles") or []
             chart = json.dumps(context.get("topic_trends", {}).get(str(kwargs.get("category", ""))), default=str)
             key = _digest(context["RENDER_KEY"], template_name, chart,
-                          *(f"{_version(a)}{a.url}{getattr(a, 'author_links', '')}" for a in articles))
+                          *map(_listed, articles))
             pages = Paginator(name, url, articles, self.settings, self.settings["PAGINATED_TEMPLATES"][template_name])
             if self.up_to_date(name, key, *(pages.page(n).save_as for n in range(2, pages.num_pages + 1))):
                 return
