@@ -38,6 +38,7 @@ from urllib.parse import quote, urlparse
 from xml.sax.saxutils import escape as xml_escape, quoteattr
 
 from feedgenerator import Rss201rev2Feed
+from markupsafe import Markup
 from pelican import Pelican, __version__ as pelican_version, signals
 from pelican.contents import Article
 from pelican.generators import Generator
@@ -190,9 +191,14 @@ def on_content(instance) -> None:
         if not hasattr(instance, name):
             setattr(instance, name, [])
     instance.brief = _brief_view(instance)
+    instance.paper = None if category in BRIEF_CATEGORIES else _paper_view(instance)
+    # the JSON lines are parsed now: the content cache, read back on every build, keeps the
+    # parsed form only
+    for key in ("record", "brief"):
+        instance.metadata.pop(key, None)
+    instance.__dict__.pop("record", None)
     if category in BRIEF_CATEGORIES:
         instance.brief_kind = BRIEF_CATEGORIES[category]
-        instance.paper = None
         instance.paper_ids = _split(instance.metadata.get("papers"))
         instance.template = "brief"
         folder = "briefs/weekly" if instance.brief_kind == "weekly" else "briefs"
@@ -200,7 +206,6 @@ def on_content(instance) -> None:
         instance.override_url = instance.override_save_as = f"{folder}/{name}.html"
     else:
         instance.brief_kind = ""
-        instance.paper = _paper_view(instance)
         instance.paper_ids = []
         # Pelican formats an article's URL on every access; pages link to papers tens of
         # thousands of times, so the URL is worked out once here.
@@ -219,6 +224,22 @@ class Members(list):
 
     def __contains__(self, item) -> bool:
         return id(item) in self._ids
+
+
+def on_articles_read(generator) -> None:
+    """``article_generator_pretaxonomy``: one entry per page address (two entry files with one slug
+    would be written to one page): the first in the site's order (newest first) is kept, the others
+    are reported."""
+    seen: dict[str, Article] = {}
+    kept = []
+    for article in generator.articles:
+        first = seen.setdefault(article.save_as, article)
+        if first is article:
+            kept.append(article)
+        else:
+            log.warning("%s: same page (%s) as %s; left out — give it another Slug", article.source_path,
+                        article.save_as, first.source_path)
+    generator.articles = kept
 
 
 def on_articles_finalized(generator) -> None:
@@ -363,6 +384,28 @@ def _trends(papers: list[Article]) -> dict:
     return topic_trends((_day(a), [t["rule"] for t in a.paper["topics"]]) for a in papers)
 
 
+class Rows:
+    """A paper's row on list pages (the ``row`` macro of ``_macros.html``), rendered once per build.
+
+    A paper is listed on its day's page, its topics' and keywords' pages and its authors' pages;
+    its row is the same on all of them but for the relative path to the site's root (SITEURL).
+    """
+
+    def __init__(self, env, context: dict):
+        self.env, self.context = env, context
+        self.macros: dict[str, object] = {}
+        self.rows: dict[tuple[int, str], Markup] = {}
+
+    def __call__(self, article: Article, root: str) -> Markup:
+        key = (id(article), root)
+        if key not in self.rows:
+            if root not in self.macros:
+                module = self.env.get_template("_macros.html").make_module({**self.context, "SITEURL": root})
+                self.macros[root] = module.row
+            self.rows[key] = self.macros[root](article)
+        return self.rows[key]
+
+
 class SiteGenerator(Generator):
     """Context for every page (topics, home pool, runs) and the pages Pelican does not write."""
 
@@ -423,6 +466,7 @@ class SiteGenerator(Generator):
             "STATUS_TEXT": STATUS_TEXT,
             "author_url": self.author_url,
             "day_url": self.day_url,
+            "paper_row": Rows(self.env, self.context),
             "topic_trends": _trends(self.papers),
         })
 
@@ -888,6 +932,7 @@ class AuthorUrl:
 def register() -> None:
     signals.initialized.connect(add_filters)
     signals.content_object_init.connect(on_content)
+    signals.article_generator_pretaxonomy.connect(on_articles_read)
     signals.article_generator_finalized.connect(on_articles_finalized)
     signals.get_generators.connect(get_generators)
     signals.get_writer.connect(get_writer)

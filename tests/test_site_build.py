@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from collections import Counter
+from datetime import datetime, timedelta, timezone
 from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 
 import feedparser
 import pytest
@@ -300,6 +303,29 @@ def test_a_bad_entry_is_reported_and_skipped(tmp_path):
                    state=tmp_path / "no-state", search=False)
     assert (result.output / "papers" / "arxiv-2604-22038.html").is_file()
     assert "No run records yet" in (result.output / "status.html").read_text(encoding="utf-8")
+
+
+def test_two_entries_for_one_page_keep_one_and_say_so(tmp_path, caplog):
+    content = tmp_path / "content"
+    source = built_site().root / "content" / "papers" / "2026" / "04" / "27" / "arxiv-2604-22038.md"
+    for day in ("27", "28"):
+        (content / "papers" / day).mkdir(parents=True)
+        shutil.copy(source, content / "papers" / day / source.name)
+    with caplog.at_level(logging.WARNING, logger="pipeline.site"):
+        result = build(content, tmp_path / "out", settings_file=ROOT / "pelicanconf.py", rules=ROOT / "rules",
+                       state=tmp_path / "no-state", search=False)
+    assert (result.output / "papers" / "arxiv-2604-22038.html").is_file()
+    assert "same page (papers/arxiv-2604-22038.html)" in caplog.text
+
+
+def test_entries_are_listed_newest_first_then_by_slug():
+    from pelican.settings import read_settings
+
+    order = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(ROOT)})["ARTICLE_ORDER_BY"]
+    moment = datetime(2026, 4, 27, 4, tzinfo=timezone.utc)
+    entries = [SimpleNamespace(date=moment, slug="b"), SimpleNamespace(date=moment + timedelta(days=1), slug="c"),
+               SimpleNamespace(date=moment, slug="a")]
+    assert [e.slug for e in sorted(entries, key=order)] == ["c", "a", "b"]
 
 
 def test_rebuild_renders_only_what_changed_and_prunes_what_is_gone(tmp_path):
