@@ -5,8 +5,9 @@ page: 1.45 GB for 10,000 papers, 7 GB or more for 50,000), and re-indexing means
 everything again. So the pages are split into
 *buckets* by date: whole calendar months, grouped greedily from the oldest until a bucket
 would exceed ``bucket_pages`` pages (a month larger than that is split by day, a day larger
-than that into runs of pages). A new day only ever changes the newest bucket, so older
-buckets stay the same from day to day.
+than that into runs of pages), and the weeks of the newest month, one bucket each. A new day
+only ever changes the newest week's bucket, so every other bucket stays the same from day to
+day until the month ends.
 
 Each bucket is indexed on its own by the Pagefind CLI into a bundle folder under
 ``output/pagefind/`` whose name ends with the bucket's fingerprint: a hash of exactly what
@@ -344,36 +345,47 @@ def find_pages(output: Path, cache: Path | None = None) -> list[Page]:
 def plan_buckets(pages: list[Page], bucket_pages: int) -> list[Bucket]:
     """Split pages into buckets of at most ``bucket_pages`` pages, oldest first.
 
-    The units are calendar months (a month with more pages than that is split into days, a day
-    into runs of pages in path order); consecutive units are grouped greedily from the oldest,
-    so a bucket is closed for good once the next month did not fit.
+    Every month but the newest is a unit (a month with more pages than that is split into days,
+    a day into runs of pages in path order), and consecutive units are grouped greedily from the
+    oldest, so a bucket is closed for good once the next month did not fit. The newest month is
+    the one new days are added to: each of its weeks (days 1–7, 8–14, 15–21, 22–28, 29–31) is a
+    bucket of its own, so a new day re-indexes at most a week of pages; once the month is over,
+    it is grouped with the others (a larger re-index once a month).
     """
     if bucket_pages < 1:
         raise SearchError(f"PAGEFIND_BUCKET_PAGES must be at least 1, not {bucket_pages}")
     ordered = sorted(pages, key=lambda p: (p.day, p.path))
-    units: list[tuple[str, list[Page]]] = []
-    for month, in_month in groupby(ordered, key=lambda p: f"{p.day:%Y-%m}"):
-        in_month = list(in_month)
-        if len(in_month) <= bucket_pages:
-            units.append((month, in_month))
-            continue
-        for day, in_day in groupby(in_month, key=lambda p: p.day.isoformat()):
-            in_day = list(in_day)
-            runs = range(0, len(in_day), bucket_pages)
-            units += [(day if len(runs) == 1 else f"{day}.{n + 1}", in_day[start:start + bucket_pages])
-                      for n, start in enumerate(runs)]
+    months = [(month, list(in_month)) for month, in_month in groupby(ordered, key=lambda p: f"{p.day:%Y-%m}")]
     buckets: list[Bucket] = []
     keys: list[str] = []
     group: list[Page] = []
-    for key, unit in units:
-        if group and len(group) + len(unit) > bucket_pages:
-            buckets.append(Bucket(keys[0] if len(keys) == 1 else f"{keys[0]}~{keys[-1]}", tuple(group)))
-            keys, group = [], []
-        keys.append(key)
-        group += unit
+    for month, in_month in months[:-1]:
+        for key, unit in _units(month, in_month, bucket_pages):
+            if group and len(group) + len(unit) > bucket_pages:
+                buckets.append(Bucket(keys[0] if len(keys) == 1 else f"{keys[0]}~{keys[-1]}", tuple(group)))
+                keys, group = [], []
+            keys.append(key)
+            group += unit
     if group:
         buckets.append(Bucket(keys[0] if len(keys) == 1 else f"{keys[0]}~{keys[-1]}", tuple(group)))
+    for month, in_month in months[-1:]:
+        for week, in_week in groupby(in_month, key=lambda p: (p.day.day - 1) // 7 + 1):
+            buckets += [Bucket(key, tuple(unit)) for key, unit in _units(f"{month}-w{week}", list(in_week), bucket_pages)]
     return buckets
+
+
+def _units(key: str, pages: list[Page], bucket_pages: int) -> list[tuple[str, list[Page]]]:
+    """Pages of a span of dates (in date order) as units of at most ``bucket_pages`` pages: all of them,
+    else one unit a day, and a day larger than that in runs of pages."""
+    if len(pages) <= bucket_pages:
+        return [(key, pages)]
+    units = []
+    for day, in_day in groupby(pages, key=lambda p: p.day.isoformat()):
+        in_day = list(in_day)
+        runs = range(0, len(in_day), bucket_pages)
+        units += [(day if len(runs) == 1 else f"{day}.{n + 1}", in_day[start:start + bucket_pages])
+                  for n, start in enumerate(runs)]
+    return units
 
 
 # ---------------------------------------------------------------- Pagefind

@@ -118,19 +118,23 @@ def keys(buckets) -> list[tuple[str, int]]:
     return [(b.key, len(b.pages)) for b in buckets]
 
 
-def test_months_are_grouped_greedily_from_the_oldest():
-    pages = pages_on({"2026-01-10": 30, "2026-02-10": 40, "2026-03-10": 20, "2026-04-10": 50, "2026-05-10": 10})
-    assert keys(plan_buckets(pages, 100)) == [("2026-01~2026-03", 90), ("2026-04~2026-05", 60)]
-    assert keys(plan_buckets(pages, 50)) == [("2026-01", 30), ("2026-02", 40), ("2026-03", 20), ("2026-04", 50),
-                                             ("2026-05", 10)]
+def test_months_are_grouped_greedily_from_the_oldest_and_the_newest_month_is_split_by_week():
+    pages = pages_on({"2026-01-10": 30, "2026-02-10": 40, "2026-03-10": 20, "2026-04-10": 50, "2026-05-10": 10,
+                      "2026-05-12": 5, "2026-05-15": 6, "2026-05-31": 1})
+    assert keys(plan_buckets(pages, 100)) == [("2026-01~2026-03", 90), ("2026-04", 50), ("2026-05-w2", 15),
+                                              ("2026-05-w3", 6), ("2026-05-w5", 1)]
+    assert keys(plan_buckets(pages, 50))[:5] == [("2026-01", 30), ("2026-02", 40), ("2026-03", 20), ("2026-04", 50),
+                                                 ("2026-05-w2", 15)]
     assert [(b.first, b.last) for b in plan_buckets(pages, 100)][0] == (date(2026, 1, 10), date(2026, 3, 10))
 
 
 def test_a_month_too_large_is_split_by_day_and_a_day_into_runs():
-    pages = pages_on({"2026-01-30": 5, "2026-02-01": 4, "2026-02-02": 4, "2026-02-03": 11, "2026-03-01": 2})
+    pages = pages_on({"2026-01-30": 5, "2026-02-01": 4, "2026-02-02": 4, "2026-02-03": 11, "2026-03-01": 2,
+                      "2026-03-08": 3, "2026-03-09": 10})
     buckets = plan_buckets(pages, 8)
     assert keys(buckets) == [("2026-01", 5), ("2026-02-01~2026-02-02", 8), ("2026-02-03.1", 8),
-                             ("2026-02-03.2~2026-03", 5)]
+                             ("2026-02-03.2", 3), ("2026-03-w1", 2),  # a week too large is split the same way
+                             ("2026-03-08", 3), ("2026-03-09.1", 8), ("2026-03-09.2", 2)]
     assert all(len(b.pages) <= 8 for b in buckets)
     assert sorted(p.path for b in buckets for p in b.pages) == sorted(p.path for p in pages)
 
@@ -141,7 +145,17 @@ def test_a_new_day_changes_only_the_newest_bucket():
     days["2026-03-26"] = 12
     after = plan_buckets(pages_on(days), 300)
     assert before[:-1] == after[:-1] and len(before) >= 3
-    assert before[-1] != after[-1]
+    assert before[-1] != after[-1] and len(after[-1].pages) <= 7 * 9 + 12
+
+
+def test_when_a_month_ends_its_weeks_are_grouped_with_the_months_before():
+    days = {(date(2026, 1, 1) + timedelta(days=n)).isoformat(): 9 for n in range(80)}  # to 21 March
+    before = plan_buckets(pages_on(days), 300)
+    assert keys(before)[-3:] == [("2026-03-w1", 63), ("2026-03-w2", 63), ("2026-03-w3", 63)]
+    days["2026-04-01"] = 5
+    after = plan_buckets(pages_on(days), 300)
+    assert keys(after) == [("2026-01", 279), ("2026-02", 252), ("2026-03", 189), ("2026-04-w1", 5)]
+    assert after[:2] == before[:2]
 
 
 def test_the_bucket_size_must_be_a_number_of_pages(tmp_path):
@@ -159,7 +173,7 @@ def site(tmp_path) -> Path:
     """Six papers over three months (two, one, three), so a bucket of three pages holds one month or two."""
     output = tmp_path / "output"
     for slug, day in [("jan-a", "2026-01-05"), ("jan-b", "2026-01-20"), ("feb-a", "2026-02-03"),
-                      ("mar-a", "2026-03-02"), ("mar-b", "2026-03-02"), ("mar-c", "2026-03-09")]:
+                      ("mar-a", "2026-03-02"), ("mar-b", "2026-03-02"), ("mar-c", "2026-03-05")]:
         write_page(output, slug, day, abstract=f"Entanglement distillation report {slug}.")
     return output
 
@@ -168,9 +182,9 @@ def test_each_bucket_becomes_a_bundle_listed_newest_first(site):
     report = index_site(site, 3)
     listed = manifest(site)
     assert [(b["key"], b["pages"], b["first"], b["last"]) for b in listed["bundles"]] == [
-        ("2026-03", 3, "2026-03-02", "2026-03-09"), ("2026-01~2026-02", 3, "2026-01-05", "2026-02-03")]
+        ("2026-03-w1", 3, "2026-03-02", "2026-03-05"), ("2026-01~2026-02", 3, "2026-01-05", "2026-02-03")]
     assert listed["language"] == "zh" and listed["pagefind"].count(".") == 2
-    assert [b.key for b in report.indexed] == ["2026-03", "2026-01~2026-02"]
+    assert [b.key for b in report.indexed] == ["2026-03-w1", "2026-01~2026-02"]
     assert all(b.peak_rss > 10 * 2**20 for b in report.indexed)  # Pagefind's own peak memory, measured
     for bundle in listed["bundles"]:
         entry = json.loads((site / "pagefind" / bundle["path"] / "pagefind-entry.json").read_text(encoding="utf-8"))
@@ -203,20 +217,20 @@ def test_unchanged_buckets_are_not_indexed_again(site):
 
 def test_a_new_day_indexes_the_newest_bucket_only(site):
     index_site(site, 3)
-    write_page(site, "apr-a", "2026-04-01")
+    write_page(site, "mar-d", "2026-03-10")
     report = index_site(site, 3)
-    assert [b.key for b in report.bundles] == ["2026-04", "2026-03", "2026-01~2026-02"]
-    assert [b.key for b in report.indexed] == ["2026-04"]
+    assert [b.key for b in report.bundles] == ["2026-03-w2", "2026-03-w1", "2026-01~2026-02"]
+    assert [b.key for b in report.indexed] == ["2026-03-w2"]
 
 
 def test_bundles_of_buckets_that_no_longer_exist_are_removed(site):
     index_site(site, 3)
     (site / "pagefind" / "stray.txt").write_text("left by something else")
     (site / "pagefind" / "pagefind-entry.json").write_text("{}")  # a single index of an older build
-    for slug in ("mar-a", "mar-b", "mar-c"):
+    for slug in ("jan-a", "jan-b", "feb-a"):
         (site / "papers" / f"{slug}.html").unlink()
     report = index_site(site, 3)
-    assert [b["key"] for b in manifest(site)["bundles"]] == ["2026-01~2026-02"]
+    assert [b["key"] for b in manifest(site)["bundles"]] == ["2026-03-w1"]
     assert report.indexed == () and report.removed == 3
     assert sorted(p.name for p in (site / "pagefind").iterdir()) == sorted(
         [manifest(site)["bundles"][0]["path"].rstrip("/"), "bundles.json", "pagefind-ui.css", "pagefind-ui.js"])
