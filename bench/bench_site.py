@@ -7,7 +7,8 @@ Prints the wall and CPU time of a cold full build (no Pelican cache), of a rebui
 changed, of the daily rebuild (one new day of papers; the Pelican cache and the output folder of
 the previous build kept, as the daily job keeps them) and of a rebuild of one more day into an
 empty output folder — each with the search index (pipeline/search.py, its share shown) unless
-``--no-search`` — then the peak memory of the builds and of Pagefind, and the output size. Generated entries are written by
+``--no-search``, each in a process of its own as the daily job's build is — then the peak memory
+of the builds and of Pagefind, and the output size. Generated entries are written by
 the pipeline's own writer, so they look exactly like real ones.
 
 ``--archive`` builds a ready-made archive instead (a folder with content/ and state/, such as
@@ -27,11 +28,13 @@ without it.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import re
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -191,7 +194,25 @@ def write_profile(session, profiler, folder: Path, build_name: str, label: str) 
 # ---------------------------------------------------------------- the benchmark
 
 
+def one_build(job: dict) -> dict:
+    """One measured build, in the process that runs it: its search time, its own peak RSS and
+    Pagefind's (bytes), and its profile when asked for."""
+    profiler = _profiler() if job["profile"] else None
+    result = build(Path(job["content"]), Path(job["output"]), settings_file=Path(job["settings"]),
+                   rules=ROOT / "rules", state=Path(job["state"]), search=job["search"])
+    if profiler:
+        write_profile(profiler.stop(), profiler, Path(job["profile"]), job["name"], job["label"])
+    # ru_maxrss is in KB on Linux, in bytes on macOS
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+    return {"search": result.search_seconds if result.search else None, "peak_rss": peak,
+            "pagefind_peaks": [b.peak_rss for b in result.search.indexed] if result.search else []}
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--one-build"]:
+        print(json.dumps(one_build(json.loads(argv[1]))), flush=True)
+        return 0
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--papers", type=int, default=10_000, help="size of the generated archive")
     parser.add_argument("--days", type=int, default=200, help="days the generated archive spans")
@@ -222,26 +243,28 @@ def main(argv: list[str] | None = None) -> int:
         first = args.papers
     settings = root / "pelicanconf.py"
     shutil.copy(ROOT / "pelicanconf.py", settings)  # keeps the Pelican cache inside the bench folder
-    common = dict(settings_file=settings, rules=ROOT / "rules", state=state,
-                  search=not (args.no_search or args.profile))
-
-    def cpu_seconds() -> float:  # this process and its children (Pagefind)
-        times = os.times()
-        return times.user + times.system + times.children_user + times.children_system
-
-    pagefind_peak = [0]  # bytes, the largest Pagefind run (one bundle)
+    job = {"content": str(content), "output": str(output), "settings": str(settings), "state": str(state),
+           "search": not (args.no_search or args.profile), "profile": str(args.profile or "")}
+    build_peak, pagefind_peak = [0], [0]  # bytes: the largest build, the largest Pagefind run (one bundle)
 
     def timed(label: str, build_name: str, note: str = "") -> None:
-        profiler = _profiler() if args.profile else None
-        wall, cpu = time.perf_counter(), cpu_seconds()
-        result = build(content, output, **common)
-        wall, cpu = time.perf_counter() - wall, cpu_seconds() - cpu
-        session = profiler.stop() if profiler else None
-        search = f", search {result.search_seconds:.1f} s" if result.search else ""
-        pagefind_peak.extend(b.peak_rss for b in (result.search.indexed if result.search else ()))
-        print(f"{label:30} {wall:6.1f} s wall, {cpu:6.1f} s CPU{search}  {note}", flush=True)
-        if session:
-            write_profile(session, profiler, args.profile, build_name, label)
+        # each build runs in a process of its own, as the daily job's does (a process that has
+        # built before carries the previous build's objects, which slows the next one down)
+        wall = time.perf_counter()
+        child = subprocess.Popen([sys.executable, __file__, "--one-build",
+                                  json.dumps({**job, "name": build_name, "label": label})], stdout=subprocess.PIPE)
+        answer = child.stdout.read()
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - wall
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"the {build_name} build failed (exit {os.waitstatus_to_exitcode(status)})")
+        *said, last = answer.decode().strip().splitlines() or [""]
+        result = json.loads(last)
+        cpu = usage.ru_utime + usage.ru_stime  # the build and its Pagefind runs
+        search = f", search {result['search']:.1f} s" if result["search"] is not None else ""
+        build_peak.append(result["peak_rss"])
+        pagefind_peak.extend(result["pagefind_peaks"])
+        print(f"{label:30} {wall:6.1f} s wall, {cpu:6.1f} s CPU{search}  {note}", *said, sep="\n", flush=True)
 
     def generated_day(day: datetime, seed: int) -> int:
         write(content, papers(args.daily, 1, day, seed=seed, first=first + (seed - 11) * args.daily))
@@ -254,9 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     added = generated_day(start + timedelta(days=1), seed=12)
     shutil.rmtree(output)
     timed(f"daily rebuild, empty output (+{added}):", "daily-empty-output", "(content cache warm, output folder not kept)")
-    # ru_maxrss is in KB on Linux
-    print(f"peak RSS: builds {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB, "
-          f"Pagefind {max(pagefind_peak) / 2 ** 20:.0f} MB")
+    print(f"peak RSS: builds {max(build_peak) / 2 ** 20:.0f} MB, Pagefind {max(pagefind_peak) / 2 ** 20:.0f} MB")
     files = [p for p in output.rglob("*") if p.is_file()]
     size = sum(p.stat().st_size for p in files)
     papers_now = sum(1 for _ in (content / "papers").rglob("*.md"))
