@@ -28,6 +28,7 @@ import logging
 import math
 import os
 import re
+import shutil
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -978,11 +979,7 @@ def build(content: Path | None = None, output: Path | None = None, *, settings_f
     except ValueError as exc:  # Pelican's way of saying the content folder is missing
         raise SiteError(f"{content or 'content/'}: no content folder (run `academichub fetch` or "
                         f"`academichub demo` first): {exc}") from exc
-    # Pelican's content cache holds Article objects as this module prepared them: key it by
-    # this module's code, the settings file, Pelican's version and the content folder, so a change never reads stale objects.
-    fingerprint = hashlib.sha1(Path(__file__).read_bytes() + settings_file.read_bytes()
-                               + pelican_version.encode() + settings["PATH"].encode()).hexdigest()[:12]
-    settings["CACHE_PATH"] = str(Path(settings["CACHE_PATH"]) / fingerprint)
+    settings["CACHE_PATH"] = str(_cache_folder(Path(settings["CACHE_PATH"]), settings["PATH"], settings_file))
     if not settings.get("SITEURL", "").startswith(("http://", "https://")):
         raise SiteError(f"{settings_file}: SITEURL must be an absolute http(s) address (feeds need absolute ids)")
     if not Path(settings["PATH"]).is_dir():
@@ -1007,6 +1004,28 @@ def build(content: Path | None = None, output: Path | None = None, *, settings_f
             raise SiteError(str(exc)) from exc
     papers = sum(1 for _ in Path(settings["PATH"]).rglob("*.md"))
     return BuildResult(out, papers, pelican_seconds, report)
+
+
+def _cache_folder(caches: Path, content: str, settings_file: Path) -> Path:
+    """The folder of Pelican's content cache for this content folder and this code.
+
+    The cache holds Article objects as this module prepared them, so it is keyed by this module's
+    code, the settings file and Pelican's version (a change never reads stale objects), and by the
+    content folder (two sites built from one project keep a cache each). Caches of the same content
+    folder made by other code are removed, and so are caches named as earlier versions named them
+    (twelve hex digits): they would never be read again, and the daily job keeps the whole cache
+    folder between runs.
+    """
+    site = hashlib.sha1(content.encode()).hexdigest()[:8]
+    code = hashlib.sha1(Path(__file__).read_bytes() + settings_file.read_bytes() + pelican_version.encode()).hexdigest()[:12]
+    folder = caches / f"{site}-{code}"
+    if caches.is_dir():
+        for other in caches.iterdir():
+            stale = other.name.startswith(f"{site}-") or re.fullmatch("[0-9a-f]{12}", other.name)
+            if other.is_dir() and stale and other != folder:
+                shutil.rmtree(other, ignore_errors=True)
+                log.info("site: removed the content cache of an earlier version (%s)", other)
+    return folder
 
 
 PRUNED = ("papers", "briefs", "authors", "tags", "topics", "archive", "feeds")

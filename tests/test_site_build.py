@@ -17,7 +17,7 @@ from types import SimpleNamespace
 import feedparser
 import pytest
 
-from pipeline.site import SiteError, build, related_papers
+from pipeline.site import SiteError, _cache_folder, build, related_papers
 from site_helpers import BRIEF_ZH_WORD, HOSTILE_AUTHOR, HOSTILE_TITLE, ROOT, SEARCH_BUCKET_PAGES, built_site
 
 SITEURL = "https://radar.example.org/hub"
@@ -326,6 +326,18 @@ def test_entries_are_listed_newest_first_then_by_slug():
     entries = [SimpleNamespace(date=moment, slug="b"), SimpleNamespace(date=moment + timedelta(days=1), slug="c"),
                SimpleNamespace(date=moment, slug="a")]
     assert [e.slug for e in sorted(entries, key=order)] == ["c", "a", "b"]
+
+
+def test_caches_of_earlier_code_for_the_same_content_are_removed(tmp_path):
+    caches = tmp_path / "pelican-cache"
+    folder = _cache_folder(caches, "/site/content", ROOT / "pelicanconf.py")
+    site = folder.name.split("-")[0]
+    earlier, legacy, other_site = caches / f"{site}-0123456789ab", caches / "0123456789ab", caches / "feedbeef-0123456789ab"
+    for cache in (earlier, legacy, other_site, folder):
+        (cache / "ArticlesGenerator-Readers").mkdir(parents=True)
+    assert _cache_folder(caches, "/site/content", ROOT / "pelicanconf.py") == folder
+    assert sorted(p.name for p in caches.iterdir()) == sorted([folder.name, other_site.name])
+    assert _cache_folder(caches, "/other/content", ROOT / "pelicanconf.py") != folder and folder.is_dir()
 
 
 def test_rebuild_renders_only_what_changed_and_prunes_what_is_gone(tmp_path):

@@ -18,11 +18,27 @@ async function bundlePaths(root) {
   return (bundles || []).map((bundle) => new URL(`pagefind/${bundle.path}`, root).pathname);
 }
 
+/** Pagefind's UI (script and stylesheet), copied beside the bundle list by the search stage. */
+function loadUI(root) {
+  const css = Object.assign(document.createElement("link"), { rel: "stylesheet", href: new URL("pagefind/pagefind-ui.css", root).href });
+  document.head.append(css);
+  return new Promise((resolve, reject) => {
+    const script = Object.assign(document.createElement("script"), { src: new URL("pagefind/pagefind-ui.js", root).href });
+    script.addEventListener("load", resolve);
+    script.addEventListener("error", reject);
+    document.head.append(script);
+  });
+}
+
 export async function initSearch() {
-  if (!window.PagefindUI) return;
   const root = siteRoot();
   const [primary, ...others] = await bundlePaths(root);
-  if (!primary) return;
+  if (!primary) {
+    // a site without papers has no index (and no copy of the UI) yet
+    document.getElementById("search-empty").hidden = false;
+    return;
+  }
+  await loadUI(root);
   const ui = new window.PagefindUI({
     element: "#search",
     baseUrl: root.pathname,
