@@ -8,8 +8,8 @@ The archive is made by the real pipeline (bench/archive.py: generated arXiv days
 Hugo builds the same entries, converted to Hugo front matter, with the templates in
 bench/hugo/, at the same paths: paper pages; topic and tag pages paginated as the site's
 settings say, listing compact rows; an author page and Atom feed only for the authors with
-AUTHOR_PAGE_MIN_PAPERS papers, decided by the templates from each author's papers (every
-other name links to a search for it); day pages; the archive and topic indexes; the home
+AUTHOR_PAGE_MIN_PAPERS papers, decided by the templates from each author's papers, at the
+site's slug of the name (every other name links to a search for it); day pages; the archive and topic indexes; the home
 page's first cards in home-page order; radar, search, status and 404; the site and topic
 feeds in Atom and RSS, the JSON Feed, OPML, the radar's data/index.json in home-page order,
 the sitemap and robots.txt. With search, Hugo's pages are indexed by the same function and
@@ -40,6 +40,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from pelican.settings import DEFAULT_CONFIG
+from pelican.urlwrappers import Author
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -97,8 +100,33 @@ def _split(value: str) -> list[str]:
 
 
 def site_settings() -> dict:
-    """The site's settings (pelicanconf.py): what the Hugo build takes from them."""
-    return runpy.run_path(str(ROOT / "pelicanconf.py"))
+    """The site's settings as Pelican reads them (its defaults, then pelicanconf.py): what the Hugo
+    build takes from them."""
+    return {**DEFAULT_CONFIG, **runpy.run_path(str(ROOT / "pelicanconf.py"))}
+
+
+class AuthorTerms:
+    """The authors of each paper as terms of Hugo's authors taxonomy: the site's slugs of the names
+    (Pelican's slugify with the site's settings), so that both tools group the same names under one
+    author and write the same paths (Hugo's own slugs keep the dot of an initial: ada-c.-wang).
+    ``names`` gives each slug the name as first written, for the templates to show."""
+
+    def __init__(self, settings: dict):
+        self.settings = settings
+        self.slugs: dict[str, str] = {}  # name: slug, each worked out once
+        self.names: dict[str, str] = {}  # slug: name
+
+    def __call__(self, names: list[str]) -> list[str]:
+        terms = []
+        for name in names:
+            if name not in self.slugs:
+                self.slugs[name] = Author(name, self.settings).slug
+            slug = self.slugs[name]
+            # a name without a letter or digit has no slug, hence no page on the site either
+            if slug and slug not in terms:
+                terms.append(slug)
+                self.names.setdefault(slug, name)
+        return terms
 
 
 def hugo_content(archive: Path, site: Path) -> int:
@@ -106,16 +134,19 @@ def hugo_content(archive: Path, site: Path) -> int:
     shutil.rmtree(site, ignore_errors=True)
     papers = site / "content" / "papers"
     papers.mkdir(parents=True)
+    settings = site_settings()
+    author_terms = AuthorTerms(settings)
     count = 0
     for path in sorted((archive / "content" / "papers").rglob("*.md")):
         meta, body = _metadata(path)
         record = json.loads(meta["record"])
         brief = json.loads(meta["brief"]) if meta.get("brief") else None
         day = meta["date"][:10]
+        names = [a["name"] for a in record["authors"]]
         front = {
             "title": record["title"], "date": meta["date"], "lastmod": meta.get("modified") or meta["date"],
             "slug": meta["slug"], "topics": [meta["category"]], "tags": _split(meta.get("tags", "")),
-            "authors": [a["name"] for a in record["authors"]], "archive": [day],
+            "authors": author_terms(names), "author_names": names, "archive": [day],
             "affiliations": [aff for a in record["authors"] for aff in a.get("affiliations") or []],
             "paper_id": record["id"], "source_label": record["source_label"], "abs_url": record.get("url") or "",
             "pdf": record.get("pdf") or "", "doi": record.get("doi") or "", "arxiv_id": record.get("arxiv_id") or "",
@@ -132,7 +163,6 @@ def hugo_content(archive: Path, site: Path) -> int:
             front["tldr"] = {"zh": brief["zh"].get("tldr") or "", "en": brief["en"].get("tldr") or ""}
         (papers / f"{meta['slug']}.md").write_text(json.dumps(front, ensure_ascii=False) + "\n\n" + body, encoding="utf-8")
         count += 1
-    settings = site_settings()
 
     def feeds(atom: str, rss: str) -> list[str]:
         return ["html"] + (["atom"] if settings.get(atom) else []) + (["rss"] if settings.get(rss) else [])
@@ -157,6 +187,7 @@ def hugo_content(archive: Path, site: Path) -> int:
     topics = {t.id: {"zh": t.name_zh, "en": t.name_en, "description_zh": t.description_zh,
                      "description_en": t.description_en, "path": t.path} for t in load_topics(ROOT / "rules").values()}
     (data / "topics.json").write_text(json.dumps(topics, ensure_ascii=False), encoding="utf-8")
+    (data / "authors.json").write_text(json.dumps(author_terms.names, ensure_ascii=False), encoding="utf-8")
     status = [{"key": key, "zh": zh, "en": en} for key, (zh, en) in STATUS_TEXT.items()]
     (data / "status_text.json").write_text(json.dumps(status, ensure_ascii=False), encoding="utf-8")
     runs = list(reversed(health.load(archive / "state" / "runs.jsonl")[-14:]))

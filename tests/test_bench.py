@@ -24,4 +24,6 @@ def test_quick_run_completes(tmp_path):
     row = next(line for line in text.splitlines() if line.startswith("| hugo | HTML pages"))
     pelican, hugo = row.split(" | ")[2].split(" vs ")
     assert pelican == hugo, row
+    only = text.split("| papers | paths written by one tool only", 1)[1].splitlines()[2]
+    assert only.split(" | ")[1].startswith("0 / 0"), only  # the same paths, author pages included
     assert "| page weight | Hugo" in text
