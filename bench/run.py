@@ -7,9 +7,10 @@
 
 Benchmarks (each in bench/, each also runnable alone):
 
-* pipeline — CPU per candidate paper for a 2,000-candidate arXiv day (bench_pipeline.py);
+* pipeline — CPU per candidate paper and peak memory for a 2,000-candidate arXiv day
+             (bench_pipeline.py);
 * briefs   — 1,000 per-paper briefs against a local OpenAI-compatible server answering after
-             500 ms, and the cached second run (bench_brief.py);
+             500 ms, their peak memory, and the cached second run (bench_brief.py);
 * site     — full, unchanged and daily (+200 papers) builds with the search index of archives of
              1,000, 10,000 and 50,000 papers made by the pipeline, peak memory and the output
              size (bench_site.py);
@@ -101,19 +102,27 @@ def pipeline(table: Table, quick: bool, repeats: int, progress, work: Path) -> N
               f"{result['rerun_cpu_ms_per_paper']:.2f} ms, {result['rerun_changed']} entries changed", "0 changed")
     table.add("pipeline", "entries written / wall time",
               f"{result['written']:,} / {result['wall_s']:.1f} s", "")
+    table.add("pipeline", f"peak RSS, the {candidates:,}-candidate day's process / the same day again",
+              f"{result['peak_rss_mb']:.0f} MB ({result['rss_at_start_mb']:.0f} MB before the day: Python and "
+              f"the modules) / {result['rerun_peak_rss_mb']:.0f} MB", "")
 
 
 def briefs(table: Table, quick: bool, repeats: int, progress, work: Path) -> None:
     papers = SIZES["briefs"][not quick]
-    walls, calls, again_calls = [], [], []
+    walls, calls, again_calls, peaks, starts = [], [], [], [], []
     for _ in range(repeats):
         text = _script("bench_brief.py", "--papers", str(papers))
         walls.append(_seconds(text, "wall time"))
         calls.append(int(re.search(r"^API calls\s+(\d+)", text, re.M).group(1)))
         again_calls.append(int(re.search(r"^re-run\s+[\d.]+ s, (\d+) API calls", text, re.M).group(1)))
+        memory = re.search(r"^peak RSS\s+(\d+) MB \((\d+) MB", text, re.M)
+        peaks.append(int(memory.group(1)))
+        starts.append(int(memory.group(2)))
     table.add("briefs", f"{papers:,} per-paper briefs, server answering after 500 ms", f"{_median(walls):.1f} s",
               "≤ 20 s (1,000 papers)")
     table.add("briefs", "API calls, first run / second run", f"{_median(calls):.0f} / {max(again_calls)}", "second run 0")
+    table.add("briefs", f"peak RSS of the {papers:,}-paper run's process",
+              f"{max(peaks)} MB ({max(starts)} MB before the run: Python and the modules)", "")
 
 
 def _archives(work: Path, sizes: list[int], progress) -> dict[int, Path]:
