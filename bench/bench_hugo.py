@@ -14,8 +14,9 @@ page's first cards in home-page order; radar, search, status and 404; the site a
 feeds in Atom and RSS, the JSON Feed, OPML, the radar's data/index.json in home-page order,
 the sitemap and robots.txt. With search, Hugo's pages are indexed by the same function and
 settings as the site's (``pipeline.search.index_search``: Pagefind bundles by date). Every
-build runs in its own process, measured with wait4(): wall time, CPU time and peak RSS (the
-largest process of the build: Pelican, Pagefind or Hugo).
+build runs in its own process, measured with wait4() by bench/measure.py's launcher: wall time,
+CPU time and peak RSS (the largest process of the build: Pelican, Pagefind or Hugo; never this
+one, which may have made the archive).
 
 Both outputs are listed file by file: counted by kind, and compared path by path (Hugo names
 the later pages of a list topics/x/page/2.html where the site has topics/x-2.html; the
@@ -38,7 +39,6 @@ import shutil
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from pelican.settings import DEFAULT_CONFIG
@@ -50,6 +50,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
 from archive import entry_count, make_archives  # noqa: E402
+from measure import measure  # noqa: E402
 from pipeline import health  # noqa: E402
 from pipeline.site import HOME_POOL, RADAR_MIN_PAPERS, SITEMAP_LIMIT, STATUS_TEXT, load_topics  # noqa: E402
 
@@ -215,15 +216,9 @@ def hugo_command(site: Path, output: Path) -> list[str]:
 
 
 def _spawn(command: list[str]) -> dict:
-    """Run a command to the end: wall s, CPU s and peak RSS MB of its largest process (wait4 on exactly this child)."""
-    started = time.perf_counter()
-    pid = os.posix_spawn(command[0], command, dict(os.environ), file_actions=[
-        (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
-    _, status, usage = os.wait4(pid, 0)
-    wall = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(command[:4])} … failed (exit {os.waitstatus_to_exitcode(status)}); run it by hand to see why")
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024}
+    """Run a command to the end: wall s, CPU s and peak RSS MB of its largest process (bench/measure.py)."""
+    run = measure(command)
+    return {"wall": run.wall, "cpu": run.cpu, "rss_mb": run.peak_rss / 2**20}
 
 
 def pelican_build(archive: Path, work: Path, output: Path, search: bool) -> dict:

@@ -29,15 +29,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import re
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -45,6 +41,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(ROOT / "bench"))
+
+from measure import answer, own_peak_rss, worker  # noqa: E402
 from pipeline.models import Author, Paper, Selection  # noqa: E402
 from pipeline.site import build  # noqa: E402
 from pipeline.write import atomic_write, entry_path, render_entry  # noqa: E402
@@ -202,16 +201,14 @@ def one_build(job: dict) -> dict:
                    rules=ROOT / "rules", state=Path(job["state"]), search=job["search"])
     if profiler:
         write_profile(profiler.stop(), profiler, Path(job["profile"]), job["name"], job["label"])
-    # ru_maxrss is in KB on Linux, in bytes on macOS
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
-    return {"search": result.search_seconds if result.search else None, "peak_rss": peak,
+    return {"search": result.search_seconds if result.search else None, "peak_rss": own_peak_rss(),
             "pagefind_peaks": [b.peak_rss for b in result.search.indexed] if result.search else []}
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--one-build"]:
-        print(json.dumps(one_build(json.loads(argv[1]))), flush=True)
+        answer(one_build(json.loads(argv[1])))
         return 0
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--papers", type=int, default=10_000, help="size of the generated archive")
@@ -250,21 +247,13 @@ def main(argv: list[str] | None = None) -> int:
     def timed(label: str, build_name: str, note: str = "") -> None:
         # each build runs in a process of its own, as the daily job's does (a process that has
         # built before carries the previous build's objects, which slows the next one down)
-        wall = time.perf_counter()
-        child = subprocess.Popen([sys.executable, __file__, "--one-build",
-                                  json.dumps({**job, "name": build_name, "label": label})], stdout=subprocess.PIPE)
-        answer = child.stdout.read()
-        _, status, usage = os.wait4(child.pid, 0)
-        wall = time.perf_counter() - wall
-        if os.waitstatus_to_exitcode(status) != 0:
-            raise SystemExit(f"the {build_name} build failed (exit {os.waitstatus_to_exitcode(status)})")
-        *said, last = answer.decode().strip().splitlines() or [""]
-        result = json.loads(last)
-        cpu = usage.ru_utime + usage.ru_stime  # the build and its Pagefind runs
+        run = worker(Path(__file__), "--one-build", {**job, "name": build_name, "label": label})
+        result = run.answer
         search = f", search {result['search']:.1f} s" if result["search"] is not None else ""
         build_peak.append(result["peak_rss"])
         pagefind_peak.extend(result["pagefind_peaks"])
-        print(f"{label:30} {wall:6.1f} s wall, {cpu:6.1f} s CPU{search}  {note}", *said, sep="\n", flush=True)
+        # CPU: the build and its Pagefind runs
+        print(f"{label:30} {run.wall:6.1f} s wall, {run.cpu:6.1f} s CPU{search}  {note}", *run.said, sep="\n", flush=True)
 
     def generated_day(day: datetime, seed: int) -> int:
         write(content, papers(args.daily, 1, day, seed=seed, first=first + (seed - 11) * args.daily))
