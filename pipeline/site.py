@@ -43,7 +43,7 @@ from markupsafe import Markup
 from pelican import Pelican, __version__ as pelican_version, signals
 from pelican.contents import Article
 from pelican.generators import Generator
-from pelican.paginator import Paginator
+from pelican.paginator import Page, Paginator
 from pelican.settings import read_settings
 from pelican.urlwrappers import Author, Category
 from pelican.utils import sanitised_join, set_date_tzinfo
@@ -234,12 +234,13 @@ def on_articles_read(generator) -> None:
     seen: dict[str, Article] = {}
     kept = []
     for article in generator.articles:
-        first = seen.setdefault(article.save_as, article)
+        # the URL names the page as well as save_as does, and was worked out already (on_content)
+        first = seen.setdefault(article.url, article)
         if first is article:
             kept.append(article)
         else:
             log.warning("%s: same page (%s) as %s; left out — give it another Slug", article.source_path,
-                        article.save_as, first.source_path)
+                        article.url, first.source_path)
     generator.articles = kept
 
 
@@ -793,7 +794,34 @@ class _Output(io.StringIO):
         super().close()
 
 
-# ---------------------------------------------------------------- feeds
+# ---------------------------------------------------------------- the writer: pages of lists, feeds
+
+
+class StablePaginator(Paginator):
+    """Pages of a newest-first list cut from its oldest end, so that a page keeps its items.
+
+    Page 1 (the list's own address) holds the newest ``per_page`` to ``2 × per_page − 1`` items;
+    every other page holds ``per_page`` items, numbered from the oldest: page 2 holds the oldest
+    ones. New items only ever change page 1, and add a page when it fills up; an address such as
+    ``topics/x-7.html`` shows the same papers for good. Pages read 1, ``num_pages``, …, 2.
+    """
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, self.count // self.per_page)
+
+    def page(self, number: int) -> Page:
+        count, size = self.count, self.per_page
+        if number == 1:
+            items = self.object_list[: count - (self.num_pages - 1) * size]
+        else:
+            end = count - (number - 2) * size
+            items = self.object_list[end - size: end]
+        return Page(self.name, self.url, items, number, self, self.settings)
+
+    def reading_order(self) -> list[Page]:
+        """The pages from the newest items to the oldest."""
+        return [self.page(1)] + [self.page(number) for number in range(self.num_pages, 1, -1)]
 
 
 class FeedWriter(Writer):
@@ -846,17 +874,31 @@ class FeedWriter(Writer):
             if self.up_to_date(name, _digest(context["RENDER_KEY"], article.stamp, article.author_links, related)):
                 return
         elif name and template_name in ("tag", "category") and "RENDER_KEY" in context:
-            # a topic or keyword page shows its papers (and a topic's weekly chart): unchanged
-            # papers, unchanged pages — a new day renders the lists it adds to, not all of them
-            articles = (paginated or kwargs).get("articles") or []
-            chart = json.dumps(context.get("topic_trends", {}).get(str(kwargs.get("category", ""))), default=str)
-            key = _digest(context["RENDER_KEY"], template_name, chart,
-                          *map(_listed, articles))
-            pages = Paginator(name, url, articles, self.settings, self.settings["PAGINATED_TEMPLATES"][template_name])
-            if self.up_to_date(name, key, *(pages.page(n).save_as for n in range(2, pages.num_pages + 1))):
-                return
+            self._write_list(name, template, context, relative_urls, template_name, override_output, url, kwargs)
+            return
         super().write_file(name, template, context, relative_urls, paginated, template_name, override_output, url,
                            **kwargs)
+
+    def _write_list(self, name, template, context, relative_urls, template_name, override_output, url, kwargs):
+        """A topic or keyword page and its later pages (see :class:`StablePaginator`), each rendered
+        only when what it shows changed: its papers, the pages it links to, and on the first page
+        a topic's weekly chart. A new day renders the first page of the lists it adds to (and the
+        page that fills up), not every page of them."""
+        pages = StablePaginator(name, url, kwargs.get("articles") or [], self.settings,
+                                self.settings["PAGINATED_TEMPLATES"][template_name])
+        chart = json.dumps(context.get("topic_trends", {}).get(str(kwargs.get("category", ""))), default=str)
+        order = pages.reading_order()
+        for at, page in enumerate(order):
+            previous = order[at - 1] if at else None
+            following = order[at + 1] if at + 1 < len(order) else None
+            key = _digest(context["RENDER_KEY"], template_name, chart if page.number == 1 else "",
+                          previous.url if previous else "", following.url if following else "",
+                          *map(_listed, page.object_list))
+            if self.up_to_date(page.save_as, key):
+                continue
+            super().write_file(page.save_as, template, context, relative_urls, {}, template_name, override_output,
+                               url, **kwargs, articles_paginator=pages, articles_page=page,
+                               articles_previous_page=previous, articles_next_page=following)
 
     def _open_w(self, filename, encoding, override=False):
         # Pelican's bookkeeping (refuse to write one file twice unless overriding), then a

@@ -16,8 +16,9 @@ from types import SimpleNamespace
 
 import feedparser
 import pytest
+from pelican.settings import read_settings
 
-from pipeline.site import SiteError, _cache_folder, build, related_papers
+from pipeline.site import SiteError, StablePaginator, _cache_folder, build, related_papers
 from site_helpers import BRIEF_ZH_WORD, HOSTILE_AUTHOR, HOSTILE_TITLE, ROOT, SEARCH_BUCKET_PAGES, built_site
 
 SITEURL = "https://radar.example.org/hub"
@@ -400,12 +401,46 @@ def test_html_validates(out, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_later_pages_of_a_topic_sit_beside_its_first_page(tmp_path):
-    from pelican.paginator import Paginator
-    from pelican.settings import read_settings
+def list_pages(count: int) -> StablePaginator:
+    """A topic's pages for ``count`` papers, newest first (numbered ``count`` … 1)."""
+    settings = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(ROOT)})
+    return StablePaginator("topics/llm-reasoning.html", "topics/llm-reasoning.html", list(range(count, 0, -1)), settings,
+                           settings["PAGINATED_TEMPLATES"]["category"])
 
-    settings = read_settings(str(Path(__file__).resolve().parent.parent / "pelicanconf.py"),
-                             override={"PATH": str(tmp_path)})
-    pages = Paginator("topics/llm-reasoning.html", "topics/llm-reasoning.html", list(range(70)), settings, 30)
-    assert [pages.page(n).save_as for n in (1, 2, 3)] == [
-        "topics/llm-reasoning.html", "topics/llm-reasoning-2.html", "topics/llm-reasoning-3.html"]
+
+def test_list_pages_are_cut_from_the_oldest_end_and_keep_their_papers():
+    before = list_pages(100)
+    assert [(p.number, p.object_list[0], p.object_list[-1]) for p in before.reading_order()] == [
+        (1, 100, 61), (3, 60, 31), (2, 30, 1)]
+    after = list_pages(130)  # a month later: page 1 filled up once
+    assert [(p.save_as, len(p.object_list)) for p in after.reading_order()] == [
+        ("topics/llm-reasoning.html", 40), ("topics/llm-reasoning-4.html", 30),
+        ("topics/llm-reasoning-3.html", 30), ("topics/llm-reasoning-2.html", 30)]
+    assert [after.page(n).object_list for n in (2, 3)] == [before.page(n).object_list for n in (2, 3)]
+    assert [len(p.object_list) for p in list_pages(59).reading_order()] == [59]
+    assert [len(p.object_list) for p in list_pages(0).reading_order()] == [0]
+
+
+def test_a_new_paper_renders_the_first_page_of_its_lists_only(tmp_path):
+    settings = tmp_path / "smallpages.py"  # the project's settings with two papers a page
+    settings.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+                        f"THEME = {str(ROOT / 'theme')!r}\nPAGINATED_TEMPLATES = {{'category': 2, 'tag': 2}}\n",
+                        encoding="utf-8")
+    content = tmp_path / "content"
+    shutil.copytree(built_site().root / "content" / "papers", content / "papers")
+    options = dict(settings_file=settings, rules=ROOT / "rules", state=tmp_path / "state", search=False)
+    output = build(content, tmp_path / "out", **options).output
+    topic = Counter(re.search(r"^Category: (.+)$", p.read_text(encoding="utf-8"), re.M).group(1)
+                    for p in (content / "papers").rglob("*.md")).most_common(1)[0][0]
+    oldest = output / "topics" / f"{topic}-2.html"
+    assert oldest.is_file()
+    oldest.write_text("stale", encoding="utf-8")  # same papers, same neighbours: not rendered again
+    source = next(p for p in (content / "papers").rglob("*.md") if f"\nCategory: {topic}\n" in p.read_text(encoding="utf-8"))
+    entry = source.read_text(encoding="utf-8")
+    entry = re.sub(r"^Date: .*$", "Date: 2030-01-01T04:00:00+00:00", entry, flags=re.M)
+    entry = re.sub(r"^Slug: .*$", "Slug: a-newer-paper", entry, flags=re.M).replace("\nTitle: ", "\nTitle: Newer: ", 1)
+    (content / "papers" / "2030" / "01" / "01").mkdir(parents=True)
+    (content / "papers" / "2030" / "01" / "01" / "a-newer-paper.md").write_text(entry, encoding="utf-8")
+    build(content, output, **options)
+    assert oldest.read_text(encoding="utf-8") == "stale"
+    assert "papers/a-newer-paper.html" in (output / "topics" / f"{topic}.html").read_text(encoding="utf-8")
