@@ -57,6 +57,8 @@ WORDS = ("model data learning method results show propose novel approach trainin
 ENTRY_DATE = re.compile(r"^Date:\s*(\d{4})-(\d\d)-(\d\d)", re.M)
 TOP_FRAMES = 15
 PROFILE_INTERVAL = 0.005  # seconds between samples: ~40,000 for a full build of 10,000 papers
+DAILY_PAPERS = 200  # generated papers of a new day, unless told otherwise
+FIRST_AFTER_ARCHIVE = 90_000  # papers generated after a ready-made archive are numbered above any arXiv month of it
 
 
 def name(rng: random.Random) -> str:
@@ -213,7 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--papers", type=int, default=10_000, help="size of the generated archive")
     parser.add_argument("--days", type=int, default=200, help="days the generated archive spans")
-    parser.add_argument("--daily", type=int, default=200, help="generated papers of each new day (default 200)")
+    parser.add_argument("--daily", type=int, default=DAILY_PAPERS,
+                        help=f"generated papers of each new day (default {DAILY_PAPERS})")
     parser.add_argument("--archive", type=Path, help="build a copy of this ready-made archive (content/, state/)")
     parser.add_argument("--next-day", type=Path, help="entries of the new day, copied in (default: --daily generated papers)")
     parser.add_argument("--profile", type=Path, metavar="DIR", help="profile each build with pyinstrument; reports go here")
@@ -228,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         entries = sum(1 for _ in content.rglob("*.md"))
         print(f"archive: {entries} entries, a copy of {args.archive} → {content}")
         start = newest_day(content) + timedelta(days=1)
-        first = 90_000  # generated days number their papers above any arXiv month of the archive
+        first = FIRST_AFTER_ARCHIVE
     else:
         content = root / "content"
         start = datetime(2026, 1, 1, tzinfo=timezone.utc)

@@ -14,6 +14,9 @@ Benchmarks (each in bench/, each also runnable alone):
 * site     — full, unchanged and daily (+200 papers) builds with the search index of archives of
              1,000, 10,000 and 50,000 papers made by the pipeline, peak memory and the output
              size (bench_site.py);
+* search   — the search stage alone on a built archive of 10,000 papers: the first index,
+             nothing changed and one more day, bundle by bundle, with Pagefind's peak memory per
+             bundle and per page indexed (bench_search.py);
 * semantic — embedding speed, storage, related papers (bench_semantic.py; only when the
              ``semantic`` extra is installed);
 * hugo     — the site built by Pelican and by Hugo from the same archive, side by side, with page
@@ -44,11 +47,12 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
-NAMES = ("pipeline", "briefs", "site", "semantic", "hugo")
+NAMES = ("pipeline", "briefs", "site", "search", "semantic", "hugo")
 SIZES = {  # (quick, full)
     "pipeline": (200, 2000),
     "briefs": (50, 1000),
     "site": ("300", "1000,10000,50000"),
+    "search": ("300", "10000"),
     "hugo": ("50", "1000,10000"),
 }
 
@@ -132,16 +136,22 @@ def _archives(work: Path, sizes: list[int], progress) -> dict[int, Path]:
     return make_archives(work, sizes, progress=progress)
 
 
-def _next_day(archive: Path, larger: Path | None) -> list[str]:
-    """bench_site.py's arguments for the day after ``archive``: that day of a larger archive, which
-    continues it, else generated papers."""
+def _finished_archives(work: Path) -> dict[int, Path]:
+    """The archives made in ``work`` so far: {size: folder}."""
+    return {int(path.name.removeprefix("archive-")): path for path in work.glob("archive-*")
+            if path.name.removeprefix("archive-").isdigit() and (path / "done").is_file()}
+
+
+def _next_day(archive: Path, larger: Path | None) -> Path | None:
+    """The entries of the day after ``archive`` in a larger archive, which continues it (None: the
+    benchmarks generate papers for that day)."""
     from bench_site import newest_day
 
     if larger is None:
-        return []
+        return None
     day = newest_day(archive / "content") + timedelta(days=1)
     folder = larger / "content" / "papers" / f"{day:%Y/%m/%d}"
-    return ["--next-day", str(folder)] if folder.is_dir() else []
+    return folder if folder.is_dir() else None
 
 
 SITE_TARGETS = {"full": {10_000: "≤ 3 min", 50_000: "≤ 12 min"}, "daily": {10_000: "≤ 30 s"}}
@@ -158,7 +168,8 @@ def site(table: Table, quick: bool, repeats: int, progress, work: Path) -> None:
                 text = _script("bench_site.py", "--papers", str(size), "--days", "10")
             else:
                 larger = archives.get(max(sizes)) if size < max(sizes) else None
-                text = _script("bench_site.py", "--archive", str(archives[size]), *_next_day(archives[size], larger))
+                next_day = _next_day(archives[size], larger)
+                text = _script("bench_site.py", "--archive", str(archives[size]), *(["--next-day", str(next_day)] if next_day else []))
             progress(text)
             for label, wall, cpu, search in re.findall(
                     r"^([^:\n]+):\s+([\d.]+) s wall,\s+([\d.]+) s CPU(?:, search ([\d.]+) s)?", text, re.M):
@@ -185,6 +196,41 @@ def site(table: Table, quick: bool, repeats: int, progress, work: Path) -> None:
         table.add("site", f"output, {_median(figures['papers']):,.0f} papers",
                   f"{_median(figures['MB']):,.0f} MB, {_median(figures['files']):,.0f} files, "
                   f"{_median(figures['html']):,.0f} HTML pages, {_median(figures['per paper']):.1f} KB per paper", "≤ 6 KB per paper")
+
+
+def search(table: Table, quick: bool, repeats: int, progress, work: Path) -> None:
+    from bench_search import run
+    from bench_site import DAILY_PAPERS
+
+    sizes = [int(s) for s in SIZES["search"][not quick].split(",")]
+    archives = _archives(work, sizes, progress)
+    for size in sizes:
+        # the next day from a larger archive made in the work folder (by the site benchmark, say),
+        # else as many generated papers as the site benchmark adds
+        made = _finished_archives(work)
+        larger = next((made[n] for n in sorted(made) if n > size), None)
+        folder = _next_day(archives[size], larger)
+        day = {"next_day": "-".join(folder.parts[-3:]), "source": larger} if folder else {"daily": DAILY_PAPERS}
+        runs = [run(archives[size], **day, progress=progress) for _ in range(1 if size >= 10_000 else repeats)]
+        first, unchanged, *after = zip(*(r["steps"] for r in runs))
+        n = f"{runs[0]['papers']:,} papers ({len(runs)} run{'s' if len(runs) > 1 else ''})"
+        largest = max((b for step in first for b in step["indexed"]), key=lambda b: b["peak_rss"])
+        table.add("search", f"first index (no index yet), {n}",
+                  f"{_median([s['seconds'] for s in first]):.1f} s, {first[0]['bundles']} bundles of "
+                  f"{first[0]['pages']:,} pages", "")
+        table.add("search", f"Pagefind's largest run: peak RSS, pages, per page, {n}",
+                  f"{largest['peak_rss'] / 2**20:,.0f} MB, {largest['pages']:,} pages, "
+                  f"{largest['peak_rss'] / largest['pages'] / 1024:.0f} KB per page", "")
+        table.add("search", f"nothing changed, {n}",
+                  f"{_median([s['seconds'] for s in unchanged]):.1f} s, "
+                  f"{max(len(s['indexed']) for s in unchanged)} bundles indexed again", "0 indexed again")
+        for steps in after:
+            pages = max(sum(b["pages"] for b in s["indexed"]) for s in steps)
+            table.add("search", f"one more day (+{runs[0]['added']} papers{'' if folder else ', generated'}), {n}",
+                      f"{_median([s['seconds'] for s in steps]):.1f} s, {len(steps[0]['indexed'])} of "
+                      f"{steps[0]['bundles']} bundles indexed again ({pages:,} pages)", "")
+        own = max(s["own_peak_rss"] for r in runs for s in r["steps"])
+        table.add("search", f"peak RSS of the stage's own process (Pagefind apart), {n}", f"{own / 2**20:,.0f} MB", "")
 
 
 def semantic(table: Table, quick: bool, repeats: int, progress, work: Path) -> None:

