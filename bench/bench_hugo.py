@@ -7,7 +7,7 @@ The archive is made by the real pipeline (bench/archive.py: generated arXiv days
 (cold: no content cache, empty output folder), once without and once with the search index;
 Hugo builds the same entries, converted to Hugo front matter, with the templates in
 bench/hugo/, at the same paths: paper pages; topic and tag pages paginated as the site's
-settings say, listing compact rows; an author page and Atom feed only for the authors with
+settings say and cut from the oldest end of their lists as the site's are, listing compact rows; an author page and Atom feed only for the authors with
 AUTHOR_PAGE_MIN_PAPERS papers, decided by the templates from each author's papers, at the
 site's slug of the name (every other name links to a search for it); day pages; the archive and topic indexes; the home
 page's first cards in home-page order; radar, search, status and 404; the site and topic
@@ -196,9 +196,10 @@ def hugo_content(archive: Path, site: Path) -> int:
     # the site's own settings, so that both tools build the same pages from the same numbers
     params = {"authorPageMinPapers": settings["AUTHOR_PAGE_MIN_PAPERS"], "homeBatch": settings["HOME_BATCH_SIZE"],
               "homePool": HOME_POOL, "feedMax": settings["FEED_MAX_ITEMS"], "radarDays": settings["RADAR_DAYS"],
-              "radarMinPapers": RADAR_MIN_PAPERS, "sitemapLimit": SITEMAP_LIMIT}
+              "radarMinPapers": RADAR_MIN_PAPERS, "sitemapLimit": SITEMAP_LIMIT,
+              "pagerSize": "{ topics = %(category)d, tags = %(tag)d }" % settings["PAGINATED_TEMPLATES"]}
     (site / "site.toml").write_text(
-        f"[pagination]\npagerSize = {settings['PAGINATED_TEMPLATES']['category']}\n[params]\n"
+        "[params]\n"
         + "".join(f"{key} = {value}\n" for key, value in params.items())
         + "[module]\n"
         + "".join(f'[[module.mounts]]\nsource = "{source}"\ntarget = "{target}"\n' for source, target in (
