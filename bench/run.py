@@ -159,16 +159,16 @@ SITE_TARGETS = {"full": {10_000: "≤ 3 min", 50_000: "≤ 12 min"}, "daily": {1
 
 def site(table: Table, quick: bool, repeats: int, progress, work: Path) -> None:
     sizes = [int(s) for s in SIZES["site"][not quick].split(",")]
-    archives = {} if quick else _archives(work, sizes, progress)
+    archives = {} if quick else {**_finished_archives(work), **_archives(work, sizes, progress)}
     for size in sizes:
-        runs = 1 if size >= 10_000 else repeats
+        runs = 1 if size > 10_000 else repeats
         figures: dict[str, list[float]] = {}
         for _ in range(runs):
             if quick:
                 text = _script("bench_site.py", "--papers", str(size), "--days", "10")
             else:
-                larger = archives.get(max(sizes)) if size < max(sizes) else None
-                next_day = _next_day(archives[size], larger)
+                larger = min((n for n in archives if n > size), default=None)
+                next_day = _next_day(archives[size], archives.get(larger))
                 text = _script("bench_site.py", "--archive", str(archives[size]), *(["--next-day", str(next_day)] if next_day else []))
             progress(text)
             for label, wall, cpu, search in re.findall(
@@ -186,7 +186,7 @@ def site(table: Table, quick: bool, repeats: int, progress, work: Path) -> None:
         for label in dict.fromkeys(k.split("|")[0] for k in figures if "|" in k):
             wall, cpu = _median(figures[f"{label}|wall"]), _median(figures[f"{label}|CPU"])
             search = figures.get(f"{label}|search")
-            kind = "full" if label.startswith("full") else "daily" if label == "daily rebuild (+200 papers)" else ""
+            kind = "full" if label.startswith("full") else "daily" if re.fullmatch(r"daily rebuild \(\+\d+ papers\)", label) else ""
             table.add("site", f"{label}, {n}",
                       f"{wall:.1f} s wall, {cpu:.1f} s CPU" + (f" (search {_median(search):.1f} s)" if search else ""),
                       SITE_TARGETS.get(kind, {}).get(size, ""))
