@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(ROOT / "bench"))
 
-from measure import answer, own_peak_rss, worker  # noqa: E402
+from measure import answered, own_peak_rss, worker  # noqa: E402
 from pipeline import brief as stage  # noqa: E402
 from pipeline.config import load_rules  # noqa: E402
 from pipeline.demo import DEMO_DAY, demo_sources, serve_samples  # noqa: E402
@@ -84,8 +84,7 @@ def first_run(job: dict) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["--first-run"]:
-        answer(first_run(json.loads(argv[1])))
+    if answered(argv, "--first-run", first_run):
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--papers", type=int, default=1000)

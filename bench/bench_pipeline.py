@@ -13,7 +13,6 @@ Target: ≤ 1 ms CPU per paper.
 from __future__ import annotations
 
 import argparse
-import json
 import resource
 import sys
 import tempfile
@@ -25,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from corpus import Corpus, arxiv_rss  # noqa: E402
 from feedserver import FeedServer  # noqa: E402
-from measure import answer, own_peak_rss, worker  # noqa: E402
+from measure import answered, own_peak_rss, worker  # noqa: E402
 from pipeline.config import HttpSettings, SourceConfig, SourcesFile, load_rules  # noqa: E402
 from pipeline.job import Layout, run_fetch  # noqa: E402
 
@@ -81,8 +80,7 @@ def run(candidates: int = 2000, repeats: int = 3) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["--fetch-day"]:
-        answer(fetch_day(json.loads(argv[1])))
+    if answered(argv, "--fetch-day", fetch_day):
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--candidates", type=int, default=2000, help="candidate papers of the day (default 2000)")

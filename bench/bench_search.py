@@ -17,7 +17,6 @@ Python side.
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import sys
 import tempfile
@@ -28,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from measure import answer, measure, own_peak_rss, worker  # noqa: E402
+from measure import answered, measure, own_peak_rss, worker  # noqa: E402
 from pipeline.search import DEFAULT_BUCKET_PAGES, index_site  # noqa: E402
 
 
@@ -99,8 +98,7 @@ def run(archive: Path, next_day: str | None = None, source: Path | None = None, 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["--index"]:
-        answer(index_step(json.loads(argv[1])))
+    if answered(argv, "--index", index_step):
         return 0
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--archive", type=Path, required=True, help="a folder with content/ and state/")

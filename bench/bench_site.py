@@ -28,7 +28,6 @@ without it.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import re
 import shutil
@@ -43,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(ROOT / "bench"))
 
-from measure import answer, own_peak_rss, worker  # noqa: E402
+from measure import answered, own_peak_rss, worker  # noqa: E402
 from pipeline.models import Author, Paper, Selection  # noqa: E402
 from pipeline.site import build  # noqa: E402
 from pipeline.write import atomic_write, entry_path, render_entry  # noqa: E402
@@ -209,8 +208,7 @@ def one_build(job: dict) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["--one-build"]:
-        answer(one_build(json.loads(argv[1])))
+    if answered(argv, "--one-build", one_build):
         return 0
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--papers", type=int, default=10_000, help="size of the generated archive")

@@ -72,9 +72,13 @@ def worker(script: Path, flag: str, job: dict, cwd: Path | None = None) -> Measu
     return measure([sys.executable, str(script), flag, json.dumps(job)], cwd=cwd)
 
 
-def answer(result: dict) -> None:
-    """A worker's answer: one line of JSON, the last of its standard output."""
-    print(json.dumps(result), flush=True)
+def answered(argv: list[str], flag: str, work) -> bool:
+    """Whether this script was started by :func:`worker` as ``script flag JSON``; if so, ``work(JSON)``
+    was done and its answer printed: one line of JSON, the last of the standard output."""
+    if argv[:1] != [flag]:
+        return False
+    print(json.dumps(work(json.loads(argv[1]))), flush=True)
+    return True
 
 
 def _launch(command: list[str]) -> int:
