@@ -356,18 +356,17 @@ def plan_buckets(pages: list[Page], bucket_pages: int) -> list[Bucket]:
         raise SearchError(f"PAGEFIND_BUCKET_PAGES must be at least 1, not {bucket_pages}")
     ordered = sorted(pages, key=lambda p: (p.day, p.path))
     months = [(month, list(in_month)) for month, in_month in groupby(ordered, key=lambda p: f"{p.day:%Y-%m}")]
-    buckets: list[Bucket] = []
-    keys: list[str] = []
-    group: list[Page] = []
+    groups: list[list[tuple[str, list[Page]]]] = []  # consecutive units, each group a bucket
+    size = 0
     for month, in_month in months[:-1]:
         for key, unit in _units(month, in_month, bucket_pages):
-            if group and len(group) + len(unit) > bucket_pages:
-                buckets.append(Bucket(keys[0] if len(keys) == 1 else f"{keys[0]}~{keys[-1]}", tuple(group)))
-                keys, group = [], []
-            keys.append(key)
-            group += unit
-    if group:
-        buckets.append(Bucket(keys[0] if len(keys) == 1 else f"{keys[0]}~{keys[-1]}", tuple(group)))
+            if not groups or size + len(unit) > bucket_pages:
+                groups.append([])
+                size = 0
+            groups[-1].append((key, unit))
+            size += len(unit)
+    buckets = [Bucket(group[0][0] if len(group) == 1 else f"{group[0][0]}~{group[-1][0]}",
+                      tuple(page for _, unit in group for page in unit)) for group in groups]
     for month, in_month in months[-1:]:
         for week, in_week in groupby(in_month, key=lambda p: (p.day.day - 1) // 7 + 1):
             buckets += [Bucket(key, tuple(unit)) for key, unit in _units(f"{month}-w{week}", list(in_week), bucket_pages)]
