@@ -52,6 +52,7 @@ from pelican.writers import Writer
 from . import health
 from .config import load_rules
 from .errors import AcademicHubError
+from .feeds import PAPER_LANG, AtomFeed, RssFeed, content_lang, feed_title
 from .search import SearchError, SearchReport, index_site
 
 log = logging.getLogger(__name__)
@@ -608,25 +609,29 @@ class SiteGenerator(Generator):
             }
             if paper:
                 item["summary"] = paper["abstract"][:500]
-                item["authors"] = [{"name": a["name"], "url": self._absolute(self.author_url(a["name"]))}
-                                   for a in paper["authors"]]
+                if paper["authors"]:  # else the feed's author stands for the item's
+                    item["authors"] = [{"name": a["name"], "url": self._absolute(self.author_url(a["name"]))}
+                                       for a in paper["authors"]]
                 if paper["url"]:
                     item["external_url"] = paper["url"]
+            else:
+                item["language"] = content_lang(self.settings)
             items.append(item)
         feed = {
             "version": "https://jsonfeed.org/version/1.1",
             "title": self.settings["SITENAME"], "description": self.settings.get("SITESUBTITLE", ""),
             "home_page_url": self.settings["SITEURL"] + "/", "feed_url": self._absolute("feed.json"),
-            "language": "zh-CN" if self.settings.get("DEFAULT_LANG") == "zh" else "en", "items": items,
+            "authors": [{"name": self.settings["SITENAME"], "url": self.settings["SITEURL"] + "/"}],
+            "language": PAPER_LANG, "items": items,
         }
         _write_text(output / "feed.json", json.dumps(feed, ensure_ascii=False, indent=1))
 
     def feed_list(self) -> list[tuple[str, str]]:
         """(title, path) of the site-wide and per-topic feeds, for OPML and the topics page."""
-        feeds = [("AcademicHub – all", self.settings["FEED_ALL_ATOM"])]
+        feeds = [(feed_title(self.settings["SITENAME"]), self.settings["FEED_ALL_ATOM"])]
         for topic in self.context["topic_list"]:
             if self.context["topic_counts"].get(topic.id) or topic.id in BRIEF_CATEGORIES:
-                feeds.append((f"AcademicHub – {topic.name_en} / {topic.name_zh}",
+                feeds.append((feed_title(self.settings["SITENAME"], topic),
                               self.settings["CATEGORY_FEED_ATOM"].format(slug=topic.id)))
         return feeds
 
@@ -733,8 +738,8 @@ class AuthorFeeds:
                 + "".join(f'<category term="{xml_text(t)}"/>' for t in terms) + "</entry>\n")
             self._rss[key] = (
                 f"<item><title>{title}</title><link>{link}</link><description>{summary}</description>"
-                f"<dc:creator>{xml_text(', '.join(a['name'] for a in paper['authors']))}</dc:creator>"
-                f"<pubDate>{format_datetime(published)}</pubDate><guid isPermaLink=\"true\">{link}</guid>"
+                + "".join(f"<dc:creator>{xml_text(a['name'])}</dc:creator>" for a in paper["authors"])
+                + f"<pubDate>{format_datetime(published)}</pubDate><guid isPermaLink=\"true\">{link}</guid>"
                 + "".join(f"<category>{xml_text(t)}</category>" for t in terms) + "</item>\n")
         return self._atom[key], self._rss[key]
 
@@ -742,7 +747,7 @@ class AuthorFeeds:
         papers = [a for a in articles if getattr(a, "paper", None)][: self.settings.get("FEED_MAX_ITEMS") or None]
         if not papers:
             return
-        title = xml_text(f"{self.settings['SITENAME']} - {author.name}")
+        title = xml_text(f"{self.settings['SITENAME']} – {author.name}")
         page = xml_text(f"{self.site}/{author.url}")
         newest = max(set_date_tzinfo(getattr(a, "modified", None) or a.date, "UTC") for a in papers)
         atom_path, rss_path = self.settings.get("AUTHOR_FEED_ATOM"), self.settings.get("AUTHOR_FEED_RSS")
@@ -750,7 +755,7 @@ class AuthorFeeds:
             path = atom_path.format(slug=author.slug)
             own = xml_text(f"{self.site}/{path}")
             _write_text(self.output / path,
-                        '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
+                        f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{PAPER_LANG}">'
                         f'<title>{title}</title><link href="{page}" rel="alternate"/><link href="{own}" rel="self"/>'
                         f"<id>{own}</id><updated>{newest.isoformat()}</updated>\n"
                         + "".join(self._fragments(a)[0] for a in papers) + "</feed>\n")
@@ -761,6 +766,7 @@ class AuthorFeeds:
                         '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" '
                         'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:atom="http://www.w3.org/2005/Atom"><channel>'
                         f"<title>{title}</title><link>{page}</link><description>{title}</description>"
+                        f"<language>{PAPER_LANG}</language>"
                         f'<atom:link href="{own}" rel="self"/><lastBuildDate>{format_datetime(newest)}</lastBuildDate>\n'
                         + "".join(self._fragments(a)[1] for a in papers) + "</channel></rss>\n")
 
@@ -914,6 +920,16 @@ class FeedWriter(Writer):
         self._written_files.add(filename)
         return _Output(filename, encoding)
 
+    def _create_new_feed(self, feed_type, name, context):
+        """A feed named like the topics page names it, authored by the site, in the papers' language."""
+        topics = context.get("topics", {})
+        return (RssFeed if feed_type == "rss" else AtomFeed)(
+            title=feed_title(context["SITENAME"], topic_for(topics, name) if name else None),
+            link=self.site_url + "/", feed_url=self.feed_url, description=context.get("SITESUBTITLE", ""),
+            subtitle=context.get("SITESUBTITLE", None),
+            language=content_lang(self.settings) if name in BRIEF_CATEGORIES else PAPER_LANG,
+            author_name=context["SITENAME"], author_link=self.site_url + "/")
+
     def _add_item_to_the_feed(self, feed, item) -> None:
         paper = getattr(item, "paper", None)
         link = self.urljoiner(self.site_url, item.url)
@@ -923,13 +939,14 @@ class FeedWriter(Writer):
         names = [a["name"] for a in paper["authors"]] if paper else [str(a) for a in getattr(item, "authors", ())]
         categories = [str(item.category)] + [str(t) for t in getattr(item, "tags", ())]
         feed.add_item(
+            authors=names,
+            lang=PAPER_LANG if paper else content_lang(self.settings),
             title=paper["title"] if paper else item.title,
             link=link,
             unique_id=link,
             description=content if rss else summary,
             content=None if rss else content,
             categories=categories,
-            author_name=", ".join(names) or None,
             pubdate=set_date_tzinfo(item.date, "UTC"),
             updateddate=set_date_tzinfo(item.modified, "UTC") if hasattr(item, "modified") else None,
         )

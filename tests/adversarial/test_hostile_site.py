@@ -117,3 +117,18 @@ def test_every_page_of_a_site_built_from_hostile_text(hostile_site, case):
     case("browser", f"<script>, onerror=, javascript:, <iframe>, template syntax in a paper and <script> in its model brief; "
          f"{len(pages)} pages opened", "no dialog, no script, no outside request, no CSP violation; text shown literally",
          f"{len(pages)} pages clean")
+
+
+def test_feeds_of_a_hostile_site_pass_the_feed_checker_the_schema_and_newsboat(hostile_site):
+    import feedparser
+
+    from clients import JSONFEED_SCHEMA, NEWSBOAT, feed_checker, feed_files, json_feed_errors, newsboat_read
+
+    errors, _warnings = feed_checker(hostile_site, "http://127.0.0.1:8000")
+    assert errors == []
+    if JSONFEED_SCHEMA.exists():
+        assert json_feed_errors(hostile_site) == []
+    if NEWSBOAT:
+        titles, items = newsboat_read(hostile_site)
+        assert titles == {n: feedparser.parse((hostile_site / n).read_bytes()).feed.title for n in feed_files(hostile_site)}
+        assert items
