@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 from .models import Author, Paper, RawItem
+from .tex import tex_to_unicode
 
 ARXIV_NEW_ID = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v(\d+))?(?!\d)")
 ARXIV_OLD_ID = re.compile(r"([a-z][a-z.-]+(?:\.[A-Z]{2})?/\d{7})(?:v(\d+))?")
@@ -194,7 +195,7 @@ def badge(label: str, categories) -> str:
 
 def normalise(item: RawItem, label: str) -> Paper:
     """One raw item to one Paper.  Raises ValueError if the item cannot be identified."""
-    title = shorten(clean_title(item.title, item.title_format), MAX_TITLE)
+    title = shorten(tex_to_unicode(clean_title(item.title, item.title_format)), MAX_TITLE)
     if not title:
         raise ValueError("item has no title")
     arxiv_id, version = split_arxiv_id(item.arxiv_id)
@@ -209,10 +210,11 @@ def normalise(item: RawItem, label: str) -> Paper:
         pdf = safe_url(item.pdf)
     else:
         raise ValueError(f"item {title[:60]!r} has neither an arXiv id nor a DOI")
-    abstract = shorten(clean_abstract(item.abstract, item.abstract_format), MAX_ABSTRACT)
+    abstract = shorten(tex_to_unicode(clean_abstract(item.abstract, item.abstract_format)), MAX_ABSTRACT)
     comment = collapse(strip_markup(item.comment))
     authors = tuple(
-        Author(shorten(display_name(a.name), MAX_NAME), tuple(shorten(collapse(x), MAX_NAME) for x in a.affiliations if x.strip()))
+        Author(shorten(display_name(tex_to_unicode(a.name)), MAX_NAME),
+               tuple(shorten(tex_to_unicode(collapse(x)), MAX_NAME) for x in a.affiliations if x.strip()))
         for a in item.authors
         if display_name(a.name)
     )
