@@ -273,9 +273,10 @@ def bibtex(article: Article) -> str:
     def field(text: str) -> str:
         return "".join("\\" + ch if ch in "{}&%$#_" else ch for ch in " ".join(str(text).split()))
 
-    fields = [("title", "{" + field(paper["title"]) + "}"),
-              ("author", " and ".join(field(a["name"]) for a in paper["authors"])),
-              ("year", f"{article.date:%Y}"), ("month", f"{article.date:%b}".lower())]
+    fields = [("title", "{" + field(paper["title"]) + "}")]
+    if paper["authors"]:
+        fields.append(("author", " and ".join(field(a["name"]) for a in paper["authors"])))
+    fields.append(("year", f"{article.date:%Y}"))
     if paper["arxiv_id"]:
         fields += [("eprint", paper["arxiv_id"]), ("archivePrefix", "arXiv")]
         if paper["categories"]:
@@ -287,22 +288,37 @@ def bibtex(article: Article) -> str:
     if paper["url"]:
         fields.append(("url", paper["url"]))
     kind = "article" if (paper["venue"] or paper["journal_ref"]) else "misc"
-    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    # the month is BibTeX's own macro (jan … dec), unbraced, so styles print it in their language
+    body = ",\n".join([f"  {name} = {{{value}}}" for name, value in fields] + [f"  month = {article.date:%b}".lower()])
     return f"@{kind}{{{key},\n{body}\n}}\n"
 
 
+def ris_name(name: str) -> str:
+    """'Ada M. Lovelace' -> 'Lovelace, Ada M.': RIS (and Zotero, which splits AU at the comma) wants
+    the family name first; the last word is taken as the family name, as BibTeX does."""
+    given, _, family = name.rpartition(" ")
+    return f"{family}, {given}" if given and "," not in name else name
+
+
 def ris(article: Article) -> str:
-    """The paper as an RIS record; without the abstract, which the page shows (and pages stay small)."""
+    """The paper as an RIS record, tagged as Zotero's RIS import reads it: AU "Family, Given",
+    T2 the journal, AB the abstract, DO the DOI, UR the page, L1 the PDF, AN the arXiv id."""
     paper = article.paper
     lines = [("TY", "JOUR" if paper["venue"] else "GEN"), ("TI", paper["title"])]
-    lines += [("AU", a["name"]) for a in paper["authors"]]
+    lines += [("AU", ris_name(a["name"])) for a in paper["authors"]]
     lines += [("PY", f"{article.date:%Y}"), ("DA", f"{article.date:%Y/%m/%d}")]
     if paper["venue"]:
-        lines.append(("JO", paper["venue"]))
+        lines.append(("T2", paper["venue"]))
+    if paper["abstract"]:
+        lines.append(("AB", paper["abstract"]))
     if paper["doi"]:
         lines.append(("DO", paper["doi"]))
     if paper["url"]:
         lines.append(("UR", paper["url"]))
+    if paper.get("pdf"):
+        lines.append(("L1", paper["pdf"]))
+    if paper["arxiv_id"]:
+        lines.append(("AN", f"arXiv:{paper['arxiv_id']}"))
     return "".join(f"{tag}  - {' '.join(str(value).split())}\n" for tag, value in lines) + "ER  - \n"
 
 
