@@ -662,12 +662,20 @@ class SiteGenerator(Generator):
         _write_text(output / "feeds.opml", text)
 
     def _write_sitemap(self, output: Path) -> None:
-        urls = [("", None), ("topics.html", None), ("archives.html", None)]
-        urls += [(a.url, a.modified if hasattr(a, "modified") else a.date) for a in self.context.get("articles", [])]
-        urls += [(cat.url, None) for cat, _ in self.context.get("categories", [])]
-        urls += [(tag.url, None) for tag, _ in self.context.get("tags", [])]
-        urls += [(author.url, None) for author, _ in self.context.get("author_groups", [])]
-        urls += [(self.day_url(day), None) for day in self.days]
+        def changed(article):
+            return article.modified if hasattr(article, "modified") else article.date
+
+        def newest(articles):  # a list page changes when one of its papers does
+            return max(map(changed, articles), default=None)
+
+        articles = self.context.get("articles", [])
+        every = newest(articles)
+        urls = [("", every), ("topics.html", every), ("archives.html", every)]
+        urls += [(a.url, changed(a)) for a in articles]
+        urls += [(cat.url, newest(items)) for cat, items in self.context.get("categories", [])]
+        urls += [(tag.url, newest(items)) for tag, items in self.context.get("tags", [])]
+        urls += [(author.url, newest(items)) for author, items in self.context.get("author_groups", [])]
+        urls += [(self.day_url(day), newest(items)) for day, items in self.days.items()]
         chunks = [urls[i:i + SITEMAP_LIMIT] for i in range(0, len(urls), SITEMAP_LIMIT)] or [[]]
 
         def urlset(chunk) -> str:

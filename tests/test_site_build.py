@@ -196,7 +196,7 @@ def test_paper_page_shows_everything(out):
     page = read(out, "papers/arxiv-2609-00001.html")
     for text in ("https://arxiv.org/abs/2609.00001", "https://arxiv.org/pdf/2609.00001v1", "https://github.com/example/surface",
                  "首个低于阈值的表面码实验", "First surface code below threshold.", BRIEF_ZH_WORD, "Ten times lower logical error rate.",
-                 "@misc{", "eprint = {2609.00001}", "TY  - GEN", "AU  - Ada Quantum", "quantum error correction",
+                 "@misc{", "eprint = {2609.00001}", "TY  - GEN", "AU  - Quantum, Ada", "quantum error correction",
                  "Subir Sachdev", 'data-authors="Ada Quantum|Subir Sachdev"', 'data-topic="quantum-information"',
                  'class="panel follow" open', "related"):
         assert text in page, text

@@ -86,3 +86,25 @@ def test_newsboat_reads_every_feed_with_its_title(out):
     assert titles["feeds/topics/quantum-information.rss.xml"] == "AcademicHub – Quantum Information / 量子信息"
     ids = {e.id for name in feed_files(out) for e in feedparser.parse((out / name).read_bytes()).entries}
     assert items == ids
+
+
+SITEMAP_SCHEMA = JSONFEED_SCHEMA.parents[1] / "sitemap" / "schema" / "sitemap.xsd"
+
+
+@pytest.mark.skipif(not SITEMAP_SCHEMA.exists(), reason="needs `npm ci --prefix tests/tools` (sitemap, for its XSD)")
+def test_sitemap_follows_the_sitemaps_org_schema_with_lastmod_on_every_page(out):
+    from lxml import etree
+
+    schema = etree.XMLSchema(etree.parse(str(SITEMAP_SCHEMA)))
+    sitemap = etree.parse(str(out / "sitemap.xml"))
+    assert schema.validate(sitemap), schema.error_log
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    rows = {u.findtext("s:loc", namespaces=ns): u.findtext("s:lastmod", namespaces=ns) for u in sitemap.iterfind("s:url", ns)}
+    assert all(rows.values()), [loc for loc, when in rows.items() if not when]
+    assert rows[SITEURL + "/"] == max(rows.values())
+    for page in ("radar.html", "search.html", "status.html", "404.html"):
+        assert SITEURL + "/" + page not in rows
+        text = (out / page).read_text(encoding="utf-8")
+        assert '<meta name="robots" content="noindex">' in text and 'rel="canonical"' not in text
+    broken = etree.fromstring(etree.tostring(sitemap).replace(b"<lastmod>", b"<lastmod>yesterday ", 1))
+    assert not schema.validate(broken)
