@@ -131,8 +131,10 @@ def run_fetch(
 
     unique, merged_away = dedupe(papers)
     candidates.save(layout.state, day, unique)  # what `rules preview` re-curates for a proposed rule
-    for paper in merged_away:
-        by_source[paper.source].duplicate += 1
+    for merged in merged_away:
+        by_source[merged.record.source].duplicate += 1
+        if merged.by_title:
+            by_source[merged.record.source].add_note(merged.describe())
     semantic = similarities(unique, rules, layout, embedder)
     kept, _ = curate(unique, compile_rules(rules), semantic.scores if semantic else None)
     kept_ids = {p.id for p in kept}
@@ -146,6 +148,8 @@ def run_fetch(
     notes: dict[str, list[str]] = {}
     for outcome in write_papers(kept, index):
         report = by_source[outcome.incoming.source]
+        if outcome.why and outcome.kind != "skipped":
+            report.add_note(outcome.why)
         if outcome.kind == "new":
             report.new += 1
             summary.new.append(outcome.written)

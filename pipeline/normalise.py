@@ -10,10 +10,10 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from .models import Author, Paper, RawItem
 from .tex import tex_to_unicode
@@ -21,6 +21,7 @@ from .tex import tex_to_unicode
 ARXIV_NEW_ID = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v(\d+))?(?!\d)")
 ARXIV_OLD_ID = re.compile(r"([a-z][a-z.-]+(?:\.[A-Z]{2})?/\d{7})(?:v(\d+))?")
 DOI_RE = re.compile(r"10\.\d{4,9}/[^\s\"<>]+", re.IGNORECASE)
+_OPENER = {")": "(", "]": "["}
 ARXIV_PREFIX = re.compile(
     r"^\s*arXiv:\S+\s+Announce Type:\s*[\w-]+\s*(?:Abstract:\s*)?", re.IGNORECASE
 )
@@ -155,10 +156,17 @@ def safe_url(url: str) -> str:
 
 
 def normalise_doi(value: str) -> str:
-    match = DOI_RE.search(value or "")
+    """A DOI as Crossref compares them: lower case, without doi:/URL prefix or trailing punctuation and slashes."""
+    value = value or ""
+    if "%" in value:
+        value = unquote(value)
+    match = DOI_RE.search(value)
     if not match:
         return ""
-    return match.group(0).rstrip(".,;").lower()
+    doi = match.group(0)
+    while doi[-1] in ".,;:/'" or doi.count(doi[-1]) > doi.count(_OPENER.get(doi[-1], doi[-1])):
+        doi = doi[:-1]  # a closing bracket is part of the DOI only when the DOI opened it
+    return doi.lower()
 
 
 def split_arxiv_id(value: str) -> tuple[str, int]:
@@ -262,9 +270,13 @@ def settle_dates(paper: Paper, day: date, now: datetime) -> tuple[Paper, str]:
     return paper, ""
 
 
-def merge(old: Paper, new: Paper) -> Paper:
-    """Combine two records of the same paper; the newer version wins, nothing known is lost."""
-    newer = new if _recency(new) >= _recency(old) else old
+def merge(old: Paper, new: Paper, by_title: bool = False) -> Paper:
+    """Combine two records of the same paper; the newer version wins, nothing known is lost.
+
+    Records matched only by their title (a preprint and its journal version that do not link each
+    other) keep the first record's fields; the second only fills what the first lacks.
+    """
+    newer = new if not by_title and _recency(new) >= _recency(old) else old
     older = old if newer is new else new
     categories = tuple(dict.fromkeys(newer.categories + older.categories))
     return replace(
@@ -300,18 +312,62 @@ def keys(paper: Paper) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def dedupe(papers: list[Paper]) -> tuple[list[Paper], list[Paper]]:
+def _dois(paper: Paper) -> set[str]:
+    """The paper's DOI and the DOIs it links to itself (a preprint's journal version)."""
+    linked = {normalise_doi(m) for m in DOI_RE.findall(paper.journal_ref)}
+    return {paper.doi, *linked} - {""}
+
+
+def conflict(a: Paper, b: Paper) -> str:
+    """Why two records are two papers whatever their titles say; empty when no identifier disagrees."""
+    if a.arxiv_id and b.arxiv_id and a.arxiv_id != b.arxiv_id:
+        return f"different arXiv ids ({a.arxiv_id}, {b.arxiv_id})"
+    if a.doi and b.doi and not _dois(a) & _dois(b):
+        return f"different DOIs ({a.doi}, {b.doi})"
+    return ""
+
+
+@dataclass(frozen=True)
+class Merged:
+    """One record merged into another: ``into`` is the paper id it joined."""
+
+    record: Paper
+    into: str
+    by_title: bool
+
+    def describe(self) -> str:
+        return f"{self.record.id} merged by title into {self.into}: {self.record.title[:80]!r}"
+
+
+def find_same(paper: Paper, candidates) -> tuple[object, bool] | None:
+    """The first candidate holding the same paper, and whether only the title said so.
+
+    ``candidates`` yields (key, handle, record) for each record known under one of the paper's
+    keys, in the order of ``keys(paper)``; a record with a conflicting identifier never matches.
+    An unreadable record (None) matches by identifier only: the caller reports it.
+    """
+    for key, handle, known in candidates:
+        by_title = key.startswith("title:")
+        if known is None and not by_title or known is not None and not conflict(known, paper):
+            return handle, by_title
+    return None
+
+
+def dedupe(papers: list[Paper]) -> tuple[list[Paper], list[Merged]]:
     """Merge records of the same paper; returns (unique papers, records merged into another)."""
-    by_key: dict[str, int] = {}
+    by_key: dict[str, list[int]] = {}
     out: list[Paper] = []
-    merged_away: list[Paper] = []
+    merged_away: list[Merged] = []
     for paper in papers:
-        index = next((by_key[k] for k in keys(paper) if k in by_key), None)
-        if index is None:
-            by_key.update({k: len(out) for k in keys(paper)})
+        found = find_same(paper, ((k, i, out[i]) for k in keys(paper) for i in by_key.get(k, ())))
+        if found is None:
+            index = len(out)
             out.append(paper)
-            continue
-        merged_away.append(paper)
-        out[index] = merge(out[index], paper)
-        by_key.update({k: index for k in keys(out[index])})
+        else:
+            index, by_title = found
+            merged_away.append(Merged(paper, out[index].id, by_title))
+            out[index] = merge(out[index], paper, by_title)
+        for k in keys(out[index]):
+            if index not in by_key.setdefault(k, []):
+                by_key[k].append(index)
     return out, merged_away

@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .models import Paper, Selection
-from .normalise import keys, merge
+from .normalise import Merged, find_same, keys, merge
 
 SUMMARY_CHARS = 400
 META_ORDER = (
@@ -193,8 +193,15 @@ class Index:
         self.entries[paper.id] = rel_path
         self.by_key.update({k: paper.id for k in keys(paper)})
 
-    def find(self, paper: Paper) -> str | None:
-        return next((self.by_key[k] for k in keys(paper) if k in self.by_key), None)
+    def find(self, paper: Paper) -> tuple[str, Paper | None, bool] | None:
+        """The entry holding the same paper: (paper id, its record or None if unreadable, matched by title only)."""
+        candidates = ((k, (self.by_key[k], record), record) for k in keys(paper) if k in self.by_key
+                      for record in [self.read(self.by_key[k])])
+        found = find_same(paper, candidates)
+        return (*found[0], found[1]) if found else None
+
+    def read(self, paper_id: str) -> Paper | None:
+        return read_record(self.root / self.entries[paper_id]) if paper_id in self.entries else None
 
     def save(self, state_file: Path) -> bool:
         grouped: dict[str, list[str]] = {}
@@ -206,7 +213,8 @@ class Index:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What writing one incoming paper did: new, updated, unchanged or skipped (with why)."""
+    """What writing one incoming paper did: new, updated, unchanged or skipped; ``why`` says why it was
+    skipped, or names a merge made by title alone."""
 
     incoming: Paper
     written: Paper | None
@@ -228,8 +236,8 @@ def write_papers(papers: list[Paper], index: Index, render=render_entry) -> list
     """Write new entries, update changed ones, leave the rest; the index is updated in place."""
     outcomes = []
     for paper in papers:
-        existing_id = index.find(paper)
-        if existing_id is None:
+        found = index.find(paper)
+        if found is None:
             if paper.announce_type.startswith("replace"):
                 outcomes.append(Outcome(paper, None, "skipped", "replacement of a paper not in the archive"))
                 continue
@@ -238,17 +246,18 @@ def write_papers(papers: list[Paper], index: Index, render=render_entry) -> list
             index.add(paper, rel)
             outcomes.append(Outcome(paper, paper, "new"))
             continue
-        rel = index.entries[existing_id]
+        existing_id, old, by_title = found
+        rel = index.entries.get(existing_id, "")
         path = index.root / rel
-        old = read_record(path)
         if old is None:
-            outcomes.append(Outcome(paper, None, "skipped", f"{rel}: existing entry has no readable Record line"))
+            outcomes.append(Outcome(paper, None, "skipped", f"{rel or existing_id}: existing entry has no readable Record line"))
             continue
-        merged = merge(old, paper)
+        merged = merge(old, paper, by_title)
         merged = replace(merged, topics=_merge_topics(paper.topics, old.topics))
         changed = atomic_write(path, render(merged, *_keep_brief(path)))
         index.add(merged, rel)
-        outcomes.append(Outcome(paper, merged, "updated" if changed else "unchanged"))
+        outcomes.append(Outcome(paper, merged, "updated" if changed else "unchanged",
+                                Merged(paper, existing_id, by_title).describe() if by_title else ""))
     return outcomes
 
 

@@ -36,7 +36,7 @@ def work_to_item(work: dict, source: SourceConfig) -> RawItem:
     pdf = next((l.get("URL", "") for l in work.get("link", []) if l.get("content-type") == "application/pdf"), "")
     return RawItem(
         source_id=source.id,
-        title=" ".join(work.get("title") or []),
+        title=": ".join(filter(None, (" ".join(work.get("title") or []), " ".join(work.get("subtitle") or [])))),
         abstract=work.get("abstract", ""),
         abstract_format="jats",
         authors=tuple(_author(p) for p in work.get("author", [])),

@@ -13,6 +13,7 @@ import pytest
 REPORT = Path(__file__).resolve().parents[2] / "docs" / "robustness.md"
 _results: dict[str, dict] = {}
 _collected: set[str] = set()
+_ran: dict[str, bool] = {}  # every case of the suite that ran: passed or not, described or not
 
 
 @pytest.fixture
@@ -33,8 +34,10 @@ def pytest_collection_modifyitems(session, config, items):
 def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
-    if item.nodeid in _results and report.when == "call":
-        _results[item.nodeid]["passed"] = report.passed
+    if report.when == "call" and item.nodeid in _collected:
+        _ran[item.nodeid] = report.passed
+        if item.nodeid in _results:
+            _results[item.nodeid]["passed"] = report.passed
 
 
 def _cell(text: str) -> str:
@@ -52,7 +55,8 @@ def _whole_suite(config) -> bool:
 
 def pytest_sessionfinish(session, exitstatus):
     done = {k: v for k, v in _results.items() if "passed" in v}
-    if not _collected or set(done) != _collected or not _whole_suite(session.config):
+    undescribed_failure = any(not passed and nodeid not in done for nodeid, passed in _ran.items())
+    if not _collected or set(_ran) != _collected or undescribed_failure or not _whole_suite(session.config):
         return
     rows = sorted(done.values(), key=lambda r: (r["area"], r["attack"]))
     lines = [
