@@ -47,13 +47,14 @@ SUMMARY_MAX_LENGTH = None
 ARTICLE_URL = "papers/{slug}.html"
 ARTICLE_SAVE_AS = ARTICLE_URL
 # Entries are papers and briefs, never translations of each other: no translation grouping (a
-# sort of the whole archive by slug on every build). Newest first, then by slug: Pelican reads
+# sort of the whole archive by slug on every build). Newest radar day first (the day a paper
+# arrived, whatever its publication date), then newest published, then by slug: Pelican reads
 # files in no fixed order, and the same entries must always make the same pages.
 ARTICLE_TRANSLATION_ID = None
 
 
 def ARTICLE_ORDER_BY(article):  # noqa: N802 (a Pelican setting)
-    return (-article.date.timestamp(), article.slug)
+    return (-article.radar_day.toordinal(), -article.date.timestamp(), article.slug)
 
 
 CATEGORY_URL = "topics/{slug}.html"

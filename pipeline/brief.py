@@ -238,10 +238,8 @@ class Entry:
 
     @property
     def day(self) -> date:
-        try:
-            return date.fromisoformat(self.meta.get("Date", "")[:10])
-        except ValueError:  # an entry edited by hand: it still gets its brief, on no day's page
-            return date(1970, 1, 1)
+        """The radar day: the day the paper arrived (an undated entry still gets its brief, on no day's page)."""
+        return self.paper.radar_day or date(1970, 1, 1)
 
     @property
     def topic(self) -> str:

@@ -11,6 +11,7 @@ commits it, and the pull-request workflow restores the latest copy.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -39,12 +40,35 @@ def save(state: Path, day: date, papers: list[Paper], keep_days: int = KEEP_DAYS
 
 
 def load(state: Path) -> list[Paper]:
-    """Every cached candidate; a damaged line costs that one paper."""
+    """Every cached candidate, its radar day the day of the run that read it; a damaged line costs that one paper."""
     papers = []
-    for path in sorted((state / FOLDER).glob("*.jsonl")):
+    for path, day in _days(state):
         for line in path.read_text(encoding="utf-8").splitlines():
             try:
-                papers.append(Paper.from_json(json.loads(line)))
+                papers.append(replace(Paper.from_json(json.loads(line)), received=day))
             except (ValueError, KeyError, TypeError):
                 continue
     return papers
+
+
+def _days(state: Path) -> list[tuple[Path, date]]:
+    """The candidate files with their run days, oldest first (files not of ours left out)."""
+    found = []
+    for path in sorted((state / FOLDER).glob("*.jsonl")):
+        try:
+            found.append((path, date.fromisoformat(path.stem)))
+        except ValueError:
+            continue
+    return found
+
+
+def first_seen(state: Path) -> dict[str, date]:
+    """The first cached day on which a run read each paper (the candidates are a run's record of what it read)."""
+    seen: dict[str, date] = {}
+    for path, day in reversed(_days(state)):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                seen[str(json.loads(line)["id"])] = day
+            except (ValueError, KeyError, TypeError):
+                continue
+    return seen

@@ -36,12 +36,12 @@ def _add_paths(parser: argparse.ArgumentParser) -> None:
 
 def print_summary(summary: FetchSummary) -> None:
     table = Table(title=f"Fetch {summary.day.isoformat()}", title_justify="left")
-    for column in ("source", "status", "HTTP", "fetched", "new", "updated", "duplicate", "rejected", "errors"):
+    for column in ("source", "status", "HTTP", "fetched", "new", "updated", "duplicate", "old", "rejected", "errors"):
         table.add_column(column, justify="left" if column in ("source", "status") else "right")
     for r in summary.reports:
         style = {"failed": "red", "stale": "yellow", "empty": "cyan"}.get(r.status, "")
         table.add_row(r.source, f"[{style}]{r.status}[/]" if style else r.status, str(r.http_status or "-"),
-                      str(r.items_seen), str(r.new), str(r.updated), str(r.duplicate), str(r.rejected), str(len(r.errors)))
+                      str(r.items_seen), str(r.new), str(r.updated), str(r.duplicate), str(r.old), str(r.rejected), str(len(r.errors)))
     console.print(table)
     for r in summary.reports:
         if r.note:
@@ -194,8 +194,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     status = cmd_fetch(args)
     status = _embed_in_run(args) or status  # before the brief: the daily brief reads the day's clusters
     if args.brief:
-        # the daily brief covers the newest day that has papers, which is not always the fetch date
-        status = cmd_brief(argparse.Namespace(**{**vars(args), "date": None})) or status
+        status = cmd_brief(args) or status  # the brief of the run's day: what arrived in this run
     if args.build:
         status = cmd_build(args) or status
     return status
@@ -237,7 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     brief = sub.add_parser("brief", help="write LLM briefs into entries, and the daily/weekly cross-domain briefs")
     _add_paths(brief)
-    brief.add_argument("--date", type=_day, help="the day of the daily brief (default: the newest day with entries)")
+    brief.add_argument("--date", type=_day, help="the radar day of the daily brief (default: the last run's day)")
     _add_brief_options(brief)
     brief.set_defaults(func=cmd_brief)
 

@@ -76,6 +76,21 @@ class SourceConfig(_Strict):
     category: str = ""
     # papers from this source are written with this category when no arXiv category exists
     default_category: str = ""
+    # a record published more than this many days before the run day is not news: it is skipped
+    # and counted as old; null keeps every record (a back-fill); unset: the kind's default (age_limit)
+    max_age_days: int | None = Field(None, ge=0, le=36600)
+
+    def age_limit(self) -> int | None:
+        """How old (days before the run day) a record may be and still be news.
+
+        arXiv's RSS lists the day's announcements; a journal's RSS lists its current issue and
+        Crossref indexes late, so both keep more than a month; a query with a ``days`` window
+        (arXiv API, bioRxiv) keeps its window; OAI-PMH is for back-fills and keeps everything.
+        """
+        if "max_age_days" in self.model_fields_set:
+            return self.max_age_days
+        return {"arxiv_rss": 7, "rss": 45, "crossref": max(45, self.days), "arxiv_api": self.days + 1,
+                "biorxiv": self.days + 1, "arxiv_oai": None}[self.kind]
 
     @model_validator(mode="after")
     def _kind_needs(self) -> "SourceConfig":

@@ -27,7 +27,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from . import prompts
+from . import health, prompts
 from .brief import (EXTRACTIVE, BriefConfig, BriefReport, Cache, Entry, Settings, neutralise, strict_object, string_field, capped_text,
                     cache_root, escape, estimate_tokens, request_key, sentences, stamp)
 from .config import Rule
@@ -428,7 +428,10 @@ def cited_first(brief: dict, numbering: Numbering) -> Numbering:
     return Numbering([e for e in cards if e.paper.id in ids] + [e for e in cards if e.paper.id not in ids])
 
 
-def digest_file(kind: str, slug: str, title: str, when: date, brief: dict, numbering: Numbering) -> str:
+def digest_file(kind: str, slug: str, title: str, when: date, brief: dict, numbering: Numbering,
+                updates: list[Entry] = ()) -> str:
+    """A brief's entry: ``Papers`` lists every card in its numbered order, ``Updates`` the papers
+    already on the radar that changed that day (a new version, a journal version found)."""
     first = in_english(brief) or {"headline": ""}
     meta = [
         ("Title", title),
@@ -438,11 +441,27 @@ def digest_file(kind: str, slug: str, title: str, when: date, brief: dict, numbe
         ("Summary", escape(first["headline"])),
         ("Brief_kind", kind),
         ("Brief_status", EXTRACTIVE if brief.get("extractive") else "done"),
-        ("Papers", "; ".join(cited(brief, numbering))),
+        ("Papers", "; ".join(c.entry.paper.id for c in numbering.cards)),
+        ("Updates", "; ".join(e.paper.id for e in updates)),
         ("Brief", json.dumps(brief, ensure_ascii=False, sort_keys=True)),
     ]
-    head = "\n".join(f"{k}: {v}".rstrip() for k, v in meta)
-    return head + "\n\n" + render_digest(brief, numbering)
+    head = "\n".join(f"{k}: {v}".rstrip() for k, v in meta if v or k != "Updates")
+    return head + "\n\n" + render_digest(brief, numbering) + render_updates(updates, when)
+
+
+def render_updates(updates: list[Entry], day: date, content_prefix: str = "{filename}/") -> str:
+    """The day's updates as one HTML block of escaped text: each paper with what changed."""
+    if not updates:
+        return ""
+    items = "".join(
+        f'<li><a href="{escape(content_prefix + e.rel)}">{escape(e.paper.title)}</a> · '
+        f'{escape("; ".join(ev.describe() for ev in e.paper.events_on(day)))}</li>' for e in updates)
+    return f'<section class="digest-updates">\n<h3>Updated · 更新</h3>\n<ul>{items}</ul>\n</section>\n'
+
+
+def updated_on(entries: list[Entry], day: date) -> list[Entry]:
+    """The entries that arrived before ``day`` and changed on it, in card order."""
+    return sorted((e for e in entries if e.day != day and e.paper.events_on(day)), key=home_order)
 
 
 def read_digest(path: Path) -> dict | None:
@@ -467,18 +486,15 @@ def week_days(day: date) -> list[date]:
     return [monday + timedelta(days=i) for i in range(7)]
 
 
-def week_material(layout: Layout, day: date, entries_by_id: dict[str, Entry]) -> tuple[list[Entry], list[str], list[dict]]:
-    """The week's cited papers (day by day, in card order), its daily briefs as text lines, and the briefs."""
+def week_material(layout: Layout, day: date, by_day: dict[date, list[Entry]]) -> tuple[list[Entry], list[str], list[dict]]:
+    """The week's papers (radar day by day, in card order), its daily briefs as text lines, and the briefs."""
     papers: list[Entry] = []
     briefs = []
     for d in week_days(day):
+        papers += sorted(by_day.get(d, ()), key=home_order)
         brief = read_digest(layout.content / "briefs" / f"{d.isoformat()}.md")
-        if brief is None:
-            continue
-        briefs.append((d, brief))
-        for paper_id in cited_ids(brief):
-            if paper_id in entries_by_id and entries_by_id[paper_id] not in papers:
-                papers.append(entries_by_id[paper_id])
+        if brief is not None:
+            briefs.append((d, brief))
     numbering = Numbering(papers)
     lines = []
     for d, brief in briefs:
@@ -515,8 +531,9 @@ def extractive_weekly(this: list[Entry], before: list[Entry], rules: dict[str, R
 
 def write_digests(entries: list[Entry], settings: Settings, rules: dict[str, Rule], layout: Layout,
                   report: BriefReport, *, day: date | None = None, weekly: bool = False) -> None:
-    """Write the daily brief of ``day`` (default: the newest day with entries) and the weekly briefs due."""
-    day = day or max(e.day for e in entries)
+    """Write the daily brief of the radar day ``day`` (default: the last run's day, else the newest
+    radar day) and the weekly briefs due."""
+    day = day or health.last_day(layout.runs_file) or max(e.day for e in entries)
     cache = Cache(cache_root(layout), "digests")
     try:
         asyncio.run(_write_digests(entries, settings, rules, layout, report, cache, day, weekly))
@@ -528,9 +545,12 @@ async def _write_digests(entries, settings, rules, layout, report, cache, day, w
     client = Client(settings.endpoint) if settings.endpoint else None
     asker = Asker(settings, cache, report)
     languages = settings.languages
-    by_id = {e.paper.id: e for e in entries}
+    by_day: dict[date, list[Entry]] = {}
+    for entry in entries:
+        by_day.setdefault(entry.day, []).append(entry)
     try:
         todays = sorted((e for e in entries if e.day == day), key=home_order)
+        updates = updated_on(entries, day)
         if todays:
             numbering = Numbering(todays)
             links = measured_links(layout, numbering)
@@ -548,22 +568,22 @@ async def _write_digests(entries, settings, rules, layout, report, cache, day, w
                 path = layout.content / "briefs" / f"{day.isoformat()}.md"
                 atomic_write(path, digest_file("daily", f"brief-{day.isoformat()}",
                                                f"Daily brief {day.isoformat()} · 每日简报", day, brief,
-                                               cited_first(brief, numbering)))
+                                               cited_first(brief, numbering), updates))
                 report.digests.append(path.relative_to(layout.content).as_posix())
         weeks = [day - timedelta(days=7)] + ([day] if weekly else [])
         for when in weeks:
-            await _weekly(when, layout, by_id, client, asker, settings, rules, report)
+            await _weekly(when, layout, by_day, client, asker, settings, rules, report)
     finally:
         if client is not None:
             await client.close()
 
 
-async def _weekly(when: date, layout: Layout, by_id: dict[str, Entry], client: Client | None, asker: Asker,
+async def _weekly(when: date, layout: Layout, by_day: dict[date, list[Entry]], client: Client | None, asker: Asker,
                   settings: Settings, rules: dict[str, Rule], report: BriefReport) -> None:
-    papers, lines, briefs = week_material(layout, when, by_id)
+    papers, lines, briefs = week_material(layout, when, by_day)
     if not briefs:
         return
-    before, previous, _ = week_material(layout, when - timedelta(days=7), by_id)
+    before, previous, _ = week_material(layout, when - timedelta(days=7), by_day)
     numbering = Numbering(papers)
     languages = settings.languages
     if client is None:

@@ -30,7 +30,7 @@ def classify(report: SourceReport, day: date) -> None:
 
 def record(reports: list[SourceReport], day: date, now: datetime | None = None) -> dict:
     now = now or datetime.now(timezone.utc)
-    totals = {k: sum(getattr(r, k) for r in reports) for k in ("items_seen", "new", "updated", "duplicate", "rejected", "skipped")}
+    totals = {k: sum(getattr(r, k) for r in reports) for k in ("items_seen", "new", "updated", "duplicate", "rejected", "skipped", "old")}
     return {
         "run_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "date": day.isoformat(),
@@ -60,3 +60,13 @@ def load(path: Path) -> list[dict]:
         except ValueError:
             continue
     return runs
+
+
+def last_day(path: Path) -> date | None:
+    """The day of the last run (the newest radar day), None before the first."""
+    for run in reversed(load(path)):
+        try:
+            return date.fromisoformat(str(run.get("date", "")))
+        except ValueError:
+            continue
+    return None

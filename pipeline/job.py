@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -21,7 +21,7 @@ from .http import Client, HttpError
 from .models import Paper, SourceReport
 from .normalise import dedupe, normalise, settle_dates
 from .sources.base import FeedError
-from .write import Index, remove_stale_temp_files, write_papers
+from .write import INDEX_FORMAT, Index, remove_stale_temp_files, stamp_radar_days, write_papers
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +92,8 @@ def read_sources(
         report.errors.extend(fetched.skipped)
         report.skipped = len(fetched.skipped)
         notes = Counter()
+        limit = source.age_limit()
+        oldest = day - timedelta(days=limit) if limit is not None else None
         for item in fetched.items:
             try:
                 paper, note = settle_dates(normalise(item, source.label), day, now)
@@ -99,11 +101,16 @@ def read_sources(
                 report.skipped += 1
                 report.errors.append(str(exc))
                 continue
+            if oldest and paper.published and paper.published.astimezone(timezone.utc).date() < oldest:
+                report.old += 1
+                continue
             papers.append(paper)
             if note:
                 notes[note.split(" (")[0]] += 1
         for why, n in notes.items():
             report.add_note(f"{n} × {why}")
+        if report.old:
+            report.add_note(f"old: {report.old} × published before {oldest.isoformat()}")
     return papers, reports
 
 
@@ -129,6 +136,12 @@ def run_fetch(
     papers, reports = read_sources(config, client, day, on_source)
     by_source = {r.source: r for r in reports}
 
+    remove_stale_temp_files(layout.content)
+    index = Index.load(layout.content, layout.index_file)
+    if index.format < INDEX_FORMAT:  # before this run's candidates join the record of what runs read
+        log.info("radar days given to %d entries written before they were kept",
+                 stamp_radar_days(index, candidates.first_seen(layout.state)))
+
     unique, merged_away = dedupe(papers)
     candidates.save(layout.state, day, unique)  # what `rules preview` re-curates for a proposed rule
     for merged in merged_away:
@@ -142,11 +155,9 @@ def run_fetch(
         if paper.id not in kept_ids:
             by_source[paper.source].rejected += 1
 
-    remove_stale_temp_files(layout.content)
-    index = Index.load(layout.content, layout.index_file)
     summary = FetchSummary(day, reports)
     notes: dict[str, list[str]] = {}
-    for outcome in write_papers(kept, index):
+    for outcome in write_papers(kept, index, day):
         report = by_source[outcome.incoming.source]
         if outcome.why and outcome.kind != "skipped":
             report.add_note(outcome.why)

@@ -8,7 +8,7 @@ later stage (curate, write, brief, site) works with.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, asdict
-from datetime import datetime
+from datetime import date, datetime, timezone
 from typing import Any
 
 
@@ -40,6 +40,9 @@ class RawItem:
     journal_ref: str = ""
     comment: str = ""
     venue: str = ""
+    # the paper's other versions as its record names them (arXiv ids or DOIs): Crossref's
+    # has-preprint / is-preprint-of relations
+    links: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,45 @@ class Selection:
 
 
 @dataclass(frozen=True)
+class Event:
+    """Something that happened to a paper already on the radar, dated by the radar day it was seen.
+
+    ``version``: a new version arrived (``version`` is its number).  ``journal``: its journal
+    version was found (``journal``, ``doi`` and the journal's publication date ``published``).
+    """
+
+    day: date
+    kind: str  # "version" or "journal"
+    version: int = 0
+    journal: str = ""
+    doi: str = ""
+    published: date | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data = {"day": self.day.isoformat(), "kind": self.kind}
+        if self.version:
+            data["version"] = self.version
+        data.update({k: v for k, v in (("journal", self.journal), ("doi", self.doi)) if v})
+        if self.published:
+            data["published"] = self.published.isoformat()
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Event":
+        published = data.get("published")
+        return cls(day=date.fromisoformat(data["day"]), kind=str(data["kind"]), version=int(data.get("version") or 0),
+                   journal=str(data.get("journal") or ""), doi=str(data.get("doi") or ""),
+                   published=date.fromisoformat(published) if published else None)
+
+    def describe(self) -> str:
+        """"v3" or "Published in Nature, 2026-06-01" (the journal's date when known)."""
+        if self.kind == "version":
+            return f"v{self.version}"
+        where = ", ".join(filter(None, (self.journal or self.doi, self.published.isoformat() if self.published else "")))
+        return f"Published in {where}"
+
+
+@dataclass(frozen=True)
 class Paper:
     """The normalised record of one paper, whatever source it came from."""
 
@@ -97,20 +139,41 @@ class Paper:
     comment: str = ""
     venue: str = ""
     code_links: tuple[str, ...] = ()
+    # identity keys of the paper's other version named by its own record ("arxiv:2604.22038" for a
+    # journal article whose Crossref record says it has that preprint)
+    links: tuple[str, ...] = ()
     topics: tuple[Selection, ...] = field(default=(), compare=False)
+    # the radar day: the run day on which the paper first entered the radar (set once, by write)
+    received: date | None = None
+    # what happened to it since, day by day: new versions, its journal version found
+    events: tuple[Event, ...] = ()
 
     @property
     def primary_category(self) -> str:
         return self.categories[0] if self.categories else ""
+
+    @property
+    def radar_day(self) -> date | None:
+        """The day the paper arrived; an entry written before radar days were kept counts its publication day."""
+        if self.received:
+            return self.received
+        return self.published.astimezone(timezone.utc).date() if self.published else None
+
+    def events_on(self, day: date) -> tuple[Event, ...]:
+        return tuple(e for e in self.events if e.day == day)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         for topic in data["topics"]:  # the semantic fields only when a similar_to rule matched
             if topic["similarity"] is None:
                 del topic["similarity"], topic["similar_to"]
-        for key in ("published", "updated"):
+        for key in ("published", "updated", "received"):
             value = getattr(self, key)
             data[key] = value.isoformat() if value else None
+        data["events"] = [e.to_json() for e in self.events]
+        for key in ("links", "events", "received"):  # absent rather than empty: older records stay byte-identical
+            if not data[key]:
+                del data[key]
         return data
 
     @classmethod
@@ -131,11 +194,14 @@ class Paper:
             )
             for s in values.get("topics", ())
         )
-        for key in ("categories", "code_links"):
+        for key in ("categories", "code_links", "links"):
             values[key] = tuple(values.get(key, ()))
+        values["events"] = tuple(Event.from_json(e) for e in values.get("events", ()))
         for key in ("published", "updated"):
             if values.get(key):
                 values[key] = datetime.fromisoformat(values[key])
+        if values.get("received"):
+            values["received"] = date.fromisoformat(values["received"])
         known = cls.__dataclass_fields__
         return cls(**{k: v for k, v in values.items() if k in known})
 
@@ -155,6 +221,7 @@ class SourceReport:
     duplicate: int = 0
     rejected: int = 0
     skipped: int = 0
+    old: int = 0  # published more than the source's max_age_days before the run day: not news
     feed_date: str | None = None
     errors: list[str] = field(default_factory=list)
     note: str = ""

@@ -179,6 +179,16 @@ def split_arxiv_id(value: str) -> tuple[str, int]:
     return "", 0
 
 
+def link_key(value: str) -> str:
+    """The identity key of a paper's other version named by its record: an arXiv id (as such, or as
+    arXiv's DOI 10.48550/arXiv.…) -> "arxiv:…", any other DOI -> "doi:…"; "" when neither."""
+    doi = normalise_doi(value)
+    arxiv_id, _ = split_arxiv_id(doi.removeprefix("10.48550/arxiv.") if doi.startswith("10.48550/") else value)
+    if arxiv_id:
+        return f"arxiv:{arxiv_id}"
+    return f"doi:{doi}" if doi else ""
+
+
 def find_code_links(*texts: str) -> tuple[str, ...]:
     found: list[str] = []
     for text in texts:
@@ -247,6 +257,7 @@ def normalise(item: RawItem, label: str) -> Paper:
         comment=comment,
         venue=collapse(strip_markup(item.venue)),
         code_links=find_code_links(abstract, comment),
+        links=tuple(k for k in dict.fromkeys(map(link_key, item.links)) if k and k != paper_id),
     )
 
 
@@ -295,6 +306,7 @@ def merge(old: Paper, new: Paper, by_title: bool = False) -> Paper:
         pdf=newer.pdf or older.pdf,
         venue=newer.venue or older.venue,
         code_links=tuple(dict.fromkeys(newer.code_links + older.code_links)),
+        links=tuple(dict.fromkeys(old.links + new.links)),
         announce_type=new.announce_type or old.announce_type,
     )
 
@@ -306,6 +318,7 @@ def keys(paper: Paper) -> list[str]:
         found.append(f"arxiv:{paper.arxiv_id}")
     if paper.doi:
         found.append(f"doi:{paper.doi}")
+    found += paper.links
     tkey = title_key(paper.title)
     if len(tkey) >= 24:  # short titles ("Editorial", "Correction") are not identities
         found.append("title:" + tkey)

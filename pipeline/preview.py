@@ -16,10 +16,10 @@ import subprocess
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta, timezone
+from datetime import date, timedelta
 from pathlib import Path
 
-from . import candidates, report
+from . import candidates, health, report
 from .config import Rule, load_rules
 from .curate import compile_rules, curate
 from .errors import AcademicHubError, ConfigError
@@ -75,11 +75,13 @@ class Preview:
 
 
 def paper_day(paper: Paper) -> date | None:
-    return paper.published.astimezone(timezone.utc).date() if paper.published else None
+    """The radar day: the day a run wrote the paper, or read it as a candidate."""
+    return paper.radar_day
 
 
 def load_pool(content: Path, state: Path | None, days: int) -> Pool:
-    """Papers of the last ``days`` days (counted back from the newest one; 0: all) in content/ and the candidates."""
+    """Papers of the last ``days`` radar days (counted back from the last run's day, else the newest
+    radar day; 0: all) in content/ and the candidates."""
     found: dict[str, Paper] = {}
     for path in sorted((content / "papers").rglob("*.md")):
         paper = read_record(path)
@@ -89,7 +91,7 @@ def load_pool(content: Path, state: Path | None, days: int) -> Pool:
     for paper in candidates.load(state) if state else ():
         found.setdefault(paper.id, paper)
     dated = [d for d in map(paper_day, found.values()) if d]
-    last = max(dated, default=None)
+    last = (health.last_day(state / "runs.jsonl") if state else None) or max(dated, default=None)
     first = last - timedelta(days=days - 1) if last and days > 0 else None
     papers = [p for p in found.values() if first is None or paper_day(p) is None or paper_day(p) >= first]
     papers.sort(key=lambda p: (paper_day(p) or date.min, p.id))

@@ -52,6 +52,7 @@ from pelican.writers import Writer
 from . import health
 from .config import load_rules
 from .errors import AcademicHubError
+from .models import Event
 from .feeds import PAPER_LANG, AtomFeed, RssFeed, content_lang, feed_title
 from .search import SearchError, SearchReport, index_site
 
@@ -167,7 +168,28 @@ def _paper_view(instance: Article) -> dict:
         "code_links": [c for c in _strings(record.get("code_links")) if c.startswith(("http://", "https://"))],
         "source_label": str(record.get("source_label") or meta.get("source_label") or meta.get("source") or ""),
         "brief_status": str(meta.get("brief_status") or "pending"),
+        "received": str(record.get("received") or meta.get("received") or ""),
+        "events": [e for e in map(_event, record.get("events") or ()) if e],
     }
+
+
+def _event(data) -> dict | None:
+    """One of a paper's events (a new version, its journal version found) as the templates see it."""
+    try:
+        event = Event.from_json(data)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    return {"day": event.day, "kind": event.kind, "version": event.version, "journal": event.journal,
+            "doi": event.doi, "published": event.published, "text": event.describe()}
+
+
+def _radar_day(instance: Article) -> date:
+    """The day a paper arrived (Received), else its publication day (entries written before radar
+    days were kept, and briefs)."""
+    try:
+        return date.fromisoformat(instance.paper["received"] if instance.paper else "")
+    except ValueError:
+        return _published_day(instance)
 
 
 def _brief_view(instance: Article) -> dict | None:
@@ -194,6 +216,8 @@ def on_content(instance) -> None:
             setattr(instance, name, [])
     instance.brief = _brief_view(instance)
     instance.paper = None if category in BRIEF_CATEGORIES else _paper_view(instance)
+    instance.published_day = _published_day(instance)
+    instance.radar_day = _radar_day(instance)
     # the JSON lines are parsed now: the content cache, read back on every build, keeps the
     # parsed form only
     for key in ("record", "brief"):
@@ -202,13 +226,14 @@ def on_content(instance) -> None:
     if category in BRIEF_CATEGORIES:
         instance.brief_kind = BRIEF_CATEGORIES[category]
         instance.paper_ids = _split(instance.metadata.get("papers"))
+        instance.update_ids = _split(instance.metadata.get("updates"))
         instance.template = "brief"
         folder = "briefs/weekly" if instance.brief_kind == "weekly" else "briefs"
         name = instance.slug.removeprefix("brief-").removeprefix("weekly-")
         instance.override_url = instance.override_save_as = f"{folder}/{name}.html"
     else:
         instance.brief_kind = ""
-        instance.paper_ids = []
+        instance.paper_ids = instance.update_ids = []
         # Pelican formats an article's URL on every access; pages link to papers tens of
         # thousands of times, so the URL is worked out once here.
         instance.override_url = instance.url
@@ -325,9 +350,14 @@ def ris(article: Article) -> str:
 # ---------------------------------------------------------------- the generator
 
 
-def _day(article: Article) -> date:
+def _published_day(article: Article) -> date:
     moment = article.date
     return (moment.astimezone(timezone.utc) if moment.tzinfo else moment).date()
+
+
+def _day(article: Article) -> date:
+    """The radar day: the day a paper arrived (a brief's is its own date)."""
+    return article.radar_day
 
 
 def _score(article: Article) -> int:
@@ -440,12 +470,19 @@ class SiteGenerator(Generator):
         self.days: dict[date, list[Article]] = defaultdict(list)
         for article in self.papers:
             self.days[_day(article)].append(article)
-        for items in self.days.values():
+        # papers already on the radar that changed on a later day (a new version, a journal version)
+        self.updates: dict[date, list[Article]] = defaultdict(list)
+        for article in self.papers:
+            for day in dict.fromkeys(e["day"] for e in article.paper["events"]):
+                if day != _day(article):
+                    self.updates[day].append(article)
+        for items in (*self.days.values(), *self.updates.values()):
             items.sort(key=lambda a: (-_score(a), a.slug))
         daily = [b for b in self.briefs if b.brief_kind == "daily"]
         self.brief_by_day = {_day(b): b for b in sorted(daily, key=lambda b: b.date)}
         for brief in self.briefs:
             brief.cited = [self.by_id[i] for i in brief.paper_ids if i in self.by_id]
+            brief.updated_papers = [self.by_id[i] for i in brief.update_ids if i in self.by_id]
         related = related_papers(self.papers, settings.get("RELATED_PAPERS", 6))
         author_pages = settings["JINJA_FILTERS"]["author_url"].pages
         semantic = _semantics(settings, self.papers)
@@ -479,7 +516,8 @@ class SiteGenerator(Generator):
             "home_day": self._home_day(),
             "latest_brief": daily[0] if daily else None,
             "brief_articles": self.briefs,
-            "archive_days": sorted(((d, len(items)) for d, items in self.days.items()), reverse=True),
+            "archive_days": sorted(((d, len(self.days.get(d, ()))) for d in self.days.keys() | self.updates.keys()),
+                                   reverse=True),
             "runs": recent_runs,
             "status_rows": status_rows,
             "STATUS_TEXT": STATUS_TEXT,
@@ -500,9 +538,7 @@ class SiteGenerator(Generator):
         return counts
 
     def _home_day(self) -> date | None:
-        """The day the home page leads with: the latest daily brief's day, else the newest day."""
-        if self.brief_by_day:
-            return max(self.brief_by_day)
+        """The day the home page leads with: the last radar day on which papers arrived."""
         return max(self.days) if self.days else None
 
     def _home_order(self) -> list[Article]:
@@ -541,13 +577,15 @@ class SiteGenerator(Generator):
         write = functools.partial(writer.write_file, relative_urls=self.settings["RELATIVE_URLS"])
         self._write_authors(writer, write)
         authors_done = time.perf_counter()
-        for day, items in self.days.items():
+        for day in sorted(self.days.keys() | self.updates.keys()):
+            items, updates = self.days.get(day, []), self.updates.get(day, [])
             name, brief = self.day_url(day), self.brief_by_day.get(day)
             key = _digest(self.context["RENDER_KEY"], brief.url if brief else "",
-                          *map(_listed, items))
+                          *map(_listed, items), "updates", *map(_listed, updates))
             if isinstance(writer, FeedWriter) and writer.up_to_date(name, key):
                 continue
-            write(name, self.get_template("day"), self.context, day=day, articles=items, brief=brief, template_name="day")
+            write(name, self.get_template("day"), self.context, day=day, articles=items, updates=updates,
+                  brief=brief, template_name="day")
         write("archives.html", self.get_template("archives"), self.context, template_name="archives")
         if not any(str(cat) == "daily-brief" for cat, _ in self.context.get("categories", [])):
             # the navigation links to the briefs page even before the first brief exists
@@ -600,7 +638,8 @@ class SiteGenerator(Generator):
                 "id": paper["id"], "url": article.url, "title": paper["title"],
                 "authors": [a["name"] for a in paper["authors"]],
                 "author_urls": [self.author_url(a["name"]) for a in paper["authors"]],
-                "date": f"{_day(article):%Y-%m-%d}", "source": paper["source_label"],
+                "date": f"{_published_day(article):%Y-%m-%d}", "day": f"{_day(article):%Y-%m-%d}",
+                "source": paper["source_label"],
                 "topics": paper["topics"], "tags": [str(t) for t in getattr(article, "tags", ())],
                 "abstract": paper["abstract"][:600],
                 "tldr": {"zh": brief["zh"].get("tldr", ""), "en": brief["en"].get("tldr", "")} if brief else None,

@@ -19,15 +19,15 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
-from .models import Paper, Selection
+from .models import Event, Paper, Selection
 from .normalise import Merged, find_same, keys, merge
 
 SUMMARY_CHARS = 400
 META_ORDER = (
-    "Title", "Date", "Modified", "Category", "Tags", "Authors", "Slug", "Summary",
+    "Title", "Date", "Modified", "Received", "Category", "Tags", "Authors", "Slug", "Summary",
     "Paper_id", "Version", "Source", "Source_label", "Abs_url", "Pdf", "Doi",
     "Topics", "Why", "Brief_status", "Brief", "Record",
 )
@@ -115,6 +115,7 @@ def render_entry(paper: Paper, brief_status: str = "pending", body_extra: str = 
         "Title": one_line(paper.title),
         "Date": _date(paper.published),
         "Modified": _date(paper.updated or paper.published),
+        "Received": paper.received.isoformat() if paper.received else "",
         "Category": topics[0] if topics else "uncategorised",
         "Tags": meta_list(tags),
         "Authors": meta_list(a.name for a in paper.authors),
@@ -157,6 +158,9 @@ def read_record(path: Path) -> Paper | None:
     return None
 
 
+INDEX_FORMAT = 2  # 2: every entry records its radar day (``Received``)
+
+
 @dataclass
 class Index:
     """What has been written: paper id -> entry path, with every identity key."""
@@ -164,6 +168,7 @@ class Index:
     root: Path  # the content directory
     entries: dict[str, str]  # paper id -> path relative to root
     by_key: dict[str, str]  # identity key -> paper id
+    format: int = INDEX_FORMAT  # below INDEX_FORMAT: some entries have no radar day yet
 
     @classmethod
     def rebuild(cls, root: Path) -> "Index":
@@ -172,6 +177,8 @@ class Index:
             paper = read_record(path)
             if paper:
                 index.add(paper, path.relative_to(root).as_posix())
+                if paper.received is None:
+                    index.format = 1
         return index
 
     @classmethod
@@ -179,7 +186,7 @@ class Index:
         """Load the saved index; rebuild it from content/ when missing or out of step."""
         try:
             data = json.loads(state_file.read_text(encoding="utf-8"))
-            index = cls(root, data["entries"], {})
+            index = cls(root, data["entries"], {}, data.get("format", 1))
             for paper_id, keys_ in data["keys"].items():
                 index.by_key.update({k: paper_id for k in keys_})
             on_disk = sum(1 for _ in (root / "papers").rglob("*.md")) if (root / "papers").exists() else 0
@@ -207,7 +214,8 @@ class Index:
         grouped: dict[str, list[str]] = {}
         for key, paper_id in sorted(self.by_key.items()):
             grouped.setdefault(paper_id, []).append(key)
-        data = {"entries": dict(sorted(self.entries.items())), "keys": dict(sorted(grouped.items()))}
+        data = {"entries": dict(sorted(self.entries.items())), "format": self.format,
+                "keys": dict(sorted(grouped.items()))}
         return atomic_write(state_file, json.dumps(data, ensure_ascii=False, indent=0, sort_keys=True) + "\n")
 
 
@@ -232,8 +240,23 @@ def _merge_topics(new: tuple[Selection, ...], old: tuple[Selection, ...]) -> tup
     return new + tuple(t for t in old if t.rule not in seen)
 
 
-def write_papers(papers: list[Paper], index: Index, render=render_entry) -> list[Outcome]:
-    """Write new entries, update changed ones, leave the rest; the index is updated in place."""
+def life_events(old: Paper, merged: Paper, incoming: Paper, day: date) -> tuple[Event, ...]:
+    """What the incoming record tells about a paper already on the radar: a new version, or its
+    journal version found (a DOI or journal reference a preprint's entry did not have yet)."""
+    found = []
+    if old.version and merged.version > old.version:
+        found.append(Event(day, "version", version=merged.version))
+    if old.id.startswith("arxiv:") and not (old.doi or old.journal_ref) and (merged.doi or merged.journal_ref):
+        from_journal = incoming.id.startswith("doi:")  # the journal's own record, not the preprint's
+        published = incoming.published.astimezone(timezone.utc).date() if from_journal and incoming.published else None
+        found.append(Event(day, "journal", journal=(incoming.venue if from_journal else "") or merged.journal_ref
+                           or merged.venue, doi=merged.doi, published=published))
+    return tuple(found)
+
+
+def write_papers(papers: list[Paper], index: Index, day: date, render=render_entry) -> list[Outcome]:
+    """Write new entries (their radar day is ``day``), update changed ones, leave the rest; the
+    index is updated in place.  An update keeps the entry's radar day and records its events."""
     outcomes = []
     for paper in papers:
         found = index.find(paper)
@@ -241,6 +264,7 @@ def write_papers(papers: list[Paper], index: Index, render=render_entry) -> list
             if paper.announce_type.startswith("replace"):
                 outcomes.append(Outcome(paper, None, "skipped", "replacement of a paper not in the archive"))
                 continue
+            paper = replace(paper, received=day)
             rel = entry_path(paper)
             atomic_write(index.root / rel, render(paper))
             index.add(paper, rel)
@@ -253,12 +277,33 @@ def write_papers(papers: list[Paper], index: Index, render=render_entry) -> list
             outcomes.append(Outcome(paper, None, "skipped", f"{rel or existing_id}: existing entry has no readable Record line"))
             continue
         merged = merge(old, paper, by_title)
-        merged = replace(merged, topics=_merge_topics(paper.topics, old.topics))
+        events = life_events(old, merged, paper, day)
+        start = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+        merged = replace(merged, topics=_merge_topics(paper.topics, old.topics), received=old.radar_day,
+                         events=old.events + events,
+                         # an event is news of its day: the entry's feeds carry it as updated then
+                         updated=max(filter(None, (merged.updated, start if events else None)), default=None))
         changed = atomic_write(path, render(merged, *_keep_brief(path)))
         index.add(merged, rel)
         outcomes.append(Outcome(paper, merged, "updated" if changed else "unchanged",
                                 Merged(paper, existing_id, by_title).describe() if by_title else ""))
     return outcomes
+
+
+def stamp_radar_days(index: Index, first_seen: dict[str, date], render=render_entry) -> int:
+    """The one-time step for archives written before radar days were kept: an entry without one
+    gets the first day a run's candidates list it (``state/candidates``), else its publication
+    day — the day the site gave it until then.  Returns how many entries were stamped."""
+    stamped = 0
+    for rel in sorted(index.entries.values()):
+        path = index.root / rel
+        paper = read_record(path)
+        day = paper and not paper.received and (first_seen.get(paper.id) or paper.radar_day)
+        if day:
+            atomic_write(path, render(replace(paper, received=day), *_keep_brief(path)))
+            stamped += 1
+    index.format = INDEX_FORMAT
+    return stamped
 
 
 def _keep_brief(path: Path) -> tuple[str, str, str]:

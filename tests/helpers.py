@@ -27,6 +27,9 @@ def read_entry(path: Path) -> dict:
 def write_sources(tmp: Path, sources: list[dict], **http) -> Path:
     settings = {"arxiv_interval": 0, "retries": 1, "backoff": 0.01, "connect_timeout": 2, "read_timeout": 2,
                 "contact": "tests@example.org", **http}
+    # the captured feeds are months or years older than the days the tests fetch: every record is
+    # taken as that day's news unless a test sets the source's max_age_days itself
+    sources = [{"max_age_days": None, **source} for source in sources]
     path = tmp / "sources.yml"
     path.write_text(yaml.safe_dump({"http": settings, "sources": sources}), encoding="utf-8")
     return path

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline.config import load_rules
-from pipeline.demo import DEMO_DAY, demo_sources, serve_samples
+from pipeline.config import SourcesFile, load_rules
+from pipeline.demo import DEMO_DAY, serve_samples
 from pipeline.job import Layout, run_fetch
 from pipeline.models import Author, Paper, Selection
 from pipeline.write import atomic_write, entry_path, render_entry
+from sample_site import sample_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = datetime(2026, 9, 8, tzinfo=timezone.utc)
@@ -101,7 +102,8 @@ def built_site() -> Site:
         root = Path(tempfile.mkdtemp(prefix="academichub-site-"))
         # the demo's fetch (bundled real feeds on 127.0.0.1); briefs only where crafted below
         with serve_samples() as base:
-            run_fetch(demo_sources(base), load_rules(ROOT / "rules"), Layout(root / "content", root / "state"), DEMO_DAY)
+            run_fetch(SourcesFile.model_validate(sample_sources(base)), load_rules(ROOT / "rules"),
+                      Layout(root / "content", root / "state"), DEMO_DAY)
         write_crafted(root / "content")
         output = root / "output"
         # the project's settings, with search bundles so small that the index is split (as a large archive's is)

@@ -342,4 +342,10 @@ def test_demo_writes_entries_from_the_bundled_samples(run_cli, tmp_path):
     entries = list((tmp_path / "demo/content/papers").rglob("*.md"))
     assert len(entries) >= 20
     kinds = {read_entry(p)["source"] for p in entries}
-    assert {"arxiv-cs-ai", "arxiv-ml-query", "nature", "crossref-ecology", "biorxiv-cancer"} <= kinds
+    assert {"arxiv-cs-ai", "arxiv-ml-query", "nature", "biorxiv-cancer"} <= kinds
+    # Crossref's sample records (2012, 2022) are not the demo day's news
+    assert "crossref-ecology: old: 2 × published before 2026-03-13" in result.stderr
+    # the day's brief holds every paper of the day, whatever its source
+    head = (tmp_path / "demo/content/briefs/2026-04-27.md").read_text(encoding="utf-8").split("\n\n", 1)[0]
+    papers = next(line for line in head.splitlines() if line.startswith("Papers: "))[len("Papers: "):].split("; ")
+    assert sorted(papers) == sorted(read_entry(p)["paper_id"] for p in entries)

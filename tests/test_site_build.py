@@ -321,14 +321,18 @@ def test_two_entries_for_one_page_keep_one_and_say_so(tmp_path, caplog):
     assert "same page (papers/arxiv-2604-22038.html)" in caplog.text
 
 
-def test_entries_are_listed_newest_first_then_by_slug():
+def test_entries_are_listed_newest_radar_day_first_then_newest_published_then_by_slug():
     from pelican.settings import read_settings
 
     order = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(ROOT)})["ARTICLE_ORDER_BY"]
     moment = datetime(2026, 4, 27, 4, tzinfo=timezone.utc)
-    entries = [SimpleNamespace(date=moment, slug="b"), SimpleNamespace(date=moment + timedelta(days=1), slug="c"),
-               SimpleNamespace(date=moment, slug="a")]
-    assert [e.slug for e in sorted(entries, key=order)] == ["c", "a", "b"]
+    day = moment.date()
+    entries = [SimpleNamespace(date=moment, radar_day=day, slug="b"),
+               SimpleNamespace(date=moment + timedelta(days=1), radar_day=day + timedelta(days=1), slug="c"),
+               SimpleNamespace(date=moment, radar_day=day, slug="a"),
+               # published long ago, arrived on the newest day: first
+               SimpleNamespace(date=moment - timedelta(days=400), radar_day=day + timedelta(days=2), slug="z")]
+    assert [e.slug for e in sorted(entries, key=order)] == ["z", "c", "a", "b"]
 
 
 def test_caches_of_earlier_code_for_the_same_content_are_removed(tmp_path):

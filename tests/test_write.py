@@ -1,5 +1,6 @@
 import json
-from datetime import datetime, timezone
+from dataclasses import replace
+from datetime import date, datetime, timezone
 
 import pytest
 from pelican.readers import Readers
@@ -9,6 +10,9 @@ from pipeline.models import Author, Paper, Selection
 from pipeline.write import Index, atomic_write, meta_list, read_record, render_entry, slug_for, write_papers
 
 WHEN = datetime(2026, 6, 17, 4, tzinfo=timezone.utc)
+
+
+DAY = date(2026, 6, 19)  # the radar day the papers are written on
 
 
 def hard_paper(**kw) -> Paper:
@@ -80,23 +84,23 @@ def test_slugs_are_stable_and_distinct():
 def test_writing_is_idempotent_and_index_rebuildable(tmp_path):
     index = Index.load(tmp_path, tmp_path / "state.json")
     paper = hard_paper()
-    assert [o.kind for o in write_papers([paper], index)] == ["new"]
-    assert [o.kind for o in write_papers([paper], index)] == ["unchanged"]
+    assert [o.kind for o in write_papers([paper], index, DAY)] == ["new"]
+    assert [o.kind for o in write_papers([paper], index, DAY)] == ["unchanged"]
     index.save(tmp_path / "state.json")
     rebuilt = Index.rebuild(tmp_path)
     assert rebuilt.entries == index.entries and rebuilt.by_key == index.by_key
     entry = tmp_path / index.entries[paper.id]
-    assert read_record(entry) == paper
+    assert read_record(entry) == replace(paper, received=DAY)
 
 
 def test_an_update_keeps_the_brief_section(tmp_path):
     index = Index.load(tmp_path, tmp_path / "state.json")
-    write_papers([hard_paper()], index)
+    write_papers([hard_paper()], index, DAY)
     path = tmp_path / index.entries["arxiv:2606.17199"]
     text = path.read_text(encoding="utf-8").replace("Brief_status: pending", 'Brief_status: done\nBrief: {"en":  {"tldr": "two  spaces"}}')
     path.write_text(text + "\n<!-- brief -->\n<section class=\"brief\">kept</section>\n", encoding="utf-8")
     v2 = hard_paper(version=2, updated=datetime(2026, 6, 20, tzinfo=timezone.utc), pdf="https://arxiv.org/pdf/2606.17199v2")
-    assert [o.kind for o in write_papers([v2], index)] == ["updated"]
+    assert [o.kind for o in write_papers([v2], index, date(2026, 6, 20))] == ["updated"]
     text = path.read_text(encoding="utf-8")
     assert "Brief_status: done" in text and text.endswith('<section class="brief">kept</section>\n')
     assert '\nBrief: {"en":  {"tldr": "two  spaces"}}\nRecord: ' in text

@@ -32,6 +32,13 @@ def _author(person: dict) -> RawAuthor:
     return RawAuthor(name, tuple(a.get("name", "") for a in person.get("affiliation", []) if a.get("name")))
 
 
+def _versions(work: dict) -> tuple[str, ...]:
+    """The preprint of a journal article, or the article of a preprint, from Crossref's ``relation``."""
+    relation = work.get("relation") or {}
+    return tuple(str(r.get("id", "")) for kind in ("has-preprint", "is-preprint-of")
+                 for r in relation.get(kind) or () if isinstance(r, dict) and r.get("id"))
+
+
 def work_to_item(work: dict, source: SourceConfig) -> RawItem:
     pdf = next((l.get("URL", "") for l in work.get("link", []) if l.get("content-type") == "application/pdf"), "")
     return RawItem(
@@ -47,6 +54,7 @@ def work_to_item(work: dict, source: SourceConfig) -> RawItem:
         url=(work.get("resource", {}).get("primary", {}) or {}).get("URL", "") or work.get("URL", ""),
         pdf=pdf,
         venue=" ".join(work.get("container-title") or []),
+        links=_versions(work),
     )
 
 
