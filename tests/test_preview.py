@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from dataclasses import replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -118,6 +119,25 @@ def test_a_deleted_rule_removes_its_papers(site):
     # paper 4 stays on the site under llm-agents, which becomes its main topic
     assert [p.id for p in result.dropped] == ["arxiv:2604.00003"]
     assert [(p.id, old, new) for p, old, new in result.recategorised] == [("arxiv:2604.00004", "quantum", "llm-agents")]
+
+
+def test_the_window_counts_back_from_the_last_radar_day_not_a_publication_date(tmp_path):
+    """A journal's papers published months ago that arrived in the last runs are in a 14-day window;
+    a preprint dated a day ahead of the run does not move the window."""
+    from pipeline import health
+
+    old_issue = replace(paper(1, "Agents in an old journal issue"), published=datetime(2026, 1, 5, tzinfo=timezone.utc))
+    ahead = replace(paper(2, "Agents from tomorrow"), published=datetime(2026, 6, 1, tzinfo=timezone.utc))
+    long_ago = paper(3, "Agents that arrived long ago", day=1)
+    state = tmp_path / "state"
+    candidates.save(state, date(2026, 4, 20), [replace(long_ago, published=datetime(2026, 4, 1, tzinfo=timezone.utc))])
+    candidates.save(state, date(2026, 4, 27), [old_issue, ahead])
+    for day in ("2026-04-20", "2026-04-27"):
+        health.append(state / "runs.jsonl", {"date": day, "sources": []})
+    (tmp_path / "content" / "papers").mkdir(parents=True)
+    pool = load_pool(tmp_path / "content", state, days=7)
+    assert sorted(p.id for p in pool.papers) == ["arxiv:2604.00001", "arxiv:2604.00002"]
+    assert str(pool.first) == "2026-04-21" and str(pool.last) == "2026-04-27"
 
 
 def test_cached_candidates_can_be_added(site):
