@@ -8,16 +8,13 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
-from rich.table import Table
 
 from . import __version__
 from .config import load_rules, load_sources
+from .console import console, error, print_brief_report, print_summary
 from .errors import ConfigError
-from .job import FetchSummary, Layout, run_fetch
-
-console = Console(stderr=True, width=None if sys.stderr.isatty() else 110)
+from .job import Layout, run_fetch
 
 
 def _day(text: str) -> date:
@@ -32,24 +29,6 @@ def _add_paths(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rules", type=Path, default=Path("rules"), help="folder of rule files (default: rules/)")
     parser.add_argument("--content", type=Path, default=Path("content"), help="where entries are written (default: content/)")
     parser.add_argument("--state", type=Path, default=Path("state"), help="pipeline state and run records (default: state/)")
-
-
-def print_summary(summary: FetchSummary) -> None:
-    table = Table(title=f"Fetch {summary.day.isoformat()}", title_justify="left")
-    for column in ("source", "status", "HTTP", "fetched", "new", "updated", "duplicate", "old", "rejected", "errors"):
-        table.add_column(column, justify="left" if column in ("source", "status") else "right")
-    for r in summary.reports:
-        style = {"failed": "red", "stale": "yellow", "empty": "cyan"}.get(r.status, "")
-        table.add_row(r.source, f"[{style}]{r.status}[/]" if style else r.status, str(r.http_status or "-"),
-                      str(r.items_seen), str(r.new), str(r.updated), str(r.duplicate), str(r.old), str(r.rejected), str(len(r.errors)))
-    console.print(table)
-    for r in summary.reports:
-        if r.note:
-            console.print(f"  {r.source}: {r.note}", markup=False, highlight=False, soft_wrap=True)
-        for error in r.errors[:5]:
-            console.print(f"  {r.source}: {error}", style="red", markup=False, highlight=False, soft_wrap=True)
-        if len(r.errors) > 5:
-            console.print(f"  {r.source}: … and {len(r.errors) - 5} more", style="red")
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
@@ -85,9 +64,28 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
-    from .brief import run_command
+    """Resolve the settings, run the stage with a progress bar, print the usage report."""
+    from .brief import LLMError, load_config, resolve_settings, run_brief
 
-    return run_command(args, console)
+    settings = resolve_settings(
+        load_config(args.config), model=args.model, base_url=args.base_url, extractive=args.extractive,
+        languages=args.languages, concurrency=args.concurrency, timeout=args.timeout,
+        max_papers=args.max_papers, max_tokens=args.max_tokens)
+    if settings.endpoint is None and not args.extractive:
+        console.print("No OPENAI_API_KEY: writing extractive briefs (quoted from the abstracts, labelled as such).",
+                      style="yellow")
+    with Progress(TextColumn("briefs"), BarColumn(), TextColumn("{task.completed}/{task.total}"), console=console,
+                  transient=True, disable=not console.is_terminal) as progress:
+        task = progress.add_task("briefs", total=None)
+        try:
+            report = run_brief(Layout(args.content, args.state), settings, rules_dir=args.rules, day=args.date,
+                               digests=args.digests, weekly=args.weekly, batch=args.batch, wait=args.wait,
+                               on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+        except LLMError as exc:
+            error(f"brief: {exc}")
+            return 1
+    print_brief_report(report)
+    return 1 if report.failed and not report.done else 0
 
 
 def cmd_embed(args: argparse.Namespace) -> int:

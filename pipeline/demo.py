@@ -75,8 +75,8 @@ def demo_sources(base: str) -> SourcesFile:
 
 def run_demo(out: Path, rules_dir: Path, console) -> int:
     """fetch (bundled feeds) → extractive briefs (no API key) → website in ``out/output``."""
-    from .brief import load_config, print_report, resolve_settings, run_brief
-    from .cli import print_summary
+    from .brief import load_config, resolve_settings, run_brief
+    from .console import print_brief_report, print_summary
     from .site import SiteError, build
 
     rules = load_rules(rules_dir)
@@ -88,7 +88,7 @@ def run_demo(out: Path, rules_dir: Path, console) -> int:
     if not written:
         return 1
     briefing = resolve_settings(load_config(None), extractive=True)
-    print_report(run_brief(layout, briefing, rules_dir=rules_dir, day=DEMO_DAY), console)
+    print_brief_report(run_brief(layout, briefing, rules_dir=rules_dir, day=DEMO_DAY))
     # the site settings of the project folder, else of the checkout this package runs from
     site_settings = next((p for p in (Path("pelicanconf.py"), Path(__file__).resolve().parent.parent / "pelicanconf.py")
                      if p.is_file()), Path("pelicanconf.py"))

@@ -20,13 +20,17 @@ from pathlib import Path
 
 import openai
 
-from . import prompts
-from .brief import (BriefReport, Cache, Entry, Settings, checked_numbers, mark_failed, paper_answer_model,
-                    paper_messages, paper_schema, request_key, stamp, write_entry)
-from .config import Rule
-from .job import Layout
+from .. import prompts
+from ..config import Rule
+from ..job import Layout
+from ..write import atomic_write
+from .cache import Cache, request_key
+from .entries import Entry, mark_failed, write_entry
 from .llm import BadAnswer, Client, LLMError, validate_answer
-from .write import atomic_write
+from .paper import paper_messages, stamp
+from .report import BriefReport
+from .schemas import checked_numbers, paper_answer_model, paper_schema
+from .settings import Settings
 
 log = logging.getLogger(__name__)
 

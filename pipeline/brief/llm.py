@@ -24,7 +24,7 @@ from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ValidationError
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
-from .errors import AcademicHubError
+from ..errors import AcademicHubError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T", bound=BaseModel)

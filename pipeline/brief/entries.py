@@ -1,0 +1,180 @@
+"""A paper entry as the brief stage reads and rewrites it: its brief status, ``Brief:`` line and
+brief section; nothing else in the entry changes."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ..models import Paper
+from ..write import atomic_write
+from .report import BriefReport
+from .schemas import TEXT_FIELDS
+from .settings import EXTRACTIVE
+
+log = logging.getLogger(__name__)
+
+
+MARKER = "<!-- brief -->"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A paper entry as read from ``content/``: the record, its brief status and its text."""
+
+    path: Path
+    rel: str  # relative to the content folder, e.g. papers/2026/04/27/arxiv-2604-22038.md
+    paper: Paper
+    meta: dict[str, str]
+    text: str
+
+    @property
+    def status(self) -> str:
+        return self.meta.get("Brief_status", "pending")
+
+    @property
+    def brief(self) -> dict | None:
+        try:
+            return json.loads(self.meta["Brief"])
+        except (KeyError, ValueError):
+            return None
+
+    @property
+    def day(self) -> date:
+        """The radar day: the day the paper arrived (an undated entry still gets its brief, on no day's page)."""
+        return self.paper.radar_day or date(1970, 1, 1)
+
+    @property
+    def topic(self) -> str:
+        return self.meta.get("Category", "")
+
+
+def read_entry(path: Path, root: Path) -> Entry | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        log.warning("%s: cannot read: %s", path, exc)
+        return None
+    head = text.split("\n\n", 1)[0]
+    meta = {}
+    for line in head.split("\n"):
+        key, sep, value = line.partition(": ")
+        if sep:
+            meta[key] = value
+    try:
+        paper = Paper.from_json(json.loads(meta["Record"]))
+    except (KeyError, ValueError, TypeError) as exc:
+        log.warning("%s: no readable Record line (%s); skipped", path, exc)
+        return None
+    return Entry(path, path.relative_to(root).as_posix(), paper, meta, text)
+
+
+def read_entries(content: Path) -> list[Entry]:
+    """Every readable paper entry, newest day first, then by file name."""
+    entries = [e for p in sorted((content / "papers").rglob("*.md")) if (e := read_entry(p, content))]
+    return sorted(entries, key=lambda e: (-e.day.toordinal(), e.rel))
+
+
+def with_brief(entry: Entry, status: str, brief: dict | None) -> str:
+    """The entry's text with its brief status, ``Brief:`` line and brief section replaced; nothing else changes."""
+    head, sep, body = entry.text.partition("\n\n")
+    lines = [line for line in head.split("\n") if not line.startswith(("Brief: ", "Brief_status: "))]
+    at = next((i for i, line in enumerate(lines) if line.startswith("Record: ")), len(lines))
+    new = [f"Brief_status: {status}"]
+    if brief is not None:
+        new.append("Brief: " + json.dumps(brief, ensure_ascii=False, sort_keys=True))
+    lines[at:at] = new
+    marker = body.find(MARKER)
+    if marker >= 0:
+        body = body[:marker]
+    if brief is not None:
+        body = body + MARKER + "\n" + render_section(brief)
+    return "\n".join(lines) + "\n\n" + body
+
+
+LABELS = {
+    "en": {"problem": "Problem", "method": "Method", "results": "Results", "why_it_matters": "Why it matters",
+           "keywords": "Keywords"},
+    "zh": {"problem": "问题", "method": "方法", "results": "结果", "why_it_matters": "意义", "keywords": "关键词"},
+}
+
+
+EXTRACTIVE_LABEL = ("Extractive summary: sentences quoted from the abstract, not written by a language model. "
+                    "摘录式摘要：摘自原文摘要，并非大语言模型生成。")
+
+
+def escape(text: str) -> str:
+    """Text for an HTML element or attribute."""
+    return html.escape(text, quote=True)
+
+
+def render_section(brief: dict) -> str:
+    """The brief as one HTML block of escaped text (no blank line inside, so Markdown leaves it alone)."""
+    extractive = bool(brief.get("extractive"))
+    kind = "extractive" if extractive else "model"
+    out = [f'<div class="brief brief-{kind}" data-model="{escape(brief.get("model", ""))}" '
+           f'data-prompt-version="{escape(brief.get("prompt_version", ""))}">']
+    if extractive:
+        out.append(f'<p class="brief-label">{escape(EXTRACTIVE_LABEL)}</p>')
+    for lang in [k for k in brief if isinstance(brief[k], dict)]:
+        text = brief[lang]
+        labels = LABELS.get(lang, LABELS["en"])
+        out.append(f'<section class="brief-lang" lang="{escape(lang)}">')
+        out.append(f'<p class="brief-tldr">{escape(text.get("tldr", ""))}</p>')
+        rows = [(labels[k], text.get(k, "")) for k in TEXT_FIELDS[1:] if text.get(k)]
+        if rows:
+            out.append('<dl class="brief-fields">' + "".join(f"<dt>{escape(a)}</dt><dd>{escape(b)}</dd>" for a, b in rows) + "</dl>")
+        if text.get("keywords"):
+            out.append(f'<ul class="brief-keywords" aria-label="{escape(labels["keywords"])}">'
+                       + "".join(f"<li>{escape(k)}</li>" for k in text["keywords"]) + "</ul>")
+        out.append("</section>")
+    if not extractive:
+        out.append(f'<p class="brief-credit">{escape(brief.get("model", ""))} · {escape(brief.get("prompt_version", ""))}</p>')
+    out.append("</div>")
+    return "\n".join(out) + "\n"
+
+
+def paper_digest(paper: Paper) -> str:
+    """What a brief was written from: title, abstract and topics.  A changed paper gets a new brief."""
+    material = json.dumps([paper.title, paper.abstract, [t.rule for t in paper.topics]], ensure_ascii=False)
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:16]
+
+
+def needs_brief(entry: Entry, with_model: bool) -> bool:
+    if entry.status in ("pending", "failed"):
+        return True
+    brief = entry.brief
+    if brief is None:  # a status without its Brief line (e.g. an older writer dropped it): restore it
+        return True
+    if brief.get("paper_digest", "") != paper_digest(entry.paper):  # a new version of the paper
+        return True
+    return with_model and entry.status == EXTRACTIVE
+
+
+_COUNTING = threading.Lock()
+
+
+def write_entry(entry: Entry, status: str, brief: dict | None, report: BriefReport) -> Entry:
+    if brief is not None:
+        brief = {**brief, "paper_digest": paper_digest(entry.paper)}
+    text = with_brief(entry, status, brief)
+    if atomic_write(entry.path, text):
+        with _COUNTING:  # entries are written from worker threads
+            report.written += 1
+    meta = dict(entry.meta, Brief_status=status)
+    if brief is not None:
+        meta["Brief"] = json.dumps(brief, ensure_ascii=False, sort_keys=True)
+    return Entry(entry.path, entry.rel, entry.paper, meta, text)
+
+
+def mark_failed(entry: Entry, report: BriefReport) -> Entry:
+    """A paper the model could not brief: ``failed`` (tried again next run); an earlier brief is kept as it was."""
+    if entry.brief is not None and entry.status in ("done", EXTRACTIVE):
+        return entry
+    return write_entry(entry, "failed", None, report)

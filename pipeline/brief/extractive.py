@@ -1,0 +1,52 @@
+"""Briefs without a model: sentences quoted from the abstract and key phrases, labelled as such."""
+
+from __future__ import annotations
+
+import re
+
+from ..models import Paper
+from ..write import one_line
+from .entries import Entry, write_entry
+from .report import BriefReport
+from .schemas import PaperBriefText
+from .settings import EXTRACTIVE
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"(\[])")
+
+
+_METHOD = re.compile(r"\b(we (propose|introduce|present|develop|design|build|describe)|this (paper|work) (proposes|introduces|presents))\b", re.I)
+
+
+_NUMBER = re.compile(r"\d")
+
+
+_ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z0-9-]*\b")
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.split(one_line(text)) if s.strip()]
+
+
+def extractive_brief(paper: Paper) -> dict:
+    """Lead sentence, method and result sentences, and key phrases, all quoted from the paper itself."""
+    found = sentences(paper.abstract)
+    lead = found[0] if found else one_line(paper.title)
+    rest = found[1:]
+    method = next((s for s in rest if _METHOD.search(s)), "")
+    results = next((s for s in rest if _NUMBER.search(s) and s != method), "")
+    phrases = [kw.rstrip("*") for t in paper.topics for kw in t.keywords]
+    counts: dict[str, int] = {}
+    for word in _ACRONYM.findall(paper.title + " " + paper.abstract):
+        counts[word] = counts.get(word, 0) + 1
+    phrases += sorted(counts, key=lambda w: (-counts[w], w))
+    text = PaperBriefText(tldr=lead, problem="", method=method, results=results, why_it_matters="",
+                          keywords=list(dict.fromkeys(phrases))[:5])
+    return {"model": EXTRACTIVE, "prompt_version": "extractive-v1", "extractive": True, "en": text.model_dump()}
+
+
+def brief_extractive(todo: list[Entry], report: BriefReport) -> list[Entry]:
+    written = []
+    for entry in todo:
+        report.extractive += 1
+        written.append(write_entry(entry, EXTRACTIVE, extractive_brief(entry.paper), report))
+    return written

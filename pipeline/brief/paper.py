@@ -1,0 +1,152 @@
+"""Per-paper briefs from the model: the request, the budget, concurrent calls, validated answers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .. import prompts
+from ..config import Rule, load_rules
+from ..errors import ConfigError
+from ..models import Paper
+from ..write import one_line
+from .cache import Cache, request_key
+from .entries import Entry, mark_failed, write_entry
+from .llm import BadAnswer, Client, Endpoint, LLMError, Usage
+from .report import BriefReport
+from .schemas import checked_numbers, paper_answer_model, paper_schema
+from .settings import BriefConfig, Settings
+
+log = logging.getLogger(__name__)
+
+
+def rule_names(rules_dir: Path | None) -> dict[str, Rule]:
+    if rules_dir is None or not rules_dir.exists():
+        return {}
+    try:
+        return {r.id: r for r in load_rules(rules_dir)}
+    except ConfigError as exc:
+        log.warning("rules could not be read, topics are named by id: %s", exc)
+        return {}
+
+
+def paper_messages(paper: Paper, rules: dict[str, Rule], config: BriefConfig) -> list[dict]:
+    """System prompt + the paper as delimited data.  Nothing from the paper goes into the system message."""
+    prompt = prompts.load("paper")
+    topic = paper.topics[0].rule if paper.topics else ""
+    rule = rules.get(topic)
+    topic_text = f"{rule.name.en}: {rule.description.en}" if rule else topic
+    abstract = one_line(paper.abstract)
+    if len(abstract) > config.max_abstract_chars:
+        abstract = abstract[:config.max_abstract_chars].rsplit(" ", 1)[0] + " …"
+    # the delimiters cannot be closed from inside: angle brackets in the data are escaped
+    data = (f"<topic>{neutralise(topic_text)}</topic>\n<paper>\nTitle: {neutralise(one_line(paper.title))}\n"
+            f"Abstract: {neutralise(abstract) or '(none)'}\n</paper>")
+    return [{"role": "system", "content": prompt.system(tuple(config.languages))}, {"role": "user", "content": data}]
+
+
+def neutralise(text: str) -> str:
+    return text.replace("<", "‹").replace(">", "›")
+
+
+_WIDE = re.compile(r"[\u2e80-\uffff]")
+
+
+def estimate_tokens(text: str) -> int:
+    """A cheap upper-side estimate: ~4 characters per token for Latin text, ~1 per CJK character."""
+    cjk = len(_WIDE.findall(text))
+    return (len(text) - cjk) // 4 + cjk + 1
+
+
+@dataclass
+class Budget:
+    """Per-run limits; once reached, no new request starts and the remaining papers stay pending."""
+
+    max_papers: int | None = None
+    max_tokens: int | None = None
+    started: int = 0
+    tokens: int = 0
+    reserved: int = 0
+
+    def take(self, estimate: int) -> bool:
+        if self.max_papers is not None and self.started >= self.max_papers:
+            return False
+        if self.max_tokens is not None and self.tokens + self.reserved + estimate > self.max_tokens:
+            return False
+        self.started += 1
+        self.reserved += estimate
+        return True
+
+    def settle(self, estimate: int, used: int) -> None:
+        self.reserved -= estimate
+        self.tokens += used
+
+
+def stamp(answer: dict, endpoint: Endpoint, prompt: prompts.Prompt) -> dict:
+    return {"model": endpoint.model, "prompt_version": prompt.version, **answer}
+
+
+async def brief_with_model(todo: list[Entry], settings: Settings, rules: dict[str, Rule], cache: Cache,
+                           report: BriefReport, on_done: Callable[[Entry], None] = lambda _: None) -> list[Entry]:
+    """Brief every entry in ``todo`` (cache first, then the model, concurrently); returns the entries as written."""
+    endpoint = settings.endpoint
+    prompt = prompts.load("paper")
+    languages = settings.languages
+    schema = paper_schema(languages)
+    answer_model = paper_answer_model(languages)
+    config = settings.config
+    budget = Budget(config.max_papers, config.max_tokens)
+    gate = asyncio.Semaphore(config.concurrency)
+    client = Client(endpoint)
+    results: dict[str, Entry] = {}
+
+    async def one(entry: Entry) -> None:
+        messages = paper_messages(entry.paper, rules, config)
+        key = request_key(endpoint, prompt, languages, messages)
+        hit = cache.get(key, languages)
+        if hit is not None:
+            report.cached += 1
+            report.done += 1
+            results[entry.rel] = await asyncio.to_thread(write_entry, entry, "done", hit, report)
+            on_done(entry)
+            return
+        estimate = sum(estimate_tokens(m["content"]) for m in messages) + config.paper_output_tokens
+        async with gate:
+            if not budget.take(estimate):
+                report.pending += 1
+                return
+            usage = Usage()
+            try:
+                answer = await client.structured(messages, "paper_brief", schema, answer_model,
+                                                 max_tokens=config.paper_output_tokens, usage=usage)
+            except BadAnswer as exc:
+                report.failed.append((entry.paper.id, str(exc)))
+                results[entry.rel] = mark_failed(entry, report)
+                return
+            except LLMError as exc:
+                if not exc.transient:
+                    report.failed.append((entry.paper.id, str(exc)))
+                else:
+                    report.pending += 1
+                    report.notes.append(f"{entry.paper.id}: {exc}")
+                return
+            finally:
+                budget.settle(estimate, usage.input_tokens + usage.output_tokens)
+                report.usage.add(usage)
+        brief = stamp(checked_numbers(answer.model_dump(), entry.paper), endpoint, prompt)
+        cache.put(key, brief)
+        report.done += 1
+        # the file write (with its fsync) must not hold up the requests in flight
+        results[entry.rel] = await asyncio.to_thread(write_entry, entry, "done", brief, report)
+        on_done(entry)
+
+    try:
+        await asyncio.gather(*(one(e) for e in todo))
+    finally:
+        cache.save()
+        await client.close()
+    return [results.get(e.rel, e) for e in todo]

@@ -1,0 +1,68 @@
+"""The terminal: every table, progress bar and error message the command prints, on stderr.
+
+The pipeline's functions return reports; only the command line (and the demo, which is one) print
+them, through this module.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from rich.console import Console
+from rich.table import Table
+
+from .brief.llm import Usage
+from .brief.report import BriefReport
+from .job import FetchSummary
+
+console = Console(stderr=True, width=None if sys.stderr.isatty() else 110)
+
+
+def error(message: str) -> None:
+    """One error, in red, as plain text (nothing in it is read as markup)."""
+    console.print(message, style="red", markup=False, highlight=False, soft_wrap=True)
+
+
+def print_summary(summary: FetchSummary) -> None:
+    """The fetch's closing table: per source what was seen and done, then its notes and errors."""
+    table = Table(title=f"Fetch {summary.day.isoformat()}", title_justify="left")
+    for column in ("source", "status", "HTTP", "fetched", "new", "updated", "duplicate", "old", "rejected", "errors"):
+        table.add_column(column, justify="left" if column in ("source", "status") else "right")
+    for r in summary.reports:
+        style = {"failed": "red", "stale": "yellow", "empty": "cyan"}.get(r.status, "")
+        table.add_row(r.source, f"[{style}]{r.status}[/]" if style else r.status, str(r.http_status or "-"),
+                      str(r.items_seen), str(r.new), str(r.updated), str(r.duplicate), str(r.old), str(r.rejected), str(len(r.errors)))
+    console.print(table)
+    for r in summary.reports:
+        if r.note:
+            console.print(f"  {r.source}: {r.note}", markup=False, highlight=False, soft_wrap=True)
+        for message in r.errors[:5]:
+            console.print(f"  {r.source}: {message}", style="red", markup=False, highlight=False, soft_wrap=True)
+        if len(r.errors) > 5:
+            console.print(f"  {r.source}: … and {len(r.errors) - 5} more", style="red")
+
+
+def print_brief_report(report: BriefReport) -> None:
+    """The brief stage's usage report: what was briefed, from where, at what cost."""
+    usage = Usage()
+    usage.add(report.usage)
+    usage.add(report.batch_usage)
+    cost = "-" if report.cost is None else f"${report.cost:.4f}"
+    table = Table(title=f"Briefs ({report.mode}: {report.model})", title_justify="left", show_header=False)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    rows = (("entries", report.papers_seen), ("entries changed", report.written), ("briefed", report.done),
+            ("from cache", report.cached), ("extractive", report.extractive), ("left pending", report.pending),
+            ("failed", len(report.failed)), ("API calls", usage.calls), ("retries", usage.retries),
+            ("input tokens", usage.input_tokens), ("output tokens", usage.output_tokens), ("estimated cost", cost))
+    for name, value in rows:
+        table.add_row(name, str(value))
+    console.print(table)
+    for path in report.digests:
+        console.print(f"  brief: {path}", markup=False, highlight=False)
+    if report.dropped_refs:
+        console.print(f"  {report.dropped_refs} references to papers that do not exist were dropped", style="yellow")
+    for paper_id, why in report.failed[:10]:
+        console.print(f"  {paper_id}: {why}", style="red", markup=False, highlight=False)
+    for note in report.notes[:10]:
+        console.print(f"  {note}", markup=False, highlight=False)
