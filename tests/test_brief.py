@@ -26,8 +26,9 @@ from pipeline.brief.extractive import sentences
 from pipeline.brief.numbering import Numbering, cited_ids, home_order
 from pipeline.brief.report import BriefReport
 from pipeline.brief.schemas import PaperBriefText, paper_answer_model
-from pipeline.brief.settings import BriefConfig, Settings, load_config, resolve_settings
+from pipeline.brief.settings import Settings, resolve_settings
 from pipeline.brief.stage import run_brief
+from pipeline.config.brief import BriefConfig, load_config
 from pipeline.errors import ConfigError
 from pipeline.job import Layout
 from pipeline.write import read_record, render_entry

@@ -13,9 +13,10 @@ cards of a radar day or week (``numbering``); ``stage`` runs it all. Only ``stag
 parts that follow it; ``llm`` is the OpenAI-compatible client every part calls through.
 """
 
+from ..config.brief import BriefConfig, load_config
 from .llm import LLMError
 from .report import BriefReport
-from .settings import BriefConfig, Settings, load_config, resolve_settings
+from .settings import Settings, resolve_settings
 from .stage import run_brief
 
 __all__ = ["BriefConfig", "BriefReport", "LLMError", "Settings", "load_config", "resolve_settings", "run_brief"]

@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from ..config import Rule
+from ..config.semantic import load_config
 from ..models import Paper
 from ..write import read_record
-from .embedders import Embedder, load_config, make_embedder, paper_text
-from .references import rule_references, resolve_text
+from .embedders import Embedder, make_embedder, paper_text
+from .references import resolve_text, rule_references
 from .store import Store
 
 if TYPE_CHECKING:

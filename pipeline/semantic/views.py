@@ -18,8 +18,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from ..config.semantic import SemanticConfig, load_config
 from ..errors import ConfigError
-from .embedders import SemanticConfig, load_config
 from .store import Store, Vectors
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,150 @@
+"""Reading YAML written by people: every problem reported as ``file:line: field: message``, unknown
+keys (typos) refused with the nearest known one, and the few types every file shares."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from ..errors import ConfigError
+
+Text = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+def _http_only(value: str) -> str:
+    if value and not value.startswith(("http://", "https://")):
+        raise ValueError("expected an http:// or https:// address")
+    return value
+
+
+# Every configurable network address: empty (use the default) or an absolute http(s) URL.
+HttpAddress = Annotated[str, AfterValidator(_http_only)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+MAX_CONFIG_CHARS = 512 * 1024
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that remembers the line of every mapping key and value."""
+
+
+def _positions(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dict:
+    out = {} if out is None else out
+    out.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            child = path + (key.value,)
+            out[child] = value.start_mark.line + 1 if not isinstance(value, yaml.ScalarNode) or value.value else key.start_mark.line + 1
+            out[child + ("<key>",)] = key.start_mark.line + 1
+            _positions(value, child, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _positions(item, path + (index,), out)
+    return out
+
+
+_TYPE_MESSAGES = {
+    "list_type": "expected a list of strings",
+    "string_type": "expected a string",
+    "dict_type": "expected a mapping (key: value lines)",
+    "model_type": "expected a mapping (key: value lines)",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_parsing": "expected a number",
+    "bool_parsing": "expected true or false",
+    "missing": "required but missing",
+}
+
+
+def _describe(error: dict, model: type[BaseModel]) -> str:
+    loc = error["loc"]
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        parent = _model_at(model, loc[:-1])
+        hint = ""
+        if parent is not None:
+            close = difflib.get_close_matches(key, list(parent.model_fields), n=1)
+            allowed = ", ".join(f for f in parent.model_fields if f != "path")
+            hint = f" (did you mean '{close[0]}'?)" if close else f" (allowed: {allowed})"
+        return f"unknown key '{key}'{hint}"
+    if kind == "string_type" and loc and isinstance(loc[-1], int):
+        return "expected a list of strings"
+    if kind == "literal_error":
+        return error["msg"].replace("Input should be", "expected")
+    return _TYPE_MESSAGES.get(kind) or error["msg"].replace("Value error, ", "")
+
+
+def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = getattr(current, "model_fields", {}).get(part)
+        if field is None:
+            return None
+        annotation = field.annotation
+        args = getattr(annotation, "__args__", ())
+        current = next((a for a in (annotation, *args) if isinstance(a, type) and issubclass(a, BaseModel)), None)
+        if current is None:
+            return None
+    return current
+
+
+def _field_path(loc: tuple) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def load_yaml(path: Path, model: type[BaseModel], display: str | None = None, extra: dict | None = None):
+    """Parse one YAML file into ``model``; raise ConfigError with file:line messages."""
+    display = display or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"{display}: cannot read: {exc}"]) from exc
+    if len(text) > MAX_CONFIG_CHARS:
+        raise ConfigError([f"{display}:1: file is {len(text):,} characters; the limit is {MAX_CONFIG_CHARS:,}"])
+    try:
+        alias = next((e for e in yaml.parse(text, Loader=_LineLoader) if isinstance(e, yaml.AliasEvent)), None)
+        if alias is not None:  # aliases let a few lines expand into billions of values
+            raise ConfigError([f"{display}:{alias.start_mark.line + 1}: YAML aliases (*{alias.anchor}) are not allowed; write the values out"])
+        node = yaml.compose(text, Loader=_LineLoader)
+        data = yaml.load(text, Loader=_LineLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError([f"{display}{line}: invalid YAML: {problem}"]) from exc
+    if not isinstance(data, dict):
+        raise ConfigError([f"{display}:1: expected a mapping at the top of the file"])
+    positions = _positions(node) if node is not None else {}
+    try:
+        return model.model_validate({**data, **(extra or {})})
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            key = loc + ("<key>",) if error["type"] == "extra_forbidden" else loc
+            line = positions.get(key) or _nearest_line(positions, loc)
+            problems.append(f"{display}:{line}: {_field_path(loc) or '(top)'}: {_describe(error, model)}")
+        raise ConfigError(problems) from exc
+
+
+def _nearest_line(positions: dict, loc: tuple) -> int:
+    while loc:
+        if loc in positions:
+            return positions[loc]
+        loc = loc[:-1]
+    return 1

@@ -1,0 +1,96 @@
+"""``rules/*.yml``: the curation rules, one topic a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, field_validator, model_validator
+
+from ..errors import ConfigError
+from .loader import Text, _Strict, load_yaml
+
+KeywordList = list[Annotated[str, Field(min_length=1, max_length=120)]]
+
+
+class LocalText(_Strict):
+    en: Text
+    zh: Text = ""
+
+
+class Include(_Strict):
+    categories: KeywordList = []
+    keywords: KeywordList = []
+    authors: KeywordList = []
+    sources: KeywordList = []
+
+
+class Exclude(_Strict):
+    categories: KeywordList = []
+    keywords: KeywordList = []
+
+
+class SimilarTo(_Strict):
+    """The semantic signal (needs the semantic extra): papers like these are selected."""
+
+    papers: KeywordList = []  # arXiv ids or DOIs
+    bibtex: str = ""  # a BibTeX file, e.g. a Zotero export, relative to the rule file
+    threshold: float = Field(0.5, gt=0, le=1)  # cosine similarity to the nearest of those papers
+
+    @field_validator("papers", mode="before")
+    @classmethod
+    def _ids_are_text(cls, value: Any) -> Any:
+        if isinstance(value, list) and any(isinstance(item, (int, float)) for item in value):
+            # YAML reads 2604.22038 as a number (and 2604.10000 as 2604.1): the id would be lost
+            raise ValueError('write arXiv ids as text: "2604.22038" or arXiv:2604.22038')
+        return value
+
+    @model_validator(mode="after")
+    def _something_to_compare(self) -> "SimilarTo":
+        if not (self.papers or self.bibtex):
+            raise ValueError("needs papers or a bibtex file")
+        return self
+
+
+class Rule(_Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
+    name: LocalText
+    description: LocalText
+    similar_to: SimilarTo | None = None
+    include: Include = Field(Include(), validate_default=True)
+    exclude: Exclude = Exclude()
+    min_score: int | None = Field(None, ge=0, le=100)
+    max_per_day: int | None = Field(None, ge=1, le=10000)
+    # where the rule file lives, for error messages and the site's "edit this rule" link
+    path: str = Field("", exclude=True)
+
+    @field_validator("include")
+    @classmethod
+    def _something_to_match(cls, value: Include, info) -> Include:
+        if not (value.categories or value.keywords or value.authors or info.data.get("similar_to")):
+            raise ValueError("needs at least one of categories, keywords or authors")
+        return value
+
+
+def load_rules(directory: Path) -> list[Rule]:
+    """Load every ``*.yml``/``*.yaml`` in ``directory``; all problems are reported together."""
+    files = sorted([*directory.glob("*.yml"), *directory.glob("*.yaml")])
+    if not files:
+        raise ConfigError([f"{directory}: no rule files (*.yml) found"])
+    rules: list[Rule] = []
+    problems: list[str] = []
+    ids: dict[str, str] = {}
+    for file in files:
+        try:
+            rule = load_yaml(file, Rule, extra={"path": str(file)})
+        except ConfigError as exc:
+            problems.extend(exc.problems)
+            continue
+        if rule.id in ids:
+            problems.append(f"{file}:1: id: '{rule.id}' is already used by {ids[rule.id]}")
+            continue
+        ids[rule.id] = str(file)
+        rules.append(rule)
+    if problems:
+        raise ConfigError(problems)
+    return rules
