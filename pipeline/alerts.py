@@ -38,7 +38,7 @@ BRIEF_STATES = ("done", "extractive", "failed", "pending")
 @dataclass(frozen=True)
 class Anomaly:
     source: str
-    kind: str  # failing, no-items, stale
+    kind: str  # failing, no-items, stale, partial
     detail: str
 
     @property
@@ -50,6 +50,7 @@ class Anomaly:
             "failing": "has failed two runs in a row",
             "no-items": "returned no papers on an announcement day",
             "stale": "serves a feed that has not moved on",
+            "partial": "returned only part of its results",
         }[self.kind]
         return f"{report.code(self.source)} {what}: {report.text(self.detail)}"
 
@@ -87,6 +88,8 @@ def find_anomalies(runs: list[dict]) -> list[Anomaly]:
             streak = _streak(runs, source, "failed")
             if streak >= 2:
                 found.append(Anomaly(source, "failing", f"{streak} runs; last error: {errors[0] if errors else 'unknown'}"))
+        elif status == "partial":
+            found.append(Anomaly(source, "partial", entry.get("note") or "paging ended before the server's total"))
         elif status == "stale":
             found.append(Anomaly(source, "stale", f"the feed is dated {entry.get('feed_date')}, the run {last.get('date')}"))
         elif entry.get("kind") in ARXIV_FEEDS and _announcement_day(last.get("date", "")) and (

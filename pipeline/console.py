@@ -29,7 +29,7 @@ def print_summary(summary: FetchSummary) -> None:
     for column in ("source", "status", "HTTP", "fetched", "new", "updated", "duplicate", "old", "rejected", "errors"):
         table.add_column(column, justify="left" if column in ("source", "status") else "right")
     for r in summary.reports:
-        style = {"failed": "red", "stale": "yellow", "empty": "cyan"}.get(r.status, "")
+        style = {"failed": "red", "stale": "yellow", "partial": "yellow", "empty": "cyan"}.get(r.status, "")
         table.add_row(r.source, f"[{style}]{r.status}[/]" if style else r.status, str(r.http_status or "-"),
                       str(r.items_seen), str(r.new), str(r.updated), str(r.duplicate), str(r.old), str(r.rejected), str(len(r.errors)))
     console.print(table)

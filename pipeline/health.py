@@ -21,7 +21,7 @@ def classify(report: SourceReport, day: date) -> None:
     """Set ``status`` from what happened; a feed dated before ``day`` is stale."""
     if report.errors and not report.items_seen:
         report.status = "failed"
-    elif report.status in ("empty", "not-modified"):
+    elif report.status in ("empty", "not-modified", "partial"):
         pass
     elif report.feed_date and report.feed_date < day.isoformat():
         report.status = "stale"

@@ -214,7 +214,7 @@ class SourceReport:
     kind: str
     url: str = ""
     http_status: int | None = None
-    status: str = "ok"  # ok, empty, not-modified, stale, failed
+    status: str = "ok"  # ok, empty, not-modified, stale, partial (paging ended early), failed
     items_seen: int = 0
     new: int = 0
     updated: int = 0

@@ -71,6 +71,7 @@ STATUS_TEXT = {
     "empty": ("无公告", "No announcement"),
     "not-modified": ("未更新", "Unchanged"),
     "stale": ("源未更新", "Stale feed"),
+    "partial": ("结果不完整", "Partial results"),
     "failed": ("抓取失败", "Feed failed"),
 }
 SITEMAP_LIMIT = 50_000

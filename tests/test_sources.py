@@ -11,8 +11,8 @@ OAI = SourceConfig(id="oai", kind="arxiv_oai", label="arXiv", set="cs")
 
 
 def test_oai_no_records_is_an_empty_answer():
-    items, token, skipped = arxiv_oai.parse((FEEDS / "arxiv_oai/no-records.xml").read_bytes(), OAI)
-    assert (items, token, skipped) == ([], "", [])
+    page = arxiv_oai.parse((FEEDS / "arxiv_oai/no-records.xml").read_bytes(), OAI)
+    assert (page.items, page.cursor, page.skipped, page.records) == ([], "", [], [])
 
 
 def test_oai_errors_are_feed_errors():
@@ -33,8 +33,8 @@ def test_the_fast_and_the_tolerant_rss_readers_agree():
 
 def test_crossref_single_work_and_error_documents():
     source = SourceConfig(id="c", kind="crossref", label="C", issn=["1"])
-    items, cursor, _ = crossref.parse((FEEDS / "crossref/works-doi-10.1371_journal.pone.0033693-2026-06-16.json").read_bytes(), source)
-    assert [i.doi for i in items] == ["10.1371/journal.pone.0033693"] and cursor == ""
-    assert items[0].venue == "PLoS ONE"
+    page = crossref.parse((FEEDS / "crossref/works-doi-10.1371_journal.pone.0033693-2026-06-16.json").read_bytes(), source)
+    assert [i.doi for i in page.items] == ["10.1371/journal.pone.0033693"] and page.cursor == ""
+    assert page.items[0].venue == "PLoS ONE"
     with pytest.raises(FeedError, match="Crossref error"):
         crossref.parse(b'{"status": "failed", "message": [{"type": "validation-failure"}]}', source)

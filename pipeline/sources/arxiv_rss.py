@@ -18,6 +18,7 @@ from ..config import SourceConfig
 from ..http import Client
 from ..models import RawAuthor, RawItem
 from .base import Fetched, FeedError, bozo_note, complete_entries, fetch_feed, struct_to_datetime
+from .fields import BadRecord, element_text, xml_text
 
 DEFAULT_BASE = "https://rss.arxiv.org/rss/"
 NS = {"dc": "http://purl.org/dc/elements/1.1/", "arxiv": "http://arxiv.org/schemas/atom"}
@@ -34,10 +35,17 @@ def split_authors(text: str) -> tuple[RawAuthor, ...]:
 
 def _item(source: SourceConfig, get, when: datetime | None) -> RawItem | str:
     """One item from a field getter (ElementTree or feedparser); a string says why it was skipped."""
+    try:
+        return _read_item(source, get, when)
+    except BadRecord as exc:
+        return f"item {exc}"
+
+
+def _read_item(source: SourceConfig, get, when: datetime | None) -> RawItem:
     title, guid, link = get("title"), get("guid"), get("link")
     arxiv_id = guid or link
     if not title.strip() or "arxiv" not in arxiv_id.lower():
-        return f"item without title or arXiv id: {title[:60]!r}"
+        raise BadRecord(f"without title or arXiv id: {title[:60]!r}")
     item_date = get("date") or when
     return RawItem(
         source_id=source.id,
@@ -79,10 +87,10 @@ def _parse_fast(content: bytes, source: SourceConfig) -> Fetched:
     for element in channel.iterfind("item"):
         def get(name: str, element=element):
             if name == "date":
-                return _rfc822(element.findtext("pubDate"))
+                return _rfc822(xml_text(element, "pubDate", NS))
             if name == "categories":
-                return [c.text or "" for c in element.iterfind("category")]
-            return element.findtext(fields[name], "", NS) or ""
+                return [element_text(c, "category") for c in element.iterfind("category")]
+            return xml_text(element, fields[name], NS)
 
         _add(result, _item(source, get, when))
     return result

@@ -15,28 +15,57 @@ from ..models import RawItem
 
 
 @dataclass
+class Page:
+    """One page of a paged source.  ``records`` names every record on it, read, skipped or filtered out:
+    paging stops at a page that names none not seen before, whatever its cursor says."""
+
+    items: list[RawItem] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    records: list[str] = field(default_factory=list)
+    total: int | None = None  # how many results the server says the query has, when it says
+    cursor: str = ""
+
+
+@dataclass
 class Fetched:
     """What one source returned: items plus what the feed says about itself."""
 
     items: list[RawItem] = field(default_factory=list)
     url: str = ""
     http_status: int | None = None
-    # ok, empty (valid feed, nothing announced), not-modified (HTTP 304)
+    # ok, empty (valid feed, nothing announced), not-modified (HTTP 304), partial (paging ended early)
     status: str = "ok"
     feed_date: date | None = None
     note: str = ""
     skipped: list[str] = field(default_factory=list)  # items that could not be read, with why
+    seen: set[str] = field(default_factory=set, repr=False)  # records of the pages read so far
 
-    def add_page(self, items: list[RawItem], skipped: list[str], http_status: int) -> None:
-        self.items.extend(items)
-        self.skipped.extend(skipped)
+    def add_page(self, page: Page, http_status: int) -> bool:
+        """Add one page; False (and nothing added) when it brought no record not seen before."""
         self.http_status = http_status
+        fresh = [name for name in page.records if name not in self.seen]
+        if not fresh:
+            return False
+        known = {_name(item) for item in self.items}
+        self.items.extend(item for item in page.items if _name(item) not in known)
+        self.skipped.extend(page.skipped)
+        self.seen.update(fresh)
+        return True
+
+    def incomplete(self, read: int, total: int, why: str) -> None:
+        """Paging ended before the server's own total: the result is partial, and the note says so."""
+        self.status = "partial"
+        self.note = "; ".join(filter(None, (self.note, f"{read} of {total} results ({why})")))
 
     def finish(self, empty_note: str) -> "Fetched":
         """Mark a paged fetch that found nothing as 'empty' (a valid answer, not an error)."""
-        if not self.items:
-            self.status, self.note = "empty", empty_note
+        if not self.items and self.status == "ok":
+            self.status, self.note = "empty", "; ".join(filter(None, (empty_note, self.note)))
         return self
+
+
+def _name(item: RawItem) -> str:
+    return f"{item.arxiv_id or item.doi}v{item.version}"
 
 
 class FeedError(Exception):

@@ -13,18 +13,19 @@ from datetime import date, timedelta
 from ..config import SourceConfig
 from ..http import Client
 from ..models import RawAuthor, RawItem
-from .base import Fetched, FeedError, endpoint, parse_iso
+from .base import Fetched, FeedError, Page, endpoint, parse_iso
+from .fields import BadRecord, kind_of, number_or_text, record, text
 from .rss import split_author_list
 
 SITES = {"biorxiv": "https://www.biorxiv.org", "medrxiv": "https://www.medrxiv.org"}
 
 
 def _authors(record: dict) -> tuple[RawAuthor, ...]:
-    names = [n.strip() for n in (record.get("authors") or "").split(";") if n.strip()]
+    names = [n.strip() for n in text(record, "authors").split(";") if n.strip()]
     if len(names) == 1:
         names = split_author_list(names[0])
-    institution = record.get("author_corresponding_institution", "")
-    corresponding = record.get("author_corresponding", "")
+    institution = text(record, "author_corresponding_institution")
+    corresponding = text(record, "author_corresponding")
     out = []
     for name in names:
         last = name.split(",")[0].strip().lower()
@@ -33,51 +34,72 @@ def _authors(record: dict) -> tuple[RawAuthor, ...]:
     return tuple(out)
 
 
-def parse(content: bytes, source: SourceConfig) -> tuple[list[RawItem], int, int, list[str]]:
-    """One page: (items, records on the page, total, skipped)."""
+def _item(data, source: SourceConfig) -> RawItem | None:
+    """One record, every field checked; None when it is outside the configured category."""
+    data = record(data)
+    doi, title, category = text(data, "doi"), text(data, "title"), text(data, "category")
+    if not doi or not title:
+        raise BadRecord("no DOI or title")
+    if source.category and category.lower() != source.category.replace("_", " ").lower():
+        return None
+    site = SITES[source.server]
+    version = number_or_text(data, "version") or "1"
+    published = parse_iso(text(data, "date"))
+    journal_doi = text(data, "published")
+    return RawItem(
+        source_id=source.id,
+        title=title,
+        abstract=text(data, "abstract"),
+        abstract_format="html",
+        authors=_authors(data),
+        doi=doi,
+        version=int(version) if version.isdigit() else 0,
+        categories=tuple(filter(None, [source.default_category, category])),
+        published=published,
+        updated=published,
+        url=f"{site}/content/{doi}v{version}",
+        pdf=f"{site}/content/{doi}v{version}.full.pdf",
+        journal_ref=f"doi:{journal_doi}" if journal_doi and journal_doi != "NA" else "",
+        venue={"biorxiv": "bioRxiv", "medrxiv": "medRxiv"}[source.server],
+    )
+
+
+def _name(data) -> str:
+    """A record's name for paging and reasons: its DOI and version as sent."""
+    return f"{data.get('doi')!s}v{data.get('version')!s}" if isinstance(data, dict) else repr(data)[:100]
+
+
+def parse(content: bytes, source: SourceConfig) -> Page:
+    """One page: items, the records skipped with why, every record's name, and the total."""
     try:
         data = json.loads(content)
     except ValueError as exc:
         raise FeedError(f"not JSON: {exc}") from exc
-    messages = (data.get("messages") or [{}]) if isinstance(data, dict) else [{}]
-    status = str(messages[0].get("status", ""))
+    messages = data.get("messages") if isinstance(data, dict) else None
+    first = messages[0] if isinstance(messages, list) and messages and isinstance(messages[0], dict) else {}
+    status = str(first.get("status", ""))
     if status != "ok":
         if "no posts found" in status.lower():
-            return [], 0, 0, []
-        raise FeedError(f"{source.server} API: {status or 'unexpected document'}")
-    site = SITES[source.server]
-    items, skipped = [], []
-    for record in data.get("collection", []):
-        doi, title = record.get("doi", ""), record.get("title", "")
-        if not doi or not title:
-            skipped.append(f"record without DOI or title: {doi!r}")
+            return Page(total=0)
+        raise FeedError(f"{source.server} API: {status[:200] or 'the answer carries no status message'}")
+    collection = data.get("collection")
+    if not isinstance(collection, list):
+        raise FeedError(f"{source.server} API: the collection is {kind_of(collection)}, not a list")
+    page = Page(records=[_name(r) for r in collection])
+    for raw in collection:
+        try:
+            item = _item(raw, source)
+        except BadRecord as exc:
+            page.skipped.append(f"record {_name(raw)}: {exc}")
             continue
-        if source.category and record.get("category", "").lower() != source.category.replace("_", " ").lower():
-            continue
-        version = str(record.get("version", "1"))
-        published = parse_iso(record.get("date"))
-        journal_doi = record.get("published", "")
-        items.append(
-            RawItem(
-                source_id=source.id,
-                title=title,
-                abstract=record.get("abstract", ""),
-                abstract_format="html",
-                authors=_authors(record),
-                doi=doi,
-                version=int(version) if version.isdigit() else 0,
-                categories=tuple(filter(None, [source.default_category, record.get("category", "")])),
-                published=published,
-                updated=published,
-                url=f"{site}/content/{doi}v{version}",
-                pdf=f"{site}/content/{doi}v{version}.full.pdf",
-                journal_ref=f"doi:{journal_doi}" if journal_doi and journal_doi != "NA" else "",
-                venue={"biorxiv": "bioRxiv", "medrxiv": "medRxiv"}[source.server],
-            )
-        )
-    total = messages[0].get("total", 0)
-    page = len(data.get("collection", []))
-    return items, page, int(total) if str(total).isdigit() else 0, skipped
+        if item is not None:
+            page.items.append(item)
+    try:
+        total = number_or_text(first, "total")
+    except BadRecord:
+        total = ""
+    page.total = int(total) if total.isdigit() else None
+    return page
 
 
 def fetch(client: Client, source: SourceConfig, day: date) -> Fetched:
@@ -88,12 +110,13 @@ def fetch(client: Client, source: SourceConfig, day: date) -> Fetched:
     cursor = 0
     while len(result.items) < source.max_results:
         response = client.get(f"{base}/{cursor}/json", params=params)
-        items, page, total, skipped = parse(response.content, source)
-        seen = {item.doi for item in result.items}
-        if items and all(item.doi in seen for item in items):
-            break  # a server repeating a page must not make us loop
-        result.add_page(items, skipped, response.status)
-        cursor += page
-        if not page or cursor >= total:
+        page = parse(response.content, source)
+        if not result.add_page(page, response.status):
+            if page.total and cursor < page.total:
+                why = f"{source.server} {'repeated a page' if page.records else 'returned an empty page'}"
+                result.incomplete(cursor, page.total, why)
+            break
+        cursor += len(page.records)
+        if page.total is None or cursor >= page.total:
             break
     return result.finish("no preprints posted in this date range")

@@ -12,69 +12,100 @@ from datetime import date, datetime, timedelta, timezone
 from ..config import SourceConfig
 from ..http import Client
 from ..models import RawAuthor, RawItem
-from .base import Fetched, FeedError, endpoint, parse_iso
+from .base import Fetched, FeedError, Page, endpoint, parse_iso
+from .fields import BadRecord, kind_of, obj, objects, record, text, texts
 
 
 def _date(work: dict, *keys: str) -> datetime | None:
     for key in keys:
-        value = work.get(key) or {}
-        if value.get("date-time"):
+        value = obj(work, key)
+        if text(value, "date-time"):
             return parse_iso(value["date-time"])
-        parts = (value.get("date-parts") or [[None]])[0]
-        if parts and parts[0]:
-            year, month, day = (list(parts) + [1, 1])[:3]
-            return datetime(int(year), int(month or 1), int(day or 1), tzinfo=timezone.utc)
+        parts = value.get("date-parts")
+        if parts is None or parts == [[None]]:
+            continue
+        if not isinstance(parts, list) or not parts or not isinstance(parts[0], list):
+            raise BadRecord(f"{key}: date-parts should be a list of [year, month, day], got {kind_of(parts)}")
+        numbers = parts[0][:3]
+        if not numbers:
+            continue
+        if not all(isinstance(n, int) and not isinstance(n, bool) for n in numbers):
+            raise BadRecord(f"{key}: date-parts should hold numbers, got {numbers!r:.60}")
+        year, month, day = (numbers + [1, 1])[:3]
+        try:
+            return datetime(year, month or 1, day or 1, tzinfo=timezone.utc)
+        except ValueError as exc:
+            raise BadRecord(f"{key}: date-parts {numbers!r} is not a date ({exc})") from exc
     return None
 
 
 def _author(person: dict) -> RawAuthor:
-    name = " ".join(filter(None, (person.get("given", ""), person.get("family", "")))) or person.get("name", "")
-    return RawAuthor(name, tuple(a.get("name", "") for a in person.get("affiliation", []) if a.get("name")))
+    name = " ".join(filter(None, (text(person, "given"), text(person, "family")))) or text(person, "name")
+    return RawAuthor(name, tuple(text(a, "name") for a in objects(person, "affiliation") if text(a, "name")))
 
 
 def _versions(work: dict) -> tuple[str, ...]:
     """The preprint of a journal article, or the article of a preprint, from Crossref's ``relation``."""
-    relation = work.get("relation") or {}
-    return tuple(str(r.get("id", "")) for kind in ("has-preprint", "is-preprint-of")
-                 for r in relation.get(kind) or () if isinstance(r, dict) and r.get("id"))
+    relation = obj(work, "relation")
+    return tuple(text(r, "id") for kind in ("has-preprint", "is-preprint-of")
+                 for r in objects(relation, kind) if text(r, "id"))
 
 
-def work_to_item(work: dict, source: SourceConfig) -> RawItem:
-    pdf = next((l.get("URL", "") for l in work.get("link", []) if l.get("content-type") == "application/pdf"), "")
+def work_to_item(work, source: SourceConfig) -> RawItem:
+    """One work, every field checked (BadRecord names the first field of the wrong type)."""
+    work = record(work, "work")
+    doi, title = text(work, "DOI"), " ".join(texts(work, "title"))
+    if not doi or not title.strip():
+        raise BadRecord("no DOI or title")
+    pdf = next((text(l, "URL") for l in objects(work, "link") if text(l, "content-type") == "application/pdf"), "")
+    dates = ("published-online", "published-print", "published", "issued", "created")
+    landing = text(obj(obj(work, "resource"), "primary"), "URL"), text(work, "URL")
     return RawItem(
         source_id=source.id,
-        title=": ".join(filter(None, (" ".join(work.get("title") or []), " ".join(work.get("subtitle") or [])))),
-        abstract=work.get("abstract", ""),
+        title=": ".join(filter(None, (title, " ".join(texts(work, "subtitle"))))),
+        abstract=text(work, "abstract"),
         abstract_format="jats",
-        authors=tuple(_author(p) for p in work.get("author", [])),
-        doi=work.get("DOI", ""),
-        categories=tuple(filter(None, [source.default_category] + list(work.get("subject", [])))),
-        published=_date(work, "published-online", "published-print", "published", "issued", "created"),
-        updated=_date(work, "published-online", "published-print", "published", "issued", "created"),
-        url=(work.get("resource", {}).get("primary", {}) or {}).get("URL", "") or work.get("URL", ""),
+        authors=tuple(_author(p) for p in objects(work, "author")),
+        doi=doi,
+        categories=tuple(filter(None, [source.default_category] + texts(work, "subject"))),
+        published=_date(work, *dates),
+        updated=_date(work, *dates),
+        url=landing[0] or landing[1],
         pdf=pdf,
-        venue=" ".join(work.get("container-title") or []),
+        venue=" ".join(texts(work, "container-title")),
         links=_versions(work),
     )
 
 
-def parse(content: bytes, source: SourceConfig) -> tuple[list[RawItem], str, list[str]]:
-    """One response: (items, next cursor, skipped).  Accepts a work-list or a single work."""
+def parse(content: bytes, source: SourceConfig) -> Page:
+    """One response: items, the works skipped with why, every work's DOI, the total and the next cursor.
+
+    Accepts a work-list or a single work.
+    """
     try:
         data = json.loads(content)
     except ValueError as exc:
         raise FeedError(f"not JSON: {exc}") from exc
     if not isinstance(data, dict) or data.get("status") != "ok":
         raise FeedError(f"Crossref error: {str(data)[:200] if isinstance(data, dict) else 'unexpected document'}")
-    message = data.get("message", {})
-    works = message.get("items", []) if data.get("message-type") == "work-list" else [message]
-    items, skipped = [], []
-    for work in works:
-        if not work.get("DOI") or not work.get("title"):
-            skipped.append(f"work without DOI or title: {work.get('DOI', '')!r}")
-            continue
-        items.append(work_to_item(work, source))
-    return items, message.get("next-cursor", "") if works else "", skipped
+    message = data.get("message")
+    if not isinstance(message, dict):
+        raise FeedError(f"Crossref answered status ok with a message that is {kind_of(message)}, not an object")
+    listing = data.get("message-type") == "work-list"
+    works = message.get("items") if listing else [message]
+    if not isinstance(works, list):
+        raise FeedError(f"Crossref answered a work-list whose items are {kind_of(works)}, not a list")
+    page = Page(records=[str(w.get("DOI")) if isinstance(w, dict) else repr(w)[:100] for w in works])
+    for work, name in zip(works, page.records):
+        try:
+            page.items.append(work_to_item(work, source))
+        except BadRecord as exc:
+            page.skipped.append(f"work {name}: {exc}")
+    total = message.get("total-results") if listing else 1
+    page.total = total if isinstance(total, int) and not isinstance(total, bool) else None
+    cursor = message.get("next-cursor") if works else ""
+    page.cursor = cursor if isinstance(cursor, str) else ""
+    return page
 
 
 def fetch(client: Client, source: SourceConfig, day: date) -> Fetched:
@@ -88,9 +119,13 @@ def fetch(client: Client, source: SourceConfig, day: date) -> Fetched:
     result = Fetched(url=url)
     while len(result.items) < source.max_results:
         response = client.get(url, params=params)
-        items, cursor, skipped = parse(response.content, source)
-        result.add_page(items, skipped, response.status)
-        if not items or not cursor or cursor == params["cursor"]:
+        page = parse(response.content, source)
+        if not result.add_page(page, response.status):
+            if page.total and len(result.seen) < min(page.total, source.max_results):
+                why = "Crossref repeated a page" if page.records else "Crossref returned an empty page"
+                result.incomplete(len(result.seen), page.total, why)
             break
-        params["cursor"] = cursor
+        if not page.cursor or page.cursor == params["cursor"]:
+            break
+        params["cursor"] = page.cursor
     return result.finish("no works indexed in this date range")

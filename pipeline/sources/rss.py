@@ -7,6 +7,7 @@ publication date from the entry or ``prism:publicationDate``.
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from datetime import date
 
 import feedparser
@@ -56,6 +57,32 @@ def _abstract(entry, title: str) -> str:
     return "" if text.strip() == strip_markup(title).strip() else text
 
 
+# the item fields read as text; feedparser keeps only the text after an element nested in one of them
+_TEXT_FIELDS = {"title", "link", "description", "summary", "creator", "identifier", "doi", "date", "pubDate",
+                "publicationName", "publicationDate", "url", "guid", "id", "published", "updated"}
+
+
+def _nested_fields(content: bytes) -> list[str]:
+    """Per item, in document order, the first text field that holds elements ("" for none).
+
+    Atom's ``type="xhtml"`` text is markup by design and is not counted.  A document that is not
+    well-formed XML is left to feedparser's tolerant reading.
+    """
+    try:
+        root = ET.fromstring(content)
+    except ET.ParseError:
+        return []
+    return [
+        next((_local(f.tag) for f in element if _local(f.tag) in _TEXT_FIELDS and len(f) and f.get("type") != "xhtml"), "")
+        for element in root.iter() if _local(element.tag) in ("item", "entry")
+    ]
+
+
+def _local(tag) -> str:
+    """An element's name without its namespace."""
+    return str(tag).rsplit("}", 1)[-1]
+
+
 def parse(content: bytes, source: SourceConfig) -> Fetched:
     feed = feedparser.parse(content)
     channel = feed.get("feed", {})
@@ -65,8 +92,12 @@ def parse(content: bytes, source: SourceConfig) -> Fetched:
     result = Fetched(feed_date=when.date() if when else None, note=bozo_note(feed))
     venue = channel.get("prism_publicationname") or channel.get("title", "")
     entries, result.skipped = complete_entries(feed, content)
-    for entry in entries:
+    nested = _nested_fields(content)
+    for position, entry in enumerate(entries):
         title = entry.get("title", "")
+        if position < len(nested) and nested[position]:
+            result.skipped.append(f"item {position + 1} ({title[:60]!r}): {nested[position]}: expected text, got an element")
+            continue
         doi = _doi(entry)
         if not title or not doi:
             result.skipped.append(f"item without title or DOI: {title[:60]!r}")
