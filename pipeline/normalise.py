@@ -331,8 +331,19 @@ def _dois(paper: Paper) -> set[str]:
     return {paper.doi, *linked} - {""}
 
 
+def _linked(a: Paper, b: Paper) -> bool:
+    """True when one record names the other as its own other version (a journal article its preprint)."""
+    return bool(set(a.links) & _ids(b) or set(b.links) & _ids(a))
+
+
+def _ids(paper: Paper) -> set[str]:
+    return {paper.id, f"arxiv:{paper.arxiv_id}", f"doi:{paper.doi}"} - {"arxiv:", "doi:"}
+
+
 def conflict(a: Paper, b: Paper) -> str:
     """Why two records are two papers whatever their titles say; empty when no identifier disagrees."""
+    if _linked(a, b):
+        return ""
     if a.arxiv_id and b.arxiv_id and a.arxiv_id != b.arxiv_id:
         return f"different arXiv ids ({a.arxiv_id}, {b.arxiv_id})"
     if a.doi and b.doi and not _dois(a) & _dois(b):

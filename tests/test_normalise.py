@@ -119,3 +119,20 @@ def test_short_titles_are_not_identities():
     a = normalise(RawItem(source_id="j", title="Editorial", doi="10.1000/a"), "J")
     b = normalise(RawItem(source_id="j", title="Editorial", doi="10.1000/b"), "J")
     assert len(dedupe([a, b])[0]) == 2
+
+
+def test_identifiers_decide_before_titles():
+    first = normalise(raw(), "a")
+    # another arXiv id, the same title in other case and punctuation: another paper
+    other = normalise(raw(arxiv_id="2606.17200v1", title=first.title.upper() + "?"), "a")
+    # a journal article whose Crossref record names the preprint as its own: one paper, though the
+    # preprint carries a DOI of its own
+    linked = normalise(raw(doi="10.1000/preprint-doi"), "a")
+    article = normalise(RawItem(source_id="j", title=first.title, doi="10.1000/article", links=("arXiv:2606.17199",)), "J")
+    # a record with the title and no identifier that disagrees: merged by title, and said so
+    journal = normalise(RawItem(source_id="j", title=first.title, doi="10.1000/journal"), "J")
+    unique, merged = dedupe([linked, other, article, journal])
+    assert [p.id for p in unique] == ["arxiv:2606.17199", "arxiv:2606.17200"]
+    assert [(m.record.id, m.into, m.by_title) for m in merged] == [
+        ("doi:10.1000/article", "arxiv:2606.17199", False), ("doi:10.1000/journal", "arxiv:2606.17200", True)]
+    assert unique[1].title == other.title and unique[1].doi == "10.1000/journal"
