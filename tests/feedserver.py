@@ -24,11 +24,13 @@ class Route:
     fail_status: int = 503
     retry_after: str | None = None
     etag: bool = False  # send an ETag and honour If-None-Match
-    pages: dict[str, bytes] = field(default_factory=dict)  # query value of `page_param` -> body
+    # query value of `page_param` -> body, or bodies answered in turn (the last one then repeats)
+    pages: dict[str, bytes | list[bytes]] = field(default_factory=dict)
     page_param: str = ""
     trickle: float = 0.0  # seconds between 1 KB chunks of the body (a slow body)
     truncate_to: int | None = None  # declare the full length, send only this many bytes, close
     hits: int = 0
+    page_hits: dict[str, int] = field(default_factory=dict)
 
 
 class FeedServer:
@@ -81,7 +83,13 @@ class FeedServer:
             handler.send_header("Content-Length", "0")
             handler.end_headers()
             return
-        body = route.pages.get(query.get(route.page_param, ""), route.body) if route.page_param else route.body
+        body = route.body
+        if route.page_param:
+            key = query.get(route.page_param, "")
+            body = route.pages.get(key, route.body)
+            if isinstance(body, list):
+                route.page_hits[key] = route.page_hits.get(key, 0) + 1
+                body = body[min(route.page_hits[key], len(body)) - 1]
         tag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
         if route.etag and handler.headers.get("If-None-Match") == tag:
             handler.send_response(304)

@@ -14,13 +14,15 @@ import json
 import re
 from dataclasses import dataclass
 from html import escape
+from pathlib import Path
 from typing import Callable
 
 import pytest
 
 from adversarial.test_hostile_feeds import GOOD, HEAD, entries
-from helpers import fetch, last_run, write_sources
+from helpers import RULES, fetch, last_run, write_sources
 
+ROOT = Path(__file__).resolve().parents[2]
 DAY = "2026-04-27"
 TITLE = "Cancer genome reasoning with language models, study number {n}"  # kept by the ai and life rules
 NESTED = "text with <b>nested</b> markup"  # an element where the parser expects text
@@ -342,11 +344,15 @@ def test_partial_results_reach_the_status_page_and_the_alerts(feed_server, run_c
     summary = run_cli("health", "--state", "state", "--content", "content", cwd=tmp_path)
     assert summary.returncode == 0, summary.stderr
     assert "| partial |" in summary.stdout and "returned only part of its results" in summary.stdout
-    from pipeline.site import STATUS_TEXT
+    from pipeline.site import build
 
-    assert STATUS_TEXT["partial"][1] == "Partial results"
-    case("fault matrix: paging", "arxiv_api: a partial result set, then `academichub health`",
-         "the alert names the source as partial, not ok", "alert: returned only part of its results (3 of 500 results)")
+    site = build(tmp_path / "content", tmp_path / "site", settings_file=ROOT / "pelicanconf.py", rules=RULES,
+                 state=tmp_path / "state", search=False)
+    status = (site.output / "status.html").read_text(encoding="utf-8")
+    assert "status-partial" in status and "Partial results" in status and "3 of 500 results" in status
+    case("fault matrix: paging", "arxiv_api: a partial result set, then `academichub health` and the status page",
+         "the alert and the status page name the source as partial, not ok",
+         "alert: returned only part of its results (3 of 500 results); status page: Partial results")
 
 
 def test_an_arxiv_entry_without_id_is_reported_once(feed_server, run_cli, tmp_path, case):
@@ -387,3 +393,14 @@ def test_an_error_page_served_with_status_200(feed_server, run_cli, tmp_path, ca
     assert "\n" not in reason and re.search(r"\b[A-Z]\w*(Error|Exception)\b", reason) is None, reason
     case("fault matrix: error page", f"{name}: {what}, HTTP 200", "failed with a one-line reason; no traceback",
          f"failed: {reason[:90]}")
+
+
+def test_a_flaky_empty_arxiv_page_is_asked_again(feed_server, run_cli, tmp_path, case):
+    kind = KINDS["arxiv_api"]
+    records = [kind.record(n, {}) for n in range(1, 7)]
+    pages = {"0": kind.page(records[:3], 6, ""), "3": [kind.page([], 6, ""), kind.page(records[3:], 6, "")]}
+    report, requests = _serve_paged(feed_server, run_cli, tmp_path, kind, {"page_param": "start", "pages": pages, "body": b""})
+    assert report["status"] == "ok" and report["new"] == 6, report
+    assert [r["query"]["start"] for r in requests] == ["0", "3", "3"]
+    case("fault matrix: paging", "arxiv_api: the second page empty once, then served",
+         "asked again; all 6 written; recorded ok", "requests at start 0, 3, 3; 6 written")
