@@ -219,11 +219,11 @@ KINDS = {
 }
 
 
-def serve_and_fetch(feed_server, run_cli, tmp_path, kind: Kind, body: bytes = b"", **route):
+def serve_and_fetch(feed_server, run_cli, tmp_path, kind: Kind, body: bytes = b"", settings: dict | None = None, **route):
     """Serve ``body`` (or ``pages``) as the attack beside a healthy arXiv feed; fetch; return (output, run record)."""
     feed_server.add("/good", GOOD)
     feed_server.add(kind.path, body=body, content_type="application/json" if kind.json else "application/xml", **route)
-    source = {"id": "attack", "label": "Faults", **kind.source(feed_server.base + "/attack")}
+    source = {"id": "attack", "label": "Faults", **kind.source(feed_server.base + "/attack"), **(settings or {})}
     write_sources(tmp_path, [source, {"id": "good", "kind": "arxiv_rss", "label": "arXiv", "url": feed_server.base + "/good"}])
     result = fetch(run_cli, tmp_path, DAY)
     output = result.stdout + result.stderr
@@ -404,3 +404,24 @@ def test_a_flaky_empty_arxiv_page_is_asked_again(feed_server, run_cli, tmp_path,
     assert [r["query"]["start"] for r in requests] == ["0", "3", "3"]
     case("fault matrix: paging", "arxiv_api: the second page empty once, then served",
          "asked again; all 6 written; recorded ok", "requests at start 0, 3, 3; 6 written")
+
+
+# ---------------------------------------------------------------- a record older than the window
+
+OLD_DATES = {"crossref": ("published", {"date-parts": [[2020, 1, 6]]}), "biorxiv": ("date", "2020-01-06"),
+             "arxiv_api": ("published", "2020-01-06T10:00:00Z"), "arxiv_oai": ("created", "2020-01-06"),
+             "arxiv_rss": ("pubDate", "Mon, 06 Jan 2020 00:00:00 -0500"), "rss": ("date", "2020-01-06")}
+
+
+@pytest.mark.parametrize("name", list(KINDS))
+def test_a_record_older_than_the_window(feed_server, run_cli, tmp_path, case, name):
+    kind = KINDS[name]
+    field, value = OLD_DATES[name]
+    records = [kind.record(1, {}), kind.record(2, {field: value}), kind.record(99, {})]
+    _, health = serve_and_fetch(feed_server, run_cli, tmp_path, kind, kind.page(records, len(records), ""),
+                                settings={"max_age_days": 30})
+    report, written = health["attack"], attack_entries(tmp_path)
+    assert set(written) == {kind.paper_id(1), kind.paper_id(99)}
+    assert report["old"] == 1 and "old: 1 × published before 2026-03-28" in report["note"], report
+    case("fault matrix: dates", f"{name}: a record published in 2020 among today's (max_age_days: 30)",
+         "not written; counted as old in the run record", f"not written; note: {report['note']}")
