@@ -1,5 +1,5 @@
 """Clients nobody on the project wrote, run on a built site: the W3C feed checker, the JSON Feed
-1.1 schema and the newsboat feed reader."""
+1.1 schema, the newsboat feed reader and the current Nu HTML Checker."""
 
 from __future__ import annotations
 
@@ -16,6 +16,25 @@ ROOT = Path(__file__).resolve().parent.parent
 FEEDVALIDATOR = ROOT / "tests" / "vendor" / "feedvalidator" / "validate.py"
 JSONFEED_SCHEMA = ROOT / "tests" / "tools" / "node_modules" / "jsonfeed-schema" / "schema-v1.1.json"
 NEWSBOAT = shutil.which("newsboat")
+# the Nu HTML Checker as the W3C publishes it on npm (vnu-jar), run on Java
+VNU = ROOT / "tests" / "tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+# what the checker says only because it reads files: it judges the pages' Content-Security-Policy
+# against file: addresses, not the site's origin, and guesses one language for pages that are
+# bilingual by design (every Chinese and English passage carries its own lang)
+NOT_FOR_FILES = ("Content Security Policy", "appears to be written in")
+
+
+def html_checker(output: Path) -> list[str]:
+    """Every error and warning the Nu HTML Checker reports on every page of the site, as
+    ``page:line.col: message``."""
+    pages = sorted(p.relative_to(output).as_posix() for p in output.rglob("*.html"))
+    done = subprocess.run(["java", "-jar", str(VNU), "--format", "gnu", *pages], cwd=output,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode in (0, 1), done.stderr
+    return [line.replace(f'"file:{output}/', '"') for line in done.stderr.splitlines()
+            if line.strip() and not any(text in line for text in NOT_FOR_FILES)]
 
 
 def feed_files(output: Path) -> list[str]:

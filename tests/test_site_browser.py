@@ -270,9 +270,16 @@ def test_no_horizontal_scroll_at_360px(browser, base_url, scheme, tmp_path):
     context.close()
 
 
+# every template of the theme, in both colour schemes somewhere
 @pytest.mark.parametrize("name, scheme", [("", "light"), ("", "dark"), ("papers/arxiv-2609-00001.html", "light"),
                                           ("papers/arxiv-2609-00002.html", "dark"), ("authors/ellie-pavlick.html", "light"),
-                                          ("radar.html?author=Ellie+Pavlick", "light"), ("briefs/2026-09-08.html", "dark")])
+                                          ("radar.html?author=Ellie+Pavlick", "light"), ("radar.html", "dark"),
+                                          ("briefs/2026-09-08.html", "dark"), ("search.html?q=language", "light"),
+                                          ("search.html?q=language", "dark"), ("topics.html", "dark"),
+                                          ("topics/language-models.html", "light"), ("topics/daily-brief.html", "dark"),
+                                          ("archives.html", "light"), ("archive/2026/09/08.html", "dark"),
+                                          ("status.html", "light"), ("status.html", "dark"), ("404.html", "light"),
+                                          ("tags/agent.html", "dark")])
 def test_axe_finds_no_serious_violation(browser, base_url, name, scheme):
     # axe is injected as an inline script, which the site's Content-Security-Policy refuses
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme, bypass_csp=True)

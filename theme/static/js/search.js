@@ -49,6 +49,19 @@ export async function initSearch() {
     resetStyles: false,
     translations: currentLang() === "zh" ? ZH : {},
   });
+  labelInput(document.getElementById("search"));
   const query = new URLSearchParams(location.search).get("q");
   if (query) ui.triggerSearch(query);
+}
+
+/** Name the input Pagefind's UI draws by the page's visible label (its own is a title only). */
+function labelInput(box) {
+  const tie = () => {
+    const input = box.querySelector("input");
+    if (input) input.setAttribute("aria-labelledby", "search-label");
+    return Boolean(input);
+  };
+  if (tie()) return;
+  const watch = new MutationObserver(() => tie() && watch.disconnect());
+  watch.observe(box, { childList: true, subtree: true });
 }
