@@ -13,7 +13,7 @@ site's slug of the name (every other name links to a search for it); day pages; 
 page's first cards in home-page order; radar, search, status and 404; the site and topic
 feeds in Atom and RSS, the JSON Feed, OPML, the radar's data/index.json in home-page order,
 the sitemap and robots.txt. With search, Hugo's pages are indexed by the same function and
-settings as the site's (``pipeline.search.index_search``: Pagefind bundles by date). Every
+settings as the site's (``pipeline.site.search.index_search``: Pagefind bundles by date). Every
 build runs in its own process, measured with wait4() by bench/measure.py's launcher: wall time,
 CPU time and peak RSS (the largest process of the build: Pelican, Pagefind or Hugo; never this
 one, which may have made the archive).
@@ -258,7 +258,7 @@ def _search_worker(output: str, cache: str) -> None:
     """Index a Hugo build as ``pipeline.site.build`` indexes the site's: same function, same bundle size, no cache yet."""
     import logging
 
-    from pipeline.search import index_search
+    from pipeline.site.search import index_search
 
     logging.disable(logging.WARNING)
     Path(cache).unlink(missing_ok=True)

@@ -6,7 +6,7 @@
 Prints the wall and CPU time of a cold full build (no Pelican cache), of a rebuild with nothing
 changed, of the daily rebuild (one new day of papers; the Pelican cache and the output folder of
 the previous build kept, as the daily job keeps them) and of a rebuild of one more day into an
-empty output folder — each with the search index (pipeline/search.py, its share shown) unless
+empty output folder — each with the search index (pipeline/site/search.py, its share shown) unless
 ``--no-search``, each in a process of its own as the daily job's build is — then the peak memory
 of the builds and of Pagefind, and the output size. Generated entries are written by
 the pipeline's own writer, so they look exactly like real ones.

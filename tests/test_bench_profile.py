@@ -52,7 +52,7 @@ def test_profile_of_each_build(tmp_path):
     assert ", search " not in out  # profiled builds leave the search index (Pagefind's own processes) out
     for name in BUILDS:
         text = (profiles / f"{name}.txt").read_text(encoding="utf-8")
-        assert "build  pipeline/site.py" in text  # the call tree starts at the site build
+        assert "build  pipeline/site/build.py" in text  # the call tree starts at the site build
         own = text.split("Functions by own time (excluding what they call):\n", 1)[1].split("\n\n", 1)[0]
         assert own.splitlines() and all(" s " in row and "%" in row for row in own.splitlines())
         assert "run  pelican/__init__.py" in text.split("Functions by total time (including what they call):\n", 1)[1]

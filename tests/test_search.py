@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import search
-from pipeline.search import Page, SearchError, find_pages, index_site, plan_buckets, read_page
+from pipeline.site import search
+from pipeline.site.search import Page, SearchError, find_pages, index_site, plan_buckets, read_page
 
 PAGE = """<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>{title} · AcademicHub</title>

@@ -41,8 +41,8 @@ from datetime import date
 from itertools import groupby
 from pathlib import Path
 
-from .errors import AcademicHubError
-from .write import atomic_write
+from ..errors import AcademicHubError
+from ..write import atomic_write
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,17 @@
+"""The website: a Pelican plugin (``PLUGINS = ["pipeline.site"]``) and the build around it.
+
+``views`` turns an entry into what the templates see; ``plugin`` connects Pelican's signals; ``generator``
+writes the pages Pelican does not (days, authors, archive, data/index.json, JSON Feed, OPML, sitemap)
+with ``outputs`` (author feeds), ``feeds`` (feed classes), ``related`` and ``citations``; ``writer`` makes
+writing incremental; ``search`` builds the Pagefind index; ``build`` runs it all, prunes and serves.
+"""
+
+from .build import BuildResult, SiteError, build, make_server, prune
+from .generator import HOME_POOL, RADAR_MIN_PAPERS, SITEMAP_LIMIT, STATUS_TEXT
+from .plugin import register
+from .related import related_papers
+from .views import load_topics
+from .writer import StablePaginator
+
+__all__ = ["HOME_POOL", "RADAR_MIN_PAPERS", "SITEMAP_LIMIT", "STATUS_TEXT", "BuildResult", "SiteError", "StablePaginator",
+           "build", "load_topics", "make_server", "prune", "register", "related_papers"]

@@ -1,0 +1,387 @@
+"""The generator: the context every page gets (topics, the home page's pool, runs) and the pages
+Pelican does not write itself (days, authors, archive, data/index.json, JSON Feed, OPML, sitemap)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import time
+from collections import defaultdict
+from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import quote, urlparse
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
+
+from markupsafe import Markup
+from pelican.contents import Article
+from pelican.generators import Generator
+from pelican.urlwrappers import Author, Category
+from pelican.utils import set_date_tzinfo
+from pelican.writers import Writer
+
+from .. import health
+from .feeds import PAPER_LANG, content_lang, feed_title
+from .outputs import AuthorFeeds
+from .related import related_papers, site_semantics, topic_trends_of
+from .views import (
+    BRIEF_CATEGORIES,
+    BUILTIN_TOPICS,
+    best_score,
+    load_topics,
+    published_day_of,
+    radar_day_of,
+)
+from .writer import (
+    FeedWriter,
+    entry_stamp,
+    listed_key,
+    render_digest,
+    tree_digest,
+    write_text,
+)
+
+log = logging.getLogger(__name__)
+
+
+STATUS_TEXT = {
+    "ok": ("正常", "OK"),
+    "empty": ("无公告", "No announcement"),
+    "not-modified": ("未更新", "Unchanged"),
+    "stale": ("源未更新", "Stale feed"),
+    "partial": ("结果不完整", "Partial results"),
+    "failed": ("抓取失败", "Feed failed"),
+}
+
+
+SITEMAP_LIMIT = 50_000
+
+
+HOME_POOL = 30  # cards on the home page itself (three batches); the rest come from data/index.json
+
+
+RADAR_MIN_PAPERS = 500
+
+
+def _run_days(runs: list[dict], limit: int = 14) -> tuple[list[dict], list[dict]]:
+    """The last ``limit`` runs (newest first) and one row per source with its status per run."""
+    recent = list(reversed(runs[-limit:]))
+    names: dict[str, str] = {}
+    for run in recent:
+        for report in run.get("sources") or ():
+            if isinstance(report, dict) and report.get("source"):
+                names.setdefault(str(report["source"]), str(report.get("kind") or ""))
+    rows = []
+    for source, kind in names.items():
+        cells = []
+        for run in recent:
+            report = next((r for r in run.get("sources") or () if isinstance(r, dict) and r.get("source") == source), None)
+            cells.append(report)
+        latest = next((c for c in cells if c), {})
+        rows.append({"source": source, "kind": kind, "cells": cells, "latest": latest})
+    return recent, rows
+
+
+class Rows:
+    """A paper's row on list pages (the ``row`` macro of ``_macros.html``), rendered once per build.
+
+    A paper is listed on its day's page, its topics' and keywords' pages and its authors' pages;
+    its row is the same on all of them but for the relative path to the site's root (SITEURL).
+    """
+
+    def __init__(self, env, context: dict):
+        self.env, self.context = env, context
+        self.macros: dict[str, object] = {}
+        self.rows: dict[tuple[int, str], Markup] = {}
+
+    def __call__(self, article: Article, root: str) -> Markup:
+        key = (id(article), root)
+        if key not in self.rows:
+            if root not in self.macros:
+                module = self.env.get_template("_macros.html").make_module({**self.context, "SITEURL": root})
+                self.macros[root] = module.row
+            self.rows[key] = self.macros[root](article)
+        return self.rows[key]
+
+
+class SiteGenerator(Generator):
+    """Context for every page (topics, home pool, runs) and the pages Pelican does not write."""
+
+    def generate_context(self) -> None:
+        settings = self.settings
+        self._author_urls: dict[str, str] = {}
+        self.topics = load_topics(Path(settings.get("ACADEMICHUB_RULES", "rules")))
+        runs = health.load(Path(settings.get("ACADEMICHUB_STATE", "state")) / "runs.jsonl")
+        articles = self.context.get("articles", [])
+        self.papers = [a for a in articles if getattr(a, "paper", None)]
+        self.briefs = [a for a in articles if getattr(a, "brief_kind", "")]
+        self.by_id = {a.paper["id"]: a for a in self.papers}
+        self.days: dict[date, list[Article]] = defaultdict(list)
+        for article in self.papers:
+            self.days[radar_day_of(article)].append(article)
+        # papers already on the radar that changed on a later day (a new version, a journal version)
+        self.updates: dict[date, list[Article]] = defaultdict(list)
+        for article in self.papers:
+            for day in dict.fromkeys(e["day"] for e in article.paper["events"]):
+                if day != radar_day_of(article):
+                    self.updates[day].append(article)
+        for items in (*self.days.values(), *self.updates.values()):
+            items.sort(key=lambda a: (-best_score(a), a.slug))
+        daily = [b for b in self.briefs if b.brief_kind == "daily"]
+        self.brief_by_day = {radar_day_of(b): b for b in sorted(daily, key=lambda b: b.date)}
+        for brief in self.briefs:
+            brief.cited = [self.by_id[i] for i in brief.paper_ids if i in self.by_id]
+            brief.updated_papers = [self.by_id[i] for i in brief.update_ids if i in self.by_id]
+        related = related_papers(self.papers, settings.get("RELATED_PAPERS", 6))
+        author_pages = settings["JINJA_FILTERS"]["author_url"].pages
+        semantic = site_semantics(settings, self.papers)
+        for article in self.papers:
+            article.related = related[id(article)]
+            article.stamp = entry_stamp(article.source_path)
+            # which of its authors have a page: the paper's links change when one gets a page
+            article.author_links = "".join("1" if a.slug in author_pages else "0" for a in article.authors)
+            # (article, cosine, shared topic) across the archive, when the vectors exist
+            article.related_semantic = semantic.related.get(article.paper["id"], []) if semantic else []
+        # what every page's rendering depends on besides its own entries (see FeedWriter.up_to_date)
+        render_key = render_digest(settings["SITEURL"], str(settings.get("DEFAULT_LANG")),
+                             tree_digest(Path(self.theme) / "templates"),
+                             json.dumps([vars(t) for t in self.topics.values()], sort_keys=True))
+        for brief in self.briefs:
+            day = self.days.get(radar_day_of(brief), [])
+            ordered = brief.cited + [a for a in day if a not in brief.cited]
+            brief.day_map = semantic.day_map(ordered) if semantic and brief.brief_kind == "daily" else None
+        recent_runs, status_rows = _run_days(runs)
+        self.home_order = self._home_order()
+        self.context.update({
+            "RENDER_KEY": render_key,
+            "SITE_ABSOLUTE_URL": settings["SITEURL"],
+            "SITE_PATH": urlparse(settings["SITEURL"]).path.rstrip("/") + "/",
+            "topics": self.topics,
+            "topic_list": [t for t in self.topics.values() if t.id not in BUILTIN_TOPICS or t.id in self._used_topics()],
+            "topic_counts": self._topic_counts(),
+            "paper_count": len(self.papers),
+            "papers_by_id": self.by_id,
+            "home_pool": self.home_order[:HOME_POOL],
+            "home_day": self._home_day(),
+            "latest_brief": daily[0] if daily else None,
+            "brief_articles": self.briefs,
+            "archive_days": sorted(((d, len(self.days.get(d, ()))) for d in self.days.keys() | self.updates.keys()),
+                                   reverse=True),
+            "runs": recent_runs,
+            "status_rows": status_rows,
+            "STATUS_TEXT": STATUS_TEXT,
+            "author_url": self.author_url,
+            "day_url": self.day_url,
+            "paper_row": Rows(self.env, self.context),
+            "topic_trends": topic_trends_of(self.papers),
+        })
+
+    def _used_topics(self) -> set[str]:
+        return {str(a.category) for a in self.context.get("articles", [])}
+
+    def _topic_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = defaultdict(int)
+        for article in self.papers:
+            for topic in article.paper["topics"]:
+                counts[topic["rule"]] += 1
+        return counts
+
+    def _home_day(self) -> date | None:
+        """The day the home page leads with: the last radar day on which papers arrived."""
+        return max(self.days) if self.days else None
+
+    def _home_order(self) -> list[Article]:
+        """Every paper in home-page order: the lead day's, then the other days, newest first.
+
+        The lead day's papers come in its daily brief's ``Papers`` order, so the card numbers
+        on the home page are the numbers the brief cites. The page holds the first HOME_POOL
+        cards; "换一批" continues with the next ones from data/index.json, in this order.
+        """
+        lead = self._home_day()
+        if lead is None:
+            return []
+        brief = self.brief_by_day.get(lead)
+        order = list(brief.cited) if brief else []
+        cited = set(map(id, order))
+        order += [a for a in self.days.get(lead, []) if id(a) not in cited]
+        for day in sorted(self.days, reverse=True):
+            if day != lead:
+                order.extend(self.days[day])
+        return order
+
+    def author_url(self, name: str) -> str:
+        """Where an author's name leads (the filter remembers it by slug; working out the slug
+        is the costly part, so it is remembered by name here)."""
+        if name not in self._author_urls:
+            self._author_urls[name] = self.settings["JINJA_FILTERS"]["author_url"](Author(name, self.settings))
+        return self._author_urls[name]
+
+    def day_url(self, day: date) -> str:
+        return self.settings["ARCHIVE_DAY_URL"].format(date=day)
+
+    # ------------------------------------------------------------ output
+
+    def generate_output(self, writer: Writer) -> None:
+        started = time.perf_counter()
+        write = functools.partial(writer.write_file, relative_urls=self.settings["RELATIVE_URLS"])
+        self._write_authors(writer, write)
+        authors_done = time.perf_counter()
+        for day in sorted(self.days.keys() | self.updates.keys()):
+            items, updates = self.days.get(day, []), self.updates.get(day, [])
+            name, brief = self.day_url(day), self.brief_by_day.get(day)
+            key = render_digest(self.context["RENDER_KEY"], brief.url if brief else "",
+                          *map(listed_key, items), "updates", *map(listed_key, updates))
+            if isinstance(writer, FeedWriter) and writer.up_to_date(name, key):
+                continue
+            write(name, self.get_template("day"), self.context, day=day, articles=items, updates=updates,
+                  brief=brief, template_name="day")
+        write("archives.html", self.get_template("archives"), self.context, template_name="archives")
+        if not any(str(cat) == "daily-brief" for cat, _ in self.context.get("categories", [])):
+            # the navigation links to the briefs page even before the first brief exists
+            empty = Category("daily-brief", self.settings)
+            write(empty.save_as, self.get_template("category"), self.context, category=empty, articles=[],
+                  template_name="category-empty")
+        output = Path(self.output_path)
+        self._write_index(output)
+        self._write_json_feed(output)
+        self._write_opml(output)
+        self._write_sitemap(output)
+        log.info("site: author pages %.1fs, other pages %.1fs", authors_done - started, time.perf_counter() - authors_done)
+
+    def _write_authors(self, writer: Writer, write) -> None:
+        """A page, an Atom and an RSS feed per author.
+
+        With ~3.5 authors per paper an archive of 10,000 papers has ~35,000 authors, so the
+        feeds are assembled from one XML fragment per paper instead of a feed object each.
+        """
+        template = self.get_template("author")
+        feeds = AuthorFeeds(self.settings, Path(self.output_path))
+        atom, rss = self.settings.get("AUTHOR_FEED_ATOM"), self.settings.get("AUTHOR_FEED_RSS")
+        for author, articles in self.context.get("author_groups", []):
+            names = [path.format(slug=author.slug) for path in (atom, rss) if path]
+            key = render_digest(self.context["RENDER_KEY"], author.name,
+                          *(listed_key(a) for a in articles if getattr(a, "paper", None)))
+            if isinstance(writer, FeedWriter) and writer.up_to_date(author.save_as, key, *names):
+                continue
+            write(author.save_as, template, self.context, author=author, articles=articles, template_name="author")
+            feeds.write(author, articles)
+            if isinstance(writer, FeedWriter):
+                for name in names:
+                    writer.keep(name)
+
+    def _radar_papers(self) -> list[Article]:
+        """The papers of the last RADAR_DAYS days (at least RADAR_MIN_PAPERS), in home-page order."""
+        if not self.papers:
+            return []
+        newest = max(self.days)
+        since = newest - timedelta(days=self.settings.get("RADAR_DAYS", 30))
+        recent = [a for a in self.home_order if radar_day_of(a) >= since]
+        return recent if len(recent) >= RADAR_MIN_PAPERS else self.home_order[:max(RADAR_MIN_PAPERS, len(recent))]
+
+    def _write_index(self, output: Path) -> None:
+        """data/index.json: the recent papers the radar and the home page's filters work on."""
+        items = []
+        for article in self._radar_papers():
+            paper, brief = article.paper, article.brief
+            items.append({
+                "id": paper["id"], "url": article.url, "title": paper["title"],
+                "authors": [a["name"] for a in paper["authors"]],
+                "author_urls": [self.author_url(a["name"]) for a in paper["authors"]],
+                "date": f"{published_day_of(article):%Y-%m-%d}", "day": f"{radar_day_of(article):%Y-%m-%d}",
+                "source": paper["source_label"],
+                "topics": paper["topics"], "tags": [str(t) for t in getattr(article, "tags", ())],
+                "abstract": paper["abstract"][:600],
+                "tldr": {"zh": brief["zh"].get("tldr", ""), "en": brief["en"].get("tldr", "")} if brief else None,
+            })
+        topics = {t.id: {"zh": t.name_zh, "en": t.name_en} for t in self.topics.values()}
+        write_text(output / "data" / "index.json", json.dumps({"topics": topics, "papers": items}, ensure_ascii=False))
+
+    def _absolute(self, url: str) -> str:
+        return f"{self.settings['SITEURL']}/{url}"
+
+    def _write_json_feed(self, output: Path) -> None:
+        limit = self.settings.get("FEED_MAX_ITEMS") or 200
+        items = []
+        for article in self.context.get("articles", [])[:limit]:
+            paper = article.paper
+            item = {
+                "id": self._absolute(article.url), "url": self._absolute(article.url),
+                "title": paper["title"] if paper else article.title,
+                "content_html": article.get_content(self.settings["SITEURL"]),
+                "date_published": set_date_tzinfo(article.date, "UTC").isoformat(),
+                "tags": [str(article.category)] + [str(t) for t in getattr(article, "tags", ())],
+            }
+            if paper:
+                item["summary"] = paper["abstract"][:500]
+                if paper["authors"]:  # else the feed's author stands for the item's
+                    item["authors"] = [{"name": a["name"], "url": self._absolute(self.author_url(a["name"]))}
+                                       for a in paper["authors"]]
+                if paper["url"]:
+                    item["external_url"] = paper["url"]
+            else:
+                item["language"] = content_lang(self.settings)
+            items.append(item)
+        feed = {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": self.settings["SITENAME"], "description": self.settings.get("SITESUBTITLE", ""),
+            "home_page_url": self.settings["SITEURL"] + "/", "feed_url": self._absolute("feed.json"),
+            "authors": [{"name": self.settings["SITENAME"], "url": self.settings["SITEURL"] + "/"}],
+            "language": PAPER_LANG, "items": items,
+        }
+        write_text(output / "feed.json", json.dumps(feed, ensure_ascii=False, indent=1))
+
+    def feed_list(self) -> list[tuple[str, str]]:
+        """(title, path) of the site-wide and per-topic feeds, for OPML and the topics page."""
+        feeds = [(feed_title(self.settings["SITENAME"]), self.settings["FEED_ALL_ATOM"])]
+        for topic in self.context["topic_list"]:
+            if self.context["topic_counts"].get(topic.id) or topic.id in BRIEF_CATEGORIES:
+                feeds.append((feed_title(self.settings["SITENAME"], topic),
+                              self.settings["CATEGORY_FEED_ATOM"].format(slug=topic.id)))
+        return feeds
+
+    def _write_opml(self, output: Path) -> None:
+        outlines = "".join(
+            f'    <outline type="rss" text={quoteattr(title)} title={quoteattr(title)} '
+            f'xmlUrl={quoteattr(self._absolute(path))} htmlUrl={quoteattr(self.settings["SITEURL"] + "/")}/>\n'
+            for title, path in self.feed_list())
+        text = ('<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0">\n  <head>\n'
+                f"    <title>{xml_escape(self.settings['SITENAME'])} feeds</title>\n  </head>\n  <body>\n"
+                f"{outlines}  </body>\n</opml>\n")
+        write_text(output / "feeds.opml", text)
+
+    def _write_sitemap(self, output: Path) -> None:
+        def changed(article):
+            return article.modified if hasattr(article, "modified") else article.date
+
+        def newest(articles):  # a list page changes when one of its papers does
+            return max(map(changed, articles), default=None)
+
+        articles = self.context.get("articles", [])
+        every = newest(articles)
+        urls = [("", every), ("topics.html", every), ("archives.html", every)]
+        urls += [(a.url, changed(a)) for a in articles]
+        urls += [(cat.url, newest(items)) for cat, items in self.context.get("categories", [])]
+        urls += [(tag.url, newest(items)) for tag, items in self.context.get("tags", [])]
+        urls += [(author.url, newest(items)) for author, items in self.context.get("author_groups", [])]
+        urls += [(self.day_url(day), newest(items)) for day, items in self.days.items()]
+        chunks = [urls[i:i + SITEMAP_LIMIT] for i in range(0, len(urls), SITEMAP_LIMIT)] or [[]]
+
+        def urlset(chunk) -> str:
+            rows = "".join(
+                f"<url><loc>{xml_escape(self._absolute(quote(url)))}</loc>"
+                + (f"<lastmod>{set_date_tzinfo(when, 'UTC'):%Y-%m-%d}</lastmod>" if when else "") + "</url>\n"
+                for url, when in chunk)
+            return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                    f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{rows}</urlset>\n')
+
+        if len(chunks) == 1:
+            write_text(output / "sitemap.xml", urlset(chunks[0]))
+        else:
+            for number, chunk in enumerate(chunks, 1):
+                write_text(output / f"sitemap-{number}.xml", urlset(chunk))
+            rows = "".join(f"<sitemap><loc>{xml_escape(self._absolute(f'sitemap-{n}.xml'))}</loc></sitemap>\n"
+                           for n in range(1, len(chunks) + 1))
+            write_text(output / "sitemap.xml", '<?xml version="1.0" encoding="UTF-8"?>\n'
+                        f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{rows}</sitemapindex>\n')
+        write_text(output / "robots.txt", f"User-agent: *\nAllow: /\nSitemap: {self._absolute('sitemap.xml')}\n")

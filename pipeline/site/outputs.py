@@ -1,0 +1,86 @@
+"""The per-author Atom and RSS feeds, assembled from one XML fragment per paper."""
+
+from __future__ import annotations
+
+import re
+from email.utils import format_datetime
+from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
+
+from pelican.contents import Article
+from pelican.utils import set_date_tzinfo
+
+from .feeds import PAPER_LANG
+from .writer import write_text
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text for an XML element or attribute: escaped, without the characters XML 1.0 forbids."""
+    return xml_escape(_XML_INVALID.sub("", str(text)), {'"': "&quot;"})
+
+
+class AuthorFeeds:
+    """Atom and RSS feeds per author (AUTHOR_FEED_ATOM / AUTHOR_FEED_RSS), built from cached fragments."""
+
+    def __init__(self, settings: dict, output: Path):
+        self.settings = settings
+        self.output = output
+        self.site = settings["SITEURL"]
+        self._atom: dict[int, str] = {}
+        self._rss: dict[int, str] = {}
+
+    def _fragments(self, article: Article) -> tuple[str, str]:
+        key = id(article)
+        if key not in self._atom:
+            paper, brief = article.paper, article.brief
+            link = xml_text(f"{self.site}/{article.url}")
+            title = xml_text(paper["title"])
+            # the opening of the abstract (the page has all of it): ~15,000 feeds must fit a Pages site
+            text = paper["abstract"] if len(paper["abstract"]) <= 300 else paper["abstract"][:300].rsplit(" ", 1)[0] + " …"
+            if brief and brief["zh"].get("tldr"):
+                text = f"TL;DR: {brief['zh'].get('tldr', '')} / {brief['en'].get('tldr', '')}\n\n{text}"
+            summary = xml_text(text)
+            published = set_date_tzinfo(article.date, "UTC")
+            updated = set_date_tzinfo(getattr(article, "modified", None) or article.date, "UTC")
+            terms = [str(article.category)] + [str(t) for t in article.tags]
+            self._atom[key] = (
+                f'<entry><title>{title}</title><link href="{link}" rel="alternate"/><id>{link}</id>'
+                f"<published>{published.isoformat()}</published><updated>{updated.isoformat()}</updated>"
+                + "".join(f"<author><name>{xml_text(a['name'])}</name></author>" for a in paper["authors"])
+                + f'<summary type="text">{summary}</summary>'
+                + "".join(f'<category term="{xml_text(t)}"/>' for t in terms) + "</entry>\n")
+            self._rss[key] = (
+                f"<item><title>{title}</title><link>{link}</link><description>{summary}</description>"
+                + "".join(f"<dc:creator>{xml_text(a['name'])}</dc:creator>" for a in paper["authors"])
+                + f"<pubDate>{format_datetime(published)}</pubDate><guid isPermaLink=\"true\">{link}</guid>"
+                + "".join(f"<category>{xml_text(t)}</category>" for t in terms) + "</item>\n")
+        return self._atom[key], self._rss[key]
+
+    def write(self, author, articles: list[Article]) -> None:
+        papers = [a for a in articles if getattr(a, "paper", None)][: self.settings.get("FEED_MAX_ITEMS") or None]
+        if not papers:
+            return
+        title = xml_text(f"{self.settings['SITENAME']} – {author.name}")
+        page = xml_text(f"{self.site}/{author.url}")
+        newest = max(set_date_tzinfo(getattr(a, "modified", None) or a.date, "UTC") for a in papers)
+        atom_path, rss_path = self.settings.get("AUTHOR_FEED_ATOM"), self.settings.get("AUTHOR_FEED_RSS")
+        if atom_path:
+            path = atom_path.format(slug=author.slug)
+            own = xml_text(f"{self.site}/{path}")
+            write_text(self.output / path,
+                        f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{PAPER_LANG}">'
+                        f'<title>{title}</title><link href="{page}" rel="alternate"/><link href="{own}" rel="self"/>'
+                        f"<id>{own}</id><updated>{newest.isoformat()}</updated>\n"
+                        + "".join(self._fragments(a)[0] for a in papers) + "</feed>\n")
+        if rss_path:
+            path = rss_path.format(slug=author.slug)
+            own = xml_text(f"{self.site}/{path}")
+            write_text(self.output / path,
+                        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" '
+                        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:atom="http://www.w3.org/2005/Atom"><channel>'
+                        f"<title>{title}</title><link>{page}</link><description>{title}</description>"
+                        f"<language>{PAPER_LANG}</language>"
+                        f'<atom:link href="{own}" rel="self"/><lastBuildDate>{format_datetime(newest)}</lastBuildDate>\n'
+                        + "".join(self._fragments(a)[1] for a in papers) + "</channel></rss>\n")

@@ -1,0 +1,164 @@
+"""An entry as the templates see it: the paper (its Record, with fallbacks from the metadata), its
+brief, its events and its two days; and the topics named by the rule files."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import date, timezone
+from pathlib import Path
+
+from pelican.contents import Article
+
+from ..config import load_rules
+from ..models import Event
+
+log = logging.getLogger(__name__)
+
+
+BRIEF_CATEGORIES = {"daily-brief": "daily", "weekly-brief": "weekly"}
+
+
+# Names of categories that are not rules.
+BUILTIN_TOPICS = {
+    "daily-brief": ("每日简报", "Daily briefs", "每天一篇由大语言模型撰写的交叉领域文献分析简报。",
+                    "A daily cross-domain analysis of the selected papers, written by a language model."),
+    "weekly-brief": ("每周简报", "Weekly briefs", "每周的交叉领域文献分析简报。", "A weekly cross-domain analysis brief."),
+    "uncategorised": ("未分类", "Uncategorised", "未匹配任何规则的论文。", "Papers no rule matched."),
+}
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A topic (a curation rule, or a built-in category such as the daily briefs)."""
+
+    id: str
+    name_zh: str
+    name_en: str
+    description_zh: str
+    description_en: str
+    path: str = ""  # the rule file, for the "edit this rule" link
+
+
+def load_topics(rules_dir: Path) -> dict[str, Topic]:
+    """Topic names and descriptions from ``rules/*.yml`` (a broken rule file stops the build)."""
+    topics = {key: Topic(key, *names) for key, names in BUILTIN_TOPICS.items()}
+    if not rules_dir.is_dir():
+        log.warning("%s: no rules folder; topics are shown by their ids", rules_dir)
+        return topics
+    for rule in load_rules(rules_dir):
+        topics[rule.id] = Topic(rule.id, rule.name.zh or rule.name.en, rule.name.en,
+                                rule.description.zh or rule.description.en, rule.description.en,
+                                Path(rule.path).name)
+    return topics
+
+
+def topic_for(topics: dict[str, Topic], topic_id: str) -> Topic:
+    return topics.get(topic_id) or Topic(topic_id, topic_id, topic_id, "", "")
+
+
+def json_meta(instance: Article, key: str) -> dict | None:
+    """A JSON metadata line, or None (a malformed line is reported, never fatal)."""
+    text = instance.metadata.get(key)
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        log.warning("%s: %s: not valid JSON (%s); ignored", instance.source_path, key.capitalize(), exc)
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def split_list(text) -> list[str]:
+    return [part.strip() for part in str(text or "").split(";") if part.strip()]
+
+
+def _strings(values) -> list[str]:
+    return [str(v) for v in values or () if isinstance(v, (str, int, float)) and str(v).strip()]
+
+
+def paper_view(instance: Article) -> dict:
+    """The paper as the templates see it: the Record, with fallbacks from the metadata."""
+    record = json_meta(instance, "record") or {}
+    meta = instance.metadata
+    authors = [a for a in record.get("authors") or () if isinstance(a, dict) and a.get("name")]
+    if not authors:
+        authors = [{"name": str(a), "affiliations": []} for a in getattr(instance, "authors", [])]
+    topics = [t for t in record.get("topics") or () if isinstance(t, dict) and t.get("rule")]
+    if not topics:
+        topics = [{"rule": t, "keywords": [], "authors": [], "categories": []} for t in split_list(meta.get("topics"))]
+    return {
+        "id": str(record.get("id") or meta.get("paper_id") or instance.slug),
+        "title": str(record.get("title") or instance.title),
+        "abstract": str(record.get("abstract") or ""),
+        "authors": [{"name": str(a["name"]), "affiliations": _strings(a.get("affiliations"))} for a in authors],
+        "categories": _strings(record.get("categories")),
+        "topics": [{"rule": str(t["rule"]), "score": t.get("score") if isinstance(t.get("score"), int) else 0,
+                    "keywords": _strings(t.get("keywords")),
+                    "authors": _strings(t.get("authors")), "categories": _strings(t.get("categories")),
+                    # the semantic signal of a similar_to rule: cosine to the nearest listed paper, and which one
+                    "similarity": t.get("similarity") if isinstance(t.get("similarity"), (int, float)) else None,
+                    "similar_to": str(t.get("similar_to") or "")} for t in topics],
+        "url": str(record.get("url") or meta.get("abs_url") or ""),
+        "pdf": str(record.get("pdf") or meta.get("pdf") or ""),
+        "doi": str(record.get("doi") or meta.get("doi") or ""),
+        "arxiv_id": str(record.get("arxiv_id") or ""),
+        "version": record.get("version") or meta.get("version") or "",
+        "journal_ref": str(record.get("journal_ref") or ""),
+        "venue": str(record.get("venue") or ""),
+        "comment": str(record.get("comment") or ""),
+        "code_links": [c for c in _strings(record.get("code_links")) if c.startswith(("http://", "https://"))],
+        "source_label": str(record.get("source_label") or meta.get("source_label") or meta.get("source") or ""),
+        "brief_status": str(meta.get("brief_status") or "pending"),
+        "received": str(record.get("received") or meta.get("received") or ""),
+        "events": [e for e in map(_event, record.get("events") or ()) if e],
+    }
+
+
+def _event(data) -> dict | None:
+    """One of a paper's events (a new version, its journal version found) as the templates see it."""
+    try:
+        event = Event.from_json(data)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    return {"day": event.day, "kind": event.kind, "version": event.version, "journal": event.journal,
+            "doi": event.doi, "published": event.published, "text": event.describe()}
+
+
+def published_day_of(article: Article) -> date:
+    moment = article.date
+    return (moment.astimezone(timezone.utc) if moment.tzinfo else moment).date()
+
+
+def radar_day(instance: Article) -> date:
+    """The day a paper arrived (Received), else its publication day (entries written before radar
+    days were kept, and briefs)."""
+    try:
+        return date.fromisoformat(instance.paper["received"] if instance.paper else "")
+    except ValueError:
+        return published_day_of(instance)
+
+
+def brief_view(instance: Article) -> dict | None:
+    """The Brief JSON with both languages present (a missing language falls back to the other)."""
+    brief = json_meta(instance, "brief")
+    if not brief:
+        return None
+    zh, en = brief.get("zh"), brief.get("en")
+    zh = zh if isinstance(zh, dict) else None
+    en = en if isinstance(en, dict) else None
+    if not (zh or en):
+        return None
+    return {"model": str(brief.get("model") or ""), "prompt_version": str(brief.get("prompt_version") or ""),
+            "extractive": bool(brief.get("extractive")), "zh": zh or en, "en": en or zh}
+
+
+def radar_day_of(article: Article) -> date:
+    """The radar day: the day a paper arrived (a brief's is its own date)."""
+    return article.radar_day
+
+
+def best_score(article: Article) -> int:
+    return max((t["score"] for t in article.paper["topics"]), default=0)
