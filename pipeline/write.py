@@ -242,11 +242,13 @@ def _merge_topics(new: tuple[Selection, ...], old: tuple[Selection, ...]) -> tup
 
 def life_events(old: Paper, merged: Paper, incoming: Paper, day: date) -> tuple[Event, ...]:
     """What the incoming record tells about a paper already on the radar: a new version, or its
-    journal version found (a DOI or journal reference a preprint's entry did not have yet)."""
+    journal version found — a journal, journal reference or DOI the preprint's entry did not have
+    yet (the journal's own record matched by DOI or by its links, or a later arXiv record); once."""
     found = []
     if old.version and merged.version > old.version:
         found.append(Event(day, "version", version=merged.version))
-    if old.id.startswith("arxiv:") and not (old.doi or old.journal_ref) and (merged.doi or merged.journal_ref):
+    gained = any(getattr(merged, name) and not getattr(old, name) for name in ("venue", "journal_ref", "doi"))
+    if old.id.startswith("arxiv:") and gained and not any(e.kind == "journal" for e in old.events):
         from_journal = incoming.id.startswith("doi:")  # the journal's own record, not the preprint's
         published = incoming.published.astimezone(timezone.utc).date() if from_journal and incoming.published else None
         found.append(Event(day, "journal", journal=(incoming.venue if from_journal else "") or merged.journal_ref

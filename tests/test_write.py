@@ -105,3 +105,32 @@ def test_an_update_keeps_the_brief_section(tmp_path):
     assert "Brief_status: done" in text and text.endswith('<section class="brief">kept</section>\n')
     assert '\nBrief: {"en":  {"tldr": "two  spaces"}}\nRecord: ' in text
     assert "Version: 2" in text and "Modified: 2026-06-20T00:00:00+00:00" in text
+
+
+def test_a_journal_version_is_an_event_of_the_day_it_is_found_once(tmp_path):
+    from pipeline.models import Event
+
+    index = Index.load(tmp_path, tmp_path / "state.json")
+    preprint = hard_paper(doi="10.1234/jour.5")  # the arXiv record names its DOI, no journal yet
+    write_papers([preprint], index, DAY)
+    journal = hard_paper(id="doi:10.1234/jour.5", arxiv_id="", version=0, venue="Journal of Tests",
+                         published=datetime(2026, 6, 25, tzinfo=timezone.utc), url="https://doi.org/10.1234/jour.5")
+    later = date(2026, 7, 1)
+    [outcome] = write_papers([journal], index, later)
+    assert outcome.kind == "updated" and outcome.written.id == preprint.id and outcome.written.received == DAY
+    assert outcome.written.events == (Event(later, "journal", journal="Journal of Tests", doi="10.1234/jour.5",
+                                            published=date(2026, 6, 25)),)
+    # seen again, and a later arXiv record with its journal reference: no second event
+    assert [o.kind for o in write_papers([journal], index, date(2026, 7, 2))] == ["unchanged"]
+    [again] = write_papers([hard_paper(doi="10.1234/jour.5", journal_ref="J. Tests 5 (2026) 1")], index, date(2026, 7, 3))
+    assert [e.kind for e in again.written.events] == ["journal"]
+
+
+def test_a_journal_reference_in_a_later_arxiv_record_is_the_journal_event(tmp_path):
+    index = Index.load(tmp_path, tmp_path / "state.json")
+    write_papers([hard_paper()], index, DAY)
+    [outcome] = write_papers([hard_paper(journal_ref="Phys. Rev. X 16, 011001 (2026)", doi="10.1103/prx.16.011001")],
+                             index, date(2026, 7, 1))
+    [event] = outcome.written.events
+    assert (event.kind, event.journal, event.doi, event.day) == ("journal", "Phys. Rev. X 16, 011001 (2026)",
+                                                                 "10.1103/prx.16.011001", date(2026, 7, 1))
