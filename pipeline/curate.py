@@ -16,8 +16,9 @@ ranking, which decides what stays when ``max_per_day`` cuts.
 
 A rule with ``similar_to`` (the semantic extra) also selects a paper, within its
 categories, whose cosine similarity to one of the listed papers reaches the rule's
-threshold; the similarities are computed before curating (``semantic.stage``) and
-passed in, so curating itself stays free of any model.
+threshold; being in its categories alone then selects nothing (keywords still do).
+The similarities are computed before curating (``semantic.stage``) and passed in,
+so curating itself stays free of any model.
 """
 
 from __future__ import annotations
@@ -160,8 +161,9 @@ class CompiledRule:
         category_ok = not self.categories or bool(matched_categories)
         spec = self.rule.similar_to
         semantic = similar if spec and similar and similar[0] >= spec.threshold else None
+        # with similar_to, the categories bound where similarity applies: they select nothing alone
         selected = bool(followed) or (
-            category_ok and len(keywords) >= self.min_score and bool(keywords or matched_categories)
+            category_ok and len(keywords) >= self.min_score and bool(keywords or (matched_categories and not spec))
         ) or (category_ok and semantic is not None)
         if not selected:
             return None

