@@ -73,12 +73,25 @@ def demo_sources(base: str) -> SourcesFile:
     return SourcesFile.model_validate(yaml.safe_load(text))
 
 
-def run_demo(out: Path, rules_dir: Path, console) -> int:
-    """fetch (bundled feeds) → extractive briefs (no API key) → website in ``out/output``."""
+def project_or_packaged(name: str) -> Path:
+    """``name`` in the current folder when it is a project folder, else the copy the package ships."""
+    from .scaffold import skeleton
+
+    here = Path(name)
+    return here if here.exists() else skeleton() / name
+
+
+def run_demo(out: Path, rules_dir: Path | None, console) -> int:
+    """fetch (bundled feeds) → extractive briefs (no API key) → website in ``out/output``.
+
+    Runs from any folder: without ``rules_dir``, the rules and site settings of the current
+    folder are used when it has them, else those the package ships.
+    """
     from .brief import load_config, resolve_settings, run_brief
     from .console import print_brief_report, print_summary
     from .site import SiteError, build
 
+    rules_dir = rules_dir or project_or_packaged("rules")
     rules = load_rules(rules_dir)
     layout = Layout(out / "content", out / "state")
     with serve_samples() as base:
@@ -89,11 +102,9 @@ def run_demo(out: Path, rules_dir: Path, console) -> int:
         return 1
     briefing = resolve_settings(load_config(None), extractive=True)
     print_brief_report(run_brief(layout, briefing, rules_dir=rules_dir, day=DEMO_DAY))
-    # the site settings of the project folder, else of the checkout this package runs from
-    site_settings = next((p for p in (Path("pelicanconf.py"), Path(__file__).resolve().parent.parent / "pelicanconf.py")
-                     if p.is_file()), Path("pelicanconf.py"))
     try:
-        site = build(layout.content, out / "output", settings_file=site_settings, rules=rules_dir, state=layout.state)
+        site = build(layout.content, out / "output", settings_file=project_or_packaged("pelicanconf.py"),
+                     rules=rules_dir, state=layout.state)
     except SiteError as exc:
         console.print(f"demo: {exc}", style="red", markup=False, highlight=False)
         return 1
