@@ -5,16 +5,18 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
-from . import __version__
+from . import __version__, lock
 from .config import load_rules, load_sources
 from .console import console, error, print_brief_report, print_summary
-from .errors import ConfigError
+from .errors import ConfigError, IncompleteWrite, WriteError
 from .job import Layout, run_fetch
+from .lock import LockBusy
 
 
 def _day(text: str) -> date:
@@ -29,6 +31,24 @@ def _add_paths(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rules", type=Path, default=Path("rules"), help="folder of rule files (default: rules/)")
     parser.add_argument("--content", type=Path, default=Path("content"), help="where entries are written (default: content/)")
     parser.add_argument("--state", type=Path, default=Path("state"), help="pipeline state and run records (default: state/)")
+
+
+def _add_lock(parser: argparse.ArgumentParser, state_of=lambda args: args.state) -> None:
+    """The command writes into a state folder: it holds that folder's lock while it runs."""
+    parser.add_argument("--lock-timeout", type=float, metavar="SECONDS",
+                        help="when another run is using the state folder, give up after SECONDS "
+                             "(exit status 75) instead of waiting for it; 0 gives up at once")
+    parser.set_defaults(lock_state=state_of)
+
+
+def _locked(args: argparse.Namespace):
+    """The state folder's lock for a command that writes, else nothing to hold."""
+    state_of = getattr(args, "lock_state", None)
+    if state_of is None:
+        return nullcontext()
+    return lock.hold(state_of(args), f"academichub {args.command}", args.lock_timeout,
+                     on_wait=lambda message: console.print(message, style="yellow", markup=False, highlight=False,
+                                                           soft_wrap=True))
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
@@ -208,6 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_paths(fetch)
     fetch.add_argument("--date", type=_day, default=date.today(), help="the day to fetch (default: today)")
     fetch.add_argument("--force", action="store_true", help="ignore ETag/Last-Modified and download everything again")
+    _add_lock(fetch)
     fetch.set_defaults(func=cmd_fetch)
 
     rules = sub.add_parser("rules", help="work with curation rules")
@@ -229,13 +250,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="run the pipeline on the bundled sample feeds (no network, no API key)")
     demo.add_argument("--out", type=Path, default=Path("demo"), help="where the demo writes (default: demo/)")
-    demo.add_argument("--rules", type=Path, default=Path("rules"), help="folder of rule files (default: rules/)")
+    demo.add_argument("--rules", type=Path, help="folder of rule files (default: rules/, else the rules the package ships)")
+    _add_lock(demo, lambda args: args.out / "state")
     demo.set_defaults(func=cmd_demo)
 
     brief = sub.add_parser("brief", help="write LLM briefs into entries, and the daily/weekly cross-domain briefs")
     _add_paths(brief)
     brief.add_argument("--date", type=_day, help="the radar day of the daily brief (default: the last run's day)")
     _add_brief_options(brief)
+    _add_lock(brief)
     brief.set_defaults(func=cmd_brief)
 
     health_cmd = sub.add_parser("health", help="the latest run's summary and alerts; keep the alert issue in step")
@@ -280,6 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="skip the semantic step (embeddings; runs only when the semantic extra is installed)")
     run.add_argument("--semantic-config", type=Path, default=Path("semantic.yml"),
                      help="embedding settings (default: semantic.yml, optional)")
+    _add_lock(run)
     run.set_defaults(func=cmd_run)
 
     embed = sub.add_parser("embed", help="embed new entries for related papers, maps and similar_to rules "
@@ -291,6 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
     embed.add_argument("--backend", choices=["local", "openai"], help="local model or an OpenAI-compatible endpoint")
     embed.add_argument("--model", dest="embed_model", help="local model folder, or the endpoint's model name")
     embed.add_argument("--base-url", dest="embed_base_url", help="OpenAI-compatible API root (openai backend)")
+    _add_lock(embed)
     embed.set_defaults(func=cmd_embed)
 
     serve = sub.add_parser("serve", help="preview the built website on http://127.0.0.1:8000/")
@@ -306,10 +331,17 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=[logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)],
                         format="%(levelname)s %(name)s: %(message)s")
     try:
-        return args.func(args)
+        with _locked(args):
+            return args.func(args)
     except ConfigError as exc:
         for problem in exc.problems:  # one problem per line, never wrapped: editors and CI annotate file:line
             console.print(problem, style="red", markup=False, highlight=False, soft_wrap=True)
+        return 1
+    except LockBusy as exc:
+        error(str(exc))
+        return 75  # EX_TEMPFAIL: try again later
+    except (IncompleteWrite, WriteError) as exc:
+        error(str(exc))
         return 1
     except KeyboardInterrupt:
         return 130

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class AcademicHubError(Exception):
     """Base class for every error the pipeline reports to a user."""
@@ -27,3 +29,24 @@ class SourceError(AcademicHubError):
 
 class NotModified(AcademicHubError):
     """The server answered 304: nothing changed since the last run."""
+
+
+class WriteError(AcademicHubError):
+    """A file could not be written: the disk is full, a file size limit, a read-only folder …"""
+
+    def __init__(self, path: Path, reason: str):
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+
+class IncompleteWrite(AcademicHubError):
+    """A run could not write all it fetched; the message says what was and was not written."""
+
+    def __init__(self, message: str, failures: list[WriteError]):
+        self.failures = failures
+        super().__init__(message)

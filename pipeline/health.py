@@ -8,10 +8,14 @@ so a quiet day can be told apart from a broken feed.
 from __future__ import annotations
 
 import json
+import os
+from contextlib import suppress
 from dataclasses import asdict
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from . import lock
+from .errors import WriteError
 from .models import SourceReport
 
 KEEP_RUNS = 400
@@ -28,26 +32,64 @@ def classify(report: SourceReport, day: date) -> None:
         report.note = report.note or f"the feed is dated {report.feed_date}, before {day.isoformat()}"
 
 
-def record(reports: list[SourceReport], day: date, now: datetime | None = None) -> dict:
+def record(reports: list[SourceReport], day: date, now: datetime | None = None, *, failure: str | None = None) -> dict:
+    """The run's record; ``failure`` says what the run could not write (the run is then not ok)."""
     now = now or datetime.now(timezone.utc)
     totals = {k: sum(getattr(r, k) for r in reports) for k in ("items_seen", "new", "updated", "duplicate", "rejected", "skipped", "old")}
-    return {
+    entry = {
         "run_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "date": day.isoformat(),
-        "ok": any(r.status != "failed" for r in reports),
+        "ok": failure is None and any(r.status != "failed" for r in reports),
         "totals": totals,
         "sources": [asdict(r) for r in reports],
     }
+    if failure:
+        entry["failure"] = failure
+    return entry
 
 
 def append(path: Path, entry: dict) -> None:
-    """Append one record, keeping the last KEEP_RUNS; written atomically."""
+    """Append one record as one line (never rewriting the others); raises ``WriteError`` when it cannot.
+
+    A failed append is undone, so the file never keeps half a line; while this run holds the state
+    lock, the file is then trimmed to the last KEEP_RUNS records.
+    """
+    line = json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+    except OSError as exc:
+        raise WriteError(path, exc.strerror or str(exc)) from exc
+    size = os.fstat(fd).st_size
+    try:
+        if size and not _ends_with_newline(path):  # a run killed mid-line: start a line of its own
+            line = "\n" + line
+        data = line.encode("utf-8")
+        while data:
+            data = data[os.write(fd, data):]
+        os.fsync(fd)
+    except OSError as exc:
+        with suppress(OSError):
+            os.ftruncate(fd, size)
+        raise WriteError(path, exc.strerror or str(exc)) from exc
+    finally:
+        os.close(fd)
+    if lock.held(path.parent):
+        _trim(path)
+
+
+def _ends_with_newline(path: Path) -> bool:
+    with path.open("rb") as handle:
+        handle.seek(-1, os.SEEK_END)
+        return handle.read(1) == b"\n"
+
+
+def _trim(path: Path) -> None:
     from .write import atomic_write
 
-    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
-    lines = [line for line in lines if line.strip()][-(KEEP_RUNS - 1):]
-    lines.append(json.dumps(entry, ensure_ascii=False, sort_keys=True))
-    atomic_write(path, "\n".join(lines) + "\n")
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if len(lines) > KEEP_RUNS:
+        atomic_write(path, "\n".join(lines[-KEEP_RUNS:]) + "\n")
 
 
 def load(path: Path) -> list[dict]:

@@ -7,21 +7,22 @@ item being unreadable, is reported and the rest goes on.
 from __future__ import annotations
 
 import logging
+import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable
 
-from . import candidates, health, sources
+from . import candidates, health, lock, sources
 from .config import Rule, SourcesFile
 from .curate import compile_rules, curate
-from .errors import AcademicHubError
+from .errors import AcademicHubError, IncompleteWrite, WriteError
 from .http import Client, HttpError
 from .models import Paper, SourceReport
 from .normalise import dedupe, normalise, settle_dates
 from .sources.base import FeedError
-from .write import INDEX_FORMAT, Index, remove_stale_temp_files, stamp_radar_days, write_papers
+from .write import INDEX_FORMAT, Index, Outcome, remove_stale_temp_files, stamp_radar_days, write_papers
 
 log = logging.getLogger(__name__)
 
@@ -82,8 +83,10 @@ def read_sources(
             _failed(report, client, str(exc))
             continue
         except Exception as exc:  # a parser bug or a pathological response must not sink the run
-            log.exception("source %s failed", source.id)
-            _failed(report, client, f"unexpected {exc.__class__.__name__}: {exc}")
+            message = unexpected(exc)
+            log.error("source %s: %s", source.id, message)
+            log.debug("source %s failed", source.id, exc_info=exc)  # the traceback, with -vv
+            _failed(report, client, message)
             continue
         report.url, report.http_status = fetched.url, fetched.http_status
         report.status, report.note = fetched.status, fetched.note
@@ -114,6 +117,23 @@ def read_sources(
     return papers, reports
 
 
+def unexpected(exc: Exception) -> str:
+    """A programming error, named for the run record: its class, where it was raised and its message.
+
+    Where is the innermost line of AcademicHub's own code the error passed through.
+    """
+    frames = traceback.extract_tb(exc.__traceback__)
+    package = Path(__file__).resolve().parent
+    ours = [f for f in frames if Path(f.filename).resolve().is_relative_to(package)]
+    frame = (ours or frames)[-1] if frames else None
+    where = ""
+    if frame:
+        path = Path(frame.filename).resolve()
+        shown = path.relative_to(package.parent).as_posix() if path.is_relative_to(package) else frame.filename
+        where = f" at {shown}:{frame.lineno} in {frame.name}"
+    return f"unexpected {exc.__class__.__name__}{where}: {exc}"
+
+
 def _failed(report: SourceReport, client: Client, message: str) -> None:
     """Record a failed source; forget its validators so the next run downloads it again."""
     report.errors.append(message)
@@ -136,14 +156,15 @@ def run_fetch(
     papers, reports = read_sources(config, client, day, on_source)
     by_source = {r.source: r for r in reports}
 
-    remove_stale_temp_files(layout.content)
+    remove_stale_temp_files(layout.content, lock.held(layout.state))
     index = Index.load(layout.content, layout.index_file)
     if index.format < INDEX_FORMAT:  # before this run's candidates join the record of what runs read
         log.info("radar days given to %d entries written before they were kept",
                  stamp_radar_days(index, candidates.first_seen(layout.state)))
 
     unique, merged_away = dedupe(papers)
-    candidates.save(layout.state, day, unique)  # what `rules preview` re-curates for a proposed rule
+    failures: list[WriteError] = []
+    _saving(failures, candidates.save, layout.state, day, unique)  # what `rules preview` re-curates
     for merged in merged_away:
         by_source[merged.record.source].duplicate += 1
         if merged.by_title:
@@ -157,9 +178,10 @@ def run_fetch(
 
     summary = FetchSummary(day, reports)
     notes: dict[str, list[str]] = {}
-    for outcome in write_papers(kept, index, day):
+    outcomes = write_papers(kept, index, day)
+    for outcome in outcomes:
         report = by_source[outcome.incoming.source]
-        if outcome.why and outcome.kind != "skipped":
+        if outcome.why and outcome.kind not in ("skipped", "failed"):
             report.add_note(outcome.why)
         if outcome.kind == "new":
             report.new += 1
@@ -169,6 +191,9 @@ def run_fetch(
             summary.updated.append(outcome.written)
         elif outcome.kind == "unchanged":
             report.duplicate += 1
+        elif outcome.kind == "failed":
+            report.errors.append(f"not written: {outcome.why}")
+            failures.append(outcome.error)
         else:
             report.skipped += 1
             notes.setdefault(report.source, []).append(outcome.why)
@@ -176,15 +201,44 @@ def run_fetch(
         counted = ", ".join(f"{n} × {why}" for why, n in Counter(whys).most_common())
         by_source[source_id].add_note(f"not written: {counted}")
 
-    index.save(layout.index_file)
+    _saving(failures, index.save, layout.index_file)
     if semantic:
-        semantic.save(kept)
-    if use_cache:
-        client.save_validators()
+        _saving(failures, semantic.save, kept)
+    if use_cache and not failures:  # with a paper unwritten, the next run must download its feed again
+        _saving(failures, client.save_validators)
     for report in reports:
         health.classify(report, day)
-    health.append(layout.runs_file, health.record(reports, day))
+    failure = write_failure(failures, outcomes, layout) if failures else None
+    try:
+        health.append(layout.runs_file, health.record(reports, day, failure=failure))
+    except WriteError as exc:
+        if not failure:
+            raise
+        raise IncompleteWrite(f"{failure}. The run record could not be written either ({exc})", failures) from exc
+    if failure:
+        raise IncompleteWrite(f"{failure}. The run record is in {layout.runs_file}", failures)
     return summary
+
+
+def _saving(failures: list[WriteError], save: Callable, *args) -> None:
+    """Run one write of the fetch; a write that fails is collected, and the run goes on."""
+    try:
+        save(*args)
+    except WriteError as exc:
+        failures.append(exc)
+
+
+def write_failure(failures: list[WriteError], outcomes: list[Outcome], layout: Layout) -> str:
+    """What a fetch whose writes failed did and did not write, in one message."""
+    reasons = dict.fromkeys(f"{exc.folder}: {exc.reason}" for exc in failures)
+    done = [o for o in outcomes if o.kind in ("new", "updated")]
+    lost = [o.error.path for o in outcomes if o.kind == "failed"]
+    files = [exc.path for exc in failures if exc.path not in lost]
+    written = (f"{len(done)} of {len(done) + len(lost)} entries written "
+               f"({sum(o.kind == 'new' for o in done)} new, {sum(o.kind == 'updated' for o in done)} updated)")
+    unwritten = ([f"{len(lost)} entries (the first: {lost[0]})"] if lost else []) + [str(f) for f in files]
+    return (f"{'; '.join(reasons)}. {written}; not written: {', '.join(unwritten)}. "
+            f"The next run downloads the feeds again and writes what is missing")
 
 
 def similarities(papers: list[Paper], rules: list[Rule], layout: Layout, embedder=None):

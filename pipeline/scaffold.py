@@ -226,8 +226,9 @@ def create(directory: Path, choices: SiteChoices, force: bool = False) -> list[s
         target = directory / name
         target.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(target, data)  # an interrupted init leaves no half file
-        if name.endswith(".sh"):
-            target.chmod(0o755)
+        if name.endswith(".sh"):  # executable by whoever may read it (the umask decided who)
+            mode = target.stat().st_mode
+            target.chmod(mode | (mode & 0o444) >> 2)
     for folder in ("content", "state"):
         (directory / folder).mkdir(exist_ok=True)
     check(directory, files)

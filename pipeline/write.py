@@ -17,11 +17,13 @@ import html
 import json
 import os
 import re
-import tempfile
+import secrets
+import time
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from .errors import WriteError
 from .models import Event, Paper, Selection
 from .normalise import Merged, find_same, keys, merge
 
@@ -32,36 +34,66 @@ META_ORDER = (
     "Topics", "Why", "Brief_status", "Brief", "Record",
 )
 JSON_LINES = ("Brief", "Record")  # one line of JSON each: written as they are
+TEMP_SUFFIX = ".tmp"
+STALE_AFTER = 3600  # seconds: a temporary file this old belongs to no running write
 
 
 def atomic_write(path: Path, text: str | bytes) -> bool:
-    """Write ``text`` to ``path`` via a temp file and rename; False if the file already had it."""
+    """Write ``text`` to ``path`` via a temp file and rename; False if the file already had it.
+
+    The file gets the permissions ``open()`` gives a new file (0666 less the umask: 0644 under
+    umask 022).  A failed write raises ``WriteError`` naming the file and leaves the old file whole.
+    """
     data = text.encode("utf-8") if isinstance(text, str) else text
     try:
         if path.read_bytes() == data:
             return False
     except OSError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = _create_temp(path)
+    except OSError as exc:
+        raise WriteError(path, exc.strerror or str(exc)) from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise WriteError(path, exc.strerror or str(exc)) from exc
         raise
     return True
 
 
-def remove_stale_temp_files(root: Path) -> int:
-    """Delete temporary files a killed run left behind (the entries themselves are never half-written)."""
+def _create_temp(path: Path) -> tuple[int, Path]:
+    """A new temporary file beside ``path`` (``.<name>.<random>.tmp``), created as ``open()`` creates files."""
+    while True:
+        tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), tmp
+        except FileExistsError:
+            continue
+
+
+def remove_stale_temp_files(root: Path, run_holds_lock: bool) -> int:
+    """Delete temporary files a killed run left behind (the entries themselves are never half-written).
+
+    A temporary file lives for one write.  When this run holds the state lock no other run can be
+    writing, so every one is left over; otherwise only those older than ``STALE_AFTER`` seconds are.
+    """
     removed = 0
-    for tmp in root.rglob(".*.tmp") if root.exists() else ():
-        tmp.unlink(missing_ok=True)
-        removed += 1
+    cutoff = time.time() - (0 if run_holds_lock else STALE_AFTER)
+    for tmp in root.rglob(f".*{TEMP_SUFFIX}") if root.exists() else ():
+        try:
+            if tmp.stat().st_mtime <= cutoff:
+                tmp.unlink()
+                removed += 1
+        except FileNotFoundError:  # its run finished the write meanwhile
+            continue
     return removed
 
 
@@ -221,13 +253,14 @@ class Index:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What writing one incoming paper did: new, updated, unchanged or skipped; ``why`` says why it was
-    skipped, or names a merge made by title alone."""
+    """What writing one incoming paper did: new, updated, unchanged, skipped or failed; ``why`` says why
+    it was skipped or failed, or names a merge made by title alone."""
 
     incoming: Paper
     written: Paper | None
     kind: str
     why: str = ""
+    error: WriteError | None = None  # kind "failed": the write that failed (disk full …)
 
 
 def entry_path(paper: Paper) -> str:
@@ -258,38 +291,46 @@ def life_events(old: Paper, merged: Paper, incoming: Paper, day: date) -> tuple[
 
 def write_papers(papers: list[Paper], index: Index, day: date, render=render_entry) -> list[Outcome]:
     """Write new entries (their radar day is ``day``), update changed ones, leave the rest; the
-    index is updated in place.  An update keeps the entry's radar day and records its events."""
+    index is updated in place.  An update keeps the entry's radar day and records its events.
+
+    A paper whose file cannot be written is a "failed" outcome (the index does not list it);
+    the others are still written.
+    """
     outcomes = []
     for paper in papers:
-        found = index.find(paper)
-        if found is None:
-            if paper.announce_type.startswith("replace"):
-                outcomes.append(Outcome(paper, None, "skipped", "replacement of a paper not in the archive"))
-                continue
-            paper = replace(paper, received=day)
-            rel = entry_path(paper)
-            atomic_write(index.root / rel, render(paper))
-            index.add(paper, rel)
-            outcomes.append(Outcome(paper, paper, "new"))
-            continue
-        existing_id, old, by_title = found
-        rel = index.entries.get(existing_id, "")
-        path = index.root / rel
-        if old is None:
-            outcomes.append(Outcome(paper, None, "skipped", f"{rel or existing_id}: existing entry has no readable Record line"))
-            continue
-        merged = merge(old, paper, by_title)
-        events = life_events(old, merged, paper, day)
-        start = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
-        merged = replace(merged, topics=_merge_topics(paper.topics, old.topics), received=old.radar_day,
-                         events=old.events + events,
-                         # an event is news of its day: the entry's feeds carry it as updated then
-                         updated=max(filter(None, (merged.updated, start if events else None)), default=None))
-        changed = atomic_write(path, render(merged, *_keep_brief(path)))
-        index.add(merged, rel)
-        outcomes.append(Outcome(paper, merged, "updated" if changed else "unchanged",
-                                Merged(paper, existing_id, by_title).describe() if by_title else ""))
+        try:
+            outcomes.append(_write_one(paper, index, day, render))
+        except WriteError as exc:
+            outcomes.append(Outcome(paper, None, "failed", str(exc), exc))
     return outcomes
+
+
+def _write_one(paper: Paper, index: Index, day: date, render) -> Outcome:
+    found = index.find(paper)
+    if found is None:
+        if paper.announce_type.startswith("replace"):
+            return Outcome(paper, None, "skipped", "replacement of a paper not in the archive")
+        paper = replace(paper, received=day)
+        rel = entry_path(paper)
+        atomic_write(index.root / rel, render(paper))
+        index.add(paper, rel)
+        return Outcome(paper, paper, "new")
+    existing_id, old, by_title = found
+    rel = index.entries.get(existing_id, "")
+    path = index.root / rel
+    if old is None:
+        return Outcome(paper, None, "skipped", f"{rel or existing_id}: existing entry has no readable Record line")
+    merged = merge(old, paper, by_title)
+    events = life_events(old, merged, paper, day)
+    start = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+    merged = replace(merged, topics=_merge_topics(paper.topics, old.topics), received=old.radar_day,
+                     events=old.events + events,
+                     # an event is news of its day: the entry's feeds carry it as updated then
+                     updated=max(filter(None, (merged.updated, start if events else None)), default=None))
+    changed = atomic_write(path, render(merged, *_keep_brief(path)))
+    index.add(merged, rel)
+    return Outcome(paper, merged, "updated" if changed else "unchanged",
+                   Merged(paper, existing_id, by_title).describe() if by_title else "")
 
 
 def stamp_radar_days(index: Index, first_seen: dict[str, date], render=render_entry) -> int:

@@ -119,7 +119,7 @@ def test_every_page_of_a_site_built_from_hostile_text(hostile_site, case):
          f"{len(pages)} pages clean")
 
 
-def test_feeds_of_a_hostile_site_pass_the_feed_checker_the_schema_and_newsboat(hostile_site):
+def test_feeds_of_a_hostile_site_pass_the_feed_checker_the_schema_and_newsboat(hostile_site, case):
     import feedparser
 
     from clients import JSONFEED_SCHEMA, NEWSBOAT, feed_checker, feed_files, json_feed_errors, newsboat_read
@@ -132,3 +132,6 @@ def test_feeds_of_a_hostile_site_pass_the_feed_checker_the_schema_and_newsboat(h
         titles, items = newsboat_read(hostile_site)
         assert titles == {n: feedparser.parse((hostile_site / n).read_bytes()).feed.title for n in feed_files(hostile_site)}
         assert items
+    case("feeds", "the Atom, RSS and JSON feeds of a site built from hostile text",
+         "valid for the W3C feed checker, the JSON Feed schema and newsboat",
+         "no checker error; the schema and newsboat, where installed, read every feed")
