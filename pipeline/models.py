@@ -16,6 +16,7 @@ from typing import Any
 class RawAuthor:
     name: str
     affiliations: tuple[str, ...] = ()
+    family: str = ""  # when the source names it apart (Crossref's "family")
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,11 @@ class RawItem:
 
 @dataclass(frozen=True)
 class Author:
-    name: str
+    name: str  # "Given Family", as the site shows it
     affiliations: tuple[str, ...] = ()
+    # the family name when the source tells it ("van der Berg" of "Anna van der Berg"); "" when it
+    # gives a full name only, and citations then take the last word, as BibTeX does
+    family: str = ""
 
 
 @dataclass(frozen=True)
@@ -171,6 +175,9 @@ class Paper:
             value = getattr(self, key)
             data[key] = value.isoformat() if value else None
         data["events"] = [e.to_json() for e in self.events]
+        for author in data["authors"]:
+            if not author["family"]:
+                del author["family"]
         for key in ("links", "events", "received"):  # absent rather than empty: older records stay byte-identical
             if not data[key]:
                 del data[key]
@@ -180,7 +187,7 @@ class Paper:
     def from_json(cls, data: dict[str, Any]) -> "Paper":
         values = dict(data)
         values["authors"] = tuple(
-            Author(a["name"], tuple(a.get("affiliations", ()))) for a in values.get("authors", ())
+            Author(a["name"], tuple(a.get("affiliations", ())), a.get("family", "")) for a in values.get("authors", ())
         )
         values["topics"] = tuple(
             Selection(

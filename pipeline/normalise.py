@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta, timezone
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
-from .models import Author, Paper, RawItem
+from .models import Author, Paper, RawAuthor, RawItem
 from .tex import tex_to_unicode
 
 ARXIV_NEW_ID = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v(\d+))?(?!\d)")
@@ -123,14 +123,28 @@ def clean_title(text: str, fmt: str = "text") -> str:
     return re.sub(r"\s*\(arXiv:[^)]*\)\s*$", "", title)
 
 
-def display_name(name: str) -> str:
-    """'Fan, Yingqi' -> 'Yingqi Fan'; collapses whitespace; removes list separators."""
+def _inverted(name: str) -> tuple[str, str] | None:
+    """'Fan, Yingqi' -> ('Fan', 'Yingqi'); None when the name is not written family name first."""
     name = collapse(name).replace(";", ",")
     if name.count(",") == 1:
         last, first = (p.strip() for p in name.split(","))
         if first and last and not re.fullmatch(r"(?i)jr\.?|sr\.?|ii|iii|iv", first):
-            name = f"{first} {last}"
-    return collapse(name)
+            return last, first
+    return None
+
+
+def display_name(name: str) -> str:
+    """'Fan, Yingqi' -> 'Yingqi Fan'; collapses whitespace; removes list separators."""
+    parts = _inverted(name)
+    return collapse(f"{parts[1]} {parts[0]}" if parts else name.replace(";", ","))
+
+
+def family_name(author: RawAuthor, shown: str) -> str:
+    """The family name of an author when the source tells it (a field of its own, or 'Family, Given'),
+    and it is the end of the name as shown; else ''."""
+    parts = _inverted(author.name)
+    family = collapse(author.family) or (parts[0] if parts else "")
+    return family if family and shown.endswith(family) and family != shown else ""
 
 
 def name_key(name: str) -> str:
@@ -231,10 +245,10 @@ def normalise(item: RawItem, label: str) -> Paper:
     abstract = shorten(tex_to_unicode(clean_abstract(item.abstract, item.abstract_format)), MAX_ABSTRACT)
     comment = collapse(strip_markup(item.comment))
     authors = tuple(
-        Author(shorten(display_name(tex_to_unicode(a.name)), MAX_NAME),
-               tuple(shorten(tex_to_unicode(collapse(x)), MAX_NAME) for x in a.affiliations if x.strip()))
+        Author(name, tuple(shorten(tex_to_unicode(collapse(x)), MAX_NAME) for x in a.affiliations if x.strip()),
+               family_name(replace(a, name=tex_to_unicode(a.name), family=tex_to_unicode(a.family)), name))
         for a in item.authors
-        if display_name(a.name)
+        if (name := shorten(display_name(tex_to_unicode(a.name)), MAX_NAME))
     )
     categories = tuple(dict.fromkeys(c.strip() for c in item.categories if c and c.strip()))
     return Paper(

@@ -49,9 +49,10 @@ def test_ris_parses_in_rispy_with_family_names_first_abstract_ids_and_pdf(papers
     for name, blocks, meta in papers:
         (record,) = rispy.loads(blocks["ris"])
         assert record["title"] == meta["citation_title"][0], name
-        expected = [f"{n.rpartition(' ')[2]}, {n.rpartition(' ')[0]}" if " " in n else n
-                    for n in meta.get("citation_author", [])]
-        assert record.get("authors", []) == expected, name
+        # "Family, Given" (the source's family name, else the last word): read back, the name on the page
+        authors = record.get("authors", [])
+        assert all(", " in a for a, shown in zip(authors, meta.get("citation_author", [])) if " " in shown), name
+        assert [" ".join(reversed(a.split(", ", 1))) for a in authors] == meta.get("citation_author", []), name
         assert record.get("abstract"), name
         if "citation_doi" in meta:
             assert record["doi"] == meta["citation_doi"][0], name
@@ -67,3 +68,37 @@ def test_a_paper_without_authors_gets_no_empty_author_field(papers):
     assert authorless
     for blocks in authorless:
         assert "author =" not in blocks["bibtex"] and "AU  -" not in blocks["ris"]
+
+
+def test_family_names_the_sources_give_are_kept_apart_in_bibtex_and_ris():
+    """Crossref names the family ("García Márquez", "van der Berg") and feeds write "Family, Given": the
+    citations put that family first; a full name alone is left as BibTeX reads it."""
+    from datetime import datetime, timezone
+    from types import SimpleNamespace
+
+    from pipeline.models import RawAuthor, RawItem
+    from pipeline.normalise import normalise
+    from pipeline.site.citations import bibtex, ris
+    from pipeline.site.views import paper_view
+
+    item = RawItem(source_id="journal", title="Solitude in a hundred years of data", doi="10.5555/one.1",
+                   authors=(RawAuthor("Gabriel García Márquez", family="García Márquez"),
+                            RawAuthor("Anna van der Berg", family="van der Berg"),
+                            RawAuthor("Lovelace, Ada M."), RawAuthor("Alan Turing")),
+                   published=datetime(2026, 4, 27, tzinfo=timezone.utc), venue="Journal of Tests")
+    paper = normalise(item, "Journal")
+    assert [a.name for a in paper.authors] == ["Gabriel García Márquez", "Anna van der Berg", "Ada M. Lovelace",
+                                               "Alan Turing"]
+    assert [a.family for a in paper.authors] == ["García Márquez", "van der Berg", "Lovelace", ""]
+    record = json.dumps(paper.to_json())
+    meta = SimpleNamespace(get=lambda key, default=None: {"record": record}.get(key, default))
+    article = SimpleNamespace(metadata=meta, paper=None, slug="doi-one-1", date=paper.published, authors=[],
+                              title=paper.title)
+    article.metadata = {"record": record}
+    article.paper = paper_view(article)
+    entry = parse_string(bibtex(article), "bibtex").entries.popitem()[1]
+    assert [(" ".join(p.first_names + p.middle_names), " ".join(p.prelast_names + p.last_names))
+            for p in entry.persons["author"]] == [
+        ("Gabriel", "García Márquez"), ("Anna", "van der Berg"), ("Ada M.", "Lovelace"), ("Alan", "Turing")]
+    assert rispy.loads(ris(article))[0]["authors"] == ["García Márquez, Gabriel", "van der Berg, Anna",
+                                                       "Lovelace, Ada M.", "Turing, Alan"]

@@ -5,9 +5,17 @@ from __future__ import annotations
 from pelican.contents import Article
 
 
+def family_first(author: dict) -> str | None:
+    """'Family, Given' when the source named the family ("García Márquez, Gabriel"); None when it did not."""
+    name, family = author["name"], author.get("family") or ""
+    given = name[:-len(family)].strip() if family and name.endswith(family) else ""
+    return f"{family}, {given}" if given else None
+
+
 def bibtex(article: Article) -> str:
     paper = article.paper
-    first = paper["authors"][0]["name"].split()[-1] if paper["authors"] else "anon"
+    first = ((paper["authors"][0].get("family") or paper["authors"][0]["name"].split()[-1]) if paper["authors"]
+             else "anon")
     key = "".join(ch for ch in f"{first}{article.date:%Y}{article.slug[-6:]}" if ch.isalnum())
 
     def field(text: str) -> str:
@@ -15,7 +23,8 @@ def bibtex(article: Article) -> str:
 
     fields = [("title", "{" + field(paper["title"]) + "}")]
     if paper["authors"]:
-        fields.append(("author", " and ".join(field(a["name"]) for a in paper["authors"])))
+        # a full name alone is left to BibTeX's own reading ("First von Last")
+        fields.append(("author", " and ".join(field(family_first(a) or a["name"]) for a in paper["authors"])))
     fields.append(("year", f"{article.date:%Y}"))
     if paper["arxiv_id"]:
         fields += [("eprint", paper["arxiv_id"]), ("archivePrefix", "arXiv")]
@@ -33,11 +42,12 @@ def bibtex(article: Article) -> str:
     return f"@{kind}{{{key},\n{body}\n}}\n"
 
 
-def ris_name(name: str) -> str:
+def ris_name(author: dict) -> str:
     """'Ada M. Lovelace' -> 'Lovelace, Ada M.': RIS (and Zotero, which splits AU at the comma) wants
-    the family name first; the last word is taken as the family name, as BibTeX does."""
+    the family name first: the source's, else the last word, as BibTeX takes it."""
+    name = author["name"]
     given, _, family = name.rpartition(" ")
-    return f"{family}, {given}" if given and "," not in name else name
+    return family_first(author) or (f"{family}, {given}" if given and "," not in name else name)
 
 
 def ris(article: Article) -> str:
@@ -45,7 +55,7 @@ def ris(article: Article) -> str:
     T2 the journal, AB the abstract, DO the DOI, UR the page, L1 the PDF, AN the arXiv id."""
     paper = article.paper
     lines = [("TY", "JOUR" if paper["venue"] else "GEN"), ("TI", paper["title"])]
-    lines += [("AU", ris_name(a["name"])) for a in paper["authors"]]
+    lines += [("AU", ris_name(a)) for a in paper["authors"]]
     lines += [("PY", f"{article.date:%Y}"), ("DA", f"{article.date:%Y/%m/%d}")]
     if paper["venue"]:
         lines.append(("T2", paper["venue"]))

@@ -41,7 +41,8 @@ def _date(work: dict, *keys: str) -> datetime | None:
 
 def _author(person: dict) -> RawAuthor:
     name = " ".join(filter(None, (text(person, "given"), text(person, "family")))) or text(person, "name")
-    return RawAuthor(name, tuple(text(a, "name") for a in objects(person, "affiliation") if text(a, "name")))
+    return RawAuthor(name, tuple(text(a, "name") for a in objects(person, "affiliation") if text(a, "name")),
+                     family=text(person, "family") if text(person, "given") else "")
 
 
 def _versions(work: dict) -> tuple[str, ...]:
