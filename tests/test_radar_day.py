@@ -250,6 +250,20 @@ def test_the_site_leads_with_the_last_radar_day_and_shows_both_dates(three_days)
     assert "Updated" in text and "v2" in text
 
 
+def test_a_day_with_updates_only_has_a_brief_that_lists_them(three_days):
+    """Runs after the tests above (it adds a fourth day to their folder): only a new version arrives."""
+    tmp, server = three_days["tmp"], three_days["server"]
+    item = _replacement_item().decode().replace(f"{REPLACED}v2", f"{REPLACED}v3")
+    feed = re.sub(r"<item>.*</item>", item, _arxiv_rss("Thu", "30", "arxiv_rss/rss-cs.AI-2026-04-27-3items.xml").decode(),
+                  flags=re.S)
+    server.add("/rss/cs.AI", body=feed.encode())
+    _run(three_days["run"], tmp, "2026-04-30")
+    brief = _brief(tmp, "2026-04-30")
+    assert brief == {"Papers": [], "Updates": [f"arxiv:{REPLACED}"]}
+    text = (tmp / "content" / "briefs" / "2026-04-30.md").read_text(encoding="utf-8")
+    assert "No new papers; 1 already on the radar updated" in text and "v3" in text
+
+
 def test_an_archive_from_before_radar_days_gets_them_once_on_its_next_run(feed_server, run_cli, tmp_path):
     """Entries without ``Received`` get the first day a run's candidates list them, else their
     publication day; the next runs and a rebuilt state/ keep those days."""

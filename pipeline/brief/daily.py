@@ -148,8 +148,10 @@ def _topic_name(rules: dict[str, Rule], topic: str, lang: str) -> str:
     return (rule.name.zh or rule.name.en) if lang == "zh" else rule.name.en
 
 
-def extractive_daily(cards: Numbering, rules: dict[str, Rule], languages: tuple[str, ...], links: list = ()) -> dict:
-    """Counts, topic overlaps, measured similarities and curation scores from the entries: facts, no generated prose."""
+def extractive_daily(cards: Numbering, rules: dict[str, Rule], languages: tuple[str, ...], links: list = (),
+                     updated: int = 0) -> dict:
+    """Counts, topic overlaps, measured similarities and curation scores from the entries: facts, no generated
+    prose.  ``updated``: how many papers already on the radar changed that day (a day may have only those)."""
     by_topic: dict[str, list[str]] = {}
     for card in cards.cards:
         by_topic.setdefault(card.entry.topic, []).append(card.entry.paper.id)
@@ -161,9 +163,14 @@ def extractive_daily(cards: Numbering, rules: dict[str, Rule], languages: tuple[
         zh = lang == "zh"
         names = [_topic_name(rules, t, lang) for t in order]
         n, k = len(cards.cards), len(order)
+        if n:
+            headline = ((f"今日 {n} 篇论文，涵盖 {k} 个主题：" + "、".join(names)) if zh
+                        else f"{n} paper{'s' * (n != 1)} in {k} topic{'s' * (k != 1)}: " + ", ".join(names))
+        else:
+            headline = (f"今日没有新论文；{updated} 篇已在雷达上的论文有更新" if zh
+                        else f"No new papers; {updated} already on the radar updated")
         out[lang] = {
-            "headline": (f"今日 {n} 篇论文，涵盖 {k} 个主题：" + "、".join(names)) if zh
-            else f"{n} paper{'s' * (n != 1)} in {k} topic{'s' * (k != 1)}: " + ", ".join(names),
+            "headline": headline,
             "themes": [{"title": name, "text": (f"{len(by_topic[t])} 篇论文" if zh else f"{len(by_topic[t])} papers"),
                         "papers": by_topic[t]} for t, name in zip(order, names)][:6],
             "connections": ([{

@@ -88,12 +88,12 @@ async def _write_digests(entries, settings, rules, layout, report, cache, day, w
     try:
         todays = sorted((e for e in entries if e.day == day), key=home_order)
         updates = updated_on(entries, day)
-        if todays:
+        if todays or updates:  # a day with updates only still has its brief, listing them
             numbering = Numbering(todays)
             links = measured_links(layout, numbering)
             brief = None
-            if client is None:
-                brief = extractive_daily(numbering, rules, languages, links)
+            if client is None or not todays:
+                brief = extractive_daily(numbering, rules, languages, links, updated=len(updates))
             else:
                 try:
                     answer = await model_daily(numbering, asker, client, settings.config, languages, links)
