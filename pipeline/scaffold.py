@@ -148,7 +148,8 @@ academichub build && academichub serve
 """
 
 
-GITIGNORE = "output/\nbuild/\n__pycache__/\n.venv/\n"
+# state/.lock: held while a run works on the folder; one left by a killed run must not be committed
+GITIGNORE = "output/\nbuild/\n__pycache__/\n.venv/\nstate/.lock\n"
 
 
 # ---------------------------------------------------------------- writing

@@ -51,6 +51,7 @@ def test_init_writes_a_complete_site(tmp_path, run_cli):
     readme = (site / "README.md").read_text()
     assert readme.startswith("# Quantum & <Agents>\n") and "Settings → Pages" in readme
     assert "output/" in (site / ".gitignore").read_text()
+    assert "state/.lock" in (site / ".gitignore").read_text().splitlines()  # the run lock is never committed
     check = run_cli("rules", "check", cwd=site)
     assert check.returncode == 0 and "3 rule files are valid" in check.stderr
 
