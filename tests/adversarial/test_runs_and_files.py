@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import resource
-import shutil
 import stat
 import subprocess
 import sys
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import FEEDS, RULES, read_entry, write_sources
+from helpers import RULES, read_entry, write_sources
 
 ROOT = Path(__file__).resolve().parents[2]
 FEED_A = "arxiv_rss/rss-cs.AI-2026-04-27-3items.xml"
