@@ -32,8 +32,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from measure import answered, own_peak_rss, worker  # noqa: E402
 from pipeline import brief as stage  # noqa: E402
 from pipeline.config import load_rules  # noqa: E402
-from pipeline.demo import DEMO_DAY, demo_sources, serve_samples  # noqa: E402
-from pipeline.job import Layout, run_fetch  # noqa: E402
+from pipeline.project.demo import DEMO_DAY, demo_sources, serve_samples  # noqa: E402
+from pipeline.fetch.job import Layout, run_fetch  # noqa: E402
 from pipeline.write import atomic_write, entry_path, read_record, render_entry  # noqa: E402
 
 

@@ -51,7 +51,7 @@ sys.path.insert(0, str(BENCH))
 
 from archive import entry_count, make_archives  # noqa: E402
 from measure import measure  # noqa: E402
-from pipeline import health  # noqa: E402
+from pipeline.ops import runlog  # noqa: E402
 from pipeline.site import HOME_POOL, RADAR_MIN_PAPERS, SITEMAP_LIMIT, STATUS_TEXT, load_topics  # noqa: E402
 
 HUGO_SITE = BENCH / "hugo"
@@ -191,7 +191,7 @@ def hugo_content(archive: Path, site: Path) -> int:
     (data / "authors.json").write_text(json.dumps(author_terms.names, ensure_ascii=False), encoding="utf-8")
     status = [{"key": key, "zh": zh, "en": en} for key, (zh, en) in STATUS_TEXT.items()]
     (data / "status_text.json").write_text(json.dumps(status, ensure_ascii=False), encoding="utf-8")
-    runs = list(reversed(health.load(archive / "state" / "runs.jsonl")[-14:]))
+    runs = list(reversed(runlog.load(archive / "state" / "runs.jsonl")[-14:]))
     (data / "runs.json").write_text(json.dumps(runs, ensure_ascii=False), encoding="utf-8")
     # the site's own settings, so that both tools build the same pages from the same numbers
     params = {"authorPageMinPapers": settings["AUTHOR_PAGE_MIN_PAPERS"], "homeBatch": settings["HOME_BATCH_SIZE"],

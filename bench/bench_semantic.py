@@ -34,11 +34,11 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.config import SourceConfig  # noqa: E402
 from pipeline.models import Paper  # noqa: E402
-from pipeline.normalise import normalise  # noqa: E402
+from pipeline.fetch.normalise import normalise  # noqa: E402
 from pipeline.semantic.analysis import extend_nearest, nearest  # noqa: E402
 from pipeline.semantic.embedders import LocalEmbedder, paper_text  # noqa: E402
 from pipeline.semantic.store import Store  # noqa: E402
-from pipeline.sources import arxiv_api, arxiv_oai, arxiv_rss, biorxiv  # noqa: E402
+from pipeline.fetch.sources import arxiv_api, arxiv_oai, arxiv_rss, biorxiv  # noqa: E402
 
 FEEDS = ROOT / "tests" / "fixtures" / "feeds"
 FIELDS = {  # arXiv archive (or bioRxiv/medRxiv) -> field

@@ -11,12 +11,13 @@ from pathlib import Path
 
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
-from . import __version__, lock
+from . import __version__
+from .ops import lock
 from .config import load_rules, load_sources
 from .console import console, error, print_brief_report, print_summary
 from .errors import ConfigError, IncompleteWrite, WriteError
-from .job import Layout, run_fetch
-from .lock import LockBusy
+from .fetch.job import Layout, run_fetch
+from .ops.lock import LockBusy
 
 
 def _day(text: str) -> date:
@@ -122,7 +123,7 @@ def _embed_in_run(args: argparse.Namespace) -> int:
 
 
 def cmd_rules_preview(args: argparse.Namespace) -> int:
-    from .preview import PreviewError, preview, to_markdown
+    from .ops.preview import PreviewError, preview, to_markdown
 
     try:
         result = preview(args.content, args.state, args.rules, args.days, args.base_rules, args.base)
@@ -134,19 +135,19 @@ def cmd_rules_preview(args: argparse.Namespace) -> int:
 
 
 def cmd_health(args: argparse.Namespace) -> int:
-    from .alerts import run_health
+    from .ops.health import run_health
 
     return run_health(args, console)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from .scaffold import run_init
+    from .project.scaffold import run_init
 
     return run_init(args, console)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .demo import run_demo
+    from .project.demo import run_demo
 
     return run_demo(args.out, args.rules, console)
 

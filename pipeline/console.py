@@ -13,7 +13,7 @@ from rich.table import Table
 
 from .brief.llm import Usage
 from .brief.report import BriefReport
-from .job import FetchSummary
+from .fetch.job import FetchSummary
 
 console = Console(stderr=True, width=None if sys.stderr.isatty() else 110)
 

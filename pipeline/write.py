@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .errors import WriteError
 from .models import Event, Paper, Selection
-from .normalise import Merged, find_same, keys, merge
+from .fetch.normalise import Merged, find_same, keys, merge
 
 SUMMARY_CHARS = 400
 META_ORDER = (

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.demo import DEMO_DAY, samples_dir, serve_samples
+from pipeline.project.demo import DEMO_DAY, samples_dir, serve_samples
 
 
 def sample_sources(base: str) -> dict:

@@ -13,8 +13,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pipeline.config import SourcesFile, load_rules
-from pipeline.demo import DEMO_DAY, serve_samples
-from pipeline.job import Layout, run_fetch
+from pipeline.project.demo import DEMO_DAY, serve_samples
+from pipeline.fetch.job import Layout, run_fetch
 from pipeline.models import Author, Paper, Selection
 from pipeline.write import atomic_write, entry_path, render_entry
 from sample_site import sample_sources

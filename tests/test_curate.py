@@ -1,7 +1,7 @@
 from datetime import datetime, timezone
 
 from pipeline.config import Rule
-from pipeline.curate import compile_rules, curate
+from pipeline.fetch.curate import compile_rules, curate
 from pipeline.models import Author, Paper
 
 

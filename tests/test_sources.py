@@ -4,8 +4,8 @@ import pytest
 
 from helpers import FEEDS
 from pipeline.config import SourceConfig
-from pipeline.sources import arxiv_oai, arxiv_rss, crossref
-from pipeline.sources.base import FeedError
+from pipeline.fetch.sources import arxiv_oai, arxiv_rss, crossref
+from pipeline.fetch.sources.base import FeedError
 
 OAI = SourceConfig(id="oai", kind="arxiv_oai", label="arXiv", set="cs")
 

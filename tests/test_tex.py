@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pipeline.models import RawAuthor, RawItem
-from pipeline.normalise import normalise
-from pipeline.tex import tex_to_unicode
+from pipeline.fetch.normalise import normalise
+from pipeline.fetch.tex import tex_to_unicode
 
 
 @pytest.mark.parametrize("tex, text", [

@@ -22,7 +22,7 @@ import pytest
 import yaml
 from sample_site import fetch_samples
 
-from pipeline import candidates
+from pipeline.archive import candidates
 
 ROOT = Path(__file__).resolve().parent.parent
 GITHUB = ROOT / ".github"

@@ -22,7 +22,7 @@ import openai
 
 from .. import prompts
 from ..config import Rule
-from ..job import Layout
+from ..fetch.job import Layout
 from ..write import atomic_write
 from .cache import Cache, request_key
 from .entries import Entry, mark_failed, write_entry

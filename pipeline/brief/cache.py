@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import prompts
-from ..job import Layout
+from ..fetch.job import Layout
 from ..write import atomic_write
 from .llm import Endpoint
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .. import prompts
 from ..config import Rule
-from ..job import Layout
+from ..fetch.job import Layout
 from .cache import Cache, request_key
 from .entries import Entry, escape
 from .extractive import sentences

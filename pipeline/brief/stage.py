@@ -7,20 +7,13 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable
 
-from .. import health
+from ..ops import runlog
 from ..config import Rule
-from ..job import Layout
+from ..fetch.job import Layout
 from ..write import atomic_write
 from .batch import run_batch
 from .cache import Cache, cache_root
-from .daily import (
-    Asker,
-    digest_file,
-    extractive_daily,
-    measured_links,
-    model_daily,
-    updated_on,
-)
+from .daily import Asker, digest_file, extractive_daily, measured_links, model_daily, updated_on
 from .entries import Entry, needs_brief, read_entries
 from .extractive import brief_extractive
 from .llm import Client, LLMError
@@ -70,7 +63,7 @@ def write_digests(entries: list[Entry], settings: Settings, rules: dict[str, Rul
                   report: BriefReport, *, day: date | None = None, weekly: bool = False) -> None:
     """Write the daily brief of the radar day ``day`` (default: the last run's day, else the newest
     radar day) and the weekly briefs due."""
-    day = day or health.last_day(layout.runs_file) or max(e.day for e in entries)
+    day = day or runlog.last_day(layout.runs_file) or max(e.day for e in entries)
     cache = Cache(cache_root(layout), "digests")
     try:
         asyncio.run(_write_digests(entries, settings, rules, layout, report, cache, day, weekly))

@@ -6,7 +6,7 @@ import re
 from datetime import date, timedelta
 
 from ..config import Rule
-from ..job import Layout
+from ..fetch.job import Layout
 from ..write import atomic_write
 from .daily import Asker, _topic_name, digest_file, extractive_daily, read_digest
 from .entries import Entry

@@ -5,13 +5,7 @@ which reports each problem as ``file:line: field: message``. The stages import t
 
 from .loader import HttpAddress, load_yaml
 from .rules import Rule, load_rules
-from .sources import (
-           KIND_DEFAULTS,
-           HttpSettings,
-           SourceConfig,
-           SourcesFile,
-           load_sources,
-)
+from .sources import KIND_DEFAULTS, HttpSettings, SourceConfig, SourcesFile, load_sources
 
 __all__ = ["KIND_DEFAULTS", "HttpAddress", "HttpSettings", "Rule", "SourceConfig", "SourcesFile", "load_rules",
            "load_sources", "load_yaml"]

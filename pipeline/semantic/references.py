@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..config import Rule
 from ..models import Paper
-from ..normalise import normalise_doi, split_arxiv_id
+from ..fetch.normalise import normalise_doi, split_arxiv_id
 from . import MissingExtra, SemanticError
 
 

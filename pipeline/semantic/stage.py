@@ -116,7 +116,7 @@ def _paper_vectors(papers: list[Paper], store: Store, embedder: Embedder) -> "np
 
 def _known_papers(papers: list[Paper], content: Path, state: Path, wanted: set[str]) -> dict[str, Paper]:
     """Identity key -> paper, for the referenced papers in the archive (through the index) and the run."""
-    from ..normalise import keys
+    from ..fetch.normalise import keys
     from ..write import Index
 
     known: dict[str, Paper] = {}

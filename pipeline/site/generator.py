@@ -21,26 +21,12 @@ from pelican.urlwrappers import Author, Category
 from pelican.utils import set_date_tzinfo
 from pelican.writers import Writer
 
-from .. import health
+from ..ops import runlog
 from .feeds import PAPER_LANG, content_lang, feed_title
 from .outputs import AuthorFeeds
 from .related import related_papers, site_semantics, topic_trends_of
-from .views import (
-    BRIEF_CATEGORIES,
-    BUILTIN_TOPICS,
-    best_score,
-    load_topics,
-    published_day_of,
-    radar_day_of,
-)
-from .writer import (
-    FeedWriter,
-    entry_stamp,
-    listed_key,
-    render_digest,
-    tree_digest,
-    write_text,
-)
+from .views import BRIEF_CATEGORIES, BUILTIN_TOPICS, best_score, load_topics, published_day_of, radar_day_of
+from .writer import FeedWriter, entry_stamp, listed_key, render_digest, tree_digest, write_text
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +98,7 @@ class SiteGenerator(Generator):
         settings = self.settings
         self._author_urls: dict[str, str] = {}
         self.topics = load_topics(Path(settings.get("ACADEMICHUB_RULES", "rules")))
-        runs = health.load(Path(settings.get("ACADEMICHUB_STATE", "state")) / "runs.jsonl")
+        runs = runlog.load(Path(settings.get("ACADEMICHUB_STATE", "state")) / "runs.jsonl")
         articles = self.context.get("articles", [])
         self.papers = [a for a in articles if getattr(a, "paper", None)]
         self.briefs = [a for a in articles if getattr(a, "brief_kind", "")]

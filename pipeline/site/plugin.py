@@ -10,14 +10,7 @@ from pelican.contents import Article
 
 from .citations import bibtex, ris
 from .generator import SiteGenerator
-from .views import (
-    BRIEF_CATEGORIES,
-    brief_view,
-    paper_view,
-    published_day_of,
-    radar_day,
-    split_list,
-)
+from .views import BRIEF_CATEGORIES, brief_view, paper_view, published_day_of, radar_day, split_list
 from .writer import FeedWriter
 
 log = logging.getLogger(__name__)

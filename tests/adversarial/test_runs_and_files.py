@@ -199,18 +199,18 @@ def test_a_temporary_file_of_a_running_write_is_left_alone(tmp_path, case):
 def test_a_programming_error_is_named_in_the_run_record(feed_server, tmp_path, case):
     two_feeds(feed_server, tmp_path)
     # the real command, with a bug planted in the arXiv RSS parser's author splitting
-    bug = ("import sys, pipeline.sources.arxiv_rss as m; m.split_authors = lambda text: text.strip(None, 1); "
+    bug = ("import sys, pipeline.fetch.sources.arxiv_rss as m; m.split_authors = lambda text: text.strip(None, 1); "
            "from pipeline.cli import main; sys.exit(main(sys.argv[1:]))")
     done = subprocess.run([sys.executable, "-c", bug, *FETCH], cwd=tmp_path, capture_output=True, text=True, timeout=120,
                           env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "160"})
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     error = runs(tmp_path)[-1]["sources"][0]["errors"][0]
-    assert error.startswith("unexpected TypeError at pipeline/sources/arxiv_rss.py:"), error
+    assert error.startswith("unexpected TypeError at pipeline/fetch/sources/arxiv_rss.py:"), error
     assert " in _read_item: strip expected at most 1 argument, got 2" in error
     assert error in " ".join(done.stderr.split())
     case("runs", "a programming error in a parser (a TypeError planted in the arXiv RSS author splitting)",
          "the source fails, the run record names the error's class, file:line, function and message; no traceback",
-         "'unexpected TypeError at pipeline/sources/arxiv_rss.py:… in _item: …' in the record and on screen")
+         "'unexpected TypeError at pipeline/fetch/sources/arxiv_rss.py:… in _item: …' in the record and on screen")
 
 
 # ---------------------------------------------------------------- permissions

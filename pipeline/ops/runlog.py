@@ -1,0 +1,114 @@
+"""Run-health records: one JSON line per run in ``state/runs.jsonl``.
+
+Each record says, per source, the HTTP status, what was seen and done, the
+errors, and whether the feed itself says it is stale or a no-announcement day,
+so a quiet day can be told apart from a broken feed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from contextlib import suppress
+from dataclasses import asdict
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from . import lock
+from ..errors import WriteError
+from ..models import SourceReport
+
+KEEP_RUNS = 400
+
+
+def classify(report: SourceReport, day: date) -> None:
+    """Set ``status`` from what happened; a feed dated before ``day`` is stale."""
+    if report.errors and not report.items_seen:
+        report.status = "failed"
+    elif report.status in ("empty", "not-modified", "partial"):
+        pass
+    elif report.feed_date and report.feed_date < day.isoformat():
+        report.status = "stale"
+        report.note = report.note or f"the feed is dated {report.feed_date}, before {day.isoformat()}"
+
+
+def record(reports: list[SourceReport], day: date, now: datetime | None = None, *, failure: str | None = None) -> dict:
+    """The run's record; ``failure`` says what the run could not write (the run is then not ok)."""
+    now = now or datetime.now(timezone.utc)
+    totals = {k: sum(getattr(r, k) for r in reports) for k in ("items_seen", "new", "updated", "duplicate", "rejected", "skipped", "old")}
+    entry = {
+        "run_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "date": day.isoformat(),
+        "ok": failure is None and any(r.status != "failed" for r in reports),
+        "totals": totals,
+        "sources": [asdict(r) for r in reports],
+    }
+    if failure:
+        entry["failure"] = failure
+    return entry
+
+
+def append(path: Path, entry: dict) -> None:
+    """Append one record as one line (never rewriting the others); raises ``WriteError`` when it cannot.
+
+    A failed append is undone, so the file never keeps half a line; while this run holds the state
+    lock, the file is then trimmed to the last KEEP_RUNS records.
+    """
+    line = json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+    except OSError as exc:
+        raise WriteError(path, exc.strerror or str(exc)) from exc
+    size = os.fstat(fd).st_size
+    try:
+        if size and not _ends_with_newline(path):  # a run killed mid-line: start a line of its own
+            line = "\n" + line
+        data = line.encode("utf-8")
+        while data:
+            data = data[os.write(fd, data):]
+        os.fsync(fd)
+    except OSError as exc:
+        with suppress(OSError):
+            os.ftruncate(fd, size)
+        raise WriteError(path, exc.strerror or str(exc)) from exc
+    finally:
+        os.close(fd)
+    if lock.held(path.parent):
+        _trim(path)
+
+
+def _ends_with_newline(path: Path) -> bool:
+    with path.open("rb") as handle:
+        handle.seek(-1, os.SEEK_END)
+        return handle.read(1) == b"\n"
+
+
+def _trim(path: Path) -> None:
+    from ..write import atomic_write
+
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if len(lines) > KEEP_RUNS:
+        atomic_write(path, "\n".join(lines[-KEEP_RUNS:]) + "\n")
+
+
+def load(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    runs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            runs.append(json.loads(line))
+        except ValueError:
+            continue
+    return runs
+
+
+def last_day(path: Path) -> date | None:
+    """The day of the last run (the newest radar day), None before the first."""
+    for run in reversed(load(path)):
+        try:
+            return date.fromisoformat(str(run.get("date", "")))
+        except ValueError:
+            continue
+    return None

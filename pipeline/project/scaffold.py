@@ -1,0 +1,301 @@
+"""``academichub init DIR``: a new self-hosted radar in five minutes.
+
+Like ``pelican-quickstart``, it asks only what it must — the site's name, its
+language, its topics and the authors to follow — or takes them as options
+(``--no-input`` for scripts), then writes a folder that is ready to push to
+GitHub: ``sources.yml``, ``rules/``, ``pelicanconf.py``/``publishconf.py``,
+the theme, the workflows and the contributor guide.
+
+The package ships the AcademicHub repository's own files for this
+(``pipeline/project/skeleton`` links to them, and a built package carries copies),
+so a new site starts from exactly what the project runs and tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from .. import __version__
+from ..config import Rule, SourcesFile, load_rules, load_sources
+from ..errors import AcademicHubError, ConfigError
+from ..write import atomic_write
+
+FOLLOW_RULE = "followed-authors"
+DEFAULT_TOPICS = ("language-models", "llm-agents")
+# Skeleton entries written as they are; names starting "github" land in .github/.
+GENERATED = {"rules", "sources.yml", "pelicanconf.py"}
+
+
+class InitError(AcademicHubError):
+    """The site cannot be created as asked (unknown topic, folder not empty …)."""
+
+
+@dataclass
+class SiteChoices:
+    name: str = "My Research Radar"
+    language: str = "en"
+    topics: list[str] = field(default_factory=lambda: list(DEFAULT_TOPICS))
+    follow: list[str] = field(default_factory=list)
+    package: str = f"academichub=={__version__}"
+
+
+def skeleton() -> Path:
+    return Path(str(resources.files("pipeline.project") / "skeleton"))
+
+
+def catalogue() -> dict[str, Rule]:
+    """The topics a new site can start with: the project's own rules (followed authors aside)."""
+    return {rule.id: rule for rule in load_rules(skeleton() / "rules") if rule.id != FOLLOW_RULE}
+
+
+# ---------------------------------------------------------------- generated files
+
+
+def arxiv_archive(category: str) -> str:
+    return category.split(".", 1)[0]
+
+
+def sources_for(rules: list[Rule], follow: list[str], known: SourcesFile) -> dict:
+    """sources.yml for these topics: arXiv feeds for their categories, journals for keyword-only topics."""
+    archives: dict[str, list[str]] = {}
+    for rule in rules:
+        for category in rule.include.categories:
+            listed = archives.setdefault(arxiv_archive(category), [])
+            if category not in listed:
+                listed.append(category)
+    sources: list[dict] = [
+        {"id": f"arxiv-{archive.lower()}", "kind": "arxiv_rss", "label": "arXiv ({CATEGORY})", "categories": categories}
+        for archive, categories in archives.items()
+    ]
+    if follow:
+        query = " OR ".join(f'au:"{name}"' for name in follow)
+        sources.append({"id": "arxiv-followed-authors", "kind": "arxiv_api", "label": "arXiv ({CATEGORY})",
+                        "query": query, "days": 7, "max_results": 100})
+    if any(not rule.include.categories for rule in rules):
+        # a topic defined by keywords alone reads the journals and bioRxiv too
+        sources += [s.model_dump(exclude_defaults=True, exclude={"mailto"}) for s in known.sources
+                    if not s.kind.startswith("arxiv") and s.enabled]
+    # the project's own contact address is not this site's: the header asks for one
+    http = known.http.model_dump(exclude_defaults=True, exclude={"contact"})
+    return {"http": http, "sources": sources} if http else {"sources": sources}
+
+
+def followed_authors_rule(template: str, names: list[str]) -> str:
+    """The project's followed-authors rule with this site's names (comments kept)."""
+    text, count = re.subn(r"(?m)^(\s*authors:).*$", lambda m: f"{m.group(1)} {json.dumps(names, ensure_ascii=False)}",
+                          template)
+    if count != 1:
+        raise InitError(f"{FOLLOW_RULE}.yml in the package has no single 'authors:' line")
+    return text
+
+
+def set_setting(text: str, name: str, value: str, file: str) -> str:
+    """Replace ``NAME = ...`` in a Pelican settings file."""
+    pattern = re.compile(rf"(?m)^{name} = .*?(\s+#.*)?$")
+    if not pattern.search(text):
+        raise InitError(f"{file} in the package sets no {name}")
+    return pattern.sub(lambda m: f"{name} = {json.dumps(value, ensure_ascii=False)}{m.group(1) or ''}", text, count=1)
+
+
+def requirements(package: str) -> str:
+    return (
+        "# The AcademicHub release this site runs (the workflows install it).\n"
+        "# Dependabot proposes new releases; change it by hand to upgrade.\n"
+        f"{package}\n"
+    )
+
+
+def readme(choices: SiteChoices, topics: list[Rule]) -> str:
+    listed = "\n".join(f"- **{rule.name.en}** (`rules/{rule.id}.yml`): {rule.description.en}" for rule in topics)
+    follow = f"\n- **Followed authors** (`rules/{FOLLOW_RULE}.yml`): {', '.join(choices.follow)}" if choices.follow else ""
+    return f"""# {choices.name}
+
+A research radar made with [AcademicHub](https://github.com/academichub/academichub): every day a
+GitHub Actions workflow fetches new papers, keeps the ones this site's rules select, writes a
+brief for each and publishes the site on GitHub Pages.
+
+## Topics
+
+{listed}{follow}
+
+Anyone can propose a topic or an author to follow by pull request: see [CONTRIBUTING.md](CONTRIBUTING.md).
+
+## Publish it
+
+1. Push this folder to a new GitHub repository.
+2. Settings → Pages → Source: **GitHub Actions**.
+3. Optional: Settings → Secrets and variables → Actions → add the secret `OPENAI_API_KEY`
+   (and the variables `OPENAI_BASE_URL`, `ACADEMICHUB_MODEL` for another OpenAI-compatible
+   service). Without a key the briefs are extractive: quoted from the abstract.
+4. Actions → **Daily radar** → Run workflow. From then on it runs every day.
+
+## Work on it locally
+
+```sh
+python -m pip install -r requirements.txt
+academichub rules check        # validate the rules
+academichub fetch              # fetch today's papers into content/
+academichub build && academichub serve
+```
+"""
+
+
+# state/.lock: held while a run works on the folder; one left by a killed run must not be committed
+GITIGNORE = "output/\nbuild/\n__pycache__/\n.venv/\nstate/.lock\n"
+
+
+# ---------------------------------------------------------------- writing
+
+
+def plan(choices: SiteChoices) -> dict[str, bytes]:
+    """Every file of the new site: relative path -> content."""
+    known = catalogue()
+    unknown = [t for t in choices.topics if t not in known]
+    if unknown:
+        raise InitError(f"unknown topic {', '.join(unknown)}; choose from: {', '.join(sorted(known))}")
+    if not choices.topics and not choices.follow:
+        raise InitError("choose at least one topic or one author to follow")
+    if not choices.name.strip():
+        raise InitError("the site needs a name")
+    if not choices.package.strip() or "\n" in choices.package:
+        raise InitError("--package must be one pip requirement, e.g. academichub==0.1.0")
+    topics = [known[t] for t in choices.topics]
+    root = skeleton()
+    files: dict[str, bytes] = {}
+    for folder, dirs, names in os.walk(root, followlinks=True):  # the skeleton is made of links
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for file in sorted(names):
+            relative = (Path(folder) / file).relative_to(root)
+            if relative.parts[0] not in GENERATED:
+                name = relative.as_posix()
+                files[("." + name) if name.startswith("github/") else name] = (Path(folder) / file).read_bytes()
+    for rule in topics:
+        files[f"rules/{rule.id}.yml"] = Path(rule.path).read_bytes()
+    if choices.follow:
+        template = (root / "rules" / f"{FOLLOW_RULE}.yml").read_text(encoding="utf-8")
+        files[f"rules/{FOLLOW_RULE}.yml"] = followed_authors_rule(template, choices.follow).encode()
+    sources = sources_for(topics, choices.follow, load_sources(root / "sources.yml"))
+    files["sources.yml"] = (
+        "# Where this radar looks for papers; every address can be changed (url / base_url).\n"
+        "# Made by `academichub init` from the chosen topics: arXiv feeds for their categories,\n"
+        "# journals and bioRxiv for topics defined by keywords alone.\n"
+        "# arXiv and Crossref ask to be told who is calling: add your e-mail address as\n"
+        "#   http:\n#     contact: you@example.org\n"
+        + yaml.safe_dump(sources, sort_keys=False, allow_unicode=True, width=100)
+    ).encode()
+    settings = (root / "pelicanconf.py").read_text(encoding="utf-8")
+    settings = set_setting(settings, "SITENAME", choices.name.strip(), "pelicanconf.py")
+    settings = set_setting(settings, "DEFAULT_LANG", choices.language, "pelicanconf.py")
+    files["pelicanconf.py"] = settings.encode()
+    files["requirements.txt"] = requirements(choices.package).encode()
+    files["README.md"] = readme(choices, topics).encode()
+    files[".gitignore"] = GITIGNORE.encode()
+    return files
+
+
+def check(directory: Path, files: dict[str, bytes]) -> None:
+    """Refuse to hand over a site that would fail its first run: validate what was written."""
+    try:
+        load_sources(directory / "sources.yml")
+        load_rules(directory / "rules")
+    except ConfigError as exc:
+        raise InitError("the generated configuration is invalid:\n" + "\n".join(exc.problems)) from exc
+    for name in files:
+        if name.endswith((".yml", ".yaml")) and not name.startswith("rules/"):
+            try:
+                yaml.safe_load(files[name])
+            except yaml.YAMLError as exc:
+                raise InitError(f"{name}: invalid YAML: {exc}") from exc
+
+
+def create(directory: Path, choices: SiteChoices, force: bool = False) -> list[str]:
+    """Write the site into ``directory``; returns the files written."""
+    if directory.exists() and not directory.is_dir():
+        raise InitError(f"{directory}: exists and is not a folder")
+    if directory.is_dir() and any(directory.iterdir()) and not force:
+        raise InitError(f"{directory}: the folder is not empty (use --force to write into it anyway)")
+    files = plan(choices)
+    for name, data in files.items():
+        target = directory / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(target, data)  # an interrupted init leaves no half file
+        if name.endswith(".sh"):  # executable by whoever may read it (the umask decided who)
+            mode = target.stat().st_mode
+            target.chmod(mode | (mode & 0o444) >> 2)
+    for folder in ("content", "state"):
+        (directory / folder).mkdir(exist_ok=True)
+    check(directory, files)
+    return sorted(files)
+
+
+# ---------------------------------------------------------------- the command
+
+
+def _ask(prompt: str, default: str) -> str:
+    answer = input(f"> {prompt} [{default}] ").strip()
+    return answer or default
+
+
+def choose(args, known: dict[str, Rule], interactive: bool) -> SiteChoices:
+    choices = SiteChoices()
+    if args.package:
+        choices.package = args.package.strip()
+    if args.name:
+        choices.name = args.name
+    elif interactive:
+        choices.name = _ask("What is the name of your radar?", choices.name)
+    if args.language:
+        choices.language = args.language
+    elif interactive:
+        while (answer := _ask("Main language of the site (en or zh)?", choices.language)) not in ("en", "zh"):
+            print("  please answer en or zh")
+        choices.language = answer
+    if args.topics is not None:
+        choices.topics = [t.strip() for t in args.topics.split(",") if t.strip()]
+    elif interactive:
+        print("  Topics:")
+        for rule in known.values():
+            print(f"    {rule.id:22} {rule.name.en}")
+        answer = _ask("Which topics (comma-separated)?", ",".join(choices.topics))
+        choices.topics = [t.strip() for t in answer.split(",") if t.strip()]
+    if args.follow:
+        choices.follow = [name.strip() for name in args.follow if name.strip()]
+    elif interactive:
+        answer = _ask("Authors to follow (comma-separated, optional)?", "")
+        choices.follow = [name.strip() for name in answer.split(",") if name.strip()]
+    return choices
+
+
+def run_init(args, console) -> int:
+    """The ``academichub init`` command."""
+    known = catalogue()
+    if args.list_topics:
+        for rule in known.values():
+            console.print(f"{rule.id:24} {rule.name.en} — {rule.description.en}", markup=False, highlight=False)
+        return 0
+    if args.directory is None:
+        console.print("academichub init: give the folder to create, e.g. academichub init my-radar", style="red")
+        return 2
+    interactive = not args.no_input and sys.stdin.isatty()
+    if interactive:
+        print(f"Welcome to AcademicHub. This creates a new research radar in {args.directory}.\n"
+              "Press Enter to accept the value in [brackets].\n")
+    try:
+        choices = choose(args, known, interactive)
+        written = create(args.directory, choices, force=args.force)
+    except (InitError, EOFError) as exc:
+        console.print(f"academichub init: {exc or 'no answer'}", style="red", markup=False, highlight=False)
+        return 1
+    console.print(f"Created {choices.name!r} in {args.directory} ({len(written)} files).", markup=False, highlight=False)
+    console.print("Next: push it to GitHub, set Settings → Pages → Source to \"GitHub Actions\", and run the "
+                  "Daily radar workflow once (README.md in the new folder has the details).",
+                  markup=False, highlight=False)
+    return 0

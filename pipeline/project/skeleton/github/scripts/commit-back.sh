@@ -1,0 +1,1 @@
+../../../../../.github/scripts/commit-back.sh

@@ -1,0 +1,1 @@
+../../../pelicanconf.py

@@ -1,0 +1,1 @@
+../../../publishconf.py
