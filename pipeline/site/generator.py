@@ -25,7 +25,15 @@ from ..ops import runlog
 from .feeds import PAPER_LANG, content_lang, feed_title
 from .outputs import AuthorFeeds
 from .related import related_papers, site_semantics, topic_trends_of
-from .views import BRIEF_CATEGORIES, BUILTIN_TOPICS, best_score, load_topics, published_day_of, radar_day_of
+from .views import (
+    BRIEF_CATEGORIES,
+    BUILTIN_TOPICS,
+    CardPrototype,
+    best_score,
+    load_topics,
+    published_day_of,
+    radar_day_of,
+)
 from .writer import FeedWriter, entry_stamp, listed_key, render_digest, tree_digest, write_text
 
 log = logging.getLogger(__name__)
@@ -160,6 +168,7 @@ class SiteGenerator(Generator):
             "author_url": self.author_url,
             "day_url": self.day_url,
             "paper_row": Rows(self.env, self.context),
+            "card_prototype": CardPrototype(),
             "topic_trends": topic_trends_of(self.papers),
         })
 
@@ -279,6 +288,7 @@ class SiteGenerator(Generator):
                 "topics": paper["topics"], "tags": [str(t) for t in getattr(article, "tags", ())],
                 "abstract": paper["abstract"][:600],
                 "tldr": {"zh": brief["zh"].get("tldr", ""), "en": brief["en"].get("tldr", "")} if brief else None,
+                "extractive": paper["brief_status"] == "extractive",
             })
         topics = {t.id: {"zh": t.name_zh, "en": t.name_en} for t in self.topics.values()}
         write_text(output / "data" / "index.json", json.dumps({"topics": topics, "papers": items}, ensure_ascii=False))

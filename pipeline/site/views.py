@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
-from datetime import date, timezone
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from pelican.contents import Article
@@ -163,3 +163,27 @@ def radar_day_of(article: Article) -> date:
 
 def best_score(article: Article) -> int:
     return max((t["score"] for t in article.paper["topics"]), default=0)
+
+
+@dataclass(frozen=True)
+class _Nobody:
+    """The card template's one author (the author_url filter reads a name and a slug)."""
+
+    name: str = ""
+    slug: str = ""
+
+
+@dataclass(frozen=True)
+class CardPrototype:
+    """What the card macro renders as the card template (the card the browser fills, cards.js): empty
+    text, one author, one topic whose selection has every kind of reason, and a TL;DR."""
+
+    paper: dict = field(default_factory=lambda: {
+        "id": "", "title": "", "abstract": "", "source_label": "", "brief_status": "", "authors": [{"name": ""}],
+        "topics": [{"rule": "", "authors": [""], "keywords": [""], "categories": [""], "similarity": 0.0,
+                    "similar_to": ""}]})
+    date: datetime = datetime(1970, 1, 1, tzinfo=timezone.utc)
+    url: str = ""
+    tags: tuple = ()
+    authors: tuple = (_Nobody(),)
+    brief: dict = field(default_factory=lambda: {"zh": {"tldr": "-"}, "en": {"tldr": "-"}})

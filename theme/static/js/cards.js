@@ -1,53 +1,118 @@
-// A paper card built from an index record, with the same markup as the server-rendered cards.
-// Every value is set as text, never parsed as HTML.
-import { el, t, siteUrl } from "./util.js";
+// A paper card built from an index record. The markup is the server's: the page holds the card macro's
+// output as <template id="card-template"> (one author, one topic whose reason has every clause, both
+// TL;DR labels), and a card is a clone of it filled with text. Values are set as text, never parsed as HTML.
+import { siteUrl } from "./util.js";
 import { setUp } from "./expand.js";
 
-function topicName(topics, id) {
-  const name = topics[id] || { zh: id, en: id };
-  return t(name.zh, name.en);
+const AUTHORS_SHOWN = 8;
+
+/** Set the text of the element's zh and en children (the t() pair of a template). */
+function both(node, zh, en) {
+  node.querySelector(":scope > .zh").textContent = zh;
+  node.querySelector(":scope > .en").textContent = en;
 }
 
-function why(paper, topics) {
-  const line = el("p", { class: "why" }, el("span", { class: "why-label" }, t("入选理由", "Why")));
+/** A topic's name into a link of the template: both languages, or its id when the site does not know it. */
+function topicName(link, topics, id) {
+  const name = topics[id];
+  if (name) both(link, name.zh, name.en);
+  else link.replaceChildren(id);
+}
+
+function fillAuthors(line, paper) {
+  const proto = line.querySelector("a");
+  const more = line.querySelector(".more-authors");
+  line.replaceChildren();
+  paper.authors.slice(0, AUTHORS_SHOWN).forEach((name, i) => {
+    const link = proto.cloneNode(true);
+    link.href = siteUrl(paper.author_urls[i]);
+    if (link.hasAttribute("data-author")) link.dataset.author = name;
+    link.textContent = name;
+    line.append(...(i ? [", ", link] : [link]));
+  });
+  if (paper.authors.length > AUTHORS_SHOWN) {
+    for (const span of more.children) span.textContent = span.textContent.replace("{n}", String(paper.authors.length));
+    line.append(" ", more);
+  }
+}
+
+function fillTldr(tldr, paper) {
+  if (!paper.tldr) {
+    tldr.remove();
+    return;
+  }
+  const keep = paper.extractive ? "extractive" : "model";
+  for (const label of tldr.querySelectorAll(".tldr-label")) {
+    if (label.dataset.variant === keep) label.removeAttribute("data-variant"); else label.remove();
+  }
+  both(tldr, paper.tldr.zh || "", paper.tldr.en || "");
+}
+
+/** One reason line per selection, each keeping the template's clauses that apply, in its order. */
+function fillWhy(line, paper, topics) {
+  const proto = line.querySelector(".why-item");
+  proto.remove();
   for (const sel of paper.topics || []) {
-    const item = el("span", { class: "why-item" }, el("a", { href: siteUrl(`topics/${sel.rule}.html`) }, topicName(topics, sel.rule)));
-    const parts = [];
-    if (sel.authors && sel.authors.length) parts.push([t("关注的作者", "followed author"), " ", el("mark", {}, sel.authors.join(", "))]);
-    if (sel.keywords && sel.keywords.length) parts.push([t("关键词", "keyword"), " ", el("mark", {}, sel.keywords.join(", "))]);
-    if (sel.categories && sel.categories.length) parts.push([t("分类", "category"), " ", sel.categories.join(", ")]);
-    parts.forEach((part, i) => item.append(i ? "; " : ": ", ...part));
+    const item = proto.cloneNode(true);
+    const link = item.querySelector("a");
+    link.href = siteUrl(`topics/${sel.rule}.html`);
+    topicName(link, topics, sel.rule);
+    const text = {
+      authors: (sel.authors || []).join(", "), keywords: (sel.keywords || []).join(", "),
+      categories: (sel.categories || []).join(", "), similarity: sel.similar_to || "",
+    };
+    const applies = (kind) => (kind === "similarity" ? typeof sel.similarity === "number" : Boolean(text[kind]));
+    let first = true;
+    for (const clause of [...item.querySelectorAll("[data-clause]")]) {
+      const kind = clause.dataset.clause;
+      if (!applies(kind)) {
+        clause.remove();
+        continue;
+      }
+      const mark = clause.querySelector("mark");
+      if (mark) mark.textContent = text[kind]; else clause.lastChild.textContent = ` ${text[kind]}`;
+      if (kind === "similarity") clause.lastChild.textContent = ` (${sel.similarity.toFixed(2)})`;
+      clause.replaceWith(first ? ": " : "; ", ...clause.childNodes);
+      first = false;
+    }
     line.append(item);
   }
-  return line;
+}
+
+function fillChips(list, paper, topics) {
+  const proto = list.querySelector("li");
+  list.replaceChildren(...(paper.topics || []).map((sel) => {
+    const li = proto.cloneNode(true);
+    const chip = li.querySelector(".chip");
+    chip.dataset.topic = sel.rule;
+    chip.href = siteUrl(`topics/${sel.rule}.html`);
+    topicName(chip, topics, sel.rule);
+    return li;
+  }));
 }
 
 /** An <li> holding a card for `paper` numbered `number`; `extra` nodes go after the title. */
 export function renderCard(paper, number, topics, extra = []) {
-  const authors = el("p", { class: "authors" });
-  paper.authors.slice(0, 8).forEach((name, i) => {
-    if (i) authors.append(", ");
-    authors.append(el("a", { href: siteUrl(paper.author_urls[i]), "data-author": name }, name));
-  });
-  if (paper.authors.length > 8) authors.append(" ", el("span", { class: "more-authors" }, t(`等 ${paper.authors.length} 位作者`, `et al. (${paper.authors.length} authors)`)));
-  const abstract = el("div", { class: "abstract clamp math" }, paper.abstract || "—");
-  const expand = el("button", { type: "button", class: "link-btn expand", hidden: true }, t("展开摘要", "Show full abstract"));
-  const card = el("article", { class: "card", "data-id": paper.id, "data-authors": paper.authors.join("|") },
-    el("div", { class: "card-meta" },
-      el("span", { class: "num", "aria-hidden": "true" }, `${String(number).padStart(2, "0")}.`),
-      el("span", { class: "badge" }, paper.source),
-      el("time", { datetime: paper.date }, paper.date)),
-    el("h3", { class: "card-title" }, el("a", { class: "math", href: siteUrl(paper.url) }, paper.title)),
-    ...extra,
-    authors,
-    paper.tldr ? el("p", { class: "tldr" }, el("span", { class: "tldr-label" }, "TL;DR"), " ",
-      el("span", { class: "zh", lang: "zh-CN" }, paper.tldr.zh || ""), el("span", { class: "en", lang: "en" }, paper.tldr.en || "")) : null,
-    abstract, expand, why(paper, topics),
-    el("div", { class: "card-foot" },
-      el("ul", { class: "chips", "aria-label": "Topics" }, ...(paper.topics || []).map((sel) =>
-        el("li", {}, el("a", { class: "chip", "data-topic": sel.rule, href: siteUrl(`topics/${sel.rule}.html`) }, topicName(topics, sel.rule))))),
-      el("details", { class: "follow", "data-tags": (paper.tags || []).slice(0, 6).join("|") },
-        el("summary", {}, t("＋ 加入雷达", "+ Add to radar")), el("div", { class: "follow-panel" }))));
-  setUp(expand);
-  return el("li", {}, card);
+  const li = document.createElement("li");
+  li.append(document.getElementById("card-template").content.cloneNode(true));
+  const card = li.querySelector(".card");
+  card.dataset.id = paper.id;
+  card.dataset.authors = paper.authors.join("|");
+  card.querySelector(".num").textContent = `${String(number).padStart(2, "0")}.`;
+  card.querySelector(".badge").textContent = paper.source;
+  const time = card.querySelector(".card-meta time");
+  time.dateTime = paper.date;
+  time.textContent = paper.date;
+  const title = card.querySelector(".card-title a");
+  title.href = siteUrl(paper.url);
+  title.textContent = paper.title;
+  fillAuthors(card.querySelector(".authors"), paper);
+  fillTldr(card.querySelector(".tldr"), paper);
+  card.querySelector(".abstract").textContent = paper.abstract || "—";
+  fillWhy(card.querySelector(".why"), paper, topics);
+  fillChips(card.querySelector(".chips"), paper, topics);
+  card.querySelector("details.follow").dataset.tags = (paper.tags || []).slice(0, 6).join("|");
+  setUp(card.querySelector(".expand"));
+  card.querySelector(".card-title").after(...extra);
+  return li;
 }
