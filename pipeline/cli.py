@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from contextlib import nullcontext
 from datetime import date
@@ -14,7 +15,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from . import __version__
 from .ops import lock
 from .config import load_rules, load_sources
-from .console import console, error, print_brief_report, print_summary
+from .console import console, error, print_brief_report, print_notify_report, print_summary
 from .errors import ConfigError, IncompleteWrite, WriteError
 from .fetch.job import Layout, run_fetch
 from .ops.lock import LockBusy
@@ -208,14 +209,35 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
 
 
+def cmd_notify(args: argparse.Namespace) -> int:
+    """The day's message on every channel of notify.yml; exit status 1 when a channel failed."""
+    from .config.notify import load_notify
+    from .notify import run_notify
+    from .ops import runlog
+
+    config = load_notify(args.notify_config)
+    site = (args.siteurl or config.site_url or os.environ.get("ACADEMICHUB_SITEURL", "")).rstrip("/")
+    if not site:
+        raise ConfigError([f"{args.notify_config}:1: site_url: the site's public address is needed for the "
+                           "messages' links (site_url, ACADEMICHUB_SITEURL or --siteurl)"])
+    layout = Layout(args.content, args.state)
+    day = args.date or runlog.last_day(layout.runs_file) or date.today()
+    report = run_notify(config, layout, day, site_url=site, rules_dir=args.rules, force=args.force,
+                        dry_run=args.dry_run)
+    print_notify_report(report)
+    return 1 if report.failed else 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    """fetch → brief → build.  A day where no source answered still builds, so the status page shows it."""
+    """fetch → brief → build → notify.  A day where no source answered still builds, so the status page shows it."""
     status = cmd_fetch(args)
     status = _embed_in_run(args) or status  # before the brief: the daily brief reads the day's clusters
     if args.brief:
         status = cmd_brief(args) or status  # the brief of the run's day: what arrived in this run
     if args.build:
         status = cmd_build(args) or status
+    if args.notify and args.notify_config.exists():  # a resend is `academichub notify --force`, never a run's
+        status = cmd_notify(argparse.Namespace(**{**vars(args), "force": False, "dry_run": False})) or status
     return status
 
 
@@ -304,8 +326,25 @@ def build_parser() -> argparse.ArgumentParser:
                      help="skip the semantic step (embeddings; runs only when the semantic extra is installed)")
     run.add_argument("--semantic-config", type=Path, default=Path("semantic.yml"),
                      help="embedding settings (default: semantic.yml, optional)")
+    run.add_argument("--notify-config", type=Path, default=Path("notify.yml"),
+                     help="channels the day's brief is sent to (default: notify.yml; no file, no message)")
+    run.add_argument("--no-notify", dest="notify", action="store_false", help="send the day's brief to no channel")
     _add_lock(run)
     run.set_defaults(func=cmd_run)
+
+    notify = sub.add_parser("notify", help="send the day's brief by e-mail and to chat channels (notify.yml)")
+    notify.add_argument("--config", dest="notify_config", type=Path, default=Path("notify.yml"),
+                        help="the channels (default: notify.yml)")
+    notify.add_argument("--content", type=Path, default=Path("content"), help="the entries and briefs (default: content/)")
+    notify.add_argument("--state", type=Path, default=Path("state"), help="where what was sent is recorded (default: state/)")
+    notify.add_argument("--rules", type=Path, default=Path("rules"), help="rule files, for topic names (default: rules/)")
+    notify.add_argument("--date", type=_day, help="the radar day to send (default: the last run's day)")
+    notify.add_argument("--siteurl", help="the site's public address the links point to (default: notify.yml's "
+                        "site_url, ACADEMICHUB_SITEURL)")
+    notify.add_argument("--dry-run", action="store_true", help="print what each channel would receive; send and record nothing")
+    notify.add_argument("--force", action="store_true", help="send again to channels that already had the day")
+    _add_lock(notify)
+    notify.set_defaults(func=cmd_notify)
 
     embed = sub.add_parser("embed", help="embed new entries for related papers, maps and similar_to rules "
                            "(the semantic extra)")

@@ -10,10 +10,12 @@ import sys
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from .brief.llm import Usage
 from .brief.report import BriefReport
 from .fetch.job import FetchSummary
+from .notify import NotifyReport
 
 console = Console(stderr=True, width=None if sys.stderr.isatty() else 110)
 
@@ -66,3 +68,21 @@ def print_brief_report(report: BriefReport) -> None:
         console.print(f"  {paper_id}: {why}", style="red", markup=False, highlight=False)
     for note in report.notes[:10]:
         console.print(f"  {note}", markup=False, highlight=False)
+
+
+def print_notify_report(report: NotifyReport) -> None:
+    """Per channel: what was sent, or why not; with --dry-run, what each would receive (on stdout)."""
+    for result in report.results:
+        if result.preview:
+            sys.stdout.write(f"===== {result.channel} ({result.kind}) =====\n{result.preview.rstrip()}\n\n")
+    sys.stdout.flush()
+    if report.note:
+        console.print(report.note, style="yellow", markup=False, highlight=False, soft_wrap=True)
+        return
+    table = Table(title=f"Notifications {report.day.isoformat()}", title_justify="left")
+    for column in ("channel", "kind", "status", "attempts", "detail"):
+        table.add_column(column, justify="right" if column == "attempts" else "left")
+    for r in report.results:
+        style = {"failed": "red", "sent": "green", "nothing": "cyan"}.get(r.status, "")
+        table.add_row(Text(r.channel), Text(r.kind), Text(r.status, style=style), str(r.attempts or "-"), Text(r.detail))
+    console.print(table)

@@ -50,3 +50,17 @@ class IncompleteWrite(AcademicHubError):
     def __init__(self, message: str, failures: list[WriteError]):
         self.failures = failures
         super().__init__(message)
+
+
+class DeliveryError(AcademicHubError):
+    """A channel could not deliver the day's message; ``retry`` when trying again may help (429, 5xx,
+    timeouts), ``wait`` the seconds the server asked for.  ``where`` names the server, never the
+    secret part of a webhook address."""
+
+    def __init__(self, channel: str, where: str, message: str, *, retry: bool = False, wait: float | None = None):
+        self.channel = channel
+        self.where = where
+        self.retry = retry
+        self.wait = wait
+        self.attempts = 1  # set by the retry loop
+        super().__init__(f"{channel}: {message} ({where})" if where else f"{channel}: {message}")

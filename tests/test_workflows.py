@@ -187,6 +187,22 @@ def test_daily_schedule_inputs_and_publishing():
     assert holders == [run_step["name"]], "the API key goes to the one step that needs it"
 
 
+def test_channel_secrets_go_to_the_notify_step_only():
+    """The step that sends the daily brief holds the channels' secrets, no other step does, and the
+    README's notify.yml names only secrets the workflow passes."""
+    daily = load(GITHUB / "workflows" / "daily.yml")
+    (notify,) = [s for _, s in steps(daily) if re.search(r"^\s*academichub notify ", s.get("run", ""), re.MULTILINE)]
+    secrets = {name for name, value in notify["env"].items() if "secrets." in value}
+    assert len(secrets) >= 3
+    holders = [s.get("name") for _, s in steps(daily) if secrets & set(s.get("env", {}))]
+    assert holders == [notify["name"]]
+    assert "--no-notify" in next(s["run"] for _, s in steps(daily) if "academichub run " in s.get("run", ""))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = yaml.safe_load(readme.split("## Notifications", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0])
+    named = {value for channel in example["channels"] for key, value in channel.items() if key.endswith("_env")}
+    assert named and named <= secrets, named - secrets
+
+
 def test_cached_paths_are_the_ones_the_project_uses():
     """The cache step keeps Pelican's cache and output where the settings put them, and the preview's candidates."""
     daily = load(GITHUB / "workflows" / "daily.yml")

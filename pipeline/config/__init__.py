@@ -1,5 +1,5 @@
 """Every settings file people write, validated strictly: ``sources.yml`` (``sources``), ``rules/*.yml``
-(``rules``), ``brief.yml`` (``brief``) and ``semantic.yml`` (``semantic``), all read by ``loader``,
+(``rules``), ``brief.yml`` (``brief``), ``semantic.yml`` (``semantic``) and ``notify.yml`` (``notify``), all read by ``loader``,
 which reports each problem as ``file:line: field: message``. The stages import their settings from here.
 """
 

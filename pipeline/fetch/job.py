@@ -48,6 +48,10 @@ class Layout:
     def runs_file(self) -> Path:
         return self.state / "runs.jsonl"
 
+    @property
+    def notify_file(self) -> Path:
+        return self.state / "notify.json"
+
 
 @dataclass
 class FetchSummary:

@@ -28,6 +28,8 @@ import requests
 
 from . import runlog, markdown
 from ..errors import AcademicHubError
+from ..fetch.job import Layout
+from ..notify.record import SentRecord
 
 ISSUE_LABEL = "source-health"
 ISSUE_MARKER = "<!-- academichub:source-health"
@@ -114,8 +116,9 @@ def brief_counts(content: Path) -> Counter:
     return counts
 
 
-def summary_markdown(runs: list[dict], content: Path) -> str:
-    """The job summary: the latest run per source, the briefs, the anomalies."""
+def summary_markdown(runs: list[dict], content: Path, deliveries: dict[str, dict] | None = None) -> str:
+    """The job summary: the latest run per source, the briefs, the day's deliveries (channel → outcome,
+    from ``state/notify.json``), the anomalies."""
     if not runs:
         return "## AcademicHub run\n\nNo run has been recorded yet (state/runs.jsonl is empty).\n"
     last = runs[-1]
@@ -147,6 +150,11 @@ def summary_markdown(runs: list[dict], content: Path) -> str:
                          "the next run tries again.")
     daily = content / "briefs" / f"{last.get('date')}.md"
     lines.append(f"Daily brief for {markdown.text(last.get('date', '?'))}: {'written' if daily.exists() else 'not written'}.")
+    if deliveries:
+        lines.append("Sent to: " + ", ".join(f"{markdown.code(c)} {markdown.text(str(o.get('status', '?')))}"
+                                              for c, o in sorted(deliveries.items())) + ".")
+        lines += [f"- {markdown.text(str(o.get('error', '')))}" for _, o in sorted(deliveries.items())
+                  if o.get("status") == "failed"]
     anomalies = find_anomalies(runs)
     lines += ["", "### Alerts", ""]
     lines += [f"- {a.describe()}" for a in anomalies] or ["None: every source is healthy."]
@@ -267,7 +275,8 @@ def load_runs(state: Path) -> list[dict]:
 def run_health(args, console) -> int:
     """The ``academichub health`` command."""
     runs = load_runs(args.state)
-    text = summary_markdown(runs, args.content)
+    day = str(runs[-1].get("date", "")) if runs else ""
+    text = summary_markdown(runs, args.content, SentRecord.load(Layout(args.content, args.state).notify_file).days.get(day))
     if args.summary:
         with args.summary.open("a", encoding="utf-8") as handle:
             handle.write(text + "\n")

@@ -21,6 +21,7 @@ from pelican.urlwrappers import Author, Category
 from pelican.utils import set_date_tzinfo
 from pelican.writers import Writer
 
+from ..notify.record import SentRecord
 from ..ops import runlog
 from .feeds import PAPER_LANG, content_lang, feed_title
 from .outputs import AuthorFeeds
@@ -106,7 +107,9 @@ class SiteGenerator(Generator):
         settings = self.settings
         self._author_urls: dict[str, str] = {}
         self.topics = load_topics(Path(settings.get("ACADEMICHUB_RULES", "rules")))
-        runs = runlog.load(Path(settings.get("ACADEMICHUB_STATE", "state")) / "runs.jsonl")
+        state = Path(settings.get("ACADEMICHUB_STATE", "state"))
+        runs = runlog.load(state / "runs.jsonl")
+        notify_days, notify_rows = SentRecord.load(state / "notify.json").table()
         articles = self.context.get("articles", [])
         self.papers = [a for a in articles if getattr(a, "paper", None)]
         self.briefs = [a for a in articles if getattr(a, "brief_kind", "")]
@@ -164,6 +167,8 @@ class SiteGenerator(Generator):
                                    reverse=True),
             "runs": recent_runs,
             "status_rows": status_rows,
+            "notify_days": notify_days,
+            "notify_rows": notify_rows,
             "STATUS_TEXT": STATUS_TEXT,
             "author_url": self.author_url,
             "day_url": self.day_url,

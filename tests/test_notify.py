@@ -1,0 +1,244 @@
+"""`academichub notify` and e-mail: notify.yml checked with file:line errors, the day's brief sent
+through a real SMTP server on 127.0.0.1 (aiosmtpd) once per channel and day, retried and reported,
+hostile text escaped, and the HTML part looked at in Chromium at 360 px, light and dark."""
+
+from __future__ import annotations
+
+import email
+import json
+import os
+from email import policy
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+from notify_helpers import (
+    DAY,
+    HOSTILE_SLUG,
+    HOSTILE_TITLE,
+    SITE,
+    cli,
+    free_port,
+    project,
+    smtp_server,
+    write_notify,
+)
+from pipeline.project.demo import serve_samples
+from sample_site import sample_sources
+
+CHROMIUM = Path("/usr/bin/chromium")
+RECIPIENTS = "Ana <ana@example.org>, bo@example.org"
+
+
+def mail_channel(port: int, **extra) -> dict:
+    return {"id": "team-mail", "kind": "email", "smtp_host": "127.0.0.1", "smtp_port": port, "security": "none",
+            "sender": "AcademicHub <radar@example.org>", "to_env": "RADAR_TO", "cards": 5, **extra}
+
+
+def parse(raw: bytes) -> email.message.EmailMessage:
+    return email.message_from_bytes(raw, policy=policy.default)
+
+
+class Links(HTMLParser):
+    """Every element and the text of every link of an HTML document."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.links: dict[str, str] = {}
+        self._href = None
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag == "a":
+            self._href = dict(attrs).get("href")
+            self.links[self._href] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "a":
+            self._href = None
+
+    def handle_data(self, data):
+        if self._href is not None:
+            self.links[self._href] += data
+
+
+def test_notify_yml_errors_name_file_and_line(tmp_path):
+    (tmp_path / "notify.yml").write_text(
+        "site_url: https://radar.example.org\n"
+        "channels:\n"
+        "  - id: mail\n"
+        "    kind: email\n"
+        "    smtp_hots: smtp.example.org\n"
+        "  - id: mail-two\n"
+        "    kind: email\n"
+        "    smtp_host: smtp.example.org\n"
+        "    sender: radar@example.org\n"
+        "    to_env: ana@example.org\n"
+        "  - id: mail-three\n"
+        "    kind: email\n"
+        "    smtp_host: smtp.example.org\n"
+        "    to_env: RADAR_TO\n", encoding="utf-8")
+    done = cli("notify", cwd=tmp_path)
+    assert done.returncode == 1
+    lines = done.stderr.splitlines()
+    assert "notify.yml:5: channels[0].smtp_hots: unknown key 'smtp_hots' (did you mean 'smtp_host'?)" in lines
+    # a secret written where the name of its environment variable belongs
+    assert any(line.startswith("notify.yml:10: channels[1].to_env: String should match pattern") for line in lines)
+    assert "notify.yml:11: channels[2]: this email channel needs sender" in lines, lines
+
+
+def test_email_arrives_once_with_both_parts_and_escaped_text():
+    folder = project()
+    with smtp_server() as box:
+        write_notify(folder, [mail_channel(box.port)])
+        env = {"RADAR_TO": RECIPIENTS}
+        first = cli("notify", "--date", DAY, cwd=folder, env=env)
+        assert first.returncode == 0, first.stderr
+        again = cli("notify", "--date", DAY, cwd=folder, env=env)
+        assert again.returncode == 0 and "already-sent" in again.stderr
+        assert len(box.messages) == 1  # a re-run sends nothing again
+        forced = cli("notify", "--date", DAY, "--force", cwd=folder, env=env)
+        assert forced.returncode == 0, forced.stderr
+        assert len(box.messages) == 2
+
+    sender, to, raw = box.messages[0]
+    assert sender == "radar@example.org" and to == ["ana@example.org", "bo@example.org"]
+    mail = parse(raw)
+    assert mail.get_content_type() == "multipart/alternative"
+    assert [p.get_content_type() for p in mail.iter_parts()] == ["text/plain", "text/html"]
+    assert mail["Message-ID"] == f"<{DAY}.team-mail.academichub@example.org>"
+    assert parse(box.messages[1][2])["Message-ID"] == mail["Message-ID"]  # stable per day and channel
+    assert mail["List-Unsubscribe"] == f"<{SITE}/topics.html>"
+    assert mail["From"].addresses[0].addr_spec == "radar@example.org"
+    assert "ana@example.org" not in str(raw)  # the recipients are in the envelope only
+    assert DAY in mail["Subject"] and "papers" in mail["Subject"] and "篇论文" in mail["Subject"]
+
+    text = mail.get_body(("plain",)).get_content()
+    assert HOSTILE_TITLE in text  # text as it is in the plain part
+    assert f"{SITE}/papers/{HOSTILE_SLUG}.html" in text and f"{SITE}/briefs/{DAY}.html" in text
+
+    page = mail.get_body(("html",)).get_content()
+    parsed = Links()
+    parsed.feed(page)
+    tags = {tag for tag, _ in parsed.tags}
+    assert not tags & {"script", "img", "iframe", "link", "object", "form", "b", "at"}  # none from the title either
+    assert not [attrs for _, attrs in parsed.tags if "src" in attrs]  # no remote image or resource
+    assert parsed.links[f"{SITE}/papers/{HOSTILE_SLUG}.html"] == HOSTILE_TITLE  # the title arrives as its text
+    assert all(href.startswith(SITE + "/") for href in parsed.links)
+    assert 'name="color-scheme" content="light dark"' in page and "prefers-color-scheme: dark" in page
+
+    record = json.loads((folder / "state" / "notify.json").read_text(encoding="utf-8"))
+    assert record["days"][DAY]["team-mail"]["status"] == "sent"
+
+
+def test_a_failing_channel_is_retried_then_reported_and_the_others_go_out():
+    folder = project()
+    closed = free_port()  # nothing listens there
+    with smtp_server() as box:
+        # a transient refusal (retried), accepted, a permanent refusal (not retried)
+        box.replies = ["451 4.3.0 Try again later", "250 OK", "554 5.7.1 Rejected"]
+        write_notify(folder, [mail_channel(box.port), mail_channel(closed, id="backup-mail"),
+                              mail_channel(box.port, id="strict-mail")])
+        done = cli("notify", "--date", DAY, cwd=folder, env={"RADAR_TO": RECIPIENTS})
+    assert done.returncode == 1
+    assert box.attempts == 3 and len(box.messages) == 1
+    record = json.loads((folder / "state" / "notify.json").read_text(encoding="utf-8"))["days"][DAY]
+    assert record["team-mail"]["status"] == "sent" and record["team-mail"]["attempts"] == 2
+    assert record["backup-mail"]["status"] == "failed" and record["backup-mail"]["attempts"] == 3
+    assert "cannot connect" in record["backup-mail"]["error"] and f"127.0.0.1:{closed}" in record["backup-mail"]["error"]
+    assert record["strict-mail"]["status"] == "failed" and record["strict-mail"]["attempts"] == 1
+    assert "SMTP 554" in record["strict-mail"]["error"]
+    assert "backup-mail" in done.stderr and "failed" in done.stderr
+
+    summary = cli("health", cwd=folder)
+    assert "`team-mail` sent" in summary.stdout and "`backup-mail` failed" in summary.stdout
+    built = cli("build", "--content", "content", "--output", "output", "--state", "state", "--rules", "rules",
+                "--settings", str(Path(__file__).resolve().parent.parent / "pelicanconf.py"), "--no-search",
+                cwd=folder)
+    assert built.returncode == 0, built.stderr
+    status = (folder / "output" / "status.html").read_text(encoding="utf-8")
+    section = status[status.index('id="notify-head"'):]
+    assert "backup-mail" in section and "cannot connect" in section and "team-mail" in section
+
+
+def test_dry_run_prints_and_sends_nothing():
+    folder = project()
+    with smtp_server() as box:
+        write_notify(folder, [mail_channel(box.port, language="en", cards=2, themes=False)])
+        done = cli("notify", "--date", DAY, "--dry-run", cwd=folder)
+    assert done.returncode == 0, done.stderr
+    assert box.attempts == 0 and not (folder / "state" / "notify.json").exists()
+    assert "===== team-mail (email) =====" in done.stdout
+    assert "Message-ID: <2026-04-27.team-mail.academichub@example.org>" in done.stdout
+    assert "01. " + HOSTILE_TITLE in done.stdout and "03. " not in done.stdout and "篇论文" not in done.stdout
+
+
+def test_run_sends_after_its_stages_when_notify_yml_exists():
+    folder = project()
+    (folder / "content").rename(folder / "old-content")
+    (folder / "state").rename(folder / "old-state")
+    with serve_samples() as base, smtp_server() as box:
+        (folder / "sources.yml").write_text(yaml.safe_dump(sample_sources(base)), encoding="utf-8")
+        write_notify(folder, [mail_channel(box.port, topics=["quantum-information"])])
+        done = cli("run", "--date", DAY, "--extractive", "--no-build", "--no-embed", cwd=folder,
+                   env={"RADAR_TO": "ana@example.org"})
+        assert done.returncode == 0, done.stderr
+        skipped = cli("run", "--date", DAY, "--extractive", "--no-build", "--no-embed", "--no-notify", cwd=folder,
+                      env={"RADAR_TO": "ana@example.org"})
+        assert skipped.returncode == 0, skipped.stderr
+    assert len(box.messages) == 1
+    text = parse(box.messages[0][2]).get_body(("plain",)).get_content()
+    assert "(量子信息 · Quantum Information)" in text and "Language Models)" not in text  # its topics only
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
+def test_html_mail_in_chromium_at_360px_light_and_dark(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    folder = project()
+    with smtp_server() as box:
+        write_notify(folder, [mail_channel(box.port)])
+        assert cli("notify", "--date", DAY, cwd=folder, env={"RADAR_TO": RECIPIENTS}).returncode == 0
+    page_html = parse(box.messages[0][2]).get_body(("html",)).get_content()
+    shots = Path(os.environ.get("ACADEMICHUB_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    requests = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox"])
+        try:
+            for scheme in ("light", "dark"):
+                context = browser.new_context(viewport={"width": 360, "height": 800}, color_scheme=scheme,
+                                              java_script_enabled=False)
+                page = context.new_page()
+                page.on("request", lambda request: requests.append(request.url))
+                page.set_content(page_html)
+                width = page.evaluate("document.documentElement.scrollWidth")
+                background = page.evaluate("getComputedStyle(document.querySelector('.ah-page')).backgroundColor")
+                card = page.evaluate("getComputedStyle(document.querySelector('.ah-card')).backgroundColor")
+                text = page.evaluate("getComputedStyle(document.querySelector('h1')).color")
+                page.screenshot(path=str(shots / f"mail-360-{scheme}.png"), full_page=True)
+                context.close()
+                assert width <= 360, f"{scheme}: {width}px wide at 360 px"
+                channels = [int(c) for c in background[background.index("(") + 1:-1].split(",")[:3]]
+                ink = [int(c) for c in text[text.index("(") + 1:-1].split(",")[:3]]
+                if scheme == "dark":
+                    assert max(channels) < 60 and min(ink) > 180, (background, text)
+                    assert card != background
+                else:
+                    assert min(channels) > 200 and max(ink) < 80, (background, text)
+        finally:
+            browser.close()
+    assert [r for r in requests if not r.startswith(("about:", "data:"))] == []  # nothing fetched from anywhere
+
+
+def test_the_readme_example_is_a_valid_notify_yml(tmp_path):
+    from pipeline.config.notify import load_notify
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    (tmp_path / "notify.yml").write_text(readme.split("## Notifications", 1)[1].split("```yaml\n", 1)[1]
+                                         .split("```", 1)[0], encoding="utf-8")
+    config = load_notify(tmp_path / "notify.yml")
+    assert [c.kind for c in config.channels] == ["email"]
