@@ -67,6 +67,9 @@ class Selection:
     # the semantic signal (rules with similar_to): cosine similarity to the nearest listed paper, and which one
     similarity: float | None = None
     similar_to: str = ""
+    # the words the keywords matched, as the paper writes them: a keyword itself, and for a wildcard
+    # keyword each form it took ("agents", "agentic" for agent*); they name the paper's keyword pages
+    words: tuple[str, ...] = ()
 
     def reason(self) -> str:
         parts = []
@@ -171,6 +174,8 @@ class Paper:
         for topic in data["topics"]:  # the semantic fields only when a similar_to rule matched
             if topic["similarity"] is None:
                 del topic["similarity"], topic["similar_to"]
+            if not topic["words"]:
+                del topic["words"]
         for key in ("published", "updated", "received"):
             value = getattr(self, key)
             data[key] = value.isoformat() if value else None
@@ -198,6 +203,7 @@ class Paper:
                 categories=tuple(s.get("categories", ())),
                 similarity=s.get("similarity"),
                 similar_to=s.get("similar_to", ""),
+                words=tuple(s.get("words", ())),
             )
             for s in values.get("topics", ())
         )

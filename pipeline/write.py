@@ -24,8 +24,9 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from .errors import WriteError
-from .models import Event, Paper, Selection
+from .fetch.curate import with_matched_words
 from .fetch.normalise import Merged, find_same, keys, merge
+from .models import Event, Paper, Selection
 
 SUMMARY_CHARS = 400
 META_ORDER = (
@@ -141,8 +142,10 @@ def render_entry(paper: Paper, brief_status: str = "pending", body_extra: str = 
     ``brief_status``, ``brief`` (the ``Brief:`` JSON) and ``body_extra`` (the brief section) belong
     to the brief stage; the fetch stage passes back what an entry already had.
     """
+    paper = with_matched_words(paper)
     topics = [t.rule for t in paper.topics]
-    tags = list(dict.fromkeys([kw.rstrip("*") for t in paper.topics for kw in t.keywords] + topics[1:]))
+    # keyword pages are named by the words matched, never by a wildcard keyword's stem
+    tags = list(dict.fromkeys([word for t in paper.topics for word in t.words] + topics[1:]))
     meta = {
         "Title": one_line(paper.title),
         "Date": _date(paper.published),
@@ -190,7 +193,13 @@ def read_record(path: Path) -> Paper | None:
     return None
 
 
-INDEX_FORMAT = 2  # 2: every entry records its radar day (``Received``)
+# 2: every entry records its radar day (``Received``); 3: and the words its keywords matched
+INDEX_FORMAT = 3
+
+
+def _outdated(paper: Paper) -> bool:
+    """An entry an earlier AcademicHub wrote: without a radar day, or a selection without its matched words."""
+    return paper.received is None or any(t.keywords and not t.words for t in paper.topics)
 
 
 @dataclass
@@ -200,7 +209,7 @@ class Index:
     root: Path  # the content directory
     entries: dict[str, str]  # paper id -> path relative to root
     by_key: dict[str, str]  # identity key -> paper id
-    format: int = INDEX_FORMAT  # below INDEX_FORMAT: some entries have no radar day yet
+    format: int = INDEX_FORMAT  # below INDEX_FORMAT: some entries were written by an earlier AcademicHub
 
     @classmethod
     def rebuild(cls, root: Path) -> "Index":
@@ -209,7 +218,7 @@ class Index:
             paper = read_record(path)
             if paper:
                 index.add(paper, path.relative_to(root).as_posix())
-                if paper.received is None:
+                if _outdated(paper):
                     index.format = 1
         return index
 
@@ -333,16 +342,18 @@ def _write_one(paper: Paper, index: Index, day: date, render) -> Outcome:
                    Merged(paper, existing_id, by_title).describe() if by_title else "")
 
 
-def stamp_radar_days(index: Index, first_seen: dict[str, date], render=render_entry) -> int:
-    """The one-time step for archives written before radar days were kept: an entry without one
+def upgrade_entries(index: Index, first_seen: dict[str, date], render=render_entry) -> int:
+    """The one-time step for archives an earlier AcademicHub wrote.  An entry without a radar day
     gets the first day a run's candidates list it (``state/candidates``), else its publication
-    day — the day the site gave it until then.  Returns how many entries were stamped."""
+    day — the day the site gave it until then; a selection without its matched words gets them
+    from the paper's text (its keyword pages were named by wildcard stems).  Returns how many
+    entries were rewritten."""
     stamped = 0
     for rel in sorted(index.entries.values()):
         path = index.root / rel
         paper = read_record(path)
-        day = paper and not paper.received and (first_seen.get(paper.id) or paper.radar_day)
-        if day:
+        if paper and _outdated(paper):
+            day = paper.received or first_seen.get(paper.id) or paper.radar_day
             atomic_write(path, render(replace(paper, received=day), *_keep_brief(path)))
             stamped += 1
     index.format = INDEX_FORMAT

@@ -34,6 +34,15 @@ def test_wildcard_suffix():
     assert not kept([paper(title="Reagents in chemistry")], r)
 
 
+def test_a_selection_names_the_words_its_keywords_matched_never_a_stem():
+    r = rule(include={"keywords": ["agent*", "quantum comput*", "chain-of-thought", "vision-language model*"]})
+    [p] = kept([paper(title="Agentic agents for Quantum Computing",
+                      abstract="Chain of thought in vision-language models, and one more agent.")], r)
+    assert p.topics[0].keywords == ("agent*", "quantum comput*", "chain-of-thought", "vision-language model*")
+    assert p.topics[0].words == ("agentic", "agents", "agent", "quantum computing", "chain-of-thought",
+                                 "vision-language models")
+
+
 def test_categories_gate_and_min_score():
     r = rule(include={"categories": ["cs.CL"], "keywords": ["reasoning", "math*"]}, min_score=2)
     assert not kept([paper(title="Reasoning about math", categories=("cs.AI",))], r)

@@ -20,7 +20,7 @@ from pelican.settings import read_settings
 from clients import VNU, html_checker
 from pipeline.site import SiteError, StablePaginator, build, related_papers
 from pipeline.site.build import _cache_folder
-from site_helpers import BRIEF_ZH_WORD, HOSTILE_AUTHOR, HOSTILE_TITLE, ROOT, SEARCH_BUCKET_PAGES, built_site
+from site_helpers import BRIEF_ZH_WORD, HOSTILE_AUTHOR, HOSTILE_TITLE, ROOT, SEARCH_BUCKET_PAGES, built_site, crafted_papers
 
 SITEURL = "https://radar.example.org/hub"
 
@@ -93,6 +93,29 @@ def test_authors_with_several_papers_have_a_page_and_feeds(site, out):
     assert papers["Tian Yun"] == 1 and not (out / "authors" / "tian-yun.html").exists()
     assert '<a href="../search.html?q=Tian%20Yun">Tian Yun</a>' in read(out, "papers/arxiv-2604-22038.html")
     assert '<a href="../authors/ellie-pavlick.html">Ellie Pavlick</a>' in read(out, "papers/arxiv-2604-22038.html")
+
+
+def test_keyword_pages_are_named_by_the_words_their_papers_matched(site, out):
+    """A wildcard keyword (metastas*, quantum comput*) names its pages by the words it matched in
+    each paper, never by its stem; a paper's keyword links are words of its own title or abstract."""
+    from pipeline.fetch.curate import tokens
+    from pipeline.models import Paper
+
+    rules = {p.stem for p in (ROOT / "rules").glob("*.yml")}
+    crafted = {paper.id for paper, _ in crafted_papers()}  # written with made-up selections
+    for path in (site.root / "content" / "papers").rglob("*.md"):
+        head = path.read_text(encoding="utf-8").split("\n\n", 1)[0]
+        record = Paper.from_json(json.loads(re.search(r"^Record: (.*)$", head, re.M).group(1)))
+        if record.id in crafted:
+            continue
+        slug = re.search(r"^Slug: (.*)$", head, re.M).group(1)
+        text = " ".join(tokens(record.title + " " + record.abstract))
+        links = re.findall(r'href="\.\./tags/([^"]+)\.html">#([^<]+)<', read(out, f"papers/{slug}.html"))
+        for _, name in links:
+            assert name in rules or f" {' '.join(tokens(name))} " in f" {text} ", (slug, name)
+    assert "#metastasis" in read(out, "tags/metastasis.html") and not (out / "tags" / "metastas.html").exists()
+    assert "<h1>#quantum computing</h1>" in read(out, "tags/quantum-computing.html")
+    assert not (out / "tags" / "quantum-comput.html").exists() and not (out / "tags" / "cancer-biology.html").exists()
 
 
 def test_hostile_text_is_escaped_everywhere(out):

@@ -1,4 +1,5 @@
 import json
+import re
 from dataclasses import replace
 from datetime import date, datetime, timezone
 
@@ -7,7 +8,8 @@ from pelican.readers import Readers
 from pelican.settings import read_settings
 
 from pipeline.models import Author, Paper, Selection
-from pipeline.write import Index, atomic_write, meta_list, read_record, render_entry, slug_for, write_papers
+from pipeline.write import (INDEX_FORMAT, Index, atomic_write, meta_list, read_record, render_entry, slug_for,
+                            upgrade_entries, write_papers)
 
 WHEN = datetime(2026, 6, 17, 4, tzinfo=timezone.utc)
 
@@ -23,7 +25,8 @@ def hard_paper(**kw) -> Paper:
         abstract="Line one.\nLine two <img src=x onerror=alert(1)> & more: a=b; c, d. # not a heading\n\n* not a list",
         categories=("cs.AI", "cs.CL"), published=WHEN, updated=WHEN, url="https://arxiv.org/abs/2606.17199",
         pdf="https://arxiv.org/pdf/2606.17199v1",
-        topics=(Selection("llm-reasoning", 2, ("reasoning", "chain-of-thought"), (), ("cs.AI",)),
+        topics=(Selection("llm-reasoning", 2, ("reasoning", "chain-of-thought"), (), ("cs.AI",),
+                          words=("reasoning", "chain-of-thought")),
                 Selection("followed-authors", 1, (), ("Doe, Jane",), ())),
     )
     data.update(kw)
@@ -91,6 +94,27 @@ def test_writing_is_idempotent_and_index_rebuildable(tmp_path):
     assert rebuilt.entries == index.entries and rebuilt.by_key == index.by_key
     entry = tmp_path / index.entries[paper.id]
     assert read_record(entry) == replace(paper, received=DAY)
+
+
+def test_an_entry_named_by_a_wildcard_stem_is_named_by_its_words_once(tmp_path):
+    """An entry an earlier AcademicHub wrote, its keyword page named by a stem ("Tags: agent" for
+    agent*, no matched words in its record), gets the words its paper writes; its brief is kept."""
+    paper = hard_paper(title="Agentic reasoning", abstract="Agents that reason.", received=DAY,
+                       topics=(Selection("llm-agents", 2, ("agent*", "reason*")),))
+    written = render_entry(paper, "done", "<!-- brief -->\n<section>kept</section>\n")
+    record = json.loads(written.split("Record: ", 1)[1].split("\n", 1)[0])
+    del record["topics"][0]["words"]
+    old = re.sub(r"^Tags: .*$", "Tags: agent; reason", written, flags=re.M).replace(
+        written.split("Record: ", 1)[1].split("\n", 1)[0], json.dumps(record, ensure_ascii=False, sort_keys=True))
+    entry = tmp_path / "papers" / "old.md"
+    atomic_write(entry, old)
+    index = Index.rebuild(tmp_path)
+    assert index.format < INDEX_FORMAT
+    assert upgrade_entries(index, {}) == 1 and index.format == INDEX_FORMAT
+    text = entry.read_text(encoding="utf-8")
+    assert "\nTags: agentic; agents; reasoning; reason\n" in text and text.endswith("<section>kept</section>\n")
+    assert read_record(entry).topics[0].words == ("agentic", "agents", "reasoning", "reason")
+    assert Index.rebuild(tmp_path).format == INDEX_FORMAT and upgrade_entries(Index.rebuild(tmp_path), {}) == 0
 
 
 def test_an_update_keeps_the_brief_section(tmp_path):

@@ -99,6 +99,50 @@ class _Text:
             if len(seq) == n and seq[:-1] == head and (seq[-1] == last or (keyword.wild and seq[-1].startswith(last))):
                 return True
 
+    def endings(self, keyword: _Keyword) -> list[str]:
+        """The words a wildcard keyword's last word is in this text, first seen first (``agents``,
+        ``agentic`` for ``agent*``); one pass over the tokens."""
+        words, n = keyword.words, len(keyword.words)
+        found: list[str] = []
+        if not n:
+            return found
+        for start, token in enumerate(self.tokens[:len(self.tokens) - n + 1]):
+            last = self.tokens[start + n - 1]
+            if (token == words[0] or n == 1) and last.startswith(words[-1]) and last not in found \
+                    and tuple(self.tokens[start:start + n - 1]) == words[:-1]:
+                found.append(last)
+        return found
+
+
+def _named(keyword: _Keyword, texts: tuple[_Text, ...]) -> list[str]:
+    """The words a matched keyword names on the paper's keyword pages: the keyword as the rule writes
+    it, or each form a wildcard keyword took in the texts, written with the rule's own beginning
+    (``quantum comput*`` → "quantum computing", never the stem)."""
+    if not keyword.wild:
+        return [keyword.label]
+    stem = keyword.label.rstrip("*")
+    last = keyword.words[-1] if keyword.words else ""
+    forms = dict.fromkeys(form for text in texts for form in text.endings(keyword))
+    if fold(stem).endswith(last):
+        return [stem + form[len(last):] for form in forms]
+    return [" ".join(keyword.words[:-1] + (form,)) for form in forms]
+
+
+def matched_words(keywords: tuple[str, ...], title: str, abstract: str) -> tuple[str, ...]:
+    """The words ``keywords`` (a selection's, as the rule writes them) matched in a title and abstract."""
+    texts = (_Text(title), _Text(abstract))
+    return tuple(dict.fromkeys(w for k in keywords for w in _named(_Keyword.build(k), texts)))
+
+
+def with_matched_words(paper: Paper) -> Paper:
+    """The paper with the matched words of every selection that lacks them (a record curated before
+    they were kept)."""
+    if all(t.words or not t.keywords for t in paper.topics):
+        return paper
+    return replace(paper, topics=tuple(t if t.words or not t.keywords else
+                                       replace(t, words=matched_words(t.keywords, paper.title, paper.abstract))
+                                       for t in paper.topics))
+
 
 @dataclass(frozen=True)
 class _Prepared:
@@ -154,9 +198,11 @@ class CompiledRule:
         if prepared.categories & self.exclude_categories:
             return None
         followed = tuple(self.authors[k] for k in prepared.author_keys if k in self.authors)
-        in_title = [k.label for k in self.include if prepared.title.has(k)]
-        in_body = [k.label for k in self.include if k.label not in in_title and prepared.body.has(k)]
-        keywords = tuple(in_title + in_body)
+        in_title = [k for k in self.include if prepared.title.has(k)]
+        in_body = [k for k in self.include if k not in in_title and prepared.body.has(k)]
+        matched = in_title + in_body
+        keywords = tuple(k.label for k in matched)
+        words = tuple(dict.fromkeys(w for k in matched for w in _named(k, (prepared.title, prepared.body))))
         matched_categories = tuple(c for c in paper.categories if c.casefold() in self.categories)
         category_ok = not self.categories or bool(matched_categories)
         spec = self.rule.similar_to
@@ -171,7 +217,7 @@ class CompiledRule:
         if semantic:  # counts like two title keywords at the threshold, more the closer the paper is
             rank += 2 * semantic[0] / spec.threshold
         why = Selection(self.rule.id, len(keywords) + len(followed) + (1 if semantic else 0), keywords, followed,
-                        matched_categories, *(semantic or (None, "")))
+                        matched_categories, *(semantic or (None, "")), words=words)
         return why, rank
 
 

@@ -24,7 +24,7 @@ from .http import Client, HttpError
 from ..models import Paper, SourceReport
 from .normalise import dedupe, normalise, settle_dates
 from .sources.base import FeedError
-from ..write import INDEX_FORMAT, Index, Outcome, remove_stale_temp_files, stamp_radar_days, write_papers
+from ..write import INDEX_FORMAT, Index, Outcome, remove_stale_temp_files, upgrade_entries, write_papers
 
 log = logging.getLogger(__name__)
 
@@ -165,8 +165,8 @@ def run_fetch(
     remove_stale_temp_files(layout.content, lock.held(layout.state))
     index = Index.load(layout.content, layout.index_file)
     if index.format < INDEX_FORMAT:  # before this run's candidates join the record of what runs read
-        log.info("radar days given to %d entries written before they were kept",
-                 stamp_radar_days(index, candidates.first_seen(layout.state)))
+        log.info("%d entries written by an earlier AcademicHub brought up to date",
+                 upgrade_entries(index, candidates.first_seen(layout.state)))
 
     unique, merged_away = dedupe(papers)
     failures: list[WriteError] = []
