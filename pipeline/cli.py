@@ -16,7 +16,7 @@ from . import __version__
 from .ops import lock
 from .config import load_rules, load_sources
 from .console import console, error, print_brief_report, print_notify_report, print_summary
-from .errors import ConfigError, IncompleteWrite, WriteError
+from .errors import ConfigError, DeployError, IncompleteWrite, WriteError
 from .fetch.job import Layout, run_fetch
 from .ops.lock import LockBusy
 
@@ -164,6 +164,25 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 1
     console.print(f"site: {result.papers} entries → {result.output} (Pelican {result.pelican_seconds:.1f}s, "
                   f"search index {result.search_seconds:.1f}s)", highlight=False)
+    return 0
+
+
+def cmd_deploy(args: argparse.Namespace) -> int:
+    from .console import print_deploy_report
+    from .publish import S3Target, deploy
+
+    target = args.target or os.environ.get("ACADEMICHUB_DEPLOY") or "pages"
+    s3 = None
+    if target == "s3":
+        if not args.bucket:
+            raise DeployError("deploy --target s3 needs a bucket: --bucket NAME or ACADEMICHUB_S3_BUCKET")
+        s3 = S3Target(args.bucket, endpoint_url=args.endpoint_url, region=args.region, workers=args.workers)
+    with Progress(TextColumn("uploading"), BarColumn(), TextColumn("{task.completed}/{task.total}"), console=console,
+                  transient=True, disable=not console.is_terminal) as progress:
+        task = progress.add_task("uploading", total=None)
+        report = deploy(args.output, target, args.state, s3=s3,
+                        on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+    print_deploy_report(report)
     return 0
 
 
@@ -358,6 +377,23 @@ def build_parser() -> argparse.ArgumentParser:
     _add_lock(embed)
     embed.set_defaults(func=cmd_embed)
 
+    deploy = sub.add_parser("deploy", help="publish the built site: check it for GitHub Pages, or upload what "
+                            "changed to an S3-compatible bucket")
+    deploy.add_argument("--output", type=Path, default=Path("output"), help="the built site (default: output/)")
+    deploy.add_argument("--target", choices=["pages", "s3"],
+                        help="pages: check the site against GitHub Pages' limits (the workflow's Pages actions "
+                             "upload it); s3: upload to a bucket (default: $ACADEMICHUB_DEPLOY, else pages)")
+    deploy.add_argument("--state", type=Path, default=Path("state"),
+                        help="the size of each deploy goes to state/deploys.jsonl, for the status page (default: state/)")
+    deploy.add_argument("--bucket", default=os.environ.get("ACADEMICHUB_S3_BUCKET"),
+                        help="the bucket (default: $ACADEMICHUB_S3_BUCKET)")
+    deploy.add_argument("--endpoint-url", help="the S3 API's address, e.g. https://ACCOUNT.r2.cloudflarestorage.com "
+                        "(default: $AWS_ENDPOINT_URL_S3, $AWS_ENDPOINT_URL, else AWS)")
+    deploy.add_argument("--region", help="the bucket's region; auto for R2 (default: $AWS_REGION, $AWS_DEFAULT_REGION)")
+    deploy.add_argument("--workers", type=int, default=16, help="uploads in flight at once (default: 16)")
+    _add_lock(deploy)
+    deploy.set_defaults(func=cmd_deploy)
+
     serve = sub.add_parser("serve", help="preview the built website on http://127.0.0.1:8000/")
     serve.add_argument("--output", type=Path, default=Path("output"), help="the built site (default: output/)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
@@ -380,7 +416,7 @@ def main(argv: list[str] | None = None) -> int:
     except LockBusy as exc:
         error(str(exc))
         return 75  # EX_TEMPFAIL: try again later
-    except (IncompleteWrite, WriteError) as exc:
+    except (IncompleteWrite, WriteError, DeployError) as exc:
         error(str(exc))
         return 1
     except KeyboardInterrupt:

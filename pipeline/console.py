@@ -16,6 +16,8 @@ from .brief.llm import Usage
 from .brief.report import BriefReport
 from .fetch.job import FetchSummary
 from .notify import NotifyReport
+from .publish import DeployReport
+from .publish.pages import size_text
 
 console = Console(stderr=True, width=None if sys.stderr.isatty() else 110)
 
@@ -86,3 +88,17 @@ def print_notify_report(report: NotifyReport) -> None:
         style = {"failed": "red", "sent": "green", "nothing": "cyan"}.get(r.status, "")
         table.add_row(Text(r.channel), Text(r.kind), Text(r.status, style=style), str(r.attempts or "-"), Text(r.detail))
     console.print(table)
+
+
+def print_deploy_report(report: DeployReport) -> None:
+    """One line of what a deploy published and moved, then its warnings."""
+    if report.target == "pages":
+        line = (f"pages: {report.destination} checked, {size_text(report.bytes)} in {report.files:,} files "
+                f"({report.papers:,} paper pages): within GitHub Pages' limits")
+    else:
+        line = (f"s3: {report.files:,} files ({size_text(report.bytes)}) at {report.destination}: "
+                f"{report.uploaded:,} uploaded ({size_text(report.uploaded_bytes)}), {report.deleted:,} deleted, "
+                f"{report.unchanged:,} unchanged in {report.seconds:.1f}s")
+    console.print(line, markup=False, highlight=False, soft_wrap=True)
+    for warning in report.warnings:
+        console.print(warning, style="yellow", markup=False, highlight=False, soft_wrap=True)

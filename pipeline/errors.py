@@ -64,3 +64,23 @@ class DeliveryError(AcademicHubError):
         self.wait = wait
         self.attempts = 1  # set by the retry loop
         super().__init__(f"{channel}: {message} ({where})" if where else f"{channel}: {message}")
+
+
+class DeployError(AcademicHubError):
+    """The site could not be published; names the bucket, the object key and the endpoint involved."""
+
+    def __init__(self, message: str, *, bucket: str | None = None, key: str | None = None, url: str | None = None):
+        self.bucket = bucket
+        self.key = key
+        self.url = url
+        where = "/".join(part for part in (bucket, key) if part)
+        context = ", ".join(part for part in (f"s3://{where}" if where else "", url or "") if part)
+        super().__init__(f"{message} ({context})" if context else message)
+
+
+class PagesLimitError(DeployError):
+    """The built site would pass GitHub Pages' limits; the message names the ways out."""
+
+    def __init__(self, message: str, output: Path):
+        self.output = Path(output)
+        super().__init__(message)

@@ -90,28 +90,38 @@ class Site:
     output: Path
 
 
+SITEURL = "https://radar.example.org/hub"
+
 _built: Site | None = None
+
+
+def make_site(root: Path) -> Site:
+    """The demo site with the crafted entries, fetched and built in ``root``."""
+    # the demo's fetch (bundled real feeds on 127.0.0.1); briefs only where crafted below
+    with serve_samples() as base:
+        run_fetch(SourcesFile.model_validate(sample_sources(base)), load_rules(ROOT / "rules"),
+                  Layout(root / "content", root / "state"), DEMO_DAY)
+    write_crafted(root / "content")
+    # the project's settings, with search bundles so small that the index is split (as a large archive's is)
+    (root / "testconf.py").write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+                                      f"THEME = {str(ROOT / 'theme')!r}\nPAGEFIND_BUCKET_PAGES = {SEARCH_BUCKET_PAGES}\n",
+                                      encoding="utf-8")
+    site = Site(root, root / "output")
+    rebuild(site)
+    return site
+
+
+def rebuild(site: Site):
+    """Build the site again from its content/ and state/ (the output folder is kept, as the daily job keeps it)."""
+    from pipeline.site import build
+
+    return build(site.root / "content", site.output, settings_file=site.root / "testconf.py", rules=ROOT / "rules",
+                 state=site.root / "state", siteurl=SITEURL)
 
 
 def built_site() -> Site:
     """The demo site with the crafted entries, built once per session."""
     global _built
     if _built is None:
-        from pipeline.site import build
-
-        root = Path(tempfile.mkdtemp(prefix="academichub-site-"))
-        # the demo's fetch (bundled real feeds on 127.0.0.1); briefs only where crafted below
-        with serve_samples() as base:
-            run_fetch(SourcesFile.model_validate(sample_sources(base)), load_rules(ROOT / "rules"),
-                      Layout(root / "content", root / "state"), DEMO_DAY)
-        write_crafted(root / "content")
-        output = root / "output"
-        # the project's settings, with search bundles so small that the index is split (as a large archive's is)
-        settings = root / "testconf.py"
-        settings.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
-                            f"THEME = {str(ROOT / 'theme')!r}\nPAGEFIND_BUCKET_PAGES = {SEARCH_BUCKET_PAGES}\n",
-                            encoding="utf-8")
-        build(root / "content", output, settings_file=settings, rules=ROOT / "rules",
-              state=root / "state", siteurl="https://radar.example.org/hub")
-        _built = Site(root, output)
+        _built = make_site(Path(tempfile.mkdtemp(prefix="academichub-site-")))
     return _built

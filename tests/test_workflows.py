@@ -23,6 +23,7 @@ import yaml
 from sample_site import fetch_samples
 
 from pipeline.archive import candidates
+from pipeline.publish import record
 
 ROOT = Path(__file__).resolve().parent.parent
 GITHUB = ROOT / ".github"
@@ -157,7 +158,7 @@ def test_least_privilege_and_no_untrusted_expansion(path):
     text = path.read_text(encoding="utf-8")
     for number, line in enumerate(text.splitlines(), 1):
         if "secrets." in line and not line.lstrip().startswith("#"):
-            assert re.match(r"^\s+[A-Z_]+: \$\{\{ secrets\.[A-Z_]+ \}\}$", line), f"{path.name}:{number}: secrets only as env"
+            assert re.match(r"^\s+[A-Z_]+: \$\{\{ secrets\.[A-Z][A-Z0-9_]* \}\}$", line), f"{path.name}:{number}: secrets only as env"
 
 
 def test_write_permissions_only_where_needed():
@@ -201,6 +202,7 @@ def test_channel_secrets_go_to_the_notify_step_only():
     example = yaml.safe_load(readme.split("## Notifications", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0])
     named = {value for channel in example["channels"] for key, value in channel.items() if key.endswith("_env")}
     assert named and named <= secrets, named - secrets
+from pipeline.publish import record
 
 
 def test_cached_paths_are_the_ones_the_project_uses():
@@ -209,7 +211,8 @@ def test_cached_paths_are_the_ones_the_project_uses():
     (cache,) = [s for _, s in steps(daily) if s.get("uses", "").startswith("actions/cache@")]
     paths = cache["with"]["path"].split()
     settings = runpy.run_path(str(ROOT / "pelicanconf.py"))
-    assert paths == [settings["CACHE_PATH"], settings.get("OUTPUT_PATH", "output"), f"state/{candidates.FOLDER}"]
+    assert paths == [settings["CACHE_PATH"], settings.get("OUTPUT_PATH", "output"), f"state/{candidates.FOLDER}",
+                     f"state/{record.RECORDS}"]
     pr = load(GITHUB / "workflows" / "pr.yml")
     (restore,) = [s for _, s in steps(pr) if s.get("uses", "").startswith("actions/cache/restore@")]
     assert restore["with"]["path"].split() == paths and restore["with"]["restore-keys"] == cache["with"]["restore-keys"]

@@ -23,6 +23,7 @@ from pelican.writers import Writer
 
 from ..notify.record import SentRecord
 from ..ops import runlog
+from ..publish.record import site_size
 from .feeds import PAPER_LANG, content_lang, feed_title
 from .outputs import AuthorFeeds
 from .related import related_papers, site_semantics, topic_trends_of
@@ -169,6 +170,7 @@ class SiteGenerator(Generator):
             "status_rows": status_rows,
             "notify_days": notify_days,
             "notify_rows": notify_rows,
+            "site_size": site_size(state),
             "STATUS_TEXT": STATUS_TEXT,
             "author_url": self.author_url,
             "day_url": self.day_url,
