@@ -117,7 +117,7 @@ def _cache_folder(caches: Path, content: str, settings_file: Path) -> Path:
     return folder
 
 
-PRUNED = ("papers", "briefs", "authors", "tags", "topics", "archive", "feeds")
+PRUNED = ("papers", "briefs", "authors", "tags", "topics", "archive", "feeds", "api")
 
 
 def prune(output: Path, written: set[str]) -> int:
@@ -134,7 +134,7 @@ def prune(output: Path, written: set[str]) -> int:
         for root, _, files in os.walk(os.path.abspath(output / folder)):
             for name in files:
                 path = os.path.join(root, name)
-                if name.endswith((".html", ".xml")) and path not in keep:
+                if name.endswith((".html", ".xml", ".json")) and path not in keep:
                     os.unlink(path)
                     removed += 1
     if removed:

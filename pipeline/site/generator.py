@@ -1,5 +1,5 @@
 """The generator: the context every page gets (topics, the home page's pool, runs) and the pages
-Pelican does not write itself (days, authors, archive, data/index.json, JSON Feed, OPML, sitemap)."""
+Pelican does not write itself (days, authors, archive, data/index.json, JSON Feed, OPML, sitemap, the API)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from ..notify.record import SentRecord
 from ..ops import runlog
 from ..publish.record import site_size
 from .feeds import PAPER_LANG, content_lang, feed_title
+from .api import Api
 from .outputs import AuthorFeeds
 from .related import related_papers, site_semantics, topic_trends_of
 from .views import (
@@ -249,6 +250,11 @@ class SiteGenerator(Generator):
         self._write_json_feed(output)
         self._write_opml(output)
         self._write_sitemap(output)
+        api_started = time.perf_counter()
+        for name in Api(self, output).write():
+            if isinstance(writer, FeedWriter):
+                writer.keep(name)
+        log.info("site: API %.1fs", time.perf_counter() - api_started)
         log.info("site: author pages %.1fs, other pages %.1fs", authors_done - started, time.perf_counter() - authors_done)
 
     def _write_authors(self, writer: Writer, write) -> None:

@@ -1,0 +1,239 @@
+"""The static JSON API under ``api/v1/``: what the site holds, for programs.
+
+``index.json`` says what exists and links to the rest; one file per radar day (its papers in
+full), per topic (paged like the topic pages: newest first, a page keeps its papers for good),
+per paper, and per daily and weekly brief (structured: themes, connections, picks, the papers
+they cite). Every link is a path relative to the site's root (``site`` in ``index.json``), as the
+pages' own links are, so the same files work wherever the site is served. Each kind of file
+has a JSON Schema (2020-12) in ``schemas/`` of this package, published beside the files; a
+change that breaks a schema is a new version, and a new folder.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from pelican.contents import Article
+from pelican.utils import set_date_tzinfo
+
+from .views import BRIEF_CATEGORIES, published_day_of, radar_day_of, topic_for
+from .writer import StablePaginator, write_bytes, write_text
+
+API_VERSION = 1
+API_ROOT = f"api/v{API_VERSION}"
+SCHEMAS = Path(__file__).parent / "schemas"
+KINDS = ("index", "day", "topic", "paper", "brief")
+BRIEF_FIELDS = ("tldr", "problem", "method", "results", "why_it_matters")
+DIGEST_LISTS = ("themes", "connections", "read_first", "changes")
+
+
+def schema_path(kind: str) -> str:
+    return f"{API_ROOT}/schemas/{kind}.schema.json"
+
+
+def paper_api(article: Article) -> str:
+    return f"{API_ROOT}/papers/{article.slug}.json"
+
+
+def day_api(day: date) -> str:
+    return f"{API_ROOT}/days/{day:%Y-%m-%d}.json"
+
+
+def brief_api(article: Article) -> str:
+    name = Path(article.url).stem
+    return f"{API_ROOT}/briefs/{article.brief_kind}/{name}.json"
+
+
+def topic_api(topic_id: str, number: int = 1) -> str:
+    return f"{API_ROOT}/topics/{topic_id}.json" if number == 1 else f"{API_ROOT}/topics/{topic_id}-{number}.json"
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else "" if value is None else str(value)
+
+
+def _strings(values) -> list[str]:
+    return [_text(v) for v in values if isinstance(v, (str, int, float)) and not isinstance(v, bool)] \
+        if isinstance(values, list) else []
+
+
+def paper_brief(article: Article) -> dict | None:
+    """A paper's brief in each language, every field present and a string (keywords a list)."""
+    brief = article.brief
+    if not brief:
+        return None
+    languages = {}
+    for lang in ("zh", "en"):
+        part = brief[lang] if isinstance(brief.get(lang), dict) else {}
+        languages[lang] = {**{key: _text(part.get(key)) for key in BRIEF_FIELDS},
+                           "keywords": _strings(part.get("keywords"))}
+    status = article.paper["brief_status"]
+    return {"status": "extractive" if status == "extractive" else "model", "model": brief["model"],
+            "prompt_version": brief["prompt_version"], **languages}
+
+
+@dataclass
+class Api:
+    """Writes the API files from what the site generator gathered (its papers, days, briefs, topics)."""
+
+    generator: object  # the SiteGenerator
+    output: Path
+
+    def __post_init__(self) -> None:
+        self.written: list[str] = []
+        self.topics = self.generator.topics
+
+    # ------------------------------------------------------------ records
+
+    def topic_name(self, topic_id: str) -> dict:
+        topic = topic_for(self.topics, topic_id)
+        return {"zh": topic.name_zh, "en": topic.name_en}
+
+    def paper(self, article: Article) -> dict:
+        """A paper in full: what its page shows, as data."""
+        p = article.paper
+        modified = getattr(article, "modified", None)
+        links = {"html": article.url, "api": paper_api(article), "day": self.generator.day_url(radar_day_of(article)),
+                 "day_api": day_api(radar_day_of(article)),
+                 "abstract": p["url"] or None, "pdf": p["pdf"] or None,
+                 "doi": f"https://doi.org/{p['doi']}" if p["doi"] else None, "code": list(p["code_links"])}
+        return {
+            "id": p["id"], "title": p["title"],
+            "authors": [{"name": a["name"], "affiliations": a["affiliations"]} for a in p["authors"]],
+            "abstract": p["abstract"],
+            "published": f"{published_day_of(article):%Y-%m-%d}",
+            "updated": f"{set_date_tzinfo(modified, 'UTC'):%Y-%m-%d}" if modified else None,
+            "day": f"{radar_day_of(article):%Y-%m-%d}",
+            "source": p["source_label"], "version": _text(p["version"]), "categories": p["categories"],
+            "doi": p["doi"], "arxiv_id": p["arxiv_id"], "journal_ref": p["journal_ref"], "venue": p["venue"],
+            "comment": p["comment"],
+            "topics": [{"id": t["rule"], "name": self.topic_name(t["rule"]), "score": t["score"],
+                        "why": {"keywords": t["keywords"], "authors": t["authors"], "categories": t["categories"],
+                                "similar_to": t["similar_to"] or None,
+                                "similarity": float(t["similarity"]) if t["similarity"] is not None else None}}
+                       for t in p["topics"]],
+            "tags": [str(t) for t in getattr(article, "tags", ()) or ()],
+            "brief": paper_brief(article),
+            "events": [{"day": e["day"], "kind": e["kind"], "text": e["text"]} for e in p["events"]],
+            "links": links,
+        }
+
+    def card(self, article: Article) -> dict:
+        """A paper as a list names it: enough to choose, with links to the rest."""
+        p, brief = article.paper, paper_brief(article)
+        return {"id": p["id"], "title": p["title"], "authors": [a["name"] for a in p["authors"]],
+                "published": f"{published_day_of(article):%Y-%m-%d}", "day": f"{radar_day_of(article):%Y-%m-%d}",
+                "source": p["source_label"], "topics": [t["rule"] for t in p["topics"]],
+                "tldr": {"zh": brief["zh"]["tldr"], "en": brief["en"]["tldr"]} if brief else None,
+                "links": {"html": article.url, "api": paper_api(article)}}
+
+    def cited(self, paper_id: str) -> dict:
+        article = self.generator.by_id.get(paper_id)
+        if article is None:
+            return {"id": paper_id, "title": None, "links": None}
+        return {"id": paper_id, "title": article.paper["title"], "links": {"html": article.url, "api": paper_api(article)}}
+
+    def brief(self, article: Article) -> dict:
+        """A daily or weekly brief: per language its headline, themes, connections and picks (papers by id)."""
+        raw = article.brief or {"zh": {}, "en": {}, "model": "", "prompt_version": ""}
+        languages = {}
+        for lang in ("zh", "en"):
+            part = raw[lang] if isinstance(raw.get(lang), dict) else {}
+            text = {"headline": _text(part.get("headline"))}
+            for key in DIGEST_LISTS:
+                if key == "changes" and article.brief_kind != "weekly":
+                    continue
+                items = [i for i in part.get(key) or () if isinstance(i, dict)] if isinstance(part.get(key), list) else []
+                if key == "read_first":
+                    text[key] = [{"paper": _text(i.get("paper")), "why": _text(i.get("why"))} for i in items]
+                else:
+                    text[key] = [{**({"title": _text(i.get("title"))} if key == "themes" else {}),
+                                  "text": _text(i.get("text")), "papers": _strings(i.get("papers"))} for i in items]
+            languages[lang] = text
+        mentioned = [pid for lang in languages.values() for key in DIGEST_LISTS for item in lang.get(key, ())
+                     for pid in (item.get("papers") or [item.get("paper")]) if pid]
+        day = radar_day_of(article)
+        return {
+            "api_version": API_VERSION, "kind": article.brief_kind, "date": f"{day:%Y-%m-%d}",
+            "status": "extractive" if raw.get("extractive") else "model",
+            "model": _text(raw.get("model")), "prompt_version": _text(raw.get("prompt_version")),
+            "papers": [{"number": n, **self.cited(pid)} for n, pid in enumerate(article.paper_ids, 1)],
+            "updates": [self.cited(pid) for pid in article.update_ids],
+            "cited": [self.cited(pid) for pid in dict.fromkeys(mentioned) if pid not in article.paper_ids],
+            **languages,
+            "links": {"html": article.url, "api": brief_api(article),
+                      "day": day_api(day) if article.brief_kind == "daily" and self.has_day(day) else None},
+        }
+
+    def has_day(self, day: date) -> bool:
+        return day in self.generator.days or day in self.generator.updates
+
+    # ------------------------------------------------------------ files
+
+    def _write(self, path: str, data: dict) -> None:
+        write_text(self.output / path, json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
+        self.written.append(path)
+
+    def write(self) -> list[str]:
+        """Every API file and schema; returns their paths (relative to the output folder)."""
+        gen = self.generator
+        for kind in KINDS:
+            write_bytes(self.output / schema_path(kind), (SCHEMAS / f"{kind}.schema.json").read_bytes())
+            self.written.append(schema_path(kind))
+        for article in gen.papers:
+            self._write(paper_api(article), {"api_version": API_VERSION, "paper": self.paper(article),
+                                             "related": [self.card(r) for r in getattr(article, "related", ())]})
+        days = sorted(gen.days.keys() | gen.updates.keys(), reverse=True)
+        for day in days:
+            brief = gen.brief_by_day.get(day)
+            self._write(day_api(day), {
+                "api_version": API_VERSION, "day": f"{day:%Y-%m-%d}",
+                "papers": [self.paper(a) for a in gen.days.get(day, [])],
+                "updates": [self.card(a) for a in gen.updates.get(day, [])],
+                "links": {"html": gen.day_url(day), "api": day_api(day), "brief": brief_api(brief) if brief else None}})
+        briefs = sorted(gen.briefs, key=lambda b: (b.brief_kind, radar_day_of(b), b.url), reverse=True)
+        for article in briefs:
+            self._write(brief_api(article), self.brief(article))
+        topics = self._write_topics()
+        self._write(f"{API_ROOT}/index.json", {
+            "api_version": API_VERSION, "name": gen.settings["SITENAME"], "site": gen.settings["SITEURL"] + "/",
+            "papers": len(gen.papers),
+            "schemas": {kind: schema_path(kind) for kind in KINDS},
+            "latest": {"day": day_api(days[0]) if days else None,
+                       "daily_brief": next((brief_api(b) for b in briefs if b.brief_kind == "daily"), None),
+                       "weekly_brief": next((brief_api(b) for b in briefs if b.brief_kind == "weekly"), None)},
+            "days": [{"day": f"{d:%Y-%m-%d}", "papers": len(gen.days.get(d, ())), "updates": len(gen.updates.get(d, ())),
+                      "api": day_api(d), "html": gen.day_url(d)} for d in days],
+            "topics": topics,
+            "briefs": [{"kind": b.brief_kind, "date": f"{radar_day_of(b):%Y-%m-%d}", "api": brief_api(b), "html": b.url,
+                        "headline": self.brief(b)["en"]["headline"]} for b in briefs],
+        })
+        return self.written
+
+    def _write_topics(self) -> list[dict]:
+        """A file per page of each topic's list, cut as its HTML pages are (StablePaginator)."""
+        gen, listed = self.generator, []
+        size = gen.settings["PAGINATED_TEMPLATES"]["category"]
+        for category, articles in gen.context.get("categories", []):
+            topic_id = str(category)
+            papers = [a for a in articles if getattr(a, "paper", None)]
+            if topic_id in BRIEF_CATEGORIES or not papers:
+                continue
+            pages = StablePaginator(category.save_as, category.url, papers, gen.settings, size)
+            order = pages.reading_order()
+            for at, page in enumerate(order):
+                newer = order[at - 1] if at else None
+                older = order[at + 1] if at + 1 < len(order) else None
+                self._write(topic_api(topic_id, page.number), {
+                    "api_version": API_VERSION, "topic": {"id": topic_id, "name": self.topic_name(topic_id)},
+                    "page": page.number, "pages": len(order), "total": len(papers),
+                    "papers": [self.card(a) for a in page.object_list],
+                    "links": {"html": page.save_as, "api": topic_api(topic_id, page.number), "first": topic_api(topic_id),
+                              "newer": topic_api(topic_id, newer.number) if newer else None,
+                              "older": topic_api(topic_id, older.number) if older else None}})
+            listed.append({"id": topic_id, "name": self.topic_name(topic_id), "papers": len(papers), "pages": len(order),
+                           "api": topic_api(topic_id), "html": category.url})
+        return listed

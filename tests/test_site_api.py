@@ -1,0 +1,160 @@
+"""The static JSON API of the built sample site: every file validates against its published schema,
+every link resolves, and the API says what the HTML pages show, paper by paper."""
+
+from __future__ import annotations
+
+import copy
+import html
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from api_helpers import api_files, kind_of, links_in, schema_errors, validators
+from pipeline.site.api import API_ROOT, KINDS, SCHEMAS
+from site_helpers import HOSTILE_TITLE, built_site, rebuild
+
+
+@pytest.fixture(scope="module")
+def site():
+    return built_site()
+
+
+@pytest.fixture(scope="module")
+def out(site) -> Path:
+    return site.output
+
+
+@pytest.fixture(scope="module")
+def files(out) -> dict[str, dict]:
+    return api_files(out)
+
+
+def page(out: Path, rel: str) -> str:
+    return (out / rel).read_text(encoding="utf-8")
+
+
+def paper_hrefs(text: str) -> list[str]:
+    """The papers a list page lists, in order, as paths from the site root."""
+    return [re.sub(r"^(\.\./)+|^\./", "", h) for h in re.findall(r'class="card-title"><a class="math" href="([^"]+)"', text)]
+
+
+def test_every_api_file_validates_against_its_published_schema(out, files):
+    kinds = {kind_of(rel.removeprefix(API_ROOT + "/")) for rel in files}
+    assert kinds == set(KINDS)
+    assert schema_errors(out) == []
+    # the published schemas are the package's
+    for kind in KINDS:
+        assert (out / API_ROOT / "schemas" / f"{kind}.schema.json").read_bytes() == (SCHEMAS / f"{kind}.schema.json").read_bytes()
+        assert json.loads((SCHEMAS / f"{kind}.schema.json").read_text())["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_the_schemas_are_strict(files):
+    checks = validators()
+    day = next(v for k, v in files.items() if "/days/" in k and v["papers"])
+    assert checks["day"].is_valid(day)
+    for change in (lambda d: d["papers"][0].pop("title"), lambda d: d["papers"][0].update(extra=1),
+                   lambda d: d["papers"][0]["links"].update(html="https://elsewhere.example/x.html"),
+                   lambda d: d.update(api_version=2), lambda d: d["papers"][0]["authors"].append("Ada")):
+        broken = copy.deepcopy(day)
+        change(broken)
+        assert not checks["day"].is_valid(broken)
+
+
+def test_every_link_resolves(out, files):
+    for rel, data in files.items():
+        for link in links_in(data):
+            assert (out / link).is_file(), f"{rel} links to {link}"
+
+
+def test_index_names_every_day_topic_and_brief(out, files):
+    index = files[f"{API_ROOT}/index.json"]
+    assert index["site"] == "https://radar.example.org/hub/" and index["papers"] == 33
+    assert [d["day"] for d in index["days"]] == ["2026-09-08", "2026-04-27"]
+    assert {f"{API_ROOT}/days/{d['day']}.json" for d in index["days"]} == {k for k in files if "/days/" in k}
+    assert {t["api"] for t in index["topics"]} == {k for k in files if re.search(r"/topics/[^/]+(?<!-\d)\.json$", k)}
+    assert index["latest"] == {"day": f"{API_ROOT}/days/2026-09-08.json",
+                               "daily_brief": f"{API_ROOT}/briefs/daily/2026-09-08.json", "weekly_brief": None}
+    assert sum(d["papers"] for d in index["days"]) == index["papers"] == len([k for k in files if "/papers/" in k])
+
+
+def test_days_agree_with_their_pages_and_with_the_paper_pages(out, files):
+    seen = 0
+    for rel, day in files.items():
+        if "/days/" not in rel:
+            continue
+        listed = paper_hrefs(page(out, day["links"]["html"]))
+        assert listed == [p["links"]["html"] for p in day["papers"]] + [u["links"]["html"] for u in day["updates"]]
+        for paper in day["papers"]:
+            seen += 1
+            text = page(out, paper["links"]["html"])
+            title = re.search(r'<h1 class="math">(.*?)</h1>', text, re.S).group(1)
+            assert html.unescape(title) == paper["title"]
+            authors = re.search(r'<article class="paper" data-pagefind-body data-authors="([^"]*)"', text).group(1)
+            assert html.unescape(authors) == "|".join(a["name"] for a in paper["authors"])
+            assert re.findall(r'data-topic="([^"]+)" href', text) == [t["id"] for t in paper["topics"]]
+            assert f'<time datetime="{paper["published"]}' in text
+            for link in ("abstract", "pdf"):
+                if paper["links"][link]:
+                    assert f'href="{html.escape(paper["links"][link])}"' in text
+            for word in (w for t in paper["topics"] for w in t["why"]["keywords"]):
+                assert f"<mark>{html.escape(word)}" in text or html.escape(word) in text
+            if paper["brief"]:
+                shown = re.findall(r'<p class="tldr"><span class="tldr-label">TL;DR</span> (.*?)</p>', text)
+                assert list(map(html.unescape, shown)) == [paper["brief"][lang]["tldr"] for lang in ("zh", "en")]
+            else:
+                assert "brief-box" not in text
+            # the paper's own file holds the same record
+            assert files[paper["links"]["api"]]["paper"] == paper
+    assert seen == 33
+
+
+def test_topic_pages_list_what_the_html_pages_list(out, files):
+    pages = {rel: data for rel, data in files.items() if "/topics/" in rel}
+    assert pages
+    for rel, data in pages.items():
+        assert paper_hrefs(page(out, data["links"]["html"])) == [p["links"]["html"] for p in data["papers"]]
+        assert data["topic"]["id"] in {t for p in data["papers"] for t in p["topics"]}
+    # following "older" from page 1 reads every paper once, newest first
+    for topic in files[f"{API_ROOT}/index.json"]["topics"]:
+        link, read = topic["api"], []
+        while link:
+            read += files[link]["papers"]
+            link = files[link]["links"]["older"]
+        assert len(read) == len({p["id"] for p in read}) == topic["papers"]
+        assert [p["day"] for p in read] == sorted((p["day"] for p in read), reverse=True)
+
+
+def test_daily_brief_is_structured_and_names_its_papers(files):
+    brief = files[f"{API_ROOT}/briefs/daily/2026-09-08.json"]
+    assert brief["kind"] == "daily" and brief["date"] == "2026-09-08"
+    assert [(p["number"], p["id"]) for p in brief["papers"]] == [(1, "arxiv:2609.00001"), (2, "arxiv:2609.00002")]
+    assert brief["papers"][1]["title"] == HOSTILE_TITLE  # text as data: the API never holds markup-escaped text
+    assert brief["en"]["headline"] == "Where error correction meets language models"
+    assert brief["en"]["themes"] == [{"title": "Fault tolerance", "text": "Surface codes go below threshold.",
+                                      "papers": ["arxiv:2609.00001"]}]
+    assert brief["zh"]["connections"][0]["papers"] == ["arxiv:2609.00001", "arxiv:2609.00002"]
+    assert brief["en"]["read_first"] == [{"paper": "arxiv:2609.00001", "why": "A milestone."}]
+    assert brief["links"]["html"] == "briefs/2026-09-08.html"
+    assert files[brief["links"]["day"]]["links"]["brief"] == brief["links"]["api"]
+
+
+def test_api_files_of_a_paper_that_is_gone_are_pruned(tmp_path):
+    from site_helpers import Site
+
+    source = built_site()
+    shutil.copytree(source.root / "content", tmp_path / "content")
+    shutil.copytree(source.root / "state", tmp_path / "state")
+    (tmp_path / "testconf.py").write_text((source.root / "testconf.py").read_text(encoding="utf-8"), encoding="utf-8")
+    site = Site(tmp_path, tmp_path / "output")
+    rebuild(site)
+    paper = tmp_path / "output" / API_ROOT / "papers" / "arxiv-2609-00002.json"
+    assert paper.is_file()
+    next((tmp_path / "content").rglob("arxiv-2609-00002.md")).unlink()
+    rebuild(site)
+    assert not paper.exists()
+    assert schema_errors(tmp_path / "output") == []
+    day = json.loads((tmp_path / "output" / API_ROOT / "days" / "2026-09-08.json").read_text(encoding="utf-8"))
+    assert [p["id"] for p in day["papers"]] == ["arxiv:2609.00001"]
