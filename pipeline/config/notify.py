@@ -1,4 +1,4 @@
-"""``notify.yml``: where the daily brief is delivered — e-mail channels, each with the
+"""``notify.yml``: where the daily brief is delivered — e-mail and chat channels, each with the
 secrets it needs named by environment variable (never the secret itself), the topics it carries,
 its language and how much of the day it sends."""
 
@@ -16,9 +16,11 @@ EnvName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=1
 # the settings each kind takes besides the ones every channel has
 _OWN = {
     "email": {"smtp_host", "smtp_port", "security", "user_env", "password_env", "sender", "to_env"},
+    "slack": {"webhook_env"},
 }
 _REQUIRED = {
     "email": ("smtp_host", "sender", "to_env"),
+    "slack": ("webhook_env",),
 }
 
 
@@ -26,7 +28,7 @@ class Channel(_Strict):
     """One place the day's message goes."""
 
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
-    kind: Literal["email"]
+    kind: Literal["email", "slack"]
     enabled: bool = True
     topics: list[Annotated[str, Field(min_length=1, max_length=100)]] = []  # rule ids; empty: every topic
     language: Literal["zh", "en", "both"] = "both"
@@ -40,6 +42,8 @@ class Channel(_Strict):
     password_env: EnvName = ""
     sender: Annotated[str, Field(max_length=320)] = ""  # the From address: "AcademicHub <radar@example.org>"
     to_env: EnvName = ""  # the recipients, comma-separated, from a secret
+    # chat: the incoming webhook's address (it holds the credential) from a secret
+    webhook_env: EnvName = ""
 
     @model_validator(mode="after")
     def _fits_kind(self) -> "Channel":

@@ -20,11 +20,11 @@ from ..brief.paper import rule_names
 from ..config.notify import Channel, Delivery, NotifyFile
 from ..errors import DeliveryError
 from ..fetch.job import Layout
-from . import email
+from . import email, slack
 from .message import compose, read_day
 from .record import SentRecord
 
-KINDS = {"email": email}
+KINDS = {"email": email, "slack": slack}
 
 
 @dataclass(frozen=True)

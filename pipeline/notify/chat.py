@@ -1,0 +1,171 @@
+"""What the chat channels share: the webhook address or token read from the channel's secret, one
+JSON POST with the platform's answer read (429 and 5xx retried, the wait the server asks for
+kept), the message cut to the platform's size limits with a link to the rest on the site, and
+the error text that names the server but never the credential in its address."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from typing import Callable
+from urllib.parse import urlsplit
+
+import requests
+
+from ..config.notify import Channel, Delivery
+from ..errors import DeliveryError
+from .message import CardText, Message, Theme
+
+
+@dataclass(frozen=True)
+class Post:
+    """One JSON body for one platform, before any signature (signed when it is sent, so a retry
+    signs again with a fresh timestamp)."""
+
+    body: dict
+    cards: int  # how many of the day's cards it carries (the rest are behind its link to the site)
+    total: int  # how many the channel would carry without the size limit
+
+    @property
+    def note(self) -> str:
+        """What the record says was sent."""
+        left = self.total - self.cards
+        return f"{self.cards} cards" + (f", {left} more behind the link (size limit)" if left else "")
+
+    def preview(self) -> str:
+        return json.dumps(self.body, ensure_ascii=False, indent=1)
+
+
+def size(body: dict) -> int:
+    """The body's size as sent: UTF-8 bytes of its JSON."""
+    return len(json.dumps(body, ensure_ascii=False).encode("utf-8"))
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` within ``limit`` characters, cut at a word where one is near, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[:max(limit - 1, 0)]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
+def fit(message: Message, render: Callable[[Message], dict], fits: Callable[[dict], bool]) -> Post:
+    """The largest rendering of ``message`` that ``fits``: its cards dropped from the end one by one
+    (the message then says how many more are on the site and links there), then its themes; a
+    message that fits with neither is refused (a limit the headline alone exceeds is the renderer's
+    to clip)."""
+    for count in range(len(message.cards), -1, -1):
+        body = render(replace(message, cards=message.cards[:count]))
+        if fits(body):
+            return Post(body, count, len(message.cards))
+    bare = replace(message, cards=(), sections=tuple(replace(s, themes=()) for s in message.sections))
+    body = render(bare)
+    if not fits(body):
+        raise ValueError(f"{message.channel}: the message does not fit even without cards and themes")
+    return Post(body, 0, len(message.cards))
+
+
+def where(url: str) -> str:
+    """The server of ``url`` for messages: scheme, host and port, never its path or query (a webhook's
+    path is its credential)."""
+    parts = urlsplit(url)
+    host = parts.hostname or "?"
+    return f"{parts.scheme}://{host}{f':{parts.port}' if parts.port else ''}"
+
+
+def secret(channel: Channel, env: dict[str, str], name: str, what: str) -> str:
+    """The value of the environment variable the channel names in ``name``; DeliveryError when unset."""
+    variable = getattr(channel, name)
+    value = env.get(variable, "").strip()
+    if not value:
+        raise DeliveryError(channel.id, "", f"${variable} ({what}) is not set")
+    return value
+
+
+def webhook(channel: Channel, env: dict[str, str]) -> str:
+    """The channel's incoming-webhook address, from its secret."""
+    url = secret(channel, env, "webhook_env", "the webhook address")
+    if not url.startswith(("https://", "http://")) or not urlsplit(url).hostname:
+        raise DeliveryError(channel.id, "", f"${channel.webhook_env} is not an http(s) address")
+    return url
+
+
+def retry_after(response: requests.Response, body: object = None) -> float | None:
+    """The seconds the server asks to wait: the Retry-After header, or a JSON ``retry_after``
+    (Discord's at the top, Telegram's under ``parameters``)."""
+    header = response.headers.get("Retry-After")
+    try:
+        if header is not None:
+            return max(float(header), 0.0)
+    except ValueError:
+        pass
+    if isinstance(body, dict):
+        for holder in (body, body.get("parameters")):
+            if isinstance(holder, dict) and isinstance(holder.get("retry_after"), (int, float)):
+                return max(float(holder["retry_after"]), 0.0)
+    return None
+
+
+def answer(response: requests.Response) -> object:
+    """The response's JSON, or its text when it is not JSON."""
+    try:
+        return response.json()
+    except ValueError:
+        return response.text
+
+
+def post(session: requests.Session, url: str, body: dict, channel: Channel, delivery: Delivery, *,
+         params: dict | None = None, shown: str | None = None) -> tuple[requests.Response, object]:
+    """POST ``body`` as JSON; returns the response and its parsed answer for a 2xx.  A 429, a 5xx, a
+    timeout or a refused connection raise a retryable DeliveryError, any other status a final one."""
+    server = shown or where(url)
+    try:
+        response = session.post(url, params=params, timeout=delivery.timeout,
+                                data=json.dumps(body, ensure_ascii=False).encode("utf-8"),
+                                headers={"Content-Type": "application/json; charset=utf-8"})
+    except requests.Timeout as exc:
+        raise DeliveryError(channel.id, server, f"no answer within {delivery.timeout:g}s", retry=True) from exc
+    except requests.RequestException as exc:
+        raise DeliveryError(channel.id, server, f"cannot connect: {type(exc).__name__}", retry=True) from exc
+    parsed = answer(response)
+    if response.status_code == 429 or response.status_code >= 500:
+        raise DeliveryError(channel.id, server, f"HTTP {response.status_code} {_short(parsed)}", retry=True,
+                            wait=retry_after(response, parsed))
+    if not 200 <= response.status_code < 300:
+        raise DeliveryError(channel.id, server, f"HTTP {response.status_code} {_short(parsed)}")
+    return response, parsed
+
+
+def refused(channel: Channel, url: str, code: object, text: object, *, retry: bool = False,
+            shown: str | None = None) -> DeliveryError:
+    """A platform's refusal inside a 200 answer (Feishu's ``code``, DingTalk's and WeCom's ``errcode``)."""
+    return DeliveryError(channel.id, shown or where(url), f"refused: {code} {str(text)[:200]}", retry=retry)
+
+
+def _short(parsed: object) -> str:
+    text = parsed if isinstance(parsed, str) else json.dumps(parsed, ensure_ascii=False)
+    return " ".join(text.split())[:200]
+
+
+
+# the day's text as the chat formats lay it out (raw: each platform escapes it for its format)
+
+def topic(message: Message, card: CardText) -> str:
+    """The card's topic in the message's languages: "量子信息 · Quantum Information"."""
+    return " · ".join(dict.fromkeys(card.topic[lang] for lang in message.languages))
+
+
+def tldrs(message: Message, card: CardText) -> list[str]:
+    return [card.tldr[lang] for lang in message.languages if lang in card.tldr]
+
+
+def theme_text(theme: Theme) -> str:
+    """A theme as one line of text (without its card numbers)."""
+    return f"{theme.title}: {theme.text}" if theme.title else theme.text
+
+
+def title(message: Message) -> str:
+    return f"AcademicHub · {message.words('brief')} · {message.day.isoformat()}"
