@@ -158,3 +158,77 @@ def test_api_files_of_a_paper_that_is_gone_are_pruned(tmp_path):
     assert schema_errors(tmp_path / "output") == []
     day = json.loads((tmp_path / "output" / API_ROOT / "days" / "2026-09-08.json").read_text(encoding="utf-8"))
     assert [p["id"] for p in day["papers"]] == ["arxiv:2609.00001"]
+
+
+SITEURL = "https://radar.example.org/hub"
+
+
+def test_llms_txt_follows_the_convention_and_its_links_resolve(out):
+    text = page(out, "llms.txt")
+    lines = text.splitlines()
+    assert lines[0] == "# AcademicHub" and lines[2].startswith("> ")
+    assert "## API" in lines and "## Latest briefs" in lines and "## Optional" in lines
+    links = re.findall(r"\]\(([^)]+)\)", text)
+    assert f"{SITEURL}/api/v1/index.json" in links and f"{SITEURL}/briefs/2026-09-08.html" in links
+    assert f"{SITEURL}/api/v1/briefs/daily/2026-09-08.json" in links
+    for link in links:
+        assert link.startswith(SITEURL + "/"), link
+        assert (out / link.removeprefix(SITEURL + "/")).is_file(), link
+    assert "Where error correction meets language models" in text
+
+
+def test_the_topics_page_has_a_section_for_programs(out):
+    text = page(out, "topics.html")
+    section = text[text.index('<section id="for-programs"'):]
+    section = section[:section.index("</section>")]
+    hrefs = re.findall(r'href="\./([^"]+)"', section)
+    assert "api/v1/index.json" in hrefs and "llms.txt" in hrefs and "api/v1/schemas/brief.schema.json" in hrefs
+    for href in hrefs:
+        assert (out / href).is_file(), href
+    assert f"curl -s {SITEURL}/api/v1/index.json" in section
+    assert 'href="./topics.html#for-programs"' in page(out, "index.html")
+
+
+def readme_examples() -> tuple[str, str]:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## For programs"):]
+    section = section[:section.index("\n## ", 3)]
+    shell = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
+    python = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    return shell, python
+
+
+@pytest.fixture(scope="module")
+def served(out):
+    import threading
+
+    from pipeline.site import make_server
+
+    server = make_server(out, port=0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_readme_examples_run_against_the_served_sample_site(served, tmp_path):
+    import subprocess
+    import sys
+
+    shell, python = readme_examples()
+    assert "http://127.0.0.1:8000" in shell and "http://127.0.0.1:8000/" in python
+    done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", shell.replace("http://127.0.0.1:8000", served)],
+                          capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count('"api_version":1') == 2 and '"$id": "paper.schema.json"' in done.stdout
+    assert "# AcademicHub" in done.stdout and "Quantum Information" in done.stdout
+    done = subprocess.run([sys.executable, "-c", python.replace("http://127.0.0.1:8000/", served + "/")],
+                          capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == ("arxiv:2609.00001 | Surface Codes Below Threshold with $d=7$ Lattices | "
+                        "First surface code below threshold. | Quantum Information: quantum error correction; "
+                        "Followed Authors: Subir Sachdev")
+    assert lines[1].startswith(f"arxiv:2609.00002 | {HOSTILE_TITLE} | We show <img src=x onerror=alert(1)>")
+    assert len(lines) == 2

@@ -19,6 +19,7 @@ from pathlib import Path
 from pelican.contents import Article
 from pelican.utils import set_date_tzinfo
 
+from ..ops import markdown
 from .views import BRIEF_CATEGORIES, published_day_of, radar_day_of, topic_for
 from .writer import StablePaginator, write_bytes, write_text
 
@@ -28,6 +29,7 @@ SCHEMAS = Path(__file__).parent / "schemas"
 KINDS = ("index", "day", "topic", "paper", "brief")
 BRIEF_FIELDS = ("tldr", "problem", "method", "results", "why_it_matters")
 DIGEST_LISTS = ("themes", "connections", "read_first", "changes")
+LLMS_BRIEFS = {"daily": 7, "weekly": 4}  # the latest briefs llms.txt links to, by kind
 
 
 def schema_path(kind: str) -> str:
@@ -198,7 +200,7 @@ class Api:
         for article in briefs:
             self._write(brief_api(article), self.brief(article))
         topics = self._write_topics()
-        self._write(f"{API_ROOT}/index.json", {
+        index = {
             "api_version": API_VERSION, "name": gen.settings["SITENAME"], "site": gen.settings["SITEURL"] + "/",
             "papers": len(gen.papers),
             "schemas": {kind: schema_path(kind) for kind in KINDS},
@@ -210,8 +212,54 @@ class Api:
             "topics": topics,
             "briefs": [{"kind": b.brief_kind, "date": f"{radar_day_of(b):%Y-%m-%d}", "api": brief_api(b), "html": b.url,
                         "headline": self.brief(b)["en"]["headline"]} for b in briefs],
-        })
+        }
+        self._write(f"{API_ROOT}/index.json", index)
+        write_text(self.output / "llms.txt", self.llms_txt(index))
+        self.written.append("llms.txt")
         return self.written
+
+    def llms_txt(self, index: dict) -> str:
+        """``llms.txt`` (the llms.txt convention): what the site is, how to read its API, the latest
+        briefs and the topics as links. Headlines and names are untrusted: escaped as Markdown text."""
+        settings = self.generator.settings
+        site = settings["SITEURL"]
+
+        def url(path: str) -> str:
+            return f"{site}/{path}"
+
+        lines = [f"# {markdown.text(settings['SITENAME'])}", "",
+                 f"> {markdown.text(settings.get('SITESUBTITLE') or 'A research radar')}: papers selected every day "
+                 "by curation rules (keywords, authors, categories, similarity), each with why it was selected "
+                 "and a brief in Chinese and English, and a daily brief that connects them.", "",
+                 f"The same data is a static JSON API, version {API_VERSION}: start at "
+                 f"{markdown.link('api/v1/index.json', url(f'{API_ROOT}/index.json'))}, which lists the radar days, "
+                 "topics and briefs, newest first. Every link in the API is a path relative to the site's root "
+                 f"({markdown.text(site + '/')}). A day's file holds its papers in full (authors, dates, source, "
+                 "topics and why, links, the brief per language); a topic's files are paged newest first "
+                 "(links.older leads on) and a page other than the first keeps its papers for good. Each kind "
+                 "of file has a JSON Schema (2020-12) under api/v1/schemas/.", "",
+                 "## API", "",
+                 f"- {markdown.link('Index', url(f'{API_ROOT}/index.json'))}: "
+                 "what exists, with links"]
+        if index["latest"]["day"]:
+            lines.append(f"- {markdown.link('Latest radar day', url(index['latest']['day']))}: its papers in full")
+        lines += [f"- {markdown.link(f'Schema: {kind}', url(path))}" for kind, path in index["schemas"].items()]
+        lines += ["", "## Latest briefs", ""]
+        for kind, limit in LLMS_BRIEFS.items():
+            for item in [b for b in index["briefs"] if b["kind"] == kind][:limit]:
+                label = f"{'Daily' if kind == 'daily' else 'Weekly'} brief {item['date']}"
+                headline = f": {markdown.text(item['headline'])}" if item["headline"] else ""
+                lines.append(f"- {markdown.link(label, url(item['html']))}{headline} "
+                             f"({markdown.link('JSON', url(item['api']))})")
+        lines += ["", "## Topics", ""]
+        lines += [f"- {markdown.link(t['name']['en'], url(t['html']))}: {t['papers']} paper{'' if t['papers'] == 1 else 's'} "
+                  f"({markdown.link('JSON', url(t['api']))})" for t in index["topics"]]
+        lines += ["", "## Optional", "",
+                  f"- {markdown.link('JSON Feed', url('feed.json'))}: the newest entries",
+                  f"- {markdown.link('Atom feed', url(settings['FEED_ALL_ATOM']))}",
+                  f"- {markdown.link('Feeds (OPML)', url('feeds.opml'))}: every topic's feed",
+                  f"- {markdown.link('Sitemap', url('sitemap.xml'))}", ""]
+        return "\n".join(lines)
 
     def _write_topics(self) -> list[dict]:
         """A file per page of each topic's list, cut as its HTML pages are (StablePaginator)."""

@@ -135,3 +135,24 @@ def test_feeds_of_a_hostile_site_pass_the_feed_checker_the_schema_and_newsboat(h
     case("feeds", "the Atom, RSS and JSON feeds of a site built from hostile text",
          "valid for the W3C feed checker, the JSON Feed schema and newsboat",
          "no checker error; the schema and newsboat, where installed, read every feed")
+
+
+def test_the_api_of_a_hostile_site_validates_and_keeps_text_as_data(hostile_site, case):
+    import json
+
+    from api_helpers import api_files, links_in, schema_errors
+
+    case("site", "hostile title, author, category and model answers in the JSON API and llms.txt",
+         "every API file validates against its schema, links resolve, text kept as data, llms.txt inert",
+         "validated every file; the paper's title and author read back exactly; no markup in llms.txt")
+    assert schema_errors(hostile_site) == []
+    files = api_files(hostile_site)
+    for rel, data in files.items():
+        for link in links_in(data):
+            assert (hostile_site / link).is_file(), f"{rel} links to {link}"
+    papers = [f["paper"] for rel, f in files.items() if "/papers/" in rel]
+    hostile = next(p for p in papers if p["title"] == TITLE)
+    assert AUTHOR in [a["name"] for a in hostile["authors"]]
+    assert json.loads(json.dumps(hostile)) == hostile
+    llms = (hostile_site / "llms.txt").read_text(encoding="utf-8")
+    assert "<script" not in llms and "<img" not in llms and "javascript:" not in llms
