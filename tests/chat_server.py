@@ -29,6 +29,7 @@ class Received:
     body: object
     problems: list[str]  # where the message breaks its platform's schema or signature
     answered: int
+    queued: bool = False  # answered with a queued reply, unchecked
 
 
 @dataclass
@@ -55,7 +56,8 @@ class ChatServer:
                 "TEST_TELEGRAM_TOKEN": self.telegram_token}
 
     def accepted(self, kind: str) -> list[Received]:
-        return [r for r in self.received if r.kind == kind and r.answered == 200 and not r.problems]
+        return [r for r in self.received if r.kind == kind and r.answered in (200, 204) and not r.problems
+                and not r.queued]
 
     def of(self, kind: str) -> list[Received]:
         return [r for r in self.received if r.kind == kind]
@@ -308,9 +310,9 @@ class _Handler(BaseHTTPRequestHandler):
             body = None
         if not self.headers.get("Content-Type", "").startswith("application/json"):
             body = None
-        queued = chat.replies.get(kind)
+        queued = bool(chat.replies.get(kind))
         if queued:
-            problems, (status, headers, text) = [], queued.pop(0)
+            problems, (status, headers, text) = [], chat.replies[kind].pop(0)
         elif kind == "slack":
             problems, (status, headers, text) = check_slack(body, query)
         elif kind == "discord":
@@ -325,7 +327,7 @@ class _Handler(BaseHTTPRequestHandler):
             problems, (status, headers, text) = check_telegram(body, query, parts.path, chat.telegram_token)
         else:
             problems, (status, headers, text) = ["no such platform"], (404, {}, "not found")
-        chat.received.append(Received(kind, parts.path, query, body, problems, status))
+        chat.received.append(Received(kind, parts.path, query, body, problems, status, bool(queued)))
         data = text.encode("utf-8")
         self.send_response(status)
         for name, value in headers.items():

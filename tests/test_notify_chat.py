@@ -5,6 +5,7 @@ cutting with a link to the rest; nothing sent twice."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import replace
@@ -12,13 +13,27 @@ from datetime import date
 
 import pytest
 
-from chat_server import chat_channels, chat_server, check_slack
+from chat_server import (
+    DINGTALK_SECRET,
+    FEISHU_SECRET,
+    chat_channels,
+    chat_server,
+    check_dingtalk,
+    check_discord,
+    check_feishu,
+    check_slack,
+    check_telegram,
+    check_wecom,
+    dingtalk_sign,
+    feishu_sign,
+    telegram_visible,
+)
 from notify_helpers import DAY, HOSTILE_SLUG, HOSTILE_TITLE, SITE, cli, project, write_notify
 from pipeline.config.notify import Channel
-from pipeline.notify import slack
+from pipeline.notify import dingtalk, discord, feishu, slack, telegram, wecom
 from pipeline.notify.message import CardText, Message, Section, Theme
 
-KINDS = ("slack",)
+KINDS = ("slack", "discord", "feishu", "dingtalk", "wecom", "telegram")
 
 
 def channels(server, kinds=KINDS, **extra) -> list[dict]:
@@ -50,8 +65,33 @@ def shows_title_as_text(kind: str, body) -> None:
                    if obj and obj["type"] == "plain_text")
         for text in marked:  # mrkdwn: only the message's own words and links, escaped
             assert not re.search(r"<[!@#]", text) and "Bold" not in text and not re.search(r"@(channel|here)", text)
+    elif kind == "discord":
+        titles = [e["title"] for e in body["embeds"] if e.get("url") == f"{SITE}/papers/{HOSTILE_SLUG}.html"]
+        assert titles and backslashed(titles[0], r"*_~`|<>#[]()@:") == "01. " + HOSTILE_TITLE, titles
+        assert body["allowed_mentions"] == {"parse": []}
+    elif kind == "feishu":
+        (content,) = [el["text"]["content"] for el in body["card"]["elements"]
+                      if el.get("tag") == "div" and f"({SITE}/papers/{HOSTILE_SLUG}.html)" in el["text"]["content"]]
+        shown = content.split("[", 1)[1].rsplit("](", 1)[0]  # the link's text
+        assert not re.search(r"[<>*_~`\[\]()@]", shown) and html.unescape(shown) == HOSTILE_TITLE, shown
+    elif kind in ("dingtalk", "wecom"):
+        text = body["markdown"]["text" if kind == "dingtalk" else "content"]
+        (line,) = [t for t in text.splitlines() if f"({SITE}/papers/{HOSTILE_SLUG}.html)" in t]
+        shown = line.split("[", 1)[1].rsplit("](", 1)[0]
+        assert backslashed(shown, r"*_~`|<>#[]()&!+-") == HOSTILE_TITLE, shown
+    elif kind == "telegram":
+        shown, problems = telegram_visible(body["text"])
+        assert problems == [] and HOSTILE_TITLE in shown
+        assert f'<a href="{SITE}/papers/{HOSTILE_SLUG}.html">{html.escape(HOSTILE_TITLE, quote=False)}</a>' in body["text"]
     else:
         raise AssertionError(kind)
+
+
+def backslashed(text: str, special: str) -> str:
+    """What a Markdown renderer shows of ``text``, checking that each of ``special`` is escaped."""
+    unescaped = re.sub(r"\\.", "", text)
+    assert not [c for c in unescaped if c in special], f"unescaped markup in {text!r}"
+    return re.sub(r"\\(.)", r"\1", text)
 
 
 # ---- end to end through the CLI -----------------------------------------------------------------
@@ -80,29 +120,88 @@ def test_a_429_is_retried_a_500_reported_and_the_others_go_out():
     folder = project()
     with chat_server() as server:
         server.replies["slack"] = [(429, {"Retry-After": "0"}, "rate_limited")]
-        extra = [{"id": "slack-down", "kind": "slack", "webhook_env": "TEST_SLACK_DOWN"}]
-        write_notify(folder, channels(server) + extra)
-        env = {**server.env(), "TEST_SLACK_DOWN": server.url("down", "/services/T1/B1/YYYY")}
-        server.replies["down"] = [(500, {}, "rollup_error")] * 3
+        server.replies["telegram"] = [(429, {}, json.dumps({"ok": False, "error_code": 429,
+                                                            "description": "Too Many Requests: retry after 0",
+                                                            "parameters": {"retry_after": 0}}))]
+        server.replies["discord"] = [(500, {}, json.dumps({"message": "Internal Server Error", "code": 0}))] * 3
+        server.replies["wecom"] = [(200, {}, json.dumps({"errcode": 45009, "errmsg": "api freq out of limit"}))]
+        write_notify(folder, channels(server))
+        done = cli("notify", "--date", DAY, cwd=folder, env=server.env())
+        assert done.returncode == 1
+        assert len(server.of("discord")) == 3 and len(server.of("slack")) == 2 and len(server.of("telegram")) == 2
+        for kind in ("slack", "feishu", "dingtalk", "wecom", "telegram"):
+            assert len(server.accepted(kind)) == 1, kind
+        outcome = record(folder)
+        assert outcome["lab-discord"]["status"] == "failed" and outcome["lab-discord"]["attempts"] == 3
+        assert "HTTP 500" in outcome["lab-discord"]["error"] and "token-abc" not in outcome["lab-discord"]["error"]
+        assert f"http://127.0.0.1:{server.port}" in outcome["lab-discord"]["error"]
+        for channel in ("lab-slack", "lab-telegram", "lab-wecom"):
+            assert outcome[channel]["status"] == "sent" and outcome[channel]["attempts"] == 2, channel
+        assert outcome["lab-feishu"]["attempts"] == 1 and outcome["lab-dingtalk"]["status"] == "sent"
+        assert "lab-discord" in done.stderr and "failed" in done.stderr
+        # the next run sends the failed channel only
+        again = cli("notify", "--date", DAY, cwd=folder, env=server.env())
+        assert again.returncode == 0, again.stderr
+        assert len(server.accepted("discord")) == 1 and len(server.accepted("slack")) == 1
+
+
+def test_a_wrong_signature_or_token_is_refused_and_reported_without_retrying():
+    folder = project()
+    with chat_server() as server:
+        env = {**server.env(), "TEST_FEISHU_SECRET": "not-the-secret", "TEST_DINGTALK_SECRET": "SECnot-the-secret",
+               "TEST_TELEGRAM_TOKEN": "123456:wrong"}
+        write_notify(folder, channels(server))
         done = cli("notify", "--date", DAY, cwd=folder, env=env)
     assert done.returncode == 1
     outcome = record(folder)
-    assert outcome["lab-slack"]["status"] == "sent" and outcome["lab-slack"]["attempts"] == 2
-    assert outcome["slack-down"]["status"] == "failed" and outcome["slack-down"]["attempts"] == 3
-    assert "HTTP 500" in outcome["slack-down"]["error"] and "YYYY" not in outcome["slack-down"]["error"]
-    assert f"http://127.0.0.1:{server.port}" in outcome["slack-down"]["error"]
-    assert len(server.of("down")) == 3
+    assert outcome["lab-feishu"]["status"] == "failed" and "19021" in outcome["lab-feishu"]["error"]
+    assert outcome["lab-dingtalk"]["status"] == "failed" and "310000" in outcome["lab-dingtalk"]["error"]
+    assert outcome["lab-telegram"]["status"] == "failed" and "HTTP 401" in outcome["lab-telegram"]["error"]
+    assert "wrong" not in outcome["lab-telegram"]["error"] and "123456" not in json.dumps(outcome)
+    for channel in ("lab-feishu", "lab-dingtalk", "lab-telegram"):
+        assert outcome[channel]["attempts"] == 1, channel
+    for kind in ("feishu", "dingtalk", "telegram"):
+        assert [r.problems for r in server.of(kind)] == [["sign" if kind != "telegram" else "token"]]
+    assert {outcome[c]["status"] for c in ("lab-slack", "lab-discord", "lab-wecom")} == {"sent"}
+
+
+def test_signatures_follow_the_platforms_algorithms():
+    assert feishu.sign(1599360473, FEISHU_SECRET) == feishu_sign("1599360473", FEISHU_SECRET)
+    assert dingtalk.sign(1599360473000, DINGTALK_SECRET) == dingtalk_sign("1599360473000", DINGTALK_SECRET)
+    # the algorithms as the platforms publish them, worked by hand: Feishu signs nothing with the key
+    # "timestamp\nsecret", DingTalk signs "timestamp\nsecret" with the key secret
+    import base64
+    import hashlib
+    import hmac
+    assert feishu.sign(1, "s") == base64.b64encode(hmac.new(b"1\ns", b"", hashlib.sha256).digest()).decode()
+    assert dingtalk.sign(1, "s") == base64.b64encode(hmac.new(b"s", b"1\ns", hashlib.sha256).digest()).decode()
+    assert feishu.sign(1, "s") != dingtalk.sign(1, "s")
+
+
+def test_unsigned_bots_get_no_signature():
+    folder = project()
+    with chat_server() as server:
+        unsigned = [{k: v for k, v in c.items() if k != "secret_env"} for c in channels(server, ("feishu", "dingtalk"))]
+        write_notify(folder, unsigned)
+        cli("notify", "--date", DAY, cwd=folder, env=server.env())
+        feishu_body = server.of("feishu")[0].body
+        dingtalk_query = server.of("dingtalk")[0].query
+    assert "sign" not in feishu_body and "timestamp" not in feishu_body
+    assert "sign" not in dingtalk_query and dingtalk_query["access_token"] == ["d1n6"]
 
 
 def test_an_unset_secret_fails_that_channel_only():
     folder = project()
     with chat_server() as server:
-        write_notify(folder, channels(server) + [{"id": "no-hook", "kind": "slack", "webhook_env": "TEST_UNSET"}])
-        done = cli("notify", "--date", DAY, cwd=folder, env=server.env())
+        write_notify(folder, channels(server) + [{"id": "no-hook", "kind": "slack", "webhook_env": "TEST_UNSET"},
+                                                 {"id": "not-a-url", "kind": "wecom", "webhook_env": "TEST_NOT_URL"}])
+        done = cli("notify", "--date", DAY, cwd=folder, env={**server.env(), "TEST_NOT_URL": "w3c0m-key"})
     assert done.returncode == 1
     outcome = record(folder)
     assert outcome["no-hook"]["status"] == "failed" and "$TEST_UNSET" in outcome["no-hook"]["error"]
-    assert outcome["lab-slack"]["status"] == "sent"
+    assert outcome["not-a-url"]["status"] == "failed" and "not an http(s) address" in outcome["not-a-url"]["error"]
+    assert "w3c0m-key" not in json.dumps(outcome)
+    assert {outcome[f"lab-{kind}"]["status"] for kind in KINDS} == {"sent"}
 
 
 def test_dry_run_prints_each_body_and_sends_nothing():
@@ -140,12 +239,14 @@ def test_chat_settings_are_checked(tmp_path):
 
 # ---- size limits --------------------------------------------------------------------------------
 
-def long_message(cards: int = 50) -> Message:
-    """A day with far more than any chat platform carries in one message."""
-    tldr = {"en": "A long summary that keeps going " * 12, "zh": "一个很长的摘要，一直写下去。" * 20}
+def long_message(cards: int = 50, long: bool = True) -> Message:
+    """A day with far more than any chat platform carries in one message (``long``: long texts)."""
+    tldr = ({"en": "A long summary that keeps going " * 12, "zh": "一个很长的摘要，一直写下去。" * 20} if long
+            else {"en": "A short summary.", "zh": "简短的摘要。"})
     shown = tuple(CardText(f"{n:02d}", f"Paper number {n} with a title of some length * _ < [x](y)",
                            f"{SITE}/papers/p{n}.html", {"en": "Topic", "zh": "主题"}, tldr) for n in range(1, cards + 1))
-    themes = tuple(Theme(f"Theme {n}", "What the papers of this theme share. " * 8, ("01", "02")) for n in range(6))
+    themes = tuple(Theme(f"Theme {n}", "What the papers of this theme share. " * (8 if long else 1), ("01", "02"))
+                   for n in range(6 if long else 2))
     sections = (Section("zh", "今日头条" * 10, themes), Section("en", "Headline of the day " * 5, themes))
     day = date(2026, 4, 27)
     return Message(day=day, channel="lab", languages=("zh", "en"), sections=sections, cards=shown, papers=cards + 7,
@@ -165,6 +266,55 @@ def test_slack_keeps_block_kit_limits_and_links_to_the_rest():
     huge = long_message(2)
     huge = replace(huge, sections=(Section("en", "word " * 2000, ()),))
     assert check_slack(slack.render(huge, channel).payload.body, {})[0] == []
+
+
+def signed(kind: str, body: dict) -> tuple[dict, dict]:
+    """``body`` and the query as the channel would send them, signed by the receiver's secret."""
+    import time
+    stamp = int(time.time())
+    if kind == "feishu":
+        return {**body, "timestamp": str(stamp), "sign": feishu_sign(str(stamp), FEISHU_SECRET)}, {}
+    if kind == "dingtalk":
+        ms = str(stamp * 1000)
+        return body, {"access_token": ["x"], "timestamp": [ms], "sign": [dingtalk_sign(ms, DINGTALK_SECRET)]}
+    if kind == "wecom":
+        return body, {"key": ["x"]}
+    return body, {}
+
+
+CHECKS = {"slack": lambda b, q: check_slack(b, q), "discord": lambda b, q: check_discord(b, q),
+          "feishu": lambda b, q: check_feishu(b, q, FEISHU_SECRET),
+          "dingtalk": lambda b, q: check_dingtalk(b, q, DINGTALK_SECRET), "wecom": lambda b, q: check_wecom(b, q),
+          "telegram": lambda b, q: check_telegram(b, q, "/telegram/botT/sendMessage", "T")}
+MODULES = {"slack": slack, "discord": discord, "feishu": feishu, "dingtalk": dingtalk, "wecom": wecom,
+           "telegram": telegram}
+SETTINGS = {"slack": {"webhook_env": "HOOK"}, "discord": {"webhook_env": "HOOK"}, "feishu": {"webhook_env": "HOOK"},
+            "dingtalk": {"webhook_env": "HOOK"}, "wecom": {"webhook_env": "HOOK"},
+            "telegram": {"token_env": "TOKEN", "chat_id": "@academichub"}}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_keeps_its_platforms_limits_by_cutting_with_a_link_to_the_rest(kind):
+    channel = Channel(id="lab", kind=kind, **SETTINGS[kind])
+    post = MODULES[kind].render(long_message(), channel).payload
+    problems, _ = CHECKS[kind](*signed(kind, post.body))
+    assert problems == [], problems
+    assert 0 <= post.cards < 50 and post.total == 50 and "more behind the link" in post.note
+    sent = json.dumps(post.body, ensure_ascii=False)
+    assert f"+{57 - post.cards} " in sent and f"{SITE}/briefs/2026-04-27.html" in sent
+    assert f"{SITE}/papers/p{post.cards}.html" in sent and f"{SITE}/papers/p{post.cards + 1}.html" not in sent
+    # a headline or a theme too long for any limit is cut, never refused
+    huge = replace(long_message(2), sections=(Section("en", "word " * 5000, (Theme("t", "x " * 9000, ()),)),))
+    problems, _ = CHECKS[kind](*signed(kind, MODULES[kind].render(huge, channel).payload.body))
+    assert problems == [], problems
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_small_day_is_sent_whole(kind):
+    channel = Channel(id="lab", kind=kind, **SETTINGS[kind])
+    post = MODULES[kind].render(long_message(2, long=False), channel).payload
+    assert post.cards == 2 and "Theme 1" in json.dumps(post.body) and "more behind" not in post.note
+    assert CHECKS[kind](*signed(kind, post.body))[0] == []
 
 
 @pytest.mark.parametrize("text,escaped", [

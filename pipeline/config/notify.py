@@ -17,10 +17,20 @@ EnvName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=1
 _OWN = {
     "email": {"smtp_host", "smtp_port", "security", "user_env", "password_env", "sender", "to_env"},
     "slack": {"webhook_env"},
+    "discord": {"webhook_env"},
+    "feishu": {"webhook_env", "secret_env"},
+    "dingtalk": {"webhook_env", "secret_env"},
+    "wecom": {"webhook_env"},
+    "telegram": {"token_env", "chat_id", "api_base"},
 }
 _REQUIRED = {
     "email": ("smtp_host", "sender", "to_env"),
     "slack": ("webhook_env",),
+    "discord": ("webhook_env",),
+    "feishu": ("webhook_env",),
+    "dingtalk": ("webhook_env",),
+    "wecom": ("webhook_env",),
+    "telegram": ("token_env", "chat_id"),
 }
 
 
@@ -28,7 +38,7 @@ class Channel(_Strict):
     """One place the day's message goes."""
 
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
-    kind: Literal["email", "slack"]
+    kind: Literal["email", "slack", "discord", "feishu", "dingtalk", "wecom", "telegram"]
     enabled: bool = True
     topics: list[Annotated[str, Field(min_length=1, max_length=100)]] = []  # rule ids; empty: every topic
     language: Literal["zh", "en", "both"] = "both"
@@ -42,8 +52,14 @@ class Channel(_Strict):
     password_env: EnvName = ""
     sender: Annotated[str, Field(max_length=320)] = ""  # the From address: "AcademicHub <radar@example.org>"
     to_env: EnvName = ""  # the recipients, comma-separated, from a secret
-    # chat: the incoming webhook's address (it holds the credential) from a secret
+    # chat: the incoming webhook's address (it holds the credential) from a secret, and the signing
+    # secret of the Feishu/Lark and DingTalk bots that have signing turned on
     webhook_env: EnvName = ""
+    secret_env: EnvName = ""
+    # Telegram: a bot's token from a secret, the chat it posts to, the Bot API's address
+    token_env: EnvName = ""
+    chat_id: Annotated[str, Field(pattern=r"^(-?[0-9]{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$")] = ""
+    api_base: HttpAddress = ""  # default https://api.telegram.org
 
     @model_validator(mode="after")
     def _fits_kind(self) -> "Channel":

@@ -6,6 +6,7 @@ the error text that names the server but never the credential in its address."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, replace
 from typing import Callable
 from urllib.parse import urlsplit
@@ -54,18 +55,19 @@ def clip(text: str, limit: int) -> str:
 
 def fit(message: Message, render: Callable[[Message], dict], fits: Callable[[dict], bool]) -> Post:
     """The largest rendering of ``message`` that ``fits``: its cards dropped from the end one by one
-    (the message then says how many more are on the site and links there), then its themes; a
-    message that fits with neither is refused (a limit the headline alone exceeds is the renderer's
-    to clip)."""
-    for count in range(len(message.cards), -1, -1):
-        body = render(replace(message, cards=message.cards[:count]))
+    (the message then says how many more are on the site and links there); when not even one card
+    fits beside the brief's themes, the themes go (the brief's page is linked) and the cards are
+    tried again; then the brief without any card.  A message that fits in no way is refused (each
+    renderer clips its long texts, so only a limit smaller than the bare headline and links gets there)."""
+    bare = replace(message, sections=tuple(replace(s, themes=()) for s in message.sections))
+    least = 1 if message.cards else 0
+    tries = [(message, n) for n in range(len(message.cards), least - 1, -1)]
+    tries += [(bare, n) for n in range(len(message.cards), least - 1, -1)] + [(message, 0), (bare, 0)]
+    for candidate, count in tries:
+        body = render(replace(candidate, cards=candidate.cards[:count]))
         if fits(body):
             return Post(body, count, len(message.cards))
-    bare = replace(message, cards=(), sections=tuple(replace(s, themes=()) for s in message.sections))
-    body = render(bare)
-    if not fits(body):
-        raise ValueError(f"{message.channel}: the message does not fit even without cards and themes")
-    return Post(body, 0, len(message.cards))
+    raise ValueError(f"{message.channel}: the message does not fit even without cards and themes")
 
 
 def where(url: str) -> str:
@@ -169,3 +171,52 @@ def theme_text(theme: Theme) -> str:
 
 def title(message: Message) -> str:
     return f"AcademicHub · {message.words('brief')} · {message.day.isoformat()}"
+
+
+def clip_escaped(text: str, limit: int, escape: Callable[[str], str]) -> str:
+    """``escape(text)`` within ``limit`` characters: the text is cut before it is escaped, so an escape
+    is never cut in half."""
+    keep = limit
+    while True:
+        out = escape(clip(text, keep))
+        if len(out) <= limit or keep <= 1:
+            return out
+        keep -= max(1, (len(out) - limit) // 2)
+
+
+# Markdown of the CommonMark family (DingTalk, WeCom): every character that could start markup —
+# emphasis, code, a link, a heading, a list, a quote, an HTML tag or a <@mention> — escaped with a
+# backslash, so text from feeds and models shows as written
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|<>~&])")
+
+
+def md_escape(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def markdown_text(message: Message) -> str:
+    """The day's message as Markdown: the brief, the cards as links to their pages, the site's links."""
+    out = [f"### {md_escape(title(message))}", ""]
+    for section in message.sections:
+        if section.headline:
+            out += [f"**{md_escape(clip(section.headline, 400))}**", ""]
+        for theme in section.themes:
+            refs = f" \\[{', '.join(theme.labels)}\\]" if theme.labels else ""
+            out.append(f"- {md_escape(clip(theme_text(theme), 600))}{refs}")
+        if section.themes:
+            out.append("")
+    if message.cards:
+        out += [f"**{md_escape(message.words('cards'))}**", ""]
+    for card in message.cards:
+        out.append(f"**{card.label}.** [{md_escape(clip(card.title, 300))}]({card.url})  ")
+        out.append(f"{md_escape(topic(message, card))}  " if tldrs(message, card) else md_escape(topic(message, card)))
+        texts = [md_escape(clip(t, 600)) for t in tldrs(message, card)]
+        out += [line + "  " for line in texts[:-1]] + texts[-1:]
+        out.append("")
+    if message.more:
+        out.append(f"+{message.more} {md_escape(message.words('more'))}: [{md_escape(message.brief_url)}]"
+                   f"({message.brief_url})  ")
+    if message.updates:
+        out.append(md_escape(message.count(message.updates, "updated")) + "  ")
+    out.append(f"[{md_escape(message.words('site'))}]({message.day_url})")
+    return "\n".join(out)

@@ -20,11 +20,12 @@ from ..brief.paper import rule_names
 from ..config.notify import Channel, Delivery, NotifyFile
 from ..errors import DeliveryError
 from ..fetch.job import Layout
-from . import email, slack
+from . import dingtalk, discord, email, feishu, slack, telegram, wecom
 from .message import compose, read_day
 from .record import SentRecord
 
-KINDS = {"email": email, "slack": slack}
+KINDS = {"email": email, "slack": slack, "discord": discord, "feishu": feishu, "dingtalk": dingtalk,
+         "wecom": wecom, "telegram": telegram}
 
 
 @dataclass(frozen=True)
