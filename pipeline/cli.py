@@ -203,6 +203,29 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mcp(args: argparse.Namespace) -> int:
+    """A Model Context Protocol server on stdio (stdout carries the protocol: messages go to stderr)."""
+    from .mcp_server import ArchiveError, from_content, from_site, serve
+
+    try:
+        import mcp  # noqa: F401
+    except ImportError:
+        error("academichub mcp needs the MCP SDK: pip install 'academichub[mcp]'")
+        return 1
+    try:
+        if args.site:
+            archive = from_site(args.site, timeout=args.timeout, max_days=args.max_days)
+        else:
+            archive = from_content(args.content, args.state)
+    except ArchiveError as exc:
+        error(str(exc))
+        return 1
+    logging.getLogger(__name__).info("mcp: %d papers, %d briefs from %s", len(archive.papers), len(archive.briefs),
+                                     archive.where)
+    serve(archive)
+    return 0
+
+
 def _add_brief_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, default=Path("brief.yml"), help="brief settings (default: brief.yml, optional)")
     parser.add_argument("--model", help="model name (default: brief.yml, $ACADEMICHUB_MODEL, gpt-4o-mini)")
@@ -399,6 +422,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
     serve.set_defaults(func=cmd_serve)
+
+    mcp = sub.add_parser("mcp", help="a Model Context Protocol server (stdio) over the archive or a published site")
+    where = mcp.add_mutually_exclusive_group()
+    where.add_argument("--content", type=Path, default=Path("content"), help="a local archive (default: content/)")
+    where.add_argument("--site", help="a published site's address: read its JSON API (api/v1/)")
+    mcp.add_argument("--state", type=Path, help="where the embeddings are (default: state/ beside --content)")
+    mcp.add_argument("--timeout", type=float, default=20, help="with --site: seconds per request (default: 20)")
+    mcp.add_argument("--max-days", type=int, default=90, help="with --site: read the newest this many radar days (default: 90)")
+    mcp.set_defaults(func=cmd_mcp)
     return parser
 
 

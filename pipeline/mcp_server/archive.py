@@ -1,0 +1,321 @@
+"""What the MCP server reads: the papers and briefs of a local archive (``content/``) or of a
+published site's JSON API (``api/v1/``), as one in-memory archive the tools search.
+
+Everything read is untrusted data: it is kept as text, never run or formatted as instructions.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+from ..errors import AcademicHubError
+
+log = logging.getLogger(__name__)
+
+ABSTRACT_CHARS = 3000  # what get_paper returns of an abstract at most
+WORD = re.compile(r"\w+", re.UNICODE)
+STOPWORDS = frozenset("a an and are as at be by for from has in is it its of on or that the this to we with".split())
+
+
+class ArchiveError(AcademicHubError):
+    """The archive or the site could not be read; the message says which and why."""
+
+
+def words(text: str) -> list[str]:
+    return [w for w in WORD.findall(text.lower()) if w not in STOPWORDS]
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _strings(values) -> tuple[str, ...]:
+    return tuple(v for v in values if isinstance(v, str)) if isinstance(values, list) else ()
+
+
+@dataclass(frozen=True)
+class PaperRecord:
+    """One paper as the tools see it."""
+
+    id: str
+    title: str
+    authors: tuple[str, ...]
+    abstract: str
+    published: str  # YYYY-MM-DD
+    day: str  # the radar day
+    source: str
+    topics: tuple[str, ...]
+    why: tuple[dict, ...]  # per topic: the keywords, authors, categories or paper that selected it
+    brief: dict | None  # {"zh": {...}, "en": {...}}
+    links: dict
+    related: tuple[str, ...] = ()  # ids the site lists as related
+
+    def search_text(self) -> str:
+        brief = " ".join(str(v) for lang in (self.brief or {}).values() if isinstance(lang, dict)
+                         for v in lang.values() if isinstance(v, str))
+        return f"{self.title} {self.abstract} {brief}"
+
+    def card(self) -> dict:
+        tldr = {lang: _text((self.brief or {}).get(lang, {}).get("tldr")) for lang in ("zh", "en")} if self.brief else None
+        return {"id": self.id, "title": self.title, "authors": list(self.authors[:10]),
+                "more_authors": max(0, len(self.authors) - 10), "published": self.published, "day": self.day,
+                "source": self.source, "topics": list(self.topics), "tldr": tldr}
+
+    def full(self) -> dict:
+        abstract = self.abstract if len(self.abstract) <= ABSTRACT_CHARS else self.abstract[:ABSTRACT_CHARS] + " …"
+        return {**self.card(), "authors": list(self.authors[:50]), "more_authors": max(0, len(self.authors) - 50),
+                "abstract": abstract, "why": list(self.why), "brief": self.brief, "links": self.links}
+
+
+def _why(topic: dict) -> dict:
+    return {"topic": _text(topic.get("rule") or topic.get("id")), "keywords": list(_strings(topic.get("keywords"))),
+            "authors": list(_strings(topic.get("authors"))), "categories": list(_strings(topic.get("categories"))),
+            "similar_to": _text(topic.get("similar_to")) or None}
+
+
+def _brief_of(raw) -> dict | None:
+    if not isinstance(raw, dict):
+        return None
+    out = {}
+    for lang in ("zh", "en"):
+        part = raw.get(lang) if isinstance(raw.get(lang), dict) else {}
+        out[lang] = {key: _text(part.get(key)) for key in ("tldr", "problem", "method", "results", "why_it_matters")}
+        out[lang]["keywords"] = list(_strings(part.get("keywords")))
+    return out if any(v["tldr"] for v in out.values()) else None
+
+
+def _digest(kind: str, day: str, raw: dict, papers: list[dict]) -> dict:
+    """A daily or weekly brief: per language its headline, themes, connections and picks."""
+    out = {"kind": kind, "date": day, "papers": papers}
+    for lang in ("zh", "en"):
+        part = raw.get(lang) if isinstance(raw.get(lang), dict) else {}
+        text = {"headline": _text(part.get("headline"))}
+        for key in ("themes", "connections", "read_first", "changes"):
+            items = [i for i in part.get(key) or () if isinstance(i, dict)] if isinstance(part.get(key), list) else []
+            if key == "read_first":
+                text[key] = [{"paper": _text(i.get("paper")), "why": _text(i.get("why"))} for i in items[:10]]
+            elif items or key != "changes":
+                text[key] = [{**({"title": _text(i.get("title"))} if key == "themes" else {}), "text": _text(i.get("text")),
+                              "papers": list(_strings(i.get("papers"))[:40])} for i in items[:10]]
+        out[lang] = text
+    return out
+
+
+@dataclass
+class Archive:
+    """Papers by id, newest radar day first, and the briefs by (kind, date)."""
+
+    papers: list[PaperRecord]
+    briefs: dict[tuple[str, str], dict] = field(default_factory=dict)
+    vectors: object = None  # pipeline.semantic.store.Vectors, when the archive has embeddings
+    where: str = ""
+
+    def __post_init__(self) -> None:
+        self.papers.sort(key=lambda p: (p.day, p.published, p.id), reverse=True)
+        self.by_id = {p.id: p for p in self.papers}
+        self._words = {p.id: Counter(words(p.search_text())) for p in self.papers}
+        documents = Counter(w for counts in self._words.values() for w in counts)
+        total = max(1, len(self.papers))
+        self._idf = {w: math.log(1 + total / n) for w, n in documents.items()}
+
+    # ------------------------------------------------------------ queries
+
+    def search(self, query: str, topic: str, author: str, since: str, until: str) -> list[PaperRecord]:
+        """Papers with every word of ``query`` (title, abstract, brief), of ``topic``, by an author whose
+        name holds ``author``, arrived between ``since`` and ``until``: best matches first, then newest."""
+        wanted = words(query)
+        found = []
+        for paper in self.papers:
+            if topic and topic not in paper.topics:
+                continue
+            if author and not any(author.casefold() in name.casefold() for name in paper.authors):
+                continue
+            if (since and paper.day < since) or (until and paper.day > until):
+                continue
+            counts = self._words[paper.id]
+            if wanted and not all(w in counts for w in wanted):
+                continue
+            title = set(words(paper.title))
+            score = sum(counts[w] * self._idf.get(w, 0) + (3 if w in title else 0) for w in wanted)
+            found.append((score, paper))
+        found.sort(key=lambda pair: -pair[0])  # stable: the newest first among equal scores
+        return [paper for _, paper in found]
+
+    def similar(self, paper_id: str) -> tuple[str, list[tuple[PaperRecord, float]]]:
+        """Papers like this one: by embedding cosine where the archive has vectors, else by shared words
+        (tf-idf cosine of title, abstract and brief), shared topics and authors."""
+        paper = self.by_id[paper_id]
+        vectors = self.vectors
+        if vectors is not None and paper_id in vectors:
+            ids, rows = vectors.take([p.id for p in self.papers if p.id != paper_id])
+            scores = rows @ vectors.get(paper_id)
+            ranked = sorted(zip(ids, (float(s) for s in scores)), key=lambda pair: -pair[1])
+            return "embeddings", [(self.by_id[i], round(s, 4)) for i, s in ranked]
+
+        def weights(pid: str) -> dict[str, float]:
+            return {w: n * self._idf.get(w, 0) for w, n in self._words[pid].items()}
+
+        mine = weights(paper_id)
+        norm = math.sqrt(sum(v * v for v in mine.values())) or 1.0
+        ranked = []
+        for other in self.papers:
+            if other.id == paper_id:
+                continue
+            theirs = weights(other.id)
+            dot = sum(v * theirs.get(w, 0) for w, v in mine.items())
+            cosine = dot / (norm * (math.sqrt(sum(v * v for v in theirs.values())) or 1.0))
+            bonus = 0.05 * len(set(paper.topics) & set(other.topics)) + 0.1 * len(set(paper.authors) & set(other.authors))
+            if paper_id in other.related or other.id in paper.related:
+                bonus += 0.1
+            ranked.append((other, round(cosine + bonus, 4)))
+        ranked.sort(key=lambda pair: -pair[1])
+        return "words", [pair for pair in ranked if pair[1] > 0]
+
+    def latest_brief_day(self, kind: str = "daily") -> str | None:
+        return max((d for k, d in self.briefs if k == kind), default=None)
+
+
+# ------------------------------------------------------------ a local archive
+
+
+def from_content(content: Path, state: Path | None = None) -> Archive:
+    """The entries of ``content/`` (papers and briefs) and, when ``state/`` holds them, their embeddings."""
+    from ..brief.entries import read_entries
+
+    if not (content / "papers").is_dir() and not (content / "briefs").is_dir():
+        raise ArchiveError(f"{content}: no archive here (no papers/ or briefs/ folder); run `academichub fetch` "
+                           "first or pass --content")
+    papers = []
+    for entry in read_entries(content):
+        p = entry.paper
+        published = p.published.date().isoformat() if p.published else ""
+        day = entry.day.isoformat()
+        papers.append(PaperRecord(
+            id=p.id, title=p.title, authors=tuple(a.name for a in p.authors), abstract=p.abstract,
+            published=published or day, day=day, source=p.source_label,
+            topics=tuple(dict.fromkeys(t.rule for t in p.topics)),
+            why=tuple(_why({"rule": t.rule, "keywords": list(t.keywords), "authors": list(t.authors),
+                            "categories": list(t.categories), "similar_to": t.similar_to}) for t in p.topics),
+            brief=_brief_of(entry.brief),
+            links={"abstract": p.url or None, "pdf": p.pdf or None, "doi": f"https://doi.org/{p.doi}" if p.doi else None,
+                   "code": list(p.code_links), "entry": entry.rel}))
+    titles = {p.id: p.title for p in papers}
+    briefs = {}
+    for path in sorted((content / "briefs").rglob("*.md")) if (content / "briefs").is_dir() else ():
+        meta = _head(path)
+        kind = meta.get("brief_kind", "")
+        try:
+            raw = json.loads(meta.get("brief", ""))
+        except ValueError:
+            raw = None
+        if kind not in ("daily", "weekly") or not isinstance(raw, dict):
+            continue
+        day = meta.get("date", "")[:10]
+        ids = [i.strip() for i in meta.get("papers", "").split(";") if i.strip()]
+        briefs[(kind, day)] = _digest(kind, day, raw, [{"number": n, "id": i, "title": titles.get(i)}
+                                                      for n, i in enumerate(ids, 1)])
+    return Archive(papers, briefs, _vectors(state or content.parent / "state"), where=str(content))
+
+
+def _head(path: Path) -> dict[str, str]:
+    try:
+        head = path.read_text(encoding="utf-8").split("\n\n", 1)[0]
+    except (OSError, UnicodeDecodeError):
+        return {}
+    meta = {}
+    for line in head.splitlines():
+        key, _, value = line.partition(": ")
+        meta[key.strip().lower()] = value
+    return meta
+
+
+def _vectors(state: Path):
+    """The stored embeddings, when numpy is installed and ``state/`` holds some (else None: words decide)."""
+    try:
+        from ..semantic.store import Store
+
+        store = Store(state)
+        if not store.manifest():
+            return None
+        vectors = store.load()
+        return vectors if len(vectors) else None
+    except Exception as exc:  # noqa: BLE001 (embeddings are optional: without them, words decide)
+        log.info("%s: no embeddings read (%s); similar papers by their words", state, exc)
+        return None
+
+
+# ------------------------------------------------------------ a published site
+
+
+def from_site(site: str, *, timeout: float = 20, max_days: int = 90, session=None) -> Archive:
+    """The papers of the newest ``max_days`` radar days and every brief of a site's ``api/v1/``."""
+    import requests
+
+    if urlparse(site).scheme not in ("http", "https") or not urlparse(site).netloc:
+        raise ArchiveError(f"{site}: not an http(s) address of a site")
+    root = site.rstrip("/") + "/"
+    http = session or requests.Session()
+
+    def get(path: str) -> dict:
+        url = urljoin(root, path)
+        if not url.startswith(root):
+            raise ArchiveError(f"{path}: a link outside the site {root}")
+        try:
+            response = http.get(url, timeout=timeout)
+            response.raise_for_status()
+            data = response.json()
+        except requests.RequestException as exc:
+            raise ArchiveError(f"{url}: could not be read ({exc})") from exc
+        except ValueError as exc:
+            raise ArchiveError(f"{url}: not JSON ({exc})") from exc
+        if not isinstance(data, dict):
+            raise ArchiveError(f"{url}: not a JSON object")
+        return data
+
+    index = get("api/v1/index.json")
+    if index.get("api_version") != 1:
+        raise ArchiveError(f"{root}api/v1/index.json: API version {index.get('api_version')!r}, not 1")
+    papers = {}
+    for item in [d for d in index.get("days") or () if isinstance(d, dict)][:max_days]:
+        day = get(_text(item.get("api")))
+        for raw in day.get("papers") or ():
+            if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+                record = _site_paper(raw, root)
+                papers.setdefault(record.id, record)
+    briefs = {}
+    for item in index.get("briefs") or ():
+        if not isinstance(item, dict) or item.get("kind") not in ("daily", "weekly"):
+            continue
+        raw = get(_text(item.get("api")))
+        listed = [{"number": p.get("number"), "id": _text(p.get("id")), "title": p.get("title")}
+                  for p in raw.get("papers") or () if isinstance(p, dict)]
+        briefs[(item["kind"], _text(raw.get("date")))] = _digest(item["kind"], _text(raw.get("date")), raw, listed)
+    return Archive(list(papers.values()), briefs, None, where=root)
+
+
+def _site_paper(raw: dict, root: str) -> PaperRecord:
+    links = raw.get("links") if isinstance(raw.get("links"), dict) else {}
+    topics = [t for t in raw.get("topics") or () if isinstance(t, dict)]
+
+    def absolute(value) -> str | None:
+        return urljoin(root, value) if isinstance(value, str) and value else None
+
+    return PaperRecord(
+        id=raw["id"], title=_text(raw.get("title")),
+        authors=tuple(_text(a.get("name")) for a in raw.get("authors") or () if isinstance(a, dict)),
+        abstract=_text(raw.get("abstract")), published=_text(raw.get("published")), day=_text(raw.get("day")),
+        source=_text(raw.get("source")), topics=tuple(_text(t.get("id")) for t in topics),
+        why=tuple({**_why({**(t.get("why") if isinstance(t.get("why"), dict) else {}), "rule": t.get("id")})} for t in topics),
+        brief=_brief_of(raw.get("brief")),
+        links={"page": absolute(links.get("html")), "api": absolute(links.get("api")),
+               "abstract": links.get("abstract") if isinstance(links.get("abstract"), str) else None,
+               "pdf": links.get("pdf") if isinstance(links.get("pdf"), str) else None,
+               "doi": links.get("doi") if isinstance(links.get("doi"), str) else None,
+               "code": list(_strings(links.get("code")))})
