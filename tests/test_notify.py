@@ -241,4 +241,4 @@ def test_the_readme_example_is_a_valid_notify_yml(tmp_path):
     (tmp_path / "notify.yml").write_text(readme.split("## Notifications", 1)[1].split("```yaml\n", 1)[1]
                                          .split("```", 1)[0], encoding="utf-8")
     config = load_notify(tmp_path / "notify.yml")
-    assert [c.kind for c in config.channels] == ["email"]
+    assert [c.kind for c in config.channels] == ["email", "slack", "discord", "feishu", "dingtalk", "wecom", "telegram"]

@@ -227,7 +227,19 @@ def test_chat_settings_are_checked(tmp_path):
         "    kind: slack\n"
         "    webhook_env: https://hooks.slack.com/services/T0/B0/secret\n"
         "  - id: chat-three\n"
-        "    kind: slack\n", encoding="utf-8")
+        "    kind: slack\n"
+        "  - id: chat-four\n"
+        "    kind: telegram\n"
+        "    token_env: TG_TOKEN\n"
+        "  - id: chat-five\n"
+        "    kind: feishu\n"
+        "    webhook_env: FEISHU_HOOK\n"
+        "    token_env: TG_TOKEN\n"
+        "  - id: chat-six\n"
+        "    kind: telegram\n"
+        "    token_env: TG_TOKEN\n"
+        "    chat_id: my group\n"
+        "    api_base: api.telegram.org\n", encoding="utf-8")
     done = cli("notify", cwd=tmp_path)
     assert done.returncode == 1
     lines = done.stderr.splitlines()
@@ -235,6 +247,11 @@ def test_chat_settings_are_checked(tmp_path):
                for line in lines), lines
     assert any(line.startswith("notify.yml:9: channels[1].webhook_env: String should match pattern") for line in lines)
     assert "notify.yml:10: channels[2]: this slack channel needs webhook_env" in lines, lines
+    assert "notify.yml:12: channels[3]: this telegram channel needs chat_id" in lines, lines
+    assert any(line.startswith("notify.yml:15: channels[4]: token_env: not a setting of feishu channels")
+               for line in lines), lines
+    assert any(line.startswith("notify.yml:22: channels[5].chat_id: String should match pattern") for line in lines)
+    assert "notify.yml:23: channels[5].api_base: expected an http:// or https:// address" in lines, lines
 
 
 # ---- size limits --------------------------------------------------------------------------------

@@ -67,7 +67,8 @@ def fit(message: Message, render: Callable[[Message], dict], fits: Callable[[dic
         body = render(replace(candidate, cards=candidate.cards[:count]))
         if fits(body):
             return Post(body, count, len(message.cards))
-    raise ValueError(f"{message.channel}: the message does not fit even without cards and themes")
+    raise DeliveryError(message.channel, "", "the message does not fit the platform's limit even without cards "
+                        "and themes")
 
 
 def where(url: str) -> str:
