@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from measure import answered, measure, own_peak_rss, worker  # noqa: E402
-from pipeline.site.search import DEFAULT_BUCKET_PAGES, index_site  # noqa: E402
+from pipeline.site.search import DEFAULT_BUCKET_PAGES, index_site
 
 
 def build_site(work: Path) -> float:

@@ -13,12 +13,11 @@ from pathlib import Path
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
 from . import __version__
-from .ops import lock
 from .config import load_rules, load_sources
 from .console import console, error, print_brief_report, print_notify_report, print_summary
-from .errors import ConfigError, DeployError, IncompleteWrite, WriteError
+from .errors import ConfigError, DeployError, IncompleteWrite, LockBusy, WriteError
 from .fetch.job import Layout, run_fetch
-from .ops.lock import LockBusy
+from .ops import lock
 
 
 def _day(text: str) -> date:
@@ -124,7 +123,8 @@ def _embed_in_run(args: argparse.Namespace) -> int:
 
 
 def cmd_rules_preview(args: argparse.Namespace) -> int:
-    from .ops.preview import PreviewError, preview, to_markdown
+    from .errors import PreviewError
+    from .ops.preview import preview, to_markdown
 
     try:
         result = preview(args.content, args.state, args.rules, args.days, args.base_rules, args.base)

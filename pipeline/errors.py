@@ -18,17 +18,29 @@ class ConfigError(AcademicHubError):
 
 
 class SourceError(AcademicHubError):
-    """A source could not be fetched or parsed."""
+    """A source could not be fetched or read; ``url`` and ``status`` say where and how (the fetch job
+    adds the source's id to its report)."""
 
-    def __init__(self, source: str, url: str, message: str, status: int | None = None):
-        self.source = source
+    def __init__(self, message: str, url: str = "", status: int | None = None):
         self.url = url
         self.status = status
-        super().__init__(f"{source}: {message} ({url})")
+        super().__init__(message)
 
 
-class NotModified(AcademicHubError):
-    """The server answered 304: nothing changed since the last run."""
+class HttpError(SourceError):
+    """The request failed: no connection, a timeout, an HTTP error status or a body too large."""
+
+    def __init__(self, url: str, message: str, status: int | None = None, body: bytes = b""):
+        self.body = body
+        super().__init__(message, url, status)
+
+
+class FeedError(SourceError):
+    """The response arrived but is not a usable feed (error feed, garbage, wrong format)."""
+
+
+class BadRecord(AcademicHubError, ValueError):
+    """One record cannot be read as it is: the message names the field and what it held."""
 
 
 class WriteError(AcademicHubError):
@@ -84,3 +96,62 @@ class PagesLimitError(DeployError):
     def __init__(self, message: str, output: Path):
         self.output = Path(output)
         super().__init__(message)
+
+
+class LockBusy(AcademicHubError):
+    """Another run holds the state folder's lock and the wait for it timed out."""
+
+    def __init__(self, path: Path, holder: str, timeout: float):
+        self.path = path
+        super().__init__(f"{path.parent}: another AcademicHub run is using this folder ({holder}); "
+                         f"gave up waiting after {timeout:g} s (--lock-timeout)")
+
+
+class PreviewError(AcademicHubError):
+    """The base rules could not be read (an unknown git revision, no git checkout …)."""
+
+
+class GitHubError(AcademicHubError):
+    """The GitHub API refused or failed a request."""
+
+
+INSTALL_HINT = "pip install 'academichub[semantic]'"
+
+
+class SemanticError(AcademicHubError):
+    """Embeddings could not be computed or read; the message says what to do."""
+
+
+class MissingExtra(SemanticError):
+    """The optional semantic extra (or one of its packages) is not installed."""
+
+    def __init__(self, what: str):
+        super().__init__(f"{what} needs the semantic extra: {INSTALL_HINT}")
+
+
+class LLMError(AcademicHubError):
+    """A request to the language model failed; ``transient`` says whether a later run may succeed."""
+
+    def __init__(self, message: str, *, transient: bool = True):
+        self.transient = transient
+        super().__init__(message)
+
+
+class BadAnswer(LLMError):
+    """The model answered, but not with a valid document (malformed, truncated, refused or off-schema)."""
+
+    def __init__(self, message: str, *, refused: bool = False):
+        self.refused = refused
+        super().__init__(message, transient=False)
+
+
+class InitError(AcademicHubError):
+    """The site cannot be created as asked (unknown topic, folder not empty …)."""
+
+
+class SearchError(AcademicHubError):
+    """The search index could not be built; the message says what failed."""
+
+
+class SiteError(AcademicHubError):
+    """The site could not be built; the message says what to fix."""

@@ -7,7 +7,7 @@ later stage (curate, write, brief, site) works with.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, asdict
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any
 

@@ -504,7 +504,8 @@ def test_a_model_that_refuses_max_tokens_and_temperature_is_asked_without_them(s
 
 
 def test_answers_are_parsed_tolerantly_and_validated_strictly():
-    from pipeline.brief.llm import BadAnswer, parse_json
+    from pipeline.errors import BadAnswer
+    from pipeline.brief.llm import parse_json
 
     assert parse_json('```json\n{"a": 1}\n```') == {"a": 1}
     assert parse_json('Here you are: {"a": {"b": [1, 2]}} Hope this helps!') == {"a": {"b": [1, 2]}}

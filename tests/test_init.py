@@ -12,7 +12,8 @@ import yaml
 from sample_site import fetch_samples
 
 from pipeline.config import Rule, load_rules, load_sources, load_yaml
-from pipeline.project.scaffold import InitError, SiteChoices, catalogue, choose, create, skeleton
+from pipeline.errors import InitError
+from pipeline.project.scaffold import SiteChoices, catalogue, choose, create, skeleton
 
 ROOT = Path(__file__).resolve().parent.parent
 

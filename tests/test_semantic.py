@@ -314,7 +314,7 @@ def test_the_openai_backend_batches_and_normalises(tmp_path):
 
 @needs_numpy
 def test_the_openai_backend_retries_a_rate_limit_and_reports_a_failure():
-    from pipeline.semantic import SemanticError
+    from pipeline.errors import SemanticError
     from pipeline.semantic.embedders import OpenAIEmbedder
 
     with serve() as fake:

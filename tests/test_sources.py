@@ -5,7 +5,7 @@ import pytest
 from helpers import FEEDS
 from pipeline.config import SourceConfig
 from pipeline.fetch.sources import arxiv_oai, arxiv_rss, crossref
-from pipeline.fetch.sources.base import FeedError
+from pipeline.errors import FeedError
 
 OAI = SourceConfig(id="oai", kind="arxiv_oai", label="arXiv", set="cs")
 

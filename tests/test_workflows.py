@@ -202,7 +202,6 @@ def test_channel_secrets_go_to_the_notify_step_only():
     example = yaml.safe_load(readme.split("## Notifications", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0])
     named = {value for channel in example["channels"] for key, value in channel.items() if key.endswith("_env")}
     assert named and named <= secrets, named - secrets
-from pipeline.publish import record
 
 
 def test_cached_paths_are_the_ones_the_project_uses():

@@ -14,7 +14,7 @@ parts that follow it; ``llm`` is the OpenAI-compatible client every part calls t
 """
 
 from ..config.brief import BriefConfig, load_config
-from .llm import LLMError
+from ..errors import LLMError
 from .report import BriefReport
 from .settings import Settings, resolve_settings
 from .stage import run_brief

@@ -22,11 +22,12 @@ import openai
 
 from .. import prompts
 from ..config import Rule
+from ..errors import BadAnswer, LLMError
 from ..fetch.job import Layout
 from ..write import atomic_write
 from .cache import Cache, request_key
 from .entries import Entry, mark_failed, write_entry
-from .llm import BadAnswer, Client, LLMError, validate_answer
+from .llm import Client, validate_answer
 from .paper import paper_messages, stamp
 from .report import BriefReport
 from .schemas import checked_numbers, paper_answer_model, paper_schema

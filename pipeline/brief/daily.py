@@ -11,11 +11,12 @@ from pathlib import Path
 
 from .. import prompts
 from ..config import Rule
+from ..errors import LLMError
 from ..fetch.job import Layout
 from .cache import Cache, request_key
 from .entries import Entry, escape
 from .extractive import sentences
-from .llm import Client, LLMError, Usage
+from .llm import Client, Usage
 from .numbering import Card, Numbering, home_order, in_english
 from .paper import estimate_tokens, neutralise, stamp
 from .report import BriefReport

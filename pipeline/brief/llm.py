@@ -24,28 +24,12 @@ from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ValidationError
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
-from ..errors import AcademicHubError
+from ..errors import BadAnswer, LLMError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T", bound=BaseModel)
 
 MODES = ("json_schema", "json_object", "text")
-
-
-class LLMError(AcademicHubError):
-    """A request to the language model failed; ``transient`` says whether a later run may succeed."""
-
-    def __init__(self, message: str, *, transient: bool = True):
-        self.transient = transient
-        super().__init__(message)
-
-
-class BadAnswer(LLMError):
-    """The model answered, but not with a valid document (malformed, truncated, refused or off-schema)."""
-
-    def __init__(self, message: str, *, refused: bool = False):
-        self.refused = refused
-        super().__init__(message, transient=False)
 
 
 @dataclass(frozen=True)

@@ -7,16 +7,17 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable
 
-from ..ops import runlog
 from ..config import Rule
+from ..errors import LLMError
 from ..fetch.job import Layout
+from ..ops import runlog
 from ..write import atomic_write
 from .batch import run_batch
 from .cache import Cache, cache_root
 from .daily import Asker, digest_file, extractive_daily, measured_links, model_daily, updated_on
 from .entries import Entry, needs_brief, read_entries
 from .extractive import brief_extractive
-from .llm import Client, LLMError
+from .llm import Client
 from .numbering import Numbering, cited_first, home_order, resolved
 from .paper import brief_with_model, rule_names
 from .report import BriefReport

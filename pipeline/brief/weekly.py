@@ -6,11 +6,12 @@ import re
 from datetime import date, timedelta
 
 from ..config import Rule
+from ..errors import LLMError
 from ..fetch.job import Layout
 from ..write import atomic_write
 from .daily import Asker, _topic_name, digest_file, extractive_daily, read_digest
 from .entries import Entry
-from .llm import Client, LLMError
+from .llm import Client
 from .numbering import Numbering, cited_first, home_order, in_english, resolved
 from .paper import neutralise
 from .report import BriefReport

@@ -32,7 +32,6 @@ from ..config import Rule
 from ..models import Paper, Selection
 from .normalise import name_key
 
-
 _SEPARATORS = str.maketrans("-_/", "   ")
 
 

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import requests
 
 from ..config import HttpSettings
+from ..errors import HttpError
 
 RETRY_STATUS = {429, 500, 502, 503, 504}
 ARXIV_HOSTS = ("arxiv.org",)
@@ -35,22 +36,6 @@ class Response:
     @property
     def text(self) -> str:
         return self.content.decode("utf-8", errors="replace")
-
-
-class _TooBig(Exception):
-    pass
-
-
-class _TooSlow(Exception):
-    pass
-
-
-class HttpError(Exception):
-    def __init__(self, url: str, message: str, status: int | None = None, body: bytes = b""):
-        self.url = url
-        self.status = status
-        self.body = body
-        super().__init__(message)
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -113,15 +98,13 @@ class Client:
             try:
                 r = self.session.get(full, headers=headers, timeout=(s.connect_timeout, s.read_timeout), stream=True)
                 status = r.status_code
-                body = self._read_body(r)
+                body = self._read_body(full, r)
+                if body is None:
+                    error = f"timed out: body not received within {s.total_timeout:g} s"
             except requests.Timeout as exc:
                 error = f"timed out: {exc.__class__.__name__}"
             except requests.RequestException as exc:
                 error = f"connection failed: {exc.__class__.__name__}"
-            except _TooSlow as exc:
-                error = f"timed out: {exc}"
-            except _TooBig as exc:
-                raise HttpError(full, str(exc), status) from exc
             finally:
                 if r is not None:
                     r.close()
@@ -147,19 +130,20 @@ class Client:
                     self.validators[full] = {"etag": etag, "last_modified": modified}
             return Response(full, status, body, dict(r.headers))
 
-    def _read_body(self, r: requests.Response) -> bytes:
-        """Read the body within ``max_bytes`` and ``total_timeout`` (a trickling server cannot stall a run)."""
+    def _read_body(self, url: str, r: requests.Response) -> bytes | None:
+        """Read the body within ``max_bytes`` (else HttpError) and ``total_timeout`` (else None), so a
+        trickling server cannot stall a run."""
         limit, deadline = self.settings.max_bytes, time.monotonic() + self.settings.total_timeout
         declared = r.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > limit:
-            raise _TooBig(f"response of {int(declared):,} bytes is larger than max_bytes ({limit:,})")
+            raise HttpError(url, f"response of {int(declared):,} bytes is larger than max_bytes ({limit:,})", r.status_code)
         chunks, size = [], 0
         for chunk in r.iter_content(None):  # as data arrives, so the deadline is checked between reads
             size += len(chunk)
             if size > limit:
-                raise _TooBig(f"response is larger than max_bytes ({limit:,} bytes)")
+                raise HttpError(url, f"response is larger than max_bytes ({limit:,} bytes)", r.status_code)
             if time.monotonic() > deadline:
-                raise _TooSlow(f"body not received within {self.settings.total_timeout:g} s")
+                return None
             chunks.append(chunk)
         return b"".join(chunks)
 

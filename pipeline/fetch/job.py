@@ -15,16 +15,15 @@ from pathlib import Path
 from typing import Callable
 
 from ..archive import candidates
-from ..ops import runlog, lock
-from . import sources
 from ..config import Rule, SourcesFile
-from .curate import compile_rules, curate
-from ..errors import AcademicHubError, IncompleteWrite, WriteError
-from .http import Client, HttpError
+from ..errors import AcademicHubError, IncompleteWrite, SourceError, WriteError
 from ..models import Paper, SourceReport
-from .normalise import dedupe, normalise, settle_dates
-from .sources.base import FeedError
+from ..ops import lock, runlog
 from ..write import INDEX_FORMAT, Index, Outcome, remove_stale_temp_files, upgrade_entries, write_papers
+from . import sources
+from .curate import compile_rules, curate
+from .http import Client
+from .normalise import dedupe, normalise, settle_dates
 
 log = logging.getLogger(__name__)
 
@@ -81,11 +80,8 @@ def read_sources(
         client.touched = []
         try:
             fetched = sources.fetch(client, source, day)
-        except HttpError as exc:
+        except SourceError as exc:
             report.http_status = exc.status
-            _failed(report, client, str(exc))
-            continue
-        except FeedError as exc:
             _failed(report, client, str(exc))
             continue
         except Exception as exc:  # a parser bug or a pathological response must not sink the run

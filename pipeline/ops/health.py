@@ -26,10 +26,10 @@ from pathlib import Path
 
 import requests
 
-from . import runlog, markdown
-from ..errors import AcademicHubError
+from ..errors import GitHubError
 from ..fetch.job import Layout
 from ..notify.record import SentRecord
+from . import markdown, runlog
 
 ISSUE_LABEL = "source-health"
 ISSUE_MARKER = "<!-- academichub:source-health"
@@ -162,10 +162,6 @@ def summary_markdown(runs: list[dict], content: Path, deliveries: dict[str, dict
 
 
 # ---------------------------------------------------------------- the GitHub issue
-
-
-class GitHubError(AcademicHubError):
-    """The GitHub API refused or failed a request."""
 
 
 class GitHubIssues:

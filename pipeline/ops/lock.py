@@ -21,20 +21,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
-from ..errors import AcademicHubError, WriteError
+from ..errors import LockBusy, WriteError
 
 LOCK_NAME = ".lock"
 POLL_SECONDS = 0.2
 _held: set[Path] = set()  # state folders this process holds the lock of
-
-
-class LockBusy(AcademicHubError):
-    """Another run holds the state folder's lock and the wait for it timed out."""
-
-    def __init__(self, path: Path, holder: str, timeout: float):
-        self.path = path
-        super().__init__(f"{path.parent}: another AcademicHub run is using this folder ({holder}); "
-                         f"gave up waiting after {timeout:g} s (--lock-timeout)")
 
 
 def held(state: Path) -> bool:

@@ -20,16 +20,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from ..archive import candidates
-from . import runlog, markdown
 from ..config import Rule, load_rules
+from ..errors import ConfigError, PreviewError
 from ..fetch.curate import compile_rules, curate
-from ..errors import AcademicHubError, ConfigError
 from ..fetch.job import Layout, similarities
 from ..models import Paper, Selection
 from ..write import read_record
-
-class PreviewError(AcademicHubError):
-    """The base rules could not be read (an unknown git revision, no git checkout …)."""
+from . import markdown, runlog
 
 
 @dataclass(frozen=True)

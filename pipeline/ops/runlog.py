@@ -14,9 +14,9 @@ from dataclasses import asdict
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from . import lock
 from ..errors import WriteError
 from ..models import SourceReport
+from . import lock
 
 KEEP_RUNS = 400
 

@@ -25,17 +25,13 @@ import yaml
 
 from .. import __version__
 from ..config import Rule, SourcesFile, load_rules, load_sources
-from ..errors import AcademicHubError, ConfigError
+from ..errors import ConfigError, InitError
 from ..write import atomic_write
 
 FOLLOW_RULE = "followed-authors"
 DEFAULT_TOPICS = ("language-models", "llm-agents")
 # Skeleton entries written as they are; names starting "github" land in .github/.
 GENERATED = {"rules", "sources.yml", "pelicanconf.py"}
-
-
-class InitError(AcademicHubError):
-    """The site cannot be created as asked (unknown topic, folder not empty …)."""
 
 
 @dataclass

@@ -19,21 +19,6 @@ from __future__ import annotations
 
 import importlib.util
 
-from ..errors import AcademicHubError
-
-INSTALL_HINT = "pip install 'academichub[semantic]'"
-
-
-class SemanticError(AcademicHubError):
-    """Embeddings could not be computed or read; the message says what to do."""
-
-
-class MissingExtra(SemanticError):
-    """The optional semantic extra (or one of its packages) is not installed."""
-
-    def __init__(self, what: str):
-        super().__init__(f"{what} needs the semantic extra: {INSTALL_HINT}")
-
 
 def has_numpy() -> bool:
     """Stored vectors can be read (the site's related papers and maps, clusters for the brief)."""

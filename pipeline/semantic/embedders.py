@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, Sequence
 
 from ..config.semantic import LOCAL_MODEL, SemanticConfig
-from . import MissingExtra, SemanticError
+from ..errors import MissingExtra, SemanticError
 
 if TYPE_CHECKING:
     import numpy as np

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Rule
-from ..models import Paper
+from ..errors import MissingExtra, SemanticError
 from ..fetch.normalise import normalise_doi, split_arxiv_id
-from . import MissingExtra, SemanticError
+from ..models import Paper
 
 
 @dataclass(frozen=True)

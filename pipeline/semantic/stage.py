@@ -134,7 +134,6 @@ def _known_papers(papers: list[Paper], content: Path, state: Path, wanted: set[s
 def rule_similarities(papers: list[Paper], rules: list[Rule], content: Path, state: Path,
                       embedder: Embedder | None = None) -> RunSimilarity:
     """Cosine similarity of every paper to the nearest paper each ``similar_to`` rule lists."""
-    import numpy as np
 
     from .analysis import best_match
 
@@ -179,8 +178,7 @@ def run_command(args, console) -> int:
     """``academichub embed``: vectors for every entry that has none; prints what it did."""
     from rich.progress import BarColumn, Progress, TextColumn
 
-    from ..errors import ConfigError
-    from . import SemanticError
+    from ..errors import ConfigError, SemanticError
 
     try:
         config = load_config(getattr(args, "semantic_config", None) or DEFAULT_CONFIG)
@@ -206,8 +204,8 @@ def run_command(args, console) -> int:
 
 def run_step(args, console) -> int:
     """``academichub run``'s semantic step: skipped, with a note, when the extra is not installed."""
-    from ..errors import ConfigError
-    from . import INSTALL_HINT, has_local_model, has_numpy
+    from ..errors import INSTALL_HINT, ConfigError
+    from . import has_local_model, has_numpy
 
     try:
         backend = load_config(getattr(args, "semantic_config", None) or DEFAULT_CONFIG).backend

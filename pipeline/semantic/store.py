@@ -27,9 +27,9 @@ from datetime import timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
+from ..errors import SemanticError
 from ..models import Paper
 from ..write import atomic_write
-from . import SemanticError
 from .embedders import paper_text
 
 if TYPE_CHECKING:

@@ -6,7 +6,8 @@ with ``outputs`` (author feeds), ``feeds`` (feed classes), ``related`` and ``cit
 writing incremental; ``search`` builds the Pagefind index; ``build`` runs it all, prunes and serves.
 """
 
-from .build import BuildResult, SiteError, build, make_server, prune
+from ..errors import SiteError
+from .build import BuildResult, build, make_server, prune
 from .generator import HOME_POOL, RADAR_MIN_PAPERS, SITEMAP_LIMIT, STATUS_TEXT
 from .plugin import register
 from .related import related_papers

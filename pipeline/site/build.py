@@ -17,15 +17,11 @@ from pelican import Pelican
 from pelican import __version__ as pelican_version
 from pelican.settings import read_settings
 
-from ..errors import AcademicHubError
-from .search import SearchError, SearchReport, index_site
+from ..errors import SearchError, SiteError
+from .search import SearchReport, index_site
 from .writer import FeedWriter
 
 log = logging.getLogger(__name__)
-
-
-class SiteError(AcademicHubError):
-    """The site could not be built; the message says what to fix."""
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ from datetime import date
 from itertools import groupby
 from pathlib import Path
 
-from ..errors import AcademicHubError
+from ..errors import SearchError
 from ..write import atomic_write
 
 log = logging.getLogger(__name__)
@@ -56,10 +56,6 @@ UI_FILES = ("pagefind-ui.js", "pagefind-ui.css")
 DEFAULT_BUCKET_PAGES = 5000
 LANGUAGE = "zh"  # one index for every page: Pagefind's Chinese segmentation also handles English
 FORMAT = 1  # bumped when the layout of bundles changes, so every bundle is indexed again
-
-
-class SearchError(AcademicHubError):
-    """The search index could not be built; the message says what failed."""
 
 
 @dataclass(frozen=True)

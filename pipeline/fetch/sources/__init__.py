@@ -10,8 +10,8 @@ from datetime import date
 
 from ...config import SourceConfig
 from ..http import Client
-from .base import Fetched
 from . import arxiv_api, arxiv_oai, arxiv_rss, biorxiv, crossref, rss
+from .base import Fetched
 
 KINDS = {
     "arxiv_rss": arxiv_rss.fetch,

@@ -11,10 +11,11 @@ import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 
 from ...config import SourceConfig
-from ..http import Client, HttpError
+from ...errors import BadRecord, FeedError, HttpError
 from ...models import RawAuthor, RawItem
-from .base import Fetched, FeedError, Page, endpoint, parse_iso, parse_xml
-from .fields import BadRecord, element_text, xml_text
+from ..http import Client
+from .base import Fetched, Page, endpoint, parse_iso, parse_xml
+from .fields import element_text, xml_text
 
 NS = {
     "a": "http://www.w3.org/2005/Atom",

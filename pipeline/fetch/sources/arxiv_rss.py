@@ -15,10 +15,11 @@ from datetime import date, datetime, timezone
 import feedparser
 
 from ...config import SourceConfig
-from ..http import Client
+from ...errors import BadRecord, FeedError
 from ...models import RawAuthor, RawItem
-from .base import Fetched, FeedError, bozo_note, complete_entries, fetch_feed, struct_to_datetime
-from .fields import BadRecord, element_text, xml_text
+from ..http import Client
+from .base import Fetched, bozo_note, complete_entries, fetch_feed, struct_to_datetime
+from .fields import element_text, xml_text
 
 DEFAULT_BASE = "https://rss.arxiv.org/rss/"
 NS = {"dc": "http://purl.org/dc/elements/1.1/", "arxiv": "http://arxiv.org/schemas/atom"}

@@ -6,12 +6,12 @@ import calendar
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-
 from typing import Callable
 
 from ...config import KIND_DEFAULTS, SourceConfig
-from ..http import Client
+from ...errors import FeedError
 from ...models import RawItem
+from ..http import Client
 
 
 @dataclass
@@ -66,10 +66,6 @@ class Fetched:
 
 def _name(item: RawItem) -> str:
     return f"{item.arxiv_id or item.doi}v{item.version}"
-
-
-class FeedError(Exception):
-    """The response arrived but is not a usable feed (error feed, garbage, wrong format)."""
 
 
 def fetch_feed(client: Client, url: str, parse: Callable[[bytes], Fetched], polite: bool = False) -> Fetched:

@@ -11,10 +11,11 @@ import json
 from datetime import date, timedelta
 
 from ...config import SourceConfig
-from ..http import Client
+from ...errors import BadRecord, FeedError
 from ...models import RawAuthor, RawItem
-from .base import Fetched, FeedError, Page, endpoint, parse_iso
-from .fields import BadRecord, kind_of, number_or_text, record, text
+from ..http import Client
+from .base import Fetched, Page, endpoint, parse_iso
+from .fields import kind_of, number_or_text, record, text
 from .rss import split_author_list
 
 SITES = {"biorxiv": "https://www.biorxiv.org", "medrxiv": "https://www.medrxiv.org"}

@@ -10,10 +10,11 @@ import json
 from datetime import date, datetime, timedelta, timezone
 
 from ...config import SourceConfig
-from ..http import Client
+from ...errors import BadRecord, FeedError
 from ...models import RawAuthor, RawItem
-from .base import Fetched, FeedError, Page, endpoint, parse_iso
-from .fields import BadRecord, kind_of, obj, objects, record, text, texts
+from ..http import Client
+from .base import Fetched, Page, endpoint, parse_iso
+from .fields import kind_of, obj, objects, record, text, texts
 
 
 def _date(work: dict, *keys: str) -> datetime | None:

@@ -11,9 +11,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any
 
-
-class BadRecord(ValueError):
-    """One record cannot be read as it is: the message names the field and what it held."""
+from ...errors import BadRecord
 
 
 def kind_of(value: Any) -> str:

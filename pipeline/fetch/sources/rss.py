@@ -13,10 +13,11 @@ from datetime import date
 import feedparser
 
 from ...config import SourceConfig
-from ..http import Client
+from ...errors import FeedError
 from ...models import RawAuthor, RawItem
+from ..http import Client
 from ..normalise import DOI_RE, strip_markup
-from .base import Fetched, FeedError, bozo_note, complete_entries, fetch_feed, parse_iso, struct_to_datetime
+from .base import Fetched, bozo_note, complete_entries, fetch_feed, parse_iso, struct_to_datetime
 
 # Nature-style summaries open with "Nature, Published online: 18 July 2024; doi:10.1038/…"
 _PUBLISHED_LINE = re.compile(r"^[^;]{0,120}Published online:[^;]*;\s*doi:\S+\s*", re.IGNORECASE)
