@@ -23,7 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import Corpus, arxiv_rss  # noqa: E402
 from feedserver import FeedServer  # noqa: E402
 from pipeline.config import HttpSettings, SourceConfig, SourcesFile, load_rules  # noqa: E402
-from pipeline.fetch.job import Layout, run_fetch  # noqa: E402
+from pipeline.layout import Layout
+from pipeline.fetch.job import run_fetch
 
 FIRST_DAY = date(2026, 1, 5)
 CANDIDATES_PER_DAY = 2000

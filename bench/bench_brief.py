@@ -33,8 +33,10 @@ from measure import answered, own_peak_rss, worker  # noqa: E402
 from pipeline import brief as stage  # noqa: E402
 from pipeline.config import load_rules  # noqa: E402
 from pipeline.project.demo import DEMO_DAY, demo_sources, serve_samples  # noqa: E402
-from pipeline.fetch.job import Layout, run_fetch  # noqa: E402
-from pipeline.write import atomic_write, entry_path, read_record, render_entry  # noqa: E402
+from pipeline.layout import Layout
+from pipeline.fetch.job import run_fetch
+from pipeline.files import atomic_write
+from pipeline.write import entry_path, read_record, render_entry
 
 
 def make_entries(layout: Layout, count: int) -> None:

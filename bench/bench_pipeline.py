@@ -26,7 +26,8 @@ from corpus import Corpus, arxiv_rss  # noqa: E402
 from feedserver import FeedServer  # noqa: E402
 from measure import answered, own_peak_rss, worker  # noqa: E402
 from pipeline.config import HttpSettings, SourceConfig, SourcesFile, load_rules  # noqa: E402
-from pipeline.fetch.job import Layout, run_fetch  # noqa: E402
+from pipeline.layout import Layout
+from pipeline.fetch.job import run_fetch
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = date(2026, 6, 17)

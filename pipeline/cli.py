@@ -16,7 +16,8 @@ from . import __version__
 from .config import load_rules, load_sources
 from .console import console, error, print_brief_report, print_notify_report, print_summary
 from .errors import ConfigError, DeployError, IncompleteWrite, LockBusy, WriteError
-from .fetch.job import Layout, run_fetch
+from .fetch.job import run_fetch
+from .layout import Layout
 from .ops import lock
 
 

@@ -15,10 +15,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import os
 import re
-import secrets
-import time
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -26,6 +23,8 @@ from pathlib import Path
 from .errors import WriteError
 from .fetch.curate import with_matched_words
 from .fetch.normalise import Merged, find_same, keys, merge
+from .files import atomic_write
+from .layout import Layout
 from .models import Event, Paper, Selection
 
 SUMMARY_CHARS = 400
@@ -35,69 +34,6 @@ META_ORDER = (
     "Topics", "Why", "Brief_status", "Brief", "Record",
 )
 JSON_LINES = ("Brief", "Record")  # one line of JSON each: written as they are
-TEMP_SUFFIX = ".tmp"
-STALE_AFTER = 3600  # seconds: a temporary file this old belongs to no running write
-
-
-def atomic_write(path: Path, text: str | bytes) -> bool:
-    """Write ``text`` to ``path`` via a temp file and rename; False if the file already had it.
-
-    The file gets the permissions ``open()`` gives a new file (0666 less the umask: 0644 under
-    umask 022).  A failed write raises ``WriteError`` naming the file and leaves the old file whole.
-    """
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = _create_temp(path)
-    except OSError as exc:
-        raise WriteError(path, exc.strerror or str(exc)) from exc
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException as exc:
-        tmp.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise WriteError(path, exc.strerror or str(exc)) from exc
-        raise
-    return True
-
-
-def _create_temp(path: Path) -> tuple[int, Path]:
-    """A new temporary file beside ``path`` (``.<name>.<random>.tmp``), created as ``open()`` creates files."""
-    while True:
-        tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
-        try:
-            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), tmp
-        except FileExistsError:
-            continue
-
-
-def remove_stale_temp_files(root: Path, run_holds_lock: bool) -> int:
-    """Delete temporary files a killed run left behind (the entries themselves are never half-written).
-
-    A temporary file lives for one write.  When this run holds the state lock no other run can be
-    writing, so every one is left over; otherwise only those older than ``STALE_AFTER`` seconds are.
-    """
-    removed = 0
-    cutoff = time.time() - (0 if run_holds_lock else STALE_AFTER)
-    for tmp in root.rglob(f".*{TEMP_SUFFIX}") if root.exists() else ():
-        try:
-            if tmp.stat().st_mtime <= cutoff:
-                tmp.unlink()
-                removed += 1
-        except FileNotFoundError:  # its run finished the write meanwhile
-            continue
-    return removed
-
-
 def slug_for(paper_id: str) -> str:
     """Stable slug: 'arxiv:2606.17199' -> 'arxiv-2606-17199'; DOIs get a short hash (punctuation is lossy)."""
     scheme, _, rest = paper_id.partition(":")
@@ -214,7 +150,7 @@ class Index:
     @classmethod
     def rebuild(cls, root: Path) -> "Index":
         index = cls(root, {}, {})
-        for path in sorted((root / "papers").rglob("*.md")):
+        for path in Layout(root).entry_files():
             paper = read_record(path)
             if paper:
                 index.add(paper, path.relative_to(root).as_posix())
@@ -230,7 +166,7 @@ class Index:
             index = cls(root, data["entries"], {}, data.get("format", 1))
             for paper_id, keys_ in data["keys"].items():
                 index.by_key.update({k: paper_id for k in keys_})
-            on_disk = sum(1 for _ in (root / "papers").rglob("*.md")) if (root / "papers").exists() else 0
+            on_disk = sum(1 for _ in Layout(root).entry_files())
             if on_disk == len(index.entries):
                 return index
         except (OSError, ValueError, KeyError, TypeError):

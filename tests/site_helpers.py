@@ -14,9 +14,11 @@ from pathlib import Path
 
 from pipeline.config import SourcesFile, load_rules
 from pipeline.project.demo import DEMO_DAY, serve_samples
-from pipeline.fetch.job import Layout, run_fetch
+from pipeline.layout import Layout
+from pipeline.fetch.job import run_fetch
 from pipeline.models import Author, Paper, Selection
-from pipeline.write import atomic_write, entry_path, render_entry
+from pipeline.files import atomic_write
+from pipeline.write import entry_path, render_entry
 from sample_site import sample_sources
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -23,7 +23,7 @@ from pipeline.brief.settings import Settings, resolve_settings
 from pipeline.brief.stage import run_brief
 from pipeline.config.brief import BriefConfig, load_config
 from pipeline.errors import ConfigError
-from pipeline.fetch.job import Layout
+from pipeline.layout import Layout
 from pipeline.write import read_record, render_entry
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -26,7 +26,8 @@ from pipeline import semantic
 from pipeline.config import load_rules
 from pipeline.fetch.curate import compile_rules, curate
 from pipeline.errors import ConfigError
-from pipeline.fetch.job import Layout, similarities
+from pipeline.layout import Layout
+from pipeline.fetch.job import similarities
 from pipeline.models import Paper, Selection
 from pipeline.write import Index, write_papers
 

@@ -18,9 +18,11 @@ from pelican.settings import DEFAULT_CONFIG, read_settings
 from pipeline.brief import load_config, resolve_settings, run_brief
 from pipeline.config import load_rules
 from pipeline.project.demo import DEMO_DAY, demo_sources, serve_samples
-from pipeline.fetch.job import Layout, run_fetch
+from pipeline.layout import Layout
+from pipeline.fetch.job import run_fetch
 from pipeline.models import Author, Paper, Selection
-from pipeline.write import atomic_write, entry_path, render_entry
+from pipeline.files import atomic_write
+from pipeline.write import entry_path, render_entry
 from site_helpers import ROOT, write_crafted
 
 MARKDOWN_SYNTAX = ("*Emphasis*, __strong__, `code`, [a link](https://example.org) and ![an image](x.png); "

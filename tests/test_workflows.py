@@ -22,8 +22,7 @@ import pytest
 import yaml
 from sample_site import fetch_samples
 
-from pipeline.archive import candidates
-from pipeline.publish import record
+from pipeline.layout import Layout
 
 ROOT = Path(__file__).resolve().parent.parent
 GITHUB = ROOT / ".github"
@@ -210,8 +209,8 @@ def test_cached_paths_are_the_ones_the_project_uses():
     (cache,) = [s for _, s in steps(daily) if s.get("uses", "").startswith("actions/cache@")]
     paths = cache["with"]["path"].split()
     settings = runpy.run_path(str(ROOT / "pelicanconf.py"))
-    assert paths == [settings["CACHE_PATH"], settings.get("OUTPUT_PATH", "output"), f"state/{candidates.FOLDER}",
-                     f"state/{record.RECORDS}"]
+    assert paths == [settings["CACHE_PATH"], settings.get("OUTPUT_PATH", "output"), Layout().candidates.as_posix(),
+                     Layout().deploys_file.as_posix()]
     pr = load(GITHUB / "workflows" / "pr.yml")
     (restore,) = [s for _, s in steps(pr) if s.get("uses", "").startswith("actions/cache/restore@")]
     assert restore["with"]["path"].split() == paths and restore["with"]["restore-keys"] == cache["with"]["restore-keys"]

@@ -8,8 +8,8 @@ from pelican.readers import Readers
 from pelican.settings import read_settings
 
 from pipeline.models import Author, Paper, Selection
-from pipeline.write import (INDEX_FORMAT, Index, atomic_write, meta_list, read_record, render_entry, slug_for,
-                            upgrade_entries, write_papers)
+from pipeline.write import INDEX_FORMAT, Index, meta_list, read_record, render_entry, slug_for, upgrade_entries, write_papers
+from pipeline.files import atomic_write
 
 WHEN = datetime(2026, 6, 17, 4, tzinfo=timezone.utc)
 

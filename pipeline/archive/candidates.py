@@ -15,16 +15,16 @@ from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
+from ..files import atomic_write
+from ..layout import Layout
 from ..models import Paper
-from ..write import atomic_write
 
-FOLDER = "candidates"
 KEEP_DAYS = 30
 
 
 def save(state: Path, day: date, papers: list[Paper], keep_days: int = KEEP_DAYS) -> Path:
     """Write the day's candidates (sorted, byte-stable) and prune days older than ``keep_days``."""
-    folder = state / FOLDER
+    folder = Layout(state=state).candidates
     path = folder / f"{day.isoformat()}.jsonl"
     lines = [json.dumps({**p.to_json(), "topics": []}, ensure_ascii=False, sort_keys=True)
              for p in sorted(papers, key=lambda p: p.id)]
@@ -54,7 +54,7 @@ def load(state: Path) -> list[Paper]:
 def _days(state: Path) -> list[tuple[Path, date]]:
     """The candidate files with their run days, oldest first (files not of ours left out)."""
     found = []
-    for path in sorted((state / FOLDER).glob("*.jsonl")):
+    for path in sorted(Layout(state=state).candidates.glob("*.jsonl")):
         try:
             found.append((path, date.fromisoformat(path.stem)))
         except ValueError:

@@ -23,8 +23,8 @@ import openai
 from .. import prompts
 from ..config import Rule
 from ..errors import BadAnswer, LLMError
-from ..fetch.job import Layout
-from ..write import atomic_write
+from ..files import atomic_write
+from ..layout import Layout
 from .cache import Cache, request_key
 from .entries import Entry, mark_failed, write_entry
 from .llm import Client, validate_answer
@@ -36,10 +36,6 @@ from .settings import Settings
 log = logging.getLogger(__name__)
 
 RUNNING = ("validating", "in_progress", "finalizing", "cancelling")
-
-
-def state_file(layout: Layout) -> Path:
-    return layout.state / "brief-batch.json"
 
 
 def input_file(saved: Path) -> Path:
@@ -82,7 +78,7 @@ async def _run(todo, settings, rules, cache, layout, report, wait) -> list[Entry
                 written[entry.rel] = write_entry(entry, "done", hit, report)
             else:
                 requests[key] = {"entry": entry, "messages": messages}
-        path = state_file(layout)
+        path = layout.brief_batch
         saved = json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
         if saved is None:
             if not requests:

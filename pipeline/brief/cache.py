@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import prompts
-from ..fetch.job import Layout
-from ..write import atomic_write
+from ..files import atomic_write
 from .llm import Endpoint
 
 log = logging.getLogger(__name__)
@@ -62,6 +61,3 @@ def request_key(endpoint: Endpoint, prompt: prompts.Prompt, languages: tuple[str
                           ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
-
-def cache_root(layout: Layout) -> Path:
-    return layout.state / "brief-cache"

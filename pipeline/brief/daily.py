@@ -12,7 +12,7 @@ from pathlib import Path
 from .. import prompts
 from ..config import Rule
 from ..errors import LLMError
-from ..fetch.job import Layout
+from ..layout import Layout
 from .cache import Cache, request_key
 from .entries import Entry, escape
 from .extractive import sentences

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from ..files import atomic_write
+from ..layout import Layout
 from ..models import Paper
-from ..write import atomic_write
 from .report import BriefReport
 from .schemas import TEXT_FIELDS
 from .settings import EXTRACTIVE
@@ -77,7 +78,7 @@ def read_entry(path: Path, root: Path) -> Entry | None:
 
 def read_entries(content: Path) -> list[Entry]:
     """Every readable paper entry, newest day first, then by file name."""
-    entries = [e for p in sorted((content / "papers").rglob("*.md")) if (e := read_entry(p, content))]
+    entries = [e for p in Layout(content).entry_files() if (e := read_entry(p, content))]
     return sorted(entries, key=lambda e: (-e.day.toordinal(), e.rel))
 
 

@@ -9,11 +9,11 @@ from typing import Callable
 
 from ..config import Rule
 from ..errors import LLMError
-from ..fetch.job import Layout
+from ..files import atomic_write
+from ..layout import Layout
 from ..ops import runlog
-from ..write import atomic_write
 from .batch import run_batch
-from .cache import Cache, cache_root
+from .cache import Cache
 from .daily import Asker, digest_file, extractive_daily, measured_links, model_daily, updated_on
 from .entries import Entry, needs_brief, read_entries
 from .extractive import brief_extractive
@@ -43,7 +43,7 @@ def run_brief(layout: Layout, settings: Settings, *, rules_dir: Path | None = No
         counter["done"] += 1
         on_progress(counter["done"], len(todo))
 
-    cache = Cache(cache_root(layout), "papers")
+    cache = Cache(layout.brief_cache, "papers")
     if endpoint is None:
         written = brief_extractive(todo, report)
     elif batch:
@@ -65,7 +65,7 @@ def write_digests(entries: list[Entry], settings: Settings, rules: dict[str, Rul
     """Write the daily brief of the radar day ``day`` (default: the last run's day, else the newest
     radar day) and the weekly briefs due."""
     day = day or runlog.last_day(layout.runs_file) or max(e.day for e in entries)
-    cache = Cache(cache_root(layout), "digests")
+    cache = Cache(layout.brief_cache, "digests")
     try:
         asyncio.run(_write_digests(entries, settings, rules, layout, report, cache, day, weekly))
     finally:
@@ -96,7 +96,7 @@ async def _write_digests(entries, settings, rules, layout, report, cache, day, w
                 else:
                     brief = resolved(answer, numbering, languages, report)
             if brief is not None:
-                path = layout.content / "briefs" / f"{day.isoformat()}.md"
+                path = layout.daily_brief(day)
                 atomic_write(path, digest_file("daily", f"brief-{day.isoformat()}",
                                                f"Daily brief {day.isoformat()} · 每日简报", day, brief,
                                                cited_first(brief, numbering), updates))

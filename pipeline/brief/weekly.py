@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from ..config import Rule
 from ..errors import LLMError
-from ..fetch.job import Layout
-from ..write import atomic_write
+from ..files import atomic_write
+from ..layout import Layout
 from .daily import Asker, _topic_name, digest_file, extractive_daily, read_digest
 from .entries import Entry
 from .llm import Client
@@ -34,7 +34,7 @@ def week_material(layout: Layout, day: date, by_day: dict[date, list[Entry]]) ->
     briefs = []
     for d in week_days(day):
         papers += sorted(by_day.get(d, ()), key=home_order)
-        brief = read_digest(layout.content / "briefs" / f"{d.isoformat()}.md")
+        brief = read_digest(layout.daily_brief(d))
         if brief is not None:
             briefs.append((d, brief))
     numbering = Numbering(papers)
@@ -89,7 +89,7 @@ async def _weekly(when: date, layout: Layout, by_day: dict[date, list[Entry]], c
         brief = resolved(answer, numbering, languages, report)
     year, week = iso_week(when)
     name = f"{year}-W{week:02d}"
-    path = layout.content / "briefs" / "weekly" / f"{name}.md"
+    path = layout.weekly_brief(name)
     sunday = week_days(when)[-1]
     atomic_write(path, digest_file("weekly", f"weekly-{name}", f"Weekly brief {name} · 每周简报", sunday, brief,
                                    cited_first(brief, numbering)))

@@ -154,6 +154,6 @@ class Client:
     def save_validators(self) -> None:
         if not self.cache_file:
             return
-        from ..write import atomic_write
+        from ..files import atomic_write
 
         atomic_write(self.cache_file, json.dumps(self.validators, indent=1, sort_keys=True) + "\n")

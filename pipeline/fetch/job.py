@@ -17,39 +17,17 @@ from typing import Callable
 from ..archive import candidates
 from ..config import Rule, SourcesFile
 from ..errors import AcademicHubError, IncompleteWrite, SourceError, WriteError
+from ..files import remove_stale_temp_files
+from ..layout import Layout
 from ..models import Paper, SourceReport
 from ..ops import lock, runlog
-from ..write import INDEX_FORMAT, Index, Outcome, remove_stale_temp_files, upgrade_entries, write_papers
+from ..write import INDEX_FORMAT, Index, Outcome, upgrade_entries, write_papers
 from . import sources
 from .curate import compile_rules, curate
 from .http import Client
 from .normalise import dedupe, normalise, settle_dates
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Layout:
-    """Where a project keeps its generated content and its pipeline state."""
-
-    content: Path
-    state: Path
-
-    @property
-    def index_file(self) -> Path:
-        return self.state / "papers.json"
-
-    @property
-    def http_cache(self) -> Path:
-        return self.state / "http-cache.json"
-
-    @property
-    def runs_file(self) -> Path:
-        return self.state / "runs.jsonl"
-
-    @property
-    def notify_file(self) -> Path:
-        return self.state / "notify.json"
 
 
 @dataclass

@@ -15,7 +15,7 @@ from ..brief.entries import Entry, read_entries
 from ..brief.numbering import Numbering, cited_first, home_order, in_english
 from ..config import Rule
 from ..config.notify import Channel
-from ..fetch.job import Layout
+from ..layout import Layout
 
 # the words a message adds around the day's text, per language
 WORDS = {
@@ -108,7 +108,7 @@ class Outgoing:
 
 def read_day(layout: Layout, day: date, rules: dict[str, Rule]) -> Day | None:
     """The day's daily brief and cards; None when no daily brief was written for it."""
-    brief = read_digest(layout.content / "briefs" / f"{day.isoformat()}.md")
+    brief = read_digest(layout.daily_brief(day))
     if brief is None:
         return None
     entries = read_entries(layout.content)

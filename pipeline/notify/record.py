@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ..write import atomic_write
+from ..files import atomic_write
 
 log = logging.getLogger(__name__)
 

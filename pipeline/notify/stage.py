@@ -19,7 +19,7 @@ from .. import __version__
 from ..brief.paper import rule_names
 from ..config.notify import Channel, Delivery, NotifyFile
 from ..errors import DeliveryError
-from ..fetch.job import Layout
+from ..layout import Layout
 from . import dingtalk, discord, email, feishu, slack, telegram, wecom
 from .message import compose, read_day
 from .record import SentRecord
@@ -80,7 +80,7 @@ def run_notify(config: NotifyFile, layout: Layout, day: date, *, site_url: str, 
     report = NotifyReport(day)
     the_day = read_day(layout, day, rule_names(rules_dir))
     if the_day is None:
-        report.note = f"no daily brief for {day.isoformat()} in {layout.content / 'briefs'}: nothing to send"
+        report.note = f"no daily brief for {day.isoformat()} in {layout.briefs}: nothing to send"
         return report
     record = SentRecord.load(layout.notify_file)
     session = requests.Session()

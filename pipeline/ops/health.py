@@ -27,7 +27,7 @@ from pathlib import Path
 import requests
 
 from ..errors import GitHubError
-from ..fetch.job import Layout
+from ..layout import Layout
 from ..notify.record import SentRecord
 from . import markdown, runlog
 
@@ -105,7 +105,7 @@ def find_anomalies(runs: list[dict]) -> list[Anomaly]:
 def brief_counts(content: Path) -> Counter:
     """How many entries have each ``Brief_status`` (read from the metadata lines only)."""
     counts: Counter = Counter()
-    for path in (content / "papers").rglob("*.md") if (content / "papers").is_dir() else ():
+    for path in Layout(content).entry_files():
         with path.open(encoding="utf-8", errors="replace") as handle:
             for line in handle:
                 if not line.strip():
@@ -148,7 +148,7 @@ def summary_markdown(runs: list[dict], content: Path, deliveries: dict[str, dict
             waiting = counts["failed"] + counts["pending"]
             lines.append(f"{waiting} {'entry still waits' if waiting == 1 else 'entries still wait'} for a brief; "
                          "the next run tries again.")
-    daily = content / "briefs" / f"{last.get('date')}.md"
+    daily = Layout(content).briefs / f"{last.get('date')}.md"
     lines.append(f"Daily brief for {markdown.text(last.get('date', '?'))}: {'written' if daily.exists() else 'not written'}.")
     if deliveries:
         lines.append("Sent to: " + ", ".join(f"{markdown.code(c)} {markdown.text(str(o.get('status', '?')))}"
@@ -265,7 +265,7 @@ def sync_issue(issues: GitHubIssues | None, runs: list[dict], run_url: str = "",
 
 
 def load_runs(state: Path) -> list[dict]:
-    return runlog.load(state / "runs.jsonl")
+    return runlog.load(Layout(state=state).runs_file)
 
 
 def run_health(args, console) -> int:

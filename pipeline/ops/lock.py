@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..errors import LockBusy, WriteError
+from ..layout import Layout
 
-LOCK_NAME = ".lock"
 POLL_SECONDS = 0.2
 _held: set[Path] = set()  # state folders this process holds the lock of
 
@@ -42,7 +42,7 @@ def hold(state: Path, command: str, timeout: float | None = None,
         yield
         return
     state.mkdir(parents=True, exist_ok=True)
-    path = state / LOCK_NAME
+    path = Layout(state=state).lock_file
     try:
         fd = _acquire(path, timeout, on_wait)
     except OSError as exc:

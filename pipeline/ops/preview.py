@@ -23,7 +23,8 @@ from ..archive import candidates
 from ..config import Rule, load_rules
 from ..errors import ConfigError, PreviewError
 from ..fetch.curate import compile_rules, curate
-from ..fetch.job import Layout, similarities
+from ..fetch.job import similarities
+from ..layout import Layout
 from ..models import Paper, Selection
 from ..write import read_record
 from . import markdown, runlog
@@ -81,7 +82,7 @@ def load_pool(content: Path, state: Path | None, days: int) -> Pool:
     """Papers of the last ``days`` radar days (counted back from the last run's day, else the newest
     radar day; 0: all) in content/ and the candidates."""
     found: dict[str, Paper] = {}
-    for path in sorted((content / "papers").rglob("*.md")):
+    for path in Layout(content).entry_files():
         paper = read_record(path)
         if paper:
             found[paper.id] = paper
@@ -89,7 +90,7 @@ def load_pool(content: Path, state: Path | None, days: int) -> Pool:
     for paper in candidates.load(state) if state else ():
         found.setdefault(paper.id, paper)
     dated = [d for d in map(paper_day, found.values()) if d]
-    last = (runlog.last_day(state / "runs.jsonl") if state else None) or max(dated, default=None)
+    last = (runlog.last_day(Layout(state=state).runs_file) if state else None) or max(dated, default=None)
     first = last - timedelta(days=days - 1) if last and days > 0 else None
     papers = [p for p in found.values() if first is None or paper_day(p) is None or paper_day(p) >= first]
     papers.sort(key=lambda p: (paper_day(p) or date.min, p.id))

@@ -85,7 +85,7 @@ def _ends_with_newline(path: Path) -> bool:
 
 
 def _trim(path: Path) -> None:
-    from ..write import atomic_write
+    from ..files import atomic_write
 
     lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     if len(lines) > KEEP_RUNS:

@@ -17,7 +17,8 @@ from pathlib import Path
 import yaml
 
 from ..config import SourcesFile, load_rules
-from ..fetch.job import Layout, run_fetch
+from ..fetch.job import run_fetch
+from ..layout import Layout
 
 # The day of the bundled cs.* announcement feeds
 DEMO_DAY = date(2026, 4, 27)
@@ -97,7 +98,7 @@ def run_demo(out: Path, rules_dir: Path | None, console) -> int:
     with serve_samples() as base:
         summary = run_fetch(demo_sources(base), rules, layout, DEMO_DAY)
     print_summary(summary)
-    written = sorted((layout.content / "papers").rglob("*.md"))
+    written = list(layout.entry_files())
     if not written:
         return 1
     briefing = resolve_settings(load_config(None), extractive=True)

@@ -26,7 +26,7 @@ import yaml
 from .. import __version__
 from ..config import Rule, SourcesFile, load_rules, load_sources
 from ..errors import ConfigError, InitError
-from ..write import atomic_write
+from ..files import atomic_write
 
 FOLLOW_RULE = "followed-authors"
 DEFAULT_TOPICS = ("language-models", "llm-agents")

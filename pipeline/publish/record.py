@@ -8,18 +8,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from ..layout import Layout
 from ..ops import runlog
 from .pages import LIMIT
 from .plan import DeployReport
 
-RECORDS = "deploys.jsonl"
 RATE_DAYS = 30  # radar days the rate is measured over
 MONTH_DAYS = 365.25 / 12
 
 
 def append(state: Path, report: DeployReport, now: datetime | None = None) -> None:
     now = now or datetime.now(timezone.utc)
-    runlog.append(state / RECORDS, {
+    runlog.append(Layout(state=state).deploys_file, {
         "at": now.strftime("%Y-%m-%dT%H:%M:%SZ"), "target": report.target, "files": report.files,
         "bytes": report.bytes, "papers": report.papers, "uploaded": report.uploaded, "deleted": report.deleted})
 
@@ -71,7 +71,7 @@ def _new_per_day(runs: list[dict]) -> tuple[float, int]:
 
 def site_size(state: Path) -> SiteSize | None:
     """The status page's figures; None before the first deploy."""
-    records = runlog.load(state / RECORDS)
+    records = runlog.load(Layout(state=state).deploys_file)
     if not records:
         return None
     last = records[-1]
@@ -79,6 +79,6 @@ def site_size(state: Path) -> SiteSize | None:
         figures = {key: int(last[key]) for key in ("bytes", "files", "papers")}
     except (KeyError, TypeError, ValueError):
         return None
-    rate, days = _new_per_day(runlog.load(state / "runs.jsonl"))
+    rate, days = _new_per_day(runlog.load(Layout(state=state).runs_file))
     return SiteSize(at=str(last.get("at", "")), target=str(last.get("target", "")), papers_per_day=rate, days=days,
                     **figures)

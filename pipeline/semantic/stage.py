@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Callable
 
 from ..config import Rule
 from ..config.semantic import load_config
+from ..layout import Layout
 from ..models import Paper
 from ..write import read_record
 from .embedders import Embedder, make_embedder, paper_text
@@ -33,7 +34,7 @@ DEFAULT_CONFIG = Path("semantic.yml")
 def archive_papers(content: Path) -> list[Paper]:
     """Every paper in ``content/papers`` (from its ``Record`` line)."""
     papers = []
-    for path in sorted((content / "papers").rglob("*.md")):
+    for path in Layout(content).entry_files():
         paper = read_record(path)
         if paper is not None:
             papers.append(paper)
@@ -120,7 +121,7 @@ def _known_papers(papers: list[Paper], content: Path, state: Path, wanted: set[s
     from ..write import Index
 
     known: dict[str, Paper] = {}
-    index = Index.load(content, state / "papers.json")
+    index = Index.load(content, Layout(content, state).index_file)
     for key in sorted(wanted):
         paper_id = index.by_key.get(key)
         found = read_record(content / index.entries[paper_id]) if paper_id in index.entries else None

@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from ..errors import SemanticError
+from ..files import atomic_write
+from ..layout import Layout
 from ..models import Paper
-from ..write import atomic_write
 from .embedders import paper_text
 
 if TYPE_CHECKING:
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-STORE_DIR = "embeddings"
 UNDATED = "undated"
 
 
@@ -82,7 +82,7 @@ class Store:
     """The vectors of one model, one pair of files per day."""
 
     def __init__(self, state: Path, key: str = ""):
-        self.root = state / STORE_DIR
+        self.root = Layout(state=state).embeddings
         self.key = key
 
     # ------------------------------------------------------------ manifest
@@ -99,7 +99,7 @@ class Store:
         manifest = self.manifest()
         if manifest and (manifest.get("model") != self.key or manifest.get("dimensions") != dimensions):
             old = re.sub(r"[^A-Za-z0-9.-]+", "-", str(manifest.get("model")))
-            aside = self.root.with_name(f"{STORE_DIR}.{old}")
+            aside = self.root.with_name(f"{self.root.name}.{old}")
             log.warning("%s holds vectors of %s; moved to %s, re-embedding with %s", self.root, manifest.get("model"),
                         aside, self.key)
             if aside.exists():

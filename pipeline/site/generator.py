@@ -21,6 +21,8 @@ from pelican.urlwrappers import Author, Category
 from pelican.utils import set_date_tzinfo
 from pelican.writers import Writer
 
+from ..files import write_text
+from ..layout import Layout
 from ..notify.record import SentRecord
 from ..ops import runlog
 from ..publish.record import site_size
@@ -37,7 +39,7 @@ from .views import (
     published_day_of,
     radar_day_of,
 )
-from .writer import FeedWriter, entry_stamp, listed_key, render_digest, tree_digest, write_text
+from .writer import FeedWriter, entry_stamp, listed_key, render_digest, tree_digest
 
 log = logging.getLogger(__name__)
 
@@ -110,8 +112,8 @@ class SiteGenerator(Generator):
         self._author_urls: dict[str, str] = {}
         self.topics = load_topics(Path(settings.get("ACADEMICHUB_RULES", "rules")))
         state = Path(settings.get("ACADEMICHUB_STATE", "state"))
-        runs = runlog.load(state / "runs.jsonl")
-        notify_days, notify_rows = SentRecord.load(state / "notify.json").table()
+        runs = runlog.load(Layout(state=state).runs_file)
+        notify_days, notify_rows = SentRecord.load(Layout(state=state).notify_file).table()
         articles = self.context.get("articles", [])
         self.papers = [a for a in articles if getattr(a, "paper", None)]
         self.briefs = [a for a in articles if getattr(a, "brief_kind", "")]

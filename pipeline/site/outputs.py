@@ -10,8 +10,8 @@ from xml.sax.saxutils import escape as xml_escape
 from pelican.contents import Article
 from pelican.utils import set_date_tzinfo
 
+from ..files import write_text
 from .feeds import PAPER_LANG
-from .writer import write_text
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 

@@ -42,7 +42,7 @@ from itertools import groupby
 from pathlib import Path
 
 from ..errors import SearchError
-from ..write import atomic_write
+from ..files import atomic_write
 
 log = logging.getLogger(__name__)
 

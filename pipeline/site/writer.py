@@ -15,24 +15,9 @@ from pelican.paginator import Page, Paginator
 from pelican.utils import sanitised_join, set_date_tzinfo
 from pelican.writers import Writer
 
+from ..files import write_bytes, write_text
 from .feeds import PAPER_LANG, AtomFeed, RssFeed, content_lang, feed_title
 from .views import BRIEF_CATEGORIES, topic_for
-
-
-def write_bytes(path: Path, data: bytes) -> None:
-    """Write a file unless it already holds exactly ``data`` (rebuilds into an existing folder touch
-    only what changed, which also keeps file dates meaningful for rsync-style deploys)."""
-    try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return
-    except OSError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "wb") as handle:
-        handle.write(data)
-
-
-def write_text(path: Path, text: str) -> None:
-    write_bytes(path, text.encode("utf-8"))
 
 
 class _Output(io.StringIO):

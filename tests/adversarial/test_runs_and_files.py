@@ -180,7 +180,7 @@ def test_run_records_are_appended_not_rewritten(feed_server, tmp_path, case):
 
 
 def test_a_temporary_file_of_a_running_write_is_left_alone(tmp_path, case):
-    from pipeline.write import STALE_AFTER, remove_stale_temp_files
+    from pipeline.files import STALE_AFTER, remove_stale_temp_files
 
     folder = tmp_path / "content/papers/2026/04/27"
     folder.mkdir(parents=True)
