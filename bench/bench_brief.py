@@ -36,7 +36,7 @@ from pipeline.project.demo import DEMO_DAY, demo_sources, serve_samples  # noqa:
 from pipeline.layout import Layout
 from pipeline.fetch.job import run_fetch
 from pipeline.files import atomic_write
-from pipeline.write import entry_path, read_record, render_entry
+from pipeline.archive.entry import entry_path, read_record, render_entry
 
 
 def make_entries(layout: Layout, count: int) -> None:

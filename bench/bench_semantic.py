@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.config import SourceConfig  # noqa: E402
 from pipeline.models import Paper  # noqa: E402
-from pipeline.fetch.normalise import normalise  # noqa: E402
+from pipeline.fetch.normalise import normalise
 from pipeline.semantic.analysis import extend_nearest, nearest  # noqa: E402
 from pipeline.semantic.embedders import LocalEmbedder, paper_text  # noqa: E402
 from pipeline.semantic.store import Store  # noqa: E402

@@ -46,7 +46,7 @@ from measure import answered, own_peak_rss, worker  # noqa: E402
 from pipeline.models import Author, Paper, Selection  # noqa: E402
 from pipeline.site import build  # noqa: E402
 from pipeline.files import atomic_write
-from pipeline.write import entry_path, render_entry
+from pipeline.archive.entry import entry_path, render_entry
 
 SYLLABLES = "an bo chen da el fa gu hao in jun ka li mo na ou pe qi ru si ta wu xi ya ze lo ri ve ma ko".split()
 TOPICS = [("language-models", ["language model*", "alignment"], "cs.CL"), ("llm-agents", ["agent*", "tool use"], "cs.AI"),

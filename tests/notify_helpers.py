@@ -20,7 +20,7 @@ import yaml
 from pipeline.project.demo import DEMO_DAY
 from pipeline.models import Author, Paper, Selection
 from pipeline.files import atomic_write
-from pipeline.write import entry_path, render_entry
+from pipeline.archive.entry import entry_path, render_entry
 from sample_site import fetch_samples
 
 ROOT = Path(__file__).resolve().parent.parent

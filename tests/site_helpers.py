@@ -18,7 +18,7 @@ from pipeline.layout import Layout
 from pipeline.fetch.job import run_fetch
 from pipeline.models import Author, Paper, Selection
 from pipeline.files import atomic_write
-from pipeline.write import entry_path, render_entry
+from pipeline.archive.entry import entry_path, render_entry
 from sample_site import sample_sources
 
 ROOT = Path(__file__).resolve().parent.parent

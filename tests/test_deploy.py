@@ -23,7 +23,7 @@ from clients import VNU, html_checker
 from helpers import snapshot
 from pipeline.models import Paper, Selection
 from pipeline.files import atomic_write
-from pipeline.write import entry_path, render_entry
+from pipeline.archive.entry import entry_path, render_entry
 from s3site import CREDENTIALS, refusing, s3_server, website
 from site_helpers import DAY, ROOT, make_site, rebuild
 

@@ -122,7 +122,7 @@ def test_every_source_kind_field_by_field(feed_server, run_cli, tmp_path):
 
 
 def e_hash(paper_id: str) -> str:
-    from pipeline.write import slug_for
+    from pipeline.archive.entry import slug_for
 
     return slug_for(paper_id).rsplit("-", 1)[1]
 

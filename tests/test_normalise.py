@@ -3,18 +3,8 @@ from datetime import datetime, timezone
 import pytest
 
 from pipeline.models import RawAuthor, RawItem
-from pipeline.fetch.normalise import (
-    badge,
-    clean_abstract,
-    clean_title,
-    dedupe,
-    display_name,
-    find_code_links,
-    normalise,
-    normalise_doi,
-    safe_url,
-    split_arxiv_id,
-)
+from pipeline.fetch.normalise import badge, clean_abstract, clean_title, display_name, find_code_links, normalise, safe_url, split_arxiv_id
+from pipeline.archive.identity import dedupe, normalise_doi
 from pipeline.fetch.sources.rss import split_author_list
 
 T1 = datetime(2026, 6, 17, 4, tzinfo=timezone.utc)

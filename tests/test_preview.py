@@ -17,7 +17,7 @@ from pipeline.fetch.curate import compile_rules, curate
 from pipeline.models import Author, Paper
 from pipeline.errors import PreviewError
 from pipeline.ops.preview import compare, export_rules, load_pool, preview, to_markdown
-from pipeline.write import entry_path, render_entry
+from pipeline.archive.entry import entry_path, render_entry
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -269,7 +269,7 @@ def test_an_archive_from_before_radar_days_gets_them_once_on_its_next_run(feed_s
     publication day; the next runs and a rebuilt state/ keep those days."""
     from pipeline.models import Paper
     from pipeline.files import atomic_write
-    from pipeline.write import entry_path, render_entry
+    from pipeline.archive.entry import entry_path, render_entry
 
     feed_server.add("/rss/cs.AI", body=_arxiv_rss("Mon", "27", "arxiv_rss/rss-cs.AI-2026-04-27-3items.xml"))
     _write_sources(tmp_path, [{"id": "arxiv-ai", "kind": "arxiv_rss", "label": "arXiv ({CATEGORY})",

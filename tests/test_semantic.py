@@ -29,7 +29,7 @@ from pipeline.errors import ConfigError
 from pipeline.layout import Layout
 from pipeline.fetch.job import similarities
 from pipeline.models import Paper, Selection
-from pipeline.write import Index, write_papers
+from pipeline.archive.index import Index, write_papers
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")

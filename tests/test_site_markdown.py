@@ -22,7 +22,7 @@ from pipeline.layout import Layout
 from pipeline.fetch.job import run_fetch
 from pipeline.models import Author, Paper, Selection
 from pipeline.files import atomic_write
-from pipeline.write import entry_path, render_entry
+from pipeline.archive.entry import entry_path, render_entry
 from site_helpers import ROOT, write_crafted
 
 MARKDOWN_SYNTAX = ("*Emphasis*, __strong__, `code`, [a link](https://example.org) and ![an image](x.png); "

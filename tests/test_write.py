@@ -8,8 +8,10 @@ from pelican.readers import Readers
 from pelican.settings import read_settings
 
 from pipeline.models import Author, Paper, Selection
-from pipeline.write import INDEX_FORMAT, Index, meta_list, read_record, render_entry, slug_for, upgrade_entries, write_papers
+from pipeline.archive.index import INDEX_FORMAT, Index, upgrade_entries, write_papers
+from pipeline.archive.entry import meta_list, read_record, render_entry, slug_for
 from pipeline.files import atomic_write
+from pipeline.fetch.curate import with_matched_words
 
 WHEN = datetime(2026, 6, 17, 4, tzinfo=timezone.utc)
 
@@ -101,7 +103,7 @@ def test_an_entry_named_by_a_wildcard_stem_is_named_by_its_words_once(tmp_path):
     agent*, no matched words in its record), gets the words its paper writes; its brief is kept."""
     paper = hard_paper(title="Agentic reasoning", abstract="Agents that reason.", received=DAY,
                        topics=(Selection("llm-agents", 2, ("agent*", "reason*")),))
-    written = render_entry(paper, "done", "<!-- brief -->\n<section>kept</section>\n")
+    written = render_entry(with_matched_words(paper), "done", "<!-- brief -->\n<section>kept</section>\n")
     record = json.loads(written.split("Record: ", 1)[1].split("\n", 1)[0])
     del record["topics"][0]["words"]
     old = re.sub(r"^Tags: .*$", "Tags: agent; reason", written, flags=re.M).replace(
@@ -110,11 +112,11 @@ def test_an_entry_named_by_a_wildcard_stem_is_named_by_its_words_once(tmp_path):
     atomic_write(entry, old)
     index = Index.rebuild(tmp_path)
     assert index.format < INDEX_FORMAT
-    assert upgrade_entries(index, {}) == 1 and index.format == INDEX_FORMAT
+    assert upgrade_entries(index, {}, with_matched_words) == 1 and index.format == INDEX_FORMAT
     text = entry.read_text(encoding="utf-8")
     assert "\nTags: agentic; agents; reasoning; reason\n" in text and text.endswith("<section>kept</section>\n")
     assert read_record(entry).topics[0].words == ("agentic", "agents", "reasoning", "reason")
-    assert Index.rebuild(tmp_path).format == INDEX_FORMAT and upgrade_entries(Index.rebuild(tmp_path), {}) == 0
+    assert Index.rebuild(tmp_path).format == INDEX_FORMAT and upgrade_entries(Index.rebuild(tmp_path), {}, with_matched_words) == 0
 
 
 def test_an_update_keeps_the_brief_section(tmp_path):

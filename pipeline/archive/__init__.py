@@ -1,5 +1,7 @@
 """The archive: the entries in ``content/`` and what ``state/`` keeps about them.
 
-``candidates`` keeps each run's candidate papers for 30 days (rule previews, radar days of
-older archives).  It imports only the shared records and files; every stage may import it.
+``entry`` owns the entry format (render, read, replace the brief), ``identity`` says which records
+are one paper, ``index`` writes entries and keeps the index, ``candidates`` keeps each run's
+candidate papers for 30 days (rule previews, radar days of older archives).  It imports only the
+shared records, layout and files; every stage may import it.
 """

@@ -10,11 +10,12 @@ from datetime import date
 from pathlib import Path
 
 from .. import prompts
+from ..archive.entry import Entry
 from ..config import Rule
 from ..errors import LLMError
 from ..layout import Layout
 from .cache import Cache, request_key
-from .entries import Entry, escape
+from .entries import escape
 from .extractive import sentences
 from .llm import Client, Usage
 from .numbering import Card, Numbering, home_order, in_english

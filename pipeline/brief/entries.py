@@ -8,95 +8,15 @@ import html
 import json
 import logging
 import threading
-from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
 
+from ..archive.entry import Entry, with_brief
 from ..files import atomic_write
-from ..layout import Layout
 from ..models import Paper
 from .report import BriefReport
 from .schemas import TEXT_FIELDS
 from .settings import EXTRACTIVE
 
 log = logging.getLogger(__name__)
-
-
-MARKER = "<!-- brief -->"
-
-
-@dataclass(frozen=True)
-class Entry:
-    """A paper entry as read from ``content/``: the record, its brief status and its text."""
-
-    path: Path
-    rel: str  # relative to the content folder, e.g. papers/2026/04/27/arxiv-2604-22038.md
-    paper: Paper
-    meta: dict[str, str]
-    text: str
-
-    @property
-    def status(self) -> str:
-        return self.meta.get("Brief_status", "pending")
-
-    @property
-    def brief(self) -> dict | None:
-        try:
-            return json.loads(self.meta["Brief"])
-        except (KeyError, ValueError):
-            return None
-
-    @property
-    def day(self) -> date:
-        """The radar day: the day the paper arrived (an undated entry still gets its brief, on no day's page)."""
-        return self.paper.radar_day or date(1970, 1, 1)
-
-    @property
-    def topic(self) -> str:
-        return self.meta.get("Category", "")
-
-
-def read_entry(path: Path, root: Path) -> Entry | None:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        log.warning("%s: cannot read: %s", path, exc)
-        return None
-    head = text.split("\n\n", 1)[0]
-    meta = {}
-    for line in head.split("\n"):
-        key, sep, value = line.partition(": ")
-        if sep:
-            meta[key] = value
-    try:
-        paper = Paper.from_json(json.loads(meta["Record"]))
-    except (KeyError, ValueError, TypeError) as exc:
-        log.warning("%s: no readable Record line (%s); skipped", path, exc)
-        return None
-    return Entry(path, path.relative_to(root).as_posix(), paper, meta, text)
-
-
-def read_entries(content: Path) -> list[Entry]:
-    """Every readable paper entry, newest day first, then by file name."""
-    entries = [e for p in Layout(content).entry_files() if (e := read_entry(p, content))]
-    return sorted(entries, key=lambda e: (-e.day.toordinal(), e.rel))
-
-
-def with_brief(entry: Entry, status: str, brief: dict | None) -> str:
-    """The entry's text with its brief status, ``Brief:`` line and brief section replaced; nothing else changes."""
-    head, sep, body = entry.text.partition("\n\n")
-    lines = [line for line in head.split("\n") if not line.startswith(("Brief: ", "Brief_status: "))]
-    at = next((i for i, line in enumerate(lines) if line.startswith("Record: ")), len(lines))
-    new = [f"Brief_status: {status}"]
-    if brief is not None:
-        new.append("Brief: " + json.dumps(brief, ensure_ascii=False, sort_keys=True))
-    lines[at:at] = new
-    marker = body.find(MARKER)
-    if marker >= 0:
-        body = body[:marker]
-    if brief is not None:
-        body = body + MARKER + "\n" + render_section(brief)
-    return "\n".join(lines) + "\n\n" + body
 
 
 LABELS = {
@@ -164,7 +84,7 @@ _COUNTING = threading.Lock()
 def write_entry(entry: Entry, status: str, brief: dict | None, report: BriefReport) -> Entry:
     if brief is not None:
         brief = {**brief, "paper_digest": paper_digest(entry.paper)}
-    text = with_brief(entry, status, brief)
+    text = with_brief(entry, status, brief, render_section(brief) if brief is not None else "")
     if atomic_write(entry.path, text):
         with _COUNTING:  # entries are written from worker threads
             report.written += 1

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from ..archive.entry import Entry, one_line
 from ..models import Paper
-from ..write import one_line
-from .entries import Entry, write_entry
+from .entries import write_entry
 from .report import BriefReport
 from .schemas import PaperBriefText
 from .settings import EXTRACTIVE

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .entries import Entry
+from ..archive.entry import Entry
 from .report import BriefReport
 
 

@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Callable
 
 from .. import prompts
+from ..archive.entry import Entry, one_line
 from ..config import Rule, load_rules
 from ..errors import BadAnswer, ConfigError, LLMError
 from ..models import Paper
-from ..write import one_line
 from .cache import Cache, request_key
-from .entries import Entry, mark_failed, write_entry
+from .entries import mark_failed, write_entry
 from .llm import Client, Endpoint, Usage
 from .report import BriefReport
 from .schemas import checked_numbers, paper_answer_model, paper_schema

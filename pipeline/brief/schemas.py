@@ -8,8 +8,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model, field_validator
 
+from ..archive.entry import one_line
 from ..models import Paper
-from ..write import one_line
 
 log = logging.getLogger(__name__)
 

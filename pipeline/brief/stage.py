@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable
 
+from ..archive.entry import Entry, read_entries
 from ..config import Rule
 from ..errors import LLMError
 from ..files import atomic_write
@@ -15,7 +16,7 @@ from ..ops import runlog
 from .batch import run_batch
 from .cache import Cache
 from .daily import Asker, digest_file, extractive_daily, measured_links, model_daily, updated_on
-from .entries import Entry, needs_brief, read_entries
+from .entries import needs_brief
 from .extractive import brief_extractive
 from .llm import Client
 from .numbering import Numbering, cited_first, home_order, resolved

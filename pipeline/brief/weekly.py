@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from ..archive.entry import Entry
 from ..config import Rule
 from ..errors import LLMError
 from ..files import atomic_write
 from ..layout import Layout
 from .daily import Asker, _topic_name, digest_file, extractive_daily, read_digest
-from .entries import Entry
 from .llm import Client
 from .numbering import Numbering, cited_first, home_order, in_english, resolved
 from .paper import neutralise

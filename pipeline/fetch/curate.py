@@ -28,9 +28,9 @@ import re
 from dataclasses import dataclass, replace
 from typing import Mapping
 
+from ..archive.identity import name_key
 from ..config import Rule
 from ..models import Paper, Selection
-from .normalise import name_key
 
 _SEPARATORS = str.maketrans("-_/", "   ")
 

@@ -15,17 +15,18 @@ from pathlib import Path
 from typing import Callable
 
 from ..archive import candidates
+from ..archive.identity import dedupe
+from ..archive.index import INDEX_FORMAT, Index, Outcome, upgrade_entries, write_papers
 from ..config import Rule, SourcesFile
 from ..errors import AcademicHubError, IncompleteWrite, SourceError, WriteError
 from ..files import remove_stale_temp_files
 from ..layout import Layout
 from ..models import Paper, SourceReport
 from ..ops import lock, runlog
-from ..write import INDEX_FORMAT, Index, Outcome, upgrade_entries, write_papers
 from . import sources
-from .curate import compile_rules, curate
+from .curate import compile_rules, curate, with_matched_words
 from .http import Client
-from .normalise import dedupe, normalise, settle_dates
+from .normalise import normalise, settle_dates
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +141,7 @@ def run_fetch(
     index = Index.load(layout.content, layout.index_file)
     if index.format < INDEX_FORMAT:  # before this run's candidates join the record of what runs read
         log.info("%d entries written by an earlier AcademicHub brought up to date",
-                 upgrade_entries(index, candidates.first_seen(layout.state)))
+                 upgrade_entries(index, candidates.first_seen(layout.state), with_matched_words))
 
     unique, merged_away = dedupe(papers)
     failures: list[WriteError] = []

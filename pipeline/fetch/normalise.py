@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from html.parser import HTMLParser
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
+from ..archive.identity import normalise_doi
 from ..models import Author, Paper, RawAuthor, RawItem
 from .tex import tex_to_unicode
 
 ARXIV_NEW_ID = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v(\d+))?(?!\d)")
 ARXIV_OLD_ID = re.compile(r"([a-z][a-z.-]+(?:\.[A-Z]{2})?/\d{7})(?:v(\d+))?")
-DOI_RE = re.compile(r"10\.\d{4,9}/[^\s\"<>]+", re.IGNORECASE)
-_OPENER = {")": "(", "]": "["}
 ARXIV_PREFIX = re.compile(
     r"^\s*arXiv:\S+\s+Announce Type:\s*[\w-]+\s*(?:Abstract:\s*)?", re.IGNORECASE
 )
@@ -72,7 +70,6 @@ class _TextExtractor(HTMLParser):
 
 # control characters, zero-width spaces, BOMs and bidirectional overrides (used to spoof text direction)
 _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u202a-\u202e\u2066-\u2069\ufeff]")
-_NOT_WORD = re.compile(r"[^\w\s]")
 MAX_TITLE = 500
 MAX_ABSTRACT = 10_000
 MAX_NAME = 200
@@ -147,14 +144,6 @@ def family_name(author: RawAuthor, shown: str) -> str:
     return family if family and shown.endswith(family) and family != shown else ""
 
 
-def name_key(name: str) -> str:
-    """A matching key for author names: accents, case and punctuation ignored."""
-    folded = name
-    if not name.isascii():
-        folded = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
-    return " ".join(_NOT_WORD.sub(" ", folded.casefold()).split())
-
-
 def safe_url(url: str) -> str:
     """Keep only absolute http(s) URLs; anything else (javascript:, data:, relative) is dropped."""
     url = (url or "").strip()
@@ -167,20 +156,6 @@ def safe_url(url: str) -> str:
     if any(c in url for c in "\"'<>\\ \n\t"):
         return ""
     return url
-
-
-def normalise_doi(value: str) -> str:
-    """A DOI as Crossref compares them: lower case, without doi:/URL prefix or trailing punctuation and slashes."""
-    value = value or ""
-    if "%" in value:
-        value = unquote(value)
-    match = DOI_RE.search(value)
-    if not match:
-        return ""
-    doi = match.group(0)
-    while doi[-1] in ".,;:/'" or doi.count(doi[-1]) > doi.count(_OPENER.get(doi[-1], doi[-1])):
-        doi = doi[:-1]  # a closing bracket is part of the DOI only when the DOI opened it
-    return doi.lower()
 
 
 def split_arxiv_id(value: str) -> tuple[str, int]:
@@ -212,11 +187,6 @@ def find_code_links(*texts: str) -> tuple[str, ...]:
             if host.removeprefix("www.") in CODE_HOSTS and url not in found:
                 found.append(url)
     return tuple(found)
-
-
-def title_key(title: str) -> str:
-    """A normalised title used as the last-resort duplicate key."""
-    return re.sub(r"[\W_]+", "", name_key(title))
 
 
 def badge(label: str, categories) -> str:
@@ -275,13 +245,6 @@ def normalise(item: RawItem, label: str) -> Paper:
     )
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-
-
-def _recency(paper: Paper) -> tuple[int, datetime]:
-    return paper.version, paper.updated or paper.published or _EPOCH
-
-
 def settle_dates(paper: Paper, day: date, now: datetime) -> tuple[Paper, str]:
     """Give undated papers the run date, and papers dated after ``now`` (plus a day of clock skew) too.
 
@@ -295,117 +258,3 @@ def settle_dates(paper: Paper, day: date, now: datetime) -> tuple[Paper, str]:
     return paper, ""
 
 
-def merge(old: Paper, new: Paper, by_title: bool = False) -> Paper:
-    """Combine two records of the same paper; the newer version wins, nothing known is lost.
-
-    Records matched only by their title (a preprint and its journal version that do not link each
-    other) keep the first record's fields; the second only fills what the first lacks.
-    """
-    newer = new if not by_title and _recency(new) >= _recency(old) else old
-    older = old if newer is new else new
-    categories = tuple(dict.fromkeys(newer.categories + older.categories))
-    return replace(
-        newer,
-        id=old.id,
-        source=old.source,
-        source_label=old.source_label,
-        published=min(filter(None, (old.published, new.published)), default=None),
-        categories=categories,
-        doi=newer.doi or older.doi,
-        arxiv_id=newer.arxiv_id or older.arxiv_id,
-        journal_ref=newer.journal_ref or older.journal_ref,
-        comment=newer.comment or older.comment,
-        abstract=newer.abstract or older.abstract,
-        authors=newer.authors or older.authors,
-        pdf=newer.pdf or older.pdf,
-        venue=newer.venue or older.venue,
-        code_links=tuple(dict.fromkeys(newer.code_links + older.code_links)),
-        links=tuple(dict.fromkeys(old.links + new.links)),
-        announce_type=new.announce_type or old.announce_type,
-    )
-
-
-def keys(paper: Paper) -> list[str]:
-    """Every identity key of a paper: ids first, normalised title last."""
-    found = [paper.id]
-    if paper.arxiv_id:
-        found.append(f"arxiv:{paper.arxiv_id}")
-    if paper.doi:
-        found.append(f"doi:{paper.doi}")
-    found += paper.links
-    tkey = title_key(paper.title)
-    if len(tkey) >= 24:  # short titles ("Editorial", "Correction") are not identities
-        found.append("title:" + tkey)
-    return list(dict.fromkeys(found))
-
-
-def _dois(paper: Paper) -> set[str]:
-    """The paper's DOI and the DOIs it links to itself (a preprint's journal version)."""
-    linked = {normalise_doi(m) for m in DOI_RE.findall(paper.journal_ref)}
-    return {paper.doi, *linked} - {""}
-
-
-def _linked(a: Paper, b: Paper) -> bool:
-    """True when one record names the other as its own other version (a journal article its preprint)."""
-    return bool(set(a.links) & _ids(b) or set(b.links) & _ids(a))
-
-
-def _ids(paper: Paper) -> set[str]:
-    return {paper.id, f"arxiv:{paper.arxiv_id}", f"doi:{paper.doi}"} - {"arxiv:", "doi:"}
-
-
-def conflict(a: Paper, b: Paper) -> str:
-    """Why two records are two papers whatever their titles say; empty when no identifier disagrees."""
-    if _linked(a, b):
-        return ""
-    if a.arxiv_id and b.arxiv_id and a.arxiv_id != b.arxiv_id:
-        return f"different arXiv ids ({a.arxiv_id}, {b.arxiv_id})"
-    if a.doi and b.doi and not _dois(a) & _dois(b):
-        return f"different DOIs ({a.doi}, {b.doi})"
-    return ""
-
-
-@dataclass(frozen=True)
-class Merged:
-    """One record merged into another: ``into`` is the paper id it joined."""
-
-    record: Paper
-    into: str
-    by_title: bool
-
-    def describe(self) -> str:
-        return f"{self.record.id} merged by title into {self.into}: {self.record.title[:80]!r}"
-
-
-def find_same(paper: Paper, candidates) -> tuple[object, bool] | None:
-    """The first candidate holding the same paper, and whether only the title said so.
-
-    ``candidates`` yields (key, handle, record) for each record known under one of the paper's
-    keys, in the order of ``keys(paper)``; a record with a conflicting identifier never matches.
-    An unreadable record (None) matches by identifier only: the caller reports it.
-    """
-    for key, handle, known in candidates:
-        by_title = key.startswith("title:")
-        if known is None and not by_title or known is not None and not conflict(known, paper):
-            return handle, by_title
-    return None
-
-
-def dedupe(papers: list[Paper]) -> tuple[list[Paper], list[Merged]]:
-    """Merge records of the same paper; returns (unique papers, records merged into another)."""
-    by_key: dict[str, list[int]] = {}
-    out: list[Paper] = []
-    merged_away: list[Merged] = []
-    for paper in papers:
-        found = find_same(paper, ((k, i, out[i]) for k in keys(paper) for i in by_key.get(k, ())))
-        if found is None:
-            index = len(out)
-            out.append(paper)
-        else:
-            index, by_title = found
-            merged_away.append(Merged(paper, out[index].id, by_title))
-            out[index] = merge(out[index], paper, by_title)
-        for k in keys(out[index]):
-            if index not in by_key.setdefault(k, []):
-                by_key[k].append(index)
-    return out, merged_away

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from ..archive.entry import Entry, read_entries
 from ..brief.daily import read_digest, updated_on
-from ..brief.entries import Entry, read_entries
 from ..brief.numbering import Numbering, cited_first, home_order, in_english
 from ..config import Rule
 from ..config.notify import Channel

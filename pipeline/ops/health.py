@@ -26,6 +26,7 @@ from pathlib import Path
 
 import requests
 
+from ..archive.entry import metadata
 from ..errors import GitHubError
 from ..layout import Layout
 from ..notify.record import SentRecord
@@ -106,13 +107,9 @@ def brief_counts(content: Path) -> Counter:
     """How many entries have each ``Brief_status`` (read from the metadata lines only)."""
     counts: Counter = Counter()
     for path in Layout(content).entry_files():
-        with path.open(encoding="utf-8", errors="replace") as handle:
-            for line in handle:
-                if not line.strip():
-                    break
-                if line.startswith("Brief_status:"):
-                    counts[line.split(":", 1)[1].strip()] += 1
-                    break
+        status = metadata(path).get("Brief_status")
+        if status:
+            counts[status.strip()] += 1
     return counts
 
 

@@ -20,13 +20,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from ..archive import candidates
+from ..archive.entry import read_record
 from ..config import Rule, load_rules
 from ..errors import ConfigError, PreviewError
 from ..fetch.curate import compile_rules, curate
 from ..fetch.job import similarities
 from ..layout import Layout
 from ..models import Paper, Selection
-from ..write import read_record
 from . import markdown, runlog
 
 

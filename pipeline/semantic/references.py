@@ -14,9 +14,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..archive.identity import normalise_doi
 from ..config import Rule
 from ..errors import MissingExtra, SemanticError
-from ..fetch.normalise import normalise_doi, split_arxiv_id
+from ..fetch.normalise import split_arxiv_id
 from ..models import Paper
 
 

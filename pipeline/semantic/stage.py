@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from ..archive.entry import read_record
 from ..config import Rule
 from ..config.semantic import load_config
 from ..layout import Layout
 from ..models import Paper
-from ..write import read_record
 from .embedders import Embedder, make_embedder, paper_text
 from .references import resolve_text, rule_references
 from .store import Store
@@ -117,8 +117,8 @@ def _paper_vectors(papers: list[Paper], store: Store, embedder: Embedder) -> "np
 
 def _known_papers(papers: list[Paper], content: Path, state: Path, wanted: set[str]) -> dict[str, Paper]:
     """Identity key -> paper, for the referenced papers in the archive (through the index) and the run."""
-    from ..fetch.normalise import keys
-    from ..write import Index
+    from ..archive.identity import keys
+    from ..archive.index import Index
 
     known: dict[str, Paper] = {}
     index = Index.load(content, Layout(content, state).index_file)

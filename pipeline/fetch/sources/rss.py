@@ -12,11 +12,12 @@ from datetime import date
 
 import feedparser
 
+from ...archive.identity import DOI_RE
 from ...config import SourceConfig
 from ...errors import FeedError
 from ...models import RawAuthor, RawItem
 from ..http import Client
-from ..normalise import DOI_RE, strip_markup
+from ..normalise import strip_markup
 from .base import Fetched, bozo_note, complete_entries, fetch_feed, parse_iso, struct_to_datetime
 
 # Nature-style summaries open with "Nature, Published online: 18 July 2024; doi:10.1038/…"

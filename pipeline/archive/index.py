@@ -1,133 +1,24 @@
-"""Write papers as Markdown entries for Pelican, and keep the index of what is written.
+"""The index of the archive and the writes that keep it: which entry holds which paper (by every
+identity key), new entries for new papers, updates that keep an entry's radar day and brief.
 
-An entry is ``content/papers/YYYY/MM/DD/<slug>.md``: Pelican metadata lines,
-then the abstract as escaped text inside an HTML block (Markdown leaves HTML
-blocks alone, so nothing in an abstract can become markup or be mangled by
-Markdown; LaTeX survives for KaTeX).  The ``Record`` line holds the complete
-paper as one line of JSON: the index in ``state/`` is rebuilt from it.
-
-Every write is atomic (temporary file + rename) and skipped when the bytes
-would not change, so re-running a day leaves the tree untouched.
+Every write is atomic (temporary file + rename) and skipped when the bytes would not change, so
+re-running a day leaves the tree untouched.
 """
 
 from __future__ import annotations
 
-import hashlib
-import html
 import json
-import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Callable
 
-from .errors import WriteError
-from .fetch.curate import with_matched_words
-from .fetch.normalise import Merged, find_same, keys, merge
-from .files import atomic_write
-from .layout import Layout
-from .models import Event, Paper, Selection
-
-SUMMARY_CHARS = 400
-META_ORDER = (
-    "Title", "Date", "Modified", "Received", "Category", "Tags", "Authors", "Slug", "Summary",
-    "Paper_id", "Version", "Source", "Source_label", "Abs_url", "Pdf", "Doi",
-    "Topics", "Why", "Brief_status", "Brief", "Record",
-)
-JSON_LINES = ("Brief", "Record")  # one line of JSON each: written as they are
-def slug_for(paper_id: str) -> str:
-    """Stable slug: 'arxiv:2606.17199' -> 'arxiv-2606-17199'; DOIs get a short hash (punctuation is lossy)."""
-    scheme, _, rest = paper_id.partition(":")
-    body = re.sub(r"[^a-z0-9]+", "-", rest.lower()).strip("-")[:70]
-    if scheme == "arxiv":
-        return f"arxiv-{body}"
-    digest = hashlib.sha1(paper_id.encode("utf-8")).hexdigest()[:6]
-    return f"{scheme}-{body}-{digest}"
-
-
-def one_line(text: str) -> str:
-    return " ".join((text or "").split())
-
-
-def meta_list(values) -> str:
-    """A Pelican list value: joined with '; ' so commas inside names survive.
-
-    Pelican splits on ';' when the value has one, else on ','.  A lone value
-    with a comma ("Doe, Jane") gets a trailing ';' so it is not split.
-    """
-    items = [one_line(v).replace(";", ",") for v in values if one_line(v)]
-    text = "; ".join(items)
-    if len(items) == 1 and "," in text:
-        text += ";"
-    return text
-
-
-def _summary(abstract: str) -> str:
-    if len(abstract) <= SUMMARY_CHARS:
-        return abstract
-    cut = abstract[:SUMMARY_CHARS].rsplit(" ", 1)[0]
-    return cut + " …"
-
-
-def _date(value: datetime | None) -> str:
-    return (value or datetime(1970, 1, 1, tzinfo=timezone.utc)).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
-
-
-def render_entry(paper: Paper, brief_status: str = "pending", body_extra: str = "", brief: str = "") -> str:
-    """The complete Markdown text of one entry.  Every value is text; HTML contexts get escaped text.
-
-    ``brief_status``, ``brief`` (the ``Brief:`` JSON) and ``body_extra`` (the brief section) belong
-    to the brief stage; the fetch stage passes back what an entry already had.
-    """
-    paper = with_matched_words(paper)
-    topics = [t.rule for t in paper.topics]
-    # keyword pages are named by the words matched, never by a wildcard keyword's stem
-    tags = list(dict.fromkeys([word for t in paper.topics for word in t.words] + topics[1:]))
-    meta = {
-        "Title": one_line(paper.title),
-        "Date": _date(paper.published),
-        "Modified": _date(paper.updated or paper.published),
-        "Received": paper.received.isoformat() if paper.received else "",
-        "Category": topics[0] if topics else "uncategorised",
-        "Tags": meta_list(tags),
-        "Authors": meta_list(a.name for a in paper.authors),
-        "Slug": slug_for(paper.id),
-        # Pelican treats Summary as HTML: store it escaped
-        "Summary": html.escape(_summary(one_line(paper.abstract)), quote=False),
-        "Paper_id": paper.id,
-        "Version": str(paper.version) if paper.version else "",
-        "Source": paper.source,
-        "Source_label": one_line(paper.source_label),
-        "Abs_url": paper.url,
-        "Pdf": paper.pdf,
-        "Doi": paper.doi,
-        "Topics": meta_list(topics),
-        "Why": " | ".join(t.reason() for t in paper.topics).replace("\n", " "),
-        "Brief_status": brief_status,
-        "Brief": brief,
-        "Record": json.dumps(paper.to_json(), ensure_ascii=False, sort_keys=True),
-    }
-    # one line per value: a newline would end Python-Markdown's metadata block
-    lines = [f"{key}: {meta[key] if key in JSON_LINES else one_line(meta[key])}".rstrip()
-             for key in META_ORDER if meta[key] or key in ("Title", "Record")]
-    # one line inside the block too: a blank line would end the HTML block and let Markdown in
-    abstract = html.escape(one_line(paper.abstract), quote=False)
-    body = f'<div class="abstract">\n{abstract}\n</div>\n' if abstract else ""
-    return "\n".join(lines) + "\n\n" + body + body_extra
-
-
-def read_record(path: Path) -> Paper | None:
-    """The Paper stored in an entry's ``Record`` line, or None if the file has none."""
-    try:
-        with path.open(encoding="utf-8") as handle:
-            for line in handle:
-                if not line.strip():
-                    break
-                if line.startswith("Record: "):
-                    return Paper.from_json(json.loads(line[len("Record: "):]))
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return None
-
+from ..errors import WriteError
+from ..files import atomic_write
+from ..layout import Layout
+from ..models import Event, Paper, Selection
+from .entry import entry_path, keep_brief, read_record, render_entry
+from .identity import Merged, find_same, keys, merge
 
 # 2: every entry records its radar day (``Received``); 3: and the words its keywords matched
 INDEX_FORMAT = 3
@@ -208,11 +99,6 @@ class Outcome:
     error: WriteError | None = None  # kind "failed": the write that failed (disk full …)
 
 
-def entry_path(paper: Paper) -> str:
-    when = (paper.published or datetime(1970, 1, 1, tzinfo=timezone.utc)).astimezone(timezone.utc)
-    return f"papers/{when:%Y/%m/%d}/{slug_for(paper.id)}.md"
-
-
 def _merge_topics(new: tuple[Selection, ...], old: tuple[Selection, ...]) -> tuple[Selection, ...]:
     seen = {t.rule for t in new}
     return new + tuple(t for t in old if t.rule not in seen)
@@ -272,17 +158,18 @@ def _write_one(paper: Paper, index: Index, day: date, render) -> Outcome:
                      events=old.events + events,
                      # an event is news of its day: the entry's feeds carry it as updated then
                      updated=max(filter(None, (merged.updated, start if events else None)), default=None))
-    changed = atomic_write(path, render(merged, *_keep_brief(path)))
+    changed = atomic_write(path, render(merged, *keep_brief(path)))
     index.add(merged, rel)
     return Outcome(paper, merged, "updated" if changed else "unchanged",
                    Merged(paper, existing_id, by_title).describe() if by_title else "")
 
 
-def upgrade_entries(index: Index, first_seen: dict[str, date], render=render_entry) -> int:
+def upgrade_entries(index: Index, first_seen: dict[str, date], fill: Callable[[Paper], Paper],
+                    render=render_entry) -> int:
     """The one-time step for archives an earlier AcademicHub wrote.  An entry without a radar day
     gets the first day a run's candidates list it (``state/candidates``), else its publication
     day — the day the site gave it until then; a selection without its matched words gets them
-    from the paper's text (its keyword pages were named by wildcard stems).  Returns how many
+    from the paper's text by ``fill`` (its keyword pages were named by wildcard stems).  Returns how many
     entries were rewritten."""
     stamped = 0
     for rel in sorted(index.entries.values()):
@@ -290,18 +177,9 @@ def upgrade_entries(index: Index, first_seen: dict[str, date], render=render_ent
         paper = read_record(path)
         if paper and _outdated(paper):
             day = paper.received or first_seen.get(paper.id) or paper.radar_day
-            atomic_write(path, render(replace(paper, received=day), *_keep_brief(path)))
+            atomic_write(path, render(fill(replace(paper, received=day)), *keep_brief(path)))
             stamped += 1
     index.format = INDEX_FORMAT
     return stamped
 
 
-def _keep_brief(path: Path) -> tuple[str, str, str]:
-    """The brief status, brief section and ``Brief:`` line of an existing entry, kept across updates."""
-    text = path.read_text(encoding="utf-8")
-    head = text.split("\n\n", 1)[0]
-    status = re.search(r"^Brief_status: (.*)$", head, re.MULTILINE)
-    brief = re.search(r"^Brief: (.*)$", head, re.MULTILINE)
-    marker = text.find("\n<!-- brief -->")
-    section = text[marker + 1:] if marker >= 0 else ""
-    return (status.group(1) if status else "pending"), section, (brief.group(1) if brief else "")
