@@ -10,12 +10,10 @@ from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
-
 from . import __version__
 from .config import load_rules, load_sources
-from .console import console, error, print_brief_report, print_notify_report, print_summary
-from .errors import ConfigError, DeployError, IncompleteWrite, LockBusy, WriteError
+from .console import counting, error, print_brief_report, print_notify_report, print_summary, problems, say, stepping
+from .errors import AcademicHubError, ConfigError, DeployError
 from .fetch.job import run_fetch
 from .layout import Layout
 from .ops import lock
@@ -49,26 +47,18 @@ def _locked(args: argparse.Namespace):
     if state_of is None:
         return nullcontext()
     return lock.hold(state_of(args), f"academichub {args.command}", args.lock_timeout,
-                     on_wait=lambda message: console.print(message, style="yellow", markup=False, highlight=False,
-                                                           soft_wrap=True))
+                     on_wait=lambda message: say(message, style="yellow"))
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
     config = load_sources(args.sources)
     rules = load_rules(args.rules)
     enabled = [s for s in config.sources if s.enabled]
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  console=console, transient=True, disable=not console.is_terminal) as progress:
-        task = progress.add_task("fetching", total=len(enabled))
-
-        def on_source(source_id: str) -> None:
-            progress.update(task, description=f"fetching {source_id}")
-            progress.advance(task)
-
+    with stepping("fetching", len(enabled)) as on_source:
         summary = run_fetch(config, rules, Layout(args.content, args.state), args.date,
                             use_cache=not args.force, on_source=on_source)
     print_summary(summary)
-    console.print(f"{len(summary.new)} new, {len(summary.updated)} updated entries in {args.content}")
+    say(f"{len(summary.new)} new, {len(summary.updated)} updated entries in {args.content}")
     return 1 if summary.all_failed else 0
 
 
@@ -80,91 +70,129 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
     if problems:
         raise ConfigError(problems)
     for rule in rules:
-        console.print(f"ok  {rule.path}  [bold]{rule.id}[/] ({rule.name.en})", highlight=False)
-    console.print(f"{len(rules)} rule files are valid")
+        say(f"ok  {rule.path}  {rule.id} ({rule.name.en})")
+    say(f"{len(rules)} rule files are valid")
     return 0
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
     """Resolve the settings, run the stage with a progress bar, print the usage report."""
-    from .brief import LLMError, load_config, resolve_settings, run_brief
+    from .brief import load_config, resolve_settings, run_brief
 
     settings = resolve_settings(
         load_config(args.config), model=args.model, base_url=args.base_url, extractive=args.extractive,
         languages=args.languages, concurrency=args.concurrency, timeout=args.timeout,
         max_papers=args.max_papers, max_tokens=args.max_tokens)
     if settings.endpoint is None and not args.extractive:
-        console.print("No OPENAI_API_KEY: writing extractive briefs (quoted from the abstracts, labelled as such).",
-                      style="yellow")
-    with Progress(TextColumn("briefs"), BarColumn(), TextColumn("{task.completed}/{task.total}"), console=console,
-                  transient=True, disable=not console.is_terminal) as progress:
-        task = progress.add_task("briefs", total=None)
-        try:
-            report = run_brief(Layout(args.content, args.state), settings, rules_dir=args.rules, day=args.date,
-                               digests=args.digests, weekly=args.weekly, batch=args.batch, wait=args.wait,
-                               on_progress=lambda done, total: progress.update(task, completed=done, total=total))
-        except LLMError as exc:
-            error(f"brief: {exc}")
-            return 1
+        say("No OPENAI_API_KEY: writing extractive briefs (quoted from the abstracts, labelled as such).",
+            style="yellow")
+    with counting("briefs") as on_progress:
+        report = run_brief(Layout(args.content, args.state), settings, rules_dir=args.rules, day=args.date,
+                           digests=args.digests, weekly=args.weekly, batch=args.batch, wait=args.wait,
+                           on_progress=on_progress)
     print_brief_report(report)
     return 1 if report.failed and not report.done else 0
 
 
 def cmd_embed(args: argparse.Namespace) -> int:
-    from .semantic.stage import run_command
+    """Vectors for every entry that has none."""
+    from .semantic.stage import default_embedder, embed_archive
+    from .semantic.store import Store
 
-    return run_command(args, console)
+    embedder = default_embedder(getattr(args, "semantic_config", None), backend=getattr(args, "backend", None),
+                                model=getattr(args, "embed_model", None), base_url=getattr(args, "embed_base_url", None))
+    with counting("embedding") as on_progress:
+        report = embed_archive(args.content, args.state, embedder, on_progress)
+    say(f"embed: {report.papers} entries, {report.embedded} embedded now, {report.papers - report.embedded} already "
+        f"stored ({report.model}, {report.seconds:.1f}s) in {Store(args.state).root}")
+    return 0
 
 
 def _embed_in_run(args: argparse.Namespace) -> int:
-    """The run's semantic step, when the semantic extra is installed."""
-    from .semantic.stage import run_step
+    """The run's semantic step, skipped with a note when the semantic extra is not installed."""
+    from .errors import INSTALL_HINT
+    from .semantic.stage import step_available
 
-    return run_step(args, console) if args.embed else 0
+    if not args.embed:
+        return 0
+    if not step_available(getattr(args, "semantic_config", None)):
+        say(f"embed: skipped; related papers, maps and similar_to rules need the semantic extra ({INSTALL_HINT})")
+        return 0
+    return cmd_embed(args)
 
 
 def cmd_rules_preview(args: argparse.Namespace) -> int:
-    from .errors import PreviewError
     from .ops.preview import preview, to_markdown
 
-    try:
-        result = preview(args.content, args.state, args.rules, args.days, args.base_rules, args.base)
-    except PreviewError as exc:
-        console.print(str(exc), style="red", markup=False, highlight=False)
-        return 2
+    result = preview(args.content, args.state, args.rules, args.days, args.base_rules, args.base)
     sys.stdout.write(to_markdown(result, args.limit))
     return 0
 
 
 def cmd_health(args: argparse.Namespace) -> int:
-    from .ops.health import run_health
+    """The job summary (to the file GitHub shows, or stdout), and the alert issue when asked."""
+    from .ops.health import alert, summary_of
 
-    return run_health(args, console)
+    runs, text = summary_of(Layout(args.content, args.state))
+    if args.summary:
+        with args.summary.open("a", encoding="utf-8") as handle:
+            handle.write(text + "\n")
+    else:
+        sys.stdout.write(text)
+    if args.github_issue:
+        say(f"alert issue: {alert(runs, os.environ, args.dry_run)}")
+    return 0
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from .project.scaffold import run_init
+    from .console import ask, tell
+    from .project.scaffold import InitOptions, catalogue, choose, create
 
-    return run_init(args, console)
+    known = catalogue()
+    if args.list_topics:
+        for rule in known.values():
+            say(f"{rule.id:24} {rule.name.en} — {rule.description.en}")
+        return 0
+    if args.directory is None:
+        error("academichub init: give the folder to create, e.g. academichub init my-radar")
+        return 2
+    interactive = not args.no_input and sys.stdin.isatty()
+    if interactive:
+        tell(f"Welcome to AcademicHub. This creates a new research radar in {args.directory}.\n"
+             "Press Enter to accept the value in [brackets].\n")
+    given = InitOptions(args.name, args.language, args.topics, tuple(args.follow or ()), args.package)
+    try:
+        choices = choose(given, known, ask if interactive else None, tell)
+    except EOFError:
+        error("init: no answer")
+        return 1
+    written = create(args.directory, choices, force=args.force)
+    say(f"Created {choices.name!r} in {args.directory} ({len(written)} files).")
+    say("Next: push it to GitHub, set Settings → Pages → Source to \"GitHub Actions\", and run the "
+        "Daily radar workflow once (README.md in the new folder has the details).")
+    return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from .project.demo import run_demo
 
-    return run_demo(args.out, args.rules, console)
+    demo = run_demo(args.out, args.rules)
+    print_summary(demo.summary)
+    if demo.site is None:
+        return 1
+    print_brief_report(demo.briefs)
+    say(f"demo: {demo.entries} entries in {args.out / 'content'}; website in {demo.site.output}\n"
+        f"      view it with: academichub serve --output {demo.site.output}")
+    return 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .site import SiteError, build
+    from .site import build
 
-    try:
-        result = build(args.content, args.output, settings_file=args.settings, publish=args.publish, rules=args.rules,
-                       state=args.state, siteurl=args.siteurl, search=not args.no_search)
-    except SiteError as exc:
-        console.print(str(exc), style="red", markup=False, highlight=False)
-        return 1
-    console.print(f"site: {result.papers} entries → {result.output} (Pelican {result.pelican_seconds:.1f}s, "
-                  f"search index {result.search_seconds:.1f}s)", highlight=False)
+    result = build(args.content, args.output, settings_file=args.settings, publish=args.publish, rules=args.rules,
+                   state=args.state, siteurl=args.siteurl, search=not args.no_search)
+    say(f"site: {result.papers} entries → {result.output} (Pelican {result.pelican_seconds:.1f}s, "
+                  f"search index {result.search_seconds:.1f}s)")
     return 0
 
 
@@ -178,25 +206,22 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         if not args.bucket:
             raise DeployError("deploy --target s3 needs a bucket: --bucket NAME or ACADEMICHUB_S3_BUCKET")
         s3 = S3Target(args.bucket, endpoint_url=args.endpoint_url, region=args.region, workers=args.workers)
-    with Progress(TextColumn("uploading"), BarColumn(), TextColumn("{task.completed}/{task.total}"), console=console,
-                  transient=True, disable=not console.is_terminal) as progress:
-        task = progress.add_task("uploading", total=None)
-        report = deploy(args.output, target, args.state, s3=s3,
-                        on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+    with counting("uploading") as on_progress:
+        report = deploy(args.output, target, args.state, s3=s3, on_progress=on_progress)
     print_deploy_report(report)
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .site import SiteError, make_server
+    from .site import make_server
 
     try:
         server = make_server(args.output, args.host, args.port)
-    except (SiteError, OSError) as exc:
-        console.print(str(exc), style="red", markup=False, highlight=False)
+    except OSError as exc:
+        error(f"serve: {args.host}:{args.port}: {exc.strerror or exc}")
         return 1
     host, port = server.server_address[:2]
-    console.print(f"serving {args.output} at http://{host}:{port}/ (Ctrl+C stops)", highlight=False)
+    say(f"serving {args.output} at http://{host}:{port}/ (Ctrl+C stops)")
     try:
         server.serve_forever()
     finally:
@@ -274,14 +299,32 @@ def cmd_notify(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     """fetch → brief → build → notify.  A day where no source answered still builds, so the status page shows it."""
     status = cmd_fetch(args)
-    status = _embed_in_run(args) or status  # before the brief: the daily brief reads the day's clusters
+    status = _step("embed", _embed_in_run, args) or status  # before the brief: the daily brief reads the day's clusters
     if args.brief:
-        status = cmd_brief(args) or status  # the brief of the run's day: what arrived in this run
+        status = _step("brief", cmd_brief, args) or status  # the brief of the run's day: what arrived in this run
     if args.build:
-        status = cmd_build(args) or status
+        status = _step("build", cmd_build, args) or status
     if args.notify and args.notify_config.exists():  # a resend is `academichub notify --force`, never a run's
-        status = cmd_notify(argparse.Namespace(**{**vars(args), "force": False, "dry_run": False})) or status
+        status = _step("notify", cmd_notify, argparse.Namespace(**{**vars(args), "force": False, "dry_run": False})) or status
     return status
+
+
+def _step(name: str, command, args: argparse.Namespace) -> int:
+    """A step of ``run`` after the fetch: its failure is reported and the next steps still run (a day
+    whose briefs failed still builds, so the site and its status page show the day)."""
+    try:
+        return command(args)
+    except AcademicHubError as exc:
+        return _report(name, exc)
+
+
+def _report(command: str, exc: AcademicHubError) -> int:
+    """The one place an error reaches the terminal; returns the exit status it calls for."""
+    if isinstance(exc, ConfigError):
+        problems(exc.problems)
+    else:
+        error(f"{command}: {exc}")
+    return exc.exit_code
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -442,16 +485,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with _locked(args):
             return args.func(args)
-    except ConfigError as exc:
-        for problem in exc.problems:  # one problem per line, never wrapped: editors and CI annotate file:line
-            console.print(problem, style="red", markup=False, highlight=False, soft_wrap=True)
-        return 1
-    except LockBusy as exc:
-        error(str(exc))
-        return 75  # EX_TEMPFAIL: try again later
-    except (IncompleteWrite, WriteError, DeployError) as exc:
-        error(str(exc))
-        return 1
+    except AcademicHubError as exc:
+        return _report(args.command, exc)
     except KeyboardInterrupt:
         return 130
 

@@ -7,8 +7,11 @@ them, through this module.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -25,6 +28,51 @@ console = Console(stderr=True, width=None if sys.stderr.isatty() else 110)
 def error(message: str) -> None:
     """One error, in red, as plain text (nothing in it is read as markup)."""
     console.print(message, style="red", markup=False, highlight=False, soft_wrap=True)
+
+
+def problems(lines: list[str]) -> None:
+    """A configuration error's problems, one a line and never wrapped: editors and CI annotate file:line."""
+    for line in lines:
+        error(line)
+
+
+def say(message: str, style: str | None = None) -> None:
+    """A line of plain text (nothing in it is read as markup)."""
+    console.print(message, style=style, markup=False, highlight=False, soft_wrap=True)
+
+
+def ask(question: str, default: str) -> str:
+    """A question on the terminal; Enter keeps ``default``."""
+    answer = input(f"> {question} [{default}] ").strip()
+    return answer or default
+
+
+def tell(line: str) -> None:
+    """A line for the person answering questions, beside them on stdout."""
+    print(line)
+
+
+@contextmanager
+def counting(label: str) -> Iterator[Callable[[int, int | None], None]]:
+    """A progress bar on a terminal (nothing otherwise); yields the ``on_progress(done, total)`` callback."""
+    with Progress(TextColumn(label), BarColumn(), TextColumn("{task.completed}/{task.total}"), console=console,
+                  transient=True, disable=not console.is_terminal) as progress:
+        task = progress.add_task(label, total=None)
+        yield lambda done, total: progress.update(task, completed=done, total=total)
+
+
+@contextmanager
+def stepping(label: str, total: int) -> Iterator[Callable[[str], None]]:
+    """A progress bar over named steps; yields ``on_step(name)``, called as each step starts."""
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  console=console, transient=True, disable=not console.is_terminal) as progress:
+        task = progress.add_task(label, total=total)
+
+        def on_step(name: str) -> None:
+            progress.update(task, description=f"{label} {name}")
+            progress.advance(task)
+
+        yield on_step
 
 
 def print_summary(summary: FetchSummary) -> None:

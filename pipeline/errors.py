@@ -6,7 +6,10 @@ from pathlib import Path
 
 
 class AcademicHubError(Exception):
-    """Base class for every error the pipeline reports to a user."""
+    """Base class for every error the pipeline reports to a user; ``exit_code`` is the command's exit
+    status when it stops on one."""
+
+    exit_code = 1
 
 
 class ConfigError(AcademicHubError):
@@ -101,6 +104,8 @@ class PagesLimitError(DeployError):
 class LockBusy(AcademicHubError):
     """Another run holds the state folder's lock and the wait for it timed out."""
 
+    exit_code = 75  # EX_TEMPFAIL: try again later
+
     def __init__(self, path: Path, holder: str, timeout: float):
         self.path = path
         super().__init__(f"{path.parent}: another AcademicHub run is using this folder ({holder}); "
@@ -109,6 +114,8 @@ class LockBusy(AcademicHubError):
 
 class PreviewError(AcademicHubError):
     """The base rules could not be read (an unknown git revision, no git checkout …)."""
+
+    exit_code = 2
 
 
 class GitHubError(AcademicHubError):

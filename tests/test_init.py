@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 from pathlib import Path
@@ -13,7 +12,8 @@ from sample_site import fetch_samples
 
 from pipeline.config import Rule, load_rules, load_sources, load_yaml
 from pipeline.errors import InitError
-from pipeline.project.scaffold import SiteChoices, catalogue, choose, create, skeleton
+from pipeline.console import ask
+from pipeline.project.scaffold import InitOptions, SiteChoices, catalogue, choose, create, skeleton
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -112,12 +112,10 @@ def test_list_topics_and_missing_folder(run_cli):
 def test_questions_when_interactive(monkeypatch):
     answers = iter(["Bio Radar", "fr", "zh", "cancer-biology, ecology-climate", "Rachel Carson"])
     monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
-    args = argparse.Namespace(name=None, language=None, topics=None, follow=[], package=None)
-    choices = choose(args, catalogue(), interactive=True)
+    choices = choose(InitOptions(), catalogue(), ask)
     assert choices == SiteChoices("Bio Radar", "zh", ["cancer-biology", "ecology-climate"], ["Rachel Carson"])
     # options win over questions; defaults without a terminal
-    args = argparse.Namespace(name="X", language=None, topics=None, follow=[], package=None)
-    assert choose(args, catalogue(), interactive=False) == SiteChoices(name="X")
+    assert choose(InitOptions(name="X"), catalogue()) == SiteChoices(name="X")
 
 
 def test_contributing_example_rule_is_valid(tmp_path):

@@ -16,10 +16,9 @@ The daily job appends one record per run to ``state/runs.jsonl`` (see
 from __future__ import annotations
 
 import json
-import os
 import re
-import sys
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -265,33 +264,20 @@ def load_runs(state: Path) -> list[dict]:
     return runlog.load(Layout(state=state).runs_file)
 
 
-def run_health(args, console) -> int:
-    """The ``academichub health`` command."""
-    runs = load_runs(args.state)
+def summary_of(layout: Layout) -> tuple[list[dict], str]:
+    """The run records and the job summary of the latest run (with that day's deliveries)."""
+    runs = load_runs(layout.state)
     day = str(runs[-1].get("date", "")) if runs else ""
-    text = summary_markdown(runs, args.content, SentRecord.load(Layout(args.content, args.state).notify_file).days.get(day))
-    if args.summary:
-        with args.summary.open("a", encoding="utf-8") as handle:
-            handle.write(text + "\n")
-    else:
-        sys.stdout.write(text)
-    if not args.github_issue:
-        return 0
-    issues = None
-    if not args.dry_run:
-        try:
-            issues = GitHubIssues(os.environ.get("GITHUB_REPOSITORY", ""), os.environ.get("GITHUB_TOKEN", ""),
-                                  os.environ.get("GITHUB_API_URL") or "https://api.github.com")
-        except GitHubError as exc:
-            console.print(f"alert issue: {exc}", style="red", markup=False, highlight=False)
-            return 1
+    return runs, summary_markdown(runs, layout.content, SentRecord.load(layout.notify_file).days.get(day))
+
+
+def alert(runs: list[dict], environ: Mapping[str, str], dry_run: bool = False) -> str:
+    """Open, update or close the alert issue of the repository the workflow runs in (its
+    ``GITHUB_*`` variables in ``environ``); says what was done.  Raises GitHubError."""
+    issues = None if dry_run else GitHubIssues(environ.get("GITHUB_REPOSITORY", ""), environ.get("GITHUB_TOKEN", ""),
+                                               environ.get("GITHUB_API_URL") or "https://api.github.com")
     run_url = ""
-    if os.environ.get("GITHUB_RUN_ID"):
-        run_url = (f"{os.environ.get('GITHUB_SERVER_URL', 'https://github.com')}/"
-                   f"{os.environ.get('GITHUB_REPOSITORY')}/actions/runs/{os.environ['GITHUB_RUN_ID']}")
-    try:
-        console.print(f"alert issue: {sync_issue(issues, runs, run_url, args.dry_run)}", markup=False, highlight=False)
-    except GitHubError as exc:
-        console.print(f"alert issue: {exc}", style="red", markup=False, highlight=False)
-        return 1
-    return 0
+    if environ.get("GITHUB_RUN_ID"):
+        run_url = (f"{environ.get('GITHUB_SERVER_URL', 'https://github.com')}/"
+                   f"{environ.get('GITHUB_REPOSITORY')}/actions/runs/{environ['GITHUB_RUN_ID']}")
+    return sync_issue(issues, runs, run_url, dry_run)

@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
+from ..brief.report import BriefReport
 from ..config import SourcesFile, load_rules
-from ..fetch.job import run_fetch
+from ..fetch.job import FetchSummary, run_fetch
 from ..layout import Layout
+
+if TYPE_CHECKING:
+    from ..site.build import BuildResult
 
 # The day of the bundled cs.* announcement feeds
 DEMO_DAY = date(2026, 4, 27)
@@ -82,33 +88,34 @@ def project_or_packaged(name: str) -> Path:
     return here if here.exists() else skeleton() / name
 
 
-def run_demo(out: Path, rules_dir: Path | None, console) -> int:
+@dataclass(frozen=True)
+class Demo:
+    """What the demo did: the fetch, the briefs and the site (neither when no entry was written)."""
+
+    summary: FetchSummary
+    entries: int
+    briefs: BriefReport | None = None
+    site: BuildResult | None = None
+
+
+def run_demo(out: Path, rules_dir: Path | None = None) -> Demo:
     """fetch (bundled feeds) → extractive briefs (no API key) → website in ``out/output``.
 
     Runs from any folder: without ``rules_dir``, the rules and site settings of the current
-    folder are used when it has them, else those the package ships.
+    folder are used when it has them, else those the package ships.  Raises SiteError.
     """
     from ..brief import load_config, resolve_settings, run_brief
-    from ..console import print_brief_report, print_summary
-    from ..site import SiteError, build
+    from ..site import build
 
     rules_dir = rules_dir or project_or_packaged("rules")
     rules = load_rules(rules_dir)
     layout = Layout(out / "content", out / "state")
     with serve_samples() as base:
         summary = run_fetch(demo_sources(base), rules, layout, DEMO_DAY)
-    print_summary(summary)
-    written = list(layout.entry_files())
-    if not written:
-        return 1
-    briefing = resolve_settings(load_config(None), extractive=True)
-    print_brief_report(run_brief(layout, briefing, rules_dir=rules_dir, day=DEMO_DAY))
-    try:
-        site = build(layout.content, out / "output", settings_file=project_or_packaged("pelicanconf.py"),
-                     rules=rules_dir, state=layout.state)
-    except SiteError as exc:
-        console.print(f"demo: {exc}", style="red", markup=False, highlight=False)
-        return 1
-    console.print(f"demo: {len(written)} entries in {layout.content}; website in {site.output}\n"
-                  f"      view it with: academichub serve --output {site.output}", highlight=False)
-    return 0
+    entries = sum(1 for _ in layout.entry_files())
+    if not entries:
+        return Demo(summary, 0)
+    briefs = run_brief(layout, resolve_settings(load_config(None), extractive=True), rules_dir=rules_dir, day=DEMO_DAY)
+    site = build(layout.content, out / "output", settings_file=project_or_packaged("pelicanconf.py"),
+                 rules=rules_dir, state=layout.state)
+    return Demo(summary, entries, briefs, site)

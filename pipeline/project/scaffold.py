@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -235,63 +235,45 @@ def create(directory: Path, choices: SiteChoices, force: bool = False) -> list[s
 # ---------------------------------------------------------------- the command
 
 
-def _ask(prompt: str, default: str) -> str:
-    answer = input(f"> {prompt} [{default}] ").strip()
-    return answer or default
+@dataclass(frozen=True)
+class InitOptions:
+    """What ``academichub init`` was told on its command line; None: ask, or take the default."""
+
+    name: str | None = None
+    language: str | None = None
+    topics: str | None = None  # comma-separated rule ids
+    follow: tuple[str, ...] = ()
+    package: str | None = None
 
 
-def choose(args, known: dict[str, Rule], interactive: bool) -> SiteChoices:
+def choose(given: InitOptions, known: dict[str, Rule], ask: Callable[[str, str], str] | None = None,
+           tell: Callable[[str], None] = lambda _: None) -> SiteChoices:
+    """The new site's choices: the options given, else the answers to ``ask(question, default)``
+    (None: no terminal, the defaults); ``tell`` shows a line to the person answering."""
     choices = SiteChoices()
-    if args.package:
-        choices.package = args.package.strip()
-    if args.name:
-        choices.name = args.name
-    elif interactive:
-        choices.name = _ask("What is the name of your radar?", choices.name)
-    if args.language:
-        choices.language = args.language
-    elif interactive:
-        while (answer := _ask("Main language of the site (en or zh)?", choices.language)) not in ("en", "zh"):
-            print("  please answer en or zh")
+    if given.package:
+        choices.package = given.package.strip()
+    if given.name:
+        choices.name = given.name
+    elif ask:
+        choices.name = ask("What is the name of your radar?", choices.name)
+    if given.language:
+        choices.language = given.language
+    elif ask:
+        while (answer := ask("Main language of the site (en or zh)?", choices.language)) not in ("en", "zh"):
+            tell("  please answer en or zh")
         choices.language = answer
-    if args.topics is not None:
-        choices.topics = [t.strip() for t in args.topics.split(",") if t.strip()]
-    elif interactive:
-        print("  Topics:")
+    if given.topics is not None:
+        choices.topics = [t.strip() for t in given.topics.split(",") if t.strip()]
+    elif ask:
+        tell("  Topics:")
         for rule in known.values():
-            print(f"    {rule.id:22} {rule.name.en}")
-        answer = _ask("Which topics (comma-separated)?", ",".join(choices.topics))
+            tell(f"    {rule.id:22} {rule.name.en}")
+        answer = ask("Which topics (comma-separated)?", ",".join(choices.topics))
         choices.topics = [t.strip() for t in answer.split(",") if t.strip()]
-    if args.follow:
-        choices.follow = [name.strip() for name in args.follow if name.strip()]
-    elif interactive:
-        answer = _ask("Authors to follow (comma-separated, optional)?", "")
+    if given.follow:
+        choices.follow = [name.strip() for name in given.follow if name.strip()]
+    elif ask:
+        answer = ask("Authors to follow (comma-separated, optional)?", "")
         choices.follow = [name.strip() for name in answer.split(",") if name.strip()]
     return choices
-
-
-def run_init(args, console) -> int:
-    """The ``academichub init`` command."""
-    known = catalogue()
-    if args.list_topics:
-        for rule in known.values():
-            console.print(f"{rule.id:24} {rule.name.en} — {rule.description.en}", markup=False, highlight=False)
-        return 0
-    if args.directory is None:
-        console.print("academichub init: give the folder to create, e.g. academichub init my-radar", style="red")
-        return 2
-    interactive = not args.no_input and sys.stdin.isatty()
-    if interactive:
-        print(f"Welcome to AcademicHub. This creates a new research radar in {args.directory}.\n"
-              "Press Enter to accept the value in [brackets].\n")
-    try:
-        choices = choose(args, known, interactive)
-        written = create(args.directory, choices, force=args.force)
-    except (InitError, EOFError) as exc:
-        console.print(f"academichub init: {exc or 'no answer'}", style="red", markup=False, highlight=False)
-        return 1
-    console.print(f"Created {choices.name!r} in {args.directory} ({len(written)} files).", markup=False, highlight=False)
-    console.print("Next: push it to GitHub, set Settings → Pages → Source to \"GitHub Actions\", and run the "
-                  "Daily radar workflow once (README.md in the new folder has the details).",
-                  markup=False, highlight=False)
-    return 0

@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Callable
 from ..archive.entry import read_record
 from ..config import Rule
 from ..config.semantic import load_config
+from ..errors import ConfigError
 from ..layout import Layout
 from ..models import Paper
+from . import has_local_model, has_numpy
 from .embedders import Embedder, make_embedder, paper_text
 from .references import resolve_text, rule_references
 from .store import Store
@@ -94,8 +96,10 @@ class RunSimilarity:
             self.store.put(chosen, rows)
 
 
-def default_embedder(config_path: Path | None = None) -> Embedder:
-    return make_embedder(load_config(config_path or DEFAULT_CONFIG))
+def default_embedder(config_path: Path | None = None, *, backend: str | None = None, model: str | None = None,
+                     base_url: str | None = None) -> Embedder:
+    """The embedder ``semantic.yml`` describes, with the command line's choices over it."""
+    return make_embedder(load_config(config_path or DEFAULT_CONFIG), backend=backend, model=model, base_url=base_url)
 
 
 def _paper_vectors(papers: list[Paper], store: Store, embedder: Embedder) -> "np.ndarray":
@@ -175,45 +179,11 @@ def rule_similarities(papers: list[Paper], rules: list[Rule], content: Path, sta
     return result
 
 
-def run_command(args, console) -> int:
-    """``academichub embed``: vectors for every entry that has none; prints what it did."""
-    from rich.progress import BarColumn, Progress, TextColumn
-
-    from ..errors import ConfigError, SemanticError
-
+def step_available(config_path: Path | None = None) -> bool:
+    """``academichub run``'s semantic step can run: numpy, and the bundled model when the backend is
+    local (an invalid ``semantic.yml`` counts as local: the step itself reports it)."""
     try:
-        config = load_config(getattr(args, "semantic_config", None) or DEFAULT_CONFIG)
-        embedder = make_embedder(config, backend=getattr(args, "backend", None), model=getattr(args, "embed_model", None),
-                                 base_url=getattr(args, "embed_base_url", None))
-        with Progress(TextColumn("embedding"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                      console=console, transient=True, disable=not console.is_terminal) as progress:
-            task = progress.add_task("embed", total=None)
-            report = embed_archive(args.content, args.state, embedder,
-                                   lambda done, total: progress.update(task, completed=done, total=total))
-    except ConfigError as exc:
-        for problem in exc.problems:
-            console.print(problem, style="red", markup=False, highlight=False, soft_wrap=True)
-        return 1
-    except SemanticError as exc:
-        console.print(f"embed: {exc}", style="red", markup=False, highlight=False, soft_wrap=True)
-        return 1
-    reused = report.papers - report.embedded
-    console.print(f"embed: {report.papers} entries, {report.embedded} embedded now, {reused} already stored "
-                  f"({report.model}, {report.seconds:.1f}s) in {Store(args.state).root}", highlight=False, markup=False)
-    return 0
-
-
-def run_step(args, console) -> int:
-    """``academichub run``'s semantic step: skipped, with a note, when the extra is not installed."""
-    from ..errors import INSTALL_HINT, ConfigError
-    from . import has_local_model, has_numpy
-
-    try:
-        backend = load_config(getattr(args, "semantic_config", None) or DEFAULT_CONFIG).backend
-    except ConfigError:  # an invalid semantic.yml is reported by the step itself
+        backend = load_config(config_path or DEFAULT_CONFIG).backend
+    except ConfigError:
         backend = "local"
-    if not has_numpy() or (backend == "local" and not has_local_model()):
-        console.print(f"embed: skipped; related papers, maps and similar_to rules need the semantic extra "
-                      f"({INSTALL_HINT})", highlight=False, markup=False)
-        return 0
-    return run_command(args, console)
+    return has_numpy() and (backend != "local" or has_local_model())
