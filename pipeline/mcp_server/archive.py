@@ -187,7 +187,7 @@ class Archive:
 
 def from_content(content: Path, state: Path | None = None) -> Archive:
     """The entries of ``content/`` (papers and briefs) and, when ``state/`` holds them, their embeddings."""
-    from ..brief.entries import read_entries
+    from ..archive.entry import read_entries
 
     if not (content / "papers").is_dir() and not (content / "briefs").is_dir():
         raise ArchiveError(f"{content}: no archive here (no papers/ or briefs/ folder); run `academichub fetch` "
