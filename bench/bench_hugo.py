@@ -51,7 +51,7 @@ sys.path.insert(0, str(BENCH))
 
 from archive import entry_count, make_archives  # noqa: E402
 from measure import measure  # noqa: E402
-from pipeline.ops import runlog  # noqa: E402
+from pipeline.archive import runlog
 from pipeline.site import HOME_POOL, RADAR_MIN_PAPERS, SITEMAP_LIMIT, STATUS_TEXT, load_topics  # noqa: E402
 
 HUGO_SITE = BENCH / "hugo"

@@ -11,12 +11,12 @@ from datetime import date
 from pathlib import Path
 
 from . import __version__
+from .archive import lock
 from .config import load_rules, load_sources
 from .console import counting, error, print_brief_report, print_notify_report, print_summary, problems, say, stepping
 from .errors import AcademicHubError, ConfigError, DeployError
 from .fetch.job import run_fetch
 from .layout import Layout
-from .ops import lock
 
 
 def _day(text: str) -> date:
@@ -231,7 +231,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_mcp(args: argparse.Namespace) -> int:
     """A Model Context Protocol server on stdio (stdout carries the protocol: messages go to stderr)."""
-    from .mcp_server import ArchiveError, from_content, from_site, serve
+    from .errors import ArchiveError
+    from .mcp_server import from_content, from_site, serve
 
     try:
         import mcp  # noqa: F401
@@ -279,9 +280,9 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
 
 def cmd_notify(args: argparse.Namespace) -> int:
     """The day's message on every channel of notify.yml; exit status 1 when a channel failed."""
+    from .archive import runlog
     from .config.notify import load_notify
     from .notify import run_notify
-    from .ops import runlog
 
     config = load_notify(args.notify_config)
     site = (args.siteurl or config.site_url or os.environ.get("ACADEMICHUB_SITEURL", "")).rstrip("/")

@@ -162,3 +162,7 @@ class SearchError(AcademicHubError):
 
 class SiteError(AcademicHubError):
     """The site could not be built; the message says what to fix."""
+
+
+class ArchiveError(AcademicHubError):
+    """The archive or the site could not be read; the message says which and why."""

@@ -3,7 +3,8 @@ from datetime import datetime, timezone
 import pytest
 
 from pipeline.models import RawAuthor, RawItem
-from pipeline.fetch.normalise import badge, clean_abstract, clean_title, display_name, find_code_links, normalise, safe_url, split_arxiv_id
+from pipeline.fetch.normalise import badge, clean_abstract, clean_title, display_name, find_code_links, normalise, safe_url
+from pipeline.archive.identity import split_arxiv_id
 from pipeline.archive.identity import dedupe, normalise_doi
 from pipeline.fetch.sources.rss import split_author_list
 

@@ -125,7 +125,7 @@ def test_a_deleted_rule_removes_its_papers(site):
 def test_the_window_counts_back_from_the_last_radar_day_not_a_publication_date(tmp_path):
     """A journal's papers published months ago that arrived in the last runs are in a 14-day window;
     a preprint dated a day ahead of the run does not move the window."""
-    from pipeline.ops import runlog
+    from pipeline.archive import runlog
 
     old_issue = replace(paper(1, "Agents in an old journal issue"), published=datetime(2026, 1, 5, tzinfo=timezone.utc))
     ahead = replace(paper(2, "Agents from tomorrow"), published=datetime(2026, 6, 1, tzinfo=timezone.utc))

@@ -12,6 +12,8 @@ from urllib.parse import unquote
 
 from ..models import Paper
 
+ARXIV_NEW_ID = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v(\d+))?(?!\d)")
+ARXIV_OLD_ID = re.compile(r"([a-z][a-z.-]+(?:\.[A-Z]{2})?/\d{7})(?:v(\d+))?")
 DOI_RE = re.compile(r"10\.\d{4,9}/[^\s\"<>]+", re.IGNORECASE)
 
 
@@ -169,3 +171,14 @@ def dedupe(papers: list[Paper]) -> tuple[list[Paper], list[Merged]]:
             if index not in by_key.setdefault(k, []):
                 by_key[k].append(index)
     return out, merged_away
+
+
+
+def split_arxiv_id(value: str) -> tuple[str, int]:
+    """'https://arxiv.org/abs/2606.17199v2' -> ('2606.17199', 2); old-style ids too."""
+    value = value or ""
+    for pattern in (ARXIV_NEW_ID, ARXIV_OLD_ID):
+        match = pattern.search(value)
+        if match:
+            return match.group(1), int(match.group(2) or 0)
+    return "", 0

@@ -20,12 +20,12 @@ from pathlib import Path
 
 import openai
 
-from .. import prompts
 from ..archive.entry import Entry
 from ..config import Rule
 from ..errors import BadAnswer, LLMError
 from ..files import atomic_write
 from ..layout import Layout
+from . import prompts
 from .cache import Cache, request_key
 from .entries import mark_failed, write_entry
 from .llm import Client, validate_answer

@@ -8,8 +8,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from .. import prompts
 from ..files import atomic_write
+from . import prompts
 from .llm import Endpoint
 
 log = logging.getLogger(__name__)

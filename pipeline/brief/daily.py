@@ -9,11 +9,11 @@ import logging
 from datetime import date
 from pathlib import Path
 
-from .. import prompts
 from ..archive.entry import Entry
 from ..config import Rule
 from ..errors import LLMError
 from ..layout import Layout
+from . import prompts
 from .cache import Cache, request_key
 from .entries import escape
 from .extractive import sentences

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .. import prompts
 from ..archive.entry import Entry, one_line
 from ..config import Rule, load_rules
 from ..errors import BadAnswer, ConfigError, LLMError
 from ..models import Paper
+from . import prompts
 from .cache import Cache, request_key
 from .entries import mark_failed, write_entry
 from .llm import Client, Endpoint, Usage

@@ -7,12 +7,12 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable
 
+from ..archive import runlog
 from ..archive.entry import Entry, read_entries
 from ..config import Rule
 from ..errors import LLMError
 from ..files import atomic_write
 from ..layout import Layout
-from ..ops import runlog
 from .batch import run_batch
 from .cache import Cache
 from .daily import Asker, digest_file, extractive_daily, measured_links, model_daily, updated_on

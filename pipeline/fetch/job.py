@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable
 
-from ..archive import candidates
+from ..archive import candidates, lock, runlog
 from ..archive.identity import dedupe
 from ..archive.index import INDEX_FORMAT, Index, Outcome, upgrade_entries, write_papers
 from ..config import Rule, SourcesFile
@@ -22,7 +22,6 @@ from ..errors import AcademicHubError, IncompleteWrite, SourceError, WriteError
 from ..files import remove_stale_temp_files
 from ..layout import Layout
 from ..models import Paper, SourceReport
-from ..ops import lock, runlog
 from . import sources
 from .curate import compile_rules, curate, with_matched_words
 from .http import Client

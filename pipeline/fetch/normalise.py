@@ -14,12 +14,10 @@ from datetime import date, datetime, timedelta, timezone
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from ..archive.identity import normalise_doi
+from ..archive.identity import normalise_doi, split_arxiv_id
 from ..models import Author, Paper, RawAuthor, RawItem
 from .tex import tex_to_unicode
 
-ARXIV_NEW_ID = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v(\d+))?(?!\d)")
-ARXIV_OLD_ID = re.compile(r"([a-z][a-z.-]+(?:\.[A-Z]{2})?/\d{7})(?:v(\d+))?")
 ARXIV_PREFIX = re.compile(
     r"^\s*arXiv:\S+\s+Announce Type:\s*[\w-]+\s*(?:Abstract:\s*)?", re.IGNORECASE
 )
@@ -156,16 +154,6 @@ def safe_url(url: str) -> str:
     if any(c in url for c in "\"'<>\\ \n\t"):
         return ""
     return url
-
-
-def split_arxiv_id(value: str) -> tuple[str, int]:
-    """'https://arxiv.org/abs/2606.17199v2' -> ('2606.17199', 2); old-style ids too."""
-    value = value or ""
-    for pattern in (ARXIV_NEW_ID, ARXIV_OLD_ID):
-        match = pattern.search(value)
-        if match:
-            return match.group(1), int(match.group(2) or 0)
-    return "", 0
 
 
 def link_key(value: str) -> str:

@@ -4,7 +4,8 @@
 ``server`` declares the tools over it.
 """
 
-from .archive import Archive, ArchiveError, PaperRecord, from_content, from_site
+from ..errors import ArchiveError
+from .archive import Archive, PaperRecord, from_content, from_site
 
 __all__ = ["Archive", "ArchiveError", "PaperRecord", "from_content", "from_site", "make_server", "serve"]
 

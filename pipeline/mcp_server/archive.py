@@ -15,17 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
-from ..errors import AcademicHubError
+from ..errors import ArchiveError
 
 log = logging.getLogger(__name__)
 
 ABSTRACT_CHARS = 3000  # what get_paper returns of an abstract at most
 WORD = re.compile(r"\w+", re.UNICODE)
 STOPWORDS = frozenset("a an and are as at be by for from has in is it its of on or that the this to we with".split())
-
-
-class ArchiveError(AcademicHubError):
-    """The archive or the site could not be read; the message says which and why."""
 
 
 def words(text: str) -> list[str]:

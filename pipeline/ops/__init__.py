@@ -1,8 +1,7 @@
 """Operating a radar: what the runs did and what a rule change would do.
 
-``runlog`` (one JSON line per run in ``state/runs.jsonl``), ``health`` (``academichub health``:
-the summary, the alerts and the source-health issue), ``preview`` (``rules preview``: a rule
-change replayed on recent papers), ``markdown`` (escaping for the Markdown they post) and
-``lock`` (one run at a time on a ``state/``).  It may import ``config``, ``archive`` and the
-fetch stage's curation; the stages import only ``runlog`` and ``lock``.
+``health`` (``academichub health``: the summary, the alerts and the source-health issue),
+``preview`` (``rules preview``: a rule change replayed on recent papers) and ``markdown``
+(escaping for the Markdown they and the site post).  It may import every stage but the site;
+no stage imports it (the site uses only ``markdown``).
 """

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from ..archive import runlog
 from ..layout import Layout
-from ..ops import runlog
 from .pages import LIMIT
 from .plan import DeployReport
 

@@ -14,10 +14,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..archive.identity import normalise_doi
+from ..archive.identity import normalise_doi, split_arxiv_id
 from ..config import Rule
 from ..errors import MissingExtra, SemanticError
-from ..fetch.normalise import split_arxiv_id
 from ..models import Paper
 
 

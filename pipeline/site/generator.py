@@ -21,13 +21,13 @@ from pelican.urlwrappers import Author, Category
 from pelican.utils import set_date_tzinfo
 from pelican.writers import Writer
 
+from ..archive import runlog
 from ..files import write_text
 from ..layout import Layout
 from ..notify.record import SentRecord
-from ..ops import runlog
 from ..publish.record import site_size
-from .feeds import PAPER_LANG, content_lang, feed_title
 from .api import Api
+from .feeds import PAPER_LANG, content_lang, feed_title
 from .outputs import AuthorFeeds
 from .related import related_papers, site_semantics, topic_trends_of
 from .views import (
