@@ -14,6 +14,7 @@ import html
 import json
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -153,6 +154,12 @@ def read_record(path: Path) -> Paper | None:
         return _record(metadata(path))
     except (ValueError, KeyError, TypeError):
         return None
+
+
+def card_order(scores: Iterable[int], slug: str) -> tuple[int, str]:
+    """Where a paper's card goes among its day's: best curation score first, then slug.  The home
+    page, the daily brief's card numbers and the messages all order a day by it."""
+    return -max(scores, default=0), slug
 
 
 def entry_path(paper: Paper) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..archive.entry import Entry
+from ..archive.entry import Entry, card_order
 from .report import BriefReport
 
 
@@ -115,8 +115,8 @@ def cited(brief: dict, numbering: Numbering) -> list[str]:
 
 
 def home_order(entry: Entry) -> tuple:
-    """The site's order of a day's cards: best curation score first, then slug."""
-    return (-max((t.score for t in entry.paper.topics), default=0), entry.meta.get("Slug", entry.rel))
+    """The site's order of a day's cards (``card_order``)."""
+    return card_order((t.score for t in entry.paper.topics), entry.meta.get("Slug", entry.rel))
 
 
 def cited_first(brief: dict, numbering: Numbering) -> Numbering:

@@ -99,9 +99,11 @@ def _cache_folder(caches: Path, content: str, settings_file: Path) -> Path:
     folder between runs.
     """
     site = hashlib.sha1(content.encode()).hexdigest()[:8]
-    # the cache holds what this package's code made of the entries: any change to any of its modules
-    # (or to the settings, or to Pelican) is a new folder
-    source = b"".join(path.read_bytes() for path in sorted(Path(__file__).parent.glob("*.py")))
+    # the cache holds what the site's code made of the entries: any change to a module of the site, of
+    # the archive (the entry format) or of the records (or to the settings, or to Pelican) is a new folder
+    package = Path(__file__).parent.parent
+    modules = [*sorted((package / "site").rglob("*.py")), *sorted((package / "archive").glob("*.py")), package / "models.py"]
+    source = b"".join(path.read_bytes() for path in modules)
     code = hashlib.sha1(source + settings_file.read_bytes() + pelican_version.encode()).hexdigest()[:12]
     folder = caches / f"{site}-{code}"
     if caches.is_dir():

@@ -34,7 +34,7 @@ from .views import (
     BRIEF_CATEGORIES,
     BUILTIN_TOPICS,
     CardPrototype,
-    best_score,
+    card_key,
     load_topics,
     published_day_of,
     radar_day_of,
@@ -128,7 +128,7 @@ class SiteGenerator(Generator):
                 if day != radar_day_of(article):
                     self.updates[day].append(article)
         for items in (*self.days.values(), *self.updates.values()):
-            items.sort(key=lambda a: (-best_score(a), a.slug))
+            items.sort(key=card_key)
         daily = [b for b in self.briefs if b.brief_kind == "daily"]
         self.brief_by_day = {radar_day_of(b): b for b in sorted(daily, key=lambda b: b.date)}
         for brief in self.briefs:

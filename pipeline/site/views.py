@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pelican.contents import Article
 
+from ..archive.entry import card_order
 from ..config import load_rules
 from ..models import Event
 
@@ -161,8 +162,9 @@ def radar_day_of(article: Article) -> date:
     return article.radar_day
 
 
-def best_score(article: Article) -> int:
-    return max((t["score"] for t in article.paper["topics"]), default=0)
+def card_key(article: Article) -> tuple[int, str]:
+    """The article's place among its day's cards (``card_order``, as the brief numbers them)."""
+    return card_order((t["score"] for t in article.paper["topics"]), article.slug)
 
 
 @dataclass(frozen=True)
