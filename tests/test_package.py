@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "pipeline"
 EDGES = ("pipeline.cli", "pipeline.console")  # the only modules that print or read the terminal
 # what each part may import besides the shared records, layout, files and errors
-SHARED = {"pipeline", "pipeline.models", "pipeline.layout", "pipeline.files", "pipeline.errors"}
+SHARED = {"pipeline", "pipeline.models", "pipeline.layout", "pipeline.files", "pipeline.errors", "pipeline.markdown"}
 MAY_IMPORT = {
     "pipeline.config": set(),
     "pipeline.archive": set(),
@@ -20,6 +20,10 @@ MAY_IMPORT = {
     "pipeline.semantic": {"pipeline.config", "pipeline.archive"},
     "pipeline.brief": {"pipeline.config", "pipeline.archive", "pipeline.semantic"},
     "pipeline.notify": {"pipeline.config", "pipeline.archive", "pipeline.brief"},
+    "pipeline.publish": {"pipeline.archive"},
+    "pipeline.site": {"pipeline.config", "pipeline.archive", "pipeline.semantic", "pipeline.notify", "pipeline.publish"},
+    "pipeline.mcp_server": {"pipeline.config", "pipeline.archive", "pipeline.semantic"},
+    "pipeline.ops": {"pipeline.config", "pipeline.archive", "pipeline.fetch", "pipeline.notify"},
 }
 
 

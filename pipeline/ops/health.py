@@ -25,12 +25,12 @@ from pathlib import Path
 
 import requests
 
+from .. import markdown
 from ..archive import runlog
 from ..archive.entry import metadata
 from ..errors import GitHubError
 from ..layout import Layout
 from ..notify.record import SentRecord
-from . import markdown
 
 ISSUE_LABEL = "source-health"
 ISSUE_MARKER = "<!-- academichub:source-health"

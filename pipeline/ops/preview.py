@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from .. import markdown
 from ..archive import candidates, runlog
 from ..archive.entry import read_record
 from ..config import Rule, load_rules
@@ -27,7 +28,6 @@ from ..fetch.curate import compile_rules, curate
 from ..fetch.job import similarities
 from ..layout import Layout
 from ..models import Paper, Selection
-from . import markdown
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from pathlib import Path
 from pelican.contents import Article
 from pelican.utils import set_date_tzinfo
 
+from .. import markdown
 from ..files import write_bytes, write_text
-from ..ops import markdown
 from .views import BRIEF_CATEGORIES, published_day_of, radar_day_of, topic_for
 from .writer import StablePaginator
 
