@@ -15,7 +15,7 @@ import requests
 
 from ..config.notify import Channel, Delivery
 from ..errors import DeliveryError
-from .message import CardText, Message, Theme
+from .message import CardText, Message, Outgoing, Theme
 
 
 @dataclass(frozen=True)
@@ -53,8 +53,8 @@ def clip(text: str, limit: int) -> str:
     return cut.rstrip() + "…"
 
 
-def fit(message: Message, render: Callable[[Message], dict], fits: Callable[[dict], bool]) -> Post:
-    """The largest rendering of ``message`` that ``fits``: its cards dropped from the end one by one
+def fit(message: Message, render: Callable[[Message], dict], fits: Callable[[dict], bool]) -> Outgoing:
+    """What the channel sends: the largest rendering of ``message`` that ``fits``: its cards dropped from the end one by one
     (the message then says how many more are on the site and links there); when not even one card
     fits beside the brief's themes, the themes go (the brief's page is linked) and the cards are
     tried again; then the brief without any card.  A message that fits in no way is refused (each
@@ -66,7 +66,8 @@ def fit(message: Message, render: Callable[[Message], dict], fits: Callable[[dic
     for candidate, count in tries:
         body = render(replace(candidate, cards=candidate.cards[:count]))
         if fits(body):
-            return Post(body, count, len(message.cards))
+            post = Post(body, count, len(message.cards))
+            return Outgoing(post, post.preview())
     raise DeliveryError(message.channel, "", "the message does not fit the platform's limit even without cards "
                         "and themes")
 

@@ -81,8 +81,7 @@ def fits(body: dict) -> bool:
 
 
 def render(message: Message, channel: Channel) -> Outgoing:
-    post = chat.fit(message, card, fits)
-    return Outgoing(post, post.preview())
+    return chat.fit(message, card, fits)
 
 
 def deliver(outgoing: Outgoing, channel: Channel, env: dict[str, str], delivery: Delivery, session) -> str:

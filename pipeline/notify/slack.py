@@ -75,8 +75,7 @@ def fits(body: dict) -> bool:
 
 
 def render(message: Message, channel: Channel) -> Outgoing:
-    post = chat.fit(message, blocks, fits)
-    return Outgoing(post, post.preview())
+    return chat.fit(message, blocks, fits)
 
 
 def deliver(outgoing: Outgoing, channel: Channel, env: dict[str, str], delivery: Delivery, session) -> str:

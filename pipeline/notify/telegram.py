@@ -60,10 +60,9 @@ def _chat_id(value: str) -> int | str:
 
 
 def render(message: Message, channel: Channel) -> Outgoing:
-    post = chat.fit(message, lambda m: {"chat_id": _chat_id(channel.chat_id), "text": text(m), "parse_mode": "HTML",
+    return chat.fit(message, lambda m: {"chat_id": _chat_id(channel.chat_id), "text": text(m), "parse_mode": "HTML",
                                         "link_preview_options": {"is_disabled": True}},
                     lambda body: visible(body["text"]) <= MAX_TEXT)
-    return Outgoing(post, post.preview())
 
 
 def deliver(outgoing: Outgoing, channel: Channel, env: dict[str, str], delivery: Delivery, session) -> str:
