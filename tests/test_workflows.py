@@ -171,6 +171,21 @@ def test_write_permissions_only_where_needed():
     assert list(pr["on"]) == ["pull_request", "workflow_dispatch"]
 
 
+def test_pull_requests_run_what_ci_runs():
+    """A pull request runs the tests through .ci/run, which installs Chromium, Java (for the Nu HTML
+    Checker), newsboat, the Node test tools and the semantic extra, so no browser or client test is skipped."""
+    pr = load(GITHUB / "workflows" / "pr.yml")
+    runs = [s.get("run", "") for _, s in steps(pr)]
+    assert any(re.search(r"^\s*bash \.ci/run\s*$", run, re.MULTILINE) for run in runs), runs
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    commands = "\n".join(line for line in script.splitlines() if not line.lstrip().startswith("#"))
+    for needed in ("chromium", "default-jre-headless", "newsboat", "npm ci --prefix tests/tools"):
+        assert needed in commands, needed
+    install = re.search(r"pip install -q -e '\.\[([a-z,]+)\]'", commands)
+    assert install and {"dev", "semantic"} <= set(install.group(1).split(",")), install
+    assert re.search(r"&& pytest -q\s*$", commands, re.MULTILINE)
+
+
 def test_daily_schedule_inputs_and_publishing():
     daily = load(GITHUB / "workflows" / "daily.yml")
     minute, hour, *_ = daily["on"]["schedule"][0]["cron"].split()
