@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from api_helpers import schema_errors
 from feedserver import FeedServer
 from helpers import FEEDS, RULES, last_run, read_entry, snapshot
 
@@ -248,6 +249,11 @@ def test_the_site_leads_with_the_last_radar_day_and_shows_both_dates(three_days)
     assert day.exists(), sorted(p.name for p in (tmp / "output").rglob("*28*"))
     text = html.unescape(day.read_text(encoding="utf-8"))
     assert "Updated" in text and "v2" in text
+    # the API says the same: the paper's events, dated by the radar days they were seen
+    api = json.loads((tmp / "output" / "api" / "v1" / "papers" / f"arxiv-{REPLACED.replace('.', '-')}.json")
+                     .read_text(encoding="utf-8"))
+    assert [(e["day"], e["kind"]) for e in api["paper"]["events"]] == [(D2, "version"), (D3, "journal")]
+    assert schema_errors(tmp / "output") == []
 
 
 def test_a_day_with_updates_only_has_a_brief_that_lists_them(three_days):

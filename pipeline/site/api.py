@@ -120,7 +120,7 @@ class Api:
                        for t in p["topics"]],
             "tags": [str(t) for t in getattr(article, "tags", ()) or ()],
             "brief": paper_brief(article),
-            "events": [{"day": e["day"], "kind": e["kind"], "text": e["text"]} for e in p["events"]],
+            "events": [{"day": f"{e['day']:%Y-%m-%d}", "kind": e["kind"], "text": e["text"]} for e in p["events"]],
             "links": links,
         }
 
