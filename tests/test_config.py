@@ -64,3 +64,24 @@ def test_yaml_bombs_and_huge_files_are_refused(tmp_path):
     (tmp_path / "bomb.yml").write_text("id: big\n# " + "x" * 600_000 + "\n", encoding="utf-8")
     [problem] = problems(load_rules, tmp_path)
     assert "the limit is 524,288" in problem
+
+
+def test_every_retrying_client_waits_the_same_way():
+    """Sources, the model and the notify channels share one retry policy: backoff doubled each
+    retry, a server's Retry-After honoured when longer, nothing beyond max_retry_after."""
+    from pipeline.config.brief import BriefConfig
+    from pipeline.config.loader import Retrying
+    from pipeline.config.notify import Delivery
+    from pipeline.config.sources import HttpSettings
+
+    policy = Retrying(retries=3, backoff=2.0, max_retry_after=10.0)
+    assert [policy.delay(n) for n in (1, 2, 3, 4)] == [2.0, 4.0, 8.0, 10.0]
+    assert policy.delay(1, asked=7.0) == 7.0  # the server asked for longer
+    assert policy.delay(3, asked=1.0) == 8.0  # never sooner than the backoff
+    assert policy.delay(1, asked=600.0) == 10.0  # never beyond max_retry_after
+    assert policy.delay(1, jitter=0.5) == 3.0
+    for settings in (HttpSettings(), BriefConfig(), Delivery()):
+        assert isinstance(settings, Retrying) and settings.delay(1) == settings.backoff
+    assert (HttpSettings().retries, BriefConfig().retries, Delivery().backoff) == (3, 4, 2.0)
+    with pytest.raises(ValueError):
+        HttpSettings(backoff=-1)

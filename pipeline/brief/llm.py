@@ -24,6 +24,7 @@ from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ValidationError
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
+from ..config.loader import Retrying
 from ..errors import BadAnswer, LLMError
 
 log = logging.getLogger(__name__)
@@ -40,9 +41,7 @@ class Endpoint:
     base_url: str | None = None  # None: the openai package's default (or OPENAI_BASE_URL)
     api_key: str | None = None
     timeout: float = 60.0
-    retries: int = 4
-    backoff: float = 1.0
-    max_retry_after: float = 120.0
+    retrying: Retrying = Retrying(retries=4)
 
 
 @dataclass
@@ -131,12 +130,9 @@ class Client:
         await self.openai.close()
 
     def _wait(self, state) -> float:
-        exc = state.outcome.exception()
-        asked = _retry_after(exc)
-        if asked is not None:
-            return min(asked, self.endpoint.max_retry_after)
-        base = self.endpoint.backoff * (2 ** (state.attempt_number - 1))
-        return min(base + random.uniform(0, self.endpoint.backoff), self.endpoint.max_retry_after)
+        # with many calls in flight, a rate limit fails many at once: spread their returns
+        return self.endpoint.retrying.delay(state.attempt_number, _retry_after(state.outcome.exception()),
+                                            jitter=random.random())
 
     def _format(self, name: str, schema: dict) -> dict | None:
         if self.mode == "json_schema":
@@ -208,7 +204,7 @@ class Client:
         usage = usage if usage is not None else Usage()
         bad_answers = 0
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.endpoint.retries + 1),
+            stop=stop_after_attempt(self.endpoint.retrying.retries + 1),
             wait=self._wait,
             retry=retry_if_exception(_transient),
             reraise=True,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from ..config.brief import BriefConfig
+from ..config.loader import Retrying
 from ..errors import ConfigError
 from .llm import Endpoint, Usage
 
@@ -50,8 +51,6 @@ def resolve_settings(config: BriefConfig, *, model: str | None = None, base_url:
         base_url=base_url or env.get("OPENAI_BASE_URL") or config.base_url or None,
         api_key=key,
         timeout=config.timeout,
-        retries=config.retries,
-        backoff=config.backoff,
-        max_retry_after=config.max_retry_after,
+        retrying=Retrying(retries=config.retries, backoff=config.backoff, max_retry_after=config.max_retry_after),
     )
     return Settings(config, endpoint)

@@ -5,31 +5,27 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-from .loader import HttpAddress, load_yaml
+from .loader import HttpAddress, Retrying, _Strict, load_yaml
 
 
-class Price(BaseModel):
+class Price(_Strict):
     """US dollars per million tokens."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
     input: float = Field(ge=0)
     output: float = Field(ge=0)
 
 
-class BriefConfig(BaseModel):
+class BriefConfig(Retrying):
     """``brief.yml``: every field optional; environment variables and flags override it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
     model: str = "gpt-4o-mini"
     base_url: HttpAddress = ""
     languages: list[Annotated[str, Field(pattern=r"^[a-z]{2}(-[A-Za-z]{2,4})?$")]] = ["zh", "en"]
     concurrency: int = Field(48, ge=1, le=512)  # lower it for a low rate-limit tier; 429s are honoured anyway
     timeout: float = Field(60.0, gt=0)
     retries: int = Field(4, ge=0, le=10)
-    backoff: float = Field(1.0, ge=0)
-    max_retry_after: float = Field(120.0, ge=0)
     max_papers: int | None = Field(None, ge=0)  # per run; the rest stay pending
     max_tokens: int | None = Field(None, ge=0)  # per run, input + output
     max_abstract_chars: int = Field(1600, ge=200)

@@ -29,6 +29,23 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Retrying(_Strict):
+    """How a request that failed for a passing reason (429, 5xx, a timeout, a refused connection)
+    is tried again: ``retries`` more times, waiting ``backoff`` seconds doubled each time, or as
+    long as the server asks (Retry-After), never longer than ``max_retry_after``."""
+
+    retries: int = Field(3, ge=0, le=10)
+    backoff: float = Field(1.0, ge=0, le=60)
+    max_retry_after: float = Field(120.0, ge=0)
+
+    def delay(self, retry: int, asked: float | None = None, jitter: float = 0.0) -> float:
+        """Seconds to wait before retry number ``retry`` (1 is the first); ``asked`` is the
+        server's Retry-After, ``jitter`` (0 to 1) adds that share of ``backoff`` so that many
+        requests failing at once do not come back at once."""
+        wait = self.backoff * (2 ** (retry - 1) + jitter)
+        return min(max(wait, asked) if asked is not None else wait, self.max_retry_after)
+
+
 MAX_CONFIG_CHARS = 512 * 1024
 
 

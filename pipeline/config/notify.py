@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from .loader import HttpAddress, _Strict, load_yaml
+from .loader import HttpAddress, Retrying, _Strict, load_yaml
 
 EnvName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=100)]
 
@@ -84,13 +84,11 @@ class Channel(_Strict):
         return ("zh", "en") if self.language == "both" else (self.language,)
 
 
-class Delivery(_Strict):
+class Delivery(Retrying):
     """How hard a channel is tried before it is reported as failed."""
 
     timeout: float = Field(20.0, gt=0, le=300)  # seconds per request or SMTP session
-    retries: int = Field(3, ge=0, le=10)  # after the first attempt, on 429, 5xx, timeouts and refused connections
-    backoff: float = Field(2.0, ge=0, le=60)  # seconds before the first retry, doubled each time
-    max_retry_after: float = Field(120.0, ge=0)  # never wait longer than this for a Retry-After
+    backoff: float = Field(2.0, ge=0, le=60)
 
 
 class NotifyFile(_Strict):

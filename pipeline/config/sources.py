@@ -8,17 +8,14 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from ..errors import ConfigError
-from .loader import HttpAddress, Text, _Strict, load_yaml
+from .loader import HttpAddress, Retrying, Text, _Strict, load_yaml
 
 
-class HttpSettings(_Strict):
+class HttpSettings(Retrying):
     user_agent: str = "AcademicHub/0.1 (+https://github.com/academichub/academichub)"
     contact: str = ""
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
-    retries: int = Field(3, ge=0, le=10)
-    backoff: float = Field(1.0, ge=0)
-    max_retry_after: float = Field(120.0, ge=0)
     # a response is refused beyond this size, and abandoned when its body takes longer than this
     max_bytes: int = Field(64 * 1024 * 1024, ge=1024)
     total_timeout: float = Field(300.0, gt=0)

@@ -110,12 +110,9 @@ class Client:
                     r.close()
             retryable = status in RETRY_STATUS if error is None else True
             if retryable and attempt < s.retries:
-                delay = s.backoff * (2**attempt)
                 after = _retry_after(r.headers.get("Retry-After")) if r is not None and error is None else None
-                if after is not None:
-                    delay = min(max(delay, after), s.max_retry_after)
                 attempt += 1
-                self._sleep(delay)
+                self._sleep(s.delay(attempt, after))
                 continue
             retried = f" after {attempt} retries" if attempt else ""
             if error is not None:

@@ -55,8 +55,7 @@ def _now() -> str:
 
 def attempt(send: Callable[[], str], delivery: Delivery, sleep: Callable[[float], None]) -> tuple[int, str]:
     """``send`` until it succeeds, at most ``delivery.retries`` more times for a retryable failure,
-    waiting ``backoff`` seconds doubled each time (longer when the server asks for it, up to
-    ``max_retry_after``).  Returns (attempts, note); raises the last DeliveryError with ``attempts`` set."""
+    waiting as ``delivery.delay`` says.  Returns (attempts, note); raises the last DeliveryError with ``attempts`` set."""
     for number in range(1, delivery.retries + 2):
         try:
             return number, send()
@@ -64,10 +63,7 @@ def attempt(send: Callable[[], str], delivery: Delivery, sleep: Callable[[float]
             exc.attempts = number
             if not exc.retry or number > delivery.retries:
                 raise
-            wait = delivery.backoff * 2 ** (number - 1)
-            if exc.wait is not None:
-                wait = max(wait, min(exc.wait, delivery.max_retry_after))
-            sleep(wait)
+            sleep(delivery.delay(number, exc.wait))
     raise AssertionError("unreachable")
 
 
