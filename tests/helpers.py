@@ -7,20 +7,19 @@ from pathlib import Path
 
 import yaml
 
+from pipeline.archive.entry import metadata
+
 HERE = Path(__file__).parent
 RULES = HERE / "fixtures" / "rules"
 FEEDS = HERE / "fixtures" / "feeds"
 
 
 def read_entry(path: Path) -> dict:
-    """Metadata (lower-cased keys), the parsed Record and the body of one entry."""
-    head, _, body = path.read_text(encoding="utf-8").partition("\n\n")
-    meta = {}
-    for line in head.splitlines():
-        key, _, value = line.partition(": ")
-        meta[key.lower()] = value
+    """Metadata (lower-cased keys, as the archive reads them), the Record as stored (JSON, not a
+    Paper: the tests check what the file says) and the body of one entry."""
+    meta = {key.lower(): value for key, value in metadata(path).items()}
     meta["record"] = json.loads(meta["record"])
-    meta["body"] = body
+    meta["body"] = path.read_text(encoding="utf-8").partition("\n\n")[2]
     return meta
 
 
