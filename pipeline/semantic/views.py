@@ -2,8 +2,7 @@
 
 * ``SiteSemantics`` — related papers across the archive for every paper page, and
   the map of each day (a 2-D projection coloured by topic, with its clusters);
-* ``day_clusters`` — the day's clusters across topics, as lines for the daily brief;
-* ``topic_trends`` — papers per week for every topic (plain counting: no vectors).
+* ``day_clusters`` — the day's clusters across topics, as lines for the daily brief.
 
 Everything returns plain data (numbers, ids, the site's own article objects); the
 templates turn it into markup with autoescaping, so no text becomes markup here.
@@ -12,11 +11,9 @@ templates turn it into markup with autoescaping, so no text becomes markup here.
 from __future__ import annotations
 
 import logging
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 from ..config.semantic import SemanticConfig, load_config
 from ..errors import ConfigError
@@ -247,40 +244,3 @@ def day_links(state: Path, papers: Sequence[tuple[str, str]], config_file: Path 
             found[(a, b)] = MeasuredLink("pair", (a, b), (topic_of[a], topic_of[b]), round(float(sims[a_row, b_row]), 2))
     links += sorted(found.values(), key=lambda link: (-link.similarity, link.ids))[:pairs]
     return links
-
-
-# ---------------------------------------------------------------- topic trends
-
-
-@dataclass(frozen=True)
-class Trend:
-    weeks: list[tuple[date, int]]  # Monday of each week, papers that week (every week of the archive)
-    peak: int
-    total: int
-
-
-def _monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def topic_trends(items: Iterable[tuple[date, Iterable[str]]], weeks: int = 104) -> dict[str, Trend]:
-    """Papers per week for every topic over the archive's last ``weeks`` weeks (weeks without papers count 0)."""
-    counts: dict[str, Counter] = defaultdict(Counter)
-    seen: set[date] = set()
-    for day, topics in items:
-        week = _monday(day)
-        seen.add(week)
-        for topic in set(topics):
-            counts[topic][week] += 1
-    if not seen:
-        return {}
-    last = max(seen)
-    first = max(min(seen), last - timedelta(weeks=weeks - 1))
-    span = [first + timedelta(weeks=i) for i in range((last - first).days // 7 + 1)]
-    trends = {}
-    for topic, counter in counts.items():
-        series = [(week, counter[week]) for week in span]
-        total = sum(n for _, n in series)
-        if total:
-            trends[topic] = Trend(series, max(n for _, n in series), total)
-    return trends

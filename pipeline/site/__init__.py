@@ -2,7 +2,7 @@
 
 ``views`` turns an entry into what the templates see; ``plugin`` connects Pelican's signals; ``generator``
 writes the pages Pelican does not (days, authors, archive, data/index.json, JSON Feed, OPML, sitemap)
-with ``outputs`` (author feeds), ``feeds`` (feed classes), ``related`` and ``citations``; ``writer`` makes
+with ``outputs`` (author feeds), ``feeds`` (feed classes), ``related``, ``trends`` and ``citations``; ``writer`` makes
 writing incremental; ``search`` builds the Pagefind index; ``build`` runs it all, prunes and serves.
 """
 

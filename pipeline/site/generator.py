@@ -29,7 +29,8 @@ from ..publish.record import site_size
 from .api import Api
 from .feeds import PAPER_LANG, content_lang, feed_title
 from .outputs import AuthorFeeds
-from .related import related_papers, site_semantics, topic_trends_of
+from .related import related_papers, site_semantics
+from .trends import topic_trends_of
 from .views import (
     BRIEF_CATEGORIES,
     BUILTIN_TOPICS,

@@ -1,5 +1,5 @@
 """Related papers by shared authors and tags (linear in the archive), and the semantic extra's
-neighbours, maps and topic trends when its vectors exist."""
+neighbours and maps when its vectors exist."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from collections import defaultdict
 from pathlib import Path
 
 from pelican.contents import Article
-
-from .views import radar_day_of
 
 
 def related_papers(papers: list[Article], count: int) -> dict[int, list[Article]]:
@@ -53,10 +51,3 @@ def site_semantics(settings, papers: list[Article]):
     state = Path(settings.get("ACADEMICHUB_STATE", "state"))
     # the archive's neighbours are kept in Pelican's cache folder between builds
     return SiteSemantics.build(state, papers, state.parent / "semantic.yml", Path(settings["CACHE_PATH"]))
-
-
-def topic_trends_of(papers: list[Article]) -> dict:
-    """Papers per week for every topic (the topic pages' chart)."""
-    from ..semantic.views import topic_trends
-
-    return topic_trends((radar_day_of(a), [t["rule"] for t in a.paper["topics"]]) for a in papers)
