@@ -12,7 +12,8 @@ AUTHOR_PAGE_MIN_PAPERS papers, decided by the templates from each author's paper
 site's slug of the name (every other name links to a search for it); day pages; the archive and topic indexes; the home
 page's first cards in home-page order; radar, search, status and 404; the site and topic
 feeds in Atom and RSS, the JSON Feed, OPML, the radar's data/index.json in home-page order,
-the sitemap and robots.txt. With search, Hugo's pages are indexed by the same function and
+the sitemap and robots.txt; the JSON API under api/v1/ (the index, a file per paper, per day and
+per page of a topic holding what that page holds, the schemas) and llms.txt. With search, Hugo's pages are indexed by the same function and
 settings as the site's (``pipeline.site.search.index_search``: Pagefind bundles by date). Every
 build runs in its own process, measured with wait4() by bench/measure.py's launcher: wall time,
 CPU time and peak RSS (the largest process of the build: Pelican, Pagefind or Hugo; never this
@@ -51,8 +52,11 @@ sys.path.insert(0, str(BENCH))
 
 from archive import entry_count, make_archives  # noqa: E402
 from measure import measure  # noqa: E402
-from pipeline.archive import runlog
+
+from pipeline.archive import runlog  # noqa: E402
+from pipeline.models import Event  # noqa: E402
 from pipeline.site import HOME_POOL, RADAR_MIN_PAPERS, SITEMAP_LIMIT, STATUS_TEXT, load_topics  # noqa: E402
+from pipeline.site.api import API_ROOT, BRIEF_FIELDS, SCHEMAS  # noqa: E402
 
 HUGO_SITE = BENCH / "hugo"
 KINDS = (  # (kind, pattern of the output path relative to the site root), first match wins
@@ -66,6 +70,11 @@ KINDS = (  # (kind, pattern of the output path relative to the site root), first
     ("topic feed", r"feeds/topics/[^/]+\.xml"),
     ("site feed", r"feeds/all\.(atom|rss)\.xml|feed\.json|feeds\.opml"),
     ("sitemap, robots, index", r"sitemap[-0-9]*\.xml|robots\.txt|data/index\.json"),
+    ("paper API file", r"api/v1/papers/[^/]+\.json"),
+    ("day API file", r"api/v1/days/[^/]+\.json"),
+    ("topic API file", r"api/v1/topics/[^/]+\.json"),
+    ("brief API file", r"api/v1/briefs/(daily|weekly)/[^/]+\.json"),
+    ("API index and schemas, llms.txt", r"api/v1/index\.json|api/v1/schemas/[a-z]+\.schema\.json|llms\.txt"),
 )
 HUGO_LATER_PAGE = re.compile(r"(.+)/page/(\d+)\.html")  # Hugo's topics/x/page/2.html is the site's topics/x-2.html
 
@@ -151,7 +160,7 @@ def hugo_content(archive: Path, site: Path) -> int:
             "affiliations": [aff for a in record["authors"] for aff in a.get("affiliations") or []],
             "paper_id": record["id"], "source_label": record["source_label"], "abs_url": record.get("url") or "",
             "pdf": record.get("pdf") or "", "doi": record.get("doi") or "", "arxiv_id": record.get("arxiv_id") or "",
-            "version": record.get("version") or "", "arxiv_categories": record.get("categories") or [],
+            "version": str(record.get("version") or ""), "arxiv_categories": record.get("categories") or [],
             "venue": record.get("venue") or "", "journal_ref": record.get("journal_ref") or "",
             "comment": record.get("comment") or "", "code_links": record.get("code_links") or [],
             "abstract": record.get("abstract") or "", "summary": meta.get("summary") or "",
@@ -162,6 +171,16 @@ def hugo_content(archive: Path, site: Path) -> int:
         }
         if brief and isinstance(brief.get("zh"), dict) and isinstance(brief.get("en"), dict):
             front["tldr"] = {"zh": brief["zh"].get("tldr") or "", "en": brief["en"].get("tldr") or ""}
+            # the brief as the API gives it (each field a string, keywords a list)
+            front["brief"] = {"status": "extractive" if meta.get("brief_status") == "extractive" else "model",
+                              "model": brief.get("model") or "", "prompt_version": brief.get("prompt_version") or "",
+                              **{lang: {**{key: str(brief[lang].get(key) or "") for key in BRIEF_FIELDS},
+                                        "keywords": [str(k) for k in brief[lang].get("keywords") or ()]}
+                                 for lang in ("zh", "en")}}
+        front["updated"] = meta["modified"][:10] if meta.get("modified") else None
+        front["people"] = [{"name": a["name"], "affiliations": a.get("affiliations") or []} for a in record["authors"]]
+        front["events"] = [{"day": f"{event.day:%Y-%m-%d}", "kind": event.kind, "text": event.describe()}
+                           for event in map(Event.from_json, record.get("events") or ())]
         (papers / f"{meta['slug']}.md").write_text(json.dumps(front, ensure_ascii=False) + "\n\n" + body, encoding="utf-8")
         count += 1
 
@@ -175,10 +194,11 @@ def hugo_content(archive: Path, site: Path) -> int:
             {"outputs": feeds("AUTHOR_FEED_ATOM", "AUTHOR_FEED_RSS"), "target": {"kind": "term"}}]},
         "tags/_index.md": {"build": {"render": "never"}},
         "archive/_index.md": {"title": "Archive", "url": "/archives.html"},
-        "radar.md": {"title": "Radar", "layout": "radar", "url": "/radar.html"},
-        "search.md": {"title": "Search", "layout": "search", "url": "/search.html"},
-        "status.md": {"title": "Status", "layout": "status", "url": "/status.html"},
-        "briefs.md": {"title": "Daily briefs", "layout": "briefs", "url": "/topics/daily-brief.html"},
+        "radar.md": {"title": "Radar", "layout": "radar", "url": "/radar.html", "outputs": ["html"]},
+        "search.md": {"title": "Search", "layout": "search", "url": "/search.html", "outputs": ["html"]},
+        "status.md": {"title": "Status", "layout": "status", "url": "/status.html", "outputs": ["html"]},
+        "briefs.md": {"title": "Daily briefs", "layout": "briefs", "url": "/topics/daily-brief.html",
+                      "outputs": ["html"]},
     }
     for name, front in pages.items():
         (site / "content" / name).parent.mkdir(parents=True, exist_ok=True)
@@ -204,7 +224,7 @@ def hugo_content(archive: Path, site: Path) -> int:
         + "[module]\n"
         + "".join(f'[[module.mounts]]\nsource = "{source}"\ntarget = "{target}"\n' for source, target in (
             (site / "content", "content"), (data, "data"), (HUGO_SITE / "layouts", "layouts"),
-            (ROOT / "theme" / "static", "static/theme"))), encoding="utf-8")
+            (ROOT / "theme" / "static", "static/theme"), (SCHEMAS, f"static/{API_ROOT}/schemas"))), encoding="utf-8")
     return count
 
 
