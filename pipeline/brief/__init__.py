@@ -10,7 +10,8 @@ text. Answers are cached under ``state/brief-cache/`` by model, prompt and reque
 *extractive* brief instead (``extractive``): sentences quoted from the abstract, labelled as such,
 never presented as model output. ``daily`` and ``weekly`` write the cross-domain briefs over the
 cards of a radar day or week (``numbering``); ``stage`` runs it all. Only ``stage`` imports the
-parts that follow it; ``llm`` is the OpenAI-compatible client every part calls through.
+parts that follow it; ``llm`` is the OpenAI-compatible client every part calls through.  It may
+import ``config``, ``archive`` and ``semantic`` (the day's clusters).
 """
 
 from ..config.brief import BriefConfig, load_config

@@ -1,7 +1,8 @@
 """``academichub mcp``: a Model Context Protocol server (stdio) over a local archive or a site's JSON API.
 
 ``archive`` reads the papers and briefs (``from_content``, ``from_site``) into an ``Archive``;
-``server`` declares the tools over it.
+``server`` declares the tools over it.  It may import ``config``, ``archive`` and ``semantic``
+(similar papers by their vectors).
 """
 
 from ..errors import ArchiveError

@@ -2,7 +2,8 @@
 
 ``message`` composes the day's message from the daily brief and its cards, one module per channel
 kind renders and sends it in that channel's format, ``record`` keeps what was sent per channel and
-day in ``state/``, and ``stage`` runs them all."""
+day in ``state/``, and ``stage`` runs them all.  It may import ``config``, ``archive`` and
+``brief`` (the daily brief it delivers)."""
 
 from .stage import ChannelResult, NotifyReport, run_notify
 

@@ -2,7 +2,7 @@
 
 ``plan`` is what every target shares (the site's files with their hashes, types and caching, and
 the order of an upload), ``pages`` and ``s3`` are the targets, ``record`` keeps the size of each
-deploy for the status page.
+deploy for the status page.  It may import only ``archive`` (and the shared modules).
 """
 
 from __future__ import annotations

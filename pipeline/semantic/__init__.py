@@ -13,6 +13,8 @@ no semantic features.
 * ``stage`` — ``academichub embed``, the similarity of a day's candidates to the
   rules, the day's clusters for the daily brief, and the site's related papers
   and maps.
+
+It may import ``config`` and ``archive``.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@
 writes the pages Pelican does not (days, authors, archive, data/index.json, JSON Feed, OPML, sitemap)
 with ``outputs`` (author feeds), ``feeds`` (feed classes), ``related``, ``trends`` and ``citations``; ``writer`` makes
 writing incremental; ``search`` builds the Pagefind index; ``build`` runs it all, prunes and serves.
+It may import ``config``, ``archive``, ``semantic``, and the records of ``notify`` and ``publish``
+(for the status page).
 """
 
 from ..errors import SiteError
