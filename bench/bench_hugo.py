@@ -51,6 +51,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
 from archive import entry_count, make_archives  # noqa: E402
+from kinds import KINDS, kind_of  # noqa: E402
 from measure import measure  # noqa: E402
 
 from pipeline.archive import runlog  # noqa: E402
@@ -59,23 +60,6 @@ from pipeline.site import HOME_POOL, RADAR_MIN_PAPERS, SITEMAP_LIMIT, STATUS_TEX
 from pipeline.site.api import API_ROOT, BRIEF_FIELDS, SCHEMAS  # noqa: E402
 
 HUGO_SITE = BENCH / "hugo"
-KINDS = (  # (kind, pattern of the output path relative to the site root), first match wins
-    ("paper page", r"papers/.+\.html"),
-    ("topic page", r"topics/.+\.html"),
-    ("tag page", r"tags/.+\.html"),
-    ("author page", r"authors/[^/]+\.html"),
-    ("day page", r"archive/\d{4}/\d{2}/\d{2}\.html"),
-    ("other page", r"[^/]+\.html"),
-    ("author feed", r"feeds/authors/[^/]+\.xml"),
-    ("topic feed", r"feeds/topics/[^/]+\.xml"),
-    ("site feed", r"feeds/all\.(atom|rss)\.xml|feed\.json|feeds\.opml"),
-    ("sitemap, robots, index", r"sitemap[-0-9]*\.xml|robots\.txt|data/index\.json"),
-    ("paper API file", r"api/v1/papers/[^/]+\.json"),
-    ("day API file", r"api/v1/days/[^/]+\.json"),
-    ("topic API file", r"api/v1/topics/[^/]+\.json"),
-    ("brief API file", r"api/v1/briefs/(daily|weekly)/[^/]+\.json"),
-    ("API index and schemas, llms.txt", r"api/v1/index\.json|api/v1/schemas/[a-z]+\.schema\.json|llms\.txt"),
-)
 HUGO_LATER_PAGE = re.compile(r"(.+)/page/(\d+)\.html")  # Hugo's topics/x/page/2.html is the site's topics/x-2.html
 
 
@@ -307,7 +291,7 @@ def inventory(files: dict[str, int]) -> dict:
     counts: dict[str, int] = {kind: 0 for kind, _ in KINDS}
     counts["other file"] = 0
     for rel in files:
-        counts[next((kind for kind, pattern in KINDS if re.fullmatch(pattern, rel)), "other file")] += 1
+        counts[kind_of(rel)] += 1
     counts["html pages"] = sum(counts[k] for k, _ in KINDS if k.endswith("page"))
     counts["files"] = len(files)
     counts["bytes"] = sum(files.values())

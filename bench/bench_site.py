@@ -42,11 +42,14 @@ sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(ROOT / "bench"))
 
+from kinds import cost_by_kind  # noqa: E402
 from measure import answered, own_peak_rss, worker  # noqa: E402
+
+from pipeline.archive.entry import entry_path, render_entry  # noqa: E402
+from pipeline.files import atomic_write  # noqa: E402
 from pipeline.models import Author, Paper, Selection  # noqa: E402
+from pipeline.publish.pages import LIMIT as PAGES_LIMIT  # noqa: E402
 from pipeline.site import build  # noqa: E402
-from pipeline.files import atomic_write
-from pipeline.archive.entry import entry_path, render_entry
 
 SYLLABLES = "an bo chen da el fa gu hao in jun ka li mo na ou pe qi ru si ta wu xi ya ze lo ri ve ma ko".split()
 TOPICS = [("language-models", ["language model*", "alignment"], "cs.CL"), ("llm-agents", ["agent*", "tool use"], "cs.AI"),
@@ -207,6 +210,18 @@ def one_build(job: dict) -> dict:
             "pagefind_peaks": [b.peak_rss for b in result.search.indexed] if result.search else []}
 
 
+def cost_table(output: Path, papers_now: int) -> str:
+    """What each kind of file costs (files, MB, KB per paper), and how many papers GitHub Pages' 1 GB
+    holds at this size's cost per paper."""
+    lines = ["| kind | files | MB | KB per paper |", "|---|---:|---:|---:|"]
+    total = 0
+    for kind, (count, size) in cost_by_kind(output).items():
+        total += size
+        lines.append(f"| {kind} | {count:,} | {size / 1e6:,.1f} | {size / papers_now / 1e3:.2f} |")
+    lines.append(f"| all | | {total / 1e6:,.1f} | {total / papers_now / 1e3:.2f} |")
+    return "\n".join(lines) + f"\npapers per GB (GitHub Pages' {PAGES_LIMIT / 1e9:.0f} GB): {PAGES_LIMIT * papers_now / total:,.0f}"
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if answered(argv, "--one-build", one_build):
@@ -275,6 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     html = sum(1 for p in files if p.suffix == ".html" and "pagefind" not in p.parts)
     print(f"output: {len(files)} files, {size / 1e6:.0f} MB, {html} HTML pages, "
           f"{size / papers_now / 1e3:.1f} KB per paper ({papers_now} papers)")
+    print(cost_table(output, papers_now))
     if not args.keep:
         shutil.rmtree(root)
     return 0

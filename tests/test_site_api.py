@@ -160,6 +160,31 @@ def test_api_files_of_a_paper_that_is_gone_are_pruned(tmp_path):
     assert [p["id"] for p in day["papers"]] == ["arxiv:2609.00001"]
 
 
+def test_a_rebuild_makes_again_only_the_api_files_of_what_changed(tmp_path):
+    from pipeline.site import build
+
+    root = Path(__file__).resolve().parent.parent
+    content = tmp_path / "content"
+    shutil.copytree(built_site().root / "content" / "papers", content / "papers")
+    output = tmp_path / "out"
+    options = dict(settings_file=root / "pelicanconf.py", rules=root / "rules", state=tmp_path / "state", search=False)
+    build(content, output, **options)
+    api = output / API_ROOT
+    paper, day = api / "papers" / "arxiv-2604-22038.json", api / "days" / "2026-04-27.json"
+    kept = api / "papers" / "doi-10-64898-2026-09-03-749302-818cd3.json"
+    for path in (paper, day, kept):
+        path.write_text("stale", encoding="utf-8")
+    build(content, output, **options)  # the same entries: the files are not made again
+    assert paper.read_text(encoding="utf-8") == day.read_text(encoding="utf-8") == kept.read_text(encoding="utf-8") == "stale"
+    source = next((content / "papers").rglob("arxiv-2604-22038.md"))
+    source.write_text(source.read_text(encoding="utf-8").replace("Source-Modality", "Changed Source-Modality"),
+                      encoding="utf-8")
+    build(content, output, **options)
+    assert "Changed Source-Modality" in json.loads(paper.read_text(encoding="utf-8"))["paper"]["title"]
+    assert "Changed Source-Modality" in " ".join(p["title"] for p in json.loads(day.read_text(encoding="utf-8"))["papers"])
+    assert kept.read_text(encoding="utf-8") == "stale"
+
+
 SITEURL = "https://radar.example.org/hub"
 
 

@@ -12,6 +12,7 @@ change that breaks a schema is a new version, and a new folder.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -22,7 +23,7 @@ from pelican.utils import set_date_tzinfo
 from .. import markdown
 from ..files import write_bytes, write_text
 from .views import BRIEF_CATEGORIES, published_day_of, radar_day_of, topic_for
-from .writer import StablePaginator
+from .writer import StablePaginator, listed_key, related_key, render_digest
 
 API_VERSION = 1
 API_ROOT = f"api/v{API_VERSION}"
@@ -78,16 +79,28 @@ def paper_brief(article: Article) -> dict | None:
             "prompt_version": brief["prompt_version"], **languages}
 
 
+def _never_fresh(name: str, key: str) -> bool:
+    return False
+
+
 @dataclass
 class Api:
-    """Writes the API files from what the site generator gathered (its papers, days, briefs, topics)."""
+    """Writes the API files from what the site generator gathered (its papers, days, briefs, topics).
+
+    ``fresh(name, key)`` says whether file ``name`` was made from inputs with this key and is on
+    disk (the site's writer, FeedWriter.up_to_date): a paper's file and a day's are made again only
+    when their papers changed, so a rebuild writes the new day's files, not the archive's.
+    """
 
     generator: object  # the SiteGenerator
     output: Path
+    fresh: Callable[[str, str], bool] = _never_fresh
 
     def __post_init__(self) -> None:
         self.written: list[str] = []
         self.topics = self.generator.topics
+        # what every file depends on besides its papers: the site's templates, topics and address, and this code
+        self.key = render_digest(self.generator.context.get("RENDER_KEY", ""), Path(__file__).read_text(encoding="utf-8"))
 
     # ------------------------------------------------------------ records
 
@@ -187,15 +200,25 @@ class Api:
             write_bytes(self.output / schema_path(kind), (SCHEMAS / f"{kind}.schema.json").read_bytes())
             self.written.append(schema_path(kind))
         for article in gen.papers:
-            self._write(paper_api(article), {"api_version": API_VERSION, "paper": self.paper(article),
-                                             "related": [self.card(r) for r in getattr(article, "related", ())]})
+            path = paper_api(article)
+            if self.fresh(path, render_digest(self.key, article.stamp, related_key(article))):
+                self.written.append(path)
+                continue
+            self._write(path, {"api_version": API_VERSION, "paper": self.paper(article),
+                               "related": [self.card(r) for r in getattr(article, "related", ())]})
         days = sorted(gen.days.keys() | gen.updates.keys(), reverse=True)
         for day in days:
             brief = gen.brief_by_day.get(day)
+            papers, updates = gen.days.get(day, []), gen.updates.get(day, [])
+            key = render_digest(self.key, brief.url if brief else "", *map(listed_key, papers), "updates",
+                                *map(listed_key, updates))
+            if self.fresh(day_api(day), key):
+                self.written.append(day_api(day))
+                continue
             self._write(day_api(day), {
                 "api_version": API_VERSION, "day": f"{day:%Y-%m-%d}",
-                "papers": [self.paper(a) for a in gen.days.get(day, [])],
-                "updates": [self.card(a) for a in gen.updates.get(day, [])],
+                "papers": [self.paper(a) for a in papers],
+                "updates": [self.card(a) for a in updates],
                 "links": {"html": gen.day_url(day), "api": day_api(day), "brief": brief_api(brief) if brief else None}})
         briefs = sorted(gen.briefs, key=lambda b: (b.brief_kind, radar_day_of(b), b.url), reverse=True)
         for article in briefs:

@@ -84,14 +84,15 @@ def _run_days(runs: list[dict], limit: int = 14) -> tuple[list[dict], list[dict]
 
 
 class Rows:
-    """A paper's row on list pages (the ``row`` macro of ``_macros.html``), rendered once per build.
+    """A paper's row on list pages (the ``row`` macro of ``_macros.html``, or ``link`` on author pages
+    and among related papers), rendered once per build.
 
     A paper is listed on its day's page, its topics' and keywords' pages and its authors' pages;
     its row is the same on all of them but for the relative path to the site's root (SITEURL).
     """
 
-    def __init__(self, env, context: dict):
-        self.env, self.context = env, context
+    def __init__(self, env, context: dict, macro: str = "row"):
+        self.env, self.context, self.macro = env, context, macro
         self.macros: dict[str, object] = {}
         self.rows: dict[tuple[int, str], Markup] = {}
 
@@ -100,7 +101,7 @@ class Rows:
         if key not in self.rows:
             if root not in self.macros:
                 module = self.env.get_template("_macros.html").make_module({**self.context, "SITEURL": root})
-                self.macros[root] = module.row
+                self.macros[root] = getattr(module, self.macro)
             self.rows[key] = self.macros[root](article)
         return self.rows[key]
 
@@ -179,6 +180,7 @@ class SiteGenerator(Generator):
             "author_url": self.author_url,
             "day_url": self.day_url,
             "paper_row": Rows(self.env, self.context),
+            "paper_link": Rows(self.env, self.context, "link"),
             "card_prototype": CardPrototype(),
             "topic_trends": topic_trends_of(self.papers),
         })
@@ -254,7 +256,8 @@ class SiteGenerator(Generator):
         self._write_opml(output)
         self._write_sitemap(output)
         api_started = time.perf_counter()
-        for name in Api(self, output).write():
+        api = Api(self, output, writer.up_to_date) if isinstance(writer, FeedWriter) else Api(self, output)
+        for name in api.write():
             if isinstance(writer, FeedWriter):
                 writer.keep(name)
         log.info("site: API %.1fs", time.perf_counter() - api_started)

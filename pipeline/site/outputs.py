@@ -13,12 +13,18 @@ from pelican.utils import set_date_tzinfo
 from ..files import write_text
 from .feeds import PAPER_LANG
 
+AUTHOR_FEED_OPENING = 160  # characters of the abstract in an author's feed, for a paper without a TL;DR
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def xml_text(text: str) -> str:
     """Text for an XML element or attribute: escaped, without the characters XML 1.0 forbids."""
     return xml_escape(_XML_INVALID.sub("", str(text)), {'"': "&quot;"})
+
+
+def opening(text: str, size: int = AUTHOR_FEED_OPENING) -> str:
+    """The first words of ``text``, at most ``size`` characters and a ``…``."""
+    return text if len(text) <= size else text[:size].rsplit(" ", 1)[0] + " …"
 
 
 class AuthorFeeds:
@@ -37,10 +43,12 @@ class AuthorFeeds:
             paper, brief = article.paper, article.brief
             link = xml_text(f"{self.site}/{article.url}")
             title = xml_text(paper["title"])
-            # the opening of the abstract (the page has all of it): ~15,000 feeds must fit a Pages site
-            text = paper["abstract"] if len(paper["abstract"]) <= 300 else paper["abstract"][:300].rsplit(" ", 1)[0] + " …"
+            # the TL;DR, else the abstract's first words: a paper is in the feed of each of its
+            # authors with a page, and its abstract is on its page and in the site's and topics' feeds
             if brief and brief["zh"].get("tldr"):
-                text = f"TL;DR: {brief['zh'].get('tldr', '')} / {brief['en'].get('tldr', '')}\n\n{text}"
+                text = f"TL;DR: {brief['zh'].get('tldr', '')} / {brief['en'].get('tldr', '')}"
+            else:
+                text = opening(paper["abstract"])
             summary = xml_text(text)
             published = set_date_tzinfo(article.date, "UTC")
             updated = set_date_tzinfo(getattr(article, "modified", None) or article.date, "UTC")

@@ -105,7 +105,7 @@ class FeedWriter(Writer):
                    override_output=False, url=None, **kwargs):
         article = kwargs.get("article")
         if name and getattr(article, "paper", None) and "RENDER_KEY" in context:
-            related = "".join(f"{r.stamp}{r.url}" for r in getattr(article, "related", ()))
+            related = related_key(article)
             related += "".join(f"{r[0].stamp}{r[0].url}{r[1:]}" for r in getattr(article, "related_semantic", ()) or ())
             if self.up_to_date(name, render_digest(context["RENDER_KEY"], article.stamp, article.author_links, related)):
                 return
@@ -191,6 +191,11 @@ def listed_key(article: Article) -> str:
     (papers have theirs worked out already), its URL and which of its authors have a page."""
     version = getattr(article, "stamp", None) or entry_stamp(article.source_path)
     return f"{version}{article.url}{getattr(article, 'author_links', '')}"
+
+
+def related_key(article: Article) -> str:
+    """What a paper's page and API file take from its related papers: which version of each, and its URL."""
+    return "".join(f"{r.stamp}{r.url}" for r in getattr(article, "related", ()))
 
 
 def entry_stamp(path: str) -> str:
