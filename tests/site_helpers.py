@@ -127,3 +127,28 @@ def built_site() -> Site:
     if _built is None:
         _built = make_site(Path(tempfile.mkdtemp(prefix="academichub-site-")))
     return _built
+
+
+_embedded: Site | None = None
+
+
+def embedded_site() -> Site:
+    """The same site with the semantic extra's vectors (the real local model), built once per session."""
+    global _embedded
+    if _embedded is None:
+        import shutil
+
+        from pipeline.semantic.embedders import LocalEmbedder
+        from pipeline.semantic.stage import embed_archive
+
+        plain = built_site()
+        root = Path(tempfile.mkdtemp(prefix="academichub-site-vectors-"))
+        for name in ("content", "state"):
+            shutil.copytree(plain.root / name, root / name)
+        shutil.copy(plain.root / "testconf.py", root / "testconf.py")
+        model = LocalEmbedder()
+        model.load()
+        embed_archive(root / "content", root / "state", model)
+        _embedded = Site(root, root / "output")
+        rebuild(_embedded)
+    return _embedded

@@ -28,6 +28,7 @@ from ..notify.record import SentRecord
 from ..publish.record import site_size
 from .api import Api
 from .feeds import PAPER_LANG, content_lang, feed_title
+from .learn import write_ids, write_vectors
 from .outputs import AuthorFeeds
 from .related import related_papers, site_semantics
 from .trends import topic_trends_of
@@ -138,7 +139,7 @@ class SiteGenerator(Generator):
             brief.updated_papers = [self.by_id[i] for i in brief.update_ids if i in self.by_id]
         related = related_papers(self.papers, settings.get("RELATED_PAPERS", 6))
         author_pages = settings["JINJA_FILTERS"]["author_url"].pages
-        semantic = site_semantics(settings, self.papers)
+        semantic = self.semantic = site_semantics(settings, self.papers)
         for article in self.papers:
             article.related = related[id(article)]
             article.stamp = entry_stamp(article.source_path)
@@ -296,7 +297,8 @@ class SiteGenerator(Generator):
     def _write_index(self, output: Path) -> None:
         """data/index.json: the recent papers the radar and the home page's filters work on."""
         items = []
-        for article in self._radar_papers():
+        recent = self._radar_papers()
+        for article in recent:
             paper, brief = article.paper, article.brief
             items.append({
                 "id": paper["id"], "url": article.url, "title": paper["title"],
@@ -310,7 +312,12 @@ class SiteGenerator(Generator):
                 "extractive": paper["brief_status"] == "extractive",
             })
         topics = {t.id: {"zh": t.name_zh, "en": t.name_en} for t in self.topics.values()}
-        write_text(output / "data" / "index.json", json.dumps({"topics": topics, "papers": items}, ensure_ascii=False))
+        # the radar's learned ranking: the recent papers' vectors (when the semantic extra made them) and the
+        # archive's ids (a reader's imported library is looked up in them); the browser fetches them on demand
+        vectors = write_vectors(output, recent, self.semantic)
+        write_text(output / "data" / "index.json", json.dumps(
+            {"topics": topics, "papers": items, "vectors": vectors, "ids": write_ids(output, self.papers)},
+            ensure_ascii=False))
 
     def _absolute(self, url: str) -> str:
         return f"{self.settings['SITEURL']}/{url}"

@@ -1,21 +1,31 @@
-// Home page: cards in batches ("换一批" shows the next one) and the author filter chip.
+// Home page: cards in batches ("换一批" shows the next one), the author filter chip, and what the reader
+// hides: papers marked "not interested", muted authors and keywords, and (a toggle) papers already seen.
 // The pool is the server-rendered cards, extended with the recent papers of data/index.json.
 // A card keeps its number (its place in the pool): the daily brief cites papers by these numbers.
 import { el, t, fold, loadIndex } from "./util.js";
 import { renderCard } from "./cards.js";
-import { syncFollow } from "./radar.js";
+import { syncFollow, loadRadar, muted } from "./radar.js";
+import { loadLearn, syncRatings, update } from "./ratings.js";
 import { typeset } from "./math.js";
+
+/** What the radar needs of a served or built card: its id, authors, title, abstract and keywords. */
+function recordOf(li) {
+  const card = li.querySelector(".card");
+  return { id: card.dataset.id, authors: card.dataset.authors.split("|"), title: card.querySelector(".card-title a").textContent,
+    abstract: card.querySelector(".abstract").textContent, tags: (card.querySelector("details.follow").dataset.tags || "").split("|") };
+}
 
 export function initHome() {
   const list = document.getElementById("pool");
   const button = document.getElementById("another-batch");
   const chips = document.getElementById("filter-chips");
   const status = document.getElementById("batch-status");
+  const hideSeen = document.getElementById("hide-seen");
   const size = Number(list.dataset.batch) || 10;
   const items = [...list.children];
   items.forEach((li) => li.classList.remove("later"));
   const seen = new Set(items.map((li) => li.querySelector(".card").dataset.id));
-  let batch = 0;
+  let visible = [];
   let author = new URLSearchParams(location.search).get("author");
   let extended = false;
 
@@ -34,18 +44,36 @@ export function initHome() {
       list.append(li);
     }
     syncFollow();
+    syncRatings(list);
   }
 
-  function show(visible) {
-    const set = new Set(visible);
+  /** The cards a batch may show: not marked "not interested", no muted author or keyword, and, when the
+   *  reader hides what they have seen, not opened or rated (the cards on screen stay until the next batch). */
+  function pool() {
+    const state = loadLearn();
+    const radar = loadRadar();
+    const dismissed = new Set(state.dismissed);
+    const onScreen = new Set(visible);
+    return items.filter((li) => {
+      const id = li.querySelector(".card").dataset.id;
+      if (onScreen.has(li)) return true;
+      if (dismissed.has(id) || (state.hideSeen && state.seen[id])) return false;
+      return !muted(radar, recordOf(li));
+    });
+  }
+
+  function show(cards) {
+    visible = cards;
+    const set = new Set(cards);
     for (const li of items) li.hidden = !set.has(li);
-    visible.forEach((li) => typeset(li));
+    cards.forEach((li) => typeset(li));
   }
 
-  function render() {
+  /** Show the batch of `cards` that starts after the card at `after` in the pool (its first batch when -1). */
+  function render(after = -1) {
     chips.replaceChildren();
     if (author) {
-      const matches = items.filter((li) => authorsOf(li).includes(fold(author)));
+      const matches = pool().filter((li) => authorsOf(li).includes(fold(author)));
       show(matches);
       const href = matches.map((li) => [...li.querySelectorAll(".authors a[data-author]")].find((a) => fold(a.dataset.author) === fold(author))).find(Boolean);
       chips.append(el("span", { class: "filter-chip" }, el("span", {}, t("作者: ", "Author: "), author),
@@ -55,11 +83,18 @@ export function initHome() {
       status.replaceChildren(t(`${matches.length} 篇论文`, `${matches.length} papers`));
       return;
     }
-    const batches = Math.max(1, Math.ceil(items.length / size));
-    batch %= batches;
-    show(items.slice(batch * size, batch * size + size));
-    button.hidden = items.length <= size;
-    status.replaceChildren(t(`第 ${batch + 1} / ${batches} 批 · 共 ${items.length} 篇`, `Batch ${batch + 1} of ${batches} · ${items.length} papers`));
+    visible = [];
+    const cards = pool();
+    // the batch after the last card shown, in the pool as it is now (papers seen meanwhile drop out); then from the top
+    let start = cards.findIndex((li) => items.indexOf(li) > after);
+    if (start < 0) start = 0;
+    show(cards.slice(start, start + size));
+    const batches = Math.max(1, Math.ceil(cards.length / size));
+    const number = Math.min(batches, Math.ceil(start / size) + 1);
+    button.hidden = cards.length <= size;
+    const hidden = items.length - cards.length;
+    status.replaceChildren(t(`第 ${number} / ${batches} 批 · 共 ${cards.length} 篇`, `Batch ${number} of ${batches} · ${cards.length} papers`),
+      hidden ? t(` · 已隐藏 ${hidden} 篇`, ` · ${hidden} hidden`) : "");
   }
 
   function setAuthor(name, push = true) {
@@ -72,8 +107,9 @@ export function initHome() {
 
   button.addEventListener("click", async () => {
     await extend();
-    batch += 1;
-    render();
+    const last = visible.length ? items.indexOf(visible[visible.length - 1]) : -1;
+    visible = [];
+    render(last);
     list.querySelector("li:not([hidden]) .card-title a")?.focus({ preventScroll: true });
     list.scrollIntoView({ block: "start", behavior: "smooth" });
   });
@@ -91,7 +127,16 @@ export function initHome() {
     }
   });
   window.addEventListener("popstate", () => setAuthor(new URLSearchParams(location.search).get("author"), false));
+  hideSeen.parentElement.hidden = false;
+  hideSeen.checked = loadLearn().hideSeen;
+  hideSeen.addEventListener("change", async () => {
+    update((state) => { state.hideSeen = hideSeen.checked; });
+    await extend();
+    const first = visible.length ? items.indexOf(visible[0]) - 1 : -1;
+    visible = [];
+    render(first);
+  });
 
-  if (author) extend().then(render); else render();
-  if (items.length <= size) extend().then(render);
+  if (author) extend().then(() => render()); else render();
+  if (items.length <= size) extend().then(() => render());
 }

@@ -43,3 +43,13 @@ export function typeset(scope) {
     }
   }).catch(() => { /* math stays as readable LaTeX source */ });
 }
+
+/** The text of a node as it was before KaTeX rendered it (each formula back to its $…$ source). */
+export function sourceText(node) {
+  const copy = node.cloneNode(true);
+  for (const math of copy.querySelectorAll(".katex")) {
+    const tex = math.querySelector('annotation[encoding="application/x-tex"]');
+    math.replaceWith(tex ? `$${tex.textContent}$` : math.textContent);
+  }
+  return copy.textContent;
+}

@@ -1,11 +1,11 @@
-// The personal research radar: what a reader follows, kept in localStorage, shareable as a URL.
+// The personal research radar: what a reader follows and mutes, kept in localStorage, shareable as a URL.
 import { fold, t } from "./util.js";
 
 const KEY = "ah-radar";
-export const KINDS = ["topic", "author", "keyword"];
+export const KINDS = ["topic", "author", "keyword", "mute-author", "mute-keyword"];
 
 export function emptyRadar() {
-  return { topic: [], author: [], keyword: [] };
+  return Object.fromEntries(KINDS.map((kind) => [kind, []]));
 }
 
 function clean(data) {
@@ -32,6 +32,15 @@ export function saveRadar(radar) {
 
 export function isEmpty(radar) {
   return KINDS.every((kind) => !radar[kind].length);
+}
+
+/** Whether the reader muted one of the paper's authors or keywords (an index record); the muted value or null. */
+export function muted(radar, paper) {
+  const authors = new Set((paper.authors || []).map(fold));
+  const author = radar["mute-author"].find((name) => authors.has(fold(name)));
+  if (author) return author;
+  const text = fold(`${paper.title} ${paper.abstract || ""} ${(paper.tags || []).join(" ")}`);
+  return radar["mute-keyword"].find((keyword) => keywordPattern(keyword).test(text)) || null;
 }
 
 export function has(radar, kind, value) {
@@ -82,8 +91,9 @@ export function reasons(radar, paper) {
 
 export { keywordPattern };
 
-/** A rule file (rules/*.yml) that selects what this radar follows. */
-export function ruleYaml(radar, site) {
+/** A rule file (rules/*.yml) that selects what this radar follows, excludes what it mutes, and finds
+ *  papers like the ones rated 👍 (`liked`: arXiv ids or DOIs; `bibtex`: an imported library's file name). */
+export function ruleYaml(radar, site, liked = [], bibtex = "") {
   const q = (s) => JSON.stringify(s);
   const lines = [
     `# A curation rule made from a reader's radar on ${site}.`,
@@ -93,12 +103,22 @@ export function ruleYaml(radar, site) {
     "description:",
     `  en: ${q("Papers by " + (radar.author.join(", ") || "anyone") + (radar.keyword.length ? " or about " + radar.keyword.join(", ") : ""))}`,
     `  zh: ${q("关注：" + [...radar.author, ...radar.keyword].join("、"))}`,
-    "include:",
   ];
+  if (radar.author.length || radar.keyword.length || !(liked.length || bibtex)) lines.push("include:");
   if (radar.author.length) lines.push(`  authors: [${radar.author.map(q).join(", ")}]`);
   if (radar.keyword.length) lines.push(`  keywords: [${radar.keyword.map(q).join(", ")}]`);
+  if (!radar.author.length && !radar.keyword.length && !(liked.length || bibtex)) lines.push("  keywords: []  # a rule needs at least one author or keyword");
   if (radar.topic.length) lines.push(`# followed topics (existing rules): ${radar.topic.join(", ")}`);
-  if (!radar.author.length && !radar.keyword.length) lines.push("  keywords: []  # a rule needs at least one author or keyword");
+  if (radar["mute-author"].length || radar["mute-keyword"].length) {
+    lines.push("exclude:");
+    if (radar["mute-author"].length) lines.push(`  authors: [${radar["mute-author"].map(q).join(", ")}]`);
+    if (radar["mute-keyword"].length) lines.push(`  keywords: [${radar["mute-keyword"].map(q).join(", ")}]`);
+  }
+  if (liked.length || bibtex) {
+    lines.push("# the papers rated 👍 on the radar: papers close in content to one of them are selected too", "similar_to:");
+    if (liked.length) lines.push(`  papers: [${liked.map(q).join(", ")}]`);
+    if (bibtex) lines.push(`  bibtex: ${q(bibtex)}  # add the imported file beside this rule, as rules/${bibtex}`);
+  }
   lines.push("min_score: 1");
   return lines.join("\n") + "\n";
 }

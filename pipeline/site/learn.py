@@ -1,0 +1,102 @@
+"""What the radar's learned ranking reads in the browser, written beside ``data/index.json``.
+
+* ``data/vectors/`` — the embeddings of the radar's papers (its ``RADAR_DAYS``), quantised to int8:
+  ``manifest.json`` names the model, the dimensions and the shards; a shard holds the papers of one
+  radar day (at most ``SHARD_ROWS``), as ``n`` float32 scales (little-endian) followed by ``n × d``
+  int8 values, row ``i`` being ``q[i] * scale[i]``. A shard's name carries a hash of its bytes, so a
+  new day adds a shard and the browser keeps the others cached. The radar page fetches them only
+  when the reader has rated papers.
+* ``data/ids.json`` — every paper of the archive by id (``arxiv:…``, ``doi:…``), with its page's
+  slug, and its DOI and arXiv id where they differ from the id: what the reader's imported library
+  (BibTeX, RIS, pasted ids) is looked up in. Fetched only when the reader imports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from pelican.contents import Article
+
+from ..files import write_bytes, write_text
+from .views import radar_day_of
+
+VECTORS = "data/vectors"
+IDS = "data/ids.json"
+SHARD_ROWS = 256
+
+
+def quantise(matrix):
+    """(scales, int8 rows) of a float matrix: each row scaled so its largest value is ±127."""
+    import numpy as np
+
+    matrix = np.asarray(matrix, dtype=np.float32)
+    peak = np.abs(matrix).max(axis=1)
+    scales = np.where(peak > 0, peak / 127, 1).astype(np.float32)
+    return scales, np.clip(np.rint(matrix / scales[:, None]), -127, 127).astype(np.int8)
+
+
+def dequantise(scales, rows):
+    """The float32 rows a shard stands for (what the browser computes with)."""
+    import numpy as np
+
+    return rows.astype(np.float32) * np.asarray(scales, dtype=np.float32)[:, None]
+
+
+def shard_bytes(scales, rows) -> bytes:
+    import numpy as np
+
+    return np.asarray(scales, dtype="<f4").tobytes() + np.ascontiguousarray(rows, dtype=np.int8).tobytes()
+
+
+def write_vectors(output: Path, articles: list[Article], semantic) -> str | None:
+    """The radar papers' shards and their manifest (from the build's ``SiteSemantics``, None without the
+    semantic extra's vectors); the manifest's path, or None. Shards this build does not name are removed."""
+    folder = output / VECTORS
+    vectors = semantic.vectors if semantic is not None else None
+    by_day: dict[str, list[str]] = {}
+    if vectors is not None:
+        for article in articles:
+            if article.paper["id"] in vectors:
+                by_day.setdefault(f"{radar_day_of(article):%Y-%m-%d}", []).append(article.paper["id"])
+    shards, keep = [], set()
+    for day in sorted(by_day, reverse=True):
+        ids = sorted(by_day[day])
+        for start in range(0, len(ids), SHARD_ROWS):
+            chunk = ids[start:start + SHARD_ROWS]
+            _, matrix = vectors.take(chunk)
+            data = shard_bytes(*quantise(matrix))
+            name = f"{day}-{hashlib.sha1(data).hexdigest()[:10]}.i8"
+            write_bytes(folder / name, data)
+            keep.add(name)
+            shards.append({"file": name, "ids": chunk})
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if path.name not in keep and path.name != "manifest.json":
+                path.unlink()
+    manifest = folder / "manifest.json"
+    if not shards:
+        manifest.unlink(missing_ok=True)
+        return None
+    from ..semantic.store import Store
+
+    model = str((Store(semantic.state).manifest() or {}).get("model", ""))
+    write_text(manifest, json.dumps({"model": model, "dimensions": int(vectors.matrix.shape[1]),
+                                     "format": "int8, a float32 scale per row", "shards": shards},
+                                    ensure_ascii=False, separators=(",", ":")))
+    return f"{VECTORS}/manifest.json"
+
+
+def write_ids(output: Path, papers: list[Article]) -> str:
+    """data/ids.json: {"papers": {id: slug}, "alias": {"doi:…" or "arxiv:…": id}} over the archive."""
+    found, alias = {}, {}
+    for article in papers:
+        paper = article.paper
+        found[paper["id"]] = Path(article.url).stem
+        for key in (f"doi:{paper['doi'].lower()}" if paper["doi"] else "",
+                    f"arxiv:{paper['arxiv_id']}" if paper["arxiv_id"] else ""):
+            if key and key != paper["id"]:
+                alias[key] = paper["id"]
+    write_text(output / IDS, json.dumps({"papers": found, "alias": alias}, ensure_ascii=False, separators=(",", ":")))
+    return IDS

@@ -1,0 +1,439 @@
+"""The radar that learns, in the real Chromium: 👍 / 👎 and "not interested" on cards and paper pages,
+the ranking trained in the browser (checked against scikit-learn on the same quantised vectors), the
+hashed-words fallback, hiding seen papers across batches, importing BibTeX / RIS / ids, exporting
+BibTeX / RIS, the share link, the radar file, and forgetting everything."""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlparse
+
+import numpy as np
+import pytest
+from playwright.sync_api import expect
+
+from site_helpers import built_site, embedded_site
+from test_site_browser import ARGS, AXE, CHROMIUM, serving
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
+
+HOSTILE = '<img src=x onerror="document.title=\'pwned\'"> Attention {is} all & more'
+
+
+@pytest.fixture(scope="module")
+def vectors_url():
+    with serving(embedded_site().output) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def words_url():
+    with serving(built_site().output) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+class Seen:
+    """The requests of one browser context (paths below the site's root) and the page's errors."""
+
+    def __init__(self, context, base: str):
+        self.base, self.paths, self.errors = base, [], []
+        context.on("request", self._request)
+
+    def _request(self, request):
+        assert urlparse(request.url).hostname == "127.0.0.1", request.url
+        self.paths.append(request.url.removeprefix(self.base))
+
+    def vectors(self) -> list[str]:
+        return [p for p in self.paths if p.startswith("data/vectors/")]
+
+    def watch(self, page):
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        return page
+
+
+@contextmanager
+def opened(browser, base: str):
+    """(page, requests, base URL) in a fresh browser profile; no page error or console error allowed."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    seen = Seen(context, base)
+    page = seen.watch(context.new_page())
+    yield page, seen, base
+    context.close()
+    assert not seen.errors, seen.errors
+
+
+@pytest.fixture
+def site(browser, vectors_url):
+    """The site built with the semantic extra's vectors."""
+    with opened(browser, vectors_url) as opened_site:
+        yield opened_site
+
+
+@pytest.fixture
+def words(browser, words_url):
+    """The site built without vectors."""
+    with opened(browser, words_url) as opened_site:
+        yield opened_site
+
+
+def stored(page) -> dict:
+    return json.loads(page.evaluate("localStorage.getItem('ah-learn') || '{}'"))
+
+
+def ready(page):
+    """Wait for the radar page's script to have drawn the page once."""
+    expect(page.locator("#learn-summary")).not_to_be_empty()
+
+
+def for_you(page) -> list[str]:
+    page.locator("#foryou-results .card").first.wait_for()
+    return [c.get_attribute("data-id") for c in page.locator("#foryou-results .card").all()]
+
+
+def index_of(site_) -> dict:
+    return json.loads((site_.output / "data" / "index.json").read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------- ratings and the ranking
+
+
+def test_rating_survives_reload_changes_the_ranking_and_says_why(site):
+    page, seen, base = site
+    page.goto(base)
+    card = page.locator('#pool .card[data-id="arxiv:2609.00001"]')
+    like = card.get_by_role("button", name="喜欢", exact=True)
+    like.focus()
+    page.keyboard.press("Enter")  # keyboard usable
+    expect(like).to_have_attribute("aria-pressed", "true")
+    page.reload()
+    expect(page.locator('#pool .card[data-id="arxiv:2609.00001"] [data-rate="1"]')).to_have_attribute("aria-pressed", "true")
+    assert stored(page)["ratings"]["arxiv:2609.00001"]["r"] == 1
+    assert stored(page)["ratings"]["arxiv:2609.00001"]["t"] == "Surface Codes Below Threshold with $d=7$ Lattices"
+    page.goto(base + "radar.html")
+    ready(page)
+    first = for_you(page)
+    why = page.locator("#foryou-results .learn-why").first.inner_text()
+    assert "Surface Codes Below Threshold" in why and ("像您评为 👍 的" in why or "最接近您评为 👍 的" in why)
+    expect(page.locator("#foryou-note")).to_contain_text("local:all-MiniLM-L6-v2")
+    # the language models paper now rated 👍, the quantum one 👎: the ranking follows
+    page.goto(base + "papers/arxiv-2604-22038.html")
+    page.locator(".paper-head [data-rate='1']").click()
+    page.goto(base + "radar.html")
+    ready(page)
+    page.locator("#foryou-results .card").first.wait_for()
+    page.locator('#foryou-results .card, #ask-results .card').first.wait_for()
+    page.evaluate("""() => { const s = JSON.parse(localStorage.getItem('ah-learn')); s.ratings['arxiv:2609.00001'].r = -1;
+                             localStorage.setItem('ah-learn', JSON.stringify(s)); }""")
+    page.reload()
+    second = for_you(page)
+    assert second != first
+    page.reload()
+    assert for_you(page) == second  # the same ratings give the same list (exploration is seeded)
+    assert "you rated 👍" in page.locator("#foryou-results .learn-why").first.text_content()
+
+
+def test_vectors_load_only_on_the_radar_and_only_with_ratings(site):
+    page, seen, base = site
+    manifest = json.loads((embedded_site().output / "data" / "vectors" / "manifest.json").read_text())
+    page.goto(base)
+    page.goto(base + "radar.html")
+    ready(page)
+    page.wait_for_load_state("networkidle")
+    assert seen.vectors() == [] and page.locator("#foryou").is_hidden()
+    page.goto(base + "papers/arxiv-2604-22038.html")
+    page.locator(".paper-head [data-rate='1']").click()
+    page.goto(base)
+    page.wait_for_load_state("networkidle")
+    assert seen.vectors() == []
+    page.goto(base + "radar.html")
+    ready(page)
+    for_you(page)
+    assert sorted(seen.vectors()) == sorted(["data/vectors/manifest.json"] + [f"data/vectors/{s['file']}" for s in manifest["shards"]])
+    # the shards are small: int8, a float32 scale per row
+    sizes = [(embedded_site().output / "data" / "vectors" / s["file"]).stat().st_size for s in manifest["shards"]]
+    assert sum(sizes) == sum(len(s["ids"]) for s in manifest["shards"]) * (manifest["dimensions"] + 4)
+
+
+def read_shards(output: Path) -> tuple[list[str], np.ndarray]:
+    """The published vectors as the format says (independently of the browser's decoder)."""
+    manifest = json.loads((output / "data" / "vectors" / "manifest.json").read_text())
+    ids, blocks = [], []
+    for shard in manifest["shards"]:
+        data = (output / "data" / "vectors" / shard["file"]).read_bytes()
+        n, d = len(shard["ids"]), manifest["dimensions"]
+        scales = np.frombuffer(data[:4 * n], dtype="<f4")
+        values = np.frombuffer(data[4 * n:], dtype=np.int8).reshape(n, d)
+        ids += shard["ids"]
+        blocks.append(values.astype(np.float64) * scales[:, None])
+    return ids, np.vstack(blocks)
+
+
+def test_the_browser_model_matches_scikit_learn_on_the_same_quantised_vectors(site):
+    from sklearn.linear_model import LogisticRegression
+
+    from pipeline.semantic.store import Store
+
+    page, seen, base = site
+    output = embedded_site().output
+    ids, matrix = read_shards(output)
+    # the quantised vectors are the stored ones, to within int8 precision
+    stored_vectors = Store(embedded_site().root / "state").load()
+    _, exact = stored_vectors.take(ids)
+    cosines = np.sum(exact * matrix, axis=1) / np.linalg.norm(matrix, axis=1)
+    assert cosines.min() > 0.999
+    papers = index_of(embedded_site())["papers"]
+    quantum = [p["id"] for p in papers if any(t["rule"] == "quantum-information" for t in p["topics"])][:5]
+    others = [p["id"] for p in papers if p["id"] not in quantum and not any(t["rule"] == "quantum-information" for t in p["topics"])][:5]
+    ratings = {**{i: {"r": 1} for i in quantum}, **{i: {"r": -1} for i in others}}
+    page.goto(base + "radar.html")
+    ready(page)
+    result = page.evaluate("""async (ratings) => {
+      const learn = await import("./theme/js/learn.js");
+      const { loadIndex } = await import("./theme/js/util.js");
+      const index = await loadIndex();
+      const features = await learn.loadVectors(index);
+      const result = learn.rank(features, ratings, features.ids);
+      const set = result.trainedOn;
+      return { ids: set.ids, labels: set.labels, weights: set.weights, w: [...result.model.weights], b: result.model.bias,
+               ranked: result.ranked.map((r) => [r.id, r.score]), ms: result.milliseconds, iterations: result.model.iterations };
+    }""", ratings)
+    row = {paper_id: i for i, paper_id in enumerate(ids)}
+    x = matrix[[row[i] for i in result["ids"]]]
+    reference = LogisticRegression(C=1.0, tol=1e-12, max_iter=100_000).fit(
+        x, result["labels"], sample_weight=result["weights"])
+    assert set(result["ids"][:10]) == set(ratings)
+    w = np.asarray(result["w"])
+    assert np.abs(w - reference.coef_[0]).max() < 1e-4 and abs(result["b"] - reference.intercept_[0]) < 1e-4
+    scores = reference.decision_function(matrix)
+    expected = sorted(ids, key=lambda i: (-scores[row[i]], i))
+    assert [i for i, _ in result["ranked"]] == expected
+    assert np.allclose([s for _, s in result["ranked"]], [scores[row[i]] for i in expected], atol=1e-4)
+    assert result["ms"] < 500
+
+
+def test_without_vectors_the_ranking_uses_hashed_words_and_says_so(words):
+    page, seen, base = words
+    assert index_of(built_site())["vectors"] is None and not (built_site().output / "data" / "vectors").exists()
+    page.goto(base + "papers/arxiv-2604-22038.html")
+    page.locator(".paper-head [data-rate='1']").click()
+    page.goto(base + "radar.html")
+    ready(page)
+    ranked = for_you(page)
+    expect(page.locator("#foryou-note")).to_contain_text("本站没有发布论文向量")
+    assert "it was built without the semantic extra" in page.locator("#foryou-note").text_content()
+    assert seen.vectors() == [] and "arxiv:2604.22038" not in ranked
+    # hashed words: the rated paper's closest papers share its words (language models)
+    top = page.locator("#foryou-results .card").first.get_attribute("data-id")
+    record = next(p for p in index_of(built_site())["papers"] if p["id"] == top)
+    assert "language-models" in {t["rule"] for t in record["topics"]} or "llm" in (record["title"] + record["abstract"]).lower()
+
+
+# ---------------------------------------------------------------- not interested, hide seen
+
+
+def test_not_interested_hides_a_paper_and_offers_to_mute_its_author(site):
+    page, seen, base = site
+    page.goto(base)
+    card = page.locator('#pool .card[data-id="arxiv:2604.22038"]')
+    for _ in range(4):
+        if card.is_visible():
+            break
+        page.get_by_role("button", name="换一批").click()
+    card.get_by_role("button", name="不感兴趣").click()
+    note = card.locator(".dismissed-note")
+    expect(note).to_be_visible()
+    expect(card.locator(".abstract")).to_be_hidden()
+    note.locator('[data-mute="mute-author"][data-value="Ellie Pavlick"]').click()
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    for _ in range(5):
+        ids = [c.get_attribute("data-id") for c in page.locator("#pool > li:not([hidden]) .card").all()]
+        assert "arxiv:2604.22038" not in ids
+        authors = page.locator("#pool > li:not([hidden]) .card").evaluate_all("cs => cs.map(c => c.dataset.authors)")
+        assert not any("Ellie Pavlick" in a.split("|") for a in authors)
+        page.get_by_role("button", name="换一批").click()
+    page.goto(base + "radar.html")
+    ready(page)
+    expect(page.locator("#radar-follows")).to_contain_text("Ellie Pavlick")
+    page.click("#radar-rule")
+    assert 'exclude:\n  authors: ["Ellie Pavlick"]' in page.locator("#radar-yaml").inner_text()
+
+
+def test_hide_seen_holds_across_batches(site):
+    page, seen, base = site
+    page.goto(base)
+    cards = page.locator("#pool > li:not([hidden]) .card")
+    first = [c.get_attribute("data-id") for c in cards.all()]
+    # open one paper, rate two
+    page.locator(f'#pool .card[data-id="{first[1]}"] .card-title a').click()
+    page.wait_for_url("**/papers/*")
+    page.goto(base)
+    page.locator(f'#pool .card[data-id="{first[3]}"] [data-rate="1"]').click()
+    page.locator(f'#pool .card[data-id="{first[4]}"] [data-rate="-1"]').click()
+    seen_ids = {first[1], first[3], first[4]}
+    assert seen_ids <= set(stored(page)["seen"])
+    page.get_by_label("隐藏看过的").check()
+    expect(page.locator("#batch-status")).to_contain_text("已隐藏 3 篇")
+    shown: list[str] = []
+    for _ in range(6):  # every batch, and around again
+        ids = [c.get_attribute("data-id") for c in page.locator("#pool > li:not([hidden]) .card").all()]
+        assert not seen_ids & set(ids)
+        shown += ids
+        page.get_by_role("button", name="换一批").click()
+    total = len(index_of(embedded_site())["papers"])
+    assert set(shown) == {p["id"] for p in index_of(embedded_site())["papers"]} - seen_ids and total - 3 == len(set(shown))
+    # the radar hides them too, and the toggle is one setting
+    page.goto(base + "radar.html")
+    ready(page)
+    expect(page.locator("#radar-hide-seen")).to_be_checked()
+    assert not seen_ids & set(for_you(page))
+    page.reload()
+    expect(page.locator("#radar-hide-seen")).to_be_checked()
+
+
+# ---------------------------------------------------------------- share link, radar file, forget
+
+
+def test_share_link_carries_ratings_and_follows(site, browser):
+    page, seen, base = site
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base.rstrip("/"))
+    page.goto(base + "radar.html")
+    ready(page)
+    page.evaluate("""() => localStorage.setItem('ah-learn', JSON.stringify({ratings: {
+        'arxiv:2604.22038': {r: 1, t: 'x', u: 'papers/arxiv-2604-22038.html', at: 1},
+        'doi:10.64898/2026.09.03.749257': {r: -1, t: 'y', u: '', at: 2}}}))""")
+    page.fill("#radar-value", "monitoring")
+    page.click("#radar-add button[type=submit]")
+    mine = for_you(page)
+    page.click("#radar-share")
+    expect(page.locator("#radar-message")).to_contain_text("分享")
+    link = page.evaluate("navigator.clipboard.readText()")
+    query = urlparse(link).query
+    assert "like=2604.22038" in query and "dislike=doi%3A10.64898%2F2026.09.03.749257" in query and "keyword=monitoring" in query
+    assert len(query) < 120
+    other = browser.new_context()
+    shared = other.new_page()
+    shared.goto(link)
+    expect(shared.locator("#radar-follows")).to_contain_text("这是一个分享的雷达")
+    assert for_you(shared) == mine
+    shared.click("#radar-save")
+    assert set(json.loads(shared.evaluate("localStorage.getItem('ah-learn')"))["ratings"]) == {
+        "arxiv:2604.22038", "doi:10.64898/2026.09.03.749257"}
+    other.close()
+
+
+def test_the_radar_saved_as_a_file_restores_in_another_browser(site, browser, tmp_path):
+    page, seen, base = site
+    page.goto(base + "papers/arxiv-2604-22038.html")
+    page.locator(".paper-head [data-rate='1']").click()
+    page.goto(base + "radar.html")
+    ready(page)
+    page.fill("#radar-value", "agent*")
+    page.click("#radar-add button[type=submit]")
+    with page.expect_download() as download:
+        page.click("#radar-save-file")
+    path = tmp_path / "my-radar.json"
+    download.value.save_as(path)
+    data = json.loads(path.read_text())
+    assert data["format"] == "academichub-radar" and data["ratings"]["arxiv:2604.22038"]["r"] == 1
+    other = browser.new_context()
+    fresh = other.new_page()
+    fresh.goto(base + "radar.html")
+    ready(fresh)
+    fresh.set_input_files("#radar-load-file", str(path))
+    expect(fresh.locator("#radar-message")).to_contain_text("1 个评价")
+    expect(fresh.locator("#radar-follows")).to_contain_text("agent*")
+    for_you(fresh)
+    other.close()
+
+
+def test_forget_everything_clears_the_browser(site):
+    page, seen, base = site
+    page.goto(base + "papers/arxiv-2604-22038.html")
+    page.locator(".paper-head [data-rate='1']").click()
+    page.locator('.side [data-follow="author"][data-value="Ellie Pavlick"]').click()
+    page.goto(base + "radar.html")
+    ready(page)
+    for_you(page)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#radar-forget")
+    expect(page.locator("#radar-message")).to_contain_text("已全部忘记")
+    assert page.evaluate("Object.keys(localStorage).filter((k) => k.startsWith('ah-') && k !== 'ah-lang')") == []
+    expect(page.locator("#foryou")).to_be_hidden()
+    expect(page.locator("#radar-empty")).to_be_visible()
+    page.reload()
+    expect(page.locator("#foryou")).to_be_hidden()
+    assert page.locator("#radar-follows .follow-chip").count() == 0
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_serious_violation_on_the_learned_radar(browser, vectors_url, scheme):
+    # axe is injected as an inline script, which the site's Content-Security-Policy refuses
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme, bypass_csp=True)
+    page = context.new_page()
+    page.goto(vectors_url + "papers/arxiv-2604-22038.html")
+    page.locator(".paper-head [data-rate='1']").click()
+    page.goto(vectors_url + "radar.html")
+    ready(page)
+    page.fill("#library-text", "2609.00001 10.9999/not-here")
+    page.click("#library-import")
+    expect(page.locator("#import-report .not-found")).to_be_visible()
+    for_you(page)
+    page.locator("#foryou-results .card [data-not-interested]").first.click()
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+                               ".filter(v => ['serious', 'critical'].includes(v.impact))"
+                               ".map(v => ({id: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))")
+    context.close()
+    assert not violations, violations
+
+
+def test_shards_are_int8_named_by_content_and_pruned(tmp_path):
+    from datetime import date
+    from types import SimpleNamespace
+
+    from pipeline.semantic.store import Store, Vectors
+    from pipeline.site.learn import dequantise, quantise, write_vectors
+
+    rng = np.random.default_rng(7)
+    matrix = rng.normal(size=(5, 16)).astype(np.float32)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    scales, rows = quantise(matrix)
+    assert rows.dtype == np.int8 and np.abs(rows).max() == 127
+    assert np.abs(dequantise(scales, rows) - matrix).max() <= scales.max() / 2 + 1e-7
+    state = tmp_path / "state"
+    Store(state, "test:model").prepare(16)
+
+    def article(n, day):
+        return SimpleNamespace(paper={"id": f"arxiv:2609.0000{n}"}, radar_day=day)
+
+    days = {0: date(2026, 9, 8), 1: date(2026, 9, 8), 2: date(2026, 9, 7), 3: date(2026, 9, 7), 4: date(2026, 9, 7)}
+    semantic = SimpleNamespace(vectors=Vectors([f"arxiv:2609.0000{n}" for n in range(5)], matrix), state=state)
+    out = tmp_path / "output"
+    path = write_vectors(out, [article(n, days[n]) for n in range(5)], semantic)
+    manifest = json.loads((out / path).read_text())
+    assert manifest["model"] == "test:model" and manifest["dimensions"] == 16
+    assert [len(s["ids"]) for s in manifest["shards"]] == [2, 3]  # newest day first
+    ids, quantised = read_shards(out)
+    assert np.allclose(quantised, matrix[[int(i[-1]) for i in ids]], atol=0.01)
+    first = {s["file"] for s in manifest["shards"]}
+    # a new version of one paper: its day's shard gets a new name, the old file goes, the other stays
+    semantic.vectors.matrix[0] = -matrix[0]
+    manifest = json.loads((out / write_vectors(out, [article(n, days[n]) for n in range(5)], semantic)).read_text())
+    now = {s["file"] for s in manifest["shards"]}
+    assert len(first & now) == 1 and {p.name for p in (out / "data" / "vectors").iterdir()} == now | {"manifest.json"}
+    # without vectors: no manifest and no shard
+    assert write_vectors(out, [], None) is None and list((out / "data" / "vectors").iterdir()) == []

@@ -1,0 +1,255 @@
+// The radar's learned ranking, in the browser only: an L2-regularised logistic regression on the
+// reader's 👍 / 👎, over the site's own embeddings of the recent papers (data/vectors/, int8 shards),
+// or, on a site built without the semantic extra, over hashed words of the titles and abstracts of
+// data/index.json. No dependency, no request beyond the site's own files.
+import { fold, siteUrl } from "./util.js";
+
+export const HASHED_DIMENSIONS = 2048;
+export const C = 1; // inverse regularisation strength, as scikit-learn's LogisticRegression(C=1)
+const BACKGROUND = 200; // unrated papers taken as weak negatives ("most papers are not for me")
+const BACKGROUND_WEIGHT = 0.5; // their total weight, per rating
+export const NEAR = { vectors: 0.35, words: 0.12 }; // cosine from which a 👍 paper counts as "like" one
+
+/** The vectors of the published shards: {kind: "vectors", model, dims, ids, rows} (rows: one Float32Array each). */
+export async function loadVectors(index) {
+  const url = siteUrl(index.vectors);
+  const manifest = await (await fetch(url)).json();
+  const dims = manifest.dimensions;
+  const parts = await Promise.all(manifest.shards.map(async (shard) => {
+    const buffer = await (await fetch(new URL(shard.file, url))).arrayBuffer();
+    const n = shard.ids.length;
+    if (buffer.byteLength !== n * (4 + dims)) throw new Error(`${shard.file}: ${buffer.byteLength} bytes for ${n} rows`);
+    return { ids: shard.ids, rows: decode(buffer, n, dims) };
+  }));
+  return { kind: "vectors", model: manifest.model, dims, ids: parts.flatMap((p) => p.ids), rows: parts.flatMap((p) => p.rows) };
+}
+
+/** n float32 scales, then n × dims int8 values: row i is q[i] · scale[i]. */
+export function decode(buffer, n, dims) {
+  const scales = new DataView(buffer, 0, 4 * n);
+  const values = new Int8Array(buffer, 4 * n, n * dims);
+  const rows = [];
+  for (let i = 0; i < n; i += 1) {
+    const scale = scales.getFloat32(4 * i, true);
+    const row = new Float32Array(dims);
+    for (let j = 0; j < dims; j += 1) row[j] = values[i * dims + j] * scale;
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** A row as the reader's storage keeps it (base64 of the float32 scale and the int8 values), and back. */
+export function packRow(row) {
+  let peak = 0;
+  for (const v of row) peak = Math.max(peak, Math.abs(v));
+  const scale = peak > 0 ? peak / 127 : 1;
+  const bytes = new Uint8Array(4 + row.length);
+  new DataView(bytes.buffer).setFloat32(0, scale, true);
+  row.forEach((v, j) => { bytes[4 + j] = Math.max(-127, Math.min(127, Math.round(v / scale))) & 255; });
+  return btoa(String.fromCharCode(...bytes));
+}
+
+export function unpackRow(text, dims) {
+  const bytes = Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+  return bytes.length === 4 + dims ? decode(bytes.buffer, 1, dims)[0] : null;
+}
+
+const STOPWORDS = new Set(("the and for with that this from are was were which these those their our its into onto than then "
+  + "have has had been being can could may might will would should also such using use used based via not but all any each "
+  + "more most other some both between over under about after before while where when how what who whom whose there here "
+  + "they them his her she him you your one two three new show shows shown study paper results approach method methods")
+  .split(" "));
+
+/** The words of a text the hashed features count: letters and digits, three or more, no stopword. */
+export function words(text) {
+  return [...new Set(fold(text).match(/[\p{L}\p{N}]{3,}/gu) || [])].filter((w) => !STOPWORDS.has(w));
+}
+
+function fnv1a(word) {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < word.length; i += 1) {
+    hash ^= word.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+/** A text's hashed words: each word adds ±1 at its hash (the sign from the hash's top bit), then unit length. */
+export function hashedRow(text, dims = HASHED_DIMENSIONS) {
+  const row = new Float32Array(dims);
+  for (const word of words(text)) {
+    const hash = fnv1a(word);
+    row[hash % dims] += hash & 0x80000000 ? -1 : 1;
+  }
+  return normalised(row);
+}
+
+export function hashedFeatures(papers) {
+  return { kind: "words", model: "", dims: HASHED_DIMENSIONS, ids: papers.map((p) => p.id),
+    rows: papers.map((p) => hashedRow(`${p.title} ${p.abstract || ""}`)) };
+}
+
+function normalised(row) {
+  let norm = 0;
+  for (const v of row) norm += v * v;
+  norm = Math.sqrt(norm);
+  if (norm > 0) for (let j = 0; j < row.length; j += 1) row[j] /= norm;
+  return row;
+}
+
+function dot(a, b) {
+  let sum = 0;
+  for (let j = 0; j < a.length; j += 1) sum += a[j] * b[j];
+  return sum;
+}
+
+export function cosine(a, b) {
+  const norms = Math.sqrt(dot(a, a) * dot(b, b));
+  return norms > 0 ? dot(a, b) / norms : 0;
+}
+
+/**
+ * Minimise Σ sᵢ log(1 + exp(−yᵢ (w·xᵢ + b))) + ‖w‖² / (2C) (the bias is not penalised: scikit-learn's
+ * LogisticRegression with sample weights sᵢ) by accelerated gradient descent with restarts, until the
+ * gradient's norm is below `tolerance`. rows: Float32Arrays; labels ±1; weights > 0.
+ */
+export function train(rows, labels, weights, { c = C, tolerance = 1e-7, maxIterations = 5000 } = {}) {
+  const dims = rows[0].length;
+  const n = rows.length;
+  let lipschitz = 1 / c;
+  for (let i = 0; i < n; i += 1) lipschitz += 0.25 * weights[i] * (dot(rows[i], rows[i]) + 1);
+  const step = 1 / lipschitz;
+  let w = new Float64Array(dims + 1); // the last entry is the bias
+  let ahead = w.slice();
+  let previous = w.slice();
+  let momentum = 1;
+  let loss = Infinity;
+  const gradient = new Float64Array(dims + 1);
+  let iterations = 0;
+  for (; iterations < maxIterations; iterations += 1) {
+    gradient.fill(0);
+    let value = 0;
+    for (let i = 0; i < n; i += 1) {
+      const row = rows[i];
+      let margin = ahead[dims];
+      for (let j = 0; j < dims; j += 1) margin += ahead[j] * row[j];
+      const z = labels[i] * margin;
+      // σ(−z), and log(1 + e^−z), computed without overflow
+      const sig = z >= 0 ? Math.exp(-z) / (1 + Math.exp(-z)) : 1 / (1 + Math.exp(z));
+      value += weights[i] * (z >= 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z)));
+      const g = -weights[i] * labels[i] * sig;
+      for (let j = 0; j < dims; j += 1) gradient[j] += g * row[j];
+      gradient[dims] += g;
+    }
+    let norm = 0;
+    for (let j = 0; j < dims; j += 1) {
+      gradient[j] += ahead[j] / c;
+      value += (ahead[j] * ahead[j]) / (2 * c);
+    }
+    for (let j = 0; j <= dims; j += 1) norm += gradient[j] * gradient[j];
+    if (Math.sqrt(norm) < tolerance) {
+      w = ahead;
+      break;
+    }
+    if (value > loss) { // restart the momentum when the objective went up
+      momentum = 1;
+      ahead = w.slice();
+      loss = Infinity;
+      continue;
+    }
+    loss = value;
+    previous = w;
+    w = new Float64Array(dims + 1);
+    for (let j = 0; j <= dims; j += 1) w[j] = ahead[j] - step * gradient[j];
+    const next = (1 + Math.sqrt(1 + 4 * momentum * momentum)) / 2;
+    for (let j = 0; j <= dims; j += 1) ahead[j] = w[j] + ((momentum - 1) / next) * (w[j] - previous[j]);
+    momentum = next;
+  }
+  return { weights: w.subarray(0, dims), bias: w[dims], iterations };
+}
+
+export function score(model, row) {
+  return dot(model.weights, row) + model.bias;
+}
+
+/** The papers a reader's ratings train on: each rating (±1, weight 1), then up to BACKGROUND unrated
+ *  papers, evenly spaced through the recent ones, as negatives of total weight BACKGROUND_WEIGHT a rating. */
+export function trainingSet(features, ratings, extraRows = {}) {
+  const at = new Map(features.ids.map((id, i) => [id, i]));
+  const rows = [];
+  const labels = [];
+  const weights = [];
+  const ids = [];
+  for (const [id, rating] of Object.entries(ratings)) {
+    const row = at.has(id) ? features.rows[at.get(id)] : extraRows[id];
+    if (!row) continue;
+    rows.push(row);
+    labels.push(rating.r);
+    weights.push(1);
+    ids.push(id);
+  }
+  const unrated = features.ids.filter((id) => !(id in ratings));
+  const stride = Math.max(1, unrated.length / BACKGROUND);
+  const background = [];
+  for (let k = 0; k < unrated.length && background.length < BACKGROUND; k += 1) {
+    const id = unrated[Math.floor(k * stride)];
+    if (id === undefined) break;
+    background.push(id);
+  }
+  for (const id of background) {
+    rows.push(features.rows[at.get(id)]);
+    labels.push(-1);
+    weights.push((BACKGROUND_WEIGHT * Math.max(1, ids.length)) / background.length);
+  }
+  return { ids: [...ids, ...background], rated: ids.length, rows, labels, weights };
+}
+
+/**
+ * Rank the recent papers for a reader: {model, ranked: [{id, score, probability, near: [{id, cosine}]}],
+ * uncertain: ids, trainedOn, milliseconds}. `candidates`: the ids that may be shown (unrated, not hidden).
+ */
+export function rank(features, ratings, candidates, extraRows = {}) {
+  const started = performance.now();
+  const set = trainingSet(features, ratings, extraRows);
+  if (!set.rated || !set.labels.includes(1)) return null;
+  const model = train(set.rows, set.labels, set.weights);
+  const at = new Map(features.ids.map((id, i) => [id, i]));
+  const liked = set.ids.slice(0, set.rated).filter((id, i) => set.labels[i] === 1).map((id, i) => ({ id, row: set.rows[set.ids.indexOf(id)] }));
+  const threshold = NEAR[features.kind];
+  const ranked = candidates.filter((id) => at.has(id)).map((id) => {
+    const row = features.rows[at.get(id)];
+    const value = score(model, row);
+    const near = liked.map((p) => ({ id: p.id, cosine: cosine(row, p.row) })).sort((a, b) => b.cosine - a.cosine);
+    return { id, score: value, probability: 1 / (1 + Math.exp(-value)), near: near.filter((p) => p.cosine >= threshold), nearest: near[0] };
+  }).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+  const uncertain = [...ranked].sort((a, b) => Math.abs(a.score) - Math.abs(b.score) || (a.id < b.id ? -1 : 1)).map((r) => r.id);
+  return { model, ranked, uncertain, trainedOn: set, milliseconds: performance.now() - started };
+}
+
+/** A deterministic shuffle (the same day and ratings give the same exploration picks across reloads). */
+export function seeded(ids, seed) {
+  let state = fnv1a(String(seed)) || 1;
+  const out = [...ids];
+  for (let i = out.length - 1; i > 0; i -= 1) {
+    state ^= state << 13; state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5; state >>>= 0;
+    const j = state % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+/** The "for you" list: the best `count` papers, of which a share `explore` (rounded) are unrated papers
+ *  from the lower half of the ranking, picked at random, so the radar also learns outside what it knows. */
+export function forYou(result, count, explore, seed) {
+  const explored = Math.round(count * explore);
+  const best = result.ranked.slice(0, count - explored).map((r) => ({ ...r, exploring: false }));
+  const taken = new Set(best.map((r) => r.id));
+  const lower = result.ranked.slice(Math.floor(result.ranked.length / 2)).filter((r) => !taken.has(r.id));
+  const picks = seeded(lower.map((r) => r.id), seed).slice(0, explored);
+  const byId = new Map(result.ranked.map((r) => [r.id, r]));
+  const mixed = [...best];
+  picks.forEach((id, k) => mixed.splice(Math.min(mixed.length, Math.round(((k + 1) * count) / (explored + 1))), 0, { ...byId.get(id), exploring: true }));
+  return mixed;
+}
