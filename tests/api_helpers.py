@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
@@ -70,3 +71,89 @@ def links_in(value) -> list[str]:
         for item in value:
             found += links_in(item)
     return found
+
+
+class PaperPage(HTMLParser):
+    """What a paper page shows, read as a browser reads it: its meta tags, its JSON-LD, the text of
+    its title, source badge, abstract, brief (per language: TL;DR, each field by its label, keyword
+    chips), its topic chips and its link buttons."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.meta: dict[str, list[str]] = {}
+        self.ld: dict = {}
+        self.texts: dict[str, list[str]] = {}  # "h1", "abstract", "badge", "zh:tldr", "en:Method", "en:chip"
+        self.topics: list[str] = []
+        self.buttons: list[str] = []
+        self._stack: list[tuple[str, str | None]] = []  # open elements and the name their text is kept under
+        self._lang = ""  # the brief's language being read
+        self._label = ""  # the last <dt> of the brief
+        self._script = False
+        self.feed(text)
+
+    def _name(self, tag: str, a: dict, cls: list[str]) -> str | None:
+        if tag == "h1" and "math" in cls:
+            return "h1"
+        if tag == "div" and "abstract" in cls:
+            return "abstract"
+        if tag == "span" and "badge" in cls:
+            return "badge"
+        if tag == "span" and "tldr-label" in cls:
+            return "skip"
+        if self._lang:
+            if tag == "p" and "tldr" in cls:
+                return f"{self._lang}:tldr"
+            if tag == "dt":
+                return "dt"
+            if tag == "dd":
+                return f"{self._lang}:{self._label}"
+            if tag == "li" and "chip" in cls:
+                return f"{self._lang}:chip"
+        return None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        cls = (a.get("class") or "").split()
+        if tag == "meta" and a.get("name"):
+            self.meta.setdefault(a["name"], []).append(a.get("content") or "")
+        if tag == "script" and a.get("type") == "application/ld+json":
+            self._script = True
+        if tag == "div" and cls[:1] in (["zh"], ["en"]) and any(n == "brief-box" for _, n in self._stack):
+            self._lang = cls[0]
+        if tag == "a" and "chip" in cls and a.get("data-topic"):
+            self.topics.append(a["data-topic"])
+        if tag == "a" and any(t == "p" and n == "links" for t, n in self._stack):
+            self.buttons.append(a.get("href") or "")
+        if tag in ("meta", "link", "br", "img", "input"):
+            return
+        name = self._name(tag, a, cls)
+        if tag == "section" and "brief-box" in cls:
+            name = "brief-box"
+        elif tag == "p" and "links" in cls:
+            name = "links"
+        self._stack.append((tag, name))
+        if name not in (None, "skip", "brief-box", "links"):
+            self.texts.setdefault(name, []).append("")
+
+    def handle_endtag(self, tag):
+        self._script = self._script and tag != "script"
+        while self._stack:
+            open_tag, name = self._stack.pop()
+            if name == "dt":
+                self._label = self.texts["dt"][-1].strip()
+            elif name == "brief-box":
+                self._lang = ""
+            if open_tag == tag:
+                break
+
+    def handle_data(self, data):
+        if self._script:
+            self.ld = json.loads(data)
+            return
+        name = next((n for _, n in reversed(self._stack) if n), None)
+        if name not in (None, "skip", "brief-box", "links"):
+            self.texts[name][-1] += data
+
+    def text(self, name: str) -> list[str]:
+        """The texts kept under ``name``, white space as a browser shows it."""
+        return [" ".join(t.split()) for t in self.texts.get(name, [])]

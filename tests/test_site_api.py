@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from api_helpers import api_files, kind_of, links_in, schema_errors, validators
+from api_helpers import PaperPage, api_files, kind_of, links_in, schema_errors, validators
 from pipeline.site.api import API_ROOT, KINDS, SCHEMAS
 from site_helpers import HOSTILE_TITLE, built_site, rebuild
 
@@ -109,6 +109,60 @@ def test_days_agree_with_their_pages_and_with_the_paper_pages(out, files):
             # the paper's own file holds the same record
             assert files[paper["links"]["api"]]["paper"] == paper
     assert seen == 33
+
+
+BRIEF_LABELS = {"zh": {"problem": "问题", "method": "方法", "results": "结果", "why_it_matters": "意义"},
+                "en": {"problem": "Problem", "method": "Method", "results": "Results", "why_it_matters": "Why it matters"}}
+
+
+def test_every_paper_file_says_what_its_page_shows(out, files):
+    """Paper by paper, every file under api/v1/papers/ against the HTML page it links to, read as a
+    browser reads it: title, authors and affiliations, source, dates, identifiers and links, topics,
+    abstract, and the brief field by field in both languages."""
+    papers = {rel: data["paper"] for rel, data in files.items() if "/papers/" in rel}
+    assert len(papers) == files[f"{API_ROOT}/index.json"]["papers"]
+    with_doi = with_brief = updated = 0
+    for rel, paper in papers.items():
+        assert paper["links"]["api"] == rel
+        shown = PaperPage(page(out, paper["links"]["html"]))
+        where = paper["links"]["html"]
+        assert shown.text("h1") == [paper["title"]] == shown.meta["citation_title"], where
+        assert shown.meta.get("citation_author", []) == [a["name"] for a in paper["authors"]], where
+        assert [a["name"] for a in shown.ld["author"]] == [a["name"] for a in paper["authors"]], where
+        assert [a.get("affiliation", []) for a in shown.ld["author"]] == [a["affiliations"] for a in paper["authors"]]
+        assert shown.text("badge")[0] == paper["source"], where
+        # dates: published and, when the paper was updated, its last update
+        assert shown.ld["datePublished"] == paper["published"], where
+        assert shown.meta["citation_publication_date"] == [paper["published"].replace("-", "/")], where
+        assert shown.ld.get("dateModified") == paper["updated"], where
+        updated += paper["updated"] is not None
+        # identifiers and links
+        ids = {i["propertyID"]: i["value"] for i in shown.ld["identifier"]}
+        doi = paper["doi"] or None  # "" when it has none
+        assert ids.get("DOI") == doi and shown.meta.get("citation_doi", [None]) == [doi], where
+        assert ids.get("arXiv") == (paper["arxiv_id"] or None), where
+        links = paper["links"]
+        assert shown.buttons == [u for u in (links["abstract"], links["pdf"], links["doi"]) if u] + links["code"], where
+        if paper["doi"]:
+            with_doi += 1
+            assert links["doi"] == f"https://doi.org/{paper['doi']}"
+        # topics, abstract
+        assert shown.topics == [t["id"] for t in paper["topics"]], where
+        assert shown.text("abstract") == [" ".join(paper["abstract"].split()) or "—"], where
+        # the brief, field by field
+        brief = paper["brief"]
+        if brief is None:
+            assert not any(k.startswith(("zh:", "en:")) for k in shown.texts), where
+            continue
+        with_brief += 1
+        for lang in ("zh", "en"):
+            part = brief[lang]
+            assert shown.text(f"{lang}:tldr") == ([" ".join(part["tldr"].split())] if part["tldr"] else []), where
+            for key, label in BRIEF_LABELS[lang].items():
+                assert shown.text(f"{lang}:{label}") == ([" ".join(part[key].split())] if part[key] else []), \
+                    (where, lang, key)
+            assert shown.text(f"{lang}:chip") == part["keywords"], where
+    assert with_doi and with_brief and updated  # each kind of check met a paper it applies to
 
 
 def test_topic_pages_list_what_the_html_pages_list(out, files):

@@ -3,7 +3,8 @@ secret when it has one (``timestamp`` in milliseconds and ``sign`` — the base6
 keyed with the secret over ``"{timestamp}\\n{secret}"`` — as query parameters, URL-encoded).
 
 Text from feeds and the model is Markdown-escaped (see ``chat.md_escape``) and the message @s no
-one (``isAtAll`` false, no mobiles, no user ids).  Within 5000 characters of Markdown."""
+one (``isAtAll`` false, no mobiles, no user ids).  Within the robot's 20,000 bytes of body (UTF-8
+JSON; DingTalk refuses a longer one with errcode 460101, "message too long, exceed 20000 bytes")."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from ..config.notify import Channel, Delivery
 from . import chat
 from .message import Message, Outgoing
 
-MAX_TEXT = 5000
+MAX_BODY = 20_000
 RATE_LIMITED = {130101, -1}  # "send too fast" and "system busy": try again later
 
 
@@ -31,7 +32,7 @@ def markdown(message: Message) -> dict:
 
 
 def fits(body: dict) -> bool:
-    return len(body["markdown"]["text"]) <= MAX_TEXT
+    return chat.size(body) <= MAX_BODY
 
 
 def render(message: Message, channel: Channel) -> Outgoing:

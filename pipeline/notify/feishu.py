@@ -4,7 +4,9 @@ HMAC-SHA256 keyed with ``"{timestamp}\\n{secret}"`` over nothing).
 
 Text from feeds and the model goes in ``lark_md`` with every character that could start markup, a
 link or an ``<at>`` mention written as an HTML entity, which Feishu shows as the character.  The
-body stays within the custom bot's 20 KB."""
+body stays within the custom bot's request body of 20 KB (read as 20,000 bytes; a larger body is
+refused with code 9499 "Bad Request") — smaller than the 30 KB a card's JSON may have, so it is the
+limit that binds."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from ..config.notify import Channel, Delivery
 from . import chat
 from .message import Message, Outgoing
 
-MAX_BODY = 20 * 1024
+MAX_BODY = 20_000
 SIGNED = 120  # the bytes a timestamp and a sign add
 RATE_LIMITED = {11232, 9499}  # "frequency limited" and a busy server: try again later
 
