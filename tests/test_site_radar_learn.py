@@ -6,6 +6,7 @@ BibTeX / RIS, the share link, the radar file, and forgetting everything."""
 from __future__ import annotations
 
 import json
+import re
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
@@ -437,3 +438,135 @@ def test_shards_are_int8_named_by_content_and_pruned(tmp_path):
     assert len(first & now) == 1 and {p.name for p in (out / "data" / "vectors").iterdir()} == now | {"manifest.json"}
     # without vectors: no manifest and no shard
     assert write_vectors(out, [], None) is None and list((out / "data" / "vectors").iterdir()) == []
+
+
+# ---------------------------------------------------------------- importing and exporting a library
+
+LIBRARY_BIB = r"""% exported by Zotero
+@string{nat = "Nature"}
+@article{pavlick2026,
+  title = {Shared Lexical Task Representations},
+  author = {Pavlick, Ellie and Yang, Zhuonan},
+  eprint = {2604.22038}, archivePrefix = {arXiv},
+  year = 2026
+}
+@article{nature2024, title = "A {Nature} paper", journal = nat, doi = {https://doi.org/10.1038/S41586-024-07657-W}}
+@misc{byurl, title = {By its address}, url = {https://arxiv.org/abs/2604.21952v2}}
+@article{bytitle,
+  title = {{Q}uantum {Fisher-Yates} shuffle: {U}nifying methods for generating uniform superpositions of permutations},
+  author = {Binkowski, Lennart}
+}
+@misc{hostile, title = {<img src=x onerror="document.title='pwned'"> Attention \{is\} all \& more}, doi = {10.9999/not.here}}
+@comment{jabref-meta: nothing}
+"""
+
+LIBRARY_RIS = """TY  - JOUR
+TI  - <script>document.title='pwned'</script> Not in the archive
+AU  - Mallory, Eve
+DO  - 10.9999/also.not.here
+ER  - 
+
+TY  - JOUR
+TI  - Found by its DOI
+DO  - 10.1038/s41586-024-07702-8
+ER  - 
+
+TY  - GEN
+TI  - Found by its arXiv page
+UR  - http://arxiv.org/abs/2504.17837v1
+ER  - 
+"""
+
+
+def test_importing_bibtex_rates_what_the_archive_holds_and_lists_the_rest_as_text(site, tmp_path):
+    page, seen, base = site
+    (tmp_path / "library.bib").write_text(LIBRARY_BIB, encoding="utf-8")
+    page.goto(base + "radar.html")
+    ready(page)
+    assert not [p for p in seen.paths if p == "data/ids.json"]  # fetched only to import
+    page.set_input_files("#library-file", str(tmp_path / "library.bib"))
+    report = page.locator("#import-report")
+    expect(report).to_contain_text("读到 5 条（BibTeX）：4 篇在本站档案里，已记为 👍；1 篇未找到")
+    assert "data/ids.json" in seen.paths
+    assert page.locator("#import-report .not-found li").inner_text() == '<img src=x onerror="document.title=\'pwned\'"> Attention {is} all & more'
+    assert page.locator("#import-report img, #import-report script").count() == 0 and page.title() != "pwned"
+    ratings = stored(page)["ratings"]
+    assert {i for i, r in ratings.items() if r["r"] == 1} == {
+        "arxiv:2604.22038", "doi:10.1038/s41586-024-07657-w", "arxiv:2604.21952", "arxiv:2504.17965"}
+    assert ratings["arxiv:2604.22038"]["u"] == "papers/arxiv-2604-22038.html"
+    assert "没有模型" in report.inner_text()
+    for_you(page)
+    # the same file seeds a similar_to rule, which the pipeline accepts
+    page.click("#radar-rule")
+    yaml_text = page.locator("#radar-yaml").inner_text()
+    assert '"2604.22038"' in yaml_text and '"10.1038/s41586-024-07657-w"' in yaml_text and 'bibtex: "library.bib"' in yaml_text
+    from pipeline.config import load_rules
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "my-radar.yml").write_text(yaml_text, encoding="utf-8")
+    (rules / "library.bib").write_text(LIBRARY_BIB, encoding="utf-8")
+    (rule,) = load_rules(rules)
+    assert rule.id == "my-radar" and "2604.22038" in str(rule.similar_to)
+
+
+def test_importing_ris_and_pasted_ids(site, tmp_path):
+    page, seen, base = site
+    (tmp_path / "zotero.ris").write_text(LIBRARY_RIS, encoding="utf-8")
+    page.goto(base + "radar.html")
+    ready(page)
+    page.set_input_files("#library-file", str(tmp_path / "zotero.ris"))
+    expect(page.locator("#import-report")).to_contain_text("读到 3 条（RIS）：2 篇在本站档案里")
+    assert page.locator("#import-report .not-found li").inner_text() == "<script>document.title='pwned'</script> Not in the archive"
+    assert page.title() != "pwned"
+    assert {"doi:10.1038/s41586-024-07702-8", "arxiv:2504.17837"} <= set(stored(page)["ratings"])
+    page.fill("#library-text", "arXiv:2604.26880v3, https://doi.org/10.64898/2026.09.03.749257 and 2612.99999")
+    page.click("#library-import")
+    expect(page.locator("#import-report")).to_contain_text("读到 3 条（ids）：2 篇在本站档案里")
+    assert page.locator("#import-report .not-found li").inner_text() == "2612.99999"
+    assert {"arxiv:2604.26880", "doi:10.64898/2026.09.03.749257"} <= set(stored(page)["ratings"])
+
+
+def test_export_of_liked_papers_and_of_a_list_parses_in_bibtexparser_and_rispy(site, tmp_path):
+    import bibtexparser
+    import rispy
+
+    page, seen, base = site
+    liked = ["arxiv:2609.00002", "arxiv:2609.00001", "doi:10.1038/s41586-024-07657-w"]  # hostile text, math, a journal
+    page.goto(base + "radar.html")
+    page.evaluate("""(ids) => localStorage.setItem('ah-learn', JSON.stringify({ratings: Object.fromEntries(ids.map((id) =>
+        [id, {r: 1, t: id, u: 'papers/' + id.replace(/[:./]/g, '-') + '.html', at: 1}]))}))""", liked)
+    page.reload()
+    ready(page)
+    api = {i: json.loads((embedded_site().output / "api" / "v1" / "papers" / f"{urlparse(p['url']).path.split('/')[-1][:-5]}.json").read_text())["paper"]
+           for i in liked for p in index_of(embedded_site())["papers"] if p["id"] == i}
+    with page.expect_download() as download:
+        page.locator('[data-export="bibtex"][data-list="liked"]').click()
+    assert download.value.suggested_filename == "my-liked-papers.bib"
+    download.value.save_as(tmp_path / "liked.bib")
+    library = bibtexparser.parse_string((tmp_path / "liked.bib").read_text(encoding="utf-8"))
+    assert not library.failed_blocks and len(library.entries) == 3 and len({e.key for e in library.entries}) == 3
+    by_title = {}
+    for entry in library.entries:
+        title = entry["title"]
+        plain = re.sub(r"\\([{}&%$#_])", r"\1", title[1:-1] if title.startswith("{") else title)
+        by_title[plain] = entry
+    for paper_id, paper in api.items():
+        entry = by_title[paper["title"]]
+        if paper["arxiv_id"]:
+            assert entry["eprint"] == paper["arxiv_id"] and entry["archivePrefix"] == "arXiv"
+        if paper["doi"]:
+            assert entry["doi"] == paper["doi"]
+        assert entry["year"] == paper["published"][:4]
+    # the matched list, as RIS
+    page.fill("#radar-value", "quantum")
+    page.click("#radar-add button[type=submit]")
+    page.locator("#radar-results .card").first.wait_for()
+    matched = [c.get_attribute("data-id") for c in page.locator("#radar-results .card").all()]
+    with page.expect_download() as download:
+        page.locator('[data-export="ris"][data-list="matched"]').click()
+    download.value.save_as(tmp_path / "list.ris")
+    records = rispy.loads((tmp_path / "list.ris").read_text(encoding="utf-8"))
+    titles = {p["id"]: p["title"] for p in index_of(embedded_site())["papers"]}
+    assert [r["title"] for r in records] == [titles[i] for i in matched] and len(records) >= 2
+    assert all(r["authors"] and "," in r["authors"][0] for r in records)

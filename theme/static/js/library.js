@@ -46,9 +46,11 @@ export function latexText(value) {
   return String(value)
     .replace(/\\([\"'`^~=.]|[cvuH](?![a-zA-Z]))\s*\{?\s*([a-zA-Z])\}?/g, (_, accent, letter) => (letter + ACCENTS[accent]).normalize("NFC"))
     .replace(/\\(ss|ae|oe|aa|o|l)\b\s*/gi, (_, name) => ({ ss: "ß", ae: "æ", oe: "œ", aa: "å", o: "ø", l: "ł" })[name.toLowerCase()] || name)
-    .replace(/\\([&%$#_{}])/g, "$1")
+    .replace(/\\([&%$#_])/g, "$1")
+    .replace(/\\\{/g, "\uE000").replace(/\\\}/g, "\uE001") // escaped braces are text
     .replace(/\\[a-zA-Z]+\s*/g, "")
     .replace(/[{}]/g, "")
+    .replace(/\uE000/g, "{").replace(/\uE001/g, "}")
     .replace(/\s+/g, " ")
     .trim();
 }
