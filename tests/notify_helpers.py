@@ -12,13 +12,14 @@ import sys
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import yaml
 
 from pipeline.project.demo import DEMO_DAY
 from pipeline.models import Author, Paper, Selection
+from pipeline.notify.message import CardText, Message, Section, Theme
 from pipeline.files import atomic_write
 from pipeline.archive.entry import entry_path, render_entry
 from sample_site import fetch_samples
@@ -26,9 +27,10 @@ from sample_site import fetch_samples
 ROOT = Path(__file__).resolve().parent.parent
 DAY = DEMO_DAY.isoformat()
 SITE = "https://radar.example.org/hub"
-# markup, mentions and a link in the syntax of every format a channel uses
+# markup, mentions (Slack's, Discord's, Feishu's <at>, WeCom's and DingTalk's @all) and a link in the
+# syntax of every format a channel uses
 HOSTILE_TITLE = ('<b>Bold</b> *star* _under_ ~strike~ `tick` @channel @everyone <!channel> <@U024BE7LH> '
-                 '<at user_id="all"></at> [click](https://evil.example/x) & <script>alert(1)</script> # Head')
+                 '<at user_id="all"></at> @all [click](https://evil.example/x) & <script>alert(1)</script> # Head')
 HOSTILE_ID = "arxiv:2604.99999"
 HOSTILE_SLUG = "arxiv-2604-99999"
 
@@ -48,6 +50,21 @@ def _hostile_paper() -> Paper:
                  categories=("cs.CL",), published=when, updated=when, url="https://arxiv.org/abs/2604.99999",
                  pdf="https://arxiv.org/pdf/2604.99999v1", arxiv_id="2604.99999", received=DEMO_DAY,
                  topics=(Selection("language-models", 9, keywords=("language model*",), categories=("cs.CL",)),))
+
+
+def hostile_message() -> Message:
+    """A day where every text from a feed or a model — headlines, themes, card titles, TL;DRs in both
+    languages — is the hostile title (9 places in all: a theme line holds it twice)."""
+    theme = Theme(HOSTILE_TITLE, HOSTILE_TITLE, ("01",))
+    card = CardText("01", HOSTILE_TITLE, f"{SITE}/papers/{HOSTILE_SLUG}.html", {"en": "Topic", "zh": "主题"},
+                    {"zh": HOSTILE_TITLE, "en": HOSTILE_TITLE})
+    return Message(day=date(2026, 4, 27), channel="lab", languages=("zh", "en"),
+                   sections=(Section("zh", HOSTILE_TITLE, (theme,)), Section("en", HOSTILE_TITLE, (theme,))),
+                   cards=(card,), papers=3, updates=1, site=SITE, brief_url=f"{SITE}/briefs/2026-04-27.html",
+                   day_url=f"{SITE}/archive/2026/04/27.html", feeds_url=f"{SITE}/topics.html")
+
+
+HOSTILE_PLACES = 9
 
 
 _project: Path | None = None

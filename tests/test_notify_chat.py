@@ -28,9 +28,19 @@ from chat_server import (
     feishu_sign,
     telegram_visible,
 )
-from notify_helpers import DAY, HOSTILE_SLUG, HOSTILE_TITLE, SITE, cli, project, write_notify
+from notify_helpers import (
+    DAY,
+    HOSTILE_PLACES,
+    HOSTILE_SLUG,
+    HOSTILE_TITLE,
+    SITE,
+    cli,
+    hostile_message,
+    project,
+    write_notify,
+)
 from pipeline.config.notify import Channel
-from pipeline.notify import dingtalk, discord, feishu, slack, telegram, wecom
+from pipeline.notify import chat, dingtalk, discord, feishu, slack, telegram, wecom
 from pipeline.notify.message import CardText, Message, Section, Theme
 
 KINDS = ("slack", "discord", "feishu", "dingtalk", "wecom", "telegram")
@@ -340,3 +350,52 @@ def test_a_small_day_is_sent_whole(kind):
 ])
 def test_slack_mrkdwn_escaping(text, escaped):
     assert slack.mrkdwn(text) == escaped
+
+
+# ---- every field hostile ------------------------------------------------------------------------
+
+def interpreted(kind: str, body: dict) -> list[str]:
+    """The texts of a body that its platform reads as markup (Slack: its plain_text ones, shown as written)."""
+    if kind == "slack":
+        return slack_texts(body)[0]
+    if kind == "discord":
+        return [body["content"]] + [e.get(k, "") for e in body["embeds"] for k in ("title", "description")]
+    if kind == "feishu":
+        return [el["text"]["content"] for el in body["card"]["elements"] if el.get("tag") == "div"]
+    if kind in ("dingtalk", "wecom"):
+        return [body["markdown"]["text" if kind == "dingtalk" else "content"]]
+    return [body["text"]]
+
+
+def shown(kind: str, escaped: str) -> str:
+    """What the platform shows of one escaped text, failing where it would read markup in it."""
+    if kind == "slack":
+        return escaped
+    if kind == "discord":
+        return backslashed(escaped, r"*_~`|<>#[]()@:")
+    if kind == "feishu":
+        assert not re.search(r"[<>*_~`\[\]()@|\\$]", escaped), escaped  # only entities: & # digits ;
+        return html.unescape(escaped)
+    if kind in ("dingtalk", "wecom"):
+        return backslashed(escaped, r"*_~`|<>#[]()&!+-")
+    text, problems = telegram_visible(escaped)
+    assert problems == [] and "<" not in escaped, escaped
+    return text
+
+
+ESCAPES = {"slack": lambda t: t, "discord": discord.escape, "feishu": feishu.escape, "dingtalk": chat.md_escape,
+           "wecom": chat.md_escape, "telegram": telegram.escape}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_hostile_text_in_every_field_arrives_as_text(kind):
+    channel = Channel(id="lab", kind=kind, **SETTINGS[kind])
+    post = MODULES[kind].render(hostile_message(), channel).payload
+    assert CHECKS[kind](*signed(kind, post.body))[0] == []  # the platform takes it
+    escaped = ESCAPES[kind](HOSTILE_TITLE)
+    assert shown(kind, escaped) == HOSTILE_TITLE  # shown as its characters, nothing in it read as markup
+    texts = interpreted(kind, post.body)
+    assert sum(t.count(escaped) for t in texts) == HOSTILE_PLACES, texts
+    # nothing of it anywhere else, escaped or not (Slack: its mrkdwn texts carry none of it)
+    rest = " ".join(t.replace(escaped, "") for t in texts + (slack_texts(post.body)[1] if kind == "slack" else []))
+    assert not [w for w in ("Bold", "evil", "alert", "U024BE7LH", "user_id") if w in rest], rest
