@@ -110,12 +110,19 @@ class Mailbox:
     messages: list = field(default_factory=list)  # (envelope sender, recipients, raw bytes)
     replies: list[str] = field(default_factory=list)
     attempts: int = 0
+    logins: list = field(default_factory=list)  # (mechanism, user, accepted)
+    encrypted: list = field(default_factory=list)  # per message received: was the session under TLS
+    ca_file: Path | None = None  # the certificate authority that signed the server's certificate
 
 
 @contextmanager
-def smtp_server():
-    """A real SMTP server (aiosmtpd) on 127.0.0.1."""
+def smtp_server(security: str = "none", users: dict[str, str] | None = None):
+    """A real SMTP server (aiosmtpd) on 127.0.0.1: plain, or requiring STARTTLS (``starttls``), or
+    speaking TLS from the first byte (``tls``), with a certificate for 127.0.0.1 from a test CA
+    (trustme; clients trust it through SSL_CERT_FILE=box.ca_file).  With ``users`` it requires a
+    login (over TLS only) and accepts those users' passwords."""
     from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult, LoginPassword
 
     box = Mailbox(free_port())
 
@@ -125,11 +132,37 @@ def smtp_server():
             reply = box.replies.pop(0) if box.replies else "250 OK"
             if reply.startswith("250"):
                 box.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
+                # STARTTLS sets the session's ssl; a TLS connection's transport has its SSL object
+                box.encrypted.append(session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None)
             return reply
 
-    controller = Controller(Handler(), hostname="127.0.0.1", port=box.port)
+    def authenticator(server, session, envelope, mechanism, data):
+        ok = isinstance(data, LoginPassword) and users.get(data.login.decode()) == data.password.decode()
+        box.logins.append((mechanism, data.login.decode() if isinstance(data, LoginPassword) else None, ok))
+        return AuthResult(success=ok, handled=False)
+
+    options: dict = {}
+    folder = None
+    if security != "none":
+        import ssl
+
+        import trustme
+
+        ca = trustme.CA()
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ca.issue_cert("127.0.0.1").configure_cert(context)
+        folder = Path(tempfile.mkdtemp(prefix="academichub-smtp-ca-"))
+        box.ca_file = folder / "ca.pem"
+        ca.cert_pem.write_to_path(str(box.ca_file))
+        options = ({"tls_context": context, "require_starttls": True} if security == "starttls"
+                   else {"ssl_context": context, "auth_require_tls": False})  # all of a TLS session is encrypted
+    if users is not None:
+        options.update(auth_required=True, authenticator=authenticator)
+    controller = Controller(Handler(), hostname="127.0.0.1", port=box.port, **options)
     controller.start()
     try:
         yield box
     finally:
         controller.stop()
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)

@@ -137,6 +137,41 @@ def test_email_arrives_once_with_both_parts_and_escaped_text():
     assert record["days"][DAY]["team-mail"]["status"] == "sent"
 
 
+# aiosmtpd warns of a login not bound to STARTTLS; on a TLS connection all of the session is encrypted
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+def test_email_over_starttls_or_tls_logs_in_with_the_secrets(security):
+    """A server that requires STARTTLS (or speaks TLS from the start) and a login: the message goes
+    out encrypted with the user and password from their secrets; a wrong password is refused once,
+    not retried; a server whose certificate is not trusted gets nothing."""
+    folder, untrusted = project(), project()
+    users = {"radar-user": "s3cret pass"}
+    with smtp_server(security, users=users) as box:
+        channel = mail_channel(box.port, security=security, user_env="RADAR_SMTP_USER",
+                               password_env="RADAR_SMTP_PASSWORD")
+        write_notify(folder, [channel, {**channel, "id": "wrong-login", "password_env": "RADAR_WRONG_PASSWORD"}])
+        env = {"RADAR_TO": RECIPIENTS, "RADAR_SMTP_USER": "radar-user", "RADAR_SMTP_PASSWORD": users["radar-user"],
+               "RADAR_WRONG_PASSWORD": "a-guess", "SSL_CERT_FILE": str(box.ca_file)}
+        done = cli("notify", "--date", DAY, cwd=folder, env=env)
+        write_notify(untrusted, [channel])
+        refused = cli("notify", "--date", DAY, cwd=untrusted, env={k: v for k, v in env.items() if k != "SSL_CERT_FILE"})
+    assert done.returncode == 1 and refused.returncode == 1
+    assert len(box.messages) == 1 and box.encrypted == [True]
+    assert [p.get_content_type() for p in parse(box.messages[0][2]).iter_parts()] == ["text/plain", "text/html"]
+    # the right password accepted; the wrong one refused (smtplib offers it by each mechanism in one session)
+    assert box.logins[0][1:] == ("radar-user", True) and len(box.logins) >= 2
+    assert {(user, ok) for _, user, ok in box.logins[1:]} == {("radar-user", False)}
+    record = json.loads((folder / "state" / "notify.json").read_text(encoding="utf-8"))["days"][DAY]
+    assert record["team-mail"]["status"] == "sent"
+    assert record["wrong-login"]["status"] == "failed" and record["wrong-login"]["attempts"] == 1
+    assert "login refused: 535" in record["wrong-login"]["error"]
+    shown = json.dumps(record) + done.stdout + done.stderr
+    assert "s3cret" not in shown and "a-guess" not in shown  # the secrets never reach the record or the output
+    other = json.loads((untrusted / "state" / "notify.json").read_text(encoding="utf-8"))["days"][DAY]["team-mail"]
+    assert other["status"] == "failed" and other["attempts"] == 1, other
+    assert "certificate is not trusted" in other["error"], other
+
+
 def test_a_failing_channel_is_retried_then_reported_and_the_others_go_out():
     folder = project()
     closed = free_port()  # nothing listens there

@@ -176,6 +176,9 @@ def send(mail: EmailMessage, channel: Channel, env: dict[str, str], delivery: De
         reply = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
         raise DeliveryError(channel.id, where, f"SMTP {exc.smtp_code} {reply[:200]}",
                             retry=400 <= exc.smtp_code < 500) from exc
+    except ssl.SSLCertVerificationError as exc:  # a certificate that is not trusted stays untrusted: not retried
+        raise DeliveryError(channel.id, where, f"the server's certificate is not trusted: "
+                            f"{exc.verify_message or exc.reason}") from exc
     except (smtplib.SMTPException, ssl.SSLError) as exc:
         raise DeliveryError(channel.id, where, f"{type(exc).__name__}: {exc}"[:300], retry=True) from exc
     except (socket.timeout, OSError) as exc:
