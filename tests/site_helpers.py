@@ -121,6 +121,32 @@ def rebuild(site: Site):
                  state=site.root / "state", siteurl=SITEURL)
 
 
+def site_copy(root: Path) -> Site:
+    """The sample site's content/, state/ and settings copied into ``root``, to change and build there."""
+    import shutil
+
+    source = built_site()
+    for name in ("content", "state"):
+        shutil.copytree(source.root / name, root / name)
+    (root / "testconf.py").write_text((source.root / "testconf.py").read_text(encoding="utf-8"), encoding="utf-8")
+    return Site(root, root / "output")
+
+
+def with_weekly_brief(site: Site) -> Site:
+    """``site`` with the weekly brief of the sample's week (2026-W37), written by the real
+    `academichub brief --weekly` (extractive), and built."""
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "pipeline.cli", "brief", "--extractive", "--weekly", "--date",
+                           "2026-09-08", "--rules", str(ROOT / "rules")], cwd=site.root, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300)
+    assert done.returncode == 0 and "briefs/weekly/2026-W37.md" in done.stderr, done.stdout + done.stderr
+    rebuild(site)
+    return site
+
+
 def built_site() -> Site:
     """The demo site with the crafted entries, built once per session."""
     global _built

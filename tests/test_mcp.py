@@ -12,7 +12,7 @@ from pathlib import Path
 
 import anyio
 import pytest
-from site_helpers import HOSTILE_TITLE, ROOT, built_site
+from site_helpers import HOSTILE_TITLE, ROOT, built_site, rebuild, site_copy, with_weekly_brief
 
 TOOLS = {"search_papers", "get_paper", "get_day_brief", "similar_papers"}
 
@@ -177,20 +177,14 @@ ABOUT_IT = [
 def injected_site(tmp: Path):
     """A copy of the sample site with one more paper (on another day than the latest brief) whose
     title and abstract address the assistant, built and with its archive."""
-    import shutil
     from datetime import datetime, timezone
-
-    from site_helpers import Site, rebuild
 
     from pipeline.archive.entry import entry_path, render_entry
     from pipeline.files import atomic_write
     from pipeline.models import Author, Paper, Selection
     from pipeline.project.demo import DEMO_DAY
 
-    source = built_site()
-    for name in ("content", "state"):
-        shutil.copytree(source.root / name, tmp / name)
-    (tmp / "testconf.py").write_text((source.root / "testconf.py").read_text(encoding="utf-8"), encoding="utf-8")
+    site = site_copy(tmp)
     when = datetime(2026, 4, 26, 18, tzinfo=timezone.utc)
     paper = Paper(id=INJECTED_ID, title=INJECTED_TITLE, source="arxiv-cs-cl", source_label="arXiv (CS.CL)", version=1,
                   authors=(Author("Trent Prompt"),), abstract=INJECTED_ABSTRACT, categories=("cs.CL",), published=when,
@@ -198,7 +192,6 @@ def injected_site(tmp: Path):
                   arxiv_id="2604.88888", received=DEMO_DAY,
                   topics=(Selection("language-models", 5, keywords=("language model*",), categories=("cs.CL",)),))
     atomic_write(tmp / "content" / entry_path(paper), render_entry(paper))
-    site = Site(tmp, tmp / "output")
     rebuild(site)
     return site
 
@@ -247,6 +240,28 @@ def test_a_paper_that_speaks_to_the_assistant_changes_nothing(site, served, tmp_
             # nothing of what the abstract asks for is anywhere else in the answers
             for rest in ({k: v for k, v in paper.items() if k != "abstract"}, answer(found), similar):
                 assert "PWNED" not in json.dumps(rest) and "1999-01-01" not in json.dumps(rest), where
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_weekly_brief_over_content_and_site(tmp_path):
+    site = with_weekly_brief(site_copy(tmp_path / "weekly"))
+    server, url = served_folder(site.output)
+    calls = [("get_day_brief", {"kind": "weekly"}), ("get_day_brief", {"kind": "weekly", "date": "2026-09-13"}),
+             ("get_day_brief", {"kind": "weekly", "date": "2026-09-06"}), ("get_day_brief", {"kind": "monthly"})]
+    api = json.loads((site.output / "api" / "v1" / "briefs" / "weekly" / "2026-W37.json").read_text(encoding="utf-8"))
+    try:
+        for args in (["--content", str(site.root / "content")], ["--site", url]):
+            _, (latest, by_day, no_such_week, bad_kind) = session_calls(args, calls, tmp_path)
+            latest = answer(latest)
+            assert latest == answer(by_day), args[0]
+            assert latest["kind"] == "weekly" and latest["date"] == "2026-09-13", args[0]
+            assert [p["id"] for p in latest["papers"]] == [p["id"] for p in api["papers"]], args[0]
+            assert latest["en"]["headline"] == api["en"]["headline"], args[0]
+            assert latest["en"]["themes"] == api["en"]["themes"], args[0]
+            assert "no weekly brief for 2026-09-06" in error_text(no_such_week) and "2026-09-13" in error_text(no_such_week)
+            assert "kind" in error_text(bad_kind) and "pattern" in error_text(bad_kind)
     finally:
         server.shutdown()
         server.server_close()

@@ -14,7 +14,7 @@ import pytest
 
 from api_helpers import PaperPage, api_files, kind_of, links_in, schema_errors, validators
 from pipeline.site.api import API_ROOT, KINDS, SCHEMAS
-from site_helpers import HOSTILE_TITLE, built_site, rebuild
+from site_helpers import HOSTILE_TITLE, built_site, rebuild, site_copy, with_weekly_brief
 
 
 @pytest.fixture(scope="module")
@@ -196,13 +196,7 @@ def test_daily_brief_is_structured_and_names_its_papers(files):
 
 
 def test_api_files_of_a_paper_that_is_gone_are_pruned(tmp_path):
-    from site_helpers import Site
-
-    source = built_site()
-    shutil.copytree(source.root / "content", tmp_path / "content")
-    shutil.copytree(source.root / "state", tmp_path / "state")
-    (tmp_path / "testconf.py").write_text((source.root / "testconf.py").read_text(encoding="utf-8"), encoding="utf-8")
-    site = Site(tmp_path, tmp_path / "output")
+    site = site_copy(tmp_path)
     rebuild(site)
     paper = tmp_path / "output" / API_ROOT / "papers" / "arxiv-2609-00002.json"
     assert paper.is_file()
@@ -237,6 +231,39 @@ def test_a_rebuild_makes_again_only_the_api_files_of_what_changed(tmp_path):
     assert "Changed Source-Modality" in json.loads(paper.read_text(encoding="utf-8"))["paper"]["title"]
     assert "Changed Source-Modality" in " ".join(p["title"] for p in json.loads(day.read_text(encoding="utf-8"))["papers"])
     assert kept.read_text(encoding="utf-8") == "stale"
+
+
+@pytest.fixture(scope="module")
+def weekly_site(tmp_path_factory):
+    return with_weekly_brief(site_copy(tmp_path_factory.mktemp("weekly")))
+
+
+def test_a_weekly_brief_validates_names_its_papers_and_agrees_with_its_page(weekly_site):
+    out = weekly_site.output
+    assert schema_errors(out) == []
+    files = api_files(out)
+    index = files[f"{API_ROOT}/index.json"]
+    assert index["latest"]["weekly_brief"] == f"{API_ROOT}/briefs/weekly/2026-W37.json"
+    brief = files[index["latest"]["weekly_brief"]]
+    assert brief["kind"] == "weekly" and brief["date"] == "2026-09-13"  # the week's Sunday
+    assert brief["status"] == "extractive" and brief["links"]["api"] == index["latest"]["weekly_brief"]
+    numbered = [p["id"] for p in brief["papers"]]
+    assert numbered and [p["number"] for p in brief["papers"]] == list(range(1, len(numbered) + 1))
+    papers = {data["paper"]["id"]: data["paper"] for rel, data in files.items() if "/papers/" in rel}
+    for item in brief["papers"]:  # the week's papers, each with its own file and page
+        assert papers[item["id"]]["title"] == item["title"] and papers[item["id"]]["day"] >= "2026-09-07"
+        assert item["links"]["html"] == papers[item["id"]]["links"]["html"]
+    for lang in ("zh", "en"):
+        assert brief[lang]["headline"]
+        cited = {p for part in ("themes", "connections", "read_first") for entry in brief[lang][part]
+                 for p in (entry.get("papers") or [entry.get("paper")])}
+        assert cited and cited <= set(numbered) | {c["id"] for c in brief["cited"]}, (lang, cited)
+    for link in links_in(brief):
+        assert (out / link).is_file(), link
+    shown = html.unescape(page(out, brief["links"]["html"]))
+    assert brief["en"]["headline"] in shown and brief["zh"]["headline"] in shown
+    for item in brief["papers"]:
+        assert item["title"] in shown
 
 
 SITEURL = "https://radar.example.org/hub"
