@@ -265,3 +265,35 @@ def test_the_weekly_brief_over_content_and_site(tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_similar_papers_by_the_archives_embeddings(tmp_path):
+    """With embeddings in state/ (written by `academichub embed` from an OpenAI-compatible server on
+    127.0.0.1), similar_papers ranks by them: the cosine of the vectors the server gave each paper."""
+    import subprocess
+
+    pytest.importorskip("numpy")  # the semantic extra stores the vectors
+    import fake_openai
+    from pipeline.archive.entry import read_entries
+    from pipeline.semantic.embedders import paper_text
+
+    site = site_copy(tmp_path / "embedded")
+    (site.root / "semantic.yml").write_text("backend: openai\nmodel: fake-embed\ndimensions: 48\n", encoding="utf-8")
+    with fake_openai.serve() as fake:
+        done = subprocess.run([sys.executable, "-m", "pipeline.cli", "embed", "--base-url", fake.url], cwd=site.root,
+                              capture_output=True, text=True, timeout=300,
+                              env={**os.environ, "PYTHONPATH": str(ROOT), "OPENAI_API_KEY": "sk-test"})
+    assert done.returncode == 0, done.stderr
+    vectors = {e.paper.id: fake_openai.FakeOpenAI.vector(paper_text(e.paper.title, e.paper.abstract), 48)
+               for e in read_entries(site.root / "content")}
+    target = "arxiv:2609.00001"
+    expected = sorted(((sum(a * b for a, b in zip(vectors[target], v)), pid) for pid, v in vectors.items()
+                       if pid != target), reverse=True)[:5]
+    _, (similar, unknown) = session_calls(["--content", str(site.root / "content")],
+                                          [("similar_papers", {"id": target, "limit": 5}),
+                                           ("similar_papers", {"id": "arxiv:0000.00000"})], tmp_path)
+    similar = answer(similar)
+    assert similar["method"] == "embeddings"
+    assert [p["id"] for p in similar["papers"]] == [pid for _, pid in expected]
+    assert [p["score"] for p in similar["papers"]] == pytest.approx([s for s, _ in expected], abs=1e-3)
+    assert "no paper with id 'arxiv:0000.00000'" in error_text(unknown)

@@ -233,6 +233,59 @@ def test_a_rebuild_makes_again_only_the_api_files_of_what_changed(tmp_path):
     assert kept.read_text(encoding="utf-8") == "stale"
 
 
+def test_topic_pages_are_paged_as_the_html_pages_and_keep_their_papers(tmp_path):
+    """With two papers a page: each topic's API pages list what its HTML pages list, and a newer
+    paper goes on its topic's first page (older pages keep their number and their papers)."""
+    from collections import Counter
+    from datetime import datetime, timezone
+
+    from pipeline.archive.entry import entry_path, render_entry
+    from pipeline.files import atomic_write
+    from pipeline.models import Author, Paper, Selection
+    from pipeline.site import build
+
+    root = Path(__file__).resolve().parent.parent
+    settings = tmp_path / "smallpages.py"
+    settings.write_text(f"import sys\nsys.path.insert(0, {str(root)!r})\nfrom pelicanconf import *\n"
+                        f"THEME = {str(root / 'theme')!r}\nPAGINATED_TEMPLATES = {{'category': 2, 'tag': 2}}\n",
+                        encoding="utf-8")
+    content = tmp_path / "content"
+    shutil.copytree(built_site().root / "content" / "papers", content / "papers")
+    options = dict(settings_file=settings, rules=root / "rules", state=tmp_path / "state", search=False)
+    output = build(content, tmp_path / "out", **options).output
+    files = api_files(output)
+    pages = {rel: data for rel, data in files.items() if "/topics/" in rel}
+    assert any(data["links"]["older"] for data in pages.values())  # paged
+    for rel, data in pages.items():
+        assert paper_hrefs(page(output, data["links"]["html"])) == [p["links"]["html"] for p in data["papers"]], rel
+        assert len(data["papers"]) <= 3, rel  # two a page; the first page takes what does not fill a page
+    topic = Counter(re.search(r"^Category: (.+)$", p.read_text(encoding="utf-8"), re.M).group(1)
+                    for p in (content / "papers").rglob("*.md")).most_common(1)[0][0]
+    first = f"{API_ROOT}/topics/{topic}.json"
+    older = {rel: (output / rel).read_bytes() for rel in pages if rel.startswith(f"{API_ROOT}/topics/{topic}-")}
+    assert older
+    when = datetime(2030, 1, 1, 4, tzinfo=timezone.utc)
+    newer = Paper(id="arxiv:3001.00001", title="A newer paper", source="arxiv-quant-ph", source_label="arXiv (QUANT-PH)",
+                  version=1, authors=(Author("Ada Quantum"),), abstract="Newer than every other.", categories=("quant-ph",),
+                  published=when, updated=when, url="https://arxiv.org/abs/3001.00001", arxiv_id="3001.00001",
+                  received=when.date(), topics=(Selection(topic, 5, categories=("quant-ph",)),))
+    atomic_write(content / entry_path(newer), render_entry(newer))
+    build(content, output, **options)
+    assert schema_errors(output) == []
+    after = api_files(output)
+    assert after[first]["papers"][0]["id"] == "arxiv:3001.00001"
+    for rel, before in older.items():  # an older page keeps its number, its papers and what is older than it
+        before = json.loads(before)
+        assert (after[rel]["page"], after[rel]["papers"], after[rel]["links"]["older"]) == \
+            (before["page"], before["papers"], before["links"]["older"]), rel
+    link, read = first, []
+    while link:
+        read += after[link]["papers"]
+        link = after[link]["links"]["older"]
+    assert [p["day"] for p in read] == sorted((p["day"] for p in read), reverse=True)
+    assert len(read) == len({p["id"] for p in read}) == len(older) * 2 + len(files[first]["papers"]) + 1
+
+
 @pytest.fixture(scope="module")
 def weekly_site(tmp_path_factory):
     return with_weekly_brief(site_copy(tmp_path_factory.mktemp("weekly")))
