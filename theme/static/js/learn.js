@@ -111,9 +111,9 @@ export function cosine(a, b) {
 /**
  * Minimise Σ sᵢ log(1 + exp(−yᵢ (w·xᵢ + b))) + ‖w‖² / (2C) (the bias is not penalised: scikit-learn's
  * LogisticRegression with sample weights sᵢ) by accelerated gradient descent with restarts, until the
- * gradient's norm is below `tolerance`. rows: Float32Arrays; labels ±1; weights > 0.
+ * gradient's norm is below `tolerance` times its norm at zero. rows: Float32Arrays; labels ±1; weights > 0.
  */
-export function train(rows, labels, weights, { c = C, tolerance = 1e-7, maxIterations = 5000 } = {}) {
+export function train(rows, labels, weights, { c = C, tolerance = 1e-7, maxIterations = 3000 } = {}) {
   const dims = rows[0].length;
   const n = rows.length;
   let lipschitz = 1 / c;
@@ -126,6 +126,7 @@ export function train(rows, labels, weights, { c = C, tolerance = 1e-7, maxItera
   let loss = Infinity;
   const gradient = new Float64Array(dims + 1);
   let iterations = 0;
+  let first = 0;
   for (; iterations < maxIterations; iterations += 1) {
     gradient.fill(0);
     let value = 0;
@@ -147,7 +148,9 @@ export function train(rows, labels, weights, { c = C, tolerance = 1e-7, maxItera
       value += (ahead[j] * ahead[j]) / (2 * c);
     }
     for (let j = 0; j <= dims; j += 1) norm += gradient[j] * gradient[j];
-    if (Math.sqrt(norm) < tolerance) {
+    norm = Math.sqrt(norm);
+    if (!first) first = norm || 1;
+    if (norm < tolerance * first) {
       w = ahead;
       break;
     }

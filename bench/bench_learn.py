@@ -1,0 +1,275 @@
+"""The radar that learns: ranking quality, training time in the browser, and what the radar downloads.
+
+    python bench/bench_learn.py [--quick] [--draws 30] [--papers 2000]
+
+1. Quality on a labelled set built from the captured feeds in tests/fixtures/feeds (as
+   bench_semantic.py builds it: arXiv papers by primary category, bioRxiv/medRxiv by subject, in
+   four fields). The captured papers are split at random into two "weeks". A simulated reader is
+   interested in one field: they rate 5 papers of that field 👍 and 5 others 👎, all from week one;
+   the radar then ranks the papers of week two (relevant: the reader's field). Three rankings, each
+   computed by the site's own JavaScript in Chromium:
+   * learned — learn.js's logistic regression on the int8-quantised all-MiniLM-L6-v2 vectors, exactly
+     as the radar page receives them;
+   * hashed words — the same model over learn.js's hashed words of title and abstract (the radar
+     without the semantic extra);
+   * keyword follows — the reader follows the three words most frequent in their 👍 papers and absent
+     from their 👎 ones, and papers are ranked by how many they match (radar.js's keyword matching).
+   nDCG@20 and precision@10, averaged over the draws and the fields (a random ranking's precision is
+   the field's share of week two).
+2. Training time in Chromium: a radar of --papers recent papers (the captured vectors repeated with
+   noise), 10 ratings (plus the 200 unrated papers the model takes as weak negatives) and ranking them
+   all; then 2,000 ratings. Median of 15 runs.
+3. Bytes the radar page downloads, without and with ratings, on a site built from a generated
+   archive of --papers papers with vectors for each (random unit vectors: the shards' size does not
+   depend on the values).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.server
+import json
+import os
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_semantic import labelled_set  # noqa: E402
+from bench_site import papers as generated_papers  # noqa: E402
+from bench_site import write as write_entries  # noqa: E402
+from pipeline.semantic.embedders import LocalEmbedder, paper_text  # noqa: E402
+from pipeline.semantic.store import Store  # noqa: E402
+from pipeline.site import build, make_server  # noqa: E402
+from pipeline.site.learn import dequantise, quantise  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+LIKES = DISLIKES = 5
+
+
+@contextmanager
+def served(folder: Path):
+    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+# what the page computes for one draw: the three rankings of week two
+RANKINGS = """async ({papers, rows, likes, dislikes, week2}) => {
+  const learn = await import("/js/learn.js");
+  const radar = await import("/js/radar.js");
+  const ids = papers.map((p) => p.id);
+  const vectors = {kind: "vectors", model: "bench", dims: rows[0].length, ids, rows: rows.map((r) => Float32Array.from(r))};
+  const words = learn.hashedFeatures(papers);
+  const ratings = Object.fromEntries([...likes.map((id) => [id, {r: 1}]), ...dislikes.map((id) => [id, {r: -1}])]);
+  const order = (features) => learn.rank(features, ratings, week2).ranked.map((r) => r.id);
+  const byId = new Map(papers.map((p) => [p.id, p]));
+  const counts = new Map();
+  const against = new Set(dislikes.flatMap((id) => learn.words(`${byId.get(id).title} ${byId.get(id).abstract}`)));
+  for (const id of likes) for (const w of learn.words(`${byId.get(id).title} ${byId.get(id).abstract}`)) counts.set(w, (counts.get(w) || 0) + 1);
+  const keyword = [...counts].filter(([w]) => !against.has(w) && !/^\\d+$/.test(w)).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3).map(([w]) => w);
+  const follows = {...radar.emptyRadar(), keyword};
+  const matched = week2.map((id, i) => [id, radar.reasons(follows, byId.get(id)).length, i]).sort((a, b) => b[1] - a[1] || a[2] - b[2]).map((m) => m[0]);
+  return {learned: order(vectors), words: order(words), keywords: matched, followed: keyword};
+}"""
+
+TIMING = """async ({base, n, rated, noise}) => {
+  const learn = await import("/js/learn.js");
+  let seed = 1;
+  const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5;
+  const rows = [];
+  for (let i = 0; i < n; i += 1) {
+    const row = Float32Array.from(base[i % base.length], (v) => v + noise * random());
+    rows.push(row);
+  }
+  const ids = rows.map((_, i) => `arxiv:2609.${String(i).padStart(5, "0")}`);
+  const features = {kind: "vectors", model: "bench", dims: rows[0].length, ids, rows};
+  const ratings = Object.fromEntries(ids.slice(0, rated).map((id, i) => [id, {r: i % 2 ? -1 : 1}]));
+  const times = [];
+  let iterations = 0;
+  for (let k = 0; k < 15; k += 1) {
+    const result = learn.rank(features, ratings, ids);
+    times.push(result.milliseconds);
+    iterations = result.model.iterations;
+  }
+  times.sort((a, b) => a - b);
+  const words = ids.map((id, i) => ({id, title: `paper ${i}`, abstract: "attention is all you need ".repeat(20) + i}));
+  const started = performance.now();
+  learn.hashedFeatures(words);
+  return {median: times[7], iterations, hashing: performance.now() - started};
+}"""
+
+
+def dcg(relevant: list[bool], k: int) -> float:
+    return sum(1 / np.log2(i + 2) for i, rel in enumerate(relevant[:k]) if rel)
+
+
+def ndcg(ranking: list[str], relevant: set[str], k: int = 20) -> float:
+    ideal = dcg([True] * min(k, len(relevant)), k)
+    return dcg([i in relevant for i in ranking], k) / ideal if ideal else 0.0
+
+
+def precision(ranking: list[str], relevant: set[str], k: int = 10) -> float:
+    return sum(i in relevant for i in ranking[:k]) / k
+
+
+def bench_quality(browser, base: str, draws: int) -> np.ndarray:
+    labelled = labelled_set()
+    model = LocalEmbedder()
+    model.load()
+    vectors = model.embed([paper_text(p.title, p.abstract) for p, _, _ in labelled])
+    rows = dequantise(*quantise(vectors))  # what the radar page computes with
+    rng = np.random.default_rng(11)
+    week = rng.permutation(len(labelled)) % 2  # 0: the week the reader rates, 1: the week ranked
+    papers = [{"id": p.id, "title": p.title, "abstract": p.abstract[:600], "authors": [a.name for a in p.authors],
+               "tags": [], "topics": []} for p, _, _ in labelled]
+    fields = sorted({f for _, _, f in labelled})
+    page = browser.new_page()
+    page.goto(base + "js/")
+    totals: dict[str, list[float]] = {}
+    print(f"1. quality: {len(labelled)} labelled papers (week one {int((week == 0).sum())}, week two {int((week == 1).sum())}), "
+          f"{LIKES} 👍 and {DISLIKES} 👎 of week one, {draws} draws per field")
+    print(f"   {'field (week two: relevant / papers)':<44} {'ranking':<16} {'nDCG@20':>8} {'P@10':>6}")
+    for field in fields:
+        own = [i for i, (_, _, f) in enumerate(labelled) if f == field and week[i] == 0]
+        other = [i for i, (_, _, f) in enumerate(labelled) if f != field and week[i] == 0]
+        week2 = [labelled[i][0].id for i in range(len(labelled)) if week[i] == 1]
+        relevant = {labelled[i][0].id for i in range(len(labelled)) if week[i] == 1 and labelled[i][2] == field}
+        if len(own) < LIKES or len(relevant) < 3:
+            print(f"   {field}: too few papers ({len(own)} in week one, {len(relevant)} in week two), left out")
+            continue
+        scores: dict[str, list[tuple[float, float]]] = {"learned": [], "words": [], "keywords": []}
+        for _ in range(draws):
+            likes = [labelled[i][0].id for i in rng.choice(own, LIKES, replace=False)]
+            dislikes = [labelled[i][0].id for i in rng.choice(other, DISLIKES, replace=False)]
+            result = page.evaluate(RANKINGS, {"papers": papers, "rows": rows.tolist(), "likes": likes,
+                                              "dislikes": dislikes, "week2": week2})
+            for name in scores:
+                scores[name].append((ndcg(result[name], relevant), precision(result[name], relevant)))
+        label = f"{field} ({len(relevant)} / {len(week2)})"
+        for name, text in (("learned", "learned (vectors)"), ("words", "hashed words"), ("keywords", "keyword follows")):
+            n, p = (float(np.mean([s[j] for s in scores[name]])) for j in (0, 1))
+            totals.setdefault(name, []).append(n)
+            totals.setdefault(name + "-p", []).append(p)
+            print(f"   {label:<44} {text:<16} {n:>8.3f} {p:>6.2f}")
+            label = ""
+        print(f"   {'':<44} {'random':<16} {'':>8} {len(relevant) / len(week2):>6.2f}")
+    for name, text in (("learned", "learned (vectors)"), ("words", "hashed words"), ("keywords", "keyword follows")):
+        print(f"   {'mean over the fields':<44} {text:<16} {np.mean(totals[name]):>8.3f} {np.mean(totals[name + '-p']):>6.2f}")
+    page.close()
+    return rows
+
+
+def bench_training(browser, base: str, rows: np.ndarray, n: int) -> None:
+    page = browser.new_page()
+    page.goto(base + "js/")
+    for rated in (10, 2000):
+        result = page.evaluate(TIMING, {"base": rows.tolist(), "n": max(n, rated), "rated": rated, "noise": 0.02})
+        print(f"2. training in Chromium: {rated:,} ratings (+ 200 unrated as weak negatives), ranking {max(n, rated):,} papers "
+              f"(384 dimensions): {result['median']:.0f} ms median of 15 ({result['iterations']} iterations)")
+    print(f"   hashed words of {n:,} papers (the fallback's features): {result['hashing']:.0f} ms")
+    page.close()
+
+
+def bench_bytes(browser, n: int) -> None:
+    root = Path(tempfile.mkdtemp(prefix="academichub-bench-learn-"))
+    items = generated_papers(n, 30, datetime(2026, 9, 1, tzinfo=timezone.utc))
+    write_entries(root / "content", items)
+    state = root / "state"
+    store = Store(state, "bench:random-384")
+    store.prepare(384)
+    rng = np.random.default_rng(3)
+    matrix = rng.normal(size=(len(items), 384)).astype(np.float32)
+    store.put(items, matrix / np.linalg.norm(matrix, axis=1, keepdims=True))
+    settings = root / "benchconf.py"
+    settings.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+                        f"THEME = {str(ROOT / 'theme')!r}\n", encoding="utf-8")
+    started = time.perf_counter()
+    build(root / "content", root / "output", settings_file=settings, rules=ROOT / "rules", state=state,
+          siteurl="https://radar.example.org", search=False)
+    print(f"3. bytes the radar page downloads, a site of {n:,} papers over 30 days "
+          f"(built in {time.perf_counter() - started:.0f} s):")
+    index = json.loads((root / "output" / "data" / "index.json").read_text(encoding="utf-8"))
+    server = make_server(root / "output", port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        for label, ratings in (("without ratings", None), ("with 10 ratings", index["papers"][:10])):
+            context = browser.new_context()
+            page = context.new_page()
+            page.goto(base + "index.html")
+            if ratings:
+                page.evaluate("""(papers) => localStorage.setItem('ah-learn', JSON.stringify({ratings: Object.fromEntries(
+                    papers.map((p, i) => [p.id, {r: i % 2 ? -1 : 1, t: p.title, u: p.url, at: 1}]))}))""", ratings)
+            got: list[tuple[str, int]] = []
+            def finished(request, got=got):
+                response = request.response()
+                if response is not None and response.status < 300:
+                    got.append((request.url, len(response.body())))
+
+            page.on("requestfinished", finished)
+            page.goto(base + "radar.html")
+            page.wait_for_load_state("networkidle")
+            if ratings:
+                page.locator("#foryou-results .card").first.wait_for()
+            total = sum(size for _, size in got)
+            shards = [size for url, size in got if "/data/vectors/" in url]
+            data = sum(size for url, size in got if "/data/index.json" in url)
+            print(f"   {label}: {total / 1024:,.0f} KB in {len(got)} requests (data/index.json {data / 1024:,.0f} KB, "
+                  f"vectors {sum(shards) / 1024:,.0f} KB in {len(shards)} files)")
+            context.close()
+        ids_size = (root / "output" / "data" / "ids.json").stat().st_size
+        print(f"   data/ids.json (fetched only to import a library): {ids_size / 1024:,.0f} KB, "
+              f"{ids_size / n:.0f} bytes per paper of the archive")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer draws, a smaller site")
+    parser.add_argument("--draws", type=int, default=30, help="draws of ratings per field (default 30)")
+    parser.add_argument("--papers", type=int, default=2000, help="recent papers for the timing and the site (default 2,000)")
+    options = parser.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    draws, n = (5, 500) if options.quick else (options.draws, options.papers)
+    with served(ROOT / "theme" / "static") as base, chromium() as browser:
+        rows = bench_quality(browser, base, draws)
+        bench_training(browser, base, rows, n)
+        bench_bytes(browser, n)
+    print(json.dumps({"python": sys.version.split()[0], "cpus": os.cpu_count(), "load": os.getloadavg()[0]}))
+
+
+if __name__ == "__main__":
+    main()
