@@ -21,11 +21,24 @@ log = logging.getLogger(__name__)
 
 ABSTRACT_CHARS = 3000  # what get_paper returns of an abstract at most
 WORD = re.compile(r"\w+", re.UNICODE)
+# Chinese and Japanese are written without spaces, so a run of their characters is no word: it is
+# read as its characters and each pair of neighbours (量子纠错 → 量, 子, 纠, 错, 量子, 子纠, 纠错), and
+# a query's run matches wherever its pairs all are
+CJK = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+)")
 STOPWORDS = frozenset("a an and are as at be by for from has in is it its of on or that the this to we with".split())
 
 
 def words(text: str) -> list[str]:
-    return [w for w in WORD.findall(text.lower()) if w not in STOPWORDS]
+    """The words of ``text`` to search and compare by: lower-case, stop words out, runs of CJK
+    characters as their characters and pairs."""
+    out = []
+    for token in WORD.findall(text.lower()):
+        for i, part in enumerate(CJK.split(token)):
+            if i % 2:  # a CJK run
+                out += list(part) + [part[j:j + 2] for j in range(len(part) - 1)]
+            elif part and part not in STOPWORDS:
+                out.append(part)
+    return out
 
 
 def _text(value) -> str:
