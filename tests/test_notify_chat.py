@@ -399,3 +399,22 @@ def test_hostile_text_in_every_field_arrives_as_text(kind):
     # nothing of it anywhere else, escaped or not (Slack: its mrkdwn texts carry none of it)
     rest = " ".join(t.replace(escaped, "") for t in texts + (slack_texts(post.body)[1] if kind == "slack" else []))
     assert not [w for w in ("Bold", "evil", "alert", "U024BE7LH", "user_id") if w in rest], rest
+
+
+@pytest.mark.parametrize("language,words,absent", [("zh", ("每日简报", "篇见网站"), ("Daily brief", "more on the site")),
+                                                    ("en", ("Daily brief", "more on the site"), ("每日简报", "篇见网站")),
+                                                    ("both", ("每日简报 · Daily brief", "篇见网站 · more on the site"), ())])
+def test_each_channel_speaks_its_language(language, words, absent):
+    folder = project()
+    with chat_server() as server:
+        write_notify(folder, channels(server, language=language, cards=2)
+                     + [{"id": "lab-mail", "kind": "email", "smtp_host": "127.0.0.1", "sender": "radar@example.org",
+                         "to_env": "RADAR_TO", "language": language, "cards": 2}])
+        done = cli("notify", "--date", DAY, "--dry-run", cwd=folder, env=server.env())
+    assert done.returncode == 0, done.stderr
+    parts = re.split(r"^===== (\S+) \(\w+\) =====$", done.stdout, flags=re.M)[1:]
+    previews = dict(zip(parts[::2], parts[1::2]))
+    assert set(previews) == {f"lab-{kind}" for kind in KINDS} | {"lab-mail"}
+    for channel, preview in previews.items():
+        text = preview if channel == "lab-mail" else json.dumps(json.loads(preview), ensure_ascii=False)
+        assert all(w in text for w in words) and not any(w in text for w in absent), (channel, text[:400])
