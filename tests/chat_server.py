@@ -290,7 +290,8 @@ def check_telegram(body, query, path: str, token: str) -> tuple[list[str], tuple
     text = body.get("text", "")
     visible, bad = telegram_visible(text) if isinstance(text, str) else ("", ["text is not a string"])
     p += bad
-    _need(p, 1 <= len(visible) <= 4096, f"text of 1..4096 characters after entity parsing ({len(visible)})")
+    units = len(visible.encode("utf-16-le")) // 2  # the Bot API counts UTF-16 code units
+    _need(p, 1 <= units <= 4096, f"text of 1..4096 characters after entity parsing ({units})")
     if p:
         return p, (400, {}, json.dumps({"ok": False, "error_code": 400,
                                         "description": "Bad Request: can't parse entities: " + "; ".join(p)}))

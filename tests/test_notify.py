@@ -221,15 +221,24 @@ def test_run_sends_after_its_stages_when_notify_yml_exists():
     with serve_samples() as base, smtp_server() as box:
         (folder / "sources.yml").write_text(yaml.safe_dump(sample_sources(base)), encoding="utf-8")
         write_notify(folder, [mail_channel(box.port, topics=["quantum-information"])])
-        done = cli("run", "--date", DAY, "--extractive", "--no-build", "--no-embed", cwd=folder,
-                   env={"RADAR_TO": "ana@example.org"})
+        done = cli("run", "--date", DAY, "--extractive", "--no-embed", "--no-search", "--settings",
+                   str(Path(__file__).resolve().parent.parent / "pelicanconf.py"), "--output", "output", cwd=folder,
+                   env={"RADAR_TO": "ana@example.org"}, timeout=300)
         assert done.returncode == 0, done.stderr
         skipped = cli("run", "--date", DAY, "--extractive", "--no-build", "--no-embed", "--no-notify", cwd=folder,
                       env={"RADAR_TO": "ana@example.org"})
         assert skipped.returncode == 0, skipped.stderr
     assert len(box.messages) == 1
-    text = parse(box.messages[0][2]).get_body(("plain",)).get_content()
+    mail = parse(box.messages[0][2])
+    text = mail.get_body(("plain",)).get_content()
     assert "(量子信息 · Quantum Information)" in text and "Language Models)" not in text  # its topics only
+    # sent after the build, and every link of the message is a page the build wrote
+    assert (folder / "state" / "notify.json").stat().st_mtime >= (folder / "output" / "index.html").stat().st_mtime
+    links = Links()
+    links.feed(mail.get_body(("html",)).get_content())
+    assert len(links.links) >= 4
+    for href in links.links:
+        assert (folder / "output" / href.removeprefix(SITE + "/")).is_file(), href
 
 
 ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "div", "p", "h1", "h2", "ul", "li", "strong", "span",

@@ -418,3 +418,14 @@ def test_each_channel_speaks_its_language(language, words, absent):
     for channel, preview in previews.items():
         text = preview if channel == "lab-mail" else json.dumps(json.loads(preview), ensure_ascii=False)
         assert all(w in text for w in words) and not any(w in text for w in absent), (channel, text[:400])
+
+
+def test_telegram_counts_characters_beyond_the_bmp_twice():
+    """Mathematical letters and emoji are two UTF-16 code units each, as the Bot API counts them."""
+    channel = Channel(id="lab", kind="telegram", **SETTINGS["telegram"])
+    wide = replace(long_message(), cards=tuple(replace(c, title="𝒪(𝑛) 𝔽₂ 🧪 " * 20, tldr={"en": "𝒪" * 590})
+                                                   for c in long_message().cards))
+    post = telegram.render(wide, channel).payload
+    assert CHECKS["telegram"](*signed("telegram", post.body))[0] == []
+    shown, _ = telegram_visible(post.body["text"])
+    assert len(shown) < 4096 // 2 + 400 < len(shown.encode("utf-16-le")) // 2 <= 4096

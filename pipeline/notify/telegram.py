@@ -2,7 +2,7 @@
 
 Text from feeds and the model has ``&``, ``<`` and ``>`` written as entities (the Bot API's HTML
 rules), so only the message's own ``<b>``, ``<i>`` and ``<a>`` are markup.  Within 4096 characters
-after entity parsing.  The bot's token comes from a secret and is never shown: errors name the Bot
+after entity parsing, counted in UTF-16 code units.  The bot's token comes from a secret and is never shown: errors name the Bot
 API's server only."""
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ def escape(text: str) -> str:
 
 
 def visible(text: str) -> int:
-    """The characters Telegram counts: the text without its tags, entities read."""
-    return len(html.unescape(_TAG.sub("", text)))
+    """The characters Telegram counts: the text without its tags, entities read, in UTF-16 code units
+    (as the Bot API measures text: a character beyond the BMP, such as 𝒪 or an emoji, counts two)."""
+    return len(html.unescape(_TAG.sub("", text)).encode("utf-16-le")) // 2
 
 
 def text(message: Message) -> str:
