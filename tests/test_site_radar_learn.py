@@ -94,6 +94,18 @@ def stored(page) -> dict:
     return json.loads(page.evaluate("localStorage.getItem('ah-learn') || '{}'"))
 
 
+def next_batch(page):
+    """换一批, and wait until the next batch is shown."""
+    status = page.locator("#batch-status").inner_text()
+    page.get_by_role("button", name="换一批").click()
+    expect(page.locator("#batch-status")).not_to_have_text(status)
+
+
+def home_ready(page):
+    """Wait for the home page's script to have shown its first batch."""
+    expect(page.locator("#batch-status")).not_to_be_empty()
+
+
 def ready(page):
     """Wait for the radar page's script to have drawn the page once."""
     expect(page.locator("#learn-summary")).not_to_be_empty()
@@ -114,6 +126,7 @@ def index_of(site_) -> dict:
 def test_rating_survives_reload_changes_the_ranking_and_says_why(site):
     page, seen, base = site
     page.goto(base)
+    home_ready(page)
     card = page.locator('#pool .card[data-id="arxiv:2609.00001"]')
     like = card.get_by_role("button", name="喜欢", exact=True)
     like.focus()
@@ -150,6 +163,7 @@ def test_vectors_load_only_on_the_radar_and_only_with_ratings(site):
     page, seen, base = site
     manifest = json.loads((embedded_site().output / "data" / "vectors" / "manifest.json").read_text())
     page.goto(base)
+    home_ready(page)
     page.goto(base + "radar.html")
     ready(page)
     page.wait_for_load_state("networkidle")
@@ -157,6 +171,7 @@ def test_vectors_load_only_on_the_radar_and_only_with_ratings(site):
     page.goto(base + "papers/arxiv-2604-22038.html")
     page.locator(".paper-head [data-rate='1']").click()
     page.goto(base)
+    home_ready(page)
     page.wait_for_load_state("networkidle")
     assert seen.vectors() == []
     page.goto(base + "radar.html")
@@ -248,24 +263,25 @@ def test_without_vectors_the_ranking_uses_hashed_words_and_says_so(words):
 def test_not_interested_hides_a_paper_and_offers_to_mute_its_author(site):
     page, seen, base = site
     page.goto(base)
+    home_ready(page)
     card = page.locator('#pool .card[data-id="arxiv:2604.22038"]')
     for _ in range(4):
         if card.is_visible():
             break
-        page.get_by_role("button", name="换一批").click()
+        next_batch(page)
     card.get_by_role("button", name="不感兴趣").click()
     note = card.locator(".dismissed-note")
     expect(note).to_be_visible()
     expect(card.locator(".abstract")).to_be_hidden()
     note.locator('[data-mute="mute-author"][data-value="Ellie Pavlick"]').click()
     page.reload()
-    page.wait_for_load_state("networkidle")
+    home_ready(page)
     for _ in range(5):
         ids = [c.get_attribute("data-id") for c in page.locator("#pool > li:not([hidden]) .card").all()]
         assert "arxiv:2604.22038" not in ids
         authors = page.locator("#pool > li:not([hidden]) .card").evaluate_all("cs => cs.map(c => c.dataset.authors)")
         assert not any("Ellie Pavlick" in a.split("|") for a in authors)
-        page.get_by_role("button", name="换一批").click()
+        next_batch(page)
     page.goto(base + "radar.html")
     ready(page)
     expect(page.locator("#radar-follows")).to_contain_text("Ellie Pavlick")
@@ -276,12 +292,14 @@ def test_not_interested_hides_a_paper_and_offers_to_mute_its_author(site):
 def test_hide_seen_holds_across_batches(site):
     page, seen, base = site
     page.goto(base)
+    home_ready(page)
     cards = page.locator("#pool > li:not([hidden]) .card")
     first = [c.get_attribute("data-id") for c in cards.all()]
     # open one paper, rate two
     page.locator(f'#pool .card[data-id="{first[1]}"] .card-title a').click()
     page.wait_for_url("**/papers/*")
     page.goto(base)
+    home_ready(page)
     page.locator(f'#pool .card[data-id="{first[3]}"] [data-rate="1"]').click()
     page.locator(f'#pool .card[data-id="{first[4]}"] [data-rate="-1"]').click()
     seen_ids = {first[1], first[3], first[4]}
@@ -293,7 +311,7 @@ def test_hide_seen_holds_across_batches(site):
         ids = [c.get_attribute("data-id") for c in page.locator("#pool > li:not([hidden]) .card").all()]
         assert not seen_ids & set(ids)
         shown += ids
-        page.get_by_role("button", name="换一批").click()
+        next_batch(page)
     total = len(index_of(embedded_site())["papers"])
     assert set(shown) == {p["id"] for p in index_of(embedded_site())["papers"]} - seen_ids and total - 3 == len(set(shown))
     # the radar hides them too, and the toggle is one setting

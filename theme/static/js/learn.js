@@ -103,72 +103,113 @@ function dot(a, b) {
   return sum;
 }
 
-export function cosine(a, b) {
-  const norms = Math.sqrt(dot(a, a) * dot(b, b));
-  return norms > 0 ? dot(a, b) / norms : 0;
+/** The objective and its gradient at w (the last entry the bias), into `gradient`; returns the objective. */
+function objective(rows, labels, weights, c, w, gradient) {
+  const dims = w.length - 1;
+  gradient.fill(0);
+  let value = 0;
+  for (let i = 0; i < rows.length; i += 1) {
+    const row = rows[i];
+    let margin = w[dims];
+    for (let j = 0; j < dims; j += 1) margin += w[j] * row[j];
+    const z = labels[i] * margin;
+    // σ(−z) and log(1 + e^−z), computed without overflow
+    const e = Math.exp(-Math.abs(z));
+    const sig = z >= 0 ? e / (1 + e) : 1 / (1 + e);
+    value += weights[i] * (Math.log1p(e) + Math.max(0, -z));
+    const g = -weights[i] * labels[i] * sig;
+    for (let j = 0; j < dims; j += 1) gradient[j] += g * row[j];
+    gradient[dims] += g;
+  }
+  for (let j = 0; j < dims; j += 1) {
+    gradient[j] += w[j] / c;
+    value += (w[j] * w[j]) / (2 * c);
+  }
+  return value;
+}
+
+function norm(v) {
+  let sum = 0;
+  for (let j = 0; j < v.length; j += 1) sum += v[j] * v[j];
+  return Math.sqrt(sum);
 }
 
 /**
  * Minimise Σ sᵢ log(1 + exp(−yᵢ (w·xᵢ + b))) + ‖w‖² / (2C) (the bias is not penalised: scikit-learn's
- * LogisticRegression with sample weights sᵢ) by accelerated gradient descent with restarts, until the
- * gradient's norm is below `tolerance` times its norm at zero. rows: Float32Arrays; labels ±1; weights > 0.
+ * LogisticRegression with sample weights sᵢ) by L-BFGS (the last 10 steps, a backtracking line search),
+ * until the gradient's norm is below `tolerance` times its norm at zero. rows: Float32Arrays; labels ±1.
  */
-export function train(rows, labels, weights, { c = C, tolerance = 1e-7, maxIterations = 3000 } = {}) {
-  const dims = rows[0].length;
-  const n = rows.length;
-  let lipschitz = 1 / c;
-  for (let i = 0; i < n; i += 1) lipschitz += 0.25 * weights[i] * (dot(rows[i], rows[i]) + 1);
-  const step = 1 / lipschitz;
-  let w = new Float64Array(dims + 1); // the last entry is the bias
-  let ahead = w.slice();
-  let previous = w.slice();
-  let momentum = 1;
-  let loss = Infinity;
-  const gradient = new Float64Array(dims + 1);
+export function train(rows, labels, weights, { c = C, tolerance = 1e-7, maxIterations = 500, memory = 10 } = {}) {
+  const size = rows[0].length + 1;
+  let w = new Float64Array(size); // the last entry is the bias
+  let gradient = new Float64Array(size);
+  let value = objective(rows, labels, weights, c, w, gradient);
+  const first = norm(gradient) || 1;
+  const steps = []; // {s, y, rho}
+  const direction = new Float64Array(size);
+  const alpha = new Float64Array(memory);
   let iterations = 0;
-  let first = 0;
-  for (; iterations < maxIterations; iterations += 1) {
-    gradient.fill(0);
-    let value = 0;
-    for (let i = 0; i < n; i += 1) {
-      const row = rows[i];
-      let margin = ahead[dims];
-      for (let j = 0; j < dims; j += 1) margin += ahead[j] * row[j];
-      const z = labels[i] * margin;
-      // σ(−z), and log(1 + e^−z), computed without overflow
-      const sig = z >= 0 ? Math.exp(-z) / (1 + Math.exp(-z)) : 1 / (1 + Math.exp(z));
-      value += weights[i] * (z >= 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z)));
-      const g = -weights[i] * labels[i] * sig;
-      for (let j = 0; j < dims; j += 1) gradient[j] += g * row[j];
-      gradient[dims] += g;
+  for (; iterations < maxIterations && norm(gradient) >= tolerance * first; iterations += 1) {
+    // the two-loop recursion: direction = −H·gradient
+    for (let j = 0; j < size; j += 1) direction[j] = -gradient[j];
+    for (let k = steps.length - 1; k >= 0; k -= 1) {
+      const { s, y, rho } = steps[k];
+      let a = 0;
+      for (let j = 0; j < size; j += 1) a += s[j] * direction[j];
+      alpha[k] = rho * a;
+      for (let j = 0; j < size; j += 1) direction[j] -= alpha[k] * y[j];
     }
-    let norm = 0;
-    for (let j = 0; j < dims; j += 1) {
-      gradient[j] += ahead[j] / c;
-      value += (ahead[j] * ahead[j]) / (2 * c);
+    if (steps.length) {
+      const { s, y } = steps[steps.length - 1];
+      let sy = 0;
+      let yy = 0;
+      for (let j = 0; j < size; j += 1) { sy += s[j] * y[j]; yy += y[j] * y[j]; }
+      for (let j = 0; j < size; j += 1) direction[j] *= sy / yy;
+    } else {
+      const scale = 1 / norm(gradient);
+      for (let j = 0; j < size; j += 1) direction[j] *= scale;
     }
-    for (let j = 0; j <= dims; j += 1) norm += gradient[j] * gradient[j];
-    norm = Math.sqrt(norm);
-    if (!first) first = norm || 1;
-    if (norm < tolerance * first) {
-      w = ahead;
-      break;
+    for (let k = 0; k < steps.length; k += 1) {
+      const { s, y, rho } = steps[k];
+      let b = 0;
+      for (let j = 0; j < size; j += 1) b += y[j] * direction[j];
+      b *= rho;
+      for (let j = 0; j < size; j += 1) direction[j] += s[j] * (alpha[k] - b);
     }
-    if (value > loss) { // restart the momentum when the objective went up
-      momentum = 1;
-      ahead = w.slice();
-      loss = Infinity;
+    let slope = 0;
+    for (let j = 0; j < size; j += 1) slope += gradient[j] * direction[j];
+    if (slope >= 0) { // not a descent direction: start again from the gradient
+      steps.length = 0;
       continue;
     }
-    loss = value;
-    previous = w;
-    w = new Float64Array(dims + 1);
-    for (let j = 0; j <= dims; j += 1) w[j] = ahead[j] - step * gradient[j];
-    const next = (1 + Math.sqrt(1 + 4 * momentum * momentum)) / 2;
-    for (let j = 0; j <= dims; j += 1) ahead[j] = w[j] + ((momentum - 1) / next) * (w[j] - previous[j]);
-    momentum = next;
+    let step = 1;
+    const next = new Float64Array(size);
+    const nextGradient = new Float64Array(size);
+    let nextValue;
+    let found = false;
+    for (let tries = 0; tries < 20 && !found; tries += 1, step /= 2) {
+      for (let j = 0; j < size; j += 1) next[j] = w[j] + step * direction[j];
+      nextValue = objective(rows, labels, weights, c, next, nextGradient);
+      found = nextValue <= value + 1e-4 * step * slope;
+    }
+    if (!found) break; // no step lowers the objective measurably: as close as float arithmetic gets
+    const s = new Float64Array(size);
+    const y = new Float64Array(size);
+    let sy = 0;
+    for (let j = 0; j < size; j += 1) {
+      s[j] = next[j] - w[j];
+      y[j] = nextGradient[j] - gradient[j];
+      sy += s[j] * y[j];
+    }
+    if (sy > 1e-12) {
+      steps.push({ s, y, rho: 1 / sy });
+      if (steps.length > memory) steps.shift();
+    }
+    w = next;
+    gradient = nextGradient;
+    value = nextValue;
   }
-  return { weights: w.subarray(0, dims), bias: w[dims], iterations };
+  return { weights: w.subarray(0, size - 1), bias: w[size - 1], iterations };
 }
 
 export function score(model, row) {
@@ -207,26 +248,39 @@ export function trainingSet(features, ratings, extraRows = {}) {
   return { ids: [...ids, ...background], rated: ids.length, rows, labels, weights };
 }
 
+export const EXPLAINED = 50; // the best papers that say which 👍 papers they are like
+
 /**
- * Rank the recent papers for a reader: {model, ranked: [{id, score, probability, near: [{id, cosine}]}],
- * uncertain: ids, trainedOn, milliseconds}. `candidates`: the ids that may be shown (unrated, not hidden).
+ * Rank the recent papers for a reader: {model, ranked: [{id, score, probability, near, nearest}], uncertain: ids,
+ * trainedOn, trainingMilliseconds, milliseconds}. `candidates`: the ids that may be shown (unrated, not hidden).
+ * The first EXPLAINED papers carry `near` (the 👍 papers whose cosine reaches NEAR) and `nearest`.
  */
 export function rank(features, ratings, candidates, extraRows = {}) {
   const started = performance.now();
   const set = trainingSet(features, ratings, extraRows);
-  if (!set.rated || !set.labels.includes(1)) return null;
+  if (!set.rated || !set.labels.slice(0, set.rated).includes(1)) return null;
   const model = train(set.rows, set.labels, set.weights);
+  const trained = performance.now();
   const at = new Map(features.ids.map((id, i) => [id, i]));
-  const liked = set.ids.slice(0, set.rated).filter((id, i) => set.labels[i] === 1).map((id, i) => ({ id, row: set.rows[set.ids.indexOf(id)] }));
-  const threshold = NEAR[features.kind];
   const ranked = candidates.filter((id) => at.has(id)).map((id) => {
-    const row = features.rows[at.get(id)];
-    const value = score(model, row);
-    const near = liked.map((p) => ({ id: p.id, cosine: cosine(row, p.row) })).sort((a, b) => b.cosine - a.cosine);
-    return { id, score: value, probability: 1 / (1 + Math.exp(-value)), near: near.filter((p) => p.cosine >= threshold), nearest: near[0] };
+    const value = score(model, features.rows[at.get(id)]);
+    return { id, score: value, probability: 1 / (1 + Math.exp(-value)), near: [], nearest: null };
   }).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+  const liked = [];
+  for (let i = 0; i < set.rated; i += 1) {
+    if (set.labels[i] === 1) liked.push({ id: set.ids[i], row: set.rows[i], norm: Math.sqrt(dot(set.rows[i], set.rows[i])) });
+  }
+  const threshold = NEAR[features.kind];
+  for (const item of ranked.slice(0, EXPLAINED)) {
+    const row = features.rows[at.get(item.id)];
+    const own = Math.sqrt(dot(row, row));
+    const near = liked.map((p) => ({ id: p.id, cosine: own && p.norm ? dot(row, p.row) / (own * p.norm) : 0 }))
+      .sort((a, b) => b.cosine - a.cosine);
+    item.near = near.filter((p) => p.cosine >= threshold);
+    item.nearest = near[0];
+  }
   const uncertain = [...ranked].sort((a, b) => Math.abs(a.score) - Math.abs(b.score) || (a.id < b.id ? -1 : 1)).map((r) => r.id);
-  return { model, ranked, uncertain, trainedOn: set, milliseconds: performance.now() - started };
+  return { model, ranked, uncertain, trainedOn: set, trainingMilliseconds: trained - started, milliseconds: performance.now() - started };
 }
 
 /** A deterministic shuffle (the same day and ratings give the same exploration picks across reloads). */
