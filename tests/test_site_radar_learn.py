@@ -588,3 +588,60 @@ def test_export_of_liked_papers_and_of_a_list_parses_in_bibtexparser_and_rispy(s
     titles = {p["id"]: p["title"] for p in index_of(embedded_site())["papers"]}
     assert [r["title"] for r in records] == [titles[i] for i in matched] and len(records) >= 2
     assert all(r["authors"] and "," in r["authors"][0] for r in records)
+
+
+def test_exploration_share_and_the_papers_the_model_is_least_sure_of(site):
+    page, seen, base = site
+    page.goto(base + "papers/arxiv-2604-22038.html")
+    page.locator(".paper-head [data-rate='1']").click()
+    page.goto(base + "radar.html")
+    ready(page)
+    listed = for_you(page)
+    asked = [c.get_attribute("data-id") for c in page.locator("#ask-results .card").all()]
+    assert len(asked) == 3 and not set(asked) & set(listed) and "arxiv:2604.22038" not in listed + asked
+    assert page.locator("#foryou-results .learn-why", has_text="Exploring").count() == 4  # 20 % of 20
+    for share, exploring in (("0", 0), ("0.5", 10)):
+        page.select_option("#radar-explore", share)
+        expect(page.locator("#foryou-results .learn-why", has_text="Exploring")).to_have_count(exploring)
+    page.reload()
+    expect(page.locator("#radar-explore")).to_have_value("0.5")
+    # the papers asked about are those whose estimate is nearest one half
+    ids = page.evaluate("""async () => {
+      const learn = await import("./theme/js/learn.js");
+      const { loadIndex } = await import("./theme/js/util.js");
+      const features = await learn.loadVectors(await loadIndex());
+      const ratings = JSON.parse(localStorage.getItem('ah-learn')).ratings;
+      const result = learn.rank(features, ratings, features.ids.filter((id) => !(id in ratings)));
+      return result.ranked.map((r) => [r.id, Math.abs(r.probability - 0.5)]);
+    }""")
+    nearest_half = [i for i, _ in sorted(ids, key=lambda pair: (pair[1], pair[0]))]
+    shown = set(for_you(page))
+    assert [c.get_attribute("data-id") for c in page.locator("#ask-results .card").all()] == [
+        i for i in nearest_half if i not in shown][:3]
+
+
+def test_a_rated_paper_keeps_teaching_after_its_day_leaves_the_shards(site):
+    page, seen, base = site
+    page.goto(base)
+    home_ready(page)
+    page.locator('#pool .card[data-id="arxiv:2609.00001"] [data-rate="1"]').click()
+    page.goto(base + "radar.html")
+    for_you(page)
+    kept = json.loads(page.evaluate("localStorage.getItem('ah-vectors')"))
+    assert kept["model"] == "local:all-MiniLM-L6-v2" and set(kept["rows"]) == {"arxiv:2609.00001"}
+    # the next month: the paper's day is no longer published
+    def without_its_day(route):
+        manifest = json.loads(route.fetch().text())
+        manifest["shards"] = [s for s in manifest["shards"] if "arxiv:2609.00001" not in s["ids"]]
+        route.fulfill(json=manifest)
+
+    page.route("**/data/vectors/manifest.json", without_its_day)
+    page.reload()
+    for_you(page)
+    expect(page.locator("#learn-summary")).not_to_contain_text("没有向量")
+    assert "Surface Codes Below Threshold" in page.locator("#foryou-results .learn-why").first.inner_text()
+    # without the kept vector, the radar says the rating no longer trains it
+    page.evaluate("localStorage.removeItem('ah-vectors')")
+    page.reload()
+    expect(page.locator("#learn-summary")).to_contain_text("其中 1 篇在本站近期论文里没有向量")
+    expect(page.locator("#foryou-note")).to_contain_text("评为 👍 至少一篇论文")

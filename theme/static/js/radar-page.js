@@ -174,14 +174,14 @@ export async function initRadarPage() {
     empty.hidden = !isEmpty(radar);
   }
 
-  function renderSummary(state, result) {
+  function renderSummary(state, usable) {
     const ratings = Object.values(state.ratings);
     const up = ratings.filter((r) => r.r === 1).length;
     const down = ratings.length - up;
     const seen = Object.keys(state.seen).length;
     summary.replaceChildren(t(`${up} 篇 👍 · ${down} 篇 👎 · ${state.dismissed.length} 篇不感兴趣 · 看过 ${seen} 篇`,
       `${up} rated 👍 · ${down} rated 👎 · ${state.dismissed.length} not interested · ${seen} seen`));
-    const unused = result ? ratings.length - result.trainedOn.rated : 0;
+    const unused = usable === null ? 0 : ratings.length - usable;
     if (unused > 0) {
       summary.append(" ", t(`（其中 ${unused} 篇在本站近期论文里没有向量，暂不参与排序）`,
         `(${unused} of them have no vector among this site's recent papers and do not train the ranking)`));
@@ -190,15 +190,20 @@ export async function initRadarPage() {
     explore.value = String(state.explore);
   }
 
+  let usable = null; // how many ratings have a vector (or words) to train on
   async function renderForYou(state, radar) {
+    usable = null;
     if (!hasRatings(state)) {
       forYouBox.hidden = true;
-      return null;
+      return;
     }
     await getFeatures();
     keepVectors(state);
     const candidates = index.papers.filter((p) => !(p.id in state.ratings) && visible(p, state, radar)).map((p) => p.id);
-    const result = rank(features, state.ratings, candidates, extraRows(state));
+    const rows = extraRows(state);
+    const known = new Set(features.ids);
+    usable = Object.keys(state.ratings).filter((id) => known.has(id) || rows[id]).length;
+    const result = rank(features, state.ratings, candidates, rows);
     forYouBox.hidden = false;
     const how = features.kind === "vectors"
       ? t(`按您的 ${result ? result.trainedOn.rated : 0} 个评价，在浏览器里用本站的论文向量（${features.model}）训练的逻辑回归排序`,
@@ -211,7 +216,7 @@ export async function initRadarPage() {
       forYouNote.append(" · ", t("评为 👍 至少一篇论文，雷达就能为您排序。", "Rate at least one paper 👍 and the radar ranks the others for you."));
       forYouList.replaceChildren();
       askList.replaceChildren();
-      return null;
+      return;
     }
     timing = result.milliseconds;
     forYouNote.append(t(`，用时 ${timing.toFixed(0)} 毫秒。`, `, in ${timing.toFixed(0)} ms.`));
@@ -229,7 +234,6 @@ export async function initRadarPage() {
     askList.replaceChildren(...ask.map((id, i) => card(byId.get(id), i + 1, [el("p", { class: "why learn-why" },
       el("span", { class: "why-label" }, t("没有把握", "Unsure")), t(`模型估计的可能性 ${probability.get(id).toFixed(2)}`, `the model's estimate: ${probability.get(id).toFixed(2)}`))], radar)));
     typeset(forYouBox);
-    return result;
   }
 
   let rendering = Promise.resolve();
@@ -245,8 +249,8 @@ export async function initRadarPage() {
       results.replaceChildren(...matched.map(({ paper, why }, i) => card(paper, i + 1, [followLine(why)], radar)));
       count.replaceChildren(t(`${matched.length} 篇`, `${matched.length} papers`));
       if (!matched.length && !isEmpty(radar)) results.append(el("li", { class: "empty" }, t("近期没有匹配的论文。", "No recent paper matches yet.")));
-      const result = await renderForYou(state, radar);
-      renderSummary(state, result);
+      await renderForYou(state, radar);
+      renderSummary(state, usable);
       syncFollow();
       syncRatings(document);
       typeset(results);
