@@ -53,7 +53,7 @@ def make_entries(layout: Layout, count: int) -> None:
 @contextmanager
 def server_process(latency: float):
     """The fake server in its own process, so its work does not compete with the client for the GIL."""
-    process = subprocess.Popen([sys.executable, str(ROOT / "tests" / "fake_openai.py"), "--latency", str(latency)],
+    process = subprocess.Popen([sys.executable, str(ROOT / "tests" / "support" / "fake_openai.py"), "--latency", str(latency)],
                                stdout=subprocess.PIPE, text=True)
     try:
         yield process.stdout.readline().strip()

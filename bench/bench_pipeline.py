@@ -20,7 +20,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "support"))
 
 from corpus import Corpus, arxiv_rss  # noqa: E402
 from feedserver import FeedServer  # noqa: E402

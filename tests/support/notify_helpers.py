@@ -24,7 +24,7 @@ from pipeline.files import atomic_write
 from pipeline.archive.entry import entry_path, render_entry
 from sample_site import fetch_samples
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DAY = DEMO_DAY.isoformat()
 SITE = "https://radar.example.org/hub"
 # markup, mentions (Slack's, Discord's, Feishu's <at>, WeCom's and DingTalk's @all) and a link in the

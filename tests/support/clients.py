@@ -12,7 +12,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FEEDVALIDATOR = ROOT / "tests" / "vendor" / "feedvalidator" / "validate.py"
 JSONFEED_SCHEMA = ROOT / "tests" / "tools" / "node_modules" / "jsonfeed-schema" / "schema-v1.1.json"
 NEWSBOAT = shutil.which("newsboat")

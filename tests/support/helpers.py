@@ -9,7 +9,7 @@ import yaml
 
 from pipeline.archive.entry import metadata
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parents[1]  # tests/
 RULES = HERE / "fixtures" / "rules"
 FEEDS = HERE / "fixtures" / "feeds"
 

@@ -19,7 +19,7 @@ from pipeline.errors import PreviewError
 from pipeline.ops.preview import compare, export_rules, load_pool, preview, to_markdown
 from pipeline.archive.entry import entry_path, render_entry
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 AGENTS = """id: llm-agents
 name: {en: LLM Agents, zh: 智能体}

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from site_helpers import BRIEF_ZH_WORD, ROOT, built_site
 
 CHROMIUM = Path("/usr/bin/chromium")
-AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+AXE = Path(__file__).parents[1] / "vendor" / "axe-core" / "axe.min.js"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 

@@ -2,7 +2,7 @@
 
 Tests marked ``needs_model`` run the real all-MiniLM-L6-v2 model offline (loaded once per
 session); they, and the ones that need NumPy, are skipped only when the semantic extra is
-not installed.  The OpenAI-compatible backend is tested against tests/fake_openai.py.
+not installed.  The OpenAI-compatible backend is tested against tests/support/fake_openai.py.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from pipeline.fetch.job import similarities
 from pipeline.models import Paper, Selection
 from pipeline.archive.index import Index, write_papers
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]

@@ -15,7 +15,7 @@ from pipeline.errors import InitError
 from pipeline.console import ask
 from pipeline.project.scaffold import InitOptions, SiteChoices, catalogue, choose, create, skeleton
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_skeleton_links_resolve_to_the_repository_files():

@@ -334,7 +334,7 @@ def test_state_is_rebuilt_from_content(feed_server, run_cli, tmp_path):
 
 
 def test_demo_writes_entries_from_the_bundled_samples(run_cli, tmp_path):
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     result = run_cli("demo", "--out", str(tmp_path / "demo"), "--rules", str(root / "rules"), cwd=root)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "demo/output/index.html").is_file()

@@ -25,7 +25,7 @@ from api_helpers import schema_errors
 from feedserver import FeedServer
 from helpers import FEEDS, RULES, last_run, read_entry, snapshot
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 D1, D2, D3 = "2026-04-27", "2026-04-28", "2026-04-29"
 REPLACED = "2604.21935"  # a D1 arXiv paper: v2 is announced on D2, its journal version found on D3
 

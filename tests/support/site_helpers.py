@@ -21,7 +21,7 @@ from pipeline.files import atomic_write
 from pipeline.archive.entry import entry_path, render_entry
 from sample_site import sample_sources
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DAY = datetime(2026, 9, 8, tzinfo=timezone.utc)
 
 HOSTILE_TITLE = '<script>alert("title")</script> Attention <b>is</b> all & more'

@@ -194,7 +194,7 @@ def test_a_failing_channel_is_retried_then_reported_and_the_others_go_out():
     summary = cli("health", cwd=folder)
     assert "`team-mail` sent" in summary.stdout and "`backup-mail` failed" in summary.stdout
     built = cli("build", "--content", "content", "--output", "output", "--state", "state", "--rules", "rules",
-                "--settings", str(Path(__file__).resolve().parent.parent / "pelicanconf.py"), "--no-search",
+                "--settings", str(Path(__file__).resolve().parents[2] / "pelicanconf.py"), "--no-search",
                 cwd=folder)
     assert built.returncode == 0, built.stderr
     status = (folder / "output" / "status.html").read_text(encoding="utf-8")
@@ -351,7 +351,7 @@ def test_html_mail_in_chromium_at_360px_light_and_dark(tmp_path):
 def test_the_readme_example_is_a_valid_notify_yml(tmp_path):
     from pipeline.config.notify import load_notify
 
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     (tmp_path / "notify.yml").write_text(readme.split("## Notifications", 1)[1].split("```yaml\n", 1)[1]
                                          .split("```", 1)[0], encoding="utf-8")
     config = load_notify(tmp_path / "notify.yml")

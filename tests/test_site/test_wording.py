@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from jinja2 import Environment, FileSystemLoader
 
-THEME = Path(__file__).resolve().parent.parent / "theme" / "templates"
+THEME = Path(__file__).resolve().parents[2] / "theme" / "templates"
 
 
 def _tldr(status: str) -> str:

@@ -50,7 +50,7 @@ def test_rules_need_something_to_match_and_unique_ids(tmp_path):
 def test_the_shipped_configuration_is_valid():
     from pathlib import Path
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     assert load_sources(root / "sources.yml").sources
     rules = load_rules(root / "rules")
     assert len(rules) >= 5 and any(r.include.authors for r in rules)

@@ -349,7 +349,7 @@ def test_the_topics_page_has_a_section_for_programs(out):
 
 
 def readme_examples() -> tuple[str, str]:
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## For programs"):]
     section = section[:section.index("\n## ", 3)]
     shell = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
