@@ -645,3 +645,18 @@ def test_a_rated_paper_keeps_teaching_after_its_day_leaves_the_shards(site):
     page.reload()
     expect(page.locator("#learn-summary")).to_contain_text("其中 1 篇在本站近期论文里没有向量")
     expect(page.locator("#foryou-note")).to_contain_text("评为 👍 至少一篇论文")
+
+
+def test_not_interested_on_a_paper_page_can_be_undone(site):
+    page, seen, base = site
+    page.goto(base + "papers/arxiv-2604-22038.html")
+    page.locator(".paper-head").get_by_role("button", name="不感兴趣").click()
+    note = page.locator(".paper-head .dismissed-note")
+    expect(note).to_contain_text("已隐藏")
+    assert note.locator('[data-mute="mute-author"]').count() == 3
+    assert stored(page)["dismissed"] == ["arxiv:2604.22038"] and stored(page)["ratings"]["arxiv:2604.22038"]["r"] == -1
+    expect(note.locator("[data-undismiss]")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(note).to_have_count(0)
+    assert stored(page)["dismissed"] == [] and "arxiv:2604.22038" not in stored(page)["ratings"]
+    expect(page.locator(".paper-head [data-not-interested]")).to_be_focused()
