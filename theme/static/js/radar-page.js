@@ -120,7 +120,7 @@ export async function initRadarPage() {
       return line;
     }
     const near = item.near.slice(0, 3);
-    const link = (p) => el("a", { href: siteUrl(urlOf(p.id, state)) }, titleOf(p.id, state));
+    const link = (p) => el("a", { class: "math", href: siteUrl(urlOf(p.id, state)) }, titleOf(p.id, state));
     if (near.length) {
       line.append(el("span", { class: "why-label" }, t("为您推荐", "For you")),
         t(`像您评为 👍 的 ${item.near.length} 篇论文：`, `like ${item.near.length} paper${item.near.length > 1 ? "s" : ""} you rated 👍: `));
@@ -392,7 +392,7 @@ export async function initRadarPage() {
     const label = (entry) => entry.title || entry.key || entry.doi || entry.arxiv;
     const parts = [el("p", {}, t(`读到 ${entries.length} 条（${format}）：${found.length} 篇在本站档案里，已记为 👍；${missing.length} 篇未找到。`,
       `Read ${entries.length} entries (${format}): ${found.length} in this site's archive, now rated 👍; ${missing.length} not found.`))];
-    if (found.length) parts.push(el("ul", {}, ...found.map((hit, i) => el("li", {}, el("a", { href: siteUrl(records[i].url) }, records[i].title)))));
+    if (found.length) parts.push(el("ul", {}, ...found.map((hit, i) => el("li", {}, el("a", { class: "math", href: siteUrl(records[i].url) }, records[i].title)))));
     if (missing.length) {
       parts.push(el("p", {}, t("未找到（不在本站档案里；网站在浏览器里没有模型，无法为新的文本计算向量）：",
         "Not found (not in this site's archive; the site has no model in the browser to embed new text):")),
@@ -403,6 +403,7 @@ export async function initRadarPage() {
         `"Turn into a rule file" lists these papers under similar_to: papers and names ${bibtexName}: add that file beside the rule, and the entries not found here select similar papers by their titles and abstracts too.`)));
     }
     report.replaceChildren(...parts);
+    typeset(report);
   }
   const libraryFile = document.getElementById("library-file");
   const libraryText = document.getElementById("library-text");
