@@ -14,9 +14,9 @@ from urllib.parse import urlparse
 import numpy as np
 import pytest
 from playwright.sync_api import expect
-
 from site_helpers import built_site, embedded_site
-from test_site_browser import ARGS, AXE, CHROMIUM, serving
+
+from .test_browser import ARGS, AXE, CHROMIUM, serving
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
 
