@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from feedserver import FeedServer
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -64,9 +64,8 @@ def test_profile_of_each_build(tmp_path):
 
 
 def test_top_functions_finds_the_busy_one():
-    from pyinstrument import Profiler
-
     from bench_site import top_functions
+    from pyinstrument import Profiler
 
     def busy_loop():
         end = time.perf_counter() + 0.4

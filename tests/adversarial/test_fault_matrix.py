@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
+from helpers import RULES, fetch, last_run, write_sources
 
 from adversarial.test_hostile_feeds import GOOD, HEAD, entries
-from helpers import RULES, fetch, last_run, write_sources
 
 ROOT = Path(__file__).resolve().parents[2]
 DAY = "2026-04-27"

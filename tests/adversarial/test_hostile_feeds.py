@@ -17,7 +17,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from helpers import FEEDS, RULES, fetch, last_run, read_entry, write_sources
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,9 +12,9 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import fetch, last_run, write_sources
 
 from adversarial.test_hostile_feeds import entries, feed, item
-from helpers import fetch, last_run, write_sources
 
 TITLE = "Cancer cell migration through confined three-dimensional environments"
 

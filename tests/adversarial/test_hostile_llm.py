@@ -13,9 +13,8 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 import fake_openai
+import pytest
 from helpers import fetch, read_entry, write_sources
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,8 +6,8 @@ import shutil
 import time
 
 import pytest
-
 from helpers import RULES, fetch, last_run, read_entry, write_sources
+
 from pipeline import semantic
 
 BOMB = ("id: bomb\nname: {en: B}\ndescription: {en: B}\n"

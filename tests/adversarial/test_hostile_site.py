@@ -11,15 +11,12 @@ import threading
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import pytest
-
 import fake_openai
+import pytest
+from browser import ARGS, CHROMIUM, NO_CHROMIUM
 from helpers import FEEDS, RULES, write_sources
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 PWN = "window.__pwned=1"
 TITLE = f"<script>{PWN}</script> {{{{ 7*7 }}}} {{% if 1 %}}X{{% endif %}} </textarea><img src=x onerror=\"{PWN}\"> Agents"
 AUTHOR = f"Eve <img src=x onerror={PWN}>"
@@ -27,7 +24,7 @@ ABSTRACT = (f"Abstract: <a href=\"javascript:{PWN}\">click</a> <svg onload={PWN}
             f"<iframe src=\"http://example.org/\"></iframe> <link rel=stylesheet href=http://example.org/x.css> $x^2$")
 CATEGORY = f"cs.AI\"><script>{PWN}</script>"
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM)
 
 
 def hostile_feed() -> bytes:
@@ -121,7 +118,6 @@ def test_every_page_of_a_site_built_from_hostile_text(hostile_site, case):
 
 def test_feeds_of_a_hostile_site_pass_the_feed_checker_the_schema_and_newsboat(hostile_site, case):
     import feedparser
-
     from clients import JSONFEED_SCHEMA, NEWSBOAT, feed_checker, feed_files, json_feed_errors, newsboat_read
 
     errors, _warnings = feed_checker(hostile_site, "http://127.0.0.1:8000")

@@ -17,11 +17,11 @@ import base64
 import collections
 import email.parser
 import hashlib
-import math
-import struct
 import itertools
 import json
+import math
 import re
+import struct
 import sys
 import threading
 import time

@@ -16,13 +16,13 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import yaml
+from sample_site import fetch_samples
 
-from pipeline.project.demo import DEMO_DAY
+from pipeline.archive.entry import entry_path, render_entry
+from pipeline.files import atomic_write
 from pipeline.models import Author, Paper, Selection
 from pipeline.notify.message import CardText, Message, Section, Theme
-from pipeline.files import atomic_write
-from pipeline.archive.entry import entry_path, render_entry
-from sample_site import fetch_samples
+from pipeline.project.demo import DEMO_DAY
 
 ROOT = Path(__file__).resolve().parents[2]
 DAY = DEMO_DAY.isoformat()

@@ -12,14 +12,15 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline.config import SourcesFile, load_rules
-from pipeline.project.demo import DEMO_DAY, serve_samples
-from pipeline.layout import Layout
-from pipeline.fetch.job import run_fetch
-from pipeline.models import Author, Paper, Selection
-from pipeline.files import atomic_write
-from pipeline.archive.entry import entry_path, render_entry
 from sample_site import sample_sources
+
+from pipeline.archive.entry import entry_path, render_entry
+from pipeline.config import SourcesFile, load_rules
+from pipeline.fetch.job import run_fetch
+from pipeline.files import atomic_write
+from pipeline.layout import Layout
+from pipeline.models import Author, Paper, Selection
+from pipeline.project.demo import DEMO_DAY, serve_samples
 
 ROOT = Path(__file__).resolve().parents[2]
 DAY = datetime(2026, 9, 8, tzinfo=timezone.utc)

@@ -7,11 +7,11 @@ import pytest
 from pelican.readers import Readers
 from pelican.settings import read_settings
 
-from pipeline.models import Author, Paper, Selection
-from pipeline.archive.index import INDEX_FORMAT, Index, upgrade_entries, write_papers
 from pipeline.archive.entry import meta_list, read_record, render_entry, slug_for
-from pipeline.files import atomic_write
+from pipeline.archive.index import INDEX_FORMAT, Index, upgrade_entries, write_papers
 from pipeline.fetch.curate import with_matched_words
+from pipeline.files import atomic_write
+from pipeline.models import Author, Paper, Selection
 
 WHEN = datetime(2026, 6, 17, 4, tzinfo=timezone.utc)
 

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from api_helpers import schema_errors
 from feedserver import FeedServer
 from helpers import FEEDS, RULES, last_run, read_entry, snapshot
@@ -273,9 +272,9 @@ def test_a_day_with_updates_only_has_a_brief_that_lists_them(three_days):
 def test_an_archive_from_before_radar_days_gets_them_once_on_its_next_run(feed_server, run_cli, tmp_path):
     """Entries without ``Received`` get the first day a run's candidates list them, else their
     publication day; the next runs and a rebuilt state/ keep those days."""
-    from pipeline.models import Paper
-    from pipeline.files import atomic_write
     from pipeline.archive.entry import entry_path, render_entry
+    from pipeline.files import atomic_write
+    from pipeline.models import Paper
 
     feed_server.add("/rss/cs.AI", body=_arxiv_rss("Mon", "27", "arxiv_rss/rss-cs.AI-2026-04-27-3items.xml"))
     _write_sources(tmp_path, [{"id": "arxiv-ai", "kind": "arxiv_rss", "label": "arXiv ({CATEGORY})",

@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from helpers import HERE, RULES, entry, fetch, last_run, read_entry, snapshot, write_sources
 
 

@@ -2,11 +2,18 @@ from datetime import datetime, timezone
 
 import pytest
 
-from pipeline.models import RawAuthor, RawItem
-from pipeline.fetch.normalise import badge, clean_abstract, clean_title, display_name, find_code_links, normalise, safe_url
-from pipeline.archive.identity import split_arxiv_id
-from pipeline.archive.identity import dedupe, normalise_doi
+from pipeline.archive.identity import dedupe, normalise_doi, split_arxiv_id
+from pipeline.fetch.normalise import (
+    badge,
+    clean_abstract,
+    clean_title,
+    display_name,
+    find_code_links,
+    normalise,
+    safe_url,
+)
 from pipeline.fetch.sources.rss import split_author_list
+from pipeline.models import RawAuthor, RawItem
 
 T1 = datetime(2026, 6, 17, 4, tzinfo=timezone.utc)
 T2 = datetime(2026, 6, 18, 4, tzinfo=timezone.utc)

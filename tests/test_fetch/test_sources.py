@@ -1,11 +1,11 @@
 """Source parsers on captured responses: what the integration tests do not reach."""
 
 import pytest
-
 from helpers import FEEDS
+
 from pipeline.config import SourceConfig
-from pipeline.fetch.sources import arxiv_oai, arxiv_rss, crossref
 from pipeline.errors import FeedError
+from pipeline.fetch.sources import arxiv_oai, arxiv_rss, crossref
 
 OAI = SourceConfig(id="oai", kind="arxiv_oai", label="arXiv", set="cs")
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.models import RawAuthor, RawItem
 from pipeline.fetch.normalise import normalise
 from pipeline.fetch.tex import tex_to_unicode
+from pipeline.models import RawAuthor, RawItem
 
 
 @pytest.mark.parametrize("tex, text", [

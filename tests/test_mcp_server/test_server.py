@@ -284,6 +284,7 @@ def test_similar_papers_by_the_archives_embeddings(tmp_path):
 
     pytest.importorskip("numpy")  # the semantic extra stores the vectors
     import fake_openai
+
     from pipeline.archive.entry import read_entries
     from pipeline.semantic.embedders import paper_text
 

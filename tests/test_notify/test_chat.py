@@ -12,7 +12,6 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-
 from chat_server import (
     DINGTALK_SECRET,
     FEISHU_SECRET,
@@ -39,6 +38,7 @@ from notify_helpers import (
     project,
     write_notify,
 )
+
 from pipeline.config.notify import Channel
 from pipeline.notify import chat, dingtalk, discord, feishu, slack, telegram, wecom
 from pipeline.notify.message import CardText, Message, Section, Theme

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-
+from browser import ARGS, CHROMIUM, NO_CHROMIUM
 from notify_helpers import (
     DAY,
     HOSTILE_PLACES,
@@ -28,10 +28,10 @@ from notify_helpers import (
     smtp_server,
     write_notify,
 )
-from pipeline.project.demo import serve_samples
 from sample_site import sample_sources
 
-CHROMIUM = Path("/usr/bin/chromium")
+from pipeline.project.demo import serve_samples
+
 RECIPIENTS = "Ana <ana@example.org>, bo@example.org"
 
 
@@ -294,11 +294,9 @@ READ_PAGE = """() => {
   }
   return {elements: seen, width: document.documentElement.scrollWidth};
 }"""
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
+@pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM)
 def test_html_mail_in_chromium_at_360px_light_and_dark(tmp_path):
     """The mail as sent for the sample day, and a mail whose every field is hostile with a word too
     long for a phone, in Chromium at 360 px, light and dark: nothing wider than the screen, every
@@ -321,7 +319,7 @@ def test_html_mail_in_chromium_at_360px_light_and_dark(tmp_path):
     shots.mkdir(parents=True, exist_ok=True)
     requests, dialogs = [], []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
             for name, page_html in pages.items():
                 for scheme in ("light", "dark"):

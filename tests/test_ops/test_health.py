@@ -13,8 +13,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from pipeline.ops.health import ISSUE_MARKER, GitHubIssues, find_anomalies, summary_markdown, sync_issue
 from pipeline.errors import GitHubError
+from pipeline.ops.health import ISSUE_MARKER, GitHubIssues, find_anomalies, summary_markdown, sync_issue
 
 REPO = "radar/site"
 

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from pipeline.archive import candidates
+from pipeline.archive.entry import entry_path, render_entry
 from pipeline.config import load_rules
+from pipeline.errors import PreviewError
 from pipeline.fetch.curate import compile_rules, curate
 from pipeline.models import Author, Paper
-from pipeline.errors import PreviewError
 from pipeline.ops.preview import compare, export_rules, load_pool, preview, to_markdown
-from pipeline.archive.entry import entry_path, render_entry
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,8 +11,8 @@ import yaml
 from sample_site import fetch_samples
 
 from pipeline.config import Rule, load_rules, load_sources, load_yaml
-from pipeline.errors import InitError
 from pipeline.console import ask
+from pipeline.errors import InitError
 from pipeline.project.scaffold import InitOptions, SiteChoices, catalogue, choose, create, skeleton
 
 ROOT = Path(__file__).resolve().parents[2]

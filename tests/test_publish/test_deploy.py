@@ -18,14 +18,14 @@ from pathlib import Path
 
 import feedparser
 import pytest
-
 from clients import VNU, html_checker
 from helpers import snapshot
-from pipeline.models import Paper, Selection
-from pipeline.files import atomic_write
-from pipeline.archive.entry import entry_path, render_entry
 from s3site import CREDENTIALS, refusing, s3_server, website
 from site_helpers import DAY, ROOT, make_site, rebuild
+
+from pipeline.archive.entry import entry_path, render_entry
+from pipeline.files import atomic_write
+from pipeline.models import Paper, Selection
 
 BUCKET = "radar-site"
 MANIFEST = ".academichub/manifest.json.gz"

@@ -18,16 +18,16 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
-
 from fake_openai import FakeOpenAI, serve
+
 from pipeline import semantic
-from pipeline.config import load_rules
-from pipeline.fetch.curate import compile_rules, curate
-from pipeline.errors import ConfigError
-from pipeline.layout import Layout
-from pipeline.fetch.job import similarities
-from pipeline.models import Paper, Selection
 from pipeline.archive.index import Index, write_papers
+from pipeline.config import load_rules
+from pipeline.errors import ConfigError
+from pipeline.fetch.curate import compile_rules, curate
+from pipeline.fetch.job import similarities
+from pipeline.layout import Layout
+from pipeline.models import Paper, Selection
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -518,12 +518,11 @@ def test_rules_check_reports_similar_to_problems(tmp_path, run_cli):
 
 @needs_numpy
 def test_related_papers_from_the_build_cache_equal_a_full_computation(tmp_path):
+    import random
     from types import SimpleNamespace
 
     from pipeline.semantic.stage import embed_archive
     from pipeline.semantic.views import SiteSemantics
-
-    import random
 
     pick = random.Random(7)
     words = [f"w{n}" for n in range(400)]  # no two papers alike, so no ties decide the order

@@ -11,10 +11,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from api_helpers import PaperPage, api_files, kind_of, links_in, schema_errors, validators
-from pipeline.site.api import API_ROOT, KINDS, SCHEMAS
 from site_helpers import HOSTILE_TITLE, built_site, rebuild, site_copy, with_weekly_brief
+
+from pipeline.site.api import API_ROOT, KINDS, SCHEMAS
 
 
 @pytest.fixture(scope="module")

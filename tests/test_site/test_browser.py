@@ -5,37 +5,15 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import threading
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from browser import ARGS, AXE, CHROMIUM, NO_CHROMIUM, serving
 from playwright.sync_api import expect
-
 from site_helpers import BRIEF_ZH_WORD, ROOT, built_site
 
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = Path(__file__).parents[1] / "vendor" / "axe-core" / "axe.min.js"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
-
-
-@contextmanager
-def serving(output: Path):
-    """A built site served on 127.0.0.1; its base URL."""
-    from pipeline.site import make_server
-
-    server = make_server(output, port=0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM)
 
 
 @pytest.fixture(scope="module")

@@ -15,12 +15,20 @@ from types import SimpleNamespace
 
 import feedparser
 import pytest
-from pelican.settings import read_settings
-
 from clients import VNU, html_checker
+from pelican.settings import read_settings
+from site_helpers import (
+    BRIEF_ZH_WORD,
+    HOSTILE_AUTHOR,
+    HOSTILE_TITLE,
+    ROOT,
+    SEARCH_BUCKET_PAGES,
+    built_site,
+    crafted_papers,
+)
+
 from pipeline.site import SiteError, StablePaginator, build, related_papers
 from pipeline.site.build import _cache_folder
-from site_helpers import BRIEF_ZH_WORD, HOSTILE_AUTHOR, HOSTILE_TITLE, ROOT, SEARCH_BUCKET_PAGES, built_site, crafted_papers
 
 SITEURL = "https://radar.example.org/hub"
 

@@ -10,7 +10,6 @@ import bibtexparser
 import pytest
 import rispy
 from pybtex.database import parse_string
-
 from site_helpers import built_site
 
 
@@ -76,8 +75,8 @@ def test_family_names_the_sources_give_are_kept_apart_in_bibtex_and_ris():
     from datetime import datetime, timezone
     from types import SimpleNamespace
 
-    from pipeline.models import RawAuthor, RawItem
     from pipeline.fetch.normalise import normalise
+    from pipeline.models import RawAuthor, RawItem
     from pipeline.site.citations import bibtex, ris
     from pipeline.site.views import paper_view
 

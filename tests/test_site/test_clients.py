@@ -8,7 +8,6 @@ import xml.etree.ElementTree as ET
 
 import feedparser
 import pytest
-
 from clients import JSONFEED_SCHEMA, NEWSBOAT, feed_checker, feed_files, json_feed_errors, newsboat_read
 from site_helpers import built_site
 

@@ -14,16 +14,16 @@ from pathlib import Path
 
 from pelican.readers import MarkdownReader
 from pelican.settings import DEFAULT_CONFIG, read_settings
+from site_helpers import ROOT, write_crafted
 
+from pipeline.archive.entry import entry_path, render_entry
 from pipeline.brief import load_config, resolve_settings, run_brief
 from pipeline.config import load_rules
-from pipeline.project.demo import DEMO_DAY, demo_sources, serve_samples
-from pipeline.layout import Layout
 from pipeline.fetch.job import run_fetch
-from pipeline.models import Author, Paper, Selection
 from pipeline.files import atomic_write
-from pipeline.archive.entry import entry_path, render_entry
-from site_helpers import ROOT, write_crafted
+from pipeline.layout import Layout
+from pipeline.models import Author, Paper, Selection
+from pipeline.project.demo import DEMO_DAY, demo_sources, serve_samples
 
 MARKDOWN_SYNTAX = ("*Emphasis*, __strong__, `code`, [a link](https://example.org) and ![an image](x.png); "
                    "| a | b | table | --- |; a footnote[^1]; ~~~ fence ~~~; <https://auto.link>; Term : definition; "

@@ -10,7 +10,6 @@ import shutil
 import subprocess
 
 import pytest
-
 from clients import ROOT
 from site_helpers import built_site
 

@@ -13,12 +13,11 @@ from urllib.parse import urlparse
 
 import numpy as np
 import pytest
+from browser import ARGS, AXE, CHROMIUM, NO_CHROMIUM, serving
 from playwright.sync_api import expect
 from site_helpers import built_site, embedded_site
 
-from .test_browser import ARGS, AXE, CHROMIUM, serving
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM)
 
 HOSTILE = '<img src=x onerror="document.title=\'pwned\'"> Attention {is} all & more'
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.errors import SearchError
 from pipeline.site import search
 from pipeline.site.search import Page, find_pages, index_site, plan_buckets, read_page
-from pipeline.errors import SearchError
 
 PAGE = """<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>{title} · AcademicHub</title>
