@@ -212,6 +212,16 @@ def test_channel_secrets_go_to_the_notify_step_only():
     holders = [s.get("name") for _, s in steps(daily) if secrets & set(s.get("env", {}))]
     assert holders == [notify["name"]]
     assert "--no-notify" in next(s["run"] for _, s in steps(daily) if "academichub run " in s.get("run", ""))
+    # sent once the day's site is live, so that the message's links open: after the Pages deploy, or
+    # after the bucket's upload in the update job; what was sent is committed by the same job
+    (job_id,) = [j for j, s in steps(daily) if s is notify]
+    job = daily["jobs"][job_id]
+    assert job_id != "update" and set(job["needs"]) == {"update", "deploy"}
+    assert "needs.deploy.result == 'success'" in job["if"] and "needs.update.outputs.bucket == 'success'" in job["if"]
+    assert daily["jobs"]["update"]["outputs"]["bucket"] == "${{ steps.bucket.outcome }}"
+    names = [s.get("name") for s in job["steps"]]
+    assert names.index(notify["name"]) < next(i for i, s in enumerate(job["steps"]) if "commit-back.sh" in s.get("run", ""))
+    assert job["permissions"]["contents"] == "write"
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     example = yaml.safe_load(readme.split("## Notifications", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0])
     named = {value for channel in example["channels"] for key, value in channel.items() if key.endswith("_env")}
@@ -243,6 +253,7 @@ SAMPLE_VALUES = {
     "inputs.date": "2026-04-27",
     "inputs.dry-run": "true",
     "steps.day.outputs.day": "2026-04-27",
+    "needs.update.outputs.day": "2026-04-27",
     "steps.pages.outputs.base_url": "https://example.github.io/radar",
 }
 
