@@ -222,7 +222,7 @@ def test_run_sends_after_its_stages_when_notify_yml_exists():
         (folder / "sources.yml").write_text(yaml.safe_dump(sample_sources(base)), encoding="utf-8")
         write_notify(folder, [mail_channel(box.port, topics=["quantum-information"])])
         done = cli("run", "--date", DAY, "--extractive", "--no-embed", "--no-search", "--settings",
-                   str(Path(__file__).resolve().parent.parent / "pelicanconf.py"), "--output", "output", cwd=folder,
+                   str(Path(__file__).resolve().parents[2] / "pelicanconf.py"), "--output", "output", cwd=folder,
                    env={"RADAR_TO": "ana@example.org"}, timeout=300)
         assert done.returncode == 0, done.stderr
         skipped = cli("run", "--date", DAY, "--extractive", "--no-build", "--no-embed", "--no-notify", cwd=folder,

@@ -211,7 +211,7 @@ def test_api_files_of_a_paper_that_is_gone_are_pruned(tmp_path):
 def test_a_rebuild_makes_again_only_the_api_files_of_what_changed(tmp_path):
     from pipeline.site import build
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     content = tmp_path / "content"
     shutil.copytree(built_site().root / "content" / "papers", content / "papers")
     output = tmp_path / "out"
@@ -244,7 +244,7 @@ def test_topic_pages_are_paged_as_the_html_pages_and_keep_their_papers(tmp_path)
     from pipeline.models import Author, Paper, Selection
     from pipeline.site import build
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     settings = tmp_path / "smallpages.py"
     settings.write_text(f"import sys\nsys.path.insert(0, {str(root)!r})\nfrom pelicanconf import *\n"
                         f"THEME = {str(root / 'theme')!r}\nPAGINATED_TEMPLATES = {{'category': 2, 'tag': 2}}\n",
