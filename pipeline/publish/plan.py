@@ -29,8 +29,9 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 ASSET = "public, max-age=3600"
 PAGE = "public, max-age=300"
 
-# a search bundle's folder carries the fingerprint of what it indexes (pipeline/site/search.py)
-_HASHED = re.compile(r"^pagefind/[^/]+\.[0-9a-f]{16}/")
+# a search bundle's folder carries the fingerprint of what it indexes (pipeline/site/search.py), a
+# radar vector shard the hash of its bytes (pipeline/site/learn.py)
+_HASHED = re.compile(r"^pagefind/[^/]+\.[0-9a-f]{16}/|^data/vectors/[^/]+-[0-9a-f]{10}\.i8$")
 _PAGE_SUFFIXES = (".html", ".xml", ".opml", ".json", ".txt")
 
 _TYPES = {

@@ -327,3 +327,12 @@ def test_the_bucket_website_in_chromium(history, s3):
         gone = page.request.get(base + "papers/arxiv-2609-00002.html")
         assert gone.status == 404 and "404" in gone.text()
         browser.close()
+
+
+def test_content_addressed_files_are_cached_for_good_and_their_index_briefly():
+    from pipeline.publish.plan import cache_control, content_type
+
+    assert cache_control("data/vectors/2026-04-27-0123456789.i8") == "public, max-age=31536000, immutable"
+    assert content_type("data/vectors/2026-04-27-0123456789.i8") == "application/octet-stream"
+    assert cache_control("data/vectors/manifest.json") == "public, max-age=300"
+    assert cache_control("data/vectors/2026-04-27.i8") != "public, max-age=31536000, immutable"  # no hash: no promise
