@@ -12,6 +12,15 @@ def family_first(author: dict) -> str | None:
     return f"{family}, {given}" if given else None
 
 
+PREPRINT_SERVERS = {"bioRxiv", "medRxiv"}
+
+
+def journal(paper: dict) -> str:
+    """The journal a paper appeared in: its journal reference, else its venue unless that is a
+    preprint server (a bioRxiv preprint is no journal article, as Zotero's translators read it)."""
+    return paper["journal_ref"] or ("" if paper["venue"] in PREPRINT_SERVERS else paper["venue"])
+
+
 def bibtex(article: Article) -> str:
     paper = article.paper
     first = ((paper["authors"][0].get("family") or paper["authors"][0]["name"].split()[-1]) if paper["authors"]
@@ -30,13 +39,15 @@ def bibtex(article: Article) -> str:
         fields += [("eprint", paper["arxiv_id"]), ("archivePrefix", "arXiv")]
         if paper["categories"]:
             fields.append(("primaryClass", paper["categories"][0]))
-    if paper["venue"] or paper["journal_ref"]:
-        fields.append(("journal", field(paper["journal_ref"] or paper["venue"])))
+    if journal(paper):
+        fields.append(("journal", field(journal(paper))))
+    elif paper["venue"]:
+        fields.append(("howpublished", field(paper["venue"])))
     if paper["doi"]:
         fields.append(("doi", paper["doi"]))
     if paper["url"]:
         fields.append(("url", paper["url"]))
-    kind = "article" if (paper["venue"] or paper["journal_ref"]) else "misc"
+    kind = "article" if journal(paper) else "misc"
     # the month is BibTeX's own macro (jan … dec), unbraced, so styles print it in their language
     body = ",\n".join([f"  {name} = {{{value}}}" for name, value in fields] + [f"  month = {article.date:%b}".lower()])
     return f"@{kind}{{{key},\n{body}\n}}\n"
@@ -54,11 +65,13 @@ def ris(article: Article) -> str:
     """The paper as an RIS record, tagged as Zotero's RIS import reads it: AU "Family, Given",
     T2 the journal, AB the abstract, DO the DOI, UR the page, L1 the PDF, AN the arXiv id."""
     paper = article.paper
-    lines = [("TY", "JOUR" if paper["venue"] else "GEN"), ("TI", paper["title"])]
+    lines = [("TY", "JOUR" if journal(paper) else "GEN"), ("TI", paper["title"])]
     lines += [("AU", ris_name(a)) for a in paper["authors"]]
     lines += [("PY", f"{article.date:%Y}"), ("DA", f"{article.date:%Y/%m/%d}")]
-    if paper["venue"]:
-        lines.append(("T2", paper["venue"]))
+    if journal(paper):
+        lines.append(("T2", journal(paper)))
+    elif paper["venue"]:
+        lines.append(("PB", paper["venue"]))
     if paper["abstract"]:
         lines.append(("AB", paper["abstract"]))
     if paper["doi"]:

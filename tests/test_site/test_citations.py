@@ -42,6 +42,9 @@ def test_bibtex_parses_in_bibtexparser_and_pybtex_with_the_right_fields(papers):
         assert len(authors) == len(meta.get("citation_author", [])), name
         if "citation_arxiv_id" in meta:
             assert fields["eprint"] == meta["citation_arxiv_id"][0] and fields["archivePrefix"] == "arXiv", name
+        if fields.get("howpublished") in {"bioRxiv", "medRxiv"}:
+            assert entry.entry_type == "misc" and "journal" not in fields, name
+        assert fields.get("journal") not in {"bioRxiv", "medRxiv"}, name
 
 
 def test_ris_parses_in_rispy_with_family_names_first_abstract_ids_and_pdf(papers):
@@ -53,6 +56,10 @@ def test_ris_parses_in_rispy_with_family_names_first_abstract_ids_and_pdf(papers
         assert all(", " in a for a, shown in zip(authors, meta.get("citation_author", [])) if " " in shown), name
         assert [" ".join(reversed(a.split(", ", 1))) for a in authors] == meta.get("citation_author", []), name
         assert record.get("abstract"), name
+        # a preprint server is no journal: a bioRxiv preprint is not typed as a journal article
+        assert record.get("secondary_title") not in {"bioRxiv", "medRxiv"}, name
+        if record.get("publisher") in {"bioRxiv", "medRxiv"}:
+            assert record["type_of_reference"] == "GEN", name
         if "citation_doi" in meta:
             assert record["doi"] == meta["citation_doi"][0], name
         if "citation_pdf_url" in meta:
