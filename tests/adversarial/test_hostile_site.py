@@ -152,3 +152,24 @@ def test_the_api_of_a_hostile_site_validates_and_keeps_text_as_data(hostile_site
     assert json.loads(json.dumps(hostile)) == hostile
     llms = (hostile_site / "llms.txt").read_text(encoding="utf-8")
     assert "<script" not in llms and "<img" not in llms and "javascript:" not in llms
+
+
+def test_every_page_of_a_hostile_site_passes_the_nu_html_checker(hostile_site, case):
+    import shutil
+
+    from clients import VNU, html_checker
+
+    if not shutil.which("java") or not VNU.exists():
+        pytest.skip("the Nu HTML Checker needs java and `npm ci --prefix tests/tools` (vnu-jar)")
+    assert html_checker(hostile_site) == []
+    case("vnu", "every page of a site built from hostile text", "no error or warning from the current vnu-jar",
+         "clean")
+
+
+def test_the_sitemap_of_a_hostile_site_follows_the_sitemaps_org_schema(hostile_site, case):
+    from lxml import etree
+    from test_site.test_clients import SITEMAP_SCHEMA
+
+    schema = etree.XMLSchema(etree.parse(str(SITEMAP_SCHEMA)))
+    assert schema.validate(etree.parse(str(hostile_site / "sitemap.xml"))), schema.error_log
+    case("sitemap", "the sitemap of a site built from hostile text", "valid against the sitemaps.org XSD", "valid")
