@@ -192,3 +192,26 @@ def test_extruct_finds_a_complete_scholarly_article_on_every_paper_page_of_a_hos
             assert AUTHOR in [a["name"] for a in article["author"]]  # the hostile name, read back as text
     case("metadata", f"{len(pages)} paper pages of a site built from hostile text",
          "extruct reads one complete ScholarlyArticle and the OpenGraph authors", "complete")
+
+
+def test_bibtex_and_ris_of_a_hostile_site_parse_in_bibtexparser_pybtex_and_rispy(hostile_site, case):
+    import html
+    import re
+
+    import bibtexparser
+    import rispy
+    from pybtex.database import parse_string
+
+    pages = sorted((hostile_site / "papers").glob("*.html"))
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        blocks = {k: html.unescape(v) for k, v in re.findall(r'<pre id="(bibtex|ris)"[^>]*>(.*?)</pre>', text, re.S)}
+        library = bibtexparser.parse_string(blocks["bibtex"])
+        assert not library.failed_blocks and len(library.entries) == 1, page.name
+        assert len(parse_string(blocks["bibtex"], "bibtex").entries) == 1, page.name
+        (record,) = rispy.loads(blocks["ris"])
+        assert record["title"], page.name
+        if "arxiv-2604-39999" in page.name:
+            assert any("Eve" in a for a in record["authors"]), record["authors"]
+    case("citations", f"the BibTeX and RIS of {len(pages)} paper pages built from hostile text",
+         "bibtexparser 2, pybtex and rispy read one record each", "all parse")
