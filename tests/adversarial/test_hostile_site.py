@@ -215,3 +215,38 @@ def test_bibtex_and_ris_of_a_hostile_site_parse_in_bibtexparser_pybtex_and_rispy
             assert any("Eve" in a for a in record["authors"]), record["authors"]
     case("citations", f"the BibTeX and RIS of {len(pages)} paper pages built from hostile text",
          "bibtexparser 2, pybtex and rispy read one record each", "all parse")
+
+
+def test_axe_finds_no_serious_violation_on_any_page_of_a_hostile_site(hostile_site, case):
+    from browser import AXE
+    from playwright.sync_api import sync_playwright
+
+    from pipeline.site import make_server
+
+    server = make_server(hostile_site, port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    pages = sorted(p.relative_to(hostile_site).as_posix() for p in hostile_site.rglob("*.html")
+                   if "pagefind" not in p.parts)
+    found: dict[str, list] = {}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+            # axe is injected as an inline script, which the site's Content-Security-Policy refuses
+            page = browser.new_context(bypass_csp=True).new_page()
+            for name in pages:
+                page.goto(f"{origin}/{name}")
+                page.wait_for_load_state("networkidle")
+                page.add_script_tag(path=str(AXE))
+                violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']}))"
+                                           ".violations.filter(v => ['serious', 'critical'].includes(v.impact))"
+                                           ".map(v => v.id)")
+                if violations:
+                    found[name] = violations
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert not found, found
+    case("axe", f"{len(pages)} pages of a site built from hostile text (search included)",
+         "no serious or critical axe violation", "none")
