@@ -18,16 +18,6 @@ from pipeline.site.api import API_ROOT, KINDS, SCHEMAS
 
 
 @pytest.fixture(scope="module")
-def site():
-    return built_site()
-
-
-@pytest.fixture(scope="module")
-def out(site) -> Path:
-    return site.output
-
-
-@pytest.fixture(scope="module")
 def files(out) -> dict[str, dict]:
     return api_files(out)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from browser import ARGS, AXE, CHROMIUM, NO_CHROMIUM, serving
+from browser import AXE, CHROMIUM, NO_CHROMIUM, serving
 from playwright.sync_api import expect
 from site_helpers import BRIEF_ZH_WORD, ROOT, built_site
 
@@ -20,16 +20,6 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM)
 def base_url():
     with serving(built_site().output) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -33,16 +33,6 @@ from pipeline.site.build import _cache_folder
 SITEURL = "https://radar.example.org/hub"
 
 
-@pytest.fixture(scope="module")
-def site():
-    return built_site()
-
-
-@pytest.fixture(scope="module")
-def out(site) -> Path:
-    return site.output
-
-
 def read(out: Path, name: str) -> str:
     return (out / name).read_text(encoding="utf-8")
 

@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 import pytest
-from browser import ARGS, AXE, CHROMIUM, NO_CHROMIUM, serving
+from browser import AXE, CHROMIUM, NO_CHROMIUM, serving
 from playwright.sync_api import expect
 from site_helpers import built_site, embedded_site
 
@@ -32,16 +32,6 @@ def vectors_url():
 def words_url():
     with serving(built_site().output) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 class Seen:
