@@ -534,6 +534,25 @@ def test_importing_ris_and_pasted_ids(site, tmp_path):
     assert {"arxiv:2604.26880", "doi:10.64898/2026.09.03.749257"} <= set(stored(page)["ratings"])
 
 
+def test_a_library_dropped_on_the_import_zone_is_imported(site):
+    """A Zotero export dragged onto the radar's import area: the browser's drop event with the file,
+    as a drag from the desktop delivers it."""
+    page, seen, base = site
+    page.goto(base + "radar.html")
+    ready(page)
+    page.evaluate("""(text) => {
+        const data = new DataTransfer();
+        data.items.add(new File([text], 'zotero.ris', {type: 'application/x-research-info-systems'}));
+        const zone = document.getElementById('radar-import');
+        zone.dispatchEvent(new DragEvent('dragover', {dataTransfer: data, bubbles: true, cancelable: true}));
+        zone.dispatchEvent(new DragEvent('drop', {dataTransfer: data, bubbles: true, cancelable: true}));
+    }""", LIBRARY_RIS)
+    expect(page.locator("#import-report")).to_contain_text("读到 3 条（RIS）：2 篇在本站档案里")
+    assert page.locator("#import-report .not-found li").inner_text() == "<script>document.title='pwned'</script> Not in the archive"
+    assert page.title() != "pwned" and not page.locator("#radar-import.dragging").count()
+    assert {"doi:10.1038/s41586-024-07702-8", "arxiv:2504.17837"} <= set(stored(page)["ratings"])
+
+
 def test_export_of_liked_papers_and_of_a_list_parses_in_bibtexparser_and_rispy(site, tmp_path):
     import bibtexparser
     import rispy
