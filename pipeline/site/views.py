@@ -72,6 +72,29 @@ def json_meta(instance: Article, key: str) -> dict | None:
     return value if isinstance(value, dict) else None
 
 
+# Han ideographs: the CJK Unified Ideographs with their extensions (A, and B onwards in the
+# supplementary planes) and the compatibility ideographs. theme/static/js/util.js (textLang) holds
+# the same ranges.
+_HAN = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF))
+
+
+def _is_han(char: str) -> bool:
+    code = ord(char)
+    return any(low <= code <= high for low, high in _HAN)
+
+
+def text_lang(text) -> str:
+    """The language tag of a block of text on the site: "zh-CN" when Han characters are at least a
+    third of its letters, else "en" (titles, abstracts and English briefs inside a Chinese page).
+    Text with no letters at all is "en"; digits, spaces and punctuation are not letters."""
+    letters = han = 0
+    for char in str(text or ""):
+        if char.isalpha():
+            letters += 1
+            han += _is_han(char)
+    return "zh-CN" if han and 3 * han >= letters else "en"
+
+
 def split_list(text) -> list[str]:
     return [part.strip() for part in str(text or "").split(";") if part.strip()]
 
@@ -153,8 +176,10 @@ def brief_view(instance: Article) -> dict | None:
     en = en if isinstance(en, dict) else None
     if not (zh or en):
         return None
+    # a language missing falls back to the other, whose text keeps its own language tag
     return {"model": str(brief.get("model") or ""), "prompt_version": str(brief.get("prompt_version") or ""),
-            "extractive": bool(brief.get("extractive")), "zh": zh or en, "en": en or zh}
+            "extractive": bool(brief.get("extractive")), "zh": zh or en, "en": en or zh,
+            "lang": {"zh": "zh-CN" if zh else "en", "en": "en" if en else "zh-CN"}}
 
 
 def radar_day_of(article: Article) -> date:

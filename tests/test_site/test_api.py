@@ -15,6 +15,7 @@ from api_helpers import PaperPage, api_files, kind_of, links_in, schema_errors, 
 from site_helpers import HOSTILE_TITLE, built_site, rebuild, site_copy, with_weekly_brief
 
 from pipeline.site.api import API_ROOT, KINDS, SCHEMAS
+from pipeline.site.views import text_lang
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +29,7 @@ def page(out: Path, rel: str) -> str:
 
 def paper_hrefs(text: str) -> list[str]:
     """The papers a list page lists, in order, as paths from the site root."""
-    return [re.sub(r"^(\.\./)+|^\./", "", h) for h in re.findall(r'class="card-title"><a class="math" href="([^"]+)"', text)]
+    return [re.sub(r"^(\.\./)+|^\./", "", h) for h in re.findall(r'class="card-title" lang="[^"]+"><a class="math" href="([^"]+)"', text)]
 
 
 def test_every_api_file_validates_against_its_published_schema(out, files):
@@ -80,8 +81,8 @@ def test_days_agree_with_their_pages_and_with_the_paper_pages(out, files):
         for paper in day["papers"]:
             seen += 1
             text = page(out, paper["links"]["html"])
-            title = re.search(r'<h1 class="math">(.*?)</h1>', text, re.S).group(1)
-            assert html.unescape(title) == paper["title"]
+            lang, title = re.search(r'<h1 class="math" lang="([^"]+)">(.*?)</h1>', text, re.S).groups()
+            assert html.unescape(title) == paper["title"] and lang == text_lang(paper["title"])
             authors = re.search(r'<article class="paper" data-pagefind-body data-authors="([^"]*)"', text).group(1)
             assert html.unescape(authors) == "|".join(a["name"] for a in paper["authors"])
             assert re.findall(r'data-topic="([^"]+)" href', text) == [t["id"] for t in paper["topics"]]

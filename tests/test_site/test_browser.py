@@ -103,16 +103,19 @@ def test_cards_built_in_the_browser_are_the_served_cards(page, base_url):
       const { renderCard } = await import("./theme/js/cards.js");
       const index = await (await fetch("data/index.json")).json();
       const paper = {...index.papers.find((p) => p.id === "arxiv:2609.00002"), extractive: true,
-                     tldr: {zh: "<b>摘</b>", en: "<b>From</b>"}};
+                     title: "基于表面码的 <i>综述</i>", tldr: {zh: "<b>摘</b>", en: "<b>From</b>"}};
       paper.topics = [{...paper.topics[0], similarity: 0.8712, similar_to: "arxiv:2401.00001 <i>x</i>"}];
       const card = renderCard(paper, 3, index.topics).querySelector(".card");
       return {why: card.querySelector(".why-item").textContent, label: card.querySelector(".tldr-label").textContent,
-              tldr: card.querySelector(".tldr").innerHTML, marks: card.querySelectorAll(".why mark").length};
+              tldr: card.querySelector(".tldr").innerHTML, marks: card.querySelectorAll(".why mark").length,
+              langs: [".card-title", ".abstract", ".tldr > .zh", ".tldr > .en"].map((s) => card.querySelector(s).lang)};
     }""")
     assert card["why"] == ("语言模型Language Models: 关键词keyword language model*; 分类category cs.AI; "
                            "语义相似于similar to arxiv:2401.00001 <i>x</i> (0.87)")
     assert card["label"] == "摘自摘要From the abstract" and "&lt;b&gt;From&lt;/b&gt;" in card["tldr"]
     assert card["marks"] == 2
+    # each text tagged by its own letters (text_lang's rule): a Chinese title, the English abstract
+    assert card["langs"] == ["zh-CN", "en", "zh-CN", "en"]
 
 
 def test_author_chip_filters_and_clears(page, base_url):

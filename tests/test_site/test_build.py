@@ -19,6 +19,7 @@ from clients import VNU, html_checker
 from pelican.settings import read_settings
 from site_helpers import (
     BRIEF_ZH_WORD,
+    DAY,
     HOSTILE_AUTHOR,
     HOSTILE_TITLE,
     ROOT,
@@ -27,6 +28,9 @@ from site_helpers import (
     crafted_papers,
 )
 
+from pipeline.archive.entry import entry_path, render_entry
+from pipeline.files import atomic_write
+from pipeline.models import Author, Paper, Selection
 from pipeline.site import SiteError, StablePaginator, build, related_papers
 from pipeline.site.build import _cache_folder
 
@@ -460,3 +464,43 @@ def test_a_new_paper_renders_the_first_page_of_its_lists_only(tmp_path):
     build(content, output, **options)
     assert oldest.read_text(encoding="utf-8") == "stale"
     assert "papers/a-newer-paper.html" in (output / "topics" / f"{topic}.html").read_text(encoding="utf-8")
+
+
+def test_english_and_chinese_text_inside_the_chinese_page_carry_their_language(tmp_path):
+    """Pages are lang="zh-CN"; a paper's title and abstract, and each language of its brief, say their own."""
+    surface, _ = crafted_papers()[0]
+    chinese = Paper(
+        id="doi:10.1360/ssi-2026-0001", title="基于表面码的容错量子计算综述", source="crossref-ssi", source_label="中国科学",
+        authors=(Author("王小明"),), abstract="本文综述了表面码在容错量子计算中的最新进展，包括 LDPC 码与解码器。",
+        published=DAY, updated=DAY, url="https://doi.org/10.1360/ssi-2026-0001", doi="10.1360/ssi-2026-0001",
+        topics=(Selection("quantum-information", 2, keywords=("quantum error correction",)),))
+    briefs = {surface.id: {"model": "m", "zh": {"tldr": "首个低于阈值的表面码实验。"}, "en": {"tldr": "Below threshold."}},
+              chinese.id: {"model": "m", "zh": {"tldr": "表面码综述。"}}}  # no English brief: the Chinese one stands in
+    content = tmp_path / "content"
+    for paper in (surface, chinese):
+        atomic_write(content / entry_path(paper), render_entry(paper, brief_status="done",
+                                                               brief=json.dumps(briefs[paper.id], ensure_ascii=False)))
+    output = build(content, tmp_path / "out", settings_file=built_site().root / "testconf.py", rules=ROOT / "rules",
+                   state=tmp_path / "state", search=False).output
+
+    def lang_of(page: Tags, tag: str, cls: str) -> list[str]:
+        return [a.get("lang") for t, a in page.tags if t == tag and cls in (a.get("class") or "").split()]
+
+    english = Tags(read(output, "papers/arxiv-2609-00001.html"))
+    assert english.find("html")[0]["lang"] == "zh-CN"
+    assert lang_of(english, "h1", "math") == ["en"] and lang_of(english, "div", "abstract") == ["en"]
+    assert [a["lang"] for a in english.find("div") if a.get("class") in ("zh", "en")] == ["zh-CN", "en"]
+    page = next(output.glob("papers/*ssi-2026-0001*.html"))
+    han = Tags(page.read_text(encoding="utf-8"))
+    assert lang_of(han, "h1", "math") == ["zh-CN"] and lang_of(han, "div", "abstract") == ["zh-CN"]
+    # the English part of its brief is the Chinese text standing in, and says so
+    assert [a["lang"] for a in han.find("div") if a.get("class") in ("zh", "en")] == ["zh-CN", "zh-CN"]
+    home = Tags(re.sub(r"<template.*?</template>", "", read(output, "index.html"), flags=re.DOTALL))  # cards, not cards.js's
+    assert sorted(lang_of(home, "h3", "card-title")) == ["en", "zh-CN"]
+    assert sorted(lang_of(home, "div", "abstract")) == ["en", "zh-CN"]
+    tldrs = re.findall(r'<p class="tldr">.*?</p>', read(output, "index.html"), re.DOTALL)
+    assert any('<span class="en" lang="zh-CN">表面码综述。</span>' in p for p in tldrs)
+    assert any('<span class="en" lang="en">Below threshold.</span>' in p for p in tldrs)
+    # rows (topic pages) tag their titles too
+    topic = Tags(read(output, "topics/quantum-information.html"))
+    assert sorted(lang_of(topic, "h3", "card-title")) == ["en", "zh-CN"]

@@ -1,15 +1,19 @@
 // A paper card built from an index record. The markup is the server's: the page holds the card macro's
 // output as <template id="card-template"> (one author, one topic whose reason has every clause, both
 // TL;DR labels), and a card is a clone of it filled with text. Values are set as text, never parsed as HTML.
-import { siteUrl } from "./util.js";
+import { siteUrl, textLang } from "./util.js";
 import { setUp } from "./expand.js";
 
 const AUTHORS_SHOWN = 8;
 
-/** Set the text of the element's zh and en children (the t() pair of a template). */
-function both(node, zh, en) {
-  node.querySelector(":scope > .zh").textContent = zh;
-  node.querySelector(":scope > .en").textContent = en;
+/** Set the text of the element's zh and en children (the t() pair of a template); `tagged`: the text
+ * is an entry's, each span tagged by its own letters (the t_text() pair). */
+function both(node, zh, en, tagged = false) {
+  for (const [cls, text] of [["zh", zh], ["en", en]]) {
+    const span = node.querySelector(`:scope > .${cls}`);
+    span.textContent = text;
+    if (tagged) span.lang = textLang(text);
+  }
 }
 
 /** A topic's name into a link of the template: both languages, or its id when the site does not know it. */
@@ -45,7 +49,7 @@ function fillTldr(tldr, paper) {
   for (const label of tldr.querySelectorAll(".tldr-label")) {
     if (label.dataset.variant === keep) label.removeAttribute("data-variant"); else label.remove();
   }
-  both(tldr, paper.tldr.zh || "", paper.tldr.en || "");
+  both(tldr, paper.tldr.zh || "", paper.tldr.en || "", true);
 }
 
 /** One reason line per selection, each keeping the template's clauses that apply, in its order. */
@@ -106,9 +110,12 @@ export function renderCard(paper, number, topics, extra = []) {
   const title = card.querySelector(".card-title a");
   title.href = siteUrl(paper.url);
   title.textContent = paper.title;
+  card.querySelector(".card-title").lang = textLang(paper.title);
   fillAuthors(card.querySelector(".authors"), paper);
   fillTldr(card.querySelector(".tldr"), paper);
-  card.querySelector(".abstract").textContent = paper.abstract || "—";
+  const abstract = card.querySelector(".abstract");
+  abstract.textContent = paper.abstract || "—";
+  abstract.lang = textLang(paper.abstract);
   fillWhy(card.querySelector(".why"), paper, topics);
   fillChips(card.querySelector(".chips"), paper, topics);
   card.querySelector("details.follow").dataset.tags = (paper.tags || []).slice(0, 6).join("|");

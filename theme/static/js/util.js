@@ -27,6 +27,22 @@ export function t(zh, en) {
   return fragment;
 }
 
+// Han ideographs, as pipeline/site/views.py counts them (text_lang): CJK Unified Ideographs, extensions, compatibility.
+const HAN = /[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u{20000}-\u{3FFFF}]/u;
+const LETTER = /\p{L}/u;
+
+/** The language tag of a block of text: "zh-CN" when Han characters are at least a third of its letters, else "en". */
+export function textLang(text) {
+  let letters = 0;
+  let han = 0;
+  for (const char of String(text || "")) {
+    if (!LETTER.test(char)) continue;
+    letters += 1;
+    if (HAN.test(char)) han += 1;
+  }
+  return han && 3 * han >= letters ? "zh-CN" : "en";
+}
+
 /** Create an element: el("a", {href: "…", class: "x"}, child, "text", …). Text is never parsed as HTML. */
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
