@@ -21,7 +21,29 @@ def journal(paper: dict) -> str:
     return paper["journal_ref"] or ("" if paper["venue"] in PREPRINT_SERVERS else paper["venue"])
 
 
+def preprint_server(paper: dict) -> str:
+    """The server a preprint is on (bioRxiv, medRxiv, arXiv); "" once the paper is in a journal."""
+    if journal(paper):
+        return ""
+    if paper["venue"] in PREPRINT_SERVERS:
+        return paper["venue"]
+    return "arXiv" if paper["arxiv_id"] else ""
+
+
+# How Zotero's own translators read these records (zotero/translators, BibTeX.js and RIS.js, read
+# 2026-06): neither has a preprint type. BibTeX.js reads @article as a journal article and @misc as a
+# document; it keeps an arXiv id only from `eprint` with `eprinttype` (it ignores `archivePrefix`),
+# as "arXiv: <id>" in Extra; `journal`, `publisher`, `doi`, `url` and `abstract` become the
+# publication, publisher, DOI, URL and abstract. RIS.js reads JOUR as a journal article and GEN (the
+# type it writes its own preprints as) as one too; T2 is the publication, PB the publisher (a
+# preprint's repository), DO the DOI, UR the URL, L1 a PDF attachment, AB the abstract and AN the
+# location in the archive.
+
+
 def bibtex(article: Article) -> str:
+    """The paper as BibTeX: @article for a journal article, @misc for a preprint (as arXiv exports
+    its own), with the arXiv id both as BibTeX styles (archivePrefix) and as biblatex and Zotero
+    (eprinttype) read it."""
     paper = article.paper
     first = ((paper["authors"][0].get("family") or paper["authors"][0]["name"].split()[-1]) if paper["authors"]
              else "anon")
@@ -36,17 +58,22 @@ def bibtex(article: Article) -> str:
         fields.append(("author", " and ".join(field(family_first(a) or a["name"]) for a in paper["authors"])))
     fields.append(("year", f"{article.date:%Y}"))
     if paper["arxiv_id"]:
-        fields += [("eprint", paper["arxiv_id"]), ("archivePrefix", "arXiv")]
+        fields += [("eprint", paper["arxiv_id"]), ("archivePrefix", "arXiv"), ("eprinttype", "arxiv")]
         if paper["categories"]:
             fields.append(("primaryClass", paper["categories"][0]))
+    server = preprint_server(paper)
     if journal(paper):
         fields.append(("journal", field(journal(paper))))
     elif paper["venue"]:
         fields.append(("howpublished", field(paper["venue"])))
+    if server:
+        fields.append(("publisher", field(server)))
     if paper["doi"]:
         fields.append(("doi", paper["doi"]))
     if paper["url"]:
         fields.append(("url", paper["url"]))
+    if paper["abstract"]:
+        fields.append(("abstract", field(paper["abstract"])))
     kind = "article" if journal(paper) else "misc"
     # the month is BibTeX's own macro (jan … dec), unbraced, so styles print it in their language
     body = ",\n".join([f"  {name} = {{{value}}}" for name, value in fields] + [f"  month = {article.date:%b}".lower()])
@@ -62,16 +89,17 @@ def ris_name(author: dict) -> str:
 
 
 def ris(article: Article) -> str:
-    """The paper as an RIS record, tagged as Zotero's RIS import reads it: AU "Family, Given",
-    T2 the journal, AB the abstract, DO the DOI, UR the page, L1 the PDF, AN the arXiv id."""
+    """The paper as an RIS record, tagged as Zotero's RIS import reads it: JOUR for a journal
+    article (T2 the journal), GEN for a preprint (PB its server), AU "Family, Given", AB the
+    abstract, DO the DOI, UR the page, L1 the PDF, AN the arXiv id."""
     paper = article.paper
     lines = [("TY", "JOUR" if journal(paper) else "GEN"), ("TI", paper["title"])]
     lines += [("AU", ris_name(a)) for a in paper["authors"]]
     lines += [("PY", f"{article.date:%Y}"), ("DA", f"{article.date:%Y/%m/%d}")]
     if journal(paper):
         lines.append(("T2", journal(paper)))
-    elif paper["venue"]:
-        lines.append(("PB", paper["venue"]))
+    elif preprint_server(paper) or paper["venue"]:
+        lines.append(("PB", preprint_server(paper) or paper["venue"]))
     if paper["abstract"]:
         lines.append(("AB", paper["abstract"]))
     if paper["doi"]:

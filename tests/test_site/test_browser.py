@@ -12,6 +12,7 @@ import pytest
 from browser import AXE, CHROMIUM, NO_CHROMIUM, serving
 from playwright.sync_api import expect
 from site_helpers import BRIEF_ZH_WORD, ROOT, built_site
+from zotero import zotero_from_bibtex, zotero_from_ris
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM)
 
@@ -312,6 +313,37 @@ def test_axe_finds_no_serious_violation(browser, base_url, name, scheme):
                                ".map(v => ({id: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))")
     context.close()
     assert not violations, violations
+
+
+ZOTERO_KEPT = ("itemType", "publicationTitle", "publisher", "DOI", "url", "extra", "archiveLocation")
+
+
+def kept(item: dict) -> dict:
+    """The fields of a Zotero item the two writers must agree on; of the abstract, that there is one
+    (the export writes a backslash as \\textbackslash{}, the page leaves TeX to the reader)."""
+    return {**{k: item.get(k) for k in ZOTERO_KEPT}, "abstractNote": bool(item.get("abstractNote"))}
+
+
+def test_the_radar_exports_read_in_zotero_as_the_paper_pages_citations(page, base_url):
+    """library.js writes the radar's BibTeX and RIS exports from the papers' API records: Zotero reads
+    from each the item type and fields it reads from the paper page's own BibTeX and RIS."""
+    import html
+
+    out = built_site().output
+    records = [json.loads(p.read_text(encoding="utf-8"))["paper"] for p in sorted((out / "api/v1/papers").glob("*.json"))]
+    page.goto(base_url + "radar.html")
+    exported = page.evaluate("""async (papers) => {
+      const { toBibtex, toRis } = await import("./theme/js/library.js");
+      return papers.map((p) => [p.links.html, toBibtex([p]), toRis([p])]);
+    }""", records)
+    kinds = set()
+    for rel, bib, ris in exported:
+        shown = dict(re.findall(r'<pre id="(bibtex|ris)"[^>]*>(.*?)</pre>', (out / rel).read_text(encoding="utf-8"), re.DOTALL))
+        for made, served, read in ((bib, shown["bibtex"], zotero_from_bibtex), (ris, shown["ris"], zotero_from_ris)):
+            ours, theirs = (kept(read(text)) for text in (made, html.unescape(served)))
+            assert ours == theirs, rel
+            kinds.add((ours["itemType"], ours["publisher"] or "journal"))
+    assert {("journalArticle", "arXiv"), ("document", "arXiv"), ("document", "bioRxiv"), ("journalArticle", "journal")} <= kinds
 
 
 def test_no_request_leaves_127_0_0_1(requests_seen, base_url):

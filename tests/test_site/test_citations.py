@@ -11,6 +11,7 @@ import pytest
 import rispy
 from pybtex.database import parse_string
 from site_helpers import built_site
+from zotero import zotero_from_bibtex, zotero_from_ris
 
 
 @pytest.fixture(scope="module")
@@ -108,3 +109,35 @@ def test_family_names_the_sources_give_are_kept_apart_in_bibtex_and_ris():
         ("Gabriel", "García Márquez"), ("Anna", "van der Berg"), ("Ada M.", "Lovelace"), ("Alan", "Turing")]
     assert rispy.loads(ris(article))[0]["authors"] == ["García Márquez, Gabriel", "van der Berg, Anna",
                                                        "Lovelace, Ada M.", "Turing, Alan"]
+
+
+def test_zotero_reads_arxiv_and_biorxiv_preprints_and_journal_articles_each_as_it_should(papers):
+    """Zotero has no preprint type in either translator, so a preprint comes in as the nearest it
+    has, with its server as the publisher (a preprint's repository, should the reader make it one)
+    and its arXiv id kept; a journal article comes in as one, its journal the publication."""
+    kinds = set()
+    for name, blocks, meta in papers:
+        ris_item, bib_item = zotero_from_ris(blocks["ris"]), zotero_from_bibtex(blocks["bibtex"])
+        venue = (meta.get("citation_journal_title") or [""])[0]
+        arxiv = (meta.get("citation_arxiv_id") or [""])[0]
+        if venue and venue not in {"bioRxiv", "medRxiv"}:
+            kinds.add("journal")
+            assert ris_item["itemType"] == bib_item["itemType"] == "journalArticle", name
+            assert ris_item["publicationTitle"] == bib_item["publicationTitle"] == venue, name
+        else:
+            server = venue or "arXiv"
+            kinds.add(server)
+            assert (ris_item["itemType"], bib_item["itemType"]) == ("journalArticle", "document"), name
+            assert ris_item["publisher"] == bib_item["publisher"] == server, name
+            assert "publicationTitle" not in ris_item and "publicationTitle" not in bib_item, name
+        if arxiv:
+            assert ris_item["archiveLocation"] == f"arXiv:{arxiv}" and bib_item["extra"] == f"arXiv: {arxiv}", name
+        assert ris_item["title"] == meta["citation_title"][0] and bib_item["title"].startswith("{"), name
+        for item in (ris_item, bib_item):
+            assert len(item["creators"]) == len(meta.get("citation_author", [])), name
+            assert item.get("DOI") == (meta.get("citation_doi") or [None])[0], name
+            assert item.get("url") == (meta.get("citation_abstract_html_url") or [None])[0], name
+            assert item.get("abstractNote"), name
+        assert ris_item["date"] == meta["citation_publication_date"][0], name
+        assert ris_item["attachments"] == [{"url": u, "mimeType": "application/pdf"} for u in meta.get("citation_pdf_url", [])]
+    assert kinds >= {"journal", "arXiv", "bioRxiv"}

@@ -228,6 +228,20 @@ function familyFirst(name) {
   return name.includes(",") || parts.length < 2 ? name : `${parts.pop()}, ${parts.join(" ")}`;
 }
 
+// A preprint server is no journal (pipeline/site/citations.py, whose rules these follow): Zotero reads
+// @article and RIS JOUR as journal articles, @misc as a document and RIS GEN (no preprint type in either).
+const PREPRINT_SERVERS = new Set(["bioRxiv", "medRxiv"]);
+
+function journalOf(paper) {
+  return paper.journal_ref || (PREPRINT_SERVERS.has(paper.venue) ? "" : paper.venue || "");
+}
+
+function serverOf(paper) {
+  if (journalOf(paper)) return "";
+  if (PREPRINT_SERVERS.has(paper.venue)) return paper.venue;
+  return paper.arxiv_id ? "arXiv" : "";
+}
+
 /** Papers (API records) as one BibTeX file, each with a unique key (family name, year, id). */
 export function toBibtex(papers) {
   const used = new Set();
@@ -241,14 +255,17 @@ export function toBibtex(papers) {
     if (paper.authors.length) fields.push(["author", paper.authors.map((a) => bibField(familyFirst(a.name))).join(" and ")]);
     fields.push(["year", year]);
     if (paper.arxiv_id) {
-      fields.push(["eprint", paper.arxiv_id], ["archivePrefix", "arXiv"]);
+      fields.push(["eprint", paper.arxiv_id], ["archivePrefix", "arXiv"], ["eprinttype", "arxiv"]);
       if (paper.categories.length) fields.push(["primaryClass", paper.categories[0]]);
     }
-    if (paper.journal_ref || paper.venue) fields.push(["journal", bibField(paper.journal_ref || paper.venue)]);
+    const journal = journalOf(paper);
+    if (journal) fields.push(["journal", bibField(journal)]);
+    else if (paper.venue) fields.push(["howpublished", bibField(paper.venue)]);
+    if (serverOf(paper)) fields.push(["publisher", bibField(serverOf(paper))]);
     if (paper.doi) fields.push(["doi", paper.doi]);
     if (paper.links.abstract) fields.push(["url", paper.links.abstract]);
     if (paper.abstract) fields.push(["abstract", bibField(paper.abstract)]);
-    const kind = paper.journal_ref || paper.venue ? "article" : "misc";
+    const kind = journal ? "article" : "misc";
     return `@${kind}{${key},\n${fields.map(([name, value]) => `  ${name} = {${value}}`).join(",\n")}\n}\n`;
   }).join("\n");
 }
@@ -256,9 +273,11 @@ export function toBibtex(papers) {
 /** Papers (API records) as one RIS file, tagged as the paper pages' RIS is. */
 export function toRis(papers) {
   return papers.map((paper) => {
-    const lines = [["TY", paper.venue ? "JOUR" : "GEN"], ["TI", paper.title], ...paper.authors.map((a) => ["AU", familyFirst(a.name)])];
+    const journal = journalOf(paper);
+    const lines = [["TY", journal ? "JOUR" : "GEN"], ["TI", paper.title], ...paper.authors.map((a) => ["AU", familyFirst(a.name)])];
     lines.push(["PY", (paper.published || "").slice(0, 4)], ["DA", (paper.published || "").replace(/-/g, "/")]);
-    if (paper.venue) lines.push(["T2", paper.venue]);
+    if (journal) lines.push(["T2", journal]);
+    else if (serverOf(paper) || paper.venue) lines.push(["PB", serverOf(paper) || paper.venue]);
     if (paper.abstract) lines.push(["AB", paper.abstract]);
     if (paper.doi) lines.push(["DO", paper.doi]);
     if (paper.links.abstract) lines.push(["UR", paper.links.abstract]);
