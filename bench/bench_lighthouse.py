@@ -6,9 +6,8 @@
 The demo (``academichub demo``: the bundled feeds, extractive briefs) is built into a temporary
 folder and served on 127.0.0.1 with gzip for text files, as GitHub Pages and a bucket's CDN serve
 it; Lighthouse (mobile, its default throttling) runs in Debian's Chromium on the home page, a paper
-page, the daily brief and the radar page. Each score is the median of ``--runs`` runs. The radar
-page is ``noindex`` on purpose (it holds no content of its own: the reader's radar lives in the
-browser), which Lighthouse's SEO category counts against it: the table says so beside its score.
+page, the daily brief and the radar page (a landing page of its own, indexed and in the sitemap). Each
+score is the median of ``--runs`` runs.
 """
 
 from __future__ import annotations
@@ -93,8 +92,7 @@ def main() -> None:
             for name, path in pages.items():
                 runs = [audit(base + path, reports / f"{name.replace(' ', '-')}-{n}.json") for n in range(args.runs)]
                 medians = {c: int(statistics.median(r[c] for r in runs)) for c in CATEGORIES}
-                note = " (noindex on purpose)" if name == "radar" else ""
-                print(f"| {name} (`{path or 'index.html'}`){note} | " + " | ".join(str(medians[c]) for c in CATEGORIES) + " |")
+                print(f"| {name} (`{path or 'index.html'}`) | " + " | ".join(str(medians[c]) for c in CATEGORIES) + " |")
         finally:
             server.shutdown()
 

@@ -381,7 +381,8 @@ class SiteGenerator(Generator):
 
         articles = self.context.get("articles", [])
         every = newest(articles)
-        urls = [("", every), ("topics.html", every), ("archives.html", every)]
+        # the radar is a landing page of its own; search and status are noindex and left out
+        urls = [("", every), ("topics.html", every), ("archives.html", every), ("radar.html", every)]
         urls += [(a.url, changed(a)) for a in articles]
         urls += [(cat.url, newest(items)) for cat, items in self.context.get("categories", [])]
         urls += [(tag.url, newest(items)) for tag, items in self.context.get("tags", [])]

@@ -346,6 +346,26 @@ def test_the_radar_exports_read_in_zotero_as_the_paper_pages_citations(page, bas
     assert {("journalArticle", "arXiv"), ("document", "arXiv"), ("document", "bioRxiv"), ("journalArticle", "journal")} <= kinds
 
 
+LAYOUT_SHIFTS = """window.__shifts = [];
+new PerformanceObserver((list) => { for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shifts.push(e.value); })
+  .observe({ type: "layout-shift", buffered: true });"""
+
+
+@pytest.mark.parametrize("name", ["", "radar.html", "papers/arxiv-2609-00001.html", "briefs/2026-09-08.html"])
+def test_pages_do_not_shift_as_their_scripts_start(browser, base_url, name):
+    """On a phone's screen (Lighthouse's: 412 × 823) the controls the scripts reveal have their place from
+    the first paint: the layout shifts add up to far below the 0.1 that counts as poor."""
+    context = browser.new_context(viewport={"width": 412, "height": 823}, device_scale_factor=1.75)
+    page = context.new_page()
+    page.add_init_script(LAYOUT_SHIFTS)
+    page.goto(base_url + name)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    shifts = page.evaluate("window.__shifts")
+    context.close()
+    assert sum(shifts) < 0.02, shifts
+
+
 def test_no_request_leaves_127_0_0_1(requests_seen, base_url):
     # runs last in this module: every page the tests above opened is in requests_seen
     assert requests_seen

@@ -4,6 +4,7 @@ the JSON Feed 1.1 schema and the newsboat feed reader."""
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import feedparser
@@ -101,9 +102,14 @@ def test_sitemap_follows_the_sitemaps_org_schema_with_lastmod_on_every_page(out)
     rows = {u.findtext("s:loc", namespaces=ns): u.findtext("s:lastmod", namespaces=ns) for u in sitemap.iterfind("s:url", ns)}
     assert all(rows.values()), [loc for loc, when in rows.items() if not when]
     assert rows[SITEURL + "/"] == max(rows.values())
-    for page in ("radar.html", "search.html", "status.html", "404.html"):
+    for page in ("search.html", "status.html", "404.html"):
         assert SITEURL + "/" + page not in rows
         text = (out / page).read_text(encoding="utf-8")
         assert '<meta name="robots" content="noindex">' in text and 'rel="canonical"' not in text
+    # the radar is a landing page: in the sitemap, indexable, with its own canonical address and description
+    assert rows[SITEURL + "/radar.html"] == max(rows.values())
+    radar = (out / "radar.html").read_text(encoding="utf-8")
+    assert "noindex" not in radar and f'<link rel="canonical" href="{SITEURL}/radar.html">' in radar
+    assert re.search(r'<meta name="description" content="定制您的专属科研雷达[^"]*Customise your own research radar', radar)
     broken = etree.fromstring(etree.tostring(sitemap).replace(b"<lastmod>", b"<lastmod>yesterday ", 1))
     assert not schema.validate(broken)
