@@ -194,6 +194,25 @@ def test_extruct_finds_a_complete_scholarly_article_on_every_paper_page_of_a_hos
          "extruct reads one complete ScholarlyArticle and the OpenGraph authors", "complete")
 
 
+def test_html_metadata_finds_a_complete_article_and_citation_record_on_every_paper_page_of_a_hostile_site(
+        hostile_site, case):
+    """Wikimedia's html-metadata (Citoid's scraper): one complete ScholarlyArticle and one complete
+    Highwire citation record per paper page, the hostile names and title read back as text."""
+    from test_site.test_metadata import MODULE, check_html_metadata, html_metadata
+
+    if not MODULE.exists():
+        pytest.skip("needs `npm ci --prefix tests/tools` (html-metadata)")
+    pages = sorted((hostile_site / "papers").glob("*.html"))
+    assert pages
+    found = html_metadata(pages)
+    for page in pages:
+        meta = check_html_metadata(found, page)
+        if "arxiv-2604-39999" in page.name:
+            assert meta["highwirePress"]["author"][0] == AUTHOR and meta["highwirePress"]["title"] == TITLE
+    case("metadata", f"{len(pages)} paper pages of a site built from hostile text",
+         "html-metadata reads one complete ScholarlyArticle and Highwire citation record", "complete")
+
+
 def test_bibtex_and_ris_of_a_hostile_site_parse_in_bibtexparser_pybtex_and_rispy(hostile_site, case):
     import html
     import re

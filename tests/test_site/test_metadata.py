@@ -32,7 +32,10 @@ def _check_article(article: dict, text: str, name: str) -> None:
     assert article["name"] == _meta(text, "citation_title")[0], name
     assert [a["name"] for a in article.get("author", [])] == _meta(text, "citation_author"), name
     assert all(a["@type"] == "Person" for a in article.get("author", [])), name
-    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", article["datePublished"]), name
+    affiliations = [aff for a in article.get("author", []) for aff in a.get("affiliation", [])]
+    assert affiliations == _meta(text, "citation_author_institution"), name
+    assert article["datePublished"] == _meta(text, "citation_publication_date")[0].replace("/", "-"), name
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", article.get("dateModified", article["datePublished"])), name
     assert article["abstract"] and article["url"].endswith("/papers/" + name), name
     ids = {i["propertyID"]: i["value"] for i in article["identifier"]}
     assert ids.get("arXiv", "") == "".join(_meta(text, "citation_arxiv_id")), name
@@ -54,19 +57,47 @@ def test_extruct_finds_a_complete_scholarly_article_and_opengraph_authors(pages)
         assert [v for k, v in og["properties"] if k == "article:author"] == _meta(text, "citation_author"), page.name
 
 
-@pytest.mark.skipif(not MODULE.exists() or not shutil.which("node"), reason="needs `npm ci --prefix tests/tools` (html-metadata)")
-def test_html_metadata_finds_json_ld_and_the_highwire_citation_record(pages):
+NEEDS_HTML_METADATA = pytest.mark.skipif(not MODULE.exists() or not shutil.which("node"),
+                                         reason="needs `npm ci --prefix tests/tools` (html-metadata)")
+
+
+def html_metadata(pages) -> dict[str, dict]:
+    """What Wikimedia's html-metadata finds in each page, by path."""
     done = subprocess.run(["node", str(SCRIPT), *map(str, pages)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    found = json.loads(done.stdout)
+    return json.loads(done.stdout)
+
+
+def _listed(value) -> list:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def _check_highwire(highwire: dict, text: str, name: str) -> None:
+    """The Highwire Press citation record as html-metadata reads it: the authors one by one, in order,
+    the dates, the identifiers and the links, each what the page's own tags say."""
+    assert highwire["title"] == _meta(text, "citation_title")[0], name
+    assert _listed(highwire.get("author")) == _meta(text, "citation_author"), name
+    assert _listed(highwire.get("author_institution")) == _meta(text, "citation_author_institution"), name
+    for key in ("publication_date", "online_date", "pdf_url", "abstract_html_url", "doi", "arxiv_id", "journal_title"):
+        assert _listed(highwire.get(key)) == _meta(text, "citation_" + key), (name, key)
+    assert re.fullmatch(r"\d{4}/\d{2}/\d{2}", highwire["publication_date"]), name
+
+
+def check_html_metadata(found: dict, page) -> dict:
+    """One complete ScholarlyArticle (JSON-LD) and one complete citation record (Highwire) in a page."""
+    text = page.read_text(encoding="utf-8")
+    meta = found[str(page)]
+    (article,) = _listed(meta["jsonLd"])
+    _check_article(article, text, page.name)
+    _check_highwire(meta["highwirePress"], text, page.name)
+    return meta
+
+
+@NEEDS_HTML_METADATA
+def test_html_metadata_finds_json_ld_and_the_highwire_citation_record(pages):
+    found = html_metadata(pages)
+    kinds = set()
     for page in pages:
-        text = page.read_text(encoding="utf-8")
-        meta = found[str(page)]
-        (article,) = [d for d in meta["jsonLd"]] if isinstance(meta["jsonLd"], list) else [meta["jsonLd"]]
-        _check_article(article, text, page.name)
-        highwire = meta["highwirePress"]
-        authors = highwire.get("author", [])
-        assert (authors if isinstance(authors, list) else [authors]) == _meta(text, "citation_author"), page.name
-        assert highwire["title"] == _meta(text, "citation_title")[0] and highwire["publication_date"], page.name
-        if _meta(text, "citation_pdf_url"):
-            assert highwire["pdf_url"] == _meta(text, "citation_pdf_url")[0], page.name
+        highwire = check_html_metadata(found, page)["highwirePress"]
+        kinds.update(key for key in ("doi", "arxiv_id", "pdf_url", "journal_title", "author_institution") if key in highwire)
+    assert kinds == {"doi", "arxiv_id", "pdf_url", "journal_title", "author_institution"}  # each kind was checked
