@@ -108,6 +108,12 @@ CACHE_PATH = "build/pelican-cache"
 CHECK_MODIFIED_METHOD = "md5"
 DELETE_OUTPUT_DIRECTORY = False
 
+# Tiers of the archive (README.md, "Years of archive"): the newest months holding at most this many
+# papers (the newest month always) are the current tier, read by every build, with author pages and
+# feeds, topic lists and a paper's API file; each older month is built once as a shard of lean paper
+# pages, day pages and day API files, and rebuilt only when its own entries change. 0: one tier.
+ARCHIVE_CURRENT_PAPERS = 5000
+
 # Search: Pagefind indexes paper and brief pages only (data-pagefind-body), after Pelican.
 PAGEFIND = True
 # The index is split by date into bundles of at most this many pages (whole months while they fit),

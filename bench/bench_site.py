@@ -28,6 +28,7 @@ without it.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import shutil
@@ -50,6 +51,7 @@ from pipeline.files import atomic_write  # noqa: E402
 from pipeline.models import Author, Paper, Selection  # noqa: E402
 from pipeline.publish.pages import LIMIT as PAGES_LIMIT  # noqa: E402
 from pipeline.site import build  # noqa: E402
+from pipeline.site.periods import Manifest  # noqa: E402
 
 SYLLABLES = "an bo chen da el fa gu hao in jun ka li mo na ou pe qi ru si ta wu xi ya ze lo ri ve ma ko".split()
 TOPICS = [("language-models", ["language model*", "alignment"], "cs.CL"), ("llm-agents", ["agent*", "tool use"], "cs.AI"),
@@ -203,22 +205,38 @@ def one_build(job: dict) -> dict:
     Pagefind's (bytes), and its profile when asked for."""
     profiler = _profiler() if job["profile"] else None
     result = build(Path(job["content"]), Path(job["output"]), settings_file=Path(job["settings"]),
-                   rules=ROOT / "rules", state=Path(job["state"]), search=job["search"])
+                   rules=ROOT / "rules", state=Path(job["state"]), search=job["search"], jobs=job["jobs"])
     if profiler:
         write_profile(profiler.stop(), profiler, Path(job["profile"]), job["name"], job["label"])
     return {"search": result.search_seconds if result.search else None, "peak_rss": own_peak_rss(),
-            "pagefind_peaks": [b.peak_rss for b in result.search.indexed] if result.search else []}
+            "pagefind_peaks": [b.peak_rss for b in result.search.indexed] if result.search else [],
+            "shards": (len(result.shards_built), len(result.shards_kept))}
 
 
-def cost_table(output: Path, papers_now: int) -> str:
-    """What each kind of file costs (files, MB, KB per paper), and how many papers GitHub Pages' 1 GB
-    holds at this size's cost per paper."""
-    lines = ["| kind | files | MB | KB per paper |", "|---|---:|---:|---:|"]
+def archived_files(root: Path) -> frozenset[str]:
+    """The files the closed months' shards wrote, as their manifests list them."""
+    names: set[str] = set()
+    for path in root.glob("build/pelican-cache/*/periods/*.json"):
+        manifest = Manifest.load(path)
+        if manifest is not None:
+            names.update(manifest.files)
+    return frozenset(names)
+
+
+def archived_papers(root: Path) -> int:
+    return sum(len(m.papers) for m in map(Manifest.load, root.glob("build/pelican-cache/*/periods/*.json")) if m)
+
+
+def cost_table(output: Path, papers_now: int, archived: frozenset[str] = frozenset(), papers_archived: int = 0) -> str:
+    """What each kind of file costs (files, MB, KB per paper of the site; the archive tier's files also
+    per paper of the archive tier), and how many papers GitHub Pages' 1 GB holds at this cost per paper."""
+    lines = ["| kind | files | MB | KB per paper | KB per archived paper |", "|---|---:|---:|---:|---:|"]
     total = 0
-    for kind, (count, size) in cost_by_kind(output).items():
+    for kind, (count, size) in cost_by_kind(output, archived).items():
         total += size
-        lines.append(f"| {kind} | {count:,} | {size / 1e6:,.1f} | {size / papers_now / 1e3:.2f} |")
-    lines.append(f"| all | | {total / 1e6:,.1f} | {total / papers_now / 1e3:.2f} |")
+        tier = f"{size / papers_archived / 1e3:.2f}" if papers_archived and kind.startswith("archive tier") else ""
+        lines.append(f"| {kind} | {count:,} | {size / 1e6:,.1f} | {size / papers_now / 1e3:.2f} | {tier} |")
+    lines.append(f"| all | | {total / 1e6:,.1f} | {total / papers_now / 1e3:.2f} | |")
     return "\n".join(lines) + f"\npapers per GB (GitHub Pages' {PAGES_LIMIT / 1e9:.0f} GB): {PAGES_LIMIT * papers_now / total:,.0f}"
 
 
@@ -236,6 +254,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", type=Path, metavar="DIR", help="profile each build with pyinstrument; reports go here")
     parser.add_argument("--keep", type=Path, help="build here and keep the result (default: a temp folder)")
     parser.add_argument("--no-search", action="store_true", help="skip the Pagefind timing")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes building the closed months' shards")
+    parser.add_argument("--current-papers", type=int, help="ARCHIVE_CURRENT_PAPERS (default: pelicanconf.py's)")
+    parser.add_argument("--no-empty-output", action="store_true", help="skip the rebuild into an empty output folder")
     args = parser.parse_args(argv)
     root = args.keep or Path(tempfile.mkdtemp(prefix="academichub-bench-"))
     root.mkdir(parents=True, exist_ok=True)
@@ -257,8 +278,11 @@ def main(argv: list[str] | None = None) -> int:
         first = args.papers
     settings = root / "pelicanconf.py"
     shutil.copy(ROOT / "pelicanconf.py", settings)  # keeps the Pelican cache inside the bench folder
+    if args.current_papers is not None:
+        with settings.open("a", encoding="utf-8") as handle:
+            handle.write(f"\nARCHIVE_CURRENT_PAPERS = {args.current_papers}\n")
     job = {"content": str(content), "output": str(output), "settings": str(settings), "state": str(state),
-           "search": not (args.no_search or args.profile), "profile": str(args.profile or "")}
+           "search": not (args.no_search or args.profile), "profile": str(args.profile or ""), "jobs": args.jobs}
     build_peak, pagefind_peak = [0], [0]  # bytes: the largest build, the largest Pagefind run (one bundle)
 
     def timed(label: str, build_name: str, note: str = "") -> None:
@@ -267,6 +291,8 @@ def main(argv: list[str] | None = None) -> int:
         run = worker(Path(__file__), "--one-build", {**job, "name": build_name, "label": label})
         result = run.answer
         search = f", search {result['search']:.1f} s" if result["search"] is not None else ""
+        built, kept = result["shards"]
+        search += f", shards {built} built / {kept} kept" if built or kept else ""
         build_peak.append(result["peak_rss"])
         pagefind_peak.extend(result["pagefind_peaks"])
         # CPU: the build and its Pagefind runs
@@ -280,9 +306,10 @@ def main(argv: list[str] | None = None) -> int:
     timed("rebuild, nothing changed:", "unchanged", "(content cache warm, output folder kept)")
     added = add_entries(content, args.next_day) if args.next_day else generated_day(start, seed=11)
     timed(f"daily rebuild (+{added} papers):", "daily", "(content cache warm, output folder kept)")
-    added = generated_day(start + timedelta(days=1), seed=12)
-    shutil.rmtree(output)
-    timed(f"daily rebuild, empty output (+{added}):", "daily-empty-output", "(content cache warm, output folder not kept)")
+    if not args.no_empty_output:
+        added = generated_day(start + timedelta(days=1), seed=12)
+        shutil.rmtree(output)
+        timed(f"daily rebuild, empty output (+{added}):", "daily-empty-output", "(content cache warm, output folder not kept)")
     print(f"peak RSS: builds {max(build_peak) / 2 ** 20:.0f} MB, Pagefind {max(pagefind_peak) / 2 ** 20:.0f} MB")
     files = [p for p in output.rglob("*") if p.is_file()]
     size = sum(p.stat().st_size for p in files)
@@ -290,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     html = sum(1 for p in files if p.suffix == ".html" and "pagefind" not in p.parts)
     print(f"output: {len(files)} files, {size / 1e6:.0f} MB, {html} HTML pages, "
           f"{size / papers_now / 1e3:.1f} KB per paper ({papers_now} papers)")
-    print(cost_table(output, papers_now))
+    print(cost_table(output, papers_now, archived_files(root), archived_papers(root)))
     if not args.keep:
         shutil.rmtree(root)
     return 0

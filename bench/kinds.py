@@ -30,12 +30,15 @@ def kind_of(rel: str, kinds=KINDS) -> str:
     return next((kind for kind, pattern in kinds if re.fullmatch(pattern, rel)), "other file")
 
 
-def cost_by_kind(output: Path) -> dict[str, tuple[int, int]]:
-    """{kind: (files, bytes)} of a built site, its search index and theme included, largest first."""
+def cost_by_kind(output: Path, archived: frozenset[str] = frozenset()) -> dict[str, tuple[int, int]]:
+    """{kind: (files, bytes)} of a built site, its search index and theme included, largest first;
+    the files of ``archived`` (the closed months' shards) are counted apart, as "archive tier: <kind>"."""
     costs: dict[str, list[int]] = {}
     for path in output.rglob("*"):
         if path.is_file():
-            entry = costs.setdefault(kind_of(path.relative_to(output).as_posix(), SITE_ONLY + KINDS), [0, 0])
+            rel = path.relative_to(output).as_posix()
+            kind = kind_of(rel, SITE_ONLY + KINDS)
+            entry = costs.setdefault(f"archive tier: {kind}" if rel in archived else kind, [0, 0])
             entry[0] += 1
             entry[1] += path.stat().st_size
     return {kind: (files, size) for kind, (files, size) in sorted(costs.items(), key=lambda item: -item[1][1])}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -189,10 +190,27 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from .site import build
 
+    period = getattr(args, "period", None)
     result = build(args.content, args.output, settings_file=args.settings, publish=args.publish, rules=args.rules,
-                   state=args.state, siteurl=args.siteurl, search=not args.no_search)
+                   state=args.state, siteurl=args.siteurl, search=not args.no_search, jobs=args.jobs, period=period)
+    if period:
+        say(f"site: the shard of {period} ({result.papers} papers) → {result.output} ({result.pelican_seconds:.1f}s)")
+        return 0
+    shards = (f"; closed months: {len(result.shards_built)} built, {len(result.shards_kept)} kept"
+              if result.shards_built or result.shards_kept else "")
     say(f"site: {result.papers} entries → {result.output} (Pelican {result.pelican_seconds:.1f}s, "
-                  f"search index {result.search_seconds:.1f}s)")
+                  f"search index {result.search_seconds:.1f}s{shards})")
+    return 0
+
+
+def cmd_periods(args: argparse.Namespace) -> int:
+    """The archive's months as JSON: closed (with whether their shard stands) and current."""
+    from .site import periods_report
+
+    report = periods_report(args.content, args.output, settings_file=args.settings, publish=args.publish,
+                            siteurl=args.siteurl)
+    stale = [p["month"] for p in report["closed"] if not p["built"]]
+    sys.stdout.write(json.dumps(stale if args.stale else report, indent=None if args.stale else 1) + "\n")
     return 0
 
 
@@ -276,6 +294,8 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--publish", action="store_true", help="use publishconf.py (public address, clean output)")
     parser.add_argument("--siteurl", help="the site's public address (feeds and canonical links need it)")
     parser.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                        help="build the closed months' shards in N processes at once (default: one a CPU)")
 
 
 def cmd_notify(args: argparse.Namespace) -> int:
@@ -398,8 +418,21 @@ def build_parser() -> argparse.ArgumentParser:
     site_build.add_argument("--rules", type=Path, help="rule files for topic names (default: rules/)")
     site_build.add_argument("--state", type=Path, help="run records for the status page (default: the state/ "
                             "folder beside --content, else state/)")
+    site_build.add_argument("--period", metavar="YYYY-MM",
+                            help="build only this closed month's shard (a job of a workflow matrix); "
+                                 "`academichub periods --stale` lists the months to build")
     _add_build_options(site_build)
     site_build.set_defaults(func=cmd_build)
+
+    periods = sub.add_parser("periods", help="the archive's months: closed (shards) and current, as JSON")
+    periods.add_argument("--content", type=Path, help="the entries (default: PATH of the settings, content/)")
+    periods.add_argument("--output", type=Path, help="the built site (default: output/)")
+    periods.add_argument("--settings", type=Path, help="Pelican settings file (default: pelicanconf.py)")
+    periods.add_argument("--publish", action="store_true", help="use publishconf.py")
+    periods.add_argument("--siteurl", help="the site's public address, as the build is given it (a shard's pages depend on it)")
+    periods.add_argument("--stale", action="store_true",
+                         help="only the closed months whose shard must be built, as a JSON list (for a matrix)")
+    periods.set_defaults(func=cmd_periods)
 
     run = sub.add_parser("run", help="the daily job: fetch, then brief, then build the website")
     _add_paths(run)

@@ -241,6 +241,30 @@ def test_cached_paths_are_the_ones_the_project_uses():
     assert restore["with"]["path"].split() == paths and restore["with"]["restore-keys"] == cache["with"]["restore-keys"]
 
 
+def test_a_rebuild_builds_each_stale_month_in_a_job_of_its_own():
+    """The matrix: one job a closed month that `academichub periods --stale` lists, each building that
+    month's shard; then one job that puts them in place, builds the current tier on top of them and
+    keeps the site in the daily job's cache (same paths, so the daily run restores it)."""
+    rebuild = load(GITHUB / "workflows" / "rebuild.yml")
+    assert rebuild["concurrency"]["group"] == load(GITHUB / "workflows" / "daily.yml")["concurrency"]["group"]
+    plan, shard, site = (rebuild["jobs"][name] for name in ("plan", "shard", "site"))
+    assert any("academichub periods --publish --stale" in s.get("run", "") for s in plan["steps"])
+    assert shard["strategy"]["matrix"]["period"] == "${{ fromJSON(needs.plan.outputs.periods) }}"
+    (build,) = [s for s in shard["steps"] if "academichub build" in s.get("run", "")]
+    assert '--period "$PERIOD"' in build["run"] and build["env"]["PERIOD"] == "${{ matrix.period }}"
+    (upload,) = [s for s in shard["steps"] if s.get("uses", "").startswith("actions/upload-artifact@")]
+    assert upload["with"]["path"].split() == ["output/", "build/pelican-cache/*/periods/*.json"]
+    uses = [s.get("uses", "").split("@")[0] for s in site["steps"]]
+    assert uses.index("actions/download-artifact") < next(i for i, s in enumerate(site["steps"])
+                                                         if "academichub build --publish" in s.get("run", ""))
+    daily = load(GITHUB / "workflows" / "daily.yml")
+    (cache,) = [s for _, s in steps(daily) if s.get("uses", "").startswith("actions/cache@")]
+    (save,) = [s for s in site["steps"] if s.get("uses", "").startswith("actions/cache/save@")]
+    assert save["with"]["path"] == cache["with"]["path"] and save["with"]["key"] == cache["with"]["key"]
+    # every job of the matrix and the site job are given the address the plan's stamps were made with
+    assert build["env"]["ACADEMICHUB_SITEURL"] == "${{ needs.plan.outputs.siteurl }}"
+
+
 def test_dependabot_keeps_actions_current():
     config = yaml.safe_load((GITHUB / "dependabot.yml").read_text())
     ecosystems = {u["package-ecosystem"] for u in config["updates"]}

@@ -112,7 +112,7 @@ class Api:
         """A paper in full: what its page shows, as data."""
         p = article.paper
         modified = getattr(article, "modified", None)
-        links = {"html": article.url, "api": paper_api(article), "day": self.generator.day_url(radar_day_of(article)),
+        links = {"html": article.url, "api": self.paper_file(article), "day": self.generator.day_url(radar_day_of(article)),
                  "day_api": day_api(radar_day_of(article)),
                  "abstract": p["url"] or None, "pdf": p["pdf"] or None,
                  "doi": f"https://doi.org/{p['doi']}" if p["doi"] else None, "code": list(p["code_links"])}
@@ -144,13 +144,17 @@ class Api:
                 "published": f"{published_day_of(article):%Y-%m-%d}", "day": f"{radar_day_of(article):%Y-%m-%d}",
                 "source": p["source_label"], "topics": [t["rule"] for t in p["topics"]],
                 "tldr": {"zh": brief["zh"]["tldr"], "en": brief["en"]["tldr"]} if brief else None,
-                "links": {"html": article.url, "api": paper_api(article)}}
+                "links": {"html": article.url, "api": self.paper_file(article)}}
 
     def cited(self, paper_id: str) -> dict:
         article = self.generator.by_id.get(paper_id)
         if article is None:
             return {"id": paper_id, "title": None, "links": None}
-        return {"id": paper_id, "title": article.paper["title"], "links": {"html": article.url, "api": paper_api(article)}}
+        return {"id": paper_id, "title": article.paper["title"], "links": {"html": article.url, "api": self.paper_file(article)}}
+
+    def paper_file(self, article: Article) -> str:
+        """The API file that holds a paper: its own, or in the archive tier its day's (as a card)."""
+        return day_api(radar_day_of(article)) if self.generator.period else paper_api(article)
 
     def brief(self, article: Article) -> dict:
         """A daily or weekly brief: per language its headline, themes, connections and picks (papers by id)."""
@@ -206,6 +210,46 @@ class Api:
                 continue
             self._write(path, {"api_version": API_VERSION, "paper": self.paper(article),
                                "related": [self.card(r) for r in getattr(article, "related", ())]})
+        days = self._write_days()
+        briefs = sorted(gen.briefs, key=lambda b: (b.brief_kind, radar_day_of(b), b.url), reverse=True)
+        for article in briefs:
+            self._write(brief_api(article), self.brief(article))
+        topics = self._write_topics()
+        listed = [{"kind": b.brief_kind, "date": f"{radar_day_of(b):%Y-%m-%d}", "api": brief_api(b), "html": b.url,
+                   "headline": self.brief(b)["en"]["headline"]} for b in briefs]
+        # the closed months' days and briefs, as their shards wrote them (periods.py)
+        days += [{"day": d, "papers": n, "updates": u, "api": day_api(date.fromisoformat(d)),
+                  "html": gen.day_url(date.fromisoformat(d))} for m in gen.closed for d, n, u in m.days]
+        days.sort(key=lambda d: d["day"], reverse=True)
+        listed += [{k: b[k] for k in ("kind", "date", "api", "headline")} | {"html": b["url"]}
+                   for m in gen.closed for b in m.briefs]
+        listed.sort(key=lambda b: (b["kind"], b["date"], b["html"]), reverse=True)
+        index = {
+            "api_version": API_VERSION, "name": gen.settings["SITENAME"], "site": gen.settings["SITEURL"] + "/",
+            "papers": len(gen.papers) + sum(len(m.papers) for m in gen.closed),
+            "schemas": {kind: schema_path(kind) for kind in KINDS},
+            "latest": {"day": days[0]["api"] if days else None,
+                       "daily_brief": next((b["api"] for b in listed if b["kind"] == "daily"), None),
+                       "weekly_brief": next((b["api"] for b in listed if b["kind"] == "weekly"), None)},
+            "days": days,
+            "topics": topics,
+            "briefs": listed,
+        }
+        self._write(f"{API_ROOT}/index.json", index)
+        write_text(self.output / "llms.txt", self.llms_txt(index))
+        self.written.append("llms.txt")
+        return self.written
+
+    def write_period(self) -> list[str]:
+        """A closed month's API files (its shard's): its days (their papers as cards) and its briefs."""
+        self._write_days()
+        for article in self.generator.briefs:
+            self._write(brief_api(article), self.brief(article))
+        return self.written
+
+    def _write_days(self) -> list[dict]:
+        """A file per radar day, its papers in full; returns the index's entries for them, newest first."""
+        gen = self.generator
         days = sorted(gen.days.keys() | gen.updates.keys(), reverse=True)
         for day in days:
             brief = gen.brief_by_day.get(day)
@@ -217,30 +261,12 @@ class Api:
                 continue
             self._write(day_api(day), {
                 "api_version": API_VERSION, "day": f"{day:%Y-%m-%d}",
-                "papers": [self.paper(a) for a in papers],
+                # the archive tier's days name their papers; a paper's text is on its page
+                "papers": [self.card(a) if gen.period else self.paper(a) for a in papers],
                 "updates": [self.card(a) for a in updates],
                 "links": {"html": gen.day_url(day), "api": day_api(day), "brief": brief_api(brief) if brief else None}})
-        briefs = sorted(gen.briefs, key=lambda b: (b.brief_kind, radar_day_of(b), b.url), reverse=True)
-        for article in briefs:
-            self._write(brief_api(article), self.brief(article))
-        topics = self._write_topics()
-        index = {
-            "api_version": API_VERSION, "name": gen.settings["SITENAME"], "site": gen.settings["SITEURL"] + "/",
-            "papers": len(gen.papers),
-            "schemas": {kind: schema_path(kind) for kind in KINDS},
-            "latest": {"day": day_api(days[0]) if days else None,
-                       "daily_brief": next((brief_api(b) for b in briefs if b.brief_kind == "daily"), None),
-                       "weekly_brief": next((brief_api(b) for b in briefs if b.brief_kind == "weekly"), None)},
-            "days": [{"day": f"{d:%Y-%m-%d}", "papers": len(gen.days.get(d, ())), "updates": len(gen.updates.get(d, ())),
-                      "api": day_api(d), "html": gen.day_url(d)} for d in days],
-            "topics": topics,
-            "briefs": [{"kind": b.brief_kind, "date": f"{radar_day_of(b):%Y-%m-%d}", "api": brief_api(b), "html": b.url,
-                        "headline": self.brief(b)["en"]["headline"]} for b in briefs],
-        }
-        self._write(f"{API_ROOT}/index.json", index)
-        write_text(self.output / "llms.txt", self.llms_txt(index))
-        self.written.append("llms.txt")
-        return self.written
+        return [{"day": f"{d:%Y-%m-%d}", "papers": len(gen.days.get(d, ())), "updates": len(gen.updates.get(d, ())),
+                 "api": day_api(d), "html": gen.day_url(d)} for d in days]
 
     def llms_txt(self, index: dict) -> str:
         """``llms.txt`` (the llms.txt convention): what the site is, how to read its API, the latest

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import concurrent.futures
+import dataclasses
 import functools
 import hashlib
 import http.server
+import json
 import logging
+import multiprocessing
 import os
 import re
 import shutil
@@ -16,10 +20,13 @@ from pathlib import Path
 from pelican import Pelican
 from pelican import __version__ as pelican_version
 from pelican.settings import read_settings
+from pelican.utils import clean_output_dir
 
 from ..errors import SearchError, SiteError
+from .periods import DEFAULT_CURRENT_PAPERS, Manifest, Period, Tiers, manifest_path, plan, reusable
 from .search import SearchReport, index_site
-from .writer import FeedWriter
+from .views import load_topics
+from .writer import FeedWriter, render_digest, tree_digest
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +37,8 @@ class BuildResult:
     papers: int
     pelican_seconds: float
     search: SearchReport | None  # None when the build made no search index
+    shards_built: tuple[str, ...] = ()  # closed months built by this build (periods.py)
+    shards_kept: tuple[str, ...] = ()  # closed months whose earlier shard still stands
 
     @property
     def search_seconds(self) -> float:
@@ -38,9 +47,73 @@ class BuildResult:
 
 def build(content: Path | None = None, output: Path | None = None, *, settings_file: Path | None = None,
           publish: bool = False, rules: Path | None = None, state: Path | None = None,
-          siteurl: str | None = None, search: bool = True) -> BuildResult:
-    """Build the site with Pelican, then index it with Pagefind."""
+          siteurl: str | None = None, search: bool = True, jobs: int = 1, period: str | None = None) -> BuildResult:
+    """Build the site: the closed months' shards that changed (``jobs`` at a time), then the current
+    tier with Pelican, then the search index. ``period`` builds that closed month's shard only (one
+    job of a workflow matrix; the build that follows finds it done)."""
     settings_file = settings_file or Path("publishconf.py" if publish else "pelicanconf.py")
+    settings = _settings(settings_file, content, output, rules, state, siteurl)
+    root = Path(settings["PATH"])
+    tiers = _plan(settings)
+    out = Path(settings["OUTPUT_PATH"])
+    if settings.get("DELETE_OUTPUT_DIRECTORY") and period is None:
+        # emptied here, once, before the shards are built into it (Pelican would empty it again for each run)
+        clean_output_dir(str(out), settings.get("OUTPUT_RETENTION", []))
+    settings["DELETE_OUTPUT_DIRECTORY"] = False
+    shards = Shards(settings_file, settings, out)
+    started = time.perf_counter()
+    if period is not None:
+        chosen = [p for p in tiers.closed if p.month == period]
+        if not chosen:
+            closed = ", ".join(p.month for p in tiers.closed) or "none"
+            raise SiteError(f"{root}: {period} is not a closed month of this archive (closed: {closed}); "
+                            "the current tier is built by `academichub build` without --period")
+        shards.build(chosen, jobs=1)
+        return BuildResult(out, len(chosen[0].papers), time.perf_counter() - started, None, (period,))
+    manifests, stale = shards.check(tiers.closed)
+    manifests += shards.build(stale, jobs=jobs)
+    manifests.sort(key=lambda m: m.month)
+    settings["ARTICLE_PATHS"] = tiers.current_paths
+    settings["ACADEMICHUB_CLOSED"] = manifests
+    writer = _run_pelican(settings)
+    pelican_seconds = time.perf_counter() - started
+    if writer is not None:
+        writer.save_keys()
+        kept = {os.path.join(out, name) for m in manifests for name in m.files}
+        prune(out, writer._written_files | kept)
+    report = None
+    if search and settings.get("PAGEFIND", True):
+        try:
+            report = index_site(out, settings.get("PAGEFIND_BUCKET_PAGES"),
+                                cache=Path(settings["CACHE_PATH"]) / "search-pages.json")
+        except SearchError as exc:
+            raise SiteError(str(exc)) from exc
+    papers = sum(1 for _ in root.rglob("*.md"))
+    return BuildResult(out, papers, pelican_seconds, report, tuple(p.month for p in stale),
+                       tuple(m.month for m in manifests if m.month not in {p.month for p in stale}))
+
+
+def periods_report(content: Path | None = None, output: Path | None = None, *, settings_file: Path | None = None,
+                   publish: bool = False, siteurl: str | None = None) -> dict:
+    """The archive's months: the closed ones (papers, whether their shard stands) and the current tier's."""
+    settings_file = settings_file or Path("publishconf.py" if publish else "pelicanconf.py")
+    settings = _settings(settings_file, content, output, None, None, siteurl)
+    tiers = _plan(settings)
+    shards = Shards(settings_file, settings, Path(settings["OUTPUT_PATH"]))
+    kept, _ = shards.check(tiers.closed)
+    built = {m.month for m in kept}
+    return {"closed": [{"month": p.month, "papers": len(p.papers), "built": p.month in built} for p in tiers.closed],
+            "current": [{"month": p.month, "papers": len(p.papers)} for p in tiers.current]}
+
+
+def _plan(settings: dict) -> Tiers:
+    return plan(Path(settings["PATH"]), int(settings.get("ARCHIVE_CURRENT_PAPERS", DEFAULT_CURRENT_PAPERS) or 0),
+                cache=Path(settings["CACHE_PATH"]) / "periods" / "entries.json")
+
+
+def _settings(settings_file: Path, content: Path | None, output: Path | None, rules: Path | None,
+              state: Path | None, siteurl: str | None) -> dict:
+    """Pelican's settings for this build: the settings file with the command's folders and address."""
     if not settings_file.is_file():
         raise SiteError(f"{settings_file}: no Pelican settings file here; run from the project folder "
                         "or pass --settings")
@@ -66,26 +139,80 @@ def build(content: Path | None = None, output: Path | None = None, *, settings_f
         raise SiteError(f"{settings_file}: SITEURL must be an absolute http(s) address (feeds need absolute ids)")
     if not Path(settings["PATH"]).is_dir():
         raise SiteError(f"{settings['PATH']}: no content folder (run `academichub fetch` or `academichub demo` first)")
-    started = time.perf_counter()
+    return settings
+
+
+def _run_pelican(settings: dict) -> FeedWriter | None:
+    """One Pelican run; the writer it used (None when Pelican used its own)."""
     pelican = Pelican(settings)
     FeedWriter.active = None
     pelican.run()
-    pelican_seconds = time.perf_counter() - started
+    return FeedWriter.active
+
+
+class Shards:
+    """The closed months' shards of one site (see periods.py): which still stand, and building the others."""
+
+    def __init__(self, settings_file: Path, settings: dict, output: Path):
+        self.settings_file, self.settings, self.output = settings_file, settings, output
+        self.content = Path(settings["PATH"])
+        self.folder = Path(settings["CACHE_PATH"]) / "periods"
+        # what a shard's pages depend on besides its entries (the cache folder's name covers the
+        # code, the settings file and Pelican's version)
+        topics = load_topics(Path(settings["ACADEMICHUB_RULES"]))
+        self.stamp = render_digest(Path(settings["CACHE_PATH"]).name, settings["SITEURL"], str(settings.get("DEFAULT_LANG")),
+                                   tree_digest(Path(settings["THEME"]) / "templates"),
+                                   json.dumps([vars(t) for t in topics.values()], sort_keys=True))
+
+    def check(self, closed: list[Period]) -> tuple[list[Manifest], list[Period]]:
+        """The manifests of the shards that still stand, and the months to build again."""
+        kept, stale = [], []
+        for period in closed:
+            manifest = Manifest.load(manifest_path(self.folder, period.month))
+            if reusable(manifest, period, self.stamp, self.content, self.output):
+                if manifest.listing != period.listing:  # the same entries, touched (a fresh checkout)
+                    manifest = dataclasses.replace(manifest, listing=period.listing)
+                    manifest.save(self.folder)
+                kept.append(manifest)
+            else:
+                stale.append(period)
+        return kept, stale
+
+    def build(self, periods: list[Period], jobs: int = 1) -> list[Manifest]:
+        """Build these months' shards, ``jobs`` processes at a time; their manifests."""
+        tasks = [(self.settings_file, self.settings, period, self.stamp) for period in periods]
+        if jobs <= 1 or len(tasks) <= 1:
+            return [_build_shard(*task) for task in tasks]
+        # each shard is a Pelican run of its own: fresh processes, so that no state of one run leaks into another
+        with concurrent.futures.ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=multiprocessing.get_context("spawn")) as pool:
+            return list(pool.map(_build_shard, *zip(*tasks)))
+
+
+def _build_shard(settings_file: Path, settings: dict, period: Period, stamp: str) -> Manifest:
+    """A closed month's shard: its papers' lean pages, its days' and briefs' pages and API files."""
+    started = time.perf_counter()
+    folder = Path(settings["CACHE_PATH"]) / "periods"
+    previous = Manifest.load(manifest_path(folder, period.month))
+    manifest_path(folder, period.month).unlink(missing_ok=True)  # a shard half rebuilt never looks complete
+    shard = {**settings, "ARTICLE_PATHS": period.paths, "ACADEMICHUB_PERIOD": period.month,
+             "DIRECT_TEMPLATES": [], "CATEGORY_SAVE_AS": "", "TAG_SAVE_AS": "", "AUTHOR_SAVE_AS": "",
+             "THEME_STATIC_PATHS": [], "STATIC_PATHS": [],  # the theme's files are the current tier's
+             "CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False, "JINJA_FILTERS": dict(settings.get("JINJA_FILTERS", {})),
+             "CACHE_PATH": str(folder / f".{period.month}")}
+    writer = _run_pelican(shard)
+    if writer is None or writer.period_record is None:
+        raise SiteError(f"{settings_file}: the site plugin (pipeline.site) did not run for {period.month}")
     out = Path(settings["OUTPUT_PATH"])
-    writer = FeedWriter.active
-    if writer is not None:
-        writer.save_keys()
-        if not settings.get("DELETE_OUTPUT_DIRECTORY"):
-            prune(out, writer._written_files)
-    report = None
-    if search and settings.get("PAGEFIND", True):
-        try:
-            report = index_site(out, settings.get("PAGEFIND_BUCKET_PAGES"),
-                                cache=Path(settings["CACHE_PATH"]) / "search-pages.json")
-        except SearchError as exc:
-            raise SiteError(str(exc)) from exc
-    papers = sum(1 for _ in Path(settings["PATH"]).rglob("*.md"))
-    return BuildResult(out, papers, pelican_seconds, report)
+    files = sorted(os.path.relpath(path, out) for path in writer._written_files)
+    manifest = Manifest(period.month, stamp, period.listing, period.digest(Path(settings["PATH"])), tuple(files),
+                        **{k: tuple(tuple(x) if isinstance(x, list) else x for x in v) for k, v in writer.period_record.items()})
+    if previous is not None:  # pages of entries that left the month
+        for name in set(previous.files) - set(files):
+            (out / name).unlink(missing_ok=True)
+    manifest.save(folder)
+    log.info("site: built the shard of %s (%d papers) in %.1fs", period.month, len(period.papers),
+             time.perf_counter() - started)
+    return manifest
 
 
 def _cache_folder(caches: Path, content: str, settings_file: Path) -> Path:

@@ -26,10 +26,11 @@ from ..files import write_text
 from ..layout import Layout
 from ..notify.record import SentRecord
 from ..publish.record import site_size
-from .api import Api
+from .api import Api, brief_api
 from .feeds import PAPER_LANG, content_lang, feed_title
 from .learn import write_ids, write_vectors
 from .outputs import AuthorFeeds
+from .periods import Manifest
 from .related import related_papers, site_semantics
 from .trends import topic_trends_of
 from .views import (
@@ -113,6 +114,10 @@ class SiteGenerator(Generator):
     def generate_context(self) -> None:
         settings = self.settings
         self._author_urls: dict[str, str] = {}
+        # a shard's build (one closed month of the archive tier, see periods.py) or the current tier's,
+        # which also lists what the closed months' shards hold
+        self.period: str = settings.get("ACADEMICHUB_PERIOD") or ""
+        self.closed: list[Manifest] = list(settings.get("ACADEMICHUB_CLOSED") or ())
         self.topics = load_topics(Path(settings.get("ACADEMICHUB_RULES", "rules")))
         state = Path(settings.get("ACADEMICHUB_STATE", "state"))
         runs = runlog.load(Layout(state=state).runs_file)
@@ -164,14 +169,14 @@ class SiteGenerator(Generator):
             "topics": self.topics,
             "topic_list": [t for t in self.topics.values() if t.id not in BUILTIN_TOPICS or t.id in self._used_topics()],
             "topic_counts": self._topic_counts(),
-            "paper_count": len(self.papers),
+            "paper_count": len(self.papers) + sum(len(m.papers) for m in self.closed),
+            "ARCHIVED_TIER": bool(self.period),
             "papers_by_id": self.by_id,
             "home_pool": self.home_order[:HOME_POOL],
             "home_day": self._home_day(),
             "latest_brief": daily[0] if daily else None,
             "brief_articles": self.briefs,
-            "archive_days": sorted(((d, len(self.days.get(d, ()))) for d in self.days.keys() | self.updates.keys()),
-                                   reverse=True),
+            "archive_days": self._archive_days(),
             "runs": recent_runs,
             "status_rows": status_rows,
             "notify_days": notify_days,
@@ -180,11 +185,20 @@ class SiteGenerator(Generator):
             "STATUS_TEXT": STATUS_TEXT,
             "author_url": self.author_url,
             "day_url": self.day_url,
-            "paper_row": Rows(self.env, self.context),
+            # the archive tier's days list their papers as links (their text is on their pages)
+            "paper_row": Rows(self.env, self.context, "link" if self.period else "row"),
             "paper_link": Rows(self.env, self.context, "link"),
             "card_prototype": CardPrototype(),
             "topic_trends": topic_trends_of(self.papers),
         })
+
+    def _archive_days(self) -> list[tuple[date, int]]:
+        """Every radar day with its number of papers, newest first, the closed months' included."""
+        days = {d: len(self.days.get(d, ())) for d in self.days.keys() | self.updates.keys()}
+        for manifest in self.closed:
+            for day, arrived, _updated in manifest.days:
+                days.setdefault(date.fromisoformat(day), arrived)
+        return sorted(days.items(), reverse=True)
 
     def _used_topics(self) -> set[str]:
         return {str(a.category) for a in self.context.get("articles", [])}
@@ -234,7 +248,8 @@ class SiteGenerator(Generator):
     def generate_output(self, writer: Writer) -> None:
         started = time.perf_counter()
         write = functools.partial(writer.write_file, relative_urls=self.settings["RELATIVE_URLS"])
-        self._write_authors(writer, write)
+        if not self.period:
+            self._write_authors(writer, write)
         authors_done = time.perf_counter()
         for day in sorted(self.days.keys() | self.updates.keys()):
             items, updates = self.days.get(day, []), self.updates.get(day, [])
@@ -245,13 +260,19 @@ class SiteGenerator(Generator):
                 continue
             write(name, self.get_template("day"), self.context, day=day, articles=items, updates=updates,
                   brief=brief, template_name="day")
+        output = Path(self.output_path)
+        if self.period:
+            api = Api(self, output)
+            for name in api.write_period():
+                writer.keep(name)
+            writer.period_record = self.period_record(api)
+            return
         write("archives.html", self.get_template("archives"), self.context, template_name="archives")
         if not any(str(cat) == "daily-brief" for cat, _ in self.context.get("categories", [])):
             # the navigation links to the briefs page even before the first brief exists
             empty = Category("daily-brief", self.settings)
             write(empty.save_as, self.get_template("category"), self.context, category=empty, articles=[],
                   template_name="category-empty")
-        output = Path(self.output_path)
         self._write_index(output)
         self._write_json_feed(output)
         self._write_opml(output)
@@ -263,6 +284,21 @@ class SiteGenerator(Generator):
                 writer.keep(name)
         log.info("site: API %.1fs", time.perf_counter() - api_started)
         log.info("site: author pages %.1fs, other pages %.1fs", authors_done - started, time.perf_counter() - authors_done)
+
+    def period_record(self, api: Api) -> dict:
+        """What the current tier's pages need of this shard (see periods.Manifest)."""
+        def changed(article) -> str:
+            return f"{getattr(article, 'modified', None) or article.date:%Y-%m-%d}"
+
+        papers = [{"id": a.paper["id"], "url": a.url, "day": f"{radar_day_of(a):%Y-%m-%d}", "changed": changed(a),
+                   "doi": a.paper["doi"], "arxiv_id": a.paper["arxiv_id"]} for a in self.papers]
+        briefs = [{"kind": b.brief_kind, "date": f"{radar_day_of(b):%Y-%m-%d}", "url": b.url, "api": brief_api(b),
+                   "headline": api.brief(b)["en"]["headline"], "changed": changed(b)} for b in self.briefs]
+        days = [(f"{d:%Y-%m-%d}", len(self.days.get(d, ())), len(self.updates.get(d, ())))
+                for d in sorted(self.days.keys() | self.updates.keys())]
+        urls = [(a["url"], a["changed"]) for a in papers] + [(b["url"], b["changed"]) for b in briefs]
+        urls += [(self.day_url(d), max(changed(a) for a in items)) for d, items in sorted(self.days.items())]
+        return {"days": days, "papers": papers, "briefs": briefs, "urls": urls}
 
     def _write_authors(self, writer: Writer, write) -> None:
         """A page, an Atom and an RSS feed per author.
@@ -316,7 +352,7 @@ class SiteGenerator(Generator):
         # archive's ids (a reader's imported library is looked up in them); the browser fetches them on demand
         vectors = write_vectors(output, recent, self.semantic)
         write_text(output / "data" / "index.json", json.dumps(
-            {"topics": topics, "papers": items, "vectors": vectors, "ids": write_ids(output, self.papers)},
+            {"topics": topics, "papers": items, "vectors": vectors, "ids": write_ids(output, self.papers, [p for m in self.closed for p in m.papers])},
             ensure_ascii=False))
 
     def _absolute(self, url: str) -> str:
@@ -388,12 +424,13 @@ class SiteGenerator(Generator):
         urls += [(tag.url, newest(items)) for tag, items in self.context.get("tags", [])]
         urls += [(author.url, newest(items)) for author, items in self.context.get("author_groups", [])]
         urls += [(self.day_url(day), newest(items)) for day, items in self.days.items()]
+        urls += [(url, date.fromisoformat(when)) for m in self.closed for url, when in m.urls]
         chunks = [urls[i:i + SITEMAP_LIMIT] for i in range(0, len(urls), SITEMAP_LIMIT)] or [[]]
 
         def urlset(chunk) -> str:
             rows = "".join(
                 f"<url><loc>{xml_escape(self._absolute(quote(url)))}</loc>"
-                + (f"<lastmod>{set_date_tzinfo(when, 'UTC'):%Y-%m-%d}</lastmod>" if when else "") + "</url>\n"
+                + (f"<lastmod>{when:%Y-%m-%d}</lastmod>" if when else "") + "</url>\n"
                 for url, when in chunk)
             return ('<?xml version="1.0" encoding="UTF-8"?>\n'
                     f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{rows}</urlset>\n')

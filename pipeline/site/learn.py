@@ -88,12 +88,13 @@ def write_vectors(output: Path, articles: list[Article], semantic) -> str | None
     return f"{VECTORS}/manifest.json"
 
 
-def write_ids(output: Path, papers: list[Article]) -> str:
-    """data/ids.json: {"papers": {id: slug}, "alias": {"doi:…" or "arxiv:…": id}} over the archive."""
+def write_ids(output: Path, papers: list[Article], archived: list[dict] = ()) -> str:
+    """data/ids.json: {"papers": {id: slug}, "alias": {"doi:…" or "arxiv:…": id}} over the archive
+    (``archived``: the closed months' papers as their shards' manifests list them)."""
     found, alias = {}, {}
-    for article in papers:
-        paper = article.paper
-        found[paper["id"]] = Path(article.url).stem
+    records = [{"id": a.paper["id"], "url": a.url, "doi": a.paper["doi"], "arxiv_id": a.paper["arxiv_id"]} for a in papers]
+    for paper in [*records, *archived]:
+        found[paper["id"]] = Path(paper["url"]).stem
         for key in (f"doi:{paper['doi'].lower()}" if paper["doi"] else "",
                     f"arxiv:{paper['arxiv_id']}" if paper["arxiv_id"] else ""):
             if key and key != paper["id"]:

@@ -78,7 +78,14 @@ class FeedWriter(Writer):
         except (OSError, ValueError):
             self.previous_keys = {}
         self.keys: dict[str, str] = {}
+        self.period_record: dict | None = None  # what a shard's generator says of its month (periods.Manifest)
         FeedWriter.active = self
+
+    def write_feed(self, *args, **kwargs):
+        # a shard of the archive tier (periods.py) writes no feeds: they list the current tier
+        if self.settings.get("ACADEMICHUB_PERIOD"):
+            return None
+        return super().write_feed(*args, **kwargs)
 
     def up_to_date(self, name: str, key: str, *also: str) -> bool:
         """Whether page ``name`` (and the files ``also``) were made from inputs with this key and are on disk.
