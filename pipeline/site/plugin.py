@@ -90,7 +90,9 @@ def on_articles_finalized(generator) -> None:
     groups = [(author, arts) for author, arts in generator.authors
               if author.slug and sum(1 for a in arts if getattr(a, "paper", None)) >= minimum]
     generator.context["author_groups"] = groups
-    generator.settings["JINJA_FILTERS"]["author_url"].pages = {author.slug for author, _ in groups}
+    # a shard of the archive tier writes no author pages (they are the current tier's): its names lead to a search
+    period = generator.settings.get("ACADEMICHUB_PERIOD")
+    generator.settings["JINJA_FILTERS"]["author_url"].pages = set() if period else {author.slug for author, _ in groups}
     generator.authors = []
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+import posixpath
 import re
 from datetime import date, datetime, timezone
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from site_helpers import ROOT, SITEURL
 
@@ -15,7 +17,7 @@ from pipeline.archive.entry import entry_path, render_entry
 from pipeline.files import atomic_write
 from pipeline.models import Author, Paper, Selection
 from pipeline.site import build
-from pipeline.site.periods import plan
+from pipeline.site.periods import Manifest, plan
 
 # radar days in three months; the newest month (4 papers) is the current tier at ARCHIVE_CURRENT_PAPERS = 4
 DAYS = [date(2026, 6, 2)] * 3 + [date(2026, 7, 14)] * 3 + [date(2026, 8, 3)] * 4
@@ -37,13 +39,14 @@ def write_archive(root: Path, current_papers: int = 4) -> Path:
     content = root / "content"
     for n, day in enumerate(DAYS):
         atomic_write(content / entry_path(paper(n, day)), render_entry(paper(n, day)))
-    # a daily brief of a closed month, citing that day's papers
-    atomic_write(content / "briefs" / "2026-07-14.md", "\n".join([
-        "Title: 每日简报 2026-07-14", "Date: 2026-07-14T06:00:00+00:00", "Category: daily-brief", "Slug: brief-2026-07-14",
-        "Summary: Lattice surgery", "Brief_kind: daily", "Papers: arxiv:2501.00003; arxiv:2501.00004",
-        "Brief: " + json.dumps({"model": "m", "prompt_version": "d1", "zh": {"headline": "格点手术"},
-                                "en": {"headline": "Lattice surgery day"}}), "",
-        '<div class="digest"><p>Lattice surgery day</p></div>', ""]))
+    # the daily briefs of a closed month and of the current one, citing their day's papers
+    for day, cited in (("2026-07-14", "arxiv:2501.00003; arxiv:2501.00004"), ("2026-08-03", "arxiv:2501.00006")):
+        atomic_write(content / "briefs" / f"{day}.md", "\n".join([
+            f"Title: 每日简报 {day}", f"Date: {day}T06:00:00+00:00", "Category: daily-brief", f"Slug: brief-{day}",
+            "Summary: Lattice surgery", "Brief_kind: daily", f"Papers: {cited}",
+            "Brief: " + json.dumps({"model": "m", "prompt_version": "d1", "zh": {"headline": "格点手术"},
+                                    "en": {"headline": f"Lattice surgery on {day}"}}), "",
+            '<div class="digest"><p>Lattice surgery day</p></div>', ""]))
     settings = root / "tiers.py"
     settings.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
                         f"THEME = {str(ROOT / 'theme')!r}\nARCHIVE_CURRENT_PAPERS = {current_papers}\n", encoding="utf-8")
@@ -133,6 +136,28 @@ def test_a_tiered_site_has_every_page_and_lists_the_whole_archive(tmp_path):
     assert "arxiv-2501-00009" in (out / "topics/quantum-information.html").read_text()
 
 
+def test_every_link_of_the_archive_tier_leads_to_a_file_of_the_site(tmp_path):
+    write_archive(tmp_path)
+    build_tiers(tmp_path, search=False)
+    out = tmp_path / "output"
+    manifests = [Manifest.load(p) for p in (tmp_path / "build").glob("pelican-cache/*/periods/2026-*.json")]
+    pages = [name for m in manifests for name in m.files if name.endswith(".html")]
+    assert len(pages) > 6
+    broken = []
+    for name in pages:
+        for href in re.findall(r'href="([^"]+)"', (out / name).read_text()):
+            target = urlsplit(href)
+            if target.scheme or href.startswith("#"):
+                continue
+            path = posixpath.normpath(posixpath.join(posixpath.dirname(name), target.path))
+            if not (out / path).is_file():
+                broken.append(f"{name}: {href}")
+    assert broken == [], broken
+    # an author with two papers in a closed month has no page of the shard's: the name leads to a search
+    page = (out / "papers/arxiv-2501-00000.html").read_text()
+    assert 'href="../search.html?q=Ada%20Quantum"' in page
+
+
 def test_a_closed_month_is_built_again_only_when_its_entries_change(tmp_path):
     content = write_archive(tmp_path)
     build_tiers(tmp_path, search=False)
@@ -189,7 +214,7 @@ def test_archived_papers_are_in_the_search_index(tmp_path):
     write_archive(tmp_path)
     result = build_tiers(tmp_path)
     indexed = sum(b.pages for b in result.search.bundles)
-    assert indexed == len(DAYS) + 1  # every paper page and the brief
+    assert indexed == len(DAYS) + 2  # every paper page and the briefs
 
 
 def test_archive_tier_pages_pass_the_nu_html_checker_and_axe_and_search_finds_them(tmp_path, browser):
