@@ -277,7 +277,8 @@ def test_pages_check_warns_near_the_limit_and_fails_above_it_naming_the_options(
     assert done.returncode == 1
     message = " ".join(done.stderr.split())
     assert "1.10 GB in 5 files, more than GitHub Pages' limit of 1.00 GB" in message
-    for option in ("ACADEMICHUB_DEPLOY", "--target s3", "AUTHOR_PAGE_MIN_PAPERS", "one site per year"):
+    for option in ("ACADEMICHUB_DEPLOY", "--target s3", "ARCHIVE_CURRENT_PAPERS", "AUTHOR_PAGE_MIN_PAPERS",
+                   "one site per year"):
         assert option in message
     # only the deploy that passed is recorded
     assert len((tmp_path / "state" / "deploys.jsonl").read_text().splitlines()) == 1
