@@ -227,9 +227,12 @@ def test_archive_tier_pages_pass_the_nu_html_checker_and_axe_and_search_finds_th
     assert html_checker(out) == []
     with serving(out) as base:
         page = browser.new_context(bypass_csp=True).new_page()  # axe is injected as an inline script
+        errors: list[str] = []
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
         for name in ("papers/arxiv-2501-00000.html", "archive/2026/06/02.html", "briefs/2026-07-14.html"):
             page.goto(base + name)
             page.wait_for_load_state("networkidle")
+            assert errors == [], (name, errors)  # the site's scripts run on a lean page too
             page.add_script_tag(path=str(AXE))
             serious = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']}))"
                                     ".violations.filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id)")
