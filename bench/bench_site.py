@@ -31,6 +31,7 @@ import argparse
 import os
 import random
 import re
+import resource
 import shutil
 import sys
 import tempfile
@@ -44,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from kinds import cost_by_kind  # noqa: E402
-from measure import answered, own_peak_rss, worker  # noqa: E402
+from measure import answered, own_peak_rss, rss_bytes, worker  # noqa: E402
 
 from pipeline.archive.entry import entry_path, render_entry  # noqa: E402
 from pipeline.files import atomic_write  # noqa: E402
@@ -210,7 +211,9 @@ def one_build(job: dict) -> dict:
         write_profile(profiler.stop(), profiler, Path(job["profile"]), job["name"], job["label"])
     return {"search": result.search_seconds if result.search else None, "peak_rss": own_peak_rss(),
             "pagefind_peaks": [b.peak_rss for b in result.search.indexed] if result.search else [],
-            "shards": (len(result.shards_built), len(result.shards_kept))}
+            "shards": (len(result.shards_built), len(result.shards_kept)),
+            # the largest process the build started and waited for: a shard's (or a Pagefind run)
+            "child_peak": rss_bytes(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)}
 
 
 def archived_files(root: Path) -> frozenset[str]:
@@ -283,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
             handle.write(f"\nARCHIVE_CURRENT_PAPERS = {args.current_papers}\n")
     job = {"content": str(content), "output": str(output), "settings": str(settings), "state": str(state),
            "search": not (args.no_search or args.profile), "profile": str(args.profile or ""), "jobs": args.jobs}
-    build_peak, pagefind_peak = [0], [0]  # bytes: the largest build, the largest Pagefind run (one bundle)
+    build_peak, pagefind_peak, child_peak = [0], [0], [0]  # bytes: the largest build, Pagefind run (one bundle), child
 
     def timed(label: str, build_name: str, note: str = "") -> None:
         # each build runs in a process of its own, as the daily job's does (a process that has
@@ -295,6 +298,7 @@ def main(argv: list[str] | None = None) -> int:
         search += f", shards {built} built / {kept} kept" if built or kept else ""
         build_peak.append(result["peak_rss"])
         pagefind_peak.extend(result["pagefind_peaks"])
+        child_peak.append(result["child_peak"])
         # CPU: the build and its Pagefind runs
         print(f"{label:30} {run.wall:6.1f} s wall, {run.cpu:6.1f} s CPU{search}  {note}", *run.said, sep="\n", flush=True)
 
@@ -310,7 +314,8 @@ def main(argv: list[str] | None = None) -> int:
         added = generated_day(start + timedelta(days=1), seed=12)
         shutil.rmtree(output)
         timed(f"daily rebuild, empty output (+{added}):", "daily-empty-output", "(content cache warm, output folder not kept)")
-    print(f"peak RSS: builds {max(build_peak) / 2 ** 20:.0f} MB, Pagefind {max(pagefind_peak) / 2 ** 20:.0f} MB")
+    print(f"peak RSS: builds {max(build_peak) / 2 ** 20:.0f} MB, Pagefind {max(pagefind_peak) / 2 ** 20:.0f} MB, "
+          f"largest process a build started (a shard's or Pagefind) {max(child_peak) / 2 ** 20:.0f} MB")
     files = [p for p in output.rglob("*") if p.is_file()]
     size = sum(p.stat().st_size for p in files)
     papers_now = sum(1 for _ in (content / "papers").rglob("*.md"))

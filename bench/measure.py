@@ -41,7 +41,7 @@ class Measured:
         return self.stdout.strip().splitlines()[:-1]
 
 
-def _rss_bytes(ru_maxrss: int) -> int:
+def rss_bytes(ru_maxrss: int) -> int:
     return ru_maxrss * (1 if sys.platform == "darwin" else 1024)  # bytes on macOS, KB on Linux
 
 
@@ -52,7 +52,7 @@ def own_peak_rss() -> int:
         match = re.search(r"^VmHWM:\s+(\d+) kB", Path("/proc/self/status").read_text(), re.M)
     except OSError:
         match = None
-    return int(match.group(1)) * 1024 if match else _rss_bytes(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    return int(match.group(1)) * 1024 if match else rss_bytes(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
 def measure(command: list[str], cwd: Path | None = None) -> Measured:
@@ -88,7 +88,7 @@ def _launch(command: list[str]) -> int:
     _, status, usage = os.wait4(child.pid, 0)
     child.returncode = os.waitstatus_to_exitcode(status)
     json.dump({"wall": time.perf_counter() - started, "cpu": usage.ru_utime + usage.ru_stime,
-               "peak_rss": _rss_bytes(usage.ru_maxrss), "exit": child.returncode,
+               "peak_rss": rss_bytes(usage.ru_maxrss), "exit": child.returncode,
                "stdout": out.decode("utf-8", errors="replace")}, sys.stdout)
     return 0
 
