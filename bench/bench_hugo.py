@@ -232,6 +232,8 @@ def pelican_build(archive: Path, work: Path, output: Path, search: bool) -> dict
     shutil.rmtree(work / "build", ignore_errors=True)
     settings = work / "pelicanconf.py"
     shutil.copy(ROOT / "pelicanconf.py", settings)  # keeps Pelican's cache inside the work folder
+    with settings.open("a", encoding="utf-8") as handle:  # one tier: the pages the Hugo templates mirror
+        handle.write("\nARCHIVE_CURRENT_PAPERS = 0\n")
     return _spawn([sys.executable, str(Path(__file__).resolve()), "--pelican-worker", str(archive), str(settings),
                    str(output), "search" if search else "no-search"])
 
