@@ -3,7 +3,8 @@
 ``views`` turns an entry into what the templates see; ``plugin`` connects Pelican's signals; ``generator``
 writes the pages Pelican does not (days, authors, archive, data/index.json, JSON Feed, OPML, sitemap)
 with ``outputs`` (author feeds), ``feeds`` (feed classes), ``related``, ``trends`` and ``citations``; ``writer`` makes
-writing incremental; ``search`` builds the Pagefind index; ``build`` runs it all, prunes and serves.
+writing incremental; ``search`` builds the Pagefind index; ``periods`` splits the archive into the current tier
+and the closed months built as shards; ``build`` runs it all, prunes and serves.
 It may import ``config``, ``archive``, ``semantic``, and the records of ``notify`` and ``publish``
 (for the status page).
 """
