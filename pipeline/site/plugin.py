@@ -24,6 +24,9 @@ def on_content(instance) -> None:
     for name in ("authors", "tags"):
         if not hasattr(instance, name):
             setattr(instance, name, [])
+    # a matched word and a topic's id spelled alike ("language models", "language-models") are one page:
+    # once each, as the later spelling (the topic's id, which feeds carry as a category)
+    instance.tags = list({tag.slug: tag for tag in instance.tags}.values())
     instance.brief = brief_view(instance)
     instance.paper = None if category in BRIEF_CATEGORIES else paper_view(instance)
     instance.published_day = published_day_of(instance)

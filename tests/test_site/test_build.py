@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import re
@@ -504,3 +505,20 @@ def test_english_and_chinese_text_inside_the_chinese_page_carry_their_language(t
     # rows (topic pages) tag their titles too
     topic = Tags(read(output, "topics/quantum-information.html"))
     assert sorted(lang_of(topic, "h3", "card-title")) == ["en", "zh-CN"]
+
+
+def test_two_spellings_of_one_keyword_are_one_keyword_page_listing_the_paper_once(tmp_path):
+    """A matched word ("language models") and a second topic's id ("language-models") are one page."""
+    surface, _ = crafted_papers()[0]
+    paper = dataclasses.replace(surface, topics=(
+        Selection("efficient-llm", 3, keywords=("language model*",), words=("language models",)),
+        Selection("language-models", 2, keywords=("language model*",), words=("language models",))))
+    content = tmp_path / "content"
+    atomic_write(content / entry_path(paper), render_entry(paper))
+    assert "Tags: language models; language-models" in (content / entry_path(paper)).read_text(encoding="utf-8")
+    output = build(content, tmp_path / "out", settings_file=built_site().root / "testconf.py", rules=ROOT / "rules",
+                   state=tmp_path / "state", search=False).output
+    listed = read(output, "tags/language-models.html")
+    assert listed.count('<li class="row">') == 1
+    page = read(output, "papers/arxiv-2609-00001.html")
+    assert page.count('href="../tags/language-models.html"') == 1
