@@ -7,7 +7,6 @@ import dataclasses
 import functools
 import hashlib
 import http.server
-import json
 import logging
 import multiprocessing
 import os
@@ -26,7 +25,7 @@ from ..errors import SearchError, SiteError
 from .periods import DEFAULT_CURRENT_PAPERS, Manifest, Period, Tiers, manifest_path, plan, reusable
 from .search import SearchReport, index_site
 from .views import load_topics
-from .writer import FeedWriter, render_digest, tree_digest
+from .writer import FeedWriter, pages_key, render_digest
 
 log = logging.getLogger(__name__)
 
@@ -88,8 +87,7 @@ def build(content: Path | None = None, output: Path | None = None, *, settings_f
                                 cache=Path(settings["CACHE_PATH"]) / "search-pages.json")
         except SearchError as exc:
             raise SiteError(str(exc)) from exc
-    papers = sum(1 for _ in root.rglob("*.md"))
-    return BuildResult(out, papers, pelican_seconds, report, tuple(p.month for p in stale),
+    return BuildResult(out, tiers.entries, pelican_seconds, report, tuple(p.month for p in stale),
                        tuple(m.month for m in manifests if m.month not in {p.month for p in stale}))
 
 
@@ -160,9 +158,7 @@ class Shards:
         # what a shard's pages depend on besides its entries (the cache folder's name covers the
         # code, the settings file and Pelican's version)
         topics = load_topics(Path(settings["ACADEMICHUB_RULES"]))
-        self.stamp = render_digest(Path(settings["CACHE_PATH"]).name, settings["SITEURL"], str(settings.get("DEFAULT_LANG")),
-                                   tree_digest(Path(settings["THEME"]) / "templates"),
-                                   json.dumps([vars(t) for t in topics.values()], sort_keys=True))
+        self.stamp = render_digest(Path(settings["CACHE_PATH"]).name, pages_key(settings, Path(settings["THEME"]), topics))
 
     def check(self, closed: list[Period]) -> tuple[list[Manifest], list[Period]]:
         """The manifests of the shards that still stand, and the months to build again."""
@@ -204,8 +200,8 @@ def _build_shard(settings_file: Path, settings: dict, period: Period, stamp: str
         raise SiteError(f"{settings_file}: the site plugin (pipeline.site) did not run for {period.month}")
     out = Path(settings["OUTPUT_PATH"])
     files = sorted(os.path.relpath(path, out) for path in writer._written_files)
-    manifest = Manifest(period.month, stamp, period.listing, period.digest(Path(settings["PATH"])), tuple(files),
-                        **{k: tuple(tuple(x) if isinstance(x, list) else x for x in v) for k, v in writer.period_record.items()})
+    manifest = Manifest.of(month=period.month, stamp=stamp, listing=period.listing,
+                           digest=period.digest(Path(settings["PATH"])), files=files, **writer.period_record)
     if previous is not None:  # pages of entries that left the month
         for name in set(previous.files) - set(files):
             (out / name).unlink(missing_ok=True)

@@ -42,7 +42,7 @@ from .views import (
     published_day_of,
     radar_day_of,
 )
-from .writer import FeedWriter, entry_stamp, listed_key, render_digest, tree_digest
+from .writer import FeedWriter, entry_stamp, listed_key, pages_key, render_digest
 
 log = logging.getLogger(__name__)
 
@@ -153,9 +153,7 @@ class SiteGenerator(Generator):
             # (article, cosine, shared topic) across the archive, when the vectors exist
             article.related_semantic = semantic.related.get(article.paper["id"], []) if semantic else []
         # what every page's rendering depends on besides its own entries (see FeedWriter.up_to_date)
-        render_key = render_digest(settings["SITEURL"], str(settings.get("DEFAULT_LANG")),
-                             tree_digest(Path(self.theme) / "templates"),
-                             json.dumps([vars(t) for t in self.topics.values()], sort_keys=True))
+        render_key = pages_key(settings, Path(self.theme), self.topics)
         for brief in self.briefs:
             day = self.days.get(radar_day_of(brief), [])
             ordered = brief.cited + [a for a in day if a not in brief.cited]

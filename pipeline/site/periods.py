@@ -71,6 +71,11 @@ class Tiers:
     unplaced: list[str] = field(default_factory=list)  # entries in no month's folder: always current
 
     @property
+    def entries(self) -> int:
+        """Every entry of the archive, in either tier."""
+        return sum(len(p.paths) for p in self.closed + self.current) + len(self.unplaced)
+
+    @property
     def current_paths(self) -> list[str]:
         return [p for period in self.current for p in period.paths] + self.unplaced
 
@@ -204,13 +209,18 @@ class Manifest:
                           ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
+    def of(cls, **fields) -> Manifest:
+        """A manifest from JSON-shaped fields (lists of lists): the record's tuples."""
+        return cls(**{k: tuple(tuple(x) if isinstance(x, list) else x for x in v) if isinstance(v, list) else v
+                      for k, v in fields.items()})
+
+    @classmethod
     def load(cls, path: Path) -> Manifest | None:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.pop("format", None) != FORMAT:
                 return None
-            return cls(**{k: tuple(tuple(x) if isinstance(x, list) else x for x in v) if isinstance(v, list) else v
-                          for k, v in data.items()})
+            return cls.of(**data)
         except (OSError, ValueError, TypeError):
             return None
 

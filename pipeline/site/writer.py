@@ -193,6 +193,13 @@ def render_digest(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
+def pages_key(settings: dict, theme: Path, topics: dict) -> str:
+    """What every page depends on besides its own entries: the site's address and language, the
+    theme's templates and the topics' names."""
+    return render_digest(settings["SITEURL"], str(settings.get("DEFAULT_LANG")), tree_digest(theme / "templates"),
+                         json.dumps([vars(t) for t in topics.values()], sort_keys=True))
+
+
 def listed_key(article: Article) -> str:
     """What a list page's render key takes from an article it lists: which version of the entry
     (papers have theirs worked out already), its URL and which of its authors have a page."""
