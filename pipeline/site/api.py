@@ -98,6 +98,7 @@ class Api:
 
     def __post_init__(self) -> None:
         self.written: list[str] = []
+        self.briefs_listed: list[dict] = []  # a shard's briefs as the index lists them (write_period)
         self.topics = self.generator.topics
         # what every file depends on besides its papers: the site's templates, topics and address, and this code
         self.key = render_digest(self.generator.context.get("RENDER_KEY", ""), Path(__file__).read_text(encoding="utf-8"))
@@ -212,11 +213,8 @@ class Api:
                                "related": [self.card(r) for r in getattr(article, "related", ())]})
         days = self._write_days()
         briefs = sorted(gen.briefs, key=lambda b: (b.brief_kind, radar_day_of(b), b.url), reverse=True)
-        for article in briefs:
-            self._write(brief_api(article), self.brief(article))
+        listed = self._write_briefs(briefs)
         topics = self._write_topics()
-        listed = [{"kind": b.brief_kind, "date": f"{radar_day_of(b):%Y-%m-%d}", "api": brief_api(b), "html": b.url,
-                   "headline": self.brief(b)["en"]["headline"]} for b in briefs]
         # the closed months' days and briefs, as their shards wrote them (periods.py)
         days += [{"day": d, "papers": n, "updates": u, "api": day_api(date.fromisoformat(d)),
                   "html": gen.day_url(date.fromisoformat(d))} for m in gen.closed for d, n, u in m.days]
@@ -243,9 +241,18 @@ class Api:
     def write_period(self) -> list[str]:
         """A closed month's API files (its shard's): its days (their papers as cards) and its briefs."""
         self._write_days()
-        for article in self.generator.briefs:
-            self._write(brief_api(article), self.brief(article))
+        self.briefs_listed = self._write_briefs(self.generator.briefs)
         return self.written
+
+    def _write_briefs(self, briefs: list[Article]) -> list[dict]:
+        """A file per brief; returns the index's entries for them, in the same order."""
+        listed = []
+        for article in briefs:
+            record = self.brief(article)
+            self._write(brief_api(article), record)
+            listed.append({"kind": article.brief_kind, "date": record["date"], "api": brief_api(article),
+                           "html": article.url, "headline": record["en"]["headline"]})
+        return listed
 
     def _write_days(self) -> list[dict]:
         """A file per radar day, its papers in full; returns the index's entries for them, newest first."""

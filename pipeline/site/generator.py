@@ -26,7 +26,7 @@ from ..files import write_text
 from ..layout import Layout
 from ..notify.record import SentRecord
 from ..publish.record import site_size
-from .api import Api, brief_api
+from .api import Api
 from .feeds import PAPER_LANG, content_lang, feed_title
 from .learn import write_ids, write_vectors
 from .outputs import AuthorFeeds
@@ -290,8 +290,8 @@ class SiteGenerator(Generator):
 
         papers = [{"id": a.paper["id"], "url": a.url, "day": f"{radar_day_of(a):%Y-%m-%d}", "changed": changed(a),
                    "doi": a.paper["doi"], "arxiv_id": a.paper["arxiv_id"]} for a in self.papers]
-        briefs = [{"kind": b.brief_kind, "date": f"{radar_day_of(b):%Y-%m-%d}", "url": b.url, "api": brief_api(b),
-                   "headline": api.brief(b)["en"]["headline"], "changed": changed(b)} for b in self.briefs]
+        briefs = [{"kind": b["kind"], "date": b["date"], "url": b["html"], "api": b["api"], "headline": b["headline"],
+                   "changed": changed(article)} for article, b in zip(self.briefs, api.briefs_listed, strict=True)]
         days = [(f"{d:%Y-%m-%d}", len(self.days.get(d, ())), len(self.updates.get(d, ())))
                 for d in sorted(self.days.keys() | self.updates.keys())]
         urls = [(a["url"], a["changed"]) for a in papers] + [(b["url"], b["changed"]) for b in briefs]
