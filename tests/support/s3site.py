@@ -6,11 +6,11 @@ from __future__ import annotations
 import http.client
 import http.server
 import logging
-import threading
 from contextlib import contextmanager
 from urllib.parse import unquote, urlparse
 
 import boto3
+from browser import running
 from moto.server import ThreadedMotoServer
 
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "academichub-test", "AWS_SECRET_ACCESS_KEY": "academichub-test",
@@ -62,16 +62,8 @@ def s3_server(bucket: str):
         server.stop()
 
 
-@contextmanager
 def _serving(handler):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return running(http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler))
 
 
 @contextmanager
