@@ -15,7 +15,7 @@ from . import __version__
 from .archive import lock
 from .config import load_rules, load_sources
 from .console import counting, error, print_brief_report, print_notify_report, print_summary, problems, say, stepping
-from .errors import AcademicHubError, ConfigError, DeployError
+from .errors import AcademicHubError, ConfigError, DeployError, ExtraNotInstalled
 from .fetch.job import run_fetch
 from .layout import Layout
 
@@ -521,6 +521,11 @@ def main(argv: list[str] | None = None) -> int:
             return args.func(args)
     except AcademicHubError as exc:
         return _report(args.command, exc)
+    except ModuleNotFoundError as exc:  # a command of an optional extra, without it: one line, no traceback
+        missing = ExtraNotInstalled.of(exc)
+        if missing is None:
+            raise
+        return _report(args.command, missing)
     except KeyboardInterrupt:
         return 130
 
