@@ -22,6 +22,7 @@ from ..errors import AcademicHubError, IncompleteWrite, SourceError, WriteError
 from ..files import remove_stale_temp_files
 from ..layout import Layout
 from ..models import Paper, SourceReport
+from ..text import clean
 from . import sources
 from .curate import compile_rules, curate, with_matched_words
 from .http import Client
@@ -116,7 +117,7 @@ def unexpected(exc: Exception) -> str:
 
 def _failed(report: SourceReport, client: Client, message: str) -> None:
     """Record a failed source; forget its validators so the next run downloads it again."""
-    report.errors.append(message)
+    report.errors.append(clean(message))  # an error may quote the response
     report.url = report.url or (client.touched[0] if client.touched else "")
     for url in client.touched:
         client.forget(url)
