@@ -218,3 +218,4 @@ def test_the_index_never_maps_two_ids_to_one_file(tmp_path):
     reloaded = Index.load(content, state)
     assert len(set(reloaded.entries.values())) == 2 == len(reloaded.entries)
     assert render_entry(papers[0], slug="x-y").count("\nSlug: x-y\n") == 1
+

@@ -108,3 +108,20 @@ def test_xml_writers_refuse_what_xml_forbids():
         root = etree.fromstring(document.encode("utf-8"))
         assert "A  title  with  and " in etree.tostring(root, encoding="unicode")
     assert etree.fromstring(f'<a b="{xml_text(hostile)}">{xml_text(hostile)}</a>'.encode()).text == "A  title  with  and "
+
+
+def test_a_record_that_reaches_a_write_uncleaned_costs_that_record_only(tmp_path):
+    """Text is cleaned where records enter; a write that still meets a lone surrogate names the file and
+    fails that paper alone, never the run."""
+    from datetime import date, datetime, timezone
+
+    from pipeline.archive.index import Index, write_papers
+    from pipeline.models import Paper
+
+    when = datetime(2026, 4, 27, tzinfo=timezone.utc)
+    papers = [Paper(id=f"doi:10.5555/{n}", title=title, source="journal", source_label="Journal", published=when,
+                    doi=f"10.5555/{n}") for n, title in enumerate(["Broken \ud83d title", "A good title"])]
+    index = Index.load(tmp_path / "content", tmp_path / "state/papers.json")
+    broken, good = write_papers(papers, index, date(2026, 4, 27))
+    assert broken.kind == "failed" and "not valid Unicode (surrogates not allowed" in broken.why
+    assert good.kind == "new" and list(index.entries) == ["doi:10.5555/1"]
