@@ -140,7 +140,7 @@ class ExtraNotInstalled(AcademicHubError):
         super().__init__(f"needs the {extra} extra ({module} is not installed): pip install 'academichub[{extra}]'")
 
     @classmethod
-    def of(cls, exc: ModuleNotFoundError) -> "ExtraNotInstalled | None":
+    def of(cls, exc: ModuleNotFoundError) -> ExtraNotInstalled | None:
         """The extra a missing module belongs to; None for any other module (a broken installation)."""
         module = (exc.name or "").split(".")[0]
         return cls(module, EXTRA_OF_MODULE[module]) if module in EXTRA_OF_MODULE else None

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model, field_validator
 
 from ..archive.entry import one_line
-from .. import text
+from ..text import clean as clean_text
 from ..models import Paper
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,7 @@ def capped_text(cap: int):
             value = str(value)  # e.g. a card number given as 7 rather than "07" in JSON mode
         if not isinstance(value, str):
             return value
-        value = one_line(text.clean(value))
+        value = one_line(clean_text(value))
         if len(value) > cap:
             value = value[:cap].rsplit(" ", 1)[0].rstrip(",;:") + "…"
         return value

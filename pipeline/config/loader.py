@@ -169,7 +169,8 @@ def _refuse_pathological(text: str, display: str) -> None:
         for event in yaml.parse(text, Loader=_FastLoader):
             line = event.start_mark.line + 1
             if isinstance(event, yaml.AliasEvent):
-                raise ConfigError([f"{display}:{line}: YAML aliases (*{event.anchor}) are not allowed; write the values out"])
+                raise ConfigError([f"{display}:{line}: YAML aliases (*{event.anchor}) are not allowed; "
+                                   "write the values out"])
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:

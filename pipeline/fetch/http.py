@@ -111,7 +111,8 @@ class Client:
                 error = f"connection failed: {exc.__class__.__name__}"
             retryable = status in RETRY_STATUS if error is None else True
             if retryable and attempt < s.retries:
-                after = _retry_after(answer.headers.get("Retry-After")) if answer is not None and error is None else None
+                asked = answer.headers.get("Retry-After") if answer is not None and error is None else None
+                after = _retry_after(asked)
                 attempt += 1
                 self._sleep(s.delay(attempt, after))
                 continue
@@ -174,7 +175,8 @@ class Client:
                 return None
             size += len(chunk)
             if size > limit:
-                raise HttpError(url, f"response is larger than max_bytes ({limit:,} bytes, decompressed)", r.status_code)
+                raise HttpError(url, f"response is larger than max_bytes ({limit:,} bytes, decompressed)",
+                                r.status_code)
             chunks.append(chunk)
         return b"".join(chunks)
 

@@ -83,7 +83,8 @@ def test_a_settings_file_at_the_size_limit_is_read_in_under_a_second(tmp_path, c
     [rule] = load_rules(tmp_path)
     elapsed = time.monotonic() - started
     assert len(rule.include.keywords) > 4_000 and elapsed < 1.0, elapsed
-    case("settings", f"a rule file at the size limit ({len(text):,} characters, {len(rule.include.keywords):,} keywords)",
+    size = f"{len(text):,} characters, {len(rule.include.keywords):,} keywords"
+    case("settings", f"a rule file at the size limit ({size})",
          "read in under a second", f"read in {elapsed:.2f} s")
 
 
@@ -103,19 +104,20 @@ BLOCK = ("import sys\n"
     ("s3", "boto3,botocore", ("deploy", "--target", "s3", "--bucket", "b", "--output", "output", "--state", "state")),
 ])
 def test_a_command_without_its_extra_says_so_in_one_line(tmp_path, case, extra, modules, command):
-    from datetime import datetime, timezone
+    from datetime import UTC, datetime
 
     from pipeline.archive.entry import entry_path, render_entry
     from pipeline.files import atomic_write
     from pipeline.models import Paper
 
-    when = datetime(2026, 4, 27, tzinfo=timezone.utc)
+    when = datetime(2026, 4, 27, tzinfo=UTC)
     paper = Paper(id="arxiv:2604.30001", title="A paper to embed", source="a", source_label="arXiv", published=when,
                   abstract="Text.", arxiv_id="2604.30001")
     atomic_write(tmp_path / "content" / entry_path(paper), render_entry(paper))
     (tmp_path / "output").mkdir()
     (tmp_path / "output/index.html").write_text("<!doctype html><title>x</title>", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-c", BLOCK, modules, *command], cwd=tmp_path, capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-c", BLOCK, modules, *command], cwd=tmp_path, capture_output=True,
+                          text=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
     lines = done.stderr.strip().splitlines()
     assert done.returncode == 1 and len(lines) == 1 and "Traceback" not in done.stderr, done.stderr

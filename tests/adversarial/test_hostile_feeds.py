@@ -243,7 +243,8 @@ def test_javascript_links_are_dropped(feed_server, run_cli, tmp_path, case):
     ("connection refused", None, {}, "connection failed"),
     ("DNS failure", "dns", {}, "connection failed"),
     ("read timeout", {"fixture": GOOD, "delay": 1.5}, {"read_timeout": 0.5, "retries": 0}, "timed out"),
-    ("slow body (1 KB per 0.6 s)", {"fixture": GOOD, "trickle": 0.6}, {"total_timeout": 3, "retries": 0}, "no complete response within 3 s"),
+    ("slow body (1 KB per 0.6 s)", {"fixture": GOOD, "trickle": 0.6}, {"total_timeout": 3, "retries": 0},
+     "no complete response within 3 s"),
     ("HTTP 503 on every try", {"body": b"", "status": 503}, {"retries": 2}, "HTTP 503 after 2 retries"),
     ("partial content (connection closed early)", {"fixture": GOOD, "truncate_to": 500}, {"retries": 1}, "connection failed"),
 ])
@@ -286,9 +287,8 @@ def test_a_gzip_bomb_is_stopped_while_inflating(feed_server, tmp_path, case):
     bomb = gzip_bomb(1 << 30)  # 1 GiB of zeros in about 1 MB
     feed_server.add("/good", GOOD)
     feed_server.add("/attack", body=bomb, encoding="gzip")
-    write_sources(tmp_path, [{"id": "attack", "kind": "arxiv_rss", "label": "arXiv", "url": feed_server.base + "/attack"},
-                             {"id": "good", "kind": "arxiv_rss", "label": "arXiv", "url": feed_server.base + "/good"}],
-                  max_bytes=8_000_000, retries=0)
+    write_sources(tmp_path, [{"id": name, "kind": "arxiv_rss", "label": "arXiv", "url": f"{feed_server.base}/{name}"}
+                             for name in ("attack", "good")], max_bytes=8_000_000, retries=0)
     # the real command, in a process that reports its own peak memory when it ends
     measured = ("import resource, sys\nfrom pipeline.cli import main\ncode = main(sys.argv[1:])\n"
                 "print('peak', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\nsys.exit(code)")

@@ -10,7 +10,8 @@ import pytest
 
 
 @pytest.mark.parametrize("link", ["api/v1/%2E%2E%2F%2E%2E%2F%2E%2E%2Fsecret.json", "%2e%2e/secret.json",
-                                  "api/v1/%252e%252e/%252e%252e/%252e%252e/secret.json", "api/v1/..%5c..%5c..%5csecret.json"])
+                                  "api/v1/%252e%252e/%252e%252e/%252e%252e/secret.json",
+                                  "api/v1/..%5c..%5c..%5csecret.json"])
 def test_mcp_site_never_follows_an_encoded_link_outside_the_site(run_cli, tmp_path, case, link):
     """A server that decodes and resolves paths as web servers do; the index points outside the site."""
     import http.server
@@ -24,8 +25,8 @@ def test_mcp_site_never_follows_an_encoded_link_outside_the_site(run_cli, tmp_pa
         def do_GET(self):  # noqa: N802
             path = posixpath.normpath(unquote(urlsplit(self.path).path))
             requested.append(path)
-            body = json.dumps(index if path == "/site/api/v1/index.json" else
-                              {"date": "2026-04-27", "papers": [{"id": "arxiv:secret", "title": "a file outside the site"}]})
+            outside = {"date": "2026-04-27", "papers": [{"id": "arxiv:secret", "title": "a file outside the site"}]}
+            body = json.dumps(index if path == "/site/api/v1/index.json" else outside)
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.end_headers()
