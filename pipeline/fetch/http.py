@@ -98,18 +98,20 @@ class Client:
         while True:
             self._throttle(full, polite)
             self.requests_made += 1
-            status, body, error, answer = None, b"", None, None
+            status, body, error, answer, expired = None, b"", None, None, False
             try:
                 answer = self._within_deadline(full, headers)
                 if answer is None:
                     error = f"timed out: no complete response within {s.total_timeout:g} s (total_timeout)"
+                    expired = True
                 else:
                     status, body = answer.status, answer.content
             except requests.Timeout as exc:
                 error = f"timed out: {exc.__class__.__name__}"
             except requests.RequestException as exc:
                 error = f"connection failed: {exc.__class__.__name__}"
-            retryable = status in RETRY_STATUS if error is None else True
+            # a server that could not answer within total_timeout is not asked again: each try costs as much
+            retryable = status in RETRY_STATUS if error is None else not expired
             if retryable and attempt < s.retries:
                 asked = answer.headers.get("Retry-After") if answer is not None and error is None else None
                 after = _retry_after(asked)

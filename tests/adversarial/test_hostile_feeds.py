@@ -264,15 +264,17 @@ def test_a_server_trickling_forever_is_cut_at_total_timeout(feed_server, run_cli
     hold = threading.Event()  # the server trickles a byte every 50 ms until the test ends
     try:
         result, health = run_attack(feed_server, run_cli, tmp_path, {"fixture": GOOD, "stall": stall, "hold": hold},
-                                    total_timeout=2, retries=0)
+                                    total_timeout=2, retries=2)
     finally:
         hold.set()
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     assert health["attack"]["status"] == "failed"
     assert "no complete response within 2 s (total_timeout)" in health["attack"]["errors"][0], health["attack"]
+    assert len(feed_server.requests_to("/attack")) == 1, "a try that took total_timeout is not repeated"
     case("network", f"a server trickling its {stall} a byte every 50 ms, never ending"
          + (" (Content-Length set)" if stall == "body" else ""),
-         "cut at total_timeout (2 s): failed with the reason; the other source written; the run record kept",
+         "cut at total_timeout (2 s), not retried: failed with the reason; the other source written; "
+         "the run record kept",
          "failed: no complete response within 2 s (total_timeout)")
 
 
