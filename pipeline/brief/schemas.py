@@ -9,8 +9,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model, field_validator
 
 from ..archive.entry import one_line
-from ..text import clean as clean_text
 from ..models import Paper
+from ..text import clean as clean_text
 
 log = logging.getLogger(__name__)
 
