@@ -12,13 +12,14 @@ import multiprocessing
 import os
 import re
 import shutil
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from pelican import Pelican
 from pelican import __version__ as pelican_version
-from pelican.settings import read_settings
+from pelican.settings import load_source, read_settings
 from pelican.utils import clean_output_dir
 
 from ..errors import SearchError, SiteError
@@ -179,9 +180,26 @@ class Shards:
         tasks = [(self.settings_file, self.settings, period, self.stamp) for period in periods]
         if jobs <= 1 or len(tasks) <= 1:
             return [_build_shard(*task) for task in tasks]
-        # each shard is a Pelican run of its own: fresh processes, so that no state of one run leaks into another
-        with concurrent.futures.ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=multiprocessing.get_context("spawn")) as pool:
+        # each shard is a Pelican run of its own: fresh processes, so that no state of one run leaks into another;
+        # each loads the settings file first, as this process did, for the settings that name its functions
+        with concurrent.futures.ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=multiprocessing.get_context("spawn"),
+                                                    initializer=_load_settings_module,
+                                                    initargs=(self.settings_file.resolve(),)) as pool:
             return list(pool.map(_build_shard, *zip(*tasks)))
+
+
+def _load_settings_module(settings_file: Path) -> None:
+    """In a shard's process, before its task arrives: the settings file as the module Pelican made of it.
+
+    Settings may be functions of that file (``ARTICLE_ORDER_BY``), which travel to the process by the
+    module's name; a spawned process imports nothing from the folder the settings file is in (nor from
+    the folder the command was started in), so it loads the file under the name Pelican gave it, with
+    its folder importable for a ``publishconf.py`` that imports ``pelicanconf``.
+    """
+    folder = str(settings_file.parent)
+    if folder not in sys.path:
+        sys.path.append(folder)
+    load_source(settings_file.stem, str(settings_file))
 
 
 def _build_shard(settings_file: Path, settings: dict, period: Period, stamp: str) -> Manifest:
