@@ -22,6 +22,7 @@ from pelican import __version__ as pelican_version
 from pelican.settings import load_source, read_settings
 from pelican.utils import clean_output_dir
 
+from ..config.takedowns import load_takedowns
 from ..errors import SearchError, SiteError
 from .periods import DEFAULT_CURRENT_PAPERS, Manifest, Period, Tiers, manifest_path, plan, reusable
 from .search import SearchReport, index_site
@@ -47,12 +48,15 @@ class BuildResult:
 
 def build(content: Path | None = None, output: Path | None = None, *, settings_file: Path | None = None,
           publish: bool = False, rules: Path | None = None, state: Path | None = None,
-          siteurl: str | None = None, search: bool = True, jobs: int = 1, period: str | None = None) -> BuildResult:
+          siteurl: str | None = None, search: bool = True, jobs: int = 1, period: str | None = None,
+          takedowns: Path | None = None) -> BuildResult:
     """Build the site: the closed months' shards that changed (``jobs`` at a time), then the current
     tier with Pelican, then the search index. ``period`` builds that closed month's shard only (one
-    job of a workflow matrix; the build that follows finds it done)."""
+    job of a workflow matrix; the build that follows finds it done). ``takedowns`` lists papers the site
+    leaves out (default: ``takedowns.yml`` beside the settings file)."""
     settings_file = settings_file or Path("publishconf.py" if publish else "pelicanconf.py")
-    settings = _settings(settings_file, content, output, rules, state, siteurl)
+    settings = _settings(settings_file, content, output, rules, state, siteurl, takedowns)
+    load_takedowns(Path(settings["ACADEMICHUB_TAKEDOWNS"]))  # a mistake in it is reported before anything is built
     root = Path(settings["PATH"])
     tiers = _plan(settings)
     out = Path(settings["OUTPUT_PATH"])
@@ -111,7 +115,7 @@ def _plan(settings: dict) -> Tiers:
 
 
 def _settings(settings_file: Path, content: Path | None, output: Path | None, rules: Path | None,
-              state: Path | None, siteurl: str | None) -> dict:
+              state: Path | None, siteurl: str | None, takedowns: Path | None = None) -> dict:
     """Pelican's settings for this build: the settings file with the command's folders and address."""
     if not settings_file.is_file():
         raise SiteError(f"{settings_file}: no Pelican settings file here; run from the project folder "
@@ -126,6 +130,7 @@ def _settings(settings_file: Path, content: Path | None, output: Path | None, ru
         override["OUTPUT_PATH"] = str(output.resolve())
     override["ACADEMICHUB_RULES"] = str((rules or root / "rules").resolve())
     override["ACADEMICHUB_STATE"] = str((state or root / "state").resolve())
+    override["ACADEMICHUB_TAKEDOWNS"] = str((takedowns or root / "takedowns.yml").resolve())
     if siteurl:
         override["SITEURL"] = override["FEED_DOMAIN"] = siteurl.rstrip("/")
     try:

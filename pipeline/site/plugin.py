@@ -10,6 +10,7 @@ from pelican.contents import Article
 
 from .citations import bibtex, ris
 from .generator import SiteGenerator
+from .takedowns import clean_brief, keep_original, leave_out
 from .views import BRIEF_CATEGORIES, brief_view, paper_view, published_day_of, radar_day, split_list, text_lang
 from .writer import FeedWriter
 
@@ -44,6 +45,7 @@ def on_content(instance) -> None:
         folder = "briefs/weekly" if instance.brief_kind == "weekly" else "briefs"
         name = instance.slug.removeprefix("brief-").removeprefix("weekly-")
         instance.override_url = instance.override_save_as = f"{folder}/{name}.html"
+        keep_original(instance)
     else:
         instance.brief_kind = ""
         instance.paper_ids = instance.update_ids = []
@@ -64,12 +66,17 @@ class Members(list):
 
 
 def on_articles_read(generator) -> None:
-    """``article_generator_pretaxonomy``: one entry per page address (two entry files with one slug
-    would be written to one page): the first in the site's order (newest first) is kept, the others
-    are reported."""
+    """``article_generator_pretaxonomy``: the papers taken down left out, and the briefs cleaned of them
+    (takedowns.py); one entry per page address (two entry files with one slug would be written to one
+    page): the first in the site's order (newest first) is kept, the others are reported."""
+    articles, gone = leave_out(generator.articles, generator.settings)
+    for article in articles:
+        if getattr(article, "brief_kind", ""):
+            clean_brief(article, gone)
+    generator.context["takedowns"] = gone.removed
     seen: dict[str, Article] = {}
     kept = []
-    for article in generator.articles:
+    for article in articles:
         # the URL names the page as well as save_as does, and was worked out already (on_content)
         first = seen.setdefault(article.url, article)
         if first is article:
