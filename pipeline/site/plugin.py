@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from urllib.parse import quote
 
@@ -11,7 +12,7 @@ from pelican.contents import Article
 from .citations import bibtex, ris
 from .generator import SiteGenerator
 from .takedowns import clean_brief, keep_original, leave_out
-from .views import BRIEF_CATEGORIES, brief_view, paper_view, published_day_of, radar_day, split_list, text_lang
+from .views import AUTHORS_LISTED, BRIEF_CATEGORIES, brief_view, paper_view, published_day_of, radar_day, split_list, text_lang
 from .writer import FeedWriter
 
 log = logging.getLogger(__name__)
@@ -115,9 +116,12 @@ def get_writer(_pelican):
 
 
 def add_filters(pelican) -> None:
-    """Jinja filters the theme uses (added to the settings before generators create their environments)."""
+    """Jinja filters the theme uses (added to the settings before generators create their environments),
+    and the settings the theme reads with their defaults."""
+    limit = pelican.settings.setdefault("AUTHORS_LISTED", AUTHORS_LISTED)
     pelican.settings.setdefault("JINJA_FILTERS", {}).update(
-        {"bibtex": bibtex, "ris": ris, "text_lang": text_lang, "author_url": AuthorUrl(pelican.settings["AUTHOR_URL"])})
+        {"bibtex": functools.partial(bibtex, limit=limit), "ris": functools.partial(ris, limit=limit),
+         "text_lang": text_lang, "author_url": AuthorUrl(pelican.settings["AUTHOR_URL"])})
 
 
 class AuthorUrl:

@@ -17,7 +17,7 @@ from pelican.writers import Writer
 
 from ..files import write_bytes, write_text
 from .feeds import PAPER_LANG, AtomFeed, RssFeed, content_lang, feed_title
-from .views import BRIEF_CATEGORIES, topic_for
+from .views import BRIEF_CATEGORIES, listed_authors, topic_for
 
 
 class _Output(io.StringIO):
@@ -173,7 +173,8 @@ class FeedWriter(Writer):
         content = item.get_content(self.site_url)
         summary = item.summary
         rss = isinstance(feed, Rss201rev2Feed)
-        names = [a["name"] for a in paper["authors"]] if paper else [str(a) for a in getattr(item, "authors", ())]
+        listed, more = listed_authors(paper["authors"], self.settings) if paper else (getattr(item, "authors", ()), "")
+        names = [a["name"] if paper else str(a) for a in listed] + ([more] if more else [])
         categories = [str(item.category)] + [str(t) for t in getattr(item, "tags", ())]
         feed.add_item(
             authors=names,
