@@ -106,7 +106,10 @@ def leave_out(articles: list[Article], settings: dict) -> tuple[list[Article], G
     entries = recorded(Layout(state=state).index_file) if state else None
     if entries is not None:
         present = {paper_id for paper_id, rel in entries.items() if (content / rel).is_file()}
-        gone.known = (present | {a.paper["id"] for a in kept if getattr(a, "paper", None)}) - gone.ids
+        # the papers this build reads, those the closed months' shards hold, and those the index has files for
+        built = {a.paper["id"] for a in kept if getattr(a, "paper", None)}
+        closed = {p["id"] for m in settings.get("ACADEMICHUB_CLOSED") or () for p in m.papers}
+        gone.known = (present | built | closed) - gone.ids
         listed_ids = set(by_identity)
         for paper_id in sorted(entries.keys() - present):
             gone.paths.add(entries[paper_id])
