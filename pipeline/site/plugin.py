@@ -12,7 +12,16 @@ from pelican.contents import Article
 from .citations import bibtex, ris
 from .generator import SiteGenerator
 from .takedowns import clean_brief, keep_original, leave_out
-from .views import AUTHORS_LISTED, BRIEF_CATEGORIES, brief_view, paper_view, published_day_of, radar_day, split_list, text_lang
+from .views import (
+    AUTHORS_LISTED,
+    BRIEF_CATEGORIES,
+    brief_view,
+    paper_view,
+    published_day_of,
+    radar_day,
+    split_list,
+    text_lang,
+)
 from .writer import FeedWriter
 
 log = logging.getLogger(__name__)
