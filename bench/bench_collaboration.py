@@ -112,8 +112,8 @@ def run(authors: int, archive: Path | None, repeats: int, work: Path) -> bool:
     seconds = cpu["with"] - cpu["base"]
     print(f"base site: {papers} papers, {sum(before.values()) / 1e6:.2f} MB, cold build {cpu['base']:.1f} s CPU, "
           f"{wall['base']:.1f} s wall (medians of {repeats})")
-    print(f"with one paper of {authors:,} authors: {sum(after.values()) / 1e6:.2f} MB, cold build {cpu['with']:.1f} s CPU, "
-          f"{wall['with']:.1f} s wall")
+    print(f"with one paper of {authors:,} authors: {sum(after.values()) / 1e6:.2f} MB, "
+          f"cold build {cpu['with']:.1f} s CPU, {wall['with']:.1f} s wall")
     print(f"the paper adds {added / 1e6:.3f} MB (target ≤ {TARGET_BYTES / 1e6:.0f} MB) and {seconds:+.2f} s of CPU "
           f"(target ≤ {TARGET_SECONDS:.0f} s; wall {wall['with'] - wall['base']:+.1f} s, load average "
           f"{os.getloadavg()[0]:.1f})")

@@ -3,9 +3,9 @@
 Only what changed moves: the bucket keeps a manifest (``MANIFEST``) of the content hash,
 Content-Type and Cache-Control each object was uploaded with, and every object also carries its
 hash as ``x-amz-meta-sha256``. Uploads follow the plan's order (files, new pages, the pages that
-link to them, then deletes; see ``pipeline/publish/plan.py``). Before the first upload the manifest forgets the objects about
-to change, so a deploy that stops midway never leaves a hash that no longer matches its object:
-the next deploy uploads those again.
+link to them, then deletes; see ``pipeline/publish/plan.py``). Before the first upload the manifest
+forgets the objects about to change, so a deploy that stops midway never leaves a hash that no longer
+matches its object: the next deploy uploads those again.
 
 The endpoint, region and credentials are boto3's own settings (``AWS_ACCESS_KEY_ID``,
 ``AWS_SECRET_ACCESS_KEY``, ``AWS_REGION``, ``AWS_ENDPOINT_URL_S3`` / ``AWS_ENDPOINT_URL``, profiles),

@@ -157,7 +157,8 @@ def _clean_text(text: dict, gone: Gone) -> dict:
                 items.append({**item, "papers": left} if "papers" in item else item)
             out[key] = items
     if isinstance(text.get("read_first"), list):
-        out["read_first"] = [i for i in text["read_first"] if not (isinstance(i, dict) and gone.has(str(i.get("paper"))))]
+        out["read_first"] = [i for i in text["read_first"]
+                             if not (isinstance(i, dict) and gone.has(str(i.get("paper"))))]
     return out
 
 

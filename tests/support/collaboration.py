@@ -15,7 +15,8 @@ import random
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-FIXTURE = Path(__file__).parents[1] / "fixtures" / "feeds" / "arxiv_api" / "api-idlist-astro-ph-0601001-affiliations-2026-05-11.xml"
+FIXTURE = (Path(__file__).parents[1] / "fixtures" / "feeds" / "arxiv_api"
+           / "api-idlist-astro-ph-0601001-affiliations-2026-05-11.xml")
 
 FAMILIES = """Aasi Abbott Abernathy Acernese Ackley Adams Addesso Adhikari Adya Affeldt Agathos Agatsuma Aggarwal
 Aguiar Aiello Ain Ajith Allen Allocca Altin Amato Ananyeva Anderson Angelova Antier Appert Arai Araya Areeda
@@ -144,7 +145,7 @@ INFN, Sezione di Perugia, I-06123 Perugia, Italy
 The Pennsylvania State University, University Park, PA 16802, USA
 Korea Institute of Science and Technology Information, Daejeon 34141, Korea
 West Virginia University, Morgantown, WV 26506, USA
-Institute for Cosmic Ray Research (ICRR), KAGRA Observatory, The University of Tokyo, Kashiwa City, Chiba 277-8582, Japan
+Institute for Cosmic Ray Research (ICRR), KAGRA Observatory, The University of Tokyo, Kashiwa, Chiba 277-8582, Japan
 National Astronomical Observatory of Japan (NAOJ), Mitaka City, Tokyo 181-8588, Japan
 Wigner RCP, RMKI, H-1121 Budapest, Konkoly Thege Miklós út 29-33, Hungary
 Nicolaus Copernicus Astronomical Center, Polish Academy of Sciences, 00-716, Warsaw, Poland
@@ -157,7 +158,8 @@ Universitat de les Illes Balears, IAC3—IEEC, E-07122 Palma de Mallorca, Spain"
 
 TITLE = "Observation of Gravitational Waves from the Coalescence of a Compact Binary in a Globular Cluster Environment"
 ABSTRACT = ("We report the observation of a compact binary coalescence by the LIGO, Virgo and KAGRA detectors, with a "
-            "network signal-to-noise ratio of 24. The source is consistent with a binary black hole of total mass 64 solar "
+            "network signal-to-noise ratio of 24. The source is consistent with a binary black hole of total mass "
+            "64 solar "
             "masses at a luminosity distance of 1.1 Gpc, and its spin alignment and eccentricity point to a dynamical "
             "formation in a dense stellar environment such as a globular cluster.")
 
@@ -165,7 +167,8 @@ ABSTRACT = ("We report the observation of a compact binary coalescence by the LI
 def authors(count: int, seed: int = 1) -> list[tuple[str, tuple[str, ...]]]:
     """``count`` distinct authors (name, affiliations) in a collaboration's order: by family name."""
     pick = random.Random(seed)
-    initials = [f"{a}." for a in "ABCDEFGHIJKLMNOPRSTVWYZ"] + [f"{a}. {b}." for a, b in itertools.product("ACDHJMPS", "ABEJLMR")]
+    initials = [f"{a}." for a in "ABCDEFGHIJKLMNOPRSTVWYZ"]
+    initials += [f"{a}. {b}." for a, b in itertools.product("ACDHJMPS", "ABEJLMR")]
     names: set[tuple[str, str]] = set()
     while len(names) < count:
         names.add((pick.choice(FAMILIES), pick.choice(initials)))
@@ -208,8 +211,8 @@ def collaboration_paper(arxiv_id: str, count: int = 3000, seed: int = 1, receive
     from pipeline.fetch.sources.arxiv_api import parse
     from pipeline.models import Selection
 
-    source = SourcesFile.model_validate({"sources": [{"id": "arxiv-gr-qc", "kind": "arxiv_api", "label": "arXiv ({CATEGORY})",
-                                                      "query": "cat:gr-qc"}]}).sources[0]
+    source = SourcesFile.model_validate({"sources": [
+        {"id": "arxiv-gr-qc", "kind": "arxiv_api", "label": "arXiv ({CATEGORY})", "query": "cat:gr-qc"}]}).sources[0]
     page = parse(arxiv_api_response(arxiv_id, count, seed, day), source)
     paper = normalise(page.items[0], source.label)
     first = paper.authors[0].name

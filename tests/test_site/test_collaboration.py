@@ -64,7 +64,8 @@ def test_feeds_name_20_authors_and_how_many_there_are(grown):
     assert len(item["authors"]) == 21 and item["authors"][-1]["name"] == ET_AL
     assert json_feed_errors(out) == []
     errors, _ = feed_checker(out, SITEURL, ["feeds/all.atom.xml", "feeds/all.rss.xml",
-                                            "feeds/topics/followed-authors.atom.xml", "feeds/topics/followed-authors.rss.xml",
+                                            "feeds/topics/followed-authors.atom.xml",
+                                            "feeds/topics/followed-authors.rss.xml",
                                             f"feeds/authors/{_slug(out, paper.authors[1500].name)}.atom.xml"])
     assert errors == []
 
@@ -83,7 +84,8 @@ def test_lists_citations_and_the_api_name_20_and_the_paper_page_all(grown):
     assert len(ld["author"]) == 20
     assert len(tree.xpath('//meta[@property="article:author"]')) == 20
     assert len(tree.xpath('//meta[@name="citation_author"]')) == 3000
-    assert len(tree.xpath('//meta[@name="citation_author_institution"]')) == sum(len(a.affiliations) for a in paper.authors[:20])
+    institutions = sum(len(a.affiliations) for a in paper.authors[:20])
+    assert len(tree.xpath('//meta[@name="citation_author_institution"]')) == institutions
     home = lxml.html.fromstring((out / "index.html").read_text())
     card = home.xpath('//article[@data-id="arxiv:2609.01234"]')[0]
     assert card.get("data-authors").split("|") == names[:20]

@@ -250,8 +250,9 @@ def test_shards_build_in_parallel_however_the_build_is_started(tmp_path, feed_se
         "build, another folder": (elsewhere, ["build", "--content", str(project / "content"), "--settings",
                                                str(project / "pelicanconf.py"), "--output", str(tmp_path / "a")]),
         "build --publish, the project": (project, ["build", "--publish", "--output", str(tmp_path / "b")]),
-        "build --publish, another folder": (elsewhere, ["build", "--content", str(project / "content"), "--settings",
-                                                         str(project / "publishconf.py"), "--output", str(tmp_path / "c")]),
+        "build --publish, another folder": (elsewhere, ["build", "--content", str(project / "content"),
+                                                         "--settings", str(project / "publishconf.py"),
+                                                         "--output", str(tmp_path / "c")]),
     }
     for name, (cwd, args) in started.items():
         done = academichub(*args, *common, cwd=cwd)
@@ -264,7 +265,8 @@ def test_shards_build_in_parallel_however_the_build_is_started(tmp_path, feed_se
     feed_server.add("/rss/cs.AI", "arxiv_rss/rss-cs.AI-2026-04-27-3items.xml")
     (project / "sources.yml").write_text(yaml.safe_dump({
         "http": {"arxiv_interval": 0, "retries": 0, "connect_timeout": 2, "read_timeout": 5},
-        "sources": [{"id": "arxiv-ai", "kind": "arxiv_rss", "label": "arXiv", "url": feed_server.base + "/rss/cs.AI"}]}))
+        "sources": [{"id": "arxiv-ai", "kind": "arxiv_rss", "label": "arXiv",
+                     "url": feed_server.base + "/rss/cs.AI"}]}))
     done = academichub("run", "--sources", str(project / "sources.yml"), "--content", str(project / "content"),
                        "--settings", str(project / "pelicanconf.py"), "--output", str(tmp_path / "d"),
                        "--date", "2026-04-27", "--no-brief", "--no-embed", "--no-notify", *common, cwd=elsewhere)

@@ -54,8 +54,9 @@ def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("takedowns")
     site = make_site(root)
     # the day's extractive brief: its body links every card, names the papers to read first by title
-    done = subprocess.run([sys.executable, "-m", "pipeline.cli", "brief", "--extractive", "--content", str(root / "content"),
-                           "--state", str(root / "state"), "--rules", str(ROOT / "rules"), "--date", DEMO_DAY.isoformat()],
+    done = subprocess.run([sys.executable, "-m", "pipeline.cli", "brief", "--extractive",
+                           "--content", str(root / "content"), "--state", str(root / "state"),
+                           "--rules", str(ROOT / "rules"), "--date", DEMO_DAY.isoformat()],
                           cwd=root, capture_output=True, text=True, timeout=300,
                           env={**os.environ, "PYTHONPATH": str(ROOT), "OPENAI_API_KEY": ""})
     assert done.returncode == 0, done.stderr
@@ -93,7 +94,8 @@ def test_a_paper_removed_or_listed_is_gone_from_every_output_and_counted(site):
         lxml.etree.parse(str(path))
     others = [p for p in brief["Papers"].split("; ") if p not in (removed_id, listed_id)]
     api = json.loads((output / f"api/v1/briefs/daily/{DEMO_DAY}.json").read_text())
-    assert [p["id"] for p in api["papers"]] == others and [p["number"] for p in api["papers"]] == list(range(1, len(others) + 1))
+    assert [p["id"] for p in api["papers"]] == others
+    assert [p["number"] for p in api["papers"]] == list(range(1, len(others) + 1))
     assert entry_of(content, others[0])[1]["Slug"] in briefs_feed.read_text()
     # the status page counts both, with the reason as text
     status = (output / "status.html").read_text()
@@ -111,7 +113,8 @@ def test_a_paper_removed_or_listed_is_gone_from_every_output_and_counted(site):
 
 def test_a_mistake_in_takedowns_yml_is_named_with_its_line(tmp_path, run_cli):
     (tmp_path / "content" / "papers").mkdir(parents=True)
-    (tmp_path / "takedowns.yml").write_text("takedowns:\n  - id: arxiv:2604.22038\n    reasons: spam\n", encoding="utf-8")
+    (tmp_path / "takedowns.yml").write_text("takedowns:\n  - id: arxiv:2604.22038\n    reasons: spam\n",
+                                            encoding="utf-8")
     conf = (ROOT / "pelicanconf.py").read_text(encoding="utf-8")
     (tmp_path / "pelicanconf.py").write_text(conf + f"\nTHEME = {str(ROOT / 'theme')!r}\n", encoding="utf-8")
     done = run_cli("build", "--no-search", "--rules", str(ROOT / "rules"), cwd=tmp_path)
