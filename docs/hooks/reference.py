@@ -111,7 +111,7 @@ def cli() -> str:
             out.append(f"## academichub {' '.join(path)}\n\n{summary}: " + ", ".join(
                 f"[`{' '.join(p)}`](#academichub-{'-'.join(p)})" for p, _, _ in _commands(sub, path)) + ".\n")
             continue
-        formatter = argparse.HelpFormatter(sub.prog, width=100)
+        formatter = argparse.HelpFormatter(sub.prog, width=80)
         formatter.add_usage(sub.usage, sub._actions, sub._mutually_exclusive_groups, prefix="")
         usage = formatter.format_help().strip()
         rows = []
@@ -268,18 +268,28 @@ def entry() -> str:
 
 # -------------------------------------------------------------------------------------- the JSON API
 
+def _kind(prop: dict) -> str:
+    """A schema's type in words: its type, constant, values, the definition it refers to."""
+    if "const" in prop:
+        return f"always {json.dumps(prop['const'])}"
+    if "enum" in prop:
+        return " or ".join(json.dumps(value, ensure_ascii=False) for value in prop["enum"])
+    if "$ref" in prop:
+        return prop["$ref"].rsplit("/", 1)[-1]
+    for key in ("anyOf", "oneOf"):
+        if key in prop:
+            return " or ".join(_kind(sub) for sub in prop[key])
+    kind = prop.get("type", "")
+    kind = " or ".join(kind) if isinstance(kind, list) else kind
+    if kind == "array" and prop.get("items"):
+        return f"array of {_kind(prop['items'])}"
+    return kind
+
+
 def _properties(schema: dict) -> list[tuple[str, ...]]:
-    rows = []
     required = set(schema.get("required", []))
-    for name, prop in schema.get("properties", {}).items():
-        ref = prop.get("$ref", "") or prop.get("items", {}).get("$ref", "")
-        kind = prop.get("type", "")
-        kind = " or ".join(kind) if isinstance(kind, list) else kind
-        if ref:
-            kind = (kind + " of " if kind else "") + ref.rsplit("/", 1)[-1]
-        needed = "yes" if name in required else ""
-        rows.append((code(name), cell(kind), needed, cell(prop.get("description", ""))))
-    return rows
+    return [(code(name), cell(_kind(prop)), "yes" if name in required else "", cell(prop.get("description", "")))
+            for name, prop in schema.get("properties", {}).items()]
 
 
 def api() -> str:
