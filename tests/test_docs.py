@@ -34,8 +34,14 @@ def _needs_mkdocs():
 
 
 def build(root: Path, out: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
-                          check=False, cwd=root, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
+        check=False,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def page(site: Path, name: str) -> str:
@@ -53,13 +59,17 @@ def site(tmp_path_factory) -> Path:
 
 # ------------------------------------------------------------------------------------------ README
 
+
 def test_the_readme_is_short_and_its_test_command_is_the_one_ci_runs():
     assert len(README.splitlines()) <= 200
     commands = re.findall(r"```sh\n(.*?)\n```", README, re.DOTALL)
     assert DEMO in commands
     (tests,) = [c for c in commands if c.endswith("pytest -q")]
-    script = [line for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
-              if line.strip() and not line.lstrip().startswith("#")]
+    script = [
+        line
+        for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
     assert script[-1] == tests
     assert {"dev", "semantic", "docs"} <= set(re.search(r"-e '\.\[([a-z,]+)\]'", tests).group(1).split(","))
 
@@ -72,6 +82,7 @@ def test_the_readmes_links_lead_to_files_of_the_repository():
 
 
 # ------------------------------------------------------------------------------------ the built site
+
 
 def test_every_page_of_docs_is_built_and_in_the_navigation(site):
     home = page(site, ".") if (site / "index.html").is_file() else ""
@@ -103,6 +114,7 @@ def test_the_cli_reference_has_every_command_and_option(site):
                 assert f'id="academichub-{"-".join(path)}"' in text, path
                 assert any(option in text for option in action.option_strings), (path, action.option_strings)
                 found += 1
+
     walk(build_parser(), ())
     assert found > 80
     assert "--lock-timeout SECONDS" in text and "Extras to install" not in text
@@ -163,8 +175,11 @@ def test_the_api_reference_publishes_and_describes_every_schema(site):
 def test_the_changelog_and_the_benchmarks_latest_figures_are_included(site):
     assert "Unreleased" in page(site, "changelog")
     benchmarks = page(site, "developer/benchmarks")
-    first_row = next(line for line in (ROOT / "bench" / "results.md").read_text(encoding="utf-8").splitlines()
-                     if line.startswith("| pipeline |"))
+    first_row = next(
+        line
+        for line in (ROOT / "bench" / "results.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("| pipeline |")
+    )
     assert html.escape(first_row.split("|")[2].strip(), quote=False) in benchmarks
     assert "Papers per GB: which figure is which" in benchmarks
 
@@ -176,8 +191,12 @@ def test_a_broken_link_or_anchor_fails_the_build_and_an_unlisted_page_joins_its_
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
     # the hook reads the repository's code and files from the package and its checkout
     hook = root / "docs" / "hooks" / "reference.py"
-    hook.write_text(hook.read_text(encoding="utf-8").replace(
-        "ROOT = Path(__file__).resolve().parents[2]", f"ROOT = Path({str(ROOT)!r})"), encoding="utf-8")
+    hook.write_text(
+        hook.read_text(encoding="utf-8").replace(
+            "ROOT = Path(__file__).resolve().parents[2]", f"ROOT = Path({str(ROOT)!r})"
+        ),
+        encoding="utf-8",
+    )
     guide = root / "docs" / "how-to" / "new-guide.md"
     guide.write_text("# A new guide\n\nSee [the sources](sources.md).\n", encoding="utf-8")
     done = build(root, tmp_path / "ok")

@@ -10,7 +10,8 @@ A page asks for a generated part with a marker on a line of its own, ``<!-- gene
 - ``api``: the JSON API's files, from their JSON Schemas (published beside the page);
 - ``include:PATH``: a Markdown file of the repository (the changelog, the benchmarks' results).
 
-It also keeps every page in the navigation: a page that ``mkdocs.yml``'s ``nav`` does not list
+It also takes the site's address from ``$ACADEMICHUB_DOCS_URL`` when it is set, and keeps every page
+in the navigation: a page that ``mkdocs.yml``'s ``nav`` does not list
 joins the end of the section named after its folder (``how-to/`` → "How-to guides"), so a new page
 is never orphaned; list it in ``nav`` to choose its place.
 """
@@ -22,6 +23,7 @@ import html
 import inspect
 import io
 import json
+import os
 import re
 import textwrap
 import tokenize
@@ -36,11 +38,17 @@ from pydantic import BaseModel
 ROOT = Path(__file__).resolve().parents[2]
 MARKER = re.compile(r"^<!-- generated: ([a-z-]+)(?::(\S+))? -->$", re.MULTILINE)
 SCHEMAS = ROOT / "pipeline" / "site" / "schemas"
-SECTIONS = {"tutorial": "Tutorial", "how-to": "How-to guides", "concepts": "Concepts",
-            "reference": "Reference", "developer": "Developers"}
+SECTIONS = {
+    "tutorial": "Tutorial",
+    "how-to": "How-to guides",
+    "concepts": "Concepts",
+    "reference": "Reference",
+    "developer": "Developers",
+}
 
 
 # ------------------------------------------------------------------------------------------ helpers
+
 
 def cell(text: object) -> str:
     """Text for a Markdown table cell: escaped, on one line, pipes kept as text."""
@@ -64,8 +72,11 @@ def comments(source: str) -> dict[str, str]:
     it and the comment at the end of its line."""
     tree = ast.parse(source)
     body = tree.body[0].body if isinstance(tree.body[0], ast.ClassDef) else tree.body
-    found = {t.start[0]: (t.string.lstrip("#").strip(), t.line.strip().startswith("#"))
-             for t in tokenize.generate_tokens(io.StringIO(source).readline) if t.type == tokenize.COMMENT}
+    found = {
+        t.start[0]: (t.string.lstrip("#").strip(), t.line.strip().startswith("#"))
+        for t in tokenize.generate_tokens(io.StringIO(source).readline)
+        if t.type == tokenize.COMMENT
+    }
     out = {}
     for node in body:
         if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
@@ -86,6 +97,7 @@ def comments(source: str) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------------------------------- the CLI
+
 
 def _commands(parser, path=()):
     """Every command of the parser, nested ones (``rules check``) included, in the parser's order."""
@@ -108,8 +120,11 @@ def cli() -> str:
     out = [f"`academichub` — {parser.description}\n"]
     for path, summary, sub in _commands(parser):
         if any(isinstance(a, argparse._SubParsersAction) for a in sub._actions):
-            out.append(f"## academichub {' '.join(path)}\n\n{summary}: " + ", ".join(
-                f"[`{' '.join(p)}`](#academichub-{'-'.join(p)})" for p, _, _ in _commands(sub, path)) + ".\n")
+            out.append(
+                f"## academichub {' '.join(path)}\n\n{summary}: "
+                + ", ".join(f"[`{' '.join(p)}`](#academichub-{'-'.join(p)})" for p, _, _ in _commands(sub, path))
+                + ".\n"
+            )
             continue
         formatter = argparse.HelpFormatter(sub.prog, width=80)
         formatter.add_usage(sub.usage, sub._actions, sub._mutually_exclusive_groups, prefix="")
@@ -124,8 +139,11 @@ def cli() -> str:
             if action.choices:
                 name += " {" + ",".join(map(str, action.choices)) + "}"
             # a default computed when the command runs (today's date) is the help text's to say
-            default = "" if action.default in (None, False, argparse.SUPPRESS) or isinstance(action.default, date) \
+            default = (
+                ""
+                if action.default in (None, False, argparse.SUPPRESS) or isinstance(action.default, date)
                 else action.default
+            )
             rows.append((code(name), cell(action.help or ""), code(default)))
         out.append(f"## academichub {' '.join(path)}\n\n{summary}.\n\n```\n{usage}\n```\n")
         if rows:
@@ -134,6 +152,7 @@ def cli() -> str:
 
 
 # ----------------------------------------------------------------------------------- settings files
+
 
 def _settings_files() -> dict[str, tuple[type[BaseModel], str]]:
     from pipeline.config.brief import BriefConfig
@@ -175,9 +194,16 @@ def _type(annotation) -> str:
 
 
 def _bounds(schema: dict) -> str:
-    words = {"minimum": "≥ {}", "exclusiveMinimum": "> {}", "maximum": "≤ {}", "exclusiveMaximum": "< {}",
-             "minLength": "at least {} characters", "maxLength": "at most {} characters",
-             "minItems": "at least {} items", "pattern": "matches <code>{}</code>"}
+    words = {
+        "minimum": "≥ {}",
+        "exclusiveMinimum": "> {}",
+        "maximum": "≤ {}",
+        "exclusiveMaximum": "< {}",
+        "minLength": "at least {} characters",
+        "maxLength": "at most {} characters",
+        "minItems": "at least {} items",
+        "pattern": "matches <code>{}</code>",
+    }
     parts = []
     for where in (schema, schema.get("items", {}), *schema.get("anyOf", [])):
         parts += [words[key].format(html.escape(str(value))) for key, value in where.items() if key in words]
@@ -245,6 +271,7 @@ def site_settings() -> str:
 
 # ---------------------------------------------------------------------------------------- an entry
 
+
 def entry() -> str:
     from pipeline.archive.entry import META_ORDER, render_entry
     from pipeline.config import load_rules
@@ -260,13 +287,16 @@ def entry() -> str:
     paper = kept[0]
     paper = type(paper)(**{**paper.__dict__, "received": date(2026, 4, 27)})
     fields = ", ".join(f"`{name}`" for name in META_ORDER)
-    return (f"What `academichub fetch` writes for the first paper of the bundled sample feed "
-            f"`{feed.name}` with the starter rules (`content/papers/2026/04/27/…`):\n\n"
-            f"```text\n{render_entry(paper)}```\n\nThe metadata keys, in the order they are written "
-            f"(an empty one is left out): {fields}.\n")
+    return (
+        f"What `academichub fetch` writes for the first paper of the bundled sample feed "
+        f"`{feed.name}` with the starter rules (`content/papers/2026/04/27/…`):\n\n"
+        f"```text\n{render_entry(paper)}```\n\nThe metadata keys, in the order they are written "
+        f"(an empty one is left out): {fields}.\n"
+    )
 
 
 # -------------------------------------------------------------------------------------- the JSON API
+
 
 def _kind(prop: dict) -> str:
     """A schema's type in words: its type, constant, values, the definition it refers to."""
@@ -288,16 +318,20 @@ def _kind(prop: dict) -> str:
 
 def _properties(schema: dict) -> list[tuple[str, ...]]:
     required = set(schema.get("required", []))
-    return [(code(name), cell(_kind(prop)), "yes" if name in required else "", cell(prop.get("description", "")))
-            for name, prop in schema.get("properties", {}).items()]
+    return [
+        (code(name), cell(_kind(prop)), "yes" if name in required else "", cell(prop.get("description", "")))
+        for name, prop in schema.get("properties", {}).items()
+    ]
 
 
 def api() -> str:
     out = []
     for path in sorted(SCHEMAS.glob("*.schema.json")):
         schema = json.loads(path.read_text(encoding="utf-8"))
-        out.append(f"## {schema.get('title', path.name)}\n\n{schema.get('description', '')}\n\n"
-                   f"Schema: [`{path.name}`](schemas/{path.name}).\n")
+        out.append(
+            f"## {schema.get('title', path.name)}\n\n{schema.get('description', '')}\n\n"
+            f"Schema: [`{path.name}`](schemas/{path.name}).\n"
+        )
         out.append(table(("field", "type", "required", "what it is"), _properties(schema)))
         for name, sub in schema.get("$defs", {}).items():
             if sub.get("properties"):
@@ -308,6 +342,7 @@ def api() -> str:
 
 # ------------------------------------------------------------------------------------- includes
 
+
 def include(path: str) -> str:
     """A repository file, its headings moved one level down under the page's own title."""
     text = (ROOT / path).read_text(encoding="utf-8")
@@ -315,11 +350,18 @@ def include(path: str) -> str:
     return re.sub(r"^(#+) ", lambda m: "#" + m.group(1) + " ", text, flags=re.MULTILINE)
 
 
-GENERATORS = {"cli": cli, "settings": settings, "site-settings": site_settings, "entry": entry, "api": api,
-              "include": include}
+GENERATORS = {
+    "cli": cli,
+    "settings": settings,
+    "site-settings": site_settings,
+    "entry": entry,
+    "api": api,
+    "include": include,
+}
 
 
 # ---------------------------------------------------------------------------------------- MkDocs
+
 
 def _listed(nav) -> set[str]:
     listed = set()
@@ -330,7 +372,9 @@ def _listed(nav) -> set[str]:
 
 
 def on_config(config):
-    """Every page in the navigation: an unlisted page joins the end of its folder's section."""
+    """The site's address from $ACADEMICHUB_DOCS_URL when set (the docs published under a radar), and
+    every page in the navigation: an unlisted page joins the end of its folder's section."""
+    config["site_url"] = os.environ.get("ACADEMICHUB_DOCS_URL") or config["site_url"]
     docs = Path(config["docs_dir"])
     listed = _listed(config["nav"])
     for page in sorted(docs.rglob("*.md")):
