@@ -6,6 +6,7 @@ format and every API schema."""
 from __future__ import annotations
 
 import html
+import importlib.util
 import json
 import os
 import re
@@ -120,12 +121,16 @@ def test_the_cli_reference_has_every_command_and_option(site):
     assert "--lock-timeout SECONDS" in text and "Extras to install" not in text
 
 
+def hook():
+    """The documentation's build hook, as MkDocs loads it."""
+    spec = importlib.util.spec_from_file_location("docs_reference_hook", ROOT / "docs" / "hooks" / "reference.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_the_settings_reference_has_every_key_with_its_comment(site):
-    sys.path.insert(0, str(ROOT / "docs" / "hooks"))
-    try:
-        import reference
-    finally:
-        sys.path.pop(0)
+    reference = hook()
     text = page(site, "reference/settings")
     models = [model for model, _ in reference._settings_files().values()]
     seen = set()
@@ -135,9 +140,12 @@ def test_the_settings_reference_has_every_key_with_its_comment(site):
             continue
         seen.add(model)
         section = text.split(f'id="{model.__name__.lower()}"', 1)[1].split("<h3", 1)[0]
+        said = reference.described(model)
         for name, field in model.model_fields.items():
             if not field.exclude:
                 assert f"<code>{name}</code>" in section, (model.__name__, name)
+                # a key people write is documented where it is declared: a comment on its line or above it
+                assert said.get(name), f"{model.__name__}.{name}: write what it is in a comment in pipeline/config/"
         models += [m for field in model.model_fields.values() for m in reference._models(field.annotation)]
     assert len(seen) >= 12
     # a key's comment in the model is its description; bounds and defaults come from the model

@@ -210,10 +210,16 @@ def _bounds(schema: dict) -> str:
     return "; ".join(parts)
 
 
-def _model_doc(model: type[BaseModel]) -> tuple[str, list[type[BaseModel]]]:
+def described(model: type[BaseModel]) -> dict[str, str]:
+    """Each key's comment in the model, or in the class of AcademicHub's it inherits the key from."""
     said = {}
     for cls in reversed([c for c in model.__mro__ if issubclass(c, BaseModel) and c.__module__.startswith("pipeline")]):
         said.update(comments(textwrap.dedent(inspect.getsource(cls))))
+    return said
+
+
+def _model_doc(model: type[BaseModel]) -> tuple[str, list[type[BaseModel]]]:
+    said = described(model)
     schema = model.model_json_schema()["properties"]
     rows, nested = [], []
     for name, field in model.model_fields.items():
@@ -230,8 +236,9 @@ def _model_doc(model: type[BaseModel]) -> tuple[str, list[type[BaseModel]]]:
             default = code(json.dumps(value, ensure_ascii=False))
         what = cell(said.get(name, ""))
         bounds = _bounds(schema.get(field.alias or name, {}))
-        described = "; ".join(p for p in (what, bounds) if p)
-        rows.append((code(field.alias or name), _type(field.annotation), default, described))
+        rows.append(
+            (code(field.alias or name), _type(field.annotation), default, "; ".join(filter(None, (what, bounds))))
+        )
         nested += [m for m in _models(field.annotation) if m not in nested]
     text = f"### {model.__name__}\n\n"
     if model.__doc__ and model.__doc__ != BaseModel.__doc__:

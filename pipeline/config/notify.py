@@ -38,7 +38,7 @@ class Channel(_Strict):
     """One place the day's message goes."""
 
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]  # what was sent is kept by it
-    kind: Literal["email", "slack", "discord", "feishu", "dingtalk", "wecom", "telegram"]
+    kind: Literal["email", "slack", "discord", "feishu", "dingtalk", "wecom", "telegram"]  # the platform
     enabled: bool = True  # false: the channel is kept but sent nothing
     topics: list[Annotated[str, Field(min_length=1, max_length=100)]] = []  # rule ids; empty: every topic
     language: Literal["zh", "en", "both"] = "both"  # the languages of the brief the message carries
@@ -47,7 +47,7 @@ class Channel(_Strict):
     # e-mail through SMTP
     smtp_host: Annotated[str, Field(max_length=255)] = ""
     smtp_port: int = Field(0, ge=0, le=65535)  # 0: 587 with STARTTLS, 465 with TLS, 25 without
-    security: Literal["starttls", "tls", "none"] = "starttls"
+    security: Literal["starttls", "tls", "none"] = "starttls"  # tls: implicit TLS from the first byte
     user_env: EnvName = ""  # the variable holding the SMTP login (none: no login)
     password_env: EnvName = ""  # the variable holding its password
     sender: Annotated[str, Field(max_length=320)] = ""  # the From address: "AcademicHub <radar@example.org>"
@@ -89,7 +89,7 @@ class Delivery(Retrying):
     """How hard a channel is tried before it is reported as failed."""
 
     timeout: float = Field(20.0, gt=0, le=300)  # seconds per request or SMTP session
-    backoff: float = Field(2.0, ge=0, le=60)
+    backoff: float = Field(2.0, ge=0, le=60)  # seconds before the first retry, doubled each time
 
 
 class NotifyFile(_Strict):

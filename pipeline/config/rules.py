@@ -61,8 +61,8 @@ class Rule(_Strict):
     name: LocalText  # the topic's name on the site
     description: LocalText  # one or two sentences on the topic's page
     similar_to: SimilarTo | None = None  # select papers like these too (the semantic extra)
-    include: Include = Field(Include(), validate_default=True)
-    exclude: Exclude = Exclude()
+    include: Include = Field(Include(), validate_default=True)  # what selects a paper
+    exclude: Exclude = Exclude()  # what keeps a paper out
     # how many distinct keywords must match (default 1; 0 in a rule without keywords)
     min_score: int | None = Field(None, ge=0, le=100)
     max_per_day: int | None = Field(None, ge=1, le=10000)  # at most this many papers a day, best-ranked first

@@ -12,20 +12,21 @@ from .loader import HttpAddress, Retrying, Text, _Strict, load_yaml
 
 
 class HttpSettings(Retrying):
+    # sent with every request, with the contact address added
     user_agent: str = "AcademicHub/0.1 (+https://github.com/academichub/academichub)"
     contact: str = ""  # an e-mail address added to the User-Agent (arXiv and Crossref ask for one)
     connect_timeout: float = 10.0  # seconds
     read_timeout: float = 60.0  # seconds between two bytes of a response
     # a response is refused beyond this size, and abandoned when its body takes longer than this
     max_bytes: int = Field(64 * 1024 * 1024, ge=1024)
-    total_timeout: float = Field(300.0, gt=0)
+    total_timeout: float = Field(300.0, gt=0)  # seconds a whole response may take
     # arXiv asks for no more than one request every 3 seconds (API, RSS and OAI-PMH alike).
     arxiv_interval: float = Field(3.0, ge=0)
 
 
 class SourceConfig(_Strict):
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=64)]  # recorded in entries and run records
-    kind: Literal["arxiv_rss", "arxiv_api", "arxiv_oai", "rss", "crossref", "biorxiv"]
+    kind: Literal["arxiv_rss", "arxiv_api", "arxiv_oai", "rss", "crossref", "biorxiv"]  # the kind of server
     label: Text  # the badge on a card; {CATEGORY} or {category}: the paper's primary category
     enabled: bool = True  # false: kept in the file, never fetched
     url: HttpAddress = ""  # the full feed URL (arxiv_rss, rss)
