@@ -112,6 +112,7 @@ def test_the_cli_reference_has_every_command_and_option(site):
                 for name, sub in action.choices.items():
                     walk(sub, path + (name,))
             elif path and action.option_strings and "--help" not in action.option_strings:
+                assert action.help, f"academichub {' '.join(path)} {action.option_strings[0]}: give it a help text"
                 assert f'id="academichub-{"-".join(path)}"' in text, path
                 assert any(option in text for option in action.option_strings), (path, action.option_strings)
                 found += 1

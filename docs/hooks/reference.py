@@ -3,6 +3,7 @@
 A page asks for a generated part with a marker on a line of its own, ``<!-- generated: NAME -->``:
 
 - ``cli``: every ``academichub`` command and option, from the argument parser;
+- ``usage:COMMAND``: one command's usage (``usage:rules-preview``), for a guide;
 - ``settings:FILE``: a settings file (``sources.yml``, ``rules``, ``brief.yml``, ``semantic.yml``,
   ``notify.yml``) from its pydantic models, a key's comment in the model being its description;
 - ``site-settings``: the site's settings, from ``pelicanconf.py`` and its comments;
@@ -111,6 +112,24 @@ def _commands(parser, path=()):
                 yield from _commands(sub, path + (name,))
 
 
+def _usage(parser) -> str:
+    """A command's usage as its --help prints it, wrapped at 80 columns."""
+    import argparse
+
+    formatter = argparse.HelpFormatter(parser.prog, width=80)
+    formatter.add_usage(parser.usage, parser._actions, parser._mutually_exclusive_groups, prefix="")
+    return formatter.format_help().strip()
+
+
+def usage(command: str) -> str:
+    """The usage of one command (``rules-preview`` for ``academichub rules preview``), for a guide."""
+    from pipeline.cli import build_parser
+
+    wanted = tuple(command.split("-"))
+    (sub,) = [sub for path, _, sub in _commands(build_parser()) if path == wanted]
+    return f"```text\n{_usage(sub)}\n```\n"
+
+
 def cli() -> str:
     import argparse
 
@@ -126,9 +145,7 @@ def cli() -> str:
                 + ".\n"
             )
             continue
-        formatter = argparse.HelpFormatter(sub.prog, width=80)
-        formatter.add_usage(sub.usage, sub._actions, sub._mutually_exclusive_groups, prefix="")
-        usage = formatter.format_help().strip()
+        usage = _usage(sub)
         rows = []
         for action in sub._actions:
             if isinstance(action, argparse._HelpAction):
@@ -359,6 +376,7 @@ def include(path: str) -> str:
 
 GENERATORS = {
     "cli": cli,
+    "usage": usage,
     "settings": settings,
     "site-settings": site_settings,
     "entry": entry,
