@@ -216,3 +216,20 @@ def test_a_broken_link_or_anchor_fails_the_build_and_an_unlisted_page_joins_its_
     done = build(root, tmp_path / "broken")
     assert done.returncode != 0
     assert "nowhere.md" in done.stderr and "no-such-heading" in done.stderr
+
+
+def test_the_guides_examples_are_valid_settings_files(tmp_path):
+    """The sources and rules a guide shows load with the real loaders (the notify.yml example is
+    checked beside the notify stage)."""
+    from pipeline.config import load_rules, load_sources
+
+    def example(name: str) -> str:
+        text = (ROOT / "docs" / "how-to" / name).read_text(encoding="utf-8")
+        return text.split("```yaml\n", 1)[1].split("```", 1)[0]
+
+    (tmp_path / "sources.yml").write_text(example("sources.md"), encoding="utf-8")
+    assert [s.kind for s in load_sources(tmp_path / "sources.yml").sources] == ["arxiv_rss"]
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "llm-reasoning.yml").write_text(example("rules.md"), encoding="utf-8")
+    (rule,) = load_rules(tmp_path / "rules")
+    assert rule.id == "llm-reasoning" and "agent*" in rule.include.keywords
