@@ -10,6 +10,7 @@ import importlib.util
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -233,3 +234,20 @@ def test_the_guides_examples_are_valid_settings_files(tmp_path):
     (tmp_path / "rules" / "llm-reasoning.yml").write_text(example("rules.md"), encoding="utf-8")
     (rule,) = load_rules(tmp_path / "rules")
     assert rule.id == "llm-reasoning" and "agent*" in rule.include.keywords
+
+
+def test_the_tutorials_init_makes_the_folder_it_describes(run_cli, tmp_path):
+    """The tutorial's scripted `academichub init` runs as written and writes the files its table names."""
+    tutorial = (ROOT / "docs" / "tutorial" / "index.md").read_text(encoding="utf-8")
+    (command,) = [c for c in re.findall(r"```sh\n(.*?)\n```", tutorial, re.DOTALL) if "--no-input" in c]
+    args = shlex.split(command.replace("\\\n", " "))
+    assert args[:3] == ["academichub", "init", "my-radar"]
+    done = run_cli(*args[1:])
+    assert done.returncode == 0, done.stderr
+    table = tutorial.split("The folder holds:", 1)[1].split("\n\n", 2)[1]
+    named = re.findall(r"^\| `([^`]+)`(?:, `([^`]+)`)?", table, re.MULTILINE)
+    files = [name for pair in named for name in pair if name]
+    assert len(files) >= 8
+    for name in files:
+        assert (tmp_path / "my-radar" / name).exists(), name
+    assert "Quantum Radar" in (tmp_path / "my-radar" / "pelicanconf.py").read_text(encoding="utf-8")
