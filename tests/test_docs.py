@@ -87,7 +87,7 @@ def test_the_readmes_links_lead_to_files_of_the_repository():
 
 
 def test_every_page_of_docs_is_built_and_in_the_navigation(site):
-    home = page(site, ".") if (site / "index.html").is_file() else ""
+    home = (site / "index.html").read_text(encoding="utf-8")
     pages = [p.relative_to(ROOT / "docs") for p in (ROOT / "docs").rglob("*.md") if "hooks" not in p.parts]
     assert Path("robustness.md") in pages and len(pages) >= 25
     for source in pages:
