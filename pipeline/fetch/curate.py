@@ -1,9 +1,12 @@
 """Select papers with the community's curation rules.
 
 Matching is literal: keywords are whole words or phrases, case-insensitive,
-with hyphens and spaces treated alike; a trailing ``*`` matches any word
-ending (``agent*`` matches agents, agentic).  Rules never contain regular
-expressions: texts are tokenised once and keywords compared as token
+with hyphens and spaces treated alike and full-width forms as their plain ones
+(NFKC: ``ＬＬＭ`` is ``LLM``); a trailing ``*`` matches any word ending
+(``agent*`` matches agents, agentic).  Chinese, Japanese and Korean put no
+spaces between words, so inside a run of Han, kana or Hangul every character is
+a word of its own: ``量子纠错`` matches ``基于量子纠错码的…`` as a phrase.
+Rules never contain regular expressions: texts are tokenised once and keywords compared as token
 sequences, so matching runs in time linear in the text whatever a rule says.
 
 A rule selects a paper when
@@ -25,10 +28,11 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from typing import Mapping
 
-from ..archive.identity import name_key
+from ..archive.identity import CJK, name_key
 from ..config import Rule
 from ..models import Paper, Selection
 
@@ -36,11 +40,12 @@ _SEPARATORS = str.maketrans("-_/", "   ")
 
 
 def fold(text: str) -> str:
-    """Lower-case, hyphens/underscores/slashes as spaces (matching form)."""
-    return text.casefold().translate(_SEPARATORS)
+    """Compatibility forms folded (NFKC), lower-case, hyphens/underscores/slashes as spaces (matching form)."""
+    return unicodedata.normalize("NFKC", text).casefold().translate(_SEPARATORS)
 
 
-_TOKEN = re.compile(r"\w+|[^\w\s]")  # words, and every other visible character on its own
+# words, each Han, kana or Hangul character, and every other visible character on its own
+_TOKEN = re.compile(f"[^\\W{CJK}]+|[{CJK}]|[^\\w\\s]")
 
 
 def tokens(text: str) -> list[str]:

@@ -8,7 +8,9 @@ Atom entry), and feeds and entries declare their language.
 
 from __future__ import annotations
 
-from feedgenerator import Atom1Feed, Rss201rev2Feed
+from datetime import datetime, timezone
+
+from feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 
 # Titles and abstracts are English; a brief without a paper is written Chinese first.
 PAPER_LANG = "en"
@@ -27,7 +29,15 @@ def feed_title(sitename: str, topic=None) -> str:
     return f"{sitename} – {names}"
 
 
-class AtomFeed(Atom1Feed):
+class _Dated(SyndicationFeed):
+    """A feed dated by its newest entry; one with no entry yet (a topic that has selected nothing)
+    by the epoch, never by the clock, so that its bytes do not change from one build to the next."""
+
+    def latest_post_date(self):
+        return super().latest_post_date() if self.items else datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+class AtomFeed(_Dated, Atom1Feed):
     """Atom 1.0 with one ``<author>`` per name (item ``authors``) and ``xml:lang`` per entry (item ``lang``)."""
 
     def item_attributes(self, item):
@@ -43,7 +53,7 @@ class AtomFeed(Atom1Feed):
             handler.endElement("author")
 
 
-class RssFeed(Rss201rev2Feed):
+class RssFeed(_Dated, Rss201rev2Feed):
     """RSS 2.0 with one ``dc:creator`` per author (item ``authors``)."""
 
     def root_attributes(self):
