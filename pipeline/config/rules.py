@@ -28,6 +28,7 @@ class Include(_Strict):
 class Exclude(_Strict):
     categories: KeywordList = []
     keywords: KeywordList = []
+    authors: KeywordList = []  # papers any of them wrote are left out, followed authors' included
 
 
 class SimilarTo(_Strict):

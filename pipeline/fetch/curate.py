@@ -14,7 +14,8 @@ A rule selects a paper when
   * the paper is in one of ``include.categories`` (when given) and at least
     ``min_score`` of ``include.keywords`` appear in its title or abstract
     (``min_score`` defaults to 1 when keywords are given, 0 otherwise),
-and no ``exclude`` keyword or category applies.  A title hit counts double for
+and no ``exclude`` keyword, author or category applies (a paper a muted author
+wrote is left out even when a followed author wrote it too).  A title hit counts double for
 ranking, which decides what stays when ``max_per_day`` cuts.
 
 A rule with ``similar_to`` (the semantic extra) also selects a paper, within its
@@ -172,6 +173,7 @@ class CompiledRule:
     authors: dict[str, str]  # name key -> name as written in the rule
     categories: frozenset[str]
     exclude_categories: frozenset[str]
+    exclude_authors: frozenset[str]  # name keys
     sources: frozenset[str]
 
     @classmethod
@@ -183,6 +185,7 @@ class CompiledRule:
             authors={name_key(a): a for a in rule.include.authors},
             categories=frozenset(c.casefold() for c in rule.include.categories),
             exclude_categories=frozenset(c.casefold() for c in rule.exclude.categories),
+            exclude_authors=frozenset(name_key(a) for a in rule.exclude.authors),
             sources=frozenset(rule.include.sources),
         )
 
@@ -199,7 +202,7 @@ class CompiledRule:
             return None
         if any(prepared.title.has(k) or prepared.body.has(k) for k in self.exclude):
             return None
-        if prepared.categories & self.exclude_categories:
+        if prepared.categories & self.exclude_categories or self.exclude_authors.intersection(prepared.author_keys):
             return None
         followed = tuple(self.authors[k] for k in prepared.author_keys if k in self.authors)
         in_title = [k for k in self.include if prepared.title.has(k)]

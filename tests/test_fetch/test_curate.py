@@ -105,3 +105,9 @@ def test_author_names_fold_width_and_the_spaces_inside_cjk_names():
                      paper(pid="a:3", authors=["王小明"])], r)) == 3
     assert not kept([paper(authors=["张伟明"])], r)
 
+
+def test_excluded_authors_leave_out_every_paper_they_wrote():
+    r = rule(include={"keywords": ["reasoning"], "authors": ["Yingqi Fan"]}, exclude={"authors": ["Someone Else"]})
+    assert kept([paper(title="Reasoning", authors=["Ada"])], r)
+    assert not kept([paper(title="Reasoning", authors=["Ada", "someone   else"])], r)
+    assert not kept([paper(authors=["Yingqi Fan", "Someone Else"])], r)  # muting wins over following
