@@ -79,7 +79,7 @@ def test_journal_feeds_rebuilt_the_same_morning_are_not_stale(feed_server, run_c
     alerts = run_cli("health", "--github-issue", "--dry-run", cwd=tmp_path)
     assert alerts.returncode == 0 and "(1 anomalies)" in alerts.stderr, alerts.stderr
     report = run_cli("health", cwd=tmp_path).stdout
-    assert "`behind` serves a feed that has not moved on" in report
+    assert "`behind` serves a feed that has not moved on: the feed is dated 2026-04-24T07:30:00+08:00" in report
     assert not any(f"`{name}` serves" in report for name in FEEDS_BUILT if name != "behind")
     assert json.loads((tmp_path / "state/runs.jsonl").read_text().splitlines()[-1])["ok"]
     case("freshness", "journal feeds rebuilt at 07:30 +08:00 and 07:30 -10:00 on the run day (RSS 1.0 dc:date and "
