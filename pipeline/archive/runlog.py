@@ -11,7 +11,7 @@ import json
 import os
 from contextlib import suppress
 from dataclasses import asdict
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 from ..errors import WriteError
@@ -32,7 +32,7 @@ def is_stale(built: datetime, day: date, now: datetime) -> bool:
     not yet begun there (a run at 06:00 UTC is 20:00 the day before at UTC-10); a feed built that day,
     or within STALE_TOLERANCE before it began, is current.
     """
-    zone = built.tzinfo or timezone.utc
+    zone = built.tzinfo or UTC
     there = min(day, now.astimezone(zone).date())
     return built < datetime.combine(there, time(), zone) - STALE_TOLERANCE
 
@@ -44,7 +44,7 @@ def classify(report: SourceReport, day: date, now: datetime | None = None) -> No
     elif report.status in ("empty", "not-modified", "partial"):
         pass
     elif report.feed_time and is_stale(datetime.fromisoformat(report.feed_time), day,
-                                       now or datetime.now(timezone.utc)):
+                                       now or datetime.now(UTC)):
         report.status = "stale"
         report.note = report.note or f"the feed was built {report.feed_time}, before {day.isoformat()} there"
 

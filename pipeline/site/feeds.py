@@ -8,7 +8,7 @@ Atom entry), and feeds and entries declare their language.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 
@@ -34,7 +34,7 @@ class _Dated(SyndicationFeed):
     by the epoch, never by the clock, so that its bytes do not change from one build to the next."""
 
     def latest_post_date(self):
-        return super().latest_post_date() if self.items else datetime(1970, 1, 1, tzinfo=timezone.utc)
+        return super().latest_post_date() if self.items else datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class AtomFeed(_Dated, Atom1Feed):

@@ -293,7 +293,8 @@ class SiteGenerator(Generator):
             for kind in ("atom", "rss"):
                 path = self.settings.get(f"CATEGORY_FEED_{kind.upper()}")
                 if path:
-                    writer.write_feed([], self.context, path.format(slug=empty.slug), feed_type=kind, feed_title=topic_id)
+                    writer.write_feed([], self.context, path.format(slug=empty.slug), feed_type=kind,
+                                      feed_title=topic_id)
 
     def period_record(self, api: Api) -> dict:
         """What the current tier's pages need of this shard (see periods.Manifest)."""

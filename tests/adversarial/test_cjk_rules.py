@@ -42,13 +42,14 @@ def journal() -> bytes:
         for n, (title, authors, _) in enumerate(PAPERS))
     return ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">'
             "<channel><title>中国科学</title><link>https://journal.example/</link><description>最新论文</description>"
-            f"<lastBuildDate>Mon, 27 Apr 2026 07:30:00 +0800</lastBuildDate>{items}</channel></rss>").encode("utf-8")
+            f"<lastBuildDate>Mon, 27 Apr 2026 07:30:00 +0800</lastBuildDate>{items}</channel></rss>").encode()
 
 
 def write_rules(folder: Path) -> Path:
     folder.mkdir()
     for rule_id, body in RULES.items():
-        (folder / f"{rule_id}.yml").write_text(f"id: {rule_id}\n{body}description: {{en: A topic.}}\n", encoding="utf-8")
+        text = f"id: {rule_id}\n{body}description: {{en: A topic.}}\n"
+        (folder / f"{rule_id}.yml").write_text(text, encoding="utf-8")
     return folder
 
 

@@ -8,7 +8,7 @@ made while its day is still the day before. Neither is stale nor an alert; a fee
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 import pytest
 from helpers import FEEDS, fetch, last_run, write_sources
@@ -51,7 +51,7 @@ def journal_rss2(built: str) -> bytes:
             f"<link>https://journal.example/</link><description>Current issue</description>"
             f"<lastBuildDate>{built}</lastBuildDate><item><title>A paper on coral reefs</title>"
             f"<link>https://doi.org/10.5555/reef.2026.1</link><description>Reefs.</description>"
-            f"<pubDate>{built}</pubDate></item></channel></rss>").encode("utf-8")
+            f"<pubDate>{built}</pubDate></item></channel></rss>").encode()
 
 
 FEEDS_BUILT = {

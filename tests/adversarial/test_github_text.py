@@ -25,7 +25,8 @@ def test_the_detector_sees_what_github_would_notify():
 def test_mentions_in_feed_errors_reach_the_summary_and_the_issue_inert(feed_server, run_cli, tmp_path, case):
     body = ERROR_FEED.replace("Bad archive 'astroph'.", PINGS.replace("&", "&amp;").replace("<", "&lt;"))
     feed_server.add("/error", body=body.encode("utf-8"))
-    write_sources(tmp_path, [{"id": "astro", "kind": "arxiv_rss", "label": "arXiv", "url": feed_server.base + "/error"}])
+    source = {"id": "astro", "kind": "arxiv_rss", "label": "arXiv", "url": feed_server.base + "/error"}
+    write_sources(tmp_path, [source])
     for day in ("2026-04-27", "2026-04-28"):
         fetch(run_cli, tmp_path, day)
     assert "@octocat" in last_run(tmp_path)["astro"]["errors"][0]  # the record keeps the text as it came

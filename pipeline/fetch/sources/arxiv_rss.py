@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import email.utils
 import xml.etree.ElementTree as ET
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime, timezone
 
 import feedparser
 
@@ -48,7 +48,7 @@ def _read_item(source: SourceConfig, get, when: datetime | None) -> RawItem:
     arxiv_id = guid or link
     if not title.strip() or "arxiv" not in arxiv_id.lower():
         raise BadRecord(f"without title or arXiv id: {title[:60]!r}")
-    item_date = get("date") or (when.astimezone(timezone.utc) if when else None)
+    item_date = get("date") or (when.astimezone(UTC) if when else None)
     return RawItem(
         source_id=source.id,
         title=title,

@@ -6,7 +6,7 @@ import calendar
 import email.utils
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from typing import Callable
 
 from ...config import KIND_DEFAULTS, SourceConfig
@@ -131,7 +131,7 @@ def zoned(text: str | None) -> datetime | None:
         parsed = email.utils.parsedate_to_datetime(text.strip())
     except (TypeError, ValueError, IndexError):
         return parse_iso(text)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def channel_time(channel, *keys: str) -> datetime | None:
