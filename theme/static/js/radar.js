@@ -121,6 +121,8 @@ export function yamlString(value) {
 const yamlList = (values) => `[${values.map(yamlString).join(", ")}]`;
 export const DESCRIPTION_MAX = 200; // characters of a rule's description (rules/*.yml)
 const TOPIC_ID = /^[a-z0-9][a-z0-9-]*$/;
+// what similar_to.papers takes (pipeline/semantic/references.py): an arXiv id, new or old style, or a DOI
+const REFERENCE = /^(?:\d{4}\.\d{4,5}(?:v\d+)?|[a-z][a-z.-]+(?:\.[A-Z]{2})?\/\d{7}(?:v\d+)?|10\.\d{4,9}\/[^\s"<>]+)$/;
 const length = (text) => [...text].length;
 const flat = (text) => text.replace(/\s+/gu, " "); // a name on one line, in a description
 
@@ -162,11 +164,13 @@ function describeZh(names, terms) {
 }
 
 /** A rule file (rules/*.yml) that selects what this radar follows, excludes what it mutes, and finds
- *  papers like the ones rated 👍 (`liked`: arXiv ids or DOIs; `bibtex`: an imported library's file name);
+ *  papers like the ones rated 👍 (`liked`: arXiv ids or DOIs, anything else left out; `bibtex`: an imported
+ *  library's file name);
  *  null when the radar holds nothing a rule can select (followed topics are rules already).
  *  Every value is a YAML string; the comments hold only fixed text, the site's host and the ids of the
  *  site's own topics (`topics`), so nothing a reader or a shared link wrote can become YAML. */
-export function ruleYaml(radar, site, liked = [], bibtex = "", topics = []) {
+export function ruleYaml(radar, site, rated = [], bibtex = "", topics = []) {
+  const liked = rated.filter((id) => REFERENCE.test(id));
   if (!radar.author.length && !radar.keyword.length && !liked.length && !bibtex) return null;
   const host = /^[A-Za-z0-9.:[\]-]+$/.test(site) ? site : "AcademicHub";
   const followed = radar.topic.filter((id) => TOPIC_ID.test(id) && topics.includes(id));
