@@ -71,7 +71,8 @@ def test_a_hostile_shared_radar_exports_the_rule_it_chose(run_cli, tmp_path, cas
     assert re.fullmatch(r"# A curation rule made from a reader's radar on 127\.0\.0\.1:\d+\.", comments[0])
     assert comments[1:] == ["# Check the id, name and description, then send it as a pull request.",
                             "# the radar also follows these topics, which are rules already: language-models",
-                            "# the papers rated 👍 on the radar: papers close in content to one of them are selected too"]
+                            "# the papers rated 👍 on the radar: papers close in content to one of them are "
+                            "selected too"]
     assert len(rule.description.en) <= 200 and len(rule.description.zh) <= 200
     assert rule.description.en.startswith('Papers by Ellie "The" Pavlick, ') and " more" in rule.description.en
     case("radar", "a shared radar link with a newline + YAML in topic, author and muted values, quotes, #, &, *, "
