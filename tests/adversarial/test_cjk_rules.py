@@ -11,8 +11,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from xml.sax.saxutils import escape
 
+import pytest
+from browser import ARGS, CHROMIUM, NO_CHROMIUM, serving
 from helpers import fetch, read_entry, write_sources
 from lxml import etree, html
+from site_helpers import built_site
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -93,3 +96,30 @@ def test_chinese_rules_select_chinese_papers_and_every_topic_page_is_built(feed_
          "Ｙｉｎｇｑｉ Ｆａｎ, and a rule that selects nothing, on a Chinese journal's feed",
          "keywords found inside Han runs as phrases, widths folded; every topic page and feed linked is built",
          f"{len(selected)} of {len(PAPERS)} papers selected as expected; {len(linked)} topic links, none missing")
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM)
+def test_the_browser_radar_matches_chinese_keywords_and_names_as_the_rules_do(case):
+    """The radar's own matching (theme/static/js/radar.js), run in Chromium on the papers of PAPERS."""
+    from playwright.sync_api import sync_playwright
+
+    radar = {"author": ["张 伟", "Ｙｉｎｇｑｉ Ｆａｎ"], "keyword": ["量子纠错", "ＬＬＭ", "智能体"],
+             "mute-author": ["王·小明"]}
+    papers = [{"title": title, "authors": authors} for title, authors, _ in PAPERS] + [
+        {"title": "量子纠错", "authors": ["王小明"]}]
+    script = """async ([radar, papers]) => {
+        const m = await import(new URL("theme/js/radar.js", location.href).href);
+        const query = Object.entries(radar).flatMap(([kind, values]) => values.map((v) => [kind, v]));
+        const state = m.fromQuery(new URLSearchParams(query));
+        return papers.map((p) => m.muted(state, p) ? "muted" : m.reasons(state, p).map((r) => r.value).join(" | "));
+    }"""
+    with serving(built_site().output) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page()
+        page.goto(base + "radar.html")
+        found = page.evaluate(script, [radar, papers])
+        browser.close()
+    assert found == ["量子纠错", "ＬＬＭ", "智能体", "", "张 伟", "Ｙｉｎｇｑｉ Ｆａｎ", "", "muted"]
+    case("radar", "the browser radar following 量子纠错, ＬＬＭ, 智能体, 张 伟 and Ｙｉｎｇｑｉ Ｆａｎ, "
+         "muting 王·小明, on Chinese titles and names", "the same papers as the rules select; 王小明's paper muted",
+         f"{sum(bool(f) for f in found)} of {len(found)} papers matched or muted, as the rules do")

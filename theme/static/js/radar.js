@@ -37,10 +37,21 @@ export function isEmpty(radar) {
   return KINDS.every((kind) => !radar[kind].length);
 }
 
+/** An author's name as the rules compare names (pipeline/archive/identity.py name_key): accents, case, width
+ *  and punctuation ignored, and the spaces inside a name written in Han, kana or Hangul (张 伟 is 张伟). */
+function authorKey(name) {
+  let key = "";
+  for (const word of fold(name).replace(/[^\p{L}\p{N}\s]/gu, " ").split(/\s+/u).filter(Boolean)) {
+    const joined = key && CJK.test([...key].pop()) && CJK.test([...word][0]);
+    key = joined ? key + word : key ? `${key} ${word}` : word;
+  }
+  return key;
+}
+
 /** Whether the reader muted one of the paper's authors or keywords (an index record); the muted value or null. */
 export function muted(radar, paper) {
-  const authors = new Set((paper.authors || []).map(fold));
-  const author = radar["mute-author"].find((name) => authors.has(fold(name)));
+  const authors = new Set((paper.authors || []).map(authorKey));
+  const author = radar["mute-author"].find((name) => authors.has(authorKey(name)));
   if (author) return author;
   const text = fold(`${paper.title} ${paper.abstract || ""} ${(paper.tags || []).join(" ")}`);
   return radar["mute-keyword"].find((keyword) => keywordPattern(keyword).test(text)) || null;
@@ -93,8 +104,8 @@ export function reasons(radar, paper) {
   const found = [];
   const topics = new Set((paper.topics || []).map((t) => t.rule));
   for (const topic of radar.topic) if (topics.has(topic)) found.push({ kind: "topic", value: topic });
-  const authors = new Set((paper.authors || []).map(fold));
-  for (const author of radar.author) if (authors.has(fold(author))) found.push({ kind: "author", value: author });
+  const authors = new Set((paper.authors || []).map(authorKey));
+  for (const author of radar.author) if (authors.has(authorKey(author))) found.push({ kind: "author", value: author });
   const tldr = paper.tldr ? `${paper.tldr.zh || ""} ${paper.tldr.en || ""}` : "";
   const text = fold(`${paper.title} ${paper.abstract || ""} ${(paper.tags || []).join(" ")} ${tldr}`);
   for (const keyword of radar.keyword) if (keywordPattern(keyword).test(text)) found.push({ kind: "keyword", value: keyword });
