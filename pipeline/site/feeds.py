@@ -30,11 +30,13 @@ def feed_title(sitename: str, topic=None) -> str:
 
 
 class _Dated(SyndicationFeed):
-    """A feed dated by its newest entry; one with no entry yet (a topic that has selected nothing)
-    by the epoch, never by the clock, so that its bytes do not change from one build to the next."""
+    """A feed dated by its newest entry; one with no entry yet (a topic that has selected nothing) by
+    its ``empty_date`` (the site's newest entry), never by the clock: its bytes change with the site only."""
 
     def latest_post_date(self):
-        return super().latest_post_date() if self.items else datetime(1970, 1, 1, tzinfo=UTC)
+        if self.items:
+            return super().latest_post_date()
+        return self.feed.get("empty_date") or datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class AtomFeed(_Dated, Atom1Feed):

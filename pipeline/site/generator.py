@@ -284,6 +284,8 @@ class SiteGenerator(Generator):
         that has selected nothing so far (the topics page lists every rule), and the briefs (the
         navigation links to them before the first one is written)."""
         built = {str(cat) for cat, _ in self.context.get("categories", [])}
+        dates = [set_date_tzinfo(a.date, "UTC") for a in self.context.get("articles", ())]
+        context = {**self.context, "EMPTY_FEED_DATE": max(dates, default=None)}
         for topic_id in dict.fromkeys([t.id for t in self.context["topic_list"]] + ["daily-brief"]):
             if topic_id in built:
                 continue
@@ -293,7 +295,7 @@ class SiteGenerator(Generator):
             for kind in ("atom", "rss"):
                 path = self.settings.get(f"CATEGORY_FEED_{kind.upper()}")
                 if path:
-                    writer.write_feed([], self.context, path.format(slug=empty.slug), feed_type=kind,
+                    writer.write_feed([], context, path.format(slug=empty.slug), feed_type=kind,
                                       feed_title=topic_id)
 
     def period_record(self, api: Api) -> dict:

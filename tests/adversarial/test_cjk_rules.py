@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape
 
 import pytest
 from browser import ARGS, CHROMIUM, NO_CHROMIUM, serving
+from clients import feed_checker
 from helpers import fetch, read_entry, write_sources
 from lxml import etree, html
 from site_helpers import built_site
@@ -90,6 +91,10 @@ def test_chinese_rules_select_chinese_papers_and_every_topic_page_is_built(feed_
     for rule_id in RULES:
         for kind in ("atom", "rss"):
             etree.parse(str(output / f"feeds/topics/{rule_id}.{kind}.xml"))  # well-formed, empty or not
+    errors, warnings = feed_checker(output, "http://127.0.0.1:8000")  # the W3C feed checker
+    assert errors == [] and not [w for w in warnings if "gravity" in w], (errors, warnings)
+    empty = etree.parse(str(output / "feeds/topics/gravity.atom.xml")).findtext("{http://www.w3.org/2005/Atom}updated")
+    assert empty == etree.parse(str(output / "feeds/all.atom.xml")).findtext("{http://www.w3.org/2005/Atom}updated")
     liangzi = (output / "topics/liangzi.html").read_text(encoding="utf-8")
     assert "基于量子纠错码的容错计算新方法" in liangzi and "量子纠缠与纠错的关系" not in liangzi
     case("rules", "rules with Chinese keywords (量子纠错), a full-width keyword (ＬＬＭ), authors written 张 伟 and "
