@@ -6,8 +6,9 @@ with hyphens and spaces treated alike and full-width forms as their plain ones
 (``agent*`` matches agents, agentic).  Chinese, Japanese and Korean put no
 spaces between words, so inside a run of Han, kana or Hangul every character is
 a word of its own: ``量子纠错`` matches ``基于量子纠错码的…`` as a phrase.
-Rules never contain regular expressions: texts are tokenised once and keywords compared as token
-sequences, so matching runs in time linear in the text whatever a rule says.
+Rules never contain regular expressions: texts are tokenised once and keywords
+compared as token sequences, so matching runs in time linear in the text
+whatever a rule says.
 
 A rule selects a paper when
   * one of its ``include.authors`` wrote it (followed authors are always kept), or
@@ -15,8 +16,8 @@ A rule selects a paper when
     ``min_score`` of ``include.keywords`` appear in its title or abstract
     (``min_score`` defaults to 1 when keywords are given, 0 otherwise),
 and no ``exclude`` keyword, author or category applies (a paper a muted author
-wrote is left out even when a followed author wrote it too).  A title hit counts double for
-ranking, which decides what stays when ``max_per_day`` cuts.
+wrote is left out even when a followed author wrote it too).  A title hit counts
+double for ranking, which decides what stays when ``max_per_day`` cuts.
 
 A rule with ``similar_to`` (the semantic extra) also selects a paper, within its
 categories, whose cosine similarity to one of the listed papers reaches the rule's

@@ -175,9 +175,9 @@ function describeZh(names, terms) {
 }
 
 /** A rule file (rules/*.yml) that selects what this radar follows, excludes what it mutes, and finds
- *  papers like the ones rated 👍 (`liked`: arXiv ids or DOIs, anything else left out; `bibtex`: an imported
- *  library's file name);
- *  null when the radar holds nothing a rule can select (followed topics are rules already).
+ *  papers like the ones rated 👍 (`rated`: their arXiv ids or DOIs, anything else left out; `bibtex`: an
+ *  imported library's file name); null when the radar holds nothing a rule can select (followed topics
+ *  are rules already).
  *  Every value is a YAML string; the comments hold only fixed text, the site's host and the ids of the
  *  site's own topics (`topics`), so nothing a reader or a shared link wrote can become YAML. */
 export function ruleYaml(radar, site, rated = [], bibtex = "", topics = []) {
