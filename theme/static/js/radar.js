@@ -9,12 +9,15 @@ export function emptyRadar() {
   return Object.fromEntries(KINDS.map((kind) => [kind, []]));
 }
 
+/** `text` with each lone surrogate (half of an emoji cut in two) replaced by U+FFFD, as String.toWellFormed. */
+const wellFormed = (text) => [...text].map((c) => (c.length === 1 && c >= "\uD800" && c <= "\uDFFF" ? "\uFFFD" : c)).join("");
+
 function clean(data) {
   const radar = emptyRadar();
   for (const kind of KINDS) {
     const values = Array.isArray(data && data[kind]) ? data[kind] : [];
     // a value is what a rule file can hold: well-formed text of 1 to VALUE_MAX characters
-    const kept = values.filter((v) => typeof v === "string").map((v) => v.toWellFormed().trim());
+    const kept = values.filter((v) => typeof v === "string").map((v) => wellFormed(v).trim());
     radar[kind] = [...new Set(kept.filter((v) => v && [...v].length <= VALUE_MAX))].slice(0, 200);
   }
   return radar;
