@@ -9,7 +9,9 @@ write only characters XML 1.0 allows (feedgenerator would refuse a control chara
 
 from __future__ import annotations
 
-from feedgenerator import Atom1Feed, Rss201rev2Feed
+from datetime import UTC, datetime
+
+from feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 
 from ..text import xml_safe
 
@@ -49,7 +51,17 @@ class _XmlSafeFeed:
         super().write(outfile, encoding)
 
 
-class AtomFeed(_XmlSafeFeed, Atom1Feed):
+class _Dated(SyndicationFeed):
+    """A feed dated by its newest entry; one with no entry yet (a topic that has selected nothing) by
+    its ``empty_date`` (the site's newest entry), never by the clock: its bytes change with the site only."""
+
+    def latest_post_date(self):
+        if self.items:
+            return super().latest_post_date()
+        return self.feed.get("empty_date") or datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class AtomFeed(_XmlSafeFeed, _Dated, Atom1Feed):
     """Atom 1.0 with one ``<author>`` per name (item ``authors``) and ``xml:lang`` per entry (item ``lang``)."""
 
     def item_attributes(self, item):
@@ -65,7 +77,7 @@ class AtomFeed(_XmlSafeFeed, Atom1Feed):
             handler.endElement("author")
 
 
-class RssFeed(_XmlSafeFeed, Rss201rev2Feed):
+class RssFeed(_XmlSafeFeed, _Dated, Rss201rev2Feed):
     """RSS 2.0 with one ``dc:creator`` per author (item ``authors``)."""
 
     def root_attributes(self):
