@@ -70,10 +70,27 @@ export function fromQuery(search) {
   return clean(radar);
 }
 
+const patterns = new Map(); // keyword → its pattern, made once: the radar matches every recent paper against it
+
 function keywordPattern(keyword) {
+  if (!patterns.has(keyword)) patterns.set(keyword, makePattern(keyword));
+  return patterns.get(keyword);
+}
+
+function makePattern(keyword) {
   const prefix = keyword.endsWith("*");
   const body = fold(prefix ? keyword.slice(0, -1) : keyword).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   return new RegExp(`(^|[^\\p{L}\\p{N}])(${body}${prefix ? "[\\p{L}\\p{N}-]*" : ""})(?=$|[^\\p{L}\\p{N}])`, "iu");
+}
+
+const folded = new WeakMap(); // index record → the text its keywords are matched in, folded once
+
+function searchText(paper) {
+  if (!folded.has(paper)) {
+    const tldr = paper.tldr ? `${paper.tldr.zh || ""} ${paper.tldr.en || ""}` : "";
+    folded.set(paper, fold(`${paper.title} ${paper.abstract || ""} ${(paper.tags || []).join(" ")} ${tldr}`));
+  }
+  return folded.get(paper);
 }
 
 /** Why a paper (an index record) matches the radar: a list of {kind, value}; empty when it does not. */
@@ -83,13 +100,22 @@ export function reasons(radar, paper) {
   for (const topic of radar.topic) if (topics.has(topic)) found.push({ kind: "topic", value: topic });
   const authors = new Set((paper.authors || []).map(fold));
   for (const author of radar.author) if (authors.has(fold(author))) found.push({ kind: "author", value: author });
-  const tldr = paper.tldr ? `${paper.tldr.zh || ""} ${paper.tldr.en || ""}` : "";
-  const text = fold(`${paper.title} ${paper.abstract || ""} ${(paper.tags || []).join(" ")} ${tldr}`);
-  for (const keyword of radar.keyword) if (keywordPattern(keyword).test(text)) found.push({ kind: "keyword", value: keyword });
+  if (radar.keyword.length) {
+    const text = searchText(paper);
+    for (const keyword of radar.keyword) if (keywordPattern(keyword).test(text)) found.push({ kind: "keyword", value: keyword });
+  }
   return found;
 }
 
 export { keywordPattern };
+
+/** The papers (index records) that match the radar, with why: newest radar day first and, within a day, those
+ *  matching the most follows first, else in the order given (the home page's). */
+export function matching(radar, papers) {
+  const newer = (a, b) => (a.paper.day === b.paper.day ? 0 : (a.paper.day || "") < (b.paper.day || "") ? 1 : -1);
+  return papers.map((paper, i) => ({ paper, why: reasons(radar, paper), i })).filter((m) => m.why.length)
+    .sort((a, b) => newer(a, b) || b.why.length - a.why.length || a.i - b.i).map(({ paper, why }) => ({ paper, why }));
+}
 
 /** A rule file (rules/*.yml) that selects what this radar follows, excludes what it mutes, and finds
  *  papers like the ones rated 👍 (`liked`: arXiv ids or DOIs; `bibtex`: an imported library's file name). */
