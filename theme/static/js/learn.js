@@ -236,8 +236,12 @@ export function score(model, row) {
 }
 
 export const SEEN_WEIGHT = 0.25; // a paper the reader scrolled past without rating it: a weak negative
-export const FOLLOW_WEIGHT = 0.5; // a paper that matches a follow: a weak positive (what a follow teaches)
+export const FOLLOW_WEIGHT = 0.5; // a paper that matches a follow: a weak positive (what a follow teaches), times followShare
 const FOLLOWED = 100; // at most this many of them, evenly spaced
+const HANDOVER = 10; // ratings at which a follow counts half: follows teach most before the ratings take over
+
+/** How much follows count beside `rated` ratings: 1 with none, ½ with HANDOVER, ¼ with three times as many. */
+export const followShare = (rated) => HANDOVER / (HANDOVER + rated);
 
 /** Up to `limit` of `ids`, evenly spaced. */
 function spaced(ids, limit) {
@@ -268,20 +272,20 @@ export function trainingSet(features, ratings, extraRows = {}, { seen = {}, foll
   const rated = ids.length;
   const unrated = features.ids.filter((id) => !(id in ratings));
   const followed = spaced(unrated.filter((id) => follows.get(id)), FOLLOWED);
-  for (const id of followed) add(id, features.rows[at.get(id)], 1, FOLLOW_WEIGHT);
+  for (const id of followed) add(id, features.rows[at.get(id)], 1, FOLLOW_WEIGHT * followShare(rated));
   const taken = new Set(followed);
   const skimmed = unrated.filter((id) => seen[id] && !taken.has(id));
   for (const id of skimmed) { add(id, features.rows[at.get(id)], -1, SEEN_WEIGHT); taken.add(id); }
   const older = unrated.filter((id) => !taken.has(id) && !today.has(id));
   const pool = older.length >= BACKGROUND ? older : [...older, ...unrated.filter((id) => !taken.has(id) && today.has(id))];
   const background = spaced(pool, BACKGROUND);
-  const taught = rated + followed.length * FOLLOW_WEIGHT;
+  const taught = rated + followed.length * FOLLOW_WEIGHT * followShare(rated);
   for (const id of background) add(id, features.rows[at.get(id)], -1, (BACKGROUND_WEIGHT * Math.max(1, taught)) / background.length);
   return { ids, rated, followed: followed.length, skimmed: skimmed.length, rows, labels, weights };
 }
 
 export const EXPLAINED = 50; // the best papers that say which 👍 papers they are like
-export const FOLLOW_BONUS = 1; // added to a paper's score for each follow it matches (at most three)
+export const FOLLOW_BONUS = 1; // added to a paper's score for each follow it matches (at most three), times followShare
 
 /**
  * Rank the recent papers for a reader: {model, ranked: [{id, score, probability, near, nearest}], uncertain: ids,
@@ -300,7 +304,7 @@ export function rank(features, ratings, candidates, extraRows = {}, context = {}
   const at = new Map(features.ids.map((id, i) => [id, i]));
   const ranked = candidates.filter((id) => at.has(id)).map((id) => {
     const value = score(model, features.rows[at.get(id)]);
-    const boosted = value + FOLLOW_BONUS * Math.min(3, follows.get(id) || 0);
+    const boosted = value + FOLLOW_BONUS * followShare(set.rated) * Math.min(3, follows.get(id) || 0);
     return { id, score: boosted, probability: 1 / (1 + Math.exp(-value)), near: [], nearest: null };
   }).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
   const liked = [];
