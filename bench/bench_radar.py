@@ -1,12 +1,13 @@
 """The radar that learns, measured on real arXiv days with simulated readers, beside its peers' methods.
 
-    python bench/bench_radar.py --corpus FOLDER [--readers 48] [--days 4] [--quick]
+    python bench/bench_radar.py --corpus FOLDER [--readers 48] [--days 3] [--window 30] [--quick]
 
 The corpus: a folder of real daily arXiv announcements, one ``YYYY-MM-DD.jsonl`` a day, one paper a line
 (``id``, ``categories`` — the primary first —, ``authors``, ``title``, ``summary``), as the public repository
 dw-dengwei/daily-arXiv-ai-enhanced keeps them on its ``data`` branch (``data/*.jsonl``, not the
 ``*_AI_enhanced_*`` files); arXiv's metadata is CC0. A paper belongs to the first day that lists it. The
-measurements in docs/radar-benchmark.md used the days 2026-05-15 to 2026-07-01 (11,017 papers)::
+measurements in docs/developer/radar-benchmark.md used the days 2026-05-15 to 2026-07-01 (11,017 papers;
+with ``--window 10``, the 2,531 that the windows and the libraries hold are embedded)::
 
     git clone --branch data --depth 1 https://github.com/dw-dengwei/daily-arXiv-ai-enhanced arxiv-days
     python bench/bench_radar.py --corpus arxiv-days/data
@@ -15,13 +16,13 @@ The readers (four kinds, 12 each by default): a *specialist* follows one narrow 
 a *cross-domain* reader two distant ones (either), a *sub-topic* reader the papers of a broad category that
 are also in a narrow one (cs.CV ∧ cs.RO), a *broad* reader a big category or two (cs.CV, cs.CL ∪ cs.IR). A
 paper is relevant to a reader when its categories say so. For each reader and each held-out radar day (the
-last ``--days`` days with at least 150 new papers), the radar holds the 30 days up to that day; the reader
-has rated papers of the days before it (half 👍 among the relevant ones, half 👎 among the near misses:
-papers of the categories most often listed beside the reader's own), scrolled past 30 papers of the last
-three days without rating them, and follows 3–5 keywords of their own (the words or word pairs that best
-pick their papers among the days before, as a reader who knows the field would choose them). Each list is
-scored on the papers of the held-out day: nDCG@20 and P@10, averaged over the days, then over the readers,
-with a 95 % bootstrap interval over the readers.
+last ``--days`` days with at least 150 new papers), the radar holds the ``--window`` days up to it (30, as
+``RADAR_DAYS``); the reader has rated papers of the days before it (half 👍 among the relevant ones, half 👎
+among the near misses: papers of the categories most often listed beside the reader's own), scrolled past
+30 papers of the last three days without rating them, and follows 3–5 keywords of their own (the words or
+word pairs that best pick their papers among the days before, as a reader who knows the field would choose
+them). Each list is scored on the papers of the held-out day: nDCG@20 and P@10, averaged over the days,
+then over the readers, with a 95 % bootstrap interval over the readers.
 
 The radar's lists are computed by the site's own modules in Node (bench/radar_readers.mjs imports
 theme/static/js/learn.js and radar.js), on the all-MiniLM-L6-v2 vectors quantised as the shards are; the
@@ -43,7 +44,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -55,16 +56,65 @@ from pipeline.site.learn import quantise, shard_bytes  # noqa: E402
 
 WINDOW = 30  # the radar's RADAR_DAYS
 KINDS = {  # (categories, how they combine): a paper is relevant when …
-    "specialist": [(c,) for c in ("cs.RO", "cs.IT", "cs.GR", "cs.GT", "cs.CE", "cs.MA", "cs.CY", "cs.IR", "cs.HC",
-                                   "cs.CR", "cs.MM", "cs.SE")],
-    "cross-domain": [("cs.GT", "cs.RO"), ("cs.IT", "cs.HC"), ("cs.GR", "cs.CY"), ("cs.CE", "cs.IR"), ("cs.MA", "cs.CR"),
-                     ("cs.SE", "cs.MM"), ("cs.RO", "cs.CY"), ("cs.GT", "cs.SD"), ("cs.IT", "cs.GR"), ("cs.CE", "cs.HC"),
-                     ("eess.SP", "cs.IR"), ("cs.LO", "cs.MM")],
-    "sub-topic": [("cs.CV", "cs.RO"), ("cs.CV", "cs.GR"), ("cs.CL", "cs.IR"), ("cs.AI", "cs.MA"), ("cs.AI", "cs.CY"),
-                  ("cs.CL", "cs.HC"), ("cs.CV", "cs.MM"), ("cs.CV", "eess.IV"), ("cs.AI", "cs.SE"), ("cs.CL", "cs.SD"),
-                  ("cs.AI", "cs.CR"), ("cs.CL", "cs.CY")],
-    "broad": [("cs.CV",), ("cs.CL",), ("cs.LG",), ("cs.AI",), ("cs.CV", "cs.MM"), ("cs.CL", "cs.SD"), ("cs.LG", "stat.ML"),
-              ("cs.CV", "eess.IV"), ("cs.CL", "cs.IR"), ("cs.AI", "cs.LO"), ("cs.CV", "cs.RO"), ("cs.CL", "cs.HC")],
+    "specialist": [
+        (c,)
+        for c in (
+            "cs.RO",
+            "cs.IT",
+            "cs.GR",
+            "cs.GT",
+            "cs.CE",
+            "cs.MA",
+            "cs.CY",
+            "cs.IR",
+            "cs.HC",
+            "cs.CR",
+            "cs.MM",
+            "cs.SE",
+        )
+    ],
+    "cross-domain": [
+        ("cs.GT", "cs.RO"),
+        ("cs.IT", "cs.HC"),
+        ("cs.GR", "cs.CY"),
+        ("cs.CE", "cs.IR"),
+        ("cs.MA", "cs.CR"),
+        ("cs.SE", "cs.MM"),
+        ("cs.RO", "cs.CY"),
+        ("cs.GT", "cs.SD"),
+        ("cs.IT", "cs.GR"),
+        ("cs.CE", "cs.HC"),
+        ("eess.SP", "cs.IR"),
+        ("cs.LO", "cs.MM"),
+    ],
+    "sub-topic": [
+        ("cs.CV", "cs.RO"),
+        ("cs.CV", "cs.GR"),
+        ("cs.CL", "cs.IR"),
+        ("cs.AI", "cs.MA"),
+        ("cs.AI", "cs.CY"),
+        ("cs.CL", "cs.HC"),
+        ("cs.CV", "cs.MM"),
+        ("cs.CV", "eess.IV"),
+        ("cs.AI", "cs.SE"),
+        ("cs.CL", "cs.SD"),
+        ("cs.AI", "cs.CR"),
+        ("cs.CL", "cs.CY"),
+    ],
+    "broad": [
+        ("cs.CV",),
+        ("cs.CL",),
+        ("cs.LG",),
+        ("cs.AI",),
+        ("cs.CV", "cs.MM"),
+        ("cs.CL", "cs.SD"),
+        ("cs.LG", "stat.ML"),
+        ("cs.CV", "eess.IV"),
+        ("cs.CL", "cs.IR"),
+        ("cs.AI", "cs.LO"),
+        ("cs.CV", "cs.RO"),
+        ("cs.CL", "cs.HC"),
+    ],
 }
 RATINGS = (10, 30)
 SEEN = 30
@@ -106,8 +156,14 @@ def read_corpus(folder: Path) -> list[Paper]:
                 record = json.loads(line)
                 key = f"arxiv:{record['id']}"
                 if key not in papers and record.get("summary") and record.get("categories"):
-                    papers[key] = Paper(key, path.stem, " ".join(record["title"].split()), " ".join(record["summary"].split()),
-                                        list(record.get("authors") or []), list(record["categories"]))
+                    papers[key] = Paper(
+                        key,
+                        path.stem,
+                        " ".join(record["title"].split()),
+                        " ".join(record["summary"].split()),
+                        list(record.get("authors") or []),
+                        list(record["categories"]),
+                    )
             except (ValueError, KeyError, TypeError):
                 continue  # a damaged line: the others still count
     return sorted(papers.values(), key=lambda p: (p.day, p.id), reverse=True)
@@ -136,19 +192,24 @@ def embeddings(papers: list[Paper], cache: Path) -> np.ndarray:
 
 def readers(count: int) -> list[Reader]:
     per_kind = max(1, count // len(KINDS))
-    return [Reader(f"{kind}: {(' ∧ ' if kind == 'sub-topic' else ' ∪ ').join(c)}", kind, c, seed=1000 * k + i)
-            for k, (kind, definitions) in enumerate(KINDS.items()) for i, c in enumerate(definitions[:per_kind])]
+    return [
+        Reader(f"{kind}: {(' ∧ ' if kind == 'sub-topic' else ' ∪ ').join(c)}", kind, c, seed=1000 * k + i)
+        for k, (kind, definitions) in enumerate(KINDS.items())
+        for i, c in enumerate(definitions[:per_kind])
+    ]
 
 
 TOKEN = re.compile(r"[a-z][a-z0-9-]{2,}")
-STOP = set("the and for with that this from are was were which these those their our its into than then have has had been "
-           "can could may might will would should also such using use used based via not but all any each more most other "
-           "some both between over under about after before while where when how what who there here they them new show "
-           "shows shown study paper results approach method methods model models data propose proposed work task tasks "
-           "learning large framework performance existing however across two three one first".split())
+STOP = set(
+    "the and for with that this from are was were which these those their our its into than then have has had been "
+    "can could may might will would should also such using use used based via not but all any each more most other "
+    "some both between over under about after before while where when how what who there here they them new show "
+    "shows shown study paper results approach method methods model models data propose proposed work task tasks "
+    "learning large framework performance existing however across two three one first".split()
+)
 
 
-@lru_cache(maxsize=None)
+@cache
 def terms(text: str) -> frozenset[str]:
     words = [w for w in TOKEN.findall(text.lower()) if w not in STOP]
     return frozenset(words) | {f"{a} {b}" for a, b in zip(words, words[1:])}
@@ -199,7 +260,8 @@ def similarity_ranking(vectors: np.ndarray, today: list[int], liked: list[int]) 
 
 
 def svm_ranking(tfidf, window: list[int], today: list[int], liked: list[int]) -> list[int]:
-    """arxiv-sanity-lite: a linear SVM (C = 0.01, balanced classes) on the window's TF-IDF, 👍 papers against all others."""
+    """arxiv-sanity-lite: a linear SVM (C = 0.01, balanced classes) on the window's TF-IDF, 👍 papers against
+    all others."""
     from sklearn.svm import LinearSVC
 
     if not liked:
@@ -217,7 +279,9 @@ def svm_ranking(tfidf, window: list[int], today: list[int], liked: list[int]) ->
 
 def ndcg(ranking: list[str], relevant: set[str], k: int = 20) -> float:
     ideal = sum(1 / np.log2(i + 2) for i in range(min(k, len(relevant))))
-    return sum(1 / np.log2(i + 2) for i, x in enumerate(ranking[:k]) if x in relevant) / ideal if ideal else float("nan")
+    return (
+        sum(1 / np.log2(i + 2) for i, x in enumerate(ranking[:k]) if x in relevant) / ideal if ideal else float("nan")
+    )
 
 
 def precision(ranking: list[str], relevant: set[str], k: int = 10) -> float:
@@ -233,7 +297,9 @@ def bootstrap(values: np.ndarray, rng: np.random.Generator, draws: int = 2000) -
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, required=True, help="a folder of YYYY-MM-DD.jsonl arXiv days")
-    parser.add_argument("--readers", type=int, default=48, help="simulated readers, spread over the four kinds (default 48)")
+    parser.add_argument(
+        "--readers", type=int, default=48, help="simulated readers, spread over the four kinds (default 48)"
+    )
     parser.add_argument("--days", type=int, default=3, help="held-out radar days per reader (default 3)")
     parser.add_argument("--window", type=int, default=WINDOW, help=f"the radar's days (default {WINDOW}, RADAR_DAYS)")
     parser.add_argument("--cache", type=Path, help="where the embeddings are kept (default: CORPUS/minilm.npz)")
@@ -248,17 +314,28 @@ def main() -> None:
     for i, p in enumerate(papers):
         by_day.setdefault(p.day, []).append(i)
     days = sorted(by_day)
-    held_out = [d for d in days if len(by_day[d]) >= 150
-                and date.fromisoformat(d) - timedelta(days=options.window) >= date.fromisoformat(days[0]) + timedelta(days=7)][-n_days:]
+    held_out = [
+        d
+        for d in days
+        if len(by_day[d]) >= 150
+        and date.fromisoformat(d) - timedelta(days=options.window) >= date.fromisoformat(days[0]) + timedelta(days=7)
+    ][-n_days:]
     people = readers(n_readers)
-    first = date.fromisoformat(held_out[0]) - timedelta(days=options.window)  # no held-out day's window reaches back to it
+    first = date.fromisoformat(held_out[0]) - timedelta(
+        days=options.window
+    )  # no held-out day's window reaches back to it
     older = [i for i, p in enumerate(papers) if date.fromisoformat(p.day) <= first]
     libraries = {}  # each reader's imported library: 10 of their papers from before every window
     for reader in people:
         theirs = [i for i in older if reader.relevant(papers[i])]
         if len(theirs) >= 10:
-            libraries[reader.name] = [int(i) for i in np.random.default_rng(reader.seed).choice(theirs, 10, replace=False)]
-    needed = sorted({i for i, p in enumerate(papers) if date.fromisoformat(p.day) > first} | {i for v in libraries.values() for i in v})
+            libraries[reader.name] = [
+                int(i) for i in np.random.default_rng(reader.seed).choice(theirs, 10, replace=False)
+            ]
+    needed = sorted(
+        {i for i, p in enumerate(papers) if date.fromisoformat(p.day) > first}
+        | {i for v in libraries.values() for i in v}
+    )
     papers = [papers[i] for i in needed]  # the papers the radar's windows and the libraries hold, newest day first
     position = {i: k for k, i in enumerate(needed)}
     libraries = {name: [position[i] for i in chosen] for name, chosen in libraries.items()}
@@ -267,15 +344,21 @@ def main() -> None:
         by_day.setdefault(p.day, []).append(i)
     days = sorted(by_day)
     vectors = embeddings(papers, options.cache or options.corpus / "minilm.npz")
-    print(f"corpus: {len(papers):,} papers over {len(days)} days ({days[0]} – {days[-1]}); held-out days {', '.join(held_out)}; "
-          f"{len(people)} readers", file=sys.stderr)
+    print(
+        f"corpus: {len(papers):,} papers over {len(days)} days ({days[0]} – {days[-1]}); "
+        f"held-out days {', '.join(held_out)}; "
+        f"{len(people)} readers",
+        file=sys.stderr,
+    )
 
     cases, truth = [], {}
     peers: dict[str, dict[str, list[str]]] = {}
     tfidf_by_day = {}
     for day in held_out:
         end = date.fromisoformat(day)
-        window = [i for d in days if end - timedelta(days=options.window) < date.fromisoformat(d) <= end for i in by_day[d]]
+        window = [
+            i for d in days if end - timedelta(days=options.window) < date.fromisoformat(d) <= end for i in by_day[d]
+        ]
         history = [i for i in window if papers[i].day < day]
         recent = [i for d in [d for d in days if d < day][-3:] for i in by_day[d]]
         today = by_day[day]
@@ -286,8 +369,16 @@ def main() -> None:
         if not options.quick:
             from sklearn.feature_extraction.text import TfidfVectorizer
 
-            vectorizer = TfidfVectorizer(strip_accents="unicode", stop_words="english", ngram_range=(1, 2), max_features=20000,
-                                         sublinear_tf=True, max_df=0.1, min_df=5, token_pattern=r"(?u)\b[a-zA-Z_][a-zA-Z0-9_]+\b")
+            vectorizer = TfidfVectorizer(
+                strip_accents="unicode",
+                stop_words="english",
+                ngram_range=(1, 2),
+                max_features=20000,
+                sublinear_tf=True,
+                max_df=0.1,
+                min_df=5,
+                token_pattern=r"(?u)\b[a-zA-Z_][a-zA-Z0-9_]+\b",
+            )
             matrix = vectorizer.fit_transform([f"{papers[i].title}. {papers[i].abstract}" for i in window])
             tfidf_by_day[day] = (matrix, {i: k for k, i in enumerate(window)})
         for reader in people:
@@ -308,8 +399,15 @@ def main() -> None:
             cases.append({**base, "key": f"{key}|cold-follows|0", "variant": "vectors"})
             if reader.name in libraries:
                 chosen = libraries[reader.name]
-                cases.append({**base, "key": f"{key}|cold-library|0", "variant": "vectors", "keywords": [],
-                              "ratings": {papers[i].id: {"r": 1} for i in chosen}})
+                cases.append(
+                    {
+                        **base,
+                        "key": f"{key}|cold-library|0",
+                        "variant": "vectors",
+                        "keywords": [],
+                        "ratings": {papers[i].id: {"r": 1} for i in chosen},
+                    }
+                )
             for n in RATINGS:
                 if len(positives) < n // 2:
                     continue
@@ -321,32 +419,66 @@ def main() -> None:
                 seen = {papers[i].id: 1 for i in rng.choice(unrated, min(SEEN, len(unrated)), replace=False)}
                 state = {**base, "ratings": ratings, "seen": seen}
                 likes_only = {k: v for k, v in ratings.items() if v["r"] == 1}
-                for variant, extra in (("shown", {}), ("explore-20", {"explore": 0.2}), ("no-dislikes", {"ratings": likes_only}),
-                                       ("no-follows", {"keywords": []}), ("no-seen", {"seen": {}})):
+                for variant, extra in (
+                    ("shown", {}),
+                    ("explore-20", {"explore": 0.2}),
+                    ("no-dislikes", {"ratings": likes_only}),
+                    ("no-follows", {"keywords": []}),
+                    ("no-seen", {"seen": {}}),
+                ):
                     cases.append({**state, **extra, "key": f"{key}|{variant}|{n}", "variant": "vectors"})
                 cases.append({**state, "key": f"{key}|words|{n}", "variant": "words"})
-                peers.setdefault(key, {})[f"similarity|{n}"] = [papers[i].id for i in similarity_ranking(vectors, today, liked)]
+                peers.setdefault(key, {})[f"similarity|{n}"] = [
+                    papers[i].id for i in similarity_ranking(vectors, today, liked)
+                ]
                 if not options.quick:
                     matrix, at = tfidf_by_day[day]
-                    ranking = svm_ranking(matrix, list(range(len(window))), [at[i] for i in today], [at[i] for i in liked])
+                    ranking = svm_ranking(
+                        matrix, list(range(len(window))), [at[i] for i in today], [at[i] for i in liked]
+                    )
                     peers[key][f"svm|{n}"] = [papers[window[k]].id for k in ranking]
 
     with tempfile.TemporaryDirectory(prefix="academichub-bench-radar-") as folder:
         job = Path(folder) / "job.json"
         rows = Path(folder) / "rows.i8"
         rows.write_bytes(shard_bytes(*quantise(vectors)))
-        job.write_text(json.dumps({"papers": [{"id": p.id, "title": p.title, "abstract": p.abstract[:600], "authors": p.authors,
-                                               "day": p.day, "tags": [], "topics": []} for p in papers],
-                                   "vectors": str(rows), "dims": int(vectors.shape[1]), "window": options.window, "cases": cases}))
+        job.write_text(
+            json.dumps(
+                {
+                    "papers": [
+                        {
+                            "id": p.id,
+                            "title": p.title,
+                            "abstract": p.abstract[:600],
+                            "authors": p.authors,
+                            "day": p.day,
+                            "tags": [],
+                            "topics": [],
+                        }
+                        for p in papers
+                    ],
+                    "vectors": str(rows),
+                    "dims": int(vectors.shape[1]),
+                    "window": options.window,
+                    "cases": cases,
+                }
+            )
+        )
         started = time.perf_counter()
-        lists = json.loads(subprocess.run(["node", str(ROOT / "bench" / "radar_readers.mjs"), str(job)], check=True,
-                                          stdout=subprocess.PIPE, text=True).stdout)
+        lists = json.loads(
+            subprocess.run(
+                ["node", str(ROOT / "bench" / "radar_readers.mjs"), str(job)],
+                check=True,
+                stdout=subprocess.PIPE,
+                text=True,
+            ).stdout
+        )
         print(f"{len(cases):,} lists in Node in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     report(lists, peers, truth, options.json)
 
 
 ROWS = (  # (label, method key, ratings)
-    ("the \"for you\" list as shown", "shown", None),
+    ('the "for you" list as shown', "shown", None),
     ("— with 20 % exploration", "explore-20", None),
     ("— without the 👎 ratings", "no-dislikes", None),
     ("— without the followed keywords", "no-follows", None),
@@ -364,7 +496,11 @@ def report(lists: dict, peers: dict, truth: dict, dump: Path | None) -> None:
     def scores(method: str, n: int) -> dict[str, list[tuple[float, float]]]:
         per_reader: dict[str, list[tuple[float, float]]] = {}
         for key, (reader, relevant) in truth.items():
-            ranked = (lists.get(f"{key}|{method}|{n}") or {}).get("ids") if method not in ("similarity", "svm") else peers.get(key, {}).get(f"{method}|{n}")
+            ranked = (
+                (lists.get(f"{key}|{method}|{n}") or {}).get("ids")
+                if method not in ("similarity", "svm")
+                else peers.get(key, {}).get(f"{method}|{n}")
+            )
             if ranked is None:
                 continue
             per_reader.setdefault(reader.name, []).append((ndcg(ranked, relevant), precision(ranked, relevant)))
@@ -383,13 +519,19 @@ def report(lists: dict, peers: dict, truth: dict, dump: Path | None) -> None:
     print("| nDCG@20 [95 % interval] / P@10, mean over readers | 10 ratings | 30 ratings |")
     print("|---|---|---|")
     for label, method, fixed in ROWS:
-        print(f"| {label} | " + " | ".join(cell(scores(method, fixed if fixed is not None else n)) for n in RATINGS) + " |")
+        print(
+            f"| {label} | "
+            + " | ".join(cell(scores(method, fixed if fixed is not None else n)) for n in RATINGS)
+            + " |"
+        )
     print()
     print("| with no rating (nDCG@20 [95 %] / P@10) | all readers |")
     print("|---|---|")
-    for label, method in (("\"for you\" from the followed keywords alone", "cold-follows"),
-                          ("\"for you\" from an imported library of 10 older papers", "cold-library"),
-                          ("the radar's keyword list", "keywords")):
+    for label, method in (
+        ('"for you" from the followed keywords alone', "cold-follows"),
+        ('"for you" from an imported library of 10 older papers', "cold-library"),
+        ("the radar's keyword list", "keywords"),
+    ):
         print(f"| {label} | {cell(scores(method, 0))} |")
     print()
     print("| nDCG@20 by kind of reader (10 / 30 ratings) | " + " | ".join(kinds) + " |")
@@ -399,16 +541,29 @@ def report(lists: dict, peers: dict, truth: dict, dump: Path | None) -> None:
         for kind in kinds:
             parts = []
             for n in RATINGS:
-                per = {k: v for k, v in scores(method, fixed if fixed is not None else n).items() if reader_kind[k] == kind}
+                per = {
+                    k: v for k, v in scores(method, fixed if fixed is not None else n).items() if reader_kind[k] == kind
+                }
                 parts.append(f"{np.mean([np.mean([s[0] for s in v]) for v in per.values()]):.2f}" if per else "—")
             cells.append(" / ".join(parts))
         print(f"| {label} | " + " | ".join(cells) + " |")
     timings = [v["ms"] for k, v in lists.items() if k.endswith("|shown|30")]
     if timings:
-        print(f"\nfollows, training and ranking in Node (the radar's window, 30 ratings): median {np.median(timings):.0f} ms")
+        print(
+            "\nfollows, training and ranking in Node (the radar's window, 30 ratings): "
+            f"median {np.median(timings):.0f} ms"
+        )
     if dump:
-        dump.write_text(json.dumps({f"{m}|{n}": {r: v for r, v in scores(m, n).items()} for _, m, f in ROWS
-                                    for n in ((f,) if f is not None else RATINGS)}, indent=1))
+        dump.write_text(
+            json.dumps(
+                {
+                    f"{m}|{n}": {r: v for r, v in scores(m, n).items()}
+                    for _, m, f in ROWS
+                    for n in ((f,) if f is not None else RATINGS)
+                },
+                indent=1,
+            )
+        )
 
 
 if __name__ == "__main__":
