@@ -71,7 +71,8 @@ def packed_row(scale, row) -> str:
     """A quantised row as the browser keeps it: base64 of its float32 scale, then its int8 values."""
     import numpy as np
 
-    return base64.b64encode(np.float32(scale).astype("<f4").tobytes() + np.asarray(row, dtype=np.int8).tobytes()).decode("ascii")
+    data = np.float32(scale).astype("<f4").tobytes() + np.asarray(row, dtype=np.int8).tobytes()
+    return base64.b64encode(data).decode("ascii")
 
 
 def write_archive(folder: Path, ids: list[str], vectors) -> list[str]:
@@ -85,8 +86,8 @@ def write_archive(folder: Path, ids: list[str], vectors) -> list[str]:
     scales, rows = quantise(matrix) if found else ((), ())
     names = []
     for number, members in enumerate(buckets):
-        data = json.dumps({"ids": [found[i] for i in members], "rows": [packed_row(scales[i], rows[i]) for i in members]},
-                          separators=(",", ":")).encode()
+        bucket = {"ids": [found[i] for i in members], "rows": [packed_row(scales[i], rows[i]) for i in members]}
+        data = json.dumps(bucket, separators=(",", ":")).encode()
         names.append(f"{number}-{hashlib.sha1(data).hexdigest()[:10]}.json")
         write_bytes(folder / names[-1], data)
     if folder.is_dir():

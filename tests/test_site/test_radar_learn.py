@@ -716,7 +716,8 @@ def test_a_cold_start_reader_with_a_followed_topic_sees_a_ranked_list(site):
     closeness = [float(matrix[row[i]] @ centre) for i in rest]
     others = [float(matrix[row[i]] @ centre) for i in ids if i not in topic and i not in listed]
     assert np.mean(closeness) > np.mean(others)
-    expect(page.locator("#foryou-results .learn-why").first).to_contain_text("like the recent papers that match your follows")
+    why = page.locator("#foryou-results .learn-why").first
+    expect(why).to_contain_text("like the recent papers that match your follows")
     expect(page.locator("#foryou-note")).to_contain_text(f"{len(topic)} papers matching your follows")
 
 
@@ -750,7 +751,8 @@ def test_an_imported_library_with_old_papers_trains_the_model(site):
     ids, matrix = read_shards(embedded_site().output)
     row = np.frombuffer(base64.b64decode(kept["rows"][old]), dtype=np.uint8)
     values = np.frombuffer(row[4:].tobytes(), dtype=np.int8) * np.frombuffer(row[:4].tobytes(), dtype="<f4")[0]
-    assert float(values @ matrix[ids.index(old)] / np.linalg.norm(values) / np.linalg.norm(matrix[ids.index(old)])) > 0.999
+    archived = matrix[ids.index(old)]
+    assert float(values @ archived / np.linalg.norm(values) / np.linalg.norm(archived)) > 0.999
 
 
 def test_a_dislike_moves_the_disliked_papers_neighbours_down(site):
@@ -764,7 +766,8 @@ def test_a_dislike_moves_the_disliked_papers_neighbours_down(site):
     disliked = before[2]
     ids, matrix = read_shards(embedded_site().output)
     row = {paper_id: i for i, paper_id in enumerate(ids)}
-    near = sorted((i for i in before if i != disliked), key=lambda i: -float(matrix[row[i]] @ matrix[row[disliked]]))[:3]
+    closest = sorted((i for i in before if i != disliked), key=lambda i: -float(matrix[row[i]] @ matrix[row[disliked]]))
+    near = closest[:3]
     page.locator(f'#foryou-results .card[data-id="{disliked}"] [data-rate="-1"]').click()
     expect(page.locator(f'#foryou-results .card[data-id="{disliked}"]')).to_have_count(0)
     after = for_you(page)
