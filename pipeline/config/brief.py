@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -33,6 +33,9 @@ class BriefConfig(Retrying):
     digest_output_tokens: int = Field(2500, ge=300)
     context_tokens: int = Field(16000, ge=2000)  # the model's window the daily prompt must fit in
     batch_discount: float = Field(0.5, ge=0, le=1)
+    # a model brief whose numbers, names or acronyms its source does not give, after one more try:
+    # kept and labelled "unverified" (and left out of messages), or replaced by the extractive brief
+    ungrounded: Literal["label", "extractive"] = "label"
     poll_interval: float = Field(30.0, gt=0)
     prices: dict[str, Price] = {
         "gpt-4o-mini": Price(input=0.15, output=0.60),

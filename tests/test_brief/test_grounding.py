@@ -1,0 +1,137 @@
+"""The grounding check of model briefs: its rules on their own, then the brief stage against an
+OpenAI-compatible server on 127.0.0.1 (the real ``openai`` client) that plants errors of each kind."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import fake_openai
+import pytest
+from test_brief.test_stage import demo_tree, entries, fake, run, settings_for, site  # noqa: F401  (fixtures)
+
+from pipeline.brief.daily import read_digest
+from pipeline.brief.grounding import check_digest, check_paper, numbers
+from pipeline.config.brief import BriefConfig
+
+ABSTRACT = (
+    "Retrieval-augmented generation (RAG) grounds large language models (LLMs) in documents. We present "
+    "SparseRAG, which indexes 1,200 documents per second and cuts latency by 35% on Natural Questions and "
+    "HotpotQA. With Llama-3-8B it reaches 71.4 exact match, 2x faster than dense retrieval, across six datasets.")
+
+
+def brief(en: dict, zh: dict | None = None) -> dict:
+    out = {"en": {"tldr": "", "problem": "", "method": "", "results": "", "why_it_matters": "", "keywords": [], **en}}
+    if zh is not None:
+        out["zh"] = {**{k: "" for k in out["en"]}, "keywords": [], **zh}
+    return out
+
+
+def kinds(result) -> set[str]:
+    return {f.kind for f in result.failures}
+
+
+def test_a_faithful_brief_in_two_languages_is_grounded():
+    faithful = brief(
+        {"tldr": "SparseRAG makes retrieval-augmented generation (RAG) 2× faster than dense retrieval.",
+         "results": "71.4 exact match with Llama-3-8B; latency down 35 % on Natural Questions and HotpotQA.",
+         "method": "It indexes 1200 documents per second.", "keywords": ["RAG", "LLMs", "SparseRAG"]},
+        {"tldr": "SparseRAG 使检索增强生成（RAG）比稠密检索快 2 倍。",
+         "results": "在 Natural Questions 和 HotpotQA 上延迟降低 35%，Llama-3-8B 的精确匹配为 71.4。",
+         "method": "每秒索引 1200 篇文档。", "keywords": ["RAG", "LLMs", "SparseRAG"]})
+    result = check_paper(faithful, ABSTRACT)
+    assert result.grounded, [str(f) for f in result.failures]
+
+
+@pytest.mark.parametrize("en, kind", [
+    ({"results": "Latency falls by 53% on Natural Questions."}, "number"),  # a changed number
+    ({"results": "It indexes 12,000 documents per second."}, "number"),
+    ({"method": "It builds on retrieval-augmented graphs (RAG)."}, "expansion"),  # a wrong expansion
+    ({"results": "It is evaluated on ImageNet-21K."}, "name"),  # an invented benchmark
+    ({"method": "It fine-tunes GPT-4o."}, "name"),  # an invented model
+    ({"method": "It uses a BM25 retriever with DPR."}, "acronym"),  # an acronym the source never uses
+])
+def test_each_kind_of_planted_error_is_caught(en, kind):
+    assert kind in kinds(check_paper(brief(en), ABSTRACT))
+
+
+def test_a_quantity_in_another_form_is_derivable():
+    assert check_paper(brief({"results": "Latency falls by 0.35 of its dense value; six datasets; 1.2k docs/s."}),
+                       ABSTRACT).grounded
+    assert [q.value for q in numbers("1,200 images, 1.5万 papers, 百分之20")] == [1200, 15000, 20]
+
+
+def test_languages_that_disagree_fail_parity():
+    result = check_paper(brief({"results": "Latency down 35%."}, {"results": "延迟降低 53%。"}), ABSTRACT)
+    assert "parity" in kinds(result)
+    result = check_paper(brief({"results": "On HotpotQA."}, {"results": "在 Natural Questions 上。"}), ABSTRACT)
+    assert "parity" in kinds(result)
+
+
+def test_a_daily_brief_claim_must_be_in_the_papers_it_cites():
+    papers = {"a": "Paper A: SparseRAG indexes 1,200 documents per second.",
+              "b": "Paper B: a diffusion model for proteins evaluated on CATH-4.2."}
+    theme = {"title": "Retrieval", "text": "SparseRAG indexes 1,200 documents per second.", "papers": ["a"]}
+    good = {"en": {"headline": "2 papers today.", "themes": [theme], "connections": [], "read_first": []}}
+    assert check_digest(good, papers, topics=2).grounded
+    wrong = {"en": {**good["en"], "themes": [{**theme, "text": "Evaluated on CATH-4.2.", "papers": ["a"]}]}}
+    assert kinds(check_digest(wrong, papers)) == {"attribution"}
+    cited = {"en": good["en"], "zh": {**good["en"], "themes": [{**theme, "papers": ["b"]}]}}
+    assert "parity" in kinds(check_digest(cited, papers, topics=2))
+
+
+# ---------------------------------------------------------------- the stage, against the server
+
+
+def test_grounded_briefs_carry_their_provenance_and_the_run_counts_them(site, fake):
+    report = run(site, settings_for(fake, max_papers=4), digests=False)
+    assert report.done == 4 and report.grounded == 4 and report.unverified == report.replaced == 0
+    assert fake_openai.chat_calls(fake) == 4  # no second try
+    done = [e for e in entries(site) if e.status == "done"]
+    for entry in done:
+        assert entry.brief["grounding"] == {"grounded": True, "failures": []}
+        assert entry.brief["model"] == "test-model" and entry.brief["prompt_version"]
+        assert entry.brief["input"] == "abstract" and date.fromisoformat(entry.brief["written"])
+        assert "checked against the abstract" in entry.text and "brief-unverified" not in entry.text
+    assert report.grounding()["share_grounded"] == 1.0
+
+
+@pytest.mark.parametrize("fault, kind", [("wrong-number", "number"), ("wrong-expansion", "expansion"),
+                                         ("invented-name", "name"), ("parity", "parity")])
+def test_a_planted_error_is_asked_again_then_labelled_unverified(site, fake, fault, kind):
+    fake.triggers.append(("Math Takes Two", fault))
+    report = run(site, settings_for(fake), digests=False)
+    assert report.unverified == 1 and report.failures[kind] >= 1, report.grounding()
+    asked = [r for r in fake.requests if "Math Takes Two" in str(r["messages"])]
+    assert len(asked) == 2 and "Your previous answer stated things" in asked[1]["messages"][-1]["content"]
+    entry = next(e for e in entries(site) if e.paper.id == "arxiv:2604.21935")
+    assert entry.status == "done" and entry.brief["grounding"]["grounded"] is False
+    assert 'class="brief-label brief-unverified"' in entry.text and "未经核实" in entry.text
+    assert report.grounded == report.done - 1
+
+
+def test_a_model_that_corrects_itself_is_grounded_on_the_second_try(site, fake):
+    fake.triggers.append(("Math Takes Two", "wrong-number-once"))
+    report = run(site, settings_for(fake), digests=False)
+    assert report.regrounded == 1 and report.unverified == 0
+    entry = next(e for e in entries(site) if e.paper.id == "arxiv:2604.21935")
+    assert entry.brief["grounding"]["grounded"] is True
+
+
+def test_ungrounded_extractive_replaces_the_brief(site, fake):
+    fake.triggers.append(("Math Takes Two", "invented-name"))
+    settings = settings_for(fake)
+    report = run(site, replace(settings, config=BriefConfig(**{**settings.config.model_dump(), "ungrounded": "extractive"})),
+                 digests=False)
+    assert report.replaced == 1 and report.unverified == 0
+    entry = next(e for e in entries(site) if e.paper.id == "arxiv:2604.21935")
+    assert entry.status == "extractive" and "ImageNet" not in entry.text
+
+
+def test_a_daily_brief_that_misattributes_is_labelled(site, fake):
+    run(site, settings_for(fake), digests=False)
+    fake.triggers.append(("<day>", "misattributed"))
+    report = run(site, settings_for(fake), day=date(2026, 4, 27))
+    daily = read_digest(site.content / "briefs" / "2026-04-27.md")
+    assert daily["grounding"]["grounded"] is False and report.failures["attribution"] >= 1
+    assert "未经核实" in (site.content / "briefs" / "2026-04-27.md").read_text(encoding="utf-8")
