@@ -166,7 +166,7 @@ def grounded_daily(brief: dict, numbering: Numbering, rules: dict[str, Rule], co
         report.notes.append("the daily brief was replaced by the extractive overview: "
                             + "; ".join(str(f) for f in check.failures[:3]))
         return extractive_daily(numbering, rules, languages, links, updated=updated)
-    return {**brief, "written": datetime.now(timezone.utc).date().isoformat(), "grounding": check.record()}
+    return {**brief, "written": datetime.now(timezone.utc).date().isoformat(), **check.record()}
 
 
 def _topic_name(rules: dict[str, Rule], topic: str, lang: str) -> str:

@@ -36,11 +36,10 @@ UNVERIFIED = {  # what a brief was checked against: its label when the check fai
 
 def unverified(brief: dict, kind: str) -> list[str]:
     """The label and the failures of a model brief whose grounding check failed, as escaped HTML lines."""
-    grounding = brief.get("grounding") or {}
-    if brief.get("extractive") or grounding.get("grounded") is not False:
+    if brief.get("extractive") or brief.get("grounded") is not False:
         return []
     return [f'<p class="brief-label brief-unverified">{escape(UNVERIFIED[kind])}</p>',
-            '<ul class="brief-failures">' + "".join(f"<li>{escape(f)}</li>" for f in grounding.get("failures", []))
+            '<ul class="brief-failures">' + "".join(f"<li>{escape(f)}</li>" for f in brief.get("grounding_failures", []))
             + "</ul>"]
 
 
@@ -82,10 +81,9 @@ def render_section(brief: dict) -> str:
 
 def credit(brief: dict) -> str:
     """Who wrote a model brief, when, from what, and whether its claims were found in the source."""
-    grounding = (brief.get("grounding") or {}).get("grounded")
-    parts = [brief.get("model", ""), brief.get("prompt_version", ""), brief.get("written", ""),
-             {"abstract": "from the title and abstract", "full text": "from the full text"}.get(brief.get("input", ""), ""),
-             {True: "checked against the abstract", False: "unverified"}.get(grounding, "")]
+    source = {"abstract": "from the title and abstract", "full text": "from the full text"}.get(brief.get("input", ""), "")
+    parts = [brief.get("model", ""), brief.get("prompt_version", ""), brief.get("written", ""), source,
+             {True: "checked against the abstract", False: "unverified"}.get(brief.get("grounded"), "")]
     return " · ".join(p for p in parts if p)
 
 

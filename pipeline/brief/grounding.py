@@ -93,7 +93,7 @@ class Quantity:
 def numbers(text: str) -> list[Quantity]:
     """Every number a text states, in digits, words or Chinese numerals."""
     found: list[Quantity] = []
-    for m in _NUMBER.finditer(unicodedata.normalize("NFKC", text)):
+    for m in _NUMBER.finditer(_PERCENT_HAN.sub(r"\1%", unicodedata.normalize("NFKC", text))):
         value = _decimal(m["n"])
         if value is None:
             continue
@@ -102,8 +102,6 @@ def numbers(text: str) -> list[Quantity]:
         unit = (m["unit"] or "").strip()
         found.append(Quantity(value, unit in {"%", "％", "percent", "per cent", "个百分点"} or unit.startswith("pp")
                               or unit.startswith("percentage"), m.group(0).strip()))
-    for m in _PERCENT_HAN.finditer(text):
-        found.append(Quantity(Decimal(m[1]), True, m.group(0)))
     return found
 
 
@@ -228,8 +226,9 @@ class Grounding:
         return Counter(f.kind for f in self.failures)
 
     def record(self) -> dict:
-        """What an entry or a brief file keeps of the check."""
-        return {"grounded": self.grounded, "failures": [str(f) for f in self.failures]}
+        """What an entry or a brief file keeps of the check (beside the languages, which are the brief's
+        only objects)."""
+        return {"grounded": self.grounded, "grounding_failures": [str(f) for f in self.failures]}
 
 
 @dataclass

@@ -108,8 +108,7 @@ def stamp(answer: dict, endpoint: Endpoint, prompt: prompts.Prompt) -> dict:
 def provenance(grounding: Grounding) -> dict:
     """What a paper's model brief keeps beside model and prompt version: the day it was written, what
     it was written from, and its grounding check."""
-    return {"written": datetime.now(timezone.utc).date().isoformat(), "input": "abstract",
-            "grounding": grounding.record()}
+    return {"written": datetime.now(timezone.utc).date().isoformat(), "input": "abstract", **grounding.record()}
 
 
 def regrounding(messages: list[dict], answer: dict, grounding: Grounding) -> list[dict]:
