@@ -3,8 +3,10 @@ OpenAI-compatible server on 127.0.0.1 (the real ``openai`` client) that plants e
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import fake_openai
 import pytest
@@ -14,6 +16,7 @@ from pipeline.brief.grounding import check_digest, check_paper, numbers
 from pipeline.config.brief import BriefConfig
 from test_brief.test_stage import entries, run, settings_for
 
+ROOT = Path(__file__).resolve().parents[2]
 ABSTRACT = (
     "Retrieval-augmented generation (RAG) grounds large language models (LLMs) in documents. We present "
     "SparseRAG, which indexes 1,200 documents per second and cuts latency by 35% on Natural Questions and "
@@ -135,3 +138,43 @@ def test_a_daily_brief_that_misattributes_is_labelled(site, fake):
     daily = read_digest(site.content / "briefs" / "2026-04-27.md")
     assert daily["grounded"] is False and report.failures["attribution"] >= 1
     assert "未经核实" in (site.content / "briefs" / "2026-04-27.md").read_text(encoding="utf-8")
+
+
+def test_provenance_and_the_unverified_label_reach_page_api_and_message(site, fake, tmp_path):
+    """A planted error in one paper's brief and a misattribution in the daily brief: the pages say
+    unverified with what was not found, the API carries the check and validates, and the day's message
+    pushes neither the unverified TL;DR nor the unverified daily brief."""
+    from api_helpers import schema_errors
+
+    from pipeline.config import load_rules
+    from pipeline.config.notify import Channel
+    from pipeline.notify.message import compose, read_day
+    from pipeline.site import build
+
+    fake.triggers.append(("<day>", "misattributed"))  # first: the day's request names every paper
+    fake.triggers.append(("Math Takes Two", "invented-name"))
+    run(site, settings_for(fake), day=date(2026, 4, 27))
+    root = site.content.parent
+    (root / "testconf.py").write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+                                      f"THEME = {str(ROOT / 'theme')!r}\n", encoding="utf-8")
+    output = tmp_path / "output"
+    build(site.content, output, settings_file=root / "testconf.py", rules=ROOT / "rules", state=site.state,
+          siteurl="https://radar.example.org")
+    page = (output / "papers" / "arxiv-2604-21935.html").read_text(encoding="utf-8")
+    assert 'class="unverified"' in page and "ImageNet-21K" in page and "not in the source" in page
+    other = (output / "papers" / "arxiv-2604-22038.html").read_text(encoding="utf-8")
+    assert 'class="unverified"' not in other and "checked against its sources" in other
+    assert 'class="unverified"' in (output / "briefs" / "2026-04-27.html").read_text(encoding="utf-8")
+    api = json.loads((output / "api" / "v1" / "papers" / "arxiv-2604-21935.json").read_text(encoding="utf-8"))
+    brief = api["paper"]["brief"]
+    assert brief["grounded"] is False and brief["input"] == "abstract" and brief["written"]
+    assert any("ImageNet-21K" in f for f in brief["grounding_failures"])
+    daily = json.loads((output / "api" / "v1" / "briefs" / "daily" / "2026-04-27.json").read_text(encoding="utf-8"))
+    assert daily["grounded"] is False
+    assert schema_errors(output) == []
+
+    day = read_day(site, date(2026, 4, 27), {r.id: r for r in load_rules(ROOT / "rules")})
+    assert day.brief.get("extractive")  # the day's overview is pushed instead of the unverified brief
+    message = compose(day, Channel(id="team", kind="slack", cards=50, webhook_env="TEAM_WEBHOOK"), "https://radar.example.org")
+    card = next(c for c in message.cards if c.url.endswith("arxiv-2604-21935.html"))
+    assert card.tldr == {} and all("ImageNet" not in t for c in message.cards for t in c.tldr.values())

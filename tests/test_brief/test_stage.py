@@ -101,7 +101,8 @@ def test_cli_writes_briefs_and_the_daily_brief_then_reruns_with_zero_calls(site,
     entry = next(e for e in written if e.paper.id == "arxiv:2604.21935")
     brief = entry.brief
     assert brief["model"] == "test-model" and brief["prompt_version"] == "paper-v1"
-    assert set(brief) == {"model", "prompt_version", "paper_digest", "zh", "en"}
+    assert set(brief) == {"model", "prompt_version", "paper_digest", "zh", "en", "written", "input", "grounded",
+                          "grounding_failures"}
     assert set(brief["en"]) == {"tldr", "problem", "method", "results", "why_it_matters", "keywords"}
     first_sentence = entry.paper.abstract.split(". ")[0]
     assert brief["en"]["tldr"].rstrip("…").split()[:10] == first_sentence.split()[:10]
