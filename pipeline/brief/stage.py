@@ -55,6 +55,9 @@ def run_brief(layout: Layout, settings: Settings, *, rules_dir: Path | None = No
     entries = [by_rel.get(e.rel, e) for e in entries]
     if digests and entries:
         write_digests(entries, settings, rules, layout, report, day=day, weekly=weekly)
+    if report.grounding()["checked"]:
+        on = day or runlog.last_day(layout.runs_file) or date.today()
+        runlog.append(layout.briefs_file, {"day": on.isoformat(), "model": report.model, **report.grounding()})
     if endpoint is not None:
         costs = (settings.cost(report.usage), settings.cost(report.batch_usage, settings.config.batch_discount))
         report.cost = None if None in costs else sum(costs)
