@@ -15,7 +15,7 @@ from ..files import atomic_write
 from ..layout import Layout
 from .batch import run_batch
 from .cache import Cache
-from .daily import Asker, digest_file, extractive_daily, grounded_daily, measured_links, model_daily, updated_on
+from .daily import Asker, digest_file, extractive_daily, grounded_digest, measured_links, model_daily, updated_on
 from .entries import needs_brief
 from .extractive import brief_extractive
 from .llm import Client
@@ -98,8 +98,9 @@ async def _write_digests(entries, settings, rules, layout, report, cache, day, w
                 except LLMError as exc:
                     report.notes.append(f"daily brief {day}: {exc}; it will be written by a later run")
                 else:
-                    brief = grounded_daily(resolved(answer, numbering, languages, report), numbering, rules,
-                                           settings.config, report, links, len(updates))
+                    brief = grounded_digest(resolved(answer, numbering, languages, report), numbering, settings.config,
+                                            report, lambda langs: extractive_daily(numbering, rules, langs, links,
+                                                                                   updated=len(updates)))
             if brief is not None:
                 path = layout.daily_brief(day)
                 atomic_write(path, digest_file("daily", f"brief-{day.isoformat()}",
