@@ -15,7 +15,7 @@ from ..files import atomic_write
 from ..layout import Layout
 from .batch import run_batch
 from .cache import Cache
-from .daily import Asker, digest_file, extractive_daily, measured_links, model_daily, updated_on
+from .daily import Asker, digest_file, extractive_daily, grounded_digest, measured_links, model_daily, updated_on
 from .entries import needs_brief
 from .extractive import brief_extractive
 from .llm import Client
@@ -55,6 +55,9 @@ def run_brief(layout: Layout, settings: Settings, *, rules_dir: Path | None = No
     entries = [by_rel.get(e.rel, e) for e in entries]
     if digests and entries:
         write_digests(entries, settings, rules, layout, report, day=day, weekly=weekly)
+    if report.grounding()["checked"]:
+        on = day or runlog.last_day(layout.runs_file) or date.today()
+        runlog.append(layout.briefs_file, {"day": on.isoformat(), "model": report.model, **report.grounding()})
     if endpoint is not None:
         costs = (settings.cost(report.usage), settings.cost(report.batch_usage, settings.config.batch_discount))
         report.cost = None if None in costs else sum(costs)
@@ -95,7 +98,9 @@ async def _write_digests(entries, settings, rules, layout, report, cache, day, w
                 except LLMError as exc:
                     report.notes.append(f"daily brief {day}: {exc}; it will be written by a later run")
                 else:
-                    brief = resolved(answer, numbering, languages, report)
+                    brief = grounded_digest(resolved(answer, numbering, languages, report), numbering, settings.config,
+                                            report, lambda langs: extractive_daily(numbering, rules, langs, links,
+                                                                                   updated=len(updates)))
             if brief is not None:
                 path = layout.daily_brief(day)
                 atomic_write(path, digest_file("daily", f"brief-{day.isoformat()}",
