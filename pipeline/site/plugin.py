@@ -10,6 +10,7 @@ from pelican.contents import Article
 
 from .citations import bibtex, ris
 from .generator import SiteGenerator
+from .mistakes import report_url
 from .views import BRIEF_CATEGORIES, brief_view, paper_view, published_day_of, radar_day, split_list, text_lang
 from .writer import FeedWriter
 
@@ -110,7 +111,8 @@ def get_writer(_pelican):
 def add_filters(pelican) -> None:
     """Jinja filters the theme uses (added to the settings before generators create their environments)."""
     pelican.settings.setdefault("JINJA_FILTERS", {}).update(
-        {"bibtex": bibtex, "ris": ris, "text_lang": text_lang, "author_url": AuthorUrl(pelican.settings["AUTHOR_URL"])})
+        {"bibtex": bibtex, "ris": ris, "text_lang": text_lang, "report_url": report_url,
+         "author_url": AuthorUrl(pelican.settings["AUTHOR_URL"])})
 
 
 class AuthorUrl:
