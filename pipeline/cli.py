@@ -84,7 +84,9 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
         say(f"ok  {rule.path}  {rule.id} ({rule.name.en})")
     for correction in corrections:
         say(f"ok  {correction.path}  {correction.action} {correction.target}")
-    say(f"{len(rules)} rule files and {len(corrections)} corrections are valid")
+    say(f"{len(rules)} rule files are valid")
+    if corrections:
+        say(f"{len(corrections)} corrections of briefs are valid")
     return 0
 
 

@@ -173,6 +173,7 @@ def cli() -> str:
 
 def _settings_files() -> dict[str, tuple[type[BaseModel], str]]:
     from pipeline.config.brief import BriefConfig
+    from pipeline.config.corrections import Correction
     from pipeline.config.notify import NotifyFile
     from pipeline.config.rules import Rule
     from pipeline.config.semantic import SemanticConfig
@@ -182,6 +183,7 @@ def _settings_files() -> dict[str, tuple[type[BaseModel], str]]:
         "sources.yml": (SourcesFile, "sources.yml"),
         "rules": (Rule, "rules/*.yml (one topic per file)"),
         "brief.yml": (BriefConfig, "brief.yml"),
+        "corrections": (Correction, "corrections/*.yml (one correction of a brief per file)"),
         "semantic.yml": (SemanticConfig, "semantic.yml"),
         "notify.yml": (NotifyFile, "notify.yml"),
     }

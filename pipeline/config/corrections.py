@@ -24,6 +24,8 @@ FieldName = Annotated[str, Field(pattern=r"^(zh|en)\.[a-z_]+$")]
 
 
 class Correction(_Strict):
+    """One reviewed correction: the brief it names, what it does to it, why, and who reviewed it."""
+
     paper: str = ""  # the paper's id as the radar writes it: arxiv:2604.21935, doi:10.1234/abc
     brief: date | None = None  # or the daily brief of this day (YYYY-MM-DD)
     action: Literal["pin", "replace", "hide"]  # keep as it is, rewrite fields, or leave fields out

@@ -183,3 +183,12 @@ def test_no_report_link_without_a_repository_nor_on_an_extractive_brief():
     assert report_url(article, "") == ""
     extractive = SimpleNamespace(**{**vars(article), "brief": {"extractive": True, "en": {"tldr": "x"}}})
     assert report_url(extractive, "https://github.com/lab/radar") == ""
+
+
+def test_the_guides_example_is_a_valid_correction(tmp_path):
+    from pipeline.config.corrections import load_corrections
+
+    guide = (ROOT / "docs" / "how-to" / "briefs.md").read_text(encoding="utf-8").split("## Corrections", 1)[1]
+    folder = corrections(tmp_path, example=guide.split("```yaml\n", 1)[1].split("```", 1)[0])
+    (correction,) = load_corrections(folder)
+    assert correction.target == PAPER and list(correction.replace) == ["en.results"]
