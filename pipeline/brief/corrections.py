@@ -33,7 +33,10 @@ def pinned(entry: Entry, corrections: dict[str, Correction]) -> bool:
 
 def apply_corrections(entries: list[Entry], corrections: dict[str, Correction], report: BriefReport) -> list[Entry]:
     """Every entry with a brief and a correction, rewritten with it (an entry already corrected is
-    left as it is)."""
+    left as it is); a correction of a paper that is not in the archive is reported."""
+    known = {entry.paper.id for entry in entries}
+    report.notes += [f"{c.path}: {c.target} is not in the archive; the correction was not applied"
+                     for c in corrections.values() if c.kind == "paper" and c.target not in known]
     out = []
     for entry in entries:
         correction = corrections.get(entry.paper.id)

@@ -74,12 +74,14 @@ def test_a_correction_replaces_a_field_and_survives_a_re_brief(site, fake, tmp_p
     assert again["model"] == "test-model-2" and again["en"]["results"] == FIXED and again["correction"]["action"] == "replace"
 
 
-def test_hide_leaves_a_field_out(site, fake, tmp_path):
+def test_hide_leaves_a_field_out_and_a_correction_of_an_unknown_paper_is_reported(site, fake, tmp_path):
     folder = corrections(tmp_path, hide=f"paper: {PAPER}\naction: hide\nhide: [en.results, zh.results]\n"
-                                         "reason: Wrong figures.\nreviewed_by: '@maintainer'\n")
-    run(site, settings_for(fake), corrections_dir=folder, digests=False)
+                                         "reason: Wrong figures.\nreviewed_by: '@maintainer'\n",
+                         typo="paper: arxiv:2604.99999\naction: pin\nreason: x\nreviewed_by: me\n")
+    report = run(site, settings_for(fake), corrections_dir=folder, digests=False)
     brief = entry_of(site, PAPER).brief
     assert "results" not in brief["en"] and "results" not in brief["zh"] and brief["en"]["tldr"]
+    assert any("typo.yml: arxiv:2604.99999 is not in the archive" in note for note in report.notes)
 
 
 
