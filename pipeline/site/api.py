@@ -22,7 +22,7 @@ from pelican.utils import set_date_tzinfo
 
 from .. import markdown
 from ..files import write_bytes, write_text
-from .views import BRIEF_CATEGORIES, listed_authors, published_day_of, radar_day_of, topic_for
+from .views import BRIEF_CATEGORIES, correction_of, listed_authors, published_day_of, radar_day_of, topic_for
 from .writer import StablePaginator, listed_key, related_key, render_digest
 
 API_VERSION = 1
@@ -80,10 +80,11 @@ def paper_brief(article: Article) -> dict | None:
 
 def checked(brief: dict) -> dict:
     """A brief's provenance as the API gives it: model, prompt version, when and from what it was
-    written, and its grounding check (``grounded`` is null for a brief that was not checked)."""
+    written, its grounding check (``grounded`` is null for a brief that was not checked) and the
+    reviewed correction laid over it (null: none)."""
     return {key: brief.get(key, default) for key, default in (
         ("model", ""), ("prompt_version", ""), ("written", ""), ("input", ""), ("grounded", None),
-        ("grounding_failures", []))}
+        ("grounding_failures", []))} | {"correction": correction_of(brief)}
 
 
 def _never_fresh(name: str, key: str) -> bool:

@@ -208,7 +208,16 @@ def provenance(brief: dict) -> dict:
     return {"model": str(brief.get("model") or ""), "prompt_version": str(brief.get("prompt_version") or ""),
             "written": str(brief.get("written") or ""), "input": str(brief.get("input") or ""),
             "grounded": grounded if isinstance(grounded, bool) else None,
-            "grounding_failures": [str(f) for f in failures] if isinstance(failures, list) else []}
+            "grounding_failures": [str(f) for f in failures] if isinstance(failures, list) else [],
+            "correction": correction_of(brief)}
+
+
+def correction_of(brief: dict) -> dict | None:
+    """The reviewed correction laid over a brief (``corrections/``): action, reason, reviewer."""
+    correction = brief.get("correction")
+    if not isinstance(correction, dict):
+        return None
+    return {key: str(correction.get(key) or "") for key in ("action", "reason", "reviewed_by")}
 
 
 def radar_day_of(article: Article) -> date:
