@@ -8,6 +8,7 @@ import json
 import logging
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 from ..archive.entry import Entry
 from ..config import Rule
@@ -154,19 +155,20 @@ def day_material(numbering: Numbering) -> dict[str, str]:
     return out
 
 
-def grounded_daily(brief: dict, numbering: Numbering, rules: dict[str, Rule], config: BriefConfig,
-                   report: BriefReport, links: list, updated: int) -> dict:
-    """A model's daily brief checked against the papers it cites: kept with its check (labelled
-    unverified when it fails), or replaced by the extractive overview (``ungrounded: extractive``)."""
+def grounded_digest(brief: dict, numbering: Numbering, config: BriefConfig, report: BriefReport,
+                    overview: Callable[[tuple[str, ...]], dict], context: str = "") -> dict:
+    """A model's daily or weekly brief checked against the papers it cites (``context``: the other
+    material the model read, such as last week's brief): kept with its check (labelled unverified
+    when it fails), or replaced by the extractive ``overview`` (``ungrounded: extractive``)."""
     languages = tuple(k for k in brief if isinstance(brief[k], dict))
     check = check_digest({lang: brief[lang] for lang in languages}, day_material(numbering),
-                         topics=len({c.entry.topic for c in numbering.cards}))
+                         topics=len({c.entry.topic for c in numbering.cards}), context=context)
     kept = check.grounded or config.ungrounded == "label"
     report.checked(check, kept=kept)
     if not kept:
-        report.notes.append("the daily brief was replaced by the extractive overview: "
+        report.notes.append("a digest was replaced by the extractive overview: "
                             + "; ".join(str(f) for f in check.failures[:3]))
-        return extractive_daily(numbering, rules, languages, links, updated=updated)
+        return overview(languages)
     return {**brief, "written": datetime.now(timezone.utc).date().isoformat(), **check.record()}
 
 

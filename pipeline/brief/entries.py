@@ -104,6 +104,13 @@ def needs_brief(entry: Entry, with_model: bool) -> bool:
     return with_model and entry.status == EXTRACTIVE
 
 
+def outdated(entry: Entry, model: str, prompt_version: str) -> bool:
+    """A model brief written by another model or prompt version than ``model`` and ``prompt_version``."""
+    brief = entry.brief
+    return (entry.status == "done" and brief is not None and not brief.get("extractive")
+            and (brief.get("model"), brief.get("prompt_version")) != (model, prompt_version))
+
+
 _COUNTING = threading.Lock()
 
 

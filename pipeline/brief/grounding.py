@@ -290,7 +290,8 @@ def check_paper(brief: dict[str, dict], source_text: str) -> Grounding:
         for name, value in fields.items():
             for text in _texts(value):
                 failures += check_text(text, source, lang, name)
-    failures += parity({lang: " ".join(t for v in fields.values() for t in _texts(v)) for lang, fields in brief.items()})
+    failures += parity({lang: " ".join(t for v in fields.values() for t in _texts(v))
+                        for lang, fields in brief.items()})
     return Grounding(tuple(failures))
 
 
@@ -328,7 +329,7 @@ def _show(items: set) -> str:
     return ", ".join(sorted(str(i) for i in items)) or "nothing"
 
 
-def check_digest(digest: dict[str, dict], papers: dict[str, str], topics: int = 0) -> Grounding:
+def check_digest(digest: dict[str, dict], papers: dict[str, str], topics: int = 0, context: str = "") -> Grounding:
     """A daily or weekly brief (``{lang: DigestText}``, its papers resolved to ids) against the papers
     its sentences cite.
 
@@ -336,9 +337,10 @@ def check_digest(digest: dict[str, dict], papers: dict[str, str], topics: int = 
     day has. A theme, connection or pick is checked against the papers it cites, the headline against
     the whole day; a claim found in the day but not in the cited papers is a wrong attribution. The
     counts of the day's papers and topics, and of each sentence's papers, may be stated (card numbers
-    are taken out of the text when the references are resolved).
+    are taken out of the text when the references are resolved). ``context``: what else the model
+    read (a weekly brief reads last week's), a source for the headline but not for attribution.
     """
-    day = Source("\n".join(papers.values()), (len(papers), topics))
+    day = Source("\n".join([*papers.values(), context]), (len(papers), topics))
     failures: list[Failure] = []
     cited: dict[str, set[str]] = {}
     for lang, text in digest.items():

@@ -172,6 +172,8 @@ def test_provenance_and_the_unverified_label_reach_page_api_and_message(site, fa
     daily = json.loads((output / "api" / "v1" / "briefs" / "daily" / "2026-04-27.json").read_text(encoding="utf-8"))
     assert daily["grounded"] is False
     assert schema_errors(output) == []
+    atom = (output / "feeds" / "all.atom.xml").read_text(encoding="utf-8")  # the entries' brief, provenance included
+    assert "Unverified: this brief states" in atom and "from the title and abstract · checked against the abstract" in atom
     checks = [json.loads(line) for line in site.briefs_file.read_text(encoding="utf-8").splitlines()]
     assert checks[-1]["unverified"] == 2 and checks[-1]["failures"]["name"] >= 1  # a paper and the day
     assert checks[-1]["failures"]["attribution"] >= 1 and checks[-1]["day"] == "2026-04-27"

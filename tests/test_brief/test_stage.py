@@ -108,7 +108,7 @@ def test_cli_writes_briefs_and_the_daily_brief_then_reruns_with_zero_calls(site,
     first_sentence = entry.paper.abstract.split(". ")[0]
     assert brief["en"]["tldr"].rstrip("…").split()[:10] == first_sentence.split()[:10]
     assert brief["en"]["why_it_matters"] == "Relevant to LLM Reasoning."
-    assert brief["zh"]["tldr"].startswith("本文研究")
+    assert brief["zh"]["tldr"] == "要点：" + brief["en"]["tldr"]
     assert brief["en"]["keywords"] == ["emergent", "mathematical", "reasoning", "communication"]
     body = entry.text.split("\n\n", 1)[1]
     assert body.count(MARKER) == 1
