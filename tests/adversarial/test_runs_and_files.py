@@ -13,6 +13,7 @@ import resource
 import stat
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -36,12 +37,13 @@ def cli(cwd: Path, *args: str, preexec_fn=None, background: bool = False):
     return subprocess.run(command, cwd=cwd, env=env, preexec_fn=preexec_fn, text=True, capture_output=True, timeout=300)
 
 
-def two_feeds(feed_server, tmp_path: Path, **route) -> None:
+def two_feeds(feed_server, tmp_path: Path, read_timeout: float = 2, **route) -> None:
     """Two arXiv sources of three papers each, every one kept by the fixture rules."""
     feed_server.add("/a", FEED_A, etag=True, **route)
     feed_server.add("/b", FEED_B, etag=True, **route)
     write_sources(tmp_path, [{"id": "a", "kind": "arxiv_rss", "label": "arXiv", "url": feed_server.base + "/a"},
-                             {"id": "b", "kind": "arxiv_rss", "label": "arXiv", "url": feed_server.base + "/b"}])
+                             {"id": "b", "kind": "arxiv_rss", "label": "arXiv", "url": feed_server.base + "/b"}],
+                  read_timeout=read_timeout)
 
 
 def entries(content: Path) -> list[Path]:
@@ -138,21 +140,26 @@ def test_a_file_size_limit(feed_server, tmp_path, case):
 
 
 def test_two_runs_at_once_take_turns(feed_server, tmp_path, case):
-    two_feeds(feed_server, tmp_path, delay=1.5)  # each run spends 3 s inside its fetch
+    answer = threading.Event()  # the first run stays inside its fetch until the others have tried
+    two_feeds(feed_server, tmp_path, read_timeout=240, hold=answer)
     first = cli(tmp_path, *FETCH, background=True)
     lock = tmp_path / "state/.lock"
-    deadline = time.monotonic() + 30
-    while not (lock.exists() and lock.read_text().startswith("pid")) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert lock.read_text().startswith(f"pid {first.pid}, `academichub fetch`")
-    second = cli(tmp_path, *FETCH, background=True)
-    impatient = cli(tmp_path, *FETCH, "--lock-timeout", "0")
+    try:
+        while not feed_server.requests_to("/a") + feed_server.requests_to("/b"):  # it holds the lock, asking
+            assert first.poll() is None, first.communicate()
+            time.sleep(0.05)
+        assert lock.read_text().startswith(f"pid {first.pid}, `academichub fetch`")
+        second = cli(tmp_path, *FETCH, background=True)
+        waiting = second.stderr.readline()  # blocks until the second says it waits
+        impatient = cli(tmp_path, *FETCH, "--lock-timeout", "0")
+    finally:
+        answer.set()
     out_first, out_second = first.communicate(timeout=120), second.communicate(timeout=120)
     assert first.returncode == 0 and second.returncode == 0, (out_first, out_second)
     assert impatient.returncode == 75
     assert f"another AcademicHub run is using this folder (pid {first.pid}, `academichub fetch`" in impatient.stderr
     assert "gave up waiting after 0 s" in impatient.stderr
-    assert f"(pid {first.pid}, `academichub fetch`, since" in out_second[1] and "waiting for it to finish" in out_second[1]
+    assert f"(pid {first.pid}, `academichub fetch`, since" in waiting and "waiting for it to finish" in waiting
     records = runs(tmp_path)
     assert len(records) == 2 and [sum(s["new"] for s in r["sources"]) for r in records] == [6, 0]
     assert len(entries(tmp_path / "content")) == 6 and not lock.exists()

@@ -20,6 +20,7 @@ class Route:
     status: int = 200
     content_type: str = "application/xml"
     delay: float = 0.0  # seconds before answering (a timeout test sets it above the read timeout)
+    hold: threading.Event | None = None  # answer only once the test sets it (a run kept busy until then)
     fail_first: int = 0  # answer the first N requests with fail_status
     fail_status: int = 503
     retry_after: str | None = None
@@ -74,6 +75,8 @@ class FeedServer:
             handler.send_error(404)
             return
         route.hits += 1
+        if route.hold is not None:
+            route.hold.wait(timeout=300)
         if route.delay:
             time.sleep(route.delay)
         if route.hits <= route.fail_first:
