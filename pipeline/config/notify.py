@@ -95,6 +95,7 @@ class NotifyFile(_Strict):
     """``notify.yml``."""
 
     site_url: HttpAddress = ""  # the site's public address (else ACADEMICHUB_SITEURL): every link points there
+    site_name: Annotated[str, Field(max_length=200)] = ""  # what messages are signed with (else SITENAME of pelicanconf.py)
     delivery: Delivery = Delivery()
     channels: list[Channel] = Field(min_length=1)
 

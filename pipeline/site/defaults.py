@@ -1,24 +1,42 @@
-# Pelican settings for the AcademicHub website (local preview and tests).
-# `academichub build` reads this file; `academichub build --publish` reads publishconf.py,
-# which imports everything here and overrides what publishing needs.
-# Only UPPERCASE names: Pelican reads them as settings. Reference: README.md, "Website".
-import os
+"""AcademicHub's site settings: every radar's ``pelicanconf.py`` starts with
+``from pipeline.site.defaults import *`` and then sets its own names (a radar made by
+``academichub init`` sets its name, tagline, description, language and repository).
 
-SITENAME = "AcademicHub"
-SITESUBTITLE = "Academic Intelligence · Curated Daily"
+Only UPPERCASE names are settings (Pelican reads them). Upgrading AcademicHub brings new
+defaults to every radar; a setting a radar sets in its own file stays as it set it.
+Reference: docs/theming.md (the theme's settings and each template's context).
+"""
+
+import os
+from pathlib import Path
+
+# The radar's identity: its own pelicanconf.py sets these (academichub init asks for them).
+SITENAME = "My Research Radar"
+SITESUBTITLE = "Curated research papers, daily"  # the tagline: footer, <title>, feeds' subtitle
+SITE_DESCRIPTION = ""  # the home page's pitch and the pages' meta description (empty: the tagline)
+LOGO_TEXT = ""  # the text beside the mark in the header (empty: SITENAME)
 # Absolute address of the site: feeds, canonical links, OpenGraph and the sitemap need it
 # (Atom ids must be absolute). Pages themselves use relative links, so the same build
-# works at a domain root or below a path such as https://user.github.io/academichub.
+# works at a domain root or below a path such as https://user.github.io/radar.
 SITEURL = os.environ.get("ACADEMICHUB_SITEURL", "http://127.0.0.1:8000").rstrip("/")
 RELATIVE_URLS = True
-# The repository that holds rules/ (the radar turns a reader's radar into a rule file there).
-REPOSITORY_URL = os.environ.get("ACADEMICHUB_REPOSITORY", "https://github.com/academichub/academichub")
+# The repository that holds rules/ (the radar turns a reader's radar into a rule file there;
+# the footer links to it). Empty: no such links.
+REPOSITORY_URL = os.environ.get("ACADEMICHUB_REPOSITORY", "")
 REPOSITORY_BRANCH = "main"
+
+# The theme is the package's own: upgrading AcademicHub upgrades it. A radar replaces single
+# templates by files of the same name in its templates/ folder, and adds files (stylesheets
+# listed in EXTRA_CSS, images) from its static/ folder; both folders are relative to the
+# radar's settings file (docs/theming.md).
+THEME = str(Path(__file__).resolve().parent / "theme")
+THEME_STATIC_DIR = "theme"
+THEME_TEMPLATES_OVERRIDES = ["templates"]
+RADAR_STATIC = "static"  # copied into output/theme/ after the theme's own files
+EXTRA_CSS = []  # e.g. ["custom.css"] for static/custom.css, loaded after the theme's stylesheet
 
 PATH = "content"
 OUTPUT_PATH = "output"
-THEME = "theme"
-THEME_STATIC_DIR = "theme"
 ARTICLE_PATHS = ["papers", "briefs"]
 PAGE_PATHS = []
 STATIC_PATHS = []
@@ -29,7 +47,7 @@ DEFAULT_DATE_FORMAT = "%Y-%m-%d"
 PLUGINS = ["pipeline.site"]
 # Entries are Markdown only.
 READERS = {"rst": None, "html": None, "htm": None}
-# Where the plugin finds topic names/descriptions and the run records (relative to this file).
+# Where the plugin finds topic names/descriptions and the run records (relative to the settings file).
 ACADEMICHUB_RULES = "rules"
 ACADEMICHUB_STATE = "state"
 # Home page: the latest day's papers in batches of this size ("换一批" shows the next batch).
@@ -65,7 +83,7 @@ AUTHOR_URL = "authors/{slug}.html"
 AUTHOR_SAVE_AS = AUTHOR_URL
 # Authors with at least this many papers get a page and feeds; the others' names lead to a
 # search for them. Most authors of an archive appear once: at 10,000 papers a page and two
-# feeds for each of ~40,000 authors made most of the site's size (README.md, "Benchmarks").
+# feeds for each of ~40,000 authors made most of the site's size ("Benchmarks" in the docs).
 AUTHOR_PAGE_MIN_PAPERS = 2
 # Day archives and the archive index are written by the site plugin (Pelican's own period
 # archives scan every article once per period).
@@ -108,7 +126,7 @@ CACHE_PATH = "build/pelican-cache"
 CHECK_MODIFIED_METHOD = "md5"
 DELETE_OUTPUT_DIRECTORY = False
 
-# Tiers of the archive (README.md, "Years of archive"): the newest months holding at most this many
+# Tiers of the archive ("Years of archive" in the docs): the newest months holding at most this many
 # papers (the newest month always) are the current tier, read by every build, with author pages and
 # feeds, topic lists and a paper's API file; each older month is built once as a shard of lean paper
 # pages, day pages and day API files, and rebuilt only when its own entries change. 0: one tier.

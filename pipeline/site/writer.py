@@ -195,8 +195,10 @@ def render_digest(*parts: str) -> str:
 
 def pages_key(settings: dict, theme: Path, topics: dict) -> str:
     """What every page depends on besides its own entries: the site's address and language, the
-    theme's templates and the topics' names."""
+    theme's templates and the radar's own, and the topics' names."""
+    overrides = [tree_digest(Path(folder)) for folder in settings.get("THEME_TEMPLATES_OVERRIDES", ())]
     return render_digest(settings["SITEURL"], str(settings.get("DEFAULT_LANG")), tree_digest(theme / "templates"),
+                         *overrides,
                          json.dumps([vars(t) for t in topics.values()], sort_keys=True))
 
 
