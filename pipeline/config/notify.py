@@ -41,7 +41,7 @@ class Channel(_Strict):
     kind: Literal["email", "slack", "discord", "feishu", "dingtalk", "wecom", "telegram"]
     enabled: bool = True
     topics: list[Annotated[str, Field(min_length=1, max_length=100)]] = []  # rule ids; empty: every topic
-    language: Literal["zh", "en", "both"] = "both"
+    language: Literal["zh", "en", "both"] | None = None  # None: the languages the day's brief is written in
     cards: int = Field(10, ge=0, le=50)  # the top N cards of the day, each with its TL;DR
     themes: bool = True  # the daily brief's themes under its headline
     # e-mail through SMTP
@@ -81,7 +81,8 @@ class Channel(_Strict):
 
     @property
     def languages(self) -> tuple[str, ...]:
-        return ("zh", "en") if self.language == "both" else (self.language,)
+        """The languages asked for; empty: those of the day's brief (brief.yml's languages)."""
+        return {"both": ("zh", "en"), None: ()}.get(self.language, (self.language,))
 
 
 class Delivery(Retrying):

@@ -143,8 +143,10 @@ def compose(day: Day, channel: Channel, site: str, name: str = "AcademicHub") ->
     if not cards and not updates:
         return None
     labels = {c.entry.paper.id: c.label for c in cards}
+    written = tuple(lang for lang in ("zh", "en") if isinstance(day.brief.get(lang), dict))
+    languages = channel.languages or written or ("en",)
     sections = []
-    for lang in channel.languages:
+    for lang in languages:
         text = day.brief.get(lang) if isinstance(day.brief.get(lang), dict) else in_english(day.brief)
         themes = []
         for item in (text or {}).get("themes", []) if channel.themes else ():
@@ -155,15 +157,15 @@ def compose(day: Day, channel: Channel, site: str, name: str = "AcademicHub") ->
     shown = []
     for card in cards[:channel.cards]:
         brief = card.entry.brief or {}
-        tldr = {lang: str(brief[lang]["tldr"]) for lang in channel.languages
+        tldr = {lang: str(brief[lang]["tldr"]) for lang in languages
                 if isinstance(brief.get(lang), dict) and brief[lang].get("tldr")}
         if not tldr and (english := in_english(brief)) and english.get("tldr"):
-            tldr = {channel.languages[-1]: str(english["tldr"])}
+            tldr = {languages[-1]: str(english["tldr"])}
         slug = card.entry.meta.get("Slug") or card.entry.path.stem
         shown.append(CardText(card.label, card.entry.paper.title, f"{site}/papers/{slug}.html",
                               _topic_names(day.rules, card.entry.topic), tldr))
     when = day.day
-    return Message(day=when, channel=channel.id, languages=channel.languages, sections=tuple(sections),
+    return Message(day=when, channel=channel.id, languages=languages, sections=tuple(sections),
                    cards=tuple(shown), papers=len(cards), updates=len(updates), site=site, name=name,
                    brief_url=f"{site}/briefs/{when.isoformat()}.html",
                    day_url=f"{site}/archive/{when:%Y/%m/%d}.html", feeds_url=f"{site}/topics.html")

@@ -68,7 +68,8 @@ def attempt(send: Callable[[], str], delivery: Delivery, sleep: Callable[[float]
 
 
 def run_notify(config: NotifyFile, layout: Layout, day: date, *, site_url: str, rules_dir: Path | None = None,
-               site_name: str = "AcademicHub", force: bool = False, dry_run: bool = False, env: dict[str, str] | None = None,
+               site_name: str = "AcademicHub", force: bool = False, dry_run: bool = False,
+               env: dict[str, str] | None = None,
                sleep: Callable[[float], None] = time.sleep) -> NotifyReport:
     """Send ``day``'s message on every enabled channel that has not had it (all of them with ``force``);
     with ``dry_run`` render them only, send nothing and record nothing."""
@@ -83,8 +84,8 @@ def run_notify(config: NotifyFile, layout: Layout, day: date, *, site_url: str, 
     session.headers["User-Agent"] = f"AcademicHub/{__version__} (notify)"
     try:
         for channel in config.channels:
-            report.results.append(_one(channel, the_day, config, record, session, site_url, config.site_name or site_name,
-                                       force, dry_run, env, sleep))
+            report.results.append(_one(channel, the_day, config, record, session, site_url,
+                                       config.site_name or site_name, force, dry_run, env, sleep))
     finally:
         session.close()
     return report

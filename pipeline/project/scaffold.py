@@ -182,7 +182,8 @@ def requirements(package: str) -> str:
 
 def readme(choices: SiteChoices, topics: list[Rule]) -> str:
     listed = "\n".join(f"- **{rule.name.en}** (`rules/{rule.id}.yml`): {rule.description.en}" for rule in topics)
-    follow = f"\n- **Followed authors** (`rules/{FOLLOW_RULE}.yml`): {', '.join(choices.follow)}" if choices.follow else ""
+    follow = (f"\n- **Followed authors** (`rules/{FOLLOW_RULE}.yml`): {', '.join(choices.follow)}"
+              if choices.follow else "")
     return f"""# {choices.name}
 
 {choices.tagline}
@@ -368,7 +369,8 @@ def choose(given: InitOptions, known: dict[str, Rule], ask: Callable[[str, str],
     if given.repository is not None:
         choices.repository = given.repository.strip().rstrip("/")
     elif ask:
-        choices.repository = ask("Its GitHub repository (https://github.com/you/radar; optional)?", "").strip().rstrip("/")
+        answer = ask("Its GitHub repository (https://github.com/you/radar; optional)?", "")
+        choices.repository = answer.strip().rstrip("/")
     if given.topics is not None:
         choices.topics = _listed(given.topics)
     elif ask:

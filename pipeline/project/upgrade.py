@@ -91,7 +91,7 @@ def _overrides(folder: Path) -> list[Finding]:
         name = template.relative_to(overrides).as_posix()
         if not (theme / name).is_file():
             found.append(Finding(f"templates/{name}", "replaces a template the theme no longer has",
-                                 f"the theme's templates are {', '.join(sorted(p.name for p in theme.glob('*.html')))}"))
+                                 "the theme's templates are " + ", ".join(sorted(p.name for p in theme.glob("*.html")))))
     return found
 
 
@@ -99,7 +99,8 @@ def report(folder: Path, findings: list[Finding]) -> str:
     """One screen: each finding and what to do, or that nothing is outdated."""
     if not findings:
         return f"{folder}: up to date with AcademicHub {__version__}."
-    lines = [f"{folder}: {len(findings)} thing{'s' if len(findings) > 1 else ''} to bring up to AcademicHub {__version__}:"]
+    things = f"{len(findings)} thing{'s' if len(findings) > 1 else ''}"
+    lines = [f"{folder}: {things} to bring up to AcademicHub {__version__}:"]
     for finding in findings:
         lines += [f"  {finding.path}: {finding.problem}", f"      → {finding.todo}"]
     return "\n".join(lines)

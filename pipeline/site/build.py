@@ -149,7 +149,8 @@ def _settings(settings_file: Path, content: Path | None, output: Path | None, ru
 def _radar_theme(settings: dict, root: Path) -> None:
     """A radar's own templates and static files, in folders beside its settings file: its templates
     are searched before the package's theme, its static files copied over the theme's."""
-    settings["THEME_TEMPLATES_OVERRIDES"] = [str(root / folder) for folder in settings.get("THEME_TEMPLATES_OVERRIDES", [])]
+    overrides = settings.get("THEME_TEMPLATES_OVERRIDES", [])
+    settings["THEME_TEMPLATES_OVERRIDES"] = [str(root / folder) for folder in overrides]
     static = root / settings.get("RADAR_STATIC", "static")
     if settings.get("RADAR_STATIC") and static.is_dir():
         settings["THEME_STATIC_PATHS"] = [*settings.get("THEME_STATIC_PATHS", ["static"]), str(static)]
