@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Iterator
 
 from filelock import lock_descriptor, unlock_descriptor
 
@@ -50,10 +50,10 @@ def hold(state: Path, command: str, timeout: float | None = None,
     except OSError as exc:
         raise WriteError(path, exc.strerror or str(exc)) from exc
     try:
-        started = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         try:  # who holds it, for the message a waiting run shows (a full disk may refuse even this)
             os.ftruncate(fd, 0)
-            os.write(fd, f"pid {os.getpid()}, `{command}`, since {started}\n".encode("utf-8"))
+            os.write(fd, f"pid {os.getpid()}, `{command}`, since {started}\n".encode())
         except OSError:
             pass
         _held.add(key)

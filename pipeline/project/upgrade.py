@@ -87,11 +87,12 @@ def _overrides(folder: Path) -> list[Finding]:
         return []
     theme = theme_templates()
     found = []
+    names = ", ".join(sorted(p.name for p in theme.glob("*.html")))
     for template in sorted(overrides.rglob("*.html")):
         name = template.relative_to(overrides).as_posix()
         if not (theme / name).is_file():
             found.append(Finding(f"templates/{name}", "replaces a template the theme no longer has",
-                                 "the theme's templates are " + ", ".join(sorted(p.name for p in theme.glob("*.html")))))
+                                 f"the theme's templates are {names}"))
     return found
 
 
