@@ -233,7 +233,8 @@ def test_written_files_follow_the_umask(feed_server, tmp_path, umask, expected, 
     assert cli(tmp_path, *FETCH, preexec_fn=set_umask).returncode == 0
     assert modes(tmp_path / "content") == {expected} and modes(tmp_path / "state") == {expected}
     site = tmp_path / "site"
-    done = cli(tmp_path, "init", str(site), "--no-input", "--topics", "llm-agents", preexec_fn=set_umask)
+    done = cli(tmp_path, "init", str(site), "--no-input", "--topics", "llm-agents", "--package", "academichub==0.1.0",
+               preexec_fn=set_umask)
     assert done.returncode == 0, done.stderr
     assert modes(site) == {expected}
     script = stat.S_IMODE((site / ".github/scripts/commit-back.sh").stat().st_mode)
