@@ -1,7 +1,12 @@
 """The release: an sdist and a wheel that carry everything a radar needs, checked as PyPI checks them,
 notes drafted from CHANGELOG.md, and the wheel alone running a radar made by `academichub init`
 in a fresh virtual environment — no checkout anywhere on its path — against feeds and a model
-served on 127.0.0.1: fetch → brief → build → notify (dry run)."""
+served on 127.0.0.1: fetch → brief → build → notify (dry run).
+
+Nothing is downloaded: the build runs in this environment (--no-isolation), the wheel is installed
+by name from the built files only (--no-index), and the fresh environment finds the wheel's
+dependencies in this environment's site-packages through a .pth line (which adds that folder to
+the path without running its own .pth files, so this checkout's editable install stays out)."""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ import os
 import runpy
 import subprocess
 import sys
+import sysconfig
 import tarfile
 import venv
 import zipfile
@@ -37,7 +43,7 @@ def run(*args, cwd: Path, env: dict | None = None, timeout: float = 900) -> subp
 def dist(tmp_path_factory) -> Path:
     """`python -m build`: the sdist and the wheel of this checkout."""
     out = tmp_path_factory.mktemp("dist")
-    run(sys.executable, "-m", "build", "--outdir", out, ROOT, cwd=out)
+    run(sys.executable, "-m", "build", "--no-isolation", "--outdir", out, ROOT, cwd=out)
     return out
 
 
@@ -119,16 +125,25 @@ def test_the_wheel_alone_runs_a_radar_in_a_fresh_environment(dist, tmp_path):
     env.update(PATH=f"{bin_dir}{os.pathsep}{env['PATH']}", PIP_DISABLE_PIP_VERSION_CHECK="1", COLUMNS="160")
     work = tmp_path / "work"
     work.mkdir()
-    run(python, "-m", "pip", "install", "-q", "--find-links", dist, f"academichub=={__version__}", cwd=work, env=env)
-    where = run(python, "-c", "import pipeline; print(pipeline.__file__)", cwd=work, env=env).stdout
-    assert str(env_dir) in where and str(ROOT) not in where
+    # by name from the built files, as from an index (a file path would be a local install init cannot pin)
+    run(python, "-m", "pip", "install", "-q", "--no-deps", "--no-index", "--find-links", dist,
+        f"academichub=={__version__}", cwd=work, env=env)
+    site_packages = run(python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))", cwd=work, env=env)
+    (Path(site_packages.stdout.strip()) / "academichub-dependencies.pth").write_text(
+        sysconfig.get_path("purelib") + "\n")
+    where = json.loads(run(python, "-c", "import json, sys, pipeline; print(json.dumps([pipeline.__file__, sys.path]))",
+                           cwd=work, env=env).stdout)
+    assert where[0].startswith(str(env_dir))
+    dependencies = sysconfig.get_path("purelib")
+    assert [p for p in where[1] if p.startswith(str(ROOT)) and p != dependencies] == []  # no checkout
 
     radar = work / "radar"
     run("academichub", "init", radar, "--no-input", "--name", "Quantum Radar", "--language", "en",
         "--topics", "quantum-information,language-models", cwd=work, env=env)
     assert (radar / "requirements.txt").read_text().splitlines()[-1] == f"academichub=={__version__}"
     # the workflows' install step, from the built artefacts
-    run(python, "-m", "pip", "install", "-q", "--find-links", dist, "-r", "requirements.txt", cwd=radar, env=env)
+    run(python, "-m", "pip", "install", "-q", "--no-index", "--find-links", dist, "-r", "requirements.txt",
+        cwd=radar, env=env)
     (radar / "notify.yml").write_text(yaml.safe_dump({"channels": [
         {"id": "lab-slack", "kind": "slack", "webhook_env": "RADAR_SLACK"}]}))
 
