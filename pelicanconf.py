@@ -2,6 +2,8 @@
 # `academichub build` reads this file; `academichub build --publish` reads publishconf.py,
 # which imports everything here and overrides what publishing needs. The settings every radar
 # shares, and what each means, are in pipeline/site/defaults.py; this file sets the project's own.
+# Only UPPERCASE names: Pelican reads them as settings.
+# Reference: AcademicHub's documentation, Reference → "Site settings".
 import os
 
 from pipeline.site.defaults import *  # noqa: F401,F403
