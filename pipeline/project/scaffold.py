@@ -141,9 +141,9 @@ DEFAULT_LANG = {value(choices.language)}  # the interface language a first visit
 REPOSITORY_URL = os.environ.get("ACADEMICHUB_REPOSITORY", {value(choices.repository)})
 REPOSITORY_BRANCH = "main"
 
-# Your own look (docs/theming.md): a file in templates/ replaces the theme's template of that
-# name; files in static/ are published in theme/, and stylesheets listed here load after the
-# theme's, e.g. EXTRA_CSS = ["custom.css"] for static/custom.css.
+# Your own look (AcademicHub's documentation, "Change the look"): a file in templates/ replaces
+# the theme's template of that name; files in static/ are published in theme/, and stylesheets
+# listed here load after the theme's, e.g. EXTRA_CSS = ["custom.css"] for static/custom.css.
 THEME_TEMPLATES_OVERRIDES = ["templates"]
 EXTRA_CSS = []
 """
@@ -224,7 +224,7 @@ academichub build && academichub serve
 - `templates/`: a file here replaces the theme's template of the same name; `static/`: files
   published beside the theme's, e.g. `static/custom.css` with `EXTRA_CSS = ["custom.css"]`.
   The templates each page receives, and what they are given, are listed in AcademicHub's
-  docs/theming.md.
+  documentation, "Change the look".
 
 ## Upgrade
 

@@ -4,7 +4,7 @@
 
 Only UPPERCASE names are settings (Pelican reads them). Upgrading AcademicHub brings new
 defaults to every radar; a setting a radar sets in its own file stays as it set it.
-Reference: AcademicHub's documentation, Reference → "Site settings"; docs/theming.md (the theme's
+Reference: AcademicHub's documentation, Reference → "Site settings", and "Change the look" (the theme's
 settings and each template's context).
 """
 
@@ -29,7 +29,7 @@ REPOSITORY_BRANCH = "main"
 # The theme is the package's own: upgrading AcademicHub upgrades it. A radar replaces single
 # templates by files of the same name in its templates/ folder, and adds files (stylesheets
 # listed in EXTRA_CSS, images) from its static/ folder; both folders are relative to the
-# radar's settings file (docs/theming.md).
+# radar's settings file (AcademicHub's documentation, "Change the look").
 THEME = str(Path(__file__).resolve().parent / "theme")
 THEME_STATIC_DIR = "theme"
 THEME_TEMPLATES_OVERRIDES = ["templates"]

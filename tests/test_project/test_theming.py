@@ -1,4 +1,4 @@
-"""docs/theming.md says what each template receives: a radar's build checks it against what Pelican and the
+"""docs/how-to/theming.md says what each template receives: a radar's build checks it against what Pelican and the
 site plugin really give each template."""
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from radar import ROOT, make_radar
 
 from pipeline.site import build
 
-DOC = ROOT / "docs" / "theming.md"
+DOC = ROOT / "docs" / "how-to" / "theming.md"
 THEME = ROOT / "pipeline" / "site" / "theme" / "templates"
 
 
 def documented() -> tuple[set[str], dict[str, set[str]]]:
-    """The names every template receives, and each template's own, as docs/theming.md lists them."""
+    """The names every template receives, and each template's own, as docs/how-to/theming.md lists them."""
     text = DOC.read_text(encoding="utf-8").split("## What each template receives", 1)[1]
     common_part, *sections = re.split(r"^### ", text, flags=re.M)[1:]
     common = set(re.findall(r"^\| `(\w+)` \|", common_part, re.M))
@@ -25,7 +25,7 @@ def documented() -> tuple[set[str], dict[str, set[str]]]:
     for section in sections:
         name = re.match(r"`([\w.]+)`", section).group(1)
         receives = re.search(r"Receives(?: nothing of its own|: (.*?)\.(?:\s|$))", section, re.S)
-        assert receives, f"docs/theming.md: say what {name} receives"
+        assert receives, f"docs/how-to/theming.md: say what {name} receives"
         own[name] = set(re.findall(r"`(\w+)`", receives.group(1) or ""))
     return common, own
 
@@ -51,7 +51,7 @@ def test_the_documented_context_is_what_each_template_receives(tmp_path, monkeyp
 
     common, own = documented()
     pages = {p.name for p in THEME.glob("*.html") if not p.name.startswith("_")} - {"base.html"}
-    assert set(own) == pages, "docs/theming.md has a section for every page template, and only for them"
+    assert set(own) == pages, "docs/how-to/theming.md has a section for every page template, and only for them"
     assert set(given) == pages, f"not rendered: {pages - set(given)}"
     for template in sorted(pages):
         # what the page documents, it receives every time it is rendered ...
@@ -59,7 +59,7 @@ def test_the_documented_context_is_what_each_template_receives(tmp_path, monkeyp
         assert not missing, f"{template}: documented, not given: {sorted(missing)}"
         # ... and nothing it receives is left undocumented
         unlisted = given[template] - common - own[template]
-        assert not unlisted, f"{template}: given, not in docs/theming.md: {sorted(unlisted)}"
+        assert not unlisted, f"{template}: given, not in docs/how-to/theming.md: {sorted(unlisted)}"
 
 
 def test_the_theme_named_in_the_docs_is_the_packages():
