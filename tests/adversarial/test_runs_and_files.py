@@ -174,7 +174,7 @@ def test_two_runs_at_once_take_turns(feed_server, tmp_path, case):
     assert impatient.returncode == 75
     assert f"another AcademicHub run is using this folder (pid {first.pid}, `academichub fetch`" in impatient.stderr
     assert "gave up waiting after 0 s" in impatient.stderr
-    assert f"(pid {first.pid}, `academichub fetch`, since" in out_second[1] and "waiting for it to finish" in out_second[1]
+    assert f"(pid {first.pid}, `academichub fetch`, since" in waiting and "waiting for it to finish" in waiting
     records = runs(tmp_path)
     assert len(records) == 2 and [sum(s["new"] for s in r["sources"]) for r in records] == [6, 0]
     assert len(entries(tmp_path / "content")) == 6 and not lock.exists()
@@ -248,7 +248,8 @@ def test_written_files_follow_the_umask(feed_server, tmp_path, umask, expected, 
     assert cli(tmp_path, *FETCH, preexec_fn=set_umask).returncode == 0
     assert modes(tmp_path / "content") == {expected} and modes(tmp_path / "state") == {expected}
     site = tmp_path / "site"
-    done = cli(tmp_path, "init", str(site), "--no-input", "--topics", "llm-agents", preexec_fn=set_umask)
+    done = cli(tmp_path, "init", str(site), "--no-input", "--topics", "llm-agents", "--package", "academichub==0.1.0",
+               preexec_fn=set_umask)
     assert done.returncode == 0, done.stderr
     assert modes(site) == {expected}
     script = stat.S_IMODE((site / ".github/scripts/commit-back.sh").stat().st_mode)
