@@ -13,6 +13,8 @@ from pathlib import Path
 
 from . import __version__
 from .archive import lock
+from .archive.checkout import RECENT_DAYS, sparse_checkout
+from .archive.checkout import patterns as checkout_patterns
 from .config import load_rules, load_sources
 from .console import counting, error, print_brief_report, print_notify_report, print_summary, problems, say, stepping
 from .errors import AcademicHubError, ConfigError, DeployError
@@ -57,7 +59,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     enabled = [s for s in config.sources if s.enabled]
     with stepping("fetching", len(enabled)) as on_source:
         summary = run_fetch(config, rules, Layout(args.content, args.state), args.date,
-                            use_cache=not args.force, on_source=on_source)
+                            use_cache=not args.force, on_source=on_source, checkout=sparse_checkout(args.content))
     print_summary(summary)
     say(f"{len(summary.new)} new, {len(summary.updated)} updated entries in {args.content}")
     return 1 if summary.all_failed else 0
@@ -90,7 +92,8 @@ def cmd_brief(args: argparse.Namespace) -> int:
     with counting("briefs") as on_progress:
         report = run_brief(Layout(args.content, args.state), settings, rules_dir=args.rules, day=args.date,
                            digests=args.digests, weekly=args.weekly, batch=args.batch, wait=args.wait,
-                           on_progress=on_progress)
+                           on_progress=on_progress, every=getattr(args, "every", False),
+                           checkout=sparse_checkout(args.content))
     print_brief_report(report)
     return 1 if report.failed and not report.done else 0
 
@@ -200,6 +203,13 @@ def cmd_build(args: argparse.Namespace) -> int:
               if result.shards_built or result.shards_kept else "")
     say(f"site: {result.papers} entries → {result.output} (Pelican {result.pelican_seconds:.1f}s, "
                   f"search index {result.search_seconds:.1f}s{shards})")
+    return 0
+
+
+def cmd_checkout(args: argparse.Namespace) -> int:
+    """The sparse-checkout patterns of a daily run, one a line (for ``git sparse-checkout set --no-cone --stdin``)."""
+    sys.stdout.write("\n".join(checkout_patterns(Layout(args.content, args.state), args.date or date.today(),
+                                                  args.days)) + "\n")
     return 0
 
 
@@ -387,6 +397,8 @@ def build_parser() -> argparse.ArgumentParser:
     brief = sub.add_parser("brief", help="write LLM briefs into entries, and the daily/weekly cross-domain briefs")
     _add_paths(brief)
     brief.add_argument("--date", type=_day, help="the radar day of the daily brief (default: the last run's day)")
+    brief.add_argument("--all", dest="every", action="store_true",
+                       help="open every entry, not only those the index says need a brief (after editing entries by hand)")
     _add_brief_options(brief)
     _add_lock(brief)
     brief.set_defaults(func=cmd_brief)
@@ -423,6 +435,14 @@ def build_parser() -> argparse.ArgumentParser:
                                  "`academichub periods --stale` lists the months to build")
     _add_build_options(site_build)
     site_build.set_defaults(func=cmd_build)
+
+    checkout = sub.add_parser("checkout", help="what a daily run needs checked out: sparse-checkout patterns, one a line")
+    checkout.add_argument("--content", type=Path, default=Path("content"), help="the entries (default: content/)")
+    checkout.add_argument("--state", type=Path, default=Path("state"), help="the index in state/papers/ (default: state/)")
+    checkout.add_argument("--date", type=_day, help="the run's day (default: today)")
+    checkout.add_argument("--days", type=int, default=RECENT_DAYS,
+                          help=f"the radar days before it whose entries are checked out (default: {RECENT_DAYS})")
+    checkout.set_defaults(func=cmd_checkout)
 
     periods = sub.add_parser("periods", help="the archive's months: closed (shards) and current, as JSON")
     periods.add_argument("--content", type=Path, help="the entries (default: PATH of the settings, content/)")
