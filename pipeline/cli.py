@@ -12,8 +12,8 @@ from datetime import date
 from pathlib import Path
 
 from . import __version__
-from .archive import lock
-from .archive.checkout import RECENT_DAYS, sparse_checkout
+from .archive import lock, runlog
+from .archive.checkout import RECENT_DAYS, check_out_day, sparse_checkout
 from .archive.checkout import patterns as checkout_patterns
 from .config import load_rules, load_sources
 from .console import counting, error, print_brief_report, print_notify_report, print_summary, problems, say, stepping
@@ -207,9 +207,15 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_checkout(args: argparse.Namespace) -> int:
-    """The sparse-checkout patterns of a daily run, one a line (for ``git sparse-checkout set --no-cone --stdin``)."""
-    sys.stdout.write("\n".join(checkout_patterns(Layout(args.content, args.state), args.date or date.today(),
-                                                  args.days)) + "\n")
+    """Check out what a day's run needs of a partial clone (or print the sparse-checkout patterns)."""
+    layout = Layout(args.content, args.state)
+    day = args.date or runlog.last_day(layout.runs_file) or date.today()
+    if args.print:
+        sys.stdout.write("\n".join(checkout_patterns(layout, day, args.days)) + "\n")
+        return 0
+    chosen = check_out_day(layout, day, args.days)
+    folders = sum(1 for pattern in chosen if pattern.startswith("/") and "/papers/" in pattern)
+    say(f"checked out what a run on {day} needs: the entries of {folders} day folders (the last {args.days} radar days)")
     return 0
 
 
@@ -310,7 +316,6 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
 
 def cmd_notify(args: argparse.Namespace) -> int:
     """The day's message on every channel of notify.yml; exit status 1 when a channel failed."""
-    from .archive import runlog
     from .config.notify import load_notify
     from .notify import run_notify
 
@@ -436,12 +441,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_build_options(site_build)
     site_build.set_defaults(func=cmd_build)
 
-    checkout = sub.add_parser("checkout", help="what a daily run needs checked out: sparse-checkout patterns, one a line")
+    checkout = sub.add_parser("checkout", help="in a sparse checkout, check out what a day's run needs (the recent entries)")
     checkout.add_argument("--content", type=Path, default=Path("content"), help="the entries (default: content/)")
     checkout.add_argument("--state", type=Path, default=Path("state"), help="the index in state/papers/ (default: state/)")
-    checkout.add_argument("--date", type=_day, help="the run's day (default: today)")
+    checkout.add_argument("--date", type=_day, help="the run's day (default: the last run's day, else today)")
     checkout.add_argument("--days", type=int, default=RECENT_DAYS,
                           help=f"the radar days before it whose entries are checked out (default: {RECENT_DAYS})")
+    checkout.add_argument("--print", action="store_true", help="print the sparse-checkout patterns, change nothing")
     checkout.set_defaults(func=cmd_checkout)
 
     periods = sub.add_parser("periods", help="the archive's months: closed (shards) and current, as JSON")

@@ -164,17 +164,20 @@ def test_the_daily_jobs_partial_sparse_clone_fetches_old_entries_only_when_neede
     old = {e.paper.arxiv_id: e for p in layout.entry_files() if (e := read_entry(p, layout.content)) and e.day == DAYS[0]}
     replaced = next(p for p in first if p["id"] in old)
 
-    # the daily job's checkout: no file contents, then everything but the entries and the brief cache,
-    # then the entries of the recent radar days (`academichub checkout`)
+    # the daily workflow's checkout, as actions/checkout makes it from the step's settings: no file
+    # contents, the step's sparse-checkout patterns, then `academichub checkout` (the recent entries)
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "daily.yml").read_text(encoding="utf-8"))
+    (settings, *_) = [s["with"] for s in workflow["jobs"]["update"]["steps"] if s.get("uses", "").startswith("actions/checkout@")]
+    assert settings["sparse-checkout-cone-mode"] is False
     daily = tmp_path / "daily"
-    git("clone", "--quiet", "--filter=blob:none", "--no-checkout", f"file://{origin}", str(daily), cwd=tmp_path)
-    git("sparse-checkout", "set", "--no-cone", "/*", "!/content/papers/", "!/state/brief-cache/", cwd=daily)
+    git("clone", "--quiet", f"--filter={settings['filter']}", "--no-checkout", f"file://{origin}", str(daily), cwd=tmp_path)
+    git("sparse-checkout", "set", "--no-cone", *settings["sparse-checkout"].split(), cwd=daily)
     git("checkout", "--quiet", "main", cwd=daily)
+    (step,) = [s for s in workflow["jobs"]["update"]["steps"] if s.get("run", "").startswith("academichub checkout")]
+    assert step["run"] == 'academichub checkout --date "$DAY"'
     configure(daily)
-    patterns = academichub("checkout", "--date", DAYS[3].isoformat(), cwd=daily)
-    assert patterns.returncode == 0, patterns.stderr
-    subprocess.run(["git", "sparse-checkout", "set", "--no-cone", "--stdin"], input=patterns.stdout, text=True,
-                   cwd=daily, check=True)
+    done = academichub("checkout", "--date", DAYS[3].isoformat(), cwd=daily)
+    assert done.returncode == 0, done.stderr
     on_disk = {p.relative_to(daily).as_posix() for p in (daily / "content").rglob("*.md")}
     assert on_disk and not any(f"content/{e.rel}" in on_disk for e in old.values())  # the first day: six weeks back
     assert len(on_disk) < len(git("ls-files", "content", cwd=daily).split())

@@ -22,16 +22,18 @@ from .index import Index
 RECENT_DAYS = 45  # radar days whose entries a run reads: the digests' weeks, and the rule preview's 14 days
 
 
-def patterns(layout: Layout, day: date, recent_days: int = RECENT_DAYS) -> list[str]:
-    """The sparse-checkout patterns (non-cone, relative to the repository's root, which holds
-    ``content/`` and ``state/``) of a run on ``day``: everything but the archive's entries and the
-    brief cache, then the day folders of the entries that arrived in the last ``recent_days`` days,
-    and the brief cache's files of those days.  The day's new entries go where they belong, checked
-    out or not (``git add --sparse`` commits them)."""
+def patterns(layout: Layout, day: date, recent_days: int = RECENT_DAYS, root: Path | None = None) -> list[str]:
+    """The sparse-checkout patterns (non-cone) of a run on ``day``: everything but the archive's
+    entries and the brief cache, then the day folders of the entries that arrived in the last
+    ``recent_days`` days, and the brief cache's files of those days.  Paths are relative to the
+    repository's ``root`` (default: the current folder).  The day's new entries go where they
+    belong, checked out or not (``git add --sparse`` commits them)."""
     index = Index.load(layout.content, layout.index_dir)
     first = day - timedelta(days=recent_days)
     folders = {"/".join(rel.split("/")[:-1]) for rel in index.around(first, day)}
-    content, state = layout.content.as_posix(), layout.state.as_posix()
+    base = root or Path.cwd()
+    content = layout.content.resolve().relative_to(base.resolve()).as_posix()
+    state = layout.state.resolve().relative_to(base.resolve()).as_posix()
     months = sorted({f"{date.fromordinal(o):%Y-%m}" for o in range(first.toordinal(), day.toordinal() + 1)})
     return ["/*", f"!/{content}/papers/", f"!/{state}/brief-cache/",
             *(f"/{content}/{folder}/" for folder in sorted(folders)),
@@ -39,9 +41,20 @@ def patterns(layout: Layout, day: date, recent_days: int = RECENT_DAYS) -> list[
             *(f"/{state}/brief-cache/*/{month}-*.json" for month in months)]
 
 
-def _git(args: list[str], cwd: Path) -> str:
+def check_out_day(layout: Layout, day: date, recent_days: int = RECENT_DAYS) -> list[str]:
+    """Set the sparse checkout of the repository ``content/`` is in to what a run on ``day`` needs
+    (git fetches the contents of what it checks out); the patterns set."""
+    root = _toplevel(layout.content if layout.content.is_dir() else layout.content.parent)
+    if root is None:
+        raise ArchiveError(f"{layout.content}: not in a git work tree, nothing to check out")
+    chosen = patterns(layout, day, recent_days, root)
+    _git(["sparse-checkout", "set", "--no-cone", "--stdin"], root, "\n".join(chosen) + "\n")
+    return chosen
+
+
+def _git(args: list[str], cwd: Path, stdin: str | None = None) -> str:
     try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, input=stdin, check=False)
     except OSError as exc:
         raise ArchiveError(f"{cwd}: cannot run git: {exc}") from exc
     if done.returncode:
@@ -49,18 +62,22 @@ def _git(args: list[str], cwd: Path) -> str:
     return done.stdout
 
 
+def _toplevel(folder: Path) -> Path | None:
+    try:
+        done = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=folder, capture_output=True, text=True,
+                              check=False)
+    except OSError:
+        return None
+    return Path(done.stdout.strip()) if done.returncode == 0 else None
+
+
 def sparse_checkout(content: Path) -> Callable[[list[str]], None] | None:
     """When ``content`` is in a git work tree with a sparse checkout, a function that checks out the
     folders of entries (paths relative to ``content``) the checkout left out; otherwise None."""
     folder = content if content.is_dir() else content.parent
-    try:
-        done = subprocess.run(["git", "rev-parse", "--show-toplevel", "--git-path", "info/sparse-checkout"],
-                              cwd=folder, capture_output=True, text=True, check=False)
-    except OSError:
+    root = _toplevel(folder)
+    if root is None or not _sparse(root):
         return None
-    if done.returncode or not _sparse(folder):
-        return None
-    root = Path(done.stdout.splitlines()[0])
     prefix = content.resolve().relative_to(root.resolve()).as_posix()
 
     def check_out(rels: list[str]) -> None:
@@ -70,7 +87,7 @@ def sparse_checkout(content: Path) -> Callable[[list[str]], None] | None:
     return check_out
 
 
-def _sparse(folder: Path) -> bool:
-    done = subprocess.run(["git", "config", "--bool", "core.sparseCheckout"], cwd=folder,
+def _sparse(root: Path) -> bool:
+    done = subprocess.run(["git", "config", "--bool", "core.sparseCheckout"], cwd=root,
                           capture_output=True, text=True, check=False)
     return done.stdout.strip() == "true"
