@@ -339,10 +339,9 @@ def test_the_topics_page_has_a_section_for_programs(out):
     assert 'href="./topics.html#for-programs"' in page(out, "index.html")
 
 
-def readme_examples() -> tuple[str, str]:
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## For programs"):]
-    section = section[:section.index("\n## ", 3)]
+def documented_examples() -> tuple[str, str]:
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "how-to" / "programs.md").read_text(encoding="utf-8")
+    section = guide[:guide.index("\n## ")]
     shell = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
     python = re.search(r"```python\n(.*?)```", section, re.S).group(1)
     return shell, python
@@ -362,11 +361,11 @@ def served(out):
     server.server_close()
 
 
-def test_the_readme_examples_run_against_the_served_sample_site(served, tmp_path):
+def test_the_documented_examples_run_against_the_served_sample_site(served, tmp_path):
     import subprocess
     import sys
 
-    shell, python = readme_examples()
+    shell, python = documented_examples()
     assert "http://127.0.0.1:8000" in shell and "http://127.0.0.1:8000/" in python
     done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", shell.replace("http://127.0.0.1:8000", served)],
                           capture_output=True, text=True, timeout=60, cwd=tmp_path)
