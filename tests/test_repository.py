@@ -212,13 +212,13 @@ def test_a_radar_of_the_release_before_is_migrated_losslessly(servers, tmp_path)
     feeds, model = servers
     project = tmp_path / "radar"
     shutil.copytree(MIGRATED, project)
-    shutil.copytree(RULES, project / "rules")
+    shutil.copytree(ROOT / "rules", project / "rules")  # the rules it was made with (its briefs' requests name them)
     (project / "sources.yml").write_text(yaml.safe_dump({"http": {"arxiv_interval": 0}, "sources": [
         {"id": "arxiv", "kind": "arxiv_rss", "label": "arXiv ({CATEGORY})", "url": feeds.base + "/rss"}]}), encoding="utf-8")
     legacy = json.loads((project / "state" / "papers.json").read_text(encoding="utf-8"))
     content, cache = snapshot(project / "content"), snapshot(project / "state" / "brief-cache")
     env = {"OPENAI_API_KEY": "test-key", "OPENAI_BASE_URL": model.url, "ACADEMICHUB_MODEL": "gpt-4o-mini"}
-    day = date(2026, 4, 2)
+    day = date(2026, 5, 4)  # its generated arXiv ids are of May: none is one of the radar's
     feeds.add("/rss", body=arxiv_rss(Corpus(seed=12).day(day, CANDIDATES), day))
     done = academichub("run", "--date", day.isoformat(), "--no-build", "--no-notify", cwd=project, env=env, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -251,3 +251,35 @@ def test_a_radar_of_the_release_before_is_migrated_losslessly(servers, tmp_path)
     done = academichub("brief", "--all", "--no-daily", cwd=project, env=env, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     assert chat_calls(model) == calls and metadata(old)["Brief_status"] == "done"
+
+
+def test_the_daily_build_in_the_sparse_checkout_checks_out_the_current_tier_only(history, tmp_path):
+    """The first build of a sparse checkout (a cache miss) checks out every month once and builds it;
+    the next day's build, its checkout set to the recent days again, keeps the closed month as built
+    and checks out nothing of it."""
+    origin = tmp_path / "origin.git"
+    shutil.copytree(history["origin"], origin)
+    daily = tmp_path / "daily"
+    git("clone", "--quiet", "--filter=blob:none", "--sparse", f"file://{origin}", str(daily), cwd=tmp_path)
+    configure(daily)
+    shutil.copytree(ROOT / "theme", daily / "theme")
+    settings = (ROOT / "pelicanconf.py").read_text(encoding="utf-8")
+    (daily / "pelicanconf.py").write_text(settings.replace("ARCHIVE_CURRENT_PAPERS = 5000", "ARCHIVE_CURRENT_PAPERS = 1"),
+                                          encoding="utf-8")
+    closed = sorted(p["path"] for p in indexed(history["work"] / "state").values() if p["day"] < "2026-04")
+    assert closed
+
+    def day_of(day: date) -> set[str]:
+        done = academichub("checkout", "--date", day.isoformat(), cwd=daily)
+        assert done.returncode == 0, done.stderr
+        done = academichub("build", "--jobs", "1", cwd=daily, timeout=600)
+        assert done.returncode == 0, done.stderr[-3000:]
+        return {p.relative_to(daily / "content").as_posix() for p in (daily / "content").rglob("*.md")}
+
+    later = DAYS[2] + timedelta(days=40)  # the first day's month is out of the recent days' checkout
+    assert set(closed) <= day_of(later)  # no shard yet (a cache miss): the closed month is checked out, built
+    pages = {p.relative_to(daily / "output").as_posix() for p in (daily / "output" / "papers").glob("*.html")}
+    assert len(pages) == len(indexed(history["work"] / "state"))
+    after = day_of(later)  # the checkout set to the recent days again: the closed month's shard stands
+    assert after and not set(closed) & after
+    assert pages <= {p.relative_to(daily / "output").as_posix() for p in (daily / "output" / "papers").glob("*.html")}
