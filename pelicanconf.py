@@ -68,6 +68,10 @@ AUTHOR_SAVE_AS = AUTHOR_URL
 # search for them. Most authors of an archive appear once: at 10,000 papers a page and two
 # feeds for each of ~40,000 authors made most of the site's size (AcademicHub's documentation, "Benchmarks").
 AUTHOR_PAGE_MIN_PAPERS = 2
+# A paper's own page and API file name every author; cards, lists, feeds, BibTeX/RIS, JSON-LD, the API's
+# lists and the radar's data name this many, then "et al. — 3,000 authors" (a collaboration paper has
+# thousands: naming them all in every author's feed made a site of hundreds of MB).
+AUTHORS_LISTED = 20
 # Day archives and the archive index are written by the site plugin (Pelican's own period
 # archives scan every article once per period).
 YEAR_ARCHIVE_SAVE_AS = ""

@@ -15,7 +15,7 @@ from api_helpers import PaperPage, api_files, kind_of, links_in, schema_errors, 
 from site_helpers import HOSTILE_TITLE, built_site, rebuild, site_copy, with_weekly_brief
 
 from pipeline.site.api import API_ROOT, KINDS, SCHEMAS
-from pipeline.site.views import text_lang
+from pipeline.site.views import AUTHORS_LISTED, text_lang
 
 
 @pytest.fixture(scope="module")
@@ -97,8 +97,11 @@ def test_days_agree_with_their_pages_and_with_the_paper_pages(out, files):
                 assert list(map(html.unescape, shown)) == [paper["brief"][lang]["tldr"] for lang in ("zh", "en")]
             else:
                 assert "brief-box" not in text
-            # the paper's own file holds the same record
-            assert files[paper["links"]["api"]]["paper"] == paper
+            # the paper's own file holds the same record, with every author (a day's names the first ones)
+            own = dict(files[paper["links"]["api"]]["paper"])
+            assert own.pop("authors")[:AUTHORS_LISTED] == paper["authors"]
+            assert own == {k: v for k, v in paper.items() if k != "authors"}
+            assert own["authors_total"] >= len(paper["authors"])
     assert seen == 33
 
 
@@ -119,8 +122,11 @@ def test_every_paper_file_says_what_its_page_shows(out, files):
         where = paper["links"]["html"]
         assert shown.text("h1") == [paper["title"]] == shown.meta["citation_title"], where
         assert shown.meta.get("citation_author", []) == [a["name"] for a in paper["authors"]], where
-        assert [a["name"] for a in shown.ld["author"]] == [a["name"] for a in paper["authors"]], where
-        assert [a.get("affiliation", []) for a in shown.ld["author"]] == [a["affiliations"] for a in paper["authors"]]
+        # the JSON-LD names the first AUTHORS_LISTED of them (the page and this file every one)
+        listed = paper["authors"][:AUTHORS_LISTED]
+        assert [a["name"] for a in shown.ld["author"]] == [a["name"] for a in listed], where
+        assert [a.get("affiliation", []) for a in shown.ld["author"]] == [a["affiliations"] for a in listed]
+        assert paper["authors_total"] == len(paper["authors"]), where
         assert shown.text("badge")[0] == paper["source"], where
         # dates: published and, when the paper was updated, its last update
         assert shown.ld["datePublished"] == paper["published"], where
