@@ -28,7 +28,7 @@ def patterns(layout: Layout, day: date, recent_days: int = RECENT_DAYS, root: Pa
     ``recent_days`` days, and the brief cache's files of those days.  Paths are relative to the
     repository's ``root`` (default: the current folder).  The day's new entries go where they
     belong, checked out or not (``git add --sparse`` commits them)."""
-    index = Index.load(layout.content, layout.index_dir)
+    index = Index.load(layout.content, layout.index_dir, sparse=True)
     first = day - timedelta(days=recent_days)
     folders = {"/".join(rel.split("/")[:-1]) for rel in index.around(first, day)}
     base = root or Path.cwd()

@@ -66,10 +66,11 @@ class Index:
         return index
 
     @classmethod
-    def load(cls, root: Path, folder: Path) -> "Index":
+    def load(cls, root: Path, folder: Path, sparse: bool = False) -> "Index":
         """The saved index (``folder``: ``state/papers/``, or the one ``state/papers.json`` an earlier
         AcademicHub kept, migrated on the next save); the months ``content/`` holds entries of that it
-        does not list are read again from their entries."""
+        does not list are read again from their entries.  An entry gone from ``content/`` is dropped,
+        unless ``content/`` is a ``sparse`` checkout, which leaves entries out."""
         index = cls(root, {}, {})
         legacy = folder.with_suffix(".json")
         shards = sorted(folder.glob("*.json")) if folder.is_dir() else []
@@ -92,6 +93,10 @@ class Index:
         for month, files in sorted(on_disk.items()):
             if any(path.relative_to(root).as_posix() not in listed for path in files):
                 index._replace_month(month, cls.rebuild(root, files))
+        if not sparse:
+            found = {path.relative_to(root).as_posix() for files in on_disk.values() for path in files}
+            for paper_id in [i for i, rel in index.entries.items() if rel not in found]:
+                index._drop(paper_id)
         return index
 
     def _load_legacy(self, path: Path) -> None:
@@ -215,14 +220,21 @@ def shard_name(rel: str) -> str:
     return "other"
 
 
-def recorded(state_file: Path) -> dict[str, str] | None:
+def recorded(folder: Path) -> dict[str, str] | None:
     """The entries the saved index records (paper id -> path relative to content/), as it was saved — an
-    entry removed since is still there; None when there is no readable index."""
+    entry removed since is still there; None when there is no readable index (``folder``: ``state/papers/``,
+    else the one ``state/papers.json`` an earlier AcademicHub kept)."""
+    shards = sorted(folder.glob("*.json")) if folder.is_dir() else []
     try:
-        entries = json.loads(state_file.read_text(encoding="utf-8"))["entries"]
-    except (OSError, ValueError, KeyError, TypeError):
+        if not shards:
+            entries = json.loads(folder.with_suffix(".json").read_text(encoding="utf-8"))["entries"]
+            return {str(k): str(v) for k, v in entries.items()} if isinstance(entries, dict) else None
+        found: dict[str, str] = {}
+        for shard in shards:
+            found.update({str(k): str(v["path"]) for k, v in json.loads(shard.read_text(encoding="utf-8"))["papers"].items()})
+        return found
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    return {str(k): str(v) for k, v in entries.items()} if isinstance(entries, dict) else None
 
 
 @dataclass(frozen=True)

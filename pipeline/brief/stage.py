@@ -45,7 +45,7 @@ def run_brief(layout: Layout, settings: Settings, *, rules_dir: Path | None = No
     report = BriefReport("batch" if batch and endpoint else "model" if endpoint else EXTRACTIVE,
                          endpoint.model if endpoint else EXTRACTIVE)
     rules = rule_names(rules_dir)
-    index = Index.load(layout.content, layout.index_dir)
+    index = Index.load(layout.content, layout.index_dir, sparse=checkout is not None)
     index.checkout = checkout
     report.papers_seen = len(index.entries)
     due = set(index.entries.values()) if every else set(index.due(endpoint is not None))

@@ -141,7 +141,7 @@ def run_fetch(
     by_source = {r.source: r for r in reports}
 
     remove_stale_temp_files(layout.content, lock.held(layout.state))
-    index = Index.load(layout.content, layout.index_dir)
+    index = Index.load(layout.content, layout.index_dir, sparse=checkout is not None)
     index.checkout = checkout
     if index.format < INDEX_FORMAT:  # before this run's candidates join the record of what runs read
         log.info("%d entries written by an earlier AcademicHub brought up to date",

@@ -27,6 +27,7 @@ import requests
 
 from .. import markdown
 from ..archive import runlog
+from ..archive.checkout import sparse_checkout
 from ..archive.index import Index
 from ..errors import GitHubError
 from ..layout import Layout
@@ -106,7 +107,8 @@ def find_anomalies(runs: list[dict]) -> list[Anomaly]:
 
 def brief_counts(layout: Layout) -> Counter:
     """How many entries have each brief status, as the index (``state/papers/``) records them."""
-    return Counter(info["brief"] for info in Index.load(layout.content, layout.index_dir).info.values())
+    sparse = sparse_checkout(layout.content) is not None  # the daily job's: entries left out still count
+    return Counter(info["brief"] for info in Index.load(layout.content, layout.index_dir, sparse).info.values())
 
 
 def summary_markdown(runs: list[dict], layout: Layout, deliveries: dict[str, dict] | None = None) -> str:

@@ -126,7 +126,7 @@ def _checked_out(settings: dict, shards: "Shards") -> Tiers:
     checkout = sparse_checkout(root)
     if checkout is None:
         return _plan(settings)
-    index = Index.load(root, Layout(root, Path(settings["ACADEMICHUB_STATE"])).index_dir)
+    index = Index.load(root, Layout(root, Path(settings["ACADEMICHUB_STATE"])).index_dir, sparse=True)
     listed = {rel: index.info[paper_id]["day"][:7] for paper_id, rel in index.entries.items()}
     tiers = _plan(settings, listed)
     wanted = [rel for period in tiers.current for rel in period.absent]
@@ -135,6 +135,7 @@ def _checked_out(settings: dict, shards: "Shards") -> Tiers:
     if wanted:
         checkout(wanted)
         tiers = _plan(settings, listed)
+    settings["ACADEMICHUB_LEFT_OUT"] = [rel for period in tiers.closed + tiers.current for rel in period.absent]
     return tiers
 
 
