@@ -123,6 +123,7 @@ class SiteGenerator(Generator):
         state = Path(settings.get("ACADEMICHUB_STATE", "state"))
         runs = runlog.load(Layout(state=state).runs_file)
         notify_days, notify_rows = SentRecord.load(Layout(state=state).notify_file).table()
+        brief_checks = runlog.load(Layout(state=state).briefs_file)[-14:][::-1]
         articles = self.context.get("articles", [])
         self.papers = [a for a in articles if getattr(a, "paper", None)]
         self.briefs = [a for a in articles if getattr(a, "brief_kind", "")]
@@ -179,6 +180,7 @@ class SiteGenerator(Generator):
             "runs": recent_runs,
             "status_rows": status_rows,
             "notify_days": notify_days,
+            "brief_checks": brief_checks,
             "notify_rows": notify_rows,
             "site_size": site_size(state),
             "STATUS_TEXT": STATUS_TEXT,
@@ -365,9 +367,10 @@ class SiteGenerator(Generator):
         topics = {t.id: {"zh": t.name_zh, "en": t.name_en} for t in self.topics.values()}
         # the radar's learned ranking: the recent papers' vectors (when the semantic extra made them) and the
         # archive's ids (a reader's imported library is looked up in them); the browser fetches them on demand
-        vectors = write_vectors(output, recent, self.semantic)
+        archived = [p for m in self.closed for p in m.papers]
+        vectors = write_vectors(output, recent, self.semantic, [a.paper["id"] for a in self.papers] + [p["id"] for p in archived])
         write_text(output / "data" / "index.json", json.dumps(
-            {"topics": topics, "papers": items, "vectors": vectors, "ids": write_ids(output, self.papers, [p for m in self.closed for p in m.papers])},
+            {"topics": topics, "papers": items, "vectors": vectors, "ids": write_ids(output, self.papers, archived)},
             ensure_ascii=False))
 
     def _absolute(self, url: str) -> str:
