@@ -94,13 +94,15 @@ def arxiv_rss(papers: list[dict], day: date) -> bytes:
     """An announcement feed in rss.arxiv.org's format."""
     stamp = f"{day:%a, %d %b %Y} 00:00:00 -0400"
     items = []
-    for p in papers:
+    for p in papers:  # a paper with a "version" above 1 is announced as a replacement
         cats = "".join(f"<category>{c}</category>" for c in p["categories"])
+        version = p.get("version", 1)
+        kind = "new" if version == 1 else "replace"
         items.append(
             f"<item><title>{escape(p['title'])}</title><link>https://arxiv.org/abs/{p['id']}</link>"
-            f"<description>arXiv:{p['id']}v1 Announce Type: new \nAbstract: {escape(p['abstract'])}</description>"
-            f"<guid isPermaLink=\"false\">oai:arXiv.org:{p['id']}v1</guid>{cats}<pubDate>{stamp}</pubDate>"
-            f"<arxiv:announce_type>new</arxiv:announce_type><dc:rights>http://creativecommons.org/licenses/by/4.0/</dc:rights>"
+            f"<description>arXiv:{p['id']}v{version} Announce Type: {kind} \nAbstract: {escape(p['abstract'])}</description>"
+            f"<guid isPermaLink=\"false\">oai:arXiv.org:{p['id']}v{version}</guid>{cats}<pubDate>{stamp}</pubDate>"
+            f"<arxiv:announce_type>{kind}</arxiv:announce_type><dc:rights>http://creativecommons.org/licenses/by/4.0/</dc:rights>"
             f"<dc:creator>{escape(', '.join(p['authors']))}</dc:creator></item>")
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n<rss xmlns:arxiv="http://arxiv.org/schemas/atom" '

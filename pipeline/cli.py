@@ -12,7 +12,9 @@ from datetime import date
 from pathlib import Path
 
 from . import __version__
-from .archive import lock
+from .archive import lock, runlog
+from .archive.checkout import RECENT_DAYS, check_out_day, sparse_checkout
+from .archive.checkout import patterns as checkout_patterns
 from .config import load_rules, load_sources
 from .console import counting, error, print_brief_report, print_notify_report, print_summary, problems, say, stepping
 from .errors import AcademicHubError, ConfigError, DeployError, ExtraNotInstalled
@@ -57,7 +59,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     enabled = [s for s in config.sources if s.enabled]
     with stepping("fetching", len(enabled)) as on_source:
         summary = run_fetch(config, rules, Layout(args.content, args.state), args.date,
-                            use_cache=not args.force, on_source=on_source)
+                            use_cache=not args.force, on_source=on_source, checkout=sparse_checkout(args.content))
     print_summary(summary)
     say(f"{len(summary.new)} new, {len(summary.updated)} updated entries in {args.content}")
     return 1 if summary.all_failed else 0
@@ -104,7 +106,8 @@ def cmd_brief(args: argparse.Namespace) -> int:
     with counting("briefs") as on_progress:
         report = run_brief(Layout(args.content, args.state), settings, rules_dir=args.rules, day=args.date,
                            digests=args.digests, weekly=args.weekly, batch=args.batch, wait=args.wait,
-                           corrections_dir=args.corrections, stale=args.stale, on_progress=on_progress)
+                           corrections_dir=args.corrections, stale=args.stale, on_progress=on_progress,
+                           every=getattr(args, "every", False), checkout=sparse_checkout(args.content))
     print_brief_report(report)
     return 1 if report.failed and not report.done else 0
 
@@ -229,6 +232,19 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_checkout(args: argparse.Namespace) -> int:
+    """Check out what a day's run needs of a partial clone (or print the sparse-checkout patterns)."""
+    layout = Layout(args.content, args.state)
+    day = args.date or runlog.last_day(layout.runs_file) or date.today()
+    if args.print:
+        sys.stdout.write("\n".join(checkout_patterns(layout, day, args.days)) + "\n")
+        return 0
+    chosen = check_out_day(layout, day, args.days)
+    folders = sum(1 for pattern in chosen if pattern.startswith("/") and "/papers/" in pattern)
+    say(f"checked out what a run on {day} needs: the entries of {folders} day folders (the last {args.days} radar days)")
+    return 0
+
+
 def cmd_periods(args: argparse.Namespace) -> int:
     """The archive's months as JSON: closed (with whether their shard stands) and current."""
     from .site import periods_report
@@ -332,7 +348,6 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
 
 def cmd_notify(args: argparse.Namespace) -> int:
     """The day's message on every channel of notify.yml; exit status 1 when a channel failed."""
-    from .archive import runlog
     from .config.notify import load_notify
     from .notify import run_notify
 
@@ -430,6 +445,8 @@ def build_parser() -> argparse.ArgumentParser:
     brief = sub.add_parser("brief", help="write LLM briefs into entries, and the daily/weekly cross-domain briefs")
     _add_paths(brief)
     brief.add_argument("--date", type=_day, help="the radar day of the daily brief (default: the last run's day)")
+    brief.add_argument("--all", dest="every", action="store_true",
+                       help="open every entry, not only those the index says need a brief (after editing entries by hand)")
     _add_brief_options(brief)
     _add_lock(brief)
     brief.set_defaults(func=cmd_brief)
@@ -473,6 +490,15 @@ def build_parser() -> argparse.ArgumentParser:
                                  "`academichub periods --stale` lists the months to build")
     _add_build_options(site_build)
     site_build.set_defaults(func=cmd_build)
+
+    checkout = sub.add_parser("checkout", help="in a sparse checkout, check out what a day's run needs (the recent entries)")
+    checkout.add_argument("--content", type=Path, default=Path("content"), help="the entries (default: content/)")
+    checkout.add_argument("--state", type=Path, default=Path("state"), help="the index in state/papers/ (default: state/)")
+    checkout.add_argument("--date", type=_day, help="the run's day (default: the last run's day, else today)")
+    checkout.add_argument("--days", type=int, default=RECENT_DAYS,
+                          help=f"the radar days before it whose entries are checked out (default: {RECENT_DAYS})")
+    checkout.add_argument("--print", action="store_true", help="print the sparse-checkout patterns, change nothing")
+    checkout.set_defaults(func=cmd_checkout)
 
     periods = sub.add_parser("periods", help="the archive's months: closed (shards) and current, as JSON")
     periods.add_argument("--content", type=Path, help="the entries (default: PATH of the settings, content/)")

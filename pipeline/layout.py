@@ -39,8 +39,10 @@ class Layout:
 
     # ---- state/: kept between runs
     @property
-    def index_file(self) -> Path:
-        return self.state / "papers.json"
+    def index_dir(self) -> Path:
+        """The index of the archive: ``papers/YYYY-MM.json``, one file a month of entry folders
+        (an earlier AcademicHub kept one ``papers.json``, migrated by the next run)."""
+        return self.state / "papers"
 
     @property
     def http_cache(self) -> Path:

@@ -22,7 +22,9 @@ for path in content state; do
 done
 # state/candidates is a cache (actions/cache keeps it), not history
 if [ "${#paths[@]}" -gt 0 ]; then paths+=(":(exclude)state/candidates"); fi
-if [ "${#paths[@]}" -eq 0 ] || { git add --all -- "${paths[@]}" && git diff --cached --quiet -- "${paths[@]}"; }; then
+# --sparse: in the daily job's sparse checkout a new entry may go to a folder it left out; the
+# entries it left out are not on disk and stay as they are (git never reads them as deleted)
+if [ "${#paths[@]}" -eq 0 ] || { git add --all --sparse -- "${paths[@]}" && git diff --cached --quiet -- "${paths[@]}"; }; then
   echo "Nothing changed in content/ or state/: no commit."
   { echo "changed=false"; echo "sha=$(git rev-parse HEAD)"; } >> "$output"
   exit 0

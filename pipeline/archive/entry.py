@@ -190,6 +190,22 @@ def keep_brief(path: Path) -> tuple[str, str, str]:
     return meta.get("Brief_status", "pending"), section, meta.get("Brief", "")
 
 
+def paper_digest(paper: Paper) -> str:
+    """What a brief was written from: title, abstract and topics.  A changed paper gets a new brief."""
+    material = json.dumps([paper.title, paper.abstract, [t.rule for t in paper.topics]], ensure_ascii=False)
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:16]
+
+
+def brief_stale(brief_line: str, paper: Paper) -> bool:
+    """Whether an entry's brief (its ``Brief:`` line) was not written from ``paper``: missing,
+    unreadable, or written from an earlier version of its text."""
+    try:
+        brief = json.loads(brief_line)
+    except ValueError:
+        return True
+    return not isinstance(brief, dict) or brief.get("paper_digest", "") != paper_digest(paper)
+
+
 @dataclass(frozen=True)
 class Entry:
     """A paper entry as read from ``content/``: the record, its brief status and its text."""

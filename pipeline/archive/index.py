@@ -8,7 +8,9 @@ re-running a day leaves the tree untouched.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -17,8 +19,10 @@ from ..errors import WriteError
 from ..files import atomic_write
 from ..layout import Layout
 from ..models import Event, Paper, Selection
-from .entry import distinct_slugs, entry_path, keep_brief, read_record, render_entry
+from .entry import brief_stale, distinct_slugs, entry_path, keep_brief, metadata, read_record, render_entry
 from .identity import Merged, find_same, keys, merge
+
+log = logging.getLogger(__name__)
 
 # 2: every entry records its radar day (``Received``); 3: and the words its keywords matched
 INDEX_FORMAT = 3
@@ -31,44 +35,125 @@ def _outdated(paper: Paper) -> bool:
 
 @dataclass
 class Index:
-    """What has been written: paper id -> entry path, with every identity key."""
+    """What has been written: paper id -> entry path, with every identity key, and what the later
+    stages need without opening the entry (its radar day, its last change, its brief status).
+
+    Kept in ``state/papers/YYYY-MM.json``, one file a month of entry folders (``papers/YYYY/MM/``):
+    a day's run rewrites the months it wrote to, never the whole archive's index.  An entry the
+    index lists but the disk lacks is kept (a sparse checkout has only some months); an entry on
+    disk that its month's file does not list makes that month be read again from ``content/``.
+    """
 
     root: Path  # the content directory
     entries: dict[str, str]  # paper id -> path relative to root
     by_key: dict[str, str]  # identity key -> paper id
     format: int = INDEX_FORMAT  # below INDEX_FORMAT: some entries were written by an earlier AcademicHub
+    info: dict[str, dict] = field(default_factory=dict)  # paper id -> {"day", "changed", "brief", "due"}
+    checkout: Callable[[list[str]], None] | None = None  # makes absent entries present (a sparse checkout)
+    legacy: Path | None = None  # the single index file an earlier AcademicHub kept: removed by the next save
 
     @classmethod
-    def rebuild(cls, root: Path) -> "Index":
+    def rebuild(cls, root: Path, files: Iterable[Path] | None = None) -> "Index":
         index = cls(root, {}, {})
-        for path in Layout(root).entry_files():
+        for path in Layout(root).entry_files() if files is None else files:
+            meta = metadata(path)
             paper = read_record(path)
             if paper:
-                index.add(paper, path.relative_to(root).as_posix())
+                index.add(paper, path.relative_to(root).as_posix(), meta.get("Brief_status", "pending"),
+                          brief_stale(meta.get("Brief", ""), paper))
                 if _outdated(paper):
                     index.format = 1
         return index
 
     @classmethod
-    def load(cls, root: Path, state_file: Path) -> "Index":
-        """Load the saved index; rebuild it from content/ when missing or out of step."""
-        try:
-            data = json.loads(state_file.read_text(encoding="utf-8"))
-            index = cls(root, data["entries"], {}, data.get("format", 1))
-            for paper_id, keys_ in data["keys"].items():
-                index.by_key.update({k: paper_id for k in keys_})
-            on_disk = sum(1 for _ in Layout(root).entry_files())
+    def load(cls, root: Path, folder: Path, sparse: bool = False) -> "Index":
+        """The saved index (``folder``: ``state/papers/``, or the one ``state/papers.json`` an earlier
+        AcademicHub kept, migrated on the next save); the months ``content/`` holds entries of that it
+        does not list are read again from their entries.  An entry gone from ``content/`` is dropped,
+        unless ``content/`` is a ``sparse`` checkout, which leaves entries out."""
+        index = cls(root, {}, {})
+        legacy = folder.with_suffix(".json")
+        shards = sorted(folder.glob("*.json")) if folder.is_dir() else []
+        if not shards and legacy.is_file():
+            index._load_legacy(legacy)
+        for shard in shards:
+            try:
+                data = json.loads(shard.read_text(encoding="utf-8"))
+                index.format = min(index.format, int(data["format"]))
+                for paper_id, item in data["papers"].items():
+                    index.entries[paper_id] = item["path"]
+                    index.by_key.update({k: paper_id for k in item["keys"]})
+                    index.info[paper_id] = {k: item[k] for k in ("day", "changed", "brief", "due")}
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                log.warning("%s: unreadable index file, read again from content/ (%s)", shard, exc)
+        listed = set(index.entries.values())
+        on_disk: dict[str, list[Path]] = {}
+        for path in Layout(root).entry_files():
+            on_disk.setdefault(shard_name(path.relative_to(root).as_posix()), []).append(path)
+        for month, files in sorted(on_disk.items()):
+            if any(path.relative_to(root).as_posix() not in listed for path in files):
+                index._replace_month(month, cls.rebuild(root, files))
+        if not sparse:
+            found = {path.relative_to(root).as_posix() for files in on_disk.values() for path in files}
+            for paper_id in [i for i, rel in index.entries.items() if rel not in found]:
+                index._drop(paper_id)
             # two ids on one file, or one slug on two (a page is named by its slug): out of step
-            slugs = {Path(rel).stem for rel in index.entries.values()}
-            if on_disk == len(index.entries) == len(slugs):
-                return index
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
-        return cls.rebuild(root)
+            paths = list(index.entries.values())
+            if len(set(paths)) != len(paths) or len({Path(rel).stem for rel in paths}) != len(paths):
+                log.warning("%s: two papers share a file or a slug; read again from content/", folder)
+                return cls.rebuild(root)
+        return index
 
-    def add(self, paper: Paper, rel_path: str) -> None:
+    def _load_legacy(self, path: Path) -> None:
+        """``state/papers.json``: ids, paths and keys as written; the rest read once from the entries."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            entries, keys_ = dict(data["entries"]), dict(data["keys"])
+            self.format = data.get("format", 1)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("%s: unreadable index, read again from content/ (%s)", path, exc)
+            return
+        for paper_id, rel in entries.items():
+            paper = read_record(self.root / rel)
+            meta = metadata(self.root / rel)
+            if paper is not None:
+                self.add(paper, rel, meta.get("Brief_status", "pending"), brief_stale(meta.get("Brief", ""), paper))
+            else:  # unreadable: listed as it was, so that no other paper takes its file
+                self.entries[paper_id] = rel
+                self.info[paper_id] = {"day": "1970-01-01", "changed": "", "brief": "pending", "due": False}
+            self.by_key.update({k: paper_id for k in keys_.get(paper_id, ())})
+        self.legacy = path
+
+    def _replace_month(self, month: str, fresh: "Index") -> None:
+        for paper_id in [i for i, rel in self.entries.items() if shard_name(rel) == month]:
+            self._drop(paper_id)
+        for paper_id, rel in fresh.entries.items():
+            self.entries[paper_id], self.info[paper_id] = rel, fresh.info[paper_id]
+        self.by_key.update(fresh.by_key)
+        self.format = min(self.format, fresh.format)
+
+    def _drop(self, paper_id: str) -> None:
+        del self.entries[paper_id]
+        self.info.pop(paper_id, None)
+        for key in [k for k, v in self.by_key.items() if v == paper_id]:
+            del self.by_key[key]
+
+    def add(self, paper: Paper, rel_path: str, brief: str | None = None, due: bool | None = None) -> None:
+        """List ``paper`` at ``rel_path``; ``brief`` is its entry's brief status and ``due`` whether
+        its brief was written from another text than the paper's (None: as listed before)."""
+        before = self.info.get(paper.id, {})
         self.entries[paper.id] = rel_path
         self.by_key.update({k: paper.id for k in keys(paper)})
+        last = max((e.day for e in paper.events), default=None)
+        self.info[paper.id] = {"day": (paper.radar_day or date(1970, 1, 1)).isoformat(),
+                               "changed": last.isoformat() if last else "",
+                               "brief": brief or before.get("brief", "pending"),
+                               "due": before.get("due", True) if due is None else due}
+
+    def briefed(self, paper_id: str, status: str) -> None:
+        """The brief stage looked at the entry: its status now, nothing due."""
+        if paper_id in self.info:
+            self.info[paper_id].update(brief=status, due=False)
 
     def claim(self, paper: Paper) -> str:
         """The entry path of a paper new to the archive, its slug (which names the file, the page and
@@ -85,26 +170,84 @@ class Index:
         found = find_same(paper, candidates)
         return (*found[0], found[1]) if found else None
 
-    def read(self, paper_id: str) -> Paper | None:
-        return read_record(self.root / self.entries[paper_id]) if paper_id in self.entries else None
+    def present(self, rels: list[str]) -> None:
+        """Make the listed entries present on disk when a sparse checkout left them out."""
+        absent = [rel for rel in rels if not (self.root / rel).exists()]
+        if absent and self.checkout is not None:
+            self.checkout(absent)
 
-    def save(self, state_file: Path) -> bool:
+    def read(self, paper_id: str) -> Paper | None:
+        if paper_id not in self.entries:
+            return None
+        self.present([self.entries[paper_id]])
+        return read_record(self.root / self.entries[paper_id])
+
+    def save(self, folder: Path) -> bool:
+        """Write the months whose entries changed (one file each); True if any file changed."""
+        months: dict[str, list[str]] = {}
+        for paper_id, rel in sorted(self.entries.items()):
+            months.setdefault(shard_name(rel), []).append(paper_id)
         grouped: dict[str, list[str]] = {}
         for key, paper_id in sorted(self.by_key.items()):
             grouped.setdefault(paper_id, []).append(key)
-        data = {"entries": dict(sorted(self.entries.items())), "format": self.format,
-                "keys": dict(sorted(grouped.items()))}
-        return atomic_write(state_file, json.dumps(data, ensure_ascii=False, indent=0, sort_keys=True) + "\n")
+        changed = False
+        for month, ids in months.items():
+            lines = [f"{json.dumps(i, ensure_ascii=False)}: "
+                     + json.dumps({"path": self.entries[i], "keys": grouped.get(i, []), **self.info[i]},
+                                  ensure_ascii=False, sort_keys=True) for i in ids]
+            text = f'{{"format": {self.format}, "papers": {{\n' + ",\n".join(lines) + "\n}}\n"
+            changed |= atomic_write(folder / f"{month}.json", text)
+        for stale in folder.glob("*.json") if folder.is_dir() else ():
+            if stale.stem not in months:
+                stale.unlink()
+                changed = True
+        if self.legacy is not None:
+            self.legacy.unlink(missing_ok=True)
+            self.legacy = None
+            changed = True
+        return changed
+
+    def due(self, with_model: bool) -> list[str]:
+        """The entries whose brief must be looked at: written since, pending, failed, or extractive
+        when a model now writes briefs."""
+        return sorted(rel for paper_id, rel in self.entries.items() for info in [self.info[paper_id]]
+                      if info["due"] or info["brief"] in ("pending", "failed")
+                      or (with_model and info["brief"] == "extractive"))
+
+    def newest_day(self) -> date | None:
+        """The newest radar day of the archive."""
+        return date.fromisoformat(max(i["day"] for i in self.info.values())) if self.info else None
+
+    def around(self, first: date, day: date) -> list[str]:
+        """The entries that arrived from ``first`` to ``day``, or changed on ``day``."""
+        low, high = first.isoformat(), day.isoformat()
+        return sorted(rel for paper_id, rel in self.entries.items() for info in [self.info[paper_id]]
+                      if low <= info["day"] <= high or info["changed"] == high)
 
 
-def recorded(state_file: Path) -> dict[str, str] | None:
+def shard_name(rel: str) -> str:
+    """The index file an entry is listed in: the month of its folder (``papers/2026/04/27/x.md`` → ``2026-04``)."""
+    parts = rel.split("/")
+    if len(parts) >= 4 and parts[0] == "papers" and parts[1].isdigit() and parts[2].isdigit():
+        return f"{parts[1]}-{parts[2]}"
+    return "other"
+
+
+def recorded(folder: Path) -> dict[str, str] | None:
     """The entries the saved index records (paper id -> path relative to content/), as it was saved — an
-    entry removed since is still there; None when there is no readable index."""
+    entry removed since is still there; None when there is no readable index (``folder``: ``state/papers/``,
+    else the one ``state/papers.json`` an earlier AcademicHub kept)."""
+    shards = sorted(folder.glob("*.json")) if folder.is_dir() else []
     try:
-        entries = json.loads(state_file.read_text(encoding="utf-8"))["entries"]
-    except (OSError, ValueError, KeyError, TypeError):
+        if not shards:
+            entries = json.loads(folder.with_suffix(".json").read_text(encoding="utf-8"))["entries"]
+            return {str(k): str(v) for k, v in entries.items()} if isinstance(entries, dict) else None
+        found: dict[str, str] = {}
+        for shard in shards:
+            found.update({str(k): str(v["path"]) for k, v in json.loads(shard.read_text(encoding="utf-8"))["papers"].items()})
+        return found
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    return {str(k): str(v) for k, v in entries.items()} if isinstance(entries, dict) else None
 
 
 @dataclass(frozen=True)
@@ -164,7 +307,7 @@ def _write_one(paper: Paper, index: Index, day: date, render) -> Outcome:
         paper = replace(paper, received=day)
         rel = index.claim(paper)
         atomic_write(index.root / rel, render(paper, slug=Path(rel).stem))
-        index.add(paper, rel)
+        index.add(paper, rel, "pending", due=True)  # no brief yet
         return Outcome(paper, paper, "new")
     existing_id, old, by_title = found
     rel = index.entries.get(existing_id, "")
@@ -178,8 +321,9 @@ def _write_one(paper: Paper, index: Index, day: date, render) -> Outcome:
                      events=old.events + events,
                      # an event is news of its day: the entry's feeds carry it as updated then
                      updated=max(filter(None, (merged.updated, start if events else None)), default=None))
-    changed = atomic_write(path, render(merged, *keep_brief(path), slug=path.stem))
-    index.add(merged, rel)
+    kept = keep_brief(path)
+    changed = atomic_write(path, render(merged, *kept, slug=path.stem))
+    index.add(merged, rel, kept[0], brief_stale(kept[2], merged))
     return Outcome(paper, merged, "updated" if changed else "unchanged",
                    Merged(paper, existing_id, by_title).describe() if by_title else "")
 
@@ -197,7 +341,9 @@ def upgrade_entries(index: Index, first_seen: dict[str, date], fill: Callable[[P
         paper = read_record(path)
         if paper and _outdated(paper):
             day = paper.received or first_seen.get(paper.id) or paper.radar_day
-            atomic_write(path, render(fill(replace(paper, received=day)), *keep_brief(path), slug=path.stem))
+            filled = fill(replace(paper, received=day))
+            atomic_write(path, render(filled, *keep_brief(path), slug=path.stem))
+            index.add(filled, rel)
             stamped += 1
     index.format = INDEX_FORMAT
     return stamped

@@ -3,15 +3,13 @@ brief section; nothing else in the entry changes."""
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import logging
 import threading
 
-from ..archive.entry import Entry, with_brief
+from ..archive.entry import Entry, brief_stale, paper_digest, with_brief
 from ..files import atomic_write
-from ..models import Paper
 from .report import BriefReport
 from .schemas import TEXT_FIELDS
 from .settings import EXTRACTIVE
@@ -87,19 +85,11 @@ def credit(brief: dict) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def paper_digest(paper: Paper) -> str:
-    """What a brief was written from: title, abstract and topics.  A changed paper gets a new brief."""
-    material = json.dumps([paper.title, paper.abstract, [t.rule for t in paper.topics]], ensure_ascii=False)
-    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:16]
-
-
 def needs_brief(entry: Entry, with_model: bool) -> bool:
     if entry.status in ("pending", "failed"):
         return True
-    brief = entry.brief
-    if brief is None:  # a status without its Brief line (e.g. an older writer dropped it): restore it
-        return True
-    if brief.get("paper_digest", "") != paper_digest(entry.paper):  # a new version of the paper
+    # no brief for its status (an older writer dropped it: restore it), or one of an earlier version
+    if brief_stale(entry.meta.get("Brief", ""), entry.paper):
         return True
     return with_model and entry.status == EXTRACTIVE
 

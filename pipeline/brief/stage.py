@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Callable
 
 from ..archive import runlog
-from ..archive.entry import Entry, read_entries
+from ..archive.entry import Entry, read_entry
+from ..archive.index import Index
 from ..config import Rule
 from ..config.corrections import Correction, load_corrections
 from ..errors import ConfigError, LLMError
@@ -28,14 +29,23 @@ from .report import BriefReport
 from .settings import EXTRACTIVE, Settings
 from .weekly import _weekly
 
+# the radar days the daily and weekly briefs read: this week and the two before it
+DIGEST_DAYS = 20
+
 
 def run_brief(layout: Layout, settings: Settings, *, rules_dir: Path | None = None, day: date | None = None,
               digests: bool = True, weekly: bool = False, batch: bool = False, wait: bool = True,
               corrections_dir: Path | None = None, stale: bool = False,
-              on_progress: Callable[[int, int], None] = lambda done, total: None) -> BriefReport:
+              on_progress: Callable[[int, int], None] = lambda done, total: None,
+              every: bool = False, checkout: Callable[[list[str]], None] | None = None) -> BriefReport:
     """Brief every entry that needs it (with ``stale``, also the model briefs another model or prompt
     version wrote), lay the reviewed corrections over the briefs, then write the daily (and weekly)
-    cross-domain briefs.  A pinned brief is never written again."""
+    cross-domain briefs.  A pinned brief is never written again.
+
+    The index (``state/papers/``) says which entries to open: those written since the last brief
+    run, pending, failed or (with a model) extractive, those a correction names, and for the digests
+    the recent radar days — never the whole archive; ``every`` (and ``stale``) open every entry.
+    ``checkout`` makes entries a sparse checkout left out present."""
 
     endpoint = settings.endpoint
     if stale and endpoint is None:
@@ -43,11 +53,19 @@ def run_brief(layout: Layout, settings: Settings, *, rules_dir: Path | None = No
     report = BriefReport("batch" if batch and endpoint else "model" if endpoint else EXTRACTIVE,
                          endpoint.model if endpoint else EXTRACTIVE)
     rules = rule_names(rules_dir)
-    entries = read_entries(layout.content)
-    report.papers_seen = len(entries)
+    index = Index.load(layout.content, layout.index_dir, sparse=checkout is not None)
+    index.checkout = checkout
+    report.papers_seen = len(index.entries)
     corrections = {c.target: c for c in load_corrections(corrections_dir)} if corrections_dir else {}
+    due = set(index.entries.values()) if every or stale else set(index.due(endpoint is not None))
+    day = day or runlog.last_day(layout.runs_file) or index.newest_day()
+    recent = set(index.around(day - timedelta(days=DIGEST_DAYS), day)) if digests and day else set()
+    named = {index.entries[t] for t in corrections if t in index.entries}
+    index.present(sorted(due | recent | named))
+    entries = sorted((e for rel in due | recent | named if (e := read_entry(layout.content / rel, layout.content))),
+                     key=lambda e: (-e.day.toordinal(), e.rel))
     current = (endpoint.model, prompts.load("paper").version) if endpoint else ("", "")
-    todo = [e for e in entries if not pinned(e, corrections)
+    todo = [e for e in entries if e.rel in due and not pinned(e, corrections)
             and (needs_brief(e, endpoint is not None) or (stale and outdated(e, *current)))]
     counter = {"done": 0}
 
@@ -55,7 +73,7 @@ def run_brief(layout: Layout, settings: Settings, *, rules_dir: Path | None = No
         counter["done"] += 1
         on_progress(counter["done"], len(todo))
 
-    cache = Cache(layout.brief_cache, "papers")
+    cache = Cache(layout.brief_cache, "papers", day)
     if endpoint is None:
         written = brief_extractive(todo, report)
     elif batch:
@@ -64,6 +82,10 @@ def run_brief(layout: Layout, settings: Settings, *, rules_dir: Path | None = No
         written = asyncio.run(brief_with_model(todo, settings, rules, cache, report, progressed))
     by_rel = {e.rel: e for e in written}
     entries = apply_corrections([by_rel.get(e.rel, e) for e in entries], corrections, report)
+    for entry in entries:
+        if entry.rel in due and not needs_brief(entry, endpoint is not None):
+            index.briefed(entry.paper.id, entry.status)
+    index.save(layout.index_dir)
     if digests and entries:
         write_digests(entries, settings, rules, layout, report, day=day, weekly=weekly, corrections=corrections)
     if report.grounding()["checked"]:
@@ -81,7 +103,7 @@ def write_digests(entries: list[Entry], settings: Settings, rules: dict[str, Rul
     """Write the daily brief of the radar day ``day`` (default: the last run's day, else the newest
     radar day), with its correction, and the weekly briefs due."""
     day = day or runlog.last_day(layout.runs_file) or max(e.day for e in entries)
-    cache = Cache(layout.brief_cache, "digests")
+    cache = Cache(layout.brief_cache, "digests", day)
     try:
         asyncio.run(_write_digests(entries, settings, rules, layout, report, cache, day, weekly,
                                    (corrections or {}).get(f"brief:{day.isoformat()}")))

@@ -133,11 +133,14 @@ def run_fetch(
     use_cache: bool = True,
     on_source: Callable[[str], None] = lambda _: None,
     embedder=None,
+    checkout: Callable[[list[str]], None] | None = None,
 ) -> FetchSummary:
+    """Read the sources, keep what the rules select and write it; ``checkout`` makes an entry a
+    sparse checkout left out present before it is read (archive/checkout.py)."""
     client = Client(config.http, cache_file=layout.http_cache if use_cache else None)
     papers, reports = read_sources(config, client, day, on_source)
     try:
-        return _write_day(papers, reports, client, rules, layout, day, use_cache, embedder)
+        return _write_day(papers, reports, client, rules, layout, day, use_cache, embedder, checkout)
     except IncompleteWrite:
         raise  # its run record is written
     except Exception as exc:  # a bug past the sources: the run record still says what was read, and why it stopped
@@ -148,12 +151,13 @@ def run_fetch(
 
 
 def _write_day(papers: list[Paper], reports: list[SourceReport], client: Client, rules: list[Rule], layout: Layout,
-               day: date, use_cache: bool, embedder) -> FetchSummary:
+               day: date, use_cache: bool, embedder, checkout: Callable[[list[str]], None] | None) -> FetchSummary:
     """De-duplicate, curate and write what the sources read, then the run record."""
     by_source = {r.source: r for r in reports}
 
     remove_stale_temp_files(layout.content, lock.held(layout.state))
-    index = Index.load(layout.content, layout.index_file)
+    index = Index.load(layout.content, layout.index_dir, sparse=checkout is not None)
+    index.checkout = checkout
     if index.format < INDEX_FORMAT:  # before this run's candidates join the record of what runs read
         log.info("%d entries written by an earlier AcademicHub brought up to date",
                  upgrade_entries(index, candidates.first_seen(layout.state), with_matched_words))
@@ -197,7 +201,7 @@ def _write_day(papers: list[Paper], reports: list[SourceReport], client: Client,
         counted = ", ".join(f"{n} × {why}" for why, n in Counter(whys).most_common())
         by_source[source_id].add_note(f"not written: {counted}")
 
-    _saving(failures, index.save, layout.index_file)
+    _saving(failures, index.save, layout.index_dir)
     if semantic:
         _saving(failures, semantic.save, kept)
     if use_cache and not failures:  # with a paper unwritten, the next run must download its feed again

@@ -27,7 +27,8 @@ import requests
 
 from .. import markdown
 from ..archive import runlog
-from ..archive.entry import metadata
+from ..archive.checkout import sparse_checkout
+from ..archive.index import Index
 from ..errors import GitHubError
 from ..layout import Layout
 from ..notify.record import SentRecord
@@ -104,17 +105,13 @@ def find_anomalies(runs: list[dict]) -> list[Anomaly]:
     return found
 
 
-def brief_counts(content: Path) -> Counter:
-    """How many entries have each ``Brief_status`` (read from the metadata lines only)."""
-    counts: Counter = Counter()
-    for path in Layout(content).entry_files():
-        status = metadata(path).get("Brief_status")
-        if status:
-            counts[status.strip()] += 1
-    return counts
+def brief_counts(layout: Layout) -> Counter:
+    """How many entries have each brief status, as the index (``state/papers/``) records them."""
+    sparse = sparse_checkout(layout.content) is not None  # the daily job's: entries left out still count
+    return Counter(info["brief"] for info in Index.load(layout.content, layout.index_dir, sparse).info.values())
 
 
-def summary_markdown(runs: list[dict], content: Path, deliveries: dict[str, dict] | None = None) -> str:
+def summary_markdown(runs: list[dict], layout: Layout, deliveries: dict[str, dict] | None = None) -> str:
     """The job summary: the latest run per source, the briefs, the day's deliveries (channel → outcome,
     from ``state/notify.json``), the anomalies."""
     if not runs:
@@ -139,14 +136,14 @@ def summary_markdown(runs: list[dict], content: Path, deliveries: dict[str, dict
             ],
         ),
     ]
-    counts = brief_counts(content)
+    counts = brief_counts(layout)
     if counts:
         lines += ["", "Briefs on the site: " + ", ".join(f"{counts[k]} {k}" for k in BRIEF_STATES if counts[k]) + "."]
         if counts["failed"] or counts["pending"]:
             waiting = counts["failed"] + counts["pending"]
             lines.append(f"{waiting} {'entry still waits' if waiting == 1 else 'entries still wait'} for a brief; "
                          "the next run tries again.")
-    daily = Layout(content).briefs / f"{last.get('date')}.md"
+    daily = layout.daily_brief(date.fromisoformat(last["date"])) if last.get("date") else layout.briefs / "?.md"
     lines.append(f"Daily brief for {markdown.text(last.get('date', '?'))}: {'written' if daily.exists() else 'not written'}.")
     if deliveries:
         lines.append("Sent to: " + ", ".join(f"{markdown.code(c)} {markdown.text(str(o.get('status', '?')))}"
@@ -270,7 +267,7 @@ def summary_of(layout: Layout) -> tuple[list[dict], str]:
     """The run records and the job summary of the latest run (with that day's deliveries)."""
     runs = load_runs(layout.state)
     day = str(runs[-1].get("date", "")) if runs else ""
-    return runs, summary_markdown(runs, layout.content, SentRecord.load(layout.notify_file).days.get(day))
+    return runs, summary_markdown(runs, layout, SentRecord.load(layout.notify_file).days.get(day))
 
 
 def alert(runs: list[dict], environ: Mapping[str, str], dry_run: bool = False) -> str:

@@ -125,7 +125,7 @@ def _known_papers(papers: list[Paper], content: Path, state: Path, wanted: set[s
     from ..archive.index import Index
 
     known: dict[str, Paper] = {}
-    index = Index.load(content, Layout(content, state).index_file)
+    index = Index.load(content, Layout(content, state).index_dir)
     for key in sorted(wanted):
         paper_id = index.by_key.get(key)
         found = read_record(content / index.entries[paper_id]) if paper_id in index.entries else None

@@ -22,8 +22,11 @@ from pelican import __version__ as pelican_version
 from pelican.settings import load_source, read_settings
 from pelican.utils import clean_output_dir
 
+from ..archive.checkout import sparse_checkout
+from ..archive.index import Index
 from ..config.takedowns import load_takedowns
 from ..errors import SearchError, SiteError
+from ..layout import Layout
 from .periods import DEFAULT_CURRENT_PAPERS, Manifest, Period, Tiers, manifest_path, plan, reusable
 from .search import SearchReport, index_site
 from .views import load_topics
@@ -58,13 +61,13 @@ def build(content: Path | None = None, output: Path | None = None, *, settings_f
     settings = _settings(settings_file, content, output, rules, state, siteurl, takedowns)
     load_takedowns(Path(settings["ACADEMICHUB_TAKEDOWNS"]))  # a mistake in it is reported before anything is built
     root = Path(settings["PATH"])
-    tiers = _plan(settings)
     out = Path(settings["OUTPUT_PATH"])
+    shards = Shards(settings_file, settings, out)
+    tiers = _checked_out(settings, shards)
     if settings.get("DELETE_OUTPUT_DIRECTORY") and period is None:
         # emptied here, once, before the shards are built into it (Pelican would empty it again for each run)
         clean_output_dir(str(out), settings.get("OUTPUT_RETENTION", []))
     settings["DELETE_OUTPUT_DIRECTORY"] = False
-    shards = Shards(settings_file, settings, out)
     started = time.perf_counter()
     if period is not None:
         chosen = [p for p in tiers.closed if p.month == period]
@@ -109,9 +112,31 @@ def periods_report(content: Path | None = None, output: Path | None = None, *, s
             "current": [{"month": p.month, "papers": len(p.papers)} for p in tiers.current]}
 
 
-def _plan(settings: dict) -> Tiers:
+def _plan(settings: dict, listed: dict[str, str] | None = None) -> Tiers:
     return plan(Path(settings["PATH"]), int(settings.get("ARCHIVE_CURRENT_PAPERS", DEFAULT_CURRENT_PAPERS) or 0),
-                cache=Path(settings["CACHE_PATH"]) / "periods" / "entries.json")
+                cache=Path(settings["CACHE_PATH"]) / "periods" / "entries.json", listed=listed)
+
+
+def _checked_out(settings: dict, shards: "Shards") -> Tiers:
+    """The archive's tiers, with what the build needs checked out when ``content/`` is a sparse
+    checkout (the daily job's): the current tier's entries, and a closed month's when its shard must
+    be built again or one of its entries changed; a closed month left out whose shard stands is kept
+    as built.  Git downloads what it checks out, so a daily build's checkout follows the current tier."""
+    root = Path(settings["PATH"])
+    checkout = sparse_checkout(root)
+    if checkout is None:
+        return _plan(settings)
+    index = Index.load(root, Layout(root, Path(settings["ACADEMICHUB_STATE"])).index_dir, sparse=True)
+    listed = {rel: index.info[paper_id]["day"][:7] for paper_id, rel in index.entries.items()}
+    tiers = _plan(settings, listed)
+    wanted = [rel for period in tiers.current for rel in period.absent]
+    _, stale = shards.check([p for p in tiers.closed if p.absent])
+    wanted += [rel for period in stale for rel in period.absent]
+    if wanted:
+        checkout(wanted)
+        tiers = _plan(settings, listed)
+    settings["ACADEMICHUB_LEFT_OUT"] = [rel for period in tiers.closed + tiers.current for rel in period.absent]
+    return tiers
 
 
 def read_site_settings(settings_file: Path) -> dict:

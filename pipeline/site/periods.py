@@ -49,6 +49,12 @@ class Period:
     papers: tuple[str, ...]
     briefs: tuple[str, ...]
     listing: str  # digest of the entries' names, sizes and modification times
+    absent: tuple[str, ...] = ()  # entries the index lists that a sparse checkout left out
+
+    @property
+    def count(self) -> int:
+        """Its papers, checked out or not."""
+        return len(self.papers) + len(self.absent)
 
     @property
     def paths(self) -> list[str]:
@@ -146,13 +152,15 @@ def scan(content: Path, known: dict[str, list] | None = None) -> tuple[dict[str,
     return months, unplaced, seen
 
 
-def plan(content: Path, current_papers: int = DEFAULT_CURRENT_PAPERS, cache: Path | None = None) -> Tiers:
+def plan(content: Path, current_papers: int = DEFAULT_CURRENT_PAPERS, cache: Path | None = None,
+         listed: dict[str, str] | None = None) -> Tiers:
     """Split the archive into closed months and the current tier.
 
     The current tier is the newest month with papers, and the months before it as long as the tier
     stays within ``current_papers`` papers; ``current_papers`` of 0 or less puts every month in it
     (no shards). Months with briefs but no papers go with the tier of the months around them.
-    ``cache`` keeps what was read of each entry's head between builds.
+    ``cache`` keeps what was read of each entry's head between builds. ``listed`` (entry → month
+    of its radar day, from the index) counts the entries a sparse checkout left out in their months.
     """
     known = None
     if cache is not None:
@@ -163,25 +171,31 @@ def plan(content: Path, current_papers: int = DEFAULT_CURRENT_PAPERS, cache: Pat
     months, unplaced, seen = scan(content, known if isinstance(known, dict) else None)
     if cache is not None and seen != known:
         write_text(cache, json.dumps(seen, separators=(",", ":")))
+    absent: dict[str, list[str]] = {}
+    for path, month in sorted((listed or {}).items()):
+        if path not in seen:
+            absent.setdefault(month, []).append(path)
+            months.setdefault(month, {"papers": [], "briefs": []})
     periods = []
     for month in sorted(months):
         items = months[month]
         listing = hashlib.sha1("\n".join(f"{p}\t{s.st_size}\t{s.st_mtime_ns}" for p, s in items["papers"] + items["briefs"])
                                .encode()).hexdigest()
-        periods.append(Period(month, tuple(p for p, _ in items["papers"]), tuple(p for p, _ in items["briefs"]), listing))
+        periods.append(Period(month, tuple(p for p, _ in items["papers"]), tuple(p for p, _ in items["briefs"]), listing,
+                              tuple(absent.get(month, ()))))
     tiers = Tiers(unplaced=unplaced)
     if current_papers <= 0 or not periods:
         tiers.current = periods
         return tiers
     total, cut = 0, len(periods)
-    with_papers = [i for i, p in enumerate(periods) if p.papers]
+    with_papers = [i for i, p in enumerate(periods) if p.count]
     newest = with_papers[-1] if with_papers else len(periods) - 1
     cut = newest
-    total = len(periods[newest].papers)
+    total = periods[newest].count
     for i in range(newest - 1, -1, -1):
-        if total + len(periods[i].papers) > current_papers:
+        if total + periods[i].count > current_papers:
             break
-        total += len(periods[i].papers)
+        total += periods[i].count
         cut = i
     tiers.closed, tiers.current = periods[:cut], periods[cut:]
     return tiers
@@ -236,6 +250,9 @@ def reusable(manifest: Manifest | None, period: Period, stamp: str, content: Pat
     """Whether a shard built earlier still stands for ``period``: same code and entries, files in place."""
     if manifest is None or manifest.stamp != stamp or manifest.month != period.month:
         return False
-    if manifest.listing != period.listing and manifest.digest != period.digest(content):
+    if period.absent:  # not checked out, so unchanged since the shard was built (a run checks out what it changes)
+        if period.papers:
+            return False
+    elif manifest.listing != period.listing and manifest.digest != period.digest(content):
         return False
     return all(os.path.exists(output / name) for name in manifest.files)

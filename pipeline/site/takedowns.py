@@ -103,9 +103,11 @@ def leave_out(articles: list[Article], settings: dict) -> tuple[list[Article], G
         log.info("site: %s left out (takedowns.yml: %s)", paper["id"], takedown.reason)
     gone.removed = [Removed(t.id, "takedowns.yml", t.reason, f"{t.date:%Y-%m-%d}" if t.date else "") for t in listed]
     state = _path(settings.get("ACADEMICHUB_STATE"))
-    entries = recorded(Layout(state=state).index_file) if state else None
+    entries = recorded(Layout(state=state).index_dir) if state else None
     if entries is not None:
-        present = {paper_id for paper_id, rel in entries.items() if (content / rel).is_file()}
+        # an entry a sparse checkout left out (the daily job's) is there, not removed
+        left_out = set(settings.get("ACADEMICHUB_LEFT_OUT") or ())
+        present = {paper_id for paper_id, rel in entries.items() if rel in left_out or (content / rel).is_file()}
         # the papers this build reads, those the closed months' shards hold, and those the index has files for
         built = {a.paper["id"] for a in kept if getattr(a, "paper", None)}
         closed = {p["id"] for m in settings.get("ACADEMICHUB_CLOSED") or () for p in m.papers}

@@ -19,7 +19,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from helpers import FEEDS, RULES, fetch, last_run, read_entry, write_sources
+from helpers import FEEDS, RULES, fetch, indexed, last_run, read_entry, write_sources
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = "arxiv_rss/rss-cs.CL-2026-04-27-3items.xml"
@@ -343,7 +343,6 @@ def test_killed_while_writing_entries_then_resumed(feed_server, tmp_path, case):
     assert not [f for f in files if f.name.endswith(".tmp")]
     written = [read_entry(f) for f in files if f.suffix == ".md"]
     assert len(written) == 2500 and len({e["paper_id"] for e in written}) == 2500
-    index = json.loads((tmp_path / "state/papers.json").read_text(encoding="utf-8"))
-    assert len(index["entries"]) == 2500
+    assert len(indexed(tmp_path / "state")) == 2500
     case("process", "SIGKILL while writing 2,500 entries, then a second run",
          "no half-written file, nothing lost or duplicated", f"killed after {'some'} entries; second run completed 2,500, no temp files")

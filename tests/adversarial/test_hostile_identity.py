@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import fetch, last_run, write_sources
+from helpers import fetch, indexed, last_run, write_sources
 
 from adversarial.test_hostile_feeds import entries, feed, item
 
@@ -98,8 +98,7 @@ def test_a_later_run_does_not_hand_an_entry_to_another_paper_with_the_same_title
     assert first["title"] == "Reasoning agents: planning with language models" and first["authors"] == "Ada Lovelace"
     assert first["abs_url"] == "https://arxiv.org/abs/2604.30001"
     assert health["arxiv"]["new"] == 1 and health["arxiv"]["updated"] == 0
-    index = json.loads((tmp_path / "state/papers.json").read_text(encoding="utf-8"))
-    assert len(index["entries"]) == 2
+    assert len(indexed(tmp_path / "state")) == 2
     case("identity", "a later run brings another arXiv id with the same normalised title",
          "a new entry; the archived entry keeps its title, authors and link", "2 entries, the first unchanged")
 

@@ -51,3 +51,11 @@ def last_run(tmp: Path) -> dict:
 
 def snapshot(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def indexed(state: Path) -> dict[str, dict]:
+    """Every paper the index in ``state/papers/`` lists, by id (its path, keys, radar day, brief status)."""
+    papers: dict[str, dict] = {}
+    for shard in sorted((state / "papers").glob("*.json")):
+        papers.update(json.loads(shard.read_text(encoding="utf-8"))["papers"])
+    return papers

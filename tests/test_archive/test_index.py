@@ -87,11 +87,11 @@ def test_slugs_are_stable_and_distinct():
 
 
 def test_writing_is_idempotent_and_index_rebuildable(tmp_path):
-    index = Index.load(tmp_path, tmp_path / "state.json")
+    index = Index.load(tmp_path, tmp_path / "index")
     paper = hard_paper()
     assert [o.kind for o in write_papers([paper], index, DAY)] == ["new"]
     assert [o.kind for o in write_papers([paper], index, DAY)] == ["unchanged"]
-    index.save(tmp_path / "state.json")
+    index.save(tmp_path / "index")
     rebuilt = Index.rebuild(tmp_path)
     assert rebuilt.entries == index.entries and rebuilt.by_key == index.by_key
     entry = tmp_path / index.entries[paper.id]
@@ -120,7 +120,7 @@ def test_an_entry_named_by_a_wildcard_stem_is_named_by_its_words_once(tmp_path):
 
 
 def test_an_update_keeps_the_brief_section(tmp_path):
-    index = Index.load(tmp_path, tmp_path / "state.json")
+    index = Index.load(tmp_path, tmp_path / "index")
     write_papers([hard_paper()], index, DAY)
     path = tmp_path / index.entries["arxiv:2606.17199"]
     text = path.read_text(encoding="utf-8").replace("Brief_status: pending", 'Brief_status: done\nBrief: {"en":  {"tldr": "two  spaces"}}')
@@ -136,7 +136,7 @@ def test_an_update_keeps_the_brief_section(tmp_path):
 def test_a_journal_version_is_an_event_of_the_day_it_is_found_once(tmp_path):
     from pipeline.models import Event
 
-    index = Index.load(tmp_path, tmp_path / "state.json")
+    index = Index.load(tmp_path, tmp_path / "index")
     preprint = hard_paper(doi="10.1234/jour.5")  # the arXiv record names its DOI, no journal yet
     write_papers([preprint], index, DAY)
     journal = hard_paper(id="doi:10.1234/jour.5", arxiv_id="", version=0, venue="Journal of Tests",
@@ -153,7 +153,7 @@ def test_a_journal_version_is_an_event_of_the_day_it_is_found_once(tmp_path):
 
 
 def test_a_journal_reference_in_a_later_arxiv_record_is_the_journal_event(tmp_path):
-    index = Index.load(tmp_path, tmp_path / "state.json")
+    index = Index.load(tmp_path, tmp_path / "index")
     write_papers([hard_paper()], index, DAY)
     [outcome] = write_papers([hard_paper(journal_ref="Phys. Rev. X 16, 011001 (2026)", doi="10.1103/prx.16.011001")],
                              index, date(2026, 7, 1))

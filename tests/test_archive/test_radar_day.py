@@ -22,7 +22,7 @@ import pytest
 import yaml
 from api_helpers import schema_errors
 from feedserver import FeedServer
-from helpers import FEEDS, RULES, last_run, read_entry, snapshot
+from helpers import FEEDS, RULES, indexed, last_run, read_entry, snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 D1, D2, D3 = "2026-04-27", "2026-04-28", "2026-04-29"
@@ -211,14 +211,14 @@ def test_a_journal_version_found_later_is_an_update_of_that_day(three_days):
 def test_a_rerun_and_a_rebuilt_state_change_no_byte(three_days):
     tmp, run_cli = three_days["tmp"], three_days["run"]
     before = snapshot(tmp / "content")
-    index = (tmp / "state" / "papers.json").read_bytes()
+    index = snapshot(tmp / "state" / "papers")
     _run(run_cli, tmp, D3)
     assert snapshot(tmp / "content") == before
-    assert (tmp / "state" / "papers.json").read_bytes() == index
-    (tmp / "state" / "papers.json").unlink()
+    assert snapshot(tmp / "state" / "papers") == index
+    shutil.rmtree(tmp / "state" / "papers")
     _run(run_cli, tmp, D3)
     assert snapshot(tmp / "content") == before
-    assert (tmp / "state" / "papers.json").read_bytes() == index
+    assert snapshot(tmp / "state" / "papers") == index
     # the first days' briefs were not touched by the later runs
     assert (tmp / f"after-{D1}" / "briefs" / f"{D1}.md").read_bytes() == before[f"briefs/{D1}.md"]
 
@@ -287,9 +287,10 @@ def test_an_archive_from_before_radar_days_gets_them_once_on_its_next_run(feed_s
         record = {k: v for k, v in e["record"].items() if k != "received"}
         atomic_write(tmp_path / "content" / entry_path(Paper.from_json(record)),
                      render_entry(Paper.from_json(record), e["brief_status"]))
-    index = json.loads((tmp_path / "state" / "papers.json").read_text(encoding="utf-8"))
-    del index["format"]
-    (tmp_path / "state" / "papers.json").write_text(json.dumps(index), encoding="utf-8")
+    listed = indexed(tmp_path / "state")  # the one index file of that release, without a format
+    legacy = {"entries": {i: p["path"] for i, p in listed.items()}, "keys": {i: p["keys"] for i, p in listed.items()}}
+    shutil.rmtree(tmp_path / "state" / "papers")
+    (tmp_path / "state" / "papers.json").write_text(json.dumps(legacy), encoding="utf-8")
     candidates = tmp_path / "state" / "candidates"
     (candidates / f"{D1}.jsonl").unlink()
     (candidates / "2026-04-25.jsonl").write_text(json.dumps({"id": seen}) + "\n", encoding="utf-8")
@@ -301,6 +302,7 @@ def test_an_archive_from_before_radar_days_gets_them_once_on_its_next_run(feed_s
     assert after[seen]["received"] == "2026-04-25"  # the first run that read it
     assert after[unseen]["received"] == after[unseen]["date"][:10]  # its publication day
     stamped = snapshot(tmp_path / "content")
-    (tmp_path / "state" / "papers.json").unlink()
+    assert not (tmp_path / "state" / "papers.json").exists()
+    shutil.rmtree(tmp_path / "state" / "papers")
     _run(run_cli, tmp_path, D3, "--no-brief")
     assert snapshot(tmp_path / "content") == stamped

@@ -150,11 +150,11 @@ def test_cross_lists_duplicates_replacements_and_rerun(feed_server, run_cli, tmp
 
     # second run, same day: a 304 per feed, not one byte changed
     before = snapshot(tmp_path / "content")
-    index_before = (tmp_path / "state/papers.json").read_bytes()
+    index_before = snapshot(tmp_path / "state/papers")
     again = fetch(run_cli, tmp_path, "2025-04-28")
     assert again.returncode == 0, again.stderr
     assert snapshot(tmp_path / "content") == before
-    assert (tmp_path / "state/papers.json").read_bytes() == index_before
+    assert snapshot(tmp_path / "state/papers") == index_before
     assert last_run(tmp_path)["qp"]["status"] == "not-modified"
     assert s.requests_to("/rss/quant-ph")[-1]["headers"].get("If-None-Match")
 
@@ -323,12 +323,12 @@ def test_state_is_rebuilt_from_content(feed_server, run_cli, tmp_path):
     feed_server.add("/feed", "arxiv_rss/rss-cs.AI-2026-04-27-3items.xml")
     write_sources(tmp_path, [{"id": "a", "kind": "arxiv_rss", "label": "arXiv", "url": feed_server.base + "/feed"}])
     assert fetch(run_cli, tmp_path).returncode == 0
-    index = (tmp_path / "state/papers.json").read_bytes()
+    index = snapshot(tmp_path / "state/papers")
     before = snapshot(tmp_path / "content")
     shutil.rmtree(tmp_path / "state")
     assert fetch(run_cli, tmp_path).returncode == 0
     assert snapshot(tmp_path / "content") == before
-    assert (tmp_path / "state/papers.json").read_bytes() == index
+    assert snapshot(tmp_path / "state/papers") == index
     assert last_run(tmp_path)["a"]["duplicate"] == 3
 
 

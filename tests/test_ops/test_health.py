@@ -7,11 +7,17 @@ The alert issue is tested against a small stand-in for GitHub's Issues API on
 from __future__ import annotations
 
 import json
+from datetime import date, datetime, timezone
 
 import pytest
 from github_api import REPO, FakeGitHub
 
+from pipeline.archive.entry import entry_path, render_entry
+from pipeline.archive.index import Index
 from pipeline.errors import GitHubError
+from pipeline.files import atomic_write
+from pipeline.layout import Layout
+from pipeline.models import Paper
 from pipeline.ops.health import ISSUE_MARKER, GitHubIssues, find_anomalies, summary_markdown, sync_issue
 
 
@@ -57,13 +63,18 @@ def test_stale_feed():
 
 
 def test_summary_says_what_happened(tmp_path):
-    content = tmp_path / "content"
-    for name, status in (("a", "done"), ("b", "extractive"), ("c", "done"), ("d", "failed")):
-        entry = content / "papers" / "2026" / "04" / "27" / f"{name}.md"
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        entry.write_text(f"Title: {name}\nBrief_status: {status}\n\nBrief_status: pending\n")
-    (content / "briefs").mkdir()
-    (content / "briefs" / "2026-04-27.md").write_text("Title: brief\n")
+    layout = Layout(tmp_path / "content", tmp_path / "state")
+    index = Index(layout.content, {}, {})
+    for name, status in (("2604.00001", "done"), ("2604.00002", "extractive"), ("2604.00003", "done"),
+                         ("2604.00004", "failed")):
+        paper = Paper(f"arxiv:{name}", f"Paper {name}", "arxiv-cs", "arXiv", arxiv_id=name, received=date(2026, 4, 27),
+                      published=datetime(2026, 4, 27, tzinfo=timezone.utc))
+        rel = entry_path(paper)
+        atomic_write(layout.content / rel, render_entry(paper, status))
+        index.add(paper, rel, status)
+    index.save(layout.index_dir)  # the statuses the summary counts: the index's, not every entry read again
+    atomic_write(layout.daily_brief(date(2026, 4, 27)), "Title: brief\n")
+    content = layout
     bad = source("nature", "failed", kind="rss", items=0, errors=["<script>alert(1)</script> | broken"])
     text = summary_markdown([run("2026-04-26", bad), run("2026-04-27", source("arxiv-cs"), bad)], content)
     assert text.startswith("## AcademicHub run for 2026-04-27\n")

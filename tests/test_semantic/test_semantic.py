@@ -88,10 +88,10 @@ def paper(n: int, title: str, abstract: str, day: date = date(2026, 4, 27), topi
 
 def write_content(root: Path, papers: list[Paper]) -> Layout:
     layout = Layout(root / "content", root / "state")
-    index = Index.load(layout.content, layout.index_file)
+    index = Index.load(layout.content, layout.index_dir)
     for paper in papers:  # each on the radar the day it was published
         write_papers([paper], index, paper.published.date())
-    index.save(layout.index_file)
+    index.save(layout.index_dir)
     return layout
 
 

@@ -1,0 +1,228 @@
+"""Years of a radar in a real git repository: what the daily job transfers, checks out and commits.
+
+Generated arXiv days (bench/corpus.py, about ``--per-day`` papers kept a day by the repository's
+rules) are fetched and briefed by the real pipeline (bilingual briefs from the OpenAI-compatible
+model server of tests/support/fake_openai.py on 127.0.0.1) in a clone of a bare 'origin', and
+committed and pushed by ``.github/scripts/commit-back.sh``, one commit a day, as the daily workflow
+does. At each day of ``--measure`` the day after is run the way the daily workflow runs it, in a
+partial clone (``--filter=blob:none``) with the sparse checkout of ``academichub checkout``, and
+measured: what the clone transferred, what it checked out, the time of its clone, run (fetch +
+brief) and commit; with them the repository's size, its largest file, what a day's commit touches,
+and what a contributor who proposes a rule clones (partial, sparse: ``rules/`` and ``.github/``).
+
+    python bench/bench_repository.py --days 1095 --per-day 250 --measure 365,730,1095   # three years: hours
+    python bench/bench_repository.py --days 60 --per-day 40 --measure 20,60             # minutes
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "support"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import yaml  # noqa: E402
+from corpus import Corpus, arxiv_rss  # noqa: E402
+from fake_openai import serve  # noqa: E402
+from feedserver import FeedServer  # noqa: E402
+
+from pipeline.brief import resolve_settings, run_brief  # noqa: E402
+from pipeline.config import HttpSettings, SourceConfig, SourcesFile, load_rules  # noqa: E402
+from pipeline.config.brief import BriefConfig  # noqa: E402
+from pipeline.fetch.job import run_fetch  # noqa: E402
+from pipeline.layout import Layout  # noqa: E402
+
+FIRST_DAY = date(2026, 1, 1)
+COMMIT_BACK = ROOT / ".github" / "scripts" / "commit-back.sh"
+MODEL = {"OPENAI_API_KEY": "bench", "ACADEMICHUB_MODEL": "gpt-4o-mini"}
+
+
+def git(*args: str, cwd: Path, stdin: str | None = None) -> str:
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, input=stdin, check=False)
+    if done.returncode:
+        raise RuntimeError(f"git {' '.join(args)}: {done.stderr.strip()}")
+    return done.stdout
+
+
+def tree_bytes(folder: Path, skip: str = ".git") -> tuple[int, int]:
+    """Files and bytes under ``folder`` (``skip`` left out)."""
+    files = size = 0
+    for base, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if d != skip]
+        for name in names:
+            files += 1
+            size += os.lstat(os.path.join(base, name)).st_size
+    return files, size
+
+
+def configure(clone: Path) -> None:
+    for key, value in (("user.name", "bench"), ("user.email", "bench@example.org"), ("commit.gpgsign", "false")):
+        git("config", key, value, cwd=clone)
+
+
+def commit_back(clone: Path, day: date) -> None:
+    done = subprocess.run(["bash", str(COMMIT_BACK), day.isoformat()], cwd=clone, capture_output=True, text=True,
+                          env={**os.environ, "GITHUB_TOKEN": "", "GITHUB_OUTPUT": os.devnull}, check=False)
+    if done.returncode:
+        raise RuntimeError(f"commit-back.sh {day}: {done.stderr.strip()}")
+
+
+class Radar:
+    """The repository and the servers: a bare origin, the clone the history is made in."""
+
+    def __init__(self, folder: Path, feeds: FeedServer, model_url: str, per_day: int):
+        self.folder, self.feeds, self.model_url, self.per_day = folder, feeds, model_url, per_day
+        self.origin, self.work = folder / "origin.git", folder / "history"
+        git("init", "--quiet", "--bare", "--initial-branch=main", str(self.origin), cwd=folder)
+        git("config", "uploadpack.allowFilter", "true", cwd=self.origin)
+        git("config", "uploadpack.allowAnySHA1InWant", "true", cwd=self.origin)
+        git("clone", "--quiet", f"file://{self.origin}", str(self.work), cwd=folder)
+        configure(self.work)
+        shutil.copytree(ROOT / "rules", self.work / "rules")
+        for name in ("pelicanconf.py", "publishconf.py"):
+            shutil.copy(ROOT / name, self.work / name)
+        shutil.copytree(ROOT / ".github", self.work / ".github")
+        self.sources = {"http": {"arxiv_interval": 0}, "sources": [
+            {"id": "arxiv", "kind": "arxiv_rss", "label": "arXiv ({CATEGORY})", "url": feeds.base + "/rss"}]}
+        (self.work / "sources.yml").write_text(yaml.safe_dump(self.sources), encoding="utf-8")
+        git("add", "--all", cwd=self.work)
+        git("commit", "--quiet", "-m", "A radar", cwd=self.work)
+        git("push", "--quiet", "origin", "HEAD:main", cwd=self.work)
+        self.corpus = Corpus(seed=2026)
+        self.kept = 0.35  # the share of candidates the rules keep, measured as the days go
+        self.rules = load_rules(ROOT / "rules")
+        self.settings = resolve_settings(BriefConfig(), model=MODEL["ACADEMICHUB_MODEL"],
+                                               env={**MODEL, "OPENAI_BASE_URL": model_url})
+
+    def serve_day(self, day: date) -> int:
+        candidates = max(10, round(self.per_day / self.kept))
+        self.feeds.add("/rss", body=arxiv_rss(self.corpus.day(day, candidates), day))
+        return candidates
+
+    def history_day(self, day: date) -> None:
+        """A day made in-process (fetch, brief), committed and pushed as the workflow does."""
+        candidates = self.serve_day(day)
+        layout = Layout(self.work / "content", self.work / "state")
+        config = SourcesFile(http=HttpSettings(arxiv_interval=0), sources=[
+            SourceConfig(id="arxiv", kind="arxiv_rss", label="arXiv ({CATEGORY})", url=self.feeds.base + "/rss")])
+        new = len(run_fetch(config, self.rules, layout, day, use_cache=False).new)
+        self.kept = 0.8 * self.kept + 0.2 * max(new, 1) / candidates
+        run_brief(layout, self.settings, rules_dir=self.work / "rules", day=day)
+        commit_back(self.work, day)
+
+    def daily_job(self, day: date) -> dict:
+        """The daily workflow's way: a partial clone, the sparse checkout, ``academichub run``, the commit."""
+        job = self.folder / f"job-{day}"
+        t0 = time.perf_counter()
+        git("clone", "--quiet", "--filter=blob:none", "--no-checkout", "--depth=1", f"file://{self.origin}", str(job),
+            cwd=self.folder)
+        git("sparse-checkout", "set", "--no-cone", "/*", "!/content/papers/", "!/state/brief-cache/", cwd=job)
+        git("checkout", "--quiet", "main", cwd=job)
+        subprocess.run([sys.executable, "-m", "pipeline.cli", "checkout", "--date", day.isoformat()], cwd=job,
+                       capture_output=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        clone = time.perf_counter() - t0
+        transferred = tree_bytes(job / ".git" / "objects", skip="")[1]
+        files, checkout = tree_bytes(job)
+        configure(job)
+        self.serve_day(day)
+        t1 = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "pipeline.cli", "run", "--date", day.isoformat(), "--no-build",
+                               "--no-notify", "--no-embed"], cwd=job, capture_output=True, text=True,
+                              env={**os.environ, **MODEL, "OPENAI_BASE_URL": self.model_url, "PYTHONPATH": str(ROOT)})
+        if done.returncode:
+            raise RuntimeError(f"academichub run {day}: {done.stderr[-2000:]}")
+        t2 = time.perf_counter()
+        commit_back(job, day)
+        t3 = time.perf_counter()
+        touched = git("diff-tree", "--no-commit-id", "--name-only", "-r", "HEAD", cwd=job).split()
+        shutil.rmtree(job)
+        git("pull", "--quiet", "--ff-only", "origin", "main", cwd=self.work)
+        return {"clone_s": clone, "run_s": t2 - t1, "commit_s": t3 - t2, "transferred": transferred,
+                "checkout_files": files, "checkout": checkout, "touched": len(touched)}
+
+    def repository(self) -> dict:
+        """The origin after ``git gc``: packed size, files, largest file, a contributor's clone."""
+        git("gc", "--quiet", cwd=self.origin)
+        packed = tree_bytes(self.origin / "objects", skip="")[1]
+        tree = [line.split(None, 4) for line in git("ls-tree", "-r", "-l", "HEAD", cwd=self.origin).splitlines()]
+        largest = max(tree, key=lambda row: int(row[3]))
+        contributor = self.folder / "contributor"
+        git("clone", "--quiet", "--filter=blob:none", "--sparse", f"file://{self.origin}", str(contributor), cwd=self.folder)
+        git("sparse-checkout", "set", "rules", ".github", cwd=contributor)
+        contributed = tree_bytes(contributor, skip="")[1]
+        shutil.rmtree(contributor)
+        papers = sum(1 for row in tree if row[4].startswith("content/papers/"))
+        return {"packed": packed, "files": len(tree), "papers": papers, "checkout_full": sum(int(r[3]) for r in tree),
+                "largest": (largest[4], int(largest[3])), "contributor": contributed}
+
+
+def mb(size: int) -> str:
+    return f"{size / 1e6:.1f} MB"
+
+
+def run(days: int, per_day: int, measure: list[int], folder: Path, progress=print) -> list[dict]:
+    rows = []
+    with FeedServer() as feeds, serve() as model:
+        radar = Radar(folder, feeds, model.url, per_day)
+        day = FIRST_DAY
+        for n in range(1, days + 1):
+            if n in measure:
+                job = radar.daily_job(day)
+                rows.append({"day": n, **job, **radar.repository()})
+                progress(json.dumps(rows[-1]))
+            else:
+                radar.history_day(day)
+                if n % 10 == 0:
+                    progress(f"day {n}: {day}")
+            day += timedelta(days=1)
+    return rows
+
+
+def table(rows: list[dict]) -> str:
+    out = ["| day | papers | files | packed `.git` | largest file | a full checkout | daily job: transferred / checked out "
+           "(files) | clone / run / commit | day's commit | a contributor's clone |",
+           "|---:|---:|---:|---:|---|---:|---|---|---:|---:|"]
+    for r in rows:
+        out.append(f"| {r['day']} | {r['papers']:,} | {r['files']:,} | {mb(r['packed'])} | `{r['largest'][0]}` "
+                   f"{mb(r['largest'][1])} | {mb(r['checkout_full'])} | {mb(r['transferred'])} / {mb(r['checkout'])} "
+                   f"({r['checkout_files']:,}) | {r['clone_s']:.1f} / {r['run_s']:.1f} / {r['commit_s']:.1f} s "
+                   f"| {r['touched']} files | {mb(r['contributor'])} |")
+    if len(rows) > 1:
+        first, last = rows[0], rows[-1]
+        growth = {k: last[k] / first[k] - 1 for k in ("transferred", "checkout", "run_s", "commit_s", "clone_s")}
+        out.append("")
+        out.append(f"From day {first['day']} to day {last['day']} (papers × {last['papers'] / first['papers']:.1f}): "
+                   + ", ".join(f"{k} {v:+.0%}" for k, v in growth.items()))
+    return "\n".join(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--days", type=int, default=1095)
+    parser.add_argument("--per-day", type=int, default=250, help="papers kept a day (about)")
+    parser.add_argument("--measure", default="365,730,1095", help="days measured the daily workflow's way")
+    parser.add_argument("--work", type=Path, help="folder to keep the repository in (default: a temporary one)")
+    options = parser.parse_args()
+    measure = sorted({int(n) for n in options.measure.split(",")})
+    folder = options.work or Path(tempfile.mkdtemp(prefix="bench-repository-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        rows = run(options.days, options.per_day, measure, folder, progress=lambda text: print(text, file=sys.stderr))
+    finally:
+        if options.work is None:
+            shutil.rmtree(folder, ignore_errors=True)
+    print(table(rows))
+
+
+if __name__ == "__main__":
+    main()

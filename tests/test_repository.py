@@ -1,0 +1,285 @@
+"""The repository a radar lives in: each daily commit touches the day's files only, the brief step
+opens only the entries it must, and the daily job's partial clone with a sparse checkout works
+against a real git remote (a bare repository served over file://), fetching an old entry only
+when the day changes it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+from fake_openai import chat_calls, serve
+from feedserver import FeedServer
+from helpers import RULES, indexed, snapshot
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from corpus import Corpus, arxiv_rss  # noqa: E402
+
+from pipeline.archive.entry import metadata, paper_digest, read_entry, read_record  # noqa: E402
+from pipeline.brief import stage  # noqa: E402
+from pipeline.brief.settings import resolve_settings  # noqa: E402
+from pipeline.config.brief import BriefConfig  # noqa: E402
+from pipeline.layout import Layout  # noqa: E402
+
+COMMIT_BACK = ROOT / ".github" / "scripts" / "commit-back.sh"
+# the first day, then five weeks later three days in a row: the digests' window no longer reaches day one
+DAYS = [date(2026, 3, 2), date(2026, 4, 6), date(2026, 4, 7), date(2026, 4, 20)]
+CANDIDATES = 120  # a day's announcement; the rules keep about one in nine
+
+
+def git(*args: str, cwd: Path) -> str:
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def servers():
+    with FeedServer() as feeds, serve() as model:
+        yield feeds, model
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory, servers):
+    """A radar's repository after three daily runs (the first five weeks before the others): a bare
+    'origin' that allows partial clones, the full clone the runs worked in, the papers of the first
+    day, and the files each day's commit touched with the files it was allowed to touch."""
+    feeds, _ = servers
+    tmp = tmp_path_factory.mktemp("radar")
+    origin, work = tmp / "origin.git", tmp / "work"
+    git("init", "--quiet", "--bare", "--initial-branch=main", str(origin), cwd=tmp)
+    git("config", "uploadpack.allowFilter", "true", cwd=origin)
+    git("config", "uploadpack.allowAnySHA1InWant", "true", cwd=origin)
+    git("clone", "--quiet", f"file://{origin}", str(work), cwd=tmp)
+    configure(work)
+    shutil.copytree(RULES, work / "rules")
+    (work / "sources.yml").write_text(yaml.safe_dump({"http": {"arxiv_interval": 0}, "sources": [
+        {"id": "arxiv", "kind": "arxiv_rss", "label": "arXiv ({CATEGORY})", "url": feeds.base + "/rss"}]}), encoding="utf-8")
+    git("add", "--all", cwd=work)
+    git("commit", "--quiet", "-m", "A radar", cwd=work)
+    git("push", "--quiet", "origin", "HEAD:main", cwd=work)
+    corpus = Corpus(seed=3)
+    first = corpus.day(DAYS[0], CANDIDATES)
+    commits = []
+    for day, papers in zip(DAYS[:3], (first, corpus.day(DAYS[1], CANDIDATES), corpus.day(DAYS[2], CANDIDATES))):
+        run_day(work, day, papers, servers)
+        touched = set(git("diff-tree", "--no-commit-id", "--name-only", "-r", "HEAD", cwd=work).split())
+        commits.append((day, touched, the_days_files(work, day)))
+    return {"origin": origin, "work": work, "first": first, "commits": commits, "corpus": corpus}
+
+
+def configure(clone: Path) -> None:
+    for key, value in (("user.name", "test"), ("user.email", "test@example.org"), ("commit.gpgsign", "false")):
+        git("config", key, value, cwd=clone)
+
+
+def academichub(*args: str, cwd: Path, env: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "160", **(env or {})}, **kwargs)
+
+
+def run_day(work: Path, day: date, papers: list[dict], servers) -> None:
+    """The daily workflow's steps for ``day``: fetch and brief (bilingual, from the model server), then
+    commit-back.sh, which commits content/ and state/ and pushes."""
+    feeds, model = servers
+    feeds.add("/rss", body=arxiv_rss(papers, day))
+    env = {"OPENAI_API_KEY": "test-key", "OPENAI_BASE_URL": model.url, "ACADEMICHUB_MODEL": "gpt-4o-mini"}
+    done = academichub("run", "--date", day.isoformat(), "--no-build", "--no-notify", cwd=work, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    pushed = subprocess.run(["bash", str(COMMIT_BACK), day.isoformat()], cwd=work, capture_output=True, text=True,
+                            env={**os.environ, "GITHUB_TOKEN": "", "GITHUB_OUTPUT": os.devnull}, check=False)
+    assert pushed.returncode == 0, pushed.stderr
+
+
+def the_days_files(work: Path, day: date) -> set[str]:
+    """What a commit of ``day`` may touch: the entries that arrived or changed that day, the index
+    files of their months, the day's (and its week's) briefs, its brief-cache and embedding files
+    (with the semantic extra) and its run record."""
+    layout = Layout(work / "content", work / "state")
+    entries = [e for p in layout.entry_files() if (e := read_entry(p, layout.content))]
+    days = [e for e in entries if e.day == day or e.paper.events_on(day)]
+    year, week, _ = day.isocalendar()
+    allowed = {f"content/{e.rel}" for e in days} | {f"state/papers/{e.rel.split('/')[1]}-{e.rel.split('/')[2]}.json"
+                                                      for e in days}
+    allowed |= {f"content/briefs/{day}.md", f"content/briefs/weekly/{year}-W{week:02d}.md",
+                f"state/brief-cache/papers/{day}.json", f"state/brief-cache/digests/{day}.json",
+                "state/runs.jsonl", "state/http-cache.json", "state/embeddings/manifest.json"}
+    allowed |= {f"state/embeddings/{d:%Y/%m}/{d}.{kind}" for d in {day} | {e.day for e in days} for kind in ("npy", "json")}
+    return allowed
+
+
+def test_each_daily_commit_touches_only_the_days_files(history):
+    for day, touched, allowed in history["commits"]:
+        assert touched and touched <= allowed, (day, sorted(touched - allowed))
+        assert f"content/briefs/{day}.md" in touched and "state/runs.jsonl" in touched
+    work = history["work"]
+    assert not (work / "state" / "papers.json").exists()
+    # the index lists every entry, one file a month of entry folders, every brief written
+    listed = indexed(work / "state")
+    assert sorted(p["path"] for p in listed.values()) == sorted(
+        p.relative_to(work / "content").as_posix() for p in (work / "content" / "papers").rglob("*.md"))
+    assert sorted(p.name for p in (work / "state" / "papers").iterdir()) == ["2026-03.json", "2026-04.json"]
+    assert all(not p["due"] and p["brief"] == "done" for p in listed.values())
+
+
+def test_the_brief_step_opens_the_days_entries_and_those_due_only(history, servers, tmp_path, monkeypatch):
+    work = tmp_path / "work"
+    shutil.copytree(history["work"], work)
+    layout = Layout(work / "content", work / "state")
+    before = indexed(work / "state")
+    old = {p for p, item in before.items() if item["day"] < DAYS[1].isoformat()}
+    # one paper of the first day made pending again through the index: the one old entry due
+    pending = sorted(old)[0]
+    shard = work / "state" / "papers" / "2026-03.json"
+    data = json.loads(shard.read_text(encoding="utf-8"))
+    data["papers"][pending]["brief"] = "pending"
+    shard.write_text(json.dumps(data), encoding="utf-8")
+    opened = []
+    monkeypatch.setattr(stage, "read_entry", lambda path, root: opened.append(path) or read_entry(path, root))
+    settings = resolve_settings(BriefConfig(), model="gpt-4o-mini",
+                                env={"OPENAI_API_KEY": "test-key", "OPENAI_BASE_URL": servers[1].url})
+    report = stage.run_brief(layout, settings, rules_dir=work / "rules", day=DAYS[2])
+    listed = indexed(work / "state")
+    opened_ids = {p for p, item in listed.items() if work / "content" / item["path"] in opened}
+    # the digests' days (the second and third) and the one due; none of the first day's others
+    assert opened_ids == (set(listed) - old) | {pending}
+    assert report.papers_seen == len(listed) and report.done == 0
+    assert listed[pending]["brief"] == "done"  # its entry already had its brief: the index says so again
+    assert {p: {**i, "brief": "done"} for p, i in listed.items()} == {p: {**i, "brief": "done"} for p, i in before.items()}
+
+
+def test_the_daily_jobs_partial_sparse_clone_fetches_old_entries_only_when_needed(history, servers, tmp_path):
+    origin, work, first = tmp_path / "origin.git", history["work"], history["first"]
+    shutil.copytree(history["origin"], origin)
+    layout = Layout(work / "content", work / "state")
+    old = {e.paper.arxiv_id: e for p in layout.entry_files() if (e := read_entry(p, layout.content)) and e.day == DAYS[0]}
+    replaced = next(p for p in first if p["id"] in old)
+
+    # the daily workflow's checkout, as actions/checkout makes it from the step's settings: no file
+    # contents, the step's sparse-checkout patterns, then `academichub checkout` (the recent entries)
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "daily.yml").read_text(encoding="utf-8"))
+    (settings, *_) = [s["with"] for s in workflow["jobs"]["update"]["steps"] if s.get("uses", "").startswith("actions/checkout@")]
+    assert settings["sparse-checkout-cone-mode"] is False
+    daily = tmp_path / "daily"
+    git("clone", "--quiet", f"--filter={settings['filter']}", "--no-checkout", f"file://{origin}", str(daily), cwd=tmp_path)
+    git("sparse-checkout", "set", "--no-cone", *settings["sparse-checkout"].split(), cwd=daily)
+    git("checkout", "--quiet", "main", cwd=daily)
+    (step,) = [s for s in workflow["jobs"]["update"]["steps"] if s.get("run", "").startswith("academichub checkout")]
+    assert step["run"] == 'academichub checkout --date "$DAY"'
+    configure(daily)
+    done = academichub("checkout", "--date", DAYS[3].isoformat(), cwd=daily)
+    assert done.returncode == 0, done.stderr
+    on_disk = {p.relative_to(daily).as_posix() for p in (daily / "content").rglob("*.md")}
+    assert on_disk and not any(f"content/{e.rel}" in on_disk for e in old.values())  # the first day: six weeks back
+    assert len(on_disk) < len(git("ls-files", "content", cwd=daily).split())
+    objects = git("rev-list", "--objects", "--missing=print", "HEAD", cwd=daily).split("\n")
+    assert any(line.startswith("?") for line in objects)  # blobs never downloaded
+
+    # the day brings new papers and a new version of a first-day paper, whose entry is checked out for it
+    v2 = {**replaced, "version": 2, "abstract": replaced["abstract"] + " We add a second experiment."}
+    run_day(daily, DAYS[3], history["corpus"].day(DAYS[3], CANDIDATES) + [v2], servers)
+    entry = daily / "content" / old[replaced["id"]].rel
+    assert "\nVersion: 2\n" in entry.read_text(encoding="utf-8")
+    pushed = git("diff", "--name-status", "HEAD~1", "HEAD", cwd=origin).splitlines()
+    assert pushed and not [line for line in pushed if line.startswith("D")]  # the sparse checkout deleted nothing
+    assert f"M\tcontent/{old[replaced['id']].rel}" in pushed
+    assert len(git("ls-tree", "-r", "--name-only", "HEAD", "content/papers", cwd=origin).split()) == \
+        len(git("ls-tree", "-r", "--name-only", "HEAD~1", "content/papers", cwd=origin).split()) + \
+        sum(1 for line in pushed if line.startswith("A\tcontent/papers/"))
+    touched = {line.split("\t", 1)[1] for line in pushed}
+    assert touched <= the_days_files(daily, DAYS[3]), sorted(touched - the_days_files(daily, DAYS[3]))
+    # its brief was written again, from the new text
+    assert indexed(daily / "state")[f"arxiv:{replaced['id']}"]["brief"] == "done"
+    assert json.loads(metadata(entry)["Brief"])["paper_digest"] == paper_digest(read_record(entry))
+
+
+MIGRATED = ROOT / "tests" / "fixtures" / "radar-before-index-shards"
+
+
+def test_a_radar_of_the_release_before_is_migrated_losslessly(servers, tmp_path):
+    """A radar the release before wrote (tests/fixtures/radar-before-index-shards: two days fetched and
+    briefed by its ``academichub run``, one ``state/papers.json``, the brief cache in 256 shards)
+    gets the index by month on its next run: every entry, path and key kept, nothing else changed."""
+    feeds, model = servers
+    project = tmp_path / "radar"
+    shutil.copytree(MIGRATED, project)
+    shutil.copytree(ROOT / "rules", project / "rules")  # the rules it was made with (its briefs' requests name them)
+    (project / "sources.yml").write_text(yaml.safe_dump({"http": {"arxiv_interval": 0}, "sources": [
+        {"id": "arxiv", "kind": "arxiv_rss", "label": "arXiv ({CATEGORY})", "url": feeds.base + "/rss"}]}), encoding="utf-8")
+    legacy = json.loads((project / "state" / "papers.json").read_text(encoding="utf-8"))
+    content, cache = snapshot(project / "content"), snapshot(project / "state" / "brief-cache")
+    env = {"OPENAI_API_KEY": "test-key", "OPENAI_BASE_URL": model.url, "ACADEMICHUB_MODEL": "gpt-4o-mini"}
+    day = date(2026, 5, 4)  # its generated arXiv ids are of May: none is one of the radar's
+    feeds.add("/rss", body=arxiv_rss(Corpus(seed=12).day(day, CANDIDATES), day))
+    done = academichub("run", "--date", day.isoformat(), "--no-build", "--no-notify", cwd=project, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+
+    assert not (project / "state" / "papers.json").exists()
+    listed = indexed(project / "state")
+    for paper_id, rel in legacy["entries"].items():
+        assert listed[paper_id]["path"] == rel and set(legacy["keys"][paper_id]) <= set(listed[paper_id]["keys"])
+        assert listed[paper_id]["brief"] == metadata(project / "content" / rel)["Brief_status"] == "done"
+        assert not listed[paper_id]["due"]
+    after = snapshot(project / "content")
+    assert {k: v for k, v in after.items() if k in content} == content  # the old entries and briefs: not a byte
+    assert len(listed) == len(legacy["entries"]) + sum(1 for k in after if k.startswith("papers/") and k not in content)
+    assert {k: v for k, v in snapshot(project / "state" / "brief-cache").items() if k in cache} == cache
+
+    # the same day again changes nothing; an index rebuilt from content/ is the same, byte for byte
+    index = snapshot(project / "state" / "papers")
+    done = academichub("run", "--date", day.isoformat(), "--no-build", "--no-notify", cwd=project, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert snapshot(project / "content") == after and snapshot(project / "state" / "papers") == index
+    shutil.rmtree(project / "state" / "papers")
+    done = academichub("fetch", "--date", day.isoformat(), cwd=project, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert snapshot(project / "state" / "papers") == index
+
+    # an old entry whose brief is asked for again finds it in the old cache's shards: no model call
+    old = project / "content" / sorted(legacy["entries"].values())[0]
+    old.write_text(old.read_text(encoding="utf-8").replace("Brief_status: done", "Brief_status: pending"), encoding="utf-8")
+    calls = chat_calls(model)
+    done = academichub("brief", "--all", "--no-daily", cwd=project, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert chat_calls(model) == calls and metadata(old)["Brief_status"] == "done"
+
+
+def test_the_daily_build_in_the_sparse_checkout_checks_out_the_current_tier_only(history, tmp_path):
+    """The first build of a sparse checkout (a cache miss) checks out every month once and builds it;
+    the next day's build, its checkout set to the recent days again, keeps the closed month as built
+    and checks out nothing of it."""
+    origin = tmp_path / "origin.git"
+    shutil.copytree(history["origin"], origin)
+    daily = tmp_path / "daily"
+    git("clone", "--quiet", "--filter=blob:none", "--sparse", f"file://{origin}", str(daily), cwd=tmp_path)
+    configure(daily)
+    shutil.copytree(ROOT / "theme", daily / "theme")
+    settings = (ROOT / "pelicanconf.py").read_text(encoding="utf-8")
+    (daily / "pelicanconf.py").write_text(settings.replace("ARCHIVE_CURRENT_PAPERS = 5000", "ARCHIVE_CURRENT_PAPERS = 1"),
+                                          encoding="utf-8")
+    closed = sorted(p["path"] for p in indexed(history["work"] / "state").values() if p["day"] < "2026-04")
+    assert closed
+
+    def day_of(day: date) -> set[str]:
+        done = academichub("checkout", "--date", day.isoformat(), cwd=daily)
+        assert done.returncode == 0, done.stderr
+        done = academichub("build", "--jobs", "1", cwd=daily, timeout=600)
+        assert done.returncode == 0, done.stderr[-3000:]
+        return {p.relative_to(daily / "content").as_posix() for p in (daily / "content").rglob("*.md")}
+
+    later = DAYS[2] + timedelta(days=40)  # the first day's month is out of the recent days' checkout
+    assert set(closed) <= day_of(later)  # no shard yet (a cache miss): the closed month is checked out, built
+    pages = {p.relative_to(daily / "output").as_posix() for p in (daily / "output" / "papers").glob("*.html")}
+    assert len(pages) == len(indexed(history["work"] / "state"))
+    after = day_of(later)  # the checkout set to the recent days again: the closed month's shard stands
+    assert after and not set(closed) & after
+    assert pages <= {p.relative_to(daily / "output").as_posix() for p in (daily / "output" / "papers").glob("*.html")}
