@@ -13,6 +13,7 @@ from ..archive.entry import Entry
 from ..config import Rule
 from ..errors import LLMError
 from ..layout import Layout
+from ..wording import plural
 from . import prompts
 from .cache import Cache, request_key
 from .entries import escape
@@ -155,8 +156,9 @@ def extractive_daily(cards: Numbering, rules: dict[str, Rule], languages: tuple[
     """Counts, topic overlaps, measured similarities and curation scores from the entries: facts, no generated
     prose.  ``updated``: how many papers already on the radar changed that day (a day may have only those)."""
     by_topic: dict[str, list[str]] = {}
-    for card in cards.cards:
-        by_topic.setdefault(card.entry.topic, []).append(card.entry.paper.id)
+    for card in cards.cards:  # a theme per topic, with every paper its rule selected (as its page lists them)
+        for topic in dict.fromkeys(t.rule for t in card.entry.paper.topics) or (card.entry.topic,):
+            by_topic.setdefault(topic, []).append(card.entry.paper.id)
     order = sorted(by_topic, key=lambda t: (-len(by_topic[t]), t))
     multi = [c for c in cards.cards if len({t.rule for t in c.entry.paper.topics}) > 1]
     ranked = sorted(cards.cards, key=lambda c: (-max((t.score for t in c.entry.paper.topics), default=0), c.label))[:3]
@@ -167,13 +169,13 @@ def extractive_daily(cards: Numbering, rules: dict[str, Rule], languages: tuple[
         n, k = len(cards.cards), len(order)
         if n:
             headline = ((f"今日 {n} 篇论文，涵盖 {k} 个主题：" + "、".join(names)) if zh
-                        else f"{n} paper{'s' * (n != 1)} in {k} topic{'s' * (k != 1)}: " + ", ".join(names))
+                        else f"{plural(n, 'paper')} in {plural(k, 'topic')}: " + ", ".join(names))
         else:
             headline = (f"今日没有新论文；{updated} 篇已在雷达上的论文有更新" if zh
                         else f"No new papers; {updated} already on the radar updated")
         out[lang] = {
             "headline": headline,
-            "themes": [{"title": name, "text": (f"{len(by_topic[t])} 篇论文" if zh else f"{len(by_topic[t])} papers"),
+            "themes": [{"title": name, "text": (f"{len(by_topic[t])} 篇论文" if zh else plural(len(by_topic[t]), "paper")),
                         "papers": by_topic[t]} for t, name in zip(order, names)][:6],
             "connections": ([{
                 "text": (("内容相近，跨越 " if zh else "Close in content across ")

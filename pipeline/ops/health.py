@@ -129,10 +129,10 @@ def summary_markdown(runs: list[dict], content: Path, deliveries: dict[str, dict
         + (f"; {len(failed)} failed." if failed else "; every source answered."),
         "",
         markdown.table(
-            ["source", "status", "HTTP", "fetched", "new", "updated", "duplicate", "rejected", "skipped", "note"],
+            ["source", "status", "HTTP", "fetched", "new", "updated", "duplicate", "rejected", "old", "skipped", "note"],
             [
                 [markdown.code(s.get("source", "?")), s.get("status", "?"), str(s.get("http_status") or "–"),
-                 *(str(s.get(k, 0)) for k in ("items_seen", "new", "updated", "duplicate", "rejected", "skipped")),
+                 *(str(s.get(k) or 0) for k in ("items_seen", "new", "updated", "duplicate", "rejected", "old", "skipped")),
                  markdown.text("; ".join(filter(None, [s.get("note", ""), *(s.get("errors") or [])[:2]])))]
                 for s in sources
             ],

@@ -8,10 +8,10 @@ from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
 from pelican.contents import Article
-from pelican.utils import set_date_tzinfo
 
 from ..files import write_text
 from .feeds import PAPER_LANG
+from .views import feed_terms
 
 AUTHOR_FEED_OPENING = 160  # characters of the abstract in an author's feed, for a paper without a TL;DR
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -50,9 +50,8 @@ class AuthorFeeds:
             else:
                 text = opening(paper["abstract"])
             summary = xml_text(text)
-            published = set_date_tzinfo(article.date, "UTC")
-            updated = set_date_tzinfo(getattr(article, "modified", None) or article.date, "UTC")
-            terms = [str(article.category)] + [str(t) for t in article.tags]
+            published, updated = article.feed_dates
+            terms = feed_terms(article)
             self._atom[key] = (
                 f'<entry><title>{title}</title><link href="{link}" rel="alternate"/><id>{link}</id>'
                 f"<published>{published.isoformat()}</published><updated>{updated.isoformat()}</updated>"
@@ -72,7 +71,7 @@ class AuthorFeeds:
             return
         title = xml_text(f"{self.settings['SITENAME']} – {author.name}")
         page = xml_text(f"{self.site}/{author.url}")
-        newest = max(set_date_tzinfo(getattr(a, "modified", None) or a.date, "UTC") for a in papers)
+        newest = max(a.feed_dates[1] for a in papers)
         atom_path, rss_path = self.settings.get("AUTHOR_FEED_ATOM"), self.settings.get("AUTHOR_FEED_RSS")
         if atom_path:
             path = atom_path.format(slug=author.slug)

@@ -12,12 +12,12 @@ from pathlib import Path
 from feedgenerator import Rss201rev2Feed
 from pelican.contents import Article
 from pelican.paginator import Page, Paginator
-from pelican.utils import sanitised_join, set_date_tzinfo
+from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
 from ..files import write_bytes, write_text
 from .feeds import PAPER_LANG, AtomFeed, RssFeed, content_lang, feed_title
-from .views import BRIEF_CATEGORIES, topic_for
+from .views import BRIEF_CATEGORIES, feed_terms, topic_for
 
 
 class _Output(io.StringIO):
@@ -174,7 +174,6 @@ class FeedWriter(Writer):
         summary = item.summary
         rss = isinstance(feed, Rss201rev2Feed)
         names = [a["name"] for a in paper["authors"]] if paper else [str(a) for a in getattr(item, "authors", ())]
-        categories = [str(item.category)] + [str(t) for t in getattr(item, "tags", ())]
         feed.add_item(
             authors=names,
             lang=PAPER_LANG if paper else content_lang(self.settings),
@@ -183,9 +182,9 @@ class FeedWriter(Writer):
             unique_id=link,
             description=content if rss else summary,
             content=None if rss else content,
-            categories=categories,
-            pubdate=set_date_tzinfo(item.date, "UTC"),
-            updateddate=set_date_tzinfo(item.modified, "UTC") if hasattr(item, "modified") else None,
+            categories=feed_terms(item),
+            pubdate=item.feed_dates[0],
+            updateddate=item.feed_dates[1] if hasattr(item, "modified") else None,
         )
 
 

@@ -10,6 +10,7 @@ import copy
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -107,6 +108,18 @@ def run_day(run_cli, tmp: Path, day: str, *extra: str, rules: Path = RULES):
                    "--date", day, "--no-build", "--no-embed", *extra, cwd=tmp, env={"OPENAI_API_KEY": ""}, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     return done
+
+
+def run_three_days(run_cli, tmp: Path, server, rules: Path = RULES) -> dict[str, subprocess.CompletedProcess]:
+    """`academichub run` on D1, D2 and D3 in ``tmp``, ``server`` answering as each day's sources would;
+    a copy of content/ after each day is kept in after-<day>/. Returns each day's run."""
+    write_day_sources(tmp, day_sources(server))
+    outputs = {}
+    for day in (D1, D2, D3):
+        serve_day(server, day)
+        outputs[day] = run_day(run_cli, tmp, day, rules=rules)
+        shutil.copytree(tmp / "content", tmp / f"after-{day}")
+    return outputs
 
 
 def entries_by_id(tmp: Path) -> dict[str, dict]:

@@ -8,14 +8,13 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 
 import pytest
 from api_helpers import schema_errors
 from feedserver import FeedServer
 from helpers import RULES, last_run, snapshot
 from radar_days import (
-    D1, D2, D3, REPLACED, ROOT, arxiv_rss, brief_ids, day_sources, entries_by_id, replacement_item, run_day, runner, serve_day,
+    D1, D2, D3, REPLACED, ROOT, arxiv_rss, brief_ids, entries_by_id, replacement_item, run_day, run_three_days, runner,
     write_day_sources,
 )
 
@@ -26,12 +25,7 @@ def three_days(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("radar")
     run_cli = runner(tmp)
     with FeedServer() as server:
-        write_day_sources(tmp, day_sources(server))
-        outputs = {}
-        for day in (D1, D2, D3):
-            serve_day(server, day)
-            outputs[day] = run_day(run_cli, tmp, day)
-            shutil.copytree(tmp / "content", tmp / f"after-{day}")
+        outputs = run_three_days(run_cli, tmp, server)
         yield {"tmp": tmp, "run": run_cli, "server": server, "outputs": outputs}
 
 
