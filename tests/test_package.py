@@ -138,3 +138,23 @@ def test_only_the_command_line_prints_or_reads_arguments():
                 names = [a.name for a in node.names] + [getattr(node, "module", None) or ""]
                 assert not any(n == "argparse" or n.startswith("rich") for n in names), \
                     f"{path}:{node.lineno}: argparse or rich below the CLI"
+
+
+def test_commit_subjects_fit_on_one_line():
+    """Every commit since the changelog began has a subject of at most 72 characters (git's one-line
+    views and the changelog's release notes show no more)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    git = ["git", "-C", str(ROOT)]
+    first = subprocess.run([*git, "log", "--diff-filter=A", "--format=%H", "--", "CHANGELOG.md"],
+                           capture_output=True, text=True).stdout.split()
+    if not first:
+        pytest.skip("no changelog in this checkout's history")
+    log = subprocess.run([*git, "log", "--format=%h %s", f"{first[-1]}^..HEAD"], capture_output=True, text=True)
+    if log.returncode:
+        pytest.skip(f"the history is cut short here: {log.stderr.strip()}")
+    subjects = log.stdout.splitlines()
+    assert [s for s in subjects if len(s.split(" ", 1)[1]) > 72] == []
