@@ -77,6 +77,15 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _no_entries(command: str, content: Path) -> bool:
+    """Whether ``content`` holds no entry; then the command says so in one line, and where it looked."""
+    if any(Layout(content).entry_files()):
+        return False
+    say(f"{command}: nothing to do: no entries in {content / 'papers'}; --content DIR reads another folder "
+        "(`academichub demo` writes demo/content)")
+    return True
+
+
 def _brief_folders(args: argparse.Namespace) -> None:
     """Where ``academichub brief`` reads when not told: content/ and state/ here, else — in the folder
     where ``academichub demo`` ran — the demo's (demo/content, demo/state), as the Quick start has it."""
@@ -98,9 +107,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
     """Resolve the settings, run the stage with a progress bar, print the usage report."""
     from .brief import load_config, resolve_settings, run_brief
 
-    if not any(Layout(args.content).entry_files()):
-        say(f"brief: nothing to do: no entries in {args.content / 'papers'}; --content DIR reads another folder "
-            "(`academichub demo` writes demo/content)")
+    if _no_entries("brief", args.content):
         return 0
     if getattr(args, "found", ""):
         say(f"brief: {args.found}")
@@ -127,6 +134,8 @@ def cmd_embed(args: argparse.Namespace) -> int:
     from .semantic.stage import default_embedder, embed_archive
     from .semantic.store import Store
 
+    if _no_entries("embed", args.content):
+        return 0
     embedder = default_embedder(getattr(args, "semantic_config", None), backend=getattr(args, "backend", None),
                                 model=getattr(args, "embed_model", None), base_url=getattr(args, "embed_base_url", None))
     with counting("embedding") as on_progress:

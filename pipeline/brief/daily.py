@@ -175,7 +175,8 @@ def extractive_daily(cards: Numbering, rules: dict[str, Rule], languages: tuple[
                         else f"No new papers; {updated} already on the radar updated")
         out[lang] = {
             "headline": headline,
-            "themes": [{"title": name, "text": (f"{len(by_topic[t])} 篇论文" if zh else plural(len(by_topic[t]), "paper")),
+            "themes": [{"title": name,
+                        "text": f"{len(by_topic[t])} 篇论文" if zh else plural(len(by_topic[t]), "paper"),
                         "papers": by_topic[t]} for t, name in zip(order, names)][:6],
             "connections": ([{
                 "text": (("内容相近，跨越 " if zh else "Close in content across ")

@@ -93,7 +93,7 @@ class Message:
 
     def count(self, n: int, key: str) -> str:
         """``n`` with the word ``key`` in each language: "3 篇论文 · 3 papers", "1 篇论文 · 1 paper"."""
-        return " · ".join(f"{n} {WORDS[lang][key]}" if lang == "zh" or n != 1 else f"1 {SINGULAR.get(key, WORDS[lang][key])}"
+        return " · ".join(f"{n} {SINGULAR.get(key, WORDS[lang][key]) if lang == 'en' and n == 1 else WORDS[lang][key]}"
                           for lang in self.languages)
 
     @property

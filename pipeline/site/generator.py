@@ -355,8 +355,9 @@ class SiteGenerator(Generator):
         # archive's ids (a reader's imported library is looked up in them); the browser fetches them on demand
         vectors = write_vectors(output, recent, self.semantic)
         write_text(output / "data" / "index.json", json.dumps(
-            {"topics": topics, "papers": items, "days": {f"{d:%Y-%m-%d}": self.day_url(d) for d in {radar_day_of(a) for a in recent}},
-             "vectors": vectors, "ids": write_ids(output, self.papers, [p for m in self.closed for p in m.papers])},
+            {"topics": topics, "papers": items, "vectors": vectors,
+             "days": {f"{d:%Y-%m-%d}": self.day_url(d) for d in {radar_day_of(a) for a in recent}},
+             "ids": write_ids(output, self.papers, [p for m in self.closed for p in m.papers])},
             ensure_ascii=False))
 
     def _absolute(self, url: str) -> str:

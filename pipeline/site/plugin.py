@@ -114,8 +114,8 @@ def topic_lists(generator) -> list[tuple[Category, list[Article]]]:
         rules = [t["rule"] for t in article.paper["topics"]] if article.paper else []
         for rule in dict.fromkeys(rules or [str(article.category)]):
             lists.setdefault(rule, []).append(article)
-    return sorted(((names.get(rule) or Category(rule, generator.settings), articles) for rule, articles in lists.items()),
-                  key=lambda item: str(item[0]))
+    topics = [(names.get(rule) or Category(rule, generator.settings), articles) for rule, articles in lists.items()]
+    return sorted(topics, key=lambda item: str(item[0]))
 
 
 def keyword_key(name: str) -> tuple[str, ...]:

@@ -32,7 +32,8 @@ def arxiv_rss(day_name: str, rfc_day: str, fixture: str, replaced: bool = False)
     if replaced:  # the paper's second version, announced as arXiv announces replacements
         text = text.replace(f"arXiv:{REPLACED}v1 Announce Type: new", f"arXiv:{REPLACED}v2 Announce Type: replace")
         text = text.replace(f"oai:arXiv.org:{REPLACED}v1", f"oai:arXiv.org:{REPLACED}v2")
-        text = text.replace("<arxiv:announce_type>new</arxiv:announce_type>", "<arxiv:announce_type>replace</arxiv:announce_type>", 1)
+        text = text.replace("<arxiv:announce_type>new</arxiv:announce_type>",
+                            "<arxiv:announce_type>replace</arxiv:announce_type>", 1)
     return text.encode()
 
 
@@ -45,7 +46,8 @@ def crossref_journal_version() -> bytes:
         "container-title": ["Journal of Machine Thought"], "subject": [],
         "published": {"date-parts": [[2026, 4, 28]]}, "published-online": {"date-parts": [[2026, 4, 28]]},
         "issued": {"date-parts": [[2026, 4, 28]]},
-        "relation": {"has-preprint": [{"id-type": "doi", "id": f"10.48550/arXiv.{REPLACED}", "asserted-by": "subject"}]},
+        "relation": {"has-preprint": [{"id-type": "doi", "id": f"10.48550/arXiv.{REPLACED}",
+                                       "asserted-by": "subject"}]},
     })
     data["message"]["items"] = [work]
     data["message"]["total-results"] = 1
@@ -71,7 +73,8 @@ def serve_day(s, day: str) -> None:
     elif day == D2:
         s.add("/rss/cs.AI", body=arxiv_rss("Tue", "28", "arxiv_rss/rss-cs.CL-2026-04-27-3items.xml")
               .replace(b"</channel>", replacement_item() + b"</channel>"))
-        s.add("/crossref/works", body=b'{"status":"ok","message-type":"work-list","message":{"items":[],"total-results":0}}',
+        s.add("/crossref/works",
+              body=b'{"status":"ok","message-type":"work-list","message":{"items":[],"total-results":0}}',
               content_type="application/json")
     else:
         s.add("/rss/cs.AI", body=arxiv_rss("Wed", "29", "arxiv_rss/rss-cs.LG-2026-04-27-3items.xml"))
@@ -89,7 +92,8 @@ def day_sources(s) -> list[dict]:
         {"id": "nature", "kind": "rss", "label": "Nature", "url": s.base + "/nature.rss"},
         {"id": "biorxiv", "kind": "biorxiv", "label": "bioRxiv", "category": "cancer_biology", "days": 2,
          "base_url": s.base + "/bio"},
-        {"id": "medrxiv", "kind": "biorxiv", "label": "medRxiv", "server": "medrxiv", "days": 2, "base_url": s.base + "/med"},
+        {"id": "medrxiv", "kind": "biorxiv", "label": "medRxiv", "server": "medrxiv", "days": 2,
+         "base_url": s.base + "/med"},
         {"id": "followed", "kind": "arxiv_api", "label": "arXiv ({CATEGORY})", "query": "cat:cs.LG OR cat:cs.AI",
          "days": 7, "page_size": 20, "max_results": 20, "base_url": s.base + "/api/query"},
         {"id": "ecology", "kind": "crossref", "label": "Crossref", "issn": ["0012-9658"], "mailto": "tests@example.org",

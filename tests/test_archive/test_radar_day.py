@@ -14,7 +14,18 @@ from api_helpers import schema_errors
 from feedserver import FeedServer
 from helpers import RULES, last_run, snapshot
 from radar_days import (
-    D1, D2, D3, REPLACED, ROOT, arxiv_rss, brief_ids, entries_by_id, replacement_item, run_day, run_three_days, runner,
+    D1,
+    D2,
+    D3,
+    REPLACED,
+    ROOT,
+    arxiv_rss,
+    brief_ids,
+    entries_by_id,
+    replacement_item,
+    run_day,
+    run_three_days,
+    runner,
     write_day_sources,
 )
 

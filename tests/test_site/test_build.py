@@ -103,8 +103,8 @@ def test_keyword_pages_are_named_by_the_words_their_papers_matched(site, out):
     each paper, never by its stem; a paper's keyword links are words of its own title or abstract (up to a
     plural's "s": spellings of one word are one page)."""
     from pipeline.fetch.curate import tokens
-    from pipeline.site.plugin import keyword_key
     from pipeline.models import Paper
+    from pipeline.site.plugin import keyword_key
 
     rules = {p.stem for p in (ROOT / "rules").glob("*.yml")}
     crafted = {paper.id for paper, _ in crafted_papers()}  # written with made-up selections

@@ -9,7 +9,7 @@ import html
 import json
 import re
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import feedparser
@@ -36,7 +36,8 @@ def radar(tmp_path_factory):
         done = run_cli("brief", "--extractive", *weekly, "--date", day, "--rules", str(RULES), cwd=tmp, timeout=300)
         assert done.returncode == 0, done.stdout + done.stderr
     done = run_cli("build", "--content", "content", "--output", "output", "--rules", str(RULES), "--state", "state",
-                   "--settings", str(ROOT / "pelicanconf.py"), "--siteurl", SITEURL, "--no-search", cwd=tmp, timeout=600)
+                   "--settings", str(ROOT / "pelicanconf.py"), "--siteurl", SITEURL, "--no-search", cwd=tmp,
+                   timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     return {"tmp": tmp, "out": tmp / "output", "run": run_cli, "entries": entries_by_id(tmp)}
 
@@ -123,7 +124,8 @@ def test_the_home_page_separates_the_radar_days_and_numbers_cards_as_their_brief
         assert lead == D3
         # the server's cards, all of them (as without the script): each under its day's heading
         def order():
-            return page.evaluate("""() => [...document.querySelectorAll('#pool > li')].map((li) => li.classList.contains('day-head')
+            return page.evaluate("""() => [...document.querySelectorAll('#pool > li')].map((li) =>
+                li.classList.contains('day-head')
                 ? {head: li.dataset.day, text: li.textContent.trim(), hidden: li.hidden}
                 : {day: li.dataset.day, id: li.querySelector('.card').dataset.id,
                    num: li.querySelector('.num').textContent, hidden: li.hidden})""")
@@ -174,7 +176,7 @@ def test_feeds_never_date_anything_after_the_run_day(radar):
         for entry in feed.entries:
             for key in ("published_parsed", "updated_parsed"):
                 if entry.get(key):
-                    when = datetime(*entry[key][:6], tzinfo=timezone.utc)
+                    when = datetime(*entry[key][:6], tzinfo=UTC)
                     assert when <= end, (path.name, entry.get("title"), when)
     items = json.loads((out / "feed.json").read_text(encoding="utf-8"))["items"]
     assert max(datetime.fromisoformat(i["date_published"]) for i in items) <= end
@@ -196,11 +198,13 @@ def test_newsboat_reads_every_paper_each_topic_selected(radar):
             assert slugs == {entries[pid]["slug"] for pid in ids}, (topic, kind)
 
 
-def test_brief_with_no_entries_says_so_in_one_line(tmp_path, run_cli):
-    done = run_cli("brief", cwd=tmp_path, env={"OPENAI_API_KEY": ""})
+@pytest.mark.parametrize("command", ["brief", "embed"])
+def test_a_command_with_no_entries_says_so_in_one_line(tmp_path, run_cli, command):
+    done = run_cli(command, cwd=tmp_path, env={"OPENAI_API_KEY": ""})
     assert done.returncode == 0, done.stderr
     lines = (done.stdout + done.stderr).strip().splitlines()
-    assert len(lines) == 1 and "nothing to do" in lines[0] and "content/papers" in lines[0] and "--content" in lines[0]
+    assert len(lines) == 1 and lines[0].startswith(f"{command}: nothing to do: no entries in content/papers"), lines
+    assert "--content" in lines[0]
     assert not (tmp_path / "content").exists()
 
 
