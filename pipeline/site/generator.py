@@ -39,6 +39,7 @@ from .views import (
     card_key,
     feed_dates,
     feed_terms,
+    listed_authors,
     load_topics,
     published_day_of,
     radar_day_of,
@@ -339,10 +340,11 @@ class SiteGenerator(Generator):
         recent = self._radar_papers()
         for article in recent:
             paper, brief = article.paper, article.brief
+            listed, _ = listed_authors(paper["authors"], self.settings)
             items.append({
                 "id": paper["id"], "url": article.url, "title": paper["title"],
-                "authors": [a["name"] for a in paper["authors"]],
-                "author_urls": [self.author_url(a["name"]) for a in paper["authors"]],
+                "authors": [a["name"] for a in listed], "authors_total": len(paper["authors"]),
+                "author_urls": [self.author_url(a["name"]) for a in listed],
                 "date": f"{published_day_of(article):%Y-%m-%d}", "day": f"{radar_day_of(article):%Y-%m-%d}",
                 "source": paper["source_label"],
                 "topics": paper["topics"], "tags": [str(t) for t in getattr(article, "tags", ())],
@@ -377,9 +379,10 @@ class SiteGenerator(Generator):
             }
             if paper:
                 item["summary"] = paper["abstract"][:500]
-                if paper["authors"]:  # else the feed's author stands for the item's
+                listed, more = listed_authors(paper["authors"], self.settings)
+                if listed:  # else the feed's author stands for the item's
                     item["authors"] = [{"name": a["name"], "url": self._absolute(self.author_url(a["name"]))}
-                                       for a in paper["authors"]]
+                                       for a in listed] + ([{"name": more, "url": item["url"]}] if more else [])
                 if paper["url"]:
                     item["external_url"] = paper["url"]
             else:
