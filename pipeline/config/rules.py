@@ -32,6 +32,7 @@ class Exclude(_Strict):
 
     categories: KeywordList = []  # never papers of these categories
     keywords: KeywordList = []  # never papers with these words or phrases
+    authors: KeywordList = []  # never papers any of these people wrote (a muted author wins over a followed one)
 
 
 class SimilarTo(_Strict):

@@ -165,7 +165,8 @@ class FeedWriter(Writer):
             link=self.site_url + "/", feed_url=self.feed_url, description=context.get("SITESUBTITLE", ""),
             subtitle=context.get("SITESUBTITLE", None),
             language=content_lang(self.settings) if name in BRIEF_CATEGORIES else PAPER_LANG,
-            author_name=context["SITENAME"], author_link=self.site_url + "/")
+            author_name=context["SITENAME"], author_link=self.site_url + "/",
+            empty_date=context.get("EMPTY_FEED_DATE"))  # a feed with no entry yet (feeds._Dated)
 
     def _add_item_to_the_feed(self, feed, item) -> None:
         paper = getattr(item, "paper", None)
