@@ -289,7 +289,7 @@ class SiteGenerator(Generator):
         that has selected nothing so far (the topics page lists every rule), and the briefs (the
         navigation links to them before the first one is written)."""
         built = {str(cat) for cat, _ in self.context.get("categories", [])}
-        dates = [set_date_tzinfo(a.date, "UTC") for a in self.context.get("articles", ())]
+        dates = [a.feed_dates[0] for a in self.context.get("articles", ())]  # never after the newest radar day
         context = {**self.context, "EMPTY_FEED_DATE": max(dates, default=None)}
         for topic_id in dict.fromkeys([t.id for t in self.context["topic_list"]] + ["daily-brief"]):
             if topic_id in built:
