@@ -67,13 +67,27 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 def cmd_rules_check(args: argparse.Namespace) -> int:
     from .semantic.references import check_rules
 
-    rules = load_rules(args.rules)
-    problems = check_rules(rules)  # similar_to: ids and BibTeX files
+    from .config.corrections import load_corrections
+
+    problems: list[str] = []
+    try:
+        rules = load_rules(args.rules)
+        problems += check_rules(rules)  # similar_to: ids and BibTeX files
+    except ConfigError as exc:
+        rules, problems = [], exc.problems
+    try:
+        corrections = load_corrections(args.corrections)
+    except ConfigError as exc:
+        corrections, problems = [], problems + exc.problems
     if problems:
         raise ConfigError(problems)
     for rule in rules:
         say(f"ok  {rule.path}  {rule.id} ({rule.name.en})")
+    for correction in corrections:
+        say(f"ok  {correction.path}  {correction.action} {correction.target}")
     say(f"{len(rules)} rule files are valid")
+    if corrections:
+        say(f"{len(corrections)} corrections of briefs are valid")
     return 0
 
 
@@ -121,7 +135,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
     with counting("briefs") as on_progress:
         report = run_brief(Layout(args.content, args.state), settings, rules_dir=args.rules, day=args.date,
                            digests=args.digests, weekly=args.weekly, batch=args.batch, wait=args.wait,
-                           on_progress=on_progress)
+                           corrections_dir=args.corrections, stale=args.stale, on_progress=on_progress)
     print_brief_report(report)
     if getattr(args, "found", ""):
         say(f"brief: the demo's site shows them once rebuilt: academichub build --content {args.content} "
@@ -326,6 +340,10 @@ def _add_brief_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--extractive", action="store_true", help="no model: quote lead sentences and key phrases")
     parser.add_argument("--no-daily", dest="digests", action="store_false", help="only the per-paper briefs")
     parser.add_argument("--weekly", action="store_true", help="also write the weekly brief of the current (unfinished) week")
+    parser.add_argument("--stale", action="store_true",
+                        help="also re-write the model briefs another model or prompt version wrote (pinned ones never)")
+    parser.add_argument("--corrections", type=Path, default=Path("corrections"),
+                        help="reviewed corrections laid over the briefs (default: corrections/, optional)")
 
 
 def _add_build_options(parser: argparse.ArgumentParser) -> None:
@@ -405,8 +423,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = sub.add_parser("rules", help="work with curation rules")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True)
-    check = rules_sub.add_parser("check", help="validate every rule file")
+    check = rules_sub.add_parser("check", help="validate every rule file and every correction of a brief")
     check.add_argument("--rules", type=Path, default=Path("rules"), help="folder of rule files (default: rules/)")
+    check.add_argument("--corrections", type=Path, default=Path("corrections"),
+                       help="folder of brief corrections (default: corrections/, optional)")
     check.set_defaults(func=cmd_rules_check)
 
     preview = rules_sub.add_parser("preview", help="which recent papers the changed rules would add or remove (Markdown)")

@@ -105,13 +105,17 @@ def print_brief_report(report: BriefReport) -> None:
     table.add_column("count", justify="right")
     rows = (("entries", report.papers_seen), ("entries changed", report.written), ("briefed", report.done),
             ("from cache", report.cached), ("extractive", report.extractive), ("left pending", report.pending),
-            ("failed", len(report.failed)), ("API calls", usage.calls), ("retries", usage.retries),
+            ("failed", len(report.failed)), ("grounded", report.grounded), ("unverified", report.unverified),
+            ("replaced by extractive", report.replaced), ("API calls", usage.calls), ("retries", usage.retries),
             ("input tokens", usage.input_tokens), ("output tokens", usage.output_tokens), ("estimated cost", cost))
     for name, value in rows:
         table.add_row(name, str(value))
     console.print(table)
     for path in report.digests:
         console.print(f"  brief: {path}", markup=False, highlight=False)
+    if report.failures:
+        found = ", ".join(f"{kind} {n}" for kind, n in sorted(report.failures.items()))
+        console.print(f"  not found in their sources: {found}", style="yellow", markup=False, highlight=False)
     if report.dropped_refs:
         console.print(f"  {report.dropped_refs} references to papers that do not exist were dropped", style="yellow")
     for paper_id, why in report.failed[:10]:

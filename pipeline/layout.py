@@ -55,6 +55,11 @@ class Layout:
         return self.state / "deploys.jsonl"
 
     @property
+    def briefs_file(self) -> Path:
+        """One line per brief run that checked model briefs: how many were grounded, failures by kind."""
+        return self.state / "briefs.jsonl"
+
+    @property
     def notify_file(self) -> Path:
         return self.state / "notify.json"
 

@@ -173,6 +173,7 @@ def cli() -> str:
 
 def _settings_files() -> dict[str, tuple[type[BaseModel], str]]:
     from pipeline.config.brief import BriefConfig
+    from pipeline.config.corrections import Correction
     from pipeline.config.notify import NotifyFile
     from pipeline.config.rules import Rule
     from pipeline.config.semantic import SemanticConfig
@@ -182,6 +183,7 @@ def _settings_files() -> dict[str, tuple[type[BaseModel], str]]:
         "sources.yml": (SourcesFile, "sources.yml"),
         "rules": (Rule, "rules/*.yml (one topic per file)"),
         "brief.yml": (BriefConfig, "brief.yml"),
+        "corrections": (Correction, "corrections/*.yml (one correction of a brief per file)"),
         "semantic.yml": (SemanticConfig, "semantic.yml"),
         "notify.yml": (NotifyFile, "notify.yml"),
     }
@@ -207,7 +209,8 @@ def _type(annotation) -> str:
         return f"mapping of {_type(args[0])} to {_type(args[1])}"
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return f"[{annotation.__name__}](#{annotation.__name__.lower()})"
-    return {str: "text", int: "integer", float: "number", bool: "true or false"}.get(annotation, str(annotation))
+    return {str: "text", int: "integer", float: "number", bool: "true or false",
+            date: "date (YYYY-MM-DD)"}.get(annotation, str(annotation))
 
 
 def _bounds(schema: dict) -> str:

@@ -27,11 +27,11 @@ from ..files import atomic_write
 from ..layout import Layout
 from . import prompts
 from .cache import Cache, request_key
-from .entries import mark_failed, write_entry
+from .entries import mark_failed
 from .llm import Client, validate_answer
-from .paper import paper_messages, stamp
+from .paper import from_cache, grounded, paper_messages, provenance, settle, stamp
 from .report import BriefReport
-from .schemas import checked_numbers, paper_answer_model, paper_schema
+from .schemas import paper_answer_model, paper_schema
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -74,9 +74,7 @@ async def _run(todo, settings, rules, cache, layout, report, wait) -> list[Entry
             key = request_key(endpoint, prompt, languages, messages)
             hit = cache.get(key, languages)
             if hit is not None:
-                report.cached += 1
-                report.done += 1
-                written[entry.rel] = write_entry(entry, "done", hit, report)
+                written[entry.rel] = from_cache(entry, hit, settings, rules, report)
             else:
                 requests[key] = {"entry": entry, "messages": messages}
         path = layout.brief_batch
@@ -135,12 +133,15 @@ async def _run(todo, settings, rules, cache, layout, report, wait) -> list[Entry
                 if entry is not None:
                     written[entry.rel] = mark_failed(entry, report)
                 continue
-            answer = value.model_dump() if entry is None else checked_numbers(value.model_dump(), entry.paper)
-            brief = {"model": meta["model"], "prompt_version": meta["prompt_version"], **answer}
+            brief = {"model": meta["model"], "prompt_version": meta["prompt_version"], **value.model_dump()}
+            if entry is None:
+                cache.put(key, brief)
+                continue
+            # a batch answer has no second try: the grounding policy applies to it as it is
+            check = grounded(value.model_dump(), entry.paper, rules, settings.config)
+            brief |= provenance(check)
             cache.put(key, brief)
-            if entry is not None:
-                report.done += 1
-                written[entry.rel] = write_entry(entry, "done", brief, report)
+            written[entry.rel] = settle(entry, brief, check, settings.config, report)
         report.pending += len(set(saved["requests"]) - answered)
         cache.save()
         forget(path)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 from ..archive.entry import Entry
 from ..config import Rule
@@ -16,8 +17,9 @@ from ..layout import Layout
 from ..wording import plural
 from . import prompts
 from .cache import Cache, request_key
-from .entries import escape
+from .entries import escape, unverified
 from .extractive import sentences
+from .grounding import check_digest
 from .llm import Client, Usage
 from .numbering import Card, Numbering, home_order, in_english
 from .paper import estimate_tokens, neutralise, stamp
@@ -144,6 +146,32 @@ def similarity_block(links: list, cards: Numbering) -> str:
     return "\n<similarity>\n" + "\n".join(lines) + "\n</similarity>" if lines else ""
 
 
+def day_material(numbering: Numbering) -> dict[str, str]:
+    """Each of the day's papers as the daily brief may draw on it: title, abstract and English TL;DR."""
+    out = {}
+    for card in numbering.cards:
+        text = in_english(card.entry.brief or {}) or {}
+        out[card.entry.paper.id] = "\n".join((card.entry.paper.title, card.entry.paper.abstract, text.get("tldr", "")))
+    return out
+
+
+def grounded_digest(brief: dict, numbering: Numbering, config: BriefConfig, report: BriefReport,
+                    overview: Callable[[tuple[str, ...]], dict], context: str = "") -> dict:
+    """A model's daily or weekly brief checked against the papers it cites (``context``: the other
+    material the model read, such as last week's brief): kept with its check (labelled unverified
+    when it fails), or replaced by the extractive ``overview`` (``ungrounded: extractive``)."""
+    languages = tuple(k for k in brief if isinstance(brief[k], dict))
+    check = check_digest({lang: brief[lang] for lang in languages}, day_material(numbering),
+                         topics=len({c.entry.topic for c in numbering.cards}), context=context)
+    kept = check.grounded or config.ungrounded == "label"
+    report.checked(check, kept=kept)
+    if not kept:
+        report.notes.append("a digest was replaced by the extractive overview: "
+                            + "; ".join(str(f) for f in check.failures[:3]))
+        return overview(languages)
+    return {**brief, "written": datetime.now(timezone.utc).date().isoformat(), **check.record()}
+
+
 def _topic_name(rules: dict[str, Rule], topic: str, lang: str) -> str:
     rule = rules.get(topic)
     if rule is None:
@@ -218,6 +246,7 @@ def render_digest(brief: dict, numbering: Numbering, content_prefix: str = "{fil
     if brief.get("extractive"):
         out.append('<p class="brief-label">Extractive overview: counts, topics and curation scores taken from the '
                    'entries, not written by a language model. 摘录式概览：由条目数据汇总，并非大语言模型生成。</p>')
+    out += unverified(brief, "digest")
     for lang in [k for k in brief if isinstance(brief[k], dict)]:
         text = brief[lang]
         head = HEADINGS.get(lang, HEADINGS["en"])

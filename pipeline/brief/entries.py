@@ -26,6 +26,23 @@ LABELS = {
 }
 
 
+UNVERIFIED = {  # what a brief was checked against: its label when the check failed
+    "paper": "Unverified: this brief states numbers, names or acronyms that the abstract does not give. "
+             "未经核实：本简报含有摘要中没有的数字、名称或缩写。",
+    "digest": "Unverified: this brief states numbers, names or acronyms that the papers it cites do not give. "
+              "未经核实：本简报含有所引论文中没有的数字、名称或缩写。",
+}
+
+
+def unverified(brief: dict, kind: str) -> list[str]:
+    """The label and the failures of a model brief whose grounding check failed, as escaped HTML lines."""
+    if brief.get("extractive") or brief.get("grounded") is not False:
+        return []
+    return [f'<p class="brief-label brief-unverified">{escape(UNVERIFIED[kind])}</p>',
+            '<ul class="brief-failures">' + "".join(f"<li>{escape(f)}</li>" for f in brief.get("grounding_failures", []))
+            + "</ul>"]
+
+
 EXTRACTIVE_LABEL = ("Extractive summary: sentences quoted from the abstract, not written by a language model. "
                     "摘录式摘要：摘自原文摘要，并非大语言模型生成。")
 
@@ -43,6 +60,7 @@ def render_section(brief: dict) -> str:
            f'data-prompt-version="{escape(brief.get("prompt_version", ""))}">']
     if extractive:
         out.append(f'<p class="brief-label">{escape(EXTRACTIVE_LABEL)}</p>')
+    out += unverified(brief, "paper")
     for lang in [k for k in brief if isinstance(brief[k], dict)]:
         text = brief[lang]
         labels = LABELS.get(lang, LABELS["en"])
@@ -56,9 +74,17 @@ def render_section(brief: dict) -> str:
                        + "".join(f"<li>{escape(k)}</li>" for k in text["keywords"]) + "</ul>")
         out.append("</section>")
     if not extractive:
-        out.append(f'<p class="brief-credit">{escape(brief.get("model", ""))} · {escape(brief.get("prompt_version", ""))}</p>')
+        out.append(f'<p class="brief-credit">{escape(credit(brief))}</p>')
     out.append("</div>")
     return "\n".join(out) + "\n"
+
+
+def credit(brief: dict) -> str:
+    """Who wrote a model brief, when, from what, and whether its claims were found in the source."""
+    source = {"abstract": "from the title and abstract", "full text": "from the full text"}.get(brief.get("input", ""), "")
+    parts = [brief.get("model", ""), brief.get("prompt_version", ""), brief.get("written", ""), source,
+             {True: "checked against the abstract", False: "unverified"}.get(brief.get("grounded"), "")]
+    return " · ".join(p for p in parts if p)
 
 
 def paper_digest(paper: Paper) -> str:
@@ -76,6 +102,13 @@ def needs_brief(entry: Entry, with_model: bool) -> bool:
     if brief.get("paper_digest", "") != paper_digest(entry.paper):  # a new version of the paper
         return True
     return with_model and entry.status == EXTRACTIVE
+
+
+def outdated(entry: Entry, model: str, prompt_version: str) -> bool:
+    """A model brief written by another model or prompt version than ``model`` and ``prompt_version``."""
+    brief = entry.brief
+    return (entry.status == "done" and brief is not None and not brief.get("extractive")
+            and (brief.get("model"), brief.get("prompt_version")) != (model, prompt_version))
 
 
 _COUNTING = threading.Lock()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -16,9 +18,11 @@ from ..models import Paper
 from . import prompts
 from .cache import Cache, request_key
 from .entries import mark_failed, write_entry
+from .extractive import brief_extractive
+from .grounding import Grounding, check_paper, retry_note
 from .llm import Client, Endpoint, Usage
 from .report import BriefReport
-from .schemas import checked_numbers, paper_answer_model, paper_schema
+from .schemas import paper_answer_model, paper_schema
 from .settings import BriefConfig, Settings
 
 log = logging.getLogger(__name__)
@@ -37,16 +41,27 @@ def rule_names(rules_dir: Path | None) -> dict[str, Rule]:
 def paper_messages(paper: Paper, rules: dict[str, Rule], config: BriefConfig) -> list[dict]:
     """System prompt + the paper as delimited data.  Nothing from the paper goes into the system message."""
     prompt = prompts.load("paper")
+    topic, title, abstract = given(paper, rules, config)
+    # the delimiters cannot be closed from inside: angle brackets in the data are escaped
+    data = (f"<topic>{neutralise(topic)}</topic>\n<paper>\nTitle: {neutralise(title)}\n"
+            f"Abstract: {neutralise(abstract) or '(none)'}\n</paper>")
+    return [{"role": "system", "content": prompt.system(tuple(config.languages))}, {"role": "user", "content": data}]
+
+
+def given(paper: Paper, rules: dict[str, Rule], config: BriefConfig) -> tuple[str, str, str]:
+    """What the model reads of a paper: its topic (name and description), title and abstract (a long
+    abstract cut at a word)."""
     topic = paper.topics[0].rule if paper.topics else ""
     rule = rules.get(topic)
-    topic_text = f"{rule.name.en}: {rule.description.en}" if rule else topic
     abstract = one_line(paper.abstract)
     if len(abstract) > config.max_abstract_chars:
         abstract = abstract[:config.max_abstract_chars].rsplit(" ", 1)[0] + " …"
-    # the delimiters cannot be closed from inside: angle brackets in the data are escaped
-    data = (f"<topic>{neutralise(topic_text)}</topic>\n<paper>\nTitle: {neutralise(one_line(paper.title))}\n"
-            f"Abstract: {neutralise(abstract) or '(none)'}\n</paper>")
-    return [{"role": "system", "content": prompt.system(tuple(config.languages))}, {"role": "user", "content": data}]
+    return (f"{rule.name.en}: {rule.description.en}" if rule else topic), one_line(paper.title), abstract
+
+
+def grounded(answer: dict, paper: Paper, rules: dict[str, Rule], config: BriefConfig) -> Grounding:
+    """The brief's claims against what the model was given."""
+    return check_paper(answer, "\n".join(given(paper, rules, config)))
 
 
 def neutralise(text: str) -> str:
@@ -90,6 +105,18 @@ def stamp(answer: dict, endpoint: Endpoint, prompt: prompts.Prompt) -> dict:
     return {"model": endpoint.model, "prompt_version": prompt.version, **answer}
 
 
+def provenance(grounding: Grounding) -> dict:
+    """What a paper's model brief keeps beside model and prompt version: the day it was written, what
+    it was written from, and its grounding check."""
+    return {"written": datetime.now(timezone.utc).date().isoformat(), "input": "abstract", **grounding.record()}
+
+
+def regrounding(messages: list[dict], answer: dict, grounding: Grounding) -> list[dict]:
+    """The conversation for the second try: the first answer, then its failures named."""
+    return [*messages, {"role": "assistant", "content": json.dumps(answer, ensure_ascii=False)},
+            {"role": "user", "content": retry_note(grounding)}]
+
+
 async def brief_with_model(todo: list[Entry], settings: Settings, rules: dict[str, Rule], cache: Cache,
                            report: BriefReport, on_done: Callable[[Entry], None] = lambda _: None) -> list[Entry]:
     """Brief every entry in ``todo`` (cache first, then the model, concurrently); returns the entries as written."""
@@ -109,9 +136,7 @@ async def brief_with_model(todo: list[Entry], settings: Settings, rules: dict[st
         key = request_key(endpoint, prompt, languages, messages)
         hit = cache.get(key, languages)
         if hit is not None:
-            report.cached += 1
-            report.done += 1
-            results[entry.rel] = await asyncio.to_thread(write_entry, entry, "done", hit, report)
+            results[entry.rel] = await asyncio.to_thread(from_cache, entry, hit, settings, rules, report)
             on_done(entry)
             return
         estimate = sum(estimate_tokens(m["content"]) for m in messages) + config.paper_output_tokens
@@ -137,11 +162,25 @@ async def brief_with_model(todo: list[Entry], settings: Settings, rules: dict[st
             finally:
                 budget.settle(estimate, usage.input_tokens + usage.output_tokens)
                 report.usage.add(usage)
-        brief = stamp(checked_numbers(answer.model_dump(), entry.paper), endpoint, prompt)
+            answer = answer.model_dump()
+            check = grounded(answer, entry.paper, rules, config)
+            if not check.grounded:
+                usage = Usage()
+                try:
+                    second = await client.structured(regrounding(messages, answer, check), "paper_brief", schema,
+                                                     answer_model, max_tokens=config.paper_output_tokens, usage=usage)
+                except LLMError as exc:  # the first answer stands, as checked
+                    report.notes.append(f"{entry.paper.id}: second try after the grounding check: {exc}")
+                else:
+                    retried = grounded(second.model_dump(), entry.paper, rules, config)
+                    if retried.grounded or len(retried.failures) < len(check.failures):
+                        answer, check = second.model_dump(), retried
+                        report.regrounded += retried.grounded
+                finally:
+                    report.usage.add(usage)
+        brief = stamp(answer, endpoint, prompt) | provenance(check)
         cache.put(key, brief)
-        report.done += 1
-        # the file write (with its fsync) must not hold up the requests in flight
-        results[entry.rel] = await asyncio.to_thread(write_entry, entry, "done", brief, report)
+        results[entry.rel] = await asyncio.to_thread(settle, entry, brief, check, config, report)
         on_done(entry)
 
     try:
@@ -150,3 +189,23 @@ async def brief_with_model(todo: list[Entry], settings: Settings, rules: dict[st
         cache.save()
         await client.close()
     return [results.get(e.rel, e) for e in todo]
+
+
+def settle(entry: Entry, brief: dict, check: Grounding, config: BriefConfig, report: BriefReport) -> Entry:
+    """Write a model brief as its grounding allows: as it is, labelled unverified, or replaced by the
+    extractive brief (``ungrounded`` in brief.yml)."""
+    kept = check.grounded or config.ungrounded == "label"
+    report.checked(check, kept=kept)
+    if not kept:
+        report.notes.append(f"{entry.paper.id}: the model's brief was replaced by the extractive one: "
+                            + "; ".join(str(f) for f in check.failures[:3]))
+        return brief_extractive([entry], report)[0]
+    report.done += 1
+    return write_entry(entry, "done", brief, report)
+
+
+def from_cache(entry: Entry, hit: dict, settings: Settings, rules: dict[str, Rule], report: BriefReport) -> Entry:
+    """A cached answer, checked and settled as a new one is."""
+    report.cached += 1
+    check = grounded({k: v for k, v in hit.items() if k in settings.languages}, entry.paper, rules, settings.config)
+    return settle(entry, hit, check, settings.config, report)

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model, field_validator
 
 from ..archive.entry import one_line
-from ..models import Paper
-
-log = logging.getLogger(__name__)
 
 
 def capped_text(cap: int):
@@ -83,28 +79,6 @@ def paper_schema(languages: tuple[str, ...]) -> dict:
 def paper_answer_model(languages: tuple[str, ...]) -> type[BaseModel]:
     return create_model("PaperBriefAnswer", __config__=ConfigDict(extra="forbid"),
                         **{lang: (PaperBriefText, ...) for lang in languages})
-
-
-_NUMERAL = re.compile(r"\d+(?:[.,]\d+)*")
-
-
-def _numbers(text: str) -> set[str]:
-    return {n.replace(",", "") for n in _NUMERAL.findall(text)}
-
-
-def checked_numbers(answer: dict, paper: Paper) -> dict:
-    """Results may only quote numbers the paper states: a results field with any other number is emptied.
-
-    Small whole numbers are let through, as an abstract often spells them ("six benchmarks").
-    """
-    stated = _numbers(paper.title + " " + paper.abstract)
-    out = {}
-    for lang, text in answer.items():
-        invented = {n for n in _numbers(text["results"]) if n not in stated and not (n.isdigit() and int(n) <= 12)}
-        if invented:
-            log.info("%s: results in %s quote %s, not in the abstract; left out", paper.id, lang, ", ".join(sorted(invented)))
-        out[lang] = {**text, "results": ""} if invented else text
-    return out
 
 
 Ref = capped_text(80)

@@ -10,13 +10,16 @@ from typing import Callable
 from ..archive import runlog
 from ..archive.entry import Entry, read_entries
 from ..config import Rule
-from ..errors import LLMError
+from ..config.corrections import Correction, load_corrections
+from ..errors import ConfigError, LLMError
 from ..files import atomic_write
 from ..layout import Layout
+from . import prompts
 from .batch import run_batch
 from .cache import Cache
-from .daily import Asker, digest_file, extractive_daily, measured_links, model_daily, updated_on
-from .entries import needs_brief
+from .corrections import apply_corrections, corrected, pinned
+from .daily import Asker, digest_file, extractive_daily, grounded_digest, measured_links, model_daily, updated_on
+from .entries import needs_brief, outdated
 from .extractive import brief_extractive
 from .llm import Client
 from .numbering import Numbering, cited_first, home_order, resolved
@@ -28,16 +31,24 @@ from .weekly import _weekly
 
 def run_brief(layout: Layout, settings: Settings, *, rules_dir: Path | None = None, day: date | None = None,
               digests: bool = True, weekly: bool = False, batch: bool = False, wait: bool = True,
+              corrections_dir: Path | None = None, stale: bool = False,
               on_progress: Callable[[int, int], None] = lambda done, total: None) -> BriefReport:
-    """Brief every entry that needs it, then write the daily (and weekly) cross-domain briefs."""
+    """Brief every entry that needs it (with ``stale``, also the model briefs another model or prompt
+    version wrote), lay the reviewed corrections over the briefs, then write the daily (and weekly)
+    cross-domain briefs.  A pinned brief is never written again."""
 
     endpoint = settings.endpoint
+    if stale and endpoint is None:
+        raise ConfigError(["--stale: re-writing model briefs needs a model (set OPENAI_API_KEY)"])
     report = BriefReport("batch" if batch and endpoint else "model" if endpoint else EXTRACTIVE,
                          endpoint.model if endpoint else EXTRACTIVE)
     rules = rule_names(rules_dir)
     entries = read_entries(layout.content)
     report.papers_seen = len(entries)
-    todo = [e for e in entries if needs_brief(e, endpoint is not None)]
+    corrections = {c.target: c for c in load_corrections(corrections_dir)} if corrections_dir else {}
+    current = (endpoint.model, prompts.load("paper").version) if endpoint else ("", "")
+    todo = [e for e in entries if not pinned(e, corrections)
+            and (needs_brief(e, endpoint is not None) or (stale and outdated(e, *current)))]
     counter = {"done": 0}
 
     def progressed(_: Entry) -> None:
@@ -52,9 +63,12 @@ def run_brief(layout: Layout, settings: Settings, *, rules_dir: Path | None = No
     else:
         written = asyncio.run(brief_with_model(todo, settings, rules, cache, report, progressed))
     by_rel = {e.rel: e for e in written}
-    entries = [by_rel.get(e.rel, e) for e in entries]
+    entries = apply_corrections([by_rel.get(e.rel, e) for e in entries], corrections, report)
     if digests and entries:
-        write_digests(entries, settings, rules, layout, report, day=day, weekly=weekly)
+        write_digests(entries, settings, rules, layout, report, day=day, weekly=weekly, corrections=corrections)
+    if report.grounding()["checked"]:
+        on = day or runlog.last_day(layout.runs_file) or date.today()
+        runlog.append(layout.briefs_file, {"day": on.isoformat(), "model": report.model, **report.grounding()})
     if endpoint is not None:
         costs = (settings.cost(report.usage), settings.cost(report.batch_usage, settings.config.batch_discount))
         report.cost = None if None in costs else sum(costs)
@@ -62,18 +76,20 @@ def run_brief(layout: Layout, settings: Settings, *, rules_dir: Path | None = No
 
 
 def write_digests(entries: list[Entry], settings: Settings, rules: dict[str, Rule], layout: Layout,
-                  report: BriefReport, *, day: date | None = None, weekly: bool = False) -> None:
+                  report: BriefReport, *, day: date | None = None, weekly: bool = False,
+                  corrections: dict[str, Correction] | None = None) -> None:
     """Write the daily brief of the radar day ``day`` (default: the last run's day, else the newest
-    radar day) and the weekly briefs due."""
+    radar day), with its correction, and the weekly briefs due."""
     day = day or runlog.last_day(layout.runs_file) or max(e.day for e in entries)
     cache = Cache(layout.brief_cache, "digests")
     try:
-        asyncio.run(_write_digests(entries, settings, rules, layout, report, cache, day, weekly))
+        asyncio.run(_write_digests(entries, settings, rules, layout, report, cache, day, weekly,
+                                   (corrections or {}).get(f"brief:{day.isoformat()}")))
     finally:
         cache.save()
 
 
-async def _write_digests(entries, settings, rules, layout, report, cache, day, weekly) -> None:
+async def _write_digests(entries, settings, rules, layout, report, cache, day, weekly, correction) -> None:
     client = Client(settings.endpoint) if settings.endpoint else None
     asker = Asker(settings, cache, report)
     languages = settings.languages
@@ -83,7 +99,10 @@ async def _write_digests(entries, settings, rules, layout, report, cache, day, w
     try:
         todays = sorted((e for e in entries if e.day == day), key=home_order)
         updates = updated_on(entries, day)
-        if todays or updates:  # a day with updates only still has its brief, listing them
+        path = layout.daily_brief(day)
+        if correction is not None and correction.action == "pin" and path.exists():
+            report.digests.append(path.relative_to(layout.content).as_posix())
+        elif todays or updates:  # a day with updates only still has its brief, listing them
             numbering = Numbering(todays)
             links = measured_links(layout, numbering)
             brief = None
@@ -95,9 +114,12 @@ async def _write_digests(entries, settings, rules, layout, report, cache, day, w
                 except LLMError as exc:
                     report.notes.append(f"daily brief {day}: {exc}; it will be written by a later run")
                 else:
-                    brief = resolved(answer, numbering, languages, report)
+                    brief = grounded_digest(resolved(answer, numbering, languages, report), numbering, settings.config,
+                                            report, lambda langs: extractive_daily(numbering, rules, langs, links,
+                                                                                   updated=len(updates)))
             if brief is not None:
-                path = layout.daily_brief(day)
+                if correction is not None:
+                    brief = corrected(brief, correction)
                 atomic_write(path, digest_file("daily", f"brief-{day.isoformat()}",
                                                f"Daily brief {day.isoformat()} · 每日简报", day, brief,
                                                cited_first(brief, numbering), updates))

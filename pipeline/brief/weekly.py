@@ -10,7 +10,7 @@ from ..config import Rule
 from ..errors import LLMError
 from ..files import atomic_write
 from ..layout import Layout
-from .daily import Asker, _topic_name, digest_file, extractive_daily, read_digest
+from .daily import Asker, _topic_name, digest_file, extractive_daily, grounded_digest, read_digest
 from .llm import Client
 from .numbering import Numbering, cited_first, home_order, in_english, resolved
 from .paper import neutralise
@@ -86,7 +86,8 @@ async def _weekly(when: date, layout: Layout, by_day: dict[date, list[Entry]], c
         except LLMError as exc:
             report.notes.append(f"weekly brief {when}: {exc}; it will be written by a later run")
             return
-        brief = resolved(answer, numbering, languages, report)
+        brief = grounded_digest(resolved(answer, numbering, languages, report), numbering, settings.config, report,
+                                lambda langs: extractive_weekly(papers, before, rules, langs), context=user)
     year, week = iso_week(when)
     name = f"{year}-W{week:02d}"
     path = layout.weekly_brief(name)

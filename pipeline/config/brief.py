@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -35,6 +35,9 @@ class BriefConfig(Retrying):
     digest_output_tokens: int = Field(2500, ge=300)  # the answer's limit for a daily or weekly brief
     context_tokens: int = Field(16000, ge=2000)  # the model's window the daily prompt must fit in
     batch_discount: float = Field(0.5, ge=0, le=1)  # the batch API's price as a share of the usual one
+    # a model brief whose numbers, names or acronyms its source does not give, after one more try:
+    # kept and labelled "unverified" (and left out of messages), or replaced by the extractive brief
+    ungrounded: Literal["label", "extractive"] = "label"
     poll_interval: float = Field(30.0, gt=0)  # seconds between two looks at a batch's progress
     # US$ per million input and output tokens, by model: the closing table's cost estimate
     prices: dict[str, Price] = {

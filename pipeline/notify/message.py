@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..archive.entry import Entry, read_entries
-from ..brief.daily import read_digest, updated_on
+from ..brief.daily import extractive_daily, read_digest, updated_on
 from ..brief.numbering import Numbering, cited_first, home_order, in_english
 from ..config import Rule
 from ..config.notify import Channel
@@ -117,8 +117,12 @@ def read_day(layout: Layout, day: date, rules: dict[str, Rule]) -> Day | None:
         return None
     entries = read_entries(layout.content)
     todays = sorted((e for e in entries if e.day == day), key=home_order)
+    updates = tuple(updated_on(entries, day))
+    if brief.get("grounded") is False:  # an unverified model brief is not pushed: the day's overview is
+        languages = tuple(k for k in brief if isinstance(brief[k], dict))
+        brief = extractive_daily(Numbering(todays), rules, languages, updated=len(updates))
     # the numbers the brief file and the site give the cards: the cited papers first
-    return Day(day, brief, cited_first(brief, Numbering(todays)), tuple(updated_on(entries, day)), rules)
+    return Day(day, brief, cited_first(brief, Numbering(todays)), updates, rules)
 
 
 def _topic_names(rules: dict[str, Rule], topic: str) -> dict[str, str]:
@@ -153,6 +157,8 @@ def compose(day: Day, channel: Channel, site: str) -> Message | None:
     shown = []
     for card in cards[:channel.cards]:
         brief = card.entry.brief or {}
+        if brief.get("grounded") is False:  # an unverified brief is not pushed
+            brief = {}
         tldr = {lang: str(brief[lang]["tldr"]) for lang in channel.languages
                 if isinstance(brief.get(lang), dict) and brief[lang].get("tldr")}
         if not tldr and (english := in_english(brief)) and english.get("tldr"):

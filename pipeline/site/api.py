@@ -23,7 +23,7 @@ from pelican.utils import set_date_tzinfo
 from .. import markdown
 from ..files import write_bytes, write_text
 from ..wording import plural
-from .views import BRIEF_CATEGORIES, listed_authors, published_day_of, radar_day_of, topic_for
+from .views import BRIEF_CATEGORIES, correction_of, listed_authors, published_day_of, radar_day_of, topic_for
 from .writer import StablePaginator, listed_key, related_key, render_digest
 
 API_VERSION = 1
@@ -76,8 +76,16 @@ def paper_brief(article: Article) -> dict | None:
         languages[lang] = {**{key: _text(part.get(key)) for key in BRIEF_FIELDS},
                            "keywords": _strings(part.get("keywords"))}
     status = article.paper["brief_status"]
-    return {"status": "extractive" if status == "extractive" else "model", "model": brief["model"],
-            "prompt_version": brief["prompt_version"], **languages}
+    return {"status": "extractive" if status == "extractive" else "model", **checked(brief), **languages}
+
+
+def checked(brief: dict) -> dict:
+    """A brief's provenance as the API gives it: model, prompt version, when and from what it was
+    written, its grounding check (``grounded`` is null for a brief that was not checked) and the
+    reviewed correction laid over it (null: none)."""
+    return {key: brief.get(key, default) for key, default in (
+        ("model", ""), ("prompt_version", ""), ("written", ""), ("input", ""), ("grounded", None),
+        ("grounding_failures", []))} | {"correction": correction_of(brief)}
 
 
 def _never_fresh(name: str, key: str) -> bool:
@@ -165,7 +173,7 @@ class Api:
 
     def brief(self, article: Article) -> dict:
         """A daily or weekly brief: per language its headline, themes, connections and picks (papers by id)."""
-        raw = article.brief or {"zh": {}, "en": {}, "model": "", "prompt_version": ""}
+        raw = article.brief or {"zh": {}, "en": {}}
         languages = {}
         for lang in ("zh", "en"):
             part = raw[lang] if isinstance(raw.get(lang), dict) else {}
@@ -186,7 +194,7 @@ class Api:
         return {
             "api_version": API_VERSION, "kind": article.brief_kind, "date": f"{day:%Y-%m-%d}",
             "status": "extractive" if raw.get("extractive") else "model",
-            "model": _text(raw.get("model")), "prompt_version": _text(raw.get("prompt_version")),
+            **checked(raw),
             "papers": [{"number": n, **self.cited(pid)} for n, pid in enumerate(article.paper_ids, 1)],
             "updates": [self.cited(pid) for pid in article.update_ids],
             "cited": [self.cited(pid) for pid in dict.fromkeys(mentioned) if pid not in article.paper_ids],

@@ -127,6 +127,7 @@ class SiteGenerator(Generator):
         state = Path(settings.get("ACADEMICHUB_STATE", "state"))
         runs = runlog.load(Layout(state=state).runs_file)
         notify_days, notify_rows = SentRecord.load(Layout(state=state).notify_file).table()
+        brief_checks = runlog.load(Layout(state=state).briefs_file)[-14:][::-1]
         articles = self.context.get("articles", [])
         self.papers = [a for a in articles if getattr(a, "paper", None)]
         self.briefs = [a for a in articles if getattr(a, "brief_kind", "")]
@@ -186,6 +187,7 @@ class SiteGenerator(Generator):
             "runs": recent_runs,
             "status_rows": status_rows,
             "notify_days": notify_days,
+            "brief_checks": brief_checks,
             "notify_rows": notify_rows,
             "site_size": site_size(state),
             "STATUS_TEXT": STATUS_TEXT,

@@ -14,6 +14,7 @@ from pelican.urlwrappers import Category, Tag
 from ..wording import plural
 from .citations import bibtex, ris
 from .generator import SiteGenerator
+from .mistakes import report_url
 from .takedowns import clean_brief, keep_original, leave_out
 from .views import (
     AUTHORS_LISTED,
@@ -171,7 +172,8 @@ def add_filters(pelican) -> None:
     limit = pelican.settings.setdefault("AUTHORS_LISTED", AUTHORS_LISTED)
     pelican.settings.setdefault("JINJA_FILTERS", {}).update(
         {"bibtex": functools.partial(bibtex, limit=limit), "ris": functools.partial(ris, limit=limit),
-         "text_lang": text_lang, "plural": plural, "author_url": AuthorUrl(pelican.settings["AUTHOR_URL"])})
+         "text_lang": text_lang, "plural": plural, "report_url": report_url,
+         "author_url": AuthorUrl(pelican.settings["AUTHOR_URL"])})
 
 
 class AuthorUrl:

@@ -197,9 +197,28 @@ def brief_view(instance: Article) -> dict | None:
     if not (zh or en):
         return None
     # a language missing falls back to the other, whose text keeps its own language tag
-    return {"model": str(brief.get("model") or ""), "prompt_version": str(brief.get("prompt_version") or ""),
-            "extractive": bool(brief.get("extractive")), "zh": zh or en, "en": en or zh,
+    return {**provenance(brief), "extractive": bool(brief.get("extractive")), "zh": zh or en, "en": en or zh,
             "lang": {"zh": "zh-CN" if zh else "en", "en": "en" if en else "zh-CN"}}
+
+
+def provenance(brief: dict) -> dict:
+    """Who wrote a brief, when, from what, and whether its claims were found in its sources (None: not
+    checked, as briefs written before the check was made)."""
+    grounded = brief.get("grounded")
+    failures = brief.get("grounding_failures")
+    return {"model": str(brief.get("model") or ""), "prompt_version": str(brief.get("prompt_version") or ""),
+            "written": str(brief.get("written") or ""), "input": str(brief.get("input") or ""),
+            "grounded": grounded if isinstance(grounded, bool) else None,
+            "grounding_failures": [str(f) for f in failures] if isinstance(failures, list) else [],
+            "correction": correction_of(brief)}
+
+
+def correction_of(brief: dict) -> dict | None:
+    """The reviewed correction laid over a brief (``corrections/``): action, reason, reviewer."""
+    correction = brief.get("correction")
+    if not isinstance(correction, dict):
+        return None
+    return {key: str(correction.get(key) or "") for key in ("action", "reason", "reviewed_by")}
 
 
 def radar_day_of(article: Article) -> date:

@@ -68,24 +68,56 @@ def paper_answer(user: str, languages: list[str]) -> dict:
         "why_it_matters": f"Relevant to {topic}.",
         "keywords": words,
     }
+    # the Chinese brief quotes what the English one states, so both carry the same numbers and names
     zh = {
-        "tldr": f"本文研究{_cut(title, 8)}，提出新方法并验证其效果。",
-        "problem": "现有方法在处理该问题时仍存在明显不足，难以兼顾效果、效率与可扩展性。",
-        "method": f"作者提出与{words[0]}相关的新框架，并结合理论分析与实验加以验证。",
-        "results": "摘要报告了相对多个基线的稳定提升，具体数值以原文摘要为准。",
-        "why_it_matters": f"为{topic}方向的研究者提供了可借鉴的新思路和实验证据。",
+        "tldr": f"要点：{en['tldr']}",
+        "problem": f"问题：{en['problem']}",
+        "method": f"方法：{en['method']}",
+        "results": f"结果：{en['results']}",
+        "why_it_matters": f"对{topic}方向的研究者有参考价值。",
         "keywords": words,
     }
     return {lang: (zh if lang == "zh" else en) for lang in languages}
 
 
-def digest_answer(user: str, languages: list[str], weekly: bool) -> dict:
-    """Themes over the cards in the request; also cites one card and one id that do not exist."""
+def plant(data: dict, fault: str, user: str) -> None:
+    """An error of one kind planted into a grounded paper brief, as a careless model would make it."""
+    if fault == "wrong-number":  # a number of the abstract changed
+        abstract = re.search(r"Abstract: (.*)\n</paper>", user, re.S).group(1)
+        number = re.search(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])", abstract)
+        changed = str(int(float(number.group(0))) + 7) if number else "42"
+        for text in data.values():
+            text["results"] = f"It improves accuracy by {changed}% over the baseline."
+    elif fault == "wrong-expansion":  # an acronym expanded as the abstract does not
+        for text in data.values():
+            text["method"] = "It relies on retrieval-augmented graphs (RAG) and a sparse index."
+    elif fault == "invented-name":  # a benchmark the abstract never names
+        for text in data.values():
+            text["results"] = "It is evaluated on ImageNet-21K and HellaSwag."
+    elif fault == "parity":  # the languages disagree on a number
+        data["zh"]["results"] = data["zh"]["results"] + " 提升 12.5%。"
+
+
+PLANTED = ("wrong-number", "wrong-expansion", "invented-name", "parity")
+
+
+def digest_answer(user: str, languages: list[str], weekly: bool, fault=None) -> dict:
+    """Themes over the cards in the request; also cites one card and one id that do not exist.
+
+    ``misattributed``: the main theme names a word with digits or inner capitals that only a paper it
+    does not cite has."""
     labels = list(dict.fromkeys(re.findall(r"\[(\d{2,})\]", user))) or ["01"]
     first, rest = labels[:3], labels[3:6] or labels[:1]
+    theme = "Papers on the main theme"
+    if fault == "misattributed":
+        lines = {label: line for line in user.splitlines() for label in re.findall(r"^\[(\d{2,})\]", line)}
+        cited = " ".join(lines.get(label, "") for label in first)
+        pattern = r"\b[A-Za-z]*(?:[a-z][A-Z]|[A-Za-z]\d)[\w-]*"
+        theme = next(f"Papers built on {word}" for label, line in lines.items() if label not in first
+                     for word in re.findall(pattern, line) if word not in cited)
     one = {
         "headline": f"{len(labels)} papers today.",
-        "themes": [{"title": "Main theme", "text": f"Papers on the main theme [{', '.join(first)}].", "papers": first},
+        "themes": [{"title": "Main theme", "text": f"{theme} [{', '.join(first)}].", "papers": first},
                    {"title": "Invented theme", "text": "Cites only a paper that does not exist.", "papers": ["99"]}],
         "connections": [{"text": "A method travels between fields.", "papers": rest + ["arxiv:0000.00000"]}],
         "read_first": [{"paper": f"[{int(labels[0])}]", "why": "It is first."}, {"paper": "98", "why": "Missing."}],
@@ -148,10 +180,15 @@ class FakeOpenAI:
         schema = self._schema(body, messages)
         languages = [k for k in schema.get("properties", {})] or ["en"]
         user = next((m["content"] for m in messages if m.get("role") == "user"), "")
+        retry = any(m.get("role") == "assistant" for m in messages)  # the second try after a grounding check
+        if isinstance(fault, str) and fault.endswith("-once") and retry:
+            fault = None  # a model that corrects itself when its errors are named
         if "<paper>" in user:
             data = paper_answer(user, languages)
+            if isinstance(fault, str) and fault.removesuffix("-once") in PLANTED:
+                plant(data, fault.removesuffix("-once"), user)
         else:
-            data = digest_answer(user, languages, weekly="changes" in json.dumps(schema))
+            data = digest_answer(user, languages, weekly="changes" in json.dumps(schema), fault=fault)
         content = json.dumps(data, ensure_ascii=False)
         if fmt != "json_schema":
             content = "Here is the brief:\n```json\n" + content + "\n```"
@@ -167,9 +204,6 @@ class FakeOpenAI:
         elif fault == "markup":  # valid, but with markup copied into the text
             for lang in languages:
                 data[lang]["tldr"] += " " + INJECTED
-            content = json.dumps(data, ensure_ascii=False)
-        elif fault == "invent":  # numbers the abstract does not state
-            data[languages[-1]]["results"] = "Accuracy rises to 97.3% on 14 benchmarks, 3 more than before."
             content = json.dumps(data, ensure_ascii=False)
         elif fault == "extra":  # structure changed: a field that is not in the schema
             data[languages[0]]["html"] = INJECTED
