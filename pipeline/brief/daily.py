@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections import defaultdict
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -17,8 +18,9 @@ from ..layout import Layout
 from ..wording import plural
 from . import prompts
 from .cache import Cache, request_key
+from .connect import Document, connections, key_phrases
 from .entries import escape, unverified
-from .extractive import sentences
+from .extractive import contribution_sentence, sentences
 from .grounding import check_digest
 from .llm import Client, Usage
 from .numbering import Card, Numbering, home_order, in_english
@@ -179,18 +181,31 @@ def _topic_name(rules: dict[str, Rule], topic: str, lang: str) -> str:
     return (rule.name.zh or rule.name.en) if lang == "zh" else rule.name.en
 
 
+def _documents(cards: Numbering) -> list[Document]:
+    return [Document(c.entry.paper.id, c.entry.topic, f"{c.entry.paper.title}. {c.entry.paper.abstract}")
+            for c in cards.cards]
+
+
 def extractive_daily(cards: Numbering, rules: dict[str, Rule], languages: tuple[str, ...], links: list = (),
                      updated: int = 0) -> dict:
-    """Counts, topic overlaps, measured similarities and curation scores from the entries: facts, no generated
-    prose.  ``updated``: how many papers already on the radar changed that day (a day may have only those)."""
+    """Computed from the entries, no generated prose: counts, each topic's key phrases (class-based
+    TF-IDF), connections across topics with their shared terms (TF-IDF cosine over title and
+    abstract, the embeddings' links first when there are some), and the highest-scored papers with
+    their contribution sentence quoted.  ``updated``: how many papers already on the radar changed
+    that day (a day may have only those)."""
     by_topic: dict[str, list[str]] = {}
     for card in cards.cards:  # a theme per topic, with every paper its rule selected (as its page lists them)
         for topic in dict.fromkeys(t.rule for t in card.entry.paper.topics) or (card.entry.topic,):
             by_topic.setdefault(topic, []).append(card.entry.paper.id)
     order = sorted(by_topic, key=lambda t: (-len(by_topic[t]), t))
-    multi = [c for c in cards.cards if len({t.rule for t in c.entry.paper.topics}) > 1]
+    docs = _documents(cards)
+    phrases = defaultdict(tuple, key_phrases(docs))  # by main topic; a topic only others' papers are in has none
+    found = connections(docs, measured=[(link.ids, link.similarity) for link in links])
+    linked = {i for c in found for i in c.ids}
+    multi = [c for c in cards.cards
+             if len({t.rule for t in c.entry.paper.topics}) > 1 and c.entry.paper.id not in linked]
     ranked = sorted(cards.cards, key=lambda c: (-max((t.score for t in c.entry.paper.topics), default=0), c.label))[:3]
-    out: dict = {"model": EXTRACTIVE, "prompt_version": "extractive-v1", "extractive": True}
+    out: dict = {"model": EXTRACTIVE, "prompt_version": "extractive-v2", "extractive": True}
     for lang in languages:
         zh = lang == "zh"
         names = [_topic_name(rules, t, lang) for t in order]
@@ -201,22 +216,26 @@ def extractive_daily(cards: Numbering, rules: dict[str, Rule], languages: tuple[
         else:
             headline = (f"今日没有新论文；{updated} 篇已在雷达上的论文有更新" if zh
                         else f"No new papers; {updated} already on the radar updated")
+        sep = "、" if zh else ", "
         out[lang] = {
             "headline": headline,
-            "themes": [{"title": name,
-                        "text": f"{len(by_topic[t])} 篇论文" if zh else plural(len(by_topic[t]), "paper"),
+            "themes": [{"title": name, "text": (
+                (f"关键词：{sep.join(phrases[t])} · " if zh else f"Key phrases: {sep.join(phrases[t])} · ")
+                * bool(phrases[t]) + (f"{len(by_topic[t])} 篇论文" if zh else plural(len(by_topic[t]), "paper"))),
                         "papers": by_topic[t]} for t, name in zip(order, names)][:6],
             "connections": ([{
-                "text": (("内容相近，跨越 " if zh else "Close in content across ")
-                         + (" 与 " if zh else " and ").join(_topic_name(rules, t, lang) for t in link.topics)
-                         + (f"（{'平均' if link.kind == 'cluster' else ''}相似度 {link.similarity:.2f}）" if zh
-                            else f" ({'mean ' if link.kind == 'cluster' else ''}similarity {link.similarity:.2f})")),
-                "papers": list(link.ids)} for link in links] + [{
+                "text": (("共同涉及：" if zh else "Both on: ") + sep.join(c.terms)
+                         + (f"（{' 与 '.join(_topic_name(rules, t, lang) for t in c.topics)}，"
+                            f"{c.measure} {'平均' * (len(c.ids) > 2)}相似度 {c.similarity:.2f}）" if zh
+                            else f" ({' and '.join(_topic_name(rules, t, lang) for t in c.topics)}, "
+                                 f"{'mean ' * (len(c.ids) > 2)}{c.measure} similarity {c.similarity:.2f})")),
+                "papers": list(c.ids)} for c in found] + [{
                 "text": ("同时入选：" if zh else "Selected by ") + (" + " if zh else " and ").join(
                     _topic_name(rules, t.rule, lang) for t in c.entry.paper.topics),
                 "papers": [c.entry.paper.id]} for c in multi])[:6],
             "read_first": [{"paper": c.entry.paper.id,
-                            "why": ("筛选得分最高：" if zh else "Highest curation score: ") + "; ".join(
+                            "why": f"“{contribution_sentence(c.entry.paper.abstract, c.entry.paper.title)}” — "
+                                   + ("筛选得分最高：" if zh else "highest curation score: ") + "; ".join(
                                 t.reason() for t in c.entry.paper.topics)} for c in ranked],
         }
     return out
@@ -244,8 +263,11 @@ def render_digest(brief: dict, numbering: Numbering, content_prefix: str = "{fil
     out = [f'<div class="digest digest-{kind}" data-model="{escape(brief.get("model", ""))}" '
            f'data-prompt-version="{escape(brief.get("prompt_version", ""))}">']
     if brief.get("extractive"):
-        out.append('<p class="brief-label">Extractive overview: counts, topics and curation scores taken from the '
-                   'entries, not written by a language model. 摘录式概览：由条目数据汇总，并非大语言模型生成。</p>')
+        out.append('<p class="brief-label">Extractive overview: counts, curation scores and quoted contribution '
+                   'sentences taken from the entries; key phrases and connections computed from their titles and '
+                   'abstracts (TF-IDF), not written by a language model. '
+                   '摘录式概览：数量、筛选得分与引用的贡献句取自条目，关键词与跨领域关联由标题和摘要计算（TF-IDF），'
+                   '并非大语言模型生成。</p>')
     out += unverified(brief, "digest")
     for lang in [k for k in brief if isinstance(brief[k], dict)]:
         text = brief[lang]

@@ -17,6 +17,12 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"(\[])")
 _METHOD = re.compile(r"\b(we (propose|introduce|present|develop|design|build|describe)|this (paper|work) (proposes|introduces|presents))\b", re.I)
 
 
+_CONTRIBUTION = re.compile(
+    r"\b(we|here we|this (paper|work|study|article)|our (work|paper|study))\s+(\w+\s+)?"
+    r"(propose|introduce|present|show|develop|design|demonstrate|describe|report|find|establish|prove|build|"
+    r"derive|release)s?\b", re.I)
+
+
 _NUMBER = re.compile(r"\d")
 
 
@@ -25,6 +31,13 @@ _ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z0-9-]*\b")
 
 def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(one_line(text)) if s.strip()]
+
+
+def contribution_sentence(abstract: str, title: str = "") -> str:
+    """The abstract's first sentence with a contribution cue ("we propose", "this paper presents"…),
+    else its lead sentence, else the title: always quoted, never written."""
+    found = sentences(abstract)
+    return next((s for s in found if _CONTRIBUTION.search(s)), found[0] if found else one_line(title))
 
 
 def extractive_brief(paper: Paper) -> dict:

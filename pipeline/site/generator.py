@@ -372,11 +372,11 @@ class SiteGenerator(Generator):
         topics = {t.id: {"zh": t.name_zh, "en": t.name_en} for t in self.topics.values()}
         # the radar's learned ranking: the recent papers' vectors (when the semantic extra made them) and the
         # archive's ids (a reader's imported library is looked up in them); the browser fetches them on demand
-        vectors = write_vectors(output, recent, self.semantic)
+        archived = [p for m in self.closed for p in m.papers]
+        vectors = write_vectors(output, recent, self.semantic, [a.paper["id"] for a in self.papers] + [p["id"] for p in archived])
         write_text(output / "data" / "index.json", json.dumps(
-            {"topics": topics, "papers": items, "vectors": vectors,
-             "days": {f"{d:%Y-%m-%d}": self.day_url(d) for d in {radar_day_of(a) for a in recent}},
-             "ids": write_ids(output, self.papers, [p for m in self.closed for p in m.papers])},
+            {"topics": topics, "papers": items, "vectors": vectors, "ids": write_ids(output, self.papers, archived),
+             "days": {f"{d:%Y-%m-%d}": self.day_url(d) for d in {radar_day_of(a) for a in recent}}},
             ensure_ascii=False))
 
     def _absolute(self, url: str) -> str:

@@ -5,7 +5,12 @@
   radar day (at most ``SHARD_ROWS``), as ``n`` float32 scales (little-endian) followed by ``n × d``
   int8 values, row ``i`` being ``q[i] * scale[i]``. A shard's name carries a hash of its bytes, so a
   new day adds a shard and the browser keeps the others cached. The radar page fetches them only
-  when the reader has rated papers.
+  when the reader has rated papers or follows something.
+* ``data/vectors/archive/`` — the vectors of every paper of the archive, in ``buckets`` files named in the
+  manifest (``archive``): a paper is in bucket ``fnv1a(id) % buckets`` (FNV-1a over the id's UTF-16 code units,
+  as ``learn.js`` hashes), about ``ARCHIVE_ROWS`` papers a bucket, as JSON ``{"ids": [...], "rows": [...]}``, a row
+  being base64 of its float32 scale and int8 values (what the browser keeps in ``ah-vectors``). The radar page
+  fetches only the buckets of the papers a reader imports that the shards lack, so an old paper still teaches.
 * ``data/ids.json`` — every paper of the archive by id (``arxiv:…``, ``doi:…``), with its page's
   slug, and its DOI and arXiv id where they differ from the id: what the reader's imported library
   (BibTeX, RIS, pasted ids) is looked up in. Fetched only when the reader imports.
@@ -13,8 +18,10 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
+import math
 from pathlib import Path
 
 from pelican.contents import Article
@@ -25,6 +32,8 @@ from .views import radar_day_of
 VECTORS = "data/vectors"
 IDS = "data/ids.json"
 SHARD_ROWS = 256
+ARCHIVE = f"{VECTORS}/archive"
+ARCHIVE_ROWS = 64
 
 
 def quantise(matrix):
@@ -50,9 +59,50 @@ def shard_bytes(scales, rows) -> bytes:
     return np.asarray(scales, dtype="<f4").tobytes() + np.ascontiguousarray(rows, dtype=np.int8).tobytes()
 
 
-def write_vectors(output: Path, articles: list[Article], semantic) -> str | None:
-    """The radar papers' shards and their manifest (from the build's ``SiteSemantics``, None without the
-    semantic extra's vectors); the manifest's path, or None. Shards this build does not name are removed."""
+def fnv1a(text: str) -> int:
+    """FNV-1a (32 bits) over the UTF-16 code units of ``text``: learn.js's hash of an id."""
+    value = 0x811C9DC5
+    for unit in memoryview(text.encode("utf-16-le")).cast("H"):
+        value = ((value ^ unit) * 0x01000193) & 0xFFFFFFFF
+    return value
+
+
+def packed_row(scale, row) -> str:
+    """A quantised row as the browser keeps it: base64 of its float32 scale, then its int8 values."""
+    import numpy as np
+
+    data = np.float32(scale).astype("<f4").tobytes() + np.asarray(row, dtype=np.int8).tobytes()
+    return base64.b64encode(data).decode("ascii")
+
+
+def write_archive(folder: Path, ids: list[str], vectors) -> list[str]:
+    """The archive's buckets (the papers of ``ids`` that have a vector); their file names, by bucket number.
+    Bucket files this build does not name are removed."""
+    found, matrix = vectors.take(sorted(set(ids))) if ids else ([], None)
+    count = math.ceil(len(found) / ARCHIVE_ROWS)
+    buckets: list[list[int]] = [[] for _ in range(count)]
+    for i, paper_id in enumerate(found):
+        buckets[fnv1a(paper_id) % count].append(i)
+    scales, rows = quantise(matrix) if found else ((), ())
+    names = []
+    for number, members in enumerate(buckets):
+        bucket = {"ids": [found[i] for i in members], "rows": [packed_row(scales[i], rows[i]) for i in members]}
+        data = json.dumps(bucket, separators=(",", ":")).encode()
+        names.append(f"{number}-{hashlib.sha1(data).hexdigest()[:10]}.json")
+        write_bytes(folder / names[-1], data)
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if path.name not in names:
+                path.unlink()
+        if not names:
+            folder.rmdir()
+    return names
+
+
+def write_vectors(output: Path, articles: list[Article], semantic, archived: list[str] = ()) -> str | None:
+    """The radar papers' shards, the archive's buckets (``archived``: every paper id of the archive) and their
+    manifest (from the build's ``SiteSemantics``, None without the semantic extra's vectors); the manifest's
+    path, or None. Shards this build does not name are removed."""
     folder = output / VECTORS
     vectors = semantic.vectors if semantic is not None else None
     by_day: dict[str, list[str]] = {}
@@ -73,17 +123,20 @@ def write_vectors(output: Path, articles: list[Article], semantic) -> str | None
             shards.append({"file": name, "ids": chunk})
     if folder.is_dir():
         for path in folder.iterdir():
-            if path.name not in keep and path.name != "manifest.json":
+            if path.is_file() and path.name not in keep and path.name != "manifest.json":
                 path.unlink()
     manifest = folder / "manifest.json"
     if not shards:
         manifest.unlink(missing_ok=True)
+        write_archive(output / ARCHIVE, [], None)  # removes the buckets of an earlier build
         return None
+    archive = write_archive(output / ARCHIVE, list(archived) or [a.paper["id"] for a in articles], vectors)
     from ..semantic.store import Store
 
     model = str((Store(semantic.state).manifest() or {}).get("model", ""))
     write_text(manifest, json.dumps({"model": model, "dimensions": int(vectors.matrix.shape[1]),
-                                     "format": "int8, a float32 scale per row", "shards": shards},
+                                     "format": "int8, a float32 scale per row", "shards": shards,
+                                     "archive": archive},
                                     ensure_ascii=False, separators=(",", ":")))
     return f"{VECTORS}/manifest.json"
 

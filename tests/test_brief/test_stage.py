@@ -15,6 +15,7 @@ import pytest
 from pipeline.archive.entry import MARKER, Entry, read_entries, read_entry, read_record, render_entry, with_brief
 from pipeline.brief.daily import read_digest
 from pipeline.brief.entries import paper_digest
+from pipeline.brief.extractive import contribution_sentence, sentences
 from pipeline.brief.numbering import Numbering, cited_ids, home_order
 from pipeline.brief.report import BriefReport
 from pipeline.brief.schemas import PaperBriefText, paper_answer_model
@@ -160,6 +161,51 @@ def test_extractive_without_api_key(site, brief_cli):
         assert "not written by a language model" in entry.text
     daily = next((site.content / "briefs").glob("*.md")).read_text(encoding="utf-8")
     assert "Brief_status: extractive" in daily and "not written by a language model" in daily
+
+
+def test_the_extractive_daily_brief_computes_connections_key_phrases_and_quotes_contributions(site, brief_cli):
+    args = ("--content", str(site.content), "--state", str(site.state), "--rules", str(ROOT / "rules"))
+    assert brief_cli(*args).returncode == 0
+    path = next((site.content / "briefs").glob("*.md"))
+    brief = read_digest(path)
+    by_id = {e.paper.id: e for e in entries(site)}
+    en = brief["en"]
+    # a connection: papers from different topics, with terms that each of them contains
+    linked = [c for c in en["connections"] if c["text"].startswith("Both on: ")]
+    assert linked, en["connections"]
+    for connection in linked:
+        papers = [by_id[i] for i in connection["papers"]]
+        assert len({p.topic for p in papers}) == len(papers) >= 2
+        shared = connection["text"][len("Both on: "):].split(" (")[0].split(", ")
+        assert len(shared) >= 2
+        for term in shared:
+            for paper in papers:
+                assert term in " ".join(f"{paper.paper.title} {paper.paper.abstract}".lower().split())
+    # the distillation papers of Efficient LLMs and Language Models are the day's closest pair
+    assert linked[0]["text"].startswith("Both on: distillation, teacher, student (Efficient LLMs and Language Models")
+    # themes named by key phrases taken from their own papers
+    for theme in en["themes"]:
+        assert theme["text"].startswith("Key phrases: "), theme
+        phrases = theme["text"][len("Key phrases: "):].split(" · ")[0].split(", ")
+        for phrase in phrases:
+            assert sum(phrase in " ".join(f"{by_id[i].paper.title} {by_id[i].paper.abstract}".lower().split())
+                       for i in theme["papers"]) >= min(2, len(theme["papers"]))
+    quantum = next(t for t in en["themes"] if t["title"] == "Quantum Information")
+    assert "quantum" in quantum["text"]
+    # picks quote their contribution sentence, not their lead
+    for pick in en["read_first"]:
+        quoted = pick["why"].split("“", 1)[1].split("” — ", 1)[0]
+        assert quoted == contribution_sentence(by_id[pick["paper"]].paper.abstract)
+        assert quoted in " ".join(by_id[pick["paper"]].paper.abstract.split())
+    assert any(not pick["why"].startswith(f"“{sentences(by_id[pick['paper']].paper.abstract)[0]}”")
+               for pick in en["read_first"])  # a contribution sentence, not merely the lead
+    assert "共同涉及：" in json.dumps(brief["zh"], ensure_ascii=False)
+    page = path.read_text(encoding="utf-8")
+    assert "connections computed from their titles and abstracts" in page
+    before = snapshot(site)
+    path.unlink()
+    assert brief_cli(*args).returncode == 0
+    assert snapshot(site) == before  # the day written again, byte for byte
 
 
 # ---------------------------------------------------------------- faults

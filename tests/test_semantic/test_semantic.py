@@ -413,7 +413,8 @@ def semantic_site(tmp_path_factory):
 
 def test_the_daily_brief_cites_measured_links_between_fields(semantic_site):
     text = (semantic_site / "content" / "briefs" / "2026-04-27.md").read_text(encoding="utf-8")
-    assert "Close in content across" in text and "内容相近，跨越" in text
+    assert re.search(r"Both on: [^(]+\([^)]+, (mean )?embedding similarity 0\.\d\d\)", text), text
+    assert "共同涉及：" in text
 
 
 def day_papers(site: Path) -> int:

@@ -5,6 +5,7 @@ BibTeX / RIS, the share link, the radar file, and forgetting everything."""
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from contextlib import contextmanager
@@ -240,9 +241,12 @@ def test_without_vectors_the_ranking_uses_hashed_words_and_says_so(words):
     expect(page.locator("#foryou-note")).to_contain_text("本站没有发布论文向量")
     assert "it was built without the semantic extra" in page.locator("#foryou-note").text_content()
     assert seen.vectors() == [] and "arxiv:2604.22038" not in ranked
-    # hashed words: the rated paper's closest papers share its words (language models)
-    top = page.locator("#foryou-results .card").first.get_attribute("data-id")
-    record = next(p for p in index_of(built_site())["papers"] if p["id"] == top)
+    # the newest radar day's papers first; after them, the rated paper's closest papers share its words
+    papers = {p["id"]: p for p in index_of(built_site())["papers"]}
+    newest = max(p["day"] for p in papers.values())
+    today = [i for i in ranked if papers[i]["day"] == newest]
+    assert today and ranked[:len(today)] == today
+    record = papers[ranked[len(today)]]
     assert "language-models" in {t["rule"] for t in record["topics"]} or "llm" in (record["title"] + record["abstract"]).lower()
 
 
@@ -285,6 +289,7 @@ def test_not_interested_hides_a_paper_and_offers_to_mute_its_author(site):
 
 def test_hide_seen_holds_across_batches(site):
     page, seen, base = site
+    page.set_viewport_size({"width": 1280, "height": 6000})  # no card leaves the window: none is seen by scrolling
     page.goto(base)
     home_ready(page)
     cards = page.locator("#pool > li:not([hidden]) .card")
@@ -447,7 +452,15 @@ def test_shards_are_int8_named_by_content_and_pruned(tmp_path):
     semantic.vectors.matrix[0] = -matrix[0]
     manifest = json.loads((out / write_vectors(out, [article(n, days[n]) for n in range(5)], semantic)).read_text())
     now = {s["file"] for s in manifest["shards"]}
-    assert len(first & now) == 1 and {p.name for p in (out / "data" / "vectors").iterdir()} == now | {"manifest.json"}
+    assert len(first & now) == 1 and {p.name for p in (out / "data" / "vectors").iterdir()} == now | {"manifest.json", "archive"}
+    # the archive's buckets: every paper in the bucket its id hashes to, its row as the browser keeps it
+    assert len(manifest["archive"]) == 1
+    bucket = json.loads((out / "data" / "vectors" / "archive" / manifest["archive"][0]).read_text())
+    assert sorted(bucket["ids"]) == sorted(semantic.vectors.ids)
+    for paper_id, text in zip(bucket["ids"], bucket["rows"]):
+        raw = base64.b64decode(text)
+        row = np.frombuffer(raw[4:], dtype=np.int8) * np.frombuffer(raw[:4], dtype="<f4")[0]
+        assert np.allclose(row, semantic.vectors.get(paper_id), atol=0.01)
     # without vectors: no manifest and no shard
     assert write_vectors(out, [], None) is None and list((out / "data" / "vectors").iterdir()) == []
 
@@ -612,8 +625,9 @@ def test_exploration_share_and_the_papers_the_model_is_least_sure_of(site):
     listed = for_you(page)
     asked = [c.get_attribute("data-id") for c in page.locator("#ask-results .card").all()]
     assert len(asked) == 3 and not set(asked) & set(listed) and "arxiv:2604.22038" not in listed + asked
-    assert page.locator("#foryou-results .learn-why", has_text="Exploring").count() == 4  # 20 % of 20
-    for share, exploring in (("0", 0), ("0.5", 10)):
+    expect(page.locator("#radar-explore")).to_have_value("0")  # off by default: exploring costs precision
+    assert page.locator("#foryou-results .learn-why", has_text="Exploring").count() == 0
+    for share, exploring in (("0.2", 4), ("0", 0), ("0.5", 10)):
         page.select_option("#radar-explore", share)
         expect(page.locator("#foryou-results .learn-why", has_text="Exploring")).to_have_count(exploring)
     page.reload()
@@ -622,9 +636,10 @@ def test_exploration_share_and_the_papers_the_model_is_least_sure_of(site):
     ids = page.evaluate("""async () => {
       const learn = await import("./theme/js/learn.js");
       const { loadIndex } = await import("./theme/js/util.js");
-      const features = await learn.loadVectors(await loadIndex());
-      const ratings = JSON.parse(localStorage.getItem('ah-learn')).ratings;
-      const result = learn.rank(features, ratings, features.ids.filter((id) => !(id in ratings)));
+      const { loadLearn } = await import("./theme/js/ratings.js");
+      const { loadRadar } = await import("./theme/js/radar.js");
+      const index = await loadIndex();
+      const { result } = learn.recommend(await learn.loadVectors(index), index.papers, loadLearn(), loadRadar());
       return result.ranked.map((r) => [r.id, Math.abs(r.probability - 0.5)]);
     }""")
     nearest_half = [i for i, _ in sorted(ids, key=lambda pair: (pair[1], pair[0]))]
@@ -673,3 +688,117 @@ def test_not_interested_on_a_paper_page_can_be_undone(site):
     expect(note).to_have_count(0)
     assert stored(page)["dismissed"] == [] and "arxiv:2604.22038" not in stored(page)["ratings"]
     expect(page.locator(".paper-head [data-not-interested]")).to_be_focused()
+
+
+# ---------------------------------------------------------------- cold start, old papers, 👎, papers scrolled past
+
+
+def test_a_cold_start_reader_with_a_followed_topic_sees_a_ranked_list(site):
+    page, seen, base = site
+    page.goto(base + "radar.html")
+    ready(page)
+    expect(page.locator("#foryou")).to_be_hidden()
+    page.select_option("#radar-kind", "topic")
+    page.fill("#radar-value", "quantum-information")
+    page.locator("#radar-add button[type=submit]").click()
+    listed = for_you(page)
+    assert stored(page).get("ratings", {}) == {} and seen.vectors()
+    topic = {p["id"] for p in index_of(embedded_site())["papers"] if any(t["rule"] == "quantum-information" for t in p["topics"])}
+    assert 2 <= len(topic) < len(listed) == 20 and topic <= set(listed)
+    # the newest radar day's papers first; within a day, the topic's papers lead; after them, the papers the model
+    # finds closest to them, not the home page's order
+    days = {p["id"]: p["day"] for p in index_of(embedded_site())["papers"]}
+    newest = max(days.values())
+    today = [i for i in listed if days[i] == newest]
+    assert listed[:len(today)] == today
+    for group in (listed[:len(today)], listed[len(today):]):
+        leading = [i in topic for i in group]
+        assert leading == sorted(leading, reverse=True)
+    ids, matrix = read_shards(embedded_site().output)
+    row = {paper_id: i for i, paper_id in enumerate(ids)}
+    centre = matrix[[row[i] for i in topic]].mean(axis=0)
+    rest = [i for i in listed if i not in topic]
+    closeness = [float(matrix[row[i]] @ centre) for i in rest]
+    others = [float(matrix[row[i]] @ centre) for i in ids if i not in topic and i not in listed]
+    assert np.mean(closeness) > np.mean(others)
+    why = page.locator("#foryou-results .learn-why").first
+    expect(why).to_contain_text("like the recent papers that match your follows")
+    expect(page.locator("#foryou-note")).to_contain_text(f"{len(topic)} papers matching your follows")
+
+
+def test_an_imported_library_with_old_papers_trains_the_model(site):
+    from pipeline.site.learn import fnv1a
+
+    page, seen, base = site
+    old = "arxiv:2609.00001"
+    manifest = json.loads((embedded_site().output / "data" / "vectors" / "manifest.json").read_text())
+
+    def without_its_day(route):  # the paper's day has left the radar's shards: only the archive holds its vector
+        data = json.loads(route.fetch().text())
+        data["shards"] = [s for s in data["shards"] if old not in s["ids"]]
+        route.fulfill(json=data)
+
+    page.route("**/data/vectors/manifest.json", without_its_day)
+    page.goto(base + "radar.html")
+    ready(page)
+    page.fill("#library-text", "arXiv:2609.00001")
+    page.click("#library-import")
+    expect(page.locator("#import-report")).to_contain_text("1 篇在本站档案里")
+    expect(page.locator("#foryou-results .learn-why").first).to_contain_text("Surface Codes Below Threshold")
+    assert old not in for_you(page)
+    expect(page.locator("#learn-summary")).not_to_contain_text("没有向量")
+    # one bucket of the archive was fetched: the one the id hashes to
+    bucket = manifest["archive"][fnv1a(old) % len(manifest["archive"])]
+    assert [p for p in seen.paths if p.startswith("data/vectors/archive/")] == [f"data/vectors/archive/{bucket}"]
+    kept = json.loads(page.evaluate("localStorage.getItem('ah-vectors')"))
+    assert set(kept["rows"]) == {old}
+    # the kept row is the archive's vector
+    ids, matrix = read_shards(embedded_site().output)
+    row = np.frombuffer(base64.b64decode(kept["rows"][old]), dtype=np.uint8)
+    values = np.frombuffer(row[4:].tobytes(), dtype=np.int8) * np.frombuffer(row[:4].tobytes(), dtype="<f4")[0]
+    archived = matrix[ids.index(old)]
+    assert float(values @ archived / np.linalg.norm(values) / np.linalg.norm(archived)) > 0.999
+
+
+def test_a_dislike_moves_the_disliked_papers_neighbours_down(site):
+    page, seen, base = site
+    page.goto(base + "radar.html")
+    ready(page)
+    page.evaluate("""() => localStorage.setItem('ah-learn', JSON.stringify({ratings: {
+        'arxiv:2604.22038': {r: 1, t: '', u: 'papers/arxiv-2604-22038.html', at: 1}}}))""")
+    page.reload()
+    before = for_you(page)
+    disliked = before[2]
+    ids, matrix = read_shards(embedded_site().output)
+    row = {paper_id: i for i, paper_id in enumerate(ids)}
+    closest = sorted((i for i in before if i != disliked), key=lambda i: -float(matrix[row[i]] @ matrix[row[disliked]]))
+    near = closest[:3]
+    page.locator(f'#foryou-results .card[data-id="{disliked}"] [data-rate="-1"]').click()
+    expect(page.locator(f'#foryou-results .card[data-id="{disliked}"]')).to_have_count(0)
+    after = for_you(page)
+
+    def place(listing, paper):
+        return listing.index(paper) if paper in listing else len(listing)
+
+    assert sum(place(after, i) for i in near) > sum(place(before, i) for i in near)
+    assert stored(page)["ratings"][disliked]["r"] == -1
+
+
+def test_papers_scrolled_past_become_seen(site):
+    page, seen, base = site
+    page.set_viewport_size({"width": 1280, "height": 700})
+    page.goto(base)
+    home_ready(page)
+    cards = page.locator("#pool > li:not([hidden]) .card")
+    shown = [c.get_attribute("data-id") for c in cards.all()]
+    assert not stored(page).get("seen")
+    top = cards.nth(4).bounding_box()["y"]
+    for y in range(0, int(top) + 100, 100):  # a reader's scrolling: every card passes through the window
+        page.evaluate("""async (y) => { window.scrollTo(0, y);
+            await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))); }""", min(y, top))
+    page.wait_for_function("""(ids) => { const seen = (JSON.parse(localStorage.getItem('ah-learn') || '{}').seen) || {};
+                                          return ids.every((id) => id in seen); }""", arg=shown[:4])
+    assert shown[-1] not in stored(page)["seen"]  # never on screen
+    # what was scrolled past is hidden with "hide seen", on the home page and the radar
+    page.get_by_label("隐藏看过的").check()
+    expect(page.locator(f'#pool > li:not([hidden]) .card[data-id="{shown[0]}"]')).to_have_count(0)

@@ -3,11 +3,12 @@
 // or, on a site built without the semantic extra, over hashed words of the titles and abstracts of
 // data/index.json. No dependency, no request beyond the site's own files.
 import { fold, siteUrl } from "./util.js";
+import { reasons } from "./radar.js";
 
 export const HASHED_DIMENSIONS = 2048;
 export const C = 1; // inverse regularisation strength, as scikit-learn's LogisticRegression(C=1)
 const BACKGROUND = 200; // unrated papers taken as weak negatives ("most papers are not for me")
-const BACKGROUND_WEIGHT = 0.5; // their total weight, per rating
+const BACKGROUND_WEIGHT = 0.5; // their total weight, per rating (a follow's paper counts as its weight)
 export const NEAR = { vectors: 0.35, words: 0.12 }; // cosine from which a 👍 paper counts as "like" one
 
 /** The vectors of the published shards: {kind: "vectors", model, dims, ids, rows} (rows: one Float32Array each). */
@@ -21,7 +22,25 @@ export async function loadVectors(index) {
     if (buffer.byteLength !== n * (4 + dims)) throw new Error(`${shard.file}: ${buffer.byteLength} bytes for ${n} rows`);
     return { ids: shard.ids, rows: decode(buffer, n, dims) };
   }));
-  return { kind: "vectors", model: manifest.model, dims, ids: parts.flatMap((p) => p.ids), rows: parts.flatMap((p) => p.rows) };
+  return { kind: "vectors", model: manifest.model, dims, ids: parts.flatMap((p) => p.ids), rows: parts.flatMap((p) => p.rows),
+    archive: { base: url, files: Array.isArray(manifest.archive) ? manifest.archive : [] } };
+}
+
+/** The vectors of papers the shards lack (`ids`), from the archive's buckets (data/vectors/archive/; only the
+ *  buckets they fall in are fetched): {id: a row as the reader's storage keeps it (packRow's text)}. */
+export async function archiveRows(features, ids) {
+  const files = features.archive ? features.archive.files : [];
+  const wanted = new Map();
+  for (const id of files.length ? ids : []) {
+    const file = files[fnv1a(id) % files.length];
+    wanted.set(file, [...(wanted.get(file) || []), id]);
+  }
+  const found = {};
+  await Promise.all([...wanted].map(async ([file, mine]) => {
+    const bucket = await (await fetch(new URL(`archive/${file}`, features.archive.base))).json();
+    bucket.ids.forEach((id, i) => { if (mine.includes(id) && typeof bucket.rows[i] === "string") found[id] = bucket.rows[i]; });
+  }));
+  return found;
 }
 
 /** n float32 scales, then n × dims int8 values: row i is q[i] · scale[i]. */
@@ -216,55 +235,77 @@ export function score(model, row) {
   return dot(model.weights, row) + model.bias;
 }
 
-/** The papers a reader's ratings train on: each rating (±1, weight 1), then up to BACKGROUND unrated
- *  papers, evenly spaced through the recent ones, as negatives of total weight BACKGROUND_WEIGHT a rating. */
-export function trainingSet(features, ratings, extraRows = {}) {
+export const SEEN_WEIGHT = 0.25; // a paper the reader scrolled past without rating it: a weak negative
+export const FOLLOW_WEIGHT = 0.5; // a paper that matches a follow: a weak positive (what a follow teaches), times followShare
+const FOLLOWED = 100; // at most this many of them, evenly spaced
+const HANDOVER = 10; // ratings at which a follow counts half: follows teach most before the ratings take over
+
+/** How much follows count beside `rated` ratings: 1 with none, ½ with HANDOVER, ¼ with three times as many. */
+export const followShare = (rated) => HANDOVER / (HANDOVER + rated);
+
+/** Up to `limit` of `ids`, evenly spaced. */
+function spaced(ids, limit) {
+  const stride = Math.max(1, ids.length / limit);
+  const out = [];
+  for (let k = 0; k * stride < ids.length && out.length < limit; k += 1) out.push(ids[Math.floor(k * stride)]);
+  return out;
+}
+
+/**
+ * The papers a reader's ratings train on: each rating (±1, weight 1); the papers that match a follow (`follows`:
+ * id → how many follows it matches) as weak positives; the papers scrolled past (`seen`, unrated) as weak
+ * negatives; then up to BACKGROUND unrated papers, evenly spaced through the days before `today` (the ids of the
+ * radar day being ranked: what the reader has not looked at yet, taken only when the days before are too few),
+ * as negatives of total weight BACKGROUND_WEIGHT a rating.
+ */
+export function trainingSet(features, ratings, extraRows = {}, { seen = {}, follows = new Map(), today = new Set() } = {}) {
   const at = new Map(features.ids.map((id, i) => [id, i]));
   const rows = [];
   const labels = [];
   const weights = [];
   const ids = [];
+  const add = (id, row, label, weight) => { rows.push(row); labels.push(label); weights.push(weight); ids.push(id); };
   for (const [id, rating] of Object.entries(ratings)) {
     const row = at.has(id) ? features.rows[at.get(id)] : extraRows[id];
-    if (!row) continue;
-    rows.push(row);
-    labels.push(rating.r);
-    weights.push(1);
-    ids.push(id);
+    if (row) add(id, row, rating.r, 1);
   }
+  const rated = ids.length;
   const unrated = features.ids.filter((id) => !(id in ratings));
-  const stride = Math.max(1, unrated.length / BACKGROUND);
-  const background = [];
-  for (let k = 0; k < unrated.length && background.length < BACKGROUND; k += 1) {
-    const id = unrated[Math.floor(k * stride)];
-    if (id === undefined) break;
-    background.push(id);
-  }
-  for (const id of background) {
-    rows.push(features.rows[at.get(id)]);
-    labels.push(-1);
-    weights.push((BACKGROUND_WEIGHT * Math.max(1, ids.length)) / background.length);
-  }
-  return { ids: [...ids, ...background], rated: ids.length, rows, labels, weights };
+  const followed = spaced(unrated.filter((id) => follows.get(id)), FOLLOWED);
+  for (const id of followed) add(id, features.rows[at.get(id)], 1, FOLLOW_WEIGHT * followShare(rated));
+  const taken = new Set(followed);
+  const skimmed = unrated.filter((id) => seen[id] && !taken.has(id));
+  for (const id of skimmed) { add(id, features.rows[at.get(id)], -1, SEEN_WEIGHT); taken.add(id); }
+  const older = unrated.filter((id) => !taken.has(id) && !today.has(id));
+  const pool = older.length >= BACKGROUND ? older : [...older, ...unrated.filter((id) => !taken.has(id) && today.has(id))];
+  const background = spaced(pool, BACKGROUND);
+  const taught = rated + followed.length * FOLLOW_WEIGHT * followShare(rated);
+  for (const id of background) add(id, features.rows[at.get(id)], -1, (BACKGROUND_WEIGHT * Math.max(1, taught)) / background.length);
+  return { ids, rated, followed: followed.length, skimmed: skimmed.length, rows, labels, weights };
 }
 
 export const EXPLAINED = 50; // the best papers that say which 👍 papers they are like
+export const FOLLOW_BONUS = 1; // added to a paper's score for each follow it matches (at most three), times followShare
 
 /**
  * Rank the recent papers for a reader: {model, ranked: [{id, score, probability, near, nearest}], uncertain: ids,
- * trainedOn, trainingMilliseconds, milliseconds}. `candidates`: the ids that may be shown (unrated, not hidden).
- * The first EXPLAINED papers carry `near` (the 👍 papers whose cosine reaches NEAR) and `nearest`.
+ * trainedOn, trainingMilliseconds, milliseconds}, or null when nothing says what the reader likes (no 👍, no
+ * paper matching a follow). `candidates`: the ids that may be shown (unrated, not hidden); `context`: what else
+ * teaches the model (trainingSet's `seen`, `follows`, `today`). The first EXPLAINED papers carry `near` (the 👍
+ * papers whose cosine reaches NEAR) and `nearest`.
  */
-export function rank(features, ratings, candidates, extraRows = {}) {
+export function rank(features, ratings, candidates, extraRows = {}, context = {}) {
   const started = performance.now();
-  const set = trainingSet(features, ratings, extraRows);
-  if (!set.rated || !set.labels.slice(0, set.rated).includes(1)) return null;
+  const follows = context.follows || new Map();
+  const set = trainingSet(features, ratings, extraRows, context);
+  if (!set.labels.slice(0, set.rated + set.followed).includes(1)) return null;
   const model = train(set.rows, set.labels, set.weights);
   const trained = performance.now();
   const at = new Map(features.ids.map((id, i) => [id, i]));
   const ranked = candidates.filter((id) => at.has(id)).map((id) => {
     const value = score(model, features.rows[at.get(id)]);
-    return { id, score: value, probability: 1 / (1 + Math.exp(-value)), near: [], nearest: null };
+    const boosted = value + FOLLOW_BONUS * followShare(set.rated) * Math.min(3, follows.get(id) || 0);
+    return { id, score: boosted, probability: 1 / (1 + Math.exp(-value)), near: [], nearest: null };
   }).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
   const liked = [];
   for (let i = 0; i < set.rated; i += 1) {
@@ -272,6 +313,7 @@ export function rank(features, ratings, candidates, extraRows = {}) {
   }
   const threshold = NEAR[features.kind];
   for (const item of ranked.slice(0, EXPLAINED)) {
+    if (!liked.length) break;
     const row = features.rows[at.get(item.id)];
     const own = Math.sqrt(dot(row, row));
     const near = liked.map((p) => ({ id: p.id, cosine: own && p.norm ? dot(row, p.row) / (own * p.norm) : 0 }))
@@ -279,7 +321,7 @@ export function rank(features, ratings, candidates, extraRows = {}) {
     item.near = near.filter((p) => p.cosine >= threshold);
     item.nearest = near[0];
   }
-  const uncertain = [...ranked].sort((a, b) => Math.abs(a.score) - Math.abs(b.score) || (a.id < b.id ? -1 : 1)).map((r) => r.id);
+  const uncertain = [...ranked].sort((a, b) => Math.abs(a.probability - 0.5) - Math.abs(b.probability - 0.5) || (a.id < b.id ? -1 : 1)).map((r) => r.id);
   return { model, ranked, uncertain, trainedOn: set, trainingMilliseconds: trained - started, milliseconds: performance.now() - started };
 }
 
@@ -297,16 +339,38 @@ export function seeded(ids, seed) {
   return out;
 }
 
-/** The "for you" list: the best `count` papers, of which a share `explore` (rounded) are unrated papers
- *  from the lower half of the ranking, picked at random, so the radar also learns outside what it knows. */
-export function forYou(result, count, explore, seed) {
+/** The "for you" list: the best `count` papers of `today` (ids of the newest radar day) first, then the best of the
+ *  days before if today holds fewer; a share `explore` (rounded) of them are papers from the lower half of the
+ *  ranking, picked at random, so the radar also learns outside what it knows (off by default: it costs precision). */
+export function forYou(result, count, explore, seed, today = null) {
+  const ordered = today ? [...result.ranked.filter((r) => today.has(r.id)), ...result.ranked.filter((r) => !today.has(r.id))] : result.ranked;
   const explored = Math.round(count * explore);
-  const best = result.ranked.slice(0, count - explored).map((r) => ({ ...r, exploring: false }));
+  const best = ordered.slice(0, count - explored).map((r) => ({ ...r, exploring: false }));
   const taken = new Set(best.map((r) => r.id));
-  const lower = result.ranked.slice(Math.floor(result.ranked.length / 2)).filter((r) => !taken.has(r.id));
+  const pool = ordered.slice(0, Math.max(count, today ? ordered.filter((r) => today.has(r.id)).length : ordered.length));
+  const lower = pool.slice(Math.floor(pool.length / 2)).filter((r) => !taken.has(r.id));
   const picks = seeded(lower.map((r) => r.id), seed).slice(0, explored);
   const byId = new Map(result.ranked.map((r) => [r.id, r]));
   const mixed = [...best];
   picks.forEach((id, k) => mixed.splice(Math.min(mixed.length, Math.round(((k + 1) * count) / (explored + 1))), 0, { ...byId.get(id), exploring: true }));
   return mixed;
+}
+
+/**
+ * What "for you" shows a reader: {result, picks, today} (rank's result, forYou's list, the ids of the radar day), or
+ * null when nothing says what the reader likes. `papers`: the recent papers (index records with `day`); `state`:
+ * the reader's ratings, what they have seen and their exploration share; `radar`: their follows; `visible`: which
+ * papers may be shown. The radar page and the benchmark (bench/bench_radar.py) both call this.
+ */
+export function recommend(features, papers, state, radar, { extraRows = {}, visible = () => true, count = 20, seed = "" } = {}) {
+  const newest = papers.reduce((day, p) => (p.day > day ? p.day : day), "");
+  const today = new Set(papers.filter((p) => p.day === newest).map((p) => p.id));
+  const follows = new Map();
+  for (const paper of papers) {
+    const matched = reasons(radar, paper).length;
+    if (matched) follows.set(paper.id, matched);
+  }
+  const candidates = papers.filter((p) => !(p.id in state.ratings) && visible(p)).map((p) => p.id);
+  const result = rank(features, state.ratings, candidates, extraRows, { seen: state.seen, follows, today });
+  return result && { result, today, picks: forYou(result, count, state.explore, seed, today) };
 }

@@ -4,12 +4,12 @@
 import { el, t, loadIndex, fold, siteUrl, plural } from "./util.js";
 import { renderCard } from "./cards.js";
 import { typeset } from "./math.js";
-import { KINDS, loadRadar, saveRadar, fromQuery, toQuery, reasons, ruleYaml, isEmpty, syncFollow, keywordPattern, muted } from "./radar.js";
+import { KINDS, loadRadar, saveRadar, fromQuery, toQuery, matching, ruleYaml, isEmpty, syncFollow, keywordPattern, muted, reasons } from "./radar.js";
 import {
   loadLearn, update, hasRatings, ratingsQuery, ratingsFromQuery, radarFile, mergeRadarFile, forgetEverything, download,
   syncRatings, loadRatedVectors, saveRatedVectors,
 } from "./ratings.js";
-import { loadVectors, hashedFeatures, hashedRow, rank, forYou, packRow, unpackRow } from "./learn.js";
+import { loadVectors, archiveRows, hashedFeatures, hashedRow, recommend, packRow, unpackRow } from "./learn.js";
 import { parseLibrary, lookUp, paperRecord, toBibtex, toRis } from "./library.js";
 
 const KIND_TEXT = {
@@ -89,6 +89,20 @@ export async function initRadarPage() {
     if (changed) saveRatedVectors({ model: features.model, rows });
   }
 
+  /** Imported papers older than the shards: their vectors from the archive's buckets, kept like a rated paper's. */
+  async function keepArchiveVectors(ids) {
+    if (!index.vectors) return;
+    await getFeatures();
+    const known = new Set(features.ids);
+    const missing = ids.filter((id) => !known.has(id));
+    if (features.kind !== "vectors" || !missing.length) return;
+    const found = await archiveRows(features, missing).catch(() => ({}));
+    if (!Object.keys(found).length) return;
+    const kept = loadRatedVectors();
+    saveRatedVectors({ model: features.model, rows: { ...(kept.model === features.model ? kept.rows : {}), ...found } });
+    await render();
+  }
+
   const visible = (paper, state, radar) => !state.dismissed.includes(paper.id) && !muted(radar, paper) && !(state.hideSeen && state.seen[paper.id]);
 
   function highlight(card, radar) {
@@ -128,6 +142,9 @@ export async function initRadarPage() {
     } else if (item.nearest) {
       line.append(el("span", { class: "why-label" }, t("为您推荐", "For you")),
         t("最接近您评为 👍 的：", "closest to a paper you rated 👍: "), link(item.nearest), ` (${item.nearest.cosine.toFixed(2)})`);
+    } else {
+      line.append(el("span", { class: "why-label" }, t("为您推荐", "For you")),
+        t("像近期符合您关注的论文。", "like the recent papers that match your follows."));
     }
     return line;
   }
@@ -193,43 +210,47 @@ export async function initRadarPage() {
   let usable = null; // how many ratings have a vector (or words) to train on
   async function renderForYou(state, radar) {
     usable = null;
-    if (!hasRatings(state)) {
+    const follows = radar.topic.length + radar.author.length + radar.keyword.length;
+    if (!hasRatings(state) && !follows) {
       forYouBox.hidden = true;
       return;
     }
     await getFeatures();
     keepVectors(state);
-    const candidates = index.papers.filter((p) => !(p.id in state.ratings) && visible(p, state, radar)).map((p) => p.id);
     const rows = extraRows(state);
     const known = new Set(features.ids);
     usable = Object.keys(state.ratings).filter((id) => known.has(id) || rows[id]).length;
-    const result = rank(features, state.ratings, candidates, rows);
+    const seed = `${new Date().toISOString().slice(0, 10)} ${Object.keys(state.ratings).length}`;
+    const shown = recommend(features, index.papers, state, radar, { extraRows: rows, visible: (p) => visible(p, state, radar), count: FOR_YOU, seed });
+    const result = shown && shown.result;
     forYouBox.hidden = false;
+    const rated = result ? result.trainedOn.rated : 0;
+    const followed = result ? result.trainedOn.followed : 0;
     const how = features.kind === "vectors"
-      ? t(`按您的 ${result ? result.trainedOn.rated : 0} 个评价，在浏览器里用本站的论文向量（${features.model}）训练的逻辑回归排序`,
-        `Ranked by a logistic regression trained in your browser on your ${result ? result.trainedOn.rated : 0} ratings, over this site's embeddings of the papers (${features.model})`)
-      : t(`按您的 ${result ? result.trainedOn.rated : 0} 个评价排序，依据标题和摘要中的词：本站没有发布论文向量（构建时未安装 semantic 扩展）`,
-        `Ranked by your ${result ? result.trainedOn.rated : 0} ratings over the words of titles and abstracts: this site publishes no embeddings of its papers (it was built without the semantic extra)`);
+      ? t(`按您的 ${rated} 个评价和 ${followed} 篇符合关注的论文，在浏览器里用本站的论文向量（${features.model}）训练的逻辑回归排序，最新一天的论文在前`,
+        `Ranked by a logistic regression trained in your browser on your ${rated} ratings and ${followed} papers matching your follows, over this site's embeddings of the papers (${features.model}), the newest day's papers first`)
+      : t(`按您的 ${rated} 个评价和 ${followed} 篇符合关注的论文排序，依据标题和摘要中的词，最新一天的论文在前：本站没有发布论文向量（构建时未安装 semantic 扩展）`,
+        `Ranked by your ${rated} ratings and ${followed} papers matching your follows over the words of titles and abstracts, the newest day's papers first: this site publishes no embeddings of its papers (it was built without the semantic extra)`);
     forYouNote.replaceChildren(how);
     if (features.failed) forYouNote.append(" ", t(`（向量读取失败：${features.failed}）`, `(the vectors could not be read: ${features.failed})`));
     if (!result) {
-      forYouNote.append(" · ", t("评为 👍 至少一篇论文，雷达就能为您排序。", "Rate at least one paper 👍 and the radar ranks the others for you."));
+      forYouNote.append(" · ", t("评为 👍 至少一篇论文（或关注一个近期有论文的主题、作者或关键词），雷达就能为您排序。",
+        "Rate at least one paper 👍 (or follow a topic, author or keyword with recent papers) and the radar ranks the others for you."));
       forYouList.replaceChildren();
       askList.replaceChildren();
       return;
     }
     timing = result.milliseconds;
     forYouNote.append(t(`，用时 ${timing.toFixed(0)} 毫秒。`, `, in ${timing.toFixed(0)} ms.`));
-    const seed = `${new Date().toISOString().slice(0, 10)} ${Object.keys(state.ratings).length}`;
-    const picks = forYou(result, FOR_YOU, state.explore, seed);
+    const picks = shown.picks;
     forYouList.replaceChildren(...picks.map((item, i) => {
       const paper = byId.get(item.id);
       const why = reasons(radar, paper);
       return card(paper, i + 1, [learnLine(item, state), ...(why.length ? [followLine(why)] : [])], radar);
     }));
     document.getElementById("foryou-count").replaceChildren(t(`${picks.length} 篇`, plural(picks.length, "paper")));
-    const shown = new Set(picks.map((item) => item.id));
-    const ask = result.uncertain.filter((id) => !shown.has(id)).slice(0, ASK);
+    const listed = new Set(picks.map((item) => item.id));
+    const ask = result.uncertain.filter((id) => !listed.has(id)).slice(0, ASK);
     const probability = new Map(result.ranked.map((r) => [r.id, r.probability]));
     askList.replaceChildren(...ask.map((id, i) => card(byId.get(id), i + 1, [el("p", { class: "why learn-why" },
       el("span", { class: "why-label" }, t("没有把握", "Unsure")), t(`模型估计的可能性 ${probability.get(id).toFixed(2)}`, `the model's estimate: ${probability.get(id).toFixed(2)}`))], radar)));
@@ -243,8 +264,7 @@ export async function initRadarPage() {
       const radar = current();
       const state = learning();
       renderFollows(radar);
-      const matched = index.papers.filter((paper) => visible(paper, state, radar))
-        .map((paper) => ({ paper, why: reasons(radar, paper) })).filter((m) => m.why.length);
+      const matched = matching(radar, index.papers.filter((paper) => visible(paper, state, radar)));
       matchedIds = matched.map((m) => m.paper.id);
       results.replaceChildren(...matched.map(({ paper, why }, i) => card(paper, i + 1, [followLine(why)], radar)));
       count.replaceChildren(t(`${matched.length} 篇`, plural(matched.length, "paper")));
@@ -394,6 +414,7 @@ export async function initRadarPage() {
     update((state) => {
       found.forEach((hit, i) => { state.ratings[hit.id] = { r: 1, t: records[i].title, u: records[i].url, at: Date.now() }; });
     });
+    await keepArchiveVectors(found.map((hit) => hit.id));
     if (format === "BibTeX" && fileName) bibtexName = fileName.replace(/[^\w.-]+/g, "-").replace(/^-+/, "") || "library.bib";
     const label = (entry) => entry.title || entry.key || entry.doi || entry.arxiv;
     const parts = [el("p", {}, t(`读到 ${entries.length} 条（${format}）：${found.length} 篇在本站档案里，已记为 👍；${missing.length} 篇未找到。`,

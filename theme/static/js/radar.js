@@ -87,19 +87,36 @@ export function fromQuery(search) {
   return clean(radar);
 }
 
+const patterns = new Map(); // keyword → its pattern, made once: the radar matches every recent paper against it
+
 // Han, kana, Hangul and Bopomofo put no spaces between words: a keyword is found inside a run of them
 // (the scripts pipeline/archive/identity.py's CJK lists for the rules)
 const CJK = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Bopomofo}]$/u;
 
+function keywordPattern(keyword) {
+  if (!patterns.has(keyword)) patterns.set(keyword, makePattern(keyword));
+  return patterns.get(keyword);
+}
+
 /** A keyword as a pattern over folded text: group 1 is what precedes the match, group 2 the match. A word
  *  boundary is needed at an end of the keyword that is a letter or digit of a spaced script only. */
-function keywordPattern(keyword) {
+function makePattern(keyword) {
   const prefix = keyword.endsWith("*");
   const folded = [...fold(prefix ? keyword.slice(0, -1) : keyword)];
   const body = folded.join("").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const before = CJK.test(folded[0] || "") ? "()" : "(^|[^\\p{L}\\p{N}])";
   const after = prefix ? "[\\p{L}\\p{N}-]*(?=$|[^\\p{L}\\p{N}])" : CJK.test(folded[folded.length - 1] || "") ? "" : "(?=$|[^\\p{L}\\p{N}])";
   return new RegExp(`${before}(${body}${after})`, "iu");
+}
+
+const searchTexts = new WeakMap(); // index record → the text its keywords are matched in, folded once
+
+function searchText(paper) {
+  if (!searchTexts.has(paper)) {
+    const tldr = paper.tldr ? `${paper.tldr.zh || ""} ${paper.tldr.en || ""}` : "";
+    searchTexts.set(paper, fold(`${paper.title} ${paper.abstract || ""} ${(paper.tags || []).join(" ")} ${tldr}`));
+  }
+  return searchTexts.get(paper);
 }
 
 /** Why a paper (an index record) matches the radar: a list of {kind, value}; empty when it does not. */
@@ -109,13 +126,22 @@ export function reasons(radar, paper) {
   for (const topic of radar.topic) if (topics.has(topic)) found.push({ kind: "topic", value: topic });
   const authors = new Set((paper.authors || []).map(authorKey));
   for (const author of radar.author) if (authors.has(authorKey(author))) found.push({ kind: "author", value: author });
-  const tldr = paper.tldr ? `${paper.tldr.zh || ""} ${paper.tldr.en || ""}` : "";
-  const text = fold(`${paper.title} ${paper.abstract || ""} ${(paper.tags || []).join(" ")} ${tldr}`);
-  for (const keyword of radar.keyword) if (keywordPattern(keyword).test(text)) found.push({ kind: "keyword", value: keyword });
+  if (radar.keyword.length) {
+    const text = searchText(paper);
+    for (const keyword of radar.keyword) if (keywordPattern(keyword).test(text)) found.push({ kind: "keyword", value: keyword });
+  }
   return found;
 }
 
 export { keywordPattern };
+
+/** The papers (index records) that match the radar, with why: newest radar day first and, within a day, those
+ *  matching the most follows first, else in the order given (the home page's). */
+export function matching(radar, papers) {
+  const newer = (a, b) => (a.paper.day === b.paper.day ? 0 : (a.paper.day || "") < (b.paper.day || "") ? 1 : -1);
+  return papers.map((paper, i) => ({ paper, why: reasons(radar, paper), i })).filter((m) => m.why.length)
+    .sort((a, b) => newer(a, b) || b.why.length - a.why.length || a.i - b.i).map(({ paper, why }) => ({ paper, why }));
+}
 
 /** A YAML double-quoted scalar that reads back as exactly `value`: the quote, the backslash, and every
  *  character a YAML reader would fold (line breaks: LF, CR, NEL, LS, PS) or refuses raw (controls, DEL and

@@ -9,7 +9,7 @@ const KEY = "ah-learn";
 const VECTORS_KEY = "ah-vectors";
 const SEEN_LIMIT = 5000;
 const FILE_FORMAT = "academichub-radar";
-export const EXPLORE_DEFAULT = 0.2;
+export const EXPLORE_DEFAULT = 0; // exploration costs precision: the reader turns it on
 
 function fresh() {
   return { ratings: {}, dismissed: [], seen: {}, hideSeen: false, explore: EXPLORE_DEFAULT };
@@ -200,6 +200,26 @@ function dismissedNote(paper) {
   return note;
 }
 
+/** Cards the reader scrolled past — shown at least half, then gone above the top of the window — count as seen
+ *  (the radar then takes them as weak negatives, and "hide seen" leaves them out). */
+export function observeSkimmed(scope) {
+  if (!("IntersectionObserver" in window)) return;
+  const shown = new WeakSet();
+  const observer = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (entry.intersectionRatio >= 0.5) shown.add(entry.target);
+      else if (!entry.isIntersecting && shown.has(entry.target) && entry.target.isConnected && entry.boundingClientRect.height > 0
+        && entry.boundingClientRect.bottom <= (entry.rootBounds ? entry.rootBounds.top : 0)) { // above the window, not redrawn away
+        observer.unobserve(entry.target);
+        markSeen(entry.target.dataset.id);
+      }
+    }
+  }, { threshold: [0, 0.5] });
+  const watch = () => { for (const card of scope.querySelectorAll(".card[data-id]")) observer.observe(card); };
+  new MutationObserver(watch).observe(scope, { childList: true, subtree: true });
+  watch();
+}
+
 export function initRatingButtons(scope) {
   scope.addEventListener("click", (event) => {
     const button = event.target.closest("[data-rate], [data-not-interested], [data-undismiss], [data-mute]");
@@ -244,5 +264,6 @@ export function initRatingButtons(scope) {
   window.addEventListener("storage", sync);
   const page = document.querySelector("article.paper[data-id]");
   if (page) markSeen(page.dataset.id);
+  observeSkimmed(scope.body || scope);
   sync();
 }

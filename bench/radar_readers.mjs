@@ -1,0 +1,58 @@
+// The radar's lists for the simulated readers of bench/bench_radar.py, computed by the site's own modules
+// (theme/static/js/learn.js and radar.js) in Node: the page and the benchmark run the same code.
+//
+//   node bench/radar_readers.mjs job.json > lists.json
+//
+// job.json: {papers: [index records with `day`, newest first], vectors: a file of the papers' rows in the
+// shards' format (float32 scales, then int8 values), dims, window: days, cases: [{key, day, variant,
+// ratings, seen, keywords, explore (else the page's default)}]}. Out: {key: {ids, ms}} (ids: the list the reader sees).
+import { readFileSync } from "node:fs";
+import { decode, hashedFeatures, hashedRow, recommend } from "../theme/static/js/learn.js";
+import { emptyRadar, matching } from "../theme/static/js/radar.js";
+import { EXPLORE_DEFAULT } from "../theme/static/js/ratings.js";
+
+const job = JSON.parse(readFileSync(process.argv[2], "utf8"));
+const bytes = readFileSync(job.vectors);
+const rows = decode(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length), job.papers.length, job.dims);
+const rowOf = new Map(job.papers.map((p, i) => [p.id, rows[i]]));
+const byId = new Map(job.papers.map((p) => [p.id, p]));
+
+const DAY = 86400000;
+const windows = new Map(); // day → {papers, vectors, words}: what the radar page of that day holds
+function windowOf(day) {
+  if (!windows.has(day)) {
+    const end = Date.parse(day);
+    const papers = job.papers.filter((p) => p.day <= day && Date.parse(p.day) > end - job.window * DAY);
+    windows.set(day, {
+      papers,
+      vectors: { kind: "vectors", model: "bench", dims: job.dims, ids: papers.map((p) => p.id), rows: papers.map((p) => rowOf.get(p.id)) },
+      words: null,
+    });
+  }
+  return windows.get(day);
+}
+
+const out = {};
+for (const c of job.cases) {
+  const w = windowOf(c.day);
+  const started = performance.now();
+  const radar = { ...emptyRadar(), keyword: c.keywords || [] };
+  let ids;
+  if (c.variant === "keywords") { // the radar's keyword list (its papers of the day: the list before it is older news)
+    ids = matching(radar, w.papers).map((m) => m.paper.id).filter((id) => byId.get(id).day === c.day);
+  } else {
+    const words = c.variant === "words";
+    if (words && !w.words) w.words = hashedFeatures(w.papers);
+    const features = words ? w.words : w.vectors;
+    // a rated paper outside the window: its kept (or, for an imported library, the archive's) vector, or its title's words
+    const extraRows = {};
+    for (const id of Object.keys(c.ratings)) {
+      if (!features.ids.includes(id) && byId.has(id)) extraRows[id] = words ? hashedRow(byId.get(id).title) : rowOf.get(id);
+    }
+    const state = { ratings: c.ratings, seen: c.seen || {}, explore: c.explore ?? EXPLORE_DEFAULT };
+    const shown = recommend(features, w.papers, state, radar, { extraRows, seed: c.key });
+    ids = shown ? shown.picks.map((item) => item.id) : [];
+  }
+  out[c.key] = { ids: ids.slice(0, 20), ms: performance.now() - started };
+}
+process.stdout.write(JSON.stringify(out));
