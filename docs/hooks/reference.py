@@ -282,7 +282,8 @@ def settings(name: str) -> str:
 
 
 def site_settings() -> str:
-    source = (ROOT / "pelicanconf.py").read_text(encoding="utf-8")
+    """Every radar's site settings: the package's defaults, which a radar's pelicanconf.py imports."""
+    source = (ROOT / "pipeline" / "site" / "defaults.py").read_text(encoding="utf-8")
     said = comments(source)
     rows = []
     for node in ast.parse(source).body:
@@ -293,7 +294,7 @@ def site_settings() -> str:
                 value = ast.get_source_segment(source, node.value) if isinstance(node, ast.Assign) else "a function"
                 shown = value if len(value) < 80 else value[:77] + "…"
                 rows.append((code(name), code(shown), cell(said.get(name, ""))))
-    return table(("setting", "value in pelicanconf.py", "what it is"), rows)
+    return table(("setting", "default", "what it is"), rows)
 
 
 # ---------------------------------------------------------------------------------------- an entry

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import html
+import itertools
 import json
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -79,11 +80,13 @@ def _date(value: datetime | None) -> str:
     return (value or datetime(1970, 1, 1, tzinfo=timezone.utc)).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
-def render_entry(paper: Paper, brief_status: str = "pending", body_extra: str = "", brief: str = "") -> str:
+def render_entry(paper: Paper, brief_status: str = "pending", body_extra: str = "", brief: str = "",
+                 slug: str = "") -> str:
     """The complete Markdown text of one entry.  Every value is text; HTML contexts get escaped text.
 
     ``brief_status``, ``brief`` (the ``Brief:`` JSON) and ``body_extra`` (the brief section) belong
-    to the brief stage; the fetch stage passes back what an entry already had.
+    to the brief stage; the fetch stage passes back what an entry already had.  ``slug`` names the
+    paper's page and API file: its file's name (``entry_path``), ``slug_for`` its id by default.
     """
     topics = [t.rule for t in paper.topics]
     # keyword pages are named by the words matched, never by a wildcard keyword's stem
@@ -96,7 +99,7 @@ def render_entry(paper: Paper, brief_status: str = "pending", body_extra: str = 
         "Category": topics[0] if topics else "uncategorised",
         "Tags": meta_list(tags),
         "Authors": meta_list(a.name for a in paper.authors),
-        "Slug": slug_for(paper.id),
+        "Slug": slug or slug_for(paper.id),
         # Pelican treats Summary as HTML: store it escaped
         "Summary": html.escape(_summary(one_line(paper.abstract)), quote=False),
         "Paper_id": paper.id,
@@ -162,9 +165,20 @@ def card_order(scores: Iterable[int], slug: str) -> tuple[int, str]:
     return -max(scores, default=0), slug
 
 
-def entry_path(paper: Paper) -> str:
+def entry_path(paper: Paper, slug: str = "") -> str:
+    """``papers/YYYY/MM/DD/<slug>.md``; the slug (``slug_for`` the paper's id by default) also names
+    its page and API file, so the index gives every paper one of its own (``Index.claim``)."""
     when = (paper.published or datetime(1970, 1, 1, tzinfo=timezone.utc)).astimezone(timezone.utc)
-    return f"papers/{when:%Y/%m/%d}/{slug_for(paper.id)}.md"
+    return f"papers/{when:%Y/%m/%d}/{slug or slug_for(paper.id)}.md"
+
+
+def distinct_slugs(paper_id: str) -> Iterator[str]:
+    """The slugs a paper may take, in order: ``slug_for`` its id, then the same with a longer digest
+    of the id (two ids whose short slugs collide), then numbered: stable, and never two ids' one."""
+    first = slug_for(paper_id)
+    yield first
+    yield f"{first}-{hashlib.sha256(paper_id.encode('utf-8')).hexdigest()[:16]}"
+    yield from (f"{first}-{n}" for n in itertools.count(2))
 
 
 def keep_brief(path: Path) -> tuple[str, str, str]:

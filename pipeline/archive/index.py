@@ -17,7 +17,7 @@ from ..errors import WriteError
 from ..files import atomic_write
 from ..layout import Layout
 from ..models import Event, Paper, Selection
-from .entry import entry_path, keep_brief, read_record, render_entry
+from .entry import distinct_slugs, entry_path, keep_brief, read_record, render_entry
 from .identity import Merged, find_same, keys, merge
 
 # 2: every entry records its radar day (``Received``); 3: and the words its keywords matched
@@ -58,7 +58,9 @@ class Index:
             for paper_id, keys_ in data["keys"].items():
                 index.by_key.update({k: paper_id for k in keys_})
             on_disk = sum(1 for _ in Layout(root).entry_files())
-            if on_disk == len(index.entries):
+            # two ids on one file, or one slug on two (a page is named by its slug): out of step
+            slugs = {Path(rel).stem for rel in index.entries.values()}
+            if on_disk == len(index.entries) == len(slugs):
                 return index
         except (OSError, ValueError, KeyError, TypeError):
             pass
@@ -67,6 +69,14 @@ class Index:
     def add(self, paper: Paper, rel_path: str) -> None:
         self.entries[paper.id] = rel_path
         self.by_key.update({k: paper.id for k in keys(paper)})
+
+    def claim(self, paper: Paper) -> str:
+        """The entry path of a paper new to the archive, its slug (which names the file, the page and
+        the API file) taken by no other paper: a collision gets a longer, stable suffix, never an
+        overwrite.  A file already on disk that the index does not list counts as taken."""
+        taken = {Path(rel).stem for rel in self.entries.values()}
+        return next(rel for slug in distinct_slugs(paper.id) if slug not in taken
+                    for rel in [entry_path(paper, slug)] if not (self.root / rel).exists())
 
     def find(self, paper: Paper) -> tuple[str, Paper | None, bool] | None:
         """The entry holding the same paper: (paper id, its record or None if unreadable, matched by title only)."""
@@ -152,8 +162,8 @@ def _write_one(paper: Paper, index: Index, day: date, render) -> Outcome:
         if paper.announce_type.startswith("replace"):
             return Outcome(paper, None, "skipped", "replacement of a paper not in the archive")
         paper = replace(paper, received=day)
-        rel = entry_path(paper)
-        atomic_write(index.root / rel, render(paper))
+        rel = index.claim(paper)
+        atomic_write(index.root / rel, render(paper, slug=Path(rel).stem))
         index.add(paper, rel)
         return Outcome(paper, paper, "new")
     existing_id, old, by_title = found
@@ -168,7 +178,7 @@ def _write_one(paper: Paper, index: Index, day: date, render) -> Outcome:
                      events=old.events + events,
                      # an event is news of its day: the entry's feeds carry it as updated then
                      updated=max(filter(None, (merged.updated, start if events else None)), default=None))
-    changed = atomic_write(path, render(merged, *keep_brief(path)))
+    changed = atomic_write(path, render(merged, *keep_brief(path), slug=path.stem))
     index.add(merged, rel)
     return Outcome(paper, merged, "updated" if changed else "unchanged",
                    Merged(paper, existing_id, by_title).describe() if by_title else "")
@@ -187,7 +197,7 @@ def upgrade_entries(index: Index, first_seen: dict[str, date], fill: Callable[[P
         paper = read_record(path)
         if paper and _outdated(paper):
             day = paper.received or first_seen.get(paper.id) or paper.radar_day
-            atomic_write(path, render(fill(replace(paper, received=day)), *keep_brief(path)))
+            atomic_write(path, render(fill(replace(paper, received=day)), *keep_brief(path), slug=path.stem))
             stamped += 1
     index.format = INDEX_FORMAT
     return stamped

@@ -5,21 +5,23 @@ for as long as they run, so a cron run and a manual one never interleave their w
 A second run waits for the first and says so (pid, command and start of the run that holds
 it); with a timeout it gives up instead, with the same message.
 
-The lock is ``flock`` on the file: the kernel releases it when the holder exits, however it
+The lock is the operating system's lock on the file, taken through ``filelock`` (``flock`` on
+POSIX, ``LockFileEx`` on Windows): the system releases it when the holder exits, however it
 exits, so a killed run never leaves a lock behind.  The holder removes the file when done
 (a run that finds it locked, then removed, locks the new one), so ``state/`` holds no lock
-file between runs.
+file between runs (Windows refuses to remove an open file: there it stays, unlocked).
 """
 
 from __future__ import annotations
 
-import fcntl
 import os
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Iterator
+
+from filelock import lock_descriptor, unlock_descriptor
 
 from ..errors import LockBusy, WriteError
 from ..layout import Layout
@@ -48,17 +50,21 @@ def hold(state: Path, command: str, timeout: float | None = None,
     except OSError as exc:
         raise WriteError(path, exc.strerror or str(exc)) from exc
     try:
-        started = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         try:  # who holds it, for the message a waiting run shows (a full disk may refuse even this)
             os.ftruncate(fd, 0)
-            os.write(fd, f"pid {os.getpid()}, `{command}`, since {started}\n".encode("utf-8"))
+            os.write(fd, f"pid {os.getpid()}, `{command}`, since {started}\n".encode())
         except OSError:
             pass
         _held.add(key)
         yield
     finally:
         _held.discard(key)
-        path.unlink(missing_ok=True)  # while still locked: a waiter then finds the file gone and retries
+        try:  # while still locked: a waiter then finds the file gone and retries
+            path.unlink(missing_ok=True)
+        except PermissionError:  # Windows: an open file cannot be removed
+            pass
+        unlock_descriptor(fd)
         os.close(fd)
 
 
@@ -67,9 +73,7 @@ def _acquire(path: Path, timeout: float | None, on_wait: Callable[[str], None]) 
     told = False
     while True:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not lock_descriptor(fd, blocking=False):
             holder = _holder(path)
             if not told:
                 on_wait(f"{path.parent}: another AcademicHub run is using this folder ({holder}); waiting for it to finish")
@@ -78,7 +82,7 @@ def _acquire(path: Path, timeout: float | None, on_wait: Callable[[str], None]) 
                 os.close(fd)
                 raise LockBusy(path, holder, timeout) from None
             if deadline is None:
-                fcntl.flock(fd, fcntl.LOCK_EX)
+                lock_descriptor(fd, poll_interval=POLL_SECONDS)
             else:
                 os.close(fd)
                 time.sleep(POLL_SECONDS)

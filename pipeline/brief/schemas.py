@@ -8,17 +8,19 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model, field_validator
 
 from ..archive.entry import one_line
+from ..text import clean as clean_text
 
 
 def capped_text(cap: int):
-    """A one-line plain-text field, cut to ``cap`` characters at a word boundary."""
+    """A one-line plain-text field, cleaned as source text is (``pipeline.text.clean``: a model can
+    answer a lone surrogate or a control character too), cut to ``cap`` characters at a word boundary."""
 
     def clean(value: Any) -> Any:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)  # e.g. a card number given as 7 rather than "07" in JSON mode
         if not isinstance(value, str):
             return value
-        value = one_line(value)
+        value = one_line(clean_text(value))
         if len(value) > cap:
             value = value[:cap].rsplit(" ", 1)[0].rstrip(",;:") + "…"
         return value

@@ -46,11 +46,14 @@ class Retrying(_Strict):
         return min(max(wait, asked) if asked is not None else wait, self.max_retry_after)
 
 
-MAX_CONFIG_CHARS = 512 * 1024
+# a settings file people write is a few KB; this much is read in well under a second
+MAX_CONFIG_CHARS = 128 * 1024
+MAX_DEPTH = 20  # mappings and lists inside one another; the deepest setting needs 5
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers the line of every mapping key and value."""
+# libyaml's parser and composer when PyYAML was built with it (the pure ones take a second for
+# 5,000 levels of [[[[… or 50 KB of lists); the nodes keep their lines either way
+_FastLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _positions(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dict:
@@ -134,11 +137,9 @@ def load_yaml(path: Path, model: type[BaseModel], display: str | None = None, ex
     if len(text) > MAX_CONFIG_CHARS:
         raise ConfigError([f"{display}:1: file is {len(text):,} characters; the limit is {MAX_CONFIG_CHARS:,}"])
     try:
-        alias = next((e for e in yaml.parse(text, Loader=_LineLoader) if isinstance(e, yaml.AliasEvent)), None)
-        if alias is not None:  # aliases let a few lines expand into billions of values
-            raise ConfigError([f"{display}:{alias.start_mark.line + 1}: YAML aliases (*{alias.anchor}) are not allowed; write the values out"])
-        node = yaml.compose(text, Loader=_LineLoader)
-        data = yaml.load(text, Loader=_LineLoader)
+        _refuse_pathological(text, display)
+        node = yaml.compose(text, Loader=_FastLoader)
+        data = yaml.constructor.SafeConstructor().construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""
@@ -157,6 +158,29 @@ def load_yaml(path: Path, model: type[BaseModel], display: str | None = None, ex
             line = positions.get(key) or _nearest_line(positions, loc)
             problems.append(f"{display}:{line}: {_field_path(loc) or '(top)'}: {_describe(error, model)}")
         raise ConfigError(problems) from exc
+
+
+def _refuse_pathological(text: str, display: str) -> None:
+    """Refuse, from the parser's events alone (the composer recurses), what no settings file needs:
+    aliases, which let a few lines expand into billions of values, and nesting deeper than MAX_DEPTH."""
+    too_deep = f"nested more than {MAX_DEPTH} levels deep; no setting needs that many"
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_FastLoader):
+            line = event.start_mark.line + 1
+            if isinstance(event, yaml.AliasEvent):
+                raise ConfigError([f"{display}:{line}: YAML aliases (*{event.anchor}) are not allowed; "
+                                   "write the values out"])
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise ConfigError([f"{display}:{line}: {too_deep}"])
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:  # libyaml scans ahead and stops at its own depth limit first
+        if "nesting depth" not in str(exc.problem):
+            raise
+        raise ConfigError([f"{display}:{exc.problem_mark.line + 1}: {too_deep}"]) from exc
 
 
 def _nearest_line(positions: dict, loc: tuple) -> int:

@@ -41,7 +41,7 @@ class Channel(_Strict):
     kind: Literal["email", "slack", "discord", "feishu", "dingtalk", "wecom", "telegram"]  # the platform
     enabled: bool = True  # false: the channel is kept but sent nothing
     topics: list[Annotated[str, Field(min_length=1, max_length=100)]] = []  # rule ids; empty: every topic
-    language: Literal["zh", "en", "both"] = "both"  # the languages of the brief the message carries
+    language: Literal["zh", "en", "both"] | None = None  # the languages it carries (empty: those of the day's brief)
     cards: int = Field(10, ge=0, le=50)  # the top N cards of the day, each with its TL;DR
     themes: bool = True  # the daily brief's themes under its headline
     # e-mail through SMTP
@@ -82,7 +82,8 @@ class Channel(_Strict):
 
     @property
     def languages(self) -> tuple[str, ...]:
-        return ("zh", "en") if self.language == "both" else (self.language,)
+        """The languages asked for; empty: those of the day's brief (brief.yml's languages)."""
+        return {"both": ("zh", "en"), None: ()}.get(self.language, (self.language,))
 
 
 class Delivery(Retrying):
@@ -96,6 +97,7 @@ class NotifyFile(_Strict):
     """``notify.yml``."""
 
     site_url: HttpAddress = ""  # the site's public address (else ACADEMICHUB_SITEURL): every link points there
+    site_name: Annotated[str, Field(max_length=200)] = ""  # what messages are signed with (empty: SITENAME)
     delivery: Delivery = Delivery()  # timeouts and retries of every channel
     channels: list[Channel] = Field(min_length=1)  # where the day's message goes
 

@@ -17,9 +17,11 @@ class HttpSettings(Retrying):
     contact: str = ""  # an e-mail address added to the User-Agent (arXiv and Crossref ask for one)
     connect_timeout: float = 10.0  # seconds
     read_timeout: float = 60.0  # seconds between two bytes of a response
-    # a response is refused beyond this size, and abandoned when its body takes longer than this
+    # bytes a response's body may have once decompressed, counted while it streams (a gzip bomb
+    # stops here)
     max_bytes: int = Field(64 * 1024 * 1024, ge=1024)
-    total_timeout: float = Field(300.0, gt=0)  # seconds a whole response may take
+    # seconds a whole request may take, connecting, headers and body: a try cut here is not repeated
+    total_timeout: float = Field(300.0, gt=0)
     # arXiv asks for no more than one request every 3 seconds (API, RSS and OAI-PMH alike).
     arxiv_interval: float = Field(3.0, ge=0)
 

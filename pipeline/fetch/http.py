@@ -1,7 +1,10 @@
 """The one HTTP client of a run: polite, retrying, conditional.
 
 * a User-Agent naming the project and a contact address;
-* connect/read timeouts;
+* connect/read timeouts, and one wall-clock deadline (``total_timeout``) around each whole request:
+  connecting, the headers and the body, however slowly a server trickles them;
+* at most ``max_bytes`` of body, counted after decompression and while streaming (a gzip bomb
+  is stopped at the limit, never inflated in memory);
 * retries with exponential backoff on 429/5xx and timeouts, honouring ``Retry-After``;
 * at most one request per ``arxiv_interval`` seconds to arXiv hosts;
 * conditional GET (ETag / Last-Modified) so an unchanged feed costs one 304.
@@ -23,6 +26,7 @@ from ..config import HttpSettings
 from ..errors import HttpError
 
 RETRY_STATUS = {429, 500, 502, 503, 504}
+CHUNK = 64 * 1024  # bytes decompressed and read at a time
 ARXIV_HOSTS = ("arxiv.org",)
 
 
@@ -94,23 +98,23 @@ class Client:
         while True:
             self._throttle(full, polite)
             self.requests_made += 1
-            status, body, error, r = None, b"", None, None
+            status, body, error, answer, expired = None, b"", None, None, False
             try:
-                r = self.session.get(full, headers=headers, timeout=(s.connect_timeout, s.read_timeout), stream=True)
-                status = r.status_code
-                body = self._read_body(full, r)
-                if body is None:
-                    error = f"timed out: body not received within {s.total_timeout:g} s"
+                answer = self._within_deadline(full, headers)
+                if answer is None:
+                    error = f"timed out: no complete response within {s.total_timeout:g} s (total_timeout)"
+                    expired = True
+                else:
+                    status, body = answer.status, answer.content
             except requests.Timeout as exc:
                 error = f"timed out: {exc.__class__.__name__}"
             except requests.RequestException as exc:
                 error = f"connection failed: {exc.__class__.__name__}"
-            finally:
-                if r is not None:
-                    r.close()
-            retryable = status in RETRY_STATUS if error is None else True
+            # a server that could not answer within total_timeout is not asked again: each try costs as much
+            retryable = status in RETRY_STATUS if error is None else not expired
             if retryable and attempt < s.retries:
-                after = _retry_after(r.headers.get("Retry-After")) if r is not None and error is None else None
+                asked = answer.headers.get("Retry-After") if answer is not None and error is None else None
+                after = _retry_after(asked)
                 attempt += 1
                 self._sleep(s.delay(attempt, after))
                 continue
@@ -118,29 +122,63 @@ class Client:
             if error is not None:
                 raise HttpError(full, error + retried, status)
             if status == 304:
-                return Response(full, 304, b"", dict(r.headers))
+                return answer
             if status >= 400:
                 raise HttpError(full, f"HTTP {status}{retried}", status, body)
             if conditional:
-                etag, modified = r.headers.get("ETag"), r.headers.get("Last-Modified")
+                etag, modified = answer.headers.get("ETag"), answer.headers.get("Last-Modified")
                 if etag or modified:
                     self.validators[full] = {"etag": etag, "last_modified": modified}
-            return Response(full, status, body, dict(r.headers))
+            return answer
 
-    def _read_body(self, url: str, r: requests.Response) -> bytes | None:
-        """Read the body within ``max_bytes`` (else HttpError) and ``total_timeout`` (else None), so a
-        trickling server cannot stall a run."""
-        limit, deadline = self.settings.max_bytes, time.monotonic() + self.settings.total_timeout
+    def _within_deadline(self, url: str, headers: dict) -> Response | None:
+        """One request, connection to last byte, within ``total_timeout``; None when the deadline passed.
+
+        The exchange runs in a worker thread the deadline does not wait for: a server that trickles
+        its headers or body a byte at a time keeps each socket read short, so no socket timeout
+        would ever fire.  A worker left behind stops at its next chunk and its connection is closed."""
+        outcome: dict = {}
+        abandoned = threading.Event()
+
+        def exchange() -> None:
+            try:
+                outcome["response"] = self._exchange(url, headers, abandoned)
+            except BaseException as exc:  # noqa: BLE001 (handed over to the caller's thread)
+                outcome["error"] = exc
+
+        worker = threading.Thread(target=exchange, name=f"fetch {url}", daemon=True)
+        worker.start()
+        worker.join(self.settings.total_timeout)
+        if worker.is_alive():
+            abandoned.set()
+            return None
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["response"]
+
+    def _exchange(self, url: str, headers: dict, abandoned: threading.Event) -> Response | None:
+        s = self.settings
+        timeout = (min(s.connect_timeout, s.total_timeout), min(s.read_timeout, s.total_timeout))
+        with self.session.get(url, headers=headers, timeout=timeout, stream=True) as r:
+            if r.status_code == 304:
+                return Response(url, 304, b"", dict(r.headers))
+            body = self._read_body(url, r, abandoned)
+            return None if body is None else Response(url, r.status_code, body, dict(r.headers))
+
+    def _read_body(self, url: str, r: requests.Response, abandoned: threading.Event) -> bytes | None:
+        """The body within ``max_bytes`` (else HttpError), decompressed a chunk at a time; None once abandoned."""
+        limit = self.settings.max_bytes
         declared = r.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > limit:
             raise HttpError(url, f"response of {int(declared):,} bytes is larger than max_bytes ({limit:,})", r.status_code)
         chunks, size = [], 0
-        for chunk in r.iter_content(None):  # as data arrives, so the deadline is checked between reads
+        for chunk in r.iter_content(CHUNK):  # urllib3 inflates at most CHUNK bytes a read
+            if abandoned.is_set():
+                return None
             size += len(chunk)
             if size > limit:
-                raise HttpError(url, f"response is larger than max_bytes ({limit:,} bytes)", r.status_code)
-            if time.monotonic() > deadline:
-                return None
+                raise HttpError(url, f"response is larger than max_bytes ({limit:,} bytes, decompressed)",
+                                r.status_code)
             chunks.append(chunk)
         return b"".join(chunks)
 

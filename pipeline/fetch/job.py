@@ -22,6 +22,7 @@ from ..errors import AcademicHubError, IncompleteWrite, SourceError, WriteError
 from ..files import remove_stale_temp_files
 from ..layout import Layout
 from ..models import Paper, SourceReport
+from ..text import clean
 from . import sources
 from .curate import compile_rules, curate, with_matched_words
 from .http import Client
@@ -117,7 +118,7 @@ def unexpected(exc: Exception) -> str:
 
 def _failed(report: SourceReport, client: Client, message: str) -> None:
     """Record a failed source; forget its validators so the next run downloads it again."""
-    report.errors.append(message)
+    report.errors.append(clean(message))  # an error may quote the response
     report.url = report.url or (client.touched[0] if client.touched else "")
     for url in client.touched:
         client.forget(url)
@@ -135,6 +136,20 @@ def run_fetch(
 ) -> FetchSummary:
     client = Client(config.http, cache_file=layout.http_cache if use_cache else None)
     papers, reports = read_sources(config, client, day, on_source)
+    try:
+        return _write_day(papers, reports, client, rules, layout, day, use_cache, embedder)
+    except IncompleteWrite:
+        raise  # its run record is written
+    except Exception as exc:  # a bug past the sources: the run record still says what was read, and why it stopped
+        for report in reports:
+            runlog.classify(report, day)
+        runlog.append(layout.runs_file, runlog.record(reports, day, failure=clean(unexpected(exc))))
+        raise
+
+
+def _write_day(papers: list[Paper], reports: list[SourceReport], client: Client, rules: list[Rule], layout: Layout,
+               day: date, use_cache: bool, embedder) -> FetchSummary:
+    """De-duplicate, curate and write what the sources read, then the run record."""
     by_source = {r.source: r for r in reports}
 
     remove_stale_temp_files(layout.content, lock.held(layout.state))

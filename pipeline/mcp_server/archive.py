@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 import logging
 import math
+import posixpath
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urljoin, urlparse
+from urllib.parse import quote, unquote, urljoin, urlparse, urlsplit, urlunsplit
 
 from ..errors import ArchiveError
 
@@ -273,8 +274,8 @@ def from_site(site: str, *, timeout: float = 20, max_days: int = 90, session=Non
     http = session or requests.Session()
 
     def get(path: str) -> dict:
-        url = urljoin(root, path)
-        if not url.startswith(root):
+        url = within(root, path)
+        if url is None:
             raise ArchiveError(f"{path}: a link outside the site {root}")
         try:
             response = http.get(url, timeout=timeout)
@@ -309,12 +310,37 @@ def from_site(site: str, *, timeout: float = 20, max_days: int = 90, session=Non
     return Archive(list(papers.values()), briefs, None, where=root)
 
 
+def within(root: str, link: str) -> str | None:
+    """``link`` (absolute or relative to ``root``) as the URL to request, when it lies inside the site
+    ``root`` once normalised as a server would: percent-escapes decoded (``%2e%2e``, ``%2F``, twice
+    encoded too), backslashes read as slashes, dot segments resolved; None when it does not."""
+    base, target = urlsplit(root), urlsplit(urljoin(root, link))
+    if (target.scheme, target.netloc.lower()) != (base.scheme, base.netloc.lower()):
+        return None
+    path = target.path
+    for _ in range(4):  # an escape may itself be escaped: %252e%252e is %2e%2e is ..
+        decoded = unquote(path)
+        if decoded == path:
+            break
+        path = decoded
+    else:
+        return None
+    if "\x00" in path:
+        return None
+    path = path.replace("\\", "/")
+    normal = posixpath.normpath("/" + path.lstrip("/"))
+    normal += "/" if path.endswith("/") and normal != "/" else ""
+    if not (normal + "/").startswith(base.path or "/"):
+        return None
+    return urlunsplit((base.scheme, base.netloc, quote(normal), target.query, ""))
+
+
 def _site_paper(raw: dict, root: str) -> PaperRecord:
     links = raw.get("links") if isinstance(raw.get("links"), dict) else {}
     topics = [t for t in raw.get("topics") or () if isinstance(t, dict)]
 
     def absolute(value) -> str | None:
-        return urljoin(root, value) if isinstance(value, str) and value else None
+        return within(root, value) if isinstance(value, str) and value else None
 
     return PaperRecord(
         id=raw["id"], title=_text(raw.get("title")),

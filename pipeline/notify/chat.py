@@ -171,10 +171,6 @@ def theme_text(theme: Theme) -> str:
     return f"{theme.title}: {theme.text}" if theme.title else theme.text
 
 
-def title(message: Message) -> str:
-    return f"AcademicHub · {message.words('brief')} · {message.day.isoformat()}"
-
-
 def clip_escaped(text: str, limit: int, escape: Callable[[str], str]) -> str:
     """``escape(text)`` within ``limit`` characters: the text is cut before it is escaped, so an escape
     is never cut in half."""
@@ -198,7 +194,7 @@ def md_escape(text: str) -> str:
 
 def markdown_text(message: Message) -> str:
     """The day's message as Markdown: the brief, the cards as links to their pages, the site's links."""
-    out = [f"### {md_escape(title(message))}", ""]
+    out = [f"### {md_escape(message.heading)}", ""]
     for section in message.sections:
         if section.headline:
             out += [f"**{md_escape(clip(section.headline, 400))}**", ""]

@@ -47,7 +47,7 @@ def embeds(message: Message) -> dict:
         if chat.tldrs(message, card):
             embed["description"] = chat.clip_escaped("\n\n".join(chat.tldrs(message, card)), MAX_DESCRIPTION, escape)
         out.append(embed)
-    content = [f"**{escape(chat.title(message))}**"]
+    content = [f"**{escape(message.heading)}**"]
     if message.more:
         content.append(f"+{message.more} {escape(message.words('more'))}: <{message.brief_url}>")
     if message.updates:

@@ -5,6 +5,7 @@ through SMTP with STARTTLS, TLS or neither, to recipients read from a secret."""
 from __future__ import annotations
 
 import html
+import re
 import smtplib
 import socket
 import ssl
@@ -23,7 +24,7 @@ def _e(text: str) -> str:
 
 def plain_text(message: Message) -> str:
     """The text part: the same content, for clients that show no HTML."""
-    out = [f"AcademicHub · {message.words('brief')} · {message.day.isoformat()}", ""]
+    out = [message.heading, ""]
     for section in message.sections:
         if section.headline:
             out += [section.headline, ""]
@@ -75,8 +76,7 @@ def html_part(message: Message) -> str:
         f'<body class="ah-page" style="margin:0;padding:0;background:#f4f5f7;color:#1c2430;{_FONT}">',
         '<div class="ah-page" style="background:#f4f5f7;padding:16px 8px">',
         f'<div style="max-width:640px;margin:0 auto;{_WRAP}">',
-        f'<p class="ah-muted" style="margin:0 0 4px;font-size:13px;color:#5b6673">AcademicHub · '
-        f'{_e(message.words("brief"))} · {_e(message.day.isoformat())}</p>',
+        f'<p class="ah-muted" style="margin:0 0 4px;font-size:13px;color:#5b6673">{_e(message.heading)}</p>',
     ]
     for section in message.sections:
         if section.headline:
@@ -135,11 +135,12 @@ def build(message: Message, channel: Channel) -> EmailMessage:
     domain = sender.rpartition("@")[2] or "academichub.invalid"
     mail = EmailMessage()
     mail["Subject"] = message.subject
-    mail["From"] = Address(name or "AcademicHub", addr_spec=sender) if sender else channel.sender
+    mail["From"] = Address(name or message.name, addr_spec=sender) if sender else channel.sender
     mail["To"] = mail["From"]
     mail["Date"] = formatdate(usegmt=True)
     mail["Message-ID"] = f"<{message.day.isoformat()}.{message.channel}.academichub@{domain}>"
-    mail["List-Id"] = f"AcademicHub daily brief <{message.channel}.{domain}>"
+    phrase = re.sub(r'[\s<>"()]+', " ", message.name).strip()  # the site's name as a header's phrase
+    mail["List-Id"] = f"{phrase} daily brief <{message.channel}.{domain}>"
     mail["List-Unsubscribe"] = f"<{message.feeds_url}>"
     mail["Auto-Submitted"] = "auto-generated"
     mail.set_content(plain_text(message))

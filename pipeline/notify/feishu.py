@@ -74,7 +74,7 @@ def card(message: Message) -> dict:
     elements.append({"tag": "action", "actions": buttons})
     return {"msg_type": "interactive",
             "card": {"config": {"wide_screen_mode": True},
-                     "header": {"template": "blue", "title": {"tag": "plain_text", "content": chat.title(message)}},
+                     "header": {"template": "blue", "title": {"tag": "plain_text", "content": message.heading}},
                      "elements": elements}}
 
 

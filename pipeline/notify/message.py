@@ -22,10 +22,10 @@ WORDS = {
     "en": {"brief": "Daily brief", "papers": "papers", "themes": "Themes", "cards": "Top papers", "read": "Read",
            "more": "more on the site", "updated": "updated", "site": "The day on the site",
            "unsubscribe": "Feeds and unsubscribing", "why": "You receive this because you subscribed to "
-           "AcademicHub's daily brief."},
+           "the daily brief of {name}."},
     "zh": {"brief": "每日简报", "papers": "篇论文", "themes": "主题", "cards": "精选论文", "read": "阅读",
            "more": "篇见网站", "updated": "篇更新", "site": "在网站上查看当天", "unsubscribe": "订阅源与退订",
-           "why": "你收到这封邮件，是因为你订阅了 AcademicHub 每日简报。"},
+           "why": "你收到这封邮件，是因为你订阅了 {name} 每日简报。"},
 }
 # the English words of a count of one (a count of 1 is "1 paper")
 SINGULAR = {"papers": "paper"}
@@ -82,6 +82,7 @@ class Message:
     brief_url: str
     day_url: str
     feeds_url: str
+    name: str = "AcademicHub"  # the site's name (SITENAME), which every message is signed with
 
     @property
     def more(self) -> int:
@@ -89,7 +90,7 @@ class Message:
 
     def words(self, key: str, sep: str = " · ") -> str:
         """The message's own words in its languages: "每日简报 · Daily brief"."""
-        return sep.join(WORDS[lang][key] for lang in self.languages)
+        return sep.join(WORDS[lang][key].format(name=self.name) for lang in self.languages)
 
     def count(self, n: int, key: str) -> str:
         """``n`` with the word ``key`` in each language: "3 篇论文 · 3 papers", "1 篇论文 · 1 paper"."""
@@ -98,7 +99,12 @@ class Message:
 
     @property
     def subject(self) -> str:
-        return f"AcademicHub {self.words('brief')} {self.day.isoformat()}: {self.count(self.papers, 'papers')}"
+        return f"{self.name} {self.words('brief')} {self.day.isoformat()}: {self.count(self.papers, 'papers')}"
+
+    @property
+    def heading(self) -> str:
+        """The line a message starts with: "Quantum Radar · Daily brief · 2026-04-27"."""
+        return f"{self.name} · {self.words('brief')} · {self.day.isoformat()}"
 
 
 @dataclass(frozen=True)
@@ -136,7 +142,7 @@ def _carried(entry: Entry, topics: set[str]) -> bool:
     return not topics or bool({t.rule for t in entry.paper.topics} & topics)
 
 
-def compose(day: Day, channel: Channel, site: str) -> Message | None:
+def compose(day: Day, channel: Channel, site: str, name: str = "AcademicHub") -> Message | None:
     """The message of ``day`` for ``channel``; None when the day has nothing on its topics."""
     site = site.rstrip("/")
     topics = set(channel.topics)
@@ -145,8 +151,10 @@ def compose(day: Day, channel: Channel, site: str) -> Message | None:
     if not cards and not updates:
         return None
     labels = {c.entry.paper.id: c.label for c in cards}
+    written = tuple(lang for lang in ("zh", "en") if isinstance(day.brief.get(lang), dict))
+    languages = channel.languages or written or ("en",)
     sections = []
-    for lang in channel.languages:
+    for lang in languages:
         text = day.brief.get(lang) if isinstance(day.brief.get(lang), dict) else in_english(day.brief)
         themes = []
         for item in (text or {}).get("themes", []) if channel.themes else ():
@@ -159,15 +167,15 @@ def compose(day: Day, channel: Channel, site: str) -> Message | None:
         brief = card.entry.brief or {}
         if brief.get("grounded") is False:  # an unverified brief is not pushed
             brief = {}
-        tldr = {lang: str(brief[lang]["tldr"]) for lang in channel.languages
+        tldr = {lang: str(brief[lang]["tldr"]) for lang in languages
                 if isinstance(brief.get(lang), dict) and brief[lang].get("tldr")}
         if not tldr and (english := in_english(brief)) and english.get("tldr"):
-            tldr = {channel.languages[-1]: str(english["tldr"])}
+            tldr = {languages[-1]: str(english["tldr"])}
         slug = card.entry.meta.get("Slug") or card.entry.path.stem
         shown.append(CardText(card.label, card.entry.paper.title, f"{site}/papers/{slug}.html",
                               _topic_names(day.rules, card.entry.topic), tldr))
     when = day.day
-    return Message(day=when, channel=channel.id, languages=channel.languages, sections=tuple(sections),
-                   cards=tuple(shown), papers=len(cards), updates=len(updates), site=site,
+    return Message(day=when, channel=channel.id, languages=languages, sections=tuple(sections),
+                   cards=tuple(shown), papers=len(cards), updates=len(updates), site=site, name=name,
                    brief_url=f"{site}/briefs/{when.isoformat()}.html",
                    day_url=f"{site}/archive/{when:%Y/%m/%d}.html", feeds_url=f"{site}/topics.html")

@@ -43,7 +43,7 @@ def plain(text: str, limit: int) -> dict:
 
 
 def blocks(message: Message) -> dict:
-    out: list[dict] = [{"type": "header", "text": plain(chat.title(message), MAX_HEADER)}]
+    out: list[dict] = [{"type": "header", "text": plain(message.heading, MAX_HEADER)}]
     for section in message.sections:
         if section.headline:
             out.append({"type": "section", "text": plain(section.headline, MAX_SECTION)})

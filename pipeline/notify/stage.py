@@ -68,7 +68,8 @@ def attempt(send: Callable[[], str], delivery: Delivery, sleep: Callable[[float]
 
 
 def run_notify(config: NotifyFile, layout: Layout, day: date, *, site_url: str, rules_dir: Path | None = None,
-               force: bool = False, dry_run: bool = False, env: dict[str, str] | None = None,
+               site_name: str = "AcademicHub", force: bool = False, dry_run: bool = False,
+               env: dict[str, str] | None = None,
                sleep: Callable[[float], None] = time.sleep) -> NotifyReport:
     """Send ``day``'s message on every enabled channel that has not had it (all of them with ``force``);
     with ``dry_run`` render them only, send nothing and record nothing."""
@@ -83,18 +84,19 @@ def run_notify(config: NotifyFile, layout: Layout, day: date, *, site_url: str, 
     session.headers["User-Agent"] = f"AcademicHub/{__version__} (notify)"
     try:
         for channel in config.channels:
-            report.results.append(_one(channel, the_day, config, record, session, site_url, force, dry_run, env, sleep))
+            report.results.append(_one(channel, the_day, config, record, session, site_url,
+                                       config.site_name or site_name, force, dry_run, env, sleep))
     finally:
         session.close()
     return report
 
 
-def _one(channel: Channel, the_day, config: NotifyFile, record: SentRecord, session, site_url: str, force: bool,
-         dry_run: bool, env: dict[str, str], sleep) -> ChannelResult:
+def _one(channel: Channel, the_day, config: NotifyFile, record: SentRecord, session, site_url: str, site_name: str,
+         force: bool, dry_run: bool, env: dict[str, str], sleep) -> ChannelResult:
     day = the_day.day
     if not channel.enabled:
         return ChannelResult(channel.id, channel.kind, "disabled")
-    message = compose(the_day, channel, site_url)
+    message = compose(the_day, channel, site_url, site_name)
     if message is None:
         return ChannelResult(channel.id, channel.kind, "nothing", "no paper of the day on its topics")
     done = record.sent(day, channel.id)

@@ -31,7 +31,7 @@ def visible(text: str) -> int:
 
 
 def text(message: Message) -> str:
-    out = [f"<b>{escape(chat.title(message))}</b>", ""]
+    out = [f"<b>{escape(message.heading)}</b>", ""]
     for section in message.sections:
         if section.headline:
             out.append(f"<b>{escape(chat.clip(section.headline, 400))}</b>")

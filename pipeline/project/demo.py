@@ -90,6 +90,19 @@ def project_or_packaged(name: str) -> Path:
     return here if here.exists() else skeleton() / name
 
 
+def demo_settings(out: Path) -> Path:
+    """The current folder's pelicanconf.py when it is a project folder, else a new radar's, in ``out``."""
+    from ..files import atomic_write
+    from .scaffold import SiteChoices, pelican_settings
+
+    here = Path("pelicanconf.py")
+    if here.exists():
+        return here
+    out.mkdir(parents=True, exist_ok=True)
+    atomic_write(out / "pelicanconf.py", pelican_settings(SiteChoices(name="AcademicHub demo")).encode())
+    return out / "pelicanconf.py"
+
+
 @dataclass(frozen=True)
 class Demo:
     """What the demo did: the fetch, the briefs and the site (neither when no entry was written)."""
@@ -118,6 +131,5 @@ def run_demo(out: Path, rules_dir: Path | None = None) -> Demo:
     if not entries:
         return Demo(summary, 0)
     briefs = run_brief(layout, resolve_settings(load_config(None), extractive=True), rules_dir=rules_dir, day=DEMO_DAY)
-    site = build(layout.content, out / "output", settings_file=project_or_packaged("pelicanconf.py"),
-                 rules=rules_dir, state=layout.state)
+    site = build(layout.content, out / "output", settings_file=demo_settings(out), rules=rules_dir, state=layout.state)
     return Demo(summary, entries, briefs, site)

@@ -1,10 +1,12 @@
 """``academichub init DIR``: a new self-hosted radar in five minutes.
 
-Like ``pelican-quickstart``, it asks only what it must — the site's name, its
-language, its topics and the authors to follow — or takes them as options
+Like ``pelican-quickstart``, it asks only what it must — the site's name, tagline,
+language, repository, topics and the authors to follow — or takes them as options
 (``--no-input`` for scripts), then writes a folder that is ready to push to
-GitHub: ``sources.yml``, ``rules/``, ``pelicanconf.py``/``publishconf.py``,
-the theme, the workflows and the contributor guide.
+GitHub: ``sources.yml``, ``rules/``, ``brief.yml``, ``pelicanconf.py``/``publishconf.py``
+(the radar's own names over the package's settings), ``requirements.txt`` (the AcademicHub
+it runs), the workflows and the contributor guide. The theme is not copied: Pelican uses
+the package's, and the radar's ``templates/`` and ``static/`` folders override single files.
 
 The package ships the AcademicHub repository's own files for this
 (``pipeline/project/skeleton`` links to them, and a built package carries copies),
@@ -27,24 +29,48 @@ from .. import __version__
 from ..config import Rule, SourcesFile, load_rules, load_sources
 from ..errors import ConfigError, InitError
 from ..files import atomic_write
+from .origin import installed_requirement
 
 FOLLOW_RULE = "followed-authors"
 DEFAULT_TOPICS = ("language-models", "llm-agents")
 # Skeleton entries written as they are; names starting "github" land in .github/.
-GENERATED = {"rules", "sources.yml", "pelicanconf.py"}
+GENERATED = {"rules", "sources.yml", "brief.yml"}
+LANGUAGES = ("en", "zh")
 
 
 @dataclass
 class SiteChoices:
     name: str = "My Research Radar"
+    tagline: str = "Curated research papers, daily"
     language: str = "en"
+    # the languages of the briefs (each costs a model's answer); empty: the site's language only
+    brief_languages: list[str] = field(default_factory=list)
     topics: list[str] = field(default_factory=lambda: list(DEFAULT_TOPICS))
     follow: list[str] = field(default_factory=list)
     package: str = f"academichub=={__version__}"
+    repository: str = ""  # https://github.com/OWNER/NAME: where rules/ is edited (links, rule proposals)
+
+    @property
+    def briefs_in(self) -> list[str]:
+        return self.brief_languages or [self.language]
 
 
 def skeleton() -> Path:
     return Path(str(resources.files("pipeline.project") / "skeleton"))
+
+
+def skeleton_files() -> dict[str, bytes]:
+    """The files a radar takes as they are: its path in the radar -> content (github/ lands in .github/)."""
+    root = skeleton()
+    files: dict[str, bytes] = {}
+    for folder, dirs, names in os.walk(root, followlinks=True):  # the skeleton is made of links
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for file in sorted(names):
+            relative = (Path(folder) / file).relative_to(root)
+            if relative.parts[0] not in GENERATED:
+                name = relative.as_posix()
+                files[("." + name) if name.startswith("github/") else name] = (Path(folder) / file).read_bytes()
+    return files
 
 
 def catalogue() -> dict[str, Rule]:
@@ -93,12 +119,57 @@ def followed_authors_rule(template: str, names: list[str]) -> str:
     return text
 
 
-def set_setting(text: str, name: str, value: str, file: str) -> str:
-    """Replace ``NAME = ...`` in a Pelican settings file."""
-    pattern = re.compile(rf"(?m)^{name} = .*?(\s+#.*)?$")
-    if not pattern.search(text):
-        raise InitError(f"{file} in the package sets no {name}")
-    return pattern.sub(lambda m: f"{name} = {json.dumps(value, ensure_ascii=False)}{m.group(1) or ''}", text, count=1)
+def pelican_settings(choices: SiteChoices) -> str:
+    """The radar's pelicanconf.py: its own names over AcademicHub's settings (which upgrade with it)."""
+    def value(text: str) -> str:
+        return json.dumps(text, ensure_ascii=False)
+
+    return f"""# Site settings of {choices.name.replace(chr(10), ' ')}: AcademicHub's settings, then this radar's own.
+# Every setting, and what it does, is in AcademicHub's pipeline/site/defaults.py; set any of them
+# here to change it. Upgrading AcademicHub (requirements.txt) brings new defaults and theme fixes.
+import os
+
+from pipeline.site.defaults import *  # noqa: F401,F403
+
+SITENAME = {value(choices.name)}
+SITESUBTITLE = {value(choices.tagline)}  # the tagline
+SITE_DESCRIPTION = ""  # the home page's pitch and the pages' description (empty: the tagline)
+LOGO_TEXT = ""  # the header's text (empty: SITENAME)
+DEFAULT_LANG = {value(choices.language)}  # the interface language a first visit sees: "en" or "zh"
+# where rules/ is edited: the footer's and the rule pages' links, the radar's "propose a rule"
+# (the workflows set ACADEMICHUB_REPOSITORY to the repository they run in)
+REPOSITORY_URL = os.environ.get("ACADEMICHUB_REPOSITORY", {value(choices.repository)})
+REPOSITORY_BRANCH = "main"
+
+# Your own look (AcademicHub's documentation, "Change the look"): a file in templates/ replaces
+# the theme's template of that name; files in static/ are published in theme/, and stylesheets
+# listed here load after the theme's, e.g. EXTRA_CSS = ["custom.css"] for static/custom.css.
+THEME_TEMPLATES_OVERRIDES = ["templates"]
+EXTRA_CSS = []
+"""
+
+
+PUBLISH_SETTINGS = """# Settings for publishing: everything from pelicanconf.py, plus what a public build needs.
+# The workflows set ACADEMICHUB_SITEURL to the site's public address (the Pages address, or
+# the repository variable ACADEMICHUB_SITEURL for a bucket's CDN).
+import os
+import sys
+
+sys.path.append(os.path.dirname(os.path.abspath(__file__)))
+from pelicanconf import *  # noqa: E402,F401,F403
+
+SITEURL = os.environ.get("ACADEMICHUB_SITEURL", SITEURL).rstrip("/")
+FEED_DOMAIN = SITEURL
+DELETE_OUTPUT_DIRECTORY = False
+"""
+
+
+def brief_settings(template: str, languages: list[str]) -> str:
+    """The project's brief.yml with this radar's brief languages (comments kept)."""
+    text, count = re.subn(r"(?m)^languages:.*$", f"languages: [{', '.join(languages)}]", template)
+    if count != 1:
+        raise InitError("brief.yml in the package has no single 'languages:' line")
+    return text
 
 
 def requirements(package: str) -> str:
@@ -111,8 +182,11 @@ def requirements(package: str) -> str:
 
 def readme(choices: SiteChoices, topics: list[Rule]) -> str:
     listed = "\n".join(f"- **{rule.name.en}** (`rules/{rule.id}.yml`): {rule.description.en}" for rule in topics)
-    follow = f"\n- **Followed authors** (`rules/{FOLLOW_RULE}.yml`): {', '.join(choices.follow)}" if choices.follow else ""
+    follow = (f"\n- **Followed authors** (`rules/{FOLLOW_RULE}.yml`): {', '.join(choices.follow)}"
+              if choices.follow else "")
     return f"""# {choices.name}
+
+{choices.tagline}
 
 A research radar made with [AcademicHub](https://github.com/academichub/academichub): every day a
 GitHub Actions workflow fetches new papers, keeps the ones this site's rules select, writes a
@@ -141,6 +215,22 @@ academichub rules check        # validate the rules
 academichub fetch              # fetch today's papers into content/
 academichub build && academichub serve
 ```
+
+## Make it yours
+
+- `pelicanconf.py`: the site's name, tagline, description, language and repository.
+- `brief.yml`: the model and the languages of the briefs ({', '.join(choices.briefs_in)}; each
+  language is one more answer to pay for).
+- `templates/`: a file here replaces the theme's template of the same name; `static/`: files
+  published beside the theme's, e.g. `static/custom.css` with `EXTRA_CSS = ["custom.css"]`.
+  The templates each page receives, and what they are given, are listed in AcademicHub's
+  documentation, "Change the look".
+
+## Upgrade
+
+`requirements.txt` names the AcademicHub this radar runs; Dependabot proposes new releases.
+After a bump, `academichub init --upgrade` lists what in this folder is outdated (workflows,
+overridden templates, settings) and what to do about each.
 """
 
 
@@ -163,16 +253,13 @@ def plan(choices: SiteChoices) -> dict[str, bytes]:
         raise InitError("the site needs a name")
     if not choices.package.strip() or "\n" in choices.package:
         raise InitError("--package must be one pip requirement, e.g. academichub==0.1.0")
+    if unknown := [lang for lang in choices.briefs_in if lang not in LANGUAGES]:
+        raise InitError(f"unknown brief language {', '.join(unknown)}; choose from: {', '.join(LANGUAGES)}")
+    if choices.repository and not re.match(r"^https://[\w.-]+/[\w.-]+/[\w.-]+$", choices.repository):
+        raise InitError(f"{choices.repository}: the repository must be an address like https://github.com/you/radar")
     topics = [known[t] for t in choices.topics]
     root = skeleton()
-    files: dict[str, bytes] = {}
-    for folder, dirs, names in os.walk(root, followlinks=True):  # the skeleton is made of links
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        for file in sorted(names):
-            relative = (Path(folder) / file).relative_to(root)
-            if relative.parts[0] not in GENERATED:
-                name = relative.as_posix()
-                files[("." + name) if name.startswith("github/") else name] = (Path(folder) / file).read_bytes()
+    files = skeleton_files()
     for rule in topics:
         files[f"rules/{rule.id}.yml"] = Path(rule.path).read_bytes()
     if choices.follow:
@@ -187,10 +274,9 @@ def plan(choices: SiteChoices) -> dict[str, bytes]:
         "#   http:\n#     contact: you@example.org\n"
         + yaml.safe_dump(sources, sort_keys=False, allow_unicode=True, width=100)
     ).encode()
-    settings = (root / "pelicanconf.py").read_text(encoding="utf-8")
-    settings = set_setting(settings, "SITENAME", choices.name.strip(), "pelicanconf.py")
-    settings = set_setting(settings, "DEFAULT_LANG", choices.language, "pelicanconf.py")
-    files["pelicanconf.py"] = settings.encode()
+    files["pelicanconf.py"] = pelican_settings(choices).encode()
+    files["publishconf.py"] = PUBLISH_SETTINGS.encode()
+    files["brief.yml"] = brief_settings((root / "brief.yml").read_text(encoding="utf-8"), choices.briefs_in).encode()
     files["requirements.txt"] = requirements(choices.package).encode()
     files["README.md"] = readme(choices, topics).encode()
     files[".gitignore"] = GITIGNORE.encode()
@@ -244,6 +330,13 @@ class InitOptions:
     topics: str | None = None  # comma-separated rule ids
     follow: tuple[str, ...] = ()
     package: str | None = None
+    tagline: str | None = None
+    repository: str | None = None
+    brief_languages: str | None = None  # comma-separated
+
+
+def _listed(text: str) -> list[str]:
+    return [item.strip() for item in text.split(",") if item.strip()]
 
 
 def choose(given: InitOptions, known: dict[str, Rule], ask: Callable[[str, str], str] | None = None,
@@ -251,29 +344,42 @@ def choose(given: InitOptions, known: dict[str, Rule], ask: Callable[[str, str],
     """The new site's choices: the options given, else the answers to ``ask(question, default)``
     (None: no terminal, the defaults); ``tell`` shows a line to the person answering."""
     choices = SiteChoices()
-    if given.package:
-        choices.package = given.package.strip()
+    choices.package = given.package.strip() if given.package else installed_requirement()
     if given.name:
-        choices.name = given.name
+        choices.name = given.name.strip()
     elif ask:
-        choices.name = ask("What is the name of your radar?", choices.name)
+        choices.name = ask("What is the name of your radar?", choices.name).strip()
+    if given.tagline is not None:
+        choices.tagline = given.tagline.strip()
+    elif ask:
+        choices.tagline = ask("Its tagline?", choices.tagline).strip()
     if given.language:
         choices.language = given.language
     elif ask:
-        while (answer := ask("Main language of the site (en or zh)?", choices.language)) not in ("en", "zh"):
+        while (answer := ask("Main language of the site (en or zh)?", choices.language)) not in LANGUAGES:
             tell("  please answer en or zh")
         choices.language = answer
+    if given.brief_languages is not None:
+        choices.brief_languages = _listed(given.brief_languages)
+    elif ask:
+        while not set(answer := _listed(ask("Languages of the briefs (en, zh or en,zh; each one is paid for)?",
+                                            choices.language))) <= set(LANGUAGES) or not answer:
+            tell("  please answer en, zh or en,zh")
+        choices.brief_languages = answer
+    if given.repository is not None:
+        choices.repository = given.repository.strip().rstrip("/")
+    elif ask:
+        answer = ask("Its GitHub repository (https://github.com/you/radar; optional)?", "")
+        choices.repository = answer.strip().rstrip("/")
     if given.topics is not None:
-        choices.topics = [t.strip() for t in given.topics.split(",") if t.strip()]
+        choices.topics = _listed(given.topics)
     elif ask:
         tell("  Topics:")
         for rule in known.values():
             tell(f"    {rule.id:22} {rule.name.en}")
-        answer = ask("Which topics (comma-separated)?", ",".join(choices.topics))
-        choices.topics = [t.strip() for t in answer.split(",") if t.strip()]
+        choices.topics = _listed(ask("Which topics (comma-separated)?", ",".join(choices.topics)))
     if given.follow:
         choices.follow = [name.strip() for name in given.follow if name.strip()]
     elif ask:
-        answer = ask("Authors to follow (comma-separated, optional)?", "")
-        choices.follow = [name.strip() for name in answer.split(",") if name.strip()]
+        choices.follow = _listed(ask("Authors to follow (comma-separated, optional)?", ""))
     return choices

@@ -10,12 +10,13 @@ It may import ``config``, ``archive``, ``semantic``, and the records of ``notify
 """
 
 from ..errors import SiteError
-from .build import BuildResult, build, make_server, periods_report, prune
+from .build import BuildResult, build, make_server, periods_report, prune, read_site_settings
 from .generator import HOME_POOL, RADAR_MIN_PAPERS, SITEMAP_LIMIT, STATUS_TEXT
 from .plugin import register
 from .related import related_papers
 from .views import load_topics
 from .writer import StablePaginator
 
-__all__ = ["HOME_POOL", "RADAR_MIN_PAPERS", "SITEMAP_LIMIT", "STATUS_TEXT", "BuildResult", "SiteError", "StablePaginator",
-           "build", "load_topics", "make_server", "periods_report", "prune", "register", "related_papers"]
+__all__ = ["HOME_POOL", "RADAR_MIN_PAPERS", "SITEMAP_LIMIT", "STATUS_TEXT", "BuildResult", "SiteError",
+           "StablePaginator", "build", "load_topics", "make_server", "periods_report", "prune", "read_site_settings",
+           "register", "related_papers"]

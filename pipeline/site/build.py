@@ -114,6 +114,11 @@ def _plan(settings: dict) -> Tiers:
                 cache=Path(settings["CACHE_PATH"]) / "periods" / "entries.json")
 
 
+def read_site_settings(settings_file: Path) -> dict:
+    """A settings file as Pelican reads it (its folder's content/ need not exist)."""
+    return read_settings(str(settings_file), override={"PATH": str(settings_file.resolve().parent)})
+
+
 def _settings(settings_file: Path, content: Path | None, output: Path | None, rules: Path | None,
               state: Path | None, siteurl: str | None, takedowns: Path | None = None) -> dict:
     """Pelican's settings for this build: the settings file with the command's folders and address."""
@@ -138,12 +143,26 @@ def _settings(settings_file: Path, content: Path | None, output: Path | None, ru
     except ValueError as exc:  # Pelican's way of saying the content folder is missing
         raise SiteError(f"{content or 'content/'}: no content folder (run `academichub fetch` or "
                         f"`academichub demo` first): {exc}") from exc
+    _radar_theme(settings, root)
     settings["CACHE_PATH"] = str(_cache_folder(Path(settings["CACHE_PATH"]), settings["PATH"], settings_file))
     if not settings.get("SITEURL", "").startswith(("http://", "https://")):
         raise SiteError(f"{settings_file}: SITEURL must be an absolute http(s) address (feeds need absolute ids)")
     if not Path(settings["PATH"]).is_dir():
         raise SiteError(f"{settings['PATH']}: no content folder (run `academichub fetch` or `academichub demo` first)")
     return settings
+
+
+def _radar_theme(settings: dict, root: Path) -> None:
+    """A radar's own templates and static files, in folders beside its settings file: its templates
+    are searched before the package's theme, its static files copied over the theme's."""
+    overrides = settings.get("THEME_TEMPLATES_OVERRIDES", [])
+    settings["THEME_TEMPLATES_OVERRIDES"] = [str(root / folder) for folder in overrides]
+    static = root / settings.get("RADAR_STATIC", "static")
+    if settings.get("RADAR_STATIC") and static.is_dir():
+        settings["THEME_STATIC_PATHS"] = [*settings.get("THEME_STATIC_PATHS", ["static"]), str(static)]
+    for sheet in settings.get("EXTRA_CSS", []):
+        if not (static / sheet).is_file():
+            raise SiteError(f"{root / 'pelicanconf.py'}: EXTRA_CSS names {sheet}, which is not in {static}")
 
 
 def _run_pelican(settings: dict) -> FeedWriter | None:

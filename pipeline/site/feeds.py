@@ -3,7 +3,8 @@
 feedgenerator (which Pelican uses) names one author per entry and no author for the feed;
 here every author of a paper is its own ``<author>`` (one ``dc:creator`` each in RSS), the
 feed names the site as its author (so that a daily brief, which has none, is still a valid
-Atom entry), and feeds and entries declare their language.
+Atom entry), and feeds and entries declare their language.  Whatever text reaches them, they
+write only characters XML 1.0 allows (feedgenerator would refuse a control character).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
+
+from ..text import xml_safe
 
 # Titles and abstracts are English; a brief without a paper is written Chinese first.
 PAPER_LANG = "en"
@@ -29,6 +32,25 @@ def feed_title(sitename: str, topic=None) -> str:
     return f"{sitename} – {names}"
 
 
+def _xml_safe(value):
+    """Every text of a feed's or an item's fields (lists and dictionaries of them too) made XML-safe."""
+    if isinstance(value, str):
+        return xml_safe(value)
+    if isinstance(value, dict):
+        return {key: _xml_safe(v) for key, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(map(_xml_safe, value))
+    return value
+
+
+class _XmlSafeFeed:
+    """Cleans the feed's and its items' text just before the document is written."""
+
+    def write(self, outfile, encoding):
+        self.feed, self.items = _xml_safe(self.feed), _xml_safe(self.items)
+        super().write(outfile, encoding)
+
+
 class _Dated(SyndicationFeed):
     """A feed dated by its newest entry; one with no entry yet (a topic that has selected nothing) by
     its ``empty_date`` (the site's newest entry), never by the clock: its bytes change with the site only."""
@@ -39,7 +61,7 @@ class _Dated(SyndicationFeed):
         return self.feed.get("empty_date") or datetime(1970, 1, 1, tzinfo=UTC)
 
 
-class AtomFeed(_Dated, Atom1Feed):
+class AtomFeed(_XmlSafeFeed, _Dated, Atom1Feed):
     """Atom 1.0 with one ``<author>`` per name (item ``authors``) and ``xml:lang`` per entry (item ``lang``)."""
 
     def item_attributes(self, item):
@@ -55,7 +77,7 @@ class AtomFeed(_Dated, Atom1Feed):
             handler.endElement("author")
 
 
-class RssFeed(_Dated, Rss201rev2Feed):
+class RssFeed(_XmlSafeFeed, _Dated, Rss201rev2Feed):
     """RSS 2.0 with one ``dc:creator`` per author (item ``authors``)."""
 
     def root_attributes(self):

@@ -11,8 +11,6 @@ from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import quote, urlparse
-from xml.sax.saxutils import escape as xml_escape
-from xml.sax.saxutils import quoteattr
 
 from markupsafe import Markup
 from pelican.contents import Article
@@ -25,6 +23,7 @@ from ..files import write_text
 from ..layout import Layout
 from ..notify.record import SentRecord
 from ..publish.record import site_size
+from ..text import xml_text
 from .api import Api
 from .feeds import PAPER_LANG, content_lang, feed_title
 from .learn import write_ids, write_vectors
@@ -425,11 +424,11 @@ class SiteGenerator(Generator):
 
     def _write_opml(self, output: Path) -> None:
         outlines = "".join(
-            f'    <outline type="rss" text={quoteattr(title)} title={quoteattr(title)} '
-            f'xmlUrl={quoteattr(self._absolute(path))} htmlUrl={quoteattr(self.settings["SITEURL"] + "/")}/>\n'
+            f'    <outline type="rss" text="{xml_text(title)}" title="{xml_text(title)}" '
+            f'xmlUrl="{xml_text(self._absolute(path))}" htmlUrl="{xml_text(self.settings["SITEURL"] + "/")}"/>\n'
             for title, path in self.feed_list())
         text = ('<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0">\n  <head>\n'
-                f"    <title>{xml_escape(self.settings['SITENAME'])} feeds</title>\n  </head>\n  <body>\n"
+                f"    <title>{xml_text(self.settings['SITENAME'])} feeds</title>\n  </head>\n  <body>\n"
                 f"{outlines}  </body>\n</opml>\n")
         write_text(output / "feeds.opml", text)
 
@@ -454,7 +453,7 @@ class SiteGenerator(Generator):
 
         def urlset(chunk) -> str:
             rows = "".join(
-                f"<url><loc>{xml_escape(self._absolute(quote(url)))}</loc>"
+                f"<url><loc>{xml_text(self._absolute(quote(url)))}</loc>"
                 + (f"<lastmod>{when:%Y-%m-%d}</lastmod>" if when else "") + "</url>\n"
                 for url, when in chunk)
             return ('<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -465,7 +464,7 @@ class SiteGenerator(Generator):
         else:
             for number, chunk in enumerate(chunks, 1):
                 write_text(output / f"sitemap-{number}.xml", urlset(chunk))
-            rows = "".join(f"<sitemap><loc>{xml_escape(self._absolute(f'sitemap-{n}.xml'))}</loc></sitemap>\n"
+            rows = "".join(f"<sitemap><loc>{xml_text(self._absolute(f'sitemap-{n}.xml'))}</loc></sitemap>\n"
                            for n in range(1, len(chunks) + 1))
             write_text(output / "sitemap.xml", '<?xml version="1.0" encoding="UTF-8"?>\n'
                         f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{rows}</sitemapindex>\n')

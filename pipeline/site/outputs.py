@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from email.utils import format_datetime
 from pathlib import Path
-from xml.sax.saxutils import escape as xml_escape
 
 from pelican.contents import Article
 
 from ..files import write_text
+from ..text import xml_text
 from .feeds import PAPER_LANG
 from .views import feed_terms, listed_authors
 
 AUTHOR_FEED_OPENING = 160  # characters of the abstract in an author's feed, for a paper without a TL;DR
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def xml_text(text: str) -> str:
-    """Text for an XML element or attribute: escaped, without the characters XML 1.0 forbids."""
-    return xml_escape(_XML_INVALID.sub("", str(text)), {'"': "&quot;"})
 
 
 def opening(text: str, size: int = AUTHOR_FEED_OPENING) -> str:

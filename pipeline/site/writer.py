@@ -196,10 +196,11 @@ def render_digest(*parts: str) -> str:
 
 def pages_key(settings: dict, theme: Path, topics: dict) -> str:
     """What every page depends on besides its own entries: the site's address and language, the
-    theme's templates, the topics' names and the papers taken down (takedowns.yml)."""
+    theme's templates and the radar's own, the topics' names and the papers taken down (takedowns.yml)."""
     takedowns = Path(settings.get("ACADEMICHUB_TAKEDOWNS") or "takedowns.yml")
+    overrides = [tree_digest(Path(folder)) for folder in settings.get("THEME_TEMPLATES_OVERRIDES", ())]
     return render_digest(settings["SITEURL"], str(settings.get("DEFAULT_LANG")), tree_digest(theme / "templates"),
-                         json.dumps([vars(t) for t in topics.values()], sort_keys=True),
+                         *overrides, json.dumps([vars(t) for t in topics.values()], sort_keys=True),
                          takedowns.read_bytes().hex() if takedowns.is_file() else "")
 
 

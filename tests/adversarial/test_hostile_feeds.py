@@ -13,7 +13,9 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -241,7 +243,8 @@ def test_javascript_links_are_dropped(feed_server, run_cli, tmp_path, case):
     ("connection refused", None, {}, "connection failed"),
     ("DNS failure", "dns", {}, "connection failed"),
     ("read timeout", {"fixture": GOOD, "delay": 1.5}, {"read_timeout": 0.5, "retries": 0}, "timed out"),
-    ("slow body (1 KB per 0.6 s)", {"fixture": GOOD, "trickle": 0.6}, {"total_timeout": 3, "retries": 0}, "body not received within 3 s"),
+    ("slow body (1 KB per 0.6 s)", {"fixture": GOOD, "trickle": 0.6}, {"total_timeout": 3, "retries": 0},
+     "no complete response within 3 s"),
     ("HTTP 503 on every try", {"body": b"", "status": 503}, {"retries": 2}, "HTTP 503 after 2 retries"),
     ("partial content (connection closed early)", {"fixture": GOOD, "truncate_to": 500}, {"retries": 1}, "connection failed"),
 ])
@@ -254,6 +257,56 @@ def test_network_faults(feed_server, run_cli, tmp_path, case, fault, setup, http
     assert health["attack"]["status"] == "failed"
     assert expected in health["attack"]["errors"][0], health["attack"]["errors"]
     case("network", fault, "reported as failed with the reason; others written", f"failed: {expected}")
+
+
+@pytest.mark.parametrize("stall", ["headers", "body"])
+def test_a_server_trickling_forever_is_cut_at_total_timeout(feed_server, run_cli, tmp_path, case, stall):
+    hold = threading.Event()  # the server trickles a byte every 50 ms until the test ends
+    try:
+        result, health = run_attack(feed_server, run_cli, tmp_path, {"fixture": GOOD, "stall": stall, "hold": hold},
+                                    total_timeout=2, retries=2)
+    finally:
+        hold.set()
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert health["attack"]["status"] == "failed"
+    assert "no complete response within 2 s (total_timeout)" in health["attack"]["errors"][0], health["attack"]
+    assert len(feed_server.requests_to("/attack")) == 1, "a try that took total_timeout is not repeated"
+    case("network", f"a server trickling its {stall} a byte every 50 ms, never ending"
+         + (" (Content-Length set)" if stall == "body" else ""),
+         "cut at total_timeout (2 s), not retried: failed with the reason; the other source written; "
+         "the run record kept",
+         "failed: no complete response within 2 s (total_timeout)")
+
+
+def gzip_bomb(size: int) -> bytes:
+    """``size`` zero bytes, gzipped (about 1,000 to 1)."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    block = bytes(1 << 20)
+    return b"".join(packer.compress(block) for _ in range(size >> 20)) + packer.flush()
+
+
+def test_a_gzip_bomb_is_stopped_while_inflating(feed_server, tmp_path, case):
+    bomb = gzip_bomb(1 << 30)  # 1 GiB of zeros in about 1 MB
+    feed_server.add("/good", GOOD)
+    feed_server.add("/attack", body=bomb, encoding="gzip")
+    write_sources(tmp_path, [{"id": name, "kind": "arxiv_rss", "label": "arXiv", "url": f"{feed_server.base}/{name}"}
+                             for name in ("attack", "good")], max_bytes=8_000_000, retries=0)
+    # the real command, in a process that reports its own peak memory when it ends
+    measured = ("import resource, sys\nfrom pipeline.cli import main\ncode = main(sys.argv[1:])\n"
+                "print('peak', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\nsys.exit(code)")
+    done = subprocess.run([sys.executable, "-c", measured, "fetch", "--sources", "sources.yml", "--rules", str(RULES),
+                           "--content", "content", "--state", "state", "--date", "2026-04-27"], cwd=tmp_path,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    peak_mb = int(re.search(r"peak (\d+)", done.stderr).group(1)) // 1024
+    assert peak_mb < 400, f"the process reached {peak_mb} MB"
+    health = last_run(tmp_path)
+    assert health["good"]["status"] == "ok" and health["good"]["new"] == 3
+    assert health["attack"]["status"] == "failed"
+    assert "larger than max_bytes (8,000,000 bytes, decompressed)" in health["attack"]["errors"][0], health["attack"]
+    case("network", f"a gzip bomb: {len(bomb) / 1e6:.1f} MB that inflates to 1 GiB (max_bytes 8 MB)",
+         "stopped at max_bytes while inflating; the other source written", f"failed: larger than max_bytes "
+         f"(decompressed); the process peaked at {peak_mb} MB")
 
 
 def test_transient_faults_are_retried(feed_server, run_cli, tmp_path, case):

@@ -9,6 +9,9 @@ named in the run record.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -127,3 +130,93 @@ def test_one_doi_spelled_differently_is_one_paper(feed_server, run_cli, tmp_path
     case("identity", f"the journal DOI written {spelling!r} by Crossref and plainly by arXiv",
          "one paper (DOIs compared as Crossref does: case, prefixes, trailing punctuation and slashes)",
          "1 entry, merged by DOI")
+
+
+# ---------------------------------------------------------------- paths: one paper, one file, one page
+
+
+def colliding_dois() -> tuple[str, str]:
+    """Two DOIs differing only in punctuation whose default slugs are one (same text, same short digest):
+    found by trying punctuation until two digests meet, as an attacker would."""
+    from pipeline.archive.entry import slug_for
+
+    seen: dict[str, str] = {}
+    marks = ".-_;:()"
+    for n in range(1_000_000):
+        doi, rest = "10.5555/c", n
+        for _ in range(9):
+            doi, rest = doi + marks[rest % len(marks)] + "x", rest // len(marks)
+        slug = slug_for(f"doi:{doi}")
+        if slug in seen:
+            return seen[slug], doi
+        seen[slug] = doi
+    raise AssertionError("no collision found")
+
+
+def test_two_dois_whose_slugs_collide_get_two_files_pages_and_api_files(feed_server, run_cli, tmp_path, case):
+    from helpers import RULES
+
+    from adversarial.test_fault_matrix import ROOT
+
+    first, second = colliding_dois()
+    title = "Cancer genome reasoning with language models, {}"
+    answer = works(work(first, title.format("the first paper")), work(second, title.format("the second paper")))
+    health = run(feed_server, run_cli, tmp_path, crossref=answer)
+    assert health["journal"]["new"] == 2
+    papers = tmp_path / "content/papers"
+    files = sorted(papers.rglob("*.md"))
+    written = {e["paper_id"]: e for e in entries(tmp_path)}
+    assert len(files) == 2 and set(written) == {f"doi:{first}", f"doi:{second}"}
+    slugs = {e["paper_id"]: e["slug"] for e in written.values()}
+    assert len(set(slugs.values())) == 2 and {f.stem for f in files} == set(slugs.values())
+    index = json.loads((tmp_path / "state/papers.json").read_text(encoding="utf-8"))
+    assert len(set(index["entries"].values())) == 2
+    before = {f: f.read_bytes() for f in files}
+    health = run(feed_server, run_cli, tmp_path, crossref=answer)  # the same day again: nothing changes
+    assert health["journal"]["new"] == 0 and {f: f.read_bytes() for f in sorted(papers.rglob("*.md"))} == before
+
+    built = subprocess.run([sys.executable, "-m", "pipeline.cli", "build", "--content", str(tmp_path / "content"),
+                            "--output", str(tmp_path / "output"), "--rules", str(RULES), "--state",
+                            str(tmp_path / "state")], cwd=ROOT, capture_output=True, text=True, timeout=600,
+                           env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert built.returncode == 0, built.stderr
+    for paper_id, slug in slugs.items():
+        page = (tmp_path / "output/papers" / f"{slug}.html").read_text(encoding="utf-8")
+        api = json.loads((tmp_path / "output/api/v1/papers" / f"{slug}.json").read_text(encoding="utf-8"))
+        assert api["paper"]["id"] == paper_id and written[paper_id]["title"] in page
+    case("paths", f"two DOIs differing only in punctuation whose slugs collide ({first}, {second})",
+         "two files, two pages, two API files; the index maps each id to its own file; a re-run changes nothing",
+         f"slugs {sorted(slugs.values())}; 2 files, 2 pages, 2 API files")
+
+
+def test_the_index_never_maps_two_ids_to_one_file(tmp_path):
+    from datetime import UTC, date, datetime
+
+    from pipeline.archive.entry import render_entry, slug_for
+    from pipeline.archive.index import Index, write_papers
+    from pipeline.models import Paper
+
+    first, second = colliding_dois()
+    when = datetime(2026, 4, 27, tzinfo=UTC)
+    papers = [Paper(id=f"doi:{doi}", version=1, title=f"Paper {doi}", source="journal", source_label="Journal",
+                    published=when, updated=when, doi=doi) for doi in (first, second)]
+    content, state = tmp_path / "content", tmp_path / "state/papers.json"
+    # a file of the first paper's default slug that the index does not list (written by hand) is not overwritten
+    stray = content / "papers/2026/04/27" / f"{slug_for(papers[0].id)}.md"
+    stray.parent.mkdir(parents=True)
+    stray.write_text("hand-written\n", encoding="utf-8")
+    index = Index.load(content, state)
+    outcomes = write_papers(papers, index, date(2026, 4, 27))
+    assert [o.kind for o in outcomes] == ["new", "new"] and stray.read_text(encoding="utf-8") == "hand-written\n"
+    slugs = {Path(rel).stem for rel in index.entries.values()}
+    assert len(slugs) == 2 and slug_for(papers[0].id) not in slugs
+    index.save(state)
+    # a saved index that maps two ids to one file is out of step: rebuilt from the entries
+    saved = json.loads(state.read_text(encoding="utf-8"))
+    saved["entries"][papers[1].id] = saved["entries"][papers[0].id]
+    state.write_text(json.dumps(saved), encoding="utf-8")
+    stray.unlink()
+    reloaded = Index.load(content, state)
+    assert len(set(reloaded.entries.values())) == 2 == len(reloaded.entries)
+    assert render_entry(papers[0], slug="x-y").count("\nSlug: x-y\n") == 1
+

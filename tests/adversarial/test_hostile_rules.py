@@ -35,7 +35,7 @@ def test_yaml_alias_bomb(run_cli, tmp_path, case):
 def test_huge_rule_file(run_cli, tmp_path, case):
     keywords = "\n".join(f"    - keyword{n}" for n in range(60_000))
     result, _, path = check(run_cli, tmp_path, "huge.yml", f"id: huge\nname: {{en: H}}\ndescription: {{en: H}}\ninclude:\n  keywords:\n{keywords}\n")
-    assert result.returncode == 1 and f"{path}:1: file is" in result.stderr and "the limit is 524,288" in result.stderr
+    assert result.returncode == 1 and f"{path}:1: file is" in result.stderr and "the limit is 131,072" in result.stderr
     case("rules", "a 1 MB rule file", "refused with its size", "exit 1: file is too large")
 
 

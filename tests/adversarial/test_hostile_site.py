@@ -174,6 +174,8 @@ def test_the_sitemap_of_a_hostile_site_follows_the_sitemaps_org_schema(hostile_s
     from lxml import etree
     from test_site.test_clients import SITEMAP_SCHEMA
 
+    if not SITEMAP_SCHEMA.exists():
+        pytest.skip("needs `npm ci --prefix tests/tools` (sitemap, for its XSD)")
     schema = etree.XMLSchema(etree.parse(str(SITEMAP_SCHEMA)))
     assert schema.validate(etree.parse(str(hostile_site / "sitemap.xml"))), schema.error_log
     case("sitemap", "the sitemap of a site built from hostile text", "valid against the sitemaps.org XSD", "valid")

@@ -13,6 +13,7 @@ import resource
 import stat
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -36,12 +37,13 @@ def cli(cwd: Path, *args: str, preexec_fn=None, background: bool = False):
     return subprocess.run(command, cwd=cwd, env=env, preexec_fn=preexec_fn, text=True, capture_output=True, timeout=300)
 
 
-def two_feeds(feed_server, tmp_path: Path, **route) -> None:
+def two_feeds(feed_server, tmp_path: Path, http: dict | None = None, **route) -> None:
     """Two arXiv sources of three papers each, every one kept by the fixture rules."""
     feed_server.add("/a", FEED_A, etag=True, **route)
     feed_server.add("/b", FEED_B, etag=True, **route)
     write_sources(tmp_path, [{"id": "a", "kind": "arxiv_rss", "label": "arXiv", "url": feed_server.base + "/a"},
-                             {"id": "b", "kind": "arxiv_rss", "label": "arXiv", "url": feed_server.base + "/b"}])
+                             {"id": "b", "kind": "arxiv_rss", "label": "arXiv", "url": feed_server.base + "/b"}],
+                  **(http or {}))
 
 
 def entries(content: Path) -> list[Path]:
@@ -137,22 +139,42 @@ def test_a_file_size_limit(feed_server, tmp_path, case):
 # ---------------------------------------------------------------- two runs at once
 
 
+def until(condition, process: subprocess.Popen) -> None:
+    """Wait for ``condition`` (checked every 20 ms), failing if ``process`` ends first or after 120 s."""
+    deadline = time.monotonic() + 120
+    while not condition():
+        assert process.poll() is None, f"the process ended first: {process.communicate()}"
+        assert time.monotonic() < deadline, "the condition never came"
+        time.sleep(0.02)
+
+
 def test_two_runs_at_once_take_turns(feed_server, tmp_path, case):
-    two_feeds(feed_server, tmp_path, delay=1.5)  # each run spends 3 s inside its fetch
-    first = cli(tmp_path, *FETCH, background=True)
+    """Ordered by signals, not by time: the first run is held inside its fetch (the server answers
+    once the test says so) until the second has said it waits and the third has given up."""
+    answer = threading.Event()
+    two_feeds(feed_server, tmp_path, {"read_timeout": 300, "total_timeout": 300}, hold=answer)
     lock = tmp_path / "state/.lock"
-    deadline = time.monotonic() + 30
-    while not (lock.exists() and lock.read_text().startswith("pid")) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert lock.read_text().startswith(f"pid {first.pid}, `academichub fetch`")
-    second = cli(tmp_path, *FETCH, background=True)
-    impatient = cli(tmp_path, *FETCH, "--lock-timeout", "0")
-    out_first, out_second = first.communicate(timeout=120), second.communicate(timeout=120)
+    first = cli(tmp_path, *FETCH, background=True)
+    try:
+        until(lambda: feed_server.requests_to("/a"), first)  # inside its fetch, so holding the lock
+        assert lock.read_text().startswith(f"pid {first.pid}, `academichub fetch`")
+        waiting = tmp_path / "second.err"
+        with waiting.open("w") as err:
+            second = subprocess.Popen([sys.executable, "-m", "pipeline.cli", *FETCH], cwd=tmp_path, text=True,
+                                      env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "160"},
+                                      stdout=subprocess.PIPE, stderr=err)
+        until(lambda: "waiting for it to finish" in waiting.read_text(encoding="utf-8"), second)
+        impatient = cli(tmp_path, *FETCH, "--lock-timeout", "0")
+    finally:
+        answer.set()
+    out_first = first.communicate(timeout=120)
+    second.communicate(timeout=120)
+    out_second = ("", waiting.read_text(encoding="utf-8"))
     assert first.returncode == 0 and second.returncode == 0, (out_first, out_second)
     assert impatient.returncode == 75
     assert f"another AcademicHub run is using this folder (pid {first.pid}, `academichub fetch`" in impatient.stderr
     assert "gave up waiting after 0 s" in impatient.stderr
-    assert f"(pid {first.pid}, `academichub fetch`, since" in out_second[1] and "waiting for it to finish" in out_second[1]
+    assert f"(pid {first.pid}, `academichub fetch`, since" in waiting and "waiting for it to finish" in waiting
     records = runs(tmp_path)
     assert len(records) == 2 and [sum(s["new"] for s in r["sources"]) for r in records] == [6, 0]
     assert len(entries(tmp_path / "content")) == 6 and not lock.exists()
@@ -226,7 +248,8 @@ def test_written_files_follow_the_umask(feed_server, tmp_path, umask, expected, 
     assert cli(tmp_path, *FETCH, preexec_fn=set_umask).returncode == 0
     assert modes(tmp_path / "content") == {expected} and modes(tmp_path / "state") == {expected}
     site = tmp_path / "site"
-    done = cli(tmp_path, "init", str(site), "--no-input", "--topics", "llm-agents", preexec_fn=set_umask)
+    done = cli(tmp_path, "init", str(site), "--no-input", "--topics", "llm-agents", "--package", "academichub==0.1.0",
+               preexec_fn=set_umask)
     assert done.returncode == 0, done.stderr
     assert modes(site) == {expected}
     script = stat.S_IMODE((site / ".github/scripts/commit-back.sh").stat().st_mode)

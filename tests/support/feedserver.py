@@ -29,6 +29,11 @@ class Route:
     page_param: str = ""
     trickle: float = 0.0  # seconds between 1 KB chunks of the body (a slow body)
     truncate_to: int | None = None  # declare the full length, send only this many bytes, close
+    encoding: str = ""  # a Content-Encoding header (the body is sent as given: gzip it first)
+    # the test's signal: without ``stall``, the answer waits until it is set (a run held inside its
+    # fetch); with ``stall`` ("headers" or "body"), that part trickles a byte at a time until it is set
+    hold: threading.Event | None = None
+    stall: str = ""
     hits: int = 0
     page_hits: dict[str, int] = field(default_factory=dict)
 
@@ -76,6 +81,8 @@ class FeedServer:
         route.hits += 1
         if route.delay:
             time.sleep(route.delay)
+        if route.hold is not None and not route.stall:
+            route.hold.wait()
         if route.hits <= route.fail_first:
             handler.send_response(route.fail_status)
             if route.retry_after is not None:
@@ -96,9 +103,14 @@ class FeedServer:
             handler.send_header("ETag", tag)
             handler.end_headers()
             return
+        if route.stall == "headers":
+            self._trickle(handler, b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 1_000_000, route.hold)
+            return
         handler.send_response(route.status)
         handler.send_header("Content-Type", route.content_type)
         handler.send_header("Content-Length", str(len(body)))
+        if route.encoding:
+            handler.send_header("Content-Encoding", route.encoding)
         if route.etag:
             handler.send_header("ETag", tag)
             handler.send_header("Last-Modified", formatdate(usegmt=True))
@@ -108,6 +120,8 @@ class FeedServer:
                 handler.wfile.write(body[: route.truncate_to])
                 handler.wfile.flush()
                 handler.close_connection = True
+            elif route.stall == "body":
+                self._trickle(handler, body, route.hold)
             elif route.trickle:
                 for start in range(0, len(body), 1024):
                     handler.wfile.write(body[start:start + 1024])
@@ -116,6 +130,19 @@ class FeedServer:
             else:
                 handler.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    @staticmethod
+    def _trickle(handler: BaseHTTPRequestHandler, data: bytes, hold: threading.Event) -> None:
+        """Send ``data`` a byte every 50 ms until ``hold`` is set, then close the connection."""
+        handler.close_connection = True
+        try:
+            for byte in data:
+                if hold.wait(0.05):
+                    return
+                handler.wfile.write(bytes([byte]))
+                handler.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up: what the test wants
             pass
 
     def __enter__(self) -> "FeedServer":

@@ -523,6 +523,9 @@ def test_answers_are_parsed_tolerantly_and_validated_strictly():
                                 keywords="graph neural networks, GNN；图神经网络、GNN")
     assert text.tldr == "A line two" and text.results == "42"
     assert text.keywords == ["graph neural networks", "GNN", "图神经网络"]
+    broken = PaperBriefText(tldr="A \ud83d surrogate,\x00 a \ufffe, e\u0301", problem="", method="", results="",
+                            why_it_matters="", keywords=["k\x01ey"])
+    assert broken.tldr == "A \ufffd surrogate, a \ufffd, \u00e9" and broken.keywords == ["key"]
     assert len(PaperBriefText(tldr="word " * 200, problem="", method="", results="", why_it_matters="",
                                     keywords=[]).tldr) <= 301
     with pytest.raises(ValueError):

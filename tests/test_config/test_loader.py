@@ -63,7 +63,7 @@ def test_yaml_bombs_and_huge_files_are_refused(tmp_path):
     assert problem == f"{tmp_path / 'bomb.yml'}:3: YAML aliases (*a) are not allowed; write the values out"
     (tmp_path / "bomb.yml").write_text("id: big\n# " + "x" * 600_000 + "\n", encoding="utf-8")
     [problem] = problems(load_rules, tmp_path)
-    assert "the limit is 524,288" in problem
+    assert "the limit is 131,072" in problem
 
 
 def test_every_retrying_client_waits_the_same_way():

@@ -348,3 +348,27 @@ def test_demo_writes_entries_from_the_bundled_samples(run_cli, tmp_path):
     head = (tmp_path / "demo/content/briefs/2026-04-27.md").read_text(encoding="utf-8").split("\n\n", 1)[0]
     papers = next(line for line in head.splitlines() if line.startswith("Papers: "))[len("Papers: "):].split("; ")
     assert sorted(papers) == sorted(read_entry(p)["paper_id"] for p in entries)
+
+
+def test_a_bug_past_the_sources_still_leaves_a_run_record(feed_server, tmp_path, monkeypatch):
+    """The run record is what `health` alerts on: a run that stops on an unexpected error keeps one."""
+    from datetime import date
+
+    from pipeline.config import load_rules, load_sources
+    from pipeline.fetch import job
+    from pipeline.layout import Layout
+
+    feed_server.add("/a", "arxiv_rss/rss-cs.AI-2026-04-27-3items.xml")
+    write_sources(tmp_path, [{"id": "a", "kind": "arxiv_rss", "label": "arXiv", "url": feed_server.base + "/a"}])
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in curation")
+
+    monkeypatch.setattr(job, "curate", broken)
+    layout = Layout(tmp_path / "content", tmp_path / "state")
+    with pytest.raises(RuntimeError):
+        job.run_fetch(load_sources(tmp_path / "sources.yml"), load_rules(RULES), layout, date(2026, 4, 27))
+    [record] = [json.loads(line) for line in layout.runs_file.read_text(encoding="utf-8").splitlines()]
+    assert record["ok"] is False and record["sources"][0]["status"] == "ok"
+    assert re.fullmatch(r"unexpected RuntimeError at pipeline/fetch/job\.py:\d+ in _write_day: a bug in curation",
+                        record["failure"]), record["failure"]

@@ -308,3 +308,23 @@ def test_similar_papers_by_the_archives_embeddings(tmp_path):
     assert [p["id"] for p in similar["papers"]] == [pid for _, pid in expected]
     assert [p["score"] for p in similar["papers"]] == pytest.approx([s for s, _ in expected], abs=1e-3)
     assert "no paper with id 'arxiv:0000.00000'" in error_text(unknown)
+
+
+# ---- links of a published site, normalised before they are compared with its address ---------
+
+
+@pytest.mark.parametrize("link, inside", [
+    ("api/v1/days/2026-04-27.json", "/site/api/v1/days/2026-04-27.json"),
+    ("api/%2e%2e/api/v1/x.json", "/site/api/v1/x.json"),
+    ("/site/api/v1/x.json", "/site/api/v1/x.json"),
+    ("../secret.json", None), ("%2e%2e/secret.json", None), ("%2E%2E%2Fsecret.json", None),
+    ("api/v1/%2e%2e/%2e%2e/%2e%2e/secret.json", None), ("%252e%252e/secret.json", None), ("..%5csecret.json", None),
+    ("..\\secret.json", None), ("/sitex/secret.json", None), ("//evil.example/x.json", None),
+    ("http://evil.example/site/x.json", None), ("HTTP://127.0.0.1:9/site/./api/../x.json", "/site/x.json"),
+])
+def test_site_links_are_normalised_before_the_same_site_check(link, inside):
+    from pipeline.mcp_server.archive import within
+
+    url = within("http://127.0.0.1:9/site/", link)
+    assert (url and url.removeprefix("http://127.0.0.1:9")) == inside
+

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import runpy
 from pathlib import Path
 
 import pytest
@@ -29,12 +30,15 @@ def test_skeleton_links_resolve_to_the_repository_files():
 def test_init_writes_a_complete_site(tmp_path, run_cli):
     site = tmp_path / "radar"
     done = run_cli("init", str(site), "--no-input", "--name", "Quantum & <Agents>", "--language", "en",
-                   "--topics", "quantum-information,llm-agents", "--follow", "Ada Lovelace", "--follow", "José Núñez")
+                   "--tagline", "Qubits \"daily\"", "--repository", "https://github.com/me/quantum",
+                   "--topics", "quantum-information,llm-agents", "--follow", "Ada Lovelace", "--follow", "José Núñez",
+                   "--package", "academichub==0.1.0")
     assert done.returncode == 0, done.stderr
-    for name in (".github/workflows/daily.yml", ".github/workflows/pr.yml", ".github/actions/setup/action.yml",
-                 ".github/dependabot.yml", ".github/PULL_REQUEST_TEMPLATE.md", "CONTRIBUTING.md",
-                 "publishconf.py", "brief.yml", "theme/templates/base.html"):
+    for name in (".github/workflows/daily.yml", ".github/workflows/pr.yml", ".github/workflows/rebuild.yml",
+                 ".github/actions/setup/action.yml", ".github/dependabot.yml", ".github/PULL_REQUEST_TEMPLATE.md",
+                 "CONTRIBUTING.md"):
         assert (site / name).read_bytes() == (ROOT / name).read_bytes(), name
+    assert not (site / "theme").exists(), "the theme is the package's, not a copy"
     assert os.access(site / ".github/scripts/commit-back.sh", os.X_OK)
     rules = {r.id: r for r in load_rules(site / "rules")}
     assert set(rules) == {"quantum-information", "llm-agents", "followed-authors"}
@@ -46,8 +50,12 @@ def test_init_writes_a_complete_site(tmp_path, run_cli):
     assert set(sources["arxiv-cs"].categories) == {"cs.AI", "cs.CL", "cs.LG", "cs.MA", "cs.SE"}
     assert sources["arxiv-followed-authors"].query == 'au:"Ada Lovelace" OR au:"José Núñez"'
     assert not any(s.kind in ("rss", "crossref", "biorxiv") for s in sources.values())  # every topic has categories
-    settings = (site / "pelicanconf.py").read_text()
-    assert 'SITENAME = "Quantum & <Agents>"' in settings and re.search(r'^DEFAULT_LANG = "en"', settings, re.M)
+    settings = runpy.run_path(str(site / "pelicanconf.py"))
+    assert settings["SITENAME"] == "Quantum & <Agents>" and settings["SITESUBTITLE"] == 'Qubits "daily"'
+    assert settings["DEFAULT_LANG"] == "en" and settings["THEME_TEMPLATES_OVERRIDES"] == ["templates"]
+    assert settings["REPOSITORY_URL"] == "https://github.com/me/quantum" and Path(settings["THEME"]).is_dir()
+    assert "from pipeline.site.defaults import *" in (site / "pelicanconf.py").read_text()
+    assert yaml.safe_load((site / "brief.yml").read_text())["languages"] == ["en"]  # English briefs only
     assert (site / "requirements.txt").read_text().strip().endswith("academichub==0.1.0")
     readme = (site / "README.md").read_text()
     assert readme.startswith("# Quantum & <Agents>\n") and "Settings → Pages" in readme
@@ -67,7 +75,7 @@ def test_keyword_only_topics_bring_the_journals(tmp_path):
 def test_the_scaffolded_site_builds(tmp_path, run_cli):
     site = tmp_path / "radar"
     assert run_cli("init", str(site), "--no-input", "--name", "Radar Test", "--language", "zh",
-                   "--topics", "language-models,cancer-biology").returncode == 0
+                   "--topics", "language-models,cancer-biology", "--package", "academichub==0.1.0").returncode == 0
     fetch_samples(run_cli, site, site / "rules")
     done = run_cli("build", cwd=site, timeout=300)
     assert done.returncode == 0, done.stderr
@@ -85,10 +93,11 @@ def test_the_package_to_install_can_be_chosen(tmp_path, run_cli):
 def test_refuses_a_folder_that_is_not_empty(tmp_path, run_cli):
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "notes.txt").write_text("mine")
-    done = run_cli("init", str(tmp_path / "site"), "--no-input")
+    done = run_cli("init", str(tmp_path / "site"), "--no-input", "--package", "academichub==0.1.0")
     assert done.returncode == 1 and "not empty" in done.stderr
     assert sorted(p.name for p in (tmp_path / "site").iterdir()) == ["notes.txt"]
-    assert run_cli("init", str(tmp_path / "site"), "--no-input", "--force").returncode == 0
+    forced = run_cli("init", str(tmp_path / "site"), "--no-input", "--force", "--package", "academichub==0.1.0")
+    assert forced.returncode == 0
     assert (tmp_path / "site" / "notes.txt").read_text() == "mine"
 
 
@@ -110,12 +119,28 @@ def test_list_topics_and_missing_folder(run_cli):
 
 
 def test_questions_when_interactive(monkeypatch):
-    answers = iter(["Bio Radar", "fr", "zh", "cancer-biology, ecology-climate", "Rachel Carson"])
+    answers = iter(["Bio Radar", "Cells daily", "fr", "zh", "de", "zh,en", "https://github.com/me/bio",
+                    "cancer-biology, ecology-climate", "Rachel Carson"])
     monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
-    choices = choose(InitOptions(), catalogue(), ask)
-    assert choices == SiteChoices("Bio Radar", "zh", ["cancer-biology", "ecology-climate"], ["Rachel Carson"])
+    choices = choose(InitOptions(package="academichub==0.1.0"), catalogue(), ask)
+    assert choices == SiteChoices("Bio Radar", "Cells daily", "zh", ["zh", "en"], ["cancer-biology", "ecology-climate"],
+                                  ["Rachel Carson"], "academichub==0.1.0", "https://github.com/me/bio")
     # options win over questions; defaults without a terminal
-    assert choose(InitOptions(name="X"), catalogue()) == SiteChoices(name="X")
+    assert choose(InitOptions(name="X", package="academichub==0.1.0"), catalogue()) == SiteChoices(name="X")
+
+
+def test_brief_languages_follow_the_site_unless_both_are_asked(tmp_path):
+    create(tmp_path / "en", SiteChoices(language="en"))
+    assert yaml.safe_load((tmp_path / "en" / "brief.yml").read_text())["languages"] == ["en"]
+    create(tmp_path / "zh", SiteChoices(language="zh"))
+    assert yaml.safe_load((tmp_path / "zh" / "brief.yml").read_text())["languages"] == ["zh"]
+    create(tmp_path / "both", SiteChoices(language="en", brief_languages=["en", "zh"]))
+    assert yaml.safe_load((tmp_path / "both" / "brief.yml").read_text())["languages"] == ["en", "zh"]
+    # the rest of the project's brief.yml comes along, comments and prices included
+    written = (tmp_path / "both" / "brief.yml").read_text()
+    assert written.replace("[en, zh]", "[zh, en]") == (ROOT / "brief.yml").read_text()
+    with pytest.raises(InitError, match="unknown brief language fr"):
+        create(tmp_path / "fr", SiteChoices(brief_languages=["fr"]))
 
 
 def test_contributing_example_rule_is_valid(tmp_path):

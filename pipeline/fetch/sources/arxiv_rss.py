@@ -17,6 +17,7 @@ import feedparser
 from ...config import SourceConfig
 from ...errors import BadRecord, FeedError
 from ...models import RawAuthor, RawItem
+from ...text import xml_document
 from ..http import Client
 from .base import Fetched, bozo_note, channel_time, complete_entries, fetch_feed, struct_to_datetime, zoned
 from .fields import element_text, xml_text
@@ -134,6 +135,7 @@ def _add(result: Fetched, item: RawItem | str) -> None:
 
 
 def parse(content: bytes, source: SourceConfig) -> Fetched:
+    content = xml_document(content)  # characters XML forbids read as U+FFFD (feedparser fails on some)
     try:
         result = _parse_fast(content, source)
     except ET.ParseError:

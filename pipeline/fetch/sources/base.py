@@ -12,6 +12,7 @@ from typing import Callable
 from ...config import KIND_DEFAULTS, SourceConfig
 from ...errors import FeedError
 from ...models import RawItem
+from ...text import xml_document
 from ..http import Client
 
 
@@ -108,9 +109,12 @@ def endpoint(source: SourceConfig) -> str:
 
 
 def parse_xml(content: bytes, what: str) -> ET.Element:
-    """Parse an XML response; a broken or hostile document (expat refuses entity bombs) is a FeedError."""
+    """Parse an XML response; a broken or hostile document (expat refuses entity bombs) is a FeedError.
+
+    Characters XML forbids (a U+FFFE, a control, a reference to a lone surrogate) are read as
+    U+FFFD (``xml_document``): one bad record is not the end of the feed."""
     try:
-        return ET.fromstring(content)
+        return ET.fromstring(xml_document(content))
     except ET.ParseError as exc:
         raise FeedError(f"not an {what} document: {exc}") from exc
 

@@ -16,6 +16,7 @@ from ...archive.identity import DOI_RE
 from ...config import SourceConfig
 from ...errors import FeedError
 from ...models import RawAuthor, RawItem
+from ...text import xml_document
 from ..http import Client
 from ..normalise import strip_markup
 from .base import Fetched, bozo_note, channel_time, complete_entries, fetch_feed, parse_iso, struct_to_datetime
@@ -86,7 +87,7 @@ def _local(tag) -> str:
 
 
 def parse(content: bytes, source: SourceConfig) -> Fetched:
-    feed = feedparser.parse(content)
+    feed = feedparser.parse(xml_document(content))  # feedparser fails on a reference to a surrogate
     channel = feed.get("feed", {})
     if not channel.get("title") and not feed.entries:
         raise FeedError(f"not a feed ({feed.get('bozo_exception') or 'no channel and no items'})")

@@ -337,7 +337,7 @@ export async function initRadarPage() {
     }
     document.getElementById("radar-yaml").textContent = yaml;
     const link = document.getElementById("radar-pr");
-    link.href = `${repo}/new/${encodeURIComponent(branch)}/rules?filename=my-radar.yml&value=${encodeURIComponent(yaml)}`;
+    if (link) link.href = `${repo}/new/${encodeURIComponent(branch)}/rules?filename=my-radar.yml&value=${encodeURIComponent(yaml)}`;
     document.getElementById("radar-rule-box").hidden = false;
   });
 

@@ -1,1 +1,0 @@
-../../../publishconf.py
