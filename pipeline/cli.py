@@ -249,12 +249,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .project.demo import project_or_packaged
     from .site import build
 
     period = getattr(args, "period", None)
-    # like the demo, from any folder: without a pelicanconf.py here, the site settings the package ships
-    settings = args.settings or (None if args.publish else project_or_packaged("pelicanconf.py"))
+    # from any folder: without a pelicanconf.py here, the one beside --content (the demo writes demo/pelicanconf.py)
+    beside = args.content.parent / "pelicanconf.py" if args.content else None
+    here = Path("pelicanconf.py").exists() or args.publish or not (beside and beside.exists())
+    settings = args.settings or (None if here else beside)
     result = build(args.content, args.output, settings_file=settings, publish=args.publish, rules=args.rules,
                    state=args.state, siteurl=args.siteurl, search=not args.no_search, jobs=args.jobs, period=period,
                    takedowns=args.takedowns)

@@ -210,8 +210,13 @@ def test_a_command_with_no_entries_says_so_in_one_line(tmp_path, run_cli, comman
 
 def test_brief_finds_the_demos_entries_in_the_folder_the_demo_ran_in(radar, tmp_path, run_cli):
     """The Quick start: `academichub demo`, then `academichub brief` in the same folder."""
+    from pipeline.project.scaffold import SiteChoices, pelican_settings
+
     for name in ("content", "state"):
         shutil.copytree(radar["tmp"] / name, tmp_path / "demo" / name)
+    # the site settings the demo writes beside its content
+    (tmp_path / "demo" / "pelicanconf.py").write_text(pelican_settings(SiteChoices(name="AcademicHub demo")),
+                                                       encoding="utf-8")
     done = run_cli("brief", "--extractive", "--no-daily", cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     said = done.stdout + done.stderr
