@@ -20,6 +20,7 @@ from .console import counting, error, print_brief_report, print_notify_report, p
 from .errors import AcademicHubError, ConfigError, DeployError, ExtraNotInstalled
 from .fetch.job import run_fetch
 from .layout import Layout
+from .project.demo import DEMO_OUT
 
 
 def _day(text: str) -> date:
@@ -92,10 +93,40 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _no_entries(command: str, content: Path) -> bool:
+    """Whether ``content`` holds no entry; then the command says so in one line, and where it looked."""
+    if any(Layout(content).entry_files()):
+        return False
+    say(f"{command}: nothing to do: no entries in {content / 'papers'}; --content DIR reads another folder "
+        "(`academichub demo` writes demo/content)")
+    return True
+
+
+def _brief_folders(args: argparse.Namespace) -> None:
+    """Where ``academichub brief`` reads when not told: content/ and state/ here, else — in the folder
+    where ``academichub demo`` ran — the demo's (demo/content, demo/state), as the Quick start has it."""
+    from .project.demo import project_or_packaged
+
+    args.found = ""
+    if args.content is None:
+        args.content = Path("content")
+        demo = Layout(DEMO_OUT / "content", DEMO_OUT / "state")
+        if not any(Layout(args.content).entry_files()) and any(demo.entry_files()):
+            args.content, args.state = demo.content, args.state or demo.state
+            args.found = f"the demo's entries in {demo.content} (no content/ here; --content DIR reads another folder)"
+    args.state = args.state or Path("state")
+    if args.rules == Path("rules"):
+        args.rules = project_or_packaged("rules")
+
+
 def cmd_brief(args: argparse.Namespace) -> int:
     """Resolve the settings, run the stage with a progress bar, print the usage report."""
     from .brief import load_config, resolve_settings, run_brief
 
+    if _no_entries("brief", args.content):
+        return 0
+    if getattr(args, "found", ""):
+        say(f"brief: {args.found}")
     settings = resolve_settings(
         load_config(args.config), model=args.model, base_url=args.base_url, extractive=args.extractive,
         languages=args.languages, concurrency=args.concurrency, timeout=args.timeout,
@@ -109,6 +140,9 @@ def cmd_brief(args: argparse.Namespace) -> int:
                            corrections_dir=args.corrections, stale=args.stale, on_progress=on_progress,
                            every=getattr(args, "every", False), checkout=sparse_checkout(args.content))
     print_brief_report(report)
+    if getattr(args, "found", ""):
+        say(f"brief: the demo's site shows them once rebuilt: academichub build --content {args.content} "
+            f"--output {args.content.parent / 'output'}")
     return 1 if report.failed and not report.done else 0
 
 
@@ -117,6 +151,8 @@ def cmd_embed(args: argparse.Namespace) -> int:
     from .semantic.stage import default_embedder, embed_archive
     from .semantic.store import Store
 
+    if _no_entries("embed", args.content):
+        return 0
     embedder = default_embedder(getattr(args, "semantic_config", None), backend=getattr(args, "backend", None),
                                 model=getattr(args, "embed_model", None), base_url=getattr(args, "embed_base_url", None))
     with counting("embedding") as on_progress:
@@ -219,7 +255,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .site import build
 
     period = getattr(args, "period", None)
-    result = build(args.content, args.output, settings_file=args.settings, publish=args.publish, rules=args.rules,
+    # from any folder: without a pelicanconf.py here, the one beside --content (the demo writes demo/pelicanconf.py)
+    beside = args.content.parent / "pelicanconf.py" if args.content else None
+    here = Path("pelicanconf.py").exists() or args.publish or not (beside and beside.exists())
+    settings = args.settings or (None if here else beside)
+    result = build(args.content, args.output, settings_file=settings, publish=args.publish, rules=args.rules,
                    state=args.state, siteurl=args.siteurl, search=not args.no_search, jobs=args.jobs, period=period,
                    takedowns=args.takedowns)
     if period:
@@ -437,7 +477,7 @@ def build_parser() -> argparse.ArgumentParser:
     preview.set_defaults(func=cmd_rules_preview)
 
     demo = sub.add_parser("demo", help="run the pipeline on the bundled sample feeds (no network, no API key)")
-    demo.add_argument("--out", type=Path, default=Path("demo"), help="where the demo writes (default: demo/)")
+    demo.add_argument("--out", type=Path, default=DEMO_OUT, help="where the demo writes (default: demo/)")
     demo.add_argument("--rules", type=Path, help="folder of rule files (default: rules/, else the rules the package ships)")
     _add_lock(demo, lambda args: args.out / "state")
     demo.set_defaults(func=cmd_demo)
@@ -449,7 +489,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="open every entry, not only those the index says need a brief (after editing entries by hand)")
     _add_brief_options(brief)
     _add_lock(brief)
-    brief.set_defaults(func=cmd_brief)
+    brief.set_defaults(func=cmd_brief, content=None, state=None, prepare=_brief_folders)
 
     health_cmd = sub.add_parser("health", help="the latest run's summary and alerts; keep the alert issue in step")
     health_cmd.add_argument("--state", type=Path, default=Path("state"), help="where runs.jsonl is (default: state/)")
@@ -592,6 +632,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=[logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)],
                         format="%(levelname)s %(name)s: %(message)s")
+    if getattr(args, "prepare", None):  # the folders a command works on, when they depend on what is here
+        args.prepare(args)
     try:
         with _locked(args):
             return args.func(args)

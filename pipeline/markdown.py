@@ -23,11 +23,17 @@ from urllib.parse import quote
 _MARKUP = re.compile(r"([\\`*_\[\]|~])")
 # U+200B after "@": GitHub's mention pattern needs a login character right after it
 _UNMENTION = "@\u200b"
+# What would start a tag, an autolink or an entity in plain Markdown ("a < b" and "A & B" stay as they are)
+_HTML_START = re.compile(r"(<(?=[A-Za-z/!?])|&(?=#?\w+;))")
 
 
-def text(value: object) -> str:
-    """``value`` as inert Markdown text on one line: no markup, no mention that notifies anyone."""
+def text(value: object, plain: bool = False) -> str:
+    """``value`` as inert Markdown text on one line: for GitHub (which renders HTML in Markdown) with
+    ``&`` and ``<`` as entities and no mention that notifies anyone; ``plain`` for a Markdown file read
+    as text (``llms.txt``), with only what would start a tag or an entity backslash-escaped."""
     flat = " ".join(str(value).split())
+    if plain:
+        return _HTML_START.sub(r"\\\1", _MARKUP.sub(r"\\\1", flat))
     return _MARKUP.sub(r"\\\1", html.escape(flat, quote=False)).replace("@", _UNMENTION)
 
 
@@ -37,13 +43,13 @@ def code(value: object) -> str:
     return f"`{flat}`"
 
 
-def link(label: object, url: str) -> str:
-    """A link whose label is escaped text; only http(s) addresses become links."""
+def link(label: object, url: str, plain: bool = False) -> str:
+    """A link whose label is escaped text (``plain``: see :func:`text`); only http(s) addresses become links."""
     if not re.match(r"^https?://[^\s]+$", url or ""):
-        return text(label)
+        return text(label, plain)
     safe = quote(url, safe=":/?#[]@!$&'*+,;=%~-._")
     safe = safe.replace("(", "%28").replace(")", "%29").replace("|", "%7C")
-    return f"[{text(label)}]({safe})"
+    return f"[{text(label, plain)}]({safe})"
 
 
 def table(header: list[str], rows: list[list[str]]) -> str:

@@ -13,7 +13,7 @@ PACKAGE = ROOT / "pipeline"
 EDGES = ("pipeline.cli", "pipeline.console")  # the only modules that print or read the terminal
 # what each part may import besides the shared records, layout, files and errors
 SHARED = {"pipeline", "pipeline.models", "pipeline.layout", "pipeline.files", "pipeline.errors", "pipeline.markdown",
-          "pipeline.text"}
+          "pipeline.text", "pipeline.wording"}
 MAY_IMPORT = {
     "pipeline.config": set(),
     "pipeline.archive": set(),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections import defaultdict
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -14,6 +15,7 @@ from ..archive.entry import Entry
 from ..config import Rule
 from ..errors import LLMError
 from ..layout import Layout
+from ..wording import plural
 from . import prompts
 from .cache import Cache, request_key
 from .connect import Document, connections, key_phrases
@@ -192,11 +194,12 @@ def extractive_daily(cards: Numbering, rules: dict[str, Rule], languages: tuple[
     their contribution sentence quoted.  ``updated``: how many papers already on the radar changed
     that day (a day may have only those)."""
     by_topic: dict[str, list[str]] = {}
-    for card in cards.cards:
-        by_topic.setdefault(card.entry.topic, []).append(card.entry.paper.id)
+    for card in cards.cards:  # a theme per topic, with every paper its rule selected (as its page lists them)
+        for topic in dict.fromkeys(t.rule for t in card.entry.paper.topics) or (card.entry.topic,):
+            by_topic.setdefault(topic, []).append(card.entry.paper.id)
     order = sorted(by_topic, key=lambda t: (-len(by_topic[t]), t))
     docs = _documents(cards)
-    phrases = key_phrases(docs)
+    phrases = defaultdict(tuple, key_phrases(docs))  # by main topic; a topic only others' papers are in has none
     found = connections(docs, measured=[(link.ids, link.similarity) for link in links])
     linked = {i for c in found for i in c.ids}
     multi = [c for c in cards.cards
@@ -209,7 +212,7 @@ def extractive_daily(cards: Numbering, rules: dict[str, Rule], languages: tuple[
         n, k = len(cards.cards), len(order)
         if n:
             headline = ((f"今日 {n} 篇论文，涵盖 {k} 个主题：" + "、".join(names)) if zh
-                        else f"{n} paper{'s' * (n != 1)} in {k} topic{'s' * (k != 1)}: " + ", ".join(names))
+                        else f"{plural(n, 'paper')} in {plural(k, 'topic')}: " + ", ".join(names))
         else:
             headline = (f"今日没有新论文；{updated} 篇已在雷达上的论文有更新" if zh
                         else f"No new papers; {updated} already on the radar updated")
@@ -218,7 +221,7 @@ def extractive_daily(cards: Numbering, rules: dict[str, Rule], languages: tuple[
             "headline": headline,
             "themes": [{"title": name, "text": (
                 (f"关键词：{sep.join(phrases[t])} · " if zh else f"Key phrases: {sep.join(phrases[t])} · ")
-                * bool(phrases[t]) + (f"{len(by_topic[t])} 篇论文" if zh else f"{len(by_topic[t])} papers")),
+                * bool(phrases[t]) + (f"{len(by_topic[t])} 篇论文" if zh else plural(len(by_topic[t]), "paper"))),
                         "papers": by_topic[t]} for t, name in zip(order, names)][:6],
             "connections": ([{
                 "text": (("共同涉及：" if zh else "Both on: ") + sep.join(c.terms)

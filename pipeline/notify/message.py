@@ -27,6 +27,8 @@ WORDS = {
            "more": "篇见网站", "updated": "篇更新", "site": "在网站上查看当天", "unsubscribe": "订阅源与退订",
            "why": "你收到这封邮件，是因为你订阅了 {name} 每日简报。"},
 }
+# the English words of a count of one (a count of 1 is "1 paper")
+SINGULAR = {"papers": "paper"}
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,9 @@ class Message:
         return sep.join(WORDS[lang][key].format(name=self.name) for lang in self.languages)
 
     def count(self, n: int, key: str) -> str:
-        return " · ".join(f"{n} {WORDS[lang][key]}" for lang in self.languages)
+        """``n`` with the word ``key`` in each language: "3 篇论文 · 3 papers", "1 篇论文 · 1 paper"."""
+        return " · ".join(f"{n} {SINGULAR.get(key, WORDS[lang][key]) if lang == 'en' and n == 1 else WORDS[lang][key]}"
+                          for lang in self.languages)
 
     @property
     def subject(self) -> str:

@@ -37,6 +37,8 @@ ISSUE_LABEL = "source-health"
 ISSUE_MARKER = "<!-- academichub:source-health"
 ARXIV_FEEDS = ("arxiv_rss",)
 BRIEF_STATES = ("done", "extractive", "failed", "pending")
+# what a run record counts per source, as the summary's columns (items_seen is "fetched")
+COUNTS = ("items_seen", "new", "updated", "duplicate", "rejected", "old", "skipped")
 
 
 @dataclass(frozen=True)
@@ -127,10 +129,10 @@ def summary_markdown(runs: list[dict], layout: Layout, deliveries: dict[str, dic
         + (f"; {len(failed)} failed." if failed else "; every source answered."),
         "",
         markdown.table(
-            ["source", "status", "HTTP", "fetched", "new", "updated", "duplicate", "rejected", "skipped", "note"],
+            ["source", "status", "HTTP", "fetched", *COUNTS[1:], "note"],
             [
                 [markdown.code(s.get("source", "?")), s.get("status", "?"), str(s.get("http_status") or "–"),
-                 *(str(s.get(k, 0)) for k in ("items_seen", "new", "updated", "duplicate", "rejected", "skipped")),
+                 *(str(s.get(k) or 0) for k in COUNTS),
                  markdown.text("; ".join(filter(None, [s.get("note", ""), *(s.get("errors") or [])[:2]])))]
                 for s in sources
             ],

@@ -26,6 +26,8 @@ from ..layout import Layout
 if TYPE_CHECKING:
     from ..site.build import BuildResult
 
+# Where the demo writes when not told (`academichub demo --out`), and where `academichub brief` looks next
+DEMO_OUT = Path("demo")
 # The day of the bundled cs.* announcement feeds
 DEMO_DAY = date(2026, 4, 27)
 # API paths the samples answer, by prefix

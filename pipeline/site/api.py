@@ -22,6 +22,7 @@ from pelican.utils import set_date_tzinfo
 
 from .. import markdown
 from ..files import write_bytes, write_text
+from ..wording import plural
 from .views import BRIEF_CATEGORIES, correction_of, listed_authors, published_day_of, radar_day_of, topic_for
 from .writer import StablePaginator, listed_key, related_key, render_digest
 
@@ -297,38 +298,44 @@ class Api:
         def url(path: str) -> str:
             return f"{site}/{path}"
 
-        lines = [f"# {markdown.text(settings['SITENAME'])}", "",
-                 f"> {markdown.text(settings.get('SITESUBTITLE') or 'A research radar')}: papers selected every day "
+        def text(value: object) -> str:  # llms.txt is read as Markdown text, never rendered as HTML
+            return markdown.text(value, plain=True)
+
+        def link(label: str, path: str) -> str:
+            return markdown.link(label, url(path), plain=True)
+
+        lines = [f"# {text(settings['SITENAME'])}", "",
+                 f"> {text(settings.get('SITESUBTITLE') or 'A research radar')}: papers selected every day "
                  "by curation rules (keywords, authors, categories, similarity), each with why it was selected "
                  "and a brief in Chinese and English, and a daily brief that connects them.", "",
                  f"The same data is a static JSON API, version {API_VERSION}: start at "
-                 f"{markdown.link('api/v1/index.json', url(f'{API_ROOT}/index.json'))}, which lists the radar days, "
+                 f"{link('api/v1/index.json', f'{API_ROOT}/index.json')}, which lists the radar days, "
                  "topics and briefs, newest first. Every link in the API is a path relative to the site's root "
-                 f"({markdown.text(site + '/')}). A day's file holds its papers in full (authors, dates, source, "
+                 f"({text(site + '/')}). A day's file holds its papers in full (authors, dates, source, "
                  "topics and why, links, the brief per language); a topic's files are paged newest first "
                  "(links.older leads on) and a page other than the first keeps its papers for good. Each kind "
                  "of file has a JSON Schema (2020-12) under api/v1/schemas/.", "",
                  "## API", "",
-                 f"- {markdown.link('Index', url(f'{API_ROOT}/index.json'))}: "
+                 f"- {link('Index', f'{API_ROOT}/index.json')}: "
                  "what exists, with links"]
         if index["latest"]["day"]:
-            lines.append(f"- {markdown.link('Latest radar day', url(index['latest']['day']))}: its papers in full")
-        lines += [f"- {markdown.link(f'Schema: {kind}', url(path))}" for kind, path in index["schemas"].items()]
+            lines.append(f"- {link('Latest radar day', index['latest']['day'])}: its papers in full")
+        lines += [f"- {link(f'Schema: {kind}', path)}" for kind, path in index["schemas"].items()]
         lines += ["", "## Latest briefs", ""]
         for kind, limit in LLMS_BRIEFS.items():
             for item in [b for b in index["briefs"] if b["kind"] == kind][:limit]:
                 label = f"{'Daily' if kind == 'daily' else 'Weekly'} brief {item['date']}"
-                headline = f": {markdown.text(item['headline'])}" if item["headline"] else ""
-                lines.append(f"- {markdown.link(label, url(item['html']))}{headline} "
-                             f"({markdown.link('JSON', url(item['api']))})")
+                headline = f": {text(item['headline'])}" if item["headline"] else ""
+                lines.append(f"- {link(label, item['html'])}{headline} "
+                             f"({link('JSON', item['api'])})")
         lines += ["", "## Topics", ""]
-        lines += [f"- {markdown.link(t['name']['en'], url(t['html']))}: {t['papers']} paper{'' if t['papers'] == 1 else 's'} "
-                  f"({markdown.link('JSON', url(t['api']))})" for t in index["topics"]]
+        lines += [f"- {link(t['name']['en'], t['html'])}: {plural(t['papers'], 'paper')} "
+                  f"({link('JSON', t['api'])})" for t in index["topics"]]
         lines += ["", "## Optional", "",
-                  f"- {markdown.link('JSON Feed', url('feed.json'))}: the newest entries",
-                  f"- {markdown.link('Atom feed', url(settings['FEED_ALL_ATOM']))}",
-                  f"- {markdown.link('Feeds (OPML)', url('feeds.opml'))}: every topic's feed",
-                  f"- {markdown.link('Sitemap', url('sitemap.xml'))}", ""]
+                  f"- {link('JSON Feed', 'feed.json')}: the newest entries",
+                  f"- {link('Atom feed', settings['FEED_ALL_ATOM'])}",
+                  f"- {link('Feeds (OPML)', 'feeds.opml')}: every topic's feed",
+                  f"- {link('Sitemap', 'sitemap.xml')}", ""]
         return "\n".join(lines)
 
     def _write_topics(self) -> list[dict]:

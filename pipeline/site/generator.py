@@ -16,7 +16,6 @@ from markupsafe import Markup
 from pelican.contents import Article
 from pelican.generators import Generator
 from pelican.urlwrappers import Author, Category
-from pelican.utils import set_date_tzinfo
 from pelican.writers import Writer
 
 from ..archive import runlog
@@ -37,6 +36,8 @@ from .views import (
     BUILTIN_TOPICS,
     CardPrototype,
     card_key,
+    feed_dates,
+    feed_terms,
     listed_authors,
     load_topics,
     published_day_of,
@@ -90,7 +91,8 @@ class Rows:
     and among related papers), rendered once per build.
 
     A paper is listed on its day's page, its topics' and keywords' pages and its authors' pages;
-    its row is the same on all of them but for the relative path to the site's root (SITEURL).
+    its row is the same on all of them but for the relative path to the site's root (SITEURL) and, on a
+    topic's page, the name of its main topic when that is another.
     """
 
     def __init__(self, env, context: dict, macro: str = "row"):
@@ -98,13 +100,15 @@ class Rows:
         self.macros: dict[str, object] = {}
         self.rows: dict[tuple[int, str], Markup] = {}
 
-    def __call__(self, article: Article, root: str) -> Markup:
-        key = (id(article), root)
+    def __call__(self, article: Article, root: str, topic: str = "") -> Markup:
+        # on a topic's page, a paper selected by that topic and another main one names its main topic
+        main = str(article.category) if topic and str(article.category) != topic else ""
+        key = (id(article), root, main)
         if key not in self.rows:
             if root not in self.macros:
                 module = self.env.get_template("_macros.html").make_module({**self.context, "SITEURL": root})
                 self.macros[root] = getattr(module, self.macro)
-            self.rows[key] = self.macros[root](article)
+            self.rows[key] = self.macros[root](article, main) if self.macro == "row" else self.macros[root](article)
         return self.rows[key]
 
 
@@ -143,6 +147,9 @@ class SiteGenerator(Generator):
         for brief in self.briefs:
             brief.cited = [self.by_id[i] for i in brief.paper_ids if i in self.by_id]
             brief.updated_papers = [self.by_id[i] for i in brief.update_ids if i in self.by_id]
+            brief.feed_dates = feed_dates(brief, max(map(radar_day_of, brief.cited), default=radar_day_of(brief)))
+        for article in self.papers:
+            article.feed_dates = feed_dates(article, radar_day_of(article))
         related = related_papers(self.papers, settings.get("RELATED_PAPERS", 6))
         author_pages = settings["JINJA_FILTERS"]["author_url"].pages
         semantic = self.semantic = site_semantics(settings, self.papers)
@@ -214,24 +221,21 @@ class SiteGenerator(Generator):
         """The day the home page leads with: the last radar day on which papers arrived."""
         return max(self.days) if self.days else None
 
-    def _home_order(self) -> list[Article]:
-        """Every paper in home-page order: the lead day's, then the other days, newest first.
+    def _home_order(self) -> list[tuple[Article, int]]:
+        """Every paper in home-page order with its card number: the lead day's, then the earlier days',
+        newest first, each day under its own heading on the page.
 
-        The lead day's papers come in its daily brief's ``Papers`` order, so the card numbers
-        on the home page are the numbers the brief cites. The page holds the first HOME_POOL
-        cards; "换一批" continues with the next ones from data/index.json, in this order.
+        A day's papers come in its daily brief's ``Papers`` order and are numbered from 1, so the
+        card numbers on the home page are the numbers that day's brief cites. The page holds the
+        first HOME_POOL cards; "换一批" continues with the next ones from data/index.json, in this order.
         """
-        lead = self._home_day()
-        if lead is None:
-            return []
-        brief = self.brief_by_day.get(lead)
-        order = list(brief.cited) if brief else []
-        cited = set(map(id, order))
-        order += [a for a in self.days.get(lead, []) if id(a) not in cited]
+        order = []
         for day in sorted(self.days, reverse=True):
-            if day != lead:
-                order.extend(self.days[day])
-        return order
+            brief = self.brief_by_day.get(day)
+            cited = [a for a in brief.cited if radar_day_of(a) == day] if brief else []
+            ids = set(map(id, cited))
+            order += enumerate(cited + [a for a in self.days[day] if id(a) not in ids], 1)
+        return [(article, number) for number, article in order]
 
     def author_url(self, name: str) -> str:
         """Where an author's name leads (the filter remembers it by slug; working out the slug
@@ -286,7 +290,7 @@ class SiteGenerator(Generator):
         that has selected nothing so far (the topics page lists every rule), and the briefs (the
         navigation links to them before the first one is written)."""
         built = {str(cat) for cat, _ in self.context.get("categories", [])}
-        dates = [set_date_tzinfo(a.date, "UTC") for a in self.context.get("articles", ())]
+        dates = [a.feed_dates[0] for a in self.context.get("articles", ())]  # never after the newest radar day
         context = {**self.context, "EMPTY_FEED_DATE": max(dates, default=None)}
         for topic_id in dict.fromkeys([t.id for t in self.context["topic_list"]] + ["daily-brief"]):
             if topic_id in built:
@@ -342,8 +346,9 @@ class SiteGenerator(Generator):
             return []
         newest = max(self.days)
         since = newest - timedelta(days=self.settings.get("RADAR_DAYS", 30))
-        recent = [a for a in self.home_order if radar_day_of(a) >= since]
-        return recent if len(recent) >= RADAR_MIN_PAPERS else self.home_order[:max(RADAR_MIN_PAPERS, len(recent))]
+        order = [a for a, _ in self.home_order]
+        recent = [a for a in order if radar_day_of(a) >= since]
+        return recent if len(recent) >= RADAR_MIN_PAPERS else order[:max(RADAR_MIN_PAPERS, len(recent))]
 
     def _write_index(self, output: Path) -> None:
         """data/index.json: the recent papers the radar and the home page's filters work on."""
@@ -369,7 +374,8 @@ class SiteGenerator(Generator):
         archived = [p for m in self.closed for p in m.papers]
         vectors = write_vectors(output, recent, self.semantic, [a.paper["id"] for a in self.papers] + [p["id"] for p in archived])
         write_text(output / "data" / "index.json", json.dumps(
-            {"topics": topics, "papers": items, "vectors": vectors, "ids": write_ids(output, self.papers, archived)},
+            {"topics": topics, "papers": items, "vectors": vectors, "ids": write_ids(output, self.papers, archived),
+             "days": {f"{d:%Y-%m-%d}": self.day_url(d) for d in {radar_day_of(a) for a in recent}}},
             ensure_ascii=False))
 
     def _absolute(self, url: str) -> str:
@@ -384,8 +390,8 @@ class SiteGenerator(Generator):
                 "id": self._absolute(article.url), "url": self._absolute(article.url),
                 "title": paper["title"] if paper else article.title,
                 "content_html": article.get_content(self.settings["SITEURL"]),
-                "date_published": set_date_tzinfo(article.date, "UTC").isoformat(),
-                "tags": [str(article.category)] + [str(t) for t in getattr(article, "tags", ())],
+                "date_published": article.feed_dates[0].isoformat(),
+                "tags": feed_terms(article),
             }
             if paper:
                 item["summary"] = paper["abstract"][:500]

@@ -6,12 +6,11 @@ from email.utils import format_datetime
 from pathlib import Path
 
 from pelican.contents import Article
-from pelican.utils import set_date_tzinfo
 
 from ..files import write_text
 from ..text import xml_text
 from .feeds import PAPER_LANG
-from .views import listed_authors
+from .views import feed_terms, listed_authors
 
 AUTHOR_FEED_OPENING = 160  # characters of the abstract in an author's feed, for a paper without a TL;DR
 
@@ -44,9 +43,8 @@ class AuthorFeeds:
             else:
                 text = opening(paper["abstract"])
             summary = xml_text(text)
-            published = set_date_tzinfo(article.date, "UTC")
-            updated = set_date_tzinfo(getattr(article, "modified", None) or article.date, "UTC")
-            terms = [str(article.category)] + [str(t) for t in article.tags]
+            published, updated = article.feed_dates
+            terms = feed_terms(article)
             # every author's feed carries the paper: its authors named up to the limit, never the whole collaboration
             listed, more = listed_authors(paper["authors"], self.settings)
             names = [a["name"] for a in listed] + ([more] if more else [])
@@ -69,7 +67,7 @@ class AuthorFeeds:
             return
         title = xml_text(f"{self.settings['SITENAME']} – {author.name}")
         page = xml_text(f"{self.site}/{author.url}")
-        newest = max(set_date_tzinfo(getattr(a, "modified", None) or a.date, "UTC") for a in papers)
+        newest = max(a.feed_dates[1] for a in papers)
         atom_path, rss_path = self.settings.get("AUTHOR_FEED_ATOM"), self.settings.get("AUTHOR_FEED_RSS")
         if atom_path:
             path = atom_path.format(slug=author.slug)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from urllib.parse import quote
 
 from pelican import signals
 from pelican.contents import Article
+from pelican.urlwrappers import Category, Tag
 
+from ..wording import plural
 from .citations import bibtex, ris
 from .generator import SiteGenerator
 from .mistakes import report_url
@@ -36,11 +39,12 @@ def on_content(instance) -> None:
     for name in ("authors", "tags"):
         if not hasattr(instance, name):
             setattr(instance, name, [])
-    # a matched word and a topic's id spelled alike ("language models", "language-models") are one page:
-    # once each, as the later spelling (the topic's id, which feeds carry as a category)
-    instance.tags = list({tag.slug: tag for tag in instance.tags}.values())
     instance.brief = brief_view(instance)
     instance.paper = None if category in BRIEF_CATEGORIES else paper_view(instance)
+    # keywords are the words a rule matched: a paper's other topics (which entries list as tags too) have
+    # their topic pages, which list every paper they selected; a word spelled twice is one keyword
+    rules = {t["rule"] for t in instance.paper["topics"]} if instance.paper else set()
+    instance.tags = list({tag.slug: tag for tag in instance.tags if str(tag) not in rules}.values())
     instance.published_day = published_day_of(instance)
     instance.radar_day = radar_day(instance)
     # the JSON lines are parsed now: the content cache, read back on every build, keeps the
@@ -105,8 +109,10 @@ def on_articles_finalized(generator) -> None:
     per-page ``dates`` scan is linear); author pages and feeds are written by
     ``SiteGenerator`` because one scan of every article per author is quadratic.
     """
-    generator.categories = [(cat, Members(arts)) for cat, arts in generator.categories]
-    generator.tags = {tag: Members(arts) for tag, arts in generator.tags.items()}
+    generator.categories = [(cat, Members(arts)) for cat, arts in topic_lists(generator)]
+    generator.context["categories"] = generator.categories
+    generator.tags = {tag: Members(arts) for tag, arts in keyword_lists(generator).items()}
+    generator.context["tags"] = list(generator.tags.items())
     minimum = generator.settings.get("AUTHOR_PAGE_MIN_PAPERS", 2)
     groups = [(author, arts) for author, arts in generator.authors
               if author.slug and sum(1 for a in arts if getattr(a, "paper", None)) >= minimum]
@@ -115,6 +121,41 @@ def on_articles_finalized(generator) -> None:
     period = generator.settings.get("ACADEMICHUB_PERIOD")
     generator.settings["JINJA_FILTERS"]["author_url"].pages = set() if period else {author.slug for author, _ in groups}
     generator.authors = []
+
+
+def topic_lists(generator) -> list[tuple[Category, list[Article]]]:
+    """Every topic with every paper its rule selected (a paper's ``Topics``, not only its main topic,
+    which Pelican groups by), in the site's order (newest radar day first); briefs by their category."""
+    names = {str(cat): cat for cat, _ in generator.categories}
+    lists: dict[str, list[Article]] = {}
+    for article in generator.articles:
+        rules = [t["rule"] for t in article.paper["topics"]] if article.paper else []
+        for rule in dict.fromkeys(rules or [str(article.category)]):
+            lists.setdefault(rule, []).append(article)
+    topics = [(names.get(rule) or Category(rule, generator.settings), articles) for rule, articles in lists.items()]
+    return sorted(topics, key=lambda item: str(item[0]))
+
+
+def keyword_key(name: str) -> tuple[str, ...]:
+    """What keyword pages are one by: the words without case or a plural's final "s" ("LLMs", "LLM")."""
+    return tuple(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+                 for w in re.findall(r"\w+", name.lower()))
+
+
+def keyword_lists(generator) -> dict[Tag, list[Article]]:
+    """One keyword page for the spellings of a word that differ by case or a plural ("language model",
+    "Language Models"), named as the oldest paper spells it (so that its address stays), listing every
+    paper in the site's order; each paper names the same keyword."""
+    spellings: dict[tuple[str, ...], Tag] = {}
+    for article in reversed(generator.articles):  # oldest first
+        for tag in article.tags:
+            spellings.setdefault(keyword_key(str(tag)), tag)
+    lists: dict[Tag, list[Article]] = {}
+    for article in generator.articles:
+        article.tags = list(dict.fromkeys(spellings[keyword_key(str(tag))] for tag in article.tags))
+        for tag in article.tags:
+            lists.setdefault(tag, []).append(article)
+    return lists
 
 
 def get_generators(_pelican):
@@ -131,7 +172,8 @@ def add_filters(pelican) -> None:
     limit = pelican.settings.setdefault("AUTHORS_LISTED", AUTHORS_LISTED)
     pelican.settings.setdefault("JINJA_FILTERS", {}).update(
         {"bibtex": functools.partial(bibtex, limit=limit), "ris": functools.partial(ris, limit=limit),
-         "text_lang": text_lang, "report_url": report_url, "author_url": AuthorUrl(pelican.settings["AUTHOR_URL"])})
+         "text_lang": text_lang, "plural": plural, "report_url": report_url,
+         "author_url": AuthorUrl(pelican.settings["AUTHOR_URL"])})
 
 
 class AuthorUrl:

@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 from pathlib import Path
 
 from pelican.contents import Article
+from pelican.utils import set_date_tzinfo
 
 from ..archive.entry import card_order
 from ..config import load_rules
@@ -223,6 +224,24 @@ def correction_of(brief: dict) -> dict | None:
 def radar_day_of(article: Article) -> date:
     """The radar day: the day a paper arrived (a brief's is its own date)."""
     return article.radar_day
+
+
+def feed_dates(article: Article, through: date) -> tuple[datetime, datetime]:
+    """The published and updated dates feeds give an entry: its own, but never after the end of
+    ``through``, the last radar day it covers (a journal issue dated ahead of its arrival, a weekly
+    brief dated by the Sunday of a week still under way)."""
+    end = datetime.combine(through, time(23, 59, 59), tzinfo=timezone.utc)
+
+    def at(moment: datetime) -> datetime:
+        return min(set_date_tzinfo(moment, "UTC"), end)
+
+    return at(article.date), at(getattr(article, "modified", None) or article.date)
+
+
+def feed_terms(article: Article) -> list[str]:
+    """An entry's categories in feeds: its topics (the main one first), then its keywords."""
+    topics = [t["rule"] for t in article.paper["topics"]] if article.paper else []
+    return list(dict.fromkeys([str(article.category), *topics, *map(str, getattr(article, "tags", ()))]))
 
 
 def card_key(article: Article) -> tuple[int, str]:

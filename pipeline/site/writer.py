@@ -12,12 +12,12 @@ from pathlib import Path
 from feedgenerator import Rss201rev2Feed
 from pelican.contents import Article
 from pelican.paginator import Page, Paginator
-from pelican.utils import sanitised_join, set_date_tzinfo
+from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
 from ..files import write_bytes, write_text
 from .feeds import PAPER_LANG, AtomFeed, RssFeed, content_lang, feed_title
-from .views import BRIEF_CATEGORIES, listed_authors, topic_for
+from .views import BRIEF_CATEGORIES, feed_terms, listed_authors, topic_for
 
 
 class _Output(io.StringIO):
@@ -176,7 +176,6 @@ class FeedWriter(Writer):
         rss = isinstance(feed, Rss201rev2Feed)
         listed, more = listed_authors(paper["authors"], self.settings) if paper else (getattr(item, "authors", ()), "")
         names = [a["name"] if paper else str(a) for a in listed] + ([more] if more else [])
-        categories = [str(item.category)] + [str(t) for t in getattr(item, "tags", ())]
         feed.add_item(
             authors=names,
             lang=PAPER_LANG if paper else content_lang(self.settings),
@@ -185,9 +184,9 @@ class FeedWriter(Writer):
             unique_id=link,
             description=content if rss else summary,
             content=None if rss else content,
-            categories=categories,
-            pubdate=set_date_tzinfo(item.date, "UTC"),
-            updateddate=set_date_tzinfo(item.modified, "UTC") if hasattr(item, "modified") else None,
+            categories=feed_terms(item),
+            pubdate=item.feed_dates[0],
+            updateddate=item.feed_dates[1] if hasattr(item, "modified") else None,
         )
 
 

@@ -67,9 +67,9 @@ def json_feed_errors(output: Path) -> list[str]:
     return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(feed)]
 
 
-def newsboat_read(output: Path) -> tuple[dict[str, str], set[str]]:
-    """newsboat's reload of every Atom and RSS feed of the site, served on 127.0.0.1:
-    ({feed path: title newsboat shows}, ids of the items it stored)."""
+def newsboat_read(output: Path, names: list[str] | None = None) -> tuple[dict[str, str], set[str]]:
+    """newsboat's reload of the site's feeds ``names`` (default: every Atom and RSS feed), served on
+    127.0.0.1: ({feed path: title newsboat shows}, ids of the items it stored)."""
     from pipeline.site import make_server
 
     server = make_server(output, port=0)
@@ -77,7 +77,7 @@ def newsboat_read(output: Path) -> tuple[dict[str, str], set[str]]:
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     with tempfile.TemporaryDirectory(prefix="newsboat-") as folder:
         home = Path(folder)
-        (home / "urls").write_text("".join(f"{base}{name}\n" for name in feed_files(output)), encoding="utf-8")
+        (home / "urls").write_text("".join(f"{base}{name}\n" for name in names or feed_files(output)), encoding="utf-8")
         (home / "config").write_text("", encoding="utf-8")
         try:
             done = subprocess.run([NEWSBOAT, "-x", "reload", "-u", str(home / "urls"), "-c", str(home / "cache.db"),

@@ -1,171 +1,63 @@
 """The radar day through the real CLI: what arrives in a run, from every source, is that day's news.
 
-Three days of `academichub run` against captured feeds served on 127.0.0.1, their dates moved next to
-the run days as the feeds would be on them: arXiv's RSS (the day's announcements), a journal's RSS
-whose issue is dated days earlier, bioRxiv with ``days: 2``, an arXiv author query over the last week,
-and Crossref (a 2012 record, and later a journal article naming its arXiv preprint).
+Three days of `academichub run` against captured feeds served on 127.0.0.1 (``radar_days``).
 """
 
 from __future__ import annotations
 
-import copy
 import html
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-import yaml
 from api_helpers import schema_errors
 from feedserver import FeedServer
-from helpers import FEEDS, RULES, indexed, last_run, read_entry, snapshot
-
-ROOT = Path(__file__).resolve().parents[2]
-D1, D2, D3 = "2026-04-27", "2026-04-28", "2026-04-29"
-REPLACED = "2604.21935"  # a D1 arXiv paper: v2 is announced on D2, its journal version found on D3
-
-
-def _text(name: str) -> str:
-    return (FEEDS / name).read_text(encoding="utf-8")
-
-
-def _arxiv_rss(day_name: str, rfc_day: str, fixture: str, replaced: bool = False) -> bytes:
-    text = _text(fixture).replace("Mon, 27 Apr 2026", f"{day_name}, {rfc_day} Apr 2026")
-    if replaced:  # the paper's second version, announced as arXiv announces replacements
-        text = text.replace(f"arXiv:{REPLACED}v1 Announce Type: new", f"arXiv:{REPLACED}v2 Announce Type: replace")
-        text = text.replace(f"oai:arXiv.org:{REPLACED}v1", f"oai:arXiv.org:{REPLACED}v2")
-        text = text.replace("<arxiv:announce_type>new</arxiv:announce_type>", "<arxiv:announce_type>replace</arxiv:announce_type>", 1)
-    return text.encode()
-
-
-def _crossref_journal_version() -> bytes:
-    """A Crossref work-list with one journal article whose record says it has the D1 arXiv preprint."""
-    data = json.loads(_text("crossref/works-query-ecology-rows2-2026-06-16.json"))
-    work = copy.deepcopy(data["message"]["items"][1])
-    work.update({
-        "DOI": "10.5555/jmt.2026.0042", "title": ["Math takes two: emergent mathematical reasoning in communication"],
-        "container-title": ["Journal of Machine Thought"], "subject": [],
-        "published": {"date-parts": [[2026, 4, 28]]}, "published-online": {"date-parts": [[2026, 4, 28]]},
-        "issued": {"date-parts": [[2026, 4, 28]]},
-        "relation": {"has-preprint": [{"id-type": "doi", "id": f"10.48550/arXiv.{REPLACED}", "asserted-by": "subject"}]},
-    })
-    data["message"]["items"] = [work]
-    data["message"]["total-results"] = 1
-    return json.dumps(data).encode()
-
-
-def _serve_day(s, day: str) -> None:
-    """What each source answers on ``day``."""
-    nature = _text("nature/nature-rss1-rdf-current-2024-07-18-truncated.xml")
-    # the journal's current issue, dated three and two days before the first run day
-    s.add("/nature.rss", body=nature.replace("2024-07-17", "2026-04-24").replace("2024-07-18", "2026-04-25").encode())
-    biorxiv = _text("biorxiv/biorxiv-api-details-cancer-biology-2026-09-07-truncated.json")
-    # bioRxiv's details for the last two days: yesterday's preprints
-    s.add("/bio/details/*", body=biorxiv.replace("2026-09-07", "2026-04-26").encode(), content_type="application/json")
-    query = _text("arxiv_api/api-query-cat-csLG-OR-csAI-max20-2026-04-30.xml")
-    # the author query returns last week's submissions
-    s.add("/api/query", body=re.sub(r"2026-04-(29|30)", "2026-04-22", query).encode())
-    if day == D1:
-        s.add("/rss/cs.AI", body=_arxiv_rss("Mon", "27", "arxiv_rss/rss-cs.AI-2026-04-27-3items.xml"))
-        s.add("/crossref/works", "crossref/works-query-ecology-rows2-2026-06-16.json")  # a 2012 and a 2022 record
-    elif day == D2:
-        s.add("/rss/cs.AI", body=_arxiv_rss("Tue", "28", "arxiv_rss/rss-cs.CL-2026-04-27-3items.xml")
-              .replace(b"</channel>", _replacement_item() + b"</channel>"))
-        s.add("/crossref/works", body=b'{"status":"ok","message-type":"work-list","message":{"items":[],"total-results":0}}',
-              content_type="application/json")
-    else:
-        s.add("/rss/cs.AI", body=_arxiv_rss("Wed", "29", "arxiv_rss/rss-cs.LG-2026-04-27-3items.xml"))
-        s.add("/crossref/works", body=_crossref_journal_version(), content_type="application/json")
-
-
-def _replacement_item() -> bytes:
-    feed = _arxiv_rss("Tue", "28", "arxiv_rss/rss-cs.AI-2026-04-27-3items.xml", replaced=True).decode()
-    return re.search(r"<item>.*?</item>", feed, re.S).group(0).encode()
-
-
-def _sources(s) -> list[dict]:
-    return [
-        {"id": "arxiv-ai", "kind": "arxiv_rss", "label": "arXiv ({CATEGORY})", "url": s.base + "/rss/cs.AI"},
-        {"id": "nature", "kind": "rss", "label": "Nature", "url": s.base + "/nature.rss"},
-        {"id": "biorxiv", "kind": "biorxiv", "label": "bioRxiv", "category": "cancer_biology", "days": 2,
-         "base_url": s.base + "/bio"},
-        {"id": "followed", "kind": "arxiv_api", "label": "arXiv ({CATEGORY})", "query": "cat:cs.LG OR cat:cs.AI",
-         "days": 7, "page_size": 20, "max_results": 20, "base_url": s.base + "/api/query"},
-        {"id": "ecology", "kind": "crossref", "label": "Crossref", "issn": ["0012-9658"], "mailto": "tests@example.org",
-         "default_category": "cs.AI", "base_url": s.base + "/crossref"},
-    ]
-
-
-def _write_sources(tmp: Path, sources: list[dict]) -> None:
-    # written here rather than by helpers.write_sources: these sources keep their kinds' max_age_days
-    http = {"arxiv_interval": 0, "retries": 0, "connect_timeout": 2, "read_timeout": 5, "contact": "tests@example.org"}
-    (tmp / "sources.yml").write_text(yaml.safe_dump({"http": http, "sources": sources}), encoding="utf-8")
-
-
-def _run(run_cli, tmp: Path, day: str, *extra: str):
-    done = run_cli("run", "--sources", "sources.yml", "--rules", str(RULES), "--content", "content", "--state", "state",
-                   "--date", day, "--no-build", "--no-embed", *extra, cwd=tmp, env={"OPENAI_API_KEY": ""}, timeout=300)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done
-
-
-def _entries(tmp: Path) -> dict[str, dict]:
-    return {e["paper_id"]: e for e in map(read_entry, (tmp / "content" / "papers").rglob("*.md"))}
-
-
-def _brief(tmp: Path, day: str) -> dict[str, list[str]]:
-    head = (tmp / "content" / "briefs" / f"{day}.md").read_text(encoding="utf-8").split("\n\n", 1)[0]
-    meta = dict(line.split(": ", 1) for line in head.splitlines() if ": " in line)
-    return {k: [x for x in meta.get(k, "").split("; ") if x] for k in ("Papers", "Updates")}
-
-
-def _runner(tmp: Path):
-    """The real `academichub` command in a subprocess, in ``tmp`` (the conftest runner is per test)."""
-
-    def run(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 120):
-        return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], cwd=cwd or tmp, capture_output=True,
-                              text=True, timeout=timeout,
-                              env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "160", **(env or {})})
-
-    return run
+from helpers import RULES, indexed, last_run, snapshot
+from radar_days import (
+    D1,
+    D2,
+    D3,
+    REPLACED,
+    ROOT,
+    arxiv_rss,
+    brief_ids,
+    entries_by_id,
+    replacement_item,
+    run_day,
+    run_three_days,
+    runner,
+    write_day_sources,
+)
 
 
 @pytest.fixture(scope="module")
 def three_days(tmp_path_factory):
     """The project folder after three runs (module-wide: the tests below read it)."""
     tmp = tmp_path_factory.mktemp("radar")
-    run_cli = _runner(tmp)
+    run_cli = runner(tmp)
     with FeedServer() as server:
-        _write_sources(tmp, _sources(server))
-        outputs = {}
-        for day in (D1, D2, D3):
-            _serve_day(server, day)
-            outputs[day] = _run(run_cli, tmp, day)
-            shutil.copytree(tmp / "content", tmp / f"after-{day}")
+        outputs = run_three_days(run_cli, tmp, server)
         yield {"tmp": tmp, "run": run_cli, "server": server, "outputs": outputs}
 
 
 def test_each_days_brief_lists_every_paper_that_arrived_that_day_and_nothing_else(three_days):
     tmp = three_days["tmp"]
-    entries = _entries(tmp)
+    entries = entries_by_id(tmp)
     for day in (D1, D2, D3):
         arrived = {pid for pid, e in entries.items() if e["received"] == day}
         assert arrived, day
-        assert set(_brief(tmp, day)["Papers"]) == arrived, day
+        assert set(brief_ids(tmp, day)["Papers"]) == arrived, day
     # the first day's brief holds every source, not only arXiv's announcements
-    first = {entries[pid]["source"] for pid in _brief(tmp, D1)["Papers"]}
+    first = {entries[pid]["source"] for pid in brief_ids(tmp, D1)["Papers"]}
     assert {"arxiv-ai", "nature", "biorxiv", "followed"} <= first
     # no paper is new on two days
-    days = [pid for day in (D1, D2, D3) for pid in _brief(tmp, day)["Papers"]]
+    days = [pid for day in (D1, D2, D3) for pid in brief_ids(tmp, day)["Papers"]]
     assert len(days) == len(set(days)) == len(entries)
 
 
 def test_cards_keep_the_publication_date_while_the_day_is_the_radar_day(three_days):
-    entries = _entries(three_days["tmp"])
+    entries = entries_by_id(three_days["tmp"])
     nature = [e for e in entries.values() if e["source"] == "nature"]
     assert nature and all(e["received"] == D1 and e["date"][:10] in ("2026-04-24", "2026-04-25") for e in nature)
     bio = [e for e in entries.values() if e["source"] == "biorxiv"]
@@ -178,18 +70,18 @@ def test_a_2012_crossref_record_is_old_not_news(three_days):
     ecology = next(r for r in first["sources"] if r["source"] == "ecology")
     assert ecology["old"] == 2 and ecology["new"] == 0
     assert "old: 2 × published before 2026-03-13" in ecology["note"]
-    assert not any(pid.startswith("doi:10.1093/obo") for pid in _entries(tmp))
+    assert not any(pid.startswith("doi:10.1093/obo") for pid in entries_by_id(tmp))
     table = three_days["outputs"][D1].stdout + three_days["outputs"][D1].stderr
     assert re.search(r"ecology\s*│\s*ok\s*│\s*200\s*│\s*2\s*│\s*0\s*│\s*0\s*│\s*0\s*│\s*2\s*│", table), table
 
 
 def test_a_new_version_is_an_update_of_the_day_it_arrives(three_days):
     tmp = three_days["tmp"]
-    e = _entries(tmp)[f"arxiv:{REPLACED}"]
+    e = entries_by_id(tmp)[f"arxiv:{REPLACED}"]
     assert e["received"] == D1 and e["version"] == "2"
     assert {"day": D2, "kind": "version", "version": 2} in e["record"]["events"]
-    assert f"arxiv:{REPLACED}" in _brief(tmp, D2)["Updates"]
-    assert f"arxiv:{REPLACED}" not in _brief(tmp, D2)["Papers"]
+    assert f"arxiv:{REPLACED}" in brief_ids(tmp, D2)["Updates"]
+    assert f"arxiv:{REPLACED}" not in brief_ids(tmp, D2)["Papers"]
     assert e["modified"] >= f"{D2}T00:00:00+00:00"
     # the entry stayed where it was: one file, same path as on the first day
     assert len(list((tmp / "content" / "papers").rglob(f"arxiv-{REPLACED.replace('.', '-')}.md"))) == 1
@@ -197,13 +89,13 @@ def test_a_new_version_is_an_update_of_the_day_it_arrives(three_days):
 
 def test_a_journal_version_found_later_is_an_update_of_that_day(three_days):
     tmp = three_days["tmp"]
-    entries = _entries(tmp)
+    entries = entries_by_id(tmp)
     e = entries[f"arxiv:{REPLACED}"]
     assert "doi:10.5555/jmt.2026.0042" not in entries  # one paper, not two
     assert e["doi"] == "10.5555/jmt.2026.0042" and e["record"]["venue"] == "Journal of Machine Thought"
     assert {"day": D3, "kind": "journal", "journal": "Journal of Machine Thought", "doi": "10.5555/jmt.2026.0042",
             "published": "2026-04-28"} in e["record"]["events"]
-    assert _brief(tmp, D3)["Updates"] == [f"arxiv:{REPLACED}"]
+    assert brief_ids(tmp, D3)["Updates"] == [f"arxiv:{REPLACED}"]
     third = last_run(tmp)
     assert third["ecology"]["updated"] == 1 and third["ecology"]["new"] == 0
 
@@ -212,11 +104,11 @@ def test_a_rerun_and_a_rebuilt_state_change_no_byte(three_days):
     tmp, run_cli = three_days["tmp"], three_days["run"]
     before = snapshot(tmp / "content")
     index = snapshot(tmp / "state" / "papers")
-    _run(run_cli, tmp, D3)
+    run_day(run_cli, tmp, D3)
     assert snapshot(tmp / "content") == before
     assert snapshot(tmp / "state" / "papers") == index
     shutil.rmtree(tmp / "state" / "papers")
-    _run(run_cli, tmp, D3)
+    run_day(run_cli, tmp, D3)
     assert snapshot(tmp / "content") == before
     assert snapshot(tmp / "state" / "papers") == index
     # the first days' briefs were not touched by the later runs
@@ -237,7 +129,7 @@ def test_the_site_leads_with_the_last_radar_day_and_shows_both_dates(three_days)
     assert "Journal of Machine Thought" in page and 'href="https://doi.org/10.5555/jmt.2026.0042"' in page
     assert '<meta name="citation_journal_title" content="Journal of Machine Thought">' in page
     assert '<meta name="citation_doi" content="10.5555/jmt.2026.0042">' in page
-    nature = next(e for e in _entries(tmp).values() if e["source"] == "nature")
+    nature = next(e for e in entries_by_id(tmp).values() if e["source"] == "nature")
     page = (tmp / "output" / "papers" / f"{nature['slug']}.html").read_text(encoding="utf-8")
     assert f'<time datetime="{D1}">{D1}</time>' in page and nature["date"][:10] in page  # published and arrived
     replaced = (tmp / "output" / "papers" / f"arxiv-{REPLACED.replace('.', '-')}.html").read_text(encoding="utf-8")
@@ -258,12 +150,12 @@ def test_the_site_leads_with_the_last_radar_day_and_shows_both_dates(three_days)
 def test_a_day_with_updates_only_has_a_brief_that_lists_them(three_days):
     """Runs after the tests above (it adds a fourth day to their folder): only a new version arrives."""
     tmp, server = three_days["tmp"], three_days["server"]
-    item = _replacement_item().decode().replace(f"{REPLACED}v2", f"{REPLACED}v3")
-    feed = re.sub(r"<item>.*</item>", item, _arxiv_rss("Thu", "30", "arxiv_rss/rss-cs.AI-2026-04-27-3items.xml").decode(),
+    item = replacement_item().decode().replace(f"{REPLACED}v2", f"{REPLACED}v3")
+    feed = re.sub(r"<item>.*</item>", item, arxiv_rss("Thu", "30", "arxiv_rss/rss-cs.AI-2026-04-27-3items.xml").decode(),
                   flags=re.S)
     server.add("/rss/cs.AI", body=feed.encode())
-    _run(three_days["run"], tmp, "2026-04-30")
-    brief = _brief(tmp, "2026-04-30")
+    run_day(three_days["run"], tmp, "2026-04-30")
+    brief = brief_ids(tmp, "2026-04-30")
     assert brief == {"Papers": [], "Updates": [f"arxiv:{REPLACED}"]}
     text = (tmp / "content" / "briefs" / "2026-04-30.md").read_text(encoding="utf-8")
     assert "No new papers; 1 already on the radar updated" in text and "v3" in text
@@ -276,11 +168,11 @@ def test_an_archive_from_before_radar_days_gets_them_once_on_its_next_run(feed_s
     from pipeline.files import atomic_write
     from pipeline.models import Paper
 
-    feed_server.add("/rss/cs.AI", body=_arxiv_rss("Mon", "27", "arxiv_rss/rss-cs.AI-2026-04-27-3items.xml"))
-    _write_sources(tmp_path, [{"id": "arxiv-ai", "kind": "arxiv_rss", "label": "arXiv ({CATEGORY})",
+    feed_server.add("/rss/cs.AI", body=arxiv_rss("Mon", "27", "arxiv_rss/rss-cs.AI-2026-04-27-3items.xml"))
+    write_day_sources(tmp_path, [{"id": "arxiv-ai", "kind": "arxiv_rss", "label": "arXiv ({CATEGORY})",
                                "url": feed_server.base + "/rss/cs.AI"}])
-    _run(run_cli, tmp_path, D1)
-    entries = _entries(tmp_path)
+    run_day(run_cli, tmp_path, D1)
+    entries = entries_by_id(tmp_path)
     seen, unseen = sorted(entries)[:2]
     # the same archive as an older AcademicHub wrote it: no radar days, an index without a format
     for pid, e in entries.items():
@@ -294,15 +186,15 @@ def test_an_archive_from_before_radar_days_gets_them_once_on_its_next_run(feed_s
     candidates = tmp_path / "state" / "candidates"
     (candidates / f"{D1}.jsonl").unlink()
     (candidates / "2026-04-25.jsonl").write_text(json.dumps({"id": seen}) + "\n", encoding="utf-8")
-    assert all("received" not in e["record"] for e in _entries(tmp_path).values())
+    assert all("received" not in e["record"] for e in entries_by_id(tmp_path).values())
 
     feed_server.add("/rss/cs.AI", "arxiv_rss/rss-empty-test-archive-2024-11-28.xml")
-    _run(run_cli, tmp_path, D2, "--no-brief")
-    after = _entries(tmp_path)
+    run_day(run_cli, tmp_path, D2, "--no-brief")
+    after = entries_by_id(tmp_path)
     assert after[seen]["received"] == "2026-04-25"  # the first run that read it
     assert after[unseen]["received"] == after[unseen]["date"][:10]  # its publication day
     stamped = snapshot(tmp_path / "content")
     assert not (tmp_path / "state" / "papers.json").exists()
     shutil.rmtree(tmp_path / "state" / "papers")
-    _run(run_cli, tmp_path, D3, "--no-brief")
+    run_day(run_cli, tmp_path, D3, "--no-brief")
     assert snapshot(tmp_path / "content") == stamped

@@ -76,10 +76,12 @@ def test_summary_says_what_happened(tmp_path):
     atomic_write(layout.daily_brief(date(2026, 4, 27)), "Title: brief\n")
     content = layout
     bad = source("nature", "failed", kind="rss", items=0, errors=["<script>alert(1)</script> | broken"])
-    text = summary_markdown([run("2026-04-26", bad), run("2026-04-27", source("arxiv-cs"), bad)], content)
+    text = summary_markdown([run("2026-04-26", bad), run("2026-04-27", source("arxiv-cs", old=2), bad)], content)
     assert text.startswith("## AcademicHub run for 2026-04-27\n")
     assert "3 new and 1 updated papers from 2 sources; 1 failed." in text
-    assert "| `arxiv-cs` | ok | 200 | 10 | 10 | 0 | 0 | 0 | 0 |  |" in text
+    # every count the run records has its column, the old records too
+    assert "| fetched | new | updated | duplicate | rejected | old | skipped |" in text
+    assert "| `arxiv-cs` | ok | 200 | 10 | 10 | 0 | 0 | 0 | 2 | 0 |  |" in text
     assert "<script>" not in text and "&lt;script&gt;" in text and "\\| broken" in text
     assert "Briefs on the site: 2 done, 1 extractive, 1 failed." in text
     assert "1 entry still waits for a brief; the next run tries again." in text

@@ -53,8 +53,10 @@ def test_home_shows_numbered_cards_in_batches(page, base_url):
     page.goto(base_url)
     cards = visible_cards(page)
     assert cards.count() == 10
-    assert cards.first.locator(".num").inner_text() == "01."
-    assert cards.nth(9).locator(".num").inner_text() == "10."
+    # the lead day's two crafted papers, then the demo's day under its own heading, numbered from 01 again
+    assert [cards.nth(i).locator(".num").inner_text() for i in (0, 1, 2, 9)] == ["01.", "02.", "01.", "08."]
+    heading = page.locator("#pool > li.day-head:not([hidden])")
+    assert heading.count() == 1 and heading.locator("time").get_attribute("datetime") == "2026-04-27"
     first = [cards.nth(i).get_attribute("data-id") for i in range(10)]
     assert first[0] == "arxiv:2609.00001"
     assert cards.first.locator(".badge").inner_text() == "arXiv (QUANT-PH)"
@@ -63,13 +65,13 @@ def test_home_shows_numbered_cards_in_batches(page, base_url):
     cards = visible_cards(page)
     second = [cards.nth(i).get_attribute("data-id") for i in range(cards.count())]
     assert second and not set(second) & set(first)
-    assert cards.first.locator(".num").inner_text() == "11."
+    assert cards.first.locator(".num").inner_text() == "09."
     expect(page.locator("#batch-status")).to_contain_text("第 2 / 4 批")
 
 
 # the home page's cards as served, and the same papers' cards built by cards.js from data/index.json,
 # written out with resolved links and collapsed white space (the index holds the first 600 characters of
-# an abstract, so abstracts are left out; the browser numbers its own cards)
+# an abstract, so abstracts are left out; each card keeps its served number)
 SAME_CARDS = """async () => {
   const { renderCard } = await import("./theme/js/cards.js");
   const index = await (await fetch("data/index.json")).json();
@@ -85,10 +87,11 @@ SAME_CARDS = """async () => {
     card.querySelector(".abstract").textContent = "";
     return write(card).replace(/\\s+/g, " ").replace(/> </g, "><");
   };
-  return [...served.querySelectorAll("#pool > li")].map((li, i) => {
+  return [...served.querySelectorAll("#pool > li:not(.day-head)")].map((li) => {
     const card = li.querySelector(".card");
     const record = index.papers.find((p) => p.id === card.dataset.id);
-    return [text(card), text(renderCard(record, i + 1, index.topics).querySelector(".card"))];
+    const number = parseInt(card.querySelector(".num").textContent, 10);
+    return [text(card), text(renderCard(record, number, index.topics).querySelector(".card"))];
   });
 }"""
 

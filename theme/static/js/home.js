@@ -1,8 +1,9 @@
 // Home page: cards in batches ("换一批" shows the next one), the author filter chip, and what the reader
 // hides: papers marked "not interested", muted authors and keywords, and (a toggle) papers already seen.
 // The pool is the server-rendered cards, extended with the recent papers of data/index.json.
-// A card keeps its number (its place in the pool): the daily brief cites papers by these numbers.
-import { el, t, fold, loadIndex } from "./util.js";
+// The lead radar day's cards come first, then the earlier days', each under its day's heading; a card keeps
+// its number (its place among its day's cards): that day's brief cites papers by these numbers.
+import { el, t, fold, loadIndex, plural, siteUrl } from "./util.js";
 import { renderCard } from "./cards.js";
 import { syncFollow, loadRadar, muted } from "./radar.js";
 import { loadLearn, syncRatings, update } from "./ratings.js";
@@ -15,6 +16,18 @@ function recordOf(li) {
     abstract: card.querySelector(".abstract").textContent, tags: (card.querySelector("details.follow").dataset.tags || "").split("|") };
 }
 
+/** The heading of an earlier radar day, from the page's own markup (#day-head-template). */
+function dayHead(day, url) {
+  const head = document.getElementById("day-head-template").content.firstElementChild.cloneNode(true);
+  head.dataset.day = day;
+  head.querySelector("a").href = siteUrl(url);
+  const time = head.querySelector("time");
+  time.dateTime = day;
+  time.textContent = day;
+  head.hidden = true;
+  return head;
+}
+
 export function initHome() {
   const list = document.getElementById("pool");
   const button = document.getElementById("another-batch");
@@ -22,8 +35,9 @@ export function initHome() {
   const status = document.getElementById("batch-status");
   const hideSeen = document.getElementById("hide-seen");
   const size = Number(list.dataset.batch) || 10;
-  const items = [...list.children];
-  items.forEach((li) => li.classList.remove("later"));
+  const items = [...list.children].filter((li) => !li.classList.contains("day-head"));
+  const heads = new Map([...list.querySelectorAll(":scope > .day-head")].map((li) => [li.dataset.day, li]));
+  [...list.children].forEach((li) => li.classList.remove("later"));
   const seen = new Set(items.map((li) => li.querySelector(".card").dataset.id));
   let visible = [];
   let author = new URLSearchParams(location.search).get("author");
@@ -38,7 +52,9 @@ export function initHome() {
     for (const paper of index.papers) {
       if (seen.has(paper.id)) continue;
       seen.add(paper.id);
-      const li = renderCard(paper, items.length + 1, index.topics);
+      if (paper.day !== list.dataset.lead && !heads.has(paper.day)) heads.set(paper.day, list.appendChild(dayHead(paper.day, index.days[paper.day])));
+      const li = renderCard(paper, items.filter((item) => item.dataset.day === paper.day).length + 1, index.topics);
+      li.dataset.day = paper.day;
       li.hidden = true;
       items.push(li);
       list.append(li);
@@ -66,6 +82,8 @@ export function initHome() {
     visible = cards;
     const set = new Set(cards);
     for (const li of items) li.hidden = !set.has(li);
+    const days = new Set(cards.map((li) => li.dataset.day));
+    for (const [day, head] of heads) head.hidden = !days.has(day);
     cards.forEach((li) => typeset(li));
   }
 
@@ -80,7 +98,7 @@ export function initHome() {
         href ? el("a", { href: href.href }, t("主页", "page")) : null,
         el("button", { type: "button", "aria-label": `清除作者筛选 / Clear author filter (${author})`, "data-clear": "" }, "×")));
       button.hidden = true;
-      status.replaceChildren(t(`${matches.length} 篇论文`, `${matches.length} papers`));
+      status.replaceChildren(t(`${matches.length} 篇论文`, plural(matches.length, "paper")));
       return;
     }
     visible = [];
@@ -93,7 +111,7 @@ export function initHome() {
     const number = Math.min(batches, Math.ceil(start / size) + 1);
     button.hidden = cards.length <= size;
     const hidden = items.length - cards.length;
-    status.replaceChildren(t(`第 ${number} / ${batches} 批 · 共 ${cards.length} 篇`, `Batch ${number} of ${batches} · ${cards.length} papers`),
+    status.replaceChildren(t(`第 ${number} / ${batches} 批 · 共 ${cards.length} 篇`, `Batch ${number} of ${batches} · ${plural(cards.length, "paper")}`),
       hidden ? t(` · 已隐藏 ${hidden} 篇`, ` · ${hidden} hidden`) : "");
   }
 

@@ -1,7 +1,7 @@
 // The "My radar" page: follows and mutes, the papers ranked for the reader by their ratings (with why,
 // some exploration, and the papers the model is least sure of), matching recent papers with why they
 // matched, the reader's library in and out (BibTeX, RIS, ids), share link, rule file, forget everything.
-import { el, t, loadIndex, fold, siteUrl } from "./util.js";
+import { el, t, loadIndex, fold, siteUrl, plural } from "./util.js";
 import { renderCard } from "./cards.js";
 import { typeset } from "./math.js";
 import { KINDS, loadRadar, saveRadar, fromQuery, toQuery, matching, ruleYaml, isEmpty, syncFollow, keywordPattern, muted, reasons } from "./radar.js";
@@ -248,7 +248,7 @@ export async function initRadarPage() {
       const why = reasons(radar, paper);
       return card(paper, i + 1, [learnLine(item, state), ...(why.length ? [followLine(why)] : [])], radar);
     }));
-    document.getElementById("foryou-count").replaceChildren(t(`${picks.length} 篇`, `${picks.length} papers`));
+    document.getElementById("foryou-count").replaceChildren(t(`${picks.length} 篇`, plural(picks.length, "paper")));
     const listed = new Set(picks.map((item) => item.id));
     const ask = result.uncertain.filter((id) => !listed.has(id)).slice(0, ASK);
     const probability = new Map(result.ranked.map((r) => [r.id, r.probability]));
@@ -267,7 +267,7 @@ export async function initRadarPage() {
       const matched = matching(radar, index.papers.filter((paper) => visible(paper, state, radar)));
       matchedIds = matched.map((m) => m.paper.id);
       results.replaceChildren(...matched.map(({ paper, why }, i) => card(paper, i + 1, [followLine(why)], radar)));
-      count.replaceChildren(t(`${matched.length} 篇`, `${matched.length} papers`));
+      count.replaceChildren(t(`${matched.length} 篇`, plural(matched.length, "paper")));
       if (!matched.length && !isEmpty(radar)) results.append(el("li", { class: "empty" }, t("近期没有匹配的论文。", "No recent paper matches yet.")));
       await renderForYou(state, radar);
       renderSummary(state, usable);

@@ -63,8 +63,8 @@ let indexPromise = null;
 export function loadIndex() {
   if (!indexPromise) {
     indexPromise = fetch(siteUrl("data/index.json"))
-      .then((response) => (response.ok ? response.json() : { topics: {}, papers: [] }))
-      .catch(() => ({ topics: {}, papers: [] }));
+      .then((response) => (response.ok ? response.json() : { topics: {}, papers: [], days: {} }))
+      .catch(() => ({ topics: {}, papers: [], days: {} }));
   }
   return indexPromise;
 }
@@ -72,4 +72,9 @@ export function loadIndex() {
 /** Lower case, accents removed: "Zoë" and "zoe" are the same name. */
 export function fold(text) {
   return String(text || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
+}
+
+/** A count with its English noun: "1 paper", "2 papers" (site/plugin.py's `plural` filter says the same). */
+export function plural(n, word) {
+  return `${n} ${n === 1 ? word : word + "s"}`;
 }
