@@ -290,7 +290,7 @@ def report(result: dict) -> list[tuple[str, str, str]]:
         rows.append((f"correct briefs flagged, {label} ({len(values)} briefs)", show(interval(values)) + " %", "≤ 5 %"))
     if "human" in result:
         kinds = ", ".join(f"{k} {n}" for k, n in result["human_kinds"].most_common())
-        rows.append((f"correct briefs flagged, human TL;DRs (an upper bound) ({len(result['human'])} TL;DRs; what failed, by kind: {kinds})",
+        rows.append((f"correct briefs flagged, human TL;DRs (an upper bound) ({len(result['human'])} TL;DRs; failed claims by kind — {kinds})",
                      show(interval(result["human"])) + " %", "≤ 5 %"))
     return rows
 
