@@ -1,7 +1,8 @@
 # Pelican settings for the AcademicHub website (local preview and tests).
 # `academichub build` reads this file; `academichub build --publish` reads publishconf.py,
 # which imports everything here and overrides what publishing needs.
-# Only UPPERCASE names: Pelican reads them as settings. Reference: README.md, "Website".
+# Only UPPERCASE names: Pelican reads them as settings.
+# Reference: AcademicHub's documentation, Reference → "Site settings".
 import os
 
 SITENAME = "AcademicHub"
@@ -65,8 +66,12 @@ AUTHOR_URL = "authors/{slug}.html"
 AUTHOR_SAVE_AS = AUTHOR_URL
 # Authors with at least this many papers get a page and feeds; the others' names lead to a
 # search for them. Most authors of an archive appear once: at 10,000 papers a page and two
-# feeds for each of ~40,000 authors made most of the site's size (README.md, "Benchmarks").
+# feeds for each of ~40,000 authors made most of the site's size (AcademicHub's documentation, "Benchmarks").
 AUTHOR_PAGE_MIN_PAPERS = 2
+# A paper's own page and API file name every author; cards, lists, feeds, BibTeX/RIS, JSON-LD, the API's
+# lists and the radar's data name this many, then "et al. — 3,000 authors" (a collaboration paper has
+# thousands: naming them all in every author's feed made a site of hundreds of MB).
+AUTHORS_LISTED = 20
 # Day archives and the archive index are written by the site plugin (Pelican's own period
 # archives scan every article once per period).
 YEAR_ARCHIVE_SAVE_AS = ""
@@ -108,7 +113,7 @@ CACHE_PATH = "build/pelican-cache"
 CHECK_MODIFIED_METHOD = "md5"
 DELETE_OUTPUT_DIRECTORY = False
 
-# Tiers of the archive (README.md, "Years of archive"): the newest months holding at most this many
+# Tiers of the archive (AcademicHub's documentation, "Years of archive"): the newest months holding at most this many
 # papers (the newest month always) are the current tier, read by every build, with author pages and
 # feeds, topic lists and a paper's API file; each older month is built once as a shard of lean paper
 # pages, day pages and day API files, and rebuilt only when its own entries change. 0: one tier.

@@ -192,7 +192,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     period = getattr(args, "period", None)
     result = build(args.content, args.output, settings_file=args.settings, publish=args.publish, rules=args.rules,
-                   state=args.state, siteurl=args.siteurl, search=not args.no_search, jobs=args.jobs, period=period)
+                   state=args.state, siteurl=args.siteurl, search=not args.no_search, jobs=args.jobs, period=period,
+                   takedowns=args.takedowns)
     if period:
         say(f"site: the shard of {period} ({result.papers} papers) → {result.output} ({result.pelican_seconds:.1f}s)")
         return 0
@@ -296,6 +297,8 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                         help="build the closed months' shards in N processes at once (default: one a CPU)")
+    parser.add_argument("--takedowns", type=Path, metavar="FILE",
+                        help="papers the site leaves out, with the reason (default: takedowns.yml beside the settings)")
 
 
 def cmd_notify(args: argparse.Namespace) -> int:

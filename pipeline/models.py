@@ -235,7 +235,8 @@ class SourceReport:
     rejected: int = 0
     skipped: int = 0
     old: int = 0  # published more than the source's max_age_days before the run day: not news
-    feed_date: str | None = None
+    feed_date: str | None = None  # the day the feed says it was built, in its own time zone
+    feed_time: str | None = None  # and when, with its offset (ISO 8601)
     errors: list[str] = field(default_factory=list)
     note: str = ""
 

@@ -1,5 +1,5 @@
 """The package's shape: its folders are its stages, imports go one way, errors have one tree, and only
-the command line talks to the terminal (README, "How it works")."""
+the command line talks to the terminal (docs/developer/architecture.md)."""
 
 from __future__ import annotations
 

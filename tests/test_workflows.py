@@ -204,7 +204,7 @@ def test_daily_schedule_inputs_and_publishing():
 
 def test_channel_secrets_go_to_the_notify_step_only():
     """The step that sends the daily brief holds the channels' secrets, no other step does, and the
-    README's notify.yml names only secrets the workflow passes."""
+    documented notify.yml names only secrets the workflow passes."""
     daily = load(GITHUB / "workflows" / "daily.yml")
     (notify,) = [s for _, s in steps(daily) if re.search(r"^\s*academichub notify ", s.get("run", ""), re.MULTILINE)]
     secrets = {name for name, value in notify["env"].items() if "secrets." in value}
@@ -222,8 +222,8 @@ def test_channel_secrets_go_to_the_notify_step_only():
     names = [s.get("name") for s in job["steps"]]
     assert names.index(notify["name"]) < next(i for i, s in enumerate(job["steps"]) if "commit-back.sh" in s.get("run", ""))
     assert job["permissions"]["contents"] == "write"
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    example = yaml.safe_load(readme.split("## Notifications", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0])
+    guide = (ROOT / "docs" / "how-to" / "notifications.md").read_text(encoding="utf-8")
+    example = yaml.safe_load(guide.split("```yaml\n", 1)[1].split("```", 1)[0])
     named = {value for channel in example["channels"] for key, value in channel.items() if key.endswith("_env")}
     assert named and named <= secrets, named - secrets
 

@@ -22,13 +22,21 @@ _OPENER = {")": "(", "]": "["}
 
 _NOT_WORD = re.compile(r"[^\w\s]")
 
+# Scripts written without spaces between words (Han, kana, Hangul, Bopomofo), as ranges of a character
+# class: inside a run of them every character is a word of its own for matching (theme/static/js/radar.js
+# keeps the same scripts).
+CJK = ("\u1100-\u11ff\u2e80-\u2fdf\u3005-\u3007\u3040-\u30ff\u3100-\u318f\u31a0-\u31ff\u3400-\u4dbf"
+       "\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\U00020000-\U0003ffff")
+_CJK_GAP = re.compile(f"(?<=[{CJK}]) (?=[{CJK}])")
+
 
 def name_key(name: str) -> str:
-    """A matching key for author names: accents, case and punctuation ignored."""
-    folded = name
-    if not name.isascii():
-        folded = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
-    return " ".join(_NOT_WORD.sub(" ", folded.casefold()).split())
+    """A matching key for author names: accents, case, punctuation and width ignored, and the spaces
+    inside a name written in Han, kana or Hangul (张 伟 is 张伟, 王·小明 is 王小明)."""
+    if name.isascii():
+        return " ".join(_NOT_WORD.sub(" ", name.casefold()).split())
+    folded = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return _CJK_GAP.sub("", " ".join(_NOT_WORD.sub(" ", folded.casefold()).split()))
 
 
 def normalise_doi(value: str) -> str:

@@ -87,6 +87,16 @@ class Index:
         return atomic_write(state_file, json.dumps(data, ensure_ascii=False, indent=0, sort_keys=True) + "\n")
 
 
+def recorded(state_file: Path) -> dict[str, str] | None:
+    """The entries the saved index records (paper id -> path relative to content/), as it was saved — an
+    entry removed since is still there; None when there is no readable index."""
+    try:
+        entries = json.loads(state_file.read_text(encoding="utf-8"))["entries"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return {str(k): str(v) for k, v in entries.items()} if isinstance(entries, dict) else None
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What writing one incoming paper did: new, updated, unchanged, skipped or failed; ``why`` says why

@@ -11,7 +11,7 @@ import json
 import os
 from contextlib import suppress
 from dataclasses import asdict
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 from ..errors import WriteError
@@ -19,17 +19,34 @@ from ..models import SourceReport
 from . import lock
 
 KEEP_RUNS = 400
+# how long before the run day began (in the feed's zone) a feed may have been built and still be the
+# day's: a feed rebuilt late the evening before, or one that gives UTC times for a morning rebuild in
+# a zone up to twelve hours ahead (07:30 +08:00 is 23:30 the day before in UTC)
+STALE_TOLERANCE = timedelta(hours=12)
 
 
-def classify(report: SourceReport, day: date) -> None:
-    """Set ``status`` from what happened; a feed dated before ``day`` is stale."""
+def is_stale(built: datetime, day: date, now: datetime) -> bool:
+    """Whether a feed built at ``built`` (in its own zone) is behind the run of ``day``.
+
+    Judged in the feed's zone: the run's day there is ``day``, or the day before while ``day`` has
+    not yet begun there (a run at 06:00 UTC is 20:00 the day before at UTC-10); a feed built that day,
+    or within STALE_TOLERANCE before it began, is current.
+    """
+    zone = built.tzinfo or UTC
+    there = min(day, now.astimezone(zone).date())
+    return built < datetime.combine(there, time(), zone) - STALE_TOLERANCE
+
+
+def classify(report: SourceReport, day: date, now: datetime | None = None) -> None:
+    """Set ``status`` from what happened; a feed built before the run's day, in its own zone, is stale."""
     if report.errors and not report.items_seen:
         report.status = "failed"
     elif report.status in ("empty", "not-modified", "partial"):
         pass
-    elif report.feed_date and report.feed_date < day.isoformat():
+    elif report.feed_time and is_stale(datetime.fromisoformat(report.feed_time), day,
+                                       now or datetime.now(UTC)):
         report.status = "stale"
-        report.note = report.note or f"the feed is dated {report.feed_date}, before {day.isoformat()}"
+        report.note = report.note or f"the feed was built {report.feed_time}, before {day.isoformat()} there"
 
 
 def record(reports: list[SourceReport], day: date, now: datetime | None = None, *, failure: str | None = None) -> dict:

@@ -34,9 +34,9 @@ class Retrying(_Strict):
     is tried again: ``retries`` more times, waiting ``backoff`` seconds doubled each time, or as
     long as the server asks (Retry-After), never longer than ``max_retry_after``."""
 
-    retries: int = Field(3, ge=0, le=10)
-    backoff: float = Field(1.0, ge=0, le=60)
-    max_retry_after: float = Field(120.0, ge=0)
+    retries: int = Field(3, ge=0, le=10)  # more attempts after a failure that may pass
+    backoff: float = Field(1.0, ge=0, le=60)  # seconds before the first retry, doubled each time
+    max_retry_after: float = Field(120.0, ge=0)  # never wait longer, whatever the server asks
 
     def delay(self, retry: int, asked: float | None = None, jitter: float = 0.0) -> float:
         """Seconds to wait before retry number ``retry`` (1 is the first); ``asked`` is the

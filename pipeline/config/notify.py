@@ -37,27 +37,28 @@ _REQUIRED = {
 class Channel(_Strict):
     """One place the day's message goes."""
 
-    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
-    kind: Literal["email", "slack", "discord", "feishu", "dingtalk", "wecom", "telegram"]
-    enabled: bool = True
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]  # what was sent is kept by it
+    kind: Literal["email", "slack", "discord", "feishu", "dingtalk", "wecom", "telegram"]  # the platform
+    enabled: bool = True  # false: the channel is kept but sent nothing
     topics: list[Annotated[str, Field(min_length=1, max_length=100)]] = []  # rule ids; empty: every topic
-    language: Literal["zh", "en", "both"] = "both"
+    language: Literal["zh", "en", "both"] = "both"  # the languages of the brief the message carries
     cards: int = Field(10, ge=0, le=50)  # the top N cards of the day, each with its TL;DR
     themes: bool = True  # the daily brief's themes under its headline
     # e-mail through SMTP
     smtp_host: Annotated[str, Field(max_length=255)] = ""
     smtp_port: int = Field(0, ge=0, le=65535)  # 0: 587 with STARTTLS, 465 with TLS, 25 without
-    security: Literal["starttls", "tls", "none"] = "starttls"
-    user_env: EnvName = ""
-    password_env: EnvName = ""
+    security: Literal["starttls", "tls", "none"] = "starttls"  # tls: implicit TLS from the first byte
+    user_env: EnvName = ""  # the variable holding the SMTP login (none: no login)
+    password_env: EnvName = ""  # the variable holding its password
     sender: Annotated[str, Field(max_length=320)] = ""  # the From address: "AcademicHub <radar@example.org>"
     to_env: EnvName = ""  # the recipients, comma-separated, from a secret
     # chat: the incoming webhook's address (it holds the credential) from a secret, and the signing
     # secret of the Feishu/Lark and DingTalk bots that have signing turned on
     webhook_env: EnvName = ""
-    secret_env: EnvName = ""
+    secret_env: EnvName = ""  # Feishu/Lark, DingTalk: the variable holding the bot's signing secret
     # Telegram: a bot's token from a secret, the chat it posts to, the Bot API's address
     token_env: EnvName = ""
+    # a public @channel or a chat's numeric id ("-100…")
     chat_id: Annotated[str, Field(pattern=r"^(-?[0-9]{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$")] = ""
     api_base: HttpAddress = ""  # default https://api.telegram.org
 
@@ -88,15 +89,15 @@ class Delivery(Retrying):
     """How hard a channel is tried before it is reported as failed."""
 
     timeout: float = Field(20.0, gt=0, le=300)  # seconds per request or SMTP session
-    backoff: float = Field(2.0, ge=0, le=60)
+    backoff: float = Field(2.0, ge=0, le=60)  # seconds before the first retry, doubled each time
 
 
 class NotifyFile(_Strict):
     """``notify.yml``."""
 
     site_url: HttpAddress = ""  # the site's public address (else ACADEMICHUB_SITEURL): every link points there
-    delivery: Delivery = Delivery()
-    channels: list[Channel] = Field(min_length=1)
+    delivery: Delivery = Delivery()  # timeouts and retries of every channel
+    channels: list[Channel] = Field(min_length=1)  # where the day's message goes
 
     @model_validator(mode="after")
     def _unique_ids(self) -> "NotifyFile":

@@ -14,20 +14,25 @@ KeywordList = list[Annotated[str, Field(min_length=1, max_length=120)]]
 
 
 class LocalText(_Strict):
-    en: Text
-    zh: Text = ""
+    en: Text  # English
+    zh: Text = ""  # Chinese (the English is shown where it is missing)
 
 
 class Include(_Strict):
-    categories: KeywordList = []
-    keywords: KeywordList = []
-    authors: KeywordList = []
-    sources: KeywordList = []
+    """What selects a paper for the topic."""
+
+    categories: KeywordList = []  # the paper must be in one of these (arXiv categories, or a source's default_category)
+    keywords: KeywordList = []  # whole words or phrases in the title or abstract; a trailing * matches any ending
+    authors: KeywordList = []  # followed authors: their papers are always kept
+    sources: KeywordList = []  # only papers from these source ids
 
 
 class Exclude(_Strict):
-    categories: KeywordList = []
-    keywords: KeywordList = []
+    """What keeps a paper out of the topic, even a followed author's."""
+
+    categories: KeywordList = []  # never papers of these categories
+    keywords: KeywordList = []  # never papers with these words or phrases
+    authors: KeywordList = []  # never papers any of these people wrote (a muted author wins over a followed one)
 
 
 class SimilarTo(_Strict):
@@ -53,14 +58,15 @@ class SimilarTo(_Strict):
 
 
 class Rule(_Strict):
-    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
-    name: LocalText
-    description: LocalText
-    similar_to: SimilarTo | None = None
-    include: Include = Field(Include(), validate_default=True)
-    exclude: Exclude = Exclude()
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]  # the topic's page and feed name
+    name: LocalText  # the topic's name on the site
+    description: LocalText  # one or two sentences on the topic's page
+    similar_to: SimilarTo | None = None  # select papers like these too (the semantic extra)
+    include: Include = Field(Include(), validate_default=True)  # what selects a paper
+    exclude: Exclude = Exclude()  # what keeps a paper out
+    # how many distinct keywords must match (default 1; 0 in a rule without keywords)
     min_score: int | None = Field(None, ge=0, le=100)
-    max_per_day: int | None = Field(None, ge=1, le=10000)
+    max_per_day: int | None = Field(None, ge=1, le=10000)  # at most this many papers a day, best-ranked first
     # where the rule file lives, for error messages and the site's "edit this rule" link
     path: str = Field("", exclude=True)
 

@@ -12,40 +12,41 @@ from .loader import HttpAddress, Retrying, Text, _Strict, load_yaml
 
 
 class HttpSettings(Retrying):
+    # sent with every request, with the contact address added
     user_agent: str = "AcademicHub/0.1 (+https://github.com/academichub/academichub)"
-    contact: str = ""
-    connect_timeout: float = 10.0
-    read_timeout: float = 60.0
+    contact: str = ""  # an e-mail address added to the User-Agent (arXiv and Crossref ask for one)
+    connect_timeout: float = 10.0  # seconds
+    read_timeout: float = 60.0  # seconds between two bytes of a response
     # a response is refused beyond this size, and abandoned when its body takes longer than this
     max_bytes: int = Field(64 * 1024 * 1024, ge=1024)
-    total_timeout: float = Field(300.0, gt=0)
+    total_timeout: float = Field(300.0, gt=0)  # seconds a whole response may take
     # arXiv asks for no more than one request every 3 seconds (API, RSS and OAI-PMH alike).
     arxiv_interval: float = Field(3.0, ge=0)
 
 
 class SourceConfig(_Strict):
-    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=64)]
-    kind: Literal["arxiv_rss", "arxiv_api", "arxiv_oai", "rss", "crossref", "biorxiv"]
-    label: Text
-    enabled: bool = True
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=64)]  # recorded in entries and run records
+    kind: Literal["arxiv_rss", "arxiv_api", "arxiv_oai", "rss", "crossref", "biorxiv"]  # the kind of server
+    label: Text  # the badge on a card; {CATEGORY} or {category}: the paper's primary category
+    enabled: bool = True  # false: kept in the file, never fetched
     url: HttpAddress = ""  # the full feed URL (arxiv_rss, rss)
     base_url: HttpAddress = ""  # the API root (arxiv_api, arxiv_oai, crossref, biorxiv)
     # arxiv_rss: archives joined with "+", e.g. ["cs.AI", "cs.CL"]
     categories: list[str] = []
     # arxiv_api: a search query such as 'au:"Yingqi Fan"' or 'cat:cs.AI AND ti:agent'
     query: str = ""
-    page_size: int = Field(100, ge=1, le=2000)
-    max_results: int = Field(500, ge=1, le=50000)
+    page_size: int = Field(100, ge=1, le=2000)  # records asked for a page (arxiv_api, crossref)
+    max_results: int = Field(500, ge=1, le=50000)  # at most this many records a run
     # arxiv_api / crossref / biorxiv: how many days back from the run date to ask for
     days: int = Field(1, ge=1, le=3660)
     # arxiv_oai: the OAI set, e.g. "cs" or "physics:quant-ph"
     set: str = ""
     # crossref
     issn: list[str] = []
-    mailto: str = ""
+    mailto: str = ""  # Crossref's polite pool: your e-mail address
     # biorxiv: "biorxiv" or "medrxiv" and an optional category filter
     server: Literal["biorxiv", "medrxiv"] = "biorxiv"
-    category: str = ""
+    category: str = ""  # biorxiv: a subject such as "cancer_biology"; empty: every subject
     # papers from this source are written with this category when no arXiv category exists
     default_category: str = ""
     # a record published more than this many days before the run day is not news: it is skipped
@@ -79,8 +80,10 @@ class SourceConfig(_Strict):
 
 
 class SourcesFile(_Strict):
-    http: HttpSettings = HttpSettings()
-    sources: list[SourceConfig]
+    """``sources.yml``."""
+
+    http: HttpSettings = HttpSettings()  # how every request is made
+    sources: list[SourceConfig]  # where papers come from
 
 
 KIND_DEFAULTS = {

@@ -1,18 +1,23 @@
 """Select papers with the community's curation rules.
 
 Matching is literal: keywords are whole words or phrases, case-insensitive,
-with hyphens and spaces treated alike; a trailing ``*`` matches any word
-ending (``agent*`` matches agents, agentic).  Rules never contain regular
-expressions: texts are tokenised once and keywords compared as token
-sequences, so matching runs in time linear in the text whatever a rule says.
+with hyphens and spaces treated alike and full-width forms as their plain ones
+(NFKC: ``ＬＬＭ`` is ``LLM``); a trailing ``*`` matches any word ending
+(``agent*`` matches agents, agentic).  Chinese, Japanese and Korean put no
+spaces between words, so inside a run of Han, kana or Hangul every character is
+a word of its own: ``量子纠错`` matches ``基于量子纠错码的…`` as a phrase.
+Rules never contain regular expressions: texts are tokenised once and keywords
+compared as token sequences, so matching runs in time linear in the text
+whatever a rule says.
 
 A rule selects a paper when
   * one of its ``include.authors`` wrote it (followed authors are always kept), or
   * the paper is in one of ``include.categories`` (when given) and at least
     ``min_score`` of ``include.keywords`` appear in its title or abstract
     (``min_score`` defaults to 1 when keywords are given, 0 otherwise),
-and no ``exclude`` keyword or category applies.  A title hit counts double for
-ranking, which decides what stays when ``max_per_day`` cuts.
+and no ``exclude`` keyword, author or category applies (a paper a muted author
+wrote is left out even when a followed author wrote it too).  A title hit counts
+double for ranking, which decides what stays when ``max_per_day`` cuts.
 
 A rule with ``similar_to`` (the semantic extra) also selects a paper, within its
 categories, whose cosine similarity to one of the listed papers reaches the rule's
@@ -25,10 +30,11 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from typing import Mapping
 
-from ..archive.identity import name_key
+from ..archive.identity import CJK, name_key
 from ..config import Rule
 from ..models import Paper, Selection
 
@@ -36,11 +42,12 @@ _SEPARATORS = str.maketrans("-_/", "   ")
 
 
 def fold(text: str) -> str:
-    """Lower-case, hyphens/underscores/slashes as spaces (matching form)."""
-    return text.casefold().translate(_SEPARATORS)
+    """Compatibility forms folded (NFKC), lower-case, hyphens/underscores/slashes as spaces (matching form)."""
+    return unicodedata.normalize("NFKC", text).casefold().translate(_SEPARATORS)
 
 
-_TOKEN = re.compile(r"\w+|[^\w\s]")  # words, and every other visible character on its own
+# words, each Han, kana or Hangul character, and every other visible character on its own
+_TOKEN = re.compile(f"[^\\W{CJK}]+|[{CJK}]|[^\\w\\s]")
 
 
 def tokens(text: str) -> list[str]:
@@ -167,6 +174,7 @@ class CompiledRule:
     authors: dict[str, str]  # name key -> name as written in the rule
     categories: frozenset[str]
     exclude_categories: frozenset[str]
+    exclude_authors: frozenset[str]  # name keys
     sources: frozenset[str]
 
     @classmethod
@@ -178,6 +186,7 @@ class CompiledRule:
             authors={name_key(a): a for a in rule.include.authors},
             categories=frozenset(c.casefold() for c in rule.include.categories),
             exclude_categories=frozenset(c.casefold() for c in rule.exclude.categories),
+            exclude_authors=frozenset(name_key(a) for a in rule.exclude.authors),
             sources=frozenset(rule.include.sources),
         )
 
@@ -194,7 +203,7 @@ class CompiledRule:
             return None
         if any(prepared.title.has(k) or prepared.body.has(k) for k in self.exclude):
             return None
-        if prepared.categories & self.exclude_categories:
+        if prepared.categories & self.exclude_categories or self.exclude_authors.intersection(prepared.author_keys):
             return None
         followed = tuple(self.authors[k] for k in prepared.author_keys if k in self.authors)
         in_title = [k for k in self.include if prepared.title.has(k)]

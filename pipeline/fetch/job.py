@@ -70,7 +70,8 @@ def read_sources(
             continue
         report.url, report.http_status = fetched.url, fetched.http_status
         report.status, report.note = fetched.status, fetched.note
-        report.feed_date = fetched.feed_date.isoformat() if fetched.feed_date else None
+        if fetched.feed_time:
+            report.feed_date, report.feed_time = fetched.feed_time.date().isoformat(), fetched.feed_time.isoformat()
         report.items_seen = len(fetched.items) + len(fetched.skipped)
         report.errors.extend(fetched.skipped)
         report.skipped = len(fetched.skipped)

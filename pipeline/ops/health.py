@@ -94,7 +94,8 @@ def find_anomalies(runs: list[dict]) -> list[Anomaly]:
         elif status == "partial":
             found.append(Anomaly(source, "partial", entry.get("note") or "paging ended before the server's total"))
         elif status == "stale":
-            found.append(Anomaly(source, "stale", f"the feed is dated {entry.get('feed_date')}, the run {last.get('date')}"))
+            built = entry.get("feed_time") or entry.get("feed_date")
+            found.append(Anomaly(source, "stale", f"the feed is dated {built}, the run {last.get('date')}"))
         elif entry.get("kind") in ARXIV_FEEDS and _announcement_day(last.get("date", "")) and (
             status == "empty" or (status == "ok" and not entry.get("items_seen"))
         ):

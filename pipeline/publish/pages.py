@@ -28,9 +28,9 @@ def options(papers: int, size: int) -> str:
     per_paper = f" ({size / papers / 1e3:.1f} KB a paper)" if papers else ""
     return ("Ways out: publish to an S3-compatible bucket behind a CDN, where no site-size limit applies "
             "(`academichub deploy --target s3`; in the daily workflow set the repository variable "
-            "ACADEMICHUB_DEPLOY to s3: README, \"Hosting beyond GitHub Pages\"); or make the site smaller"
+            "ACADEMICHUB_DEPLOY to s3: the docs' \"Host the site\"); or make the site smaller"
             f"{per_paper}: lower ARCHIVE_CURRENT_PAPERS in pelicanconf.py (more of the archive in its lean "
-            "tier: README, \"Years of archive\"), raise AUTHOR_PAGE_MIN_PAPERS (author pages and author feeds are "
+            "tier: the docs' \"Years of archive\"), raise AUTHOR_PAGE_MIN_PAPERS (author pages and author feeds are "
             "the largest part of the current tier after paper pages), or start one site per year in a repository "
             "of its own.")
 

@@ -7,11 +7,21 @@ to delete. The order is
 
 1. ``files`` — everything that is not a page: search bundles, theme assets, fonts. A page
    published later may link to them; a page still live links only to files already there.
-2. ``pages`` — HTML pages, feeds and the JSON the scripts read (``data/index.json``,
-   ``pagefind/bundles.json``): each switches to the new files uploaded in step 1.
-3. ``delete`` — what no page of the new site links to any more, last.
+2. ``new_pages`` — pages at an address the host does not have yet (a new day's paper pages, its
+   day page, a new author's page). No live page links to them: a live page's links were all
+   there when it went up, and a new address was not.
+3. ``new_entries`` — the site's entry points at a new address (a new topic's feeds; on a first
+   deploy every feed, the sitemap, the API's index): readers open them without a link.
+4. ``pages`` — the pages the host already has, changed (the home page, topic and author lists,
+   feeds, ``data/index.json``, ``pagefind/bundles.json``, the sitemap): each switches to the files
+   and pages of steps 1–3, which are all there by then.
+5. ``home`` — the home page, when it is new (a first deploy): every other page is reached from it.
+6. ``delete`` — what no page of the new site links to any more, last.
 
-A deploy that stops anywhere in between leaves pages that link only to files that exist.
+A deploy that stops anywhere in between leaves every page a reader can reach (from the home page,
+a feed, the sitemap or the API's index) linking only to files that exist: pages of step 2 link to
+each other (a paper and its new day) and may be up before the rest of their day, but nothing leads
+to them until a page of the later steps that links to them goes up.
 """
 
 from __future__ import annotations
@@ -33,6 +43,10 @@ PAGE = "public, max-age=300"
 # radar vector shard the hash of its bytes (pipeline/site/learn.py)
 _HASHED = re.compile(r"^pagefind/[^/]+\.[0-9a-f]{16}/|^data/vectors/[^/]+-[0-9a-f]{10}\.i8$")
 _PAGE_SUFFIXES = (".html", ".xml", ".opml", ".json", ".txt")
+# where readers and programs enter the site without following one of its links
+_ENTRY = re.compile(r"^(index\.html|feed\.json|feeds\.opml|robots\.txt|llms\.txt|sitemap(-\d+)?\.xml"
+                    r"|feeds/.+|api/v1/index\.json|data/index\.json)$")
+HOME = "index.html"
 
 _TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -120,16 +134,25 @@ def scan(output: Path) -> list[SiteFile]:
 
 @dataclass(frozen=True)
 class Plan:
-    """An upload against what the host holds: ``files`` then ``pages`` then ``delete`` (see above)."""
+    """An upload against what the host holds: ``files``, ``new_pages``, ``new_entries``, ``pages``,
+    ``home``, then ``delete`` (see above)."""
 
     files: tuple[SiteFile, ...]
+    new_pages: tuple[SiteFile, ...]
+    new_entries: tuple[SiteFile, ...]
     pages: tuple[SiteFile, ...]
+    home: tuple[SiteFile, ...]
     delete: tuple[str, ...]
     unchanged: int
 
     @property
+    def phases(self) -> tuple[tuple[SiteFile, ...], ...]:
+        """The uploads in the order they go up: a phase ends before the next begins."""
+        return self.files, self.new_pages, self.new_entries, self.pages, self.home
+
+    @property
     def uploads(self) -> tuple[SiteFile, ...]:
-        return self.files + self.pages
+        return tuple(file for phase in self.phases for file in phase)
 
 
 def plan(site: list[SiteFile], stored: dict[str, tuple[str, str, str]], present: set[str]) -> Plan:
@@ -141,7 +164,12 @@ def plan(site: list[SiteFile], stored: dict[str, tuple[str, str, str]], present:
     """
     changed = [f for f in site if f.key not in present or stored.get(f.key) != f.headers]
     keys = {f.key for f in site}
-    return Plan(files=tuple(f for f in changed if not f.is_page), pages=tuple(f for f in changed if f.is_page),
+    pages = [f for f in changed if f.is_page]
+    new = [f for f in pages if f.key not in present]
+    return Plan(files=tuple(f for f in changed if not f.is_page),
+                new_pages=tuple(f for f in new if not _ENTRY.match(f.key)),
+                new_entries=tuple(f for f in new if _ENTRY.match(f.key) and f.key != HOME),
+                pages=tuple(f for f in pages if f.key in present), home=tuple(f for f in new if f.key == HOME),
                 delete=tuple(sorted(present - keys)), unchanged=len(site) - len(changed))
 
 

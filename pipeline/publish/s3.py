@@ -2,10 +2,10 @@
 
 Only what changed moves: the bucket keeps a manifest (``MANIFEST``) of the content hash,
 Content-Type and Cache-Control each object was uploaded with, and every object also carries its
-hash as ``x-amz-meta-sha256``. Uploads follow the plan's order (files, then pages, then deletes;
-see ``pipeline/publish/plan.py``). Before the first upload the manifest forgets the objects about
-to change, so a deploy that stops midway never leaves a hash that no longer matches its object:
-the next deploy uploads those again.
+hash as ``x-amz-meta-sha256``. Uploads follow the plan's order (files, new pages, the pages that
+link to them, then deletes; see ``pipeline/publish/plan.py``). Before the first upload the manifest
+forgets the objects about to change, so a deploy that stops midway never leaves a hash that no longer
+matches its object: the next deploy uploads those again.
 
 The endpoint, region and credentials are boto3's own settings (``AWS_ACCESS_KEY_ID``,
 ``AWS_SECRET_ACCESS_KEY``, ``AWS_REGION``, ``AWS_ENDPOINT_URL_S3`` / ``AWS_ENDPOINT_URL``, profiles),
@@ -129,7 +129,8 @@ class _Bucket:
 
 
 def deploy(output, target: S3Target, *, on_progress: Callable[[int, int], None] | None = None) -> DeployReport:
-    """Publish the built site in ``output`` to the bucket: changed files, then pages, then deletes."""
+    """Publish the built site in ``output`` to the bucket: changed files, new pages, the pages that link to
+    them, then deletes."""
     started = time.perf_counter()
     site = scan(output)
     bucket = _Bucket(target)
@@ -141,7 +142,7 @@ def deploy(output, target: S3Target, *, on_progress: Callable[[int, int], None] 
         bucket.write_manifest({key: value for key, value in stored.items() if key not in moving})
     done = 0
     with ThreadPoolExecutor(max_workers=target.workers) as pool:
-        for phase in (todo.files, todo.pages):  # a phase ends before the next begins
+        for phase in todo.phases:  # a phase ends before the next begins
             futures = [pool.submit(bucket.upload, file) for file in phase]
             try:
                 for future in as_completed(futures):

@@ -22,7 +22,7 @@ from pelican.utils import set_date_tzinfo
 
 from .. import markdown
 from ..files import write_bytes, write_text
-from .views import BRIEF_CATEGORIES, published_day_of, radar_day_of, topic_for
+from .views import BRIEF_CATEGORIES, listed_authors, published_day_of, radar_day_of, topic_for
 from .writer import StablePaginator, listed_key, related_key, render_digest
 
 API_VERSION = 1
@@ -109,9 +109,11 @@ class Api:
         topic = topic_for(self.topics, topic_id)
         return {"zh": topic.name_zh, "en": topic.name_en}
 
-    def paper(self, article: Article) -> dict:
-        """A paper in full: what its page shows, as data."""
+    def paper(self, article: Article, every_author: bool = False) -> dict:
+        """A paper in full: what its page shows, as data (its authors up to AUTHORS_LISTED, unless
+        ``every_author``: its own file names them all)."""
         p = article.paper
+        authors = p["authors"] if every_author else listed_authors(p["authors"], self.generator.settings)[0]
         modified = getattr(article, "modified", None)
         links = {"html": article.url, "api": self.paper_file(article), "day": self.generator.day_url(radar_day_of(article)),
                  "day_api": day_api(radar_day_of(article)),
@@ -119,7 +121,8 @@ class Api:
                  "doi": f"https://doi.org/{p['doi']}" if p["doi"] else None, "code": list(p["code_links"])}
         return {
             "id": p["id"], "title": p["title"],
-            "authors": [{"name": a["name"], "affiliations": a["affiliations"]} for a in p["authors"]],
+            "authors": [{"name": a["name"], "affiliations": a["affiliations"]} for a in authors],
+            "authors_total": len(p["authors"]),
             "abstract": p["abstract"],
             "published": f"{published_day_of(article):%Y-%m-%d}",
             "updated": f"{set_date_tzinfo(modified, 'UTC'):%Y-%m-%d}" if modified else None,
@@ -141,7 +144,9 @@ class Api:
     def card(self, article: Article) -> dict:
         """A paper as a list names it: enough to choose, with links to the rest."""
         p, brief = article.paper, paper_brief(article)
-        return {"id": p["id"], "title": p["title"], "authors": [a["name"] for a in p["authors"]],
+        listed, _ = listed_authors(p["authors"], self.generator.settings)
+        return {"id": p["id"], "title": p["title"], "authors": [a["name"] for a in listed],
+                "authors_total": len(p["authors"]),
                 "published": f"{published_day_of(article):%Y-%m-%d}", "day": f"{radar_day_of(article):%Y-%m-%d}",
                 "source": p["source_label"], "topics": [t["rule"] for t in p["topics"]],
                 "tldr": {"zh": brief["zh"]["tldr"], "en": brief["en"]["tldr"]} if brief else None,
@@ -209,7 +214,7 @@ class Api:
             if self.fresh(path, render_digest(self.key, article.stamp, related_key(article))):
                 self.written.append(path)
                 continue
-            self._write(path, {"api_version": API_VERSION, "paper": self.paper(article),
+            self._write(path, {"api_version": API_VERSION, "paper": self.paper(article, every_author=True),
                                "related": [self.card(r) for r in getattr(article, "related", ())]})
         days = self._write_days()
         briefs = sorted(gen.briefs, key=lambda b: (b.brief_kind, radar_day_of(b), b.url), reverse=True)

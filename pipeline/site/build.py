@@ -12,15 +12,17 @@ import multiprocessing
 import os
 import re
 import shutil
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from pelican import Pelican
 from pelican import __version__ as pelican_version
-from pelican.settings import read_settings
+from pelican.settings import load_source, read_settings
 from pelican.utils import clean_output_dir
 
+from ..config.takedowns import load_takedowns
 from ..errors import SearchError, SiteError
 from .periods import DEFAULT_CURRENT_PAPERS, Manifest, Period, Tiers, manifest_path, plan, reusable
 from .search import SearchReport, index_site
@@ -46,12 +48,15 @@ class BuildResult:
 
 def build(content: Path | None = None, output: Path | None = None, *, settings_file: Path | None = None,
           publish: bool = False, rules: Path | None = None, state: Path | None = None,
-          siteurl: str | None = None, search: bool = True, jobs: int = 1, period: str | None = None) -> BuildResult:
+          siteurl: str | None = None, search: bool = True, jobs: int = 1, period: str | None = None,
+          takedowns: Path | None = None) -> BuildResult:
     """Build the site: the closed months' shards that changed (``jobs`` at a time), then the current
     tier with Pelican, then the search index. ``period`` builds that closed month's shard only (one
-    job of a workflow matrix; the build that follows finds it done)."""
+    job of a workflow matrix; the build that follows finds it done). ``takedowns`` lists papers the site
+    leaves out (default: ``takedowns.yml`` beside the settings file)."""
     settings_file = settings_file or Path("publishconf.py" if publish else "pelicanconf.py")
-    settings = _settings(settings_file, content, output, rules, state, siteurl)
+    settings = _settings(settings_file, content, output, rules, state, siteurl, takedowns)
+    load_takedowns(Path(settings["ACADEMICHUB_TAKEDOWNS"]))  # a mistake in it is reported before anything is built
     root = Path(settings["PATH"])
     tiers = _plan(settings)
     out = Path(settings["OUTPUT_PATH"])
@@ -110,7 +115,7 @@ def _plan(settings: dict) -> Tiers:
 
 
 def _settings(settings_file: Path, content: Path | None, output: Path | None, rules: Path | None,
-              state: Path | None, siteurl: str | None) -> dict:
+              state: Path | None, siteurl: str | None, takedowns: Path | None = None) -> dict:
     """Pelican's settings for this build: the settings file with the command's folders and address."""
     if not settings_file.is_file():
         raise SiteError(f"{settings_file}: no Pelican settings file here; run from the project folder "
@@ -125,6 +130,7 @@ def _settings(settings_file: Path, content: Path | None, output: Path | None, ru
         override["OUTPUT_PATH"] = str(output.resolve())
     override["ACADEMICHUB_RULES"] = str((rules or root / "rules").resolve())
     override["ACADEMICHUB_STATE"] = str((state or root / "state").resolve())
+    override["ACADEMICHUB_TAKEDOWNS"] = str((takedowns or root / "takedowns.yml").resolve())
     if siteurl:
         override["SITEURL"] = override["FEED_DOMAIN"] = siteurl.rstrip("/")
     try:
@@ -179,9 +185,26 @@ class Shards:
         tasks = [(self.settings_file, self.settings, period, self.stamp) for period in periods]
         if jobs <= 1 or len(tasks) <= 1:
             return [_build_shard(*task) for task in tasks]
-        # each shard is a Pelican run of its own: fresh processes, so that no state of one run leaks into another
-        with concurrent.futures.ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=multiprocessing.get_context("spawn")) as pool:
+        # each shard is a Pelican run of its own: fresh processes, so that no state of one run leaks into another;
+        # each loads the settings file first, as this process did, for the settings that name its functions
+        with concurrent.futures.ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=multiprocessing.get_context("spawn"),
+                                                    initializer=_load_settings_module,
+                                                    initargs=(self.settings_file.resolve(),)) as pool:
             return list(pool.map(_build_shard, *zip(*tasks)))
+
+
+def _load_settings_module(settings_file: Path) -> None:
+    """In a shard's process, before its task arrives: the settings file as the module Pelican made of it.
+
+    Settings may be functions of that file (``ARTICLE_ORDER_BY``), which travel to the process by the
+    module's name; a spawned process imports nothing from the folder the settings file is in (nor from
+    the folder the command was started in), so it loads the file under the name Pelican gave it, with
+    its folder importable for a ``publishconf.py`` that imports ``pelicanconf``.
+    """
+    folder = str(settings_file.parent)
+    if folder not in sys.path:
+        sys.path.append(folder)
+    load_source(settings_file.stem, str(settings_file))
 
 
 def _build_shard(settings_file: Path, settings: dict, period: Period, stamp: str) -> Manifest:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pelican.contents import Article
 
+from .views import AUTHORS_LISTED
+
 
 def family_first(author: dict) -> str | None:
     """'Family, Given' when the source named the family ("García Márquez, Gabriel"); None when it did not."""
@@ -40,10 +42,10 @@ def preprint_server(paper: dict) -> str:
 # location in the archive.
 
 
-def bibtex(article: Article) -> str:
+def bibtex(article: Article, limit: int = AUTHORS_LISTED) -> str:
     """The paper as BibTeX: @article for a journal article, @misc for a preprint (as arXiv exports
     its own), with the arXiv id both as BibTeX styles (archivePrefix) and as biblatex and Zotero
-    (eprinttype) read it."""
+    (eprinttype) read it. At most ``limit`` authors, then BibTeX's own "and others" (et al.)."""
     paper = article.paper
     first = ((paper["authors"][0].get("family") or paper["authors"][0]["name"].split()[-1]) if paper["authors"]
              else "anon")
@@ -55,7 +57,8 @@ def bibtex(article: Article) -> str:
     fields = [("title", "{" + field(paper["title"]) + "}")]
     if paper["authors"]:
         # a full name alone is left to BibTeX's own reading ("First von Last")
-        fields.append(("author", " and ".join(field(family_first(a) or a["name"]) for a in paper["authors"])))
+        names = [field(family_first(a) or a["name"]) for a in paper["authors"][:limit]]
+        fields.append(("author", " and ".join(names + ["others"] * (len(paper["authors"]) > limit))))
     fields.append(("year", f"{article.date:%Y}"))
     if paper["arxiv_id"]:
         fields += [("eprint", paper["arxiv_id"]), ("archivePrefix", "arXiv"), ("eprinttype", "arxiv")]
@@ -88,13 +91,13 @@ def ris_name(author: dict) -> str:
     return family_first(author) or (f"{family}, {given}" if given and "," not in name else name)
 
 
-def ris(article: Article) -> str:
+def ris(article: Article, limit: int = AUTHORS_LISTED) -> str:
     """The paper as an RIS record, tagged as Zotero's RIS import reads it: JOUR for a journal
-    article (T2 the journal), GEN for a preprint (PB its server), AU "Family, Given", AB the
-    abstract, DO the DOI, UR the page, L1 the PDF, AN the arXiv id."""
+    article (T2 the journal), GEN for a preprint (PB its server), AU "Family, Given" (at most ``limit``;
+    RIS has no "et al."), AB the abstract, DO the DOI, UR the page, L1 the PDF, AN the arXiv id."""
     paper = article.paper
     lines = [("TY", "JOUR" if journal(paper) else "GEN"), ("TI", paper["title"])]
-    lines += [("AU", ris_name(a)) for a in paper["authors"]]
+    lines += [("AU", ris_name(a)) for a in paper["authors"][:limit]]
     lines += [("PY", f"{article.date:%Y}"), ("DA", f"{article.date:%Y/%m/%d}")]
     if journal(paper):
         lines.append(("T2", journal(paper)))

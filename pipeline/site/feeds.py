@@ -8,7 +8,9 @@ Atom entry), and feeds and entries declare their language.
 
 from __future__ import annotations
 
-from feedgenerator import Atom1Feed, Rss201rev2Feed
+from datetime import UTC, datetime
+
+from feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 
 # Titles and abstracts are English; a brief without a paper is written Chinese first.
 PAPER_LANG = "en"
@@ -27,7 +29,17 @@ def feed_title(sitename: str, topic=None) -> str:
     return f"{sitename} – {names}"
 
 
-class AtomFeed(Atom1Feed):
+class _Dated(SyndicationFeed):
+    """A feed dated by its newest entry; one with no entry yet (a topic that has selected nothing) by
+    its ``empty_date`` (the site's newest entry), never by the clock: its bytes change with the site only."""
+
+    def latest_post_date(self):
+        if self.items:
+            return super().latest_post_date()
+        return self.feed.get("empty_date") or datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class AtomFeed(_Dated, Atom1Feed):
     """Atom 1.0 with one ``<author>`` per name (item ``authors``) and ``xml:lang`` per entry (item ``lang``)."""
 
     def item_attributes(self, item):
@@ -43,7 +55,7 @@ class AtomFeed(Atom1Feed):
             handler.endElement("author")
 
 
-class RssFeed(Rss201rev2Feed):
+class RssFeed(_Dated, Rss201rev2Feed):
     """RSS 2.0 with one ``dc:creator`` per author (item ``authors``)."""
 
     def root_attributes(self):

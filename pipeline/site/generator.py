@@ -38,6 +38,7 @@ from .views import (
     BUILTIN_TOPICS,
     CardPrototype,
     card_key,
+    listed_authors,
     load_topics,
     published_day_of,
     radar_day_of,
@@ -266,11 +267,7 @@ class SiteGenerator(Generator):
             writer.period_record = self.period_record(api)
             return
         write("archives.html", self.get_template("archives"), self.context, template_name="archives")
-        if not any(str(cat) == "daily-brief" for cat, _ in self.context.get("categories", [])):
-            # the navigation links to the briefs page even before the first brief exists
-            empty = Category("daily-brief", self.settings)
-            write(empty.save_as, self.get_template("category"), self.context, category=empty, articles=[],
-                  template_name="category-empty")
+        self._write_empty_topics(writer, write)
         self._write_index(output)
         self._write_json_feed(output)
         self._write_opml(output)
@@ -282,6 +279,25 @@ class SiteGenerator(Generator):
                 writer.keep(name)
         log.info("site: API %.1fs", time.perf_counter() - api_started)
         log.info("site: author pages %.1fs, other pages %.1fs", authors_done - started, time.perf_counter() - authors_done)
+
+    def _write_empty_topics(self, writer: Writer, write) -> None:
+        """The page and feeds of every topic the site links to that has no paper in this tier yet: a rule
+        that has selected nothing so far (the topics page lists every rule), and the briefs (the
+        navigation links to them before the first one is written)."""
+        built = {str(cat) for cat, _ in self.context.get("categories", [])}
+        dates = [set_date_tzinfo(a.date, "UTC") for a in self.context.get("articles", ())]
+        context = {**self.context, "EMPTY_FEED_DATE": max(dates, default=None)}
+        for topic_id in dict.fromkeys([t.id for t in self.context["topic_list"]] + ["daily-brief"]):
+            if topic_id in built:
+                continue
+            empty = Category(topic_id, self.settings)
+            write(empty.save_as, self.get_template("category"), self.context, category=empty, articles=[],
+                  template_name="category-empty")
+            for kind in ("atom", "rss"):
+                path = self.settings.get(f"CATEGORY_FEED_{kind.upper()}")
+                if path:
+                    writer.write_feed([], context, path.format(slug=empty.slug), feed_type=kind,
+                                      feed_title=topic_id)
 
     def period_record(self, api: Api) -> dict:
         """What the current tier's pages need of this shard (see periods.Manifest)."""
@@ -334,10 +350,11 @@ class SiteGenerator(Generator):
         recent = self._radar_papers()
         for article in recent:
             paper, brief = article.paper, article.brief
+            listed, _ = listed_authors(paper["authors"], self.settings)
             items.append({
                 "id": paper["id"], "url": article.url, "title": paper["title"],
-                "authors": [a["name"] for a in paper["authors"]],
-                "author_urls": [self.author_url(a["name"]) for a in paper["authors"]],
+                "authors": [a["name"] for a in listed], "authors_total": len(paper["authors"]),
+                "author_urls": [self.author_url(a["name"]) for a in listed],
                 "date": f"{published_day_of(article):%Y-%m-%d}", "day": f"{radar_day_of(article):%Y-%m-%d}",
                 "source": paper["source_label"],
                 "topics": paper["topics"], "tags": [str(t) for t in getattr(article, "tags", ())],
@@ -370,9 +387,10 @@ class SiteGenerator(Generator):
             }
             if paper:
                 item["summary"] = paper["abstract"][:500]
-                if paper["authors"]:  # else the feed's author stands for the item's
+                listed, more = listed_authors(paper["authors"], self.settings)
+                if listed:  # else the feed's author stands for the item's
                     item["authors"] = [{"name": a["name"], "url": self._absolute(self.author_url(a["name"]))}
-                                       for a in paper["authors"]]
+                                       for a in listed] + ([{"name": more, "url": item["url"]}] if more else [])
                 if paper["url"]:
                     item["external_url"] = paper["url"]
             else:

@@ -12,6 +12,7 @@ from pelican.utils import set_date_tzinfo
 
 from ..files import write_text
 from .feeds import PAPER_LANG
+from .views import listed_authors
 
 AUTHOR_FEED_OPENING = 160  # characters of the abstract in an author's feed, for a paper without a TL;DR
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -53,15 +54,18 @@ class AuthorFeeds:
             published = set_date_tzinfo(article.date, "UTC")
             updated = set_date_tzinfo(getattr(article, "modified", None) or article.date, "UTC")
             terms = [str(article.category)] + [str(t) for t in article.tags]
+            # every author's feed carries the paper: its authors named up to the limit, never the whole collaboration
+            listed, more = listed_authors(paper["authors"], self.settings)
+            names = [a["name"] for a in listed] + ([more] if more else [])
             self._atom[key] = (
                 f'<entry><title>{title}</title><link href="{link}" rel="alternate"/><id>{link}</id>'
                 f"<published>{published.isoformat()}</published><updated>{updated.isoformat()}</updated>"
-                + "".join(f"<author><name>{xml_text(a['name'])}</name></author>" for a in paper["authors"])
+                + "".join(f"<author><name>{xml_text(name)}</name></author>" for name in names)
                 + f'<summary type="text">{summary}</summary>'
                 + "".join(f'<category term="{xml_text(t)}"/>' for t in terms) + "</entry>\n")
             self._rss[key] = (
                 f"<item><title>{title}</title><link>{link}</link><description>{summary}</description>"
-                + "".join(f"<dc:creator>{xml_text(a['name'])}</dc:creator>" for a in paper["authors"])
+                + "".join(f"<dc:creator>{xml_text(name)}</dc:creator>" for name in names)
                 + f"<pubDate>{format_datetime(published)}</pubDate><guid isPermaLink=\"true\">{link}</guid>"
                 + "".join(f"<category>{xml_text(t)}</category>" for t in terms) + "</item>\n")
         return self._atom[key], self._rss[key]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from urllib.parse import quote
 
@@ -10,7 +11,17 @@ from pelican.contents import Article
 
 from .citations import bibtex, ris
 from .generator import SiteGenerator
-from .views import BRIEF_CATEGORIES, brief_view, paper_view, published_day_of, radar_day, split_list, text_lang
+from .takedowns import clean_brief, keep_original, leave_out
+from .views import (
+    AUTHORS_LISTED,
+    BRIEF_CATEGORIES,
+    brief_view,
+    paper_view,
+    published_day_of,
+    radar_day,
+    split_list,
+    text_lang,
+)
 from .writer import FeedWriter
 
 log = logging.getLogger(__name__)
@@ -44,6 +55,7 @@ def on_content(instance) -> None:
         folder = "briefs/weekly" if instance.brief_kind == "weekly" else "briefs"
         name = instance.slug.removeprefix("brief-").removeprefix("weekly-")
         instance.override_url = instance.override_save_as = f"{folder}/{name}.html"
+        keep_original(instance)
     else:
         instance.brief_kind = ""
         instance.paper_ids = instance.update_ids = []
@@ -64,12 +76,17 @@ class Members(list):
 
 
 def on_articles_read(generator) -> None:
-    """``article_generator_pretaxonomy``: one entry per page address (two entry files with one slug
-    would be written to one page): the first in the site's order (newest first) is kept, the others
-    are reported."""
+    """``article_generator_pretaxonomy``: the papers taken down left out, and the briefs cleaned of them
+    (takedowns.py); one entry per page address (two entry files with one slug would be written to one
+    page): the first in the site's order (newest first) is kept, the others are reported."""
+    articles, gone = leave_out(generator.articles, generator.settings)
+    for article in articles:
+        if getattr(article, "brief_kind", ""):
+            clean_brief(article, gone)
+    generator.context["takedowns"] = gone.removed
     seen: dict[str, Article] = {}
     kept = []
-    for article in generator.articles:
+    for article in articles:
         # the URL names the page as well as save_as does, and was worked out already (on_content)
         first = seen.setdefault(article.url, article)
         if first is article:
@@ -108,9 +125,12 @@ def get_writer(_pelican):
 
 
 def add_filters(pelican) -> None:
-    """Jinja filters the theme uses (added to the settings before generators create their environments)."""
+    """Jinja filters the theme uses (added to the settings before generators create their environments),
+    and the settings the theme reads with their defaults."""
+    limit = pelican.settings.setdefault("AUTHORS_LISTED", AUTHORS_LISTED)
     pelican.settings.setdefault("JINJA_FILTERS", {}).update(
-        {"bibtex": bibtex, "ris": ris, "text_lang": text_lang, "author_url": AuthorUrl(pelican.settings["AUTHOR_URL"])})
+        {"bibtex": functools.partial(bibtex, limit=limit), "ris": functools.partial(ris, limit=limit),
+         "text_lang": text_lang, "author_url": AuthorUrl(pelican.settings["AUTHOR_URL"])})
 
 
 class AuthorUrl:

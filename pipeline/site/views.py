@@ -21,6 +21,25 @@ log = logging.getLogger(__name__)
 BRIEF_CATEGORIES = {"daily-brief": "daily", "weekly-brief": "weekly"}
 
 
+# Authors named in full by every output but a paper's own page and API file (the AUTHORS_LISTED setting):
+# a collaboration paper has thousands, and each list page, feed and citation naming them all grew the
+# site by megabytes a paper.
+AUTHORS_LISTED = 20
+
+
+def authors_listed(settings: dict) -> int:
+    return int(settings.get("AUTHORS_LISTED") or AUTHORS_LISTED)
+
+
+def listed_authors(authors, settings: dict) -> tuple[list, str]:
+    """The authors an output names (at most AUTHORS_LISTED), and what stands for the others: "et al. —
+    3,000 authors", or "" when they are all named."""
+    limit = authors_listed(settings)
+    if len(authors) <= limit:
+        return list(authors), ""
+    return list(authors[:limit]), f"et al. — {len(authors):,} authors"
+
+
 # Names of categories that are not rules.
 BUILTIN_TOPICS = {
     "daily-brief": ("每日简报", "Daily briefs", "每天一篇由大语言模型撰写的交叉领域文献分析简报。",

@@ -17,7 +17,7 @@ from pelican.writers import Writer
 
 from ..files import write_bytes, write_text
 from .feeds import PAPER_LANG, AtomFeed, RssFeed, content_lang, feed_title
-from .views import BRIEF_CATEGORIES, topic_for
+from .views import BRIEF_CATEGORIES, listed_authors, topic_for
 
 
 class _Output(io.StringIO):
@@ -165,7 +165,8 @@ class FeedWriter(Writer):
             link=self.site_url + "/", feed_url=self.feed_url, description=context.get("SITESUBTITLE", ""),
             subtitle=context.get("SITESUBTITLE", None),
             language=content_lang(self.settings) if name in BRIEF_CATEGORIES else PAPER_LANG,
-            author_name=context["SITENAME"], author_link=self.site_url + "/")
+            author_name=context["SITENAME"], author_link=self.site_url + "/",
+            empty_date=context.get("EMPTY_FEED_DATE"))  # a feed with no entry yet (feeds._Dated)
 
     def _add_item_to_the_feed(self, feed, item) -> None:
         paper = getattr(item, "paper", None)
@@ -173,7 +174,8 @@ class FeedWriter(Writer):
         content = item.get_content(self.site_url)
         summary = item.summary
         rss = isinstance(feed, Rss201rev2Feed)
-        names = [a["name"] for a in paper["authors"]] if paper else [str(a) for a in getattr(item, "authors", ())]
+        listed, more = listed_authors(paper["authors"], self.settings) if paper else (getattr(item, "authors", ()), "")
+        names = [a["name"] if paper else str(a) for a in listed] + ([more] if more else [])
         categories = [str(item.category)] + [str(t) for t in getattr(item, "tags", ())]
         feed.add_item(
             authors=names,
@@ -195,9 +197,11 @@ def render_digest(*parts: str) -> str:
 
 def pages_key(settings: dict, theme: Path, topics: dict) -> str:
     """What every page depends on besides its own entries: the site's address and language, the
-    theme's templates and the topics' names."""
+    theme's templates, the topics' names and the papers taken down (takedowns.yml)."""
+    takedowns = Path(settings.get("ACADEMICHUB_TAKEDOWNS") or "takedowns.yml")
     return render_digest(settings["SITEURL"], str(settings.get("DEFAULT_LANG")), tree_digest(theme / "templates"),
-                         json.dumps([vars(t) for t in topics.values()], sort_keys=True))
+                         json.dumps([vars(t) for t in topics.values()], sort_keys=True),
+                         takedowns.read_bytes().hex() if takedowns.is_file() else "")
 
 
 def listed_key(article: Article) -> str:

@@ -41,10 +41,10 @@ def feed_files(output: Path) -> list[str]:
     return sorted(p.relative_to(output).as_posix() for p in (output / "feeds").rglob("*.xml"))
 
 
-def feed_checker(output: Path, siteurl: str) -> tuple[list[str], list[str]]:
-    """(errors, warnings) the W3C feed checker reports on every Atom and RSS feed of the site."""
+def feed_checker(output: Path, siteurl: str, files: list[str] | None = None) -> tuple[list[str], list[str]]:
+    """(errors, warnings) the W3C feed checker reports on ``files`` (default: every Atom and RSS feed of the site)."""
     done = subprocess.run([sys.executable, str(FEEDVALIDATOR), "--base", siteurl, "--root", str(output),
-                           *feed_files(output)], cwd=output, capture_output=True, text=True, timeout=300)
+                           *(files or feed_files(output))], cwd=output, capture_output=True, text=True, timeout=300)
     errors, warnings, name = [], [], ""
     for line in done.stdout.splitlines():
         if not line.startswith(" "):

@@ -1,5 +1,6 @@
 """A real S3 API on 127.0.0.1 for the deploy tests (moto's standalone server), the bucket's website as
-a CDN in front of it serves it, and a proxy that refuses chosen uploads (a deploy failing midway)."""
+a CDN in front of it serves it, and proxies that refuse chosen uploads (a deploy failing midway) or
+everything after a number of writes (a deploy killed there)."""
 
 from __future__ import annotations
 
@@ -101,6 +102,35 @@ def website(client, bucket: str):
 def refusing(endpoint: str, refused: set[str], bucket: str):
     """A proxy in front of the S3 server that answers 403 AccessDenied to uploads of the ``refused``
     keys and passes every other request through unchanged."""
+    with _proxy(endpoint, bucket, lambda method, key: method == "PUT" and key in refused) as url:
+        yield url
+
+
+class Cut:
+    """A proxy in front of the S3 server through which the first ``writes`` writes (uploads, deletes) go,
+    and after them nothing: every later request is refused, as if the deploy had been killed there."""
+
+    def __init__(self, writes: int):
+        self.writes, self.seen = writes, 0
+
+    def __call__(self, method: str, key: str) -> bool:
+        if self.seen >= self.writes:
+            return True
+        self.seen += method in ("PUT", "POST", "DELETE")
+        return False
+
+
+@contextmanager
+def cutting(endpoint: str, bucket: str, writes: int):
+    """The address of a :class:`Cut` proxy letting ``writes`` writes through."""
+    with _proxy(endpoint, bucket, Cut(writes)) as url:
+        yield url
+
+
+@contextmanager
+def _proxy(endpoint: str, bucket: str, refuse):
+    """A proxy in front of the S3 server answering 403 AccessDenied to the requests ``refuse(method, key)``
+    names, passing the others through unchanged."""
     upstream = urlparse(endpoint)
 
     class Proxy(http.server.BaseHTTPRequestHandler):
@@ -109,7 +139,7 @@ def refusing(endpoint: str, refused: set[str], bucket: str):
         def _relay(self):
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             key = unquote(urlparse(self.path).path)[len(f"/{bucket}/"):]
-            if self.command == "PUT" and key in refused:
+            if refuse(self.command, key):
                 error = (b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code>'
                          b"<Message>Access Denied</Message></Error>")
                 self.send_response(403)

@@ -88,3 +88,26 @@ def test_rule_text_is_literal_never_a_regular_expression():
 def test_source_restriction():
     r = rule(include={"keywords": ["cancer"], "sources": ["nature"]})
     assert kept([paper(title="Cancer", source="nature")], r) and not kept([paper(title="Cancer", source="x")], r)
+
+
+def test_cjk_keywords_match_inside_runs_of_han_kana_and_hangul_as_phrases():
+    r = rule(include={"keywords": ["量子纠错", "ＬＬＭ", "トランスフォーマー", "양자"]})
+    assert kept([paper(title="基于量子纠错码的容错计算")], r)
+    assert kept([paper(abstract="大语言模型（LLM）的评测")], r)  # full-width keyword, half-width text
+    assert kept([paper(title="トランスフォーマーの解析")], r) and kept([paper(title="양자컴퓨터의 오류")], r)
+    assert not kept([paper(title="量子纠缠与纠错")], r)  # both words, not side by side
+    assert not kept([paper(title="LLMs at scale")], r)  # Latin words stay whole
+
+
+def test_author_names_fold_width_and_the_spaces_inside_cjk_names():
+    r = rule(include={"authors": ["张 伟", "Ｙｉｎｇｑｉ Ｆａｎ", "王·小明"]})
+    assert len(kept([paper(pid="a:1", authors=["张伟"]), paper(pid="a:2", authors=["Yingqi Fan"]),
+                     paper(pid="a:3", authors=["王小明"])], r)) == 3
+    assert not kept([paper(authors=["张伟明"])], r)
+
+
+def test_excluded_authors_leave_out_every_paper_they_wrote():
+    r = rule(include={"keywords": ["reasoning"], "authors": ["Yingqi Fan"]}, exclude={"authors": ["Someone Else"]})
+    assert kept([paper(title="Reasoning", authors=["Ada"])], r)
+    assert not kept([paper(title="Reasoning", authors=["Ada", "someone   else"])], r)
+    assert not kept([paper(authors=["Yingqi Fan", "Someone Else"])], r)  # muting wins over following

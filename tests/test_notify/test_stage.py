@@ -346,11 +346,10 @@ def test_html_mail_in_chromium_at_360px_light_and_dark(tmp_path):
     assert [r for r in requests if not r.startswith(("about:", "data:"))] == []  # nothing fetched from anywhere
 
 
-def test_the_readme_example_is_a_valid_notify_yml(tmp_path):
+def test_the_documented_example_is_a_valid_notify_yml(tmp_path):
     from pipeline.config.notify import load_notify
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    (tmp_path / "notify.yml").write_text(readme.split("## Notifications", 1)[1].split("```yaml\n", 1)[1]
-                                         .split("```", 1)[0], encoding="utf-8")
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "how-to" / "notifications.md").read_text(encoding="utf-8")
+    (tmp_path / "notify.yml").write_text(guide.split("```yaml\n", 1)[1].split("```", 1)[0], encoding="utf-8")
     config = load_notify(tmp_path / "notify.yml")
     assert [c.kind for c in config.channels] == ["email", "slack", "discord", "feishu", "dingtalk", "wecom", "telegram"]

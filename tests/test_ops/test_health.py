@@ -7,16 +7,12 @@ The alert issue is tested against a small stand-in for GitHub's Issues API on
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from github_api import REPO, FakeGitHub
 
 from pipeline.errors import GitHubError
 from pipeline.ops.health import ISSUE_MARKER, GitHubIssues, find_anomalies, summary_markdown, sync_issue
-
-REPO = "radar/site"
 
 
 def source(name: str, status: str = "ok", kind: str = "arxiv_rss", items: int = 10, **extra) -> dict:
@@ -83,79 +79,6 @@ def test_summary_says_what_happened(tmp_path):
 
 
 # ---------------------------------------------------------------- the alert issue
-
-
-class FakeGitHub:
-    """Just enough of the Issues API: list, create, edit, comment; remembers every request."""
-
-    def __init__(self, token: str = "t0ken"):
-        self.issues: dict[int, dict] = {}
-        self.comments: dict[int, list[str]] = {}
-        self.requests: list[tuple[str, str]] = []
-        self.token = token
-        self.fail_with = 0
-
-    def __enter__(self):
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _reply(self, status: int, body) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def _handle(self, method: str) -> None:
-                url = urlsplit(self.path)
-                fake.requests.append((method, self.path))
-                length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(length)) if length else {}
-                if self.headers.get("Authorization") != f"Bearer {fake.token}":
-                    return self._reply(401, {"message": "Bad credentials"})
-                if fake.fail_with:
-                    return self._reply(fake.fail_with, {"message": "Server Error"})
-                prefix = f"/repos/{REPO}/issues"
-                if method == "GET" and url.path == prefix:
-                    query = parse_qs(url.query)
-                    found = [i for i in fake.issues.values() if i["state"] == query["state"][0]
-                             and ("labels" not in query or query["labels"][0] in i["labels"])]
-                    return self._reply(200, found)
-                if method == "POST" and url.path == prefix:
-                    number = len(fake.issues) + 1
-                    fake.issues[number] = {"number": number, "state": "open", "title": body["title"],
-                                           "body": body["body"], "labels": body.get("labels", [])}
-                    return self._reply(201, fake.issues[number])
-                number = int(url.path[len(prefix) + 1:].split("/")[0])
-                if method == "PATCH":
-                    fake.issues[number].update(body)
-                    return self._reply(200, fake.issues[number])
-                if method == "POST" and url.path.endswith("/comments"):
-                    fake.comments.setdefault(number, []).append(body["body"])
-                    return self._reply(201, {"id": 1})
-                return self._reply(404, {"message": "Not Found"})
-
-            def do_GET(self):  # noqa: N802
-                self._handle("GET")
-
-            def do_POST(self):  # noqa: N802
-                self._handle("POST")
-
-            def do_PATCH(self):  # noqa: N802
-                self._handle("PATCH")
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 FAILING = source("nature", "failed", kind="rss", items=0, errors=["HTTP 503"])

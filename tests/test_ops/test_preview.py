@@ -10,6 +10,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
+from github_api import rendered
 
 from pipeline.archive import candidates
 from pipeline.archive.entry import entry_path, render_entry
@@ -188,7 +189,8 @@ def test_markdown_report_escapes_untrusted_text(site):
     assert text.startswith("## Rule preview\n")
     assert "| `llm-agents` LLM Agents | modified | 0 | 2 |" in text
     assert "<b>" not in text and "&lt;b&gt;markup&lt;/b&gt;" in text
-    assert "\\@someone" in text and "retrieval \\| with" in text
+    shown, mentioned = rendered(text)
+    assert "@\u200bsomeone" in shown and not mentioned and "retrieval \\| with" in text
     assert "[Tool use for autonomous agents]" not in text  # not removed
     assert "(https://arxiv.org/abs/2604.00002)" in text
     assert "keyword agent\\*" in text

@@ -8,6 +8,7 @@ import gzip
 import hashlib
 import json
 import os
+import posixpath
 import re
 import shutil
 import subprocess
@@ -20,8 +21,8 @@ import feedparser
 import pytest
 from clients import VNU, html_checker
 from helpers import snapshot
-from s3site import CREDENTIALS, refusing, s3_server, website
-from site_helpers import DAY, ROOT, make_site, rebuild
+from s3site import CREDENTIALS, cutting, refusing, s3_server, website
+from site_helpers import DAY, ROOT, SITEURL, make_site, rebuild
 
 from pipeline.archive.entry import entry_path, render_entry
 from pipeline.files import atomic_write
@@ -337,3 +338,146 @@ def test_content_addressed_files_are_cached_for_good_and_their_index_briefly():
     assert content_type("data/vectors/2026-04-27-0123456789.i8") == "application/octet-stream"
     assert cache_control("data/vectors/manifest.json") == "public, max-age=300"
     assert cache_control("data/vectors/2026-04-27.i8") != "public, max-age=31536000, immutable"  # no hash: no promise
+
+
+SITE_ENTRIES = ("index.html", "feed.json", "feeds.opml", "sitemap.xml", "robots.txt", "llms.txt", "api/v1/index.json",
+                "data/index.json")
+
+
+class LiveSite:
+    """What a bucket serves, read through the S3 API: its keys, and each object's body (kept by ETag, so
+    that reading the bucket again after a deploy reads only the objects that changed)."""
+
+    def __init__(self, client, bucket: str):
+        self.client, self.bucket, self.bodies = client, bucket, {}
+
+    def keys(self) -> dict[str, str]:
+        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket)
+        return {item["Key"]: item["ETag"] for page in pages for item in page.get("Contents", ())}
+
+    def body(self, key: str, etag: str) -> bytes:
+        if (key, etag) not in self.bodies:
+            self.bodies[key, etag] = self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        return self.bodies[key, etag]
+
+    def dead_links(self) -> list[str]:
+        """Every link of a page a reader can reach — from the home page, a feed, the sitemap, the API's
+        index — that leads to no object of the bucket: ``page -> key``."""
+        from urllib.parse import unquote, urlsplit
+
+        import lxml.etree
+        import lxml.html
+        from api_helpers import links_in
+
+        keys = self.keys()
+        prefix = SITEURL + "/"
+
+        def targets(key: str, data: bytes) -> set[str]:
+            found: list[str] = []
+            if key.endswith(".html"):
+                tree = lxml.html.fromstring(data)
+                for template in list(tree.iter("template")):  # the card the scripts fill in (cards.js): no link yet
+                    template.drop_tree()
+                found = [v for e in tree.iter() if isinstance(e.tag, str) for a, v in e.attrib.items()
+                         if a in ("href", "src")]
+            elif key.endswith((".xml", ".opml")):
+                tree = lxml.etree.fromstring(data)
+                found = [v for e in tree.iter() if isinstance(e.tag, str) for a, v in e.attrib.items()
+                         if a in ("href", "xmlUrl", "htmlUrl")]
+                found += [e.text for e in tree.iter() if isinstance(e.tag, str)
+                          and lxml.etree.QName(e).localname in ("link", "loc") and e.text]
+            elif key.endswith(".json"):
+                value = json.loads(data)
+                found = links_in(value) + [v for k, v in _strings(value) if k == "url" or v.startswith(prefix)]
+            elif key.endswith(".txt"):
+                found = re.findall(r"https?://[^\s)>\]]+", data.decode())
+            resolved = set()
+            for link in found:
+                if link.startswith(prefix):
+                    path = link[len(prefix):]
+                elif urlsplit(link).scheme or link.startswith(("#", "//")):
+                    continue
+                else:
+                    path = posixpath.normpath(posixpath.join(posixpath.dirname(key) if not key.startswith("api/")
+                                                             and not key.startswith("data/") else "", link))
+                path = unquote(urlsplit(path).path)
+                resolved.add(path + "index.html" if path in ("", ".") or path.endswith("/") else path)
+            return {("index.html" if p == ".index.html" else p) for p in resolved}
+
+        seen, queue, dead = set(), [k for k in keys if k in SITE_ENTRIES or k.startswith("feeds/")], []
+        while queue:
+            key = queue.pop()
+            if key in seen or key not in keys:
+                continue
+            seen.add(key)
+            if not key.endswith((".html", ".xml", ".opml", ".json", ".txt")):
+                continue
+            for target in sorted(targets(key, self.body(key, keys[key]))):
+                if target not in keys:
+                    dead.append(f"{key} -> {target}")
+                else:
+                    queue.append(target)
+        return sorted(set(dead))
+
+
+def _strings(value, key: str = ""):
+    """Every (key, string) of a JSON value."""
+    if isinstance(value, dict):
+        for k, item in value.items():
+            yield from _strings(item, k)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item, key)
+    elif isinstance(value, str):
+        yield key, value
+
+
+def test_a_deploy_killed_at_any_write_leaves_no_dead_link_a_reader_can_reach(tmp_path, monkeypatch):
+    """A day's deploy (a new paper, a paper taken down) killed after each of its writes in turn — every
+    stage: files, new pages, the pages that link to them, the manifest, deletions — against the real S3
+    server: every link of every page a reader can reach resolves, and the next deploy finishes."""
+    from pipeline.publish.s3 import S3Target
+
+    for name, value in CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    bucket = "radar-cut"
+    site = make_site(tmp_path / "site")
+    before = tmp_path / "before"
+    shutil.copytree(site.output, before)
+    add_paper(site.root / "content")
+    next(site.root.glob("content/papers/**/arxiv-2609-00002.md")).unlink()
+    rebuild(site)
+    after = site.output
+
+    def target(endpoint: str) -> S3Target:
+        return S3Target(bucket, endpoint_url=endpoint, region=CREDENTIALS["AWS_REGION"], workers=1)
+
+    with s3_server(bucket) as (url, client, log):
+        _cut_at_every_write(before, after, target, LiveSite(client, bucket), url, log, bucket)
+
+
+def _cut_at_every_write(before: Path, after: Path, target, live: LiveSite, url: str, log, bucket: str) -> None:
+    """Deploy ``after`` over ``before`` whole, then cut after each of its writes in turn (see the test)."""
+    from pipeline.errors import DeployError
+    from pipeline.publish.s3 import deploy
+
+    deploy(before, target(url))
+    assert live.dead_links() == []
+    start = len(log.requests)
+    whole = deploy(after, target(url))
+    writes = [(m, k) for m, k in log.requests[start:] if m in ("PUT", "POST")]
+    assert live.dead_links() == []
+    assert whole.uploaded > 20 and whole.deleted > 0
+    # the order: new pages before the pages that link to them, the manifest, then the deletions
+    puts = [k for m, k in writes if m == "PUT" and k != MANIFEST]
+    assert puts.index("papers/arxiv-2609-00003.html") < puts.index("index.html")
+    assert writes[-1][0] == "POST"
+    for cut in range(len(writes)):
+        deploy(before, target(url))  # the live site before the day
+        assert set(live.keys()) - {MANIFEST} == set(snapshot(before))
+        with cutting(url, bucket, cut) as proxy, pytest.raises(DeployError):
+            deploy(after, target(proxy))
+        assert live.dead_links() == [], f"killed after {cut} writes ({writes[cut - 1] if cut else 'none'})"
+    finished = deploy(after, target(url))  # the next deploy finishes what the last one left
+    assert set(live.keys()) - {MANIFEST} == set(snapshot(after)) and finished.uploaded <= whole.uploaded
+    assert live.dead_links() == []

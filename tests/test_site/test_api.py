@@ -15,7 +15,7 @@ from api_helpers import PaperPage, api_files, kind_of, links_in, schema_errors, 
 from site_helpers import HOSTILE_TITLE, built_site, rebuild, site_copy, with_weekly_brief
 
 from pipeline.site.api import API_ROOT, KINDS, SCHEMAS
-from pipeline.site.views import text_lang
+from pipeline.site.views import AUTHORS_LISTED, text_lang
 
 
 @pytest.fixture(scope="module")
@@ -97,8 +97,11 @@ def test_days_agree_with_their_pages_and_with_the_paper_pages(out, files):
                 assert list(map(html.unescape, shown)) == [paper["brief"][lang]["tldr"] for lang in ("zh", "en")]
             else:
                 assert "brief-box" not in text
-            # the paper's own file holds the same record
-            assert files[paper["links"]["api"]]["paper"] == paper
+            # the paper's own file holds the same record, with every author (a day's names the first ones)
+            own = dict(files[paper["links"]["api"]]["paper"])
+            assert own.pop("authors")[:AUTHORS_LISTED] == paper["authors"]
+            assert own == {k: v for k, v in paper.items() if k != "authors"}
+            assert own["authors_total"] >= len(paper["authors"])
     assert seen == 33
 
 
@@ -119,8 +122,11 @@ def test_every_paper_file_says_what_its_page_shows(out, files):
         where = paper["links"]["html"]
         assert shown.text("h1") == [paper["title"]] == shown.meta["citation_title"], where
         assert shown.meta.get("citation_author", []) == [a["name"] for a in paper["authors"]], where
-        assert [a["name"] for a in shown.ld["author"]] == [a["name"] for a in paper["authors"]], where
-        assert [a.get("affiliation", []) for a in shown.ld["author"]] == [a["affiliations"] for a in paper["authors"]]
+        # the JSON-LD names the first AUTHORS_LISTED of them (the page and this file every one)
+        listed = paper["authors"][:AUTHORS_LISTED]
+        assert [a["name"] for a in shown.ld["author"]] == [a["name"] for a in listed], where
+        assert [a.get("affiliation", []) for a in shown.ld["author"]] == [a["affiliations"] for a in listed]
+        assert paper["authors_total"] == len(paper["authors"]), where
         assert shown.text("badge")[0] == paper["source"], where
         # dates: published and, when the paper was updated, its last update
         assert shown.ld["datePublished"] == paper["published"], where
@@ -339,10 +345,9 @@ def test_the_topics_page_has_a_section_for_programs(out):
     assert 'href="./topics.html#for-programs"' in page(out, "index.html")
 
 
-def readme_examples() -> tuple[str, str]:
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## For programs"):]
-    section = section[:section.index("\n## ", 3)]
+def documented_examples() -> tuple[str, str]:
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "how-to" / "programs.md").read_text(encoding="utf-8")
+    section = guide[:guide.index("\n## ")]
     shell = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
     python = re.search(r"```python\n(.*?)```", section, re.S).group(1)
     return shell, python
@@ -362,11 +367,11 @@ def served(out):
     server.server_close()
 
 
-def test_the_readme_examples_run_against_the_served_sample_site(served, tmp_path):
+def test_the_documented_examples_run_against_the_served_sample_site(served, tmp_path):
     import subprocess
     import sys
 
-    shell, python = readme_examples()
+    shell, python = documented_examples()
     assert "http://127.0.0.1:8000" in shell and "http://127.0.0.1:8000/" in python
     done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", shell.replace("http://127.0.0.1:8000", served)],
                           capture_output=True, text=True, timeout=60, cwd=tmp_path)

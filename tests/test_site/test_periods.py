@@ -210,6 +210,71 @@ def test_a_matrix_job_builds_one_month_and_the_build_after_it_reuses_it(tmp_path
     assert wrong.returncode != 0 and "2026-08 is not a closed month" in wrong.stderr
 
 
+def _project(root: Path) -> Path:
+    """A radar's folder as `academichub init` leaves it: its own pelicanconf.py and publishconf.py (the
+    repository's, with the tiers of :func:`write_archive`), nothing of them importable from elsewhere."""
+    project = root / "radar"
+    write_archive(project)
+    (project / "tiers.py").unlink()
+    conf = (ROOT / "pelicanconf.py").read_text(encoding="utf-8")
+    (project / "pelicanconf.py").write_text(conf + f"\nTHEME = {str(ROOT / 'theme')!r}\nARCHIVE_CURRENT_PAPERS = 4\n",
+                                            encoding="utf-8")
+    (project / "publishconf.py").write_bytes((ROOT / "publishconf.py").read_bytes())
+    return project
+
+
+def test_shards_build_in_parallel_however_the_build_is_started(tmp_path, feed_server):
+    """`build` and `run` with --jobs 2, with and without --publish, from the project's folder or another:
+    the shards' processes get the settings module (its ARTICLE_ORDER_BY is a function of that file)."""
+    import shutil
+    import subprocess
+    import sys
+
+    import yaml
+
+    project = _project(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    command = shutil.which("academichub", path=str(Path(sys.executable).parent)) or shutil.which("academichub")
+    assert command, "the academichub command is installed with the package"
+    env = {**os.environ, "OPENAI_API_KEY": "", "ACADEMICHUB_SITEURL": SITEURL}
+    env.pop("PYTHONPATH", None)
+    common = ["--rules", str(ROOT / "rules"), "--state", str(project / "state"), "--no-search", "--jobs", "2"]
+
+    def academichub(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+        done = subprocess.run([command, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+        assert "pelicanconf" not in done.stderr and "BrokenProcessPool" not in done.stderr, done.stderr
+        return done
+
+    started = {
+        "build, another folder": (elsewhere, ["build", "--content", str(project / "content"), "--settings",
+                                               str(project / "pelicanconf.py"), "--output", str(tmp_path / "a")]),
+        "build --publish, the project": (project, ["build", "--publish", "--output", str(tmp_path / "b")]),
+        "build --publish, another folder": (elsewhere, ["build", "--content", str(project / "content"),
+                                                         "--settings", str(project / "publishconf.py"),
+                                                         "--output", str(tmp_path / "c")]),
+    }
+    for name, (cwd, args) in started.items():
+        done = academichub(*args, *common, cwd=cwd)
+        assert done.returncode == 0, f"{name}: {done.stderr}"
+        assert "closed months: 2 built, 0 kept" in done.stdout + done.stderr, name
+        assert (Path(args[args.index("--output") + 1]) / "papers/arxiv-2501-00000.html").is_file(), name
+    assert files(tmp_path / "a") == files(tmp_path / "c")  # the same settings, however they were named
+
+    # the daily job: a fetch of one day, then the build of every stale month
+    feed_server.add("/rss/cs.AI", "arxiv_rss/rss-cs.AI-2026-04-27-3items.xml")
+    (project / "sources.yml").write_text(yaml.safe_dump({
+        "http": {"arxiv_interval": 0, "retries": 0, "connect_timeout": 2, "read_timeout": 5},
+        "sources": [{"id": "arxiv-ai", "kind": "arxiv_rss", "label": "arXiv",
+                     "url": feed_server.base + "/rss/cs.AI"}]}))
+    done = academichub("run", "--sources", str(project / "sources.yml"), "--content", str(project / "content"),
+                       "--settings", str(project / "pelicanconf.py"), "--output", str(tmp_path / "d"),
+                       "--date", "2026-04-27", "--no-brief", "--no-embed", "--no-notify", *common, cwd=elsewhere)
+    assert done.returncode == 0, done.stderr
+    assert "closed months: 3 built, 0 kept" in done.stdout + done.stderr  # the fetched April is one more
+    assert list((tmp_path / "d" / "archive/2026/04").glob("27.html"))
+
+
 def test_archived_papers_are_in_the_search_index(tmp_path):
     write_archive(tmp_path)
     result = build_tiers(tmp_path)

@@ -274,6 +274,11 @@ def test_not_interested_hides_a_paper_and_offers_to_mute_its_author(site):
     page.goto(base + "radar.html")
     ready(page)
     expect(page.locator("#radar-follows")).to_contain_text("Ellie Pavlick")
+    page.click("#radar-rule")  # mutes alone select nothing: no rule file
+    expect(page.locator("#radar-message")).to_contain_text("the topics you follow are rules already")
+    expect(page.locator("#radar-rule-box")).to_be_hidden()
+    page.fill("#radar-value", "monitoring")
+    page.click("#radar-add button[type=submit]")
     page.click("#radar-rule")
     assert 'exclude:\n  authors: ["Ellie Pavlick"]' in page.locator("#radar-yaml").inner_text()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import email.utils
 import xml.etree.ElementTree as ET
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime, timezone
 
 import feedparser
 
@@ -18,7 +18,7 @@ from ...config import SourceConfig
 from ...errors import BadRecord, FeedError
 from ...models import RawAuthor, RawItem
 from ..http import Client
-from .base import Fetched, bozo_note, complete_entries, fetch_feed, struct_to_datetime
+from .base import Fetched, bozo_note, channel_time, complete_entries, fetch_feed, struct_to_datetime, zoned
 from .fields import element_text, xml_text
 
 DEFAULT_BASE = "https://rss.arxiv.org/rss/"
@@ -43,11 +43,12 @@ def _item(source: SourceConfig, get, when: datetime | None) -> RawItem | str:
 
 
 def _read_item(source: SourceConfig, get, when: datetime | None) -> RawItem:
+    """``when``: the feed's own date, the item's when it has none."""
     title, guid, link = get("title"), get("guid"), get("link")
     arxiv_id = guid or link
     if not title.strip() or "arxiv" not in arxiv_id.lower():
         raise BadRecord(f"without title or arXiv id: {title[:60]!r}")
-    item_date = get("date") or when
+    item_date = get("date") or (when.astimezone(UTC) if when else None)
     return RawItem(
         source_id=source.id,
         title=title,
@@ -80,8 +81,7 @@ def _parse_fast(content: bytes, source: SourceConfig) -> Fetched:
         raise ET.ParseError("not RSS 2.0")
     title = channel.findtext("title", "")
     _check_channel(title, channel.findtext("description", ""), has_items=channel.find("item") is not None)
-    when = _rfc822(channel.findtext("pubDate") or channel.findtext("lastBuildDate"))
-    result = Fetched(feed_date=when.date() if when else None)
+    result = Fetched(feed_time=zoned(channel.findtext("pubDate") or channel.findtext("lastBuildDate")))
     fields = {"title": "title", "guid": "guid", "link": "link", "description": "description",
               "creator": "dc:creator", "doi": "arxiv:DOI", "announce_type": "arxiv:announce_type",
               "journal_ref": "arxiv:journal_reference"}
@@ -93,7 +93,7 @@ def _parse_fast(content: bytes, source: SourceConfig) -> Fetched:
                 return [element_text(c, "category") for c in element.iterfind("category")]
             return xml_text(element, fields[name], NS)
 
-        _add(result, _item(source, get, when))
+        _add(result, _item(source, get, result.feed_time))
     return result
 
 
@@ -103,8 +103,7 @@ def _parse_tolerant(content: bytes, source: SourceConfig) -> Fetched:
     channel = feed.get("feed", {})
     _check_channel(channel.get("title", ""), channel.get("description", ""), has_items=bool(feed.entries),
                    problem=feed.get("bozo_exception"))
-    when = struct_to_datetime(channel.get("published_parsed") or channel.get("updated_parsed"))
-    result = Fetched(feed_date=when.date() if when else None, note=bozo_note(feed))
+    result = Fetched(feed_time=channel_time(channel, "published", "updated"), note=bozo_note(feed))
     entries, result.skipped = complete_entries(feed, content)
     names = {"guid": "id", "description": "summary", "creator": "author", "doi": "arxiv_doi",
              "announce_type": "arxiv_announce_type", "journal_ref": "arxiv_journal_reference"}
@@ -116,7 +115,7 @@ def _parse_tolerant(content: bytes, source: SourceConfig) -> Fetched:
                 return [t.get("term", "") for t in entry.get("tags", [])]
             return entry.get(names.get(name, name), "") or ""
 
-        _add(result, _item(source, get, when))
+        _add(result, _item(source, get, result.feed_time))
     return result
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import calendar
+import email.utils
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, datetime, timezone
 from typing import Callable
 
 from ...config import KIND_DEFAULTS, SourceConfig
@@ -35,7 +36,7 @@ class Fetched:
     http_status: int | None = None
     # ok, empty (valid feed, nothing announced), not-modified (HTTP 304), partial (paging ended early)
     status: str = "ok"
-    feed_date: date | None = None
+    feed_time: datetime | None = None  # when the feed says it was built, in its own time zone
     note: str = ""
     skipped: list[str] = field(default_factory=list)  # items that could not be read, with why
     seen: set[str] = field(default_factory=set, repr=False)  # records of the pages read so far
@@ -119,6 +120,27 @@ def struct_to_datetime(value) -> datetime | None:
     if not value:
         return None
     return datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
+
+
+def zoned(text: str | None) -> datetime | None:
+    """A date and time as a feed writes it (RFC 822 or ISO 8601), kept in the zone it names (UTC when it
+    names none): a feed built at 07:30 +08:00 was built on that day, whatever the date in UTC."""
+    if not text:
+        return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(text.strip())
+    except (TypeError, ValueError, IndexError):
+        return parse_iso(text)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def channel_time(channel, *keys: str) -> datetime | None:
+    """A feedparser channel's first date among ``keys`` (``updated``, ``published``), in the feed's own
+    zone; feedparser's own reading (in UTC) when the text is in a form only it reads."""
+    for key in keys:
+        if channel.get(f"{key}_parsed"):
+            return zoned(channel.get(key)) or struct_to_datetime(channel[f"{key}_parsed"])
+    return None
 
 
 def parse_iso(value: str | None) -> datetime | None:

@@ -18,7 +18,7 @@ from ...errors import FeedError
 from ...models import RawAuthor, RawItem
 from ..http import Client
 from ..normalise import strip_markup
-from .base import Fetched, bozo_note, complete_entries, fetch_feed, parse_iso, struct_to_datetime
+from .base import Fetched, bozo_note, channel_time, complete_entries, fetch_feed, parse_iso, struct_to_datetime
 
 # Nature-style summaries open with "Nature, Published online: 18 July 2024; doi:10.1038/…"
 _PUBLISHED_LINE = re.compile(r"^[^;]{0,120}Published online:[^;]*;\s*doi:\S+\s*", re.IGNORECASE)
@@ -90,8 +90,7 @@ def parse(content: bytes, source: SourceConfig) -> Fetched:
     channel = feed.get("feed", {})
     if not channel.get("title") and not feed.entries:
         raise FeedError(f"not a feed ({feed.get('bozo_exception') or 'no channel and no items'})")
-    when = struct_to_datetime(channel.get("updated_parsed") or channel.get("published_parsed"))
-    result = Fetched(feed_date=when.date() if when else None, note=bozo_note(feed))
+    result = Fetched(feed_time=channel_time(channel, "updated", "published"), note=bozo_note(feed))
     venue = channel.get("prism_publicationname") or channel.get("title", "")
     entries, result.skipped = complete_entries(feed, content)
     nested = _nested_fields(content)

@@ -34,8 +34,10 @@ function fillAuthors(line, paper) {
     link.textContent = name;
     line.append(...(i ? [", ", link] : [link]));
   });
-  if (paper.authors.length > AUTHORS_SHOWN) {
-    for (const span of more.children) span.textContent = span.textContent.replace("{n}", String(paper.authors.length));
+  // data/index.json names the first authors of a large collaboration and says how many there are
+  const total = paper.authors_total || paper.authors.length;
+  if (total > AUTHORS_SHOWN) {
+    for (const span of more.children) span.textContent = span.textContent.replace("{n}", String(total));
     line.append(" ", more);
   }
 }

@@ -242,8 +242,15 @@ function serverOf(paper) {
   return paper.arxiv_id ? "arXiv" : "";
 }
 
-/** Papers (API records) as one BibTeX file, each with a unique key (family name, year, id). */
+/** How many authors a citation names (the site's AUTHORS_LISTED, as the paper pages' BibTeX and RIS do). */
+function authorsListed() {
+  return Number(document.documentElement.dataset.authorsListed) || 20;
+}
+
+/** Papers (API records) as one BibTeX file, each with a unique key (family name, year, id); at most
+ * AUTHORS_LISTED authors, then BibTeX's "and others". */
 export function toBibtex(papers) {
+  const limit = authorsListed();
   const used = new Set();
   return papers.map((paper) => {
     const year = (paper.published || "").slice(0, 4);
@@ -252,7 +259,9 @@ export function toBibtex(papers) {
     for (let n = 2; used.has(key); n += 1) key = `${key.replace(/-\d+$/, "")}-${n}`;
     used.add(key);
     const fields = [["title", `{${bibField(paper.title)}}`]];
-    if (paper.authors.length) fields.push(["author", paper.authors.map((a) => bibField(familyFirst(a.name))).join(" and ")]);
+    const names = paper.authors.slice(0, limit).map((a) => bibField(familyFirst(a.name)));
+    if (paper.authors.length > limit) names.push("others");
+    if (names.length) fields.push(["author", names.join(" and ")]);
     fields.push(["year", year]);
     if (paper.arxiv_id) {
       fields.push(["eprint", paper.arxiv_id], ["archivePrefix", "arXiv"], ["eprinttype", "arxiv"]);
@@ -272,9 +281,10 @@ export function toBibtex(papers) {
 
 /** Papers (API records) as one RIS file, tagged as the paper pages' RIS is. */
 export function toRis(papers) {
+  const limit = authorsListed();
   return papers.map((paper) => {
     const journal = journalOf(paper);
-    const lines = [["TY", journal ? "JOUR" : "GEN"], ["TI", paper.title], ...paper.authors.map((a) => ["AU", familyFirst(a.name)])];
+    const lines = [["TY", journal ? "JOUR" : "GEN"], ["TI", paper.title], ...paper.authors.slice(0, limit).map((a) => ["AU", familyFirst(a.name)])];
     lines.push(["PY", (paper.published || "").slice(0, 4)], ["DA", (paper.published || "").replace(/-/g, "/")]);
     if (journal) lines.push(["T2", journal]);
     else if (serverOf(paper) || paper.venue) lines.push(["PB", serverOf(paper) || paper.venue]);

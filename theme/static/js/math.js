@@ -21,26 +21,46 @@ function loadScript(src) {
   });
 }
 
-function loadKatex() {
-  if (!katexReady) {
+function loadStylesheet(href) {
+  return new Promise((resolve, reject) => {
     const css = document.createElement("link");
     css.rel = "stylesheet";
-    css.href = siteUrl("theme/katex/katex.min.css");
+    css.href = href;
+    css.onload = resolve;
+    css.onerror = reject;
     document.head.append(css);
-    katexReady = loadScript(siteUrl("theme/katex/katex.min.js"))
+  });
+}
+
+// The faces of most formulas in titles and abstracts. KaTeX's fonts are font-display: block: a formula
+// laid out before they arrive is laid out again when they do, and a title that then wraps differently
+// moves the whole page; so formulas are rendered once these are loaded.
+const FACES = ["1em KaTeX_Main", "italic 1em KaTeX_Math"];
+
+function loadKatex() {
+  if (!katexReady) {
+    const css = loadStylesheet(siteUrl("theme/katex/katex.min.css"))
+      .then(() => (document.fonts ? Promise.all(FACES.map((face) => document.fonts.load(face))) : null));
+    const js = loadScript(siteUrl("theme/katex/katex.min.js"))
       .then(() => loadScript(siteUrl("theme/katex/contrib/auto-render.min.js")));
+    katexReady = Promise.all([css, js]);
   }
   return katexReady;
 }
 
-/** Render the math inside every `.math` element of `scope`. */
+/** Render the math inside every `.math` element of `scope`. Each element keeps at least the height its
+ * LaTeX source took: a title whose formulas render narrower and take a line less would move what follows. */
 export function typeset(scope) {
   const targets = [...scope.querySelectorAll(".math")].filter((node) => MATH.test(node.textContent));
   if (!targets.length) return Promise.resolve();
   return loadKatex().then(() => {
-    for (const node of targets) {
+    // the box that keeps its height: the element itself, or the block a link (a card's title) sits in
+    const boxes = targets.map((node) => (getComputedStyle(node).display === "inline" ? node.parentElement : node));
+    const heights = boxes.map((box) => box.getBoundingClientRect().height);
+    targets.forEach((node, i) => {
+      if (heights[i]) boxes[i].style.minHeight = `${heights[i]}px`;
       window.renderMathInElement(node, { delimiters: DELIMITERS, throwOnError: false, ignoredTags: ["script", "noscript", "style", "textarea", "pre", "code"] });
-    }
+    });
   }).catch(() => { /* math stays as readable LaTeX source */ });
 }
 

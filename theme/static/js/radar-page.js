@@ -308,7 +308,13 @@ export async function initRadarPage() {
     const branch = document.querySelector('meta[name="ah-branch"]').content;
     const state = learning();
     const liked = Object.keys(state.ratings).filter((id) => state.ratings[id].r === 1).sort().map(ruleId);
-    const yaml = ruleYaml(current(), location.host || "AcademicHub", liked, bibtexName);
+    const yaml = ruleYaml(current(), location.host || "AcademicHub", liked, bibtexName, Object.keys(index.topics || {}));
+    if (!yaml) {
+      document.getElementById("radar-rule-box").hidden = true;
+      say("先关注一位作者或一个关键词，或给一篇论文评 👍，才能生成规则：您关注的主题本身就是规则。",
+        "Follow an author or a keyword, or rate a paper 👍, to make a rule: the topics you follow are rules already.");
+      return;
+    }
     document.getElementById("radar-yaml").textContent = yaml;
     const link = document.getElementById("radar-pr");
     link.href = `${repo}/new/${encodeURIComponent(branch)}/rules?filename=my-radar.yml&value=${encodeURIComponent(yaml)}`;

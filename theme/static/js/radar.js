@@ -3,16 +3,22 @@ import { fold, t } from "./util.js";
 
 const KEY = "ah-radar";
 export const KINDS = ["topic", "author", "keyword", "mute-author", "mute-keyword"];
+export const VALUE_MAX = 120; // characters of a rule's keyword or author name (rules/*.yml)
 
 export function emptyRadar() {
   return Object.fromEntries(KINDS.map((kind) => [kind, []]));
 }
 
+/** `text` with each lone surrogate (half of an emoji cut in two) replaced by U+FFFD, as String.toWellFormed. */
+const wellFormed = (text) => [...text].map((c) => (c.length === 1 && c >= "\uD800" && c <= "\uDFFF" ? "\uFFFD" : c)).join("");
+
 function clean(data) {
   const radar = emptyRadar();
   for (const kind of KINDS) {
     const values = Array.isArray(data && data[kind]) ? data[kind] : [];
-    radar[kind] = [...new Set(values.filter((v) => typeof v === "string").map((v) => v.trim()).filter(Boolean))].slice(0, 200);
+    // a value is what a rule file can hold: well-formed text of 1 to VALUE_MAX characters
+    const kept = values.filter((v) => typeof v === "string").map((v) => wellFormed(v).trim());
+    radar[kind] = [...new Set(kept.filter((v) => v && [...v].length <= VALUE_MAX))].slice(0, 200);
   }
   return radar;
 }
@@ -34,10 +40,21 @@ export function isEmpty(radar) {
   return KINDS.every((kind) => !radar[kind].length);
 }
 
+/** An author's name as the rules compare names (pipeline/archive/identity.py name_key): accents, case, width
+ *  and punctuation ignored, and the spaces inside a name written in Han, kana or Hangul (张 伟 is 张伟). */
+function authorKey(name) {
+  let key = "";
+  for (const word of fold(name).replace(/[^\p{L}\p{N}\s]/gu, " ").split(/\s+/u).filter(Boolean)) {
+    const joined = key && CJK.test([...key].pop()) && CJK.test([...word][0]);
+    key = joined ? key + word : key ? `${key} ${word}` : word;
+  }
+  return key;
+}
+
 /** Whether the reader muted one of the paper's authors or keywords (an index record); the muted value or null. */
 export function muted(radar, paper) {
-  const authors = new Set((paper.authors || []).map(fold));
-  const author = radar["mute-author"].find((name) => authors.has(fold(name)));
+  const authors = new Set((paper.authors || []).map(authorKey));
+  const author = radar["mute-author"].find((name) => authors.has(authorKey(name)));
   if (author) return author;
   const text = fold(`${paper.title} ${paper.abstract || ""} ${(paper.tags || []).join(" ")}`);
   return radar["mute-keyword"].find((keyword) => keywordPattern(keyword).test(text)) || null;
@@ -70,10 +87,19 @@ export function fromQuery(search) {
   return clean(radar);
 }
 
+// Han, kana, Hangul and Bopomofo put no spaces between words: a keyword is found inside a run of them
+// (the scripts pipeline/archive/identity.py's CJK lists for the rules)
+const CJK = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Bopomofo}]$/u;
+
+/** A keyword as a pattern over folded text: group 1 is what precedes the match, group 2 the match. A word
+ *  boundary is needed at an end of the keyword that is a letter or digit of a spaced script only. */
 function keywordPattern(keyword) {
   const prefix = keyword.endsWith("*");
-  const body = fold(prefix ? keyword.slice(0, -1) : keyword).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(`(^|[^\\p{L}\\p{N}])(${body}${prefix ? "[\\p{L}\\p{N}-]*" : ""})(?=$|[^\\p{L}\\p{N}])`, "iu");
+  const folded = [...fold(prefix ? keyword.slice(0, -1) : keyword)];
+  const body = folded.join("").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const before = CJK.test(folded[0] || "") ? "()" : "(^|[^\\p{L}\\p{N}])";
+  const after = prefix ? "[\\p{L}\\p{N}-]*(?=$|[^\\p{L}\\p{N}])" : CJK.test(folded[folded.length - 1] || "") ? "" : "(?=$|[^\\p{L}\\p{N}])";
+  return new RegExp(`${before}(${body}${after})`, "iu");
 }
 
 /** Why a paper (an index record) matches the radar: a list of {kind, value}; empty when it does not. */
@@ -81,8 +107,8 @@ export function reasons(radar, paper) {
   const found = [];
   const topics = new Set((paper.topics || []).map((t) => t.rule));
   for (const topic of radar.topic) if (topics.has(topic)) found.push({ kind: "topic", value: topic });
-  const authors = new Set((paper.authors || []).map(fold));
-  for (const author of radar.author) if (authors.has(fold(author))) found.push({ kind: "author", value: author });
+  const authors = new Set((paper.authors || []).map(authorKey));
+  for (const author of radar.author) if (authors.has(authorKey(author))) found.push({ kind: "author", value: author });
   const tldr = paper.tldr ? `${paper.tldr.zh || ""} ${paper.tldr.en || ""}` : "";
   const text = fold(`${paper.title} ${paper.abstract || ""} ${(paper.tags || []).join(" ")} ${tldr}`);
   for (const keyword of radar.keyword) if (keywordPattern(keyword).test(text)) found.push({ kind: "keyword", value: keyword });
@@ -91,33 +117,99 @@ export function reasons(radar, paper) {
 
 export { keywordPattern };
 
+/** A YAML double-quoted scalar that reads back as exactly `value`: the quote, the backslash, and every
+ *  character a YAML reader would fold (line breaks: LF, CR, NEL, LS, PS) or refuses raw (controls, DEL and
+ *  C1, a lone surrogate, U+FEFF, U+FFFE, U+FFFF) written as an escape (YAML 1.2, 5.7 "Escaped Characters"). */
+export function yamlString(value) {
+  let out = '"';
+  for (const char of String(value)) {
+    const code = char.codePointAt(0);
+    if (char === '"' || char === "\\") out += `\\${char}`;
+    else if (code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029 || code === 0xfeff
+      || (code >= 0xd800 && code <= 0xdfff) || code === 0xfffe || code === 0xffff) out += `\\u${code.toString(16).padStart(4, "0")}`;
+    else out += char;
+  }
+  return `${out}"`;
+}
+
+const yamlList = (values) => `[${values.map(yamlString).join(", ")}]`;
+export const DESCRIPTION_MAX = 200; // characters of a rule's description (rules/*.yml)
+const TOPIC_ID = /^[a-z0-9][a-z0-9-]*$/;
+// what similar_to.papers takes (pipeline/semantic/references.py): an arXiv id, new or old style, or a DOI
+const REFERENCE = /^(?:\d{4}\.\d{4,5}(?:v\d+)?|[a-z][a-z.-]+(?:\.[A-Z]{2})?\/\d{7}(?:v\d+)?|10\.\d{4,9}\/[^\s"<>]+)$/;
+const length = (text) => [...text].length;
+const flat = (text) => text.replace(/\s+/gu, " "); // a name on one line, in a description
+
+/** The longest `render(authors, keywords, shownAuthors, shownKeywords)` within DESCRIPTION_MAX, each name
+ *  on one line: names are left out from the longer list first, and counted instead ("and 3 more"). */
+function withinLimit(names, terms, render) {
+  const [authors, keywords] = [names.map(flat), terms.map(flat)];
+  let [a, k] = [authors.length, keywords.length];
+  let text = render(authors, keywords, a, k);
+  while (length(text) > DESCRIPTION_MAX && (a || k)) {
+    if (a >= k) a -= 1; else k -= 1;
+    text = render(authors, keywords, a, k);
+  }
+  return text;
+}
+
+function describeEn(names, terms) {
+  const part = (values, shown, noun) => {
+    if (!shown) return `${values.length} ${noun}${values.length === 1 ? "" : "s"}`;
+    const named = values.slice(0, shown).join(", ");
+    return shown < values.length ? `${named} and ${values.length - shown} more` : named;
+  };
+  return withinLimit(names, terms, (authors, keywords, a, k) => [
+    authors.length ? `Papers by ${part(authors, a, "author")}` : "",
+    keywords.length ? `${authors.length ? "or" : "Papers"} about ${part(keywords, k, "keyword")}` : "",
+  ].filter(Boolean).join(", ") || "Papers like the ones rated 👍 on the radar");
+}
+
+function describeZh(names, terms) {
+  const part = (values, shown, unit) => {
+    if (!shown) return `${values.length} ${unit}`;
+    const named = values.slice(0, shown).join("、");
+    return shown < values.length ? `${named} 等 ${values.length} ${unit}` : named;
+  };
+  return withinLimit(names, terms, (authors, keywords, a, k) => {
+    const parts = [authors.length ? `作者 ${part(authors, a, "位")}` : "", keywords.length ? `关键词 ${part(keywords, k, "个")}` : ""];
+    return parts.some(Boolean) ? `关注：${parts.filter(Boolean).join("；")}` : "与雷达上评为 👍 的论文相近的论文";
+  });
+}
+
 /** A rule file (rules/*.yml) that selects what this radar follows, excludes what it mutes, and finds
- *  papers like the ones rated 👍 (`liked`: arXiv ids or DOIs; `bibtex`: an imported library's file name). */
-export function ruleYaml(radar, site, liked = [], bibtex = "") {
-  const q = (s) => JSON.stringify(s);
+ *  papers like the ones rated 👍 (`rated`: their arXiv ids or DOIs, anything else left out; `bibtex`: an
+ *  imported library's file name); null when the radar holds nothing a rule can select (followed topics
+ *  are rules already).
+ *  Every value is a YAML string; the comments hold only fixed text, the site's host and the ids of the
+ *  site's own topics (`topics`), so nothing a reader or a shared link wrote can become YAML. */
+export function ruleYaml(radar, site, rated = [], bibtex = "", topics = []) {
+  const liked = rated.filter((id) => REFERENCE.test(id));
+  if (!radar.author.length && !radar.keyword.length && !liked.length && !bibtex) return null;
+  const host = /^[A-Za-z0-9.:[\]-]+$/.test(site) ? site : "AcademicHub";
+  const followed = radar.topic.filter((id) => TOPIC_ID.test(id) && topics.includes(id));
   const lines = [
-    `# A curation rule made from a reader's radar on ${site}.`,
+    `# A curation rule made from a reader's radar on ${host}.`,
     "# Check the id, name and description, then send it as a pull request.",
     "id: my-radar",
     "name: {en: My radar, zh: 我的雷达}",
     "description:",
-    `  en: ${q("Papers by " + (radar.author.join(", ") || "anyone") + (radar.keyword.length ? " or about " + radar.keyword.join(", ") : ""))}`,
-    `  zh: ${q("关注：" + [...radar.author, ...radar.keyword].join("、"))}`,
+    `  en: ${yamlString(describeEn(radar.author, radar.keyword))}`,
+    `  zh: ${yamlString(describeZh(radar.author, radar.keyword))}`,
   ];
-  if (radar.author.length || radar.keyword.length || !(liked.length || bibtex)) lines.push("include:");
-  if (radar.author.length) lines.push(`  authors: [${radar.author.map(q).join(", ")}]`);
-  if (radar.keyword.length) lines.push(`  keywords: [${radar.keyword.map(q).join(", ")}]`);
-  if (!radar.author.length && !radar.keyword.length && !(liked.length || bibtex)) lines.push("  keywords: []  # a rule needs at least one author or keyword");
-  if (radar.topic.length) lines.push(`# followed topics (existing rules): ${radar.topic.join(", ")}`);
+  if (radar.author.length || radar.keyword.length) lines.push("include:");
+  if (radar.author.length) lines.push(`  authors: ${yamlList(radar.author)}`);
+  if (radar.keyword.length) lines.push(`  keywords: ${yamlList(radar.keyword)}`);
+  if (followed.length) lines.push(`# the radar also follows these topics, which are rules already: ${followed.join(", ")}`);
   if (radar["mute-author"].length || radar["mute-keyword"].length) {
     lines.push("exclude:");
-    if (radar["mute-author"].length) lines.push(`  authors: [${radar["mute-author"].map(q).join(", ")}]`);
-    if (radar["mute-keyword"].length) lines.push(`  keywords: [${radar["mute-keyword"].map(q).join(", ")}]`);
+    if (radar["mute-author"].length) lines.push(`  authors: ${yamlList(radar["mute-author"])}`);
+    if (radar["mute-keyword"].length) lines.push(`  keywords: ${yamlList(radar["mute-keyword"])}`);
   }
   if (liked.length || bibtex) {
     lines.push("# the papers rated 👍 on the radar: papers close in content to one of them are selected too", "similar_to:");
-    if (liked.length) lines.push(`  papers: [${liked.map(q).join(", ")}]`);
-    if (bibtex) lines.push(`  bibtex: ${q(bibtex)}  # add the imported file beside this rule, as rules/${bibtex}`);
+    if (liked.length) lines.push(`  papers: ${yamlList(liked)}`);
+    if (bibtex) lines.push(`  bibtex: ${yamlString(bibtex)}`, "# add the imported BibTeX file to rules/, beside this rule, under that name");
   }
   lines.push("min_score: 1");
   return lines.join("\n") + "\n";
