@@ -205,6 +205,11 @@ def word_vocabulary(papers: list[Paper]) -> dict[str, list[str]]:
     return out
 
 
+def english(made: tuple, source: str) -> tuple[Grounding, Grounding]:
+    """The check of a correct and a planted English brief."""
+    return check_paper({"en": made[0]}, source), check_paper({"en": made[1]}, source)
+
+
 def run(papers: list[Paper], records: list[Record] | None, seed: int = 34) -> dict:
     rng = random.Random(seed)
     pool, vocabulary = name_pool(papers), word_vocabulary(papers)
@@ -229,18 +234,19 @@ def run(papers: list[Paper], records: list[Record] | None, seed: int = 34) -> di
         flagged["extractive"].append(float(not extractive.grounded))
         false.update(f.kind for f in extractive.failures)
         if made := changed_number(paper, rng):
-            judge("number", check_paper({"en": made[0]}, source), check_paper({"en": made[1]}, source), made[1]["results"])
+            judge("number", *english(made, source), made[1]["results"])
         if made := wrong_expansion(paper, vocabulary, rng):
-            judge("expansion", check_paper({"en": made[0]}, source), check_paper({"en": made[1]}, source), made[1]["method"])
+            judge("expansion", *english(made, source), made[1]["method"])
         if made := invented_name(paper, pool[paper.id], rng):
-            judge("name", check_paper({"en": made[0]}, source), check_paper({"en": made[1]}, source), made[2])
+            judge("name", *english(made, source), made[2])
         other = papers[(i + 1) % len(papers)]
         if other is not paper and (made := misattributed(paper, other, rng)):
             day = {"a": source, "b": source_of(other)}
             judge("attribution", check_digest(made[0], day, topics=2), check_digest(made[1], day, topics=2),
                   made[1]["en"]["themes"][1]["text"])
         if made := zh_mismatch(paper, pool[paper.id], rng):
-            judge("parity", check_paper(made[0], source), check_paper(made[1], source), " ".join(made[1]["zh"].values()))
+            judge("parity", check_paper(made[0], source), check_paper(made[1], source),
+                  " ".join(made[1]["zh"].values()))
     result = {"papers": len(papers), "caught": caught, "right_kind": right_kind, "flagged": flagged,
               "missed": missed, "false_kinds": false}
     if records:
@@ -260,9 +266,11 @@ def sample_papers() -> list[Paper]:
     """The papers of the demo's bundled arXiv feeds (real abstracts)."""
     items = []
     for path in sorted((samples_dir() / "feeds").glob("rss-cs.*.xml")):
-        items += arxiv_rss.parse(path.read_bytes(), SourceConfig(id="rss", kind="arxiv_rss", label="x", categories=["cs"])).items
+        source = SourceConfig(id="rss", kind="arxiv_rss", label="x", categories=["cs"])
+        items += arxiv_rss.parse(path.read_bytes(), source).items
     for path in sorted((samples_dir() / "feeds").glob("api-*.xml")):
-        items += arxiv_api.parse(path.read_bytes(), SourceConfig(id="api", kind="arxiv_api", label="x", query="q")).items
+        source = SourceConfig(id="api", kind="arxiv_api", label="x", query="q")
+        items += arxiv_api.parse(path.read_bytes(), source).items
     papers = {}
     for item in items:
         paper = normalise(item, "x")
@@ -276,22 +284,26 @@ def record_paper(record: Record) -> Paper:
                  abstract=record.abstract)
 
 
+def rate(values: list[float]) -> str:
+    return show(interval(values)) + " %"
+
+
 def report(result: dict) -> list[tuple[str, str, str]]:
     """(measure, value, target) rows."""
     rows = []
     for kind in PLANTS:
         values = result["caught"][kind]
-        rows.append((f"planted errors caught, {kind} ({len(values)} papers)", show(interval(values)) + " %", "≥ 95 %"))
+        rows.append((f"planted errors caught, {kind} ({len(values)} papers)", rate(values), "≥ 95 %"))
     everything = [v for kind in PLANTS for v in result["caught"][kind]]
-    rows.append((f"planted errors caught, all kinds ({len(everything)} briefs)", show(interval(everything)) + " %", "≥ 95 %"))
+    rows.append((f"planted errors caught, all kinds ({len(everything)} briefs)", rate(everything), "≥ 95 %"))
     for kind in PLANTS:
-        rows.append((f"planted errors reported as their own kind, {kind}", show(interval(result["right_kind"][kind])) + " %", ""))
+        rows.append((f"planted errors reported as their own kind, {kind}", rate(result["right_kind"][kind]), ""))
     for label, values in result["flagged"].items():
-        rows.append((f"correct briefs flagged, {label} ({len(values)} briefs)", show(interval(values)) + " %", "≤ 5 %"))
+        rows.append((f"correct briefs flagged, {label} ({len(values)} briefs)", rate(values), "≤ 5 %"))
     if "human" in result:
         kinds = ", ".join(f"{k} {n}" for k, n in result["human_kinds"].most_common())
-        rows.append((f"correct briefs flagged, human TL;DRs (an upper bound) ({len(result['human'])} TL;DRs; failed claims by kind — {kinds})",
-                     show(interval(result["human"])) + " %", "≤ 5 %"))
+        rows.append((f"correct briefs flagged, human TL;DRs (an upper bound) ({len(result['human'])} TL;DRs; "
+                     f"failed claims by kind — {kinds})", rate(result["human"]), "≤ 5 %"))
     return rows
 
 

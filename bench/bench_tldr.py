@@ -62,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     records = read(args.scitldr, args.split)
     result = run(records)
-    print(f"SciTLDR-A {args.split}: {len(records)} papers; ROUGE F1 × 100, max over references, 95 % bootstrap intervals")
+    print(f"SciTLDR-A {args.split}: {len(records)} papers; ROUGE F1 × 100, max over references, "
+          "95 % bootstrap intervals")
     for system, by_measure in result.items():
         print(f"{system:<12} " + "  ".join(f"{m} {show(interval(v))}" for m, v in by_measure.items()))
     for measure in MEASURES:
