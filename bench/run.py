@@ -18,7 +18,11 @@ Benchmarks (each in bench/, each also runnable alone):
              nothing changed and one more day, bundle by bundle, with Pagefind's peak memory per
              bundle and per page indexed (bench_search.py);
 * semantic — embedding speed, storage, related papers (bench_semantic.py; only when the
-             ``semantic`` extra is installed).
+             ``semantic`` extra is installed);
+* grounding — the grounding check of briefs: planted errors caught, correct briefs flagged
+             (bench_grounding.py; on SciTLDR's test papers with --scitldr DIR, else the demo's);
+* tldr     — ROUGE of the extractive TL;DR against the lead sentence on SciTLDR's test set
+             (bench_tldr.py; only with --scitldr DIR and the ``bench`` extra).
 
 Figures are medians of ``--repeats`` runs (the slowest builds run once: see each row). Machines
 are noisy; compare the ratios measured in one run, not figures from different runs.
@@ -45,13 +49,14 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
-NAMES = ("pipeline", "briefs", "site", "search", "semantic")
+NAMES = ("pipeline", "briefs", "site", "search", "semantic", "grounding", "tldr")
 SIZES = {  # (quick, full)
     "pipeline": (200, 2000),
     "briefs": (50, 1000),
     "site": ("100", "1000,10000,50000"),
     "search": ("100", "10000"),
 }
+DATA: dict[str, Path | None] = {"scitldr": None}  # a clone of github.com/allenai/scitldr (--scitldr)
 
 
 class Table:
@@ -241,6 +246,31 @@ def semantic(table: Table, quick: bool, repeats: int, progress, work: Path) -> N
             table.add("semantic", measure, value)
 
 
+def grounding(table: Table, quick: bool, repeats: int, progress, work: Path) -> None:
+    scitldr = DATA["scitldr"]
+    if not quick and not scitldr:
+        table.notes.append("grounding: on the demo's abstracts only; --scitldr DIR (a clone of "
+                           "github.com/allenai/scitldr) measures it on SciTLDR's test papers and human TL;DRs")
+    text = _script("bench_grounding.py", *(["--scitldr", str(scitldr)] if scitldr and not quick else ["--quick"]))
+    progress(text)
+    for match in re.finditer(r"^• (.+?): (.+?)(?: \(target (.+)\))?$", text, re.M):
+        table.add("grounding", *match.groups(default=""))
+
+
+def tldr(table: Table, quick: bool, repeats: int, progress, work: Path) -> None:
+    if not DATA["scitldr"] or not importlib.util.find_spec("rouge_score"):
+        table.notes.append("tldr: skipped, it needs --scitldr DIR (a clone of github.com/allenai/scitldr) and "
+                           "the `bench` extra (rouge-score)")
+        return
+    text = _script("bench_tldr.py", "--scitldr", str(DATA["scitldr"]))
+    progress(text)
+    for system, figures in re.findall(r"^(lead-1|extractive)\s+(rouge1 .+)$", text, re.M):
+        table.add("tldr", f"SciTLDR test, {system} TL;DR: ROUGE-1 / 2 / L F1 (95 % interval)",
+                  " · ".join(figures.split("  ")), "")
+    for measure, gain in re.findall(r"^gain over lead-1, (\w+): (.+)$", text, re.M):
+        table.add("tldr", f"extractive over lead-1, {measure} points", gain, "≥ 3 (ROUGE-1)" if measure == "rouge1" else "")
+
+
 # ---------------------------------------------------------------- the report
 
 
@@ -272,7 +302,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="sizes of one benchmark instead of the defaults, e.g. site=10000,50000 or search=1000")
     parser.add_argument("--work", type=Path, help="keep the generated archives and builds here and reuse them "
                         "(default: a temporary folder, removed at the end)")
+    parser.add_argument("--scitldr", type=Path, help="a clone of github.com/allenai/scitldr: the grounding "
+                        "benchmark's papers and human TL;DRs, and the TL;DR benchmark's data")
     args = parser.parse_args(argv)
+    DATA["scitldr"] = args.scitldr
     chosen = [n.strip() for n in args.only.split(",") if n.strip()]
     unknown = sorted(set(chosen) - set(NAMES))
     if unknown:

@@ -14,13 +14,15 @@ from .settings import EXTRACTIVE
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"(\[])")
 
 
-_METHOD = re.compile(r"\b(we (propose|introduce|present|develop|design|build|describe)|this (paper|work) (proposes|introduces|presents))\b", re.I)
-
-
+# the sentence that states what the paper contributes: "we propose …", "this paper …", "here we …"; the
+# verbs were chosen on SciTLDR's dev set (bench/bench_tldr.py measures the choice on its test set)
 _CONTRIBUTION = re.compile(
-    r"\b(we|here we|this (paper|work|study|article)|our (work|paper|study))\s+(\w+\s+)?"
-    r"(propose|introduce|present|show|develop|design|demonstrate|describe|report|find|establish|prove|build|"
-    r"derive|release)s?\b", re.I)
+    r"\b(we (propose|introduce|present|show|find|develop|demonstrate|describe|design|study|investigate|explore|"
+    r"report|establish|prove|derive|provide|offer|argue|identify|build|formulate|analy[sz]e|consider|address|"
+    r"tackle)|this (paper|work|study|article)|here,? we|in this (paper|work|study|article))\b", re.I)
+
+
+_METHOD = re.compile(r"\b(we (propose|introduce|present|develop|design|build|describe)|this (paper|work) (proposes|introduces|presents))\b", re.I)
 
 
 _NUMBER = re.compile(r"\d")
@@ -41,10 +43,11 @@ def contribution_sentence(abstract: str, title: str = "") -> str:
 
 
 def extractive_brief(paper: Paper) -> dict:
-    """Lead sentence, method and result sentences, and key phrases, all quoted from the paper itself."""
+    """The contribution sentence as TL;DR, method and result sentences, and key phrases, all quoted from
+    the paper itself."""
     found = sentences(paper.abstract)
-    lead = found[0] if found else one_line(paper.title)
-    rest = found[1:]
+    lead = contribution_sentence(paper.abstract, paper.title)
+    rest = [s for s in found if s != lead]
     method = next((s for s in rest if _METHOD.search(s)), "")
     results = next((s for s in rest if _NUMBER.search(s) and s != method), "")
     phrases = [kw.rstrip("*") for t in paper.topics for kw in t.keywords]
@@ -54,7 +57,7 @@ def extractive_brief(paper: Paper) -> dict:
     phrases += sorted(counts, key=lambda w: (-counts[w], w))
     text = PaperBriefText(tldr=lead, problem="", method=method, results=results, why_it_matters="",
                           keywords=list(dict.fromkeys(phrases))[:5])
-    return {"model": EXTRACTIVE, "prompt_version": "extractive-v1", "extractive": True, "en": text.model_dump()}
+    return {"model": EXTRACTIVE, "prompt_version": "extractive-v2", "extractive": True, "en": text.model_dump()}
 
 
 def brief_extractive(todo: list[Entry], report: BriefReport) -> list[Entry]:

@@ -53,9 +53,18 @@ def test_a_faithful_brief_in_two_languages_is_grounded():
     ({"results": "It is evaluated on ImageNet-21K."}, "name"),  # an invented benchmark
     ({"method": "It fine-tunes GPT-4o."}, "name"),  # an invented model
     ({"method": "It uses a BM25 retriever with DPR."}, "acronym"),  # an acronym the source never uses
+    ({"results": "It is evaluated on Atari-57 and TREC-QA."}, "name"),  # hyphenated names
+    ({"results": "A MNIST-like benchmark."}, "acronym"),
+    ({"results": "It needs 0 labelled documents."}, "number"),  # zero is a claim
 ])
 def test_each_kind_of_planted_error_is_caught(en, kind):
     assert kind in kinds(check_paper(brief(en), ABSTRACT))
+
+
+def test_an_acronym_spelled_by_the_source_words_is_derivable():
+    # "large language models" spells LLM, "exact match" EM; "dense passage retrieval" is nowhere
+    assert check_paper(brief({"results": "EM of 71.4 with an LLM."}), ABSTRACT).grounded
+    assert kinds(check_paper(brief({"results": "Better than DPR."}), ABSTRACT)) == {"acronym"}
 
 
 def test_a_quantity_in_another_form_is_derivable():
