@@ -123,14 +123,14 @@ def cmd_brief(args: argparse.Namespace) -> int:
     """Resolve the settings, run the stage with a progress bar, print the usage report."""
     from .brief import load_config, resolve_settings, run_brief
 
+    settings = resolve_settings(  # first: a broken brief.yml is reported whatever the folder holds
+        load_config(args.config), model=args.model, base_url=args.base_url, extractive=args.extractive,
+        languages=args.languages, concurrency=args.concurrency, timeout=args.timeout,
+        max_papers=args.max_papers, max_tokens=args.max_tokens)
     if _no_entries("brief", args.content):
         return 0
     if getattr(args, "found", ""):
         say(f"brief: {args.found}")
-    settings = resolve_settings(
-        load_config(args.config), model=args.model, base_url=args.base_url, extractive=args.extractive,
-        languages=args.languages, concurrency=args.concurrency, timeout=args.timeout,
-        max_papers=args.max_papers, max_tokens=args.max_tokens)
     if settings.endpoint is None and not args.extractive:
         say("No OPENAI_API_KEY: writing extractive briefs (quoted from the abstracts, labelled as such).",
             style="yellow")
@@ -151,10 +151,11 @@ def cmd_embed(args: argparse.Namespace) -> int:
     from .semantic.stage import default_embedder, embed_archive
     from .semantic.store import Store
 
-    if _no_entries("embed", args.content):
-        return 0
+    # first: a broken semantic.yml, or the extra missing, is reported whatever the folder holds
     embedder = default_embedder(getattr(args, "semantic_config", None), backend=getattr(args, "backend", None),
                                 model=getattr(args, "embed_model", None), base_url=getattr(args, "embed_base_url", None))
+    if _no_entries("embed", args.content):
+        return 0
     with counting("embedding") as on_progress:
         report = embed_archive(args.content, args.state, embedder, on_progress)
     say(f"embed: {report.papers} entries, {report.embedded} embedded now, {report.papers - report.embedded} already "
