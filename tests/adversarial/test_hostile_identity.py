@@ -168,8 +168,7 @@ def test_two_dois_whose_slugs_collide_get_two_files_pages_and_api_files(feed_ser
     assert len(files) == 2 and set(written) == {f"doi:{first}", f"doi:{second}"}
     slugs = {e["paper_id"]: e["slug"] for e in written.values()}
     assert len(set(slugs.values())) == 2 and {f.stem for f in files} == set(slugs.values())
-    index = json.loads((tmp_path / "state/papers.json").read_text(encoding="utf-8"))
-    assert len(set(index["entries"].values())) == 2
+    assert len({paper["path"] for paper in indexed(tmp_path / "state").values()}) == 2
     before = {f: f.read_bytes() for f in files}
     health = run(feed_server, run_cli, tmp_path, crossref=answer)  # the same day again: nothing changes
     assert health["journal"]["new"] == 0 and {f: f.read_bytes() for f in sorted(papers.rglob("*.md"))} == before
@@ -199,7 +198,7 @@ def test_the_index_never_maps_two_ids_to_one_file(tmp_path):
     when = datetime(2026, 4, 27, tzinfo=UTC)
     papers = [Paper(id=f"doi:{doi}", version=1, title=f"Paper {doi}", source="journal", source_label="Journal",
                     published=when, updated=when, doi=doi) for doi in (first, second)]
-    content, state = tmp_path / "content", tmp_path / "state/papers.json"
+    content, state = tmp_path / "content", tmp_path / "state/papers"
     # a file of the first paper's default slug that the index does not list (written by hand) is not overwritten
     stray = content / "papers/2026/04/27" / f"{slug_for(papers[0].id)}.md"
     stray.parent.mkdir(parents=True)
@@ -211,9 +210,10 @@ def test_the_index_never_maps_two_ids_to_one_file(tmp_path):
     assert len(slugs) == 2 and slug_for(papers[0].id) not in slugs
     index.save(state)
     # a saved index that maps two ids to one file is out of step: rebuilt from the entries
-    saved = json.loads(state.read_text(encoding="utf-8"))
-    saved["entries"][papers[1].id] = saved["entries"][papers[0].id]
-    state.write_text(json.dumps(saved), encoding="utf-8")
+    (shard,) = state.glob("*.json")  # both papers are of one month
+    saved = json.loads(shard.read_text(encoding="utf-8"))
+    saved["papers"][papers[1].id]["path"] = saved["papers"][papers[0].id]["path"]
+    shard.write_text(json.dumps(saved), encoding="utf-8")
     stray.unlink()
     reloaded = Index.load(content, state)
     assert len(set(reloaded.entries.values())) == 2 == len(reloaded.entries)
