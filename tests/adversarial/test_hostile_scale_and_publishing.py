@@ -73,6 +73,8 @@ def test_a_settings_file_no_process_can_import_by_name_reaches_every_shard_proce
 
     (tmp_path / "elsewhere").mkdir()
     path = _settings(tmp_path / "elsewhere", "site-conf.py")
+    with path.open("a", encoding="utf-8") as conf:  # a radar's own order, defined in its settings file
+        conf.write("\n\ndef ARTICLE_ORDER_BY(article):\n    return (-article.radar_day.toordinal(), article.slug)\n")
     order = get_settings_from_file(str(path))["ARTICLE_ORDER_BY"]
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(2, mp_context=context, initializer=_load_settings_module,
