@@ -174,7 +174,8 @@ def test_two_runs_at_once_take_turns(feed_server, tmp_path, case):
     assert impatient.returncode == 75
     assert f"another AcademicHub run is using this folder (pid {first.pid}, `academichub fetch`" in impatient.stderr
     assert "gave up waiting after 0 s" in impatient.stderr
-    assert f"(pid {first.pid}, `academichub fetch`, since" in waiting and "waiting for it to finish" in waiting
+    said = out_second[1]
+    assert f"(pid {first.pid}, `academichub fetch`, since" in said and "waiting for it to finish" in said
     records = runs(tmp_path)
     assert len(records) == 2 and [sum(s["new"] for s in r["sources"]) for r in records] == [6, 0]
     assert len(entries(tmp_path / "content")) == 6 and not lock.exists()

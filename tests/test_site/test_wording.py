@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 from jinja2 import Environment, FileSystemLoader
 
+from pipeline.site.plugin import add_filters
 from pipeline.site.views import text_lang
 
 THEME = Path(__file__).resolve().parents[2] / "theme" / "templates"
@@ -18,8 +19,10 @@ THEME = Path(__file__).resolve().parents[2] / "theme" / "templates"
 
 def _tldr(status: str) -> str:
     env = Environment(loader=FileSystemLoader(str(THEME)))
-    env.filters["author_url"] = str  # the site's filter; a summary does not link authors
-    env.filters["text_lang"] = text_lang
+    pelican = SimpleNamespace(settings={"AUTHOR_URL": "authors/{slug}.html"})
+    add_filters(pelican)  # the site's own filters, as the theme gets them
+    env.filters.update(pelican.settings["JINJA_FILTERS"])
+    env.filters["author_url"] = str  # a summary does not link authors
     macros = env.get_template("_macros.html").make_module({"topics": {}})
     brief = {"zh": {"tldr": "一句话"}, "en": {"tldr": "One sentence."}}
     return str(macros.tldr(SimpleNamespace(brief=brief, paper={"brief_status": status})))
