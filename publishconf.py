@@ -4,7 +4,7 @@
 import os
 import sys
 
-sys.path.append(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # this radar's pelicanconf.py, first
 from pelicanconf import *  # noqa: E402,F401,F403
 
 SITEURL = os.environ.get("ACADEMICHUB_SITEURL", "https://academichub.github.io/academichub").rstrip("/")
