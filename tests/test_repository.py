@@ -112,7 +112,7 @@ def the_days_files(work: Path, day: date) -> set[str]:
                                                       for e in days}
     allowed |= {f"content/briefs/{day}.md", f"content/briefs/weekly/{year}-W{week:02d}.md",
                 f"state/brief-cache/papers/{day}.json", f"state/brief-cache/digests/{day}.json",
-                "state/runs.jsonl", "state/http-cache.json", "state/embeddings/manifest.json"}
+                "state/runs.jsonl", "state/briefs.jsonl", "state/http-cache.json", "state/embeddings/manifest.json"}
     allowed |= {f"state/embeddings/{d:%Y/%m}/{d}.{kind}" for d in {day} | {e.day for e in days} for kind in ("npy", "json")}
     return allowed
 
