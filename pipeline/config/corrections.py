@@ -13,8 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from ..errors import ConfigError
-from .loader import Text, _Strict, load_yaml
+from .loader import Text, _Strict, load_files
 
 PAPER_FIELDS = ("tldr", "problem", "method", "results", "why_it_matters", "keywords")
 DIGEST_FIELDS = ("headline", "themes", "connections", "read_first", "changes")
@@ -77,20 +76,5 @@ def load_corrections(directory: Path) -> list[Correction]:
     """Every ``*.yml``/``*.yaml`` in ``directory`` (none, or no folder: no corrections); all problems
     are reported together, and two corrections of one brief are refused."""
     files = sorted([*directory.glob("*.yml"), *directory.glob("*.yaml")]) if directory.is_dir() else []
-    found: list[Correction] = []
-    problems: list[str] = []
-    seen: dict[str, str] = {}
-    for file in files:
-        try:
-            correction = load_yaml(file, Correction, extra={"path": str(file)})
-        except ConfigError as exc:
-            problems.extend(exc.problems)
-            continue
-        if correction.target in seen:
-            problems.append(f"{file}:1: {correction.target} is already corrected by {seen[correction.target]}")
-            continue
-        seen[correction.target] = str(file)
-        found.append(correction)
-    if problems:
-        raise ConfigError(problems)
-    return found
+    return load_files(files, Correction, lambda c: c.target,
+                      lambda c, other: f"{c.target} is already corrected by {other}")

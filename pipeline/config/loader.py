@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Callable, TypeVar
 
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
@@ -189,3 +189,28 @@ def _nearest_line(positions: dict, loc: tuple) -> int:
             return positions[loc]
         loc = loc[:-1]
     return 1
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_files(files: list[Path], model: type[M], key: Callable[[M], str], taken: Callable[[M, str], str]) -> list[M]:
+    """One settings file a record (``rules/``, ``corrections/``): every file read, all problems reported
+    together; a record whose ``key`` an earlier file holds is refused with ``taken(record, that file)``."""
+    found: list[M] = []
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    for file in files:
+        try:
+            record = load_yaml(file, model, extra={"path": str(file)})
+        except ConfigError as exc:
+            problems.extend(exc.problems)
+            continue
+        if key(record) in seen:
+            problems.append(f"{file}:1: {taken(record, seen[key(record)])}")
+            continue
+        seen[key(record)] = str(file)
+        found.append(record)
+    if problems:
+        raise ConfigError(problems)
+    return found

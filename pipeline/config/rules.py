@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import Field, field_validator, model_validator
 
 from ..errors import ConfigError
-from .loader import Text, _Strict, load_yaml
+from .loader import Text, _Strict, load_files
 
 KeywordList = list[Annotated[str, Field(min_length=1, max_length=120)]]
 
@@ -83,20 +83,4 @@ def load_rules(directory: Path) -> list[Rule]:
     files = sorted([*directory.glob("*.yml"), *directory.glob("*.yaml")])
     if not files:
         raise ConfigError([f"{directory}: no rule files (*.yml) found"])
-    rules: list[Rule] = []
-    problems: list[str] = []
-    ids: dict[str, str] = {}
-    for file in files:
-        try:
-            rule = load_yaml(file, Rule, extra={"path": str(file)})
-        except ConfigError as exc:
-            problems.extend(exc.problems)
-            continue
-        if rule.id in ids:
-            problems.append(f"{file}:1: id: '{rule.id}' is already used by {ids[rule.id]}")
-            continue
-        ids[rule.id] = str(file)
-        rules.append(rule)
-    if problems:
-        raise ConfigError(problems)
-    return rules
+    return load_files(files, Rule, lambda r: r.id, lambda r, other: f"id: '{r.id}' is already used by {other}")
