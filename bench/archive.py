@@ -22,7 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import Corpus, arxiv_rss  # noqa: E402
 from feedserver import FeedServer  # noqa: E402
-from pipeline.config import HttpSettings, SourceConfig, SourcesFile, load_rules  # noqa: E402
+from pipeline.config import HttpSettings, load_rules  # noqa: E402
+from pipeline.fetch.sources import SourcesFile, source_settings  # noqa: E402
 from pipeline.layout import Layout
 from pipeline.fetch.job import run_fetch
 
@@ -53,7 +54,7 @@ def make_archives(folder: Path, sizes: list[int], candidates: int = CANDIDATES_P
                 per_day = min(candidates, max(100, size))
                 server.add("/rss", body=arxiv_rss(corpus.day(day, per_day), day))
                 config = SourcesFile(http=HttpSettings(arxiv_interval=0), sources=[
-                    SourceConfig(id="arxiv-bench", kind="arxiv_rss", label="arXiv ({CATEGORY})", url=server.base + "/rss")])
+                    source_settings(id="arxiv-bench", kind="arxiv_rss", label="arXiv ({CATEGORY})", url=server.base + "/rss")])
                 written += len(run_fetch(config, rules, layout, day, use_cache=False).new)
                 progress(f"archive: {day} fetched, {written} entries")
                 day += timedelta(days=1)

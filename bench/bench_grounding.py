@@ -38,7 +38,7 @@ from scitldr import Record, interval, read, show  # noqa: E402
 
 from pipeline.brief.extractive import extractive_brief, sentences  # noqa: E402
 from pipeline.brief.grounding import Grounding, check_digest, check_paper, counted  # noqa: E402
-from pipeline.config import SourceConfig  # noqa: E402
+from pipeline.fetch.sources import source_settings  # noqa: E402
 from pipeline.fetch.normalise import normalise  # noqa: E402
 from pipeline.fetch.sources import arxiv_api, arxiv_rss  # noqa: E402
 from pipeline.models import Paper  # noqa: E402
@@ -266,10 +266,10 @@ def sample_papers() -> list[Paper]:
     """The papers of the demo's bundled arXiv feeds (real abstracts)."""
     items = []
     for path in sorted((samples_dir() / "feeds").glob("rss-cs.*.xml")):
-        source = SourceConfig(id="rss", kind="arxiv_rss", label="x", categories=["cs"])
+        source = source_settings(id="rss", kind="arxiv_rss", label="x", categories=["cs"])
         items += arxiv_rss.parse(path.read_bytes(), source).items
     for path in sorted((samples_dir() / "feeds").glob("api-*.xml")):
-        source = SourceConfig(id="api", kind="arxiv_api", label="x", query="q")
+        source = source_settings(id="api", kind="arxiv_api", label="x", query="q")
         items += arxiv_api.parse(path.read_bytes(), source).items
     papers = {}
     for item in items:

@@ -25,7 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "suppo
 from corpus import Corpus, arxiv_rss  # noqa: E402
 from feedserver import FeedServer  # noqa: E402
 from measure import answered, own_peak_rss, worker  # noqa: E402
-from pipeline.config import HttpSettings, SourceConfig, SourcesFile, load_rules  # noqa: E402
+from pipeline.config import HttpSettings, load_rules  # noqa: E402
+from pipeline.fetch.sources import SourcesFile, source_settings  # noqa: E402
 from pipeline.layout import Layout
 from pipeline.fetch.job import run_fetch
 
@@ -42,7 +43,7 @@ def fetch_day(job: dict) -> dict:
     """One run of the day, in the process that runs it: CPU and wall time of ``run_fetch``, the
     entries it wrote or changed, and the process's peak RSS before it started (bytes)."""
     config = SourcesFile(http=HttpSettings(arxiv_interval=0),
-                         sources=[SourceConfig(id="arxiv", kind="arxiv_rss", label="arXiv ({CATEGORY})", url=job["url"])])
+                         sources=[source_settings(id="arxiv", kind="arxiv_rss", label="arXiv ({CATEGORY})", url=job["url"])])
     rules = load_rules(ROOT / "rules")
     layout = Layout(Path(job["folder"]) / "content", Path(job["folder"]) / "state")
     before = own_peak_rss()

@@ -37,7 +37,8 @@ from fake_openai import serve  # noqa: E402
 from feedserver import FeedServer  # noqa: E402
 
 from pipeline.brief import resolve_settings, run_brief  # noqa: E402
-from pipeline.config import HttpSettings, SourceConfig, SourcesFile, load_rules  # noqa: E402
+from pipeline.config import HttpSettings, load_rules  # noqa: E402
+from pipeline.fetch.sources import SourcesFile, source_settings  # noqa: E402
 from pipeline.config.brief import BriefConfig  # noqa: E402
 from pipeline.fetch.job import run_fetch  # noqa: E402
 from pipeline.layout import Layout  # noqa: E402
@@ -114,7 +115,7 @@ class Radar:
         candidates = self.serve_day(day)
         layout = Layout(self.work / "content", self.work / "state")
         config = SourcesFile(http=HttpSettings(arxiv_interval=0), sources=[
-            SourceConfig(id="arxiv", kind="arxiv_rss", label="arXiv ({CATEGORY})", url=self.feeds.base + "/rss")])
+            source_settings(id="arxiv", kind="arxiv_rss", label="arXiv ({CATEGORY})", url=self.feeds.base + "/rss")])
         new = len(run_fetch(config, self.rules, layout, day, use_cache=False).new)
         self.kept = 0.8 * self.kept + 0.2 * max(new, 1) / candidates
         run_brief(layout, self.settings, rules_dir=self.work / "rules", day=day)

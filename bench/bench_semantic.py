@@ -32,7 +32,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.config import SourceConfig  # noqa: E402
+from pipeline.fetch.sources import source_settings  # noqa: E402
 from pipeline.models import Paper  # noqa: E402
 from pipeline.fetch.normalise import normalise
 from pipeline.semantic.analysis import extend_nearest, nearest  # noqa: E402
@@ -53,11 +53,11 @@ def labelled_set() -> list[tuple[Paper, str, str]]:
     """(paper, category, field) for every paper of the captured feeds that has an abstract and a category."""
     items = []
     for folder, parse, source in (
-        ("arxiv_rss", lambda b, s: arxiv_rss.parse(b, s).items, SourceConfig(id="rss", kind="arxiv_rss", label="x", categories=["cs"])),
-        ("arxiv_api", lambda b, s: arxiv_api.parse(b, s)[0], SourceConfig(id="api", kind="arxiv_api", label="x", query="q")),
-        ("arxiv_oai", lambda b, s: arxiv_oai.parse(b, s)[0], SourceConfig(id="oai", kind="arxiv_oai", label="x", set="cs")),
-        ("biorxiv", lambda b, s: biorxiv.parse(b, s)[0], SourceConfig(id="biorxiv", kind="biorxiv", label="x")),
-        ("medrxiv", lambda b, s: biorxiv.parse(b, s)[0], SourceConfig(id="medrxiv", kind="biorxiv", label="x", server="medrxiv")),
+        ("arxiv_rss", lambda b, s: arxiv_rss.parse(b, s).items, source_settings(id="rss", kind="arxiv_rss", label="x", categories=["cs"])),
+        ("arxiv_api", lambda b, s: arxiv_api.parse(b, s)[0], source_settings(id="api", kind="arxiv_api", label="x", query="q")),
+        ("arxiv_oai", lambda b, s: arxiv_oai.parse(b, s)[0], source_settings(id="oai", kind="arxiv_oai", label="x", set="cs")),
+        ("biorxiv", lambda b, s: biorxiv.parse(b, s)[0], source_settings(id="biorxiv", kind="biorxiv", label="x")),
+        ("medrxiv", lambda b, s: biorxiv.parse(b, s)[0], source_settings(id="medrxiv", kind="biorxiv", label="x", server="medrxiv")),
     ):
         for path in sorted((FEEDS / folder).glob("*")):
             if path.suffix not in (".xml", ".json"):

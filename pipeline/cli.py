@@ -15,7 +15,8 @@ from . import __version__
 from .archive import lock, runlog
 from .archive.checkout import RECENT_DAYS, check_out_day, sparse_checkout
 from .archive.checkout import patterns as checkout_patterns
-from .config import load_rules, load_sources
+from .config import load_rules
+from .fetch.sources import load_sources
 from .console import counting, error, print_brief_report, print_notify_report, print_summary, problems, say, stepping
 from .errors import AcademicHubError, ConfigError, DeployError, ExtraNotInstalled
 from .fetch.job import run_fetch

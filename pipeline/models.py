@@ -8,7 +8,8 @@ later stage (curate, write, brief, site) works with.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Any
 
 
@@ -109,7 +110,7 @@ class Event:
         return data
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Event":
+    def from_json(cls, data: dict[str, Any]) -> Event:
         published = data.get("published")
         return cls(day=date.fromisoformat(data["day"]), kind=str(data["kind"]), version=int(data.get("version") or 0),
                    journal=str(data.get("journal") or ""), doi=str(data.get("doi") or ""),
@@ -164,7 +165,7 @@ class Paper:
         """The day the paper arrived; an entry written before radar days were kept counts its publication day."""
         if self.received:
             return self.received
-        return self.published.astimezone(timezone.utc).date() if self.published else None
+        return self.published.astimezone(UTC).date() if self.published else None
 
     def events_on(self, day: date) -> tuple[Event, ...]:
         return tuple(e for e in self.events if e.day == day)
@@ -189,7 +190,7 @@ class Paper:
         return data
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Paper":
+    def from_json(cls, data: dict[str, Any]) -> Paper:
         values = dict(data)
         values["authors"] = tuple(
             Author(a["name"], tuple(a.get("affiliations", ())), a.get("family", "")) for a in values.get("authors", ())
@@ -219,6 +220,17 @@ class Paper:
         return cls(**{k: v for k, v in values.items() if k in known})
 
 
+class SourceStatus(StrEnum):
+    """What one source's run came to, as the run record writes it."""
+
+    OK = "ok"
+    EMPTY = "empty"  # a valid answer with nothing in it
+    NOT_MODIFIED = "not-modified"  # HTTP 304
+    STALE = "stale"  # the feed was built before the run's day
+    PARTIAL = "partial"  # paging ended before the server's own total
+    FAILED = "failed"
+
+
 @dataclass
 class SourceReport:
     """What one source did during one run; appended to the run-health log."""
@@ -227,7 +239,7 @@ class SourceReport:
     kind: str
     url: str = ""
     http_status: int | None = None
-    status: str = "ok"  # ok, empty, not-modified, stale, partial (paging ended early), failed
+    status: SourceStatus = SourceStatus.OK
     items_seen: int = 0
     new: int = 0
     updated: int = 0

@@ -222,7 +222,8 @@ def test_a_broken_link_or_anchor_fails_the_build_and_an_unlisted_page_joins_its_
 def test_the_guides_examples_are_valid_settings_files(tmp_path):
     """The sources and rules a guide shows load with the real loaders (the notify.yml example is
     checked beside the notify stage)."""
-    from pipeline.config import load_rules, load_sources
+    from pipeline.config import load_rules
+    from pipeline.fetch.sources import load_sources
 
     def example(name: str) -> str:
         text = (ROOT / "docs" / "how-to" / name).read_text(encoding="utf-8")

@@ -177,7 +177,7 @@ def _settings_files() -> dict[str, tuple[type[BaseModel], str]]:
     from pipeline.config.notify import NotifyFile
     from pipeline.config.rules import Rule
     from pipeline.config.semantic import SemanticConfig
-    from pipeline.config.sources import SourcesFile
+    from pipeline.fetch.sources import SourcesFile
 
     return {
         "sources.yml": (SourcesFile, "sources.yml"),
@@ -303,13 +303,12 @@ def site_settings() -> str:
 def entry() -> str:
     from pipeline.archive.entry import META_ORDER, render_entry
     from pipeline.config import load_rules
-    from pipeline.config.sources import SourceConfig
     from pipeline.fetch.curate import compile_rules, curate
     from pipeline.fetch.normalise import normalise
-    from pipeline.fetch.sources import arxiv_rss
+    from pipeline.fetch.sources import arxiv_rss, source_settings
 
     feed = ROOT / "pipeline" / "project" / "samples" / "feeds" / "rss-cs.CL-2026-04-27-3items.xml"
-    source = SourceConfig(id="arxiv-cs-cl", kind="arxiv_rss", label="arXiv ({CATEGORY})", categories=["cs.CL"])
+    source = source_settings(id="arxiv-cs-cl", kind="arxiv_rss", label="arXiv ({CATEGORY})", categories=["cs.CL"])
     papers = [normalise(item, source.label) for item in arxiv_rss.parse(feed.read_bytes(), source).items]
     kept, _ = curate(papers, compile_rules(load_rules(ROOT / "rules")))
     paper = kept[0]

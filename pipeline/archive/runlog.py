@@ -11,11 +11,11 @@ import json
 import os
 from contextlib import suppress
 from dataclasses import asdict
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from ..errors import WriteError
-from ..models import SourceReport
+from ..models import SourceReport, SourceStatus
 from . import lock
 
 KEEP_RUNS = 400
@@ -40,23 +40,23 @@ def is_stale(built: datetime, day: date, now: datetime) -> bool:
 def classify(report: SourceReport, day: date, now: datetime | None = None) -> None:
     """Set ``status`` from what happened; a feed built before the run's day, in its own zone, is stale."""
     if report.errors and not report.items_seen:
-        report.status = "failed"
-    elif report.status in ("empty", "not-modified", "partial"):
+        report.status = SourceStatus.FAILED
+    elif report.status in (SourceStatus.EMPTY, SourceStatus.NOT_MODIFIED, SourceStatus.PARTIAL):
         pass
     elif report.feed_time and is_stale(datetime.fromisoformat(report.feed_time), day,
                                        now or datetime.now(UTC)):
-        report.status = "stale"
+        report.status = SourceStatus.STALE
         report.note = report.note or f"the feed was built {report.feed_time}, before {day.isoformat()} there"
 
 
 def record(reports: list[SourceReport], day: date, now: datetime | None = None, *, failure: str | None = None) -> dict:
     """The run's record; ``failure`` says what the run could not write (the run is then not ok)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     totals = {k: sum(getattr(r, k) for r in reports) for k in ("items_seen", "new", "updated", "duplicate", "rejected", "skipped", "old")}
     entry = {
         "run_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "date": day.isoformat(),
-        "ok": failure is None and any(r.status != "failed" for r in reports),
+        "ok": failure is None and any(r.status != SourceStatus.FAILED for r in reports),
         "totals": totals,
         "sources": [asdict(r) for r in reports],
     }

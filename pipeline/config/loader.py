@@ -4,8 +4,10 @@ keys (typos) refused with the nearest known one, and the few types every file sh
 from __future__ import annotations
 
 import difflib
+import typing
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Callable, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
@@ -96,28 +98,60 @@ def _describe(error: dict, model: type[BaseModel]) -> str:
             close = difflib.get_close_matches(key, list(parent.model_fields), n=1)
             allowed = ", ".join(f for f in parent.model_fields if f != "path")
             hint = f" (did you mean '{close[0]}'?)" if close else f" (allowed: {allowed})"
-        return f"unknown key '{key}'{hint}"
+        of_kind = "".join(f" for kind '{tag}'" for tag in _tags_of(parent)) if parent is not None else ""
+        return f"unknown key '{key}'{of_kind}{hint}"
     if kind == "string_type" and loc and isinstance(loc[-1], int):
         return "expected a list of strings"
     if kind == "literal_error":
         return error["msg"].replace("Input should be", "expected")
+    if kind == "union_tag_invalid":  # a kind no module declares
+        return f"unknown kind '{error['ctx']['tag']}' (kinds: {error['ctx']['expected_tags']})"
+    if kind == "union_tag_not_found":
+        return "required but missing"
     return _TYPE_MESSAGES.get(kind) or error["msg"].replace("Value error, ", "")
 
 
 def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
-    current: Any = model
+    """The model of the mapping at ``loc``; a tagged union's member is the one ``loc`` names by its tag."""
+    current: list[type[BaseModel]] = [model]
     for part in loc:
         if isinstance(part, int):
             continue
-        field = getattr(current, "model_fields", {}).get(part)
-        if field is None:
+        tagged = [m for m in current if part in _tags_of(m)]
+        if tagged:
+            current = tagged
+            continue
+        field = next((m.model_fields[part] for m in current if part in m.model_fields), None)
+        current = _members(field.annotation) if field is not None else []
+        if not current:
             return None
-        annotation = field.annotation
-        args = getattr(annotation, "__args__", ())
-        current = next((a for a in (annotation, *args) if isinstance(a, type) and issubclass(a, BaseModel)), None)
-        if current is None:
-            return None
-    return current
+    return current[0] if len(current) == 1 else None
+
+
+def _members(annotation) -> list[type[BaseModel]]:
+    """The models an annotation holds: itself, a list's items, a union's members."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _members(arg)]
+
+
+def _tags_of(model: type[BaseModel]) -> tuple:
+    """The tag of a tagged union's member: the value its ``kind`` must have."""
+    field = model.model_fields.get("kind")
+    return typing.get_args(field.annotation) if field is not None else ()
+
+
+def _in_data(data: Any, loc: tuple) -> tuple:
+    """``loc`` without the tags pydantic inserts for a tagged union (``sources.0.crossref.url``): the
+    path of the value in the file, for its line and its name."""
+    path = []
+    for part in loc:
+        if isinstance(data, dict) and isinstance(part, str) and part not in data and part == data.get("kind"):
+            continue
+        path.append(part)
+        data = data.get(part) if isinstance(data, dict) else (
+            data[part] if isinstance(data, list) and isinstance(part, int) and part < len(data) else None)
+    return tuple(path)
 
 
 def _field_path(loc: tuple) -> str:
@@ -154,9 +188,13 @@ def load_yaml(path: Path, model: type[BaseModel], display: str | None = None, ex
         problems = []
         for error in exc.errors():
             loc = tuple(error["loc"])
+            if error["type"].startswith("union_tag_"):  # the tag's own key: sources[0].kind
+                loc += (error["ctx"]["discriminator"].strip("'"),)
+            described = _describe(error, model)
+            loc = _in_data(data, loc)
             key = loc + ("<key>",) if error["type"] == "extra_forbidden" else loc
             line = positions.get(key) or _nearest_line(positions, loc)
-            problems.append(f"{display}:{line}: {_field_path(loc) or '(top)'}: {_describe(error, model)}")
+            problems.append(f"{display}:{line}: {_field_path(loc) or '(top)'}: {described}")
         raise ConfigError(problems) from exc
 
 

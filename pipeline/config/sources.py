@@ -1,14 +1,16 @@
-"""``sources.yml``: the HTTP settings and where papers come from."""
+"""``sources.yml``: the HTTP settings, and what every source has whatever its kind.
+
+Each source kind declares its own settings in its module (``pipeline/fetch/sources/<kind>.py``), a
+subclass of ``SourceSettings`` with its ``kind``, its own keys, its default address and its age
+limit; ``pipeline.fetch.sources`` builds the file's model from those modules."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar
 
 from pydantic import Field, model_validator
 
-from ..errors import ConfigError
-from .loader import HttpAddress, Retrying, Text, _Strict, load_yaml
+from .loader import HttpAddress, Retrying, Text, _Strict
 
 
 class HttpSettings(Retrying):
@@ -26,86 +28,50 @@ class HttpSettings(Retrying):
     arxiv_interval: float = Field(3.0, ge=0)
 
 
-class SourceConfig(_Strict):
+class SourceSettings(_Strict):
+    """The keys every source has; a kind adds its own (see ``kind``)."""
+
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=64)]  # recorded in entries and run records
-    kind: Literal["arxiv_rss", "arxiv_api", "arxiv_oai", "rss", "crossref", "biorxiv"]  # the kind of server
+    kind: str  # the kind of server: its own keys are in the table of that kind below
     label: Text  # the badge on a card; {CATEGORY} or {category}: the paper's primary category
     enabled: bool = True  # false: kept in the file, never fetched
-    url: HttpAddress = ""  # the full feed URL (arxiv_rss, rss)
-    base_url: HttpAddress = ""  # the API root (arxiv_api, arxiv_oai, crossref, biorxiv)
-    # arxiv_rss: archives joined with "+", e.g. ["cs.AI", "cs.CL"]
-    categories: list[str] = []
-    # arxiv_api: a search query such as 'au:"Yingqi Fan"' or 'cat:cs.AI AND ti:agent'
-    query: str = ""
-    page_size: int = Field(100, ge=1, le=2000)  # records asked for a page (arxiv_api, crossref)
     max_results: int = Field(500, ge=1, le=50000)  # at most this many records a run
-    # arxiv_api / crossref / biorxiv: how many days back from the run date to ask for
-    days: int = Field(1, ge=1, le=3660)
-    # arxiv_oai: the OAI set, e.g. "cs" or "physics:quant-ph"
-    set: str = ""
-    # crossref
-    issn: list[str] = []
-    mailto: str = ""  # Crossref's polite pool: your e-mail address
-    # biorxiv: "biorxiv" or "medrxiv" and an optional category filter
-    server: Literal["biorxiv", "medrxiv"] = "biorxiv"
-    category: str = ""  # biorxiv: a subject such as "cancer_biology"; empty: every subject
     # papers from this source are written with this category when no arXiv category exists
     default_category: str = ""
     # a record published more than this many days before the run day is not news: it is skipped
-    # and counted as old; null keeps every record (a back-fill); unset: the kind's default (age_limit)
+    # and counted as old; null keeps every record (a back-fill); unset: the kind's default
     max_age_days: int | None = Field(None, ge=0, le=36600)
 
-    def age_limit(self) -> int | None:
-        """How old (days before the run day) a record may be and still be news.
+    endpoint: ClassVar[str] = ""  # the kind's public address, used when base_url is empty
+    needs: ClassVar[tuple[str, ...]] = ()  # the source needs one of these keys set
 
-        arXiv's RSS lists the day's announcements; a journal's RSS lists its current issue and
-        Crossref indexes late, so both keep more than a month; a query with a ``days`` window
-        (arXiv API, bioRxiv) keeps its window; OAI-PMH is for back-fills and keeps everything.
-        """
+    def default_age(self) -> int | None:
+        """The kind's age limit when ``max_age_days`` is not set; None keeps everything."""
+        return None
+
+    def age_limit(self) -> int | None:
+        """How old (days before the run day) a record may be and still be news."""
         if "max_age_days" in self.model_fields_set:
             return self.max_age_days
-        return {"arxiv_rss": 7, "rss": 45, "crossref": max(45, self.days), "arxiv_api": self.days + 1,
-                "biorxiv": self.days + 1, "arxiv_oai": None}[self.kind]
+        return self.default_age()
+
+    def address(self) -> str:
+        """The configured address of the server, or the kind's public default."""
+        return (getattr(self, "base_url", "") or self.endpoint).rstrip("/")
 
     @model_validator(mode="after")
-    def _kind_needs(self) -> "SourceConfig":
-        needs = {
-            "arxiv_rss": ("categories", "url"),
-            "rss": ("url",),
-            "arxiv_api": ("query",),
-            "arxiv_oai": ("set",),
-            "crossref": ("issn",),
-        }.get(self.kind, ())
-        if needs and not any(getattr(self, name) for name in needs):
-            raise ValueError(f"a {self.kind} source needs " + " or ".join(needs))
+    def _has_what_it_needs(self) -> SourceSettings:
+        if self.needs and not any(getattr(self, name) for name in self.needs):
+            raise ValueError(f"a {self.kind} source needs " + " or ".join(self.needs))
         return self
 
 
-class SourcesFile(_Strict):
-    """``sources.yml``."""
+class QuerySettings(SourceSettings):
+    """A source asked through an API for the records of the last ``days``."""
 
-    http: HttpSettings = HttpSettings()  # how every request is made
-    sources: list[SourceConfig]  # where papers come from
-
-
-KIND_DEFAULTS = {
-    "arxiv_rss": ("url", ""),  # built from the categories, see sources.arxiv_rss
-    "rss": ("url", ""),
-    "arxiv_api": ("base_url", "https://export.arxiv.org/api/query"),
-    "arxiv_oai": ("base_url", "https://oaipmh.arxiv.org/oai"),
-    "crossref": ("base_url", "https://api.crossref.org"),
-    "biorxiv": ("base_url", "https://api.biorxiv.org"),
-}
+    base_url: HttpAddress = ""  # the API root; empty: the kind's public address
+    days: int = Field(1, ge=1, le=3660)  # how many days back from the run date to ask for
 
 
-def load_sources(path: Path) -> SourcesFile:
-    config = load_yaml(path, SourcesFile)
-    seen: set[str] = set()
-    problems = []
-    for source in config.sources:
-        if source.id in seen:
-            problems.append(f"{path}: sources: duplicate source id '{source.id}'")
-        seen.add(source.id)
-    if problems:
-        raise ConfigError(problems)
-    return config
+class PagedSettings(QuerySettings):
+    page_size: int = Field(100, ge=1, le=2000)  # records asked for a page

@@ -9,24 +9,25 @@ from __future__ import annotations
 import logging
 import traceback
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Callable
 
 from ..archive import candidates, lock, runlog
 from ..archive.identity import dedupe
 from ..archive.index import INDEX_FORMAT, Index, Outcome, upgrade_entries, write_papers
-from ..config import Rule, SourcesFile
+from ..config import Rule
 from ..errors import AcademicHubError, IncompleteWrite, SourceError, WriteError
 from ..files import remove_stale_temp_files
 from ..layout import Layout
-from ..models import Paper, SourceReport
+from ..models import Paper, SourceReport, SourceStatus
 from ..text import clean
 from . import sources
 from .curate import compile_rules, curate, with_matched_words
 from .http import Client
 from .normalise import normalise, settle_dates
+from .sources import SourcesFile
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ class FetchSummary:
 
     @property
     def all_failed(self) -> bool:
-        return bool(self.reports) and all(r.status == "failed" for r in self.reports)
+        return bool(self.reports) and all(r.status == SourceStatus.FAILED for r in self.reports)
 
 
 def read_sources(
@@ -49,7 +50,7 @@ def read_sources(
     """Fetch and normalise every enabled source; never raises for a source's failure."""
     papers: list[Paper] = []
     reports: list[SourceReport] = []
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for source in config.sources:
         if not source.enabled:
             continue
@@ -57,8 +58,9 @@ def read_sources(
         report = SourceReport(source=source.id, kind=source.kind)
         reports.append(report)
         client.touched = []
-        try:
+        try:  # everything of the source's kind is asked for here: a kind that fails, fails this source only
             fetched = sources.fetch(client, source, day)
+            limit = source.age_limit()
         except SourceError as exc:
             report.http_status = exc.status
             _failed(report, client, str(exc))
@@ -77,7 +79,6 @@ def read_sources(
         report.errors.extend(fetched.skipped)
         report.skipped = len(fetched.skipped)
         notes = Counter()
-        limit = source.age_limit()
         oldest = day - timedelta(days=limit) if limit is not None else None
         for item in fetched.items:
             try:
@@ -86,7 +87,7 @@ def read_sources(
                 report.skipped += 1
                 report.errors.append(str(exc))
                 continue
-            if oldest and paper.published and paper.published.astimezone(timezone.utc).date() < oldest:
+            if oldest and paper.published and paper.published.astimezone(UTC).date() < oldest:
                 report.old += 1
                 continue
             papers.append(paper)

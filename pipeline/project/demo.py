@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING
 import yaml
 
 from ..brief.report import BriefReport
-from ..config import SourcesFile, load_rules
+from ..config import load_rules
 from ..fetch.job import FetchSummary, run_fetch
+from ..fetch.sources import SourcesFile
 from ..layout import Layout
 
 if TYPE_CHECKING:

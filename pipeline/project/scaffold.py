@@ -26,8 +26,9 @@ from pathlib import Path
 import yaml
 
 from .. import __version__
-from ..config import Rule, SourcesFile, load_rules, load_sources
+from ..config import Rule, load_rules
 from ..errors import ConfigError, InitError
+from ..fetch.sources import SourcesFile, load_sources
 from ..files import atomic_write
 from .origin import installed_requirement
 

@@ -28,7 +28,8 @@ LAUGHS = ("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
 
 def loaders(tmp_path: Path):
     """(file name, the command that reads it, the loader) for every settings file."""
-    from pipeline.config import load_rules, load_sources
+    from pipeline.config import load_rules
+    from pipeline.fetch.sources import load_sources
     from pipeline.config.brief import load_config as load_brief
     from pipeline.config.notify import load_notify
     from pipeline.config.semantic import load_config as load_semantic

@@ -206,7 +206,7 @@ def collaboration_paper(arxiv_id: str, count: int = 3000, seed: int = 1, receive
     from dataclasses import replace
     from datetime import date
 
-    from pipeline.config import SourcesFile
+    from pipeline.fetch.sources import SourcesFile
     from pipeline.fetch.normalise import normalise
     from pipeline.fetch.sources.arxiv_api import parse
     from pipeline.models import Selection

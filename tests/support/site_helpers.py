@@ -15,7 +15,8 @@ from pathlib import Path
 from sample_site import sample_sources
 
 from pipeline.archive.entry import entry_path, render_entry
-from pipeline.config import SourcesFile, load_rules
+from pipeline.config import load_rules
+from pipeline.fetch.sources import SourcesFile
 from pipeline.fetch.job import run_fetch
 from pipeline.files import atomic_write
 from pipeline.layout import Layout

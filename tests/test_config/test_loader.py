@@ -1,6 +1,7 @@
 import pytest
 
-from pipeline.config import load_rules, load_sources
+from pipeline.config import load_rules
+from pipeline.fetch.sources import load_sources
 from pipeline.errors import ConfigError
 
 
@@ -27,9 +28,34 @@ def test_source_problems_name_file_line_and_field(tmp_path):
         "    timeout: 3\n", encoding="utf-8")
     found = problems(load_sources, path)
     assert f"{path}:2: sources[0]: a arxiv_rss source needs categories or url" in found
-    assert any(p.startswith(f"{path}:6: sources[1].kind: expected 'arxiv_rss'") for p in found)
+    assert any(p.startswith(f"{path}:6: sources[1].kind: unknown kind 'atom' (kinds: 'arxiv_rss'") for p in found)
     assert f"{path}:11: sources[2].url: expected an http:// or https:// address" in found
     assert any(p.startswith(f"{path}:12: sources[2].timeout: unknown key 'timeout'") for p in found)
+
+
+def test_a_key_of_another_kind_is_refused_with_its_line(tmp_path):
+    path = tmp_path / "sources.yml"
+    path.write_text(
+        "sources:\n"
+        "  - id: journals\n"
+        "    kind: crossref\n"
+        "    label: J\n"
+        "    issn: ['0028-0836']\n"
+        "    filter: 'topics.id:T1'\n"
+        "  - label: no kind\n"
+        "    id: k\n"
+        "  - id: oa\n"
+        "    kind: openalex\n"
+        "    label: OA\n"
+        "    filter: 'topics.id:T1'\n"
+        "    issn: ['0028-0836']\n"
+        "    page_size: 500\n", encoding="utf-8")
+    found = problems(load_sources, path)
+    assert any(p.startswith(f"{path}:6: sources[0].filter: unknown key 'filter' for kind 'crossref'") for p in found)
+    assert f"{path}:7: sources[1].kind: required but missing" in found
+    assert any(p.startswith(f"{path}:13: sources[2].issn: unknown key 'issn' for kind 'openalex'") for p in found)
+    assert any(p.startswith(f"{path}:14: sources[2].page_size: ") and "200" in p for p in found)
+    assert len(found) == 4, found
 
 
 def test_invalid_yaml_points_at_the_line(tmp_path):

@@ -354,7 +354,8 @@ def test_a_bug_past_the_sources_still_leaves_a_run_record(feed_server, tmp_path,
     """The run record is what `health` alerts on: a run that stops on an unexpected error keeps one."""
     from datetime import date
 
-    from pipeline.config import load_rules, load_sources
+    from pipeline.config import load_rules
+    from pipeline.fetch.sources import load_sources
     from pipeline.fetch import job
     from pipeline.layout import Layout
 

@@ -3,11 +3,11 @@
 import pytest
 from helpers import FEEDS
 
-from pipeline.config import SourceConfig
+from pipeline.fetch.sources import source_settings
 from pipeline.errors import FeedError
 from pipeline.fetch.sources import arxiv_oai, arxiv_rss, crossref
 
-OAI = SourceConfig(id="oai", kind="arxiv_oai", label="arXiv", set="cs")
+OAI = source_settings(id="oai", kind="arxiv_oai", label="arXiv", set="cs")
 
 
 def test_oai_no_records_is_an_empty_answer():
@@ -22,7 +22,7 @@ def test_oai_errors_are_feed_errors():
 
 
 def test_the_fast_and_the_tolerant_rss_readers_agree():
-    source = SourceConfig(id="a", kind="arxiv_rss", label="arXiv", categories=["quant-ph"])
+    source = source_settings(id="a", kind="arxiv_rss", label="arXiv", categories=["quant-ph"])
     body = (FEEDS / "arxiv_rss/rss-quant-ph-2025-04-28-truncated.xml").read_bytes()
     fast, tolerant = arxiv_rss._parse_fast(body, source), arxiv_rss._parse_tolerant(body, source)
     assert len(fast.items) == 23
@@ -33,7 +33,7 @@ def test_the_fast_and_the_tolerant_rss_readers_agree():
 
 
 def test_crossref_single_work_and_error_documents():
-    source = SourceConfig(id="c", kind="crossref", label="C", issn=["1"])
+    source = source_settings(id="c", kind="crossref", label="C", issn=["1"])
     page = crossref.parse((FEEDS / "crossref/works-doi-10.1371_journal.pone.0033693-2026-06-16.json").read_bytes(), source)
     assert [i.doi for i in page.items] == ["10.1371/journal.pone.0033693"] and page.cursor == ""
     assert page.items[0].venue == "PLoS ONE"

@@ -11,7 +11,8 @@ import pytest
 import yaml
 from sample_site import fetch_samples
 
-from pipeline.config import Rule, load_rules, load_sources, load_yaml
+from pipeline.config import Rule, load_rules, load_yaml
+from pipeline.fetch.sources import load_sources
 from pipeline.console import ask
 from pipeline.errors import InitError
 from pipeline.project.scaffold import InitOptions, SiteChoices, catalogue, choose, create, skeleton

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
+from typing import ClassVar, Literal
 
-from ...config import SourceConfig
+from ...config.sources import PagedSettings
 from ...errors import BadRecord, FeedError, HttpError
 from ...models import RawAuthor, RawItem
 from ..http import Client
-from .base import Fetched, Page, endpoint, parse_iso, parse_xml
+from .base import Fetched, Page, parse_iso, parse_xml
 from .fields import element_text, xml_text
 
 NS = {
@@ -26,7 +27,22 @@ NS = {
 EMPTY_PAGE_TRIES = 3  # arXiv's API answers an empty page now and then; the same page asked again usually has the entries
 
 
-def parse(content: bytes, source: SourceConfig) -> Page:
+class ArxivApiSource(PagedSettings):
+    """The arXiv API: the results of a search over the last ``days``."""
+
+    kind: Literal["arxiv_api"]
+    # a search query such as 'au:"Yingqi Fan"' or 'cat:cs.AI AND ti:agent'
+    query: str = ""
+
+    endpoint: ClassVar[str] = "https://export.arxiv.org/api/query"
+    needs: ClassVar[tuple[str, ...]] = ("query",)
+
+    def default_age(self) -> int | None:
+        return self.days + 1  # its window
+
+
+
+def parse(content: bytes, source: ArxivApiSource) -> Page:
     """One page: its items, the entries skipped with why, and totalResults.  Raises FeedError on an error document."""
     root = parse_xml(content, "Atom")
     if root.tag != f"{{{NS['a']}}}feed":
@@ -49,7 +65,7 @@ def parse(content: bytes, source: SourceConfig) -> Page:
     return page
 
 
-def _entry(entry: ET.Element, source: SourceConfig) -> RawItem:
+def _entry(entry: ET.Element, source: ArxivApiSource) -> RawItem:
     """One Atom entry, every field read as text."""
     def get(path: str) -> str:
         return xml_text(entry, path, NS)
@@ -85,15 +101,15 @@ def _entry(entry: ET.Element, source: SourceConfig) -> RawItem:
     )
 
 
-def search_query(source: SourceConfig, day: date) -> str:
+def search_query(source: ArxivApiSource, day: date) -> str:
     """The configured query limited to submissions in the ``days`` up to ``day``."""
     start = day - timedelta(days=source.days - 1)
     window = f"submittedDate:[{start:%Y%m%d}0000 TO {day:%Y%m%d}2359]"
     return f"({source.query}) AND {window}"
 
 
-def fetch(client: Client, source: SourceConfig, day: date) -> Fetched:
-    url = endpoint(source)
+def fetch(client: Client, source: ArxivApiSource, day: date) -> Fetched:
+    url = source.address()
     result = Fetched(url=url)
     start, tries, total, why = 0, 0, None, ""
     query = search_query(source, day)

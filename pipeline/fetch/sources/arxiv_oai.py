@@ -8,19 +8,31 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
+from typing import ClassVar, Literal
 
-from ...config import SourceConfig
+from ...config.sources import QuerySettings
 from ...errors import BadRecord, FeedError
 from ...models import RawAuthor, RawItem
 from ..http import Client
-from .base import Fetched, Page, endpoint, parse_iso, parse_xml
+from .base import Fetched, Page, parse_iso, parse_xml
 from .fields import element_text, xml_text
 
 NS = {"oai": "http://www.openarchives.org/OAI/2.0/", "ax": "http://arxiv.org/OAI/arXiv/"}
 
 
 
-def parse(content: bytes, source: SourceConfig) -> Page:
+class ArxivOaiSource(QuerySettings):
+    """arXiv's OAI-PMH interface: every record of a set, for back-fills (keeps records of any age)."""
+
+    kind: Literal["arxiv_oai"]
+    set: str = ""  # the OAI set, e.g. "cs" or "physics:quant-ph"
+
+    endpoint: ClassVar[str] = "https://oaipmh.arxiv.org/oai"
+    needs: ClassVar[tuple[str, ...]] = ("set",)
+
+
+
+def parse(content: bytes, source: ArxivOaiSource) -> Page:
     """One ListRecords page: items, the records skipped with why, and the resumption token."""
     root = parse_xml(content, "OAI-PMH")
     if root.tag != f"{{{NS['oai']}}}OAI-PMH":
@@ -49,7 +61,7 @@ def parse(content: bytes, source: SourceConfig) -> Page:
     return page
 
 
-def _record(meta: ET.Element, source: SourceConfig) -> RawItem:
+def _record(meta: ET.Element, source: ArxivOaiSource) -> RawItem:
     """One arXiv metadata record, every field read as text."""
     def get(path: str) -> str:
         return xml_text(meta, path, NS)
@@ -81,8 +93,8 @@ def _record(meta: ET.Element, source: SourceConfig) -> RawItem:
     )
 
 
-def fetch(client: Client, source: SourceConfig, day: date) -> Fetched:
-    url = endpoint(source)
+def fetch(client: Client, source: ArxivOaiSource, day: date) -> Fetched:
+    url = source.address()
     result = Fetched(url=url)
     start = day - timedelta(days=source.days - 1)
     params: dict = {"verb": "ListRecords", "metadataPrefix": "arXiv", "set": source.set,

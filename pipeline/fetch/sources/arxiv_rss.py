@@ -10,24 +10,41 @@ from __future__ import annotations
 
 import email.utils
 import xml.etree.ElementTree as ET
-from datetime import UTC, date, datetime, timezone
+from datetime import UTC, date, datetime
+from typing import ClassVar, Literal
 
 import feedparser
 
-from ...config import SourceConfig
+from ...config.loader import HttpAddress
+from ...config.sources import SourceSettings
 from ...errors import BadRecord, FeedError
-from ...models import RawAuthor, RawItem
+from ...models import RawAuthor, RawItem, SourceStatus
 from ...text import xml_document
 from ..http import Client
 from .base import Fetched, bozo_note, channel_time, complete_entries, fetch_feed, struct_to_datetime, zoned
 from .fields import element_text, xml_text
 
-DEFAULT_BASE = "https://rss.arxiv.org/rss/"
 NS = {"dc": "http://purl.org/dc/elements/1.1/", "arxiv": "http://arxiv.org/schemas/atom"}
 
 
-def feed_url(source: SourceConfig) -> str:
-    return source.url or DEFAULT_BASE + "+".join(source.categories)
+class ArxivRssSource(SourceSettings):
+    """arXiv's daily announcements of one or more archives (``rss.arxiv.org``)."""
+
+    kind: Literal["arxiv_rss"]
+    # the archives joined with "+", e.g. ["cs.AI", "cs.CL"]
+    categories: list[str] = []
+    url: HttpAddress = ""  # the full feed URL; empty: built from the categories
+
+    endpoint: ClassVar[str] = "https://rss.arxiv.org/rss/"
+    needs: ClassVar[tuple[str, ...]] = ("categories", "url")
+
+    def default_age(self) -> int | None:
+        return 7  # the feed lists the day's announcements
+
+
+
+def feed_url(source: ArxivRssSource) -> str:
+    return source.url or source.endpoint + "+".join(source.categories)
 
 
 def split_authors(text: str) -> tuple[RawAuthor, ...]:
@@ -35,7 +52,7 @@ def split_authors(text: str) -> tuple[RawAuthor, ...]:
     return tuple(RawAuthor(name.strip()) for name in text.split(",") if name.strip())
 
 
-def _item(source: SourceConfig, get, when: datetime | None) -> RawItem | str:
+def _item(source: ArxivRssSource, get, when: datetime | None) -> RawItem | str:
     """One item from a field getter (ElementTree or feedparser); a string says why it was skipped."""
     try:
         return _read_item(source, get, when)
@@ -43,7 +60,7 @@ def _item(source: SourceConfig, get, when: datetime | None) -> RawItem | str:
         return f"item {exc}"
 
 
-def _read_item(source: SourceConfig, get, when: datetime | None) -> RawItem:
+def _read_item(source: ArxivRssSource, get, when: datetime | None) -> RawItem:
     """``when``: the feed's own date, the item's when it has none."""
     title, guid, link = get("title"), get("guid"), get("link")
     arxiv_id = guid or link
@@ -69,12 +86,12 @@ def _read_item(source: SourceConfig, get, when: datetime | None) -> RawItem:
 
 def _rfc822(text: str | None) -> datetime | None:
     try:
-        return email.utils.parsedate_to_datetime(text).astimezone(timezone.utc) if text else None
+        return email.utils.parsedate_to_datetime(text).astimezone(UTC) if text else None
     except (TypeError, ValueError, IndexError):
         return None
 
 
-def _parse_fast(content: bytes, source: SourceConfig) -> Fetched:
+def _parse_fast(content: bytes, source: ArxivRssSource) -> Fetched:
     """arXiv's own, well-formed RSS 2.0, read with ElementTree (several times faster than feedparser)."""
     root = ET.fromstring(content)
     channel = root.find("channel")
@@ -98,7 +115,7 @@ def _parse_fast(content: bytes, source: SourceConfig) -> Fetched:
     return result
 
 
-def _parse_tolerant(content: bytes, source: SourceConfig) -> Fetched:
+def _parse_tolerant(content: bytes, source: ArxivRssSource) -> Fetched:
     """Any other RSS/Atom rendering, or a damaged document, read with feedparser."""
     feed = feedparser.parse(content)
     channel = feed.get("feed", {})
@@ -134,17 +151,17 @@ def _add(result: Fetched, item: RawItem | str) -> None:
         result.items.append(item)
 
 
-def parse(content: bytes, source: SourceConfig) -> Fetched:
+def parse(content: bytes, source: ArxivRssSource) -> Fetched:
     content = xml_document(content)  # characters XML forbids read as U+FFFD (feedparser fails on some)
     try:
         result = _parse_fast(content, source)
     except ET.ParseError:
         result = _parse_tolerant(content, source)
     if not result.items and not result.skipped:
-        result.status = "empty"
+        result.status = SourceStatus.EMPTY
         result.note = "valid feed with no items: arXiv made no announcement (weekend or holiday)"
     return result
 
 
-def fetch(client: Client, source: SourceConfig, day: date) -> Fetched:
+def fetch(client: Client, source: ArxivRssSource, day: date) -> Fetched:
     return fetch_feed(client, feed_url(source), lambda content: parse(content, source), polite=True)

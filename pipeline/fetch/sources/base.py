@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import calendar
 import email.utils
+import json
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timezone
-from typing import Callable
+from datetime import UTC, datetime
 
-from ...config import KIND_DEFAULTS, SourceConfig
-from ...errors import FeedError
-from ...models import RawItem
+from ...errors import BadRecord, FeedError
+from ...models import RawItem, SourceStatus
 from ...text import xml_document
 from ..http import Client
 
@@ -35,8 +35,7 @@ class Fetched:
     items: list[RawItem] = field(default_factory=list)
     url: str = ""
     http_status: int | None = None
-    # ok, empty (valid feed, nothing announced), not-modified (HTTP 304), partial (paging ended early)
-    status: str = "ok"
+    status: SourceStatus = SourceStatus.OK  # ok, empty, not-modified or partial
     feed_time: datetime | None = None  # when the feed says it was built, in its own time zone
     note: str = ""
     skipped: list[str] = field(default_factory=list)  # items that could not be read, with why
@@ -56,13 +55,13 @@ class Fetched:
 
     def incomplete(self, read: int, total: int, why: str) -> None:
         """Paging ended before the server's own total: the result is partial, and the note says so."""
-        self.status = "partial"
+        self.status = SourceStatus.PARTIAL
         self.note = "; ".join(filter(None, (self.note, f"{read} of {total} results ({why})")))
 
-    def finish(self, empty_note: str) -> "Fetched":
+    def finish(self, empty_note: str) -> Fetched:
         """Mark a paged fetch that found nothing as 'empty' (a valid answer, not an error)."""
-        if not self.items and self.status == "ok":
-            self.status, self.note = "empty", "; ".join(filter(None, (empty_note, self.note)))
+        if not self.items and self.status == SourceStatus.OK:
+            self.status, self.note = SourceStatus.EMPTY, "; ".join(filter(None, (empty_note, self.note)))
         return self
 
 
@@ -74,9 +73,48 @@ def fetch_feed(client: Client, url: str, parse: Callable[[bytes], Fetched], poli
     """GET a feed conditionally; a 304 becomes a 'not-modified' result without parsing."""
     response = client.get(url, conditional=True, polite=polite)
     if response.status == 304:
-        return Fetched(url=response.url, http_status=304, status="not-modified", note="unchanged since the last run")
+        return Fetched(url=response.url, http_status=304, status=SourceStatus.NOT_MODIFIED, note="unchanged since the last run")
     result = parse(response.content)
     result.url, result.http_status = response.url, response.status
+    return result
+
+
+def read_json(content: bytes):
+    """A JSON API's answer; not JSON (an HTML error page served with 200) is a FeedError."""
+    try:
+        return json.loads(content)
+    except ValueError as exc:
+        raise FeedError(f"not JSON: {exc}") from exc
+
+
+def read_works(works: list, names: list[str], to_item: Callable[[object], RawItem]) -> Page:
+    """A page of a JSON API's works (Crossref, OpenAlex): each read, or skipped with why and its name."""
+    page = Page(records=names)
+    for work, name in zip(works, names):
+        try:
+            page.items.append(to_item(work))
+        except BadRecord as exc:
+            page.skipped.append(f"work {name}: {exc}")
+    return page
+
+
+def cursor_pages(client: Client, url: str, params: dict, read: Callable[[bytes], Page], server: str,
+                 limit: int) -> Fetched:
+    """A cursor-paged API (Crossref, OpenAlex): ``params["cursor"]`` from ``*`` on, until the cursor ends
+    or a page brings nothing new; ended before the server's own total, the result is partial."""
+    result = Fetched(url=url)
+    params = {**params, "cursor": "*"}
+    while len(result.items) < limit:
+        response = client.get(url, params=params)
+        page = read(response.content)
+        if not result.add_page(page, response.status):
+            if page.total and len(result.seen) < min(page.total, limit):
+                why = f"{server} repeated a page" if page.records else f"{server} returned an empty page"
+                result.incomplete(len(result.seen), page.total, why)
+            break
+        if not page.cursor or page.cursor == params["cursor"]:
+            break
+        params["cursor"] = page.cursor
     return result
 
 
@@ -102,12 +140,6 @@ def bozo_note(feed) -> str:
     return f"the feed is not well-formed ({problem.__class__.__name__}: {problem}); {len(feed.entries)} items read"
 
 
-def endpoint(source: SourceConfig) -> str:
-    """The configured URL of a source, or its kind's public default."""
-    attr, default = KIND_DEFAULTS[source.kind]
-    return (getattr(source, attr) or default).rstrip("/")
-
-
 def parse_xml(content: bytes, what: str) -> ET.Element:
     """Parse an XML response; a broken or hostile document (expat refuses entity bombs) is a FeedError.
 
@@ -123,7 +155,7 @@ def struct_to_datetime(value) -> datetime | None:
     """feedparser's UTC struct_time to an aware datetime."""
     if not value:
         return None
-    return datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
+    return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
 
 
 def zoned(text: str | None) -> datetime | None:
@@ -154,4 +186,4 @@ def parse_iso(value: str | None) -> datetime | None:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -9,16 +9,31 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from typing import ClassVar, Literal
 
-from ...config import SourceConfig
+from ...config.sources import QuerySettings
 from ...errors import BadRecord, FeedError
 from ...models import RawAuthor, RawItem
 from ..http import Client
-from .base import Fetched, Page, endpoint, parse_iso
+from .base import Fetched, Page, parse_iso
 from .fields import kind_of, number_or_text, record, text
 from .rss import split_author_list
 
 SITES = {"biorxiv": "https://www.biorxiv.org", "medrxiv": "https://www.medrxiv.org"}
+
+
+class BiorxivSource(QuerySettings):
+    """The bioRxiv and medRxiv API: the preprints posted over the last ``days``."""
+
+    kind: Literal["biorxiv"]
+    server: Literal["biorxiv", "medrxiv"] = "biorxiv"  # which of the two servers
+    category: str = ""  # a subject such as "cancer_biology"; empty: every subject
+
+    endpoint: ClassVar[str] = "https://api.biorxiv.org"
+
+    def default_age(self) -> int | None:
+        return self.days + 1  # its window
+
 
 
 def _authors(record: dict) -> tuple[RawAuthor, ...]:
@@ -35,7 +50,7 @@ def _authors(record: dict) -> tuple[RawAuthor, ...]:
     return tuple(out)
 
 
-def _item(data, source: SourceConfig) -> RawItem | None:
+def _item(data, source: BiorxivSource) -> RawItem | None:
     """One record, every field checked; None when it is outside the configured category."""
     data = record(data)
     doi, title, category = text(data, "doi"), text(data, "title"), text(data, "category")
@@ -70,7 +85,7 @@ def _name(data) -> str:
     return f"{data.get('doi')!s}v{data.get('version')!s}" if isinstance(data, dict) else repr(data)[:100]
 
 
-def parse(content: bytes, source: SourceConfig) -> Page:
+def parse(content: bytes, source: BiorxivSource) -> Page:
     """One page: items, the records skipped with why, every record's name, and the total."""
     try:
         data = json.loads(content)
@@ -103,9 +118,9 @@ def parse(content: bytes, source: SourceConfig) -> Page:
     return page
 
 
-def fetch(client: Client, source: SourceConfig, day: date) -> Fetched:
+def fetch(client: Client, source: BiorxivSource, day: date) -> Fetched:
     start = day - timedelta(days=source.days - 1)
-    base = f"{endpoint(source)}/details/{source.server}/{start.isoformat()}/{day.isoformat()}"
+    base = f"{source.address()}/details/{source.server}/{start.isoformat()}/{day.isoformat()}"
     params = {"category": source.category} if source.category else None
     result = Fetched(url=base)
     cursor = 0

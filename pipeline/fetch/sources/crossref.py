@@ -6,15 +6,31 @@ arrive as JATS XML; normalise strips it.
 
 from __future__ import annotations
 
-import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
+from functools import partial
+from typing import ClassVar, Literal
 
-from ...config import SourceConfig
+from ...config.sources import PagedSettings
 from ...errors import BadRecord, FeedError
 from ...models import RawAuthor, RawItem
 from ..http import Client
-from .base import Fetched, Page, endpoint, parse_iso
+from .base import Fetched, Page, cursor_pages, parse_iso, read_json, read_works
 from .fields import kind_of, obj, objects, record, text, texts
+
+
+class CrossrefSource(PagedSettings):
+    """Crossref's REST API: the works of journals, by ISSN, indexed over the last ``days``."""
+
+    kind: Literal["crossref"]
+    issn: list[str] = []  # the journals' ISSNs
+    mailto: str = ""  # Crossref's polite pool: your e-mail address
+
+    endpoint: ClassVar[str] = "https://api.crossref.org"
+    needs: ClassVar[tuple[str, ...]] = ("issn",)
+
+    def default_age(self) -> int | None:
+        return max(45, self.days)  # Crossref indexes late
+
 
 
 def _date(work: dict, *keys: str) -> datetime | None:
@@ -34,7 +50,7 @@ def _date(work: dict, *keys: str) -> datetime | None:
             raise BadRecord(f"{key}: date-parts should hold numbers, got {numbers!r:.60}")
         year, month, day = (numbers + [1, 1])[:3]
         try:
-            return datetime(year, month or 1, day or 1, tzinfo=timezone.utc)
+            return datetime(year, month or 1, day or 1, tzinfo=UTC)
         except ValueError as exc:
             raise BadRecord(f"{key}: date-parts {numbers!r} is not a date ({exc})") from exc
     return None
@@ -53,7 +69,7 @@ def _versions(work: dict) -> tuple[str, ...]:
                  for r in objects(relation, kind) if text(r, "id"))
 
 
-def work_to_item(work, source: SourceConfig) -> RawItem:
+def work_to_item(work, source: CrossrefSource) -> RawItem:
     """One work, every field checked (BadRecord names the first field of the wrong type)."""
     work = record(work, "work")
     doi, title = text(work, "DOI"), " ".join(texts(work, "title"))
@@ -79,15 +95,12 @@ def work_to_item(work, source: SourceConfig) -> RawItem:
     )
 
 
-def parse(content: bytes, source: SourceConfig) -> Page:
+def parse(content: bytes, source: CrossrefSource) -> Page:
     """One response: items, the works skipped with why, every work's DOI, the total and the next cursor.
 
     Accepts a work-list or a single work.
     """
-    try:
-        data = json.loads(content)
-    except ValueError as exc:
-        raise FeedError(f"not JSON: {exc}") from exc
+    data = read_json(content)
     if not isinstance(data, dict) or data.get("status") != "ok":
         raise FeedError(f"Crossref error: {str(data)[:200] if isinstance(data, dict) else 'unexpected document'}")
     message = data.get("message")
@@ -97,12 +110,8 @@ def parse(content: bytes, source: SourceConfig) -> Page:
     works = message.get("items") if listing else [message]
     if not isinstance(works, list):
         raise FeedError(f"Crossref answered a work-list whose items are {kind_of(works)}, not a list")
-    page = Page(records=[str(w.get("DOI")) if isinstance(w, dict) else repr(w)[:100] for w in works])
-    for work, name in zip(works, page.records):
-        try:
-            page.items.append(work_to_item(work, source))
-        except BadRecord as exc:
-            page.skipped.append(f"work {name}: {exc}")
+    names = [str(w.get("DOI")) if isinstance(w, dict) else repr(w)[:100] for w in works]
+    page = read_works(works, names, lambda work: work_to_item(work, source))
     total = message.get("total-results") if listing else 1
     page.total = total if isinstance(total, int) and not isinstance(total, bool) else None
     cursor = message.get("next-cursor") if works else ""
@@ -110,24 +119,13 @@ def parse(content: bytes, source: SourceConfig) -> Page:
     return page
 
 
-def fetch(client: Client, source: SourceConfig, day: date) -> Fetched:
-    url = endpoint(source) + "/works"
+def fetch(client: Client, source: CrossrefSource, day: date) -> Fetched:
+    url = source.address() + "/works"
     start = day - timedelta(days=source.days - 1)
     filters = [f"issn:{issn}" for issn in source.issn]
     filters += [f"from-index-date:{start.isoformat()}", f"until-index-date:{day.isoformat()}"]
-    params = {"filter": ",".join(filters), "rows": source.page_size, "cursor": "*"}
+    params = {"filter": ",".join(filters), "rows": source.page_size}
     if source.mailto:
         params["mailto"] = source.mailto
-    result = Fetched(url=url)
-    while len(result.items) < source.max_results:
-        response = client.get(url, params=params)
-        page = parse(response.content, source)
-        if not result.add_page(page, response.status):
-            if page.total and len(result.seen) < min(page.total, source.max_results):
-                why = "Crossref repeated a page" if page.records else "Crossref returned an empty page"
-                result.incomplete(len(result.seen), page.total, why)
-            break
-        if not page.cursor or page.cursor == params["cursor"]:
-            break
-        params["cursor"] = page.cursor
-    return result.finish("no works indexed in this date range")
+    return cursor_pages(client, url, params, partial(parse, source=source), "Crossref", source.max_results).finish(
+        "no works indexed in this date range")

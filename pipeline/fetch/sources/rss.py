@@ -9,13 +9,15 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from datetime import date
+from typing import ClassVar, Literal
 
 import feedparser
 
 from ...archive.identity import DOI_RE
-from ...config import SourceConfig
+from ...config.loader import HttpAddress
+from ...config.sources import SourceSettings
 from ...errors import FeedError
-from ...models import RawAuthor, RawItem
+from ...models import RawAuthor, RawItem, SourceStatus
 from ...text import xml_document
 from ..http import Client
 from ..normalise import strip_markup
@@ -24,6 +26,19 @@ from .base import Fetched, bozo_note, channel_time, complete_entries, fetch_feed
 # Nature-style summaries open with "Nature, Published online: 18 July 2024; doi:10.1038/…"
 _PUBLISHED_LINE = re.compile(r"^[^;]{0,120}Published online:[^;]*;\s*doi:\S+\s*", re.IGNORECASE)
 _INITIALS = re.compile(r"^(?:[A-Z][a-z]?\.?[- ]?)+$")
+
+
+class RssSource(SourceSettings):
+    """Any RSS or Atom feed, such as a journal's current issue."""
+
+    kind: Literal["rss"]
+    url: HttpAddress = ""  # the full feed URL
+
+    needs: ClassVar[tuple[str, ...]] = ("url",)
+
+    def default_age(self) -> int | None:
+        return 45  # a journal's feed lists its current issue
+
 
 
 def split_author_list(text: str) -> list[str]:
@@ -86,7 +101,7 @@ def _local(tag) -> str:
     return str(tag).rsplit("}", 1)[-1]
 
 
-def parse(content: bytes, source: SourceConfig) -> Fetched:
+def parse(content: bytes, source: RssSource) -> Fetched:
     feed = feedparser.parse(xml_document(content))  # feedparser fails on a reference to a surrogate
     channel = feed.get("feed", {})
     if not channel.get("title") and not feed.entries:
@@ -125,10 +140,10 @@ def parse(content: bytes, source: SourceConfig) -> Fetched:
             )
         )
     if not feed.entries:
-        result.status = "empty"
+        result.status = SourceStatus.EMPTY
         result.note = "valid feed with no items"
     return result
 
 
-def fetch(client: Client, source: SourceConfig, day: date) -> Fetched:
+def fetch(client: Client, source: RssSource, day: date) -> Fetched:
     return fetch_feed(client, source.url, lambda content: parse(content, source))
