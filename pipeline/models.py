@@ -8,7 +8,7 @@ later stage (curate, write, brief, site) works with.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime, timezone
 from enum import StrEnum
 from typing import Any
 
@@ -110,7 +110,7 @@ class Event:
         return data
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Event:
+    def from_json(cls, data: dict[str, Any]) -> "Event":
         published = data.get("published")
         return cls(day=date.fromisoformat(data["day"]), kind=str(data["kind"]), version=int(data.get("version") or 0),
                    journal=str(data.get("journal") or ""), doi=str(data.get("doi") or ""),
@@ -165,7 +165,7 @@ class Paper:
         """The day the paper arrived; an entry written before radar days were kept counts its publication day."""
         if self.received:
             return self.received
-        return self.published.astimezone(UTC).date() if self.published else None
+        return self.published.astimezone(timezone.utc).date() if self.published else None
 
     def events_on(self, day: date) -> tuple[Event, ...]:
         return tuple(e for e in self.events if e.day == day)
@@ -190,7 +190,7 @@ class Paper:
         return data
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Paper:
+    def from_json(cls, data: dict[str, Any]) -> "Paper":
         values = dict(data)
         values["authors"] = tuple(
             Author(a["name"], tuple(a.get("affiliations", ())), a.get("family", "")) for a in values.get("authors", ())

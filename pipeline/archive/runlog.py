@@ -11,7 +11,7 @@ import json
 import os
 from contextlib import suppress
 from dataclasses import asdict
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 from ..errors import WriteError
@@ -51,7 +51,7 @@ def classify(report: SourceReport, day: date, now: datetime | None = None) -> No
 
 def record(reports: list[SourceReport], day: date, now: datetime | None = None, *, failure: str | None = None) -> dict:
     """The run's record; ``failure`` says what the run could not write (the run is then not ok)."""
-    now = now or datetime.now(UTC)
+    now = now or datetime.now(timezone.utc)
     totals = {k: sum(getattr(r, k) for r in reports) for k in ("items_seen", "new", "updated", "duplicate", "rejected", "skipped", "old")}
     entry = {
         "run_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -55,7 +55,7 @@ class Correction(_Strict):
         return value
 
     @model_validator(mode="after")
-    def _coherent(self) -> Correction:
+    def _coherent(self) -> "Correction":
         if bool(self.paper) == (self.brief is not None):
             raise ValueError("name either a paper (paper: arxiv:…) or a daily brief (brief: YYYY-MM-DD)")
         if self.action != "pin" and not (self.replace or self.hide):

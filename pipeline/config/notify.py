@@ -63,7 +63,7 @@ class Channel(_Strict):
     api_base: HttpAddress = ""  # default https://api.telegram.org
 
     @model_validator(mode="after")
-    def _fits_kind(self) -> Channel:
+    def _fits_kind(self) -> "Channel":
         given = {name for name in self.model_fields_set if name in set().union(*_OWN.values())}
         foreign = sorted(given - _OWN[self.kind])
         if foreign:
@@ -102,7 +102,7 @@ class NotifyFile(_Strict):
     channels: list[Channel] = Field(min_length=1)  # where the day's message goes
 
     @model_validator(mode="after")
-    def _unique_ids(self) -> NotifyFile:
+    def _unique_ids(self) -> "NotifyFile":
         seen: set[str] = set()
         for channel in self.channels:
             if channel.id in seen:

@@ -31,8 +31,8 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Mapping
 
 from ..archive.identity import CJK, name_key
 from ..config import Rule
@@ -63,7 +63,7 @@ class _Keyword:
     wild: bool
 
     @classmethod
-    def build(cls, keyword: str) -> _Keyword:
+    def build(cls, keyword: str) -> "_Keyword":
         return cls(keyword, tuple(tokens(keyword.rstrip("*"))), keyword.endswith("*"))
 
 
@@ -161,7 +161,7 @@ class _Prepared:
     categories: frozenset[str]
 
     @classmethod
-    def of(cls, paper: Paper) -> _Prepared:
+    def of(cls, paper: Paper) -> "_Prepared":
         return cls(paper, _Text(paper.title), _Text(paper.abstract), tuple(name_key(a.name) for a in paper.authors),
                    frozenset(c.casefold() for c in paper.categories))
 
@@ -178,7 +178,7 @@ class CompiledRule:
     sources: frozenset[str]
 
     @classmethod
-    def build(cls, rule: Rule) -> CompiledRule:
+    def build(cls, rule: Rule) -> "CompiledRule":
         return cls(
             rule=rule,
             include=tuple(_Keyword.build(k) for k in rule.include.keywords),

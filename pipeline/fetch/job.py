@@ -9,10 +9,10 @@ from __future__ import annotations
 import logging
 import traceback
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Callable
 
 from ..archive import candidates, lock, runlog
 from ..archive.identity import dedupe
@@ -50,7 +50,7 @@ def read_sources(
     """Fetch and normalise every enabled source; never raises for a source's failure."""
     papers: list[Paper] = []
     reports: list[SourceReport] = []
-    now = datetime.now(UTC)
+    now = datetime.now(timezone.utc)
     for source in config.sources:
         if not source.enabled:
             continue
@@ -87,7 +87,7 @@ def read_sources(
                 report.skipped += 1
                 report.errors.append(str(exc))
                 continue
-            if oldest and paper.published and paper.published.astimezone(UTC).date() < oldest:
+            if oldest and paper.published and paper.published.astimezone(timezone.utc).date() < oldest:
                 report.old += 1
                 continue
             papers.append(paper)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -238,7 +238,7 @@ def settle_dates(paper: Paper, day: date, now: datetime) -> tuple[Paper, str]:
 
     Returns (paper, note); the note is empty when nothing was changed.
     """
-    start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    start = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
     if paper.published is None:
         return replace(paper, published=start, updated=paper.updated or start), "undated, given the run date"
     if paper.published > now + timedelta(days=1):

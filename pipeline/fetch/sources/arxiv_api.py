@@ -41,7 +41,6 @@ class ArxivApiSource(PagedSettings):
         return self.days + 1  # its window
 
 
-
 def parse(content: bytes, source: ArxivApiSource) -> Page:
     """One page: its items, the entries skipped with why, and totalResults.  Raises FeedError on an error document."""
     root = parse_xml(content, "Atom")

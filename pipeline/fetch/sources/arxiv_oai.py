@@ -20,7 +20,6 @@ from .fields import element_text, xml_text
 NS = {"oai": "http://www.openarchives.org/OAI/2.0/", "ax": "http://arxiv.org/OAI/arXiv/"}
 
 
-
 class ArxivOaiSource(QuerySettings):
     """arXiv's OAI-PMH interface: every record of a set, for back-fills (keeps records of any age)."""
 
@@ -29,7 +28,6 @@ class ArxivOaiSource(QuerySettings):
 
     endpoint: ClassVar[str] = "https://oaipmh.arxiv.org/oai"
     needs: ClassVar[tuple[str, ...]] = ("set",)
-
 
 
 def parse(content: bytes, source: ArxivOaiSource) -> Page:

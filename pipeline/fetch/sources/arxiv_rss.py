@@ -42,7 +42,6 @@ class ArxivRssSource(SourceSettings):
         return 7  # the feed lists the day's announcements
 
 
-
 def feed_url(source: ArxivRssSource) -> str:
     return source.url or source.endpoint + "+".join(source.categories)
 

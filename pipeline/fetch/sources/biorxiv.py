@@ -35,7 +35,6 @@ class BiorxivSource(QuerySettings):
         return self.days + 1  # its window
 
 
-
 def _authors(record: dict) -> tuple[RawAuthor, ...]:
     names = [n.strip() for n in text(record, "authors").split(";") if n.strip()]
     if len(names) == 1:

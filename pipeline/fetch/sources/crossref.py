@@ -32,7 +32,6 @@ class CrossrefSource(PagedSettings):
         return max(45, self.days)  # Crossref indexes late
 
 
-
 def _date(work: dict, *keys: str) -> datetime | None:
     for key in keys:
         value = obj(work, key)

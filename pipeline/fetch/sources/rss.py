@@ -40,7 +40,6 @@ class RssSource(SourceSettings):
         return 45  # a journal's feed lists its current issue
 
 
-
 def split_author_list(text: str) -> list[str]:
     """One creator field holding several names: 'A. Smith, B. Jones' or 'LAPALU, N., SIMON, A.'."""
     parts = [p.strip() for p in re.split(r",|\band\b|&", text) if p.strip()]
