@@ -46,7 +46,7 @@ class Kind:
     json: bool = False
 
     def paper_id(self, n: int) -> str:
-        return f"doi:10.5555/fault.{n}" if self.name in ("crossref", "biorxiv", "rss") else f"arxiv:{arxiv_id(n)}"
+        return f"doi:10.5555/fault.{n}" if self.name in ("crossref", "biorxiv", "rss", "openalex") else f"arxiv:{arxiv_id(n)}"
 
 
 # ---------------------------------------------------------------- JSON kinds
@@ -83,6 +83,24 @@ def biorxiv_page(records: list, total: int | None, cursor: str) -> bytes:
     if total is not None:
         message["total"] = total
     return json.dumps({"messages": [message], "collection": records}).encode()
+
+
+def openalex_record(n: int, override: dict) -> dict:
+    work = {"id": f"https://openalex.org/W{n}", "doi": f"https://doi.org/10.5555/fault.{n}", "title": TITLE.format(n=n),
+            "publication_date": DAY, "abstract_inverted_index": {"Text.": [0]},
+            "authorships": [{"author": {"display_name": "Ada Lovelace"},
+                             "institutions": [{"display_name": "Analytical Engines"}]}],
+            "primary_location": {"landing_page_url": f"https://example.org/{n}", "pdf_url": f"https://example.org/{n}.pdf",
+                                 "source": {"display_name": "Journal of Faults"}},
+            "primary_topic": {"display_name": "Oncology"}}
+    for path, value in override.items():
+        _set(work, path, value)
+    return work
+
+
+def openalex_page(records: list, total: int | None, cursor: str) -> bytes:
+    meta = {"count": total, "per_page": 20, "next_cursor": cursor or None}
+    return json.dumps({"meta": meta, "results": records, "group_by": []}).encode()
 
 
 def _set(data, path: str, value) -> None:
@@ -201,6 +219,17 @@ KINDS = {
                         "author_corresponding_institution": TEXT_WRONG, "date": TEXT_WRONG,
                         "version": [["1"], {"v": 1}, True], "category": TEXT_WRONG, "abstract": TEXT_WRONG,
                         "published": TEXT_WRONG}),
+    "openalex": Kind("openalex", lambda b: {"kind": "openalex", "filter": "primary_topic.id:T1", "base_url": b,
+                                            "page_size": 20},
+                     "/attack/works", openalex_record, openalex_page, json=True, paged_by="cursor", fields={
+                         "id": TEXT_WRONG, "doi": TEXT_WRONG, "title": TEXT_WRONG, "publication_date": TEXT_WRONG,
+                         "abstract_inverted_index": OBJECT_WRONG + [{"Text.": "0"}, {"Text.": [True]}],
+                         "authorships": OBJECT_WRONG + [["a name"]], "authorships.0.author": OBJECT_WRONG,
+                         "authorships.0.author.display_name": TEXT_WRONG, "authorships.0.institutions": OBJECT_WRONG,
+                         "authorships.0.institutions.0.display_name": TEXT_WRONG, "primary_location": OBJECT_WRONG,
+                         "primary_location.landing_page_url": TEXT_WRONG, "primary_location.pdf_url": TEXT_WRONG,
+                         "primary_location.source": OBJECT_WRONG, "primary_location.source.display_name": TEXT_WRONG,
+                         "primary_topic": OBJECT_WRONG, "primary_topic.display_name": TEXT_WRONG}),
     "arxiv_api": Kind("arxiv_api", lambda b: {"kind": "arxiv_api", "query": "cat:cs.AI", "base_url": b, "page_size": 20},
                       "/attack", api_record, api_page, paged_by="start",
                       fields={f: [NESTED] for f in ("id", "title", "summary", "published", "updated", "name",
@@ -274,7 +303,8 @@ def test_wrong_types_in_a_field(feed_server, run_cli, tmp_path, case, name, fiel
 
 # ---------------------------------------------------------------- paging
 
-PAGED = ["arxiv_api", "arxiv_oai", "biorxiv", "crossref"]
+PAGED = ["arxiv_api", "arxiv_oai", "biorxiv", "crossref", "openalex"]
+CURSORED = ("crossref", "openalex")  # a new cursor with every page
 
 
 def _paging_route(kind: Kind, first: bytes, rest: bytes, cursors: int = 0) -> dict:
@@ -305,10 +335,10 @@ def test_a_server_that_pages_in_a_loop(feed_server, run_cli, tmp_path, case, nam
     records = [kind.record(n, {}) for n in (1, 2, 3)]
     if name == "biorxiv":  # records outside the configured category, a cursor that never moves the answer on
         records = [kind.record(n, {"category": "genetics"}) for n in (1, 2, 3)]
-    looping = kind.page(records, 300, "NEXT" if name in ("crossref", "arxiv_oai") else "")
+    looping = kind.page(records, 300, "NEXT" if name in (*CURSORED, "arxiv_oai") else "")
     if name == "arxiv_oai":  # the same resumption token every time
         looping = kind.page(records, 300, "c1")
-    route = _paging_route(kind, looping.replace(b"NEXT", b"c1"), looping, cursors=300 if name == "crossref" else 0)
+    route = _paging_route(kind, looping.replace(b"NEXT", b"c1"), looping, cursors=300 if name in CURSORED else 0)
     report, requests = _serve_paged(feed_server, run_cli, tmp_path, kind, route)
     assert len(requests) <= 3, f"{len(requests)} requests for one repeated page"
     assert report["status"] == "partial", report
@@ -317,7 +347,7 @@ def test_a_server_that_pages_in_a_loop(feed_server, run_cli, tmp_path, case, nam
     assert len(written) == (0 if name == "biorxiv" else 3) and report["duplicate"] == 0
     case("fault matrix: paging", f"{name}: every page repeats the first"
          + (" (records outside the category, cursor ignored)" if name == "biorxiv" else "")
-         + (" while the cursor changes" if name == "crossref" else ""),
+         + (" while the cursor changes" if name in CURSORED else ""),
          "stops at the first page that brings nothing new; recorded partial", f"{len(requests)} requests; {report['note']}")
 
 
@@ -381,6 +411,8 @@ ERROR_PAGES = [(name, "an HTML error page", HTML_ERROR) for name in KINDS] + [
     ("crossref", "a work-list whose items are an object", b'{"status": "ok", "message-type": "work-list", "message": {"items": {}}}'),
     ("biorxiv", 'status ok with "collection": null', b'{"messages": [{"status": "ok", "total": 3}], "collection": null}'),
     ("biorxiv", "messages that are not a list", b'{"messages": "ok", "collection": []}'),
+    ("openalex", 'an error object', b'{"error": "Invalid query parameters error.", "message": "filter: unknown field"}'),
+    ("openalex", '"results": null', b'{"meta": {"count": 3, "next_cursor": null}, "results": null}'),
 ]
 
 
@@ -410,7 +442,8 @@ def test_a_flaky_empty_arxiv_page_is_asked_again(feed_server, run_cli, tmp_path,
 
 OLD_DATES = {"crossref": ("published", {"date-parts": [[2020, 1, 6]]}), "biorxiv": ("date", "2020-01-06"),
              "arxiv_api": ("published", "2020-01-06T10:00:00Z"), "arxiv_oai": ("created", "2020-01-06"),
-             "arxiv_rss": ("pubDate", "Mon, 06 Jan 2020 00:00:00 -0500"), "rss": ("date", "2020-01-06")}
+             "arxiv_rss": ("pubDate", "Mon, 06 Jan 2020 00:00:00 -0500"), "rss": ("date", "2020-01-06"),
+             "openalex": ("publication_date", "2020-01-06")}
 
 
 @pytest.mark.parametrize("name", list(KINDS))
