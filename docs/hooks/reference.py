@@ -6,6 +6,7 @@ A page asks for a generated part with a marker on a line of its own, ``<!-- gene
 - ``usage:COMMAND``: one command's usage (``usage:rules-preview``), for a guide;
 - ``settings:FILE``: a settings file (``sources.yml``, ``rules``, ``brief.yml``, ``semantic.yml``,
   ``notify.yml``) from its pydantic models, a key's comment in the model being its description;
+- ``kinds:sources``: the source kinds, each one's keys and what it reads, from the modules that declare them;
 - ``site-settings``: the site's settings, from ``pelicanconf.py`` and its comments;
 - ``entry``: an entry as the archive writes it, from a bundled sample feed;
 - ``api``: the JSON API's files, from their JSON Schemas (published beside the page);
@@ -231,10 +232,11 @@ def _bounds(schema: dict) -> str:
 
 
 def described(model: type[BaseModel]) -> dict[str, str]:
-    """Each key's comment in the model, or in the class of AcademicHub's it inherits the key from."""
+    """Each key's comment in the model, or in the class of AcademicHub's it inherits the key (or its
+    comment: a source kind narrows ``kind`` without saying it again) from."""
     said = {}
     for cls in reversed([c for c in model.__mro__ if issubclass(c, BaseModel) and c.__module__.startswith("pipeline")]):
-        said.update(comments(textwrap.dedent(inspect.getsource(cls))))
+        said.update({key: text for key, text in comments(textwrap.dedent(inspect.getsource(cls))).items() if text})
     return said
 
 
@@ -279,6 +281,24 @@ def settings(name: str) -> str:
         out.append(text)
         todo += nested
     return f"## {title}\n\n" + "\n".join(out)
+
+
+def kinds(what: str) -> str:
+    """The kinds of sources (``kinds:sources``): each one's own keys and what it reads, from the settings
+    class its module declares, linked to that class's table in the settings reference."""
+    from pipeline.config.sources import SourceSettings
+    from pipeline.fetch.sources import KINDS
+
+    assert what == "sources", what
+    rows = []
+    for name, kind in KINDS.items():
+        own = [f"`{key}`" for key in kind.settings.model_fields if key not in SourceSettings.model_fields]
+        doc = " ".join(inspect.cleandoc(kind.settings.__doc__).split()).replace("``", "`")
+        if kind.settings.endpoint:
+            doc += f" Default address: <{kind.settings.endpoint}>."
+        anchor = kind.settings.__name__.lower()
+        rows.append((f"[`{name}`](../reference/settings.md#{anchor})", ", ".join(own), doc))
+    return table(("kind", "its own keys", "what it reads"), rows)
 
 
 def site_settings() -> str:
@@ -381,6 +401,7 @@ GENERATORS = {
     "cli": cli,
     "usage": usage,
     "settings": settings,
+    "kinds": kinds,
     "site-settings": site_settings,
     "entry": entry,
     "api": api,

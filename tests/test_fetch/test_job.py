@@ -373,3 +373,39 @@ def test_a_bug_past_the_sources_still_leaves_a_run_record(feed_server, tmp_path,
     assert record["ok"] is False and record["sources"][0]["status"] == "ok"
     assert re.fullmatch(r"unexpected RuntimeError at pipeline/fetch/job\.py:\d+ in _write_day: a bug in curation",
                         record["failure"]), record["failure"]
+
+
+def test_a_kind_that_fails_or_that_no_module_declares_fails_its_source_only(feed_server, tmp_path, monkeypatch):
+    """Everything a source's kind is asked for (its fetcher, its age limit) is asked inside that
+    source's error handling: a broken kind, or one no module declares, is that source's failure."""
+    from datetime import date
+
+    from pipeline.archive import runlog
+    from pipeline.config import HttpSettings, SourceSettings
+    from pipeline.fetch import job
+    from pipeline.fetch.http import Client
+    from pipeline.fetch.sources import SourcesFile, crossref, source_settings
+
+    feed_server.add("/a", "arxiv_rss/rss-cs.AI-2026-04-27-3items.xml")
+    feed_server.add("/crossref/works", "crossref/works-query-ecology-rows2-2026-06-16.json")
+
+    def incomplete(self):
+        raise KeyError("crossref")  # what a kind missing from a table of ages once raised outside the try
+
+    monkeypatch.setattr(crossref.CrossrefSource, "default_age", incomplete)
+    config = SourcesFile.model_construct(http=HttpSettings(arxiv_interval=0), sources=[
+        SourceSettings(id="nowhere", kind="atom", label="Atom"),
+        source_settings(id="journal", kind="crossref", label="J", issn=["1"], base_url=feed_server.base + "/crossref"),
+        source_settings(id="a", kind="arxiv_rss", label="arXiv", url=feed_server.base + "/a", max_age_days=None),
+    ])
+    papers, reports = job.read_sources(config, Client(config.http), date(2026, 4, 27))
+    by_id = {r.source: r for r in reports}
+    for report in reports:
+        runlog.classify(report, date(2026, 4, 27))
+    assert by_id["nowhere"].status == "failed"
+    assert by_id["nowhere"].errors == ["no source kind 'atom' (kinds: arxiv_rss, arxiv_api, arxiv_oai, rss, "
+                                       "crossref, biorxiv, openalex)"]
+    assert by_id["journal"].status == "failed"
+    assert re.fullmatch(r"unexpected KeyError at pipeline/config/sources\.py:\d+ in age_limit: 'crossref'",
+                        by_id["journal"].errors[0]), by_id["journal"].errors
+    assert by_id["a"].status == "ok" and len(papers) == 3

@@ -28,7 +28,9 @@ EMPTY_PAGE_TRIES = 3  # arXiv's API answers an empty page now and then; the same
 
 
 class ArxivApiSource(PagedSettings):
-    """The arXiv API: the results of a search over the last ``days``."""
+    """The arXiv API: the results of a search (e.g. ``au:"Yingqi Fan"``) among the submissions of the
+    ``days`` up to the run date, paged; reads primary category, comment, journal reference, DOI and
+    affiliations."""
 
     kind: Literal["arxiv_api"]
     # a search query such as 'au:"Yingqi Fan"' or 'cat:cs.AI AND ti:agent'

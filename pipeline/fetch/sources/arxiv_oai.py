@@ -21,7 +21,8 @@ NS = {"oai": "http://www.openarchives.org/OAI/2.0/", "ax": "http://arxiv.org/OAI
 
 
 class ArxivOaiSource(QuerySettings):
-    """arXiv's OAI-PMH interface: every record of a set, for back-fills (keeps records of any age)."""
+    """arXiv's OAI-PMH interface (``metadataPrefix=arXiv``): every record of a set, following resumption
+    tokens, for large back-fills (records of any age are kept)."""
 
     kind: Literal["arxiv_oai"]
     set: str = ""  # the OAI set, e.g. "cs" or "physics:quant-ph"

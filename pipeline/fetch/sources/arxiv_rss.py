@@ -28,7 +28,8 @@ NS = {"dc": "http://purl.org/dc/elements/1.1/", "arxiv": "http://arxiv.org/schem
 
 
 class ArxivRssSource(SourceSettings):
-    """arXiv's daily announcements of one or more archives (``rss.arxiv.org``)."""
+    """arXiv's daily announcements of one or more archives (rss.arxiv.org), with their announce types
+    (new, cross, replace, replace-cross)."""
 
     kind: Literal["arxiv_rss"]
     # the archives joined with "+", e.g. ["cs.AI", "cs.CL"]

@@ -23,7 +23,8 @@ SITES = {"biorxiv": "https://www.biorxiv.org", "medrxiv": "https://www.medrxiv.o
 
 
 class BiorxivSource(QuerySettings):
-    """The bioRxiv and medRxiv API: the preprints posted over the last ``days``."""
+    """The bioRxiv and medRxiv details API: the preprints posted over the last ``days``, with its cursor
+    paging; medRxiv's flattened abstract markup is cleaned."""
 
     kind: Literal["biorxiv"]
     server: Literal["biorxiv", "medrxiv"] = "biorxiv"  # which of the two servers

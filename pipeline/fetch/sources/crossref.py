@@ -19,7 +19,8 @@ from .fields import kind_of, obj, objects, record, text, texts
 
 
 class CrossrefSource(PagedSettings):
-    """Crossref's REST API: the works of journals, by ISSN, indexed over the last ``days``."""
+    """Crossref's ``/works``: the works of journals, by ISSN, indexed over the last ``days``, with cursor
+    paging; JATS removed from abstracts."""
 
     kind: Literal["crossref"]
     issn: list[str] = []  # the journals' ISSNs

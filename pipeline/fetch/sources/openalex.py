@@ -24,7 +24,8 @@ DOI_PREFIX = "https://doi.org/"
 
 
 class OpenAlexSource(PagedSettings):
-    """OpenAlex: the works a filter selects, published over the last ``days``."""
+    """OpenAlex's ``/works``: the works a filter selects, published over the last ``days``, with cursor
+    paging; the abstract is written back from its inverted index, and a work without a DOI is skipped."""
 
     kind: Literal["openalex"]
     # an OpenAlex filter, e.g. "primary_topic.field.id:17" or "authorships.institutions.ror:https://ror.org/00f54p054";

@@ -29,7 +29,8 @@ _INITIALS = re.compile(r"^(?:[A-Z][a-z]?\.?[- ]?)+$")
 
 
 class RssSource(SourceSettings):
-    """Any RSS or Atom feed, such as a journal's current issue."""
+    """Any RSS 1.0/2.0 or Atom feed, such as a journal's current issue; the DOI comes from ``prism:doi``,
+    ``dc:identifier`` or a doi.org link."""
 
     kind: Literal["rss"]
     url: HttpAddress = ""  # the full feed URL
