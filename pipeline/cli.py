@@ -390,7 +390,7 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
 
 def cmd_notify(args: argparse.Namespace) -> int:
     """The day's message on every channel of notify.yml; exit status 1 when a channel failed."""
-    from .config.notify import load_notify
+    from .notify.stage import load_notify
     from .notify import run_notify
 
     config = load_notify(args.notify_config)

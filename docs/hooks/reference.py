@@ -175,10 +175,10 @@ def cli() -> str:
 def _settings_files() -> dict[str, tuple[type[BaseModel], str]]:
     from pipeline.config.brief import BriefConfig
     from pipeline.config.corrections import Correction
-    from pipeline.config.notify import NotifyFile
     from pipeline.config.rules import Rule
     from pipeline.config.semantic import SemanticConfig
     from pipeline.fetch.sources import SourcesFile
+    from pipeline.notify.stage import NotifyFile
 
     return {
         "sources.yml": (SourcesFile, "sources.yml"),

@@ -8,12 +8,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, replace
-from typing import Callable
+from typing import Callable, ClassVar
 from urllib.parse import urlsplit
 
 import requests
 
-from ..config.notify import Channel, Delivery
+from ..config.notify import ChannelSettings, Delivery, EnvName
 from ..errors import DeliveryError
 from .message import CardText, Message, Outgoing, Theme
 
@@ -35,6 +35,22 @@ class Post:
 
     def preview(self) -> str:
         return json.dumps(self.body, ensure_ascii=False, indent=1)
+
+
+class WebhookChannel(ChannelSettings):
+    """A chat channel posting to an incoming webhook."""
+
+    # the variable holding the incoming webhook's address (the address is the credential)
+    webhook_env: EnvName = ""
+
+    needs: ClassVar[tuple[str, ...]] = ("webhook_env",)
+
+
+class SignedWebhookChannel(WebhookChannel):
+    """A webhook whose bot may have signing turned on (Feishu/Lark, DingTalk)."""
+
+    secret_env: EnvName = ""  # the variable holding the bot's signing secret (none: not signed)
+
 
 
 def size(body: dict) -> int:
@@ -80,7 +96,7 @@ def where(url: str) -> str:
     return f"{parts.scheme}://{host}{f':{parts.port}' if parts.port else ''}"
 
 
-def secret(channel: Channel, env: dict[str, str], name: str, what: str) -> str:
+def secret(channel: ChannelSettings, env: dict[str, str], name: str, what: str) -> str:
     """The value of the environment variable the channel names in ``name``; DeliveryError when unset."""
     variable = getattr(channel, name)
     value = env.get(variable, "").strip()
@@ -89,7 +105,7 @@ def secret(channel: Channel, env: dict[str, str], name: str, what: str) -> str:
     return value
 
 
-def webhook(channel: Channel, env: dict[str, str]) -> str:
+def webhook(channel: ChannelSettings, env: dict[str, str]) -> str:
     """The channel's incoming-webhook address, from its secret."""
     url = secret(channel, env, "webhook_env", "the webhook address")
     if not url.startswith(("https://", "http://")) or not urlsplit(url).hostname:
@@ -121,7 +137,7 @@ def answer(response: requests.Response) -> object:
         return response.text
 
 
-def post(session: requests.Session, url: str, body: dict, channel: Channel, delivery: Delivery, *,
+def post(session: requests.Session, url: str, body: dict, channel: ChannelSettings, delivery: Delivery, *,
          params: dict | None = None, shown: str | None = None) -> tuple[requests.Response, object]:
     """POST ``body`` as JSON; returns the response and its parsed answer for a 2xx.  A 429, a 5xx, a
     timeout or a refused connection raise a retryable DeliveryError, any other status a final one."""
@@ -143,7 +159,7 @@ def post(session: requests.Session, url: str, body: dict, channel: Channel, deli
     return response, parsed
 
 
-def refused(channel: Channel, url: str, code: object, text: object, *, retry: bool = False,
+def refused(channel: ChannelSettings, url: str, code: object, text: object, *, retry: bool = False,
             shown: str | None = None) -> DeliveryError:
     """A platform's refusal inside a 200 answer (Feishu's ``code``, DingTalk's and WeCom's ``errcode``)."""
     return DeliveryError(channel.id, shown or where(url), f"refused: {code} {str(text)[:200]}", retry=retry)

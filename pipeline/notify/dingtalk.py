@@ -12,13 +12,21 @@ import base64
 import hashlib
 import hmac
 import time
+from typing import Literal
 
-from ..config.notify import Channel, Delivery
+from ..config.notify import Delivery
 from . import chat
 from .message import Message, Outgoing
 
 MAX_BODY = 20_000
 RATE_LIMITED = {130101, -1}  # "send too fast" and "system busy": try again later
+
+
+class DingtalkChannel(chat.SignedWebhookChannel):
+    """DingTalk: Markdown through a group robot's webhook, signed when the robot asks for it."""
+
+    kind: Literal["dingtalk"]
+
 
 
 def sign(timestamp_ms: int, secret: str) -> str:
@@ -35,11 +43,11 @@ def fits(body: dict) -> bool:
     return chat.size(body) <= MAX_BODY
 
 
-def render(message: Message, channel: Channel) -> Outgoing:
+def render(message: Message, channel: DingtalkChannel) -> Outgoing:
     return chat.fit(message, markdown, fits)
 
 
-def deliver(outgoing: Outgoing, channel: Channel, env: dict[str, str], delivery: Delivery, session) -> str:
+def deliver(outgoing: Outgoing, channel: DingtalkChannel, env: dict[str, str], delivery: Delivery, session) -> str:
     """POST (signed now, when the channel has a secret); DingTalk answers ``errcode`` 0."""
     post: chat.Post = outgoing.payload
     url = chat.webhook(channel, env)

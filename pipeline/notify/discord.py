@@ -8,8 +8,9 @@ embeds, 256 a title, 4096 a description, 2048 a footer, 6000 in all the embeds."
 from __future__ import annotations
 
 import re
+from typing import Literal
 
-from ..config.notify import Channel, Delivery
+from ..config.notify import Delivery
 from . import chat
 from .message import Message, Outgoing
 
@@ -22,6 +23,13 @@ MAX_EMBED_TEXT = 6000
 COLOUR = 0x0B57D0
 
 _SPECIAL = re.compile(r"([\\*_~`|<>#\-\[\]()@:!.+])")
+
+
+class DiscordChannel(chat.WebhookChannel):
+    """Discord: embeds through a channel's webhook."""
+
+    kind: Literal["discord"]
+
 
 
 def escape(text: str) -> str:
@@ -66,11 +74,11 @@ def fits(body: dict) -> bool:
             and sum(_text(e) for e in body["embeds"]) <= MAX_EMBED_TEXT)
 
 
-def render(message: Message, channel: Channel) -> Outgoing:
+def render(message: Message, channel: DiscordChannel) -> Outgoing:
     return chat.fit(message, embeds, fits)
 
 
-def deliver(outgoing: Outgoing, channel: Channel, env: dict[str, str], delivery: Delivery, session) -> str:
+def deliver(outgoing: Outgoing, channel: DiscordChannel, env: dict[str, str], delivery: Delivery, session) -> str:
     """POST to the webhook; Discord answers 204 (or 200 with the message)."""
     post: chat.Post = outgoing.payload
     chat.post(session, chat.webhook(channel, env), post.body, channel, delivery)

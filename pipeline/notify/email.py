@@ -12,10 +12,39 @@ import ssl
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, getaddresses, parseaddr
+from typing import Annotated, ClassVar, Literal
 
-from ..config.notify import Channel, Delivery
+from pydantic import Field, model_validator
+
+from ..config.notify import ChannelSettings, Delivery, EnvName
 from ..errors import DeliveryError
 from .message import Message, Outgoing
+
+
+class EmailChannel(ChannelSettings):
+    """E-mail through SMTP: a plain-text and an HTML part, to recipients read from a secret."""
+
+    kind: Literal["email"]
+    smtp_host: Annotated[str, Field(max_length=255)] = ""  # the SMTP server
+    smtp_port: int = Field(0, ge=0, le=65535)  # 0: 587 with STARTTLS, 465 with TLS, 25 without
+    security: Literal["starttls", "tls", "none"] = "starttls"  # tls: implicit TLS from the first byte
+    user_env: EnvName = ""  # the variable holding the SMTP login (none: no login)
+    password_env: EnvName = ""  # the variable holding its password
+    sender: Annotated[str, Field(max_length=320)] = ""  # the From address: "AcademicHub <radar@example.org>"
+    to_env: EnvName = ""  # the recipients, comma-separated, from a secret
+
+    needs: ClassVar[tuple[str, ...]] = ("smtp_host", "sender", "to_env")
+
+    @model_validator(mode="after")
+    def _login_has_password(self) -> "EmailChannel":
+        if self.user_env and not self.password_env:
+            raise ValueError("user_env needs password_env")
+        return self
+
+    @property
+    def port(self) -> int:
+        return self.smtp_port or {"starttls": 587, "tls": 465, "none": 25}[self.security]
+
 
 
 def _e(text: str) -> str:
@@ -122,13 +151,13 @@ def html_part(message: Message) -> str:
     return "\n".join(out)
 
 
-def recipients(channel: Channel, env: dict[str, str]) -> list[str]:
+def recipients(channel: EmailChannel, env: dict[str, str]) -> list[str]:
     """The addresses in the channel's recipient secret (comma-separated, "Name <a@b>" allowed)."""
     value = env.get(channel.to_env, "")
     return [addr for _, addr in getaddresses([value]) if "@" in addr]
 
 
-def build(message: Message, channel: Channel) -> EmailMessage:
+def build(message: Message, channel: EmailChannel) -> EmailMessage:
     """The e-mail for ``message`` (addressed to the sender; the recipients go in the envelope only,
     so no recipient sees another's address).  The Message-ID is the same for the same day and channel."""
     name, sender = parseaddr(channel.sender)
@@ -148,7 +177,7 @@ def build(message: Message, channel: Channel) -> EmailMessage:
     return mail
 
 
-def send(mail: EmailMessage, channel: Channel, env: dict[str, str], delivery: Delivery) -> str:
+def send(mail: EmailMessage, channel: EmailChannel, env: dict[str, str], delivery: Delivery) -> str:
     """Deliver through the channel's SMTP server; returns a note (recipients refused), raises DeliveryError."""
     where = f"smtp://{channel.smtp_host}:{channel.port}"
     to = recipients(channel, env)
@@ -191,11 +220,11 @@ def send(mail: EmailMessage, channel: Channel, env: dict[str, str], delivery: De
 
 
 
-def render(message: Message, channel: Channel) -> Outgoing:
+def render(message: Message, channel: EmailChannel) -> Outgoing:
     mail = build(message, channel)
     head = "".join(f"{k}: {v}\n" for k, v in mail.items())
     return Outgoing(mail, f"{head}(envelope: the addresses in ${channel.to_env})\n\n{plain_text(message)}")
 
 
-def deliver(outgoing: Outgoing, channel: Channel, env: dict[str, str], delivery: Delivery, session) -> str:
+def deliver(outgoing: Outgoing, channel: EmailChannel, env: dict[str, str], delivery: Delivery, session) -> str:
     return send(outgoing.payload, channel, env, delivery)

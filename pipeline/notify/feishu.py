@@ -15,8 +15,9 @@ import hashlib
 import hmac
 import re
 import time
+from typing import Literal
 
-from ..config.notify import Channel, Delivery
+from ..config.notify import Delivery
 from . import chat
 from .message import Message, Outgoing
 
@@ -25,6 +26,13 @@ SIGNED = 120  # the bytes a timestamp and a sign add
 RATE_LIMITED = {11232, 9499}  # "frequency limited" and a busy server: try again later
 
 _SPECIAL = re.compile(r"[&<>*_~`\[\]()#+\-!|\\@$]")
+
+
+class FeishuChannel(chat.SignedWebhookChannel):
+    """Feishu/Lark: an interactive card through a custom bot's webhook, signed when the bot asks for it."""
+
+    kind: Literal["feishu"]
+
 
 
 def escape(text: str) -> str:
@@ -82,11 +90,11 @@ def fits(body: dict) -> bool:
     return chat.size(body) + SIGNED <= MAX_BODY
 
 
-def render(message: Message, channel: Channel) -> Outgoing:
+def render(message: Message, channel: FeishuChannel) -> Outgoing:
     return chat.fit(message, card, fits)
 
 
-def deliver(outgoing: Outgoing, channel: Channel, env: dict[str, str], delivery: Delivery, session) -> str:
+def deliver(outgoing: Outgoing, channel: FeishuChannel, env: dict[str, str], delivery: Delivery, session) -> str:
     """POST the card (signed now, when the channel has a secret); Feishu answers ``code`` 0."""
     post: chat.Post = outgoing.payload
     url = chat.webhook(channel, env)

@@ -14,7 +14,7 @@ from ..archive.entry import Entry, read_entries
 from ..brief.daily import extractive_daily, read_digest, updated_on
 from ..brief.numbering import Numbering, cited_first, home_order, in_english
 from ..config import Rule
-from ..config.notify import Channel
+from ..config.notify import ChannelSettings
 from ..layout import Layout
 
 # the words a message adds around the day's text, per language
@@ -142,7 +142,7 @@ def _carried(entry: Entry, topics: set[str]) -> bool:
     return not topics or bool({t.rule for t in entry.paper.topics} & topics)
 
 
-def compose(day: Day, channel: Channel, site: str, name: str = "AcademicHub") -> Message | None:
+def compose(day: Day, channel: ChannelSettings, site: str, name: str = "AcademicHub") -> Message | None:
     """The message of ``day`` for ``channel``; None when the day has nothing on its topics."""
     site = site.rstrip("/")
     topics = set(channel.topics)

@@ -9,8 +9,9 @@ can never become ``@channel``.  Within Block Kit's limits: 50 blocks, 150 charac
 from __future__ import annotations
 
 import re
+from typing import Literal
 
-from ..config.notify import Channel, Delivery
+from ..config.notify import Delivery
 from ..errors import DeliveryError
 from . import chat
 from .message import Message, Outgoing
@@ -23,6 +24,13 @@ MAX_CONTEXT = 10
 MAX_BODY = 40_000  # the characters Slack takes in a message's text
 
 _BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+
+
+class SlackChannel(chat.WebhookChannel):
+    """Slack: Block Kit blocks through an incoming webhook."""
+
+    kind: Literal["slack"]
+
 
 
 def mrkdwn(text: str) -> str:
@@ -74,11 +82,11 @@ def fits(body: dict) -> bool:
     return len(body["blocks"]) <= MAX_BLOCKS and chat.size(body) <= MAX_BODY
 
 
-def render(message: Message, channel: Channel) -> Outgoing:
+def render(message: Message, channel: SlackChannel) -> Outgoing:
     return chat.fit(message, blocks, fits)
 
 
-def deliver(outgoing: Outgoing, channel: Channel, env: dict[str, str], delivery: Delivery, session) -> str:
+def deliver(outgoing: Outgoing, channel: SlackChannel, env: dict[str, str], delivery: Delivery, session) -> str:
     """POST to the webhook; Slack answers ``ok`` (any other answer is its error code)."""
     post: chat.Post = outgoing.payload
     url = chat.webhook(channel, env)

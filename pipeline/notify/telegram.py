@@ -9,15 +9,32 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Annotated, ClassVar, Literal
 
-from ..config.notify import Channel, Delivery
+from pydantic import Field
+
+from ..config.loader import HttpAddress
+from ..config.notify import ChannelSettings, Delivery, EnvName
 from ..errors import DeliveryError
 from . import chat
 from .message import Message, Outgoing
 
-API = "https://api.telegram.org"
 MAX_TEXT = 4096
 _TAG = re.compile(r"<[^>]*>")
+
+
+class TelegramChannel(ChannelSettings):
+    """Telegram: HTML through a bot's ``sendMessage``."""
+
+    kind: Literal["telegram"]
+    token_env: EnvName = ""  # the variable holding the bot's token
+    # a public @channel or a chat's numeric id ("-100…")
+    chat_id: Annotated[str, Field(pattern=r"^(-?[0-9]{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$")] = ""
+    api_base: HttpAddress = ""  # the Bot API's address; empty: https://api.telegram.org
+
+    endpoint: ClassVar[str] = "https://api.telegram.org"
+    needs: ClassVar[tuple[str, ...]] = ("token_env", "chat_id")
+
 
 
 def escape(text: str) -> str:
@@ -60,17 +77,17 @@ def _chat_id(value: str) -> int | str:
     return int(value) if value.lstrip("-").isdigit() else value
 
 
-def render(message: Message, channel: Channel) -> Outgoing:
+def render(message: Message, channel: TelegramChannel) -> Outgoing:
     return chat.fit(message, lambda m: {"chat_id": _chat_id(channel.chat_id), "text": text(m), "parse_mode": "HTML",
                                         "link_preview_options": {"is_disabled": True}},
                     lambda body: visible(body["text"]) <= MAX_TEXT)
 
 
-def deliver(outgoing: Outgoing, channel: Channel, env: dict[str, str], delivery: Delivery, session) -> str:
+def deliver(outgoing: Outgoing, channel: TelegramChannel, env: dict[str, str], delivery: Delivery, session) -> str:
     """POST to ``{api_base}/bot{token}/sendMessage``; the Bot API answers ``ok`` true."""
     post: chat.Post = outgoing.payload
     token = chat.secret(channel, env, "token_env", "the bot's token")
-    base = (channel.api_base or API).rstrip("/")
+    base = (channel.api_base or channel.endpoint).rstrip("/")
     shown = chat.where(base)
     _, parsed = chat.post(session, f"{base}/bot{token}/sendMessage", post.body, channel, delivery, shown=shown)
     if not (isinstance(parsed, dict) and parsed.get("ok") is True):

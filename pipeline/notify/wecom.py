@@ -5,12 +5,21 @@ mention or a ``<font>`` tag in a title stays text).  Within the robot's 4096 byt
 
 from __future__ import annotations
 
-from ..config.notify import Channel, Delivery
+from typing import Literal
+
+from ..config.notify import Delivery
 from . import chat
 from .message import Message, Outgoing
 
 MAX_BYTES = 4096
 RATE_LIMITED = {45009, -1}  # "api freq out of limit" and "system busy": try again later
+
+
+class WecomChannel(chat.WebhookChannel):
+    """WeCom (企业微信): Markdown through a group robot's webhook."""
+
+    kind: Literal["wecom"]
+
 
 
 def markdown(message: Message) -> dict:
@@ -21,11 +30,11 @@ def fits(body: dict) -> bool:
     return len(body["markdown"]["content"].encode("utf-8")) <= MAX_BYTES
 
 
-def render(message: Message, channel: Channel) -> Outgoing:
+def render(message: Message, channel: WecomChannel) -> Outgoing:
     return chat.fit(message, markdown, fits)
 
 
-def deliver(outgoing: Outgoing, channel: Channel, env: dict[str, str], delivery: Delivery, session) -> str:
+def deliver(outgoing: Outgoing, channel: WecomChannel, env: dict[str, str], delivery: Delivery, session) -> str:
     """POST to the webhook; WeCom answers ``errcode`` 0."""
     post: chat.Post = outgoing.payload
     url = chat.webhook(channel, env)

@@ -31,7 +31,7 @@ def loaders(tmp_path: Path):
     from pipeline.config import load_rules
     from pipeline.fetch.sources import load_sources
     from pipeline.config.brief import load_config as load_brief
-    from pipeline.config.notify import load_notify
+    from pipeline.notify.stage import load_notify
     from pipeline.config.semantic import load_config as load_semantic
 
     rules = tmp_path / "rules"

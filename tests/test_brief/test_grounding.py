@@ -156,7 +156,7 @@ def test_provenance_and_the_unverified_label_reach_page_api_and_message(site, fa
     from api_helpers import schema_errors
 
     from pipeline.config import load_rules
-    from pipeline.config.notify import Channel
+    from pipeline.notify.slack import SlackChannel
     from pipeline.notify.message import compose, read_day
     from pipeline.site import build
 
@@ -191,6 +191,6 @@ def test_provenance_and_the_unverified_label_reach_page_api_and_message(site, fa
 
     day = read_day(site, date(2026, 4, 27), {r.id: r for r in load_rules(ROOT / "rules")})
     assert day.brief.get("extractive")  # the day's overview is pushed instead of the unverified brief
-    message = compose(day, Channel(id="team", kind="slack", cards=50, webhook_env="TEAM_WEBHOOK"), "https://radar.example.org")
+    message = compose(day, SlackChannel(id="team", kind="slack", cards=50, webhook_env="TEAM_WEBHOOK"), "https://radar.example.org")
     card = next(c for c in message.cards if c.url.endswith("arxiv-2604-21935.html"))
     assert card.tldr == {} and all("ImageNet" not in t for c in message.cards for t in c.tldr.values())

@@ -39,9 +39,9 @@ from notify_helpers import (
     write_notify,
 )
 
-from pipeline.config.notify import Channel
 from pipeline.notify import chat, dingtalk, discord, feishu, slack, telegram, wecom
 from pipeline.notify.message import CardText, Message, Section, Theme
+from pipeline.notify.stage import channel_settings
 
 KINDS = ("slack", "discord", "feishu", "dingtalk", "wecom", "telegram")
 
@@ -253,12 +253,12 @@ def test_chat_settings_are_checked(tmp_path):
     done = cli("notify", cwd=tmp_path)
     assert done.returncode == 1
     lines = done.stderr.splitlines()
-    assert any(line.startswith("notify.yml:3: channels[0]: smtp_host: not a setting of slack channels")
+    assert any(line.startswith("notify.yml:5: channels[0].smtp_host: unknown key 'smtp_host' for kind 'slack'")
                for line in lines), lines
     assert any(line.startswith("notify.yml:9: channels[1].webhook_env: String should match pattern") for line in lines)
     assert "notify.yml:10: channels[2]: this slack channel needs webhook_env" in lines, lines
     assert "notify.yml:12: channels[3]: this telegram channel needs chat_id" in lines, lines
-    assert any(line.startswith("notify.yml:15: channels[4]: token_env: not a setting of feishu channels")
+    assert any(line.startswith("notify.yml:18: channels[4].token_env: unknown key 'token_env' for kind 'feishu'")
                for line in lines), lines
     assert any(line.startswith("notify.yml:22: channels[5].chat_id: String should match pattern") for line in lines)
     assert "notify.yml:23: channels[5].api_base: expected an http:// or https:// address" in lines, lines
@@ -282,7 +282,7 @@ def long_message(cards: int = 50, long: bool = True) -> Message:
 
 
 def test_slack_keeps_block_kit_limits_and_links_to_the_rest():
-    channel = Channel(id="lab", kind="slack", webhook_env="HOOK")
+    channel = channel_settings(id="lab", kind="slack", webhook_env="HOOK")
     post = slack.render(long_message(), channel).payload
     problems, _ = check_slack(post.body, {})
     assert problems == []
@@ -322,7 +322,7 @@ SETTINGS = {"slack": {"webhook_env": "HOOK"}, "discord": {"webhook_env": "HOOK"}
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_kind_keeps_its_platforms_limits_by_cutting_with_a_link_to_the_rest(kind):
-    channel = Channel(id="lab", kind=kind, **SETTINGS[kind])
+    channel = channel_settings(id="lab", kind=kind, **SETTINGS[kind])
     post = MODULES[kind].render(long_message(), channel).payload
     problems, _ = CHECKS[kind](*signed(kind, post.body))
     assert problems == [], problems
@@ -338,7 +338,7 @@ def test_every_kind_keeps_its_platforms_limits_by_cutting_with_a_link_to_the_res
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_small_day_is_sent_whole(kind):
-    channel = Channel(id="lab", kind=kind, **SETTINGS[kind])
+    channel = channel_settings(id="lab", kind=kind, **SETTINGS[kind])
     post = MODULES[kind].render(long_message(2, long=False), channel).payload
     assert post.cards == 2 and "Theme 1" in json.dumps(post.body) and "more behind" not in post.note
     assert CHECKS[kind](*signed(kind, post.body))[0] == []
@@ -389,7 +389,7 @@ ESCAPES = {"slack": lambda t: t, "discord": discord.escape, "feishu": feishu.esc
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_hostile_text_in_every_field_arrives_as_text(kind):
-    channel = Channel(id="lab", kind=kind, **SETTINGS[kind])
+    channel = channel_settings(id="lab", kind=kind, **SETTINGS[kind])
     post = MODULES[kind].render(hostile_message(), channel).payload
     assert CHECKS[kind](*signed(kind, post.body))[0] == []  # the platform takes it
     escaped = ESCAPES[kind](HOSTILE_TITLE)
@@ -422,7 +422,7 @@ def test_each_channel_speaks_its_language(language, words, absent):
 
 def test_telegram_counts_characters_beyond_the_bmp_twice():
     """Mathematical letters and emoji are two UTF-16 code units each, as the Bot API counts them."""
-    channel = Channel(id="lab", kind="telegram", **SETTINGS["telegram"])
+    channel = channel_settings(id="lab", kind="telegram", **SETTINGS["telegram"])
     wide = replace(long_message(), cards=tuple(replace(c, title="𝒪(𝑛) 𝔽₂ 🧪 " * 20, tldr={"en": "𝒪" * 590})
                                                    for c in long_message().cards))
     post = telegram.render(wide, channel).payload

@@ -87,7 +87,7 @@ def test_notify_yml_errors_name_file_and_line(tmp_path):
     done = cli("notify", cwd=tmp_path)
     assert done.returncode == 1
     lines = done.stderr.splitlines()
-    assert "notify.yml:5: channels[0].smtp_hots: unknown key 'smtp_hots' (did you mean 'smtp_host'?)" in lines
+    assert "notify.yml:5: channels[0].smtp_hots: unknown key 'smtp_hots' for kind 'email' (did you mean 'smtp_host'?)" in lines
     # a secret written where the name of its environment variable belongs
     assert any(line.startswith("notify.yml:10: channels[1].to_env: String should match pattern") for line in lines)
     assert "notify.yml:11: channels[2]: this email channel needs sender" in lines, lines
@@ -266,10 +266,10 @@ class Text(HTMLParser):
 
 
 def test_feed_and_model_text_in_every_field_of_the_mail_stays_text():
-    from pipeline.config.notify import Channel
+    from pipeline.notify.email import EmailChannel
     from pipeline.notify import email as mail_kind
 
-    channel = Channel(id="team-mail", kind="email", smtp_host="127.0.0.1", sender="radar@example.org", to_env="RADAR_TO")
+    channel = EmailChannel(id="team-mail", kind="email", smtp_host="127.0.0.1", sender="radar@example.org", to_env="RADAR_TO")
     mail = parse(bytes(mail_kind.build(hostile_message(), channel)))
     assert mail.get_body(("plain",)).get_content().count(HOSTILE_TITLE) == HOSTILE_PLACES
     page = Text(mail.get_body(("html",)).get_content())
@@ -347,7 +347,7 @@ def test_html_mail_in_chromium_at_360px_light_and_dark(tmp_path):
 
 
 def test_the_documented_example_is_a_valid_notify_yml(tmp_path):
-    from pipeline.config.notify import load_notify
+    from pipeline.notify.stage import load_notify
 
     guide = (Path(__file__).resolve().parents[2] / "docs" / "how-to" / "notifications.md").read_text(encoding="utf-8")
     (tmp_path / "notify.yml").write_text(guide.split("```yaml\n", 1)[1].split("```", 1)[0], encoding="utf-8")
