@@ -79,3 +79,37 @@ def test_a_kind_has_its_sections_in_the_docs(name):
     guide = hook.MARKER.sub(lambda m: hook.GENERATORS[m.group(1)](*filter(None, [m.group(2)])),
                             (ROOT / "docs/how-to/sources.md").read_text(encoding="utf-8"))
     assert f"[`{name}`](../reference/settings.md#{settings.__name__.lower()})" in guide, "its row in the guide"
+
+
+# ------------------------------------------------------------------------------ channel kinds
+
+CHANNEL_MODULES = sorted(p.stem for p in (ROOT / "pipeline/notify").glob("*.py")
+                         if "\ndef deliver(" in p.read_text(encoding="utf-8"))
+
+
+def test_every_module_that_delivers_is_a_registered_channel_kind():
+    from pipeline.notify import stage
+
+    assert CHANNEL_MODULES == sorted(m.__name__.rsplit(".", 1)[-1] for m in stage.MODULES)
+    assert len(stage.KINDS) == len(stage.MODULES) >= 7
+
+
+@pytest.mark.parametrize("name", ["email", "slack", "discord", "feishu", "dingtalk", "wecom", "telegram"])
+def test_a_channel_kind_declares_its_settings_is_tested_and_documented(name):
+    from test_notify.test_chat import KINDS as RECEIVED
+
+    from pipeline.config.notify import ChannelSettings
+    from pipeline.notify import stage
+
+    module = stage.KINDS[name]
+    settings = stage.settings_of(module)
+    assert issubclass(settings, ChannelSettings) and typing.get_args(settings.model_fields["kind"].annotation) == (name,)
+    assert typing.get_type_hints(module.deliver)["channel"] is settings, "render and deliver take the same settings"
+    assert settings.model_config["extra"] == "forbid" and settings.__doc__ != ChannelSettings.__doc__
+    hook = reference_hook()
+    said = hook.described(settings)
+    assert [key for key in settings.model_fields if not said.get(key)] == [], "every key has its comment"
+    assert f"\n### {settings.__name__}\n" in hook.settings("notify.yml"), "its table in the settings reference"
+    assert f"kind: {name}\n" in (ROOT / "docs/how-to/notifications.md").read_text(encoding="utf-8")
+    # delivered to a receiver on 127.0.0.1 that checks the platform's schema (email: the SMTP tests)
+    assert name in RECEIVED or name == "email"
