@@ -10,10 +10,10 @@ import typing
 from pathlib import Path
 
 import pytest
+from adversarial import test_fault_matrix as matrix
 
 from pipeline.config.sources import SourceSettings
 from pipeline.fetch import sources
-from adversarial import test_fault_matrix as matrix
 
 ROOT = Path(__file__).resolve().parents[1]
 KIND_MODULES = sorted(p.stem for p in (ROOT / "pipeline/fetch/sources").glob("*.py")

@@ -1,8 +1,8 @@
 import pytest
 
 from pipeline.config import load_rules
-from pipeline.fetch.sources import load_sources
 from pipeline.errors import ConfigError
+from pipeline.fetch.sources import load_sources
 
 
 def problems(func, path):

@@ -355,8 +355,8 @@ def test_a_bug_past_the_sources_still_leaves_a_run_record(feed_server, tmp_path,
     from datetime import date
 
     from pipeline.config import load_rules
-    from pipeline.fetch.sources import load_sources
     from pipeline.fetch import job
+    from pipeline.fetch.sources import load_sources
     from pipeline.layout import Layout
 
     feed_server.add("/a", "arxiv_rss/rss-cs.AI-2026-04-27-3items.xml")

@@ -3,9 +3,8 @@
 import pytest
 from helpers import FEEDS
 
-from pipeline.fetch.sources import source_settings
 from pipeline.errors import FeedError
-from pipeline.fetch.sources import arxiv_oai, arxiv_rss, crossref
+from pipeline.fetch.sources import arxiv_oai, arxiv_rss, crossref, source_settings
 
 OAI = source_settings(id="oai", kind="arxiv_oai", label="arXiv", set="cs")
 

@@ -266,8 +266,8 @@ class Text(HTMLParser):
 
 
 def test_feed_and_model_text_in_every_field_of_the_mail_stays_text():
-    from pipeline.notify.email import EmailChannel
     from pipeline.notify import email as mail_kind
+    from pipeline.notify.email import EmailChannel
 
     channel = EmailChannel(id="team-mail", kind="email", smtp_host="127.0.0.1", sender="radar@example.org", to_env="RADAR_TO")
     mail = parse(bytes(mail_kind.build(hostile_message(), channel)))
@@ -353,3 +353,22 @@ def test_the_documented_example_is_a_valid_notify_yml(tmp_path):
     (tmp_path / "notify.yml").write_text(guide.split("```yaml\n", 1)[1].split("```", 1)[0], encoding="utf-8")
     config = load_notify(tmp_path / "notify.yml")
     assert [c.kind for c in config.channels] == ["email", "slack", "discord", "feishu", "dingtalk", "wecom", "telegram"]
+
+
+def test_a_channel_of_a_kind_no_module_declares_fails_alone():
+    from datetime import date
+
+    from pipeline.config.notify import ChannelSettings
+    from pipeline.layout import Layout
+    from pipeline.notify.email import EmailChannel
+    from pipeline.notify.stage import NotifyFile, run_notify
+
+    folder = project()
+    config = NotifyFile.model_construct(site_url="", site_name="", delivery=NotifyFile.model_fields["delivery"].default,
+                                        channels=[ChannelSettings(id="pager", kind="pager"), EmailChannel(
+                                            id="team-mail", kind="email", smtp_host="127.0.0.1",
+                                            sender="radar@example.org", to_env="RADAR_TO")])
+    report = run_notify(config, Layout(folder / "content", folder / "state"), date.fromisoformat(DAY),
+                        site_url=SITE, rules_dir=folder / "rules", dry_run=True)
+    assert [(r.channel, r.status) for r in report.results] == [("pager", "failed"), ("team-mail", "dry-run")]
+    assert report.results[0].detail.startswith("no channel kind 'pager' (kinds: email, slack, discord")
