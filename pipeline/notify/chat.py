@@ -52,7 +52,6 @@ class SignedWebhookChannel(WebhookChannel):
     secret_env: EnvName = ""  # the variable holding the bot's signing secret (none: not signed)
 
 
-
 def size(body: dict) -> int:
     """The body's size as sent: UTF-8 bytes of its JSON."""
     return len(json.dumps(body, ensure_ascii=False).encode("utf-8"))
@@ -105,7 +104,7 @@ def secret(channel: ChannelSettings, env: dict[str, str], name: str, what: str) 
     return value
 
 
-def webhook(channel: ChannelSettings, env: dict[str, str]) -> str:
+def webhook(channel: WebhookChannel, env: dict[str, str]) -> str:
     """The channel's incoming-webhook address, from its secret."""
     url = secret(channel, env, "webhook_env", "the webhook address")
     if not url.startswith(("https://", "http://")) or not urlsplit(url).hostname:
@@ -168,7 +167,6 @@ def refused(channel: ChannelSettings, url: str, code: object, text: object, *, r
 def _short(parsed: object) -> str:
     text = parsed if isinstance(parsed, str) else json.dumps(parsed, ensure_ascii=False)
     return " ".join(text.split())[:200]
-
 
 
 # the day's text as the chat formats lay it out (raw: each platform escapes it for its format)

@@ -28,7 +28,6 @@ class DingtalkChannel(chat.SignedWebhookChannel):
     kind: Literal["dingtalk"]
 
 
-
 def sign(timestamp_ms: int, secret: str) -> str:
     digest = hmac.new(secret.encode("utf-8"), f"{timestamp_ms}\n{secret}".encode("utf-8"), hashlib.sha256).digest()
     return base64.b64encode(digest).decode("ascii")

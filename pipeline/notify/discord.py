@@ -31,7 +31,6 @@ class DiscordChannel(chat.WebhookChannel):
     kind: Literal["discord"]
 
 
-
 def escape(text: str) -> str:
     """``text`` as Discord shows it written: every markup character after a backslash."""
     return _SPECIAL.sub(r"\\\1", text)

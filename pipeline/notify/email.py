@@ -46,7 +46,6 @@ class EmailChannel(ChannelSettings):
         return self.smtp_port or {"starttls": 587, "tls": 465, "none": 25}[self.security]
 
 
-
 def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
@@ -217,7 +216,6 @@ def send(mail: EmailMessage, channel: EmailChannel, env: dict[str, str], deliver
     if refused:
         return f"{len(refused)} of {len(to)} recipients refused"
     return f"{len(to)} recipient{'s' * (len(to) != 1)}"
-
 
 
 def render(message: Message, channel: EmailChannel) -> Outgoing:

@@ -34,7 +34,6 @@ class FeishuChannel(chat.SignedWebhookChannel):
     kind: Literal["feishu"]
 
 
-
 def escape(text: str) -> str:
     """``text`` for ``lark_md``: markup characters as entities (``&lt;``, ``&#42;``)."""
     named = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}

@@ -32,7 +32,6 @@ class SlackChannel(chat.WebhookChannel):
     kind: Literal["slack"]
 
 
-
 def mrkdwn(text: str) -> str:
     """``text`` for a Slack ``mrkdwn`` field: the three control characters escaped (so ``<!here>``,
     ``<@U…>`` and ``<url|x>`` stay text) and a broadcast word broken by a word joiner."""

@@ -36,7 +36,6 @@ class TelegramChannel(ChannelSettings):
     needs: ClassVar[tuple[str, ...]] = ("token_env", "chat_id")
 
 
-
 def escape(text: str) -> str:
     return html.escape(text, quote=False)
 

@@ -21,7 +21,6 @@ class WecomChannel(chat.WebhookChannel):
     kind: Literal["wecom"]
 
 
-
 def markdown(message: Message) -> dict:
     return {"msgtype": "markdown", "markdown": {"content": chat.markdown_text(message)}}
 
