@@ -9,7 +9,7 @@ import re
 import subprocess
 import sys
 import unicodedata
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
@@ -25,7 +25,7 @@ from pipeline.models import Author, Paper, Selection
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM)
 
-DAY = datetime(2026, 9, 8, tzinfo=timezone.utc)
+DAY = datetime(2026, 9, 8, tzinfo=UTC)
 HOSTILE_ABSTRACT = ('A reservoir <img src=x onerror="document.title=1"> of <mark>planted marks</mark> and '
                     '<script>window.pwned = 1</script> <b>bold</b> &amp; Schrödinger équation.')
 QUERIES = ["reservoir", "Reservoir computing", "schrodinger", "储层计算", "Pavlick", "quantum error", "拓扑量子纠错"]
@@ -44,7 +44,8 @@ def output(tmp_path_factory) -> Path:
     """The sample site (papers over several months, in several search bundles), with three more papers,
     built by the command line."""
     site = site_copy(tmp_path_factory.mktemp("search-site"))
-    for entry in (paper(101, "Reservoir <b>computing</b> with a hostile abstract", HOSTILE_ABSTRACT, "Zoë <i>Quant</i>"),
+    hostile = paper(101, "Reservoir <b>computing</b> with a hostile abstract", HOSTILE_ABSTRACT, "Zoë <i>Quant</i>")
+    for entry in (hostile,
                   paper(102, "储层计算的量子优势", "我们研究储层计算在量子硬件上的优势。", "李 华"),
                   paper(103, "Resonant readout of qubits", "Resonators read out qubits; we re-examine repeated "
                         "readout.", "Ada Quantum")):

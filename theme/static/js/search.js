@@ -10,6 +10,7 @@
 import { el, fold, siteRoot, t } from "./util.js";
 
 const PAGE = 10; // results shown at a time
+const CHECKED = 100; // Pagefind's results read at the most for one page of results (a typo can match thousands)
 const EXCERPT = 220; // characters of a page's text around the first word found
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 const WORD_CHAR = /[\p{L}\p{N}]/u;
@@ -24,7 +25,7 @@ async function bundlePaths(root) {
 }
 
 /** The words of a query, folded: runs of letters and digits (a run of Chinese or Japanese is one word). */
-export function queryWords(query) {
+function queryWords(query) {
   return [...new Set(fold(query).match(/[\p{L}\p{N}]+/gu) || [])];
 }
 
@@ -60,7 +61,7 @@ function resultText(data) {
 }
 
 /** Whether a result's title, metadata or text holds every word of the query. */
-export function holdsAll(data, words) {
+function holdsAll(data, words) {
   const text = folded(resultText(data)).text;
   return words.every((word) => occurrences(text, word).length > 0);
 }
@@ -113,12 +114,13 @@ class Run {
     await this.showMore();
   }
 
-  /** Check candidates until another page of results is found or none are left. */
+  /** Check candidates until another page of results is found, none are left or enough were read. */
   async showMore() {
     const target = this.shown + PAGE;
+    const last = this.next + CHECKED;
     this.more.hidden = true;
     this.list.setAttribute("aria-busy", "true");
-    while (this.shown < target && this.next < this.candidates.length) {
+    while (this.shown < target && this.next < Math.min(last, this.candidates.length)) {
       const batch = this.candidates.slice(this.next, this.next + PAGE);
       this.next += batch.length;
       const datas = await Promise.all(batch.map((result) => result.data()));
@@ -141,6 +143,7 @@ class Run {
     if (!query) message("", "");
     else if (!this.shown && done) message(`没有找到包含“${query}”的结果`, `No results for “${query}”`);
     else if (done) message(`找到 ${this.shown} 个包含“${query}”的结果`, `${this.shown} result${this.shown === 1 ? "" : "s"} for “${query}”`);
+    else if (!this.shown) message(`前 ${this.next} 个候选都不包含“${query}”`, `None of the first ${this.next} candidates holds “${query}”`);
     else message(`显示前 ${this.shown} 个包含“${query}”的结果`, `The first ${this.shown} results for “${query}”`);
   }
 }
