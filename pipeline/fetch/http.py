@@ -6,7 +6,7 @@
 * at most ``max_bytes`` of body, counted after decompression and while streaming (a gzip bomb
   is stopped at the limit, never inflated in memory);
 * retries with exponential backoff on 429/5xx and timeouts, honouring ``Retry-After``;
-* at most one request per ``arxiv_interval`` seconds to arXiv hosts;
+* at most one request per ``arxiv_interval`` seconds to arXiv hosts, counted from the end of the last answer;
 * conditional GET (ETag / Last-Modified) so an unchanged feed costs one 304.
 """
 
@@ -71,16 +71,24 @@ class Client:
         self.requests_made = 0
         self.touched: list[str] = []  # URLs requested since the caller last cleared it
 
-    def _throttle(self, url: str, polite: bool) -> None:
+    def _spaced(self, url: str, polite: bool) -> bool:
         host = urlsplit(url).hostname or ""
-        interval = self.settings.arxiv_interval if (polite or host.endswith(ARXIV_HOSTS)) else 0.0
-        if not interval:
+        return bool(self.settings.arxiv_interval) and (polite or host.endswith(ARXIV_HOSTS))
+
+    def _throttle(self, url: str, polite: bool) -> None:
+        if not self._spaced(url, polite):
             return
         with self._lock:
-            wait = self._last.get("arxiv", 0.0) + interval - time.monotonic()
+            wait = self._last.get("arxiv", 0.0) + self.settings.arxiv_interval - time.monotonic()
             if wait > 0:
                 self._sleep(wait)
             self._last["arxiv"] = time.monotonic()
+
+    def _answered(self, url: str, polite: bool) -> None:
+        """The spacing counts from the end of the last exchange too: a slow answer is no reason to ask sooner."""
+        if self._spaced(url, polite):
+            with self._lock:
+                self._last["arxiv"] = time.monotonic()
 
     def get(self, url: str, params: dict | None = None, conditional: bool = False, polite: bool = False) -> Response:
         """GET with retries.  Raises HttpError; returns status 304 responses as-is."""
@@ -101,6 +109,7 @@ class Client:
             status, body, error, answer, expired = None, b"", None, None, False
             try:
                 answer = self._within_deadline(full, headers)
+                self._answered(full, polite)
                 if answer is None:
                     error = f"timed out: no complete response within {s.total_timeout:g} s (total_timeout)"
                     expired = True
