@@ -47,9 +47,19 @@ def check_out_day(layout: Layout, day: date, recent_days: int = RECENT_DAYS) -> 
     root = _toplevel(layout.content if layout.content.is_dir() else layout.content.parent)
     if root is None:
         raise ArchiveError(f"{layout.content}: not in a git work tree, nothing to check out")
+    listed = _index_on_disk(layout)
     chosen = patterns(layout, day, recent_days, root)
     _git(["sparse-checkout", "set", "--no-cone", "--stdin"], root, "\n".join(chosen) + "\n")
+    if not listed and _index_on_disk(layout):
+        # a checkout without state/ yet (``git clone --sparse``): the index is there now, the entries next
+        chosen = patterns(layout, day, recent_days, root)
+        _git(["sparse-checkout", "set", "--no-cone", "--stdin"], root, "\n".join(chosen) + "\n")
     return chosen
+
+
+def _index_on_disk(layout: Layout) -> bool:
+    """Whether the index (``state/papers/``, or an earlier AcademicHub's ``state/papers.json``) is checked out."""
+    return layout.index_dir.exists() or layout.index_dir.with_suffix(".json").exists()
 
 
 def _git(args: list[str], cwd: Path, stdin: str | None = None) -> str:
