@@ -24,7 +24,7 @@ from .. import markdown
 from ..files import write_bytes, write_text
 from ..wording import plural
 from . import citations
-from .views import BRIEF_CATEGORIES, authors_listed, correction_of, listed_authors, published_day_of, radar_day_of, topic_for
+from .views import BRIEF_CATEGORIES, correction_of, listed_authors, published_day_of, radar_day_of, topic_for
 from .writer import StablePaginator, listed_key, related_key, render_digest
 
 API_VERSION = 1
@@ -227,15 +227,15 @@ class Api:
             self.written.append(schema_path(kind))
         for article in gen.papers:
             path = paper_api(article)
-            cited = {citation_api(article, ext): writer for ext, writer in citations.CITATION_FILES.items()}
+            cited = [citation_api(article, ext) for ext in citations.CITATION_FILES]
             if self.fresh(path, render_digest(self.key, article.stamp, related_key(article)), *cited):
                 self.written += [path, *cited]
                 continue
             self._write(path, {"api_version": API_VERSION, "paper": self.paper(article, every_author=True),
                                "related": [self.card(r) for r in getattr(article, "related", ())]})
-            for name, writer in cited.items():  # the paper's citations, as its page shows them
-                write_text(self.output / name, writer(article, authors_listed(gen.settings)))
-                self.written.append(name)
+            for ext, text in citations.citation_files(article, gen.settings).items():  # as its page shows them
+                write_text(self.output / citation_api(article, ext), text)
+                self.written.append(citation_api(article, ext))
         days = self._write_days()
         briefs = sorted(gen.briefs, key=lambda b: (b.brief_kind, radar_day_of(b), b.url), reverse=True)
         listed = self._write_briefs(briefs)

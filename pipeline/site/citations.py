@@ -12,7 +12,7 @@ import unicodedata
 
 from pelican.contents import Article
 
-from .views import AUTHORS_LISTED, published_day_of
+from .views import AUTHORS_LISTED, authors_listed, published_day_of
 
 
 def family_first(author: dict) -> str | None:
@@ -86,9 +86,10 @@ def _bibtex_text(text: str) -> str:
 
 
 def _bibtex_name(author: dict) -> str:
-    name = family_given(author)
     # a name holding the word "and" (a collaboration) is one name, not two: braced, BibTeX keeps it whole
-    return "{" + _bibtex_text(author["name"]) + "}" if " and " in f" {author['name'].casefold()} " else _bibtex_text(name)
+    if " and " in f" {author['name'].casefold()} ":
+        return "{" + _bibtex_text(author["name"]) + "}"
+    return _bibtex_text(family_given(author))
 
 
 def bibtex(article: Article, limit: int = AUTHORS_LISTED) -> str:
@@ -180,5 +181,12 @@ def csl_json(article: Article, limit: int = AUTHORS_LISTED) -> str:
     return json.dumps([item], ensure_ascii=False, indent=2) + "\n"
 
 
-# each format's writer and the extension of its file beside the paper's API record
+# each format's writer, by the extension of its file beside the paper's API record
 CITATION_FILES = {"bib": bibtex, "ris": ris, "csl.json": csl_json}
+
+
+def citation_files(article: Article, settings: dict) -> dict[str, str]:
+    """The paper's citation in each format, by extension, naming the site's AUTHORS_LISTED authors as
+    its page does."""
+    limit = authors_listed(settings)
+    return {extension: writer(article, limit) for extension, writer in CITATION_FILES.items()}
