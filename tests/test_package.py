@@ -184,3 +184,12 @@ def test_each_citation_format_has_one_writer():
                               for m in pattern.finditer(text)]
     assert {kind: {w.split(":")[0] for w in found} for kind, found in writers.items()} == \
         {kind: {str(CITATION_WRITER.relative_to(ROOT))} for kind in CITATION_WRITERS}, writers
+
+
+def test_the_scripts_take_the_scripts_ranges_from_the_build():
+    """The Han and CJK ranges the theme's scripts match are the package's (views.HAN, identity.CJK),
+    from the module the build writes (site/scripts.py), not a second copy in the theme."""
+    copies = re.compile(r"\\u\{?(?:3400|4E00|AC00|3040)\b|\\p\{Script=(?:Han|Hangul|Hiragana)\}", re.IGNORECASE)
+    found = [f"{path.relative_to(ROOT)}" for path in (ROOT / "theme" / "static" / "js").rglob("*.js")
+             if copies.search(path.read_text(encoding="utf-8"))]
+    assert found == []
