@@ -170,6 +170,9 @@ def test_each_papers_citation_files_are_its_pages_own_and_its_csl_json_names_the
     keys = set()
     for name, blocks, meta in papers:
         slug = name[:-len(".html")]
+        page = (built_site().output / "papers" / name).read_text(encoding="utf-8")
+        assert re.findall(r'<a href="\.\./(api/v1/papers/[^"]+)" download>', page) == [
+            f"api/v1/papers/{slug}.{ext}" for ext in ("bib", "ris", "csl.json")], name  # the page links its files
         assert (out / f"{slug}.bib").read_text(encoding="utf-8") == blocks["bibtex"], name
         assert (out / f"{slug}.ris").read_text(encoding="utf-8") == blocks["ris"], name
         (item,) = json.loads((out / f"{slug}.csl.json").read_text(encoding="utf-8"))
