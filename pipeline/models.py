@@ -7,9 +7,9 @@ later stage (curate, write, brief, site) works with.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime, timezone
-from typing import Any
+from typing import Any, ClassVar
 
 
 @dataclass(frozen=True)
@@ -217,6 +217,146 @@ class Paper:
             values["received"] = date.fromisoformat(values["received"])
         known = cls.__dataclass_fields__
         return cls(**{k: v for k, v in values.items() if k in known})
+
+
+def _text(value) -> str:
+    return str(value) if value else ""
+
+
+def _texts(values) -> tuple[str, ...]:
+    """The non-blank strings (and numbers, as text) of a list; nothing from anything else."""
+    if not isinstance(values, (list, tuple)):
+        return ()
+    return tuple(str(v) for v in values if isinstance(v, (str, int, float)) and str(v).strip())
+
+
+def _author(data) -> Author | None:
+    if not isinstance(data, dict) or not data.get("name"):
+        return None
+    return Author(_text(data["name"]), _texts(data.get("affiliations")), _text(data.get("family")))
+
+
+def _selection(data) -> Selection | None:
+    if not isinstance(data, dict) or not data.get("rule"):
+        return None
+    score, similarity = data.get("score"), data.get("similarity")
+    return Selection(rule=_text(data["rule"]), score=score if isinstance(score, int) else 0,
+                     keywords=_texts(data.get("keywords")), authors=_texts(data.get("authors")),
+                     categories=_texts(data.get("categories")),
+                     similarity=similarity if isinstance(similarity, (int, float)) else None,
+                     similar_to=_text(data.get("similar_to")), words=_texts(data.get("words")))
+
+
+def _event(data) -> Event | None:
+    try:
+        return Event.from_json(data)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def _several(read):
+    def parse(values) -> tuple:
+        return tuple(filter(None, map(read, values))) if isinstance(values, (list, tuple)) else ()
+    return parse
+
+
+def _web_links(values) -> tuple[str, ...]:
+    return tuple(v for v in _texts(values) if v.startswith(("http://", "https://")))
+
+
+@dataclass(frozen=True)
+class PaperView:
+    """A paper as every output shows it: its page and cards, data/index.json, the API, the MCP server
+    and the citations all read this, built once from the paper's Record (``from_record``).
+
+    Each output names the keys it gives a paper in one of the ``*_FIELDS`` lists below: a key that is
+    a field of the view is taken from it, any other the output computes (``pick``); the API's JSON
+    Schemas list the same keys (a test compares them).
+    """
+
+    id: str = ""
+    title: str = ""
+    abstract: str = ""
+    authors: tuple[Author, ...] = ()
+    categories: tuple[str, ...] = ()
+    topics: tuple[Selection, ...] = ()
+    url: str = ""
+    pdf: str = ""
+    doi: str = ""
+    arxiv_id: str = ""
+    version: str = ""
+    journal_ref: str = ""
+    venue: str = ""
+    comment: str = ""
+    code_links: tuple[str, ...] = ()
+    source_label: str = ""
+    brief_status: str = "pending"  # the entry's Brief-Status: pending, done, extractive, failed
+    received: str = ""  # the radar day, YYYY-MM-DD ("" in entries written before it was kept)
+    events: tuple[Event, ...] = ()
+
+    # an output's key that names a field of another name
+    ALIASES: ClassVar[dict[str, str]] = {"source": "source_label"}
+    # the keys each output gives a paper, in its order
+    API_FIELDS: ClassVar[tuple[str, ...]] = (
+        "id", "title", "authors", "authors_total", "abstract", "published", "updated", "day", "source", "version",
+        "categories", "doi", "arxiv_id", "journal_ref", "venue", "comment", "topics", "tags", "brief", "events",
+        "links")
+    CARD_FIELDS: ClassVar[tuple[str, ...]] = (
+        "id", "title", "authors", "authors_total", "published", "day", "source", "topics", "tldr", "links")
+    INDEX_FIELDS: ClassVar[tuple[str, ...]] = (
+        "id", "url", "title", "authors", "authors_total", "author_urls", "date", "day", "source", "topics", "tags",
+        "abstract", "tldr", "extractive")
+    MCP_CARD_FIELDS: ClassVar[tuple[str, ...]] = (
+        "id", "title", "authors", "more_authors", "published", "day", "source", "topics", "tldr")
+    MCP_FULL_FIELDS: ClassVar[tuple[str, ...]] = (*MCP_CARD_FIELDS, "abstract", "why", "brief", "links")
+
+    @classmethod
+    def from_record(cls, record, fallback: PaperView | None = None) -> PaperView:
+        """The view of a Record (``Paper.to_json``), damaged or not: a value of the wrong kind is left
+        out (an author without a name, a topic without a rule, an event that does not parse), and a
+        field the record leaves empty takes ``fallback``'s value (the entry's other metadata)."""
+        data = record if isinstance(record, dict) else {}
+        fallback = fallback or cls()
+        return cls(**{spec.name: _READ.get(spec.name, _READ_TYPE[spec.type])(data.get(spec.name))
+                      or getattr(fallback, spec.name) for spec in fields(cls)})
+
+    @classmethod
+    def field_of(cls, key: str) -> str | None:
+        """The view's field an output's ``key`` names, or None when the output computes it."""
+        name = cls.ALIASES.get(key, key)
+        return name if name in cls.__dataclass_fields__ else None
+
+    def pick(self, keys: tuple[str, ...], computed: dict[str, Any], shown: dict[str, Any] | None = None) -> dict:
+        """An output's record of the paper: ``keys`` in order, each a value in ``computed`` (the output's
+        own: data/index.json's ``url`` is the page's) or else a field of the view, as ``shown[key]``
+        renders it or as it is (text, or a list of text). A key that is neither fails, as does a field
+        of records with no rendering, and so does a computed value no key names."""
+        shown = shown or {}
+        if set(computed) - set(keys):
+            raise KeyError(f"computed but not listed: {sorted(set(computed) - set(keys))}")
+        out = {}
+        for key in keys:
+            name = self.field_of(key)
+            if key in computed or name is None:
+                out[key] = computed[key]
+            elif key in shown:
+                out[key] = shown[key](getattr(self, name))
+            else:
+                out[key] = _plain(getattr(self, name))
+        return out
+
+
+def _plain(value):
+    if isinstance(value, tuple):
+        if any(not isinstance(v, str) for v in value):
+            raise TypeError(f"a list of records needs a rendering: {value!r:.80}")
+        return list(value)
+    return value
+
+
+_READ_TYPE = {"str": _text, "tuple[str, ...]": _texts, "tuple[Author, ...]": _several(_author),
+              "tuple[Selection, ...]": _several(_selection), "tuple[Event, ...]": _several(_event)}
+_READ = {"code_links": _web_links}
 
 
 @dataclass

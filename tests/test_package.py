@@ -141,6 +141,34 @@ def test_only_the_command_line_prints_or_reads_arguments():
                     f"{path}:{node.lineno}: argparse or rich below the CLI"
 
 
+# keys of other formats' records, which name a paper's id and title their own way
+FOREIGN_KEYS = {"content_html"}  # a JSON Feed 1.1 item
+
+
+def hand_built_papers(tree: ast.Module) -> list[int]:
+    """The lines of dict literals that spell out a paper: its id, its title and another field of the
+    paper's view (pipeline.models.PaperView) as keys, with values to compute (a table of names is none)."""
+    from pipeline.models import PaperView
+
+    known = set(PaperView.__dataclass_fields__) | set(PaperView.ALIASES)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict) and not all(isinstance(v, ast.Constant) for v in node.values):
+            keys = {k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}
+            if {"id", "title"} <= keys and len(keys & known) > 2 and not keys & FOREIGN_KEYS:
+                found.append(node.lineno)
+    return found
+
+
+def test_a_paper_is_spelled_out_only_by_its_view():
+    """Pages, cards, data/index.json, the API and the MCP server take a paper's fields from its view by
+    declared key lists (PaperView.pick): no module builds its own paper dict."""
+    built = [f"{path}:{line}" for name, (path, tree) in MODULES.items() if name != "pipeline.models"
+             for line in hand_built_papers(tree)]
+    assert not built, f"a paper built by hand (declare its keys on PaperView): {built}"
+    assert hand_built_papers(ast.parse('card = {"id": p.id, "title": p.title, "authors": names}'))
+
+
 def test_commit_subjects_fit_on_one_line():
     """Every commit since the changelog began has a subject of at most 72 characters (git's one-line
     views and the changelog's release notes show no more)."""

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, fields, replace
 from datetime import datetime, timezone
 from urllib.parse import unquote
 
@@ -65,34 +66,46 @@ def _recency(paper: Paper) -> tuple[int, datetime]:
     return paper.version, paper.updated or paper.published or _EPOCH
 
 
+# How two records of one paper are merged, field by field. ``old`` is the record known first, ``new`` the
+# one that arrived; ``newer`` the later version of the two (its number, else its date), ``older`` the other.
+POLICIES: dict[str, Callable[[Paper, Paper, Paper, Paper, str], object]] = {
+    "first": lambda old, new, newer, older, name: getattr(old, name),
+    "newer": lambda old, new, newer, older, name: getattr(newer, name),
+    "newer-else-older": lambda old, new, newer, older, name: getattr(newer, name) or getattr(older, name),
+    "new-else-old": lambda old, new, newer, older, name: getattr(new, name) or getattr(old, name),
+    "earliest": lambda old, new, newer, older, name: min(filter(None, (getattr(old, name), getattr(new, name))),
+                                                          default=None),
+    "union": lambda old, new, newer, older, name: tuple(dict.fromkeys(getattr(newer, name) + getattr(older, name))),
+    "union-first": lambda old, new, newer, older, name: tuple(dict.fromkeys(getattr(old, name) + getattr(new, name))),
+}
+# a field this table does not name takes the newer record's value when it has one, else the older's
+DEFAULT_POLICY = "newer-else-older"
+MERGE = {
+    "id": "first", "source": "first", "source_label": "first",
+    # the radar day the paper first arrived (the archive's index sets it again from what it recorded)
+    "received": "first",
+    "title": "newer", "version": "newer", "updated": "newer", "url": "newer", "topics": "newer", "events": "newer",
+    "authors": "newer-else-older", "abstract": "newer-else-older", "pdf": "newer-else-older",
+    "doi": "newer-else-older", "arxiv_id": "newer-else-older", "journal_ref": "newer-else-older",
+    "comment": "newer-else-older", "venue": "newer-else-older",
+    "announce_type": "new-else-old",
+    "published": "earliest",
+    "categories": "union", "code_links": "union",
+    "links": "union-first",
+}
+
+
 def merge(old: Paper, new: Paper, by_title: bool = False) -> Paper:
-    """Combine two records of the same paper; the newer version wins, nothing known is lost.
+    """Combine two records of the same paper; the newer version wins, nothing known is lost (``MERGE``
+    says how, field by field).
 
     Records matched only by their title (a preprint and its journal version that do not link each
     other) keep the first record's fields; the second only fills what the first lacks.
     """
     newer = new if not by_title and _recency(new) >= _recency(old) else old
     older = old if newer is new else new
-    categories = tuple(dict.fromkeys(newer.categories + older.categories))
-    return replace(
-        newer,
-        id=old.id,
-        source=old.source,
-        source_label=old.source_label,
-        published=min(filter(None, (old.published, new.published)), default=None),
-        categories=categories,
-        doi=newer.doi or older.doi,
-        arxiv_id=newer.arxiv_id or older.arxiv_id,
-        journal_ref=newer.journal_ref or older.journal_ref,
-        comment=newer.comment or older.comment,
-        abstract=newer.abstract or older.abstract,
-        authors=newer.authors or older.authors,
-        pdf=newer.pdf or older.pdf,
-        venue=newer.venue or older.venue,
-        code_links=tuple(dict.fromkeys(newer.code_links + older.code_links)),
-        links=tuple(dict.fromkeys(old.links + new.links)),
-        announce_type=new.announce_type or old.announce_type,
-    )
+    policy = {spec.name: POLICIES[MERGE.get(spec.name, DEFAULT_POLICY)] for spec in fields(new) if spec.init}
+    return replace(newer, **{name: merged(old, new, newer, older, name) for name, merged in policy.items()})
 
 
 def keys(paper: Paper) -> list[str]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urljoin, urlparse, urlsplit, urlunsplit
 
 from ..errors import ArchiveError
+from ..models import PaperView
 
 log = logging.getLogger(__name__)
 
@@ -52,42 +53,52 @@ def _strings(values) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class PaperRecord:
-    """One paper as the tools see it."""
+    """One paper as the tools see it: its view, and what the entry or the site's API adds to it."""
 
-    id: str
-    title: str
-    authors: tuple[str, ...]
-    abstract: str
+    paper: PaperView
     published: str  # YYYY-MM-DD
     day: str  # the radar day
-    source: str
-    topics: tuple[str, ...]
-    why: tuple[dict, ...]  # per topic: the keywords, authors, categories or paper that selected it
     brief: dict | None  # {"zh": {...}, "en": {...}}
     links: dict
     related: tuple[str, ...] = ()  # ids the site lists as related
 
+    @property
+    def id(self) -> str:
+        return self.paper.id
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        """The rules that selected the paper, each once."""
+        return tuple(dict.fromkeys(t.rule for t in self.paper.topics))
+
+    @property
+    def authors(self) -> tuple[str, ...]:
+        return tuple(a.name for a in self.paper.authors)
+
     def search_text(self) -> str:
         brief = " ".join(str(v) for lang in (self.brief or {}).values() if isinstance(lang, dict)
                          for v in lang.values() if isinstance(v, str))
-        return f"{self.title} {self.abstract} {brief}"
+        return f"{self.paper.title} {self.paper.abstract} {brief}"
+
+    def _pick(self, keys: tuple[str, ...], authors: int, computed: dict | None = None,
+              shown: dict | None = None) -> dict:
+        """The paper as the tools give it: ``keys`` of its view, naming up to ``authors`` authors."""
+        brief = self.brief or {}
+        tldr = {lang: _text(brief.get(lang, {}).get("tldr")) for lang in ("zh", "en")} if self.brief else None
+        return self.paper.pick(keys, {
+            "more_authors": max(0, len(self.authors) - authors), "published": self.published, "day": self.day,
+            "tldr": tldr, **(computed or {})}, {
+            "authors": lambda _: list(self.authors[:authors]), "topics": lambda _: list(self.topics), **(shown or {})})
 
     def card(self) -> dict:
-        tldr = {lang: _text((self.brief or {}).get(lang, {}).get("tldr")) for lang in ("zh", "en")} if self.brief else None
-        return {"id": self.id, "title": self.title, "authors": list(self.authors[:10]),
-                "more_authors": max(0, len(self.authors) - 10), "published": self.published, "day": self.day,
-                "source": self.source, "topics": list(self.topics), "tldr": tldr}
+        return self._pick(PaperView.MCP_CARD_FIELDS, 10)
 
     def full(self) -> dict:
-        abstract = self.abstract if len(self.abstract) <= ABSTRACT_CHARS else self.abstract[:ABSTRACT_CHARS] + " …"
-        return {**self.card(), "authors": list(self.authors[:50]), "more_authors": max(0, len(self.authors) - 50),
-                "abstract": abstract, "why": list(self.why), "brief": self.brief, "links": self.links}
-
-
-def _why(topic: dict) -> dict:
-    return {"topic": _text(topic.get("rule") or topic.get("id")), "keywords": list(_strings(topic.get("keywords"))),
-            "authors": list(_strings(topic.get("authors"))), "categories": list(_strings(topic.get("categories"))),
-            "similar_to": _text(topic.get("similar_to")) or None}
+        return self._pick(PaperView.MCP_FULL_FIELDS, 50, {
+            "why": [{"topic": t.rule, "keywords": list(t.keywords), "authors": list(t.authors),
+                     "categories": list(t.categories), "similar_to": t.similar_to or None} for t in self.paper.topics],
+            "brief": self.brief, "links": self.links,
+        }, {"abstract": lambda text: text if len(text) <= ABSTRACT_CHARS else text[:ABSTRACT_CHARS] + " …"})
 
 
 def _brief_of(raw) -> dict | None:
@@ -152,7 +163,7 @@ class Archive:
             counts = self._words[paper.id]
             if wanted and not all(w in counts for w in wanted):
                 continue
-            title = set(words(paper.title))
+            title = set(words(paper.paper.title))
             score = sum(counts[w] * self._idf.get(w, 0) + (3 if w in title else 0) for w in wanted)
             found.append((score, paper))
         found.sort(key=lambda pair: -pair[0])  # stable: the newest first among equal scores
@@ -208,15 +219,10 @@ def from_content(content: Path, state: Path | None = None) -> Archive:
         published = p.published.date().isoformat() if p.published else ""
         day = entry.day.isoformat()
         papers.append(PaperRecord(
-            id=p.id, title=p.title, authors=tuple(a.name for a in p.authors), abstract=p.abstract,
-            published=published or day, day=day, source=p.source_label,
-            topics=tuple(dict.fromkeys(t.rule for t in p.topics)),
-            why=tuple(_why({"rule": t.rule, "keywords": list(t.keywords), "authors": list(t.authors),
-                            "categories": list(t.categories), "similar_to": t.similar_to}) for t in p.topics),
-            brief=_brief_of(entry.brief),
+            PaperView.from_record(p.to_json()), published=published or day, day=day, brief=_brief_of(entry.brief),
             links={"abstract": p.url or None, "pdf": p.pdf or None, "doi": f"https://doi.org/{p.doi}" if p.doi else None,
                    "code": list(p.code_links), "entry": entry.rel}))
-    titles = {p.id: p.title for p in papers}
+    titles = {p.id: p.paper.title for p in papers}
     briefs = {}
     for path in sorted((content / "briefs").rglob("*.md")) if (content / "briefs").is_dir() else ():
         meta = _head(path)
@@ -343,12 +349,11 @@ def _site_paper(raw: dict, root: str) -> PaperRecord:
         return within(root, value) if isinstance(value, str) and value else None
 
     return PaperRecord(
-        id=raw["id"], title=_text(raw.get("title")),
-        authors=tuple(_text(a.get("name")) for a in raw.get("authors") or () if isinstance(a, dict)),
-        abstract=_text(raw.get("abstract")), published=_text(raw.get("published")), day=_text(raw.get("day")),
-        source=_text(raw.get("source")), topics=tuple(_text(t.get("id")) for t in topics),
-        why=tuple({**_why({**(t.get("why") if isinstance(t.get("why"), dict) else {}), "rule": t.get("id")})} for t in topics),
-        brief=_brief_of(raw.get("brief")),
+        # the API's paper as a Record: its source is the record's source_label, a topic's id its rule
+        PaperView.from_record({**raw, "source_label": raw.get("source"), "topics": [
+            {**(t.get("why") if isinstance(t.get("why"), dict) else {}), "rule": t.get("id"), "score": t.get("score")}
+            for t in topics]}),
+        published=_text(raw.get("published")), day=_text(raw.get("day")), brief=_brief_of(raw.get("brief")),
         links={"page": absolute(links.get("html")), "api": absolute(links.get("api")),
                "abstract": links.get("abstract") if isinstance(links.get("abstract"), str) else None,
                "pdf": links.get("pdf") if isinstance(links.get("pdf"), str) else None,

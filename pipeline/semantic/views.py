@@ -144,7 +144,7 @@ class SiteSemantics:
         return ids, index, scores
 
     def _related(self, articles: list, cache_dir: Path | None = None) -> None:
-        by_id = {a.paper["id"]: a for a in articles}
+        by_id = {a.paper.id: a for a in articles}
         ids, matrix = self.vectors.take(sorted(by_id))
         if not ids or not self.config.related:
             return
@@ -153,13 +153,13 @@ class SiteSemantics:
         index[scores < self.config.related_min_similarity] = -1
         for row, paper_id in enumerate(ids):
             article = by_id[paper_id]
-            own = [t["rule"] for t in article.paper["topics"]]
+            own = [t.rule for t in article.paper.topics]
             found = []
             for col, score in zip(index[row], scores[row]):
                 if col < 0:
                     continue
                 other = by_id[ids[col]]
-                theirs = [t["rule"] for t in other.paper["topics"]]
+                theirs = [t.rule for t in other.paper.topics]
                 shared = next((t for t in own if t in theirs), theirs[0] if theirs else _primary(other))
                 found.append((other, float(score), shared))
             self.related[paper_id] = found
@@ -168,10 +168,10 @@ class SiteSemantics:
         """The map of one day's papers, numbered in the order given (the day page's card order)."""
         from .analysis import clusters, project
 
-        present = [a for a in articles if a.paper["id"] in self.vectors]
+        present = [a for a in articles if a.paper.id in self.vectors]
         if len(present) < 3:
             return None
-        _, matrix = self.vectors.take([a.paper["id"] for a in present])
+        _, matrix = self.vectors.take([a.paper.id for a in present])
         xy = project(matrix)
         groups = clusters(matrix, self.config.cluster_similarity)
         member_of = {i: n for n, group in enumerate(groups, 1) for i in group.members}

@@ -22,6 +22,7 @@ from pelican.utils import set_date_tzinfo
 
 from .. import markdown
 from ..files import write_bytes, write_text
+from ..models import PaperView
 from ..wording import plural
 from . import citations
 from .views import BRIEF_CATEGORIES, correction_of, listed_authors, published_day_of, radar_day_of, topic_for
@@ -81,7 +82,7 @@ def paper_brief(article: Article) -> dict | None:
         part = brief[lang] if isinstance(brief.get(lang), dict) else {}
         languages[lang] = {**{key: _text(part.get(key)) for key in BRIEF_FIELDS},
                            "keywords": _strings(part.get("keywords"))}
-    status = article.paper["brief_status"]
+    status = article.paper.brief_status
     return {"status": "extractive" if status == "extractive" else "model", **checked(brief), **languages}
 
 
@@ -129,50 +130,49 @@ class Api:
         """A paper in full: what its page shows, as data (its authors up to AUTHORS_LISTED, unless
         ``every_author``: its own file names them all)."""
         p = article.paper
-        authors = p["authors"] if every_author else listed_authors(p["authors"], self.generator.settings)[0]
         modified = getattr(article, "modified", None)
         links = {"html": article.url, "api": self.paper_file(article), "day": self.generator.day_url(radar_day_of(article)),
                  "day_api": day_api(radar_day_of(article)),
-                 "abstract": p["url"] or None, "pdf": p["pdf"] or None,
-                 "doi": f"https://doi.org/{p['doi']}" if p["doi"] else None, "code": list(p["code_links"])}
-        return {
-            "id": p["id"], "title": p["title"],
-            "authors": [{"name": a["name"], "affiliations": a["affiliations"]} for a in authors],
-            "authors_total": len(p["authors"]),
-            "abstract": p["abstract"],
+                 "abstract": p.url or None, "pdf": p.pdf or None,
+                 "doi": f"https://doi.org/{p.doi}" if p.doi else None, "code": list(p.code_links)}
+        return p.pick(PaperView.API_FIELDS, {
+            "authors_total": len(p.authors),
             "published": f"{published_day_of(article):%Y-%m-%d}",
             "updated": f"{set_date_tzinfo(modified, 'UTC'):%Y-%m-%d}" if modified else None,
             "day": f"{radar_day_of(article):%Y-%m-%d}",
-            "source": p["source_label"], "version": _text(p["version"]), "categories": p["categories"],
-            "doi": p["doi"], "arxiv_id": p["arxiv_id"], "journal_ref": p["journal_ref"], "venue": p["venue"],
-            "comment": p["comment"],
-            "topics": [{"id": t["rule"], "name": self.topic_name(t["rule"]), "score": t["score"],
-                        "why": {"keywords": t["keywords"], "authors": t["authors"], "categories": t["categories"],
-                                "similar_to": t["similar_to"] or None,
-                                "similarity": float(t["similarity"]) if t["similarity"] is not None else None}}
-                       for t in p["topics"]],
             "tags": [str(t) for t in getattr(article, "tags", ()) or ()],
             "brief": paper_brief(article),
-            "events": [{"day": f"{e['day']:%Y-%m-%d}", "kind": e["kind"], "text": e["text"]} for e in p["events"]],
             "links": links,
-        }
+        }, {
+            "authors": lambda authors: [{"name": a.name, "affiliations": list(a.affiliations)}
+                                        for a in (authors if every_author else self.listed(authors))],
+            "topics": lambda topics: [
+                {"id": t.rule, "name": self.topic_name(t.rule), "score": t.score,
+                 "why": {"keywords": list(t.keywords), "authors": list(t.authors), "categories": list(t.categories),
+                         "similar_to": t.similar_to or None,
+                         "similarity": float(t.similarity) if t.similarity is not None else None}} for t in topics],
+            "events": lambda events: [{"day": f"{e.day:%Y-%m-%d}", "kind": e.kind, "text": e.describe()} for e in events],
+        })
+
+    def listed(self, authors: tuple) -> list:
+        return listed_authors(authors, self.generator.settings)[0]
 
     def card(self, article: Article) -> dict:
         """A paper as a list names it: enough to choose, with links to the rest."""
         p, brief = article.paper, paper_brief(article)
-        listed, _ = listed_authors(p["authors"], self.generator.settings)
-        return {"id": p["id"], "title": p["title"], "authors": [a["name"] for a in listed],
-                "authors_total": len(p["authors"]),
-                "published": f"{published_day_of(article):%Y-%m-%d}", "day": f"{radar_day_of(article):%Y-%m-%d}",
-                "source": p["source_label"], "topics": [t["rule"] for t in p["topics"]],
-                "tldr": {"zh": brief["zh"]["tldr"], "en": brief["en"]["tldr"]} if brief else None,
-                "links": {"html": article.url, "api": self.paper_file(article)}}
+        return p.pick(PaperView.CARD_FIELDS, {
+            "authors_total": len(p.authors),
+            "published": f"{published_day_of(article):%Y-%m-%d}", "day": f"{radar_day_of(article):%Y-%m-%d}",
+            "tldr": {"zh": brief["zh"]["tldr"], "en": brief["en"]["tldr"]} if brief else None,
+            "links": {"html": article.url, "api": self.paper_file(article)},
+        }, {"authors": lambda authors: [a.name for a in self.listed(authors)],
+            "topics": lambda topics: [t.rule for t in topics]})
 
     def cited(self, paper_id: str) -> dict:
         article = self.generator.by_id.get(paper_id)
         if article is None:
             return {"id": paper_id, "title": None, "links": None}
-        return {"id": paper_id, "title": article.paper["title"], "links": {"html": article.url, "api": self.paper_file(article)}}
+        return {"id": paper_id, "title": article.paper.title, "links": {"html": article.url, "api": self.paper_file(article)}}
 
     def paper_file(self, article: Article) -> str:
         """The API file that holds a paper: its own, or in the archive tier its day's (as a card)."""

@@ -21,6 +21,7 @@ from pelican.writers import Writer
 from ..archive import runlog
 from ..files import write_text
 from ..layout import Layout
+from ..models import PaperView
 from ..notify.record import SentRecord
 from ..publish.record import site_size
 from ..text import xml_text
@@ -60,6 +61,10 @@ STATUS_TEXT = {
 
 
 SITEMAP_LIMIT = 50_000
+
+
+# what data/index.json tells of why a rule selected a paper (the radar's filters read it)
+INDEX_SELECTION = ("rule", "score", "keywords", "authors", "categories", "similarity", "similar_to")
 
 
 HOME_POOL = 30  # cards on the home page itself (three batches); the rest come from data/index.json
@@ -131,14 +136,14 @@ class SiteGenerator(Generator):
         articles = self.context.get("articles", [])
         self.papers = [a for a in articles if getattr(a, "paper", None)]
         self.briefs = [a for a in articles if getattr(a, "brief_kind", "")]
-        self.by_id = {a.paper["id"]: a for a in self.papers}
+        self.by_id = {a.paper.id: a for a in self.papers}
         self.days: dict[date, list[Article]] = defaultdict(list)
         for article in self.papers:
             self.days[radar_day_of(article)].append(article)
         # papers already on the radar that changed on a later day (a new version, a journal version)
         self.updates: dict[date, list[Article]] = defaultdict(list)
         for article in self.papers:
-            for day in dict.fromkeys(e["day"] for e in article.paper["events"]):
+            for day in dict.fromkeys(e.day for e in article.paper.events):
                 if day != radar_day_of(article):
                     self.updates[day].append(article)
         for items in (*self.days.values(), *self.updates.values()):
@@ -160,7 +165,7 @@ class SiteGenerator(Generator):
             # which of its authors have a page: the paper's links change when one gets a page
             article.author_links = "".join("1" if a.slug in author_pages else "0" for a in article.authors)
             # (article, cosine, shared topic) across the archive, when the vectors exist
-            article.related_semantic = semantic.related.get(article.paper["id"], []) if semantic else []
+            article.related_semantic = semantic.related.get(article.paper.id, []) if semantic else []
         # what every page's rendering depends on besides its own entries (see FeedWriter.up_to_date)
         render_key = pages_key(settings, Path(self.theme), self.topics)
         for brief in self.briefs:
@@ -214,8 +219,8 @@ class SiteGenerator(Generator):
     def _topic_counts(self) -> dict[str, int]:
         counts: dict[str, int] = defaultdict(int)
         for article in self.papers:
-            for topic in article.paper["topics"]:
-                counts[topic["rule"]] += 1
+            for topic in article.paper.topics:
+                counts[topic.rule] += 1
         return counts
 
     def _home_day(self) -> date | None:
@@ -313,8 +318,8 @@ class SiteGenerator(Generator):
         def changed(article) -> str:
             return f"{getattr(article, 'modified', None) or article.date:%Y-%m-%d}"
 
-        papers = [{"id": a.paper["id"], "url": a.url, "day": f"{radar_day_of(a):%Y-%m-%d}", "changed": changed(a),
-                   "doi": a.paper["doi"], "arxiv_id": a.paper["arxiv_id"]} for a in self.papers]
+        papers = [{"id": a.paper.id, "url": a.url, "day": f"{radar_day_of(a):%Y-%m-%d}", "changed": changed(a),
+                   "doi": a.paper.doi, "arxiv_id": a.paper.arxiv_id} for a in self.papers]
         briefs = [{"kind": b["kind"], "date": b["date"], "url": b["html"], "api": b["api"], "headline": b["headline"],
                    "changed": changed(article)} for article, b in zip(self.briefs, api.briefs_listed, strict=True)]
         days = [(f"{d:%Y-%m-%d}", len(self.days.get(d, ())), len(self.updates.get(d, ())))
@@ -360,23 +365,22 @@ class SiteGenerator(Generator):
         recent = self._radar_papers()
         for article in recent:
             paper, brief = article.paper, article.brief
-            listed, _ = listed_authors(paper["authors"], self.settings)
-            items.append({
-                "id": paper["id"], "url": article.url, "title": paper["title"],
-                "authors": [a["name"] for a in listed], "authors_total": len(paper["authors"]),
-                "author_urls": [self.author_url(a["name"]) for a in listed],
+            listed, _ = listed_authors(paper.authors, self.settings)
+            items.append(paper.pick(PaperView.INDEX_FIELDS, {
+                "url": article.url, "authors_total": len(paper.authors),
+                "author_urls": [self.author_url(a.name) for a in listed],
                 "date": f"{published_day_of(article):%Y-%m-%d}", "day": f"{radar_day_of(article):%Y-%m-%d}",
-                "source": paper["source_label"],
-                "topics": paper["topics"], "tags": [str(t) for t in getattr(article, "tags", ())],
-                "abstract": paper["abstract"][:600],
+                "tags": [str(t) for t in getattr(article, "tags", ())],
                 "tldr": {"zh": brief["zh"].get("tldr", ""), "en": brief["en"].get("tldr", "")} if brief else None,
-                "extractive": paper["brief_status"] == "extractive",
-            })
+                "extractive": paper.brief_status == "extractive",
+            }, {"authors": lambda _: [a.name for a in listed],
+                "topics": lambda topics: [{key: getattr(t, key) for key in INDEX_SELECTION} for t in topics],
+                "abstract": lambda text: text[:600]}))
         topics = {t.id: {"zh": t.name_zh, "en": t.name_en} for t in self.topics.values()}
         # the radar's learned ranking: the recent papers' vectors (when the semantic extra made them) and the
         # archive's ids (a reader's imported library is looked up in them); the browser fetches them on demand
         archived = [p for m in self.closed for p in m.papers]
-        vectors = write_vectors(output, recent, self.semantic, [a.paper["id"] for a in self.papers] + [p["id"] for p in archived])
+        vectors = write_vectors(output, recent, self.semantic, [a.paper.id for a in self.papers] + [p["id"] for p in archived])
         write_text(output / "data" / "index.json", json.dumps(
             {"topics": topics, "papers": items, "vectors": vectors, "ids": write_ids(output, self.papers, archived),
              "days": {f"{d:%Y-%m-%d}": self.day_url(d) for d in {radar_day_of(a) for a in recent}}},
@@ -392,19 +396,19 @@ class SiteGenerator(Generator):
             paper = article.paper
             item = {
                 "id": self._absolute(article.url), "url": self._absolute(article.url),
-                "title": paper["title"] if paper else article.title,
+                "title": paper.title if paper else article.title,
                 "content_html": article.get_content(self.settings["SITEURL"]),
                 "date_published": article.feed_dates[0].isoformat(),
                 "tags": feed_terms(article),
             }
             if paper:
-                item["summary"] = paper["abstract"][:500]
-                listed, more = listed_authors(paper["authors"], self.settings)
+                item["summary"] = paper.abstract[:500]
+                listed, more = listed_authors(paper.authors, self.settings)
                 if listed:  # else the feed's author stands for the item's
-                    item["authors"] = [{"name": a["name"], "url": self._absolute(self.author_url(a["name"]))}
+                    item["authors"] = [{"name": a.name, "url": self._absolute(self.author_url(a.name))}
                                        for a in listed] + ([{"name": more, "url": item["url"]}] if more else [])
-                if paper["url"]:
-                    item["external_url"] = paper["url"]
+                if paper.url:
+                    item["external_url"] = paper.url
             else:
                 item["language"] = content_lang(self.settings)
             items.append(item)

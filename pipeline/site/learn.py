@@ -108,8 +108,8 @@ def write_vectors(output: Path, articles: list[Article], semantic, archived: lis
     by_day: dict[str, list[str]] = {}
     if vectors is not None:
         for article in articles:
-            if article.paper["id"] in vectors:
-                by_day.setdefault(f"{radar_day_of(article):%Y-%m-%d}", []).append(article.paper["id"])
+            if article.paper.id in vectors:
+                by_day.setdefault(f"{radar_day_of(article):%Y-%m-%d}", []).append(article.paper.id)
     shards, keep = [], set()
     for day in sorted(by_day, reverse=True):
         ids = sorted(by_day[day])
@@ -130,7 +130,7 @@ def write_vectors(output: Path, articles: list[Article], semantic, archived: lis
         manifest.unlink(missing_ok=True)
         write_archive(output / ARCHIVE, [], None)  # removes the buckets of an earlier build
         return None
-    archive = write_archive(output / ARCHIVE, list(archived) or [a.paper["id"] for a in articles], vectors)
+    archive = write_archive(output / ARCHIVE, list(archived) or [a.paper.id for a in articles], vectors)
     from ..semantic.store import Store
 
     model = str((Store(semantic.state).manifest() or {}).get("model", ""))
@@ -145,7 +145,7 @@ def write_ids(output: Path, papers: list[Article], archived: list[dict] = ()) ->
     """data/ids.json: {"papers": {id: slug}, "alias": {"doi:…" or "arxiv:…": id}} over the archive
     (``archived``: the closed months' papers as their shards' manifests list them)."""
     found, alias = {}, {}
-    records = [{"id": a.paper["id"], "url": a.url, "doi": a.paper["doi"], "arxiv_id": a.paper["arxiv_id"]} for a in papers]
+    records = [{"id": a.paper.id, "url": a.url, "doi": a.paper.doi, "arxiv_id": a.paper.arxiv_id} for a in papers]
     for paper in [*records, *archived]:
         found[paper["id"]] = Path(paper["url"]).stem
         for key in (f"doi:{paper['doi'].lower()}" if paper["doi"] else "",

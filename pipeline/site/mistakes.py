@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
+from ..models import PaperView
+
 FIELD_CHARS = 300  # each field of the brief quoted in the issue at most this long: the URL stays short
 TITLE_CHARS = 100
 
@@ -18,8 +20,8 @@ def report_url(article, repository: str, siteurl: str = "") -> str:
         return ""
     paper = getattr(article, "paper", None)
     kind = getattr(article, "brief_kind", "") or "paper"
-    subject = paper["id"] if paper else f"{kind} brief {article.radar_day.isoformat()}"
-    title = f"Brief mistake: {subject} · {_cut(str(paper['title'] if paper else article.title), TITLE_CHARS)}"
+    subject = paper.id if paper else f"{kind} brief {article.radar_day.isoformat()}"
+    title = f"Brief mistake: {subject} · {_cut(str(paper.title if paper else article.title), TITLE_CHARS)}"
     page = f"{siteurl.rstrip('/')}/{article.url}" if siteurl.startswith(("http://", "https://")) else article.url
     lines = [f"A mistake in the brief of **{subject}**: {page}", "",
              f"Model: {brief.get('model')} · prompt {brief.get('prompt_version') or '?'} · written "
@@ -44,9 +46,9 @@ def _texts(part: dict):
                 str(v.get(k)) for k in ("title", "text", "paper", "why") if v.get(k)) for v in value if v)
 
 
-def _example(paper: dict | None, kind: str, article) -> list[str]:
+def _example(paper: PaperView | None, kind: str, article) -> list[str]:
     if paper:
-        head, field = f"paper: {paper['id']}", "en.results"
+        head, field = f"paper: {paper.id}", "en.results"
     elif kind == "daily":
         head, field = f"brief: {article.radar_day.isoformat()}", "en.headline"
     else:

@@ -35,19 +35,19 @@ class AuthorFeeds:
         if key not in self._atom:
             paper, brief = article.paper, article.brief
             link = xml_text(f"{self.site}/{article.url}")
-            title = xml_text(paper["title"])
+            title = xml_text(paper.title)
             # the TL;DR, else the abstract's first words: a paper is in the feed of each of its
             # authors with a page, and its abstract is on its page and in the site's and topics' feeds
             if brief and brief["zh"].get("tldr"):
                 text = f"TL;DR: {brief['zh'].get('tldr', '')} / {brief['en'].get('tldr', '')}"
             else:
-                text = opening(paper["abstract"])
+                text = opening(paper.abstract)
             summary = xml_text(text)
             published, updated = article.feed_dates
             terms = feed_terms(article)
             # every author's feed carries the paper: its authors named up to the limit, never the whole collaboration
-            listed, more = listed_authors(paper["authors"], self.settings)
-            names = [a["name"] for a in listed] + ([more] if more else [])
+            listed, more = listed_authors(paper.authors, self.settings)
+            names = [a.name for a in listed] + ([more] if more else [])
             self._atom[key] = (
                 f'<entry><title>{title}</title><link href="{link}" rel="alternate"/><id>{link}</id>'
                 f"<published>{published.isoformat()}</published><updated>{updated.isoformat()}</updated>"

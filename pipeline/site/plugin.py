@@ -44,7 +44,7 @@ def on_content(instance) -> None:
     instance.paper = None if category in BRIEF_CATEGORIES else paper_view(instance)
     # keywords are the words a rule matched: a paper's other topics (which entries list as tags too) have
     # their topic pages, which list every paper they selected; a word spelled twice is one keyword
-    rules = {t["rule"] for t in instance.paper["topics"]} if instance.paper else set()
+    rules = {t.rule for t in instance.paper.topics} if instance.paper else set()
     instance.tags = list({tag.slug: tag for tag in instance.tags if str(tag) not in rules}.values())
     instance.published_day = published_day_of(instance)
     instance.radar_day = radar_day(instance)
@@ -130,7 +130,7 @@ def topic_lists(generator) -> list[tuple[Category, list[Article]]]:
     names = {str(cat): cat for cat, _ in generator.categories}
     lists: dict[str, list[Article]] = {}
     for article in generator.articles:
-        rules = [t["rule"] for t in article.paper["topics"]] if article.paper else []
+        rules = [t.rule for t in article.paper.topics] if article.paper else []
         for rule in dict.fromkeys(rules or [str(article.category)]):
             lists.setdefault(rule, []).append(article)
     topics = [(names.get(rule) or Category(rule, generator.settings), articles) for rule, articles in lists.items()]

@@ -16,7 +16,7 @@ options. A bucket whose fingerprint already has a folder is not indexed again, s
 peak memory is bounded by one bucket and a daily rebuild indexes one bucket, not the archive.
 
 ``output/pagefind/bundles.json`` lists the bundles, newest first; the search page loads the
-first with Pagefind's UI and merges the others into it (``mergeIndex``), and Pagefind ranks
+first with Pagefind's JS API and merges the others into it (``mergeIndex``), and Pagefind ranks
 the results of all bundles together. A bundle folder only ever gets its final name once
 Pagefind has written it completely, the list is replaced in one rename after every bundle it
 names is in place, and folders no list names are removed only after that: an interrupted build
@@ -50,8 +50,6 @@ log = logging.getLogger(__name__)
 SECTIONS = ("papers", "briefs")
 FOLDER = "pagefind"
 MANIFEST = "bundles.json"
-# Pagefind's UI, copied beside the list so that the search page can load it before it knows the bundles.
-UI_FILES = ("pagefind-ui.js", "pagefind-ui.css")
 # Pagefind needs about 150 KB of memory per page it indexes: a bundle of 5,000 pages stays under 1 GB.
 DEFAULT_BUCKET_PAGES = 5000
 LANGUAGE = "zh"  # one index for every page: Pagefind's Chinese segmentation also handles English
@@ -497,13 +495,11 @@ def index_site(output: Path, bucket_pages: int | None = None, *, cache: Path | N
                  bundle.seconds, bundle.peak_rss / 2**20)
         bundles.append(bundle)
     shutil.rmtree(work, ignore_errors=True)
-    for name in UI_FILES if bundles else ():
-        atomic_write(root / name, (root / bundles[0].folder / name).read_bytes())
     manifest = {**options, "bundles": [{"key": b.key, "path": f"{b.folder}/", "first": b.first.isoformat(),
                                         "last": b.last.isoformat(), "pages": b.pages} for b in bundles]}
     atomic_write(root / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
     # only now that the list names the new bundles: what it no longer names goes
-    keep = {MANIFEST, *(UI_FILES if bundles else ()), *(b.folder for b in bundles)}
+    keep = {MANIFEST, *(b.folder for b in bundles)}
     removed = 0
     for path in root.iterdir():
         if path.name not in keep:

@@ -25,6 +25,7 @@ from ..archive.identity import normalise_doi, split_arxiv_id
 from ..archive.index import recorded
 from ..config.takedowns import Takedown, load_takedowns
 from ..layout import Layout
+from ..models import PaperView
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +42,13 @@ def identity(value: str) -> str:
     return f"arxiv:{arxiv}" if arxiv else value.strip().casefold()
 
 
-def identities(paper: dict) -> set[str]:
+def identities(paper: PaperView) -> set[str]:
     """Every spelling a takedown may use for this paper (its record as the site reads it)."""
-    found = {identity(paper["id"])}
-    if paper.get("doi"):
-        found.add(identity(paper["doi"]))
-    if paper.get("arxiv_id"):
-        found.add(identity(paper["arxiv_id"]))
+    found = {identity(paper.id)}
+    if paper.doi:
+        found.add(identity(paper.doi))
+    if paper.arxiv_id:
+        found.add(identity(paper.arxiv_id))
     return found
 
 
@@ -97,10 +98,10 @@ def leave_out(articles: list[Article], settings: dict) -> tuple[list[Article], G
         if takedown is None:
             kept.append(article)
             continue
-        gone.ids.add(paper["id"])
+        gone.ids.add(paper.id)
         gone.paths.add(os.path.relpath(article.source_path, content).replace(os.sep, "/"))
-        gone.titles.add(paper["title"].casefold())
-        log.info("site: %s left out (takedowns.yml: %s)", paper["id"], takedown.reason)
+        gone.titles.add(paper.title.casefold())
+        log.info("site: %s left out (takedowns.yml: %s)", paper.id, takedown.reason)
     gone.removed = [Removed(t.id, "takedowns.yml", t.reason, f"{t.date:%Y-%m-%d}" if t.date else "") for t in listed]
     state = _path(settings.get("ACADEMICHUB_STATE"))
     entries = recorded(Layout(state=state).index_dir) if state else None
@@ -109,7 +110,7 @@ def leave_out(articles: list[Article], settings: dict) -> tuple[list[Article], G
         left_out = set(settings.get("ACADEMICHUB_LEFT_OUT") or ())
         present = {paper_id for paper_id, rel in entries.items() if rel in left_out or (content / rel).is_file()}
         # the papers this build reads, those the closed months' shards hold, and those the index has files for
-        built = {a.paper["id"] for a in kept if getattr(a, "paper", None)}
+        built = {a.paper.id for a in kept if getattr(a, "paper", None)}
         closed = {p["id"] for m in settings.get("ACADEMICHUB_CLOSED") or () for p in m.papers}
         gone.known = (present | built | closed) - gone.ids
         listed_ids = set(by_identity)

@@ -48,4 +48,4 @@ def topic_trends(items: Iterable[tuple[date, Iterable[str]]], weeks: int = 104) 
 
 def topic_trends_of(papers: list[Article]) -> dict[str, Trend]:
     """The trends of the site's papers, each counted on its radar day."""
-    return topic_trends((radar_day_of(a), [t["rule"] for t in a.paper["topics"]]) for a in papers)
+    return topic_trends((radar_day_of(a), [t.rule for t in a.paper.topics]) for a in papers)

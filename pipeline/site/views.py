@@ -14,7 +14,7 @@ from pelican.utils import set_date_tzinfo
 
 from ..archive.entry import card_order
 from ..config import load_rules
-from ..models import Event
+from ..models import Author, PaperView, Selection
 
 log = logging.getLogger(__name__)
 
@@ -119,57 +119,17 @@ def split_list(text) -> list[str]:
     return [part.strip() for part in str(text or "").split(";") if part.strip()]
 
 
-def _strings(values) -> list[str]:
-    return [str(v) for v in values or () if isinstance(v, (str, int, float)) and str(v).strip()]
-
-
-def paper_view(instance: Article) -> dict:
+def paper_view(instance: Article) -> PaperView:
     """The paper as the templates see it: the Record, with fallbacks from the metadata."""
-    record = json_meta(instance, "record") or {}
     meta = instance.metadata
-    authors = [a for a in record.get("authors") or () if isinstance(a, dict) and a.get("name")]
-    if not authors:
-        authors = [{"name": str(a), "affiliations": []} for a in getattr(instance, "authors", [])]
-    topics = [t for t in record.get("topics") or () if isinstance(t, dict) and t.get("rule")]
-    if not topics:
-        topics = [{"rule": t, "keywords": [], "authors": [], "categories": []} for t in split_list(meta.get("topics"))]
-    return {
-        "id": str(record.get("id") or meta.get("paper_id") or instance.slug),
-        "title": str(record.get("title") or instance.title),
-        "abstract": str(record.get("abstract") or ""),
-        "authors": [{"name": str(a["name"]), "affiliations": _strings(a.get("affiliations")),
-                     "family": str(a.get("family") or "")} for a in authors],
-        "categories": _strings(record.get("categories")),
-        "topics": [{"rule": str(t["rule"]), "score": t.get("score") if isinstance(t.get("score"), int) else 0,
-                    "keywords": _strings(t.get("keywords")),
-                    "authors": _strings(t.get("authors")), "categories": _strings(t.get("categories")),
-                    # the semantic signal of a similar_to rule: cosine to the nearest listed paper, and which one
-                    "similarity": t.get("similarity") if isinstance(t.get("similarity"), (int, float)) else None,
-                    "similar_to": str(t.get("similar_to") or "")} for t in topics],
-        "url": str(record.get("url") or meta.get("abs_url") or ""),
-        "pdf": str(record.get("pdf") or meta.get("pdf") or ""),
-        "doi": str(record.get("doi") or meta.get("doi") or ""),
-        "arxiv_id": str(record.get("arxiv_id") or ""),
-        "version": record.get("version") or meta.get("version") or "",
-        "journal_ref": str(record.get("journal_ref") or ""),
-        "venue": str(record.get("venue") or ""),
-        "comment": str(record.get("comment") or ""),
-        "code_links": [c for c in _strings(record.get("code_links")) if c.startswith(("http://", "https://"))],
-        "source_label": str(record.get("source_label") or meta.get("source_label") or meta.get("source") or ""),
-        "brief_status": str(meta.get("brief_status") or "pending"),
-        "received": str(record.get("received") or meta.get("received") or ""),
-        "events": [e for e in map(_event, record.get("events") or ()) if e],
-    }
-
-
-def _event(data) -> dict | None:
-    """One of a paper's events (a new version, its journal version found) as the templates see it."""
-    try:
-        event = Event.from_json(data)
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return None
-    return {"day": event.day, "kind": event.kind, "version": event.version, "journal": event.journal,
-            "doi": event.doi, "published": event.published, "text": event.describe()}
+    fallback = PaperView(
+        id=str(meta.get("paper_id") or instance.slug), title=str(instance.title),
+        authors=tuple(Author(str(a)) for a in getattr(instance, "authors", [])),
+        topics=tuple(Selection(rule=t, score=0) for t in split_list(meta.get("topics"))),
+        url=str(meta.get("abs_url") or ""), pdf=str(meta.get("pdf") or ""), doi=str(meta.get("doi") or ""),
+        version=str(meta.get("version") or ""), source_label=str(meta.get("source_label") or meta.get("source") or ""),
+        brief_status=str(meta.get("brief_status") or "pending"), received=str(meta.get("received") or ""))
+    return PaperView.from_record(json_meta(instance, "record"), fallback)
 
 
 def published_day_of(article: Article) -> date:
@@ -181,7 +141,7 @@ def radar_day(instance: Article) -> date:
     """The day a paper arrived (Received), else its publication day (entries written before radar
     days were kept, and briefs)."""
     try:
-        return date.fromisoformat(instance.paper["received"] if instance.paper else "")
+        return date.fromisoformat(instance.paper.received if instance.paper else "")
     except ValueError:
         return published_day_of(instance)
 
@@ -240,13 +200,13 @@ def feed_dates(article: Article, through: date) -> tuple[datetime, datetime]:
 
 def feed_terms(article: Article) -> list[str]:
     """An entry's categories in feeds: its topics (the main one first), then its keywords."""
-    topics = [t["rule"] for t in article.paper["topics"]] if article.paper else []
+    topics = [t.rule for t in article.paper.topics] if article.paper else []
     return list(dict.fromkeys([str(article.category), *topics, *map(str, getattr(article, "tags", ()))]))
 
 
 def card_key(article: Article) -> tuple[int, str]:
     """The article's place among its day's cards (``card_order``, as the brief numbers them)."""
-    return card_order((t["score"] for t in article.paper["topics"]), article.slug)
+    return card_order((t.score for t in article.paper.topics), article.slug)
 
 
 @dataclass(frozen=True)
@@ -262,10 +222,8 @@ class CardPrototype:
     """What the card macro renders as the card template (the card the browser fills, cards.js): empty
     text, one author, one topic whose selection has every kind of reason, and a TL;DR."""
 
-    paper: dict = field(default_factory=lambda: {
-        "id": "", "title": "", "abstract": "", "source_label": "", "brief_status": "", "authors": [{"name": ""}],
-        "topics": [{"rule": "", "authors": [""], "keywords": [""], "categories": [""], "similarity": 0.0,
-                    "similar_to": ""}]})
+    paper: PaperView = PaperView(brief_status="", authors=(Author(""),), topics=(
+        Selection(rule="", score=0, authors=("",), keywords=("",), categories=("",), similarity=0.0),))
     date: datetime = datetime(1970, 1, 1, tzinfo=timezone.utc)
     url: str = ""
     tags: tuple = ()

@@ -174,12 +174,12 @@ class FeedWriter(Writer):
         content = item.get_content(self.site_url)
         summary = item.summary
         rss = isinstance(feed, Rss201rev2Feed)
-        listed, more = listed_authors(paper["authors"], self.settings) if paper else (getattr(item, "authors", ()), "")
-        names = [a["name"] if paper else str(a) for a in listed] + ([more] if more else [])
+        listed, more = listed_authors(paper.authors, self.settings) if paper else (getattr(item, "authors", ()), "")
+        names = [a.name if paper else str(a) for a in listed] + ([more] if more else [])
         feed.add_item(
             authors=names,
             lang=PAPER_LANG if paper else content_lang(self.settings),
-            title=paper["title"] if paper else item.title,
+            title=paper.title if paper else item.title,
             link=link,
             unique_id=link,
             description=content if rss else summary,

@@ -14,6 +14,7 @@ from site_helpers import ROOT, SITEURL
 
 from pipeline.archive.entry import entry_path, render_entry
 from pipeline.files import atomic_write
+from pipeline.models import PaperView
 from pipeline.publish.plan import HOME, SiteFile, cache_control, content_type, plan
 from pipeline.site import build
 from pipeline.site.takedowns import identities, identity
@@ -47,7 +48,7 @@ def test_a_3000_author_record_names_20_authors_in_every_feed_and_costs_bytes_not
 
 
 def test_takedown_ids_match_however_they_are_written(case):
-    paper = {"id": "arxiv:2604.22038", "doi": "10.1038/S41586-026-01234-5", "arxiv_id": "2604.22038"}
+    paper = PaperView(id="arxiv:2604.22038", doi="10.1038/S41586-026-01234-5", arxiv_id="2604.22038")
     written = ["arxiv:2604.22038", "2604.22038v3", "https://arxiv.org/abs/2604.22038", "ARXIV:2604.22038",
                "doi:10.1038/s41586-026-01234-5", "https://doi.org/10.1038/S41586-026-01234-5.",
                " 10.1038/s41586-026-01234-5 "]

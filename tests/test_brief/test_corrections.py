@@ -19,6 +19,7 @@ from pipeline.brief.entries import write_entry
 from pipeline.brief.report import BriefReport
 from pipeline.brief.settings import resolve_settings
 from pipeline.config.brief import BriefConfig
+from pipeline.models import PaperView
 from pipeline.site.mistakes import report_url
 from test_brief.test_stage import entries, run, settings_for
 
@@ -179,7 +180,7 @@ def test_the_report_link_opens_a_prefilled_issue_and_the_page_says_corrected(sit
 
 
 def test_no_report_link_without_a_repository_nor_on_an_extractive_brief():
-    article = SimpleNamespace(brief={"model": "m", "en": {"tldr": "x"}}, paper={"id": PAPER, "title": "T"},
+    article = SimpleNamespace(brief={"model": "m", "en": {"tldr": "x"}}, paper=PaperView(id=PAPER, title="T"),
                               brief_kind="", url="papers/p.html")
     assert report_url(article, "https://github.com/lab/radar").startswith("https://github.com/lab/radar/issues/new?title=")
     assert report_url(article, "") == ""

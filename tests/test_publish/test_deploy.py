@@ -312,9 +312,9 @@ def test_the_bucket_website_in_chromium(history, s3):
         expect(page.locator("h1")).to_contain_text("Magic State Distillation")
         page.screenshot(path=str(SHOTS / "paper.png"))
         page.goto(base + "search.html?q=Magic")
-        result = page.locator(".pagefind-ui__result-link").first
+        result = page.locator(".search-result-link").first
         result.wait_for(timeout=10000)
-        assert "Magic State Distillation" in " ".join(page.locator(".pagefind-ui__result-link").all_inner_texts())
+        assert "Magic State Distillation" in " ".join(page.locator(".search-result-link").all_inner_texts())
         page.screenshot(path=str(SHOTS / "search.png"))
         result.click()
         expect(page.locator("h1")).to_contain_text("Magic State Distillation")

@@ -27,7 +27,7 @@ from pipeline.errors import ConfigError
 from pipeline.fetch.curate import compile_rules, curate
 from pipeline.fetch.job import similarities
 from pipeline.layout import Layout
-from pipeline.models import Paper, Selection
+from pipeline.models import Paper, PaperView, Selection
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -533,11 +533,11 @@ def test_related_papers_from_the_build_cache_equal_a_full_computation(tmp_path):
     embed_archive(layout.content, layout.state, HashEmbedder())
 
     def articles(some):
-        return [SimpleNamespace(paper={"id": p.id, "topics": [{"rule": "quantum-information"}]},
+        return [SimpleNamespace(paper=PaperView(id=p.id, topics=(Selection("quantum-information", 0),)),
                                 category="quantum-information") for p in some]
 
     def related(site):
-        return {paper_id: [(other.paper["id"], round(score, 5)) for other, score, _ in found]
+        return {paper_id: [(other.paper.id, round(score, 5)) for other, score, _ in found]
                 for paper_id, found in site.related.items()}
 
     cache = tmp_path / "cache"

@@ -72,7 +72,7 @@ def test_every_kind_of_page_is_written(out):
                  "feeds/all.atom.xml", "feeds/all.rss.xml", "feeds/topics/language-models.atom.xml",
                  "feeds/topics/daily-brief.rss.xml", "feeds/authors/ellie-pavlick.atom.xml", "feed.json",
                  "feeds.opml", "sitemap.xml", "robots.txt", "data/index.json", "theme/css/site.css",
-                 "theme/katex/katex.min.js", "pagefind/pagefind-ui.js"):
+                 "theme/katex/katex.min.js", "pagefind/bundles.json"):
         assert (out / name).is_file(), name
     assert len(list((out / "papers").glob("*.html"))) == 33
     assert any((out / "tags").glob("*.html"))

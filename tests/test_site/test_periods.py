@@ -305,6 +305,6 @@ def test_archive_tier_pages_pass_the_nu_html_checker_and_axe_and_search_finds_th
         page.screenshot(path=str(tmp_path / "archived-paper.png"), full_page=True)
         page = browser.new_page()
         page.goto(base + "search.html?q=variant 4")
-        page.locator(".pagefind-ui__result-link").first.wait_for(timeout=10000)
-        links = page.locator(".pagefind-ui__result-link").all()
+        page.locator(".search-result-link").first.wait_for(timeout=10000)
+        links = page.locator(".search-result-link").all()
         assert any(a.get_attribute("href").endswith("/papers/arxiv-2501-00004.html") for a in links)

@@ -18,6 +18,8 @@ from browser import AXE, CHROMIUM, NO_CHROMIUM, serving
 from playwright.sync_api import expect
 from site_helpers import built_site, embedded_site
 
+from pipeline.models import PaperView
+
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM)
 
 HOSTILE = '<img src=x onerror="document.title=\'pwned\'"> Attention {is} all & more'
@@ -436,7 +438,7 @@ def test_shards_are_int8_named_by_content_and_pruned(tmp_path):
     Store(state, "test:model").prepare(16)
 
     def article(n, day):
-        return SimpleNamespace(paper={"id": f"arxiv:2609.0000{n}"}, radar_day=day)
+        return SimpleNamespace(paper=PaperView(id=f"arxiv:2609.0000{n}"), radar_day=day)
 
     days = {0: date(2026, 9, 8), 1: date(2026, 9, 8), 2: date(2026, 9, 7), 3: date(2026, 9, 7), 4: date(2026, 9, 7)}
     semantic = SimpleNamespace(vectors=Vectors([f"arxiv:2609.0000{n}" for n in range(5)], matrix), state=state)

@@ -190,11 +190,10 @@ def test_each_bucket_becomes_a_bundle_listed_newest_first(site):
     for bundle in listed["bundles"]:
         entry = json.loads((site / "pagefind" / bundle["path"] / "pagefind-entry.json").read_text(encoding="utf-8"))
         assert entry["languages"]["zh"]["page_count"] == bundle["pages"]
-    # the search page loads Pagefind's UI before it knows the bundles
-    assert (site / "pagefind" / "pagefind-ui.js").read_bytes() == \
-        (site / "pagefind" / listed["bundles"][0]["path"] / "pagefind-ui.js").read_bytes()
+    # the search page imports Pagefind's JS API from the newest bundle
+    assert (site / "pagefind" / listed["bundles"][0]["path"] / "pagefind.js").is_file()
     assert sorted(p.name for p in (site / "pagefind").iterdir()) == sorted(
-        [b["path"].rstrip("/") for b in listed["bundles"]] + ["bundles.json", "pagefind-ui.css", "pagefind-ui.js"])
+        [b["path"].rstrip("/") for b in listed["bundles"]] + ["bundles.json"])
 
 
 def test_unchanged_buckets_are_not_indexed_again(site):
@@ -234,7 +233,7 @@ def test_bundles_of_buckets_that_no_longer_exist_are_removed(site):
     assert [b["key"] for b in manifest(site)["bundles"]] == ["2026-03-w1"]
     assert report.indexed == () and report.removed == 3
     assert sorted(p.name for p in (site / "pagefind").iterdir()) == sorted(
-        [manifest(site)["bundles"][0]["path"].rstrip("/"), "bundles.json", "pagefind-ui.css", "pagefind-ui.js"])
+        [manifest(site)["bundles"][0]["path"].rstrip("/"), "bundles.json"])
 
 
 def fake_pagefind(tmp_path: Path, fail_after: int) -> Path:

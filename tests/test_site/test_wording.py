@@ -12,6 +12,7 @@ import pytest
 from jinja2 import Environment, FileSystemLoader
 from site_helpers import built_site
 
+from pipeline.models import PaperView
 from pipeline.site.plugin import add_filters
 from pipeline.site.views import text_lang
 
@@ -26,7 +27,7 @@ def _tldr(status: str) -> str:
     env.filters["author_url"] = str  # a summary does not link authors
     macros = env.get_template("_macros.html").make_module({"topics": {}})
     brief = {"zh": {"tldr": "一句话"}, "en": {"tldr": "One sentence."}}
-    return str(macros.tldr(SimpleNamespace(brief=brief, paper={"brief_status": status})))
+    return str(macros.tldr(SimpleNamespace(brief=brief, paper=PaperView(brief_status=status))))
 
 
 def test_an_extractive_summary_is_said_to_be_quoted_from_the_abstract():
