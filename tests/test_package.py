@@ -4,6 +4,7 @@ the command line talks to the terminal (docs/developer/architecture.md)."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -186,3 +187,37 @@ def test_commit_subjects_fit_on_one_line():
         pytest.skip(f"the history is cut short here: {log.stderr.strip()}")
     subjects = log.stdout.splitlines()
     assert [s for s in subjects if len(s.split(" ", 1)[1]) > 72] == []
+
+
+CITATION_WRITERS = {  # what writing each format takes: an entry or field template, a tagged line, a CSL date
+    "BibTeX": re.compile(r"@\$\{|@\{\{|@\{'|@(?:article|misc|inproceedings|book)\{"
+                         r"|= \{\$\{|= \{\{\{"),
+    "RIS": re.compile(r"ER  - |  - \$\{|  - \{"),
+    "CSL-JSON": re.compile(r"""["']?date-parts["']?\s*:\s*\[\["""),
+}
+CITATION_WRITER = PACKAGE / "site" / "citations.py"
+
+
+def test_each_citation_format_has_one_writer():
+    """BibTeX, RIS and CSL-JSON are written by pipeline/site/citations.py alone: the pages show its
+    text, the API publishes it, the browser's exports fetch it; no template of theirs elsewhere."""
+    files = [*PACKAGE.rglob("*.py"), *(ROOT / "theme").rglob("*.js"), *(ROOT / "theme").rglob("*.html")]
+    writers = {kind: [] for kind in CITATION_WRITERS}
+    for path in files:
+        if "katex" in path.parts:  # the vendored TeX renderer
+            continue
+        text = path.read_text(encoding="utf-8")
+        for kind, pattern in CITATION_WRITERS.items():
+            writers[kind] += [f"{path.relative_to(ROOT)}:{text.count(chr(10), 0, m.start()) + 1}"
+                              for m in pattern.finditer(text)]
+    assert {kind: {w.split(":")[0] for w in found} for kind, found in writers.items()} == \
+        {kind: {str(CITATION_WRITER.relative_to(ROOT))} for kind in CITATION_WRITERS}, writers
+
+
+def test_the_scripts_take_the_scripts_ranges_from_the_build():
+    """The Han and CJK ranges the theme's scripts match are the package's (views.HAN, identity.CJK),
+    from the module the build writes (site/scripts.py), not a second copy in the theme."""
+    copies = re.compile(r"\\u\{?(?:3400|4E00|AC00|3040)\b|\\p\{Script=(?:Han|Hangul|Hiragana)\}", re.IGNORECASE)
+    found = [f"{path.relative_to(ROOT)}" for path in (ROOT / "theme" / "static" / "js").rglob("*.js")
+             if copies.search(path.read_text(encoding="utf-8"))]
+    assert found == []

@@ -24,8 +24,8 @@ _OPENER = {")": "(", "]": "["}
 _NOT_WORD = re.compile(r"[^\w\s]")
 
 # Scripts written without spaces between words (Han, kana, Hangul, Bopomofo), as ranges of a character
-# class: inside a run of them every character is a word of its own for matching (theme/static/js/radar.js
-# keeps the same scripts).
+# class: inside a run of them every character is a word of its own for matching (the theme's scripts
+# read the same ranges from the module the site's build writes, pipeline/site/scripts.py).
 CJK = ("\u1100-\u11ff\u2e80-\u2fdf\u3005-\u3007\u3040-\u30ff\u3100-\u318f\u31a0-\u31ff\u3400-\u4dbf"
        "\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\U00020000-\U0003ffff")
 _CJK_GAP = re.compile(f"(?<=[{CJK}]) (?=[{CJK}])")

@@ -24,6 +24,7 @@ from .. import markdown
 from ..files import write_bytes, write_text
 from ..models import PaperView
 from ..wording import plural
+from . import citations
 from .views import BRIEF_CATEGORIES, correction_of, listed_authors, published_day_of, radar_day_of, topic_for
 from .writer import StablePaginator, listed_key, related_key, render_digest
 
@@ -42,6 +43,11 @@ def schema_path(kind: str) -> str:
 
 def paper_api(article: Article) -> str:
     return f"{API_ROOT}/papers/{article.slug}.json"
+
+
+def citation_api(article: Article, extension: str) -> str:
+    """A paper's citation file beside its record: ``.bib``, ``.ris`` or ``.csl.json`` (citations.py)."""
+    return f"{API_ROOT}/papers/{article.slug}.{extension}"
 
 
 def day_api(day: date) -> str:
@@ -89,7 +95,7 @@ def checked(brief: dict) -> dict:
         ("grounding_failures", []))} | {"correction": correction_of(brief)}
 
 
-def _never_fresh(name: str, key: str) -> bool:
+def _never_fresh(name: str, key: str, *also: str) -> bool:
     return False
 
 
@@ -111,7 +117,8 @@ class Api:
         self.briefs_listed: list[dict] = []  # a shard's briefs as the index lists them (write_period)
         self.topics = self.generator.topics
         # what every file depends on besides its papers: the site's templates, topics and address, and this code
-        self.key = render_digest(self.generator.context.get("RENDER_KEY", ""), Path(__file__).read_text(encoding="utf-8"))
+        self.key = render_digest(self.generator.context.get("RENDER_KEY", ""), Path(__file__).read_text(encoding="utf-8"),
+                                 Path(citations.__file__).read_text(encoding="utf-8"))
 
     # ------------------------------------------------------------ records
 
@@ -220,11 +227,15 @@ class Api:
             self.written.append(schema_path(kind))
         for article in gen.papers:
             path = paper_api(article)
-            if self.fresh(path, render_digest(self.key, article.stamp, related_key(article))):
-                self.written.append(path)
+            cited = [citation_api(article, ext) for ext in citations.CITATION_FILES]
+            if self.fresh(path, render_digest(self.key, article.stamp, related_key(article)), *cited):
+                self.written += [path, *cited]
                 continue
             self._write(path, {"api_version": API_VERSION, "paper": self.paper(article, every_author=True),
                                "related": [self.card(r) for r in getattr(article, "related", ())]})
+            for ext, text in citations.citation_files(article, gen.settings).items():  # as its page shows them
+                write_text(self.output / citation_api(article, ext), text)
+                self.written.append(citation_api(article, ext))
         days = self._write_days()
         briefs = sorted(gen.briefs, key=lambda b: (b.brief_kind, radar_day_of(b), b.url), reverse=True)
         listed = self._write_briefs(briefs)

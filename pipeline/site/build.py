@@ -322,7 +322,7 @@ def prune(output: Path, written: set[str]) -> int:
         for root, _, files in os.walk(os.path.abspath(output / folder)):
             for name in files:
                 path = os.path.join(root, name)
-                if name.endswith((".html", ".xml", ".json")) and path not in keep:
+                if name.endswith((".html", ".xml", ".json", ".bib", ".ris")) and path not in keep:
                     os.unlink(path)
                     removed += 1
     if removed:

@@ -31,6 +31,7 @@ from .learn import write_ids, write_vectors
 from .outputs import AuthorFeeds
 from .periods import Manifest
 from .related import related_papers, site_semantics
+from .scripts import write_shared_js
 from .trends import topic_trends_of
 from .views import (
     BRIEF_CATEGORIES,
@@ -279,6 +280,9 @@ class SiteGenerator(Generator):
         write("archives.html", self.get_template("archives"), self.context, template_name="archives")
         self._write_empty_topics(writer, write)
         self._write_index(output)
+        shared = write_shared_js(output)  # the constants the theme's scripts import
+        if isinstance(writer, FeedWriter):
+            writer.keep(shared)
         self._write_json_feed(output)
         self._write_opml(output)
         self._write_sitemap(output)

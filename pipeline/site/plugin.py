@@ -12,6 +12,7 @@ from pelican.contents import Article
 from pelican.urlwrappers import Category, Tag
 
 from ..wording import plural
+from .api import citation_api
 from .citations import bibtex, ris
 from .generator import SiteGenerator
 from .mistakes import report_url
@@ -172,6 +173,7 @@ def add_filters(pelican) -> None:
     limit = pelican.settings.setdefault("AUTHORS_LISTED", AUTHORS_LISTED)
     pelican.settings.setdefault("JINJA_FILTERS", {}).update(
         {"bibtex": functools.partial(bibtex, limit=limit), "ris": functools.partial(ris, limit=limit),
+         "citation_file": citation_api,
          "text_lang": text_lang, "plural": plural, "report_url": report_url,
          "author_url": AuthorUrl(pelican.settings["AUTHOR_URL"])})
 

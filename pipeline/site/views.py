@@ -93,14 +93,14 @@ def json_meta(instance: Article, key: str) -> dict | None:
 
 
 # Han ideographs: the CJK Unified Ideographs with their extensions (A, and B onwards in the
-# supplementary planes) and the compatibility ideographs. theme/static/js/util.js (textLang) holds
-# the same ranges.
-_HAN = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF))
+# supplementary planes) and the compatibility ideographs. The theme's scripts read them from the
+# module the build writes (scripts.py).
+HAN = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF))
 
 
 def _is_han(char: str) -> bool:
     code = ord(char)
-    return any(low <= code <= high for low, high in _HAN)
+    return any(low <= code <= high for low, high in HAN)
 
 
 def text_lang(text) -> str:

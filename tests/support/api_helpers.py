@@ -36,10 +36,12 @@ def kind_of(rel: str) -> str | None:
 
 
 def api_files(output: Path) -> dict[str, dict]:
-    """Every data file of the site's API by its path relative to the site root, parsed."""
+    """Every data file of the site's API by its path relative to the site root, parsed (not the papers'
+    CSL-JSON citations beside them, whose format is CSL's)."""
     root = output / API_ROOT
     return {f"{API_ROOT}/{p.relative_to(root).as_posix()}": json.loads(p.read_text(encoding="utf-8"))
-            for p in sorted(root.rglob("*.json")) if "schemas" not in p.relative_to(root).parts}
+            for p in sorted(root.rglob("*.json"))
+            if "schemas" not in p.relative_to(root).parts and not p.name.endswith(".csl.json")}
 
 
 def schema_errors(output: Path) -> list[str]:

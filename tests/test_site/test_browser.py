@@ -12,7 +12,8 @@ import pytest
 from browser import AXE, CHROMIUM, NO_CHROMIUM, serving
 from playwright.sync_api import expect
 from site_helpers import BRIEF_ZH_WORD, ROOT, built_site
-from zotero import zotero_from_bibtex, zotero_from_ris
+
+from pipeline.site.views import AUTHORS_LISTED
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM)
 
@@ -318,35 +319,51 @@ def test_axe_finds_no_serious_violation(browser, base_url, name, scheme):
     assert not violations, violations
 
 
-ZOTERO_KEPT = ("itemType", "publicationTitle", "publisher", "DOI", "url", "extra", "archiveLocation")
+EXPORTED = ("arxiv-2504-17881", "doi-10-1038-s41586-024-07657-w-e667f7", "doi-10-64898-2026-09-03-748963-dfa0e2",
+            "arxiv-2609-00001")  # a non-ASCII author, 137 authors, a bioRxiv preprint, TeX and markup in a title
 
 
-def kept(item: dict) -> dict:
-    """The fields of a Zotero item the two writers must agree on; of the abstract, that there is one
-    (the export writes a backslash as \\textbackslash{}, the page leaves TeX to the reader)."""
-    return {**{k: item.get(k) for k in ZOTERO_KEPT}, "abstractNote": bool(item.get("abstractNote"))}
-
-
-def test_the_radar_exports_read_in_zotero_as_the_paper_pages_citations(page, base_url):
-    """library.js writes the radar's BibTeX and RIS exports from the papers' API records: Zotero reads
-    from each the item type and fields it reads from the paper page's own BibTeX and RIS."""
+def test_the_radar_exports_are_the_builds_citation_files_byte_for_byte(page, base_url, tmp_path):
+    """The radar's BibTeX and RIS exports of liked papers are the citation files the build wrote for them
+    (api/v1/papers/<slug>.bib|.ris, what their pages show), joined by a blank line, byte for byte; the
+    browser fetches those papers' files of the format exported and no other paper's."""
     import html
 
+    import bibtexparser
+    import rispy
+
     out = built_site().output
-    records = [json.loads(p.read_text(encoding="utf-8"))["paper"] for p in sorted((out / "api/v1/papers").glob("*.json"))]
+    papers = [json.loads((out / f"api/v1/papers/{slug}.json").read_text(encoding="utf-8"))["paper"]
+              for slug in EXPORTED]
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(urlparse(request.url).path))
     page.goto(base_url + "radar.html")
-    exported = page.evaluate("""async (papers) => {
-      const { toBibtex, toRis } = await import("./theme/js/library.js");
-      return papers.map((p) => [p.links.html, toBibtex([p]), toRis([p])]);
-    }""", records)
-    kinds = set()
-    for rel, bib, ris in exported:
-        shown = dict(re.findall(r'<pre id="(bibtex|ris)"[^>]*>(.*?)</pre>', (out / rel).read_text(encoding="utf-8"), re.DOTALL))
-        for made, served, read in ((bib, shown["bibtex"], zotero_from_bibtex), (ris, shown["ris"], zotero_from_ris)):
-            ours, theirs = (kept(read(text)) for text in (made, html.unescape(served)))
-            assert ours == theirs, rel
-            kinds.add((ours["itemType"], ours["publisher"] or "journal"))
-    assert {("journalArticle", "arXiv"), ("document", "arXiv"), ("document", "bioRxiv"), ("journalArticle", "journal")} <= kinds
+    page.evaluate("""(papers) => localStorage.setItem('ah-learn', JSON.stringify({ratings:
+        Object.fromEntries(papers.map((p) => [p.id, {r: 1, t: p.title, u: p.links.html, at: 1}]))}))""", papers)
+    page.reload()
+    expect(page.locator("#learn-summary")).not_to_be_empty()
+    for export, ext, reader in (("bibtex", "bib", "bibtex"), ("ris", "ris", "ris")):
+        files = [(out / f"api/v1/papers/{slug}.{ext}").read_text(encoding="utf-8") for slug in EXPORTED]
+        for slug, text in zip(EXPORTED, files):  # the file is the paper page's own citation
+            page_html = (out / f"papers/{slug}.html").read_text(encoding="utf-8")
+            shown = re.search(rf'<pre id="{reader}"[^>]*>(.*?)</pre>', page_html, re.S)
+            assert html.unescape(shown[1]) == text, slug
+        with page.expect_download() as download:
+            page.locator(f'[data-export="{export}"][data-list="liked"]').click()
+        assert download.value.suggested_filename == f"my-liked-papers.{ext}"
+        download.value.save_as(tmp_path / f"liked.{ext}")
+        made = (tmp_path / f"liked.{ext}").read_bytes()
+        assert made == "\n".join(files).encode("utf-8")
+        asked = sorted(p for p in fetched if p.endswith(f".{ext}"))
+        assert asked == sorted(f"/api/v1/papers/{slug}.{ext}" for slug in EXPORTED)
+    library = bibtexparser.parse_string((tmp_path / "liked.bib").read_text(encoding="utf-8"))
+    assert not library.failed_blocks and len({e.key for e in library.entries}) == len(EXPORTED)
+    assert all(e.key.isascii() for e in library.entries)
+    records = rispy.loads((tmp_path / "liked.ris").read_text(encoding="utf-8"))
+    assert [r["title"] for r in records] == [p["title"] for p in papers]
+    assert "Günther, Jakob" in records[0]["authors"] and len(records[1]["authors"]) == AUTHORS_LISTED
+    assert library.entries[1]["author"].endswith(" and others")
+    assert not [p for p in fetched if p.startswith("/api/v1/papers/") and p.endswith(".json")]
 
 
 LAYOUT_SHIFTS = """window.__shifts = [];

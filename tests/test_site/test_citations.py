@@ -92,30 +92,40 @@ def test_family_names_the_sources_give_are_kept_apart_in_bibtex_and_ris():
 
     from pipeline.fetch.normalise import normalise
     from pipeline.models import RawAuthor, RawItem
-    from pipeline.site.citations import bibtex, ris
+    from pipeline.site.citations import bibtex, csl_json, ris
     from pipeline.site.views import paper_view
 
     item = RawItem(source_id="journal", title="Solitude in a hundred years of data", doi="10.5555/one.1",
                    authors=(RawAuthor("Gabriel García Márquez", family="García Márquez"),
                             RawAuthor("Anna van der Berg", family="van der Berg"),
-                            RawAuthor("Lovelace, Ada M."), RawAuthor("Alan Turing")),
+                            RawAuthor("Lovelace, Ada M."), RawAuthor("Alan Turing"),
+                            RawAuthor("Research and Development Group"), RawAuthor("Plato")),
                    published=datetime(2026, 4, 27, tzinfo=timezone.utc), venue="Journal of Tests")
     paper = normalise(item, "Journal")
-    assert [a.name for a in paper.authors] == ["Gabriel García Márquez", "Anna van der Berg", "Ada M. Lovelace",
-                                               "Alan Turing"]
-    assert [a.family for a in paper.authors] == ["García Márquez", "van der Berg", "Lovelace", ""]
+    assert [a.name for a in paper.authors][:4] == ["Gabriel García Márquez", "Anna van der Berg", "Ada M. Lovelace",
+                                                   "Alan Turing"]
+    assert [a.family for a in paper.authors][:4] == ["García Márquez", "van der Berg", "Lovelace", ""]
     record = json.dumps(paper.to_json())
     meta = SimpleNamespace(get=lambda key, default=None: {"record": record}.get(key, default))
     article = SimpleNamespace(metadata=meta, paper=None, slug="doi-one-1", date=paper.published, authors=[],
                               title=paper.title)
     article.metadata = {"record": record}
     article.paper = paper_view(article)
-    entry = parse_string(bibtex(article), "bibtex").entries.popitem()[1]
+    key, entry = parse_string(bibtex(article), "bibtex").entries.popitem()
+    assert key == "GarciaMarquez20265555one1"  # ASCII (classic BibTeX reads no other); the id's last 8
     assert [(" ".join(p.first_names + p.middle_names), " ".join(p.prelast_names + p.last_names))
             for p in entry.persons["author"]] == [
-        ("Gabriel", "García Márquez"), ("Anna", "van der Berg"), ("Ada M.", "Lovelace"), ("Alan", "Turing")]
+        ("Gabriel", "García Márquez"), ("Anna", "van der Berg"), ("Ada M.", "Lovelace"), ("Alan", "Turing"),
+        ("", "{Research and Development Group}"), ("", "Plato")]  # a collaboration is one name, not two
     assert rispy.loads(ris(article))[0]["authors"] == ["García Márquez, Gabriel", "van der Berg, Anna",
-                                                       "Lovelace, Ada M.", "Turing, Alan"]
+                                                       "Lovelace, Ada M.", "Turing, Alan",
+                                                       "Group, Research and Development", "Plato"]
+    (item,) = json.loads(csl_json(article))
+    assert item["id"] == key and item["type"] == "article-journal" and item["container-title"] == "Journal of Tests"
+    assert item["author"] == [{"family": "García Márquez", "given": "Gabriel"},
+                              {"family": "van der Berg", "given": "Anna"},
+                              {"family": "Lovelace", "given": "Ada M."}, {"family": "Turing", "given": "Alan"},
+                              {"family": "Group", "given": "Research and Development"}, {"literal": "Plato"}]
 
 
 def test_zotero_reads_arxiv_and_biorxiv_preprints_and_journal_articles_each_as_it_should(papers):
@@ -150,3 +160,30 @@ def test_zotero_reads_arxiv_and_biorxiv_preprints_and_journal_articles_each_as_i
         assert ris_item["date"] == meta["citation_publication_date"][0], name
         assert ris_item["attachments"] == [{"url": u, "mimeType": "application/pdf"} for u in meta.get("citation_pdf_url", [])]
     assert kinds >= {"journal", "arXiv", "bioRxiv"}
+
+
+def test_each_papers_citation_files_are_its_pages_own_and_its_csl_json_names_the_same(papers):
+    """The API's api/v1/papers/<slug>.bib and .ris are the page's BibTeX and RIS, byte for byte; the
+    .csl.json is one CSL item with the same key, title, authors, date, DOI and type; every key on the
+    site is ASCII and names one paper."""
+    out = built_site().output / "api/v1/papers"
+    keys = set()
+    for name, blocks, meta in papers:
+        slug = name[:-len(".html")]
+        page = (built_site().output / "papers" / name).read_text(encoding="utf-8")
+        assert re.findall(r'<a href="\.\./(api/v1/papers/[^"]+)" download>', page) == [
+            f"api/v1/papers/{slug}.{ext}" for ext in ("bib", "ris", "csl.json")], name  # the page links its files
+        assert (out / f"{slug}.bib").read_text(encoding="utf-8") == blocks["bibtex"], name
+        assert (out / f"{slug}.ris").read_text(encoding="utf-8") == blocks["ris"], name
+        (item,) = json.loads((out / f"{slug}.csl.json").read_text(encoding="utf-8"))
+        (entry,) = bibtexparser.parse_string(blocks["bibtex"]).entries
+        assert item["id"] == entry.key and entry.key.isascii() and entry.key not in keys, name
+        keys.add(entry.key)
+        assert item["type"] == ("article-journal" if entry.entry_type == "article" else "article"), name
+        assert item["title"] == meta["citation_title"][0], name
+        names = [a.get("literal") or f"{a['given']} {a['family']}" for a in item["author"]]
+        assert names == meta.get("citation_author", [])[:AUTHORS_LISTED], name
+        assert "-".join(f"{n:02d}" for n in item["issued"]["date-parts"][0]).replace("-", "/") == \
+            meta["citation_publication_date"][0], name
+        assert item.get("DOI") == (meta.get("citation_doi") or [None])[0], name
+        assert item.get("abstract"), name

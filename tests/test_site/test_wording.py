@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 from jinja2 import Environment, FileSystemLoader
+from site_helpers import built_site
 
 from pipeline.models import PaperView
 from pipeline.site.plugin import add_filters
@@ -65,8 +66,9 @@ def test_text_lang_tags_text_by_the_share_of_han_among_its_letters(text, lang):
 
 @pytest.mark.skipif(not shutil.which("node"), reason="needs node")
 def test_the_browser_tags_text_by_the_same_rule():
-    """theme/static/js/util.js textLang, as cards.js uses it on the cards it clones, agrees with text_lang."""
-    util = THEME.parent / "static" / "js" / "util.js"
+    """theme/js/util.js textLang, as cards.js uses it on the cards it clones, agrees with text_lang (the
+    Han ranges it counts are the module the build writes from views.HAN)."""
+    util = built_site().output / "theme" / "js" / "util.js"
     texts = [text for text, _ in LANGUAGE_CASES]
     script = (f"import({json.dumps(util.as_uri())}).then((m) => "
               f"console.log(JSON.stringify({json.dumps(texts)}.map(m.textLang))))")

@@ -1,6 +1,6 @@
 // A reader's library in and out of the radar: BibTeX and RIS files (Zotero, Mendeley, …) or pasted
 // arXiv ids and DOIs are read into entries and looked up in the archive (data/ids.json); papers go out
-// as one BibTeX or RIS file, from the site's API records (api/v1/papers/<slug>.json). Everything read
+// as one BibTeX or RIS file, the papers' own citation files (api/v1/papers/<slug>.bib|.ris) joined. Everything read
 // from a file is text: it is shown with textContent, never parsed as markup.
 import { fold, siteUrl } from "./util.js";
 
@@ -221,78 +221,10 @@ export async function paperRecord(slug) {
   return (await response.json()).paper;
 }
 
-const bibField = (text) => String(text).split(/\s+/).join(" ").trim().replace(/[{}&%$#_\\]/g, (ch) => (ch === "\\" ? "\\textbackslash{}" : `\\${ch}`));
-
-function familyFirst(name) {
-  const parts = name.trim().split(/\s+/);
-  return name.includes(",") || parts.length < 2 ? name : `${parts.pop()}, ${parts.join(" ")}`;
-}
-
-// A preprint server is no journal (pipeline/site/citations.py, whose rules these follow): Zotero reads
-// @article and RIS JOUR as journal articles, @misc as a document and RIS GEN (no preprint type in either).
-const PREPRINT_SERVERS = new Set(["bioRxiv", "medRxiv"]);
-
-function journalOf(paper) {
-  return paper.journal_ref || (PREPRINT_SERVERS.has(paper.venue) ? "" : paper.venue || "");
-}
-
-function serverOf(paper) {
-  if (journalOf(paper)) return "";
-  if (PREPRINT_SERVERS.has(paper.venue)) return paper.venue;
-  return paper.arxiv_id ? "arXiv" : "";
-}
-
-/** How many authors a citation names (the site's AUTHORS_LISTED, as the paper pages' BibTeX and RIS do). */
-function authorsListed() {
-  return Number(document.documentElement.dataset.authorsListed) || 20;
-}
-
-/** Papers (API records) as one BibTeX file, each with a unique key (family name, year, id); at most
- * AUTHORS_LISTED authors, then BibTeX's "and others". */
-export function toBibtex(papers) {
-  const limit = authorsListed();
-  const used = new Set();
-  return papers.map((paper) => {
-    const year = (paper.published || "").slice(0, 4);
-    const family = paper.authors.length ? familyFirst(paper.authors[0].name).split(",")[0] : "anon";
-    let key = `${family}${year}${paper.id.replace(/[^A-Za-z0-9]/g, "").slice(-6)}`.normalize("NFKD").replace(/[^A-Za-z0-9]/g, "") || "paper";
-    for (let n = 2; used.has(key); n += 1) key = `${key.replace(/-\d+$/, "")}-${n}`;
-    used.add(key);
-    const fields = [["title", `{${bibField(paper.title)}}`]];
-    const names = paper.authors.slice(0, limit).map((a) => bibField(familyFirst(a.name)));
-    if (paper.authors.length > limit) names.push("others");
-    if (names.length) fields.push(["author", names.join(" and ")]);
-    fields.push(["year", year]);
-    if (paper.arxiv_id) {
-      fields.push(["eprint", paper.arxiv_id], ["archivePrefix", "arXiv"], ["eprinttype", "arxiv"]);
-      if (paper.categories.length) fields.push(["primaryClass", paper.categories[0]]);
-    }
-    const journal = journalOf(paper);
-    if (journal) fields.push(["journal", bibField(journal)]);
-    else if (paper.venue) fields.push(["howpublished", bibField(paper.venue)]);
-    if (serverOf(paper)) fields.push(["publisher", bibField(serverOf(paper))]);
-    if (paper.doi) fields.push(["doi", paper.doi]);
-    if (paper.links.abstract) fields.push(["url", paper.links.abstract]);
-    if (paper.abstract) fields.push(["abstract", bibField(paper.abstract)]);
-    const kind = journal ? "article" : "misc";
-    return `@${kind}{${key},\n${fields.map(([name, value]) => `  ${name} = {${value}}`).join(",\n")}\n}\n`;
-  }).join("\n");
-}
-
-/** Papers (API records) as one RIS file, tagged as the paper pages' RIS is. */
-export function toRis(papers) {
-  const limit = authorsListed();
-  return papers.map((paper) => {
-    const journal = journalOf(paper);
-    const lines = [["TY", journal ? "JOUR" : "GEN"], ["TI", paper.title], ...paper.authors.slice(0, limit).map((a) => ["AU", familyFirst(a.name)])];
-    lines.push(["PY", (paper.published || "").slice(0, 4)], ["DA", (paper.published || "").replace(/-/g, "/")]);
-    if (journal) lines.push(["T2", journal]);
-    else if (serverOf(paper) || paper.venue) lines.push(["PB", serverOf(paper) || paper.venue]);
-    if (paper.abstract) lines.push(["AB", paper.abstract]);
-    if (paper.doi) lines.push(["DO", paper.doi]);
-    if (paper.links.abstract) lines.push(["UR", paper.links.abstract]);
-    if (paper.links.pdf) lines.push(["L1", paper.links.pdf]);
-    if (paper.arxiv_id) lines.push(["AN", `arXiv:${paper.arxiv_id}`]);
-    return lines.map(([tag, value]) => `${tag}  - ${String(value).split(/\s+/).join(" ").trim()}\n`).join("") + "ER  - \n";
-  }).join("\n");
+/** A paper's citation as the build wrote it beside its record (api/v1/papers/<slug>.bib or .ris, by
+ *  pipeline/site/citations.py, the paper page's own): the browser only fetches the papers exported. */
+export async function citation(slug, extension) {
+  const response = await fetch(siteUrl(`api/v1/papers/${encodeURIComponent(slug)}.${extension}`));
+  if (!response.ok) throw new Error(`${slug}: ${response.status}`);
+  return response.text();
 }

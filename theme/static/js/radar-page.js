@@ -10,7 +10,7 @@ import {
   syncRatings, loadRatedVectors, saveRatedVectors,
 } from "./ratings.js";
 import { loadVectors, archiveRows, hashedFeatures, hashedRow, recommend, packRow, unpackRow } from "./learn.js";
-import { parseLibrary, lookUp, paperRecord, toBibtex, toRis } from "./library.js";
+import { parseLibrary, lookUp, paperRecord, citation } from "./library.js";
 
 const KIND_TEXT = {
   topic: ["主题", "Topic"], author: ["作者", "Author"], keyword: ["关键词", "Keyword"],
@@ -370,22 +370,23 @@ export async function initRadarPage() {
     event.target.value = "";
   });
 
-  /** Download papers as one BibTeX or RIS file, from their API records (a few requests at a time). */
+  /** Download papers as one BibTeX or RIS file: the citation files the build wrote for them, joined by a
+   *  blank line (a few requests at a time). */
   async function exportPapers(ids, format, name) {
     if (!ids.length) {
       say("没有可下载的论文。", "There is no paper to download.");
       return;
     }
     const state = learning();
-    const records = [];
+    const [type, ext] = format === "ris" ? ["application/x-research-info-systems", "ris"] : ["application/x-bibtex", "bib"];
+    const texts = [];
     let failed = 0;
     for (let start = 0; start < ids.length; start += 8) {
-      const batch = await Promise.all(ids.slice(start, start + 8).map((id) => paperRecord(slugOf(urlOf(id, state))).catch(() => null)));
-      for (const record of batch) if (record) records.push(record); else failed += 1;
+      const batch = await Promise.all(ids.slice(start, start + 8).map((id) => citation(slugOf(urlOf(id, state)), ext).catch(() => null)));
+      for (const text of batch) if (text) texts.push(text); else failed += 1;
     }
-    const [text, type, ext] = format === "ris" ? [toRis(records), "application/x-research-info-systems", "ris"] : [toBibtex(records), "application/x-bibtex", "bib"];
-    download(`${name}.${ext}`, type, text);
-    say(`已下载 ${records.length} 篇论文。`, `Downloaded ${records.length} papers.`);
+    download(`${name}.${ext}`, type, texts.join("\n"));
+    say(`已下载 ${texts.length} 篇论文。`, `Downloaded ${texts.length} papers.`);
     if (failed) message.append(" ", t(`${failed} 篇不在本站档案里。`, `${failed} are not in this site's archive.`));
   }
   for (const button of document.querySelectorAll("[data-export]")) {

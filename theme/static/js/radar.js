@@ -1,4 +1,5 @@
 // The personal research radar: what a reader follows and mutes, kept in localStorage, shareable as a URL.
+import { CJK } from "./shared.js";
 import { fold, t } from "./util.js";
 
 const KEY = "ah-radar";
@@ -90,8 +91,7 @@ export function fromQuery(search) {
 const patterns = new Map(); // keyword → its pattern, made once: the radar matches every recent paper against it
 
 // Han, kana, Hangul and Bopomofo put no spaces between words: a keyword is found inside a run of them
-// (the scripts pipeline/archive/identity.py's CJK lists for the rules)
-const CJK = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Bopomofo}]$/u;
+// (CJK: the scripts the rules treat so, from the build's shared.js)
 
 function keywordPattern(keyword) {
   if (!patterns.has(keyword)) patterns.set(keyword, makePattern(keyword));

@@ -7,12 +7,12 @@
 // is shown only when its title, metadata or text holds every word of the query (case and accents
 // aside; a word of Latin script at the start of a word, a run of Chinese or Japanese anywhere). The text
 // of a page is untrusted: it is only ever set as text, and the words found are marked by this module.
+import { CJK } from "./shared.js";
 import { el, fold, siteRoot, t } from "./util.js";
 
 const PAGE = 10; // results shown at a time
 const CHECKED = 100; // Pagefind's results read at the most for one page of results (a typo can match thousands)
 const EXCERPT = 220; // characters of a page's text around the first word found
-const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 const HIDDEN = /\u200b/g; // Pagefind separates the words it segments with zero-width spaces
 
@@ -47,7 +47,7 @@ function folded(text) {
 /** Where ``word`` occurs in the folded text: [start, end) pairs in the folded text. */
 function occurrences(haystack, word) {
   const found = [];
-  const anywhere = CJK.test(word);
+  const anywhere = [...word].some((ch) => CJK.test(ch));
   for (let i = haystack.indexOf(word); i >= 0; i = haystack.indexOf(word, i + 1)) {
     if (anywhere || i === 0 || !WORD_CHAR.test(haystack[i - 1])) found.push([i, i + word.length]);
   }

@@ -1,4 +1,5 @@
 // Small helpers shared by the modules: the site root, bilingual text, the JSON index.
+import { HAN } from "./shared.js";
 
 /** Absolute URL of the site root (pages use relative links, so the site can live under any path). */
 export function siteRoot() {
@@ -27,8 +28,6 @@ export function t(zh, en) {
   return fragment;
 }
 
-// Han ideographs, as pipeline/site/views.py counts them (text_lang): CJK Unified Ideographs, extensions, compatibility.
-const HAN = /[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u{20000}-\u{3FFFF}]/u;
 const LETTER = /\p{L}/u;
 
 /** The language tag of a block of text: "zh-CN" when Han characters are at least a third of its letters, else "en". */
