@@ -93,7 +93,7 @@ def test_days_agree_with_their_pages_and_with_the_paper_pages(out, files):
             for word in (w for t in paper["topics"] for w in t["why"]["keywords"]):
                 assert f"<mark>{html.escape(word)}" in text or html.escape(word) in text
             if paper["brief"] and paper["brief"]["status"] == "model":
-                shown = re.findall(r'<p class="tldr"><span class="tldr-label">TL;DR</span> (.*?)</p>', text)
+                shown = re.findall(r'<p class="tldr"><span class="tldr-label"[^>]*>TL;DR</span> (.*?)</p>', text)
                 assert list(map(html.unescape, shown)) == [paper["brief"][lang]["tldr"] for lang in ("zh", "en")]
             else:
                 assert "brief-box" not in text
