@@ -46,11 +46,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_semantic import labelled_set  # noqa: E402
-from bench_site import papers as generated_papers  # noqa: E402
-from bench_site import write as write_entries  # noqa: E402
+from bench_site import build_with_vectors  # noqa: E402
 from pipeline.semantic.embedders import LocalEmbedder, paper_text  # noqa: E402
-from pipeline.semantic.store import Store  # noqa: E402
-from pipeline.site import build, make_server  # noqa: E402
+from pipeline.site import make_server  # noqa: E402
 from pipeline.site.learn import dequantise, quantise  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -209,28 +207,17 @@ def bench_bytes(browser, n: int) -> None:
     from playwright.sync_api import Error as PlaywrightError
 
     root = Path(tempfile.mkdtemp(prefix="academichub-bench-learn-"))
-    items = generated_papers(n, 30, datetime(2026, 9, 1, tzinfo=timezone.utc))
-    write_entries(root / "content", items)
-    state = root / "state"
-    store = Store(state, "bench:random-384")
-    store.prepare(384)
-    rng = np.random.default_rng(3)
-    matrix = rng.normal(size=(len(items), 384)).astype(np.float32)
-    store.put(items, matrix / np.linalg.norm(matrix, axis=1, keepdims=True))
-    settings = root / "benchconf.py"
-    settings.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
-                        f"THEME = {str(ROOT / 'theme')!r}\n", encoding="utf-8")
     started = time.perf_counter()
-    build(root / "content", root / "output", settings_file=settings, rules=ROOT / "rules", state=state,
-          siteurl="https://radar.example.org", search=False)
+    output = build_with_vectors(root, n, 30, datetime(2026, 9, 1, tzinfo=timezone.utc))
     print(f"3. bytes the radar page downloads, a site of {n:,} papers over 30 days "
           f"(built in {time.perf_counter() - started:.0f} s):")
-    index = json.loads((root / "output" / "data" / "index.json").read_text(encoding="utf-8"))
-    server = make_server(root / "output", port=0)
+    index = json.loads((output / "data" / "index.json").read_text(encoding="utf-8"))
+    newest = json.loads((output / index["parts"][0]["file"]).read_text(encoding="utf-8"))
+    server = make_server(output, port=0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     try:
-        for label, ratings in (("without ratings", None), ("with 10 ratings", index["papers"][:10])):
+        for label, ratings in (("without ratings", None), ("with 10 ratings", newest[:10])):
             context = browser.new_context()
             page = context.new_page()
             page.goto(base + "index.html")
@@ -253,11 +240,11 @@ def bench_bytes(browser, n: int) -> None:
                 page.locator("#foryou-results .card").first.wait_for()
             total = sum(size for _, size in got)
             shards = [size for url, size in got if "/data/vectors/" in url]
-            data = sum(size for url, size in got if "/data/index.json" in url)
-            print(f"   {label}: {total / 1024:,.0f} KB in {len(got)} requests (data/index.json {data / 1024:,.0f} KB, "
+            data = sum(size for url, size in got if "/data/index.json" in url or "/data/cards/" in url)
+            print(f"   {label}: {total / 1024:,.0f} KB in {len(got)} requests (data/index.json and cards {data / 1024:,.0f} KB, "
                   f"vectors {sum(shards) / 1024:,.0f} KB in {len(shards)} files)")
             context.close()
-        ids_size = (root / "output" / "data" / "ids.json").stat().st_size
+        ids_size = (output / "data" / "ids.json").stat().st_size
         print(f"   data/ids.json (fetched only to import a library): {ids_size / 1024:,.0f} KB, "
               f"{ids_size / n:.0f} bytes per paper of the archive")
     finally:
