@@ -100,7 +100,10 @@ export function partsFor(index, days, papers = 0) {
 
 /** Lower case, accents removed: "Zoë" and "zoe" are the same name. */
 export function fold(text) {
-  return String(text || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
+  const value = String(text || "");
+  // ASCII text has no accent and no compatibility character: only its case changes (the radar folds every paper)
+  if (/^[\x00-\x7f]*$/.test(value)) return value.toLowerCase().trim();
+  return value.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
 }
 
 /** A count with its English noun: "1 paper", "2 papers" (site/plugin.py's `plural` filter says the same). */
