@@ -16,9 +16,9 @@
      from their 👎 ones, and papers are ranked by how many they match (radar.js's keyword matching).
    nDCG@20 and precision@10, averaged over the draws and the fields (a random ranking's precision is
    the field's share of week two).
-2. Training time in Chromium: a radar of --papers recent papers (the captured vectors repeated with
-   noise), 10 ratings (plus the 200 unrated papers the model takes as weak negatives) and ranking them
-   all; then 2,000 ratings. Median of 15 runs.
+2. Time in Chromium of what the radar page computes (learn.js's recommend: matching three followed keywords
+   against every paper, training, ranking): a radar of --papers recent papers over 30 days (the captured vectors
+   repeated with noise, generated titles and abstracts), 10 ratings; then 2,000 ratings. Median of 15 runs.
 3. Bytes the radar page downloads, without and with ratings, on a site built from a generated
    archive of --papers papers with vectors for each (random unit vectors: the shards' size does not
    depend on the values).
@@ -46,11 +46,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_semantic import labelled_set  # noqa: E402
-from bench_site import papers as generated_papers  # noqa: E402
-from bench_site import write as write_entries  # noqa: E402
+from bench_site import build_with_vectors  # noqa: E402
 from pipeline.semantic.embedders import LocalEmbedder, paper_text  # noqa: E402
-from pipeline.semantic.store import Store  # noqa: E402
-from pipeline.site import build, make_server  # noqa: E402
+from pipeline.site import make_server  # noqa: E402
 from pipeline.site.learn import dequantise, quantise  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -115,21 +113,33 @@ TIMING = """async ({base, n, rated, noise}) => {
   const ids = rows.map((_, i) => `arxiv:2609.${String(i).padStart(5, "0")}`);
   const features = {kind: "vectors", model: "bench", dims: rows[0].length, ids, rows};
   const ratings = Object.fromEntries(ids.slice(0, rated).map((id, i) => [id, {r: i % 2 ? -1 : 1}]));
+  // titles and 600-character abstracts of words drawn from 3,000 (so a followed word is in a few % of them),
+  // 30 days of papers; the reader follows three keywords
+  const vocabulary = Array.from({length: 3000}, (_, i) => `w${(i * 7919) % 3000}x`);
+  const text = (length) => Array.from({length}, () => vocabulary[Math.floor((random() + 0.5) ** 2 * 3000)]).join(" ");
+  const papers = ids.map((id, i) => ({id, day: `2026-09-${String(30 - Math.floor((i * 30) / n)).padStart(2, "0")}`,
+    title: text(9), abstract: text(90).slice(0, 600), authors: ["Ada Lovelace", "Alan Turing"], tags: [], topics: []}));
+  const keyword = [vocabulary[100], vocabulary[400], `${vocabulary[900].slice(0, 3)}*`];
+  const radar = {...(await import("/js/radar.js")).emptyRadar(), keyword};
   const times = [];
   const training = [];
+  const follows = [];
   let iterations = 0;
   for (let k = 0; k < 15; k += 1) {
-    const result = learn.rank(features, ratings, ids);
-    times.push(result.milliseconds);
-    training.push(result.trainingMilliseconds);
-    iterations = result.model.iterations;
+    const copies = papers.map((p) => ({...p})); // each run folds the texts again, as a page load does
+    const started = performance.now();
+    const shown = learn.recommend(features, copies, {ratings, seen: {}, explore: 0}, radar);
+    times.push(performance.now() - started);
+    training.push(shown.result.trainingMilliseconds);
+    follows.push(shown.result.trainedOn.followed);
+    iterations = shown.result.model.iterations;
   }
   times.sort((a, b) => a - b);
   training.sort((a, b) => a - b);
   const words = ids.map((id, i) => ({id, title: `paper ${i}`, abstract: "attention is all you need ".repeat(20) + i}));
   const started = performance.now();
   learn.hashedFeatures(words);
-  return {median: times[7], training: training[7], iterations, hashing: performance.now() - started};
+  return {median: times[7], training: training[7], iterations, followed: follows[7], hashing: performance.now() - started};
 }"""
 
 
@@ -198,8 +208,9 @@ def bench_training(browser, base: str, rows: np.ndarray, n: int) -> None:
     page.goto(base + "js/")
     for rated in (10, 2000):
         result = page.evaluate(TIMING, {"base": rows.tolist(), "n": max(n, rated), "rated": rated, "noise": 0.02})
-        print(f"2. training in Chromium: {rated:,} ratings (+ 200 unrated as weak negatives), ranking {max(n, rated):,} papers "
-              f"(384 dimensions): {result['median']:.0f} ms, of which training {result['training']:.0f} ms "
+        print(f"2. follows, training and ranking in Chromium (learn.js's recommend): {rated:,} ratings, three followed "
+              f"keywords ({result['followed']} papers matching them), {max(n, rated):,} papers (384 dimensions): "
+              f"{result['median']:.0f} ms, of which training {result['training']:.0f} ms "
               f"({result['iterations']} L-BFGS iterations; medians of 15)")
     print(f"   hashed words of {n:,} papers (the fallback's features): {result['hashing']:.0f} ms")
     page.close()
@@ -209,28 +220,17 @@ def bench_bytes(browser, n: int) -> None:
     from playwright.sync_api import Error as PlaywrightError
 
     root = Path(tempfile.mkdtemp(prefix="academichub-bench-learn-"))
-    items = generated_papers(n, 30, datetime(2026, 9, 1, tzinfo=timezone.utc))
-    write_entries(root / "content", items)
-    state = root / "state"
-    store = Store(state, "bench:random-384")
-    store.prepare(384)
-    rng = np.random.default_rng(3)
-    matrix = rng.normal(size=(len(items), 384)).astype(np.float32)
-    store.put(items, matrix / np.linalg.norm(matrix, axis=1, keepdims=True))
-    settings = root / "benchconf.py"
-    settings.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
-                        f"THEME = {str(ROOT / 'theme')!r}\n", encoding="utf-8")
     started = time.perf_counter()
-    build(root / "content", root / "output", settings_file=settings, rules=ROOT / "rules", state=state,
-          siteurl="https://radar.example.org", search=False)
+    output = build_with_vectors(root, n, 30, datetime(2026, 9, 1, tzinfo=timezone.utc))
     print(f"3. bytes the radar page downloads, a site of {n:,} papers over 30 days "
           f"(built in {time.perf_counter() - started:.0f} s):")
-    index = json.loads((root / "output" / "data" / "index.json").read_text(encoding="utf-8"))
-    server = make_server(root / "output", port=0)
+    index = json.loads((output / "data" / "index.json").read_text(encoding="utf-8"))
+    newest = json.loads((output / index["parts"][0]["file"]).read_text(encoding="utf-8"))
+    server = make_server(output, port=0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     try:
-        for label, ratings in (("without ratings", None), ("with 10 ratings", index["papers"][:10])):
+        for label, ratings in (("without ratings", None), ("with 10 ratings", newest[:10])):
             context = browser.new_context()
             page = context.new_page()
             page.goto(base + "index.html")
@@ -253,11 +253,11 @@ def bench_bytes(browser, n: int) -> None:
                 page.locator("#foryou-results .card").first.wait_for()
             total = sum(size for _, size in got)
             shards = [size for url, size in got if "/data/vectors/" in url]
-            data = sum(size for url, size in got if "/data/index.json" in url)
-            print(f"   {label}: {total / 1024:,.0f} KB in {len(got)} requests (data/index.json {data / 1024:,.0f} KB, "
+            data = sum(size for url, size in got if "/data/index.json" in url or "/data/cards/" in url)
+            print(f"   {label}: {total / 1024:,.0f} KB in {len(got)} requests (data/index.json and cards {data / 1024:,.0f} KB, "
                   f"vectors {sum(shards) / 1024:,.0f} KB in {len(shards)} files)")
             context.close()
-        ids_size = (root / "output" / "data" / "ids.json").stat().st_size
+        ids_size = (output / "data" / "ids.json").stat().st_size
         print(f"   data/ids.json (fetched only to import a library): {ids_size / 1024:,.0f} KB, "
               f"{ids_size / n:.0f} bytes per paper of the archive")
     finally:

@@ -101,6 +101,28 @@ def write(content: Path, items: list[Paper]) -> None:
         atomic_write(content / entry_path(paper), render_entry(paper))
 
 
+def build_with_vectors(root: Path, count: int, days: int, start: datetime, dimensions: int = 384) -> Path:
+    """A site of ``count`` generated papers over ``days`` days (root/content), each with a random unit vector in a
+    store as the semantic extra keeps them (root/state: the shards' size does not depend on the values), built
+    into root/output without the search index; the output folder."""
+    import numpy as np
+
+    from pipeline.semantic.store import Store
+
+    items = papers(count, days, start)
+    write(root / "content", items)
+    store = Store(root / "state", f"bench:random-{dimensions}")
+    store.prepare(dimensions)
+    matrix = np.random.default_rng(3).normal(size=(len(items), dimensions)).astype(np.float32)
+    store.put(items, matrix / np.linalg.norm(matrix, axis=1, keepdims=True))
+    settings = root / "benchconf.py"
+    settings.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+                        f"THEME = {str(ROOT / 'theme')!r}\n", encoding="utf-8")
+    build(root / "content", root / "output", settings_file=settings, rules=ROOT / "rules", state=root / "state",
+          siteurl="https://radar.example.org", search=False)
+    return root / "output"
+
+
 def _entry_day(path: Path) -> tuple[str, str, str]:
     match = ENTRY_DATE.search(path.read_text(encoding="utf-8"))
     if not match:

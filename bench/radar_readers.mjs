@@ -7,7 +7,8 @@
 // shards' format (float32 scales, then int8 values), dims, window: days, cases: [{key, day, variant,
 // ratings, seen, keywords, explore (else the page's default)}]}. Out: {key: {ids, ms}} (ids: the list the reader sees).
 import { readFileSync } from "node:fs";
-import { decode, hashedFeatures, hashedRow, recommend } from "../theme/static/js/learn.js";
+import { decode, hashedFeatures, hashedRow, recommend, FIRST_PAPERS, vectorDays } from "../theme/static/js/learn.js";
+import { partsFor } from "../theme/static/js/util.js";
 import { emptyRadar, matching } from "../theme/static/js/radar.js";
 import { EXPLORE_DEFAULT } from "../theme/static/js/ratings.js";
 
@@ -18,14 +19,21 @@ const rowOf = new Map(job.papers.map((p, i) => [p.id, rows[i]]));
 const byId = new Map(job.papers.map((p) => [p.id, p]));
 
 const DAY = 86400000;
-const windows = new Map(); // day → {papers, vectors, words}: what the radar page of that day holds
+const windows = new Map(); // day → {papers, vectors, words}: what the radar page of that day works on as it opens
 function windowOf(day) {
   if (!windows.has(day)) {
     const end = Date.parse(day);
-    const papers = job.papers.filter((p) => p.day <= day && Date.parse(p.day) > end - job.window * DAY);
+    const recent = job.papers.filter((p) => p.day <= day && Date.parse(p.day) > end - job.window * DAY);
+    const days = [...new Set(recent.map((p) => p.day))].sort().reverse();
+    // the page's first card parts (one a day here): the newest day, and the days before while it holds fewer than FIRST_PAPERS
+    const parts = days.map((d) => ({ day: d, count: recent.filter((p) => p.day === d).length }));
+    const shown = new Set(days.slice(0, partsFor({ parts }, 1, FIRST_PAPERS)));
+    const papers = recent.filter((p) => shown.has(p.day));
+    const loaded = vectorDays(days, shown);
+    const withRows = recent.filter((p) => loaded.has(p.day));
     windows.set(day, {
       papers,
-      vectors: { kind: "vectors", model: "bench", dims: job.dims, ids: papers.map((p) => p.id), rows: papers.map((p) => rowOf.get(p.id)) },
+      vectors: { kind: "vectors", model: "bench", dims: job.dims, ids: withRows.map((p) => p.id), rows: withRows.map((p) => rowOf.get(p.id)) },
       words: null,
     });
   }

@@ -40,8 +40,9 @@ ASSET = "public, max-age=3600"
 PAGE = "public, max-age=300"
 
 # a search bundle's folder carries the fingerprint of what it indexes (pipeline/site/search.py), a
-# radar vector shard the hash of its bytes (pipeline/site/learn.py)
-_HASHED = re.compile(r"^pagefind/[^/]+\.[0-9a-f]{16}/|^data/vectors/[^/]+-[0-9a-f]{10}\.i8$")
+# radar vector shard or card part the hash of its bytes (pipeline/site/learn.py)
+_HASHED = re.compile(r"^pagefind/[^/]+\.[0-9a-f]{16}/|^data/vectors/[^/]+-[0-9a-f]{10}\.i8$"
+                     r"|^data/cards/[^/]+-[0-9a-f]{10}\.json$")
 _PAGE_SUFFIXES = (".html", ".xml", ".opml", ".json", ".txt")
 # where readers and programs enter the site without following one of its links
 _ENTRY = re.compile(r"^(index\.html|feed\.json|feeds\.opml|robots\.txt|llms\.txt|sitemap(-\d+)?\.xml"

@@ -27,7 +27,7 @@ from ..publish.record import site_size
 from ..text import xml_text
 from .api import Api
 from .feeds import PAPER_LANG, content_lang, feed_title
-from .learn import write_ids, write_vectors
+from .learn import write_cards, write_ids, write_vectors
 from .outputs import AuthorFeeds
 from .periods import Manifest
 from .related import related_papers, site_semantics
@@ -360,7 +360,8 @@ class SiteGenerator(Generator):
         return recent if len(recent) >= RADAR_MIN_PAPERS else order[:max(RADAR_MIN_PAPERS, len(recent))]
 
     def _write_index(self, output: Path) -> None:
-        """data/index.json: the recent papers the radar and the home page's filters work on."""
+        """data/index.json: the recent papers the radar and the home page's filters work on (their cards in
+        parts, see learn.py), the topics' names, the days' pages and where the vectors and ids are."""
         items = []
         recent = self._radar_papers()
         for article in recent:
@@ -382,7 +383,8 @@ class SiteGenerator(Generator):
         archived = [p for m in self.closed for p in m.papers]
         vectors = write_vectors(output, recent, self.semantic, [a.paper.id for a in self.papers] + [p["id"] for p in archived])
         write_text(output / "data" / "index.json", json.dumps(
-            {"topics": topics, "papers": items, "vectors": vectors, "ids": write_ids(output, self.papers, archived),
+            {"topics": topics, "parts": write_cards(output, items), "vectors": vectors,
+             "ids": write_ids(output, self.papers, archived),
              "days": {f"{d:%Y-%m-%d}": self.day_url(d) for d in {radar_day_of(a) for a in recent}}},
             ensure_ascii=False))
 

@@ -1,5 +1,10 @@
-"""What the radar's learned ranking reads in the browser, written beside ``data/index.json``.
+"""What the radar page and the home page read in the browser, listed in ``data/index.json``.
 
+* ``data/cards/`` — the recent papers' card records (title, authors, abstract, topics, brief's TL;DR …), in
+  parts of at most ``CARD_ROWS`` papers of one radar day, in home-page order: ``index.json`` lists the parts
+  (``parts``: day, file, count), newest day first. A part's name carries a hash of its bytes, so a new day
+  adds parts and the browser keeps the others cached. The pages fetch a part only when they show its papers:
+  the radar page the newest day first (earlier days on request), the home page's "换一批" the next part.
 * ``data/vectors/`` — the embeddings of the radar's papers (its ``RADAR_DAYS``), quantised to int8:
   ``manifest.json`` names the model, the dimensions and the shards; a shard holds the papers of one
   radar day (at most ``SHARD_ROWS``), as ``n`` float32 scales (little-endian) followed by ``n × d``
@@ -31,6 +36,8 @@ from .views import radar_day_of
 
 VECTORS = "data/vectors"
 IDS = "data/ids.json"
+CARDS = "data/cards"
+CARD_ROWS = 50
 SHARD_ROWS = 256
 ARCHIVE = f"{VECTORS}/archive"
 ARCHIVE_ROWS = 64
@@ -120,7 +127,7 @@ def write_vectors(output: Path, articles: list[Article], semantic, archived: lis
             name = f"{day}-{hashlib.sha1(data).hexdigest()[:10]}.i8"
             write_bytes(folder / name, data)
             keep.add(name)
-            shards.append({"file": name, "ids": chunk})
+            shards.append({"file": name, "day": day, "ids": chunk})
     if folder.is_dir():
         for path in folder.iterdir():
             if path.is_file() and path.name not in keep and path.name != "manifest.json":
@@ -139,6 +146,29 @@ def write_vectors(output: Path, articles: list[Article], semantic, archived: lis
                                      "archive": archive},
                                     ensure_ascii=False, separators=(",", ":")))
     return f"{VECTORS}/manifest.json"
+
+
+def write_cards(output: Path, records: list[dict]) -> list[dict]:
+    """The card records (each with its ``day``, in home-page order) as parts of at most CARD_ROWS papers of one
+    day; the parts as index.json lists them. Part files this build does not name are removed."""
+    folder = output / CARDS
+    parts: list[dict] = []
+    runs: list[list[dict]] = []
+    for record in records:
+        if not runs or runs[-1][0]["day"] != record["day"] or len(runs[-1]) == CARD_ROWS:
+            runs.append([])
+        runs[-1].append(record)
+    for run in runs:
+        data = json.dumps(run, ensure_ascii=False, separators=(",", ":")).encode()
+        name = f"{run[0]['day']}-{hashlib.sha1(data).hexdigest()[:10]}.json"
+        write_bytes(folder / name, data)
+        parts.append({"day": run[0]["day"], "file": f"{CARDS}/{name}", "count": len(run)})
+    if folder.is_dir():
+        keep = {Path(part["file"]).name for part in parts}
+        for path in folder.iterdir():
+            if path.name not in keep:
+                path.unlink()
+    return parts
 
 
 def write_ids(output: Path, papers: list[Article], archived: list[dict] = ()) -> str:

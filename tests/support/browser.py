@@ -33,3 +33,37 @@ def serving(output: Path):
 
     with running(make_server(output, port=0)) as base:
         yield base + "/"
+
+
+
+@contextmanager
+def serving_gzip(output: Path):
+    """A built site served on 127.0.0.1 as a static host serves it: each file gzip-compressed for a browser that
+    accepts it, never cached (so the browser's resource timing counts the bytes a reader downloads); its base URL."""
+    import functools
+    import gzip
+    import io
+
+    from pipeline.site import make_server
+
+    server = make_server(output, port=0)
+    handler = server.RequestHandlerClass  # functools.partial(the site's handler, directory=output)
+
+    class Gzipped(handler.func):
+        def send_head(self):
+            path = Path(self.translate_path(self.path))
+            path = path / "index.html" if path.is_dir() else path
+            if "gzip" not in self.headers.get("Accept-Encoding", "") or not path.is_file():
+                return super().send_head()
+            body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(str(path)))
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            return io.BytesIO(body)
+
+    server.RequestHandlerClass = functools.partial(Gzipped, *handler.args, **handler.keywords)
+    with running(server) as base:
+        yield base + "/"

@@ -99,6 +99,12 @@ SITEURL = "https://radar.example.org/hub"
 _built: Site | None = None
 
 
+def recent_papers(output: Path) -> list[dict]:
+    """The recent papers' card records as the pages read them: the parts data/index.json lists, in order."""
+    index = json.loads((output / "data" / "index.json").read_text(encoding="utf-8"))
+    return [p for part in index["parts"] for p in json.loads((output / part["file"]).read_text(encoding="utf-8"))]
+
+
 def make_site(root: Path) -> Site:
     """The demo site with the crafted entries, fetched and built in ``root``."""
     # the demo's fetch (bundled real feeds on 127.0.0.1); briefs only where crafted below

@@ -70,12 +70,14 @@ def test_home_shows_numbered_cards_in_batches(page, base_url):
     expect(page.locator("#batch-status")).to_contain_text("第 2 / 4 批")
 
 
-# the home page's cards as served, and the same papers' cards built by cards.js from data/index.json,
+# the home page's cards as served, and the same papers' cards built by cards.js from the card parts,
 # written out with resolved links and collapsed white space (the index holds the first 600 characters of
 # an abstract, so abstracts are left out; each card keeps its served number)
 SAME_CARDS = """async () => {
   const { renderCard } = await import("./theme/js/cards.js");
-  const index = await (await fetch("data/index.json")).json();
+  const { loadIndex, loadParts } = await import("./theme/js/util.js");
+  const index = await loadIndex();
+  const papers = await loadParts(index, index.parts.length);
   const served = new DOMParser().parseFromString(await (await fetch(location.href)).text(), "text/html");
   const write = (node) => {
     if (node.nodeType === Node.TEXT_NODE) return node.textContent;
@@ -90,7 +92,7 @@ SAME_CARDS = """async () => {
   };
   return [...served.querySelectorAll("#pool > li:not(.day-head)")].map((li) => {
     const card = li.querySelector(".card");
-    const record = index.papers.find((p) => p.id === card.dataset.id);
+    const record = papers.find((p) => p.id === card.dataset.id);
     const number = parseInt(card.querySelector(".num").textContent, 10);
     return [text(card), text(renderCard(record, number, index.topics).querySelector(".card"))];
   });
@@ -106,8 +108,9 @@ def test_cards_built_in_the_browser_are_the_served_cards(page, base_url):
     # what the served cards of this site lack: a semantic reason and an extractive summary
     card = page.evaluate("""async () => {
       const { renderCard } = await import("./theme/js/cards.js");
-      const index = await (await fetch("data/index.json")).json();
-      const paper = {...index.papers.find((p) => p.id === "arxiv:2609.00002"), extractive: true,
+      const { loadIndex, loadParts } = await import("./theme/js/util.js");
+      const index = await loadIndex();
+      const paper = {...(await loadParts(index, index.parts.length)).find((p) => p.id === "arxiv:2609.00002"), extractive: true,
                      title: "基于表面码的 <i>综述</i>", tldr: {zh: "<b>摘</b>", en: "<b>From</b>"}};
       paper.topics = [{...paper.topics[0], similarity: 0.8712, similar_to: "arxiv:2401.00001 <i>x</i>"}];
       const card = renderCard(paper, 3, index.topics).querySelector(".card");

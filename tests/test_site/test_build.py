@@ -27,6 +27,7 @@ from site_helpers import (
     SEARCH_BUCKET_PAGES,
     built_site,
     crafted_papers,
+    recent_papers,
 )
 
 from pipeline.archive.entry import entry_path, render_entry
@@ -34,6 +35,7 @@ from pipeline.files import atomic_write
 from pipeline.models import Author, Paper, Selection
 from pipeline.site import SiteError, StablePaginator, build, related_papers
 from pipeline.site.build import _cache_folder
+from pipeline.site.learn import CARD_ROWS
 
 SITEURL = "https://radar.example.org/hub"
 
@@ -275,14 +277,19 @@ def test_status_page_reads_run_records(out):
 def test_radar_index(out):
     index = json.loads(read(out, "data/index.json"))
     assert index["topics"]["language-models"] == {"zh": "语言模型", "en": "Language Models"}
-    paper = next(p for p in index["papers"] if p["id"] == "arxiv:2604.22038")
+    papers = recent_papers(out)
+    paper = next(p for p in papers if p["id"] == "arxiv:2604.22038")
     assert paper["authors"] == ["Etha Tianze Hua", "Tian Yun", "Ellie Pavlick"]
     assert paper["author_urls"][2] == "authors/ellie-pavlick.html"
     assert paper["url"] == "papers/arxiv-2604-22038.html"
     assert paper["topics"][0]["rule"] == "followed-authors"
-    assert len(index["papers"]) == 33
+    assert len(papers) == 33
     home = re.findall(r'<article class="card" data-id="([^"]+)"', read(out, "index.html"))
-    assert [p["id"] for p in index["papers"]][:len(home)] == home
+    assert [p["id"] for p in papers][:len(home)] == home
+    # one radar day a part, at most CARD_ROWS papers, newest day first; each part named by its bytes
+    assert [part["day"] for part in index["parts"]] == sorted((part["day"] for part in index["parts"]), reverse=True)
+    assert all(0 < part["count"] <= CARD_ROWS and {p["day"] for p in json.loads(read(out, part["file"]))} == {part["day"]}
+               for part in index["parts"])
 
 
 def test_only_local_resources(out):

@@ -14,7 +14,7 @@ import lxml.html
 import pytest
 from clients import feed_checker, json_feed_errors
 from collaboration import collaboration_paper
-from site_helpers import SITEURL, make_site, rebuild
+from site_helpers import SITEURL, make_site, rebuild, recent_papers
 
 from pipeline.archive.entry import entry_path, render_entry
 from pipeline.files import atomic_write
@@ -90,8 +90,7 @@ def test_lists_citations_and_the_api_name_20_and_the_paper_page_all(grown):
     card = home.xpath('//article[@data-id="arxiv:2609.01234"]')[0]
     assert card.get("data-authors").split("|") == names[:20]
     assert "3000 authors" in card.text_content()
-    index = json.loads((out / "data/index.json").read_text())
-    record = next(p for p in index["papers"] if p["id"] == "arxiv:2609.01234")
+    record = next(p for p in recent_papers(out) if p["id"] == "arxiv:2609.01234")
     assert record["authors"] == names[:20] and len(record["author_urls"]) == 20 and record["authors_total"] == 3000
     day = json.loads((out / "api/v1/days/2026-09-08.json").read_text())
     record = next(p for p in day["papers"] if p["id"] == "arxiv:2609.01234")
@@ -102,8 +101,7 @@ def test_lists_citations_and_the_api_name_20_and_the_paper_page_all(grown):
 
 
 def _slug(out: Path, name: str) -> str:
-    index = json.loads((out / "data/index.json").read_text())
-    for record in index["papers"]:
+    for record in recent_papers(out):
         if name in record["authors"]:
             return record["author_urls"][record["authors"].index(name)].removeprefix("authors/").removesuffix(".html")
     page = (out / "papers/arxiv-2609-01234.html").read_text()

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from browser import AXE, CHROMIUM, NO_CHROMIUM, serving
 from playwright.sync_api import expect
-from site_helpers import built_site, embedded_site
+from site_helpers import built_site, embedded_site, recent_papers
 
 from pipeline.models import PaperView
 
@@ -202,7 +202,7 @@ def test_the_browser_model_matches_scikit_learn_on_the_same_quantised_vectors(si
     _, exact = stored_vectors.take(ids)
     cosines = np.sum(exact * matrix, axis=1) / np.linalg.norm(matrix, axis=1)
     assert cosines.min() > 0.999
-    papers = index_of(embedded_site())["papers"]
+    papers = recent_papers(embedded_site().output)
     quantum = [p["id"] for p in papers if any(t["rule"] == "quantum-information" for t in p["topics"])][:5]
     others = [p["id"] for p in papers if p["id"] not in quantum and not any(t["rule"] == "quantum-information" for t in p["topics"])][:5]
     ratings = {**{i: {"r": 1} for i in quantum}, **{i: {"r": -1} for i in others}}
@@ -244,7 +244,7 @@ def test_without_vectors_the_ranking_uses_hashed_words_and_says_so(words):
     assert "it was built without the semantic extra" in page.locator("#foryou-note").text_content()
     assert seen.vectors() == [] and "arxiv:2604.22038" not in ranked
     # the newest radar day's papers first; after them, the rated paper's closest papers share its words
-    papers = {p["id"]: p for p in index_of(built_site())["papers"]}
+    papers = {p["id"]: p for p in recent_papers(built_site().output)}
     newest = max(p["day"] for p in papers.values())
     today = [i for i in ranked if papers[i]["day"] == newest]
     assert today and ranked[:len(today)] == today
@@ -313,8 +313,8 @@ def test_hide_seen_holds_across_batches(site):
         assert not seen_ids & set(ids)
         shown += ids
         next_batch(page)
-    total = len(index_of(embedded_site())["papers"])
-    assert set(shown) == {p["id"] for p in index_of(embedded_site())["papers"]} - seen_ids and total - 3 == len(set(shown))
+    total = len(recent_papers(embedded_site().output))
+    assert set(shown) == {p["id"] for p in recent_papers(embedded_site().output)} - seen_ids and total - 3 == len(set(shown))
     # the radar hides them too, and the toggle is one setting
     page.goto(base + "radar.html")
     ready(page)
@@ -585,7 +585,7 @@ def test_export_of_liked_papers_and_of_a_list_parses_in_bibtexparser_and_rispy(s
     page.reload()
     ready(page)
     api = {i: json.loads((embedded_site().output / "api" / "v1" / "papers" / f"{urlparse(p['url']).path.split('/')[-1][:-5]}.json").read_text())["paper"]
-           for i in liked for p in index_of(embedded_site())["papers"] if p["id"] == i}
+           for i in liked for p in recent_papers(embedded_site().output) if p["id"] == i}
     with page.expect_download() as download:
         page.locator('[data-export="bibtex"][data-list="liked"]').click()
     assert download.value.suggested_filename == "my-liked-papers.bib"
@@ -613,7 +613,7 @@ def test_export_of_liked_papers_and_of_a_list_parses_in_bibtexparser_and_rispy(s
         page.locator('[data-export="ris"][data-list="matched"]').click()
     download.value.save_as(tmp_path / "list.ris")
     records = rispy.loads((tmp_path / "list.ris").read_text(encoding="utf-8"))
-    titles = {p["id"]: p["title"] for p in index_of(embedded_site())["papers"]}
+    titles = {p["id"]: p["title"] for p in recent_papers(embedded_site().output)}
     assert [r["title"] for r in records] == [titles[i] for i in matched] and len(records) >= 2
     assert all(r["authors"] and "," in r["authors"][0] for r in records)
 
@@ -637,11 +637,12 @@ def test_exploration_share_and_the_papers_the_model_is_least_sure_of(site):
     # the papers asked about are those whose estimate is nearest one half
     ids = page.evaluate("""async () => {
       const learn = await import("./theme/js/learn.js");
-      const { loadIndex } = await import("./theme/js/util.js");
+      const { loadIndex, loadParts } = await import("./theme/js/util.js");
       const { loadLearn } = await import("./theme/js/ratings.js");
       const { loadRadar } = await import("./theme/js/radar.js");
       const index = await loadIndex();
-      const { result } = learn.recommend(await learn.loadVectors(index), index.papers, loadLearn(), loadRadar());
+      const papers = await loadParts(index, index.parts.length);
+      const { result } = learn.recommend(await learn.loadVectors(index), papers, loadLearn(), loadRadar());
       return result.ranked.map((r) => [r.id, Math.abs(r.probability - 0.5)]);
     }""")
     nearest_half = [i for i, _ in sorted(ids, key=lambda pair: (pair[1], pair[0]))]
@@ -705,11 +706,11 @@ def test_a_cold_start_reader_with_a_followed_topic_sees_a_ranked_list(site):
     page.locator("#radar-add button[type=submit]").click()
     listed = for_you(page)
     assert stored(page).get("ratings", {}) == {} and seen.vectors()
-    topic = {p["id"] for p in index_of(embedded_site())["papers"] if any(t["rule"] == "quantum-information" for t in p["topics"])}
+    topic = {p["id"] for p in recent_papers(embedded_site().output) if any(t["rule"] == "quantum-information" for t in p["topics"])}
     assert 2 <= len(topic) < len(listed) == 20 and topic <= set(listed)
     # the newest radar day's papers first; within a day, the topic's papers lead; after them, the papers the model
     # finds closest to them, not the home page's order
-    days = {p["id"]: p["day"] for p in index_of(embedded_site())["papers"]}
+    days = {p["id"]: p["day"] for p in recent_papers(embedded_site().output)}
     newest = max(days.values())
     today = [i for i in listed if days[i] == newest]
     assert listed[:len(today)] == today

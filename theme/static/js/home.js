@@ -1,9 +1,10 @@
 // Home page: cards in batches ("换一批" shows the next one), the author filter chip, and what the reader
 // hides: papers marked "not interested", muted authors and keywords, and (a toggle) papers already seen.
-// The pool is the server-rendered cards, extended with the recent papers of data/index.json.
+// The pool is the server-rendered cards, extended with the recent papers' card parts (data/cards/, listed in
+// data/index.json) one part at a time, as the batches reach them: "换一批" fetches at most a part or two.
 // The lead radar day's cards come first, then the earlier days', each under its day's heading; a card keeps
 // its number (its place among its day's cards): that day's brief cites papers by these numbers.
-import { el, t, fold, loadIndex, plural, siteUrl } from "./util.js";
+import { el, t, fold, loadIndex, loadParts, plural, siteUrl } from "./util.js";
 import { renderCard } from "./cards.js";
 import { syncFollow, loadRadar, muted } from "./radar.js";
 import { loadLearn, syncRatings, update } from "./ratings.js";
@@ -41,26 +42,50 @@ export function initHome() {
   const seen = new Set(items.map((li) => li.querySelector(".card").dataset.id));
   let visible = [];
   let author = new URLSearchParams(location.search).get("author");
-  let extended = false;
+  let loaded = 0; // card parts added to the pool
+  let unloaded = 0; // papers of the parts not fetched yet that the page does not hold either
 
   const authorsOf = (li) => li.querySelector(".card").dataset.authors.split("|").map(fold);
 
-  async function extend() {
-    if (extended) return;
-    extended = true;
+  const numbered = new Map(); // radar day → cards of it in the pool (a card's number is its place in its day)
+  for (const li of items) numbered.set(li.dataset.day, (numbered.get(li.dataset.day) || 0) + 1);
+  let extending = Promise.resolve();
+
+  /** Add the papers of the first `count` card parts to the pool (every part: Infinity), one call after another. */
+  function extend(count = Infinity) {
+    extending = extending.then(() => extendNow(count));
+    return extending;
+  }
+
+  async function extendNow(count) {
     const index = await loadIndex();
-    for (const paper of index.papers) {
+    const total = (index.parts || []).length;
+    const remaining = () => Math.max(0, (index.parts || []).reduce((sum, part) => sum + part.count, 0) - seen.size);
+    unloaded = remaining();
+    if (loaded >= Math.min(count, total)) return;
+    loaded = Math.min(count, total);
+    const papers = await loadParts(index, loaded);
+    for (const paper of papers) {
       if (seen.has(paper.id)) continue;
       seen.add(paper.id);
       if (paper.day !== list.dataset.lead && !heads.has(paper.day)) heads.set(paper.day, list.appendChild(dayHead(paper.day, index.days[paper.day])));
-      const li = renderCard(paper, items.filter((item) => item.dataset.day === paper.day).length + 1, index.topics);
+      numbered.set(paper.day, (numbered.get(paper.day) || 0) + 1);
+      const li = renderCard(paper, numbered.get(paper.day), index.topics);
       li.dataset.day = paper.day;
       li.hidden = true;
       items.push(li);
       list.append(li);
     }
+    unloaded = remaining();
     syncFollow();
     syncRatings(list);
+  }
+
+  /** Fetch card parts until the pool holds a whole batch after the card at `after` (or every part is in). */
+  async function extendPast(after) {
+    const total = (await loadIndex()).parts?.length || 0;
+    await extend(loaded); // the index's count of the papers not fetched yet
+    while (loaded < total && pool().filter((li) => items.indexOf(li) > after).length < size) await extend(loaded + 1);
   }
 
   /** The cards a batch may show: not marked "not interested", no muted author or keyword, and, when the
@@ -107,11 +132,12 @@ export function initHome() {
     let start = cards.findIndex((li) => items.indexOf(li) > after);
     if (start < 0) start = 0;
     show(cards.slice(start, start + size));
-    const batches = Math.max(1, Math.ceil(cards.length / size));
+    const all = cards.length + unloaded; // the pool, with the papers of the parts not fetched yet
+    const batches = Math.max(1, Math.ceil(all / size));
     const number = Math.min(batches, Math.ceil(start / size) + 1);
-    button.hidden = cards.length <= size;
+    button.hidden = all <= size;
     const hidden = items.length - cards.length;
-    status.replaceChildren(t(`第 ${number} / ${batches} 批 · 共 ${cards.length} 篇`, `Batch ${number} of ${batches} · ${plural(cards.length, "paper")}`),
+    status.replaceChildren(t(`第 ${number} / ${batches} 批 · 共 ${all} 篇`, `Batch ${number} of ${batches} · ${plural(all, "paper")}`),
       hidden ? t(` · 已隐藏 ${hidden} 篇`, ` · ${hidden} hidden`) : "");
   }
 
@@ -124,8 +150,8 @@ export function initHome() {
   }
 
   button.addEventListener("click", async () => {
-    await extend();
     const last = visible.length ? items.indexOf(visible[visible.length - 1]) : -1;
+    await extendPast(last);
     visible = [];
     render(last);
     list.querySelector("li:not([hidden]) .card-title a")?.focus({ preventScroll: true });
@@ -149,12 +175,12 @@ export function initHome() {
   hideSeen.checked = loadLearn().hideSeen;
   hideSeen.addEventListener("change", async () => {
     update((state) => { state.hideSeen = hideSeen.checked; });
-    await extend();
     const first = visible.length ? items.indexOf(visible[0]) - 1 : -1;
+    await extendPast(first);
     visible = [];
     render(first);
   });
 
   if (author) extend().then(() => render()); else render();
-  if (items.length <= size) extend().then(() => render());
+  if (items.length <= size) extendPast(-1).then(() => render());
 }

@@ -1,7 +1,7 @@
 // The radar's learned ranking, in the browser only: an L2-regularised logistic regression on the
 // reader's 👍 / 👎, over the site's own embeddings of the recent papers (data/vectors/, int8 shards),
 // or, on a site built without the semantic extra, over hashed words of the titles and abstracts of
-// data/index.json. No dependency, no request beyond the site's own files.
+// the papers' cards (data/cards/). No dependency, no request beyond the site's own files.
 import { fold, siteUrl } from "./util.js";
 import { reasons } from "./radar.js";
 
@@ -11,13 +11,30 @@ const BACKGROUND = 200; // unrated papers taken as weak negatives ("most papers 
 const BACKGROUND_WEIGHT = 0.5; // their total weight, per rating (a follow's paper counts as its weight)
 export const NEAR = { vectors: 0.35, words: 0.12 }; // cosine from which a 👍 paper counts as "like" one
 
-/** The vectors of the published shards: {kind: "vectors", model, dims, ids, rows} (rows: one Float32Array each). */
-export async function loadVectors(index) {
+export const FIRST_PAPERS = 200; // the radar page starts with the newest radar day, and the days before while it holds fewer
+
+/** The radar days whose vectors the radar page loads: the days of the papers it shows (`shown`, a Set) and the day
+ *  before the oldest of them (the ranking's background: papers the reader has not looked at are weak negatives).
+ *  `days`: every radar day, newest first. */
+export function vectorDays(days, shown) {
+  const oldest = days.findLastIndex((day) => shown.has(day));
+  return new Set(days.slice(0, oldest + 2));
+}
+
+const fetched = new Map(); // a URL → the promise of what `read` made of its response: each file fetched once per page
+const once = (url, read) => {
+  if (!fetched.has(url)) fetched.set(url, fetch(url).then(read));
+  return fetched.get(url);
+};
+
+/** The vectors of the published shards of the radar days `days` (a Set; every shard when not given):
+ *  {kind: "vectors", model, dims, ids, rows} (rows: one Float32Array each). */
+export async function loadVectors(index, days = null) {
   const url = siteUrl(index.vectors);
-  const manifest = await (await fetch(url)).json();
+  const manifest = await once(url, (response) => response.json());
   const dims = manifest.dimensions;
-  const parts = await Promise.all(manifest.shards.map(async (shard) => {
-    const buffer = await (await fetch(new URL(shard.file, url))).arrayBuffer();
+  const parts = await Promise.all(manifest.shards.filter((shard) => !days || days.has(shard.day)).map(async (shard) => {
+    const buffer = await once(new URL(shard.file, url).href, (response) => response.arrayBuffer());
     const n = shard.ids.length;
     if (buffer.byteLength !== n * (4 + dims)) throw new Error(`${shard.file}: ${buffer.byteLength} bytes for ${n} rows`);
     return { ids: shard.ids, rows: decode(buffer, n, dims) };

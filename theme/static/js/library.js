@@ -196,11 +196,11 @@ function loadIds(index) {
   return idsPromise;
 }
 
-/** Each entry found in the archive (by arXiv id or DOI, else by its exact title among the recent papers)
- *  or not: {found: [{entry, id, slug}], missing: [entry]}. */
-export async function lookUp(entries, index) {
+/** Each entry found in the archive (by arXiv id or DOI, else by its exact title among the recent papers
+ *  `papers`, card records) or not: {found: [{entry, id, slug}], missing: [entry]}. */
+export async function lookUp(entries, index, papers) {
   const ids = await loadIds(index);
-  const recent = new Map(index.papers.map((p) => [titleKey(p.title), p]));
+  const recent = new Map(papers.map((p) => [titleKey(p.title), p]));
   const found = [];
   const missing = [];
   for (const entry of entries) {

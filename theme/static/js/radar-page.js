@@ -1,7 +1,7 @@
 // The "My radar" page: follows and mutes, the papers ranked for the reader by their ratings (with why,
 // some exploration, and the papers the model is least sure of), matching recent papers with why they
 // matched, the reader's library in and out (BibTeX, RIS, ids), share link, rule file, forget everything.
-import { el, t, loadIndex, fold, siteUrl, plural } from "./util.js";
+import { el, t, loadIndex, loadParts, partsFor, fold, siteUrl, plural } from "./util.js";
 import { renderCard } from "./cards.js";
 import { typeset } from "./math.js";
 import { KINDS, loadRadar, saveRadar, fromQuery, toQuery, matching, ruleYaml, isEmpty, syncFollow, keywordPattern, muted, reasons } from "./radar.js";
@@ -9,7 +9,7 @@ import {
   loadLearn, update, hasRatings, ratingsQuery, ratingsFromQuery, radarFile, mergeRadarFile, forgetEverything, download,
   syncRatings, loadRatedVectors, saveRatedVectors,
 } from "./ratings.js";
-import { loadVectors, archiveRows, hashedFeatures, hashedRow, recommend, packRow, unpackRow } from "./learn.js";
+import { loadVectors, archiveRows, hashedFeatures, hashedRow, recommend, packRow, unpackRow, FIRST_PAPERS, vectorDays } from "./learn.js";
 import { parseLibrary, lookUp, paperRecord, citation } from "./library.js";
 
 const KIND_TEXT = {
@@ -43,8 +43,10 @@ export async function initRadarPage() {
   const shared = search.length > 1 ? { radar: fromQuery(search), ratings: ratingsFromQuery(search).ratings } : null;
   let viewing = shared && (!isEmpty(shared.radar) || Object.keys(shared.ratings).length) ? shared : null;
   const index = await loadIndex();
-  const byId = new Map(index.papers.map((paper) => [paper.id, paper]));
-  let features = null; // the vectors (or hashed words) of the recent papers, loaded with the first rating
+  let parts = partsFor(index, 1, FIRST_PAPERS); // the card parts the page works on: the newest days, more on request
+  let papers = await loadParts(index, parts); // their papers (card records), newest radar day first
+  let byId = new Map(papers.map((paper) => [paper.id, paper]));
+  let features = null; // the vectors (or hashed words) of the papers, loaded with the first follow or rating
   let matchedIds = [];
   let bibtexName = ""; // an imported BibTeX file a rule may name
   let timing = null;
@@ -58,12 +60,31 @@ export async function initRadarPage() {
   async function getFeatures() {
     if (!features) {
       try {
-        features = index.vectors ? await loadVectors(index) : hashedFeatures(index.papers);
+        features = index.vectors ? await loadVectors(index, vectorDays([...new Set((index.parts || []).map((part) => part.day))], new Set(papers.map((paper) => paper.day)))) : hashedFeatures(papers);
       } catch (error) { // a damaged or missing shard: the words still rank
-        features = { ...hashedFeatures(index.papers), failed: String(error.message || error) };
+        features = { ...hashedFeatures(papers), failed: String(error.message || error) };
       }
     }
     return features;
+  }
+
+  /** Add the next radar day's papers to the page (its vectors with them). */
+  async function addDay() {
+    parts = partsFor(index, new Set(papers.map((paper) => paper.day)).size + 1);
+    papers = await loadParts(index, parts);
+    byId = new Map(papers.map((paper) => [paper.id, paper]));
+    features = null;
+    await render();
+  }
+  document.getElementById("radar-earlier").addEventListener("click", addDay);
+
+  function renderDays() {
+    const days = [...new Set(papers.map((paper) => paper.day))];
+    const all = new Set((index.parts || []).map((part) => part.day)).size;
+    document.getElementById("radar-days").hidden = !all;
+    document.getElementById("radar-days-note").replaceChildren(t(`本页用到最近 ${all} 个雷达日中的 ${days.length} 个（${papers.length} 篇论文）。`,
+      `This page works on ${days.length} of the ${all} recent radar days (${plural(papers.length, "paper")}).`));
+    document.getElementById("radar-earlier").hidden = parts >= (index.parts || []).length;
   }
 
   /** Rows of rated papers the recent papers' features lack: their kept vectors, or their title's words. */
@@ -221,7 +242,7 @@ export async function initRadarPage() {
     const known = new Set(features.ids);
     usable = Object.keys(state.ratings).filter((id) => known.has(id) || rows[id]).length;
     const seed = `${new Date().toISOString().slice(0, 10)} ${Object.keys(state.ratings).length}`;
-    const shown = recommend(features, index.papers, state, radar, { extraRows: rows, visible: (p) => visible(p, state, radar), count: FOR_YOU, seed });
+    const shown = recommend(features, papers, state, radar, { extraRows: rows, visible: (p) => visible(p, state, radar), count: FOR_YOU, seed });
     const result = shown && shown.result;
     forYouBox.hidden = false;
     const rated = result ? result.trainedOn.rated : 0;
@@ -264,13 +285,14 @@ export async function initRadarPage() {
       const radar = current();
       const state = learning();
       renderFollows(radar);
-      const matched = matching(radar, index.papers.filter((paper) => visible(paper, state, radar)));
+      const matched = matching(radar, papers.filter((paper) => visible(paper, state, radar)));
       matchedIds = matched.map((m) => m.paper.id);
       results.replaceChildren(...matched.map(({ paper, why }, i) => card(paper, i + 1, [followLine(why)], radar)));
       count.replaceChildren(t(`${matched.length} 篇`, plural(matched.length, "paper")));
       if (!matched.length && !isEmpty(radar)) results.append(el("li", { class: "empty" }, t("近期没有匹配的论文。", "No recent paper matches yet.")));
       await renderForYou(state, radar);
       renderSummary(state, usable);
+      renderDays();
       syncFollow();
       syncRatings(document);
       typeset(results);
@@ -405,7 +427,7 @@ export async function initRadarPage() {
       report.replaceChildren(el("p", {}, t("没有读到任何条目或编号。", "No entry or id could be read.")));
       return;
     }
-    const { found, missing } = await lookUp(entries, index);
+    const { found, missing } = await lookUp(entries, index, papers);
     const records = await Promise.all(found.map(async (hit) => {
       const paper = byId.get(hit.id);
       if (paper) return { title: paper.title, url: paper.url };

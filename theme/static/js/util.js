@@ -1,4 +1,4 @@
-// Small helpers shared by the modules: the site root, bilingual text, the JSON index.
+// Small helpers shared by the modules: the site root, bilingual text, the JSON index and its card parts.
 import { HAN } from "./shared.js";
 
 /** Absolute URL of the site root (pages use relative links, so the site can live under any path). */
@@ -58,19 +58,51 @@ export function el(tag, attrs = {}, ...children) {
 }
 
 let indexPromise = null;
-/** The recent papers (data/index.json), fetched once per page. */
+/** What the pages read of the recent papers (data/index.json: the topics, the days' pages, the card parts,
+ *  where the vectors and ids are), fetched once per page. */
 export function loadIndex() {
   if (!indexPromise) {
     indexPromise = fetch(siteUrl("data/index.json"))
-      .then((response) => (response.ok ? response.json() : { topics: {}, papers: [], days: {} }))
-      .catch(() => ({ topics: {}, papers: [], days: {} }));
+      .then((response) => (response.ok ? response.json() : { topics: {}, parts: [], days: {} }))
+      .catch(() => ({ topics: {}, parts: [], days: {} }));
   }
   return indexPromise;
 }
 
+const parts = new Map(); // a card part's file → the promise of its papers, fetched once per page
+
+/** The recent papers (card records, in home-page order) of the first `count` parts of the index: each part
+ *  fetched once, when first needed (a part that cannot be read gives no paper). */
+export async function loadParts(index, count) {
+  const wanted = (index.parts || []).slice(0, count);
+  for (const part of wanted) {
+    if (!parts.has(part.file)) {
+      parts.set(part.file, fetch(siteUrl(part.file)).then((r) => (r.ok ? r.json() : [])).catch(() => []));
+    }
+  }
+  return (await Promise.all(wanted.map((part) => parts.get(part.file)))).flat();
+}
+
+/** How many of the index's parts hold its newest `days` radar days, and at least `papers` papers when it has them. */
+export function partsFor(index, days, papers = 0) {
+  const list = index.parts || [];
+  let count = 0;
+  let total = 0;
+  const taken = new Set();
+  while (count < list.length && (taken.size < days || taken.has(list[count].day) || total < papers)) {
+    taken.add(list[count].day);
+    total += list[count].count;
+    count += 1;
+  }
+  return count;
+}
+
 /** Lower case, accents removed: "Zoë" and "zoe" are the same name. */
 export function fold(text) {
-  return String(text || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
+  const value = String(text || "");
+  // ASCII text has no accent and no compatibility character: only its case changes (the radar folds every paper)
+  if (/^[\x00-\x7f]*$/.test(value)) return value.toLowerCase().trim();
+  return value.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
 }
 
 /** A count with its English noun: "1 paper", "2 papers" (site/plugin.py's `plural` filter says the same). */
