@@ -17,6 +17,7 @@ from .archive.checkout import RECENT_DAYS, check_out_day, sparse_checkout
 from .archive.checkout import patterns as checkout_patterns
 from .config import load_rules, load_sources
 from .console import counting, error, print_brief_report, print_notify_report, print_summary, problems, say, stepping
+from .environment import Environment
 from .errors import AcademicHubError, ConfigError, DeployError, ExtraNotInstalled
 from .fetch.job import run_fetch
 from .layout import Layout
@@ -301,7 +302,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     from .console import print_deploy_report
     from .publish import S3Target, deploy
 
-    target = args.target or os.environ.get("ACADEMICHUB_DEPLOY") or "pages"
+    target = args.target or Environment.read().deploy or "pages"
     s3 = None
     if target == "s3":
         if not args.bucket:
@@ -393,7 +394,7 @@ def cmd_notify(args: argparse.Namespace) -> int:
     from .notify import run_notify
 
     config = load_notify(args.notify_config)
-    site = (args.siteurl or config.site_url or os.environ.get("ACADEMICHUB_SITEURL", "")).rstrip("/")
+    site = (args.siteurl or config.site_url or Environment.read().siteurl).rstrip("/")
     if not site:
         raise ConfigError([f"{args.notify_config}:1: site_url: the site's public address is needed for the "
                            "messages' links (site_url, ACADEMICHUB_SITEURL or --siteurl)"])
@@ -603,7 +604,7 @@ def build_parser() -> argparse.ArgumentParser:
                              "upload it); s3: upload to a bucket (default: $ACADEMICHUB_DEPLOY, else pages)")
     deploy.add_argument("--state", type=Path, default=Path("state"),
                         help="the size of each deploy goes to state/deploys.jsonl, for the status page (default: state/)")
-    deploy.add_argument("--bucket", default=os.environ.get("ACADEMICHUB_S3_BUCKET"),
+    deploy.add_argument("--bucket", default=Environment.read().s3_bucket or None,
                         help="the bucket (default: $ACADEMICHUB_S3_BUCKET)")
     deploy.add_argument("--endpoint-url", help="the S3 API's address, e.g. https://ACCOUNT.r2.cloudflarestorage.com "
                         "(default: $AWS_ENDPOINT_URL_S3, $AWS_ENDPOINT_URL, else AWS)")

@@ -4,6 +4,7 @@ the command line talks to the terminal (docs/developer/architecture.md)."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,8 @@ PACKAGE = ROOT / "pipeline"
 EDGES = ("pipeline.cli", "pipeline.console")  # the only modules that print or read the terminal
 # what each part may import besides the shared records, layout, files and errors
 SHARED = {"pipeline", "pipeline.models", "pipeline.layout", "pipeline.files", "pipeline.errors", "pipeline.markdown",
-          "pipeline.text", "pipeline.wording"}
+          "pipeline.text", "pipeline.wording", "pipeline.environment"}
+ENVIRONMENT = "pipeline.environment"  # the only module that reads the ACADEMICHUB_* variables
 MAY_IMPORT = {
     "pipeline.config": set(),
     "pipeline.archive": set(),
@@ -138,6 +140,31 @@ def test_only_the_command_line_prints_or_reads_arguments():
                 names = [a.name for a in node.names] + [getattr(node, "module", None) or ""]
                 assert not any(n == "argparse" or n.startswith("rich") for n in names), \
                     f"{path}:{node.lineno}: argparse or rich below the CLI"
+
+
+def _variable_names(tree: ast.AST) -> list[tuple[int, str]]:
+    """The ``ACADEMICHUB_*`` names a module's code spells out (a name inside a longer text is prose)."""
+    return [(node.lineno, node.value) for node in ast.walk(tree) if isinstance(node, ast.Constant)
+            and isinstance(node.value, str) and re.fullmatch(r"ACADEMICHUB_[A-Z0-9_]+", node.value)]
+
+
+def test_the_variables_a_radar_sets_are_read_in_one_module():
+    """No module but environment.py reads an ``ACADEMICHUB_*`` variable, and the build hands the site
+    plugin its folders and tiers as one typed record (site/settings.py), not as ``ACADEMICHUB_*`` settings;
+    the project's own settings files take the variables from the package too."""
+    files = {name: (path, tree) for name, (path, tree) in MODULES.items() if name != ENVIRONMENT}
+    for conf in ("pelicanconf.py", "publishconf.py"):
+        files[conf] = (ROOT / conf, ast.parse((ROOT / conf).read_text(encoding="utf-8")))
+    found = [f"{path}:{line}: {value}" for path, tree in files.values() for line, value in _variable_names(tree)]
+    assert found == []
+    assert _variable_names(ast.parse('os.environ.get("ACADEMICHUB_SITEURL", "")')) == [(1, "ACADEMICHUB_SITEURL")]
+
+
+def test_the_environment_record_names_each_variable():
+    from pipeline.environment import Environment
+
+    env = Environment.read({"ACADEMICHUB_SITEURL": "https://r.example", "ACADEMICHUB_S3_BUCKET": "b", "OTHER": "x"})
+    assert (env.siteurl, env.s3_bucket, env.model) == ("https://r.example", "b", "")
 
 
 def test_commit_subjects_fit_on_one_line():

@@ -30,6 +30,7 @@ from .learn import write_ids, write_vectors
 from .outputs import AuthorFeeds
 from .periods import Manifest
 from .related import related_papers, site_semantics
+from .settings import site_settings
 from .trends import topic_trends_of
 from .views import (
     BRIEF_CATEGORIES,
@@ -120,10 +121,11 @@ class SiteGenerator(Generator):
         self._author_urls: dict[str, str] = {}
         # a shard's build (one closed month of the archive tier, see periods.py) or the current tier's,
         # which also lists what the closed months' shards hold
-        self.period: str = settings.get("ACADEMICHUB_PERIOD") or ""
-        self.closed: list[Manifest] = list(settings.get("ACADEMICHUB_CLOSED") or ())
-        self.topics = load_topics(Path(settings.get("ACADEMICHUB_RULES", "rules")))
-        state = Path(settings.get("ACADEMICHUB_STATE", "state"))
+        site = site_settings(settings)
+        self.period: str = site.period
+        self.closed: list[Manifest] = list(site.closed)
+        self.topics = load_topics(site.rules)
+        state = site.state
         runs = runlog.load(Layout(state=state).runs_file)
         notify_days, notify_rows = SentRecord.load(Layout(state=state).notify_file).table()
         brief_checks = runlog.load(Layout(state=state).briefs_file)[-14:][::-1]
