@@ -19,6 +19,7 @@ from pelican.urlwrappers import Author, Category
 from pelican.writers import Writer
 
 from ..archive import runlog
+from ..archive.entry import BriefStatus
 from ..files import write_text
 from ..layout import Layout
 from ..notify.record import SentRecord
@@ -368,7 +369,7 @@ class SiteGenerator(Generator):
                 "topics": paper["topics"], "tags": [str(t) for t in getattr(article, "tags", ())],
                 "abstract": paper["abstract"][:600],
                 "tldr": {"zh": brief["zh"].get("tldr", ""), "en": brief["en"].get("tldr", "")} if brief else None,
-                "extractive": paper["brief_status"] == "extractive",
+                "extractive": paper["brief_status"] == BriefStatus.EXTRACTIVE,
             })
         topics = {t.id: {"zh": t.name_zh, "en": t.name_en} for t in self.topics.values()}
         # the radar's learned ranking: the recent papers' vectors (when the semantic extra made them) and the
