@@ -24,7 +24,7 @@ from .errors import AcademicHubError, ConfigError, DeployError, ExtraNotInstalle
 from .fetch.job import run_fetch
 from .layout import Layout
 from .project.demo import DEMO_OUT
-from .publish.plan import DeployTarget
+from .publish import DeployTarget
 
 
 def _day(text: str) -> date:
