@@ -6,8 +6,9 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # this radar's pelicanconf.py, first
 from pelicanconf import *  # noqa: E402,F401,F403
+from pipeline.environment import Environment  # noqa: E402
 
-SITEURL = os.environ.get("ACADEMICHUB_SITEURL", "https://academichub.github.io/academichub").rstrip("/")
+SITEURL = (Environment.read().siteurl or "https://academichub.github.io/academichub").rstrip("/")
 FEED_DOMAIN = SITEURL
 # The output folder is kept between builds: pages whose inputs did not change are not rendered
 # again, and pages of entries that are gone are pruned, so it always equals a clean build.

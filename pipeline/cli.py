@@ -7,7 +7,9 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable
 from contextlib import nullcontext
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -16,12 +18,14 @@ from .archive import lock, runlog
 from .archive.checkout import RECENT_DAYS, check_out_day, sparse_checkout
 from .archive.checkout import patterns as checkout_patterns
 from .config import load_rules
-from .fetch.sources import load_sources
 from .console import counting, error, print_brief_report, print_notify_report, print_summary, problems, say, stepping
+from .environment import Environment
 from .errors import AcademicHubError, ConfigError, DeployError, ExtraNotInstalled
 from .fetch.job import run_fetch
+from .fetch.sources import load_sources
 from .layout import Layout
 from .project.demo import DEMO_OUT
+from .publish import DeployTarget
 
 
 def _day(text: str) -> date:
@@ -55,6 +59,43 @@ def _locked(args: argparse.Namespace):
                      on_wait=lambda message: say(message, style="yellow"))
 
 
+@dataclass(frozen=True)
+class Command:
+    """A subcommand: its name and one-line help, the function declaring its arguments, its handler."""
+
+    name: str
+    help: str
+    arguments: Callable[[argparse.ArgumentParser], None]
+    handler: Callable[[argparse.Namespace], int] | None = None  # None: a group of subcommands
+    group: str = ""  # the group it belongs to ("rules"), else a command of its own
+
+
+COMMANDS: list[Command] = []  # in the order `academichub --help` lists them
+
+
+def command(name: str, help: str, arguments: Callable[[argparse.ArgumentParser], None], *,
+            group: str = "") -> Callable:
+    """Register the decorated handler as ``academichub [group] name``; ``arguments`` declares what it takes."""
+    def register(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+        COMMANDS.append(Command(name, help, arguments, handler, group))
+        return handler
+
+    return register
+
+
+def command_group(name: str, help: str) -> None:
+    """Register ``academichub name``, whose subcommands are registered with ``group=name``."""
+    COMMANDS.append(Command(name, help, lambda parser: None))
+
+
+def _fetch_arguments(parser: argparse.ArgumentParser) -> None:
+    _add_paths(parser)
+    parser.add_argument("--date", type=_day, default=date.today(), help="the day to fetch (default: today)")
+    parser.add_argument("--force", action="store_true", help="ignore ETag/Last-Modified and download everything again")
+    _add_lock(parser)
+
+
+@command("fetch", "fetch new papers and write entries into content/", _fetch_arguments)
 def cmd_fetch(args: argparse.Namespace) -> int:
     config = load_sources(args.sources)
     rules = load_rules(args.rules)
@@ -67,6 +108,16 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     return 1 if summary.all_failed else 0
 
 
+command_group("rules", "work with curation rules")
+
+
+def _rules_check_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--rules", type=Path, default=Path("rules"), help="folder of rule files (default: rules/)")
+    parser.add_argument("--corrections", type=Path, default=Path("corrections"),
+                        help="folder of brief corrections (default: corrections/, optional)")
+
+
+@command("check", "validate every rule file and every correction of a brief", _rules_check_arguments, group="rules")
 def cmd_rules_check(args: argparse.Namespace) -> int:
     from .semantic.references import check_rules
 
@@ -91,6 +142,47 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
     say(f"{len(rules)} rule files are valid")
     if corrections:
         say(f"{len(corrections)} corrections of briefs are valid")
+    return 0
+
+
+def _rules_preview_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--rules", type=Path, default=Path("rules"), help="the proposed rules (default: rules/)")
+    base = parser.add_mutually_exclusive_group(required=True)
+    base.add_argument("--base", metavar="REVISION", help="compare with the rules at this git revision (e.g. origin/main)")
+    base.add_argument("--base-rules", type=Path, metavar="FOLDER", help="compare with the rules in this folder")
+    parser.add_argument("--content", type=Path, default=Path("content"), help="entries to re-curate (default: content/)")
+    parser.add_argument("--state", type=Path, default=Path("state"), help="cached candidates under state/candidates/")
+    parser.add_argument("--days", type=int, default=14, help="how many recent days of papers; 0 for all (default: 14)")
+    parser.add_argument("--limit", type=int, default=25, help="papers listed per rule and change (default: 25)")
+
+
+@command("preview", "which recent papers the changed rules would add or remove (Markdown)",
+         _rules_preview_arguments, group="rules")
+def cmd_rules_preview(args: argparse.Namespace) -> int:
+    from .ops.preview import preview, to_markdown
+
+    result = preview(args.content, args.state, args.rules, args.days, args.base_rules, args.base)
+    sys.stdout.write(to_markdown(result, args.limit))
+    return 0
+
+
+def _demo_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, default=DEMO_OUT, help="where the demo writes (default: demo/)")
+    parser.add_argument("--rules", type=Path, help="folder of rule files (default: rules/, else the rules the package ships)")
+    _add_lock(parser, lambda args: args.out / "state")
+
+
+@command("demo", "run the pipeline on the bundled sample feeds (no network, no API key)", _demo_arguments)
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .project.demo import run_demo
+
+    demo = run_demo(args.out, args.rules)
+    print_summary(demo.summary)
+    if demo.site is None:
+        return 1
+    print_brief_report(demo.briefs)
+    say(f"demo: {demo.entries} entries in {args.out / 'content'}; website in {demo.site.output}\n"
+        f"      view it with: academichub serve --output {demo.site.output}")
     return 0
 
 
@@ -120,6 +212,38 @@ def _brief_folders(args: argparse.Namespace) -> None:
         args.rules = project_or_packaged("rules")
 
 
+def _add_brief_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, default=Path("brief.yml"), help="brief settings (default: brief.yml, optional)")
+    parser.add_argument("--model", help="model name (default: brief.yml, $ACADEMICHUB_MODEL, gpt-4o-mini)")
+    parser.add_argument("--base-url", help="OpenAI-compatible API root (default: $OPENAI_BASE_URL, brief.yml)")
+    parser.add_argument("--languages", type=lambda t: [x.strip() for x in t.split(",") if x.strip()],
+                       help="comma-separated brief languages (default: zh,en)")
+    parser.add_argument("--concurrency", type=int, help="requests in flight at once (default: 48)")
+    parser.add_argument("--timeout", type=float, help="seconds per request (default: 60)")
+    parser.add_argument("--max-papers", type=int, help="brief at most this many papers now; the rest stay pending")
+    parser.add_argument("--max-tokens", type=int, help="stop starting requests after this many tokens; the rest stay pending")
+    parser.add_argument("--batch", action="store_true", help="use the Batch API (half price, resumable; the batch id is kept in state/)")
+    parser.add_argument("--no-wait", dest="wait", action="store_false", help="with --batch: submit or check once, do not poll")
+    parser.add_argument("--extractive", action="store_true", help="no model: quote lead sentences and key phrases")
+    parser.add_argument("--no-daily", dest="digests", action="store_false", help="only the per-paper briefs")
+    parser.add_argument("--weekly", action="store_true", help="also write the weekly brief of the current (unfinished) week")
+    parser.add_argument("--stale", action="store_true",
+                        help="also re-write the model briefs another model or prompt version wrote (pinned ones never)")
+    parser.add_argument("--corrections", type=Path, default=Path("corrections"),
+                        help="reviewed corrections laid over the briefs (default: corrections/, optional)")
+
+
+def _brief_arguments(parser: argparse.ArgumentParser) -> None:
+    _add_paths(parser)
+    parser.add_argument("--date", type=_day, help="the radar day of the daily brief (default: the last run's day)")
+    parser.add_argument("--all", dest="every", action="store_true",
+                        help="open every entry, not only those the index says need a brief (after editing entries by hand)")
+    _add_brief_options(parser)
+    _add_lock(parser)
+    parser.set_defaults(content=None, state=None, prepare=_brief_folders)
+
+
+@command("brief", "write LLM briefs into entries, and the daily/weekly cross-domain briefs", _brief_arguments)
 def cmd_brief(args: argparse.Namespace) -> int:
     """Resolve the settings, run the stage with a progress bar, print the usage report."""
     from .brief import load_config, resolve_settings, run_brief
@@ -147,44 +271,16 @@ def cmd_brief(args: argparse.Namespace) -> int:
     return 1 if report.failed and not report.done else 0
 
 
-def cmd_embed(args: argparse.Namespace) -> int:
-    """Vectors for every entry that has none."""
-    from .semantic.stage import default_embedder, embed_archive
-    from .semantic.store import Store
-
-    # first: a broken semantic.yml, or the extra missing, is reported whatever the folder holds
-    embedder = default_embedder(getattr(args, "semantic_config", None), backend=getattr(args, "backend", None),
-                                model=getattr(args, "embed_model", None), base_url=getattr(args, "embed_base_url", None))
-    if _no_entries("embed", args.content):
-        return 0
-    with counting("embedding") as on_progress:
-        report = embed_archive(args.content, args.state, embedder, on_progress)
-    say(f"embed: {report.papers} entries, {report.embedded} embedded now, {report.papers - report.embedded} already "
-        f"stored ({report.model}, {report.seconds:.1f}s) in {Store(args.state).root}")
-    return 0
+def _health_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--state", type=Path, default=Path("state"), help="where runs.jsonl is (default: state/)")
+    parser.add_argument("--content", type=Path, default=Path("content"), help="entries, for brief counts (default: content/)")
+    parser.add_argument("--summary", type=Path, metavar="FILE", help="append the Markdown summary to FILE (e.g. $GITHUB_STEP_SUMMARY)")
+    parser.add_argument("--github-issue", action="store_true",
+                        help="open, update or close the alert issue (GITHUB_REPOSITORY, GITHUB_TOKEN, GITHUB_API_URL)")
+    parser.add_argument("--dry-run", action="store_true", help="say what would be done to the issue, change nothing")
 
 
-def _embed_in_run(args: argparse.Namespace) -> int:
-    """The run's semantic step, skipped with a note when the semantic extra is not installed."""
-    from .errors import INSTALL_HINT
-    from .semantic.stage import step_available
-
-    if not args.embed:
-        return 0
-    if not step_available(getattr(args, "semantic_config", None)):
-        say(f"embed: skipped; related papers, maps and similar_to rules need the semantic extra ({INSTALL_HINT})")
-        return 0
-    return cmd_embed(args)
-
-
-def cmd_rules_preview(args: argparse.Namespace) -> int:
-    from .ops.preview import preview, to_markdown
-
-    result = preview(args.content, args.state, args.rules, args.days, args.base_rules, args.base)
-    sys.stdout.write(to_markdown(result, args.limit))
-    return 0
-
-
+@command("health", "the latest run's summary and alerts; keep the alert issue in step", _health_arguments)
 def cmd_health(args: argparse.Namespace) -> int:
     """The job summary (to the file GitHub shows, or stdout), and the alert issue when asked."""
     from .ops.health import alert, summary_of
@@ -200,6 +296,27 @@ def cmd_health(args: argparse.Namespace) -> int:
     return 0
 
 
+def _init_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("directory", type=Path, nargs="?", help="the folder to create the site in")
+    parser.add_argument("--name", help="the site's title")
+    parser.add_argument("--tagline", help="the site's tagline (footer, titles, feeds)")
+    parser.add_argument("--language", choices=["en", "zh"], help="the site's main language")
+    parser.add_argument("--brief-languages", metavar="LANGS", help="languages of the briefs, comma-separated "
+                        "(default: the site's language; en,zh pays for both)")
+    parser.add_argument("--repository", metavar="URL", help="the radar's GitHub repository, https://github.com/you/radar")
+    parser.add_argument("--topics", help="comma-separated topic ids (see --list-topics)")
+    parser.add_argument("--follow", action="append", default=[], metavar="AUTHOR", help="an author to follow (repeatable)")
+    parser.add_argument("--list-topics", action="store_true", help="list the topics that can be chosen and exit")
+    parser.add_argument("--package", metavar="SPEC", help="what the site's workflows pip-install (default: what runs "
+                        "now: this release, or its git remote at this commit; e.g. "
+                        "'academichub @ git+https://github.com/you/academichub@COMMIT')")
+    parser.add_argument("--upgrade", action="store_true", help="check the radar in DIRECTORY (default: here) against "
+                        "this AcademicHub: what is outdated and what to do (exit 1 when something is)")
+    parser.add_argument("--no-input", action="store_true", help="never ask; use the options and defaults")
+    parser.add_argument("--force", action="store_true", help="write into a folder that is not empty (overwrites)")
+
+
+@command("init", "create a new AcademicHub site in a folder (asks for name, language, topics)", _init_arguments)
 def cmd_init(args: argparse.Namespace) -> int:
     from .console import ask, tell
     from .project.scaffold import InitOptions, catalogue, choose, create
@@ -240,19 +357,30 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
-    from .project.demo import run_demo
+def _add_build_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--output", type=Path, help="where the site is written (default: output/)")
+    parser.add_argument("--settings", type=Path, help="Pelican settings file (default: pelicanconf.py)")
+    parser.add_argument("--publish", action="store_true", help="use publishconf.py (public address, clean output)")
+    parser.add_argument("--siteurl", help="the site's public address (feeds and canonical links need it)")
+    parser.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                        help="build the closed months' shards in N processes at once (default: one a CPU)")
+    parser.add_argument("--takedowns", type=Path, metavar="FILE",
+                        help="papers the site leaves out, with the reason (default: takedowns.yml beside the settings)")
 
-    demo = run_demo(args.out, args.rules)
-    print_summary(demo.summary)
-    if demo.site is None:
-        return 1
-    print_brief_report(demo.briefs)
-    say(f"demo: {demo.entries} entries in {args.out / 'content'}; website in {demo.site.output}\n"
-        f"      view it with: academichub serve --output {demo.site.output}")
-    return 0
+
+def _build_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--content", type=Path, help="the entries (default: PATH of the settings, content/)")
+    parser.add_argument("--rules", type=Path, help="rule files for topic names (default: rules/)")
+    parser.add_argument("--state", type=Path, help="run records for the status page (default: the state/ "
+                        "folder beside --content, else state/)")
+    parser.add_argument("--period", metavar="YYYY-MM",
+                        help="build only this closed month's shard (a job of a workflow matrix); "
+                             "`academichub periods --stale` lists the months to build")
+    _add_build_options(parser)
 
 
+@command("build", "build the website with Pelican, then the search index", _build_arguments)
 def cmd_build(args: argparse.Namespace) -> int:
     from .site import build
 
@@ -274,6 +402,16 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _checkout_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--content", type=Path, default=Path("content"), help="the entries (default: content/)")
+    parser.add_argument("--state", type=Path, default=Path("state"), help="the index in state/papers/ (default: state/)")
+    parser.add_argument("--date", type=_day, help="the run's day (default: the last run's day, else today)")
+    parser.add_argument("--days", type=int, default=RECENT_DAYS,
+                        help=f"the radar days before it whose entries are checked out (default: {RECENT_DAYS})")
+    parser.add_argument("--print", action="store_true", help="print the sparse-checkout patterns, change nothing")
+
+
+@command("checkout", "in a sparse checkout, check out what a day's run needs (the recent entries)", _checkout_arguments)
 def cmd_checkout(args: argparse.Namespace) -> int:
     """Check out what a day's run needs of a partial clone (or print the sparse-checkout patterns)."""
     layout = Layout(args.content, args.state)
@@ -287,6 +425,17 @@ def cmd_checkout(args: argparse.Namespace) -> int:
     return 0
 
 
+def _periods_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--content", type=Path, help="the entries (default: PATH of the settings, content/)")
+    parser.add_argument("--output", type=Path, help="the built site (default: output/)")
+    parser.add_argument("--settings", type=Path, help="Pelican settings file (default: pelicanconf.py)")
+    parser.add_argument("--publish", action="store_true", help="use publishconf.py")
+    parser.add_argument("--siteurl", help="the site's public address, as the build is given it (a shard's pages depend on it)")
+    parser.add_argument("--stale", action="store_true",
+                        help="only the closed months whose shard must be built, as a JSON list (for a matrix)")
+
+
+@command("periods", "the archive's months: closed (shards) and current, as JSON", _periods_arguments)
 def cmd_periods(args: argparse.Namespace) -> int:
     """The archive's months as JSON: closed (with whether their shard stands) and current."""
     from .site import periods_report
@@ -298,13 +447,157 @@ def cmd_periods(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_arguments(parser: argparse.ArgumentParser) -> None:
+    _add_paths(parser)
+    parser.add_argument("--date", type=_day, default=date.today(), help="the day to fetch (default: today)")
+    parser.add_argument("--force", action="store_true", help="ignore ETag/Last-Modified and download everything again")
+    _add_brief_options(parser)
+    _add_build_options(parser)
+    parser.add_argument("--no-brief", dest="brief", action="store_false", help="skip the brief stage")
+    parser.add_argument("--no-build", dest="build", action="store_false", help="skip building the website")
+    parser.add_argument("--no-embed", dest="embed", action="store_false",
+                        help="skip the semantic step (embeddings; runs only when the semantic extra is installed)")
+    parser.add_argument("--semantic-config", type=Path, default=Path("semantic.yml"),
+                        help="embedding settings (default: semantic.yml, optional)")
+    parser.add_argument("--notify-config", type=Path, default=Path("notify.yml"),
+                        help="channels the day's brief is sent to (default: notify.yml; no file, no message)")
+    parser.add_argument("--no-notify", dest="notify", action="store_false", help="send the day's brief to no channel")
+    _add_lock(parser)
+
+
+@command("run", "the daily job: fetch, then brief, then build the website", _run_arguments)
+def cmd_run(args: argparse.Namespace) -> int:
+    """fetch → brief → build → notify.  A day where no source answered still builds, so the status page shows it."""
+    status = cmd_fetch(args)
+    status = _step("embed", _embed_in_run, args) or status  # before the brief: the daily brief reads the day's clusters
+    if args.brief:
+        status = _step("brief", cmd_brief, args) or status  # the brief of the run's day: what arrived in this run
+    if args.build:
+        status = _step("build", cmd_build, args) or status
+    if args.notify and args.notify_config.exists():  # a resend is `academichub notify --force`, never a run's
+        status = _step("notify", cmd_notify, argparse.Namespace(**{**vars(args), "force": False, "dry_run": False})) or status
+    return status
+
+
+def _step(name: str, command, args: argparse.Namespace) -> int:
+    """A step of ``run`` after the fetch: its failure is reported and the next steps still run (a day
+    whose briefs failed still builds, so the site and its status page show the day)."""
+    try:
+        return command(args)
+    except AcademicHubError as exc:
+        return _report(name, exc)
+
+
+def _notify_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", dest="notify_config", type=Path, default=Path("notify.yml"),
+                        help="the channels (default: notify.yml)")
+    parser.add_argument("--content", type=Path, default=Path("content"), help="the entries and briefs (default: content/)")
+    parser.add_argument("--state", type=Path, default=Path("state"), help="where what was sent is recorded (default: state/)")
+    parser.add_argument("--rules", type=Path, default=Path("rules"), help="rule files, for topic names (default: rules/)")
+    parser.add_argument("--date", type=_day, help="the radar day to send (default: the last run's day)")
+    parser.add_argument("--siteurl", help="the site's public address the links point to (default: notify.yml's "
+                        "site_url, ACADEMICHUB_SITEURL)")
+    parser.add_argument("--dry-run", action="store_true", help="print what each channel would receive; send and record nothing")
+    parser.add_argument("--force", action="store_true", help="send again to channels that already had the day")
+    _add_lock(parser)
+
+
+@command("notify", "send the day's brief by e-mail and to chat channels (notify.yml)", _notify_arguments)
+def cmd_notify(args: argparse.Namespace) -> int:
+    """The day's message on every channel of notify.yml; exit status 1 when a channel failed."""
+    from .notify.stage import load_notify
+    from .notify import run_notify
+
+    config = load_notify(args.notify_config)
+    site = (args.siteurl or config.site_url or Environment.read().siteurl).rstrip("/")
+    if not site:
+        raise ConfigError([f"{args.notify_config}:1: site_url: the site's public address is needed for the "
+                           "messages' links (site_url, ACADEMICHUB_SITEURL or --siteurl)"])
+    layout = Layout(args.content, args.state)
+    day = args.date or runlog.last_day(layout.runs_file) or date.today()
+    report = run_notify(config, layout, day, site_url=site, rules_dir=args.rules, site_name=_site_name(),
+                        force=args.force, dry_run=args.dry_run)
+    print_notify_report(report)
+    return 1 if report.failed else 0
+
+
+def _site_name(settings_file: Path = Path("pelicanconf.py")) -> str:
+    """The site's name (SITENAME) from the settings file of the folder, for what the radar sends."""
+    if not settings_file.is_file():
+        return "AcademicHub"
+    from .site import read_site_settings
+
+    return read_site_settings(settings_file)["SITENAME"]
+
+
+def _embed_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--content", type=Path, default=Path("content"), help="the entries (default: content/)")
+    parser.add_argument("--state", type=Path, default=Path("state"), help="vectors go to state/embeddings/ (default: state/)")
+    parser.add_argument("--semantic-config", type=Path, default=Path("semantic.yml"),
+                        help="embedding settings (default: semantic.yml, optional)")
+    parser.add_argument("--backend", choices=["local", "openai"], help="local model or an OpenAI-compatible endpoint")
+    parser.add_argument("--model", dest="embed_model", help="local model folder, or the endpoint's model name")
+    parser.add_argument("--base-url", dest="embed_base_url", help="OpenAI-compatible API root (openai backend)")
+    _add_lock(parser)
+
+
+@command("embed", "embed new entries for related papers, maps and similar_to rules "
+         "(the semantic extra)", _embed_arguments)
+def cmd_embed(args: argparse.Namespace) -> int:
+    """Vectors for every entry that has none."""
+    from .semantic.stage import default_embedder, embed_archive
+    from .semantic.store import Store
+
+    # first: a broken semantic.yml, or the extra missing, is reported whatever the folder holds
+    embedder = default_embedder(getattr(args, "semantic_config", None), backend=getattr(args, "backend", None),
+                                model=getattr(args, "embed_model", None), base_url=getattr(args, "embed_base_url", None))
+    if _no_entries("embed", args.content):
+        return 0
+    with counting("embedding") as on_progress:
+        report = embed_archive(args.content, args.state, embedder, on_progress)
+    say(f"embed: {report.papers} entries, {report.embedded} embedded now, {report.papers - report.embedded} already "
+        f"stored ({report.model}, {report.seconds:.1f}s) in {Store(args.state).root}")
+    return 0
+
+
+def _embed_in_run(args: argparse.Namespace) -> int:
+    """The run's semantic step, skipped with a note when the semantic extra is not installed."""
+    from .errors import INSTALL_HINT
+    from .semantic.stage import step_available
+
+    if not args.embed:
+        return 0
+    if not step_available(getattr(args, "semantic_config", None)):
+        say(f"embed: skipped; related papers, maps and similar_to rules need the semantic extra ({INSTALL_HINT})")
+        return 0
+    return cmd_embed(args)
+
+
+def _deploy_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--output", type=Path, default=Path("output"), help="the built site (default: output/)")
+    parser.add_argument("--target", choices=list(DeployTarget),
+                        help="pages: check the site against GitHub Pages' limits (the workflow's Pages actions "
+                             "upload it); s3: upload to a bucket (default: $ACADEMICHUB_DEPLOY, else pages)")
+    parser.add_argument("--state", type=Path, default=Path("state"),
+                        help="the size of each deploy goes to state/deploys.jsonl, for the status page (default: state/)")
+    parser.add_argument("--bucket", default=Environment.read().s3_bucket or None,
+                        help="the bucket (default: $ACADEMICHUB_S3_BUCKET)")
+    parser.add_argument("--endpoint-url", help="the S3 API's address, e.g. https://ACCOUNT.r2.cloudflarestorage.com "
+                        "(default: $AWS_ENDPOINT_URL_S3, $AWS_ENDPOINT_URL, else AWS)")
+    parser.add_argument("--region", help="the bucket's region; auto for R2 (default: $AWS_REGION, $AWS_DEFAULT_REGION)")
+    parser.add_argument("--workers", type=int, default=16, help="uploads in flight at once (default: 16)")
+    _add_lock(parser)
+
+
+@command("deploy", "publish the built site: check it for GitHub Pages, or upload what "
+         "changed to an S3-compatible bucket", _deploy_arguments)
 def cmd_deploy(args: argparse.Namespace) -> int:
     from .console import print_deploy_report
     from .publish import S3Target, deploy
 
-    target = args.target or os.environ.get("ACADEMICHUB_DEPLOY") or "pages"
+    target = args.target or Environment.read().deploy or DeployTarget.PAGES
     s3 = None
-    if target == "s3":
+    if target == DeployTarget.S3:
         if not args.bucket:
             raise DeployError("deploy --target s3 needs a bucket: --bucket NAME or ACADEMICHUB_S3_BUCKET")
         s3 = S3Target(args.bucket, endpoint_url=args.endpoint_url, region=args.region, workers=args.workers)
@@ -314,6 +607,13 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--output", type=Path, default=Path("output"), help="the built site (default: output/)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+
+
+@command("serve", "preview the built website on http://127.0.0.1:8000/", _serve_arguments)
 def cmd_serve(args: argparse.Namespace) -> int:
     from .site import make_server
 
@@ -331,6 +631,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _mcp_arguments(parser: argparse.ArgumentParser) -> None:
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--content", type=Path, default=Path("content"), help="a local archive (default: content/)")
+    where.add_argument("--site", help="a published site's address: read its JSON API (api/v1/)")
+    parser.add_argument("--state", type=Path, help="where the embeddings are (default: state/ beside --content)")
+    parser.add_argument("--timeout", type=float, default=20, help="with --site: seconds per request (default: 20)")
+    parser.add_argument("--max-days", type=int, default=90, help="with --site: read the newest this many radar days (default: 90)")
+
+
+@command("mcp", "a Model Context Protocol server (stdio) over the archive or a published site", _mcp_arguments)
 def cmd_mcp(args: argparse.Namespace) -> int:
     """A Model Context Protocol server on stdio (stdout carries the protocol: messages go to stderr)."""
     from .errors import ArchiveError
@@ -355,88 +665,6 @@ def cmd_mcp(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_brief_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", type=Path, default=Path("brief.yml"), help="brief settings (default: brief.yml, optional)")
-    parser.add_argument("--model", help="model name (default: brief.yml, $ACADEMICHUB_MODEL, gpt-4o-mini)")
-    parser.add_argument("--base-url", help="OpenAI-compatible API root (default: $OPENAI_BASE_URL, brief.yml)")
-    parser.add_argument("--languages", type=lambda t: [x.strip() for x in t.split(",") if x.strip()],
-                       help="comma-separated brief languages (default: zh,en)")
-    parser.add_argument("--concurrency", type=int, help="requests in flight at once (default: 48)")
-    parser.add_argument("--timeout", type=float, help="seconds per request (default: 60)")
-    parser.add_argument("--max-papers", type=int, help="brief at most this many papers now; the rest stay pending")
-    parser.add_argument("--max-tokens", type=int, help="stop starting requests after this many tokens; the rest stay pending")
-    parser.add_argument("--batch", action="store_true", help="use the Batch API (half price, resumable; the batch id is kept in state/)")
-    parser.add_argument("--no-wait", dest="wait", action="store_false", help="with --batch: submit or check once, do not poll")
-    parser.add_argument("--extractive", action="store_true", help="no model: quote lead sentences and key phrases")
-    parser.add_argument("--no-daily", dest="digests", action="store_false", help="only the per-paper briefs")
-    parser.add_argument("--weekly", action="store_true", help="also write the weekly brief of the current (unfinished) week")
-    parser.add_argument("--stale", action="store_true",
-                        help="also re-write the model briefs another model or prompt version wrote (pinned ones never)")
-    parser.add_argument("--corrections", type=Path, default=Path("corrections"),
-                        help="reviewed corrections laid over the briefs (default: corrections/, optional)")
-
-
-def _add_build_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--output", type=Path, help="where the site is written (default: output/)")
-    parser.add_argument("--settings", type=Path, help="Pelican settings file (default: pelicanconf.py)")
-    parser.add_argument("--publish", action="store_true", help="use publishconf.py (public address, clean output)")
-    parser.add_argument("--siteurl", help="the site's public address (feeds and canonical links need it)")
-    parser.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
-                        help="build the closed months' shards in N processes at once (default: one a CPU)")
-    parser.add_argument("--takedowns", type=Path, metavar="FILE",
-                        help="papers the site leaves out, with the reason (default: takedowns.yml beside the settings)")
-
-
-def cmd_notify(args: argparse.Namespace) -> int:
-    """The day's message on every channel of notify.yml; exit status 1 when a channel failed."""
-    from .notify.stage import load_notify
-    from .notify import run_notify
-
-    config = load_notify(args.notify_config)
-    site = (args.siteurl or config.site_url or os.environ.get("ACADEMICHUB_SITEURL", "")).rstrip("/")
-    if not site:
-        raise ConfigError([f"{args.notify_config}:1: site_url: the site's public address is needed for the "
-                           "messages' links (site_url, ACADEMICHUB_SITEURL or --siteurl)"])
-    layout = Layout(args.content, args.state)
-    day = args.date or runlog.last_day(layout.runs_file) or date.today()
-    report = run_notify(config, layout, day, site_url=site, rules_dir=args.rules, site_name=_site_name(),
-                        force=args.force, dry_run=args.dry_run)
-    print_notify_report(report)
-    return 1 if report.failed else 0
-
-
-def _site_name(settings_file: Path = Path("pelicanconf.py")) -> str:
-    """The site's name (SITENAME) from the settings file of the folder, for what the radar sends."""
-    if not settings_file.is_file():
-        return "AcademicHub"
-    from .site import read_site_settings
-
-    return read_site_settings(settings_file)["SITENAME"]
-
-
-def cmd_run(args: argparse.Namespace) -> int:
-    """fetch → brief → build → notify.  A day where no source answered still builds, so the status page shows it."""
-    status = cmd_fetch(args)
-    status = _step("embed", _embed_in_run, args) or status  # before the brief: the daily brief reads the day's clusters
-    if args.brief:
-        status = _step("brief", cmd_brief, args) or status  # the brief of the run's day: what arrived in this run
-    if args.build:
-        status = _step("build", cmd_build, args) or status
-    if args.notify and args.notify_config.exists():  # a resend is `academichub notify --force`, never a run's
-        status = _step("notify", cmd_notify, argparse.Namespace(**{**vars(args), "force": False, "dry_run": False})) or status
-    return status
-
-
-def _step(name: str, command, args: argparse.Namespace) -> int:
-    """A step of ``run`` after the fetch: its failure is reported and the next steps still run (a day
-    whose briefs failed still builds, so the site and its status page show the day)."""
-    try:
-        return command(args)
-    except AcademicHubError as exc:
-        return _report(name, exc)
-
-
 def _report(command: str, exc: AcademicHubError) -> int:
     """The one place an error reaches the terminal; returns the exit status it calls for."""
     if isinstance(exc, ConfigError):
@@ -451,182 +679,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"academichub {__version__}")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv for debug)")
     sub = parser.add_subparsers(dest="command", required=True)
-
-    fetch = sub.add_parser("fetch", help="fetch new papers and write entries into content/")
-    _add_paths(fetch)
-    fetch.add_argument("--date", type=_day, default=date.today(), help="the day to fetch (default: today)")
-    fetch.add_argument("--force", action="store_true", help="ignore ETag/Last-Modified and download everything again")
-    _add_lock(fetch)
-    fetch.set_defaults(func=cmd_fetch)
-
-    rules = sub.add_parser("rules", help="work with curation rules")
-    rules_sub = rules.add_subparsers(dest="rules_command", required=True)
-    check = rules_sub.add_parser("check", help="validate every rule file and every correction of a brief")
-    check.add_argument("--rules", type=Path, default=Path("rules"), help="folder of rule files (default: rules/)")
-    check.add_argument("--corrections", type=Path, default=Path("corrections"),
-                       help="folder of brief corrections (default: corrections/, optional)")
-    check.set_defaults(func=cmd_rules_check)
-
-    preview = rules_sub.add_parser("preview", help="which recent papers the changed rules would add or remove (Markdown)")
-    preview.add_argument("--rules", type=Path, default=Path("rules"), help="the proposed rules (default: rules/)")
-    base = preview.add_mutually_exclusive_group(required=True)
-    base.add_argument("--base", metavar="REVISION", help="compare with the rules at this git revision (e.g. origin/main)")
-    base.add_argument("--base-rules", type=Path, metavar="FOLDER", help="compare with the rules in this folder")
-    preview.add_argument("--content", type=Path, default=Path("content"), help="entries to re-curate (default: content/)")
-    preview.add_argument("--state", type=Path, default=Path("state"), help="cached candidates under state/candidates/")
-    preview.add_argument("--days", type=int, default=14, help="how many recent days of papers; 0 for all (default: 14)")
-    preview.add_argument("--limit", type=int, default=25, help="papers listed per rule and change (default: 25)")
-    preview.set_defaults(func=cmd_rules_preview)
-
-    demo = sub.add_parser("demo", help="run the pipeline on the bundled sample feeds (no network, no API key)")
-    demo.add_argument("--out", type=Path, default=DEMO_OUT, help="where the demo writes (default: demo/)")
-    demo.add_argument("--rules", type=Path, help="folder of rule files (default: rules/, else the rules the package ships)")
-    _add_lock(demo, lambda args: args.out / "state")
-    demo.set_defaults(func=cmd_demo)
-
-    brief = sub.add_parser("brief", help="write LLM briefs into entries, and the daily/weekly cross-domain briefs")
-    _add_paths(brief)
-    brief.add_argument("--date", type=_day, help="the radar day of the daily brief (default: the last run's day)")
-    brief.add_argument("--all", dest="every", action="store_true",
-                       help="open every entry, not only those the index says need a brief (after editing entries by hand)")
-    _add_brief_options(brief)
-    _add_lock(brief)
-    brief.set_defaults(func=cmd_brief, content=None, state=None, prepare=_brief_folders)
-
-    health_cmd = sub.add_parser("health", help="the latest run's summary and alerts; keep the alert issue in step")
-    health_cmd.add_argument("--state", type=Path, default=Path("state"), help="where runs.jsonl is (default: state/)")
-    health_cmd.add_argument("--content", type=Path, default=Path("content"), help="entries, for brief counts (default: content/)")
-    health_cmd.add_argument("--summary", type=Path, metavar="FILE", help="append the Markdown summary to FILE (e.g. $GITHUB_STEP_SUMMARY)")
-    health_cmd.add_argument("--github-issue", action="store_true",
-                            help="open, update or close the alert issue (GITHUB_REPOSITORY, GITHUB_TOKEN, GITHUB_API_URL)")
-    health_cmd.add_argument("--dry-run", action="store_true", help="say what would be done to the issue, change nothing")
-    health_cmd.set_defaults(func=cmd_health)
-
-    init = sub.add_parser("init", help="create a new AcademicHub site in a folder (asks for name, language, topics)")
-    init.add_argument("directory", type=Path, nargs="?", help="the folder to create the site in")
-    init.add_argument("--name", help="the site's title")
-    init.add_argument("--tagline", help="the site's tagline (footer, titles, feeds)")
-    init.add_argument("--language", choices=["en", "zh"], help="the site's main language")
-    init.add_argument("--brief-languages", metavar="LANGS", help="languages of the briefs, comma-separated "
-                      "(default: the site's language; en,zh pays for both)")
-    init.add_argument("--repository", metavar="URL", help="the radar's GitHub repository, https://github.com/you/radar")
-    init.add_argument("--topics", help="comma-separated topic ids (see --list-topics)")
-    init.add_argument("--follow", action="append", default=[], metavar="AUTHOR", help="an author to follow (repeatable)")
-    init.add_argument("--list-topics", action="store_true", help="list the topics that can be chosen and exit")
-    init.add_argument("--package", metavar="SPEC", help="what the site's workflows pip-install (default: what runs "
-                      "now: this release, or its git remote at this commit; e.g. "
-                      "'academichub @ git+https://github.com/you/academichub@COMMIT')")
-    init.add_argument("--upgrade", action="store_true", help="check the radar in DIRECTORY (default: here) against "
-                      "this AcademicHub: what is outdated and what to do (exit 1 when something is)")
-    init.add_argument("--no-input", action="store_true", help="never ask; use the options and defaults")
-    init.add_argument("--force", action="store_true", help="write into a folder that is not empty (overwrites)")
-    init.set_defaults(func=cmd_init)
-
-    site_build = sub.add_parser("build", help="build the website with Pelican, then the search index")
-    site_build.add_argument("--content", type=Path, help="the entries (default: PATH of the settings, content/)")
-    site_build.add_argument("--rules", type=Path, help="rule files for topic names (default: rules/)")
-    site_build.add_argument("--state", type=Path, help="run records for the status page (default: the state/ "
-                            "folder beside --content, else state/)")
-    site_build.add_argument("--period", metavar="YYYY-MM",
-                            help="build only this closed month's shard (a job of a workflow matrix); "
-                                 "`academichub periods --stale` lists the months to build")
-    _add_build_options(site_build)
-    site_build.set_defaults(func=cmd_build)
-
-    checkout = sub.add_parser("checkout", help="in a sparse checkout, check out what a day's run needs (the recent entries)")
-    checkout.add_argument("--content", type=Path, default=Path("content"), help="the entries (default: content/)")
-    checkout.add_argument("--state", type=Path, default=Path("state"), help="the index in state/papers/ (default: state/)")
-    checkout.add_argument("--date", type=_day, help="the run's day (default: the last run's day, else today)")
-    checkout.add_argument("--days", type=int, default=RECENT_DAYS,
-                          help=f"the radar days before it whose entries are checked out (default: {RECENT_DAYS})")
-    checkout.add_argument("--print", action="store_true", help="print the sparse-checkout patterns, change nothing")
-    checkout.set_defaults(func=cmd_checkout)
-
-    periods = sub.add_parser("periods", help="the archive's months: closed (shards) and current, as JSON")
-    periods.add_argument("--content", type=Path, help="the entries (default: PATH of the settings, content/)")
-    periods.add_argument("--output", type=Path, help="the built site (default: output/)")
-    periods.add_argument("--settings", type=Path, help="Pelican settings file (default: pelicanconf.py)")
-    periods.add_argument("--publish", action="store_true", help="use publishconf.py")
-    periods.add_argument("--siteurl", help="the site's public address, as the build is given it (a shard's pages depend on it)")
-    periods.add_argument("--stale", action="store_true",
-                         help="only the closed months whose shard must be built, as a JSON list (for a matrix)")
-    periods.set_defaults(func=cmd_periods)
-
-    run = sub.add_parser("run", help="the daily job: fetch, then brief, then build the website")
-    _add_paths(run)
-    run.add_argument("--date", type=_day, default=date.today(), help="the day to fetch (default: today)")
-    run.add_argument("--force", action="store_true", help="ignore ETag/Last-Modified and download everything again")
-    _add_brief_options(run)
-    _add_build_options(run)
-    run.add_argument("--no-brief", dest="brief", action="store_false", help="skip the brief stage")
-    run.add_argument("--no-build", dest="build", action="store_false", help="skip building the website")
-    run.add_argument("--no-embed", dest="embed", action="store_false",
-                     help="skip the semantic step (embeddings; runs only when the semantic extra is installed)")
-    run.add_argument("--semantic-config", type=Path, default=Path("semantic.yml"),
-                     help="embedding settings (default: semantic.yml, optional)")
-    run.add_argument("--notify-config", type=Path, default=Path("notify.yml"),
-                     help="channels the day's brief is sent to (default: notify.yml; no file, no message)")
-    run.add_argument("--no-notify", dest="notify", action="store_false", help="send the day's brief to no channel")
-    _add_lock(run)
-    run.set_defaults(func=cmd_run)
-
-    notify = sub.add_parser("notify", help="send the day's brief by e-mail and to chat channels (notify.yml)")
-    notify.add_argument("--config", dest="notify_config", type=Path, default=Path("notify.yml"),
-                        help="the channels (default: notify.yml)")
-    notify.add_argument("--content", type=Path, default=Path("content"), help="the entries and briefs (default: content/)")
-    notify.add_argument("--state", type=Path, default=Path("state"), help="where what was sent is recorded (default: state/)")
-    notify.add_argument("--rules", type=Path, default=Path("rules"), help="rule files, for topic names (default: rules/)")
-    notify.add_argument("--date", type=_day, help="the radar day to send (default: the last run's day)")
-    notify.add_argument("--siteurl", help="the site's public address the links point to (default: notify.yml's "
-                        "site_url, ACADEMICHUB_SITEURL)")
-    notify.add_argument("--dry-run", action="store_true", help="print what each channel would receive; send and record nothing")
-    notify.add_argument("--force", action="store_true", help="send again to channels that already had the day")
-    _add_lock(notify)
-    notify.set_defaults(func=cmd_notify)
-
-    embed = sub.add_parser("embed", help="embed new entries for related papers, maps and similar_to rules "
-                           "(the semantic extra)")
-    embed.add_argument("--content", type=Path, default=Path("content"), help="the entries (default: content/)")
-    embed.add_argument("--state", type=Path, default=Path("state"), help="vectors go to state/embeddings/ (default: state/)")
-    embed.add_argument("--semantic-config", type=Path, default=Path("semantic.yml"),
-                       help="embedding settings (default: semantic.yml, optional)")
-    embed.add_argument("--backend", choices=["local", "openai"], help="local model or an OpenAI-compatible endpoint")
-    embed.add_argument("--model", dest="embed_model", help="local model folder, or the endpoint's model name")
-    embed.add_argument("--base-url", dest="embed_base_url", help="OpenAI-compatible API root (openai backend)")
-    _add_lock(embed)
-    embed.set_defaults(func=cmd_embed)
-
-    deploy = sub.add_parser("deploy", help="publish the built site: check it for GitHub Pages, or upload what "
-                            "changed to an S3-compatible bucket")
-    deploy.add_argument("--output", type=Path, default=Path("output"), help="the built site (default: output/)")
-    deploy.add_argument("--target", choices=["pages", "s3"],
-                        help="pages: check the site against GitHub Pages' limits (the workflow's Pages actions "
-                             "upload it); s3: upload to a bucket (default: $ACADEMICHUB_DEPLOY, else pages)")
-    deploy.add_argument("--state", type=Path, default=Path("state"),
-                        help="the size of each deploy goes to state/deploys.jsonl, for the status page (default: state/)")
-    deploy.add_argument("--bucket", default=os.environ.get("ACADEMICHUB_S3_BUCKET"),
-                        help="the bucket (default: $ACADEMICHUB_S3_BUCKET)")
-    deploy.add_argument("--endpoint-url", help="the S3 API's address, e.g. https://ACCOUNT.r2.cloudflarestorage.com "
-                        "(default: $AWS_ENDPOINT_URL_S3, $AWS_ENDPOINT_URL, else AWS)")
-    deploy.add_argument("--region", help="the bucket's region; auto for R2 (default: $AWS_REGION, $AWS_DEFAULT_REGION)")
-    deploy.add_argument("--workers", type=int, default=16, help="uploads in flight at once (default: 16)")
-    _add_lock(deploy)
-    deploy.set_defaults(func=cmd_deploy)
-
-    serve = sub.add_parser("serve", help="preview the built website on http://127.0.0.1:8000/")
-    serve.add_argument("--output", type=Path, default=Path("output"), help="the built site (default: output/)")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
-    serve.set_defaults(func=cmd_serve)
-
-    mcp = sub.add_parser("mcp", help="a Model Context Protocol server (stdio) over the archive or a published site")
-    where = mcp.add_mutually_exclusive_group()
-    where.add_argument("--content", type=Path, default=Path("content"), help="a local archive (default: content/)")
-    where.add_argument("--site", help="a published site's address: read its JSON API (api/v1/)")
-    mcp.add_argument("--state", type=Path, help="where the embeddings are (default: state/ beside --content)")
-    mcp.add_argument("--timeout", type=float, default=20, help="with --site: seconds per request (default: 20)")
-    mcp.add_argument("--max-days", type=int, default=90, help="with --site: read the newest this many radar days (default: 90)")
-    mcp.set_defaults(func=cmd_mcp)
+    groups: dict[str, argparse._SubParsersAction] = {}
+    for spec in COMMANDS:
+        where = groups[spec.group] if spec.group else sub
+        subparser = where.add_parser(spec.name, help=spec.help)
+        spec.arguments(subparser)
+        if spec.handler is None:
+            groups[spec.name] = subparser.add_subparsers(dest=f"{spec.name}_command", required=True)
+        else:
+            subparser.set_defaults(func=spec.handler)
     return parser
 
 

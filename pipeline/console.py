@@ -19,7 +19,7 @@ from .brief.llm import Usage
 from .brief.report import BriefReport
 from .fetch.job import FetchSummary
 from .notify import NotifyReport
-from .publish import DeployReport
+from .publish import DeployReport, DeployTarget
 from .publish.pages import size_text
 
 console = Console(stderr=True, width=None if sys.stderr.isatty() else 110)
@@ -144,7 +144,7 @@ def print_notify_report(report: NotifyReport) -> None:
 
 def print_deploy_report(report: DeployReport) -> None:
     """One line of what a deploy published and moved, then its warnings."""
-    if report.target == "pages":
+    if report.target == DeployTarget.PAGES:
         line = (f"pages: {report.destination} checked, {size_text(report.bytes)} in {report.files:,} files "
                 f"({report.papers:,} paper pages): within GitHub Pages' limits")
     else:

@@ -14,7 +14,8 @@ PACKAGE = ROOT / "pipeline"
 EDGES = ("pipeline.cli", "pipeline.console")  # the only modules that print or read the terminal
 # what each part may import besides the shared records, layout, files and errors
 SHARED = {"pipeline", "pipeline.models", "pipeline.layout", "pipeline.files", "pipeline.errors", "pipeline.markdown",
-          "pipeline.text", "pipeline.wording"}
+          "pipeline.text", "pipeline.wording", "pipeline.environment"}
+ENVIRONMENT = "pipeline.environment"  # the only module that reads the ACADEMICHUB_* variables
 MAY_IMPORT = {
     "pipeline.config": set(),
     "pipeline.archive": set(),
@@ -167,6 +168,31 @@ def test_a_paper_is_spelled_out_only_by_its_view():
              for line in hand_built_papers(tree)]
     assert not built, f"a paper built by hand (declare its keys on PaperView): {built}"
     assert hand_built_papers(ast.parse('card = {"id": p.id, "title": p.title, "authors": names}'))
+
+
+def _variable_names(tree: ast.AST) -> list[tuple[int, str]]:
+    """The ``ACADEMICHUB_*`` names a module's code spells out (a name inside a longer text is prose)."""
+    return [(node.lineno, node.value) for node in ast.walk(tree) if isinstance(node, ast.Constant)
+            and isinstance(node.value, str) and re.fullmatch(r"ACADEMICHUB_[A-Z0-9_]+", node.value)]
+
+
+def test_the_variables_a_radar_sets_are_read_in_one_module():
+    """No module but environment.py reads an ``ACADEMICHUB_*`` variable, and the build hands the site
+    plugin its folders and tiers as one typed record (site/settings.py), not as ``ACADEMICHUB_*`` settings;
+    the project's own settings files take the variables from the package too."""
+    files = {name: (path, tree) for name, (path, tree) in MODULES.items() if name != ENVIRONMENT}
+    for conf in ("pelicanconf.py", "publishconf.py"):
+        files[conf] = (ROOT / conf, ast.parse((ROOT / conf).read_text(encoding="utf-8")))
+    found = [f"{path}:{line}: {value}" for path, tree in files.values() for line, value in _variable_names(tree)]
+    assert found == []
+    assert _variable_names(ast.parse('os.environ.get("ACADEMICHUB_SITEURL", "")')) == [(1, "ACADEMICHUB_SITEURL")]
+
+
+def test_the_environment_record_names_each_variable():
+    from pipeline.environment import Environment
+
+    env = Environment.read({"ACADEMICHUB_SITEURL": "https://r.example", "ACADEMICHUB_S3_BUCKET": "b", "OTHER": "x"})
+    assert (env.siteurl, env.s3_bucket, env.model) == ("https://r.example", "b", "")
 
 
 def test_commit_subjects_fit_on_one_line():

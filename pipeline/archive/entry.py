@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from enum import StrEnum
 from pathlib import Path
 
 from ..layout import Layout
@@ -40,6 +41,16 @@ META_ORDER = (
 
 
 JSON_LINES = ("Brief", "Record")  # one line of JSON each: written as they are
+
+
+class BriefStatus(StrEnum):
+    """An entry's ``Brief_status`` line: where its brief stands (the value is what the file holds).
+    In this order the run summary counts them."""
+
+    DONE = "done"  # written by a model
+    EXTRACTIVE = "extractive"  # quoted from the abstract, no model
+    FAILED = "failed"  # the model could not brief it: tried again on the next run
+    PENDING = "pending"  # no brief yet
 
 
 def slug_for(paper_id: str) -> str:
@@ -80,7 +91,7 @@ def _date(value: datetime | None) -> str:
     return (value or datetime(1970, 1, 1, tzinfo=timezone.utc)).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
-def render_entry(paper: Paper, brief_status: str = "pending", body_extra: str = "", brief: str = "",
+def render_entry(paper: Paper, brief_status: str = BriefStatus.PENDING, body_extra: str = "", brief: str = "",
                  slug: str = "") -> str:
     """The complete Markdown text of one entry.  Every value is text; HTML contexts get escaped text.
 
@@ -187,7 +198,7 @@ def keep_brief(path: Path) -> tuple[str, str, str]:
     meta = _fields(text.split("\n"))
     marker = text.find("\n" + MARKER)
     section = text[marker + 1:] if marker >= 0 else ""
-    return meta.get("Brief_status", "pending"), section, meta.get("Brief", "")
+    return meta.get("Brief_status", BriefStatus.PENDING), section, meta.get("Brief", "")
 
 
 def paper_digest(paper: Paper) -> str:
@@ -218,7 +229,7 @@ class Entry:
 
     @property
     def status(self) -> str:
-        return self.meta.get("Brief_status", "pending")
+        return self.meta.get("Brief_status", BriefStatus.PENDING)
 
     @property
     def brief(self) -> dict | None:

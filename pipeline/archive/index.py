@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
+from enum import StrEnum
 from pathlib import Path
 from typing import Callable
 
@@ -19,7 +20,7 @@ from ..errors import WriteError
 from ..files import atomic_write
 from ..layout import Layout
 from ..models import Event, Paper, Selection
-from .entry import brief_stale, distinct_slugs, entry_path, keep_brief, metadata, read_record, render_entry
+from .entry import BriefStatus, brief_stale, distinct_slugs, entry_path, keep_brief, metadata, read_record, render_entry
 from .identity import Merged, find_same, keys, merge
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ class Index:
             meta = metadata(path)
             paper = read_record(path)
             if paper:
-                index.add(paper, path.relative_to(root).as_posix(), meta.get("Brief_status", "pending"),
+                index.add(paper, path.relative_to(root).as_posix(), meta.get("Brief_status", BriefStatus.PENDING),
                           brief_stale(meta.get("Brief", ""), paper))
                 if _outdated(paper):
                     index.format = 1
@@ -117,10 +118,11 @@ class Index:
             paper = read_record(self.root / rel)
             meta = metadata(self.root / rel)
             if paper is not None:
-                self.add(paper, rel, meta.get("Brief_status", "pending"), brief_stale(meta.get("Brief", ""), paper))
+                self.add(paper, rel, meta.get("Brief_status", BriefStatus.PENDING),
+                         brief_stale(meta.get("Brief", ""), paper))
             else:  # unreadable: listed as it was, so that no other paper takes its file
                 self.entries[paper_id] = rel
-                self.info[paper_id] = {"day": "1970-01-01", "changed": "", "brief": "pending", "due": False}
+                self.info[paper_id] = {"day": "1970-01-01", "changed": "", "brief": BriefStatus.PENDING, "due": False}
             self.by_key.update({k: paper_id for k in keys_.get(paper_id, ())})
         self.legacy = path
 
@@ -147,7 +149,7 @@ class Index:
         last = max((e.day for e in paper.events), default=None)
         self.info[paper.id] = {"day": (paper.radar_day or date(1970, 1, 1)).isoformat(),
                                "changed": last.isoformat() if last else "",
-                               "brief": brief or before.get("brief", "pending"),
+                               "brief": brief or before.get("brief", BriefStatus.PENDING),
                                "due": before.get("due", True) if due is None else due}
 
     def briefed(self, paper_id: str, status: str) -> None:
@@ -211,8 +213,8 @@ class Index:
         """The entries whose brief must be looked at: written since, pending, failed, or extractive
         when a model now writes briefs."""
         return sorted(rel for paper_id, rel in self.entries.items() for info in [self.info[paper_id]]
-                      if info["due"] or info["brief"] in ("pending", "failed")
-                      or (with_model and info["brief"] == "extractive"))
+                      if info["due"] or info["brief"] in (BriefStatus.PENDING, BriefStatus.FAILED)
+                      or (with_model and info["brief"] == BriefStatus.EXTRACTIVE))
 
     def newest_day(self) -> date | None:
         """The newest radar day of the archive."""
@@ -250,14 +252,24 @@ def recorded(folder: Path) -> dict[str, str] | None:
         return None
 
 
+class OutcomeKind(StrEnum):
+    """What writing one incoming paper did."""
+
+    NEW = "new"
+    UPDATED = "updated"  # an entry of the archive took in something new
+    UNCHANGED = "unchanged"
+    SKIPPED = "skipped"
+    FAILED = "failed"  # its file could not be written
+
+
 @dataclass(frozen=True)
 class Outcome:
-    """What writing one incoming paper did: new, updated, unchanged, skipped or failed; ``why`` says why
-    it was skipped or failed, or names a merge made by title alone."""
+    """What writing one incoming paper did (its ``kind``); ``why`` says why it was skipped or failed,
+    or names a merge made by title alone."""
 
     incoming: Paper
     written: Paper | None
-    kind: str
+    kind: OutcomeKind
     why: str = ""
     error: WriteError | None = None  # kind "failed": the write that failed (disk full …)
 
@@ -295,7 +307,7 @@ def write_papers(papers: list[Paper], index: Index, day: date, render=render_ent
         try:
             outcomes.append(_write_one(paper, index, day, render))
         except WriteError as exc:
-            outcomes.append(Outcome(paper, None, "failed", str(exc), exc))
+            outcomes.append(Outcome(paper, None, OutcomeKind.FAILED, str(exc), exc))
     return outcomes
 
 
@@ -303,17 +315,18 @@ def _write_one(paper: Paper, index: Index, day: date, render) -> Outcome:
     found = index.find(paper)
     if found is None:
         if paper.announce_type.startswith("replace"):
-            return Outcome(paper, None, "skipped", "replacement of a paper not in the archive")
+            return Outcome(paper, None, OutcomeKind.SKIPPED, "replacement of a paper not in the archive")
         paper = replace(paper, received=day)
         rel = index.claim(paper)
         atomic_write(index.root / rel, render(paper, slug=Path(rel).stem))
-        index.add(paper, rel, "pending", due=True)  # no brief yet
-        return Outcome(paper, paper, "new")
+        index.add(paper, rel, BriefStatus.PENDING, due=True)  # no brief yet
+        return Outcome(paper, paper, OutcomeKind.NEW)
     existing_id, old, by_title = found
     rel = index.entries.get(existing_id, "")
     path = index.root / rel
     if old is None:
-        return Outcome(paper, None, "skipped", f"{rel or existing_id}: existing entry has no readable Record line")
+        return Outcome(paper, None, OutcomeKind.SKIPPED,
+                       f"{rel or existing_id}: existing entry has no readable Record line")
     merged = merge(old, paper, by_title)
     events = life_events(old, merged, paper, day)
     start = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
@@ -324,7 +337,7 @@ def _write_one(paper: Paper, index: Index, day: date, render) -> Outcome:
     kept = keep_brief(path)
     changed = atomic_write(path, render(merged, *kept, slug=path.stem))
     index.add(merged, rel, kept[0], brief_stale(kept[2], merged))
-    return Outcome(paper, merged, "updated" if changed else "unchanged",
+    return Outcome(paper, merged, OutcomeKind.UPDATED if changed else OutcomeKind.UNCHANGED,
                    Merged(paper, existing_id, by_title).describe() if by_title else "")
 
 

@@ -11,7 +11,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from ..archive.entry import Entry
+from ..archive.entry import BriefStatus, Entry
 from ..config import Rule
 from ..errors import LLMError
 from ..layout import Layout
@@ -304,7 +304,7 @@ def digest_file(kind: str, slug: str, title: str, when: date, brief: dict, numbe
         ("Slug", slug),
         ("Summary", escape(first["headline"])),
         ("Brief_kind", kind),
-        ("Brief_status", EXTRACTIVE if brief.get("extractive") else "done"),
+        ("Brief_status", BriefStatus.EXTRACTIVE if brief.get("extractive") else BriefStatus.DONE),
         ("Papers", "; ".join(c.entry.paper.id for c in numbering.cards)),
         ("Updates", "; ".join(e.paper.id for e in updates)),
         ("Brief", json.dumps(brief, ensure_ascii=False, sort_keys=True)),

@@ -8,11 +8,10 @@ import json
 import logging
 import threading
 
-from ..archive.entry import Entry, brief_stale, paper_digest, with_brief
+from ..archive.entry import BriefStatus, Entry, brief_stale, paper_digest, with_brief
 from ..files import atomic_write
 from .report import BriefReport
 from .schemas import TEXT_FIELDS
-from .settings import EXTRACTIVE
 
 log = logging.getLogger(__name__)
 
@@ -86,25 +85,25 @@ def credit(brief: dict) -> str:
 
 
 def needs_brief(entry: Entry, with_model: bool) -> bool:
-    if entry.status in ("pending", "failed"):
+    if entry.status in (BriefStatus.PENDING, BriefStatus.FAILED):
         return True
     # no brief for its status (an older writer dropped it: restore it), or one of an earlier version
     if brief_stale(entry.meta.get("Brief", ""), entry.paper):
         return True
-    return with_model and entry.status == EXTRACTIVE
+    return with_model and entry.status == BriefStatus.EXTRACTIVE
 
 
 def outdated(entry: Entry, model: str, prompt_version: str) -> bool:
     """A model brief written by another model or prompt version than ``model`` and ``prompt_version``."""
     brief = entry.brief
-    return (entry.status == "done" and brief is not None and not brief.get("extractive")
+    return (entry.status == BriefStatus.DONE and brief is not None and not brief.get("extractive")
             and (brief.get("model"), brief.get("prompt_version")) != (model, prompt_version))
 
 
 _COUNTING = threading.Lock()
 
 
-def write_entry(entry: Entry, status: str, brief: dict | None, report: BriefReport) -> Entry:
+def write_entry(entry: Entry, status: BriefStatus, brief: dict | None, report: BriefReport) -> Entry:
     if brief is not None:
         brief = {**brief, "paper_digest": paper_digest(entry.paper)}
     text = with_brief(entry, status, brief, render_section(brief) if brief is not None else "")
@@ -119,6 +118,6 @@ def write_entry(entry: Entry, status: str, brief: dict | None, report: BriefRepo
 
 def mark_failed(entry: Entry, report: BriefReport) -> Entry:
     """A paper the model could not brief: ``failed`` (tried again next run); an earlier brief is kept as it was."""
-    if entry.brief is not None and entry.status in ("done", EXTRACTIVE):
+    if entry.brief is not None and entry.status in (BriefStatus.DONE, BriefStatus.EXTRACTIVE):
         return entry
-    return write_entry(entry, "failed", None, report)
+    return write_entry(entry, BriefStatus.FAILED, None, report)

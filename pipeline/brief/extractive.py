@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..archive.entry import Entry, one_line
+from ..archive.entry import BriefStatus, Entry, one_line
 from ..models import Paper
 from .entries import write_entry
 from .report import BriefReport
@@ -64,5 +64,5 @@ def brief_extractive(todo: list[Entry], report: BriefReport) -> list[Entry]:
     written = []
     for entry in todo:
         report.extractive += 1
-        written.append(write_entry(entry, EXTRACTIVE, extractive_brief(entry.paper), report))
+        written.append(write_entry(entry, BriefStatus.EXTRACTIVE, extractive_brief(entry.paper), report))
     return written

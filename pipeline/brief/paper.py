@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from ..archive.entry import Entry, one_line
+from ..archive.entry import BriefStatus, Entry, one_line
 from ..config import Rule, load_rules
 from ..errors import BadAnswer, ConfigError, LLMError
 from ..models import Paper
@@ -201,7 +201,7 @@ def settle(entry: Entry, brief: dict, check: Grounding, config: BriefConfig, rep
                             + "; ".join(str(f) for f in check.failures[:3]))
         return brief_extractive([entry], report)[0]
     report.done += 1
-    return write_entry(entry, "done", brief, report)
+    return write_entry(entry, BriefStatus.DONE, brief, report)
 
 
 def from_cache(entry: Entry, hit: dict, settings: Settings, rules: dict[str, Rule], report: BriefReport) -> Entry:

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from .llm import Usage
+
+
+class BriefMode(StrEnum):
+    """How a run of the stage wrote its briefs."""
+
+    MODEL = "model"  # a request per paper
+    BATCH = "batch"  # the Batch API
+    EXTRACTIVE = "extractive"  # no model: quoted from the abstracts
 
 
 @dataclass
 class BriefReport:
     """What one run of the stage did; printed at the end and returned to callers."""
 
-    mode: str  # "model", "batch" or "extractive"
+    mode: BriefMode
     model: str = ""
     papers_seen: int = 0
     written: int = 0  # entries whose file changed

@@ -9,10 +9,11 @@ from pydantic import ValidationError
 
 from ..config.brief import BriefConfig
 from ..config.loader import Retrying
+from ..environment import Environment
 from ..errors import ConfigError
 from .llm import Endpoint, Usage
 
-EXTRACTIVE = "extractive"
+EXTRACTIVE = "extractive"  # the model an extractive brief names (no model wrote it)
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ def resolve_settings(config: BriefConfig, *, model: str | None = None, base_url:
     if extractive or not key:
         return Settings(config, None)
     endpoint = Endpoint(
-        model=model or env.get("ACADEMICHUB_MODEL") or config.model,
+        model=model or Environment.read(env).model or config.model,
         base_url=base_url or env.get("OPENAI_BASE_URL") or config.base_url or None,
         api_key=key,
         timeout=config.timeout,

@@ -25,7 +25,7 @@ from .extractive import brief_extractive
 from .llm import Client
 from .numbering import Numbering, cited_first, home_order, resolved
 from .paper import brief_with_model, rule_names
-from .report import BriefReport
+from .report import BriefMode, BriefReport
 from .settings import EXTRACTIVE, Settings
 from .weekly import _weekly
 
@@ -50,8 +50,8 @@ def run_brief(layout: Layout, settings: Settings, *, rules_dir: Path | None = No
     endpoint = settings.endpoint
     if stale and endpoint is None:
         raise ConfigError(["--stale: re-writing model briefs needs a model (set OPENAI_API_KEY)"])
-    report = BriefReport("batch" if batch and endpoint else "model" if endpoint else EXTRACTIVE,
-                         endpoint.model if endpoint else EXTRACTIVE)
+    mode = BriefMode.BATCH if batch and endpoint else BriefMode.MODEL if endpoint else BriefMode.EXTRACTIVE
+    report = BriefReport(mode, endpoint.model if endpoint else EXTRACTIVE)
     rules = rule_names(rules_dir)
     index = Index.load(layout.content, layout.index_dir, sparse=checkout is not None)
     index.checkout = checkout

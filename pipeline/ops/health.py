@@ -28,6 +28,7 @@ import requests
 from .. import markdown
 from ..archive import runlog
 from ..archive.checkout import sparse_checkout
+from ..archive.entry import BriefStatus
 from ..archive.index import Index
 from ..errors import GitHubError
 from ..layout import Layout
@@ -36,7 +37,6 @@ from ..notify.record import SentRecord
 ISSUE_LABEL = "source-health"
 ISSUE_MARKER = "<!-- academichub:source-health"
 ARXIV_FEEDS = ("arxiv_rss",)
-BRIEF_STATES = ("done", "extractive", "failed", "pending")
 # what a run record counts per source, as the summary's columns (items_seen is "fetched")
 COUNTS = ("items_seen", "new", "updated", "duplicate", "rejected", "old", "skipped")
 
@@ -140,9 +140,9 @@ def summary_markdown(runs: list[dict], layout: Layout, deliveries: dict[str, dic
     ]
     counts = brief_counts(layout)
     if counts:
-        lines += ["", "Briefs on the site: " + ", ".join(f"{counts[k]} {k}" for k in BRIEF_STATES if counts[k]) + "."]
-        if counts["failed"] or counts["pending"]:
-            waiting = counts["failed"] + counts["pending"]
+        lines += ["", "Briefs on the site: " + ", ".join(f"{counts[k]} {k}" for k in BriefStatus if counts[k]) + "."]
+        waiting = counts[BriefStatus.FAILED] + counts[BriefStatus.PENDING]
+        if waiting:
             lines.append(f"{waiting} {'entry still waits' if waiting == 1 else 'entries still wait'} for a brief; "
                          "the next run tries again.")
     daily = layout.daily_brief(date.fromisoformat(last["date"])) if last.get("date") else layout.briefs / "?.md"

@@ -11,19 +11,19 @@ from pathlib import Path
 
 from ..errors import DeployError
 from . import pages, record
-from .plan import DeployReport
+from .plan import DeployReport, DeployTarget
 from .s3 import S3Target
 from .s3 import deploy as deploy_s3
 
 
 def deploy(output: Path, target: str, state: Path | None, *, s3: S3Target | None = None,
            on_progress=None) -> DeployReport:
-    """Publish ``output`` to ``target`` ("pages" or "s3"), then record its size in ``state``."""
+    """Publish ``output`` to ``target`` (a ``DeployTarget``), then record its size in ``state``."""
     if not (output / "index.html").is_file():
         raise DeployError(f"{output}: no built site here (run `academichub build` first)")
-    if target == "s3" and s3 is not None:
+    if target == DeployTarget.S3 and s3 is not None:
         report = deploy_s3(output, s3, on_progress=on_progress)
-    elif target == "pages":
+    elif target == DeployTarget.PAGES:
         report = pages.check(output)
     else:
         raise DeployError(f"the deploy target is pages or s3 (with a bucket), not {target!r}")
@@ -32,4 +32,4 @@ def deploy(output: Path, target: str, state: Path | None, *, s3: S3Target | None
     return report
 
 
-__all__ = ["DeployReport", "S3Target", "deploy"]
+__all__ = ["DeployReport", "DeployTarget", "S3Target", "deploy"]

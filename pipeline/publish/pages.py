@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from ..errors import PagesLimitError
-from .plan import DeployReport, paper_pages, walk
+from .plan import DeployReport, DeployTarget, paper_pages, walk
 
 LIMIT = 1_000_000_000  # bytes: "Published GitHub Pages sites may be no larger than 1 GB"
 WARN_SHARE = 0.8  # warn from this share of the limit on
@@ -49,5 +49,5 @@ def check(output: Path) -> DeployReport:
     if size >= WARN_SHARE * LIMIT:
         warnings = (f"{summary}: {size / LIMIT:.0%} of GitHub Pages' limit of {size_text(LIMIT)}. "
                     f"{options(papers, size)}",)
-    return DeployReport(target="pages", destination=str(output), files=len(site), bytes=size, papers=papers,
+    return DeployReport(target=DeployTarget.PAGES, destination=str(output), files=len(site), bytes=size, papers=papers,
                         unchanged=len(site), seconds=time.perf_counter() - started, warnings=warnings)

@@ -31,6 +31,7 @@ import mimetypes
 import os
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 # Cache-Control per kind of file: content-addressed search bundles never change under their
@@ -174,11 +175,18 @@ def plan(site: list[SiteFile], stored: dict[str, tuple[str, str, str]], present:
                 delete=tuple(sorted(present - keys)), unchanged=len(site) - len(changed))
 
 
+class DeployTarget(StrEnum):
+    """Where ``academichub deploy`` publishes the site."""
+
+    PAGES = "pages"  # checked against GitHub Pages' limits (the workflow's Pages actions upload it)
+    S3 = "s3"  # uploaded to an S3-compatible bucket
+
+
 @dataclass(frozen=True)
 class DeployReport:
     """What a deploy did: the site it published and the objects it moved."""
 
-    target: str  # "pages" or "s3"
+    target: DeployTarget
     destination: str  # the bucket's address, or the folder checked for Pages
     files: int
     bytes: int

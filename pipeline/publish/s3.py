@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
 from ..errors import DeployError
-from .plan import DeployReport, SiteFile, paper_pages, plan, scan
+from .plan import DeployReport, DeployTarget, SiteFile, paper_pages, plan, scan
 
 MANIFEST = ".academichub/manifest.json.gz"
 DELETE_BATCH = 1000  # the most keys one DeleteObjects request takes
@@ -158,7 +158,7 @@ def deploy(output, target: S3Target, *, on_progress: Callable[[int, int], None] 
     if final != stored:
         bucket.write_manifest(final)
     bucket.delete(todo.delete)
-    return DeployReport(target="s3", destination=f"s3://{target.bucket} ({bucket.url})", files=len(site),
+    return DeployReport(target=DeployTarget.S3, destination=f"s3://{target.bucket} ({bucket.url})", files=len(site),
                         bytes=sum(f.size for f in site), papers=paper_pages(f.key for f in site), uploaded=len(todo.uploads),
                         uploaded_bytes=sum(f.size for f in todo.uploads), deleted=len(todo.delete),
                         unchanged=todo.unchanged, seconds=time.perf_counter() - started)

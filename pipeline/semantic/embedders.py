@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, Sequence
 
 from ..config.semantic import LOCAL_MODEL, SemanticConfig
+from ..environment import Environment
 from ..errors import MissingExtra, SemanticError
 
 if TYPE_CHECKING:
@@ -154,9 +155,10 @@ def make_embedder(config: SemanticConfig, *, backend: str | None = None, model: 
     backend = backend or config.backend
     if backend == "local":
         return LocalEmbedder(model or config.model, batch_size=config.batch_size, threads=config.threads)
-    url = base_url or config.base_url or os.environ.get("ACADEMICHUB_EMBED_BASE_URL") or os.environ.get("OPENAI_BASE_URL")
-    name = model or config.model or os.environ.get("ACADEMICHUB_EMBED_MODEL") or "text-embedding-3-small"
-    return OpenAIEmbedder(name, base_url=url, api_key=os.environ.get("ACADEMICHUB_EMBED_API_KEY"),
+    env = Environment.read()
+    url = base_url or config.base_url or env.embed_base_url or os.environ.get("OPENAI_BASE_URL")
+    name = model or config.model or env.embed_model or "text-embedding-3-small"
+    return OpenAIEmbedder(name, base_url=url, api_key=env.embed_api_key or None,
                           dimensions=config.dimensions, batch_size=config.batch_size, timeout=config.timeout,
                           retries=config.retries)
 

@@ -15,12 +15,14 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 
 from pelican.contents import Article
 from pelican.utils import set_date_tzinfo
 
 from .. import markdown
+from ..archive.entry import BriefStatus
 from ..files import write_bytes, write_text
 from ..models import PaperView
 from ..wording import plural
@@ -35,6 +37,13 @@ KINDS = ("index", "day", "topic", "paper", "brief")
 BRIEF_FIELDS = ("tldr", "problem", "method", "results", "why_it_matters")
 DIGEST_LISTS = ("themes", "connections", "read_first", "changes")
 LLMS_BRIEFS = {"daily": 7, "weekly": 4}  # the latest briefs llms.txt links to, by kind
+
+
+class BriefSource(StrEnum):
+    """A brief's ``status`` in the API (brief.schema.json, paper.schema.json): what wrote it."""
+
+    MODEL = "model"
+    EXTRACTIVE = "extractive"  # quoted from the abstract, no model
 
 
 def schema_path(kind: str) -> str:
@@ -82,8 +91,8 @@ def paper_brief(article: Article) -> dict | None:
         part = brief[lang] if isinstance(brief.get(lang), dict) else {}
         languages[lang] = {**{key: _text(part.get(key)) for key in BRIEF_FIELDS},
                            "keywords": _strings(part.get("keywords"))}
-    status = article.paper.brief_status
-    return {"status": "extractive" if status == "extractive" else "model", **checked(brief), **languages}
+    extractive = article.paper.brief_status == BriefStatus.EXTRACTIVE
+    return {"status": BriefSource.EXTRACTIVE if extractive else BriefSource.MODEL, **checked(brief), **languages}
 
 
 def checked(brief: dict) -> dict:
@@ -200,7 +209,7 @@ class Api:
         day = radar_day_of(article)
         return {
             "api_version": API_VERSION, "kind": article.brief_kind, "date": f"{day:%Y-%m-%d}",
-            "status": "extractive" if raw.get("extractive") else "model",
+            "status": BriefSource.EXTRACTIVE if raw.get("extractive") else BriefSource.MODEL,
             **checked(raw),
             "papers": [{"number": n, **self.cited(pid)} for n, pid in enumerate(article.paper_ids, 1)],
             "updates": [self.cited(pid) for pid in article.update_ids],

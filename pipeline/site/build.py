@@ -29,6 +29,7 @@ from ..errors import SearchError, SiteError
 from ..layout import Layout
 from .periods import DEFAULT_CURRENT_PAPERS, Manifest, Period, Tiers, manifest_path, plan, reusable
 from .search import SearchReport, index_site
+from .settings import KEY, SiteSettings, site_settings, update
 from .views import load_topics
 from .writer import FeedWriter, pages_key, render_digest
 
@@ -59,7 +60,7 @@ def build(content: Path | None = None, output: Path | None = None, *, settings_f
     leaves out (default: ``takedowns.yml`` beside the settings file)."""
     settings_file = settings_file or Path("publishconf.py" if publish else "pelicanconf.py")
     settings = _settings(settings_file, content, output, rules, state, siteurl, takedowns)
-    load_takedowns(Path(settings["ACADEMICHUB_TAKEDOWNS"]))  # a mistake in it is reported before anything is built
+    load_takedowns(site_settings(settings).takedowns)  # a mistake in it is reported before anything is built
     root = Path(settings["PATH"])
     out = Path(settings["OUTPUT_PATH"])
     shards = Shards(settings_file, settings, out)
@@ -81,7 +82,7 @@ def build(content: Path | None = None, output: Path | None = None, *, settings_f
     manifests += shards.build(stale, jobs=jobs)
     manifests.sort(key=lambda m: m.month)
     settings["ARTICLE_PATHS"] = tiers.current_paths
-    settings["ACADEMICHUB_CLOSED"] = manifests
+    update(settings, closed=tuple(manifests))
     writer = _run_pelican(settings)
     pelican_seconds = time.perf_counter() - started
     if writer is not None:
@@ -126,7 +127,7 @@ def _checked_out(settings: dict, shards: "Shards") -> Tiers:
     checkout = sparse_checkout(root)
     if checkout is None:
         return _plan(settings)
-    index = Index.load(root, Layout(root, Path(settings["ACADEMICHUB_STATE"])).index_dir, sparse=True)
+    index = Index.load(root, Layout(root, site_settings(settings).state).index_dir, sparse=True)
     listed = {rel: index.info[paper_id]["day"][:7] for paper_id, rel in index.entries.items()}
     tiers = _plan(settings, listed)
     wanted = [rel for period in tiers.current for rel in period.absent]
@@ -135,7 +136,7 @@ def _checked_out(settings: dict, shards: "Shards") -> Tiers:
     if wanted:
         checkout(wanted)
         tiers = _plan(settings, listed)
-    settings["ACADEMICHUB_LEFT_OUT"] = [rel for period in tiers.closed + tiers.current for rel in period.absent]
+    update(settings, left_out=frozenset(rel for period in tiers.closed + tiers.current for rel in period.absent))
     return tiers
 
 
@@ -158,9 +159,6 @@ def _settings(settings_file: Path, content: Path | None, output: Path | None, ru
             state = content.resolve().parent / "state"
     if output:
         override["OUTPUT_PATH"] = str(output.resolve())
-    override["ACADEMICHUB_RULES"] = str((rules or root / "rules").resolve())
-    override["ACADEMICHUB_STATE"] = str((state or root / "state").resolve())
-    override["ACADEMICHUB_TAKEDOWNS"] = str((takedowns or root / "takedowns.yml").resolve())
     if siteurl:
         override["SITEURL"] = override["FEED_DOMAIN"] = siteurl.rstrip("/")
     try:
@@ -169,6 +167,8 @@ def _settings(settings_file: Path, content: Path | None, output: Path | None, ru
         raise SiteError(f"{content or 'content/'}: no content folder (run `academichub fetch` or "
                         f"`academichub demo` first): {exc}") from exc
     _radar_theme(settings, root)
+    settings[KEY] = SiteSettings(rules=(rules or root / "rules").resolve(), state=(state or root / "state").resolve(),
+                                 takedowns=(takedowns or root / "takedowns.yml").resolve())
     settings["CACHE_PATH"] = str(_cache_folder(Path(settings["CACHE_PATH"]), settings["PATH"], settings_file))
     if not settings.get("SITEURL", "").startswith(("http://", "https://")):
         raise SiteError(f"{settings_file}: SITEURL must be an absolute http(s) address (feeds need absolute ids)")
@@ -207,7 +207,7 @@ class Shards:
         self.folder = Path(settings["CACHE_PATH"]) / "periods"
         # what a shard's pages depend on besides its entries (the cache folder's name covers the
         # code, the settings file and Pelican's version)
-        topics = load_topics(Path(settings["ACADEMICHUB_RULES"]))
+        topics = load_topics(site_settings(settings).rules)
         self.stamp = render_digest(Path(settings["CACHE_PATH"]).name, pages_key(settings, Path(settings["THEME"]), topics))
 
     def check(self, closed: list[Period]) -> tuple[list[Manifest], list[Period]]:
@@ -257,7 +257,8 @@ def _build_shard(settings_file: Path, settings: dict, period: Period, stamp: str
     folder = Path(settings["CACHE_PATH"]) / "periods"
     previous = Manifest.load(manifest_path(folder, period.month))
     manifest_path(folder, period.month).unlink(missing_ok=True)  # a shard half rebuilt never looks complete
-    shard = {**settings, "ARTICLE_PATHS": period.paths, "ACADEMICHUB_PERIOD": period.month,
+    site = dataclasses.replace(site_settings(settings), period=period.month)
+    shard = {**settings, "ARTICLE_PATHS": period.paths, KEY: site,
              "DIRECT_TEMPLATES": [], "CATEGORY_SAVE_AS": "", "TAG_SAVE_AS": "", "AUTHOR_SAVE_AS": "",
              "THEME_STATIC_PATHS": [], "STATIC_PATHS": [],  # the theme's files are the current tier's
              "CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False, "JINJA_FILTERS": dict(settings.get("JINJA_FILTERS", {})),

@@ -8,8 +8,11 @@ Reference: AcademicHub's documentation, Reference → "Site settings", and "Chan
 settings and each template's context).
 """
 
-import os
 from pathlib import Path
+
+from ..environment import Environment as _Environment
+
+_environment = _Environment.read()  # $ACADEMICHUB_SITEURL, $ACADEMICHUB_REPOSITORY (not a setting: lowercase)
 
 # The radar's identity: its own pelicanconf.py sets these (academichub init asks for them).
 SITENAME = "My Research Radar"
@@ -19,11 +22,11 @@ LOGO_TEXT = ""  # the text beside the mark in the header (empty: SITENAME)
 # Absolute address of the site: feeds, canonical links, OpenGraph and the sitemap need it
 # (Atom ids must be absolute). Pages themselves use relative links, so the same build
 # works at a domain root or below a path such as https://user.github.io/radar.
-SITEURL = os.environ.get("ACADEMICHUB_SITEURL", "http://127.0.0.1:8000").rstrip("/")
+SITEURL = (_environment.siteurl or "http://127.0.0.1:8000").rstrip("/")
 RELATIVE_URLS = True
 # The repository that holds rules/ (the radar turns a reader's radar into a rule file there;
 # the footer links to it). Empty: no such links.
-REPOSITORY_URL = os.environ.get("ACADEMICHUB_REPOSITORY", "")
+REPOSITORY_URL = _environment.repository
 REPOSITORY_BRANCH = "main"
 
 # The theme is the package's own: upgrading AcademicHub upgrades it. A radar replaces single
@@ -48,9 +51,6 @@ DEFAULT_DATE_FORMAT = "%Y-%m-%d"
 PLUGINS = ["pipeline.site"]
 # Entries are Markdown only.
 READERS = {"rst": None, "html": None, "htm": None}
-# Where the plugin finds topic names/descriptions and the run records (relative to the settings file).
-ACADEMICHUB_RULES = "rules"
-ACADEMICHUB_STATE = "state"
 # Home page: the latest day's papers in batches of this size ("换一批" shows the next batch).
 HOME_BATCH_SIZE = 10
 # The radar and "换一批" read a JSON index of the papers of the last RADAR_DAYS days.

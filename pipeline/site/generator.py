@@ -19,6 +19,7 @@ from pelican.urlwrappers import Author, Category
 from pelican.writers import Writer
 
 from ..archive import runlog
+from ..archive.entry import BriefStatus
 from ..files import write_text
 from ..layout import Layout
 from ..models import PaperView
@@ -32,6 +33,7 @@ from .outputs import AuthorFeeds
 from .periods import Manifest
 from .related import related_papers, site_semantics
 from .scripts import write_shared_js
+from .settings import site_settings
 from .trends import topic_trends_of
 from .views import (
     BRIEF_CATEGORIES,
@@ -126,10 +128,11 @@ class SiteGenerator(Generator):
         self._author_urls: dict[str, str] = {}
         # a shard's build (one closed month of the archive tier, see periods.py) or the current tier's,
         # which also lists what the closed months' shards hold
-        self.period: str = settings.get("ACADEMICHUB_PERIOD") or ""
-        self.closed: list[Manifest] = list(settings.get("ACADEMICHUB_CLOSED") or ())
-        self.topics = load_topics(Path(settings.get("ACADEMICHUB_RULES", "rules")))
-        state = Path(settings.get("ACADEMICHUB_STATE", "state"))
+        site = site_settings(settings)
+        self.period: str = site.period
+        self.closed: list[Manifest] = list(site.closed)
+        self.topics = load_topics(site.rules)
+        state = site.state
         runs = runlog.load(Layout(state=state).runs_file)
         notify_days, notify_rows = SentRecord.load(Layout(state=state).notify_file).table()
         brief_checks = runlog.load(Layout(state=state).briefs_file)[-14:][::-1]
@@ -373,7 +376,7 @@ class SiteGenerator(Generator):
                 "date": f"{published_day_of(article):%Y-%m-%d}", "day": f"{radar_day_of(article):%Y-%m-%d}",
                 "tags": [str(t) for t in getattr(article, "tags", ())],
                 "tldr": {"zh": brief["zh"].get("tldr", ""), "en": brief["en"].get("tldr", "")} if brief else None,
-                "extractive": paper.brief_status == "extractive",
+                "extractive": paper.brief_status == BriefStatus.EXTRACTIVE,
             }, {"authors": lambda _: [a.name for a in listed],
                 "topics": lambda topics: [{key: getattr(t, key) for key in INDEX_SELECTION} for t in topics],
                 "abstract": lambda text: text[:600]}))

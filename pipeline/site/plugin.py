@@ -16,6 +16,7 @@ from .api import citation_api
 from .citations import bibtex, ris
 from .generator import SiteGenerator
 from .mistakes import report_url
+from .settings import site_settings
 from .takedowns import clean_brief, keep_original, leave_out
 from .views import (
     AUTHORS_LISTED,
@@ -119,7 +120,7 @@ def on_articles_finalized(generator) -> None:
               if author.slug and sum(1 for a in arts if getattr(a, "paper", None)) >= minimum]
     generator.context["author_groups"] = groups
     # a shard of the archive tier writes no author pages (they are the current tier's): its names lead to a search
-    period = generator.settings.get("ACADEMICHUB_PERIOD")
+    period = site_settings(generator.settings).period
     generator.settings["JINJA_FILTERS"]["author_url"].pages = set() if period else {author.slug for author, _ in groups}
     generator.authors = []
 

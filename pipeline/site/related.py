@@ -9,6 +9,8 @@ from pathlib import Path
 
 from pelican.contents import Article
 
+from .settings import site_settings
+
 
 def related_papers(papers: list[Article], count: int) -> dict[int, list[Article]]:
     """Related papers by shared authors (strong) and shared tags near in time (weighted by rarity).
@@ -48,6 +50,6 @@ def site_semantics(settings, papers: list[Article]):
     """Related papers and maps from ``state/embeddings`` (the semantic extra); None without them."""
     from ..semantic.views import SiteSemantics
 
-    state = Path(settings.get("ACADEMICHUB_STATE", "state"))
+    state = site_settings(settings).state
     # the archive's neighbours are kept in Pelican's cache folder between builds
     return SiteSemantics.build(state, papers, state.parent / "semantic.yml", Path(settings["CACHE_PATH"]))

@@ -26,6 +26,7 @@ from ..archive.index import recorded
 from ..config.takedowns import Takedown, load_takedowns
 from ..layout import Layout
 from ..models import PaperView
+from .settings import site_settings
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,8 @@ class Gone:
 def leave_out(articles: list[Article], settings: dict) -> tuple[list[Article], Gone]:
     """The articles the site publishes, without the papers taken down, and what was left out."""
     content = Path(settings["PATH"])
-    listed = load_takedowns(_path(settings.get("ACADEMICHUB_TAKEDOWNS")))
+    site = site_settings(settings)
+    listed = load_takedowns(site.takedowns)
     by_identity: dict[str, Takedown] = {identity(t.id): t for t in listed}
     gone = Gone(content)
     kept: list[Article] = []
@@ -103,15 +105,14 @@ def leave_out(articles: list[Article], settings: dict) -> tuple[list[Article], G
         gone.titles.add(paper.title.casefold())
         log.info("site: %s left out (takedowns.yml: %s)", paper.id, takedown.reason)
     gone.removed = [Removed(t.id, "takedowns.yml", t.reason, f"{t.date:%Y-%m-%d}" if t.date else "") for t in listed]
-    state = _path(settings.get("ACADEMICHUB_STATE"))
-    entries = recorded(Layout(state=state).index_dir) if state else None
+    entries = recorded(Layout(state=site.state).index_dir)
     if entries is not None:
         # an entry a sparse checkout left out (the daily job's) is there, not removed
-        left_out = set(settings.get("ACADEMICHUB_LEFT_OUT") or ())
+        left_out = site.left_out
         present = {paper_id for paper_id, rel in entries.items() if rel in left_out or (content / rel).is_file()}
         # the papers this build reads, those the closed months' shards hold, and those the index has files for
         built = {a.paper.id for a in kept if getattr(a, "paper", None)}
-        closed = {p["id"] for m in settings.get("ACADEMICHUB_CLOSED") or () for p in m.papers}
+        closed = {p["id"] for m in site.closed for p in m.papers}
         gone.known = (present | built | closed) - gone.ids
         listed_ids = set(by_identity)
         for paper_id in sorted(entries.keys() - present):
@@ -119,10 +120,6 @@ def leave_out(articles: list[Article], settings: dict) -> tuple[list[Article], G
             if identity(paper_id) not in listed_ids:
                 gone.removed.append(Removed(paper_id, "content/", path=entries[paper_id]))
     return kept, gone
-
-
-def _path(value) -> Path | None:
-    return Path(value) if value else None
 
 
 def keep_original(article: Article) -> None:

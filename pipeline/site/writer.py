@@ -17,6 +17,7 @@ from pelican.writers import Writer
 
 from ..files import write_bytes, write_text
 from .feeds import PAPER_LANG, AtomFeed, RssFeed, content_lang, feed_title
+from .settings import site_settings
 from .views import BRIEF_CATEGORIES, feed_terms, listed_authors, topic_for
 
 
@@ -83,7 +84,7 @@ class FeedWriter(Writer):
 
     def write_feed(self, *args, **kwargs):
         # a shard of the archive tier (periods.py) writes no feeds: they list the current tier
-        if self.settings.get("ACADEMICHUB_PERIOD"):
+        if site_settings(self.settings).period:
             return None
         return super().write_feed(*args, **kwargs)
 
@@ -197,7 +198,7 @@ def render_digest(*parts: str) -> str:
 def pages_key(settings: dict, theme: Path, topics: dict) -> str:
     """What every page depends on besides its own entries: the site's address and language, the
     theme's templates and the radar's own, the topics' names and the papers taken down (takedowns.yml)."""
-    takedowns = Path(settings.get("ACADEMICHUB_TAKEDOWNS") or "takedowns.yml")
+    takedowns = site_settings(settings).takedowns or Path("takedowns.yml")
     overrides = [tree_digest(Path(folder)) for folder in settings.get("THEME_TEMPLATES_OVERRIDES", ())]
     return render_digest(settings["SITEURL"], str(settings.get("DEFAULT_LANG")), tree_digest(theme / "templates"),
                          *overrides, json.dumps([vars(t) for t in topics.values()], sort_keys=True),

@@ -102,3 +102,20 @@ def test_upgrade_says_what_is_outdated_and_what_to_do(tmp_path):
     assert "7 things to bring up to AcademicHub 0.1.0" in report
     assert len(report.splitlines()) <= 24  # one screen
     assert cli("init", "--upgrade", str(tmp_path), cwd=tmp_path).returncode == 2  # not a radar
+
+
+def test_settings_of_an_earlier_release_still_build(radar, tmp_path):
+    """A radar's settings file as an earlier release wrote it, with the site plugin's old folder settings
+    and the variables read by itself: it builds, and the folders come from the command (rules/ and state/
+    beside the file), not from those settings."""
+    old = radar / "old-pelicanconf.py"
+    old.write_text((radar / "pelicanconf.py").read_text() + '\nACADEMICHUB_RULES = "no-such-rules"\n'
+                   'ACADEMICHUB_STATE = "no-such-state"\n'
+                   'SITEURL = os.environ.get("ACADEMICHUB_SITEURL", "http://127.0.0.1:8000").rstrip("/")\n')
+    done = cli("build", "--no-search", "--settings", old.name, "--output", str(tmp_path / "out"), cwd=radar,
+               env={"ACADEMICHUB_SITEURL": "https://lab.example/radar"})
+    assert done.returncode == 0, done.stderr
+    topics = {p.stem for p in (tmp_path / "out" / "topics").glob("*.html")}
+    assert {"quantum-information", "language-models"} <= topics
+    assert "https://lab.example/radar/" in (tmp_path / "out" / "feeds" / "all.atom.xml").read_text()
+    assert "state/runs.jsonl" not in (tmp_path / "out" / "status.html").read_text()  # the radar's runs are listed
