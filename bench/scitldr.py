@@ -1,7 +1,7 @@
 """SciTLDR (Allen AI, https://github.com/allenai/scitldr): papers' titles and abstracts with their
 human TL;DRs, read from a clone of its repository; and bootstrap intervals for the figures measured on it.
 
-The data is not bundled (its repository gives no licence for it): ``git clone
+The data is not bundled (its repository is under Apache-2.0, see its ``LICENSE``): ``git clone
 https://github.com/allenai/scitldr`` and pass the clone's folder as ``--scitldr DIR``; the benchmarks read
 ``SciTLDR-Data/SciTLDR-A/{dev,test}.jsonl`` (abstracts with the authors' TL;DR first, then the TL;DRs
 derived from peer reviews).

@@ -62,6 +62,14 @@ _COMMON = {"I", "II", "III", "IV", "V", "VI", "OK", "US", "UK", "EU", "AI", "ID"
            "GB", "MB", "KB", "TB", "GHz", "MHz", "CPU", "GPU", "TPU", "API", "URL", "PDF", "HTML", "SOTA"}
 
 
+# acronyms of method families a summary writes for a source that names the family by its key word
+# without spelling the acronym ("convolutional networks" → CNN, "adversarial training" of a generator → GAN)
+_FAMILIES = {"CNN": "convolution", "RNN": "recurrent", "LSTM": "recurrent", "GRU": "recurrent",
+             "GAN": "adversarial", "SGD": "gradient", "RL": "reinforcement", "DRL": "reinforcement",
+             "NLP": "language", "VAE": "autoencoder", "MLP": "perceptron", "GNN": "graph", "DNN": "deep",
+             "NN": "neural", "LLM": "language model", "NMT": "translation", "SNN": "spiking"}
+
+
 def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
@@ -203,7 +211,9 @@ class Source:
     def states_acronym(self, acronym: str) -> bool:
         """Stated as such, or spelled by the initials of words the source uses ("convolutional neural
         networks" gives CNN): a summary may shorten what its source writes out."""
-        return acronym.upper() in self.spelled or self.states_name(acronym)
+        family = _FAMILIES.get(acronym)
+        return (acronym.upper() in self.spelled or self.states_name(acronym)
+                or (family is not None and family in self.folded))
 
     def states_name(self, name: str) -> bool:
         folded = _fold(name)

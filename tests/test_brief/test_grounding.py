@@ -67,6 +67,14 @@ def test_an_acronym_spelled_by_the_source_words_is_derivable():
     assert kinds(check_paper(brief({"results": "Better than DPR."}), ABSTRACT)) == {"acronym"}
 
 
+def test_a_method_family_named_by_its_key_word_may_be_shortened():
+    # SciTLDR dev Bygi-YNNC4: the abstract writes "a standard convolutional neural net", its TL;DR "a CNN"
+    source = "We explore the behavior of a standard convolutional neural net in a setting of sequential tasks."
+    assert check_paper(brief({"tldr": "We study the behavior of a CNN as it masters new tasks."}), source).grounded
+    # a family the source never names is still an acronym it does not state
+    assert kinds(check_paper(brief({"tldr": "We study the behavior of an LSTM."}), source)) == {"acronym"}
+
+
 def test_a_quantity_in_another_form_is_derivable():
     assert check_paper(brief({"results": "Latency falls by 0.35 of its dense value; six datasets; 1.2k docs/s."}),
                        ABSTRACT).grounded
