@@ -286,6 +286,19 @@ def cmd_checkout(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_commit(args: argparse.Namespace) -> int:
+    """Commit and push what a day's run changed in content/ and state/ (nothing when nothing changed)."""
+    from .archive.commit import commit_day
+
+    layout = Layout(args.content, args.state)
+    day = args.date or runlog.last_day(layout.runs_file) or date.today()
+    done = commit_day(layout, day, args.remote, args.branch, os.environ.get("GITHUB_TOKEN") or None, say)
+    if output := os.environ.get("GITHUB_OUTPUT"):  # for the workflow's next steps
+        with open(output, "a", encoding="utf-8") as file:
+            file.write(f"changed={'true' if done.changed else 'false'}\nsha={done.sha}\n")
+    return 0
+
+
 def cmd_periods(args: argparse.Namespace) -> int:
     """The archive's months as JSON: closed (with whether their shard stands) and current."""
     from .site import periods_report
@@ -540,6 +553,15 @@ def build_parser() -> argparse.ArgumentParser:
                           help=f"the radar days before it whose entries are checked out (default: {RECENT_DAYS})")
     checkout.add_argument("--print", action="store_true", help="print the sparse-checkout patterns, change nothing")
     checkout.set_defaults(func=cmd_checkout)
+
+    commit = sub.add_parser("commit", help="commit and push what a day's run changed in content/ and state/ "
+                                           "(GITHUB_TOKEN: push with the job's token)")
+    commit.add_argument("--content", type=Path, default=Path("content"), help="the entries (default: content/)")
+    commit.add_argument("--state", type=Path, default=Path("state"), help="the state folder (default: state/)")
+    commit.add_argument("--date", type=_day, help="the day named in the commit (default: the last run's day, else today)")
+    commit.add_argument("--remote", default="origin", help="where to push (default: origin)")
+    commit.add_argument("--branch", help="the branch to push to (default: the current one)")
+    commit.set_defaults(func=cmd_commit)
 
     periods = sub.add_parser("periods", help="the archive's months: closed (shards) and current, as JSON")
     periods.add_argument("--content", type=Path, help="the entries (default: PATH of the settings, content/)")
