@@ -558,7 +558,7 @@ def build_parser() -> argparse.ArgumentParser:
                                            "(GITHUB_TOKEN: push with the job's token)")
     commit.add_argument("--content", type=Path, default=Path("content"), help="the entries (default: content/)")
     commit.add_argument("--state", type=Path, default=Path("state"), help="the state folder (default: state/)")
-    commit.add_argument("--date", type=_day, help="the day named in the commit (default: the last run's day, else today)")
+    commit.add_argument("--date", type=_day, help="the day the commit names (default: the last run's day, else today)")
     commit.add_argument("--remote", default="origin", help="where to push (default: origin)")
     commit.add_argument("--branch", help="the branch to push to (default: the current one)")
     commit.set_defaults(func=cmd_commit)
