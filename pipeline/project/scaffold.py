@@ -39,7 +39,7 @@ DEFAULT_TOPICS = ("language-models", "llm-agents")
 GENERATED = {"rules", "sources.yml", "brief.yml"}
 # The repository's own workflows that call its reusable ones: a radar's call them by address.
 CALLERS = "github/workflows/"
-_LOCAL_CALL = re.compile(r"(?m)^(\s*uses:\s*)\./\.github/workflows/([\w.-]+\.yml)\s*$")
+_LOCAL_CALL = re.compile(r"(?m)^([ \t]*uses:[ \t]*)\./\.github/workflows/([\w.-]+\.yml)[ \t]*$")
 LANGUAGES = ("en", "zh")
 
 
