@@ -165,7 +165,7 @@ def test_the_daily_jobs_partial_sparse_clone_fetches_old_entries_only_when_neede
 
     # the daily workflow's checkout, as actions/checkout makes it from the step's settings: no file
     # contents, the step's sparse-checkout patterns, then `academichub checkout` (the recent entries)
-    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "daily.yml").read_text(encoding="utf-8"))
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "radar-daily.yml").read_text(encoding="utf-8"))
     (settings, *_) = [s["with"] for s in workflow["jobs"]["update"]["steps"] if s.get("uses", "").startswith("actions/checkout@")]
     assert settings["sparse-checkout-cone-mode"] is False
     daily = tmp_path / "daily"
