@@ -3,7 +3,7 @@
 Generated arXiv days (bench/corpus.py, about ``--per-day`` papers kept a day by the repository's
 rules) are fetched and briefed by the real pipeline (bilingual briefs from the OpenAI-compatible
 model server of tests/support/fake_openai.py on 127.0.0.1) in a clone of a bare 'origin', and
-committed and pushed by ``.github/scripts/commit-back.sh``, one commit a day, as the daily workflow
+committed and pushed by ``academichub commit``, one commit a day, as the daily workflow
 does. At each day of ``--measure`` the day after is run the way the daily workflow runs it, in a
 partial clone (``--filter=blob:none``) with the sparse checkout of ``academichub checkout``, and
 measured: what the clone transferred, what it checked out, the time of its clone, run (fetch +
@@ -44,7 +44,6 @@ from pipeline.fetch.job import run_fetch  # noqa: E402
 from pipeline.layout import Layout  # noqa: E402
 
 FIRST_DAY = date(2026, 1, 1)
-COMMIT_BACK = ROOT / ".github" / "scripts" / "commit-back.sh"
 MODEL = {"OPENAI_API_KEY": "bench", "ACADEMICHUB_MODEL": "gpt-4o-mini"}
 
 
@@ -72,10 +71,11 @@ def configure(clone: Path) -> None:
 
 
 def commit_back(clone: Path, day: date) -> None:
-    done = subprocess.run(["bash", str(COMMIT_BACK), day.isoformat()], cwd=clone, capture_output=True, text=True,
-                          env={**os.environ, "GITHUB_TOKEN": "", "GITHUB_OUTPUT": os.devnull}, check=False)
+    done = subprocess.run([sys.executable, "-m", "pipeline.cli", "commit", "--date", day.isoformat()], cwd=clone,
+                          capture_output=True, text=True, check=False,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), "GITHUB_TOKEN": "", "GITHUB_OUTPUT": ""})
     if done.returncode:
-        raise RuntimeError(f"commit-back.sh {day}: {done.stderr.strip()}")
+        raise RuntimeError(f"academichub commit {day}: {done.stderr.strip()}")
 
 
 class Radar:

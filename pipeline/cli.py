@@ -425,6 +425,29 @@ def cmd_checkout(args: argparse.Namespace) -> int:
     return 0
 
 
+def _commit_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--content", type=Path, default=Path("content"), help="the entries (default: content/)")
+    parser.add_argument("--state", type=Path, default=Path("state"), help="the state folder (default: state/)")
+    parser.add_argument("--date", type=_day, help="the day the commit names (default: the last run's day, else today)")
+    parser.add_argument("--remote", default="origin", help="where to push (default: origin)")
+    parser.add_argument("--branch", help="the branch to push to (default: the current one)")
+
+
+@command("commit", "commit and push what a day's run changed in content/ and state/ "
+         "(GITHUB_TOKEN: push with the job's token)", _commit_arguments)
+def cmd_commit(args: argparse.Namespace) -> int:
+    """Commit and push what a day's run changed in content/ and state/ (nothing when nothing changed)."""
+    from .archive.commit import commit_day
+
+    layout = Layout(args.content, args.state)
+    day = args.date or runlog.last_day(layout.runs_file) or date.today()
+    done = commit_day(layout, day, args.remote, args.branch, os.environ.get("GITHUB_TOKEN") or None, say)
+    if output := os.environ.get("GITHUB_OUTPUT"):  # for the workflow's next steps
+        with open(output, "a", encoding="utf-8") as file:
+            file.write(f"changed={'true' if done.changed else 'false'}\nsha={done.sha}\n")
+    return 0
+
+
 def _periods_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--content", type=Path, help="the entries (default: PATH of the settings, content/)")
     parser.add_argument("--output", type=Path, help="the built site (default: output/)")

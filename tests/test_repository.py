@@ -30,7 +30,6 @@ from pipeline.brief.settings import resolve_settings  # noqa: E402
 from pipeline.config.brief import BriefConfig  # noqa: E402
 from pipeline.layout import Layout  # noqa: E402
 
-COMMIT_BACK = ROOT / ".github" / "scripts" / "commit-back.sh"
 # the first day, then five weeks later three days in a row: the digests' window no longer reaches day one
 DAYS = [date(2026, 3, 2), date(2026, 4, 6), date(2026, 4, 7), date(2026, 4, 20)]
 CANDIDATES = 120  # a day's announcement; the rules keep about one in nine
@@ -89,14 +88,14 @@ def academichub(*args: str, cwd: Path, env: dict | None = None, **kwargs) -> sub
 
 def run_day(work: Path, day: date, papers: list[dict], servers) -> None:
     """The daily workflow's steps for ``day``: fetch and brief (bilingual, from the model server), then
-    commit-back.sh, which commits content/ and state/ and pushes."""
+    `academichub commit`, which commits content/ and state/ and pushes."""
     feeds, model = servers
     feeds.add("/rss", body=arxiv_rss(papers, day))
     env = {"OPENAI_API_KEY": "test-key", "OPENAI_BASE_URL": model.url, "ACADEMICHUB_MODEL": "gpt-4o-mini"}
     done = academichub("run", "--date", day.isoformat(), "--no-build", "--no-notify", cwd=work, env=env, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
-    pushed = subprocess.run(["bash", str(COMMIT_BACK), day.isoformat()], cwd=work, capture_output=True, text=True,
-                            env={**os.environ, "GITHUB_TOKEN": "", "GITHUB_OUTPUT": os.devnull}, check=False)
+    pushed = academichub("commit", "--date", day.isoformat(), cwd=work, env={"GITHUB_TOKEN": "", "GITHUB_OUTPUT": ""},
+                         timeout=120)
     assert pushed.returncode == 0, pushed.stderr
 
 
@@ -166,7 +165,7 @@ def test_the_daily_jobs_partial_sparse_clone_fetches_old_entries_only_when_neede
 
     # the daily workflow's checkout, as actions/checkout makes it from the step's settings: no file
     # contents, the step's sparse-checkout patterns, then `academichub checkout` (the recent entries)
-    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "daily.yml").read_text(encoding="utf-8"))
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "radar-daily.yml").read_text(encoding="utf-8"))
     (settings, *_) = [s["with"] for s in workflow["jobs"]["update"]["steps"] if s.get("uses", "").startswith("actions/checkout@")]
     assert settings["sparse-checkout-cone-mode"] is False
     daily = tmp_path / "daily"

@@ -3,7 +3,8 @@
 Workflows cannot run here, so: actionlint and zizmor lint them; their YAML is
 checked for the hardening rules; every `academichub` command in them is run
 through the real argument parser (a renamed flag fails here, not in the
-nightly run); the commit-back script runs against real git repositories.
+nightly run); `academichub commit` runs against real git repositories. The steps live in
+reusable workflows (radar-*.yml) that this repository's workflows and every radar's call.
 """
 
 from __future__ import annotations
@@ -27,9 +28,13 @@ from pipeline.layout import Layout
 ROOT = Path(__file__).resolve().parent.parent
 GITHUB = ROOT / ".github"
 WORKFLOWS = sorted((GITHUB / "workflows").glob("*.yml"))
+REUSABLE = [p for p in WORKFLOWS if p.name.startswith("radar-")]
+CALLERS = [GITHUB / "workflows" / p.name[len("radar-"):] for p in REUSABLE]
 ACTIONS = sorted((GITHUB / "actions").glob("*/action.yml"))
 TOOLS = ROOT / "tests" / "tools"
-COMMIT_BACK = GITHUB / "scripts" / "commit-back.sh"
+# actionlint 1.6 does not know GitHub's self-repository syntax (`uses: $/…`: the action of the
+# workflow's own repository at its own commit, also when another repository calls the workflow)
+SELF_REPOSITORY = re.compile(r'specifying action "\$/[^"]+" in invalid format because ref is missing')
 
 
 def _missing_tool(what: str, install: str):
@@ -90,6 +95,7 @@ def actionlint_findings(tmp_path_factory, radar_github) -> dict[str, list[dict]]
     bad.write_text(BROKEN_WORKFLOW)
     radar_workflows = sorted((radar_github / "workflows").glob("*.yml"))
     assert {p.name for p in radar_workflows} == {"daily.yml", "pr.yml", "rebuild.yml"}
+    assert sorted(p.name for p in REUSABLE) == ["radar-daily.yml", "radar-pr.yml", "radar-rebuild.yml"]
     files = [*map(str, WORKFLOWS), *map(str, radar_workflows), str(bad)]
     done = subprocess.run([node, str(TOOLS / "actionlint.cjs"), *files], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
@@ -100,7 +106,8 @@ def actionlint_findings(tmp_path_factory, radar_github) -> dict[str, list[dict]]
 
 
 def test_actionlint_finds_nothing(actionlint_findings):
-    found = [f for name, items in actionlint_findings.items() if not name.endswith("bad.yml") for f in items]
+    found = [f for name, items in actionlint_findings.items() if not name.endswith("bad.yml") for f in items
+             if not SELF_REPOSITORY.match(f["message"])]
     assert found == [], "\n".join(f"{f['file']}:{f['line']}:{f['column']}: {f['message']}" for f in found)
 
 
@@ -124,11 +131,18 @@ def test_zizmor_finds_nothing_above_low():
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_zizmor_finds_nothing_above_low_in_a_radars_workflows(radar_github):
+def test_zizmor_finds_nothing_above_low_in_a_radars_workflows(radar_github, tmp_path):
     done = subprocess.run([_zizmor(), "--offline", "--no-progress", "--min-severity", "medium", "--format", "plain",
                            str(radar_github)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "daily.yml" in done.stdout + done.stderr or "No findings" in done.stdout + done.stderr
+    # the callers' tag references are allowed by the radar's own settings, nothing else is
+    without = tmp_path / "without-settings"
+    shutil.copytree(radar_github, without / ".github")
+    (without / ".github" / "zizmor.yml").unlink()
+    done = subprocess.run([_zizmor(), "--offline", "--no-progress", "--min-severity", "medium", "--format", "plain",
+                           str(without / ".github")], capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "unpinned-uses" in done.stdout, done.stdout
 
 
 def test_zizmor_catches_a_dangerous_workflow(tmp_path):
@@ -154,7 +168,7 @@ def test_actions_are_pinned_to_commits_with_their_version_named(path):
     text = path.read_text(encoding="utf-8")
     for line in text.splitlines():
         match = re.match(r"^\s*(?:-\s+)?uses:\s*(\S+)(.*)$", line)
-        if not match or match.group(1).startswith("./"):
+        if not match or match.group(1).startswith(("./", "$/")):
             continue
         assert SHA_PIN.match(match.group(1)), f"{path.name}: not pinned to a commit: {line.strip()}"
         assert re.match(r"\s*#\s*v\d", match.group(2)), f"{path.name}: name the version after the SHA: {line.strip()}"
@@ -165,8 +179,14 @@ def test_least_privilege_and_no_untrusted_expansion(path):
     workflow = load(path)
     assert workflow["permissions"] == {"contents": "read"}
     assert "pull_request_target" not in workflow["on"]
-    assert workflow.get("concurrency"), "runs of one workflow must not race"
+    if path in CALLERS:  # the group is the called workflow's: a caller holding it too would wait for itself
+        assert "concurrency" not in workflow
+    else:
+        assert workflow.get("concurrency"), "runs of one workflow must not race"
     for job_id, job in workflow["jobs"].items():
+        if "uses" in job:  # a call: its jobs have their timeouts, it has the permissions they may use
+            assert "permissions" in job, f"{job_id}: grant the called workflow only what it needs"
+            continue
         assert job.get("timeout-minutes"), f"{job_id}: set timeout-minutes"
     for job_id, step in steps(workflow):
         run = step.get("run", "")
@@ -176,24 +196,76 @@ def test_least_privilege_and_no_untrusted_expansion(path):
     text = path.read_text(encoding="utf-8")
     for number, line in enumerate(text.splitlines(), 1):
         if "secrets." in line and not line.lstrip().startswith("#"):
-            assert re.match(r"^\s+[A-Z_]+: \$\{\{ secrets\.[A-Z][A-Z0-9_]* \}\}$", line), f"{path.name}:{number}: secrets only as env"
+            assert re.match(r"^\s+[A-Z][A-Z0-9_]*: \$\{\{ secrets\.[A-Z][A-Z0-9_]* \}\}$", line), f"{path.name}:{number}: secrets only as env"
 
 
 def test_write_permissions_only_where_needed():
-    daily = load(GITHUB / "workflows" / "daily.yml")
+    daily = load(GITHUB / "workflows" / "radar-daily.yml")
     granted = {job_id: job.get("permissions", {}) for job_id, job in daily["jobs"].items()}
     assert granted["update"] == {"contents": "write", "pages": "read"}
     assert granted["deploy"] == {"pages": "write", "id-token": "write"}
     assert granted["alert"] == {"contents": "read", "issues": "write"}
-    pr = load(GITHUB / "workflows" / "pr.yml")
-    assert all("permissions" not in job or set(job["permissions"].values()) <= {"read"} for job in pr["jobs"].values())
-    assert list(pr["on"]) == ["pull_request", "workflow_dispatch"]
+    # the caller grants the most any job asks for, and no more
+    (call,) = load(GITHUB / "workflows" / "daily.yml")["jobs"].values()
+    asked: dict[str, str] = {}
+    for scopes in granted.values():
+        for scope, level in scopes.items():
+            asked[scope] = "write" if "write" in (level, asked.get(scope)) else level
+    assert call["permissions"] == asked
+    for name in ("pr.yml", "radar-pr.yml"):
+        pr = load(GITHUB / "workflows" / name)
+        assert all(set(job.get("permissions", {}).values()) <= {"read"} for job in pr["jobs"].values())
+    assert list(load(GITHUB / "workflows" / "pr.yml")["on"]) == ["pull_request", "workflow_dispatch"]
+
+
+@pytest.mark.parametrize("path", CALLERS, ids=lambda p: p.name)
+def test_a_caller_passes_what_its_reusable_workflow_declares(path):
+    """Every input and secret a caller passes is declared by the workflow it calls, with a value of
+    the declared type, and every required one is passed."""
+    for job_id, job in load(path)["jobs"].items():
+        called = load(GITHUB / "workflows" / Path(job["uses"]).name)["on"]["workflow_call"] or {}
+        inputs, secrets = called.get("inputs") or {}, called.get("secrets") or {}
+        given, passed = job.get("with") or {}, job.get("secrets") or {}
+        assert passed != "inherit", f"{job_id}: pass each secret by name"
+        assert set(given) <= set(inputs), f"{job_id}: undeclared inputs {set(given) - set(inputs)}"
+        assert set(passed) <= set(secrets), f"{job_id}: undeclared secrets {set(passed) - set(secrets)}"
+        assert {n for n, i in inputs.items() if i.get("required")} <= set(given)
+        assert {n for n, s in secrets.items() if (s or {}).get("required")} <= set(passed)
+        for name, value in given.items():
+            assert inputs[name]["type"] in ("string", "boolean", "number")
+            if inputs[name]["type"] == "boolean":  # a scheduled run has no inputs: the value must still be one
+                assert isinstance(value, bool) or re.fullmatch(r"\$\{\{ .+ == (true|false) \}\}", value), value
+        for name, value in passed.items():
+            assert value == f"${{{{ secrets.{name} }}}}", f"{job_id}: {name} passes another secret"
+        # the caller's own dispatch inputs are the called workflow's: the same names, types and defaults
+        dispatch = (load(path)["on"].get("workflow_dispatch") or {}).get("inputs") or {}
+        assert dispatch == {n: i for n, i in inputs.items() if n in dispatch}
+
+
+def test_the_callers_secrets_are_the_ones_the_steps_use():
+    """A secret the daily steps read is declared (and so passed by the callers), and none is declared for nothing."""
+    daily = GITHUB / "workflows" / "radar-daily.yml"
+    used = set(re.findall(r"secrets\.([A-Z][A-Z0-9_]*)", daily.read_text(encoding="utf-8").split("\njobs:", 1)[1]))
+    assert used == set(load(daily)["on"]["workflow_call"]["secrets"])
+
+
+def test_the_reusable_workflows_use_their_own_setup_action_and_no_copied_script():
+    """Called from a radar, `./` names the radar's checkout: the steps use their own repository's
+    action at their own commit (`$/`), and commit with the package's command, not a script."""
+    for path in REUSABLE:
+        text = path.read_text(encoding="utf-8")
+        assert "uses: ./" not in text and ".github/scripts/" not in text and "commit-back" not in text, path.name
+        assert "uses: $/.github/actions/setup" in text
+        assert all(not s.get("uses", "").startswith("./") for _, s in steps(load(path)))
+    for path in CALLERS:
+        (job,) = load(path)["jobs"].values()
+        assert job["uses"] == f"./.github/workflows/radar-{path.name}"
 
 
 def test_pull_requests_run_what_ci_runs():
     """A pull request runs the tests through .ci/run, which installs Chromium, Java (for the Nu HTML
     Checker), newsboat, the Node test tools and the semantic extra, so no browser or client test is skipped."""
-    pr = load(GITHUB / "workflows" / "pr.yml")
+    pr = load(GITHUB / "workflows" / "radar-pr.yml")
     runs = [s.get("run", "") for _, s in steps(pr)]
     assert any(re.search(r"^\s*bash \.ci/run\s*$", run, re.MULTILINE) for run in runs), runs
     script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
@@ -206,11 +278,13 @@ def test_pull_requests_run_what_ci_runs():
 
 
 def test_daily_schedule_inputs_and_publishing():
-    daily = load(GITHUB / "workflows" / "daily.yml")
-    minute, hour, *_ = daily["on"]["schedule"][0]["cron"].split()
+    caller = load(GITHUB / "workflows" / "daily.yml")
+    minute, hour, *_ = caller["on"]["schedule"][0]["cron"].split()
     # after arXiv's feeds carry the new day (midnight US Eastern is 04:00 or 05:00 UTC)
     assert 5 <= int(hour) <= 8 and minute != "0"
-    assert set(daily["on"]["workflow_dispatch"]["inputs"]) == {"date", "dry-run"}
+    assert set(caller["on"]["workflow_dispatch"]["inputs"]) == {"date", "dry-run"}
+    daily = load(GITHUB / "workflows" / "radar-daily.yml")
+    assert set(daily["on"]["workflow_call"]["inputs"]) == {"date", "dry-run"}
     assert daily["concurrency"]["cancel-in-progress"] is False
     uses = [step.get("uses", "").split("@")[0] for _, step in steps(daily)]
     assert {"actions/upload-pages-artifact", "actions/deploy-pages", "actions/cache"} <= set(uses)
@@ -224,7 +298,7 @@ def test_daily_schedule_inputs_and_publishing():
 def test_channel_secrets_go_to_the_notify_step_only():
     """The step that sends the daily brief holds the channels' secrets, no other step does, and the
     documented notify.yml names only secrets the workflow passes."""
-    daily = load(GITHUB / "workflows" / "daily.yml")
+    daily = load(GITHUB / "workflows" / "radar-daily.yml")
     (notify,) = [s for _, s in steps(daily) if re.search(r"^\s*academichub notify ", s.get("run", ""), re.MULTILINE)]
     secrets = {name for name, value in notify["env"].items() if "secrets." in value}
     assert len(secrets) >= 3
@@ -239,7 +313,8 @@ def test_channel_secrets_go_to_the_notify_step_only():
     assert "needs.deploy.result == 'success'" in job["if"] and "needs.update.outputs.bucket == 'success'" in job["if"]
     assert daily["jobs"]["update"]["outputs"]["bucket"] == "${{ steps.bucket.outcome }}"
     names = [s.get("name") for s in job["steps"]]
-    assert names.index(notify["name"]) < next(i for i, s in enumerate(job["steps"]) if "commit-back.sh" in s.get("run", ""))
+    committed = next(i for i, s in enumerate(job["steps"]) if "academichub commit " in s.get("run", ""))
+    assert names.index(notify["name"]) < committed
     assert job["permissions"]["contents"] == "write"
     guide = (ROOT / "docs" / "how-to" / "notifications.md").read_text(encoding="utf-8")
     example = yaml.safe_load(guide.split("```yaml\n", 1)[1].split("```", 1)[0])
@@ -249,13 +324,13 @@ def test_channel_secrets_go_to_the_notify_step_only():
 
 def test_cached_paths_are_the_ones_the_project_uses():
     """The cache step keeps Pelican's cache and output where the settings put them, and the preview's candidates."""
-    daily = load(GITHUB / "workflows" / "daily.yml")
+    daily = load(GITHUB / "workflows" / "radar-daily.yml")
     (cache,) = [s for _, s in steps(daily) if s.get("uses", "").startswith("actions/cache@")]
     paths = cache["with"]["path"].split()
     settings = runpy.run_path(str(ROOT / "pelicanconf.py"))
     assert paths == [settings["CACHE_PATH"], settings.get("OUTPUT_PATH", "output"), Layout().candidates.as_posix(),
                      Layout().deploys_file.as_posix()]
-    pr = load(GITHUB / "workflows" / "pr.yml")
+    pr = load(GITHUB / "workflows" / "radar-pr.yml")
     (restore,) = [s for _, s in steps(pr) if s.get("uses", "").startswith("actions/cache/restore@")]
     assert restore["with"]["path"].split() == paths and restore["with"]["restore-keys"] == cache["with"]["restore-keys"]
 
@@ -264,8 +339,8 @@ def test_a_rebuild_builds_each_stale_month_in_a_job_of_its_own():
     """The matrix: one job a closed month that `academichub periods --stale` lists, each building that
     month's shard; then one job that puts them in place, builds the current tier on top of them and
     keeps the site in the daily job's cache (same paths, so the daily run restores it)."""
-    rebuild = load(GITHUB / "workflows" / "rebuild.yml")
-    assert rebuild["concurrency"]["group"] == load(GITHUB / "workflows" / "daily.yml")["concurrency"]["group"]
+    rebuild = load(GITHUB / "workflows" / "radar-rebuild.yml")
+    assert rebuild["concurrency"]["group"] == load(GITHUB / "workflows" / "radar-daily.yml")["concurrency"]["group"]
     plan, shard, site = (rebuild["jobs"][name] for name in ("plan", "shard", "site"))
     assert any("academichub periods --publish --stale" in s.get("run", "") for s in plan["steps"])
     assert shard["strategy"]["matrix"]["period"] == "${{ fromJSON(needs.plan.outputs.periods) }}"
@@ -276,7 +351,7 @@ def test_a_rebuild_builds_each_stale_month_in_a_job_of_its_own():
     uses = [s.get("uses", "").split("@")[0] for s in site["steps"]]
     assert uses.index("actions/download-artifact") < next(i for i, s in enumerate(site["steps"])
                                                          if "academichub build --publish" in s.get("run", ""))
-    daily = load(GITHUB / "workflows" / "daily.yml")
+    daily = load(GITHUB / "workflows" / "radar-daily.yml")
     (cache,) = [s for _, s in steps(daily) if s.get("uses", "").startswith("actions/cache@")]
     (save,) = [s for s in site["steps"] if s.get("uses", "").startswith("actions/cache/save@")]
     assert save["with"]["path"] == cache["with"]["path"] and save["with"]["key"] == cache["with"]["key"]
@@ -369,7 +444,7 @@ def test_the_commands_run_for_real_on_demo_content(tmp_path, run_cli):
     assert "would open or update the alert issue" in health.stderr
 
 
-# ---------------------------------------------------------------- commit-back
+# ---------------------------------------------------------------- academichub commit
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -392,16 +467,21 @@ def checkout(tmp_path):
     return origin, work
 
 
-def commit_back(work: Path, tmp_path: Path) -> tuple[subprocess.CompletedProcess, dict]:
-    output = tmp_path / "github-output"
-    output.write_text("")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT")}
-    done = subprocess.run(["bash", str(COMMIT_BACK), "2026-04-27"], cwd=work, capture_output=True, text=True,
-                          env={**env, "GITHUB_OUTPUT": str(output), "PUSH_BRANCH": "main"}, timeout=60)
-    return done, dict(line.split("=", 1) for line in output.read_text().splitlines())
+@pytest.fixture
+def commit_back(run_cli, tmp_path):
+    """`academichub commit` as the workflows run it: the day, the branch, GITHUB_OUTPUT."""
+
+    def run(work: Path, tmp_path: Path) -> tuple[subprocess.CompletedProcess, dict]:
+        output = tmp_path / "github-output"
+        output.write_text("")
+        done = run_cli("commit", "--date", "2026-04-27", "--branch", "main", cwd=work,
+                       env={"GITHUB_OUTPUT": str(output), "GITHUB_TOKEN": ""}, timeout=60)
+        return done, dict(line.split("=", 1) for line in output.read_text().splitlines())
+
+    return run
 
 
-def test_commit_back_commits_only_content_and_state(checkout, tmp_path):
+def test_commit_back_commits_only_content_and_state(checkout, tmp_path, commit_back):
     origin, work = checkout
     (work / "content" / "papers").mkdir()
     (work / "content" / "papers" / "a.md").write_text("Title: A\n")
@@ -420,7 +500,7 @@ def test_commit_back_commits_only_content_and_state(checkout, tmp_path):
     assert output["sha"] == git(origin, "rev-parse", "main").strip()
 
 
-def test_commit_back_does_nothing_when_unchanged(checkout, tmp_path):
+def test_commit_back_does_nothing_when_unchanged(checkout, tmp_path, commit_back):
     origin, work = checkout
     before = git(origin, "rev-parse", "main")
     (work / "stray.txt").write_text("not output\n")
@@ -429,12 +509,12 @@ def test_commit_back_does_nothing_when_unchanged(checkout, tmp_path):
     done, output = commit_back(work, tmp_path)
     assert done.returncode == 0, done.stderr
     assert output["changed"] == "false"
-    assert "no commit" in done.stdout
+    assert "no commit" in done.stdout + done.stderr
     assert git(origin, "rev-parse", "main") == before
     assert git(work, "rev-parse", "HEAD") == before
 
 
-def test_commit_back_rebases_when_main_moved(checkout, tmp_path):
+def test_commit_back_rebases_when_main_moved(checkout, tmp_path, commit_back):
     origin, work = checkout
     other = tmp_path / "other"
     git(tmp_path, "clone", "--quiet", str(origin), str(other))

@@ -19,9 +19,14 @@ from .. import __version__
 from ..errors import InitError
 
 DISTRIBUTION = "academichub"
+# where AcademicHub's releases are tagged vX.Y.Z, beside the package on PyPI (pyproject.toml's Homepage)
+HOME_REPOSITORY = "academichub/academichub"
 # remotes another machine can reach; scp-like git@host:path is read as https (workflows have no SSH key)
 _REACHABLE = re.compile(r"^(https?|ssh|git)://")
 _SCP_LIKE = re.compile(r"^[\w.-]+@([\w.-]+):(.+)$")
+_RELEASE = re.compile(rf"^{DISTRIBUTION}\s*(?:\[[\w,\s-]*\])?\s*==\s*([\w.+-]+)$", re.IGNORECASE)
+_GITHUB = re.compile(rf"^{DISTRIBUTION}\s*(?:\[[\w,\s-]*\])?\s*@\s*git\+https://github\.com/([\w.-]+/[\w.-]+?)(?:\.git)?@([\w./-]+)$",
+                     re.IGNORECASE)
 
 
 def installed_requirement() -> str:
@@ -54,6 +59,19 @@ def requirement_for(direct_url: dict | None, version: str, checkout: Path | None
         "(no git remote on the web). Choose what the radar installs with --package, e.g.\n"
         f"  --package {DISTRIBUTION}=={version}                      (a release from PyPI)\n"
         f"  --package '{DISTRIBUTION} @ git+https://github.com/YOU/academichub@COMMIT'  (your pushed fork)")
+
+
+def workflow_source(requirement: str) -> tuple[str, str]:
+    """The GitHub repository (``owner/name``) and the ref of the reusable workflows that go with
+    ``requirement``: a release's tag ``vX.Y.Z`` in AcademicHub's repository, or a GitHub repository at
+    the commit or tag the requirement installs; anything else (an archive, another host) gets the
+    workflows of this release."""
+    requirement = requirement.strip()
+    if release := _RELEASE.match(requirement):
+        return HOME_REPOSITORY, f"v{release.group(1)}"
+    if github := _GITHUB.match(requirement):
+        return github.group(1), github.group(2)
+    return HOME_REPOSITORY, f"v{__version__}"
 
 
 def git_origin(folder: Path) -> tuple[str, str]:

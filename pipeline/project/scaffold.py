@@ -7,6 +7,8 @@ GitHub: ``sources.yml``, ``rules/``, ``brief.yml``, ``pelicanconf.py``/``publish
 (the radar's own names over the package's settings), ``requirements.txt`` (the AcademicHub
 it runs), the workflows and the contributor guide. The theme is not copied: Pelican uses
 the package's, and the radar's ``templates/`` and ``static/`` folders override single files.
+The workflows are short callers of AcademicHub's reusable workflows, at the release (or commit)
+that ``requirements.txt`` pins, and Dependabot bumps both in one pull request.
 
 The package ships the AcademicHub repository's own files for this
 (``pipeline/project/skeleton`` links to them, and a built package carries copies),
@@ -30,12 +32,15 @@ from ..config import Rule, load_rules
 from ..errors import ConfigError, InitError
 from ..fetch.sources import SourcesFile, load_sources
 from ..files import atomic_write
-from .origin import installed_requirement
+from .origin import installed_requirement, workflow_source
 
 FOLLOW_RULE = "followed-authors"
 DEFAULT_TOPICS = ("language-models", "llm-agents")
 # Skeleton entries written as they are; names starting "github" land in .github/.
 GENERATED = {"rules", "sources.yml", "brief.yml"}
+# The repository's own workflows that call its reusable ones: a radar's call them by address.
+CALLERS = "github/workflows/"
+_LOCAL_CALL = re.compile(r"(?m)^([ \t]*uses:[ \t]*)\./\.github/workflows/([\w.-]+\.yml)[ \t]*$")
 LANGUAGES = ("en", "zh")
 
 
@@ -68,10 +73,66 @@ def skeleton_files() -> dict[str, bytes]:
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for file in sorted(names):
             relative = (Path(folder) / file).relative_to(root)
-            if relative.parts[0] not in GENERATED:
-                name = relative.as_posix()
+            name = relative.as_posix()
+            if relative.parts[0] not in GENERATED and not name.startswith(CALLERS):
                 files[("." + name) if name.startswith("github/") else name] = (Path(folder) / file).read_bytes()
     return files
+
+
+def workflows(requirement: str) -> dict[str, bytes]:
+    """A radar's workflows for the AcademicHub ``requirement`` pins: the repository's own callers,
+    each calling the reusable workflow of the repository and ref that go with it (``workflow_source``)."""
+    repository, ref = workflow_source(requirement)
+    found = {}
+    for path in sorted((skeleton() / CALLERS).glob("*.yml")):
+        text, calls = _LOCAL_CALL.subn(lambda m: f"{m.group(1)}{repository}/.github/workflows/{m.group(2)}@{ref}",
+                                       path.read_text(encoding="utf-8"))
+        if calls == 0:
+            raise InitError(f"{path.name} in the package calls no reusable workflow")
+        found[f".{CALLERS}{path.name}"] = text.encode()
+    return found
+
+
+def dependabot(requirement: str) -> str:
+    """The radar's .github/dependabot.yml: one weekly pull request that bumps the AcademicHub of
+    requirements.txt and the workflows' reference to it together."""
+    repository, _ = workflow_source(requirement)
+    return f"""# Keeps AcademicHub current: one pull request a week at most bumps the release in
+# requirements.txt and the workflows' reference to the same release, together, once the release
+# is a week old.
+version: 2
+multi-ecosystem-groups:
+  academichub:
+    schedule:
+      interval: weekly
+updates:
+  - package-ecosystem: pip
+    directory: "/"
+    patterns: ["academichub"]
+    multi-ecosystem-group: academichub
+    cooldown:
+      default-days: 7
+  - package-ecosystem: github-actions
+    directory: "/"
+    patterns: ["{repository}"]
+    multi-ecosystem-group: academichub
+    cooldown:
+      default-days: 7
+"""
+
+
+def zizmor_settings(requirement: str) -> str:
+    """The radar's .github/zizmor.yml: AcademicHub's workflows are called at the release tag that
+    requirements.txt pins (a release is one version for the package and its workflows)."""
+    repository, _ = workflow_source(requirement)
+    return f"""# zizmor's settings: AcademicHub's workflows are called at the tag of the release that
+# requirements.txt pins, which Dependabot bumps together with the pin.
+rules:
+  unpinned-uses:
+    config:
+      policies:
+        "{repository}/*": ref-pin
+"""
 
 
 def catalogue() -> dict[str, Rule]:
@@ -175,8 +236,8 @@ def brief_settings(template: str, languages: list[str]) -> str:
 
 def requirements(package: str) -> str:
     return (
-        "# The AcademicHub release this site runs (the workflows install it).\n"
-        "# Dependabot proposes new releases; change it by hand to upgrade.\n"
+        "# The AcademicHub release this site runs (the workflows install it and call its workflows).\n"
+        "# Dependabot proposes new releases, with the workflows' reference in the same pull request.\n"
         f"{package}\n"
     )
 
@@ -229,9 +290,10 @@ academichub build && academichub serve
 
 ## Upgrade
 
-`requirements.txt` names the AcademicHub this radar runs; Dependabot proposes new releases.
-After a bump, `academichub init --upgrade` lists what in this folder is outdated (workflows,
-overridden templates, settings) and what to do about each.
+`requirements.txt` names the AcademicHub this radar runs, and the workflows in `.github/workflows/`
+call AcademicHub's workflows of that same release; Dependabot proposes a new release as one pull
+request that bumps both. `academichub init --upgrade` lists what in this folder is outdated
+(workflows, overridden templates, settings) and what to do about each.
 """
 
 
@@ -279,6 +341,9 @@ def plan(choices: SiteChoices) -> dict[str, bytes]:
     files["publishconf.py"] = PUBLISH_SETTINGS.encode()
     files["brief.yml"] = brief_settings((root / "brief.yml").read_text(encoding="utf-8"), choices.briefs_in).encode()
     files["requirements.txt"] = requirements(choices.package).encode()
+    files.update(workflows(choices.package))
+    files[".github/dependabot.yml"] = dependabot(choices.package).encode()
+    files[".github/zizmor.yml"] = zizmor_settings(choices.package).encode()
     files["README.md"] = readme(choices, topics).encode()
     files[".gitignore"] = GITIGNORE.encode()
     return files
@@ -310,9 +375,6 @@ def create(directory: Path, choices: SiteChoices, force: bool = False) -> list[s
         target = directory / name
         target.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(target, data)  # an interrupted init leaves no half file
-        if name.endswith(".sh"):  # executable by whoever may read it (the umask decided who)
-            mode = target.stat().st_mode
-            target.chmod(mode | (mode & 0o444) >> 2)
     for folder in ("content", "state"):
         (directory / folder).mkdir(exist_ok=True)
     check(directory, files)

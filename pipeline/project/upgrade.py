@@ -1,9 +1,10 @@
 """``academichub init --upgrade``: what in an existing radar's folder is older than this AcademicHub.
 
-The theme and the site settings come from the package, so upgrading AcademicHub upgrades them; what
-a radar holds as its own copies — the workflows, the setup action, the commit script, the contributor
-guide — and the settings and templates it wrote itself are checked here against this release, each
-finding with what to do about it.
+The theme and the site settings come from the package, so upgrading AcademicHub upgrades them; so do
+the workflows' steps, which a radar's workflows call at the release its requirements.txt pins. What a
+radar holds as its own — the callers and their reference, full copies of an older release's workflows,
+the contributor guide — and the settings and templates it wrote itself are checked here against this
+release, each finding with what to do about it.
 """
 
 from __future__ import annotations
@@ -12,8 +13,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from .. import __version__
-from .scaffold import skeleton, skeleton_files
+from .origin import workflow_source
+from .scaffold import skeleton, skeleton_files, workflows
+
+# what an older init copied into a radar and the workflows no longer use
+RETIRED = (".github/actions/setup/action.yml", ".github/scripts/commit-back.sh")
+_CALL = re.compile(r"^([\w.-]+/[\w.-]+)/\.github/workflows/([\w.-]+\.yml)@(\S+)$")
 
 DEFAULTS_IMPORT = "from pipeline.site.defaults import *"
 
@@ -48,6 +56,7 @@ def check_radar(folder: Path) -> list[Finding]:
                              "move the templates you changed into templates/ and your CSS into static/ "
                              "(EXTRA_CSS), then delete theme/"))
     found += _overrides(folder)
+    found += _workflows(folder)
     for name, data in skeleton_files().items():
         if name == "CONTRIBUTING.md" and (folder / name).is_file():
             continue  # the radar's own contributor guide
@@ -58,6 +67,68 @@ def check_radar(folder: Path) -> list[Finding]:
             found.append(Finding(name, f"differs from AcademicHub {__version__}'s",
                                  f"copy {skeleton() / _packaged(name)} over it (then re-apply your own changes)"))
     return found
+
+
+def _pin(folder: Path) -> str:
+    """The line of requirements.txt that names AcademicHub (this release's when there is none)."""
+    path = folder / "requirements.txt"
+    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+    return next((line.strip() for line in lines if re.match(r"^academichub\b", line.strip(), re.IGNORECASE)),
+                f"academichub=={__version__}")
+
+
+def _calls(path: Path) -> list[tuple[str, str, str]] | None:
+    """The reusable workflows a workflow file calls (repository, file, ref); None when it has steps
+    of its own (a full copy) or cannot be read."""
+    try:
+        jobs = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("jobs") or {}
+    except (yaml.YAMLError, AttributeError, UnicodeDecodeError):
+        return None
+    if not isinstance(jobs, dict) or not jobs or any(not isinstance(job, dict) or "steps" in job
+                                                     for job in jobs.values()):
+        return None
+    return [call.groups() for job in jobs.values() if (call := _CALL.match(str(job.get("uses", ""))))]
+
+
+def _workflows(folder: Path) -> list[Finding]:
+    """The radar's workflows against the callers this release writes for its pin: full copies, an
+    older reference, missing callers, retired copies and a Dependabot that bumps them apart."""
+    pin = _pin(folder)
+    repository, ref = workflow_source(pin)
+    fresh = f"`academichub init NEW --no-input --package '{pin}'` writes them; copy its .github/ over yours"
+    copies, missing, found = [], [], []
+    for name in workflows(pin):
+        path = folder / name
+        if not path.is_file():
+            missing.append(name)
+        elif (calls := _calls(path)) is None:
+            copies.append(name)
+        elif old := sorted({f"{r}@{at}" for r, _, at in calls if (r, at) != (repository, ref)}):
+            found.append(Finding(name, f"calls {', '.join(old)}; requirements.txt pins {pin}",
+                                 f"change the reference to {repository}/…@{ref} (Dependabot's AcademicHub pull "
+                                 "request bumps both)"))
+    if copies:
+        found.append(Finding(", ".join(copies), "a full copy of an older release's workflow: its steps "
+                             "do not upgrade with the pin", f"replace it by the short caller: {fresh}"))
+    if missing:
+        found.append(Finding(", ".join(missing), "missing", fresh))
+    if retired := [name for name in RETIRED if (folder / name).is_file()]:
+        found.append(Finding(", ".join(retired), "no longer used (the workflows call AcademicHub's)", "delete it"))
+    bot = folder / ".github" / "dependabot.yml"
+    if not bot.is_file() or not _grouped(bot):
+        found.append(Finding(".github/dependabot.yml", "does not bump requirements.txt and the workflows together",
+                             fresh))
+    return found
+
+
+def _grouped(path: Path) -> bool:
+    """Whether Dependabot updates pip and the workflows' references in one group."""
+    try:
+        updates = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("updates") or []
+        groups = {u.get("package-ecosystem"): u.get("multi-ecosystem-group") for u in updates}
+    except (yaml.YAMLError, AttributeError, UnicodeDecodeError):
+        return False
+    return groups.get("pip") is not None and groups.get("pip") == groups.get("github-actions")
 
 
 def _packaged(name: str) -> str:

@@ -253,10 +253,8 @@ def test_written_files_follow_the_umask(feed_server, tmp_path, umask, expected, 
                preexec_fn=set_umask)
     assert done.returncode == 0, done.stderr
     assert modes(site) == {expected}
-    script = stat.S_IMODE((site / ".github/scripts/commit-back.sh").stat().st_mode)
-    assert script == expected | (expected & 0o444) >> 2
     case("files", f"entries, state/ and `academichub init` under umask {umask:03o}",
-         f"files {expected:04o}, as any program writes them", f"every file {expected:04o}, the script {script:04o}")
+         f"files {expected:04o}, as any program writes them", f"every file {expected:04o}")
 
 
 # ---------------------------------------------------------------- the demo anywhere

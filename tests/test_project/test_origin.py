@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from pipeline.errors import InitError
-from pipeline.project.origin import git_origin, requirement_for
+from pipeline.project.origin import HOME_REPOSITORY, git_origin, requirement_for, workflow_source
 
 COMMIT = "4f2a9c0d1e2b3a4c5d6e7f8091a2b3c4d5e6f708"
 
@@ -74,3 +74,29 @@ def test_init_without_a_pin_it_can_make_says_how_to_choose(tmp_path, run_cli, ch
         assert "academichub @ git+" in (tmp_path / "radar" / "requirements.txt").read_text()
     else:
         assert done.returncode == 1 and "--package" in done.stderr and not (tmp_path / "radar").exists()
+
+
+@pytest.mark.parametrize("requirement,expected", [
+    ("academichub==0.3.1", (HOME_REPOSITORY, "v0.3.1")),
+    ("academichub[s3,semantic] == 0.3.1", (HOME_REPOSITORY, "v0.3.1")),
+    (f"academichub @ git+https://github.com/me/academichub.git@{COMMIT}", ("me/academichub", COMMIT)),
+    ("academichub @ git+https://github.com/me/academichub@v0.3.1", ("me/academichub", "v0.3.1")),
+])
+def test_the_workflows_go_with_the_requirement(requirement, expected):
+    assert workflow_source(requirement) == expected
+
+
+def test_a_requirement_no_workflow_can_follow_gets_this_releases_workflows():
+    from pipeline import __version__
+
+    for requirement in ("academichub @ https://example.org/academichub-0.3.1-py3-none-any.whl",
+                        f"academichub @ git+https://gitlab.com/me/academichub@{COMMIT}"):
+        assert workflow_source(requirement) == (HOME_REPOSITORY, f"v{__version__}")
+
+
+def test_the_home_repository_is_the_packages_homepage():
+    import tomllib
+    from pathlib import Path
+
+    project = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text())["project"]
+    assert project["urls"]["Homepage"] == f"https://github.com/{HOME_REPOSITORY}"

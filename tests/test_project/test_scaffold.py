@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import runpy
 from pathlib import Path
@@ -35,12 +34,15 @@ def test_init_writes_a_complete_site(tmp_path, run_cli):
                    "--topics", "quantum-information,llm-agents", "--follow", "Ada Lovelace", "--follow", "José Núñez",
                    "--package", "academichub==0.1.0")
     assert done.returncode == 0, done.stderr
-    for name in (".github/workflows/daily.yml", ".github/workflows/pr.yml", ".github/workflows/rebuild.yml",
-                 ".github/actions/setup/action.yml", ".github/dependabot.yml", ".github/PULL_REQUEST_TEMPLATE.md",
-                 "CONTRIBUTING.md"):
+    for name in (".github/PULL_REQUEST_TEMPLATE.md", ".github/ISSUE_TEMPLATE/rule-proposal.yml", "CONTRIBUTING.md"):
         assert (site / name).read_bytes() == (ROOT / name).read_bytes(), name
+    for name in ("daily.yml", "pr.yml", "rebuild.yml"):  # this repository's callers, calling by address
+        ours = (ROOT / ".github/workflows" / name).read_text()
+        called = f"academichub/academichub/.github/workflows/radar-{name}@v0.1.0"
+        written = (site / ".github/workflows" / name).read_text()
+        assert written == ours.replace(f"./.github/workflows/radar-{name}", called)
     assert not (site / "theme").exists(), "the theme is the package's, not a copy"
-    assert os.access(site / ".github/scripts/commit-back.sh", os.X_OK)
+    assert not (site / ".github/actions").exists() and not (site / ".github/scripts").exists()
     rules = {r.id: r for r in load_rules(site / "rules")}
     assert set(rules) == {"quantum-information", "llm-agents", "followed-authors"}
     assert (site / "rules/llm-agents.yml").read_bytes() == (ROOT / "rules/llm-agents.yml").read_bytes()
@@ -89,6 +91,41 @@ def test_the_package_to_install_can_be_chosen(tmp_path, run_cli):
     spec = "academichub @ git+https://github.com/me/academichub@v0.1.0"
     assert run_cli("init", str(tmp_path / "s"), "--no-input", "--package", spec).returncode == 0
     assert (tmp_path / "s" / "requirements.txt").read_text().splitlines()[-1] == spec
+    assert "uses: me/academichub/.github/workflows/radar-daily.yml@v0.1.0" in (
+        tmp_path / "s" / ".github/workflows/daily.yml").read_text()
+
+
+def called(site: Path) -> set[tuple[str, str]]:
+    """The (repository, ref) of every reusable workflow a radar's workflows call."""
+    calls = set()
+    for path in (site / ".github" / "workflows").glob("*.yml"):
+        for job in yaml.safe_load(path.read_text())["jobs"].values():
+            repository, ref = job["uses"].split("/.github/workflows/")[0], job["uses"].rsplit("@", 1)[1]
+            calls.add((repository, ref))
+    return calls
+
+
+@pytest.mark.parametrize("package,expected", [
+    ("academichub==0.3.1", ("academichub/academichub", "v0.3.1")),
+    ("academichub[semantic]==0.3.1", ("academichub/academichub", "v0.3.1")),
+    ("academichub @ git+https://github.com/me/academichub.git@4f2a9c0d1e2b3a4c5d6e7f8091a2b3c4d5e6f708",
+     ("me/academichub", "4f2a9c0d1e2b3a4c5d6e7f8091a2b3c4d5e6f708")),
+])
+def test_the_workflows_call_the_release_the_requirements_pin(tmp_path, package, expected):
+    """The callers name the very version requirements.txt pins, and Dependabot bumps both in one group."""
+    create(tmp_path / "s", SiteChoices(package=package))
+    assert called(tmp_path / "s") == {expected}
+    pin = (tmp_path / "s" / "requirements.txt").read_text().splitlines()[-1]
+    version = re.search(r"==(\S+)$|@([0-9a-f]{40})$", pin)
+    assert expected[1] in (f"v{version.group(1)}", version.group(2))
+    bot = yaml.safe_load((tmp_path / "s" / ".github/dependabot.yml").read_text())
+    updates = {u["package-ecosystem"]: u for u in bot["updates"]}
+    assert set(updates) == {"pip", "github-actions"}
+    (group,) = bot["multi-ecosystem-groups"]
+    assert {u["multi-ecosystem-group"] for u in updates.values()} == {group}
+    assert updates["pip"]["patterns"] == ["academichub"] and updates["github-actions"]["patterns"] == [expected[0]]
+    zizmor = yaml.safe_load((tmp_path / "s" / ".github/zizmor.yml").read_text())
+    assert zizmor["rules"]["unpinned-uses"]["config"]["policies"] == {f"{expected[0]}/*": "ref-pin"}
 
 
 def test_refuses_a_folder_that_is_not_empty(tmp_path, run_cli):

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from radar import ROOT, cli, make_radar
 
 THEME = ROOT / "pipeline" / "site" / "theme" / "templates"
@@ -96,10 +97,13 @@ def test_upgrade_says_what_is_outdated_and_what_to_do(tmp_path):
                      "publishconf.py: falls back to AcademicHub's own address",
                      "theme/: a copy of an older release's theme",
                      "templates/gone.html: replaces a template the theme no longer has",
-                     ".github/workflows/daily.yml: differs from AcademicHub 0.1.0's",
-                     ".github/workflows/rebuild.yml: missing"):
+                     ".github/workflows/daily.yml: a full copy of an older release's workflow",
+                     ".github/workflows/rebuild.yml: missing",
+                     # the callers made for 0.1.0 do not go with the pin of 0.0.9
+                     ".github/workflows/pr.yml: calls academichub/academichub@v0.1.0; requirements.txt pins "
+                     "academichub==0.0.9"):
         assert expected in report, report
-    assert "7 things to bring up to AcademicHub 0.1.0" in report
+    assert "8 things to bring up to AcademicHub 0.1.0" in report
     assert len(report.splitlines()) <= 24  # one screen
     assert cli("init", "--upgrade", str(tmp_path), cwd=tmp_path).returncode == 2  # not a radar
 
@@ -119,3 +123,52 @@ def test_settings_of_an_earlier_release_still_build(radar, tmp_path):
     assert {"quantum-information", "language-models"} <= topics
     assert "https://lab.example/radar/" in (tmp_path / "out" / "feeds" / "all.atom.xml").read_text()
     assert "state/runs.jsonl" not in (tmp_path / "out" / "status.html").read_text()  # the radar's runs are listed
+
+
+def test_upgrade_reports_copied_workflows_older_references_and_leftovers(tmp_path):
+    """A radar of an older init: full copies of the workflows with the setup action and commit script
+    they used, a caller at an older release, a Dependabot that bumps the pin alone; each is named, with
+    what to do, on one screen — and a radar made today is up to date."""
+    radar = tmp_path / "radar"
+    assert cli("init", str(radar), "--no-input", "--package", "academichub==0.1.0", cwd=tmp_path).returncode == 0
+    github = radar / ".github"
+    old_daily = yaml.safe_dump({"name": "Daily radar", "on": {"workflow_dispatch": None}, "jobs": {"update": {
+        "runs-on": "ubuntu-latest", "steps": [{"uses": "./.github/actions/setup"},
+                                              {"run": "bash .github/scripts/commit-back.sh"}]}}})
+    (github / "workflows" / "daily.yml").write_text(old_daily)
+    pr = github / "workflows" / "pr.yml"
+    pr.write_text(pr.read_text().replace("radar-pr.yml@v0.1.0", "radar-pr.yml@v0.0.9"))
+    for name in ("actions/setup/action.yml", "scripts/commit-back.sh"):
+        (github / name).parent.mkdir(parents=True)
+        (github / name).write_text("# copied by an older init\n")
+    (github / "dependabot.yml").write_text(yaml.safe_dump({"version": 2, "updates": [
+        {"package-ecosystem": "pip", "directory": "/", "schedule": {"interval": "weekly"}},
+        {"package-ecosystem": "github-actions", "directory": "/", "schedule": {"interval": "weekly"}}]}))
+    done = cli("init", "--upgrade", str(radar), cwd=tmp_path)
+    assert done.returncode == 1
+    report = done.stderr
+    for expected in (".github/workflows/daily.yml: a full copy of an older release's workflow",
+                     ".github/workflows/pr.yml: calls academichub/academichub@v0.0.9; requirements.txt pins "
+                     "academichub==0.1.0",
+                     "change the reference to academichub/academichub/…@v0.1.0",
+                     ".github/actions/setup/action.yml, .github/scripts/commit-back.sh: no longer used",
+                     ".github/dependabot.yml: does not bump requirements.txt and the workflows together",
+                     "academichub init NEW --no-input --package 'academichub==0.1.0'"):
+        assert expected in report, report
+    assert "4 things to bring up to AcademicHub 0.1.0" in report and len(report.splitlines()) <= 24
+    # the report is right: following it brings the radar up to date
+    fresh = tmp_path / "fresh"
+    assert cli("init", str(fresh), "--no-input", "--package", "academichub==0.1.0", cwd=tmp_path).returncode == 0
+    for name in ("workflows/daily.yml", "workflows/pr.yml", "dependabot.yml"):
+        (github / name).write_bytes((fresh / ".github" / name).read_bytes())
+    shutil.rmtree(github / "actions")
+    shutil.rmtree(github / "scripts")
+    assert cli("init", "--upgrade", str(radar), cwd=tmp_path).returncode == 0
+    # a caller the owner changed (another schedule) at the pinned release is the radar's own
+    daily = github / "workflows" / "daily.yml"
+    daily.write_text(daily.read_text().replace('"37 5 * * *"', '"5 7 * * *"'))
+    assert cli("init", "--upgrade", str(radar), cwd=tmp_path).returncode == 0
+    # after Dependabot's bump of requirements.txt alone, the workflows' reference is reported
+    (radar / "requirements.txt").write_text("academichub @ git+https://github.com/me/academichub@v0.2.0\n")
+    behind = cli("init", "--upgrade", str(radar), cwd=tmp_path).stderr
+    assert "calls academichub/academichub@v0.1.0" in behind and "me/academichub/…@v0.2.0" in behind, behind

@@ -1,1 +1,0 @@
-../../../../../.github/scripts/commit-back.sh
