@@ -437,11 +437,14 @@ def _commit_arguments(parser: argparse.ArgumentParser) -> None:
          "(GITHUB_TOKEN: push with the job's token)", _commit_arguments)
 def cmd_commit(args: argparse.Namespace) -> int:
     """Commit and push what a day's run changed in content/ and state/ (nothing when nothing changed)."""
-    from .archive.commit import commit_day
+    from .archive.commit import auth_header, commit_day
 
     layout = Layout(args.content, args.state)
     day = args.date or runlog.last_day(layout.runs_file) or date.today()
-    done = commit_day(layout, day, args.remote, args.branch, os.environ.get("GITHUB_TOKEN") or None, say)
+    token = os.environ.get("GITHUB_TOKEN") or None
+    if token and os.environ.get("GITHUB_ACTIONS"):  # the runner hides the credential should anything echo it
+        print(f"::add-mask::{auth_header(token)}", flush=True)
+    done = commit_day(layout, day, args.remote, args.branch, token, say)
     if output := os.environ.get("GITHUB_OUTPUT"):  # for the workflow's next steps
         with open(output, "a", encoding="utf-8") as file:
             file.write(f"changed={'true' if done.changed else 'false'}\nsha={done.sha}\n")

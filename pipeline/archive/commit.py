@@ -34,6 +34,11 @@ class Committed:
     branch: str = ""
 
 
+def auth_header(token: str) -> str:
+    """The HTTP basic credential git pushes with: the job's token, never written to the clone's config."""
+    return base64.b64encode(f"x-access-token:{token}".encode()).decode()
+
+
 def commit_day(layout: Layout, day: date, remote: str = "origin", branch: str | None = None,
                token: str | None = None, say=lambda _: None) -> Committed:
     """Commit and push what changed in ``layout``'s content and state folders (see the module)."""
@@ -58,10 +63,7 @@ def commit_day(layout: Layout, day: date, remote: str = "origin", branch: str | 
     branch = branch or _git(["rev-parse", "--abbrev-ref", "HEAD"], root).strip()
     auth = []
     if token:
-        header = base64.b64encode(f"x-access-token:{token}".encode()).decode()
-        if os.environ.get("GITHUB_ACTIONS"):
-            print(f"::add-mask::{header}", flush=True)
-        auth = ["-c", f"http.extraheader=AUTHORIZATION: basic {header}"]
+        auth = ["-c", f"http.extraheader=AUTHORIZATION: basic {auth_header(token)}"]
     for attempt in range(1, PUSH_ATTEMPTS + 1):
         if _run([*auth, "push", "--quiet", remote, f"HEAD:refs/heads/{branch}"], root).returncode == 0:
             sha = _git(["rev-parse", "HEAD"], root).strip()
