@@ -14,10 +14,10 @@ cross-topic pairs of the same days give the base rate.
 ``--corpus`` reads JSON lines with ``id``, ``title``, ``abstract`` and ``categories`` (space-separated,
 primary first): the format of the public arXiv metadata snapshot (CC0).
 
-``--days-dir`` reads real days instead of drawing them: one ``YYYY-MM-DD.jsonl`` a day with ``id``,
-``title``, ``summary`` and ``categories`` (a list, primary first), the format of the
-daily-arXiv-ai-enhanced corpus (Apache-2.0).  The last ``--days`` days are the report days; ``--tune``
-takes the ``--days`` days before them instead, the ones thresholds may be chosen on.
+``--days-dir`` reads real days instead of drawing them: the arXiv days ``bench/bench_radar.py`` reads
+(one ``YYYY-MM-DD.jsonl`` a day, each paper on the first day that lists it).  The last ``--days`` days
+are the report days; ``--tune`` takes the ``--days`` days before them instead, the ones thresholds may
+be chosen on.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.bench_radar import read_corpus  # noqa: E402
 from bench.bench_semantic import labelled_set  # noqa: E402
 from pipeline.brief.connect import Document, connections  # noqa: E402
 
@@ -54,18 +55,11 @@ def corpus(path: Path, limit: int) -> list[Paper]:
 
 
 def real_days(folder: Path, count: int, tune: bool) -> list[list[Paper]]:
-    files = sorted(f for f in folder.glob("*.jsonl") if len(f.stem) == 10)
-    chosen = files[-2 * count:-count] if tune else files[-count:]
-    days = []
-    for file in chosen:
-        seen: dict[str, Paper] = {}
-        for line in file.read_text(encoding="utf-8").splitlines():
-            record = json.loads(line)
-            if record.get("categories") and record.get("summary"):
-                seen.setdefault(record["id"], (record["id"], f"{record['title']}. {record['summary']}",
-                                               tuple(record["categories"])))
-        days.append(list(seen.values()))
-    return days
+    by_day: dict[str, list[Paper]] = {}
+    for paper in read_corpus(folder):
+        by_day.setdefault(paper.day, []).append((paper.id, f"{paper.title}. {paper.abstract}", tuple(paper.categories)))
+    days = [by_day[d] for d in sorted(by_day)]
+    return days[-2 * count:-count] if tune else days[-count:]
 
 
 def judge(papers: list[Paper]) -> tuple[bool, bool]:
