@@ -14,8 +14,8 @@ import pytest
 
 from pipeline.archive import index as index_module
 from pipeline.archive.checkout import sparse_checkout, sparse_files
-from pipeline.archive.index import Index, key_hash, keys_dir, read_keys, write_papers
 from pipeline.archive.identity import keys
+from pipeline.archive.index import Index, key_hash, keys_dir, read_keys, write_papers
 from pipeline.models import Author, Paper
 
 DAY = date(2026, 6, 19)
