@@ -133,10 +133,10 @@ class Index:
         if self.check_out_files is not None and not all(p.exists() for p in paths):
             self.check_out_files([p for p in paths if not p.exists()])
         for month, path in zip(wanted, paths):
-            del self.elsewhere[month]
             if path.exists():
+                del self.elsewhere[month]
                 self._read_shard(path)
-            else:
+            else:  # still left out: its slugs stay taken, and the next save leaves its files as they are
                 log.warning("%s: not checked out, its papers are not matched", path)
 
     def _load_legacy(self, path: Path) -> None:
@@ -223,7 +223,8 @@ class Index:
         return read_record(self.root / self.entries[paper_id])
 
     def save(self, folder: Path) -> bool:
-        """Write the months whose entries changed (one file each); True if any file changed."""
+        """Write the months whose entries changed (one file each, and its key file); True if any file
+        changed.  A month whose index file could not be read is left as it is."""
         months: dict[str, list[str]] = {}
         for paper_id, rel in sorted(self.entries.items()):
             months.setdefault(shard_name(rel), []).append(paper_id)
@@ -232,6 +233,9 @@ class Index:
             grouped.setdefault(paper_id, []).append(key)
         changed = False
         for month, ids in months.items():
+            if month in self.elsewhere:  # its index file unread: rewriting it would lose its papers
+                log.warning("%s: not checked out, %d entries of it not listed", folder / f"{month}.json", len(ids))
+                continue
             lines = [f"{json.dumps(i, ensure_ascii=False)}: "
                      + json.dumps({"path": self.entries[i], "keys": grouped.get(i, []), **self.info[i]},
                                   ensure_ascii=False, sort_keys=True) for i in ids]

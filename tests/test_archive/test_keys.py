@@ -145,6 +145,28 @@ def test_a_slug_of_a_month_left_out_is_taken(tmp_path):
     assert not (daily / "state" / "papers" / "2026-05.json").exists()  # the slug alone needs no index file
 
 
+def test_a_month_that_cannot_be_read_is_never_rewritten(tmp_path):
+    """Without a checkout to fetch it, a month's index file left out stays as it was: a new entry of
+    that month is not listed in a file that would lose the others (the next full run lists it)."""
+    folder = tmp_path / "state" / "papers"
+    index = Index.load(tmp_path / "content", folder)
+    write_papers([paper(1, 5), paper(2, 6)], index, DAY)
+    index.save(folder)
+    may, may_keys = (folder / "2026-05.json").read_bytes(), (tmp_path / "state" / "keys" / "2026-05.txt").read_bytes()
+    (folder / "2026-05.json").rename(tmp_path / "may.json")
+    sparse = Index.load(tmp_path / "content", folder, sparse=True)
+    assert sorted(sparse.elsewhere) == ["2026-05"]
+    assert [o.kind for o in write_papers([paper(3, 5)], sparse, DAY)] == ["new"]
+    assert "2026-05" in sparse.elsewhere and Path(sparse.claim(paper(1, 7))).stem != "arxiv-2606-00001"
+    sparse.save(folder)
+    assert not (folder / "2026-05.json").exists()
+    assert (tmp_path / "state" / "keys" / "2026-05.txt").read_bytes() == may_keys
+    (tmp_path / "may.json").rename(folder / "2026-05.json")
+    assert (folder / "2026-05.json").read_bytes() == may
+    full = Index.load(tmp_path / "content", folder)  # the entry on disk, not listed: its month read again
+    assert paper(3, 5).id in full.entries and paper(1, 5).id in full.entries
+
+
 @pytest.mark.parametrize("per_month", [600])
 def test_the_key_files_hold_tens_of_bytes_a_paper(tmp_path, per_month):
     papers = [paper(n, 5, doi=f"10.1000/p.{n}") for n in range(per_month)]
