@@ -94,11 +94,11 @@ class Index:
             index.elsewhere = {month: found for month, found in listed.items()
                                if month not in read and not (folder / f"{month}.json").exists()}
             index.read_months(unreadable)  # its keys unknown: the month is read whole
-        listed = set(index.entries.values())
         on_disk: dict[str, list[Path]] = {}
         for path in Layout(root).entry_files():
             on_disk.setdefault(shard_name(path.relative_to(root).as_posix()), []).append(path)
         index.read_months(on_disk)
+        listed = set(index.entries.values())
         for month, files in sorted(on_disk.items()):
             if any(path.relative_to(root).as_posix() not in listed for path in files):
                 index._replace_month(month, cls.rebuild(root, files))

@@ -133,6 +133,17 @@ def test_a_hash_collision_never_merges_two_papers(tmp_path, monkeypatch):
     assert len(set(index.entries.values())) == 3
 
 
+def test_an_entry_on_disk_of_a_month_left_out_reads_its_index_file(tmp_path):
+    may, other = paper(1, 5), paper(2, 5, published=datetime(2026, 5, 20, tzinfo=UTC))
+    origin, written = radar(tmp_path, [may, other])
+    daily, _ = daily_clone(tmp_path, origin, [])
+    git("sparse-checkout", "add", "/content/papers/2026/05/10/", cwd=daily)  # one day of May, not its index
+    folder = daily / "state" / "papers"
+    index = Index.load(daily / "content", folder, sparse=True, check_out=sparse_files(folder))
+    assert index.entries == written.entries and index.elsewhere == {}
+    assert not (daily / "content" / written.entries[other.id]).exists()
+
+
 def test_a_slug_of_a_month_left_out_is_taken(tmp_path):
     may = paper(1, 5)
     origin, written = radar(tmp_path, [may])
