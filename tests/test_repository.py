@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from corpus import Corpus, arxiv_rss  # noqa: E402
 
 from pipeline.archive.entry import metadata, paper_digest, read_entry, read_record  # noqa: E402
+from pipeline.archive.index import key_hash, read_keys  # noqa: E402
 from pipeline.brief import stage  # noqa: E402
 from pipeline.brief.settings import resolve_settings  # noqa: E402
 from pipeline.config.brief import BriefConfig  # noqa: E402
@@ -107,8 +108,9 @@ def the_days_files(work: Path, day: date) -> set[str]:
     entries = [e for p in layout.entry_files() if (e := read_entry(p, layout.content))]
     days = [e for e in entries if e.day == day or e.paper.events_on(day)]
     year, week, _ = day.isocalendar()
-    allowed = {f"content/{e.rel}" for e in days} | {f"state/papers/{e.rel.split('/')[1]}-{e.rel.split('/')[2]}.json"
-                                                      for e in days}
+    months = {f"{e.rel.split('/')[1]}-{e.rel.split('/')[2]}" for e in days}
+    allowed = {f"content/{e.rel}" for e in days} | {f"state/{kind}/{m}.{ext}" for m in months
+                                                      for kind, ext in (("papers", "json"), ("keys", "txt"))}
     allowed |= {f"content/briefs/{day}.md", f"content/briefs/weekly/{year}-W{week:02d}.md",
                 f"state/brief-cache/papers/{day}.json", f"state/brief-cache/digests/{day}.json",
                 "state/runs.jsonl", "state/briefs.jsonl", "state/http-cache.json", "state/embeddings/manifest.json"}
@@ -224,6 +226,12 @@ def test_a_radar_of_the_release_before_is_migrated_losslessly(servers, tmp_path)
 
     assert not (project / "state" / "papers.json").exists()
     listed = indexed(project / "state")
+    # the key files are written beside the index: each month's slugs and its papers' key hashes
+    found = read_keys(project / "state" / "keys")
+    assert sorted(found) == sorted(p.stem for p in (project / "state" / "papers").glob("*.json"))
+    assert {key_hash(k) for item in listed.values() for k in item["keys"]} == set().union(
+        *(month.hashes for month in found.values()))
+    assert {Path(item["path"]).stem for item in listed.values()} == set().union(*(m.slugs for m in found.values()))
     for paper_id, rel in legacy["entries"].items():
         assert listed[paper_id]["path"] == rel and set(legacy["keys"][paper_id]) <= set(listed[paper_id]["keys"])
         assert listed[paper_id]["brief"] == metadata(project / "content" / rel)["Brief_status"] == "done"
@@ -234,14 +242,16 @@ def test_a_radar_of_the_release_before_is_migrated_losslessly(servers, tmp_path)
     assert {k: v for k, v in snapshot(project / "state" / "brief-cache").items() if k in cache} == cache
 
     # the same day again changes nothing; an index rebuilt from content/ is the same, byte for byte
-    index = snapshot(project / "state" / "papers")
+    index = snapshot(project / "state" / "papers") | snapshot(project / "state" / "keys")
     done = academichub("run", "--date", day.isoformat(), "--no-build", "--no-notify", cwd=project, env=env, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert snapshot(project / "content") == after and snapshot(project / "state" / "papers") == index
+    assert snapshot(project / "content") == after
+    assert snapshot(project / "state" / "papers") | snapshot(project / "state" / "keys") == index
     shutil.rmtree(project / "state" / "papers")
+    shutil.rmtree(project / "state" / "keys")
     done = academichub("fetch", "--date", day.isoformat(), cwd=project, env=env, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert snapshot(project / "state" / "papers") == index
+    assert snapshot(project / "state" / "papers") | snapshot(project / "state" / "keys") == index
 
     # an old entry whose brief is asked for again finds it in the old cache's shards: no model call
     old = project / "content" / sorted(legacy["entries"].values())[0]

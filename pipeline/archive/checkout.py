@@ -97,6 +97,20 @@ def sparse_checkout(content: Path) -> Callable[[list[str]], None] | None:
     return check_out
 
 
+def sparse_files(folder: Path) -> Callable[[list[Path]], None] | None:
+    """When ``folder`` is in a git work tree with a sparse checkout, a function that checks out files
+    (the index files of months, ``state/papers/YYYY-MM.json``) the checkout left out; otherwise None."""
+    root = _toplevel(folder if folder.is_dir() else folder.parent)
+    if root is None or not _sparse(root):
+        return None
+
+    def check_out(paths: list[Path]) -> None:
+        _git(["sparse-checkout", "add", *(f"/{p.resolve().relative_to(root.resolve()).as_posix()}" for p in paths)],
+             root)
+
+    return check_out
+
+
 def _sparse(root: Path) -> bool:
     done = subprocess.run(["git", "config", "--bool", "core.sparseCheckout"], cwd=root,
                           capture_output=True, text=True, check=False)

@@ -7,6 +7,7 @@ re-running a day leaves the tree untouched.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Iterable
@@ -52,6 +53,9 @@ class Index:
     info: dict[str, dict] = field(default_factory=dict)  # paper id -> {"day", "changed", "brief", "due"}
     checkout: Callable[[list[str]], None] | None = None  # makes absent entries present (a sparse checkout)
     legacy: Path | None = None  # the single index file an earlier AcademicHub kept: removed by the next save
+    folder: Path | None = None  # state/papers/, where the months not read yet are read from
+    elsewhere: dict[str, Keys] = field(default_factory=dict)  # months whose index file is not read
+    check_out_files: Callable[[list[Path]], None] | None = None  # makes absent index files present
 
     @classmethod
     def rebuild(cls, root: Path, files: Iterable[Path] | None = None) -> "Index":
@@ -67,30 +71,35 @@ class Index:
         return index
 
     @classmethod
-    def load(cls, root: Path, folder: Path, sparse: bool = False) -> "Index":
+    def load(cls, root: Path, folder: Path, sparse: bool = False,
+             check_out: Callable[[list[Path]], None] | None = None) -> "Index":
         """The saved index (``folder``: ``state/papers/``, or the one ``state/papers.json`` an earlier
         AcademicHub kept, migrated on the next save); the months ``content/`` holds entries of that it
         does not list are read again from their entries.  An entry gone from ``content/`` is dropped,
-        unless ``content/`` is a ``sparse`` checkout, which leaves entries out."""
-        index = cls(root, {}, {})
+        unless ``content/`` is a ``sparse`` checkout, which leaves entries out — and may leave out
+        index files: a month's is then read when a key of its ``state/keys/`` file, an entry of it
+        on disk or a new entry of it asks for it (``check_out`` checks it out)."""
+        index = cls(root, {}, {}, check_out_files=check_out)
         legacy = folder.with_suffix(".json")
         shards = sorted(folder.glob("*.json")) if folder.is_dir() else []
         if not shards and legacy.is_file():
             index._load_legacy(legacy)
+        index.folder = folder
         for shard in shards:
-            try:
-                data = json.loads(shard.read_text(encoding="utf-8"))
-                index.format = min(index.format, int(data["format"]))
-                for paper_id, item in data["papers"].items():
-                    index.entries[paper_id] = item["path"]
-                    index.by_key.update({k: paper_id for k in item["keys"]})
-                    index.info[paper_id] = {k: item[k] for k in ("day", "changed", "brief", "due")}
-            except (OSError, ValueError, KeyError, TypeError) as exc:
-                log.warning("%s: unreadable index file, read again from content/ (%s)", shard, exc)
-        listed = set(index.entries.values())
+            index._read_shard(shard)
+        if sparse:  # the months whose index file the checkout left out: their keys, hashed
+            read = {shard.stem for shard in shards}
+            listed = read_keys(keys_dir(folder))
+            unreadable = {path.stem for path in keys_dir(folder).glob("*.txt")} - set(listed)
+            listed.update({month: Keys(frozenset(), frozenset()) for month in unreadable})
+            index.elsewhere = {month: found for month, found in listed.items()
+                               if month not in read and not (folder / f"{month}.json").exists()}
+            index.read_months(unreadable)  # its keys unknown: the month is read whole
         on_disk: dict[str, list[Path]] = {}
         for path in Layout(root).entry_files():
             on_disk.setdefault(shard_name(path.relative_to(root).as_posix()), []).append(path)
+        index.read_months(on_disk)
+        listed = set(index.entries.values())
         for month, files in sorted(on_disk.items()):
             if any(path.relative_to(root).as_posix() not in listed for path in files):
                 index._replace_month(month, cls.rebuild(root, files))
@@ -104,6 +113,32 @@ class Index:
                 log.warning("%s: two papers share a file or a slug; read again from content/", folder)
                 return cls.rebuild(root)
         return index
+
+    def _read_shard(self, shard: Path) -> None:
+        try:
+            data = json.loads(shard.read_text(encoding="utf-8"))
+            self.format = min(self.format, int(data["format"]))
+            for paper_id, item in data["papers"].items():
+                self.entries[paper_id] = item["path"]
+                self.by_key.update({k: paper_id for k in item["keys"]})
+                self.info[paper_id] = {k: item[k] for k in ("day", "changed", "brief", "due")}
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("%s: unreadable index file, read again from content/ (%s)", shard, exc)
+
+    def read_months(self, months: Iterable[str]) -> None:
+        """Read the index files of ``months`` the checkout left out (checked out first)."""
+        wanted = sorted(m for m in set(months) if m in self.elsewhere)
+        if not wanted or self.folder is None:
+            return
+        paths = [self.folder / f"{month}.json" for month in wanted]
+        if self.check_out_files is not None and not all(p.exists() for p in paths):
+            self.check_out_files([p for p in paths if not p.exists()])
+        for month, path in zip(wanted, paths):
+            if path.exists():
+                del self.elsewhere[month]
+                self._read_shard(path)
+            else:  # still left out: its slugs stay taken, and the next save leaves its files as they are
+                log.warning("%s: not checked out, its papers are not matched", path)
 
     def _load_legacy(self, path: Path) -> None:
         """``state/papers.json``: ids, paths and keys as written; the rest read once from the entries."""
@@ -143,6 +178,7 @@ class Index:
     def add(self, paper: Paper, rel_path: str, brief: str | None = None, due: bool | None = None) -> None:
         """List ``paper`` at ``rel_path``; ``brief`` is its entry's brief status and ``due`` whether
         its brief was written from another text than the paper's (None: as listed before)."""
+        self.read_months([shard_name(rel_path)])  # a month not read: the new entry joins its file
         before = self.info.get(paper.id, {})
         self.entries[paper.id] = rel_path
         self.by_key.update({k: paper.id for k in keys(paper)})
@@ -162,11 +198,15 @@ class Index:
         the API file) taken by no other paper: a collision gets a longer, stable suffix, never an
         overwrite.  A file already on disk that the index does not list counts as taken."""
         taken = {Path(rel).stem for rel in self.entries.values()}
+        taken.update(slug for month in self.elsewhere.values() for slug in month.slugs)
         return next(rel for slug in distinct_slugs(paper.id) if slug not in taken
                     for rel in [entry_path(paper, slug)] if not (self.root / rel).exists())
 
     def find(self, paper: Paper) -> tuple[str, Paper | None, bool] | None:
-        """The entry holding the same paper: (paper id, its record or None if unreadable, matched by title only)."""
+        """The entry holding the same paper: (paper id, its record or None if unreadable, matched by title only).
+        A key whose hash a month not read lists makes that month be read: its keys are compared whole."""
+        hashes = {key_hash(k) for k in keys(paper) if k not in self.by_key}
+        self.read_months(m for m, found in self.elsewhere.items() if hashes & found.hashes)
         candidates = ((k, (self.by_key[k], record), record) for k in keys(paper) if k in self.by_key
                       for record in [self.read(self.by_key[k])])
         found = find_same(paper, candidates)
@@ -185,7 +225,8 @@ class Index:
         return read_record(self.root / self.entries[paper_id])
 
     def save(self, folder: Path) -> bool:
-        """Write the months whose entries changed (one file each); True if any file changed."""
+        """Write the months whose entries changed (one file each, and its key file); True if any file
+        changed.  A month whose index file could not be read is left as it is."""
         months: dict[str, list[str]] = {}
         for paper_id, rel in sorted(self.entries.items()):
             months.setdefault(shard_name(rel), []).append(paper_id)
@@ -194,13 +235,20 @@ class Index:
             grouped.setdefault(paper_id, []).append(key)
         changed = False
         for month, ids in months.items():
+            if month in self.elsewhere:  # its index file unread: rewriting it would lose its papers
+                log.warning("%s: not checked out, %d entries of it not listed", folder / f"{month}.json", len(ids))
+                continue
             lines = [f"{json.dumps(i, ensure_ascii=False)}: "
                      + json.dumps({"path": self.entries[i], "keys": grouped.get(i, []), **self.info[i]},
                                   ensure_ascii=False, sort_keys=True) for i in ids]
             text = f'{{"format": {self.format}, "papers": {{\n' + ",\n".join(lines) + "\n}}\n"
             changed |= atomic_write(folder / f"{month}.json", text)
-        for stale in folder.glob("*.json") if folder.is_dir() else ():
-            if stale.stem not in months:
+            changed |= atomic_write(keys_dir(folder) / f"{month}.txt", "".join(
+                " ".join([Path(self.entries[i]).stem, *sorted({key_hash(k) for k in grouped.get(i, [])})]) + "\n"
+                for i in ids))
+        for stale in [*(folder.glob("*.json") if folder.is_dir() else ()),
+                      *(keys_dir(folder).glob("*.txt") if keys_dir(folder).is_dir() else ())]:
+            if stale.stem not in months and stale.stem not in self.elsewhere:
                 stale.unlink()
                 changed = True
         if self.legacy is not None:
@@ -225,6 +273,38 @@ class Index:
         low, high = first.isoformat(), day.isoformat()
         return sorted(rel for paper_id, rel in self.entries.items() for info in [self.info[paper_id]]
                       if low <= info["day"] <= high or info["changed"] == high)
+
+
+@dataclass(frozen=True)
+class Keys:
+    """A month's ``state/keys/YYYY-MM.txt``: its entries' slugs, and the hashes of their identity keys."""
+
+    hashes: frozenset[str]
+    slugs: frozenset[str]
+
+
+def key_hash(key: str) -> str:
+    """The short hash of an identity key a key file lists (8 hex digits: a match is then checked whole)."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
+
+
+def keys_dir(folder: Path) -> Path:
+    """The key files beside the index (``state/keys/`` for ``state/papers/``): one line a paper, its
+    slug then the hashes of its identity keys, always checked out."""
+    return folder.with_name("keys")
+
+
+def read_keys(folder: Path) -> dict[str, Keys]:
+    """The key files in ``folder``, by month; an unreadable one is left out."""
+    found = {}
+    for path in sorted(folder.glob("*.txt")) if folder.is_dir() else ():
+        try:
+            lines = [line.split() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        except (OSError, ValueError) as exc:
+            log.warning("%s: unreadable key file (%s)", path, exc)
+            continue
+        found[path.stem] = Keys(frozenset(h for line in lines for h in line[1:]), frozenset(line[0] for line in lines))
+    return found
 
 
 def shard_name(rel: str) -> str:

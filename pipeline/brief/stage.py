@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..archive import runlog
+from ..archive.checkout import sparse_files
 from ..archive.entry import Entry, read_entry
 from ..archive.index import Index
 from ..config import Rule
@@ -53,7 +54,8 @@ def run_brief(layout: Layout, settings: Settings, *, rules_dir: Path | None = No
     mode = BriefMode.BATCH if batch and endpoint else BriefMode.MODEL if endpoint else BriefMode.EXTRACTIVE
     report = BriefReport(mode, endpoint.model if endpoint else EXTRACTIVE)
     rules = rule_names(rules_dir)
-    index = Index.load(layout.content, layout.index_dir, sparse=checkout is not None)
+    index = Index.load(layout.content, layout.index_dir, sparse=checkout is not None,
+                       check_out=sparse_files(layout.index_dir))
     index.checkout = checkout
     report.papers_seen = len(index.entries)
     corrections = {c.target: c for c in load_corrections(corrections_dir)} if corrections_dir else {}

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..archive import candidates, lock, runlog
+from ..archive.checkout import sparse_files
 from ..archive.identity import dedupe
 from ..archive.index import INDEX_FORMAT, Index, Outcome, upgrade_entries, write_papers
 from ..config import Rule
@@ -157,7 +158,8 @@ def _write_day(papers: list[Paper], reports: list[SourceReport], client: Client,
     by_source = {r.source: r for r in reports}
 
     remove_stale_temp_files(layout.content, lock.held(layout.state))
-    index = Index.load(layout.content, layout.index_dir, sparse=checkout is not None)
+    index = Index.load(layout.content, layout.index_dir, sparse=checkout is not None,
+                       check_out=sparse_files(layout.index_dir))
     index.checkout = checkout
     if index.format < INDEX_FORMAT:  # before this run's candidates join the record of what runs read
         log.info("%d entries written by an earlier AcademicHub brought up to date",
