@@ -10,6 +10,8 @@ import subprocess
 import pytest
 from site_helpers import ROOT
 
+from pipeline.site.scripts import shared_js
+
 pytestmark = pytest.mark.skipif(not shutil.which("node"), reason="needs node")
 
 SCRIPT = """
@@ -41,8 +43,10 @@ process.stdout.write(JSON.stringify({ differ: differ.slice(0, 5), count: differ.
 """
 
 
-def test_a_keyword_is_found_as_its_pattern_finds_it_without_running_a_pattern_a_paper():
-    js = ROOT / "theme" / "static" / "js"
+def test_a_keyword_is_found_as_its_pattern_finds_it_without_running_a_pattern_a_paper(tmp_path):
+    js = tmp_path / "js"  # the theme's scripts, beside the shared.js a site's build writes for them
+    shutil.copytree(ROOT / "theme" / "static" / "js", js)
+    (js / "shared.js").write_text(shared_js(), encoding="utf-8")
     script = SCRIPT % {"radar": (js / "radar.js").as_uri(), "util": (js / "util.js").as_uri()}
     done = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True, timeout=120,
                           check=False)
