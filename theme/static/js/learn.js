@@ -367,7 +367,8 @@ export function rank(features, ratings, candidates, extraRows = {}, context = {}
     item.near = near.filter((p) => p.cosine >= threshold);
     item.nearest = near[0];
   }
-  const uncertain = [...ranked].sort((a, b) => Math.abs(a.probability - 0.5) - Math.abs(b.probability - 0.5) || (a.id < b.id ? -1 : 1)).map((r) => r.id);
+  const uncertain = ranked.map((r) => ({ id: r.id, doubt: Math.abs(r.probability - 0.5) }))
+    .sort((a, b) => a.doubt - b.doubt || (a.id < b.id ? -1 : 1)).map((r) => r.id);
   return { model, ranked, uncertain, trainedOn: set, trainingMilliseconds: trained - started, milliseconds: performance.now() - started };
 }
 
@@ -389,14 +390,15 @@ export function seeded(ids, seed) {
  *  days before if today holds fewer; a share `explore` (rounded) of them are papers from the lower half of the
  *  ranking, picked at random, so the radar also learns outside what it knows (off by default: it costs precision). */
 export function forYou(result, count, explore, seed, today = null) {
-  const ordered = today ? [...result.ranked.filter((r) => today.has(r.id)), ...result.ranked.filter((r) => !today.has(r.id))] : result.ranked;
+  const todays = today ? result.ranked.filter((r) => today.has(r.id)) : result.ranked;
+  const ordered = today ? [...todays, ...result.ranked.filter((r) => !today.has(r.id))] : result.ranked;
   const explored = Math.round(count * explore);
   const best = ordered.slice(0, count - explored).map((r) => ({ ...r, exploring: false }));
   const taken = new Set(best.map((r) => r.id));
-  const pool = ordered.slice(0, Math.max(count, today ? ordered.filter((r) => today.has(r.id)).length : ordered.length));
+  const pool = ordered.slice(0, Math.max(count, todays.length));
   const lower = pool.slice(Math.floor(pool.length / 2)).filter((r) => !taken.has(r.id));
   const picks = seeded(lower.map((r) => r.id), seed).slice(0, explored);
-  const byId = new Map(result.ranked.map((r) => [r.id, r]));
+  const byId = new Map(explored ? result.ranked.map((r) => [r.id, r]) : []);
   const mixed = [...best];
   picks.forEach((id, k) => mixed.splice(Math.min(mixed.length, Math.round(((k + 1) * count) / (explored + 1))), 0, { ...byId.get(id), exploring: true }));
   return mixed;
