@@ -30,7 +30,6 @@ import argparse
 import http.server
 import json
 import os
-import shutil
 import sys
 import tempfile
 import threading
@@ -51,7 +50,7 @@ from bench_site import build_with_vectors  # noqa: E402
 from pipeline.semantic.embedders import LocalEmbedder, paper_text  # noqa: E402
 from pipeline.site import make_server  # noqa: E402
 from pipeline.site.learn import dequantise, quantise  # noqa: E402
-from pipeline.site.scripts import shared_js  # noqa: E402
+from pipeline.site.scripts import scripts_beside_shared  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -272,15 +271,13 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer draws, a smaller site")
     parser.add_argument("--draws", type=int, default=30, help="draws of ratings per field (default 30)")
     parser.add_argument("--papers", type=int, default=2000, help="recent papers for the timing and the site (default 2,000)")
-    parser.add_argument("--scripts", type=Path, default=ROOT / "theme" / "static" / "js",
-                        help="the theme's scripts to measure (default theme/static/js; another copy compares versions)")
+    parser.add_argument("--scripts", type=Path,
+                        help="a copy of the theme's scripts to measure instead of theme/static/js (to compare versions)")
     options = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     draws, n = (5, 500) if options.quick else (options.draws, options.papers)
     with tempfile.TemporaryDirectory(prefix="academichub-bench-learn-") as site:
-        # the scripts, beside the shared.js a site's build writes for them
-        shutil.copytree(options.scripts, Path(site) / "js")
-        (Path(site) / "js" / "shared.js").write_text(shared_js(), encoding="utf-8")
+        scripts_beside_shared(Path(site), options.scripts)
         measure(Path(site), draws, n)
     print(json.dumps({"python": sys.version.split()[0], "cpus": os.cpu_count(), "load": os.getloadavg()[0]}))
 

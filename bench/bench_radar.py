@@ -37,7 +37,6 @@ import argparse
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -54,7 +53,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.site.learn import quantise, shard_bytes  # noqa: E402
-from pipeline.site.scripts import shared_js  # noqa: E402
+from pipeline.site.scripts import scripts_beside_shared  # noqa: E402
 
 WINDOW = 30  # the radar's RADAR_DAYS
 KINDS = {  # (categories, how they combine): a paper is relevant when …
@@ -441,9 +440,7 @@ def main() -> None:
                     peers[key][f"svm|{n}"] = [papers[window[k]].id for k in ranking]
 
     with tempfile.TemporaryDirectory(prefix="academichub-bench-radar-") as folder:
-        scripts = Path(folder) / "js"  # the theme's scripts, beside the shared.js a site's build writes for them
-        shutil.copytree(ROOT / "theme" / "static" / "js", scripts)
-        (scripts / "shared.js").write_text(shared_js(), encoding="utf-8")
+        scripts = scripts_beside_shared(Path(folder))
         job = Path(folder) / "job.json"
         rows = Path(folder) / "rows.i8"
         rows.write_bytes(shard_bytes(*quantise(vectors)))
