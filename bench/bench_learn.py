@@ -1,6 +1,6 @@
 """The radar that learns: ranking quality, training time in the browser, and what the radar downloads.
 
-    python bench/bench_learn.py [--quick] [--draws 30] [--papers 2000]
+    python bench/bench_learn.py [--quick] [--draws 30] [--papers 2000] [--scripts FOLDER]
 
 1. Quality on a labelled set built from the captured feeds in tests/fixtures/feeds (as
    bench_semantic.py builds it: arXiv papers by primary category, bioRxiv/medRxiv by subject, in
