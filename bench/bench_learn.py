@@ -1,6 +1,6 @@
 """The radar that learns: ranking quality, training time in the browser, and what the radar downloads.
 
-    python bench/bench_learn.py [--quick] [--draws 30] [--papers 2000]
+    python bench/bench_learn.py [--quick] [--draws 30] [--papers 2000] [--scripts FOLDER]
 
 1. Quality on a labelled set built from the captured feeds in tests/fixtures/feeds (as
    bench_semantic.py builds it: arXiv papers by primary category, bioRxiv/medRxiv by subject, in
@@ -50,6 +50,7 @@ from bench_site import build_with_vectors  # noqa: E402
 from pipeline.semantic.embedders import LocalEmbedder, paper_text  # noqa: E402
 from pipeline.site import make_server  # noqa: E402
 from pipeline.site.learn import dequantise, quantise  # noqa: E402
+from pipeline.site.scripts import scripts_beside_shared  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -270,14 +271,22 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer draws, a smaller site")
     parser.add_argument("--draws", type=int, default=30, help="draws of ratings per field (default 30)")
     parser.add_argument("--papers", type=int, default=2000, help="recent papers for the timing and the site (default 2,000)")
+    parser.add_argument("--scripts", type=Path,
+                        help="a copy of the theme's scripts to measure instead of theme/static/js (to compare versions)")
     options = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     draws, n = (5, 500) if options.quick else (options.draws, options.papers)
-    with served(ROOT / "theme" / "static") as base, chromium() as browser:
+    with tempfile.TemporaryDirectory(prefix="academichub-bench-learn-") as site:
+        scripts_beside_shared(Path(site), options.scripts)
+        measure(Path(site), draws, n)
+    print(json.dumps({"python": sys.version.split()[0], "cpus": os.cpu_count(), "load": os.getloadavg()[0]}))
+
+
+def measure(site: Path, draws: int, n: int) -> None:
+    with served(site) as base, chromium() as browser:
         rows = bench_quality(browser, base, draws)
         bench_training(browser, base, rows, n)
         bench_bytes(browser, n)
-    print(json.dumps({"python": sys.version.split()[0], "cpus": os.cpu_count(), "load": os.getloadavg()[0]}))
 
 
 if __name__ == "__main__":

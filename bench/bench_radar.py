@@ -53,6 +53,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.site.learn import quantise, shard_bytes  # noqa: E402
+from pipeline.site.scripts import scripts_beside_shared  # noqa: E402
 
 WINDOW = 30  # the radar's RADAR_DAYS
 KINDS = {  # (categories, how they combine): a paper is relevant when …
@@ -439,6 +440,7 @@ def main() -> None:
                     peers[key][f"svm|{n}"] = [papers[window[k]].id for k in ranking]
 
     with tempfile.TemporaryDirectory(prefix="academichub-bench-radar-") as folder:
+        scripts = scripts_beside_shared(Path(folder))
         job = Path(folder) / "job.json"
         rows = Path(folder) / "rows.i8"
         rows.write_bytes(shard_bytes(*quantise(vectors)))
@@ -467,7 +469,7 @@ def main() -> None:
         started = time.perf_counter()
         lists = json.loads(
             subprocess.run(
-                ["node", str(ROOT / "bench" / "radar_readers.mjs"), str(job)],
+                ["node", str(ROOT / "bench" / "radar_readers.mjs"), str(job), str(scripts)],
                 check=True,
                 stdout=subprocess.PIPE,
                 text=True,

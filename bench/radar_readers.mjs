@@ -1,16 +1,21 @@
 // The radar's lists for the simulated readers of bench/bench_radar.py, computed by the site's own modules
 // (theme/static/js/learn.js and radar.js) in Node: the page and the benchmark run the same code.
 //
-//   node bench/radar_readers.mjs job.json > lists.json
+//   node bench/radar_readers.mjs job.json SCRIPTS > lists.json
+//
+// SCRIPTS: a folder holding the theme's scripts (theme/static/js) and the shared.js the site's build writes beside them.
 //
 // job.json: {papers: [index records with `day`, newest first], vectors: a file of the papers' rows in the
 // shards' format (float32 scales, then int8 values), dims, window: days, cases: [{key, day, variant,
 // ratings, seen, keywords, explore (else the page's default)}]}. Out: {key: {ids, ms}} (ids: the list the reader sees).
 import { readFileSync } from "node:fs";
-import { decode, hashedFeatures, hashedRow, recommend, FIRST_PAPERS, vectorDays } from "../theme/static/js/learn.js";
-import { partsFor } from "../theme/static/js/util.js";
-import { emptyRadar, matching } from "../theme/static/js/radar.js";
-import { EXPLORE_DEFAULT } from "../theme/static/js/ratings.js";
+import { pathToFileURL } from "node:url";
+
+const scripts = pathToFileURL(`${process.argv[3]}/`);
+const { decode, hashedFeatures, hashedRow, recommend, FIRST_PAPERS, vectorDays } = await import(new URL("learn.js", scripts));
+const { partsFor } = await import(new URL("util.js", scripts));
+const { emptyRadar, matching } = await import(new URL("radar.js", scripts));
+const { EXPLORE_DEFAULT } = await import(new URL("ratings.js", scripts));
 
 const job = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const bytes = readFileSync(job.vectors);

@@ -5,10 +5,12 @@ spaces between words (archive.identity.CJK), as the rules match keywords and com
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from ..archive.identity import CJK
 from ..files import write_text
+from .defaults import THEME
 from .views import HAN
 
 SHARED_JS = "theme/js/shared.js"
@@ -31,3 +33,13 @@ def shared_js() -> str:
 def write_shared_js(output: Path) -> str:
     write_text(output / SHARED_JS, shared_js())
     return SHARED_JS
+
+
+def scripts_beside_shared(folder: Path, source: Path | None = None) -> Path:
+    """The theme's scripts (or those of ``source``, another copy of them) copied into ``folder/js`` with the shared.js
+    a build writes beside them: the scripts as a site serves them, for Node or a browser to run outside a built site
+    (the benchmarks, the tests)."""
+    scripts = folder / "js"
+    shutil.copytree(source or Path(THEME) / "static" / "js", scripts)
+    write_text(scripts / "shared.js", shared_js())
+    return scripts

@@ -103,8 +103,19 @@ function keywordPattern(keyword) {
 }
 
 const WORDLIKE = /^[\p{L}\p{N}]$/u;
-/** The character of `text` that ends just before `at` (a whole code point: an astral letter is two code units). */
-const charBefore = (text, at) => String.fromCodePoint(text.codePointAt(at >= 2 && /[\uDC00-\uDFFF]/.test(text[at - 1]) ? at - 2 : at - 1));
+const asciiWordlike = (code) => (code >= 48 && code <= 57) || (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
+/** Whether the character of `text` that ends just before `at` is a letter or digit (a whole code point: an astral
+ *  letter is two code units; ASCII is told by its code, as the radar checks every match so). */
+function wordlikeBefore(text, at) {
+  const last = text.charCodeAt(at - 1);
+  if (last < 128) return asciiWordlike(last);
+  return WORDLIKE.test(String.fromCodePoint(text.codePointAt(at >= 2 && last >= 0xdc00 && last <= 0xdfff ? at - 2 : at - 1)));
+}
+/** Whether the character of `text` that starts at `at` is a letter or digit. */
+function wordlikeAt(text, at) {
+  const code = text.charCodeAt(at);
+  return code < 128 ? asciiWordlike(code) : WORDLIKE.test(String.fromCodePoint(text.codePointAt(at)));
+}
 
 /** Whether a keyword is found in folded text: keywordPattern's test, done for an ASCII keyword (whose
  *  case-insensitive matches are exactly its folded letters) by finding its letters and checking the characters
@@ -119,8 +130,7 @@ function found(keyword, text) {
   const prefix = keyword.endsWith("*");
   for (let at = text.indexOf(literal); at >= 0; at = text.indexOf(literal, at + 1)) {
     const end = at + literal.length;
-    if ((at === 0 || !WORDLIKE.test(charBefore(text, at)))
-      && (prefix || end === text.length || !WORDLIKE.test(String.fromCodePoint(text.codePointAt(end))))) return true;
+    if ((at === 0 || !wordlikeBefore(text, at)) && (prefix || end === text.length || !wordlikeAt(text, end))) return true;
   }
   return false;
 }
