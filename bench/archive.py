@@ -20,19 +20,21 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "support"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import Corpus, arxiv_rss  # noqa: E402
-from feedserver import FeedServer  # noqa: E402
-from pipeline.config import HttpSettings, load_rules  # noqa: E402
-from pipeline.fetch.sources import SourcesFile, source_settings  # noqa: E402
-from pipeline.layout import Layout
+from corpus import Corpus, arxiv_rss
+from feedserver import FeedServer
+
+from pipeline.config import HttpSettings, load_rules
 from pipeline.fetch.job import run_fetch
+from pipeline.fetch.sources import SourcesFile, source_settings
+from pipeline.layout import Layout
 
 FIRST_DAY = date(2026, 1, 5)
 CANDIDATES_PER_DAY = 2000
 
 
-def make_archives(folder: Path, sizes: list[int], candidates: int = CANDIDATES_PER_DAY,
-                  progress=lambda text: None) -> dict[int, Path]:
+def make_archives(
+    folder: Path, sizes: list[int], candidates: int = CANDIDATES_PER_DAY, progress=lambda text: None
+) -> dict[int, Path]:
     """Fetch generated days until each size is reached; ``{size: folder with content/ and state/}``.
 
     An archive already made in ``folder`` by an earlier call is reused.
@@ -53,8 +55,14 @@ def make_archives(folder: Path, sizes: list[int], candidates: int = CANDIDATES_P
                 # small days for small archives, so that even 50 papers span several days
                 per_day = min(candidates, max(100, size))
                 server.add("/rss", body=arxiv_rss(corpus.day(day, per_day), day))
-                config = SourcesFile(http=HttpSettings(arxiv_interval=0), sources=[
-                    source_settings(id="arxiv-bench", kind="arxiv_rss", label="arXiv ({CATEGORY})", url=server.base + "/rss")])
+                config = SourcesFile(
+                    http=HttpSettings(arxiv_interval=0),
+                    sources=[
+                        source_settings(
+                            id="arxiv-bench", kind="arxiv_rss", label="arXiv ({CATEGORY})", url=server.base + "/rss"
+                        )
+                    ],
+                )
                 written += len(run_fetch(config, rules, layout, day, use_cache=False).new)
                 progress(f"archive: {day} fetched, {written} entries")
                 day += timedelta(days=1)

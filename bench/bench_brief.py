@@ -29,14 +29,15 @@ sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(ROOT / "bench"))
 
-from measure import answered, own_peak_rss, worker  # noqa: E402
-from pipeline import brief as stage  # noqa: E402
-from pipeline.config import load_rules  # noqa: E402
-from pipeline.project.demo import DEMO_DAY, demo_sources, serve_samples  # noqa: E402
-from pipeline.layout import Layout
+from measure import answered, own_peak_rss, worker
+
+from pipeline import brief as stage
+from pipeline.archive.entry import entry_path, read_entries, read_record, render_entry
+from pipeline.config import load_rules
 from pipeline.fetch.job import run_fetch
 from pipeline.files import atomic_write
-from pipeline.archive.entry import entry_path, read_entries, read_record, render_entry
+from pipeline.layout import Layout
+from pipeline.project.demo import DEMO_DAY, demo_sources, serve_samples
 
 
 def make_entries(layout: Layout, count: int) -> None:
@@ -45,16 +46,20 @@ def make_entries(layout: Layout, count: int) -> None:
     originals = [read_record(p) for p in sorted((layout.content / "papers").rglob("*.md"))]
     for i in range(count - len(originals)):
         paper = originals[i % len(originals)]
-        copy = replace(paper, id=f"arxiv:2699.{i:05d}", arxiv_id=f"2699.{i:05d}", doi="",
-                       title=f"{paper.title} (variant {i})")
+        copy = replace(
+            paper, id=f"arxiv:2699.{i:05d}", arxiv_id=f"2699.{i:05d}", doi="", title=f"{paper.title} (variant {i})"
+        )
         atomic_write(layout.content / entry_path(copy), render_entry(copy))
 
 
 @contextmanager
 def server_process(latency: float):
     """The fake server in its own process, so its work does not compete with the client for the GIL."""
-    process = subprocess.Popen([sys.executable, str(ROOT / "tests" / "support" / "fake_openai.py"), "--latency", str(latency)],
-                               stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "tests" / "support" / "fake_openai.py"), "--latency", str(latency)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         yield process.stdout.readline().strip()
     finally:
@@ -68,8 +73,12 @@ def stats(url: str) -> dict:
 
 
 def settings_for(url: str, concurrency: int) -> stage.Settings:
-    return stage.resolve_settings(stage.BriefConfig(), model="gpt-4o-mini", concurrency=concurrency,
-                                  env={"OPENAI_API_KEY": "bench", "OPENAI_BASE_URL": url})
+    return stage.resolve_settings(
+        stage.BriefConfig(),
+        model="gpt-4o-mini",
+        concurrency=concurrency,
+        env={"OPENAI_API_KEY": "bench", "OPENAI_BASE_URL": url},
+    )
 
 
 def first_run(job: dict) -> dict:
@@ -80,8 +89,14 @@ def first_run(job: dict) -> dict:
     before = own_peak_rss()
     started = time.perf_counter()
     report = stage.run_brief(layout, settings, rules_dir=ROOT / "rules", digests=False)
-    return {"wall": time.perf_counter() - started, "done": report.done, "pending": report.pending,
-            "failed": len(report.failed), "cost": report.cost, "rss_at_start": before}
+    return {
+        "wall": time.perf_counter() - started,
+        "done": report.done,
+        "pending": report.pending,
+        "failed": len(report.failed),
+        "cost": report.cost,
+        "rss_at_start": before,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -104,29 +119,39 @@ def main(argv: list[str] | None = None) -> int:
         usage = served["usage"]
         tokens = usage["prompt_tokens"] + usage["completion_tokens"]
         print(f"papers            {report['done']} briefed, {report['pending']} pending, {report['failed']} failed")
-        print(f"wall time         {report['wall']:.1f} s at {args.latency * 1000:.0f} ms per answer, "
-              f"concurrency {args.concurrency}")
-        print(f"peak RSS          {run.peak_rss / 2**20:.0f} MB ({report['rss_at_start'] / 2**20:.0f} MB before the run: "
-              f"Python and the modules)")
+        print(
+            f"wall time         {report['wall']:.1f} s at {args.latency * 1000:.0f} ms per answer, "
+            f"concurrency {args.concurrency}"
+        )
+        print(
+            f"peak RSS          {run.peak_rss / 2**20:.0f} MB ({report['rss_at_start'] / 2**20:.0f} MB before the run: "
+            f"Python and the modules)"
+        )
         print(f"API calls         {calls}")
-        print(f"tokens per paper  {tokens / max(report['done'], 1):.0f} "
-              f"(input {usage['prompt_tokens'] / max(report['done'], 1):.0f}, "
-              f"output {usage['completion_tokens'] / max(report['done'], 1):.0f}; "
-              f"counted by {served['tokenizer']})")
+        print(
+            f"tokens per paper  {tokens / max(report['done'], 1):.0f} "
+            f"(input {usage['prompt_tokens'] / max(report['done'], 1):.0f}, "
+            f"output {usage['completion_tokens'] / max(report['done'], 1):.0f}; "
+            f"counted by {served['tokenizer']})"
+        )
         print(f"estimated cost    ${report['cost']:.4f} (gpt-4o-mini list price)")
         started = time.perf_counter()
         again = stage.run_brief(layout, settings, rules_dir=ROOT / "rules", digests=False)
         again_calls = stats(url)["calls"].get("/v1/chat/completions", 0) - calls
-        print(f"re-run            {time.perf_counter() - started:.1f} s, {again_calls} API calls, "
-              f"{again.written} entries changed")
+        print(
+            f"re-run            {time.perf_counter() - started:.1f} s, {again_calls} API calls, "
+            f"{again.written} entries changed"
+        )
         day = read_entries(layout.content)
         busiest = max({e.day for e in day}, key=lambda d: sum(e.day == d for e in day))
         before = stats(url)["calls"].get("/v1/chat/completions", 0)
         started = time.perf_counter()
         daily = stage.run_brief(layout, settings, rules_dir=ROOT / "rules", day=busiest)
-        print(f"daily brief       {sum(e.day == busiest for e in day)} papers on {busiest}: "
-              f"{stats(url)['calls'].get('/v1/chat/completions', 0) - before} API calls (per topic, then across topics), "
-              f"{time.perf_counter() - started:.1f} s, {daily.dropped_refs} invented references dropped")
+        print(
+            f"daily brief       {sum(e.day == busiest for e in day)} papers on {busiest}: "
+            f"{stats(url)['calls'].get('/v1/chat/completions', 0) - before} API calls (per topic, then across topics), "
+            f"{time.perf_counter() - started:.1f} s, {daily.dropped_refs} invented references dropped"
+        )
     return 0
 
 

@@ -28,13 +28,13 @@ sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(ROOT / "bench"))
 
-from kinds import cost_by_kind  # noqa: E402
+from kinds import cost_by_kind
 
-from pipeline.archive.entry import read_entries, with_brief  # noqa: E402
-from pipeline.files import atomic_write  # noqa: E402
-from pipeline.site import build  # noqa: E402
-from pipeline.site.build import periods_report  # noqa: E402
-from pipeline.site.periods import Manifest  # noqa: E402
+from pipeline.archive.entry import read_entries, with_brief
+from pipeline.files import atomic_write
+from pipeline.site import build
+from pipeline.site.build import periods_report
+from pipeline.site.periods import Manifest
 
 
 def site(radar: Path, work: Path, briefs: bool, current_papers: int) -> tuple[dict[str, int], dict]:
@@ -44,14 +44,22 @@ def site(radar: Path, work: Path, briefs: bool, current_papers: int) -> tuple[di
     for name in ("content", "state", "rules"):
         shutil.copytree(radar / name, project / name)
     conf = (ROOT / "pelicanconf.py").read_text(encoding="utf-8")
-    (project / "pelicanconf.py").write_text(conf + f"\nARCHIVE_CURRENT_PAPERS = {current_papers}\n"
-                                            f"CACHE_PATH = {str(project / 'cache')!r}\n", encoding="utf-8")
+    (project / "pelicanconf.py").write_text(
+        conf + f"\nARCHIVE_CURRENT_PAPERS = {current_papers}\nCACHE_PATH = {str(project / 'cache')!r}\n",
+        encoding="utf-8",
+    )
     if not briefs:
         for entry in read_entries(project / "content"):
             atomic_write(entry.path, with_brief(entry, "pending", None))
     settings = project / "pelicanconf.py"
-    build(project / "content", project / "output", settings_file=settings, rules=project / "rules",
-          state=project / "state", jobs=1)
+    build(
+        project / "content",
+        project / "output",
+        settings_file=settings,
+        rules=project / "rules",
+        state=project / "state",
+        jobs=1,
+    )
     tiers = periods_report(project / "content", project / "output", settings_file=settings)
     manifests = [Manifest.load(path) for path in (project / "cache").glob("*/periods/*.json")]  # and entries.json
     archived = frozenset(name for manifest in manifests if manifest for name in manifest.files)
@@ -74,13 +82,24 @@ def main() -> None:
         with_, _ = site(options.radar, work, True, 1)
         without, tiers = site(options.radar, work, False, 1)
         papers = sum(p["papers"] for p in tiers["closed"])
-        archived = {kind: (with_.get(kind, 0) - without.get(kind, 0)) / papers
-                    for kind in with_.keys() | without.keys() if kind.startswith("archive tier: ")}
-        print(json.dumps({"briefed": briefed, "archived papers": papers,
-                          "per current paper": {k: round(v) for k, v in sorted(current.items(), key=lambda i: -i[1])},
-                          "per archived paper": {k: round(v) for k, v in sorted(archived.items(), key=lambda i: -i[1])},
-                          "per current paper, all": round(sum(current.values())),
-                          "per archived paper, all (its shard's files)": round(sum(archived.values()))}, indent=1))
+        archived = {
+            kind: (with_.get(kind, 0) - without.get(kind, 0)) / papers
+            for kind in with_.keys() | without.keys()
+            if kind.startswith("archive tier: ")
+        }
+        print(
+            json.dumps(
+                {
+                    "briefed": briefed,
+                    "archived papers": papers,
+                    "per current paper": {k: round(v) for k, v in sorted(current.items(), key=lambda i: -i[1])},
+                    "per archived paper": {k: round(v) for k, v in sorted(archived.items(), key=lambda i: -i[1])},
+                    "per current paper, all": round(sum(current.values())),
+                    "per archived paper, all (its shard's files)": round(sum(archived.values())),
+                },
+                indent=1,
+            )
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

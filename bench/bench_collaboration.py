@@ -30,16 +30,16 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests" / "support"))
 
-from collaboration import collaboration_paper  # noqa: E402
-from measure import measure  # noqa: E402
+from collaboration import collaboration_paper
+from measure import measure
 
-from pipeline.archive.entry import entry_path, render_entry  # noqa: E402
-from pipeline.config import load_rules  # noqa: E402
-from pipeline.fetch.job import run_fetch  # noqa: E402
-from pipeline.files import atomic_write  # noqa: E402
-from pipeline.layout import Layout  # noqa: E402
-from pipeline.project.demo import DEMO_DAY, demo_sources, serve_samples  # noqa: E402
-from pipeline.site.periods import scan  # noqa: E402
+from pipeline.archive.entry import entry_path, render_entry
+from pipeline.config import load_rules
+from pipeline.fetch.job import run_fetch
+from pipeline.files import atomic_write
+from pipeline.layout import Layout
+from pipeline.project.demo import DEMO_DAY, demo_sources, serve_samples
+from pipeline.site.periods import scan
 
 TARGET_BYTES = 1_000_000
 TARGET_SECONDS = 2.0
@@ -82,9 +82,27 @@ def build(site: Path, output: Path) -> tuple[float, float]:
     shutil.rmtree(site / "build", ignore_errors=True)
     settings = site / "pelicanconf.py"
     shutil.copy(ROOT / "pelicanconf.py", settings)  # Pelican's cache stays inside the site's folder
-    done = measure([sys.executable, "-m", "pipeline.cli", "build", "--content", str(site / "content"),
-                    "--state", str(site / "state"), "--output", str(output), "--settings", str(settings),
-                    "--rules", str(ROOT / "rules"), "--jobs", "1"], cwd=ROOT)
+    done = measure(
+        [
+            sys.executable,
+            "-m",
+            "pipeline.cli",
+            "build",
+            "--content",
+            str(site / "content"),
+            "--state",
+            str(site / "state"),
+            "--output",
+            str(output),
+            "--settings",
+            str(settings),
+            "--rules",
+            str(ROOT / "rules"),
+            "--jobs",
+            "1",
+        ],
+        cwd=ROOT,
+    )
     return done.wall, done.cpu
 
 
@@ -110,13 +128,19 @@ def run(authors: int, archive: Path | None, repeats: int, work: Path) -> bool:
     before, after = sizes(base / "output"), sizes(grown / "output")
     added = sum(after.values()) - sum(before.values())
     seconds = cpu["with"] - cpu["base"]
-    print(f"base site: {papers} papers, {sum(before.values()) / 1e6:.2f} MB, cold build {cpu['base']:.1f} s CPU, "
-          f"{wall['base']:.1f} s wall (medians of {repeats})")
-    print(f"with one paper of {authors:,} authors: {sum(after.values()) / 1e6:.2f} MB, "
-          f"cold build {cpu['with']:.1f} s CPU, {wall['with']:.1f} s wall")
-    print(f"the paper adds {added / 1e6:.3f} MB (target ≤ {TARGET_BYTES / 1e6:.0f} MB) and {seconds:+.2f} s of CPU "
-          f"(target ≤ {TARGET_SECONDS:.0f} s; wall {wall['with'] - wall['base']:+.1f} s, load average "
-          f"{os.getloadavg()[0]:.1f})")
+    print(
+        f"base site: {papers} papers, {sum(before.values()) / 1e6:.2f} MB, cold build {cpu['base']:.1f} s CPU, "
+        f"{wall['base']:.1f} s wall (medians of {repeats})"
+    )
+    print(
+        f"with one paper of {authors:,} authors: {sum(after.values()) / 1e6:.2f} MB, "
+        f"cold build {cpu['with']:.1f} s CPU, {wall['with']:.1f} s wall"
+    )
+    print(
+        f"the paper adds {added / 1e6:.3f} MB (target ≤ {TARGET_BYTES / 1e6:.0f} MB) and {seconds:+.2f} s of CPU "
+        f"(target ≤ {TARGET_SECONDS:.0f} s; wall {wall['with'] - wall['base']:+.1f} s, load average "
+        f"{os.getloadavg()[0]:.1f})"
+    )
     for folder, grew in sorted(((f, after[f] - before[f]) for f in after), key=lambda x: -x[1])[:6]:
         print(f"  {folder:<24} {grew / 1e3:+10.1f} KB")
     return added <= TARGET_BYTES and seconds <= TARGET_SECONDS

@@ -31,16 +31,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_radar import read_corpus  # noqa: E402
-from bench.bench_semantic import labelled_set  # noqa: E402
-from pipeline.brief.connect import Document, connections  # noqa: E402
+from bench.bench_radar import read_corpus
+from bench.bench_semantic import labelled_set
+from pipeline.brief.connect import Document, connections
 
 Paper = tuple[str, str, tuple[str, ...]]  # id, title + abstract, categories (primary first)
 
 
 def captured() -> list[Paper]:
-    return [(p.id, f"{p.title}. {p.abstract}", tuple(p.categories)) for p, category, _ in labelled_set()
-            if ":" not in category and p.categories]
+    return [
+        (p.id, f"{p.title}. {p.abstract}", tuple(p.categories))
+        for p, category, _ in labelled_set()
+        if ":" not in category and p.categories
+    ]
 
 
 def corpus(path: Path, limit: int) -> list[Paper]:
@@ -59,7 +62,7 @@ def real_days(folder: Path, count: int, tune: bool) -> list[list[Paper]]:
     for paper in read_corpus(folder):
         by_day.setdefault(paper.day, []).append((paper.id, f"{paper.title}. {paper.abstract}", tuple(paper.categories)))
     days = [by_day[d] for d in sorted(by_day)]
-    return days[-2 * count:-count] if tune else days[-count:]
+    return days[-2 * count : -count] if tune else days[-count:]
 
 
 def judge(papers: list[Paper]) -> tuple[bool, bool]:
@@ -100,10 +103,12 @@ def main() -> None:
         by_id = {p[0]: p for p in day}
         for link in connections([Document(p[0], p[2][0], p[1]) for p in day]):
             proposed[link.ids] = judge([by_id[i] for i in link.ids])
-        cross = [(a, b) for n, a in enumerate(day) for b in day[n + 1:] if a[2][0] != b[2][0]]
+        cross = [(a, b) for n, a in enumerate(day) for b in day[n + 1 :] if a[2][0] != b[2][0]]
         base += [judge(list(pair)) for pair in rng.sample(cross, min(4, len(cross)))]
-    print(f"corpus: {len(pool)} papers, {len({p[2][0] for p in pool})} primary categories; "
-          f"{len(days)} days of {min(map(len, days))}–{max(map(len, days))} papers (seed {args.seed})")
+    print(
+        f"corpus: {len(pool)} papers, {len({p[2][0] for p in pool})} primary categories; "
+        f"{len(days)} days of {min(map(len, days))}–{max(map(len, days))} papers (seed {args.seed})"
+    )
     for name, rows in (("proposed connections", list(proposed.values())), ("random cross-topic pairs", base)):
         for label, k in (("share a category beyond their topics", 0), ("share any category", 1)):
             share, low, high = bootstrap([r[k] for r in rows], random.Random(args.seed))

@@ -34,15 +34,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scitldr import Record, interval, read, show  # noqa: E402
+from scitldr import Record, interval, read, show
 
-from pipeline.brief.extractive import extractive_brief, sentences  # noqa: E402
-from pipeline.brief.grounding import Grounding, check_digest, check_paper, counted  # noqa: E402
-from pipeline.fetch.sources import source_settings  # noqa: E402
-from pipeline.fetch.normalise import normalise  # noqa: E402
-from pipeline.fetch.sources import arxiv_api, arxiv_rss  # noqa: E402
-from pipeline.models import Paper  # noqa: E402
-from pipeline.project.demo import samples_dir  # noqa: E402
+from pipeline.brief.extractive import extractive_brief, sentences
+from pipeline.brief.grounding import Grounding, check_digest, check_paper, counted
+from pipeline.fetch.normalise import normalise
+from pipeline.fetch.sources import arxiv_api, arxiv_rss, source_settings
+from pipeline.models import Paper
+from pipeline.project.demo import samples_dir
 
 PLANTS = ("number", "expansion", "name", "attribution", "parity")
 FIELDS = ("tldr", "problem", "method", "results", "why_it_matters")
@@ -71,14 +70,18 @@ def brief_en(paper: Paper) -> dict[str, str]:
 
 def changed_number(paper: Paper, rng: random.Random) -> tuple[dict, dict] | None:
     """(correct, planted) briefs: an abstract sentence with a number, then that number changed."""
-    found = [(s, m) for s in sentences(paper.abstract) for m in _NUMBER.finditer(s)
-             if not re.match(r"[).]", s[m.end():m.end() + 1])]  # not an enumeration's "(2)" or "2."
+    found = [
+        (s, m)
+        for s in sentences(paper.abstract)
+        for m in _NUMBER.finditer(s)
+        if not re.match(r"[).]", s[m.end() : m.end() + 1])
+    ]  # not an enumeration's "(2)" or "2."
     rng.shuffle(found)
     for sentence, match in found:
         text = match.group(0)
         for wrong in _other_numbers(text, rng):
             if not re.search(rf"(?<![\d.,]){re.escape(wrong)}(?![\d]|[.,]\d)", paper.abstract + paper.title):
-                planted = sentence[:match.start()] + wrong + sentence[match.end():]
+                planted = sentence[: match.start()] + wrong + sentence[match.end() :]
                 return {**brief_en(paper), "results": sentence}, {**brief_en(paper), "results": planted}
     return None
 
@@ -88,7 +91,7 @@ def _other_numbers(text: str, rng: random.Random) -> list[str]:
     digits = [i for i, c in enumerate(text) if c.isdigit()]
     out = []
     for i in rng.sample(digits, len(digits)):
-        out.append(text[:i] + str((int(text[i]) + rng.randint(1, 8)) % 10) + text[i + 1:])
+        out.append(text[:i] + str((int(text[i]) + rng.randint(1, 8)) % 10) + text[i + 1 :])
     value = Decimal(text.replace(",", ""))
     out += [str(value * 2), str(value + 3)]
     return [o for o in out if not re.match(r"0\d", o)]
@@ -101,19 +104,22 @@ def wrong_expansion(paper: Paper, vocabulary: dict[str, list[str]], rng: random.
             long, short = match.group(1), match.group(2)
             words = re.split(r"(\s+|-)", long.strip())
             content = [i for i, w in enumerate(words) if w.strip() and w != "-" and w.lower() not in _SMALL]
-            picked = content[-len(short):]
+            picked = content[-len(short) :]
             if len(picked) != len(short) or "".join(words[i][0] for i in picked).upper() != short.upper():
                 continue
             i = rng.choice(picked)
-            options = [w for w in vocabulary.get(words[i][0].lower(), [])
-                       if w.lower() != words[i].lower() and w.lower() not in paper.abstract.lower()]
+            options = [
+                w
+                for w in vocabulary.get(words[i][0].lower(), [])
+                if w.lower() != words[i].lower() and w.lower() not in paper.abstract.lower()
+            ]
             if not options:
                 continue
             swap = rng.choice(options)
             swap = swap.capitalize() if words[i][0].isupper() else swap
-            planted_long = "".join(words[:i] + [swap] + words[i + 1:])
+            planted_long = "".join(words[:i] + [swap] + words[i + 1 :])
             start = match.start(1) + len(long) - len(long.lstrip())
-            planted = sentence[:start] + planted_long + " " + sentence[match.start(1) + len(long):]
+            planted = sentence[:start] + planted_long + " " + sentence[match.start(1) + len(long) :]
             return {**brief_en(paper), "method": sentence}, {**brief_en(paper), "method": planted}
     return None
 
@@ -134,17 +140,25 @@ def misattributed(a: Paper, b: Paper, rng: random.Random) -> tuple[dict, dict] |
     """(correct, planted) two-paper daily briefs: a sentence of B with a claim A lacks, cited as B's,
     then as A's."""
     other = source_of(a).lower()
-    claims = [s for s in sentences(b.abstract)
-              if any(c.lower() not in other for c in _claims(s))]
+    claims = [s for s in sentences(b.abstract) if any(c.lower() not in other for c in _claims(s))]
     if not claims:
         return None
     sentence = rng.choice(claims)
     mine = sentences(a.abstract)[0] if sentences(a.abstract) else a.title
 
     def digest(cited: str) -> dict:
-        return {"en": {"headline": "2 papers today.", "connections": [], "read_first": [],
-                       "themes": [{"title": "One", "text": mine, "papers": ["a"]},
-                                  {"title": "Two", "text": sentence, "papers": [cited]}]}}
+        return {
+            "en": {
+                "headline": "2 papers today.",
+                "connections": [],
+                "read_first": [],
+                "themes": [
+                    {"title": "One", "text": mine, "papers": ["a"]},
+                    {"title": "Two", "text": sentence, "papers": [cited]},
+                ],
+            }
+        }
+
     return digest("b"), digest("a")
 
 
@@ -155,11 +169,13 @@ def _claims(sentence: str) -> list[str]:
 def chinese(en: dict[str, str]) -> dict[str, str]:
     """A Chinese brief that carries the same numbers and names as ``en``, as a faithful translation does:
     every word with a digit or a capital kept, numbers in words written in digits, the rest in Chinese."""
+
     def word(token: str) -> str:
         if re.search(r"[\dA-Z%]", token) or token.strip(".,;:()").lower() in ("thousand", "million", "billion"):
             return token
         spelled = counted(token)
         return str(spelled.pop()) if spelled else "的"
+
     return {name: re.sub(r"\S+", lambda m: word(m.group(0)), text) for name, text in en.items()}
 
 
@@ -174,14 +190,14 @@ def zh_mismatch(paper: Paper, pool: list[str], rng: random.Random) -> tuple[dict
         wrong = next((w for w in _other_numbers(m.group(0), rng) if w not in english), None)
         if wrong is None:
             return None
-        planted = zh[field][:m.start()] + wrong + zh[field][m.end():]
+        planted = zh[field][: m.start()] + wrong + zh[field][m.end() :]
     else:
         places = [(f, m) for f, text in zh.items() for m in _NAME.finditer(text)]
         options = [n for n in pool if n.lower() not in english.lower()]
         if not places or not options:
             return None
         field, m = rng.choice(places)
-        planted = zh[field][:m.start()] + rng.choice(options) + zh[field][m.end():]
+        planted = zh[field][: m.start()] + rng.choice(options) + zh[field][m.end() :]
     return {"en": en, "zh": zh}, {"en": en, "zh": {**zh, field: planted}}
 
 
@@ -191,8 +207,14 @@ def zh_mismatch(paper: Paper, pool: list[str], rng: random.Random) -> tuple[dict
 def name_pool(papers: list[Paper]) -> dict[str, list[str]]:
     """Each paper's candidate invented names: names found in the other papers' abstracts."""
     words = {w for p in papers for w in re.findall(r"\b[a-z][a-z-]+\b", p.abstract)}
-    by_paper = {p.id: {n for n in set(_NAME.findall(p.abstract)) | set(_NAMED.findall(p.abstract))
-                       if n.lower() not in words and n.split("-")[0].lower() not in words} for p in papers}
+    by_paper = {
+        p.id: {
+            n
+            for n in set(_NAME.findall(p.abstract)) | set(_NAMED.findall(p.abstract))
+            if n.lower() not in words and n.split("-")[0].lower() not in words
+        }
+        for p in papers
+    }
     everything = sorted(set().union(*by_paper.values())) if by_paper else []
     return {p.id: [n for n in everything if n not in by_paper[p.id]] for p in papers}
 
@@ -242,13 +264,24 @@ def run(papers: list[Paper], records: list[Record] | None, seed: int = 34) -> di
         other = papers[(i + 1) % len(papers)]
         if other is not paper and (made := misattributed(paper, other, rng)):
             day = {"a": source, "b": source_of(other)}
-            judge("attribution", check_digest(made[0], day, topics=2), check_digest(made[1], day, topics=2),
-                  made[1]["en"]["themes"][1]["text"])
+            judge(
+                "attribution",
+                check_digest(made[0], day, topics=2),
+                check_digest(made[1], day, topics=2),
+                made[1]["en"]["themes"][1]["text"],
+            )
         if made := zh_mismatch(paper, pool[paper.id], rng):
-            judge("parity", check_paper(made[0], source), check_paper(made[1], source),
-                  " ".join(made[1]["zh"].values()))
-    result = {"papers": len(papers), "caught": caught, "right_kind": right_kind, "flagged": flagged,
-              "missed": missed, "false_kinds": false}
+            judge(
+                "parity", check_paper(made[0], source), check_paper(made[1], source), " ".join(made[1]["zh"].values())
+            )
+    result = {
+        "papers": len(papers),
+        "caught": caught,
+        "right_kind": right_kind,
+        "flagged": flagged,
+        "missed": missed,
+        "false_kinds": false,
+    }
     if records:
         human: list[float] = []
         human_kinds: Counter = Counter()
@@ -280,8 +313,13 @@ def sample_papers() -> list[Paper]:
 
 
 def record_paper(record: Record) -> Paper:
-    return Paper(id=f"scitldr:{record.paper_id}", title=record.title, source="scitldr", source_label="SciTLDR",
-                 abstract=record.abstract)
+    return Paper(
+        id=f"scitldr:{record.paper_id}",
+        title=record.title,
+        source="scitldr",
+        source_label="SciTLDR",
+        abstract=record.abstract,
+    )
 
 
 def rate(values: list[float]) -> str:
@@ -302,8 +340,14 @@ def report(result: dict) -> list[tuple[str, str, str]]:
         rows.append((f"correct briefs flagged, {label} ({len(values)} briefs)", rate(values), "≤ 5 %"))
     if "human" in result:
         kinds = ", ".join(f"{k} {n}" for k, n in result["human_kinds"].most_common())
-        rows.append((f"correct briefs flagged, human TL;DRs (an upper bound) ({len(result['human'])} TL;DRs; "
-                     f"failed claims by kind — {kinds})", rate(result["human"]), "≤ 5 %"))
+        rows.append(
+            (
+                f"correct briefs flagged, human TL;DRs (an upper bound) ({len(result['human'])} TL;DRs; "
+                f"failed claims by kind — {kinds})",
+                rate(result["human"]),
+                "≤ 5 %",
+            )
+        )
     return rows
 
 

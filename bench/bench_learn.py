@@ -35,7 +35,7 @@ import tempfile
 import threading
 import time
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
@@ -45,16 +45,24 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_semantic import labelled_set  # noqa: E402
-from bench_site import build_with_vectors  # noqa: E402
-from pipeline.semantic.embedders import LocalEmbedder, paper_text  # noqa: E402
-from pipeline.site import make_server  # noqa: E402
-from pipeline.site.learn import dequantise, quantise  # noqa: E402
-from pipeline.site.scripts import scripts_beside_shared  # noqa: E402
+from bench_semantic import labelled_set
+from bench_site import build_with_vectors
+
+from pipeline.semantic.embedders import LocalEmbedder, paper_text
+from pipeline.site import make_server
+from pipeline.site.learn import dequantise, quantise
+from pipeline.site.scripts import scripts_beside_shared
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 LIKES = DISLIKES = 5
 
 
@@ -165,14 +173,25 @@ def bench_quality(browser, base: str, draws: int) -> np.ndarray:
     rows = dequantise(*quantise(vectors))  # what the radar page computes with
     rng = np.random.default_rng(11)
     week = rng.permutation(len(labelled)) % 2  # 0: the week the reader rates, 1: the week ranked
-    papers = [{"id": p.id, "title": p.title, "abstract": p.abstract[:600], "authors": [a.name for a in p.authors],
-               "tags": [], "topics": []} for p, _, _ in labelled]
+    papers = [
+        {
+            "id": p.id,
+            "title": p.title,
+            "abstract": p.abstract[:600],
+            "authors": [a.name for a in p.authors],
+            "tags": [],
+            "topics": [],
+        }
+        for p, _, _ in labelled
+    ]
     fields = sorted({f for _, _, f in labelled})
     page = browser.new_page()
     page.goto(base + "js/")
     totals: dict[str, list[float]] = {}
-    print(f"1. quality: {len(labelled)} labelled papers (week one {int((week == 0).sum())}, week two {int((week == 1).sum())}), "
-          f"{LIKES} 👍 and {DISLIKES} 👎 of week one, {draws} draws per field")
+    print(
+        f"1. quality: {len(labelled)} labelled papers (week one {int((week == 0).sum())}, week two {int((week == 1).sum())}), "
+        f"{LIKES} 👍 and {DISLIKES} 👎 of week one, {draws} draws per field"
+    )
     print(f"   {'field (week two: relevant / papers)':<44} {'ranking':<16} {'nDCG@20':>8} {'P@10':>6}")
     for field in fields:
         own = [i for i, (_, _, f) in enumerate(labelled) if f == field and week[i] == 0]
@@ -186,12 +205,18 @@ def bench_quality(browser, base: str, draws: int) -> np.ndarray:
         for _ in range(draws):
             likes = [labelled[i][0].id for i in rng.choice(own, LIKES, replace=False)]
             dislikes = [labelled[i][0].id for i in rng.choice(other, DISLIKES, replace=False)]
-            result = page.evaluate(RANKINGS, {"papers": papers, "rows": rows.tolist(), "likes": likes,
-                                              "dislikes": dislikes, "week2": week2})
+            result = page.evaluate(
+                RANKINGS,
+                {"papers": papers, "rows": rows.tolist(), "likes": likes, "dislikes": dislikes, "week2": week2},
+            )
             for name in scores:
                 scores[name].append((ndcg(result[name], relevant), precision(result[name], relevant)))
         label = f"{field} ({len(relevant)} / {len(week2)})"
-        for name, text in (("learned", "learned (vectors)"), ("words", "hashed words"), ("keywords", "keyword follows")):
+        for name, text in (
+            ("learned", "learned (vectors)"),
+            ("words", "hashed words"),
+            ("keywords", "keyword follows"),
+        ):
             n, p = (float(np.mean([s[j] for s in scores[name]])) for j in (0, 1))
             totals.setdefault(name, []).append(n)
             totals.setdefault(name + "-p", []).append(p)
@@ -199,7 +224,9 @@ def bench_quality(browser, base: str, draws: int) -> np.ndarray:
             label = ""
         print(f"   {'':<44} {'random':<16} {'':>8} {len(relevant) / len(week2):>6.2f}")
     for name, text in (("learned", "learned (vectors)"), ("words", "hashed words"), ("keywords", "keyword follows")):
-        print(f"   {'mean over the fields':<44} {text:<16} {np.mean(totals[name]):>8.3f} {np.mean(totals[name + '-p']):>6.2f}")
+        print(
+            f"   {'mean over the fields':<44} {text:<16} {np.mean(totals[name]):>8.3f} {np.mean(totals[name + '-p']):>6.2f}"
+        )
     page.close()
     return rows
 
@@ -209,10 +236,12 @@ def bench_training(browser, base: str, rows: np.ndarray, n: int) -> None:
     page.goto(base + "js/")
     for rated in (10, 2000):
         result = page.evaluate(TIMING, {"base": rows.tolist(), "n": max(n, rated), "rated": rated, "noise": 0.02})
-        print(f"2. follows, training and ranking in Chromium (learn.js's recommend): {rated:,} ratings, three followed "
-              f"keywords ({result['followed']} papers matching them), {max(n, rated):,} papers (384 dimensions): "
-              f"{result['median']:.0f} ms, of which training {result['training']:.0f} ms "
-              f"({result['iterations']} L-BFGS iterations; medians of 15)")
+        print(
+            f"2. follows, training and ranking in Chromium (learn.js's recommend): {rated:,} ratings, three followed "
+            f"keywords ({result['followed']} papers matching them), {max(n, rated):,} papers (384 dimensions): "
+            f"{result['median']:.0f} ms, of which training {result['training']:.0f} ms "
+            f"({result['iterations']} L-BFGS iterations; medians of 15)"
+        )
     print(f"   hashed words of {n:,} papers (the fallback's features): {result['hashing']:.0f} ms")
     page.close()
 
@@ -222,9 +251,11 @@ def bench_bytes(browser, n: int) -> None:
 
     root = Path(tempfile.mkdtemp(prefix="academichub-bench-learn-"))
     started = time.perf_counter()
-    output = build_with_vectors(root, n, 30, datetime(2026, 9, 1, tzinfo=timezone.utc))
-    print(f"3. bytes the radar page downloads, a site of {n:,} papers over 30 days "
-          f"(built in {time.perf_counter() - started:.0f} s):")
+    output = build_with_vectors(root, n, 30, datetime(2026, 9, 1, tzinfo=UTC))
+    print(
+        f"3. bytes the radar page downloads, a site of {n:,} papers over 30 days "
+        f"(built in {time.perf_counter() - started:.0f} s):"
+    )
     index = json.loads((output / "data" / "index.json").read_text(encoding="utf-8"))
     newest = json.loads((output / index["parts"][0]["file"]).read_text(encoding="utf-8"))
     server = make_server(output, port=0)
@@ -236,9 +267,13 @@ def bench_bytes(browser, n: int) -> None:
             page = context.new_page()
             page.goto(base + "index.html")
             if ratings:
-                page.evaluate("""(papers) => localStorage.setItem('ah-learn', JSON.stringify({ratings: Object.fromEntries(
-                    papers.map((p, i) => [p.id, {r: i % 2 ? -1 : 1, t: p.title, u: p.url, at: 1}]))}))""", ratings)
+                page.evaluate(
+                    """(papers) => localStorage.setItem('ah-learn', JSON.stringify({ratings: Object.fromEntries(
+                    papers.map((p, i) => [p.id, {r: i % 2 ? -1 : 1, t: p.title, u: p.url, at: 1}]))}))""",
+                    ratings,
+                )
             got: list[tuple[str, int]] = []
+
             def finished(request, got=got):
                 response = request.response()
                 if response is not None and response.status < 300:
@@ -255,12 +290,16 @@ def bench_bytes(browser, n: int) -> None:
             total = sum(size for _, size in got)
             shards = [size for url, size in got if "/data/vectors/" in url]
             data = sum(size for url, size in got if "/data/index.json" in url or "/data/cards/" in url)
-            print(f"   {label}: {total / 1024:,.0f} KB in {len(got)} requests (data/index.json and cards {data / 1024:,.0f} KB, "
-                  f"vectors {sum(shards) / 1024:,.0f} KB in {len(shards)} files)")
+            print(
+                f"   {label}: {total / 1024:,.0f} KB in {len(got)} requests (data/index.json and cards {data / 1024:,.0f} KB, "
+                f"vectors {sum(shards) / 1024:,.0f} KB in {len(shards)} files)"
+            )
             context.close()
         ids_size = (output / "data" / "ids.json").stat().st_size
-        print(f"   data/ids.json (fetched only to import a library): {ids_size / 1024:,.0f} KB, "
-              f"{ids_size / n:.0f} bytes per paper of the archive")
+        print(
+            f"   data/ids.json (fetched only to import a library): {ids_size / 1024:,.0f} KB, "
+            f"{ids_size / n:.0f} bytes per paper of the archive"
+        )
     finally:
         server.shutdown()
         server.server_close()
@@ -270,9 +309,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer draws, a smaller site")
     parser.add_argument("--draws", type=int, default=30, help="draws of ratings per field (default 30)")
-    parser.add_argument("--papers", type=int, default=2000, help="recent papers for the timing and the site (default 2,000)")
-    parser.add_argument("--scripts", type=Path,
-                        help="a copy of the theme's scripts to measure instead of theme/static/js (to compare versions)")
+    parser.add_argument(
+        "--papers", type=int, default=2000, help="recent papers for the timing and the site (default 2,000)"
+    )
+    parser.add_argument(
+        "--scripts",
+        type=Path,
+        help="a copy of the theme's scripts to measure instead of theme/static/js (to compare versions)",
+    )
     options = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     draws, n = (5, 500) if options.quick else (options.draws, options.papers)

@@ -28,12 +28,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.project.demo import run_demo  # noqa: E402
+from pipeline.project.demo import run_demo
 
 LIGHTHOUSE = ROOT / "bench" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ("--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking "
-         "--disable-component-update --disable-sync")
+FLAGS = (
+    "--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking "
+    "--disable-component-update --disable-sync"
+)
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 TEXT = (".html", ".css", ".js", ".json", ".xml", ".txt", ".svg", ".opml")
 
@@ -60,9 +62,20 @@ class Gzipped(http.server.SimpleHTTPRequestHandler):
 
 
 def audit(url: str, report: Path) -> dict[str, int]:
-    subprocess.run([str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
-                    f"--chrome-flags={FLAGS}", f"--only-categories={','.join(CATEGORIES)}"],
-                   check=True, env={"CHROME_PATH": CHROMIUM, "PATH": "/usr/bin:/bin"}, timeout=300)
+    subprocess.run(
+        [
+            str(LIGHTHOUSE),
+            url,
+            "--quiet",
+            "--output=json",
+            f"--output-path={report}",
+            f"--chrome-flags={FLAGS}",
+            f"--only-categories={','.join(CATEGORIES)}",
+        ],
+        check=True,
+        env={"CHROME_PATH": CHROMIUM, "PATH": "/usr/bin:/bin"},
+        timeout=300,
+    )
     categories = json.loads(report.read_text(encoding="utf-8"))["categories"]
     return {name: round(categories[name]["score"] * 100) for name in CATEGORIES}
 
@@ -92,7 +105,9 @@ def main() -> None:
             for name, path in pages.items():
                 runs = [audit(base + path, reports / f"{name.replace(' ', '-')}-{n}.json") for n in range(args.runs)]
                 medians = {c: int(statistics.median(r[c] for r in runs)) for c in CATEGORIES}
-                print(f"| {name} (`{path or 'index.html'}`) | " + " | ".join(str(medians[c]) for c in CATEGORIES) + " |")
+                print(
+                    f"| {name} (`{path or 'index.html'}`) | " + " | ".join(str(medians[c]) for c in CATEGORIES) + " |"
+                )
         finally:
             server.shutdown()
 

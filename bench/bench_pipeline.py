@@ -22,13 +22,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "support"))
 
-from corpus import Corpus, arxiv_rss  # noqa: E402
-from feedserver import FeedServer  # noqa: E402
-from measure import answered, own_peak_rss, worker  # noqa: E402
-from pipeline.config import HttpSettings, load_rules  # noqa: E402
-from pipeline.fetch.sources import SourcesFile, source_settings  # noqa: E402
-from pipeline.layout import Layout
+from corpus import Corpus, arxiv_rss
+from feedserver import FeedServer
+from measure import answered, own_peak_rss, worker
+
+from pipeline.config import HttpSettings, load_rules
 from pipeline.fetch.job import run_fetch
+from pipeline.fetch.sources import SourcesFile, source_settings
+from pipeline.layout import Layout
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = date(2026, 6, 17)
@@ -42,15 +43,22 @@ def cpu() -> float:
 def fetch_day(job: dict) -> dict:
     """One run of the day, in the process that runs it: CPU and wall time of ``run_fetch``, the
     entries it wrote or changed, and the process's peak RSS before it started (bytes)."""
-    config = SourcesFile(http=HttpSettings(arxiv_interval=0),
-                         sources=[source_settings(id="arxiv", kind="arxiv_rss", label="arXiv ({CATEGORY})", url=job["url"])])
+    config = SourcesFile(
+        http=HttpSettings(arxiv_interval=0),
+        sources=[source_settings(id="arxiv", kind="arxiv_rss", label="arXiv ({CATEGORY})", url=job["url"])],
+    )
     rules = load_rules(ROOT / "rules")
     layout = Layout(Path(job["folder"]) / "content", Path(job["folder"]) / "state")
     before = own_peak_rss()
     c0, w0 = cpu(), time.perf_counter()
     summary = run_fetch(config, rules, layout, DAY, use_cache=job["use_cache"])
-    return {"cpu": cpu() - c0, "wall": time.perf_counter() - w0, "new": len(summary.new),
-            "changed": len(summary.new) + len(summary.updated), "rss_at_start": before}
+    return {
+        "cpu": cpu() - c0,
+        "wall": time.perf_counter() - w0,
+        "new": len(summary.new),
+        "changed": len(summary.new) + len(summary.updated),
+        "rss_at_start": before,
+    }
 
 
 def run(candidates: int = 2000, repeats: int = 3) -> dict:
@@ -63,16 +71,28 @@ def run(candidates: int = 2000, repeats: int = 3) -> dict:
                 job = {"url": server.base + "/rss", "folder": tmp}
                 first = worker(Path(__file__), "--fetch-day", {**job, "use_cache": True})
                 again = worker(Path(__file__), "--fetch-day", {**job, "use_cache": False})
-                figures.append({"cpu": first.answer["cpu"], "wall": first.answer["wall"], "written": first.answer["new"],
-                                "peak_rss": first.peak_rss, "rss_at_start": first.answer["rss_at_start"],
-                                "rerun_cpu": again.answer["cpu"], "rerun_changed": again.answer["changed"],
-                                "rerun_peak_rss": again.peak_rss})
+                figures.append(
+                    {
+                        "cpu": first.answer["cpu"],
+                        "wall": first.answer["wall"],
+                        "written": first.answer["new"],
+                        "peak_rss": first.peak_rss,
+                        "rss_at_start": first.answer["rss_at_start"],
+                        "rerun_cpu": again.answer["cpu"],
+                        "rerun_changed": again.answer["changed"],
+                        "rerun_peak_rss": again.peak_rss,
+                    }
+                )
     figures.sort(key=lambda f: f["cpu"])
     median = figures[len(figures) // 2]
     return {
-        "candidates": candidates, "feed_bytes": len(body), "written": median["written"],
-        "cpu_ms_per_paper": 1000 * median["cpu"] / candidates, "wall_s": median["wall"],
-        "rerun_cpu_ms_per_paper": 1000 * median["rerun_cpu"] / candidates, "rerun_changed": median["rerun_changed"],
+        "candidates": candidates,
+        "feed_bytes": len(body),
+        "written": median["written"],
+        "cpu_ms_per_paper": 1000 * median["cpu"] / candidates,
+        "wall_s": median["wall"],
+        "rerun_cpu_ms_per_paper": 1000 * median["rerun_cpu"] / candidates,
+        "rerun_changed": median["rerun_changed"],
         # memory barely varies between runs: the largest of them
         "peak_rss_mb": max(f["peak_rss"] for f in figures) / 2**20,
         "rss_at_start_mb": max(f["rss_at_start"] for f in figures) / 2**20,

@@ -52,8 +52,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.site.learn import quantise, shard_bytes  # noqa: E402
-from pipeline.site.scripts import scripts_beside_shared  # noqa: E402
+from pipeline.site.learn import quantise, shard_bytes
+from pipeline.site.scripts import scripts_beside_shared
 
 WINDOW = 30  # the radar's RADAR_DAYS
 KINDS = {  # (categories, how they combine): a paper is relevant when …

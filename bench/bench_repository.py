@@ -31,17 +31,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "support"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import yaml  # noqa: E402
-from corpus import Corpus, arxiv_rss  # noqa: E402
-from fake_openai import serve  # noqa: E402
-from feedserver import FeedServer  # noqa: E402
+import yaml
+from corpus import Corpus, arxiv_rss
+from fake_openai import serve
+from feedserver import FeedServer
 
-from pipeline.brief import resolve_settings, run_brief  # noqa: E402
-from pipeline.config import HttpSettings, load_rules  # noqa: E402
-from pipeline.fetch.sources import SourcesFile, source_settings  # noqa: E402
-from pipeline.config.brief import BriefConfig  # noqa: E402
-from pipeline.fetch.job import run_fetch  # noqa: E402
-from pipeline.layout import Layout  # noqa: E402
+from pipeline.brief import resolve_settings, run_brief
+from pipeline.config import HttpSettings, load_rules
+from pipeline.config.brief import BriefConfig
+from pipeline.fetch.job import run_fetch
+from pipeline.fetch.sources import SourcesFile, source_settings
+from pipeline.layout import Layout
 
 FIRST_DAY = date(2026, 1, 1)
 MODEL = {"OPENAI_API_KEY": "bench", "ACADEMICHUB_MODEL": "gpt-4o-mini"}
@@ -71,9 +71,14 @@ def configure(clone: Path) -> None:
 
 
 def commit_back(clone: Path, day: date) -> None:
-    done = subprocess.run([sys.executable, "-m", "pipeline.cli", "commit", "--date", day.isoformat()], cwd=clone,
-                          capture_output=True, text=True, check=False,
-                          env={**os.environ, "PYTHONPATH": str(ROOT), "GITHUB_TOKEN": "", "GITHUB_OUTPUT": ""})
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "commit", "--date", day.isoformat()],
+        cwd=clone,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "GITHUB_TOKEN": "", "GITHUB_OUTPUT": ""},
+    )
     if done.returncode:
         raise RuntimeError(f"academichub commit {day}: {done.stderr.strip()}")
 
@@ -93,8 +98,12 @@ class Radar:
         for name in ("pelicanconf.py", "publishconf.py"):
             shutil.copy(ROOT / name, self.work / name)
         shutil.copytree(ROOT / ".github", self.work / ".github")
-        self.sources = {"http": {"arxiv_interval": 0}, "sources": [
-            {"id": "arxiv", "kind": "arxiv_rss", "label": "arXiv ({CATEGORY})", "url": feeds.base + "/rss"}]}
+        self.sources = {
+            "http": {"arxiv_interval": 0},
+            "sources": [
+                {"id": "arxiv", "kind": "arxiv_rss", "label": "arXiv ({CATEGORY})", "url": feeds.base + "/rss"}
+            ],
+        }
         (self.work / "sources.yml").write_text(yaml.safe_dump(self.sources), encoding="utf-8")
         git("add", "--all", cwd=self.work)
         git("commit", "--quiet", "-m", "A radar", cwd=self.work)
@@ -102,8 +111,9 @@ class Radar:
         self.corpus = Corpus(seed=2026)
         self.kept = 0.35  # the share of candidates the rules keep, measured as the days go
         self.rules = load_rules(ROOT / "rules")
-        self.settings = resolve_settings(BriefConfig(), model=MODEL["ACADEMICHUB_MODEL"],
-                                               env={**MODEL, "OPENAI_BASE_URL": model_url})
+        self.settings = resolve_settings(
+            BriefConfig(), model=MODEL["ACADEMICHUB_MODEL"], env={**MODEL, "OPENAI_BASE_URL": model_url}
+        )
 
     def serve_day(self, day: date) -> int:
         candidates = max(10, round(self.per_day / self.kept))
@@ -114,8 +124,12 @@ class Radar:
         """A day made in-process (fetch, brief), committed and pushed as the workflow does."""
         candidates = self.serve_day(day)
         layout = Layout(self.work / "content", self.work / "state")
-        config = SourcesFile(http=HttpSettings(arxiv_interval=0), sources=[
-            source_settings(id="arxiv", kind="arxiv_rss", label="arXiv ({CATEGORY})", url=self.feeds.base + "/rss")])
+        config = SourcesFile(
+            http=HttpSettings(arxiv_interval=0),
+            sources=[
+                source_settings(id="arxiv", kind="arxiv_rss", label="arXiv ({CATEGORY})", url=self.feeds.base + "/rss")
+            ],
+        )
         new = len(run_fetch(config, self.rules, layout, day, use_cache=False).new)
         self.kept = 0.8 * self.kept + 0.2 * max(new, 1) / candidates
         run_brief(layout, self.settings, rules_dir=self.work / "rules", day=day)
@@ -125,21 +139,48 @@ class Radar:
         """The daily workflow's way: a partial clone, the sparse checkout, ``academichub run``, the commit."""
         job = self.folder / f"job-{day}"
         t0 = time.perf_counter()
-        git("clone", "--quiet", "--filter=blob:none", "--no-checkout", "--depth=1", f"file://{self.origin}", str(job),
-            cwd=self.folder)
+        git(
+            "clone",
+            "--quiet",
+            "--filter=blob:none",
+            "--no-checkout",
+            "--depth=1",
+            f"file://{self.origin}",
+            str(job),
+            cwd=self.folder,
+        )
         git("sparse-checkout", "set", "--no-cone", "/*", "!/content/papers/", "!/state/brief-cache/", cwd=job)
         git("checkout", "--quiet", "main", cwd=job)
-        subprocess.run([sys.executable, "-m", "pipeline.cli", "checkout", "--date", day.isoformat()], cwd=job,
-                       capture_output=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        subprocess.run(
+            [sys.executable, "-m", "pipeline.cli", "checkout", "--date", day.isoformat()],
+            cwd=job,
+            capture_output=True,
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
         clone = time.perf_counter() - t0
         transferred = tree_bytes(job / ".git" / "objects", skip="")[1]
         files, checkout = tree_bytes(job)
         configure(job)
         self.serve_day(day)
         t1 = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "pipeline.cli", "run", "--date", day.isoformat(), "--no-build",
-                               "--no-notify", "--no-embed"], cwd=job, capture_output=True, text=True,
-                              env={**os.environ, **MODEL, "OPENAI_BASE_URL": self.model_url, "PYTHONPATH": str(ROOT)})
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pipeline.cli",
+                "run",
+                "--date",
+                day.isoformat(),
+                "--no-build",
+                "--no-notify",
+                "--no-embed",
+            ],
+            cwd=job,
+            capture_output=True,
+            text=True,
+            env={**os.environ, **MODEL, "OPENAI_BASE_URL": self.model_url, "PYTHONPATH": str(ROOT)},
+        )
         if done.returncode:
             raise RuntimeError(f"academichub run {day}: {done.stderr[-2000:]}")
         t2 = time.perf_counter()
@@ -148,8 +189,15 @@ class Radar:
         touched = git("diff-tree", "--no-commit-id", "--name-only", "-r", "HEAD", cwd=job).split()
         shutil.rmtree(job)
         git("pull", "--quiet", "--ff-only", "origin", "main", cwd=self.work)
-        return {"clone_s": clone, "run_s": t2 - t1, "commit_s": t3 - t2, "transferred": transferred,
-                "checkout_files": files, "checkout": checkout, "touched": len(touched)}
+        return {
+            "clone_s": clone,
+            "run_s": t2 - t1,
+            "commit_s": t3 - t2,
+            "transferred": transferred,
+            "checkout_files": files,
+            "checkout": checkout,
+            "touched": len(touched),
+        }
 
     def repository(self) -> dict:
         """The origin after ``git gc``: packed size, files, largest file, a contributor's clone."""
@@ -158,13 +206,27 @@ class Radar:
         tree = [line.split(None, 4) for line in git("ls-tree", "-r", "-l", "HEAD", cwd=self.origin).splitlines()]
         largest = max(tree, key=lambda row: int(row[3]))
         contributor = self.folder / "contributor"
-        git("clone", "--quiet", "--filter=blob:none", "--sparse", f"file://{self.origin}", str(contributor), cwd=self.folder)
+        git(
+            "clone",
+            "--quiet",
+            "--filter=blob:none",
+            "--sparse",
+            f"file://{self.origin}",
+            str(contributor),
+            cwd=self.folder,
+        )
         git("sparse-checkout", "set", "rules", ".github", cwd=contributor)
         contributed = tree_bytes(contributor, skip="")[1]
         shutil.rmtree(contributor)
         papers = sum(1 for row in tree if row[4].startswith("content/papers/"))
-        return {"packed": packed, "files": len(tree), "papers": papers, "checkout_full": sum(int(r[3]) for r in tree),
-                "largest": (largest[4], int(largest[3])), "contributor": contributed}
+        return {
+            "packed": packed,
+            "files": len(tree),
+            "papers": papers,
+            "checkout_full": sum(int(r[3]) for r in tree),
+            "largest": (largest[4], int(largest[3])),
+            "contributor": contributed,
+        }
 
 
 def mb(size: int) -> str:
@@ -190,20 +252,26 @@ def run(days: int, per_day: int, measure: list[int], folder: Path, progress=prin
 
 
 def table(rows: list[dict]) -> str:
-    out = ["| day | papers | files | packed `.git` | largest file | a full checkout | daily job: transferred / checked out "
-           "(files) | clone / run / commit | day's commit | a contributor's clone |",
-           "|---:|---:|---:|---:|---|---:|---|---|---:|---:|"]
+    out = [
+        "| day | papers | files | packed `.git` | largest file | a full checkout | daily job: transferred / checked out "
+        "(files) | clone / run / commit | day's commit | a contributor's clone |",
+        "|---:|---:|---:|---:|---|---:|---|---|---:|---:|",
+    ]
     for r in rows:
-        out.append(f"| {r['day']} | {r['papers']:,} | {r['files']:,} | {mb(r['packed'])} | `{r['largest'][0]}` "
-                   f"{mb(r['largest'][1])} | {mb(r['checkout_full'])} | {mb(r['transferred'])} / {mb(r['checkout'])} "
-                   f"({r['checkout_files']:,}) | {r['clone_s']:.1f} / {r['run_s']:.1f} / {r['commit_s']:.1f} s "
-                   f"| {r['touched']} files | {mb(r['contributor'])} |")
+        out.append(
+            f"| {r['day']} | {r['papers']:,} | {r['files']:,} | {mb(r['packed'])} | `{r['largest'][0]}` "
+            f"{mb(r['largest'][1])} | {mb(r['checkout_full'])} | {mb(r['transferred'])} / {mb(r['checkout'])} "
+            f"({r['checkout_files']:,}) | {r['clone_s']:.1f} / {r['run_s']:.1f} / {r['commit_s']:.1f} s "
+            f"| {r['touched']} files | {mb(r['contributor'])} |"
+        )
     if len(rows) > 1:
         first, last = rows[0], rows[-1]
         growth = {k: last[k] / first[k] - 1 for k in ("transferred", "checkout", "run_s", "commit_s", "clone_s")}
         out.append("")
-        out.append(f"From day {first['day']} to day {last['day']} (papers × {last['papers'] / first['papers']:.1f}): "
-                   + ", ".join(f"{k} {v:+.0%}" for k, v in growth.items()))
+        out.append(
+            f"From day {first['day']} to day {last['day']} (papers × {last['papers'] / first['papers']:.1f}): "
+            + ", ".join(f"{k} {v:+.0%}" for k, v in growth.items())
+        )
     return "\n".join(out)
 
 

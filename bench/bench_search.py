@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from measure import answered, measure, own_peak_rss, worker  # noqa: E402
+from measure import answered, measure, own_peak_rss, worker
+
 from pipeline.site.search import DEFAULT_BUCKET_PAGES, index_site
 
 
@@ -35,31 +36,64 @@ def build_site(work: Path) -> float:
     """Pelican alone (``academichub build --no-search``) in its own process; its wall time."""
     settings = work / "pelicanconf.py"
     shutil.copy(ROOT / "pelicanconf.py", settings)  # keeps Pelican's cache inside the work folder
-    return measure([sys.executable, "-m", "pipeline.cli", "build", "--content", str(work / "content"),
-                    "--output", str(work / "output"), "--settings", str(settings), "--rules", str(ROOT / "rules"),
-                    "--no-search"], cwd=ROOT).wall
+    return measure(
+        [
+            sys.executable,
+            "-m",
+            "pipeline.cli",
+            "build",
+            "--content",
+            str(work / "content"),
+            "--output",
+            str(work / "output"),
+            "--settings",
+            str(settings),
+            "--rules",
+            str(ROOT / "rules"),
+            "--no-search",
+        ],
+        cwd=ROOT,
+    ).wall
 
 
 def index_step(job: dict) -> dict:
     """One run of the search stage, in the process that runs it: what it did and its own peak RSS (bytes)."""
     report = index_site(Path(job["output"]), job["bucket_pages"], cache=Path(job["cache"]))
-    return {"seconds": report.seconds, "bundles": len(report.bundles), "pages": sum(b.pages for b in report.bundles),
-            "indexed": [{"key": b.key, "pages": b.pages, "seconds": b.seconds, "peak_rss": b.peak_rss}
-                        for b in report.indexed], "own_peak_rss": own_peak_rss()}
+    return {
+        "seconds": report.seconds,
+        "bundles": len(report.bundles),
+        "pages": sum(b.pages for b in report.bundles),
+        "indexed": [
+            {"key": b.key, "pages": b.pages, "seconds": b.seconds, "peak_rss": b.peak_rss} for b in report.indexed
+        ],
+        "own_peak_rss": own_peak_rss(),
+    }
 
 
 def show(label: str, step: dict) -> str:
     indexed = step["indexed"]
-    lines = [f"{label:28} {step['seconds']:7.1f} s  {step['bundles']} bundles, {step['pages']:,} pages; "
-             f"indexed {len(indexed)}, kept {step['bundles'] - len(indexed)}; "
-             f"stage's own peak RSS {step['own_peak_rss'] / 2**20:.0f} MB"]
-    lines += [f"    {b['key']:28} {b['pages']:6,} pages {b['seconds']:7.1f} s  Pagefind peak RSS "
-              f"{b['peak_rss'] / 2**20:6.0f} MB  ({b['peak_rss'] / b['pages'] / 1024:.0f} KB/page)" for b in indexed]
+    lines = [
+        f"{label:28} {step['seconds']:7.1f} s  {step['bundles']} bundles, {step['pages']:,} pages; "
+        f"indexed {len(indexed)}, kept {step['bundles'] - len(indexed)}; "
+        f"stage's own peak RSS {step['own_peak_rss'] / 2**20:.0f} MB"
+    ]
+    lines += [
+        f"    {b['key']:28} {b['pages']:6,} pages {b['seconds']:7.1f} s  Pagefind peak RSS "
+        f"{b['peak_rss'] / 2**20:6.0f} MB  ({b['peak_rss'] / b['pages'] / 1024:.0f} KB/page)"
+        for b in indexed
+    ]
     return "\n".join(lines)
 
 
-def run(archive: Path, next_day: str | None = None, source: Path | None = None, daily: int = 0,
-        bucket_pages: int = DEFAULT_BUCKET_PAGES, keep: Path | None = None, progress=print) -> dict:
+def run(
+    archive: Path,
+    next_day: str | None = None,
+    source: Path | None = None,
+    daily: int = 0,
+    bucket_pages: int = DEFAULT_BUCKET_PAGES,
+    keep: Path | None = None,
+    progress=print,
+) -> dict:
     """The steps above on a copy of ``archive``: {"papers", "build_s", "steps": [{"label", "seconds",
     "bundles", "pages", "indexed": [per bundle], "own_peak_rss"}], "added": papers of the new day}."""
     work = keep or Path(tempfile.mkdtemp(prefix="academichub-search-"))

@@ -24,7 +24,7 @@ import tempfile
 import time
 import zlib
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -32,20 +32,29 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.fetch.sources import source_settings  # noqa: E402
-from pipeline.models import Paper  # noqa: E402
 from pipeline.fetch.normalise import normalise
-from pipeline.semantic.analysis import extend_nearest, nearest  # noqa: E402
-from pipeline.semantic.embedders import LocalEmbedder, paper_text  # noqa: E402
-from pipeline.semantic.store import Store  # noqa: E402
-from pipeline.fetch.sources import arxiv_api, arxiv_oai, arxiv_rss, biorxiv  # noqa: E402
+from pipeline.fetch.sources import arxiv_api, arxiv_oai, arxiv_rss, biorxiv, source_settings
+from pipeline.models import Paper
+from pipeline.semantic.analysis import extend_nearest, nearest
+from pipeline.semantic.embedders import LocalEmbedder, paper_text
+from pipeline.semantic.store import Store
 
 FEEDS = ROOT / "tests" / "fixtures" / "feeds"
 FIELDS = {  # arXiv archive (or bioRxiv/medRxiv) -> field
-    "cs": "computing", "eess": "computing", "stat": "computing",
-    "quant-ph": "physics", "cond-mat": "physics", "physics": "physics", "astro-ph": "physics", "hep-ph": "physics",
-    "hep-th": "physics", "gr-qc": "physics", "nucl-th": "physics",
-    "math": "mathematics", "biorxiv": "life sciences", "medrxiv": "life sciences",
+    "cs": "computing",
+    "eess": "computing",
+    "stat": "computing",
+    "quant-ph": "physics",
+    "cond-mat": "physics",
+    "physics": "physics",
+    "astro-ph": "physics",
+    "hep-ph": "physics",
+    "hep-th": "physics",
+    "gr-qc": "physics",
+    "nucl-th": "physics",
+    "math": "mathematics",
+    "biorxiv": "life sciences",
+    "medrxiv": "life sciences",
 }
 
 
@@ -53,11 +62,27 @@ def labelled_set() -> list[tuple[Paper, str, str]]:
     """(paper, category, field) for every paper of the captured feeds that has an abstract and a category."""
     items = []
     for folder, parse, source in (
-        ("arxiv_rss", lambda b, s: arxiv_rss.parse(b, s).items, source_settings(id="rss", kind="arxiv_rss", label="x", categories=["cs"])),
-        ("arxiv_api", lambda b, s: arxiv_api.parse(b, s)[0], source_settings(id="api", kind="arxiv_api", label="x", query="q")),
-        ("arxiv_oai", lambda b, s: arxiv_oai.parse(b, s)[0], source_settings(id="oai", kind="arxiv_oai", label="x", set="cs")),
+        (
+            "arxiv_rss",
+            lambda b, s: arxiv_rss.parse(b, s).items,
+            source_settings(id="rss", kind="arxiv_rss", label="x", categories=["cs"]),
+        ),
+        (
+            "arxiv_api",
+            lambda b, s: arxiv_api.parse(b, s)[0],
+            source_settings(id="api", kind="arxiv_api", label="x", query="q"),
+        ),
+        (
+            "arxiv_oai",
+            lambda b, s: arxiv_oai.parse(b, s)[0],
+            source_settings(id="oai", kind="arxiv_oai", label="x", set="cs"),
+        ),
         ("biorxiv", lambda b, s: biorxiv.parse(b, s)[0], source_settings(id="biorxiv", kind="biorxiv", label="x")),
-        ("medrxiv", lambda b, s: biorxiv.parse(b, s)[0], source_settings(id="medrxiv", kind="biorxiv", label="x", server="medrxiv")),
+        (
+            "medrxiv",
+            lambda b, s: biorxiv.parse(b, s)[0],
+            source_settings(id="medrxiv", kind="biorxiv", label="x", server="medrxiv"),
+        ),
     ):
         for path in sorted((FEEDS / folder).glob("*")):
             if path.suffix not in (".xml", ".json"):
@@ -93,14 +118,25 @@ def bench_embedding(model: LocalEmbedder, papers: list[Paper], count: int) -> No
     started = time.perf_counter()
     model.embed(texts)
     seconds = time.perf_counter() - started
-    print(f"1. embedding {count:,} abstracts (all-MiniLM-L6-v2, CPU, {model.threads} threads, {words:.0f} words "
-          f"on average): {seconds:.1f} s, {count / seconds:.0f} papers/s, {1000 * seconds / count:.1f} ms per paper")
+    print(
+        f"1. embedding {count:,} abstracts (all-MiniLM-L6-v2, CPU, {model.threads} threads, {words:.0f} words "
+        f"on average): {seconds:.1f} s, {count / seconds:.0f} papers/s, {1000 * seconds / count:.1f} ms per paper"
+    )
 
 
 def random_papers(n: int, dim: int, rng) -> tuple[list[Paper], np.ndarray]:
-    start = datetime(2025, 1, 1, 4, tzinfo=timezone.utc)
-    papers = [Paper(id=f"arxiv:25{i // 100000:02d}.{i % 100000:05d}", title=f"Paper {i}", source="s", source_label="s",
-                    abstract=f"Abstract {i}", published=start + timedelta(days=i // 40)) for i in range(n)]
+    start = datetime(2025, 1, 1, 4, tzinfo=UTC)
+    papers = [
+        Paper(
+            id=f"arxiv:25{i // 100000:02d}.{i % 100000:05d}",
+            title=f"Paper {i}",
+            source="s",
+            source_label="s",
+            abstract=f"Abstract {i}",
+            published=start + timedelta(days=i // 40),
+        )
+        for i in range(n)
+    ]
     rows = rng.normal(size=(n, dim)).astype(np.float32)
     return papers, rows / np.linalg.norm(rows, axis=1, keepdims=True)
 
@@ -122,10 +158,12 @@ def bench_storage(n: int, dim: int, rng) -> None:
         load = time.perf_counter() - started
         assert len(loaded) == n
     per = 10_000 / n
-    print(f"2. storage for {n:,} papers ({dim} dimensions, float16, 40 papers a day in {len(files) // 2} day files): "
-          f"{raw * per / 1e6:.2f} MB per 10,000 papers ({vectors * per / 1e6:.2f} MB vectors, "
-          f"{(raw - vectors) * per / 1e6:.2f} MB ids), {packed * per / 1e6:.2f} MB zlib-compressed as git stores it; "
-          f"{raw / n:.0f} bytes per paper; written in {written:.1f} s, loaded in {load:.2f} s")
+    print(
+        f"2. storage for {n:,} papers ({dim} dimensions, float16, 40 papers a day in {len(files) // 2} day files): "
+        f"{raw * per / 1e6:.2f} MB per 10,000 papers ({vectors * per / 1e6:.2f} MB vectors, "
+        f"{(raw - vectors) * per / 1e6:.2f} MB ids), {packed * per / 1e6:.2f} MB zlib-compressed as git stores it; "
+        f"{raw / n:.0f} bytes per paper; written in {written:.1f} s, loaded in {load:.2f} s"
+    )
 
 
 def bench_related(n: int, dim: int, rng, k: int = 6, day: int = 300) -> None:
@@ -135,11 +173,13 @@ def bench_related(n: int, dim: int, rng, k: int = 6, day: int = 300) -> None:
     seconds = time.perf_counter() - started
     assert index.shape == (n, k)
     started = time.perf_counter()  # the next build: a day's papers added, the archive's neighbours cached
-    extend_nearest(rows, n - day, index[:n - day], scores[:n - day], k)
+    extend_nearest(rows, n - day, index[: n - day], scores[: n - day], k)
     incremental = time.perf_counter() - started
-    print(f"3. related papers (top {k} of every paper across the archive) at {n:,} papers: {seconds:.1f} s "
-          f"({1e6 * seconds / n:.0f} µs per paper); with the build cache, after a day of {day} new papers: "
-          f"{incremental:.2f} s")
+    print(
+        f"3. related papers (top {k} of every paper across the archive) at {n:,} papers: {seconds:.1f} s "
+        f"({1e6 * seconds / n:.0f} µs per paper); with the build cache, after a day of {day} new papers: "
+        f"{incremental:.2f} s"
+    )
 
 
 def bench_quality(model: LocalEmbedder) -> None:
@@ -162,13 +202,19 @@ def bench_quality(model: LocalEmbedder) -> None:
     cat_ok = float((categories[nn] == categories).mean())
     field_ok = float((fields[nn] == fields).mean())
     chance_field = sum((c / n) ** 2 for c in Counter(fields).values())
-    print(f"4. quality on {n} labelled papers from the captured feeds ({len(set(categories))} categories, "
-          f"{field_counts}):")
-    print(f"   mean cosine: same category {a.mean():.3f} ({len(a)} pairs), same field other category "
-          f"{sims[same_field].mean():.3f} ({int(same_field.sum())} pairs), distant fields {b.mean():.3f} ({len(b)} pairs)")
+    print(
+        f"4. quality on {n} labelled papers from the captured feeds ({len(set(categories))} categories, "
+        f"{field_counts}):"
+    )
+    print(
+        f"   mean cosine: same category {a.mean():.3f} ({len(a)} pairs), same field other category "
+        f"{sims[same_field].mean():.3f} ({int(same_field.sum())} pairs), distant fields {b.mean():.3f} ({len(b)} pairs)"
+    )
     print(f"   P(a same-category pair is nearer than a distant-field pair) = {auc:.3f}")
-    print(f"   nearest neighbour in the same field: {field_ok:.1%} (chance {chance_field:.1%}); "
-          f"in the same category: {cat_ok:.1%}")
+    print(
+        f"   nearest neighbour in the same field: {field_ok:.1%} (chance {chance_field:.1%}); "
+        f"in the same category: {cat_ok:.1%}"
+    )
 
 
 def main() -> None:
@@ -185,7 +231,7 @@ def main() -> None:
     labelled = [p for p, _, _ in labelled_set()]
     bench_embedding(model, labelled, 200 if options.quick else 2000)
     bench_storage(2000 if options.quick else 10_000, 384, rng)
-    for n in ((2000, 10_000) if options.quick else (10_000, 50_000)):
+    for n in (2000, 10_000) if options.quick else (10_000, 50_000):
         bench_related(n, 384, rng)
     bench_quality(model)
     print(json.dumps({"python": sys.version.split()[0], "numpy": np.__version__, "cpus": os.cpu_count()}))

@@ -36,7 +36,7 @@ import shutil
 import sys
 import tempfile
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,22 +44,29 @@ sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(ROOT / "bench"))
 
-from kinds import cost_by_kind  # noqa: E402
-from measure import answered, own_peak_rss, rss_bytes, worker  # noqa: E402
+from kinds import cost_by_kind
+from measure import answered, own_peak_rss, rss_bytes, worker
 
-from pipeline.archive.entry import entry_path, render_entry  # noqa: E402
-from pipeline.files import atomic_write  # noqa: E402
-from pipeline.models import Author, Paper, Selection  # noqa: E402
-from pipeline.publish.pages import LIMIT as PAGES_LIMIT  # noqa: E402
-from pipeline.site import build  # noqa: E402
-from pipeline.site.periods import Manifest  # noqa: E402
+from pipeline.archive.entry import entry_path, render_entry
+from pipeline.files import atomic_write
+from pipeline.models import Author, Paper, Selection
+from pipeline.publish.pages import LIMIT as PAGES_LIMIT
+from pipeline.site import build
+from pipeline.site.periods import Manifest
 
 SYLLABLES = "an bo chen da el fa gu hao in jun ka li mo na ou pe qi ru si ta wu xi ya ze lo ri ve ma ko".split()
-TOPICS = [("language-models", ["language model*", "alignment"], "cs.CL"), ("llm-agents", ["agent*", "tool use"], "cs.AI"),
-          ("quantum-information", ["qubit*", "entanglement"], "quant-ph"), ("efficient-llm", ["quantization", "distillation"], "cs.LG"),
-          ("llm-reasoning", ["reasoning", "chain of thought"], "cs.AI"), ("cancer-biology", ["tumor*", "metastas*"], "q-bio.CB")]
-WORDS = ("model data learning method results show propose novel approach training inference robust efficient scalable "
-         "theory experiment benchmark quantum state circuit noise error signal protein cell tumour network graph").split()
+TOPICS = [
+    ("language-models", ["language model*", "alignment"], "cs.CL"),
+    ("llm-agents", ["agent*", "tool use"], "cs.AI"),
+    ("quantum-information", ["qubit*", "entanglement"], "quant-ph"),
+    ("efficient-llm", ["quantization", "distillation"], "cs.LG"),
+    ("llm-reasoning", ["reasoning", "chain of thought"], "cs.AI"),
+    ("cancer-biology", ["tumor*", "metastas*"], "q-bio.CB"),
+]
+WORDS = (
+    "model data learning method results show propose novel approach training inference robust efficient scalable "
+    "theory experiment benchmark quantum state circuit noise error signal protein cell tumour network graph"
+).split()
 ENTRY_DATE = re.compile(r"^Date:\s*(\d{4})-(\d\d)-(\d\d)", re.M)
 TOP_FRAMES = 15
 PROFILE_INTERVAL = 0.005  # seconds between samples: ~40,000 for a full build of 10,000 papers
@@ -86,13 +93,24 @@ def papers(count: int, days: int, start: datetime, seed: int = 7, first: int = 0
                 pool.append(authors[-1])
         topic, keywords, category = rng.choice(TOPICS)
         abstract = " ".join(rng.choice(WORDS) for _ in range(rng.randint(120, 220))).capitalize() + "."
-        out.append(Paper(
-            id=f"arxiv:{day:%y%m}.{i:05d}", title=" ".join(rng.choice(WORDS) for _ in range(9)).title(),
-            source="arxiv-bench", source_label=f"arXiv ({category.upper()})", version=1,
-            authors=tuple(Author(a) for a in dict.fromkeys(authors)), abstract=abstract, categories=(category,),
-            published=day, updated=day, url=f"https://arxiv.org/abs/{day:%y%m}.{i:05d}",
-            pdf=f"https://arxiv.org/pdf/{day:%y%m}.{i:05d}v1", arxiv_id=f"{day:%y%m}.{i:05d}",
-            topics=(Selection(topic, 2, keywords=(rng.choice(keywords),), categories=(category,)),)))
+        out.append(
+            Paper(
+                id=f"arxiv:{day:%y%m}.{i:05d}",
+                title=" ".join(rng.choice(WORDS) for _ in range(9)).title(),
+                source="arxiv-bench",
+                source_label=f"arXiv ({category.upper()})",
+                version=1,
+                authors=tuple(Author(a) for a in dict.fromkeys(authors)),
+                abstract=abstract,
+                categories=(category,),
+                published=day,
+                updated=day,
+                url=f"https://arxiv.org/abs/{day:%y%m}.{i:05d}",
+                pdf=f"https://arxiv.org/pdf/{day:%y%m}.{i:05d}v1",
+                arxiv_id=f"{day:%y%m}.{i:05d}",
+                topics=(Selection(topic, 2, keywords=(rng.choice(keywords),), categories=(category,)),),
+            )
+        )
     return out
 
 
@@ -116,10 +134,19 @@ def build_with_vectors(root: Path, count: int, days: int, start: datetime, dimen
     matrix = np.random.default_rng(3).normal(size=(len(items), dimensions)).astype(np.float32)
     store.put(items, matrix / np.linalg.norm(matrix, axis=1, keepdims=True))
     settings = root / "benchconf.py"
-    settings.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
-                        f"THEME = {str(ROOT / 'theme')!r}\n", encoding="utf-8")
-    build(root / "content", root / "output", settings_file=settings, rules=ROOT / "rules", state=root / "state",
-          siteurl="https://radar.example.org", search=False)
+    settings.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\nTHEME = {str(ROOT / 'theme')!r}\n",
+        encoding="utf-8",
+    )
+    build(
+        root / "content",
+        root / "output",
+        settings_file=settings,
+        rules=ROOT / "rules",
+        state=root / "state",
+        siteurl="https://radar.example.org",
+        search=False,
+    )
     return root / "output"
 
 
@@ -154,7 +181,7 @@ def newest_day(content: Path) -> datetime:
     """The date of the newest entry in a content folder (the folders say it: papers/YYYY/MM/DD/)."""
     days = {tuple(p.parent.relative_to(content / "papers").parts) for p in (content / "papers").rglob("*.md")}
     year, month, day = max(d for d in days if len(d) == 3)
-    return datetime(int(year), int(month), int(day), tzinfo=timezone.utc)
+    return datetime(int(year), int(month), int(day), tzinfo=UTC)
 
 
 # ---------------------------------------------------------------- profiles
@@ -189,8 +216,10 @@ def top_functions(session, key: str = "own", limit: int = TOP_FRAMES) -> list[tu
 
 def _table(session, key: str, limit: int) -> str:
     duration = session.duration or 1.0
-    rows = [f"{seconds:8.2f} s {100 * seconds / duration:5.1f}%  {function}  {where}"
-            for seconds, function, where in top_functions(session, key, limit)]
+    rows = [
+        f"{seconds:8.2f} s {100 * seconds / duration:5.1f}%  {function}  {where}"
+        for seconds, function, where in top_functions(session, key, limit)
+    ]
     return "\n".join(rows)
 
 
@@ -208,11 +237,16 @@ def write_profile(session, profiler, folder: Path, build_name: str, label: str) 
     """The reports of one profiled build in ``folder``, and its top functions on the terminal."""
     folder.mkdir(parents=True, exist_ok=True)
     session.target_description = f"AcademicHub site build: {label}"
-    text = "\n\n".join([
-        profiler.output_text(unicode=True),
-        "Functions by own time (excluding what they call):\n" + _table(session, "own", 60),
-        "Functions by total time (including what they call):\n" + _table(session, "total", 80),
-    ]) + "\n"
+    text = (
+        "\n\n".join(
+            [
+                profiler.output_text(unicode=True),
+                "Functions by own time (excluding what they call):\n" + _table(session, "own", 60),
+                "Functions by total time (including what they call):\n" + _table(session, "total", 80),
+            ]
+        )
+        + "\n"
+    )
     (folder / f"{build_name}.txt").write_text(text, encoding="utf-8")
     (folder / f"{build_name}.html").write_text(profiler.output_html(), encoding="utf-8")
     session.save(folder / f"{build_name}.pyisession")
@@ -227,15 +261,25 @@ def one_build(job: dict) -> dict:
     """One measured build, in the process that runs it: its search time, its own peak RSS and
     Pagefind's (bytes), and its profile when asked for."""
     profiler = _profiler() if job["profile"] else None
-    result = build(Path(job["content"]), Path(job["output"]), settings_file=Path(job["settings"]),
-                   rules=ROOT / "rules", state=Path(job["state"]), search=job["search"], jobs=job["jobs"])
+    result = build(
+        Path(job["content"]),
+        Path(job["output"]),
+        settings_file=Path(job["settings"]),
+        rules=ROOT / "rules",
+        state=Path(job["state"]),
+        search=job["search"],
+        jobs=job["jobs"],
+    )
     if profiler:
         write_profile(profiler.stop(), profiler, Path(job["profile"]), job["name"], job["label"])
-    return {"search": result.search_seconds if result.search else None, "peak_rss": own_peak_rss(),
-            "pagefind_peaks": [b.peak_rss for b in result.search.indexed] if result.search else [],
-            "shards": (len(result.shards_built), len(result.shards_kept)),
-            # the largest process the build started and waited for: a shard's (or a Pagefind run)
-            "child_peak": rss_bytes(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)}
+    return {
+        "search": result.search_seconds if result.search else None,
+        "peak_rss": own_peak_rss(),
+        "pagefind_peaks": [b.peak_rss for b in result.search.indexed] if result.search else [],
+        "shards": (len(result.shards_built), len(result.shards_kept)),
+        # the largest process the build started and waited for: a shard's (or a Pagefind run)
+        "child_peak": rss_bytes(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss),
+    }
 
 
 def archived_files(root: Path) -> frozenset[str]:
@@ -262,7 +306,10 @@ def cost_table(output: Path, papers_now: int, archived: frozenset[str] = frozens
         tier = f"{size / papers_archived / 1e3:.2f}" if papers_archived and kind.startswith("archive tier") else ""
         lines.append(f"| {kind} | {count:,} | {size / 1e6:,.1f} | {size / papers_now / 1e3:.2f} | {tier} |")
     lines.append(f"| all | | {total / 1e6:,.1f} | {total / papers_now / 1e3:.2f} | |")
-    return "\n".join(lines) + f"\npapers per GB (GitHub Pages' {PAGES_LIMIT / 1e9:.0f} GB): {PAGES_LIMIT * papers_now / total:,.0f}"
+    return (
+        "\n".join(lines)
+        + f"\npapers per GB (GitHub Pages' {PAGES_LIMIT / 1e9:.0f} GB): {PAGES_LIMIT * papers_now / total:,.0f}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -272,14 +319,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--papers", type=int, default=10_000, help="size of the generated archive")
     parser.add_argument("--days", type=int, default=200, help="days the generated archive spans")
-    parser.add_argument("--daily", type=int, default=DAILY_PAPERS,
-                        help=f"generated papers of each new day (default {DAILY_PAPERS})")
+    parser.add_argument(
+        "--daily", type=int, default=DAILY_PAPERS, help=f"generated papers of each new day (default {DAILY_PAPERS})"
+    )
     parser.add_argument("--archive", type=Path, help="build a copy of this ready-made archive (content/, state/)")
-    parser.add_argument("--next-day", type=Path, help="entries of the new day, copied in (default: --daily generated papers)")
-    parser.add_argument("--profile", type=Path, metavar="DIR", help="profile each build with pyinstrument; reports go here")
+    parser.add_argument(
+        "--next-day", type=Path, help="entries of the new day, copied in (default: --daily generated papers)"
+    )
+    parser.add_argument(
+        "--profile", type=Path, metavar="DIR", help="profile each build with pyinstrument; reports go here"
+    )
     parser.add_argument("--keep", type=Path, help="build here and keep the result (default: a temp folder)")
     parser.add_argument("--no-search", action="store_true", help="skip the Pagefind timing")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes building the closed months' shards")
+    parser.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1, help="processes building the closed months' shards"
+    )
     parser.add_argument("--current-papers", type=int, help="ARCHIVE_CURRENT_PAPERS (default: pelicanconf.py's)")
     parser.add_argument("--no-empty-output", action="store_true", help="skip the rebuild into an empty output folder")
     args = parser.parse_args(argv)
@@ -294,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
         first = FIRST_AFTER_ARCHIVE
     else:
         content = root / "content"
-        start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+        start = datetime(2026, 1, 1, tzinfo=UTC)
         archive = papers(args.papers, args.days, start)
         write(content, archive)
         authors = len({a.name for p in archive for a in p.authors})
@@ -306,8 +360,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.current_papers is not None:
         with settings.open("a", encoding="utf-8") as handle:
             handle.write(f"\nARCHIVE_CURRENT_PAPERS = {args.current_papers}\n")
-    job = {"content": str(content), "output": str(output), "settings": str(settings), "state": str(state),
-           "search": not (args.no_search or args.profile), "profile": str(args.profile or ""), "jobs": args.jobs}
+    job = {
+        "content": str(content),
+        "output": str(output),
+        "settings": str(settings),
+        "state": str(state),
+        "search": not (args.no_search or args.profile),
+        "profile": str(args.profile or ""),
+        "jobs": args.jobs,
+    }
     build_peak, pagefind_peak, child_peak = [0], [0], [0]  # bytes: the largest build, Pagefind run (one bundle), child
 
     def timed(label: str, build_name: str, note: str = "") -> None:
@@ -322,7 +383,9 @@ def main(argv: list[str] | None = None) -> int:
         pagefind_peak.extend(result["pagefind_peaks"])
         child_peak.append(result["child_peak"])
         # CPU: the build and its Pagefind runs
-        print(f"{label:30} {run.wall:6.1f} s wall, {run.cpu:6.1f} s CPU{search}  {note}", *run.said, sep="\n", flush=True)
+        print(
+            f"{label:30} {run.wall:6.1f} s wall, {run.cpu:6.1f} s CPU{search}  {note}", *run.said, sep="\n", flush=True
+        )
 
     def generated_day(day: datetime, seed: int) -> int:
         write(content, papers(args.daily, 1, day, seed=seed, first=first + (seed - 11) * args.daily))
@@ -335,15 +398,23 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_empty_output:
         added = generated_day(start + timedelta(days=1), seed=12)
         shutil.rmtree(output)
-        timed(f"daily rebuild, empty output (+{added}):", "daily-empty-output", "(content cache warm, output folder not kept)")
-    print(f"peak RSS: builds {max(build_peak) / 2 ** 20:.0f} MB, Pagefind {max(pagefind_peak) / 2 ** 20:.0f} MB, "
-          f"largest process a build started (a shard's or Pagefind) {max(child_peak) / 2 ** 20:.0f} MB")
+        timed(
+            f"daily rebuild, empty output (+{added}):",
+            "daily-empty-output",
+            "(content cache warm, output folder not kept)",
+        )
+    print(
+        f"peak RSS: builds {max(build_peak) / 2**20:.0f} MB, Pagefind {max(pagefind_peak) / 2**20:.0f} MB, "
+        f"largest process a build started (a shard's or Pagefind) {max(child_peak) / 2**20:.0f} MB"
+    )
     files = [p for p in output.rglob("*") if p.is_file()]
     size = sum(p.stat().st_size for p in files)
     papers_now = sum(1 for _ in (content / "papers").rglob("*.md"))
     html = sum(1 for p in files if p.suffix == ".html" and "pagefind" not in p.parts)
-    print(f"output: {len(files)} files, {size / 1e6:.0f} MB, {html} HTML pages, "
-          f"{size / papers_now / 1e3:.1f} KB per paper ({papers_now} papers)")
+    print(
+        f"output: {len(files)} files, {size / 1e6:.0f} MB, {html} HTML pages, "
+        f"{size / papers_now / 1e3:.1f} KB per paper ({papers_now} papers)"
+    )
     print(cost_table(output, papers_now, archived_files(root), archived_papers(root)))
     if not args.keep:
         shutil.rmtree(root)

@@ -23,10 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scitldr import SPLITS, Record, interval, read, show  # noqa: E402
+from scitldr import SPLITS, Record, interval, read, show
 
-from pipeline.brief.extractive import extractive_brief, sentences  # noqa: E402
-from pipeline.models import Paper  # noqa: E402
+from pipeline.brief.extractive import extractive_brief, sentences
+from pipeline.models import Paper
 
 MEASURES = ("rouge1", "rouge2", "rougeL")
 
@@ -38,10 +38,17 @@ def scores(summary: str, references: tuple[str, ...], scorer: rouge_scorer.Rouge
 
 
 def tldrs(record: Record) -> dict[str, str]:
-    paper = Paper(id=f"scitldr:{record.paper_id}", title=record.title, source="scitldr", source_label="SciTLDR",
-                  abstract=record.abstract)
-    return {"lead-1": (sentences(record.abstract) or [record.title])[0],
-            "extractive": extractive_brief(paper)["en"]["tldr"]}
+    paper = Paper(
+        id=f"scitldr:{record.paper_id}",
+        title=record.title,
+        source="scitldr",
+        source_label="SciTLDR",
+        abstract=record.abstract,
+    )
+    return {
+        "lead-1": (sentences(record.abstract) or [record.title])[0],
+        "extractive": extractive_brief(paper)["en"]["tldr"],
+    }
 
 
 def run(records: list[Record]) -> dict[str, dict[str, list[float]]]:
@@ -62,8 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     records = read(args.scitldr, args.split)
     result = run(records)
-    print(f"SciTLDR-A {args.split}: {len(records)} papers; ROUGE F1 × 100, max over references, "
-          "95 % bootstrap intervals")
+    print(
+        f"SciTLDR-A {args.split}: {len(records)} papers; ROUGE F1 × 100, max over references, 95 % bootstrap intervals"
+    )
     for system, by_measure in result.items():
         print(f"{system:<12} " + "  ".join(f"{m} {show(interval(v))}" for m, v in by_measure.items()))
     for measure in MEASURES:

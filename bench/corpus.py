@@ -17,12 +17,90 @@ from xml.sax.saxutils import escape
 ROOT = Path(__file__).resolve().parent.parent
 FEEDS = ROOT / "tests" / "fixtures" / "feeds"
 CATEGORIES = ["cs.AI", "cs.CL", "cs.LG", "cs.CV", "cs.MA", "cs.SE", "stat.ML", "quant-ph", "q-bio.GN", "math.OC"]
-FIRST = ["Yingqi", "Ada", "Wei", "Maria", "Jun", "Aisha", "Lukas", "Sofia", "Hiroshi", "Chen", "Olga", "Rahul", "Elena",
-         "Tomás", "Fatima", "Jonas", "Mei", "Kwame", "Ingrid", "Diego", "Yuki", "Zoë", "Omar", "Priya", "Pierre", "Hana",
-         "Ivan", "Lea", "Samuel", "Nadia", "Xiaoming", "Grace", "Mateo", "Amara", "Felix", "Leila", "Kenji", "Rosa"]
-_LAST_ROOTS = ["Fan", "Zhang", "Wang", "Li", "Müller", "Smith", "Garcia", "Kim", "Sato", "Rossi", "Novak", "Okafor", "Singh",
-               "Silva", "Cohen", "Ivanova", "Nguyen", "Hansen", "Kowalski", "Haddad", "Tanaka", "Dubois", "Moreau", "Costa"]
-_SUFFIXES = ["", "son", "berg", "ski", "ova", "ez", "ini", "er", "ov", "ic", "ard", "feld", "mann", "ström", "-Lee", "sen"]
+FIRST = [
+    "Yingqi",
+    "Ada",
+    "Wei",
+    "Maria",
+    "Jun",
+    "Aisha",
+    "Lukas",
+    "Sofia",
+    "Hiroshi",
+    "Chen",
+    "Olga",
+    "Rahul",
+    "Elena",
+    "Tomás",
+    "Fatima",
+    "Jonas",
+    "Mei",
+    "Kwame",
+    "Ingrid",
+    "Diego",
+    "Yuki",
+    "Zoë",
+    "Omar",
+    "Priya",
+    "Pierre",
+    "Hana",
+    "Ivan",
+    "Lea",
+    "Samuel",
+    "Nadia",
+    "Xiaoming",
+    "Grace",
+    "Mateo",
+    "Amara",
+    "Felix",
+    "Leila",
+    "Kenji",
+    "Rosa",
+]
+_LAST_ROOTS = [
+    "Fan",
+    "Zhang",
+    "Wang",
+    "Li",
+    "Müller",
+    "Smith",
+    "Garcia",
+    "Kim",
+    "Sato",
+    "Rossi",
+    "Novak",
+    "Okafor",
+    "Singh",
+    "Silva",
+    "Cohen",
+    "Ivanova",
+    "Nguyen",
+    "Hansen",
+    "Kowalski",
+    "Haddad",
+    "Tanaka",
+    "Dubois",
+    "Moreau",
+    "Costa",
+]
+_SUFFIXES = [
+    "",
+    "son",
+    "berg",
+    "ski",
+    "ova",
+    "ez",
+    "ini",
+    "er",
+    "ov",
+    "ic",
+    "ard",
+    "feld",
+    "mann",
+    "ström",
+    "-Lee",
+    "sen",
+]
 INITIALS = [""] + [f"{c}. " for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"]
 # The share of author slots filled by an author seen before: with ~1 candidate in 9 selected, an
 # archive of 10,000 papers then has ~34,000 distinct authors (arXiv's have ~35,000), 23 % of them on
@@ -43,7 +121,9 @@ class Corpus:
     def __init__(self, seed: int = 7):
         self.random = random.Random(seed)
         self.words = _words()
-        self.last_names = [r + s for r in _LAST_ROOTS for s in _SUFFIXES] + [f"{r}{n}" for r in _LAST_ROOTS for n in range(60)]
+        self.last_names = [r + s for r in _LAST_ROOTS for s in _SUFFIXES] + [
+            f"{r}{n}" for r in _LAST_ROOTS for n in range(60)
+        ]
         self.author_slots: list[str] = []  # one per paper an author is on
         self.serials: Counter[str] = Counter()  # arXiv numbers papers per month: YYMM.NNNNN
 
@@ -74,8 +154,12 @@ class Corpus:
         authors = list(dict.fromkeys(self._author() for _ in range(r.randint(4, 8))))
         self.author_slots.extend(authors)
         return {
-            "id": f"{month}.{self.serials[month]:05d}", "title": title, "abstract": " ".join(abstract_parts),
-            "authors": authors, "categories": list(dict.fromkeys(categories)), "date": day,
+            "id": f"{month}.{self.serials[month]:05d}",
+            "title": title,
+            "abstract": " ".join(abstract_parts),
+            "authors": authors,
+            "categories": list(dict.fromkeys(categories)),
+            "date": day,
         }
 
     def day(self, day: date, n: int) -> list[dict]:
@@ -101,12 +185,14 @@ def arxiv_rss(papers: list[dict], day: date) -> bytes:
         items.append(
             f"<item><title>{escape(p['title'])}</title><link>https://arxiv.org/abs/{p['id']}</link>"
             f"<description>arXiv:{p['id']}v{version} Announce Type: {kind} \nAbstract: {escape(p['abstract'])}</description>"
-            f"<guid isPermaLink=\"false\">oai:arXiv.org:{p['id']}v{version}</guid>{cats}<pubDate>{stamp}</pubDate>"
+            f'<guid isPermaLink="false">oai:arXiv.org:{p["id"]}v{version}</guid>{cats}<pubDate>{stamp}</pubDate>'
             f"<arxiv:announce_type>{kind}</arxiv:announce_type><dc:rights>http://creativecommons.org/licenses/by/4.0/</dc:rights>"
-            f"<dc:creator>{escape(', '.join(p['authors']))}</dc:creator></item>")
+            f"<dc:creator>{escape(', '.join(p['authors']))}</dc:creator></item>"
+        )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n<rss xmlns:arxiv="http://arxiv.org/schemas/atom" '
         'xmlns:dc="http://purl.org/dc/elements/1.1/" version="2.0"><channel><title>cs updates on arXiv.org</title>'
         f"<link>http://rss.arxiv.org/rss/cs</link><description>cs updates</description><pubDate>{stamp}</pubDate>"
-        + "".join(items) + "</channel></rss>"
+        + "".join(items)
+        + "</channel></rss>"
     ).encode("utf-8")

@@ -87,9 +87,16 @@ def _launch(command: list[str]) -> int:
     out = child.stdout.read()
     _, status, usage = os.wait4(child.pid, 0)
     child.returncode = os.waitstatus_to_exitcode(status)
-    json.dump({"wall": time.perf_counter() - started, "cpu": usage.ru_utime + usage.ru_stime,
-               "peak_rss": rss_bytes(usage.ru_maxrss), "exit": child.returncode,
-               "stdout": out.decode("utf-8", errors="replace")}, sys.stdout)
+    json.dump(
+        {
+            "wall": time.perf_counter() - started,
+            "cpu": usage.ru_utime + usage.ru_stime,
+            "peak_rss": rss_bytes(usage.ru_maxrss),
+            "exit": child.returncode,
+            "stdout": out.decode("utf-8", errors="replace"),
+        },
+        sys.stdout,
+    )
     return 0
 
 

@@ -41,7 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -102,15 +102,26 @@ def pipeline(table: Table, quick: bool, repeats: int, progress, work: Path) -> N
 
     candidates = SIZES["pipeline"][not quick]
     result = run(candidates, repeats)  # the median of its repeats
-    table.add("pipeline", f"CPU per candidate paper, {candidates:,}-candidate day (fetch-parse → write)",
-              f"{result['cpu_ms_per_paper']:.2f} ms", "≤ 1 ms")
-    table.add("pipeline", "the same day again (nothing changes)",
-              f"{result['rerun_cpu_ms_per_paper']:.2f} ms, {result['rerun_changed']} entries changed", "0 changed")
-    table.add("pipeline", "entries written / wall time",
-              f"{result['written']:,} / {result['wall_s']:.1f} s", "")
-    table.add("pipeline", f"peak RSS, the {candidates:,}-candidate day's process / the same day again",
-              f"{result['peak_rss_mb']:.0f} MB ({result['rss_at_start_mb']:.0f} MB before the day: Python and "
-              f"the modules) / {result['rerun_peak_rss_mb']:.0f} MB", "")
+    table.add(
+        "pipeline",
+        f"CPU per candidate paper, {candidates:,}-candidate day (fetch-parse → write)",
+        f"{result['cpu_ms_per_paper']:.2f} ms",
+        "≤ 1 ms",
+    )
+    table.add(
+        "pipeline",
+        "the same day again (nothing changes)",
+        f"{result['rerun_cpu_ms_per_paper']:.2f} ms, {result['rerun_changed']} entries changed",
+        "0 changed",
+    )
+    table.add("pipeline", "entries written / wall time", f"{result['written']:,} / {result['wall_s']:.1f} s", "")
+    table.add(
+        "pipeline",
+        f"peak RSS, the {candidates:,}-candidate day's process / the same day again",
+        f"{result['peak_rss_mb']:.0f} MB ({result['rss_at_start_mb']:.0f} MB before the day: Python and "
+        f"the modules) / {result['rerun_peak_rss_mb']:.0f} MB",
+        "",
+    )
 
 
 def briefs(table: Table, quick: bool, repeats: int, progress, work: Path) -> None:
@@ -124,11 +135,21 @@ def briefs(table: Table, quick: bool, repeats: int, progress, work: Path) -> Non
         memory = re.search(r"^peak RSS\s+(\d+) MB \((\d+) MB", text, re.M)
         peaks.append(int(memory.group(1)))
         starts.append(int(memory.group(2)))
-    table.add("briefs", f"{papers:,} per-paper briefs, server answering after 500 ms", f"{_median(walls):.1f} s",
-              "≤ 20 s (1,000 papers)")
-    table.add("briefs", "API calls, first run / second run", f"{_median(calls):.0f} / {max(again_calls)}", "second run 0")
-    table.add("briefs", f"peak RSS of the {papers:,}-paper run's process",
-              f"{max(peaks)} MB ({max(starts)} MB before the run: Python and the modules)", "")
+    table.add(
+        "briefs",
+        f"{papers:,} per-paper briefs, server answering after 500 ms",
+        f"{_median(walls):.1f} s",
+        "≤ 20 s (1,000 papers)",
+    )
+    table.add(
+        "briefs", "API calls, first run / second run", f"{_median(calls):.0f} / {max(again_calls)}", "second run 0"
+    )
+    table.add(
+        "briefs",
+        f"peak RSS of the {papers:,}-paper run's process",
+        f"{max(peaks)} MB ({max(starts)} MB before the run: Python and the modules)",
+        "",
+    )
 
 
 def _archives(work: Path, sizes: list[int], progress) -> dict[int, Path]:
@@ -140,8 +161,11 @@ def _archives(work: Path, sizes: list[int], progress) -> dict[int, Path]:
 
 def _finished_archives(work: Path) -> dict[int, Path]:
     """The archives made in ``work`` so far: {size: folder}."""
-    return {int(path.name.removeprefix("archive-")): path for path in work.glob("archive-*")
-            if path.name.removeprefix("archive-").isdigit() and (path / "done").is_file()}
+    return {
+        int(path.name.removeprefix("archive-")): path
+        for path in work.glob("archive-*")
+        if path.name.removeprefix("archive-").isdigit() and (path / "done").is_file()
+    }
 
 
 def _next_day(archive: Path, larger: Path | None) -> Path | None:
@@ -171,15 +195,23 @@ def site(table: Table, quick: bool, repeats: int, progress, work: Path) -> None:
             else:
                 larger = min((n for n in archives if n > size), default=None)
                 next_day = _next_day(archives[size], archives.get(larger))
-                text = _script("bench_site.py", "--archive", str(archives[size]), *(["--next-day", str(next_day)] if next_day else []))
+                text = _script(
+                    "bench_site.py",
+                    "--archive",
+                    str(archives[size]),
+                    *(["--next-day", str(next_day)] if next_day else []),
+                )
             progress(text)
             for label, wall, cpu, search in re.findall(
-                    r"^([^:\n]+):\s+([\d.]+) s wall,\s+([\d.]+) s CPU(?:, search ([\d.]+) s)?", text, re.M):
+                r"^([^:\n]+):\s+([\d.]+) s wall,\s+([\d.]+) s CPU(?:, search ([\d.]+) s)?", text, re.M
+            ):
                 for key, value in (("wall", wall), ("CPU", cpu), ("search", search)):
                     if value:
                         figures.setdefault(f"{label.strip()}|{key}", []).append(float(value))
             memory = re.search(r"^peak RSS: builds (\d+) MB, Pagefind (\d+) MB", text, re.M)
-            output = re.search(r"^output: (\d+) files, (\d+) MB, (\d+) HTML pages, ([\d.]+) KB per paper \((\d+)", text, re.M)
+            output = re.search(
+                r"^output: (\d+) files, (\d+) MB, (\d+) HTML pages, ([\d.]+) KB per paper \((\d+)", text, re.M
+            )
             figures.setdefault("rss", []).append(float(memory.group(1)))
             figures.setdefault("pagefind rss", []).append(float(memory.group(2)))
             for i, key in enumerate(("files", "MB", "html", "per paper", "papers"), 1):
@@ -188,16 +220,32 @@ def site(table: Table, quick: bool, repeats: int, progress, work: Path) -> None:
         for label in dict.fromkeys(k.split("|")[0] for k in figures if "|" in k):
             wall, cpu = _median(figures[f"{label}|wall"]), _median(figures[f"{label}|CPU"])
             search = figures.get(f"{label}|search")
-            kind = "full" if label.startswith("full") else "daily" if re.fullmatch(r"daily rebuild \(\+\d+ papers\)", label) else ""
-            table.add("site", f"{label}, {n}",
-                      f"{wall:.1f} s wall, {cpu:.1f} s CPU" + (f" (search {_median(search):.1f} s)" if search else ""),
-                      SITE_TARGETS.get(kind, {}).get(size, ""))
-        table.add("site", f"peak RSS, builds / Pagefind, {n}",
-                  f"{_median(figures['rss']):,.0f} MB / {_median(figures['pagefind rss']):,.0f} MB",
-                  "≤ 4 GB at 50k" if size == 50_000 else "")
-        table.add("site", f"output, {_median(figures['papers']):,.0f} papers",
-                  f"{_median(figures['MB']):,.0f} MB, {_median(figures['files']):,.0f} files, "
-                  f"{_median(figures['html']):,.0f} HTML pages, {_median(figures['per paper']):.1f} KB per paper", "≤ 6 KB per paper")
+            kind = (
+                "full"
+                if label.startswith("full")
+                else "daily"
+                if re.fullmatch(r"daily rebuild \(\+\d+ papers\)", label)
+                else ""
+            )
+            table.add(
+                "site",
+                f"{label}, {n}",
+                f"{wall:.1f} s wall, {cpu:.1f} s CPU" + (f" (search {_median(search):.1f} s)" if search else ""),
+                SITE_TARGETS.get(kind, {}).get(size, ""),
+            )
+        table.add(
+            "site",
+            f"peak RSS, builds / Pagefind, {n}",
+            f"{_median(figures['rss']):,.0f} MB / {_median(figures['pagefind rss']):,.0f} MB",
+            "≤ 4 GB at 50k" if size == 50_000 else "",
+        )
+        table.add(
+            "site",
+            f"output, {_median(figures['papers']):,.0f} papers",
+            f"{_median(figures['MB']):,.0f} MB, {_median(figures['files']):,.0f} files, "
+            f"{_median(figures['html']):,.0f} HTML pages, {_median(figures['per paper']):.1f} KB per paper",
+            "≤ 6 KB per paper",
+        )
 
 
 def search(table: Table, quick: bool, repeats: int, progress, work: Path) -> None:
@@ -217,20 +265,36 @@ def search(table: Table, quick: bool, repeats: int, progress, work: Path) -> Non
         first, unchanged, *after = zip(*(r["steps"] for r in runs))
         n = f"{runs[0]['papers']:,} papers ({len(runs)} run{'s' if len(runs) > 1 else ''})"
         largest = max((b for step in first for b in step["indexed"]), key=lambda b: b["peak_rss"])
-        table.add("search", f"first index (no index yet), {n}",
-                  f"{_median([s['seconds'] for s in first]):.1f} s, {first[0]['bundles']} bundles of "
-                  f"{first[0]['pages']:,} pages", "")
-        table.add("search", f"Pagefind's largest run: peak RSS, pages, per page, {n}",
-                  f"{largest['peak_rss'] / 2**20:,.0f} MB, {largest['pages']:,} pages, "
-                  f"{largest['peak_rss'] / largest['pages'] / 1024:.0f} KB per page", "")
-        table.add("search", f"nothing changed, {n}",
-                  f"{_median([s['seconds'] for s in unchanged]):.1f} s, "
-                  f"{max(len(s['indexed']) for s in unchanged)} bundles indexed again", "0 indexed again")
+        table.add(
+            "search",
+            f"first index (no index yet), {n}",
+            f"{_median([s['seconds'] for s in first]):.1f} s, {first[0]['bundles']} bundles of "
+            f"{first[0]['pages']:,} pages",
+            "",
+        )
+        table.add(
+            "search",
+            f"Pagefind's largest run: peak RSS, pages, per page, {n}",
+            f"{largest['peak_rss'] / 2**20:,.0f} MB, {largest['pages']:,} pages, "
+            f"{largest['peak_rss'] / largest['pages'] / 1024:.0f} KB per page",
+            "",
+        )
+        table.add(
+            "search",
+            f"nothing changed, {n}",
+            f"{_median([s['seconds'] for s in unchanged]):.1f} s, "
+            f"{max(len(s['indexed']) for s in unchanged)} bundles indexed again",
+            "0 indexed again",
+        )
         for steps in after:
             pages = max(sum(b["pages"] for b in s["indexed"]) for s in steps)
-            table.add("search", f"one more day (+{runs[0]['added']} papers{'' if folder else ', generated'}), {n}",
-                      f"{_median([s['seconds'] for s in steps]):.1f} s, {len(steps[0]['indexed'])} of "
-                      f"{steps[0]['bundles']} bundles indexed again ({pages:,} pages)", "")
+            table.add(
+                "search",
+                f"one more day (+{runs[0]['added']} papers{'' if folder else ', generated'}), {n}",
+                f"{_median([s['seconds'] for s in steps]):.1f} s, {len(steps[0]['indexed'])} of "
+                f"{steps[0]['bundles']} bundles indexed again ({pages:,} pages)",
+                "",
+            )
         own = max(s["own_peak_rss"] for r in runs for s in r["steps"])
         table.add("search", f"peak RSS of the stage's own process (Pagefind apart), {n}", f"{own / 2**20:,.0f} MB", "")
 
@@ -249,8 +313,10 @@ def semantic(table: Table, quick: bool, repeats: int, progress, work: Path) -> N
 def grounding(table: Table, quick: bool, repeats: int, progress, work: Path) -> None:
     scitldr = DATA["scitldr"]
     if not quick and not scitldr:
-        table.notes.append("grounding: on the demo's abstracts only; --scitldr DIR (a clone of "
-                           "github.com/allenai/scitldr) measures it on SciTLDR's test papers and human TL;DRs")
+        table.notes.append(
+            "grounding: on the demo's abstracts only; --scitldr DIR (a clone of "
+            "github.com/allenai/scitldr) measures it on SciTLDR's test papers and human TL;DRs"
+        )
     text = _script("bench_grounding.py", *(["--scitldr", str(scitldr)] if scitldr and not quick else ["--quick"]))
     progress(text)
     for match in re.finditer(r"^• (.+?): (.+?)(?: \(target (.+)\))?$", text, re.M):
@@ -259,37 +325,58 @@ def grounding(table: Table, quick: bool, repeats: int, progress, work: Path) -> 
 
 def tldr(table: Table, quick: bool, repeats: int, progress, work: Path) -> None:
     if not DATA["scitldr"] or not importlib.util.find_spec("rouge_score"):
-        table.notes.append("tldr: skipped, it needs --scitldr DIR (a clone of github.com/allenai/scitldr) and "
-                           "the `bench` extra (rouge-score)")
+        table.notes.append(
+            "tldr: skipped, it needs --scitldr DIR (a clone of github.com/allenai/scitldr) and "
+            "the `bench` extra (rouge-score)"
+        )
         return
     text = _script("bench_tldr.py", "--scitldr", str(DATA["scitldr"]))
     progress(text)
     for system, figures in re.findall(r"^(lead-1|extractive)\s+(rouge1 .+)$", text, re.M):
-        table.add("tldr", f"SciTLDR test, {system} TL;DR: ROUGE-1 / 2 / L F1 (95 % interval)",
-                  " · ".join(figures.split("  ")), "")
+        table.add(
+            "tldr",
+            f"SciTLDR test, {system} TL;DR: ROUGE-1 / 2 / L F1 (95 % interval)",
+            " · ".join(figures.split("  ")),
+            "",
+        )
     for measure, gain in re.findall(r"^gain over lead-1, (\w+): (.+)$", text, re.M):
-        table.add("tldr", f"extractive over lead-1, {measure} points", gain, "≥ 3 (ROUGE-1)" if measure == "rouge1" else "")
+        table.add(
+            "tldr", f"extractive over lead-1, {measure} points", gain, "≥ 3 (ROUGE-1)" if measure == "rouge1" else ""
+        )
 
 
 # ---------------------------------------------------------------- the report
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").is_file() else platform.processor()
+    cpu = (
+        next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            platform.processor(),
+        )
+        if Path("/proc/cpuinfo").is_file()
+        else platform.processor()
+    )
     memory = ""
     if Path("/proc/meminfo").is_file():
         kb = int(Path("/proc/meminfo").read_text().split()[1])
-        memory = f", {kb / 1024 ** 2:.1f} GB RAM"
-    load = ", load average %.1f before the run" % os.getloadavg()[0] if hasattr(os, "getloadavg") else ""
+        memory = f", {kb / 1024**2:.1f} GB RAM"
+    load = f", load average {os.getloadavg()[0]:.1f} before the run" if hasattr(os, "getloadavg") else ""
     versions = [f"Python {platform.python_version()}"]
     for package in ("pelican", "pagefind"):
         try:
             from importlib.metadata import version
+
             versions.append(f"{package} {version(package)}")
         except Exception:  # not installed
             continue
-    return f"{cpu}, {os.cpu_count()} cores{memory}{load}; {platform.system()} {platform.release()}; {', '.join(versions)}"
+    return (
+        f"{cpu}, {os.cpu_count()} cores{memory}{load}; {platform.system()} {platform.release()}; {', '.join(versions)}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -298,12 +385,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=None, help="runs per figure, median (default 3, quick 1)")
     parser.add_argument("--only", default=",".join(NAMES), help=f"comma-separated subset of {', '.join(NAMES)}")
     parser.add_argument("--output", type=Path, default=BENCH / "results.md", help="where the table is written")
-    parser.add_argument("--sizes", action="append", default=[], metavar="NAME=N,N",
-                        help="sizes of one benchmark instead of the defaults, e.g. site=10000,50000 or search=1000")
-    parser.add_argument("--work", type=Path, help="keep the generated archives and builds here and reuse them "
-                        "(default: a temporary folder, removed at the end)")
-    parser.add_argument("--scitldr", type=Path, help="a clone of github.com/allenai/scitldr: the grounding "
-                        "benchmark's papers and human TL;DRs, and the TL;DR benchmark's data")
+    parser.add_argument(
+        "--sizes",
+        action="append",
+        default=[],
+        metavar="NAME=N,N",
+        help="sizes of one benchmark instead of the defaults, e.g. site=10000,50000 or search=1000",
+    )
+    parser.add_argument(
+        "--work",
+        type=Path,
+        help="keep the generated archives and builds here and reuse them "
+        "(default: a temporary folder, removed at the end)",
+    )
+    parser.add_argument(
+        "--scitldr",
+        type=Path,
+        help="a clone of github.com/allenai/scitldr: the grounding "
+        "benchmark's papers and human TL;DRs, and the TL;DR benchmark's data",
+    )
     args = parser.parse_args(argv)
     DATA["scitldr"] = args.scitldr
     chosen = [n.strip() for n in args.only.split(",") if n.strip()]
@@ -317,8 +417,11 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"--sizes {option}: expected NAME=N[,N…] with NAME one of {', '.join(SIZES)}")
         value = sizes if isinstance(SIZES[name][1], str) else int(sizes.split(",")[0])
         SIZES[name] = (value, value)
-    header = (f"Machine: {machine()}\n\nDate: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC · command: "
-              f"`python bench/run.py {' '.join(sys.argv[1:] if argv is None else argv)}`".rstrip() + f" · medians of {repeats} run(s)")
+    header = (
+        f"Machine: {machine()}\n\nDate: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC · command: "
+        f"`python bench/run.py {' '.join(sys.argv[1:] if argv is None else argv)}`".rstrip()
+        + f" · medians of {repeats} run(s)"
+    )
     table = Table()
     started = time.perf_counter()
     work = args.work or Path(tempfile.mkdtemp(prefix="academichub-bench-"))
@@ -332,8 +435,17 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
-    text = "\n\n".join([f"# AcademicHub benchmarks\n\n{header}", table.markdown(), *table.notes,
-                        f"Total time: {time.perf_counter() - started:.0f} s"]) + "\n"
+    text = (
+        "\n\n".join(
+            [
+                f"# AcademicHub benchmarks\n\n{header}",
+                table.markdown(),
+                *table.notes,
+                f"Total time: {time.perf_counter() - started:.0f} s",
+            ]
+        )
+        + "\n"
+    )
     print(text)
     args.output.write_text(text, encoding="utf-8")
     return 0

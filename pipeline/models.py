@@ -8,7 +8,7 @@ later stage (curate, write, brief, site) works with.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
@@ -110,17 +110,24 @@ class Event:
         return data
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Event":
+    def from_json(cls, data: dict[str, Any]) -> Event:
         published = data.get("published")
-        return cls(day=date.fromisoformat(data["day"]), kind=str(data["kind"]), version=int(data.get("version") or 0),
-                   journal=str(data.get("journal") or ""), doi=str(data.get("doi") or ""),
-                   published=date.fromisoformat(published) if published else None)
+        return cls(
+            day=date.fromisoformat(data["day"]),
+            kind=str(data["kind"]),
+            version=int(data.get("version") or 0),
+            journal=str(data.get("journal") or ""),
+            doi=str(data.get("doi") or ""),
+            published=date.fromisoformat(published) if published else None,
+        )
 
     def describe(self) -> str:
-        """"v3" or "Published in Nature, 2026-06-01" (the journal's date when known)."""
+        """ "v3" or "Published in Nature, 2026-06-01" (the journal's date when known)."""
         if self.kind == "version":
             return f"v{self.version}"
-        where = ", ".join(filter(None, (self.journal or self.doi, self.published.isoformat() if self.published else "")))
+        where = ", ".join(
+            filter(None, (self.journal or self.doi, self.published.isoformat() if self.published else ""))
+        )
         return f"Published in {where}"
 
 
@@ -165,7 +172,7 @@ class Paper:
         """The day the paper arrived; an entry written before radar days were kept counts its publication day."""
         if self.received:
             return self.received
-        return self.published.astimezone(timezone.utc).date() if self.published else None
+        return self.published.astimezone(UTC).date() if self.published else None
 
     def events_on(self, day: date) -> tuple[Event, ...]:
         return tuple(e for e in self.events if e.day == day)
@@ -190,7 +197,7 @@ class Paper:
         return data
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Paper":
+    def from_json(cls, data: dict[str, Any]) -> Paper:
         values = dict(data)
         values["authors"] = tuple(
             Author(a["name"], tuple(a.get("affiliations", ())), a.get("family", "")) for a in values.get("authors", ())
@@ -241,11 +248,16 @@ def _selection(data) -> Selection | None:
     if not isinstance(data, dict) or not data.get("rule"):
         return None
     score, similarity = data.get("score"), data.get("similarity")
-    return Selection(rule=_text(data["rule"]), score=score if isinstance(score, int) else 0,
-                     keywords=_texts(data.get("keywords")), authors=_texts(data.get("authors")),
-                     categories=_texts(data.get("categories")),
-                     similarity=similarity if isinstance(similarity, (int, float)) else None,
-                     similar_to=_text(data.get("similar_to")), words=_texts(data.get("words")))
+    return Selection(
+        rule=_text(data["rule"]),
+        score=score if isinstance(score, int) else 0,
+        keywords=_texts(data.get("keywords")),
+        authors=_texts(data.get("authors")),
+        categories=_texts(data.get("categories")),
+        similarity=similarity if isinstance(similarity, (int, float)) else None,
+        similar_to=_text(data.get("similar_to")),
+        words=_texts(data.get("words")),
+    )
 
 
 def _event(data) -> Event | None:
@@ -258,6 +270,7 @@ def _event(data) -> Event | None:
 def _several(read):
     def parse(values) -> tuple:
         return tuple(filter(None, map(read, values))) if isinstance(values, (list, tuple)) else ()
+
     return parse
 
 
@@ -299,16 +312,67 @@ class PaperView:
     ALIASES: ClassVar[dict[str, str]] = {"source": "source_label"}
     # the keys each output gives a paper, in its order
     API_FIELDS: ClassVar[tuple[str, ...]] = (
-        "id", "title", "authors", "authors_total", "abstract", "published", "updated", "day", "source", "version",
-        "categories", "doi", "arxiv_id", "journal_ref", "venue", "comment", "topics", "tags", "brief", "events",
-        "links")
+        "id",
+        "title",
+        "authors",
+        "authors_total",
+        "abstract",
+        "published",
+        "updated",
+        "day",
+        "source",
+        "version",
+        "categories",
+        "doi",
+        "arxiv_id",
+        "journal_ref",
+        "venue",
+        "comment",
+        "topics",
+        "tags",
+        "brief",
+        "events",
+        "links",
+    )
     CARD_FIELDS: ClassVar[tuple[str, ...]] = (
-        "id", "title", "authors", "authors_total", "published", "day", "source", "topics", "tldr", "links")
+        "id",
+        "title",
+        "authors",
+        "authors_total",
+        "published",
+        "day",
+        "source",
+        "topics",
+        "tldr",
+        "links",
+    )
     INDEX_FIELDS: ClassVar[tuple[str, ...]] = (
-        "id", "url", "title", "authors", "authors_total", "author_urls", "date", "day", "source", "topics", "tags",
-        "abstract", "tldr", "extractive")
+        "id",
+        "url",
+        "title",
+        "authors",
+        "authors_total",
+        "author_urls",
+        "date",
+        "day",
+        "source",
+        "topics",
+        "tags",
+        "abstract",
+        "tldr",
+        "extractive",
+    )
     MCP_CARD_FIELDS: ClassVar[tuple[str, ...]] = (
-        "id", "title", "authors", "more_authors", "published", "day", "source", "topics", "tldr")
+        "id",
+        "title",
+        "authors",
+        "more_authors",
+        "published",
+        "day",
+        "source",
+        "topics",
+        "tldr",
+    )
     MCP_FULL_FIELDS: ClassVar[tuple[str, ...]] = (*MCP_CARD_FIELDS, "abstract", "why", "brief", "links")
 
     @classmethod
@@ -318,8 +382,13 @@ class PaperView:
         field the record leaves empty takes ``fallback``'s value (the entry's other metadata)."""
         data = record if isinstance(record, dict) else {}
         fallback = fallback or cls()
-        return cls(**{spec.name: _READ.get(spec.name, _READ_TYPE[spec.type])(data.get(spec.name))
-                      or getattr(fallback, spec.name) for spec in fields(cls)})
+        return cls(
+            **{
+                spec.name: _READ.get(spec.name, _READ_TYPE[spec.type])(data.get(spec.name))
+                or getattr(fallback, spec.name)
+                for spec in fields(cls)
+            }
+        )
 
     @classmethod
     def field_of(cls, key: str) -> str | None:
@@ -355,8 +424,13 @@ def _plain(value):
     return value
 
 
-_READ_TYPE = {"str": _text, "tuple[str, ...]": _texts, "tuple[Author, ...]": _several(_author),
-              "tuple[Selection, ...]": _several(_selection), "tuple[Event, ...]": _several(_event)}
+_READ_TYPE = {
+    "str": _text,
+    "tuple[str, ...]": _texts,
+    "tuple[Author, ...]": _several(_author),
+    "tuple[Selection, ...]": _several(_selection),
+    "tuple[Event, ...]": _several(_event),
+}
 _READ = {"code_links": _web_links}
 
 

@@ -12,8 +12,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def pytest_addoption(parser):
-    parser.addoption("--write-robustness", action="store_true",
-                     help="after a full run of tests/adversarial, write docs/robustness.md from its cases")
+    parser.addoption(
+        "--write-robustness",
+        action="store_true",
+        help="after a full run of tests/adversarial, write docs/robustness.md from its cases",
+    )
 
 
 @pytest.fixture

@@ -14,8 +14,21 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_quick_run_completes(tmp_path):
     out = tmp_path / "results.md"
-    result = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--only", "pipeline,briefs,site,search,semantic,grounding",
-                             "--output", str(out)], capture_output=True, text=True, timeout=900, cwd=tmp_path)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "run.py"),
+            "--quick",
+            "--only",
+            "pipeline,briefs,site,search,semantic,grounding",
+            "--output",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     text = out.read_text(encoding="utf-8")
     assert "| pipeline | CPU per candidate paper" in text

@@ -8,7 +8,7 @@ import importlib.util
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,8 +16,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-pytestmark = pytest.mark.skipif(importlib.util.find_spec("pyinstrument") is None,
-                                reason="the bench extra (pyinstrument) is not installed")
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("pyinstrument") is None, reason="the bench extra (pyinstrument) is not installed"
+)
 
 BUILDS = ("full", "unchanged", "daily", "daily-empty-output")
 
@@ -34,19 +35,40 @@ def test_profile_of_each_build(tmp_path):
     from bench_site import papers, write
 
     archive, next_day = tmp_path / "archive", tmp_path / "next-day"
-    write(archive / "content", papers(24, 3, datetime(2026, 3, 1, tzinfo=timezone.utc)))
+    write(archive / "content", papers(24, 3, datetime(2026, 3, 1, tzinfo=UTC)))
     (archive / "state").mkdir()
-    write(next_day, papers(5, 1, datetime(2026, 3, 4, tzinfo=timezone.utc), seed=3, first=24))
+    write(next_day, papers(5, 1, datetime(2026, 3, 4, tzinfo=UTC), seed=3, first=24))
     before = _fingerprint(archive)
     profiles, work = tmp_path / "profiles", tmp_path / "work"
-    result = subprocess.run([sys.executable, str(ROOT / "bench" / "bench_site.py"), "--archive", str(archive),
-                             "--next-day", str(next_day), "--daily", "4", "--profile", str(profiles),
-                             "--keep", str(work)], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "bench_site.py"),
+            "--archive",
+            str(archive),
+            "--next-day",
+            str(next_day),
+            "--daily",
+            "4",
+            "--profile",
+            str(profiles),
+            "--keep",
+            str(work),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     out = result.stdout
     assert "archive: 24 entries" in out
-    for label in ("full build (cold cache):", "rebuild, nothing changed:", "daily rebuild (+5 papers):",
-                  "daily rebuild, empty output (+4):"):
+    for label in (
+        "full build (cold cache):",
+        "rebuild, nothing changed:",
+        "daily rebuild (+5 papers):",
+        "daily rebuild, empty output (+4):",
+    ):
         assert f"\n{label}" in out or out.startswith(label), out
     assert out.count("functions by own time:") == len(BUILDS)
     assert ", search " not in out  # profiled builds leave the search index (Pagefind's own processes) out

@@ -16,8 +16,11 @@ from pipeline.config.sources import SourceSettings
 from pipeline.fetch import sources
 
 ROOT = Path(__file__).resolve().parents[1]
-KIND_MODULES = sorted(p.stem for p in (ROOT / "pipeline/fetch/sources").glob("*.py")
-                      if p.stem != "__init__" and "\ndef fetch(" in p.read_text(encoding="utf-8"))
+KIND_MODULES = sorted(
+    p.stem
+    for p in (ROOT / "pipeline/fetch/sources").glob("*.py")
+    if p.stem != "__init__" and "\ndef fetch(" in p.read_text(encoding="utf-8")
+)
 
 
 def reference_hook():
@@ -42,7 +45,9 @@ def test_a_kind_declares_its_settings_and_its_fetcher(name):
     assert settings.__doc__ and settings.__doc__ != SourceSettings.__doc__, "its docstring is its row in the guide"
     assert all(key in settings.model_fields for key in settings.needs)
     module = inspect.getmodule(kind.fetch)
-    assert callable(module.parse) and inspect.getmodule(settings) is module, "settings, parser and fetcher in one module"
+    assert callable(module.parse) and inspect.getmodule(settings) is module, (
+        "settings, parser and fetcher in one module"
+    )
     said = reference_hook().described(settings)
     assert [key for key in settings.model_fields if not said.get(key)] == [], "every key has its comment"
     if "base_url" in settings.model_fields:
@@ -55,8 +60,9 @@ def test_a_kind_refuses_the_keys_of_the_others(name):
     others = {key for kind in sources.KINDS.values() for key in kind.settings.model_fields} - set(settings.model_fields)
     assert others, "some kind has a key this one has not"
     with pytest.raises(Exception, match="Extra inputs are not permitted"):
-        sources.source_settings(id="x", kind=name, label="X", **{key: "x" for key in others},
-                                **{key: "x" for key in settings.needs[:1]})
+        sources.source_settings(
+            id="x", kind=name, label="X", **{key: "x" for key in others}, **{key: "x" for key in settings.needs[:1]}
+        )
 
 
 @pytest.mark.parametrize("name", list(sources.KINDS))
@@ -76,15 +82,18 @@ def test_a_kind_has_its_sections_in_the_docs(name):
     hook = reference_hook()
     settings = sources.KINDS[name].settings
     assert f"\n### {settings.__name__}\n" in hook.settings("sources.yml"), "its table in the settings reference"
-    guide = hook.MARKER.sub(lambda m: hook.GENERATORS[m.group(1)](*filter(None, [m.group(2)])),
-                            (ROOT / "docs/how-to/sources.md").read_text(encoding="utf-8"))
+    guide = hook.MARKER.sub(
+        lambda m: hook.GENERATORS[m.group(1)](*filter(None, [m.group(2)])),
+        (ROOT / "docs/how-to/sources.md").read_text(encoding="utf-8"),
+    )
     assert f"[`{name}`](../reference/settings.md#{settings.__name__.lower()})" in guide, "its row in the guide"
 
 
 # ------------------------------------------------------------------------------ channel kinds
 
-CHANNEL_MODULES = sorted(p.stem for p in (ROOT / "pipeline/notify").glob("*.py")
-                         if "\ndef deliver(" in p.read_text(encoding="utf-8"))
+CHANNEL_MODULES = sorted(
+    p.stem for p in (ROOT / "pipeline/notify").glob("*.py") if "\ndef deliver(" in p.read_text(encoding="utf-8")
+)
 
 
 def test_every_module_that_delivers_is_a_registered_channel_kind():
@@ -103,7 +112,9 @@ def test_a_channel_kind_declares_its_settings_is_tested_and_documented(name):
 
     module = stage.KINDS[name]
     settings = stage.settings_of(module)
-    assert issubclass(settings, ChannelSettings) and typing.get_args(settings.model_fields["kind"].annotation) == (name,)
+    assert issubclass(settings, ChannelSettings) and typing.get_args(settings.model_fields["kind"].annotation) == (
+        name,
+    )
     assert typing.get_type_hints(module.deliver)["channel"] is settings, "render and deliver take the same settings"
     assert settings.model_config["extra"] == "forbid" and settings.__doc__ != ChannelSettings.__doc__
     hook = reference_hook()

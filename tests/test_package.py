@@ -13,8 +13,17 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "pipeline"
 EDGES = ("pipeline.cli", "pipeline.console")  # the only modules that print or read the terminal
 # what each part may import besides the shared records, layout, files and errors
-SHARED = {"pipeline", "pipeline.models", "pipeline.layout", "pipeline.files", "pipeline.errors", "pipeline.markdown",
-          "pipeline.text", "pipeline.wording", "pipeline.environment"}
+SHARED = {
+    "pipeline",
+    "pipeline.models",
+    "pipeline.layout",
+    "pipeline.files",
+    "pipeline.errors",
+    "pipeline.markdown",
+    "pipeline.text",
+    "pipeline.wording",
+    "pipeline.environment",
+}
 ENVIRONMENT = "pipeline.environment"  # the only module that reads the ACADEMICHUB_* variables
 MAY_IMPORT = {
     "pipeline.config": set(),
@@ -24,7 +33,13 @@ MAY_IMPORT = {
     "pipeline.brief": {"pipeline.config", "pipeline.archive", "pipeline.semantic"},
     "pipeline.notify": {"pipeline.config", "pipeline.archive", "pipeline.brief"},
     "pipeline.publish": {"pipeline.archive"},
-    "pipeline.site": {"pipeline.config", "pipeline.archive", "pipeline.semantic", "pipeline.notify", "pipeline.publish"},
+    "pipeline.site": {
+        "pipeline.config",
+        "pipeline.archive",
+        "pipeline.semantic",
+        "pipeline.notify",
+        "pipeline.publish",
+    },
     "pipeline.mcp_server": {"pipeline.config", "pipeline.archive", "pipeline.semantic"},
     "pipeline.ops": {"pipeline.config", "pipeline.archive", "pipeline.fetch", "pipeline.notify"},
 }
@@ -120,8 +135,9 @@ def test_every_error_derives_from_the_one_base_in_errors_py():
     for name, (path, tree) in MODULES.items():
         for node in ast.walk(tree):
             if isinstance(node, ast.ClassDef) and any(
-                    isinstance(b, ast.Name) and (b.id.endswith(("Error", "Exception")) or b.id == "ValueError")
-                    for b in node.bases):
+                isinstance(b, ast.Name) and (b.id.endswith(("Error", "Exception")) or b.id == "ValueError")
+                for b in node.bases
+            ):
                 assert name == "pipeline.errors", f"{path}:{node.lineno}: {node.name} belongs in errors.py"
     import pipeline.errors as errors
 
@@ -138,8 +154,9 @@ def test_only_the_command_line_prints_or_reads_arguments():
                 assert node.func.id not in ("print", "input"), f"{path}:{node.lineno}: {node.func.id}() below the CLI"
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 names = [a.name for a in node.names] + [getattr(node, "module", None) or ""]
-                assert not any(n == "argparse" or n.startswith("rich") for n in names), \
+                assert not any(n == "argparse" or n.startswith("rich") for n in names), (
                     f"{path}:{node.lineno}: argparse or rich below the CLI"
+                )
 
 
 # keys of other formats' records, which name a paper's id and title their own way
@@ -164,16 +181,25 @@ def hand_built_papers(tree: ast.Module) -> list[int]:
 def test_a_paper_is_spelled_out_only_by_its_view():
     """Pages, cards, data/index.json, the API and the MCP server take a paper's fields from its view by
     declared key lists (PaperView.pick): no module builds its own paper dict."""
-    built = [f"{path}:{line}" for name, (path, tree) in MODULES.items() if name != "pipeline.models"
-             for line in hand_built_papers(tree)]
+    built = [
+        f"{path}:{line}"
+        for name, (path, tree) in MODULES.items()
+        if name != "pipeline.models"
+        for line in hand_built_papers(tree)
+    ]
     assert not built, f"a paper built by hand (declare its keys on PaperView): {built}"
     assert hand_built_papers(ast.parse('card = {"id": p.id, "title": p.title, "authors": names}'))
 
 
 def _variable_names(tree: ast.AST) -> list[tuple[int, str]]:
     """The ``ACADEMICHUB_*`` names a module's code spells out (a name inside a longer text is prose)."""
-    return [(node.lineno, node.value) for node in ast.walk(tree) if isinstance(node, ast.Constant)
-            and isinstance(node.value, str) and re.fullmatch(r"ACADEMICHUB_[A-Z0-9_]+", node.value)]
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and re.fullmatch(r"ACADEMICHUB_[A-Z0-9_]+", node.value)
+    ]
 
 
 def test_the_variables_a_radar_sets_are_read_in_one_module():
@@ -204,8 +230,9 @@ def test_commit_subjects_fit_on_one_line():
     if shutil.which("git") is None or not (ROOT / ".git").exists():
         pytest.skip("not a git checkout")
     git = ["git", "-C", str(ROOT)]
-    first = subprocess.run([*git, "log", "--diff-filter=A", "--format=%H", "--", "CHANGELOG.md"],
-                           capture_output=True, text=True).stdout.split()
+    first = subprocess.run(
+        [*git, "log", "--diff-filter=A", "--format=%H", "--", "CHANGELOG.md"], capture_output=True, text=True
+    ).stdout.split()
     if not first:
         pytest.skip("no changelog in this checkout's history")
     log = subprocess.run([*git, "log", "--format=%h %s", f"{first[-1]}^..HEAD"], capture_output=True, text=True)
@@ -216,8 +243,10 @@ def test_commit_subjects_fit_on_one_line():
 
 
 CITATION_WRITERS = {  # what writing each format takes: an entry or field template, a tagged line, a CSL date
-    "BibTeX": re.compile(r"@\$\{|@\{\{|@\{'|@(?:article|misc|inproceedings|book)\{"
-                         r"|= \{\$\{|= \{\{\{"),
+    "BibTeX": re.compile(
+        r"@\$\{|@\{\{|@\{'|@(?:article|misc|inproceedings|book)\{"
+        r"|= \{\$\{|= \{\{\{"
+    ),
     "RIS": re.compile(r"ER  - |  - \$\{|  - \{"),
     "CSL-JSON": re.compile(r"""["']?date-parts["']?\s*:\s*\[\["""),
 }
@@ -234,16 +263,21 @@ def test_each_citation_format_has_one_writer():
             continue
         text = path.read_text(encoding="utf-8")
         for kind, pattern in CITATION_WRITERS.items():
-            writers[kind] += [f"{path.relative_to(ROOT)}:{text.count(chr(10), 0, m.start()) + 1}"
-                              for m in pattern.finditer(text)]
-    assert {kind: {w.split(":")[0] for w in found} for kind, found in writers.items()} == \
-        {kind: {str(CITATION_WRITER.relative_to(ROOT))} for kind in CITATION_WRITERS}, writers
+            writers[kind] += [
+                f"{path.relative_to(ROOT)}:{text.count(chr(10), 0, m.start()) + 1}" for m in pattern.finditer(text)
+            ]
+    assert {kind: {w.split(":")[0] for w in found} for kind, found in writers.items()} == {
+        kind: {str(CITATION_WRITER.relative_to(ROOT))} for kind in CITATION_WRITERS
+    }, writers
 
 
 def test_the_scripts_take_the_scripts_ranges_from_the_build():
     """The Han and CJK ranges the theme's scripts match are the package's (views.HAN, identity.CJK),
     from the module the build writes (site/scripts.py), not a second copy in the theme."""
     copies = re.compile(r"\\u\{?(?:3400|4E00|AC00|3040)\b|\\p\{Script=(?:Han|Hangul|Hiragana)\}", re.IGNORECASE)
-    found = [f"{path.relative_to(ROOT)}" for path in (ROOT / "theme" / "static" / "js").rglob("*.js")
-             if copies.search(path.read_text(encoding="utf-8"))]
+    found = [
+        f"{path.relative_to(ROOT)}"
+        for path in (ROOT / "theme" / "static" / "js").rglob("*.js")
+        if copies.search(path.read_text(encoding="utf-8"))
+    ]
     assert found == []

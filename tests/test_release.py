@@ -87,8 +87,10 @@ def test_twine_check_strict_passes(dist):
 
 
 def test_release_notes_come_from_the_changelog_section_of_the_tag():
-    changelog = ("# Changelog\n\n## [Unreleased]\n\n### Added\n\n## [0.2.0] - 2027-01-10\n\n### Added\n\n- A.\n\n"
-                 "### Changed\n\n### Fixed\n\n- B.\n\n## [0.1.0] - 2026-12-04\n\nThe first version.\n")
+    changelog = (
+        "# Changelog\n\n## [Unreleased]\n\n### Added\n\n## [0.2.0] - 2027-01-10\n\n### Added\n\n- A.\n\n"
+        "### Changed\n\n### Fixed\n\n- B.\n\n## [0.1.0] - 2026-12-04\n\nThe first version.\n"
+    )
     assert NOTES["notes"](changelog, "0.2.0") == "### Added\n\n- A.\n\n### Fixed\n\n- B.\n"
     assert NOTES["notes"](changelog, "0.1.0") == "The first version.\n"
     with pytest.raises(SystemExit, match="no section '## \\[0.3.0\\]'"):
@@ -120,32 +122,80 @@ def test_the_wheel_alone_runs_a_radar_in_a_fresh_environment(dist, tmp_path):
     bin_dir = env_dir / ("Scripts" if os.name == "nt" else "bin")
     python = bin_dir / "python"
     # no checkout on the path: a clean environment, run from a folder outside the repository
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV") and not k.startswith(
-        ("OPENAI_", "ACADEMICHUB_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONPATH", "VIRTUAL_ENV") and not k.startswith(("OPENAI_", "ACADEMICHUB_"))
+    }
     env.update(PATH=f"{bin_dir}{os.pathsep}{env['PATH']}", PIP_DISABLE_PIP_VERSION_CHECK="1", COLUMNS="160")
     work = tmp_path / "work"
     work.mkdir()
     # by name from the built files, as from an index (a file path would be a local install init cannot pin)
-    run(python, "-m", "pip", "install", "-q", "--no-deps", "--no-index", "--find-links", dist,
-        f"academichub=={__version__}", cwd=work, env=env)
+    run(
+        python,
+        "-m",
+        "pip",
+        "install",
+        "-q",
+        "--no-deps",
+        "--no-index",
+        "--find-links",
+        dist,
+        f"academichub=={__version__}",
+        cwd=work,
+        env=env,
+    )
     site_packages = run(python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))", cwd=work, env=env)
     (Path(site_packages.stdout.strip()) / "academichub-dependencies.pth").write_text(
-        sysconfig.get_path("purelib") + "\n")
-    where = json.loads(run(python, "-c", "import json, sys, pipeline; print(json.dumps([pipeline.__file__, sys.path]))",
-                           cwd=work, env=env).stdout)
+        sysconfig.get_path("purelib") + "\n"
+    )
+    where = json.loads(
+        run(
+            python,
+            "-c",
+            "import json, sys, pipeline; print(json.dumps([pipeline.__file__, sys.path]))",
+            cwd=work,
+            env=env,
+        ).stdout
+    )
     assert where[0].startswith(str(env_dir))
     dependencies = sysconfig.get_path("purelib")
     assert [p for p in where[1] if p.startswith(str(ROOT)) and p != dependencies] == []  # no checkout
 
     radar = work / "radar"
-    run("academichub", "init", radar, "--no-input", "--name", "Quantum Radar", "--language", "en",
-        "--topics", "quantum-information,language-models", cwd=work, env=env)
+    run(
+        "academichub",
+        "init",
+        radar,
+        "--no-input",
+        "--name",
+        "Quantum Radar",
+        "--language",
+        "en",
+        "--topics",
+        "quantum-information,language-models",
+        cwd=work,
+        env=env,
+    )
     assert (radar / "requirements.txt").read_text().splitlines()[-1] == f"academichub=={__version__}"
     # the workflows' install step, from the built artefacts
-    run(python, "-m", "pip", "install", "-q", "--no-index", "--find-links", dist, "-r", "requirements.txt",
-        cwd=radar, env=env)
-    (radar / "notify.yml").write_text(yaml.safe_dump({"channels": [
-        {"id": "lab-slack", "kind": "slack", "webhook_env": "RADAR_SLACK"}]}))
+    run(
+        python,
+        "-m",
+        "pip",
+        "install",
+        "-q",
+        "--no-index",
+        "--find-links",
+        dist,
+        "-r",
+        "requirements.txt",
+        cwd=radar,
+        env=env,
+    )
+    (radar / "notify.yml").write_text(
+        yaml.safe_dump({"channels": [{"id": "lab-slack", "kind": "slack", "webhook_env": "RADAR_SLACK"}]})
+    )
 
     day = DEMO_DAY.isoformat()
     with serve_samples() as base, fake_openai.serve() as model:
@@ -154,12 +204,18 @@ def test_the_wheel_alone_runs_a_radar_in_a_fresh_environment(dist, tmp_path):
         # the daily workflow's steps
         run("academichub", "rules", "check", cwd=radar, env=env)
         run("academichub", "run", "--date", day, "--no-build", "--no-notify", cwd=radar, env=model_env)
-        site_env = {**env, "ACADEMICHUB_SITEURL": "https://me.github.io/quantum-radar",
-                    "ACADEMICHUB_REPOSITORY": "https://github.com/me/quantum-radar"}
+        site_env = {
+            **env,
+            "ACADEMICHUB_SITEURL": "https://me.github.io/quantum-radar",
+            "ACADEMICHUB_REPOSITORY": "https://github.com/me/quantum-radar",
+        }
         run("academichub", "build", "--publish", cwd=radar, env=site_env)
         sent = run("academichub", "notify", "--date", day, "--dry-run", cwd=radar, env=site_env)
-    schemas = [r["response_format"]["json_schema"]["schema"] for r in model.requests
-               if (r.get("response_format") or {}).get("type") == "json_schema"]
+    schemas = [
+        r["response_format"]["json_schema"]["schema"]
+        for r in model.requests
+        if (r.get("response_format") or {}).get("type") == "json_schema"
+    ]
     assert schemas and all(set(s["properties"]) == {"en"} for s in schemas), "English briefs only"
     papers = sorted((radar / "content" / "papers").rglob("*.md"))
     assert papers and all("model" in p.read_text() for p in papers[:1])

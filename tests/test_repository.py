@@ -62,8 +62,17 @@ def history(tmp_path_factory, servers):
     git("clone", "--quiet", f"file://{origin}", str(work), cwd=tmp)
     configure(work)
     shutil.copytree(RULES, work / "rules")
-    (work / "sources.yml").write_text(yaml.safe_dump({"http": {"arxiv_interval": 0}, "sources": [
-        {"id": "arxiv", "kind": "arxiv_rss", "label": "arXiv ({CATEGORY})", "url": feeds.base + "/rss"}]}), encoding="utf-8")
+    (work / "sources.yml").write_text(
+        yaml.safe_dump(
+            {
+                "http": {"arxiv_interval": 0},
+                "sources": [
+                    {"id": "arxiv", "kind": "arxiv_rss", "label": "arXiv ({CATEGORY})", "url": feeds.base + "/rss"}
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     git("add", "--all", cwd=work)
     git("commit", "--quiet", "-m", "A radar", cwd=work)
     git("push", "--quiet", "origin", "HEAD:main", cwd=work)
@@ -83,8 +92,14 @@ def configure(clone: Path) -> None:
 
 
 def academichub(*args: str, cwd: Path, env: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], cwd=cwd, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "160", **(env or {})}, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "160", **(env or {})},
+        **kwargs,
+    )
 
 
 def run_day(work: Path, day: date, papers: list[dict], servers) -> None:
@@ -95,8 +110,9 @@ def run_day(work: Path, day: date, papers: list[dict], servers) -> None:
     env = {"OPENAI_API_KEY": "test-key", "OPENAI_BASE_URL": model.url, "ACADEMICHUB_MODEL": "gpt-4o-mini"}
     done = academichub("run", "--date", day.isoformat(), "--no-build", "--no-notify", cwd=work, env=env, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
-    pushed = academichub("commit", "--date", day.isoformat(), cwd=work, env={"GITHUB_TOKEN": "", "GITHUB_OUTPUT": ""},
-                         timeout=120)
+    pushed = academichub(
+        "commit", "--date", day.isoformat(), cwd=work, env={"GITHUB_TOKEN": "", "GITHUB_OUTPUT": ""}, timeout=120
+    )
     assert pushed.returncode == 0, pushed.stderr
 
 
@@ -109,12 +125,22 @@ def the_days_files(work: Path, day: date) -> set[str]:
     days = [e for e in entries if e.day == day or e.paper.events_on(day)]
     year, week, _ = day.isocalendar()
     months = {f"{e.rel.split('/')[1]}-{e.rel.split('/')[2]}" for e in days}
-    allowed = {f"content/{e.rel}" for e in days} | {f"state/{kind}/{m}.{ext}" for m in months
-                                                      for kind, ext in (("papers", "json"), ("keys", "txt"))}
-    allowed |= {f"content/briefs/{day}.md", f"content/briefs/weekly/{year}-W{week:02d}.md",
-                f"state/brief-cache/papers/{day}.json", f"state/brief-cache/digests/{day}.json",
-                "state/runs.jsonl", "state/briefs.jsonl", "state/http-cache.json", "state/embeddings/manifest.json"}
-    allowed |= {f"state/embeddings/{d:%Y/%m}/{d}.{kind}" for d in {day} | {e.day for e in days} for kind in ("npy", "json")}
+    allowed = {f"content/{e.rel}" for e in days} | {
+        f"state/{kind}/{m}.{ext}" for m in months for kind, ext in (("papers", "json"), ("keys", "txt"))
+    }
+    allowed |= {
+        f"content/briefs/{day}.md",
+        f"content/briefs/weekly/{year}-W{week:02d}.md",
+        f"state/brief-cache/papers/{day}.json",
+        f"state/brief-cache/digests/{day}.json",
+        "state/runs.jsonl",
+        "state/briefs.jsonl",
+        "state/http-cache.json",
+        "state/embeddings/manifest.json",
+    }
+    allowed |= {
+        f"state/embeddings/{d:%Y/%m}/{d}.{kind}" for d in {day} | {e.day for e in days} for kind in ("npy", "json")
+    }
     return allowed
 
 
@@ -127,7 +153,8 @@ def test_each_daily_commit_touches_only_the_days_files(history):
     # the index lists every entry, one file a month of entry folders, every brief written
     listed = indexed(work / "state")
     assert sorted(p["path"] for p in listed.values()) == sorted(
-        p.relative_to(work / "content").as_posix() for p in (work / "content" / "papers").rglob("*.md"))
+        p.relative_to(work / "content").as_posix() for p in (work / "content" / "papers").rglob("*.md")
+    )
     assert sorted(p.name for p in (work / "state" / "papers").iterdir()) == ["2026-03.json", "2026-04.json"]
     assert all(not p["due"] and p["brief"] == "done" for p in listed.values())
 
@@ -146,8 +173,9 @@ def test_the_brief_step_opens_the_days_entries_and_those_due_only(history, serve
     shard.write_text(json.dumps(data), encoding="utf-8")
     opened = []
     monkeypatch.setattr(stage, "read_entry", lambda path, root: opened.append(path) or read_entry(path, root))
-    settings = resolve_settings(BriefConfig(), model="gpt-4o-mini",
-                                env={"OPENAI_API_KEY": "test-key", "OPENAI_BASE_URL": servers[1].url})
+    settings = resolve_settings(
+        BriefConfig(), model="gpt-4o-mini", env={"OPENAI_API_KEY": "test-key", "OPENAI_BASE_URL": servers[1].url}
+    )
     report = stage.run_brief(layout, settings, rules_dir=work / "rules", day=DAYS[2])
     listed = indexed(work / "state")
     opened_ids = {p for p, item in listed.items() if work / "content" / item["path"] in opened}
@@ -155,23 +183,37 @@ def test_the_brief_step_opens_the_days_entries_and_those_due_only(history, serve
     assert opened_ids == (set(listed) - old) | {pending}
     assert report.papers_seen == len(listed) and report.done == 0
     assert listed[pending]["brief"] == "done"  # its entry already had its brief: the index says so again
-    assert {p: {**i, "brief": "done"} for p, i in listed.items()} == {p: {**i, "brief": "done"} for p, i in before.items()}
+    assert {p: {**i, "brief": "done"} for p, i in listed.items()} == {
+        p: {**i, "brief": "done"} for p, i in before.items()
+    }
 
 
 def test_the_daily_jobs_partial_sparse_clone_fetches_old_entries_only_when_needed(history, servers, tmp_path):
     origin, work, first = tmp_path / "origin.git", history["work"], history["first"]
     shutil.copytree(history["origin"], origin)
     layout = Layout(work / "content", work / "state")
-    old = {e.paper.arxiv_id: e for p in layout.entry_files() if (e := read_entry(p, layout.content)) and e.day == DAYS[0]}
+    old = {
+        e.paper.arxiv_id: e for p in layout.entry_files() if (e := read_entry(p, layout.content)) and e.day == DAYS[0]
+    }
     replaced = next(p for p in first if p["id"] in old)
 
     # the daily workflow's checkout, as actions/checkout makes it from the step's settings: no file
     # contents, the step's sparse-checkout patterns, then `academichub checkout` (the recent entries)
     workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "radar-daily.yml").read_text(encoding="utf-8"))
-    (settings, *_) = [s["with"] for s in workflow["jobs"]["update"]["steps"] if s.get("uses", "").startswith("actions/checkout@")]
+    (settings, *_) = [
+        s["with"] for s in workflow["jobs"]["update"]["steps"] if s.get("uses", "").startswith("actions/checkout@")
+    ]
     assert settings["sparse-checkout-cone-mode"] is False
     daily = tmp_path / "daily"
-    git("clone", "--quiet", f"--filter={settings['filter']}", "--no-checkout", f"file://{origin}", str(daily), cwd=tmp_path)
+    git(
+        "clone",
+        "--quiet",
+        f"--filter={settings['filter']}",
+        "--no-checkout",
+        f"file://{origin}",
+        str(daily),
+        cwd=tmp_path,
+    )
     git("sparse-checkout", "set", "--no-cone", *settings["sparse-checkout"].split(), cwd=daily)
     git("checkout", "--quiet", "main", cwd=daily)
     (step,) = [s for s in workflow["jobs"]["update"]["steps"] if s.get("run", "").startswith("academichub checkout")]
@@ -193,9 +235,9 @@ def test_the_daily_jobs_partial_sparse_clone_fetches_old_entries_only_when_neede
     pushed = git("diff", "--name-status", "HEAD~1", "HEAD", cwd=origin).splitlines()
     assert pushed and not [line for line in pushed if line.startswith("D")]  # the sparse checkout deleted nothing
     assert f"M\tcontent/{old[replaced['id']].rel}" in pushed
-    assert len(git("ls-tree", "-r", "--name-only", "HEAD", "content/papers", cwd=origin).split()) == \
-        len(git("ls-tree", "-r", "--name-only", "HEAD~1", "content/papers", cwd=origin).split()) + \
-        sum(1 for line in pushed if line.startswith("A\tcontent/papers/"))
+    assert len(git("ls-tree", "-r", "--name-only", "HEAD", "content/papers", cwd=origin).split()) == len(
+        git("ls-tree", "-r", "--name-only", "HEAD~1", "content/papers", cwd=origin).split()
+    ) + sum(1 for line in pushed if line.startswith("A\tcontent/papers/"))
     touched = {line.split("\t", 1)[1] for line in pushed}
     assert touched <= the_days_files(daily, DAYS[3]), sorted(touched - the_days_files(daily, DAYS[3]))
     # its brief was written again, from the new text
@@ -214,8 +256,17 @@ def test_a_radar_of_the_release_before_is_migrated_losslessly(servers, tmp_path)
     project = tmp_path / "radar"
     shutil.copytree(MIGRATED, project)
     shutil.copytree(ROOT / "rules", project / "rules")  # the rules it was made with (its briefs' requests name them)
-    (project / "sources.yml").write_text(yaml.safe_dump({"http": {"arxiv_interval": 0}, "sources": [
-        {"id": "arxiv", "kind": "arxiv_rss", "label": "arXiv ({CATEGORY})", "url": feeds.base + "/rss"}]}), encoding="utf-8")
+    (project / "sources.yml").write_text(
+        yaml.safe_dump(
+            {
+                "http": {"arxiv_interval": 0},
+                "sources": [
+                    {"id": "arxiv", "kind": "arxiv_rss", "label": "arXiv ({CATEGORY})", "url": feeds.base + "/rss"}
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     legacy = json.loads((project / "state" / "papers.json").read_text(encoding="utf-8"))
     content, cache = snapshot(project / "content"), snapshot(project / "state" / "brief-cache")
     env = {"OPENAI_API_KEY": "test-key", "OPENAI_BASE_URL": model.url, "ACADEMICHUB_MODEL": "gpt-4o-mini"}
@@ -230,7 +281,8 @@ def test_a_radar_of_the_release_before_is_migrated_losslessly(servers, tmp_path)
     found = read_keys(project / "state" / "keys")
     assert sorted(found) == sorted(p.stem for p in (project / "state" / "papers").glob("*.json"))
     assert {key_hash(k) for item in listed.values() for k in item["keys"]} == set().union(
-        *(month.hashes for month in found.values()))
+        *(month.hashes for month in found.values())
+    )
     assert {Path(item["path"]).stem for item in listed.values()} == set().union(*(m.slugs for m in found.values()))
     for paper_id, rel in legacy["entries"].items():
         assert listed[paper_id]["path"] == rel and set(legacy["keys"][paper_id]) <= set(listed[paper_id]["keys"])
@@ -255,7 +307,9 @@ def test_a_radar_of_the_release_before_is_migrated_losslessly(servers, tmp_path)
 
     # an old entry whose brief is asked for again finds it in the old cache's shards: no model call
     old = project / "content" / sorted(legacy["entries"].values())[0]
-    old.write_text(old.read_text(encoding="utf-8").replace("Brief_status: done", "Brief_status: pending"), encoding="utf-8")
+    old.write_text(
+        old.read_text(encoding="utf-8").replace("Brief_status: done", "Brief_status: pending"), encoding="utf-8"
+    )
     calls = chat_calls(model)
     done = academichub("brief", "--all", "--no-daily", cwd=project, env=env, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]

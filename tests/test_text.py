@@ -10,17 +10,23 @@ from pipeline.models import RawAuthor, RawItem
 from pipeline.text import clean, clean_record, xml_document, xml_safe
 
 
-@pytest.mark.parametrize("raw, cleaned", [
-    ("plain ASCII", "plain ASCII"),
-    ("tab\tand\nnewline kept", "tab\tand\nnewline kept"),
-    ("CR\r\nLF and \rCR", "CR\nLF and \nCR"),
-    ("nul\x00 bell\x07 esc\x1b del\x7f", "nul bell esc del"),
-    ("C1 \x85 \x9f", "C1  "),
-    ("lone \ud83d surrogate", "lone \ufffd surrogate"),
-    ("noncharacters \ufffe \uffff \ufdd0 \U0001fffe \U0010ffff", "noncharacters \ufffd \ufffd \ufffd \ufffd \ufffd"),
-    ("decomposed e\u0301", "decomposed \u00e9"),
-    ("a real pair \U0001f600 and 中文", "a real pair \U0001f600 and 中文"),
-])
+@pytest.mark.parametrize(
+    "raw, cleaned",
+    [
+        ("plain ASCII", "plain ASCII"),
+        ("tab\tand\nnewline kept", "tab\tand\nnewline kept"),
+        ("CR\r\nLF and \rCR", "CR\nLF and \nCR"),
+        ("nul\x00 bell\x07 esc\x1b del\x7f", "nul bell esc del"),
+        ("C1 \x85 \x9f", "C1  "),
+        ("lone \ud83d surrogate", "lone \ufffd surrogate"),
+        (
+            "noncharacters \ufffe \uffff \ufdd0 \U0001fffe \U0010ffff",
+            "noncharacters \ufffd \ufffd \ufffd \ufffd \ufffd",
+        ),
+        ("decomposed e\u0301", "decomposed \u00e9"),
+        ("a real pair \U0001f600 and 中文", "a real pair \U0001f600 and 中文"),
+    ],
+)
 def test_clean(raw, cleaned):
     assert clean(raw) == cleaned
     assert clean(cleaned) == cleaned  # once is enough

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GITHUB = ROOT / ".github"
 WORKFLOWS = sorted((GITHUB / "workflows").glob("*.yml"))
 REUSABLE = [p for p in WORKFLOWS if p.name.startswith("radar-")]
-CALLERS = [GITHUB / "workflows" / p.name[len("radar-"):] for p in REUSABLE]
+CALLERS = [GITHUB / "workflows" / p.name[len("radar-") :] for p in REUSABLE]
 ACTIONS = sorted((GITHUB / "actions").glob("*/action.yml"))
 TOOLS = ROOT / "tests" / "tools"
 # actionlint 1.6 does not know GitHub's self-repository syntax (`uses: $/…`: the action of the
@@ -106,8 +106,13 @@ def actionlint_findings(tmp_path_factory, radar_github) -> dict[str, list[dict]]
 
 
 def test_actionlint_finds_nothing(actionlint_findings):
-    found = [f for name, items in actionlint_findings.items() if not name.endswith("bad.yml") for f in items
-             if not SELF_REPOSITORY.match(f["message"])]
+    found = [
+        f
+        for name, items in actionlint_findings.items()
+        if not name.endswith("bad.yml")
+        for f in items
+        if not SELF_REPOSITORY.match(f["message"])
+    ]
     assert found == [], "\n".join(f"{f['file']}:{f['line']}:{f['column']}: {f['message']}" for f in found)
 
 
@@ -126,22 +131,43 @@ def _zizmor() -> str:
 
 
 def test_zizmor_finds_nothing_above_low():
-    done = subprocess.run([_zizmor(), "--offline", "--no-progress", "--min-severity", "medium", "--format", "plain",
-                           str(GITHUB)], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [_zizmor(), "--offline", "--no-progress", "--min-severity", "medium", "--format", "plain", str(GITHUB)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_zizmor_finds_nothing_above_low_in_a_radars_workflows(radar_github, tmp_path):
-    done = subprocess.run([_zizmor(), "--offline", "--no-progress", "--min-severity", "medium", "--format", "plain",
-                           str(radar_github)], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [_zizmor(), "--offline", "--no-progress", "--min-severity", "medium", "--format", "plain", str(radar_github)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "daily.yml" in done.stdout + done.stderr or "No findings" in done.stdout + done.stderr
     # the callers' tag references are allowed by the radar's own settings, nothing else is
     without = tmp_path / "without-settings"
     shutil.copytree(radar_github, without / ".github")
     (without / ".github" / "zizmor.yml").unlink()
-    done = subprocess.run([_zizmor(), "--offline", "--no-progress", "--min-severity", "medium", "--format", "plain",
-                           str(without / ".github")], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [
+            _zizmor(),
+            "--offline",
+            "--no-progress",
+            "--min-severity",
+            "medium",
+            "--format",
+            "plain",
+            str(without / ".github"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode != 0 and "unpinned-uses" in done.stdout, done.stdout
 
 
@@ -152,8 +178,21 @@ def test_zizmor_catches_a_dangerous_workflow(tmp_path):
         "      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n"
         "      - run: echo ${{ github.event.pull_request.title }}\n"
     )
-    done = subprocess.run([_zizmor(), "--offline", "--no-progress", "--min-severity", "medium", "--format", "plain",
-                           str(tmp_path / ".github")], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [
+            _zizmor(),
+            "--offline",
+            "--no-progress",
+            "--min-severity",
+            "medium",
+            "--format",
+            "plain",
+            str(tmp_path / ".github"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode != 0
     assert "template-injection" in done.stdout and "dangerous-triggers" in done.stdout
 
@@ -196,7 +235,9 @@ def test_least_privilege_and_no_untrusted_expansion(path):
     text = path.read_text(encoding="utf-8")
     for number, line in enumerate(text.splitlines(), 1):
         if "secrets." in line and not line.lstrip().startswith("#"):
-            assert re.match(r"^\s+[A-Z][A-Z0-9_]*: \$\{\{ secrets\.[A-Z][A-Z0-9_]* \}\}$", line), f"{path.name}:{number}: secrets only as env"
+            assert re.match(r"^\s+[A-Z][A-Z0-9_]*: \$\{\{ secrets\.[A-Z][A-Z0-9_]* \}\}$", line), (
+                f"{path.name}:{number}: secrets only as env"
+            )
 
 
 def test_write_permissions_only_where_needed():
@@ -328,8 +369,12 @@ def test_cached_paths_are_the_ones_the_project_uses():
     (cache,) = [s for _, s in steps(daily) if s.get("uses", "").startswith("actions/cache@")]
     paths = cache["with"]["path"].split()
     settings = runpy.run_path(str(ROOT / "pelicanconf.py"))
-    assert paths == [settings["CACHE_PATH"], settings.get("OUTPUT_PATH", "output"), Layout().candidates.as_posix(),
-                     Layout().deploys_file.as_posix()]
+    assert paths == [
+        settings["CACHE_PATH"],
+        settings.get("OUTPUT_PATH", "output"),
+        Layout().candidates.as_posix(),
+        Layout().deploys_file.as_posix(),
+    ]
     pr = load(GITHUB / "workflows" / "radar-pr.yml")
     (restore,) = [s for _, s in steps(pr) if s.get("uses", "").startswith("actions/cache/restore@")]
     assert restore["with"]["path"].split() == paths and restore["with"]["restore-keys"] == cache["with"]["restore-keys"]
@@ -349,8 +394,9 @@ def test_a_rebuild_builds_each_stale_month_in_a_job_of_its_own():
     (upload,) = [s for s in shard["steps"] if s.get("uses", "").startswith("actions/upload-artifact@")]
     assert upload["with"]["path"].split() == ["output/", "build/pelican-cache/*/periods/*.json"]
     uses = [s.get("uses", "").split("@")[0] for s in site["steps"]]
-    assert uses.index("actions/download-artifact") < next(i for i, s in enumerate(site["steps"])
-                                                         if "academichub build --publish" in s.get("run", ""))
+    assert uses.index("actions/download-artifact") < next(
+        i for i, s in enumerate(site["steps"]) if "academichub build --publish" in s.get("run", "")
+    )
     daily = load(GITHUB / "workflows" / "radar-daily.yml")
     (cache,) = [s for _, s in steps(daily) if s.get("uses", "").startswith("actions/cache@")]
     (save,) = [s for s in site["steps"] if s.get("uses", "").startswith("actions/cache/save@")]
@@ -413,8 +459,13 @@ def test_every_academichub_command_in_a_workflow_parses(step, tmp_path):
     bin_dir, log = _shim(tmp_path)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "OPENAI_", "ACADEMICHUB_"))}
     env.update({name: _expand(value) for name, value in step.get("env", {}).items()})
-    env.update({"PATH": f"{bin_dir}{os.pathsep}{env['PATH']}",
-                "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"), "GITHUB_OUTPUT": str(tmp_path / "output")})
+    env.update(
+        {
+            "PATH": f"{bin_dir}{os.pathsep}{env['PATH']}",
+            "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+            "GITHUB_OUTPUT": str(tmp_path / "output"),
+        }
+    )
     project = tmp_path / "project"
     project.mkdir()
     # once in a fresh project, once with content: steps that branch on it take both ways
@@ -422,8 +473,14 @@ def test_every_academichub_command_in_a_workflow_parses(step, tmp_path):
         if entry:
             entry.parent.mkdir(parents=True)
             entry.write_text("Title: a\n")
-        done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", step["run"]], cwd=project, env=env,
-                              capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            ["bash", "-e", "-o", "pipefail", "-c", step["run"]],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert done.returncode == 0, done.stderr
     calls = [json.loads(line) for line in log.read_text().splitlines()]
     assert calls, "the step ran no academichub command"
@@ -448,8 +505,13 @@ def test_the_commands_run_for_real_on_demo_content(tmp_path, run_cli):
 
 
 def git(cwd: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
     return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True).stdout
 
 
@@ -474,8 +536,16 @@ def commit_back(run_cli, tmp_path):
     def run(work: Path, tmp_path: Path) -> tuple[subprocess.CompletedProcess, dict]:
         output = tmp_path / "github-output"
         output.write_text("")
-        done = run_cli("commit", "--date", "2026-04-27", "--branch", "main", cwd=work,
-                       env={"GITHUB_OUTPUT": str(output), "GITHUB_TOKEN": ""}, timeout=60)
+        done = run_cli(
+            "commit",
+            "--date",
+            "2026-04-27",
+            "--branch",
+            "main",
+            cwd=work,
+            env={"GITHUB_OUTPUT": str(output), "GITHUB_TOKEN": ""},
+            timeout=60,
+        )
         return done, dict(line.split("=", 1) for line in output.read_text().splitlines())
 
     return run

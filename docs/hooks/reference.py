@@ -210,8 +210,9 @@ def _type(annotation) -> str:
         return f"mapping of {_type(args[0])} to {_type(args[1])}"
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return f"[{annotation.__name__}](#{annotation.__name__.lower()})"
-    return {str: "text", int: "integer", float: "number", bool: "true or false",
-            date: "date (YYYY-MM-DD)"}.get(annotation, str(annotation))
+    return {str: "text", int: "integer", float: "number", bool: "true or false", date: "date (YYYY-MM-DD)"}.get(
+        annotation, str(annotation)
+    )
 
 
 def _bounds(schema: dict) -> str:

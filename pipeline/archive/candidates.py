@@ -26,8 +26,10 @@ def save(state: Path, day: date, papers: list[Paper], keep_days: int = KEEP_DAYS
     """Write the day's candidates (sorted, byte-stable) and prune days older than ``keep_days``."""
     folder = Layout(state=state).candidates
     path = folder / f"{day.isoformat()}.jsonl"
-    lines = [json.dumps({**p.to_json(), "topics": []}, ensure_ascii=False, sort_keys=True)
-             for p in sorted(papers, key=lambda p: p.id)]
+    lines = [
+        json.dumps({**p.to_json(), "topics": []}, ensure_ascii=False, sort_keys=True)
+        for p in sorted(papers, key=lambda p: p.id)
+    ]
     atomic_write(path, "".join(line + "\n" for line in lines))
     oldest = day - timedelta(days=keep_days - 1)
     for old in folder.glob("*.jsonl"):

@@ -11,9 +11,9 @@ for (``sparse_checkout``), before it is read.
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Callable
 
 from ..errors import ArchiveError
 from ..layout import Layout
@@ -35,10 +35,14 @@ def patterns(layout: Layout, day: date, recent_days: int = RECENT_DAYS, root: Pa
     content = layout.content.resolve().relative_to(base.resolve()).as_posix()
     state = layout.state.resolve().relative_to(base.resolve()).as_posix()
     months = sorted({f"{date.fromordinal(o):%Y-%m}" for o in range(first.toordinal(), day.toordinal() + 1)})
-    return ["/*", f"!/{content}/papers/", f"!/{state}/brief-cache/",
-            *(f"/{content}/{folder}/" for folder in sorted(folders)),
-            f"/{state}/brief-cache/*/??.json",  # an earlier AcademicHub's shards: read, never written
-            *(f"/{state}/brief-cache/*/{month}-*.json" for month in months)]
+    return [
+        "/*",
+        f"!/{content}/papers/",
+        f"!/{state}/brief-cache/",
+        *(f"/{content}/{folder}/" for folder in sorted(folders)),
+        f"/{state}/brief-cache/*/??.json",  # an earlier AcademicHub's shards: read, never written
+        *(f"/{state}/brief-cache/*/{month}-*.json" for month in months),
+    ]
 
 
 def check_out_day(layout: Layout, day: date, recent_days: int = RECENT_DAYS) -> list[str]:
@@ -74,8 +78,9 @@ def _git(args: list[str], cwd: Path, stdin: str | None = None) -> str:
 
 def _toplevel(folder: Path) -> Path | None:
     try:
-        done = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=folder, capture_output=True, text=True,
-                              check=False)
+        done = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"], cwd=folder, capture_output=True, text=True, check=False
+        )
     except OSError:
         return None
     return Path(done.stdout.strip()) if done.returncode == 0 else None
@@ -105,13 +110,15 @@ def sparse_files(folder: Path) -> Callable[[list[Path]], None] | None:
         return None
 
     def check_out(paths: list[Path]) -> None:
-        _git(["sparse-checkout", "add", *(f"/{p.resolve().relative_to(root.resolve()).as_posix()}" for p in paths)],
-             root)
+        _git(
+            ["sparse-checkout", "add", *(f"/{p.resolve().relative_to(root.resolve()).as_posix()}" for p in paths)], root
+        )
 
     return check_out
 
 
 def _sparse(root: Path) -> bool:
-    done = subprocess.run(["git", "config", "--bool", "core.sparseCheckout"], cwd=root,
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        ["git", "config", "--bool", "core.sparseCheckout"], cwd=root, capture_output=True, text=True, check=False
+    )
     return done.stdout.strip() == "true"

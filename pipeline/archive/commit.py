@@ -39,8 +39,14 @@ def auth_header(token: str) -> str:
     return base64.b64encode(f"x-access-token:{token}".encode()).decode()
 
 
-def commit_day(layout: Layout, day: date, remote: str = "origin", branch: str | None = None,
-               token: str | None = None, say=lambda _: None) -> Committed:
+def commit_day(
+    layout: Layout,
+    day: date,
+    remote: str = "origin",
+    branch: str | None = None,
+    token: str | None = None,
+    say=lambda _: None,
+) -> Committed:
     """Commit and push what changed in ``layout``'s content and state folders (see the module)."""
     root = _toplevel(layout.content if layout.content.is_dir() else layout.content.parent)
     if root is None:
@@ -54,10 +60,17 @@ def commit_day(layout: Layout, day: date, remote: str = "origin", branch: str | 
         return Committed(False, _git(["rev-parse", "HEAD"], root).strip())
     papers = _relative(layout.content / "papers", root)
     new = len(_git(["diff", "--cached", "--name-only", "--diff-filter=A", "--", papers], root).split())
-    identity = {"GIT_AUTHOR_NAME": BOT, "GIT_COMMITTER_NAME": BOT, "GIT_AUTHOR_EMAIL": BOT_EMAIL,
-                "GIT_COMMITTER_EMAIL": BOT_EMAIL}
-    done = _run(["commit", "--quiet", "-m", f"Daily update for {day.isoformat()}: {new} new papers", "--", *paths],
-                root, identity)
+    identity = {
+        "GIT_AUTHOR_NAME": BOT,
+        "GIT_COMMITTER_NAME": BOT,
+        "GIT_AUTHOR_EMAIL": BOT_EMAIL,
+        "GIT_COMMITTER_EMAIL": BOT_EMAIL,
+    }
+    done = _run(
+        ["commit", "--quiet", "-m", f"Daily update for {day.isoformat()}: {new} new papers", "--", *paths],
+        root,
+        identity,
+    )
     if done.returncode:
         raise ArchiveError(f"{root}: git commit failed: {done.stderr.strip()}")
     branch = branch or _git(["rev-parse", "--abbrev-ref", "HEAD"], root).strip()
@@ -84,7 +97,13 @@ def _relative(path: Path, root: Path) -> str:
 
 def _run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     try:
-        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False,
-                              env={**os.environ, **env} if env else None)
+        return subprocess.run(
+            ["git", *args],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, **env} if env else None,
+        )
     except OSError as exc:
         raise ArchiveError(f"{cwd}: cannot run git: {exc}") from exc

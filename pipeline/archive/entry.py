@@ -17,7 +17,7 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -34,9 +34,27 @@ SUMMARY_CHARS = 400
 
 
 META_ORDER = (
-    "Title", "Date", "Modified", "Received", "Category", "Tags", "Authors", "Slug", "Summary",
-    "Paper_id", "Version", "Source", "Source_label", "Abs_url", "Pdf", "Doi",
-    "Topics", "Why", "Brief_status", "Brief", "Record",
+    "Title",
+    "Date",
+    "Modified",
+    "Received",
+    "Category",
+    "Tags",
+    "Authors",
+    "Slug",
+    "Summary",
+    "Paper_id",
+    "Version",
+    "Source",
+    "Source_label",
+    "Abs_url",
+    "Pdf",
+    "Doi",
+    "Topics",
+    "Why",
+    "Brief_status",
+    "Brief",
+    "Record",
 )
 
 
@@ -88,11 +106,12 @@ def _summary(abstract: str) -> str:
 
 
 def _date(value: datetime | None) -> str:
-    return (value or datetime(1970, 1, 1, tzinfo=timezone.utc)).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    return (value or datetime(1970, 1, 1, tzinfo=UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
-def render_entry(paper: Paper, brief_status: str = BriefStatus.PENDING, body_extra: str = "", brief: str = "",
-                 slug: str = "") -> str:
+def render_entry(
+    paper: Paper, brief_status: str = BriefStatus.PENDING, body_extra: str = "", brief: str = "", slug: str = ""
+) -> str:
     """The complete Markdown text of one entry.  Every value is text; HTML contexts get escaped text.
 
     ``brief_status``, ``brief`` (the ``Brief:`` JSON) and ``body_extra`` (the brief section) belong
@@ -127,8 +146,11 @@ def render_entry(paper: Paper, brief_status: str = BriefStatus.PENDING, body_ext
         "Record": json.dumps(paper.to_json(), ensure_ascii=False, sort_keys=True),
     }
     # one line per value: a newline would end Python-Markdown's metadata block
-    lines = [f"{key}: {meta[key] if key in JSON_LINES else one_line(meta[key])}".rstrip()
-             for key in META_ORDER if meta[key] or key in ("Title", "Record")]
+    lines = [
+        f"{key}: {meta[key] if key in JSON_LINES else one_line(meta[key])}".rstrip()
+        for key in META_ORDER
+        if meta[key] or key in ("Title", "Record")
+    ]
     # one line inside the block too: a blank line would end the HTML block and let Markdown in
     abstract = html.escape(one_line(paper.abstract), quote=False)
     body = f'<div class="abstract">\n{abstract}\n</div>\n' if abstract else ""
@@ -179,7 +201,7 @@ def card_order(scores: Iterable[int], slug: str) -> tuple[int, str]:
 def entry_path(paper: Paper, slug: str = "") -> str:
     """``papers/YYYY/MM/DD/<slug>.md``; the slug (``slug_for`` the paper's id by default) also names
     its page and API file, so the index gives every paper one of its own (``Index.claim``)."""
-    when = (paper.published or datetime(1970, 1, 1, tzinfo=timezone.utc)).astimezone(timezone.utc)
+    when = (paper.published or datetime(1970, 1, 1, tzinfo=UTC)).astimezone(UTC)
     return f"papers/{when:%Y/%m/%d}/{slug or slug_for(paper.id)}.md"
 
 
@@ -197,7 +219,7 @@ def keep_brief(path: Path) -> tuple[str, str, str]:
     text = path.read_text(encoding="utf-8")
     meta = _fields(text.split("\n"))
     marker = text.find("\n" + MARKER)
-    section = text[marker + 1:] if marker >= 0 else ""
+    section = text[marker + 1 :] if marker >= 0 else ""
     return meta.get("Brief_status", BriefStatus.PENDING), section, meta.get("Brief", "")
 
 

@@ -8,7 +8,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import unquote
 
 from ..models import Paper
@@ -26,8 +26,10 @@ _NOT_WORD = re.compile(r"[^\w\s]")
 # Scripts written without spaces between words (Han, kana, Hangul, Bopomofo), as ranges of a character
 # class: inside a run of them every character is a word of its own for matching (the theme's scripts
 # read the same ranges from the module the site's build writes, pipeline/site/scripts.py).
-CJK = ("\u1100-\u11ff\u2e80-\u2fdf\u3005-\u3007\u3040-\u30ff\u3100-\u318f\u31a0-\u31ff\u3400-\u4dbf"
-       "\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\U00020000-\U0003ffff")
+CJK = (
+    "\u1100-\u11ff\u2e80-\u2fdf\u3005-\u3007\u3040-\u30ff\u3100-\u318f\u31a0-\u31ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\U00020000-\U0003ffff"
+)
 _CJK_GAP = re.compile(f"(?<=[{CJK}]) (?=[{CJK}])")
 
 
@@ -59,7 +61,7 @@ def title_key(title: str) -> str:
     return re.sub(r"[\W_]+", "", name_key(title))
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _recency(paper: Paper) -> tuple[int, datetime]:
@@ -73,24 +75,38 @@ POLICIES: dict[str, Callable[[Paper, Paper, Paper, Paper, str], object]] = {
     "newer": lambda old, new, newer, older, name: getattr(newer, name),
     "newer-else-older": lambda old, new, newer, older, name: getattr(newer, name) or getattr(older, name),
     "new-else-old": lambda old, new, newer, older, name: getattr(new, name) or getattr(old, name),
-    "earliest": lambda old, new, newer, older, name: min(filter(None, (getattr(old, name), getattr(new, name))),
-                                                          default=None),
+    "earliest": lambda old, new, newer, older, name: min(
+        filter(None, (getattr(old, name), getattr(new, name))), default=None
+    ),
     "union": lambda old, new, newer, older, name: tuple(dict.fromkeys(getattr(newer, name) + getattr(older, name))),
     "union-first": lambda old, new, newer, older, name: tuple(dict.fromkeys(getattr(old, name) + getattr(new, name))),
 }
 # a field this table does not name takes the newer record's value when it has one, else the older's
 DEFAULT_POLICY = "newer-else-older"
 MERGE = {
-    "id": "first", "source": "first", "source_label": "first",
+    "id": "first",
+    "source": "first",
+    "source_label": "first",
     # the radar day the paper first arrived (the archive's index sets it again from what it recorded)
     "received": "first",
-    "title": "newer", "version": "newer", "updated": "newer", "url": "newer", "topics": "newer", "events": "newer",
-    "authors": "newer-else-older", "abstract": "newer-else-older", "pdf": "newer-else-older",
-    "doi": "newer-else-older", "arxiv_id": "newer-else-older", "journal_ref": "newer-else-older",
-    "comment": "newer-else-older", "venue": "newer-else-older",
+    "title": "newer",
+    "version": "newer",
+    "updated": "newer",
+    "url": "newer",
+    "topics": "newer",
+    "events": "newer",
+    "authors": "newer-else-older",
+    "abstract": "newer-else-older",
+    "pdf": "newer-else-older",
+    "doi": "newer-else-older",
+    "arxiv_id": "newer-else-older",
+    "journal_ref": "newer-else-older",
+    "comment": "newer-else-older",
+    "venue": "newer-else-older",
     "announce_type": "new-else-old",
     "published": "earliest",
-    "categories": "union", "code_links": "union",
+    "categories": "union",
+    "code_links": "union",
     "links": "union-first",
 }
 
@@ -192,7 +208,6 @@ def dedupe(papers: list[Paper]) -> tuple[list[Paper], list[Merged]]:
             if index not in by_key.setdefault(k, []):
                 by_key[k].append(index)
     return out, merged_away
-
 
 
 def split_arxiv_id(value: str) -> tuple[str, int]:

@@ -10,12 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Callable
 
 from ..errors import WriteError
 from ..files import atomic_write
@@ -58,21 +57,26 @@ class Index:
     check_out_files: Callable[[list[Path]], None] | None = None  # makes absent index files present
 
     @classmethod
-    def rebuild(cls, root: Path, files: Iterable[Path] | None = None) -> "Index":
+    def rebuild(cls, root: Path, files: Iterable[Path] | None = None) -> Index:
         index = cls(root, {}, {})
         for path in Layout(root).entry_files() if files is None else files:
             meta = metadata(path)
             paper = read_record(path)
             if paper:
-                index.add(paper, path.relative_to(root).as_posix(), meta.get("Brief_status", BriefStatus.PENDING),
-                          brief_stale(meta.get("Brief", ""), paper))
+                index.add(
+                    paper,
+                    path.relative_to(root).as_posix(),
+                    meta.get("Brief_status", BriefStatus.PENDING),
+                    brief_stale(meta.get("Brief", ""), paper),
+                )
                 if _outdated(paper):
                     index.format = 1
         return index
 
     @classmethod
-    def load(cls, root: Path, folder: Path, sparse: bool = False,
-             check_out: Callable[[list[Path]], None] | None = None) -> "Index":
+    def load(
+        cls, root: Path, folder: Path, sparse: bool = False, check_out: Callable[[list[Path]], None] | None = None
+    ) -> Index:
         """The saved index (``folder``: ``state/papers/``, or the one ``state/papers.json`` an earlier
         AcademicHub kept, migrated on the next save); the months ``content/`` holds entries of that it
         does not list are read again from their entries.  An entry gone from ``content/`` is dropped,
@@ -92,8 +96,11 @@ class Index:
             listed = read_keys(keys_dir(folder))
             unreadable = {path.stem for path in keys_dir(folder).glob("*.txt")} - set(listed)
             listed.update({month: Keys(frozenset(), frozenset()) for month in unreadable})
-            index.elsewhere = {month: found for month, found in listed.items()
-                               if month not in read and not (folder / f"{month}.json").exists()}
+            index.elsewhere = {
+                month: found
+                for month, found in listed.items()
+                if month not in read and not (folder / f"{month}.json").exists()
+            }
             index.read_months(unreadable)  # its keys unknown: the month is read whole
         on_disk: dict[str, list[Path]] = {}
         for path in Layout(root).entry_files():
@@ -153,15 +160,16 @@ class Index:
             paper = read_record(self.root / rel)
             meta = metadata(self.root / rel)
             if paper is not None:
-                self.add(paper, rel, meta.get("Brief_status", BriefStatus.PENDING),
-                         brief_stale(meta.get("Brief", ""), paper))
+                self.add(
+                    paper, rel, meta.get("Brief_status", BriefStatus.PENDING), brief_stale(meta.get("Brief", ""), paper)
+                )
             else:  # unreadable: listed as it was, so that no other paper takes its file
                 self.entries[paper_id] = rel
                 self.info[paper_id] = {"day": "1970-01-01", "changed": "", "brief": BriefStatus.PENDING, "due": False}
             self.by_key.update({k: paper_id for k in keys_.get(paper_id, ())})
         self.legacy = path
 
-    def _replace_month(self, month: str, fresh: "Index") -> None:
+    def _replace_month(self, month: str, fresh: Index) -> None:
         for paper_id in [i for i, rel in self.entries.items() if shard_name(rel) == month]:
             self._drop(paper_id)
         for paper_id, rel in fresh.entries.items():
@@ -183,10 +191,12 @@ class Index:
         self.entries[paper.id] = rel_path
         self.by_key.update({k: paper.id for k in keys(paper)})
         last = max((e.day for e in paper.events), default=None)
-        self.info[paper.id] = {"day": (paper.radar_day or date(1970, 1, 1)).isoformat(),
-                               "changed": last.isoformat() if last else "",
-                               "brief": brief or before.get("brief", BriefStatus.PENDING),
-                               "due": before.get("due", True) if due is None else due}
+        self.info[paper.id] = {
+            "day": (paper.radar_day or date(1970, 1, 1)).isoformat(),
+            "changed": last.isoformat() if last else "",
+            "brief": brief or before.get("brief", BriefStatus.PENDING),
+            "due": before.get("due", True) if due is None else due,
+        }
 
     def briefed(self, paper_id: str, status: str) -> None:
         """The brief stage looked at the entry: its status now, nothing due."""
@@ -199,16 +209,25 @@ class Index:
         overwrite.  A file already on disk that the index does not list counts as taken."""
         taken = {Path(rel).stem for rel in self.entries.values()}
         taken.update(slug for month in self.elsewhere.values() for slug in month.slugs)
-        return next(rel for slug in distinct_slugs(paper.id) if slug not in taken
-                    for rel in [entry_path(paper, slug)] if not (self.root / rel).exists())
+        return next(
+            rel
+            for slug in distinct_slugs(paper.id)
+            if slug not in taken
+            for rel in [entry_path(paper, slug)]
+            if not (self.root / rel).exists()
+        )
 
     def find(self, paper: Paper) -> tuple[str, Paper | None, bool] | None:
         """The entry holding the same paper: (paper id, its record or None if unreadable, matched by title only).
         A key whose hash a month not read lists makes that month be read: its keys are compared whole."""
         hashes = {key_hash(k) for k in keys(paper) if k not in self.by_key}
         self.read_months(m for m, found in self.elsewhere.items() if hashes & found.hashes)
-        candidates = ((k, (self.by_key[k], record), record) for k in keys(paper) if k in self.by_key
-                      for record in [self.read(self.by_key[k])])
+        candidates = (
+            (k, (self.by_key[k], record), record)
+            for k in keys(paper)
+            if k in self.by_key
+            for record in [self.read(self.by_key[k])]
+        )
         found = find_same(paper, candidates)
         return (*found[0], found[1]) if found else None
 
@@ -238,16 +257,28 @@ class Index:
             if month in self.elsewhere:  # its index file unread: rewriting it would lose its papers
                 log.warning("%s: not checked out, %d entries of it not listed", folder / f"{month}.json", len(ids))
                 continue
-            lines = [f"{json.dumps(i, ensure_ascii=False)}: "
-                     + json.dumps({"path": self.entries[i], "keys": grouped.get(i, []), **self.info[i]},
-                                  ensure_ascii=False, sort_keys=True) for i in ids]
+            lines = [
+                f"{json.dumps(i, ensure_ascii=False)}: "
+                + json.dumps(
+                    {"path": self.entries[i], "keys": grouped.get(i, []), **self.info[i]},
+                    ensure_ascii=False,
+                    sort_keys=True,
+                )
+                for i in ids
+            ]
             text = f'{{"format": {self.format}, "papers": {{\n' + ",\n".join(lines) + "\n}}\n"
             changed |= atomic_write(folder / f"{month}.json", text)
-            changed |= atomic_write(keys_dir(folder) / f"{month}.txt", "".join(
-                " ".join([Path(self.entries[i]).stem, *sorted({key_hash(k) for k in grouped.get(i, [])})]) + "\n"
-                for i in ids))
-        for stale in [*(folder.glob("*.json") if folder.is_dir() else ()),
-                      *(keys_dir(folder).glob("*.txt") if keys_dir(folder).is_dir() else ())]:
+            changed |= atomic_write(
+                keys_dir(folder) / f"{month}.txt",
+                "".join(
+                    " ".join([Path(self.entries[i]).stem, *sorted({key_hash(k) for k in grouped.get(i, [])})]) + "\n"
+                    for i in ids
+                ),
+            )
+        for stale in [
+            *(folder.glob("*.json") if folder.is_dir() else ()),
+            *(keys_dir(folder).glob("*.txt") if keys_dir(folder).is_dir() else ()),
+        ]:
             if stale.stem not in months and stale.stem not in self.elsewhere:
                 stale.unlink()
                 changed = True
@@ -260,9 +291,14 @@ class Index:
     def due(self, with_model: bool) -> list[str]:
         """The entries whose brief must be looked at: written since, pending, failed, or extractive
         when a model now writes briefs."""
-        return sorted(rel for paper_id, rel in self.entries.items() for info in [self.info[paper_id]]
-                      if info["due"] or info["brief"] in (BriefStatus.PENDING, BriefStatus.FAILED)
-                      or (with_model and info["brief"] == BriefStatus.EXTRACTIVE))
+        return sorted(
+            rel
+            for paper_id, rel in self.entries.items()
+            for info in [self.info[paper_id]]
+            if info["due"]
+            or info["brief"] in (BriefStatus.PENDING, BriefStatus.FAILED)
+            or (with_model and info["brief"] == BriefStatus.EXTRACTIVE)
+        )
 
     def newest_day(self) -> date | None:
         """The newest radar day of the archive."""
@@ -271,8 +307,12 @@ class Index:
     def around(self, first: date, day: date) -> list[str]:
         """The entries that arrived from ``first`` to ``day``, or changed on ``day``."""
         low, high = first.isoformat(), day.isoformat()
-        return sorted(rel for paper_id, rel in self.entries.items() for info in [self.info[paper_id]]
-                      if low <= info["day"] <= high or info["changed"] == high)
+        return sorted(
+            rel
+            for paper_id, rel in self.entries.items()
+            for info in [self.info[paper_id]]
+            if low <= info["day"] <= high or info["changed"] == high
+        )
 
 
 @dataclass(frozen=True)
@@ -326,7 +366,9 @@ def recorded(folder: Path) -> dict[str, str] | None:
             return {str(k): str(v) for k, v in entries.items()} if isinstance(entries, dict) else None
         found: dict[str, str] = {}
         for shard in shards:
-            found.update({str(k): str(v["path"]) for k, v in json.loads(shard.read_text(encoding="utf-8"))["papers"].items()})
+            found.update(
+                {str(k): str(v["path"]) for k, v in json.loads(shard.read_text(encoding="utf-8"))["papers"].items()}
+            )
         return found
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
@@ -369,9 +411,16 @@ def life_events(old: Paper, merged: Paper, incoming: Paper, day: date) -> tuple[
     gained = any(getattr(merged, name) and not getattr(old, name) for name in ("venue", "journal_ref", "doi"))
     if old.id.startswith("arxiv:") and gained and not any(e.kind == "journal" for e in old.events):
         from_journal = incoming.id.startswith("doi:")  # the journal's own record, not the preprint's
-        published = incoming.published.astimezone(timezone.utc).date() if from_journal and incoming.published else None
-        found.append(Event(day, "journal", journal=(incoming.venue if from_journal else "") or merged.journal_ref
-                           or merged.venue, doi=merged.doi, published=published))
+        published = incoming.published.astimezone(UTC).date() if from_journal and incoming.published else None
+        found.append(
+            Event(
+                day,
+                "journal",
+                journal=(incoming.venue if from_journal else "") or merged.journal_ref or merged.venue,
+                doi=merged.doi,
+                published=published,
+            )
+        )
     return tuple(found)
 
 
@@ -405,24 +454,34 @@ def _write_one(paper: Paper, index: Index, day: date, render) -> Outcome:
     rel = index.entries.get(existing_id, "")
     path = index.root / rel
     if old is None:
-        return Outcome(paper, None, OutcomeKind.SKIPPED,
-                       f"{rel or existing_id}: existing entry has no readable Record line")
+        return Outcome(
+            paper, None, OutcomeKind.SKIPPED, f"{rel or existing_id}: existing entry has no readable Record line"
+        )
     merged = merge(old, paper, by_title)
     events = life_events(old, merged, paper, day)
-    start = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
-    merged = replace(merged, topics=_merge_topics(paper.topics, old.topics), received=old.radar_day,
-                     events=old.events + events,
-                     # an event is news of its day: the entry's feeds carry it as updated then
-                     updated=max(filter(None, (merged.updated, start if events else None)), default=None))
+    start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    merged = replace(
+        merged,
+        topics=_merge_topics(paper.topics, old.topics),
+        received=old.radar_day,
+        events=old.events + events,
+        # an event is news of its day: the entry's feeds carry it as updated then
+        updated=max(filter(None, (merged.updated, start if events else None)), default=None),
+    )
     kept = keep_brief(path)
     changed = atomic_write(path, render(merged, *kept, slug=path.stem))
     index.add(merged, rel, kept[0], brief_stale(kept[2], merged))
-    return Outcome(paper, merged, OutcomeKind.UPDATED if changed else OutcomeKind.UNCHANGED,
-                   Merged(paper, existing_id, by_title).describe() if by_title else "")
+    return Outcome(
+        paper,
+        merged,
+        OutcomeKind.UPDATED if changed else OutcomeKind.UNCHANGED,
+        Merged(paper, existing_id, by_title).describe() if by_title else "",
+    )
 
 
-def upgrade_entries(index: Index, first_seen: dict[str, date], fill: Callable[[Paper], Paper],
-                    render=render_entry) -> int:
+def upgrade_entries(
+    index: Index, first_seen: dict[str, date], fill: Callable[[Paper], Paper], render=render_entry
+) -> int:
     """The one-time step for archives an earlier AcademicHub wrote.  An entry without a radar day
     gets the first day a run's candidates list it (``state/candidates``), else its publication
     day — the day the site gave it until then; a selection without its matched words gets them
@@ -440,5 +499,3 @@ def upgrade_entries(index: Index, first_seen: dict[str, date], fill: Callable[[P
             stamped += 1
     index.format = INDEX_FORMAT
     return stamped
-
-

@@ -36,8 +36,9 @@ def held(state: Path) -> bool:
 
 
 @contextmanager
-def hold(state: Path, command: str, timeout: float | None = None,
-         on_wait: Callable[[str], None] = lambda _: None) -> Iterator[None]:
+def hold(
+    state: Path, command: str, timeout: float | None = None, on_wait: Callable[[str], None] = lambda _: None
+) -> Iterator[None]:
     """Hold the lock of ``state`` for the ``with`` block; wait for it (at most ``timeout`` seconds)."""
     key = state.resolve()
     if key in _held:  # already held by this process: the outer holder releases it
@@ -76,7 +77,9 @@ def _acquire(path: Path, timeout: float | None, on_wait: Callable[[str], None]) 
         if not lock_descriptor(fd, blocking=False):
             holder = _holder(path)
             if not told:
-                on_wait(f"{path.parent}: another AcademicHub run is using this folder ({holder}); waiting for it to finish")
+                on_wait(
+                    f"{path.parent}: another AcademicHub run is using this folder ({holder}); waiting for it to finish"
+                )
                 told = True
             if deadline is not None and time.monotonic() >= deadline:
                 os.close(fd)

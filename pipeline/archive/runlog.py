@@ -11,7 +11,7 @@ import json
 import os
 from contextlib import suppress
 from dataclasses import asdict
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from ..errors import WriteError
@@ -43,16 +43,18 @@ def classify(report: SourceReport, day: date, now: datetime | None = None) -> No
         report.status = SourceStatus.FAILED
     elif report.status in (SourceStatus.EMPTY, SourceStatus.NOT_MODIFIED, SourceStatus.PARTIAL):
         pass
-    elif report.feed_time and is_stale(datetime.fromisoformat(report.feed_time), day,
-                                       now or datetime.now(UTC)):
+    elif report.feed_time and is_stale(datetime.fromisoformat(report.feed_time), day, now or datetime.now(UTC)):
         report.status = SourceStatus.STALE
         report.note = report.note or f"the feed was built {report.feed_time}, before {day.isoformat()} there"
 
 
 def record(reports: list[SourceReport], day: date, now: datetime | None = None, *, failure: str | None = None) -> dict:
     """The run's record; ``failure`` says what the run could not write (the run is then not ok)."""
-    now = now or datetime.now(timezone.utc)
-    totals = {k: sum(getattr(r, k) for r in reports) for k in ("items_seen", "new", "updated", "duplicate", "rejected", "skipped", "old")}
+    now = now or datetime.now(UTC)
+    totals = {
+        k: sum(getattr(r, k) for r in reports)
+        for k in ("items_seen", "new", "updated", "duplicate", "rejected", "skipped", "old")
+    }
     entry = {
         "run_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "date": day.isoformat(),
@@ -83,7 +85,7 @@ def append(path: Path, entry: dict) -> None:
             line = "\n" + line
         data = line.encode("utf-8")
         while data:
-            data = data[os.write(fd, data):]
+            data = data[os.write(fd, data) :]
         os.fsync(fd)
     except OSError as exc:
         with suppress(OSError):

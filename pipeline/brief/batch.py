@@ -48,13 +48,24 @@ def forget(saved: Path) -> None:
     input_file(saved).unlink(missing_ok=True)
 
 
-def run_batch(todo: list[Entry], settings: Settings, rules: dict[str, Rule], cache: Cache, layout: Layout,
-              report: BriefReport, *, wait: bool = True) -> list[Entry]:
+def run_batch(
+    todo: list[Entry],
+    settings: Settings,
+    rules: dict[str, Rule],
+    cache: Cache,
+    layout: Layout,
+    report: BriefReport,
+    *,
+    wait: bool = True,
+) -> list[Entry]:
     try:
         return asyncio.run(_run(todo, settings, rules, cache, layout, report, wait))
     except openai.APIStatusError as exc:
-        raise LLMError(f"the Batch API answered {exc.status_code} ({exc.message}); a server without the files and "
-                       f"batches endpoints can still brief without --batch", transient=False) from exc
+        raise LLMError(
+            f"the Batch API answered {exc.status_code} ({exc.message}); a server without the files and "
+            f"batches endpoints can still brief without --batch",
+            transient=False,
+        ) from exc
     except openai.APIError as exc:
         raise LLMError(f"the Batch API could not be reached ({exc}); run the command again to resume") from exc
 
@@ -94,7 +105,9 @@ async def _run(todo, settings, rules, cache, layout, report, wait) -> list[Entry
         batch = await _poll(client, saved["batch_id"], settings.config.poll_interval, wait)
         if batch.status in RUNNING:
             report.pending += len(saved["requests"])
-            report.notes.append(f"batch {batch.id} is {batch.status}; run `academichub brief --batch` again to collect it")
+            report.notes.append(
+                f"batch {batch.id} is {batch.status}; run `academichub brief --batch` again to collect it"
+            )
             return [written.get(e.rel, e) for e in todo]
         if not batch.output_file_id:  # failed, or expired/cancelled before any answer (partial answers are kept)
             report.notes.append(f"batch {batch.id} ended as {batch.status}; its papers stay pending")
@@ -116,11 +129,13 @@ async def _run(todo, settings, rules, cache, layout, report, wait) -> list[Entry
                 continue
             answered.add(key)
             entry = by_id.get(meta["paper_id"])
-            response = (item.get("response") or {})
+            response = item.get("response") or {}
             body = response.get("body") or {}
             if item.get("error") or response.get("status_code", 200) >= 400:
                 report.pending += 1
-                report.notes.append(f"{meta['paper_id']}: batch request failed: {item.get('error') or body.get('error')}")
+                report.notes.append(
+                    f"{meta['paper_id']}: batch request failed: {item.get('error') or body.get('error')}"
+                )
                 continue
             usage = body.get("usage") or {}
             report.batch_usage.calls += 1
@@ -155,14 +170,24 @@ async def _submit(client: Client, chosen: list[tuple[str, dict]], settings: Sett
     languages = settings.languages
     schema = paper_schema(languages)
     prompt = prompts.load("paper")
-    lines = [json.dumps(client.batch_line(key, item["messages"], "paper_brief", schema, config.paper_output_tokens),
-                        ensure_ascii=False) for key, item in chosen]
+    lines = [
+        json.dumps(
+            client.batch_line(key, item["messages"], "paper_brief", schema, config.paper_output_tokens),
+            ensure_ascii=False,
+        )
+        for key, item in chosen
+    ]
     text = "\n".join(lines) + "\n"
     atomic_write(input_file(path), text)  # kept beside the batch id until the results are in, for inspection
-    uploaded = await client.openai.files.create(file=("academichub-briefs.jsonl", io.BytesIO(text.encode("utf-8"))),
-                                                purpose="batch")
-    batch = await client.openai.batches.create(input_file_id=uploaded.id, endpoint="/v1/chat/completions",
-                                               completion_window="24h", metadata={"tool": "academichub"})
+    uploaded = await client.openai.files.create(
+        file=("academichub-briefs.jsonl", io.BytesIO(text.encode("utf-8"))), purpose="batch"
+    )
+    batch = await client.openai.batches.create(
+        input_file_id=uploaded.id,
+        endpoint="/v1/chat/completions",
+        completion_window="24h",
+        metadata={"tool": "academichub"},
+    )
     marker = stamp({}, settings.endpoint, prompt)
     saved = {
         "batch_id": batch.id,
@@ -179,10 +204,17 @@ async def _poll(client: Client, batch_id: str, interval: float, wait: bool):
     while True:
         try:
             batch = await client.openai.batches.retrieve(batch_id)
-        except (openai.APIConnectionError, openai.APITimeoutError, openai.InternalServerError, openai.RateLimitError) as exc:
+        except (
+            openai.APIConnectionError,
+            openai.APITimeoutError,
+            openai.InternalServerError,
+            openai.RateLimitError,
+        ) as exc:
             log.warning("polling batch %s: %s", batch_id, exc)
             if not wait:
-                raise LLMError(f"cannot reach the batch {batch_id} now ({exc}); it stays saved for the next run") from exc
+                raise LLMError(
+                    f"cannot reach the batch {batch_id} now ({exc}); it stays saved for the next run"
+                ) from exc
             await asyncio.sleep(interval)
             continue
         if batch.status not in RUNNING or not wait:

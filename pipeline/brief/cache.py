@@ -78,14 +78,17 @@ class Cache:
 
     def save(self) -> None:
         if self._dirty:
-            lines = [f"{json.dumps(k)}: {json.dumps(self._today[k], ensure_ascii=False, sort_keys=True)}"
-                     for k in sorted(self._today)]
+            lines = [
+                f"{json.dumps(k)}: {json.dumps(self._today[k], ensure_ascii=False, sort_keys=True)}"
+                for k in sorted(self._today)
+            ]
             atomic_write(self.folder / f"{self.day.isoformat()}.json", "{\n" + ",\n".join(lines) + "\n}\n")
         self._dirty = False
 
 
 def request_key(endpoint: Endpoint, prompt: prompts.Prompt, languages: tuple[str, ...], messages: list[dict]) -> str:
     """Model + prompt version and text + the exact request: the same key means the same question."""
-    material = json.dumps([endpoint.model, prompt.version, prompt.digest, list(languages), messages],
-                          ensure_ascii=False, sort_keys=True)
+    material = json.dumps(
+        [endpoint.model, prompt.version, prompt.digest, list(languages), messages], ensure_ascii=False, sort_keys=True
+    )
     return hashlib.sha256(material.encode("utf-8")).hexdigest()

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 _WORD = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 
 # Function words and the vocabulary every abstract shares; they connect nothing.
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 a about above across after again against all almost also although always among an and another any are
 as at be because been before being below between both but by can could did do does doing done due during
 each either enough especially etc even ever every few for from further had has have having here how
@@ -28,7 +29,8 @@ present presents presented introduce introduces introduced new novel result resu
 three also existing problem problems provide provides provided demonstrate demonstrates achieve achieves
 significant significantly furthermore moreover task tasks different model models data framework find finds
 found built increasingly
-""".split())
+""".split()
+)
 
 
 @dataclass(frozen=True)
@@ -112,8 +114,12 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(v * b.get(t, 0.0) for t, v in a.items())
 
 
-def connections(docs: Sequence[Document], limit: int = 4, threshold: float = 0.04,
-                measured: Sequence[tuple[tuple[str, ...], float]] = ()) -> list[Connection]:
+def connections(
+    docs: Sequence[Document],
+    limit: int = 4,
+    threshold: float = 0.04,
+    measured: Sequence[tuple[tuple[str, ...], float]] = (),
+) -> list[Connection]:
     """Groups of papers from different topics that are close in content, each paper in one at most.
 
     ``measured``: groups (paper ids, cosine) already found close by embeddings; they come first and
@@ -123,9 +129,15 @@ def connections(docs: Sequence[Document], limit: int = 4, threshold: float = 0.0
     vecs = vectors(docs)
     index = {d.id: i for i, d in enumerate(docs)}
     candidates = [(tuple(sorted(index[i] for i in ids if i in index)), sim, "embedding") for ids, sim in measured]
-    scored = sorted(((round(_cosine(vecs[i], vecs[j]), 4), i, j) for i in range(len(docs))
-                     for j in range(i + 1, len(docs)) if docs[i].topic != docs[j].topic),
-                    key=lambda s: (-s[0], docs[s[1]].id, docs[s[2]].id))
+    scored = sorted(
+        (
+            (round(_cosine(vecs[i], vecs[j]), 4), i, j)
+            for i in range(len(docs))
+            for j in range(i + 1, len(docs))
+            if docs[i].topic != docs[j].topic
+        ),
+        key=lambda s: (-s[0], docs[s[1]].id, docs[s[2]].id),
+    )
     candidates += [((i, j), sim, "TF-IDF") for sim, i, j in scored if sim >= threshold]
     out: list[Connection] = []
     used: set[int] = set()
@@ -137,8 +149,15 @@ def connections(docs: Sequence[Document], limit: int = 4, threshold: float = 0.0
         if len(common) < (1 if measure == "embedding" else 2):
             continue
         ordered = sorted(members, key=lambda k: docs[k].id)
-        out.append(Connection(tuple(docs[k].id for k in ordered), tuple(dict.fromkeys(docs[k].topic for k in ordered)),
-                              round(similarity, 2), measure, common))
+        out.append(
+            Connection(
+                tuple(docs[k].id for k in ordered),
+                tuple(dict.fromkeys(docs[k].topic for k in ordered)),
+                round(similarity, 2),
+                measure,
+                common,
+            )
+        )
         used.update(members)
         if len(out) == limit:
             break
@@ -165,7 +184,10 @@ def key_phrases(docs: Sequence[Document], limit: int = 3) -> dict[str, tuple[str
     for topic, count in by_topic.items():
         total = sum(count.values()) or 1
         several = len({d.id for d in docs if d.topic == topic}) > 1
-        weight = {t: c / total * math.log(1 + average / overall[t]) * (1.5 if " " in t else 1)
-                  for t, c in count.items() if not several or papers[topic][t] > 1}
+        weight = {
+            t: c / total * math.log(1 + average / overall[t]) * (1.5 if " " in t else 1)
+            for t, c in count.items()
+            if not several or papers[topic][t] > 1
+        }
         out[topic] = _distinct(sorted(weight, key=lambda t: (-round(weight[t], 9), t)), limit)
     return out

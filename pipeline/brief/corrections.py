@@ -20,8 +20,11 @@ def corrected(brief: dict, correction: Correction) -> dict:
         lang, _, field = name.partition(".")
         if isinstance(out.get(lang), dict):
             out[lang].pop(field, None)
-    out["correction"] = {"action": correction.action, "reason": correction.reason,
-                         "reviewed_by": correction.reviewed_by}
+    out["correction"] = {
+        "action": correction.action,
+        "reason": correction.reason,
+        "reviewed_by": correction.reviewed_by,
+    }
     return out
 
 
@@ -35,8 +38,11 @@ def apply_corrections(entries: list[Entry], corrections: dict[str, Correction], 
     """Every entry with a brief and a correction, rewritten with it (an entry already corrected is
     left as it is); a correction of a paper that is not in the archive is reported."""
     known = {entry.paper.id for entry in entries}
-    report.notes += [f"{c.path}: {c.target} is not in the archive; the correction was not applied"
-                     for c in corrections.values() if c.kind == "paper" and c.target not in known]
+    report.notes += [
+        f"{c.path}: {c.target} is not in the archive; the correction was not applied"
+        for c in corrections.values()
+        if c.kind == "paper" and c.target not in known
+    ]
     out = []
     for entry in entries:
         correction = corrections.get(entry.paper.id)

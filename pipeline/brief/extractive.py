@@ -19,10 +19,15 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"(\[])")
 _CONTRIBUTION = re.compile(
     r"\b(we (propose|introduce|present|show|find|develop|demonstrate|describe|design|study|investigate|explore|"
     r"report|establish|prove|derive|provide|offer|argue|identify|build|formulate|analy[sz]e|consider|address|"
-    r"tackle)|this (paper|work|study|article)|here,? we|in this (paper|work|study|article))\b", re.I)
+    r"tackle)|this (paper|work|study|article)|here,? we|in this (paper|work|study|article))\b",
+    re.I,
+)
 
 
-_METHOD = re.compile(r"\b(we (propose|introduce|present|develop|design|build|describe)|this (paper|work) (proposes|introduces|presents))\b", re.I)
+_METHOD = re.compile(
+    r"\b(we (propose|introduce|present|develop|design|build|describe)|this (paper|work) (proposes|introduces|presents))\b",
+    re.I,
+)
 
 
 _NUMBER = re.compile(r"\d")
@@ -55,8 +60,14 @@ def extractive_brief(paper: Paper) -> dict:
     for word in _ACRONYM.findall(paper.title + " " + paper.abstract):
         counts[word] = counts.get(word, 0) + 1
     phrases += sorted(counts, key=lambda w: (-counts[w], w))
-    text = PaperBriefText(tldr=lead, problem="", method=method, results=results, why_it_matters="",
-                          keywords=list(dict.fromkeys(phrases))[:5])
+    text = PaperBriefText(
+        tldr=lead,
+        problem="",
+        method=method,
+        results=results,
+        why_it_matters="",
+        keywords=list(dict.fromkeys(phrases))[:5],
+    )
     return {"model": EXTRACTIVE, "prompt_version": "extractive-v2", "extractive": True, "en": text.model_dump()}
 
 

@@ -18,32 +18,95 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Iterable, Literal
+from typing import Literal
 
 Kind = Literal["number", "acronym", "expansion", "name", "attribution", "parity"]
 KINDS: tuple[Kind, ...] = ("number", "acronym", "expansion", "name", "attribution", "parity")
 
 _WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000,
-    "twice": 2, "double": 2, "half": Decimal("0.5"), "dozen": 12, "single": 1, "once": 1, "thrice": 3,
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "thousand": 1000,
+    "twice": 2,
+    "double": 2,
+    "half": Decimal("0.5"),
+    "dozen": 12,
+    "single": 1,
+    "once": 1,
+    "thrice": 3,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
 }
-_HAN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
-        "单": 1, "双": 2, "首": 1}
-_SCALE = {"k": 1000, "K": 1000, "thousand": 1000, "M": 10**6, "million": 10**6, "B": 10**9, "billion": 10**9,
-          "万": 10**4, "亿": 10**8, "千": 1000, "百万": 10**6}
+_HAN = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "单": 1,
+    "双": 2,
+    "首": 1,
+}
+_SCALE = {
+    "k": 1000,
+    "K": 1000,
+    "thousand": 1000,
+    "M": 10**6,
+    "million": 10**6,
+    "B": 10**9,
+    "billion": 10**9,
+    "万": 10**4,
+    "亿": 10**8,
+    "千": 1000,
+    "百万": 10**6,
+}
 # a number standing alone: not a piece of a name (GPT-4, CIFAR-10, x86) nor of a longer number; the
 # boundaries are Latin letters and digits, so that a number or a name beside Chinese text is found
 _NUMBER = re.compile(
     r"(?<![A-Za-z0-9_.\-/])(?<![A-Za-z]-)(?P<n>\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)"
     r"(?:\s?(?P<scale>百万|万|亿|千|thousand|million|billion|[kKMB](?![A-Za-z])))?"
     r"(?P<unit>\s?(?:%|％|percent|per cent|pp|percentage points?|[x×](?![A-Za-z])|倍|个百分点))?"
-    r"(?![A-Za-z]*\d)")
+    r"(?![A-Za-z]*\d)"
+)
 _SPELLED = re.compile(r"\b(" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")\b", re.I)
 _HAN_COUNT = re.compile(r"([一二两三四五六七八九十单双首])(?=[个种项类组篇款位层次倍大])")
 _PERCENT_HAN = re.compile(r"百分之(\d+(?:\.\d+)?)")
@@ -52,22 +115,69 @@ _PERCENT_HAN = re.compile(r"百分之(\d+(?:\.\d+)?)")
 _ACRONYM = re.compile(r"(?<![A-Za-z0-9_-])([A-Z][A-Z0-9]*[A-Z][A-Z0-9]*)(s?)(?![A-Za-z0-9_]|-[A-Z0-9])")
 # a name: a word with an inner capital or a digit beside letters, hyphenated parts kept together, or
 # capitalised hyphenated parts (Atari-57, TREC-QA, Holl-E)
-_NAME = re.compile(r"(?<![A-Za-z0-9_-])((?:[A-Za-z][A-Za-z0-9_]*-?)*(?:[a-z][A-Z]|[A-Za-z]-?\d|\d[A-Za-z]|[A-Z]{2,}-[A-Z]|[A-Z][a-z]*-[A-Z])"
-                   r"[A-Za-z0-9_.-]*)(?<![.-])")
+_NAME = re.compile(
+    r"(?<![A-Za-z0-9_-])((?:[A-Za-z][A-Za-z0-9_]*-?)*(?:[a-z][A-Z]|[A-Za-z]-?\d|\d[A-Za-z]|[A-Z]{2,}-[A-Z]|[A-Z][a-z]*-[A-Z])"
+    r"[A-Za-z0-9_.-]*)(?<![.-])"
+)
 _PAREN = re.compile(r"([A-Za-z][\w\- ]{2,80}?)\s*[(（]\s*([A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*)s?\s*[)）]")
 _PAREN_REVERSED = re.compile(r"\b([A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*)s?\s*[(（]\s*([A-Za-z][\w\- ]{2,80}?)\s*[)）]")
 _STOP = {"of", "the", "and", "for", "a", "an", "in", "on", "to", "with", "by", "via", "based"}
 # capitals that are words, units or roman numerals rather than acronyms a source must define
-_COMMON = {"I", "II", "III", "IV", "V", "VI", "OK", "US", "UK", "EU", "AI", "ID", "TV", "PhD", "DNA", "RNA",
-           "GB", "MB", "KB", "TB", "GHz", "MHz", "CPU", "GPU", "TPU", "API", "URL", "PDF", "HTML", "SOTA"}
+_COMMON = {
+    "I",
+    "II",
+    "III",
+    "IV",
+    "V",
+    "VI",
+    "OK",
+    "US",
+    "UK",
+    "EU",
+    "AI",
+    "ID",
+    "TV",
+    "PhD",
+    "DNA",
+    "RNA",
+    "GB",
+    "MB",
+    "KB",
+    "TB",
+    "GHz",
+    "MHz",
+    "CPU",
+    "GPU",
+    "TPU",
+    "API",
+    "URL",
+    "PDF",
+    "HTML",
+    "SOTA",
+}
 
 
 # acronyms of method families a summary writes for a source that names the family by its key word
 # without spelling the acronym ("convolutional networks" → CNN, "adversarial training" of a generator → GAN)
-_FAMILIES = {"CNN": "convolution", "RNN": "recurrent", "LSTM": "recurrent", "GRU": "recurrent",
-             "GAN": "adversarial", "SGD": "gradient", "RL": "reinforcement", "DRL": "reinforcement",
-             "NLP": "language", "VAE": "autoencoder", "MLP": "perceptron", "GNN": "graph", "DNN": "deep",
-             "NN": "neural", "LLM": "language model", "NMT": "translation", "SNN": "spiking"}
+_FAMILIES = {
+    "CNN": "convolution",
+    "RNN": "recurrent",
+    "LSTM": "recurrent",
+    "GRU": "recurrent",
+    "GAN": "adversarial",
+    "SGD": "gradient",
+    "RL": "reinforcement",
+    "DRL": "reinforcement",
+    "NLP": "language",
+    "VAE": "autoencoder",
+    "MLP": "perceptron",
+    "GNN": "graph",
+    "DNN": "deep",
+    "NN": "neural",
+    "LLM": "language model",
+    "NMT": "translation",
+    "SNN": "spiking",
+}
 
 
 def _fold(text: str) -> str:
@@ -110,8 +220,15 @@ def numbers(text: str) -> list[Quantity]:
         if m["scale"]:
             value *= _SCALE[m["scale"]]
         unit = (m["unit"] or "").strip()
-        found.append(Quantity(value, unit in {"%", "％", "percent", "per cent", "个百分点"} or unit.startswith("pp")
-                              or unit.startswith("percentage"), m.group(0).strip()))
+        found.append(
+            Quantity(
+                value,
+                unit in {"%", "％", "percent", "per cent", "个百分点"}
+                or unit.startswith("pp")
+                or unit.startswith("percentage"),
+                m.group(0).strip(),
+            )
+        )
     return found
 
 
@@ -141,8 +258,9 @@ def spelled(text: str, longest: int = 8) -> set[str]:
     skipped, hyphenated words counted apart), within one clause: "fast Fourier transform" gives FFT."""
     out: set[str] = set()
     for clause in re.split(r"[.;:,!?()\[\]（）。；：，]", unicodedata.normalize("NFKC", text)):
-        initials = [w[0].upper() for w in re.split(r"[\s\-/]+", clause)
-                    if w and w[0].isalpha() and w.lower() not in _STOP]
+        initials = [
+            w[0].upper() for w in re.split(r"[\s\-/]+", clause) if w and w[0].isalpha() and w.lower() not in _STOP
+        ]
         for start in range(len(initials)):
             for end in range(start + 2, min(start + longest, len(initials)) + 1):
                 out.add("".join(initials[start:end]))
@@ -212,8 +330,11 @@ class Source:
         """Stated as such, or spelled by the initials of words the source uses ("convolutional neural
         networks" gives CNN): a summary may shorten what its source writes out."""
         family = _FAMILIES.get(acronym)
-        return (acronym.upper() in self.spelled or self.states_name(acronym)
-                or (family is not None and family in self.folded))
+        return (
+            acronym.upper() in self.spelled
+            or self.states_name(acronym)
+            or (family is not None and family in self.folded)
+        )
 
     def states_name(self, name: str) -> bool:
         folded = _fold(name)
@@ -321,8 +442,9 @@ def check_paper(brief: dict[str, dict], source_text: str) -> Grounding:
         for name, value in fields.items():
             for text in _texts(value):
                 failures += check_text(text, source, lang, name)
-    failures += parity({lang: " ".join(t for v in fields.values() for t in _texts(v))
-                        for lang, fields in brief.items()})
+    failures += parity(
+        {lang: " ".join(t for v in fields.values() for t in _texts(v)) for lang, fields in brief.items()}
+    )
     return Grounding(tuple(failures))
 
 
@@ -343,16 +465,34 @@ def parity(texts: dict[str, str], cited: dict[str, set[str]] | None = None) -> l
     for other in others:
         a, b = values(texts[first]), values(texts[other])
         if a != b:
-            out.append(Failure("parity", other, f"{first}/{other} numbers",
-                               f"{_show(a - b)} only in {first}; {_show(b - a)} only in {other}"))
+            out.append(
+                Failure(
+                    "parity",
+                    other,
+                    f"{first}/{other} numbers",
+                    f"{_show(a - b)} only in {first}; {_show(b - a)} only in {other}",
+                )
+            )
         a, b = latin(texts[first]), latin(texts[other])
         if a != b:
-            out.append(Failure("parity", other, f"{first}/{other} names",
-                               f"{_show(a - b)} only in {first}; {_show(b - a)} only in {other}"))
+            out.append(
+                Failure(
+                    "parity",
+                    other,
+                    f"{first}/{other} names",
+                    f"{_show(a - b)} only in {first}; {_show(b - a)} only in {other}",
+                )
+            )
         if cited is not None and cited.get(first, set()) != cited.get(other, set()):
-            out.append(Failure("parity", other, f"{first}/{other} cited papers",
-                               f"{_show(cited.get(first, set()) - cited.get(other, set()))} only in {first}; "
-                               f"{_show(cited.get(other, set()) - cited.get(first, set()))} only in {other}"))
+            out.append(
+                Failure(
+                    "parity",
+                    other,
+                    f"{first}/{other} cited papers",
+                    f"{_show(cited.get(first, set()) - cited.get(other, set()))} only in {first}; "
+                    f"{_show(cited.get(other, set()) - cited.get(first, set()))} only in {other}",
+                )
+            )
     return out
 
 
@@ -377,12 +517,19 @@ def check_digest(digest: dict[str, dict], papers: dict[str, str], topics: int = 
     for lang, text in digest.items():
         refs: set[str] = set()
         failures += check_text(text.get("headline", ""), day, lang, "headline")
-        parts = [(f"themes[{i}]", f"{t.get('title', '')}. {t.get('text', '')}", t.get("papers", []))
-                 for i, t in enumerate(text.get("themes", []))]
-        parts += [(f"{key}[{i}]", c.get("text", ""), c.get("papers", []))
-                  for key in ("connections", "changes") for i, c in enumerate(text.get(key, []))]
-        parts += [(f"read_first[{i}]", p.get("why", ""), [p.get("paper", "")])
-                  for i, p in enumerate(text.get("read_first", []))]
+        parts = [
+            (f"themes[{i}]", f"{t.get('title', '')}. {t.get('text', '')}", t.get("papers", []))
+            for i, t in enumerate(text.get("themes", []))
+        ]
+        parts += [
+            (f"{key}[{i}]", c.get("text", ""), c.get("papers", []))
+            for key in ("connections", "changes")
+            for i, c in enumerate(text.get(key, []))
+        ]
+        parts += [
+            (f"read_first[{i}]", p.get("why", ""), [p.get("paper", "")])
+            for i, p in enumerate(text.get("read_first", []))
+        ]
         for where, sentence, labels in parts:
             known = [label for label in labels if label in papers]
             refs.update(known)
@@ -409,5 +556,7 @@ def _digest_texts(text: dict) -> Iterable[str]:
 def retry_note(grounding: Grounding) -> str:
     """The failures named for the model's second try."""
     lines = "\n".join(f"- {f}" for f in grounding.failures[:12])
-    return ("Your previous answer stated things the source does not. Answer again, using only numbers, names, "
-            f"acronyms and expansions that the source gives, the same in every language:\n{lines}")
+    return (
+        "Your previous answer stated things the source does not. Answer again, using only numbers, names, "
+        f"acronyms and expansions that the source gives, the same in every language:\n{lines}"
+    )

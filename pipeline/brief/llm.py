@@ -53,7 +53,7 @@ class Usage:
     output_tokens: int = 0
     retries: int = 0
 
-    def add(self, other: "Usage") -> None:
+    def add(self, other: Usage) -> None:
         for name in ("calls", "input_tokens", "output_tokens", "retries"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
@@ -131,8 +131,9 @@ class Client:
 
     def _wait(self, state) -> float:
         # with many calls in flight, a rate limit fails many at once: spread their returns
-        return self.endpoint.retrying.delay(state.attempt_number, _retry_after(state.outcome.exception()),
-                                            jitter=random.random())
+        return self.endpoint.retrying.delay(
+            state.attempt_number, _retry_after(state.outcome.exception()), jitter=random.random()
+        )
 
     def _format(self, name: str, schema: dict) -> dict | None:
         if self.mode == "json_schema":
@@ -146,11 +147,13 @@ class Client:
             return messages
         # without server-side enforcement, state the schema in the prompt (JSON mode also needs the word JSON)
         hint = "Answer with one JSON document only, no prose, matching this JSON Schema:\n" + json.dumps(
-            schema, ensure_ascii=False, separators=(",", ":"))
+            schema, ensure_ascii=False, separators=(",", ":")
+        )
         return [*messages, {"role": "system", "content": hint}]
 
-    async def _call_once(self, messages: list[dict], name: str, schema: dict, model: type[T],
-                         max_tokens: int, usage: Usage) -> BaseModel:
+    async def _call_once(
+        self, messages: list[dict], name: str, schema: dict, model: type[T], max_tokens: int, usage: Usage
+    ) -> BaseModel:
         while True:
             fmt = self._format(name, schema)
             try:
@@ -164,14 +167,20 @@ class Client:
                     continue
                 if self.mode != MODES[-1] and _rejects_format(exc):
                     following = MODES[MODES.index(self.mode) + 1]
-                    log.warning("the server does not accept response_format %s; falling back to %s", self.mode, following)
+                    log.warning(
+                        "the server does not accept response_format %s; falling back to %s", self.mode, following
+                    )
                     self.mode = following
                     continue
                 raise LLMError(f"the server refused the request: {exc}", transient=False) from exc
             except openai.AuthenticationError as exc:
-                raise LLMError(f"the API key was refused ({exc.status_code}); check OPENAI_API_KEY", transient=False) from exc
+                raise LLMError(
+                    f"the API key was refused ({exc.status_code}); check OPENAI_API_KEY", transient=False
+                ) from exc
             except openai.NotFoundError as exc:
-                raise LLMError(f"not found ({exc.status_code}); check the model name and base URL", transient=False) from exc
+                raise LLMError(
+                    f"not found ({exc.status_code}); check the model name and base URL", transient=False
+                ) from exc
             break
         if response.usage:
             usage.input_tokens += response.usage.prompt_tokens
@@ -198,8 +207,16 @@ class Client:
         log.warning("the server refused a parameter; asking again without it (%s)", text[:200])
         return True
 
-    async def structured(self, messages: list[dict], name: str, schema: dict, model: type[T], *,
-                         max_tokens: int = 1200, usage: Usage | None = None) -> BaseModel:
+    async def structured(
+        self,
+        messages: list[dict],
+        name: str,
+        schema: dict,
+        model: type[T],
+        *,
+        max_tokens: int = 1200,
+        usage: Usage | None = None,
+    ) -> BaseModel:
         """One validated answer; transient errors are retried, a malformed answer is asked for once more."""
         usage = usage if usage is not None else Usage()
         bad_answers = 0
@@ -227,8 +244,11 @@ class Client:
 
     def batch_line(self, custom_id: str, messages: list[dict], name: str, schema: dict, max_tokens: int) -> dict:
         """One request line of a Batch API input file (always strict structured output)."""
-        body = self._body(messages, max_tokens,
-                          {"type": "json_schema", "json_schema": {"name": name, "strict": True, "schema": schema}})
+        body = self._body(
+            messages,
+            max_tokens,
+            {"type": "json_schema", "json_schema": {"name": name, "strict": True, "schema": schema}},
+        )
         return {"custom_id": custom_id, "method": "POST", "url": "/v1/chat/completions", "body": body}
 
 
@@ -255,4 +275,3 @@ def validate_answer(response: Any, model: type[T]) -> BaseModel:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "(top)"
         raise BadAnswer(f"the answer does not match the schema: {where}: {first['msg']}") from exc
-

@@ -6,10 +6,10 @@ import asyncio
 import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 from ..archive.entry import BriefStatus, Entry, one_line
 from ..config import Rule, load_rules
@@ -43,8 +43,10 @@ def paper_messages(paper: Paper, rules: dict[str, Rule], config: BriefConfig) ->
     prompt = prompts.load("paper")
     topic, title, abstract = given(paper, rules, config)
     # the delimiters cannot be closed from inside: angle brackets in the data are escaped
-    data = (f"<topic>{neutralise(topic)}</topic>\n<paper>\nTitle: {neutralise(title)}\n"
-            f"Abstract: {neutralise(abstract) or '(none)'}\n</paper>")
+    data = (
+        f"<topic>{neutralise(topic)}</topic>\n<paper>\nTitle: {neutralise(title)}\n"
+        f"Abstract: {neutralise(abstract) or '(none)'}\n</paper>"
+    )
     return [{"role": "system", "content": prompt.system(tuple(config.languages))}, {"role": "user", "content": data}]
 
 
@@ -55,7 +57,7 @@ def given(paper: Paper, rules: dict[str, Rule], config: BriefConfig) -> tuple[st
     rule = rules.get(topic)
     abstract = one_line(paper.abstract)
     if len(abstract) > config.max_abstract_chars:
-        abstract = abstract[:config.max_abstract_chars].rsplit(" ", 1)[0] + " …"
+        abstract = abstract[: config.max_abstract_chars].rsplit(" ", 1)[0] + " …"
     return (f"{rule.name.en}: {rule.description.en}" if rule else topic), one_line(paper.title), abstract
 
 
@@ -108,17 +110,26 @@ def stamp(answer: dict, endpoint: Endpoint, prompt: prompts.Prompt) -> dict:
 def provenance(grounding: Grounding) -> dict:
     """What a paper's model brief keeps beside model and prompt version: the day it was written, what
     it was written from, and its grounding check."""
-    return {"written": datetime.now(timezone.utc).date().isoformat(), "input": "abstract", **grounding.record()}
+    return {"written": datetime.now(UTC).date().isoformat(), "input": "abstract", **grounding.record()}
 
 
 def regrounding(messages: list[dict], answer: dict, grounding: Grounding) -> list[dict]:
     """The conversation for the second try: the first answer, then its failures named."""
-    return [*messages, {"role": "assistant", "content": json.dumps(answer, ensure_ascii=False)},
-            {"role": "user", "content": retry_note(grounding)}]
+    return [
+        *messages,
+        {"role": "assistant", "content": json.dumps(answer, ensure_ascii=False)},
+        {"role": "user", "content": retry_note(grounding)},
+    ]
 
 
-async def brief_with_model(todo: list[Entry], settings: Settings, rules: dict[str, Rule], cache: Cache,
-                           report: BriefReport, on_done: Callable[[Entry], None] = lambda _: None) -> list[Entry]:
+async def brief_with_model(
+    todo: list[Entry],
+    settings: Settings,
+    rules: dict[str, Rule],
+    cache: Cache,
+    report: BriefReport,
+    on_done: Callable[[Entry], None] = lambda _: None,
+) -> list[Entry]:
     """Brief every entry in ``todo`` (cache first, then the model, concurrently); returns the entries as written."""
     endpoint = settings.endpoint
     prompt = prompts.load("paper")
@@ -146,8 +157,9 @@ async def brief_with_model(todo: list[Entry], settings: Settings, rules: dict[st
                 return
             usage = Usage()
             try:
-                answer = await client.structured(messages, "paper_brief", schema, answer_model,
-                                                 max_tokens=config.paper_output_tokens, usage=usage)
+                answer = await client.structured(
+                    messages, "paper_brief", schema, answer_model, max_tokens=config.paper_output_tokens, usage=usage
+                )
             except BadAnswer as exc:
                 report.failed.append((entry.paper.id, str(exc)))
                 results[entry.rel] = mark_failed(entry, report)
@@ -167,8 +179,14 @@ async def brief_with_model(todo: list[Entry], settings: Settings, rules: dict[st
             if not check.grounded:
                 usage = Usage()
                 try:
-                    second = await client.structured(regrounding(messages, answer, check), "paper_brief", schema,
-                                                     answer_model, max_tokens=config.paper_output_tokens, usage=usage)
+                    second = await client.structured(
+                        regrounding(messages, answer, check),
+                        "paper_brief",
+                        schema,
+                        answer_model,
+                        max_tokens=config.paper_output_tokens,
+                        usage=usage,
+                    )
                 except LLMError as exc:  # the first answer stands, as checked
                     report.notes.append(f"{entry.paper.id}: second try after the grounding check: {exc}")
                 else:
@@ -197,8 +215,10 @@ def settle(entry: Entry, brief: dict, check: Grounding, config: BriefConfig, rep
     kept = check.grounded or config.ungrounded == "label"
     report.checked(check, kept=kept)
     if not kept:
-        report.notes.append(f"{entry.paper.id}: the model's brief was replaced by the extractive one: "
-                            + "; ".join(str(f) for f in check.failures[:3]))
+        report.notes.append(
+            f"{entry.paper.id}: the model's brief was replaced by the extractive one: "
+            + "; ".join(str(f) for f in check.failures[:3])
+        )
         return brief_extractive([entry], report)[0]
     report.done += 1
     return write_entry(entry, BriefStatus.DONE, brief, report)

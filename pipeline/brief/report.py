@@ -56,7 +56,12 @@ class BriefReport:
     def grounding(self) -> dict:
         """The run's grounding figures as the state and the status page keep them."""
         checked = self.grounded + self.unverified + self.replaced
-        return {"checked": checked, "grounded": self.grounded, "unverified": self.unverified,
-                "replaced": self.replaced, "regrounded": self.regrounded,
-                "share_grounded": round(self.grounded / checked, 4) if checked else None,
-                "failures": dict(sorted(self.failures.items()))}
+        return {
+            "checked": checked,
+            "grounded": self.grounded,
+            "unverified": self.unverified,
+            "replaced": self.replaced,
+            "regrounded": self.regrounded,
+            "share_grounded": round(self.grounded / checked, 4) if checked else None,
+            "failures": dict(sorted(self.failures.items())),
+        }

@@ -67,20 +67,23 @@ def string_field(description: str) -> dict:
 
 def paper_schema(languages: tuple[str, ...]) -> dict:
     """The strict JSON Schema of a paper brief: every field required, nothing else allowed."""
-    one = strict_object({
-        "tldr": string_field("One sentence, at most 25 words."),
-        "problem": string_field("One short sentence."),
-        "method": string_field("One short sentence."),
-        "results": string_field("One short sentence; only numbers stated in the abstract."),
-        "why_it_matters": string_field("One short sentence, for the topic."),
-        "keywords": {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 5},
-    })
+    one = strict_object(
+        {
+            "tldr": string_field("One sentence, at most 25 words."),
+            "problem": string_field("One short sentence."),
+            "method": string_field("One short sentence."),
+            "results": string_field("One short sentence; only numbers stated in the abstract."),
+            "why_it_matters": string_field("One short sentence, for the topic."),
+            "keywords": {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 5},
+        }
+    )
     return strict_object({lang: one for lang in languages})
 
 
 def paper_answer_model(languages: tuple[str, ...]) -> type[BaseModel]:
-    return create_model("PaperBriefAnswer", __config__=ConfigDict(extra="forbid"),
-                        **{lang: (PaperBriefText, ...) for lang in languages})
+    return create_model(
+        "PaperBriefAnswer", __config__=ConfigDict(extra="forbid"), **{lang: (PaperBriefText, ...) for lang in languages}
+    )
 
 
 Ref = capped_text(80)
@@ -118,8 +121,10 @@ class WeeklyText(DigestText):
 
 
 def digest_schema(languages: tuple[str, ...], weekly: bool = False) -> dict:
-    refs = {"type": "array", "items": {"type": "string", "description": "a card number such as \"07\""}}
-    theme = strict_object({"title": string_field("A short title."), "text": string_field("One or two sentences."), "papers": refs})
+    refs = {"type": "array", "items": {"type": "string", "description": 'a card number such as "07"'}}
+    theme = strict_object(
+        {"title": string_field("A short title."), "text": string_field("One or two sentences."), "papers": refs}
+    )
     link = strict_object({"text": string_field("One or two sentences."), "papers": refs})
     pick = strict_object({"paper": string_field("A card number."), "why": string_field("One sentence.")})
     one = {
@@ -135,4 +140,6 @@ def digest_schema(languages: tuple[str, ...], weekly: bool = False) -> dict:
 
 def digest_model(languages: tuple[str, ...], weekly: bool = False) -> type[BaseModel]:
     text = WeeklyText if weekly else DigestText
-    return create_model("DigestAnswer", __config__=ConfigDict(extra="forbid"), **{lang: (text, ...) for lang in languages})
+    return create_model(
+        "DigestAnswer", __config__=ConfigDict(extra="forbid"), **{lang: (text, ...) for lang in languages}
+    )

@@ -35,15 +35,24 @@ class Settings:
         return total * (1 - discount)
 
 
-def resolve_settings(config: BriefConfig, *, model: str | None = None, base_url: str | None = None,
-                     api_key: str | None = None, extractive: bool = False, env=os.environ, **overrides) -> Settings:
+def resolve_settings(
+    config: BriefConfig,
+    *,
+    model: str | None = None,
+    base_url: str | None = None,
+    api_key: str | None = None,
+    extractive: bool = False,
+    env=os.environ,
+    **overrides,
+) -> Settings:
     overrides = {k: v for k, v in overrides.items() if v is not None}
     if overrides:
         try:
             config = config.model_validate({**config.model_dump(), **overrides})
         except ValidationError as exc:
-            raise ConfigError([f"--{'-'.join(map(str, e['loc'])).replace('_', '-')}: {e['msg']}"
-                               for e in exc.errors()]) from exc
+            raise ConfigError(
+                [f"--{'-'.join(map(str, e['loc'])).replace('_', '-')}: {e['msg']}" for e in exc.errors()]
+            ) from exc
     key = api_key or env.get("OPENAI_API_KEY") or ""
     if extractive or not key:
         return Settings(config, None)

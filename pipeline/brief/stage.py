@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Callable
 
 from ..archive import runlog
 from ..archive.checkout import sparse_files
@@ -34,11 +34,22 @@ from .weekly import _weekly
 DIGEST_DAYS = 20
 
 
-def run_brief(layout: Layout, settings: Settings, *, rules_dir: Path | None = None, day: date | None = None,
-              digests: bool = True, weekly: bool = False, batch: bool = False, wait: bool = True,
-              corrections_dir: Path | None = None, stale: bool = False,
-              on_progress: Callable[[int, int], None] = lambda done, total: None,
-              every: bool = False, checkout: Callable[[list[str]], None] | None = None) -> BriefReport:
+def run_brief(
+    layout: Layout,
+    settings: Settings,
+    *,
+    rules_dir: Path | None = None,
+    day: date | None = None,
+    digests: bool = True,
+    weekly: bool = False,
+    batch: bool = False,
+    wait: bool = True,
+    corrections_dir: Path | None = None,
+    stale: bool = False,
+    on_progress: Callable[[int, int], None] = lambda done, total: None,
+    every: bool = False,
+    checkout: Callable[[list[str]], None] | None = None,
+) -> BriefReport:
     """Brief every entry that needs it (with ``stale``, also the model briefs another model or prompt
     version wrote), lay the reviewed corrections over the briefs, then write the daily (and weekly)
     cross-domain briefs.  A pinned brief is never written again.
@@ -54,8 +65,9 @@ def run_brief(layout: Layout, settings: Settings, *, rules_dir: Path | None = No
     mode = BriefMode.BATCH if batch and endpoint else BriefMode.MODEL if endpoint else BriefMode.EXTRACTIVE
     report = BriefReport(mode, endpoint.model if endpoint else EXTRACTIVE)
     rules = rule_names(rules_dir)
-    index = Index.load(layout.content, layout.index_dir, sparse=checkout is not None,
-                       check_out=sparse_files(layout.index_dir))
+    index = Index.load(
+        layout.content, layout.index_dir, sparse=checkout is not None, check_out=sparse_files(layout.index_dir)
+    )
     index.checkout = checkout
     report.papers_seen = len(index.entries)
     corrections = {c.target: c for c in load_corrections(corrections_dir)} if corrections_dir else {}
@@ -64,11 +76,18 @@ def run_brief(layout: Layout, settings: Settings, *, rules_dir: Path | None = No
     recent = set(index.around(day - timedelta(days=DIGEST_DAYS), day)) if digests and day else set()
     named = {index.entries[t] for t in corrections if t in index.entries}
     index.present(sorted(due | recent | named))
-    entries = sorted((e for rel in due | recent | named if (e := read_entry(layout.content / rel, layout.content))),
-                     key=lambda e: (-e.day.toordinal(), e.rel))
+    entries = sorted(
+        (e for rel in due | recent | named if (e := read_entry(layout.content / rel, layout.content))),
+        key=lambda e: (-e.day.toordinal(), e.rel),
+    )
     current = (endpoint.model, prompts.load("paper").version) if endpoint else ("", "")
-    todo = [e for e in entries if e.rel in due and not pinned(e, corrections)
-            and (needs_brief(e, endpoint is not None) or (stale and outdated(e, *current)))]
+    todo = [
+        e
+        for e in entries
+        if e.rel in due
+        and not pinned(e, corrections)
+        and (needs_brief(e, endpoint is not None) or (stale and outdated(e, *current)))
+    ]
     counter = {"done": 0}
 
     def progressed(_: Entry) -> None:
@@ -99,16 +118,35 @@ def run_brief(layout: Layout, settings: Settings, *, rules_dir: Path | None = No
     return report
 
 
-def write_digests(entries: list[Entry], settings: Settings, rules: dict[str, Rule], layout: Layout,
-                  report: BriefReport, *, day: date | None = None, weekly: bool = False,
-                  corrections: dict[str, Correction] | None = None) -> None:
+def write_digests(
+    entries: list[Entry],
+    settings: Settings,
+    rules: dict[str, Rule],
+    layout: Layout,
+    report: BriefReport,
+    *,
+    day: date | None = None,
+    weekly: bool = False,
+    corrections: dict[str, Correction] | None = None,
+) -> None:
     """Write the daily brief of the radar day ``day`` (default: the last run's day, else the newest
     radar day), with its correction, and the weekly briefs due."""
     day = day or runlog.last_day(layout.runs_file) or max(e.day for e in entries)
     cache = Cache(layout.brief_cache, "digests", day)
     try:
-        asyncio.run(_write_digests(entries, settings, rules, layout, report, cache, day, weekly,
-                                   (corrections or {}).get(f"brief:{day.isoformat()}")))
+        asyncio.run(
+            _write_digests(
+                entries,
+                settings,
+                rules,
+                layout,
+                report,
+                cache,
+                day,
+                weekly,
+                (corrections or {}).get(f"brief:{day.isoformat()}"),
+            )
+        )
     finally:
         cache.save()
 
@@ -138,15 +176,28 @@ async def _write_digests(entries, settings, rules, layout, report, cache, day, w
                 except LLMError as exc:
                     report.notes.append(f"daily brief {day}: {exc}; it will be written by a later run")
                 else:
-                    brief = grounded_digest(resolved(answer, numbering, languages, report), numbering, settings.config,
-                                            report, lambda langs: extractive_daily(numbering, rules, langs, links,
-                                                                                   updated=len(updates)))
+                    brief = grounded_digest(
+                        resolved(answer, numbering, languages, report),
+                        numbering,
+                        settings.config,
+                        report,
+                        lambda langs: extractive_daily(numbering, rules, langs, links, updated=len(updates)),
+                    )
             if brief is not None:
                 if correction is not None:
                     brief = corrected(brief, correction)
-                atomic_write(path, digest_file("daily", f"brief-{day.isoformat()}",
-                                               f"Daily brief {day.isoformat()} · 每日简报", day, brief,
-                                               cited_first(brief, numbering), updates))
+                atomic_write(
+                    path,
+                    digest_file(
+                        "daily",
+                        f"brief-{day.isoformat()}",
+                        f"Daily brief {day.isoformat()} · 每日简报",
+                        day,
+                        brief,
+                        cited_first(brief, numbering),
+                        updates,
+                    ),
+                )
                 report.digests.append(path.relative_to(layout.content).as_posix())
         weeks = [day - timedelta(days=7)] + ([day] if weekly else [])
         for when in weeks:

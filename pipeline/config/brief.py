@@ -48,7 +48,7 @@ class BriefConfig(Retrying):
     }
 
     @model_validator(mode="after")
-    def _room_for_the_day(self) -> "BriefConfig":
+    def _room_for_the_day(self) -> BriefConfig:
         if self.context_tokens < self.digest_output_tokens + 300:
             raise ValueError("context_tokens must leave room for the day's papers beside digest_output_tokens")
         return self

@@ -48,14 +48,16 @@ class Correction(_Strict):
         if value and info.data.get("action") != action:
             raise ValueError(f"'{action}:' belongs to action: {action}, not {info.data.get('action')}")
         paper = bool(info.data.get("paper"))
-        allowed = TEXT["paper" if paper else "digest"] if action == "replace" else PAPER_FIELDS if paper else DIGEST_FIELDS
+        allowed = (
+            TEXT["paper" if paper else "digest"] if action == "replace" else PAPER_FIELDS if paper else DIGEST_FIELDS
+        )
         for name in value:
             if name.partition(".")[2] not in allowed:
                 raise ValueError(f"'{name}' is not a field that can be {action}d; use <zh|en>.<{'|'.join(allowed)}>")
         return value
 
     @model_validator(mode="after")
-    def _coherent(self) -> "Correction":
+    def _coherent(self) -> Correction:
         if bool(self.paper) == (self.brief is not None):
             raise ValueError("name either a paper (paper: arxiv:…) or a daily brief (brief: YYYY-MM-DD)")
         if self.action != "pin" and not (self.replace or self.hide):
@@ -76,5 +78,6 @@ def load_corrections(directory: Path) -> list[Correction]:
     """Every ``*.yml``/``*.yaml`` in ``directory`` (none, or no folder: no corrections); all problems
     are reported together, and two corrections of one brief are refused."""
     files = sorted([*directory.glob("*.yml"), *directory.glob("*.yaml")]) if directory.is_dir() else []
-    return load_files(files, Correction, lambda c: c.target,
-                      lambda c, other: f"{c.target} is already corrected by {other}")
+    return load_files(
+        files, Correction, lambda c: c.target, lambda c, other: f"{c.target} is already corrected by {other}"
+    )

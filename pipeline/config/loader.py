@@ -64,7 +64,11 @@ def _positions(node: yaml.Node, path: tuple = (), out: dict | None = None) -> di
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             child = path + (key.value,)
-            out[child] = value.start_mark.line + 1 if not isinstance(value, yaml.ScalarNode) or value.value else key.start_mark.line + 1
+            out[child] = (
+                value.start_mark.line + 1
+                if not isinstance(value, yaml.ScalarNode) or value.value
+                else key.start_mark.line + 1
+            )
             out[child + ("<key>",)] = key.start_mark.line + 1
             _positions(value, child, out)
     elif isinstance(node, yaml.SequenceNode):
@@ -149,8 +153,11 @@ def _in_data(data: Any, loc: tuple) -> tuple:
         if isinstance(data, dict) and isinstance(part, str) and part not in data and part == data.get("kind"):
             continue
         path.append(part)
-        data = data.get(part) if isinstance(data, dict) else (
-            data[part] if isinstance(data, list) and isinstance(part, int) and part < len(data) else None)
+        data = (
+            data.get(part)
+            if isinstance(data, dict)
+            else (data[part] if isinstance(data, list) and isinstance(part, int) and part < len(data) else None)
+        )
     return tuple(path)
 
 
@@ -207,8 +214,9 @@ def _refuse_pathological(text: str, display: str) -> None:
         for event in yaml.parse(text, Loader=_FastLoader):
             line = event.start_mark.line + 1
             if isinstance(event, yaml.AliasEvent):
-                raise ConfigError([f"{display}:{line}: YAML aliases (*{event.anchor}) are not allowed; "
-                                   "write the values out"])
+                raise ConfigError(
+                    [f"{display}:{line}: YAML aliases (*{event.anchor}) are not allowed; write the values out"]
+                )
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:

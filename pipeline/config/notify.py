@@ -30,7 +30,7 @@ class ChannelSettings(_Strict):
     needs: ClassVar[tuple[str, ...]] = ()  # the keys the kind cannot go without
 
     @model_validator(mode="after")
-    def _has_what_it_needs(self) -> "ChannelSettings":
+    def _has_what_it_needs(self) -> ChannelSettings:
         missing = [name for name in self.needs if not getattr(self, name)]
         if missing:
             raise ValueError(f"this {self.kind} channel needs {', '.join(missing)}")

@@ -51,7 +51,7 @@ class SimilarTo(_Strict):
         return value
 
     @model_validator(mode="after")
-    def _something_to_compare(self) -> "SimilarTo":
+    def _something_to_compare(self) -> SimilarTo:
         if not (self.papers or self.bibtex):
             raise ValueError("needs papers or a bibtex file")
         return self

@@ -31,8 +31,8 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Mapping
 
 from ..archive.identity import CJK, name_key
 from ..config import Rule
@@ -63,7 +63,7 @@ class _Keyword:
     wild: bool
 
     @classmethod
-    def build(cls, keyword: str) -> "_Keyword":
+    def build(cls, keyword: str) -> _Keyword:
         return cls(keyword, tuple(tokens(keyword.rstrip("*"))), keyword.endswith("*"))
 
 
@@ -101,7 +101,7 @@ class _Text:
                 start = self.tokens.index(words[0], start + 1)
             except ValueError:
                 return False
-            seq = self.tokens[start:start + n]
+            seq = self.tokens[start : start + n]
             if len(seq) == n and seq[:-1] == head and (seq[-1] == last or (keyword.wild and seq[-1].startswith(last))):
                 return True
 
@@ -112,10 +112,14 @@ class _Text:
         found: list[str] = []
         if not n:
             return found
-        for start, token in enumerate(self.tokens[:len(self.tokens) - n + 1]):
+        for start, token in enumerate(self.tokens[: len(self.tokens) - n + 1]):
             last = self.tokens[start + n - 1]
-            if (token == words[0] or n == 1) and last.startswith(words[-1]) and last not in found \
-                    and tuple(self.tokens[start:start + n - 1]) == words[:-1]:
+            if (
+                (token == words[0] or n == 1)
+                and last.startswith(words[-1])
+                and last not in found
+                and tuple(self.tokens[start : start + n - 1]) == words[:-1]
+            ):
                 found.append(last)
         return found
 
@@ -130,7 +134,7 @@ def _named(keyword: _Keyword, texts: tuple[_Text, ...]) -> list[str]:
     last = keyword.words[-1] if keyword.words else ""
     forms = dict.fromkeys(form for text in texts for form in text.endings(keyword))
     if fold(stem).endswith(last):
-        return [stem + form[len(last):] for form in forms]
+        return [stem + form[len(last) :] for form in forms]
     return [" ".join(keyword.words[:-1] + (form,)) for form in forms]
 
 
@@ -145,9 +149,13 @@ def with_matched_words(paper: Paper) -> Paper:
     they were kept)."""
     if all(t.words or not t.keywords for t in paper.topics):
         return paper
-    return replace(paper, topics=tuple(t if t.words or not t.keywords else
-                                       replace(t, words=matched_words(t.keywords, paper.title, paper.abstract))
-                                       for t in paper.topics))
+    return replace(
+        paper,
+        topics=tuple(
+            t if t.words or not t.keywords else replace(t, words=matched_words(t.keywords, paper.title, paper.abstract))
+            for t in paper.topics
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -161,9 +169,14 @@ class _Prepared:
     categories: frozenset[str]
 
     @classmethod
-    def of(cls, paper: Paper) -> "_Prepared":
-        return cls(paper, _Text(paper.title), _Text(paper.abstract), tuple(name_key(a.name) for a in paper.authors),
-                   frozenset(c.casefold() for c in paper.categories))
+    def of(cls, paper: Paper) -> _Prepared:
+        return cls(
+            paper,
+            _Text(paper.title),
+            _Text(paper.abstract),
+            tuple(name_key(a.name) for a in paper.authors),
+            frozenset(c.casefold() for c in paper.categories),
+        )
 
 
 @dataclass(frozen=True)
@@ -178,7 +191,7 @@ class CompiledRule:
     sources: frozenset[str]
 
     @classmethod
-    def build(cls, rule: Rule) -> "CompiledRule":
+    def build(cls, rule: Rule) -> CompiledRule:
         return cls(
             rule=rule,
             include=tuple(_Keyword.build(k) for k in rule.include.keywords),
@@ -216,16 +229,25 @@ class CompiledRule:
         spec = self.rule.similar_to
         semantic = similar if spec and similar and similar[0] >= spec.threshold else None
         # with similar_to, the categories bound where similarity applies: they select nothing alone
-        selected = bool(followed) or (
-            category_ok and len(keywords) >= self.min_score and bool(keywords or (matched_categories and not spec))
-        ) or (category_ok and semantic is not None)
+        selected = (
+            bool(followed)
+            or (category_ok and len(keywords) >= self.min_score and bool(keywords or (matched_categories and not spec)))
+            or (category_ok and semantic is not None)
+        )
         if not selected:
             return None
         rank = 100 * len(followed) + 2 * len(in_title) + len(in_body) + (1 if matched_categories else 0)
         if semantic:  # counts like two title keywords at the threshold, more the closer the paper is
             rank += 2 * semantic[0] / spec.threshold
-        why = Selection(self.rule.id, len(keywords) + len(followed) + (1 if semantic else 0), keywords, followed,
-                        matched_categories, *(semantic or (None, "")), words=words)
+        why = Selection(
+            self.rule.id,
+            len(keywords) + len(followed) + (1 if semantic else 0),
+            keywords,
+            followed,
+            matched_categories,
+            *(semantic or (None, "")),
+            words=words,
+        )
         return why, rank
 
 
@@ -233,8 +255,11 @@ def compile_rules(rules: list[Rule]) -> list[CompiledRule]:
     return [CompiledRule.build(rule) for rule in rules]
 
 
-def curate(papers: list[Paper], rules: list[CompiledRule],
-           similarity: Mapping[str, Mapping[str, tuple[float, str]]] | None = None) -> tuple[list[Paper], int]:
+def curate(
+    papers: list[Paper],
+    rules: list[CompiledRule],
+    similarity: Mapping[str, Mapping[str, tuple[float, str]]] | None = None,
+) -> tuple[list[Paper], int]:
     """Keep papers some rule selects, each carrying why; returns (kept, rejected count).
 
     ``similarity`` (rule id -> paper id -> (cosine, nearest listed paper)) feeds the

@@ -179,15 +179,18 @@ class Client:
         limit = self.settings.max_bytes
         declared = r.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > limit:
-            raise HttpError(url, f"response of {int(declared):,} bytes is larger than max_bytes ({limit:,})", r.status_code)
+            raise HttpError(
+                url, f"response of {int(declared):,} bytes is larger than max_bytes ({limit:,})", r.status_code
+            )
         chunks, size = [], 0
         for chunk in r.iter_content(CHUNK):  # urllib3 inflates at most CHUNK bytes a read
             if abandoned.is_set():
                 return None
             size += len(chunk)
             if size > limit:
-                raise HttpError(url, f"response is larger than max_bytes ({limit:,} bytes, decompressed)",
-                                r.status_code)
+                raise HttpError(
+                    url, f"response is larger than max_bytes ({limit:,} bytes, decompressed)", r.status_code
+                )
             chunks.append(chunk)
         return b"".join(chunks)
 

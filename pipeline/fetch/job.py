@@ -9,10 +9,10 @@ from __future__ import annotations
 import logging
 import traceback
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Callable
 
 from ..archive import candidates, lock, runlog
 from ..archive.checkout import sparse_files
@@ -51,7 +51,7 @@ def read_sources(
     """Fetch and normalise every enabled source; never raises for a source's failure."""
     papers: list[Paper] = []
     reports: list[SourceReport] = []
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for source in config.sources:
         if not source.enabled:
             continue
@@ -88,7 +88,7 @@ def read_sources(
                 report.skipped += 1
                 report.errors.append(str(exc))
                 continue
-            if oldest and paper.published and paper.published.astimezone(timezone.utc).date() < oldest:
+            if oldest and paper.published and paper.published.astimezone(UTC).date() < oldest:
                 report.old += 1
                 continue
             papers.append(paper)
@@ -152,18 +152,30 @@ def run_fetch(
         raise
 
 
-def _write_day(papers: list[Paper], reports: list[SourceReport], client: Client, rules: list[Rule], layout: Layout,
-               day: date, use_cache: bool, embedder, checkout: Callable[[list[str]], None] | None) -> FetchSummary:
+def _write_day(
+    papers: list[Paper],
+    reports: list[SourceReport],
+    client: Client,
+    rules: list[Rule],
+    layout: Layout,
+    day: date,
+    use_cache: bool,
+    embedder,
+    checkout: Callable[[list[str]], None] | None,
+) -> FetchSummary:
     """De-duplicate, curate and write what the sources read, then the run record."""
     by_source = {r.source: r for r in reports}
 
     remove_stale_temp_files(layout.content, lock.held(layout.state))
-    index = Index.load(layout.content, layout.index_dir, sparse=checkout is not None,
-                       check_out=sparse_files(layout.index_dir))
+    index = Index.load(
+        layout.content, layout.index_dir, sparse=checkout is not None, check_out=sparse_files(layout.index_dir)
+    )
     index.checkout = checkout
     if index.format < INDEX_FORMAT:  # before this run's candidates join the record of what runs read
-        log.info("%d entries written by an earlier AcademicHub brought up to date",
-                 upgrade_entries(index, candidates.first_seen(layout.state), with_matched_words))
+        log.info(
+            "%d entries written by an earlier AcademicHub brought up to date",
+            upgrade_entries(index, candidates.first_seen(layout.state), with_matched_words),
+        )
 
     unique, merged_away = dedupe(papers)
     failures: list[WriteError] = []
@@ -237,11 +249,15 @@ def write_failure(failures: list[WriteError], outcomes: list[Outcome], layout: L
     done = [o for o in outcomes if o.kind in ("new", "updated")]
     lost = [o.error.path for o in outcomes if o.kind == "failed"]
     files = [exc.path for exc in failures if exc.path not in lost]
-    written = (f"{len(done)} of {len(done) + len(lost)} entries written "
-               f"({sum(o.kind == 'new' for o in done)} new, {sum(o.kind == 'updated' for o in done)} updated)")
+    written = (
+        f"{len(done)} of {len(done) + len(lost)} entries written "
+        f"({sum(o.kind == 'new' for o in done)} new, {sum(o.kind == 'updated' for o in done)} updated)"
+    )
     unwritten = ([f"{len(lost)} entries (the first: {lost[0]})"] if lost else []) + [str(f) for f in files]
-    return (f"{'; '.join(reasons)}. {written}; not written: {', '.join(unwritten)}. "
-            f"The next run downloads the feeds again and writes what is missing")
+    return (
+        f"{'; '.join(reasons)}. {written}; not written: {', '.join(unwritten)}. "
+        f"The next run downloads the feeds again and writes what is missing"
+    )
 
 
 def similarities(papers: list[Paper], rules: list[Rule], layout: Layout, embedder=None):
@@ -257,8 +273,10 @@ def similarities(papers: list[Paper], rules: list[Rule], layout: Layout, embedde
 
         return rule_similarities(papers, rules, layout.content, layout.state, embedder)
     except ImportError:
-        log.warning("rules with similar_to match by keywords only: the semantic extra is not installed "
-                    "(pip install 'academichub[semantic]')")
+        log.warning(
+            "rules with similar_to match by keywords only: the semantic extra is not installed "
+            "(pip install 'academichub[semantic]')"
+        )
     except AcademicHubError as exc:
         log.warning("rules with similar_to match by keywords only in this run: %s", exc)
     return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -18,9 +18,7 @@ from ..archive.identity import normalise_doi, split_arxiv_id
 from ..models import Author, Paper, RawAuthor, RawItem
 from .tex import tex_to_unicode
 
-ARXIV_PREFIX = re.compile(
-    r"^\s*arXiv:\S+\s+Announce Type:\s*[\w-]+\s*(?:Abstract:\s*)?", re.IGNORECASE
-)
+ARXIV_PREFIX = re.compile(r"^\s*arXiv:\S+\s+Announce Type:\s*[\w-]+\s*(?:Abstract:\s*)?", re.IGNORECASE)
 URL_RE = re.compile(r"https?://[^\s<>\"'()\[\]{}]+", re.IGNORECASE)
 CODE_HOSTS = ("github.com", "gitlab.com", "huggingface.co", "bitbucket.org", "codeberg.org")
 _WS = re.compile(r"\s+")
@@ -203,8 +201,11 @@ def normalise(item: RawItem, label: str) -> Paper:
     abstract = shorten(tex_to_unicode(clean_abstract(item.abstract, item.abstract_format)), MAX_ABSTRACT)
     comment = collapse(strip_markup(item.comment))
     authors = tuple(
-        Author(name, tuple(shorten(tex_to_unicode(collapse(x)), MAX_NAME) for x in a.affiliations if x.strip()),
-               family_name(replace(a, name=tex_to_unicode(a.name), family=tex_to_unicode(a.family)), name))
+        Author(
+            name,
+            tuple(shorten(tex_to_unicode(collapse(x)), MAX_NAME) for x in a.affiliations if x.strip()),
+            family_name(replace(a, name=tex_to_unicode(a.name), family=tex_to_unicode(a.family)), name),
+        )
         for a in item.authors
         if (name := shorten(display_name(tex_to_unicode(a.name)), MAX_NAME))
     )
@@ -238,11 +239,11 @@ def settle_dates(paper: Paper, day: date, now: datetime) -> tuple[Paper, str]:
 
     Returns (paper, note); the note is empty when nothing was changed.
     """
-    start = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+    start = datetime(day.year, day.month, day.day, tzinfo=UTC)
     if paper.published is None:
         return replace(paper, published=start, updated=paper.updated or start), "undated, given the run date"
     if paper.published > now + timedelta(days=1):
-        return replace(paper, published=start, updated=start), f"dated in the future ({paper.published:%Y-%m-%d}), given the run date"
+        return replace(
+            paper, published=start, updated=start
+        ), f"dated in the future ({paper.published:%Y-%m-%d}), given the run date"
     return paper, ""
-
-

@@ -37,7 +37,7 @@ def words(text: str) -> list[str]:
     for token in WORD.findall(text.lower()):
         for i, part in enumerate(CJK.split(token)):
             if i % 2:  # a CJK run
-                out += list(part) + [part[j:j + 2] for j in range(len(part) - 1)]
+                out += list(part) + [part[j : j + 2] for j in range(len(part) - 1)]
             elif part and part not in STOPWORDS:
                 out.append(part)
     return out
@@ -76,29 +76,56 @@ class PaperRecord:
         return tuple(a.name for a in self.paper.authors)
 
     def search_text(self) -> str:
-        brief = " ".join(str(v) for lang in (self.brief or {}).values() if isinstance(lang, dict)
-                         for v in lang.values() if isinstance(v, str))
+        brief = " ".join(
+            str(v)
+            for lang in (self.brief or {}).values()
+            if isinstance(lang, dict)
+            for v in lang.values()
+            if isinstance(v, str)
+        )
         return f"{self.paper.title} {self.paper.abstract} {brief}"
 
-    def _pick(self, keys: tuple[str, ...], authors: int, computed: dict | None = None,
-              shown: dict | None = None) -> dict:
+    def _pick(
+        self, keys: tuple[str, ...], authors: int, computed: dict | None = None, shown: dict | None = None
+    ) -> dict:
         """The paper as the tools give it: ``keys`` of its view, naming up to ``authors`` authors."""
         brief = self.brief or {}
         tldr = {lang: _text(brief.get(lang, {}).get("tldr")) for lang in ("zh", "en")} if self.brief else None
-        return self.paper.pick(keys, {
-            "more_authors": max(0, len(self.authors) - authors), "published": self.published, "day": self.day,
-            "tldr": tldr, **(computed or {})}, {
-            "authors": lambda _: list(self.authors[:authors]), "topics": lambda _: list(self.topics), **(shown or {})})
+        return self.paper.pick(
+            keys,
+            {
+                "more_authors": max(0, len(self.authors) - authors),
+                "published": self.published,
+                "day": self.day,
+                "tldr": tldr,
+                **(computed or {}),
+            },
+            {"authors": lambda _: list(self.authors[:authors]), "topics": lambda _: list(self.topics), **(shown or {})},
+        )
 
     def card(self) -> dict:
         return self._pick(PaperView.MCP_CARD_FIELDS, 10)
 
     def full(self) -> dict:
-        return self._pick(PaperView.MCP_FULL_FIELDS, 50, {
-            "why": [{"topic": t.rule, "keywords": list(t.keywords), "authors": list(t.authors),
-                     "categories": list(t.categories), "similar_to": t.similar_to or None} for t in self.paper.topics],
-            "brief": self.brief, "links": self.links,
-        }, {"abstract": lambda text: text if len(text) <= ABSTRACT_CHARS else text[:ABSTRACT_CHARS] + " …"})
+        return self._pick(
+            PaperView.MCP_FULL_FIELDS,
+            50,
+            {
+                "why": [
+                    {
+                        "topic": t.rule,
+                        "keywords": list(t.keywords),
+                        "authors": list(t.authors),
+                        "categories": list(t.categories),
+                        "similar_to": t.similar_to or None,
+                    }
+                    for t in self.paper.topics
+                ],
+                "brief": self.brief,
+                "links": self.links,
+            },
+            {"abstract": lambda text: text if len(text) <= ABSTRACT_CHARS else text[:ABSTRACT_CHARS] + " …"},
+        )
 
 
 def _brief_of(raw) -> dict | None:
@@ -123,8 +150,14 @@ def _digest(kind: str, day: str, raw: dict, papers: list[dict]) -> dict:
             if key == "read_first":
                 text[key] = [{"paper": _text(i.get("paper")), "why": _text(i.get("why"))} for i in items[:10]]
             elif items or key != "changes":
-                text[key] = [{**({"title": _text(i.get("title"))} if key == "themes" else {}), "text": _text(i.get("text")),
-                              "papers": list(_strings(i.get("papers"))[:40])} for i in items[:10]]
+                text[key] = [
+                    {
+                        **({"title": _text(i.get("title"))} if key == "themes" else {}),
+                        "text": _text(i.get("text")),
+                        "papers": list(_strings(i.get("papers"))[:40]),
+                    }
+                    for i in items[:10]
+                ]
         out[lang] = text
     return out
 
@@ -192,7 +225,9 @@ class Archive:
             theirs = weights(other.id)
             dot = sum(v * theirs.get(w, 0) for w, v in mine.items())
             cosine = dot / (norm * (math.sqrt(sum(v * v for v in theirs.values())) or 1.0))
-            bonus = 0.05 * len(set(paper.topics) & set(other.topics)) + 0.1 * len(set(paper.authors) & set(other.authors))
+            bonus = 0.05 * len(set(paper.topics) & set(other.topics)) + 0.1 * len(
+                set(paper.authors) & set(other.authors)
+            )
             if paper_id in other.related or other.id in paper.related:
                 bonus += 0.1
             ranked.append((other, round(cosine + bonus, 4)))
@@ -211,17 +246,30 @@ def from_content(content: Path, state: Path | None = None) -> Archive:
     from ..archive.entry import read_entries
 
     if not (content / "papers").is_dir() and not (content / "briefs").is_dir():
-        raise ArchiveError(f"{content}: no archive here (no papers/ or briefs/ folder); run `academichub fetch` "
-                           "first or pass --content")
+        raise ArchiveError(
+            f"{content}: no archive here (no papers/ or briefs/ folder); run `academichub fetch` "
+            "first or pass --content"
+        )
     papers = []
     for entry in read_entries(content):
         p = entry.paper
         published = p.published.date().isoformat() if p.published else ""
         day = entry.day.isoformat()
-        papers.append(PaperRecord(
-            PaperView.from_record(p.to_json()), published=published or day, day=day, brief=_brief_of(entry.brief),
-            links={"abstract": p.url or None, "pdf": p.pdf or None, "doi": f"https://doi.org/{p.doi}" if p.doi else None,
-                   "code": list(p.code_links), "entry": entry.rel}))
+        papers.append(
+            PaperRecord(
+                PaperView.from_record(p.to_json()),
+                published=published or day,
+                day=day,
+                brief=_brief_of(entry.brief),
+                links={
+                    "abstract": p.url or None,
+                    "pdf": p.pdf or None,
+                    "doi": f"https://doi.org/{p.doi}" if p.doi else None,
+                    "code": list(p.code_links),
+                    "entry": entry.rel,
+                },
+            )
+        )
     titles = {p.id: p.paper.title for p in papers}
     briefs = {}
     for path in sorted((content / "briefs").rglob("*.md")) if (content / "briefs").is_dir() else ():
@@ -235,8 +283,9 @@ def from_content(content: Path, state: Path | None = None) -> Archive:
             continue
         day = meta.get("date", "")[:10]
         ids = [i.strip() for i in meta.get("papers", "").split(";") if i.strip()]
-        briefs[(kind, day)] = _digest(kind, day, raw, [{"number": n, "id": i, "title": titles.get(i)}
-                                                      for n, i in enumerate(ids, 1)])
+        briefs[(kind, day)] = _digest(
+            kind, day, raw, [{"number": n, "id": i, "title": titles.get(i)} for n, i in enumerate(ids, 1)]
+        )
     return Archive(papers, briefs, _vectors(state or content.parent / "state"), where=str(content))
 
 
@@ -310,8 +359,11 @@ def from_site(site: str, *, timeout: float = 20, max_days: int = 90, session=Non
         if not isinstance(item, dict) or item.get("kind") not in ("daily", "weekly"):
             continue
         raw = get(_text(item.get("api")))
-        listed = [{"number": p.get("number"), "id": _text(p.get("id")), "title": p.get("title")}
-                  for p in raw.get("papers") or () if isinstance(p, dict)]
+        listed = [
+            {"number": p.get("number"), "id": _text(p.get("id")), "title": p.get("title")}
+            for p in raw.get("papers") or ()
+            if isinstance(p, dict)
+        ]
         briefs[(item["kind"], _text(raw.get("date")))] = _digest(item["kind"], _text(raw.get("date")), raw, listed)
     return Archive(list(papers.values()), briefs, None, where=root)
 
@@ -350,12 +402,29 @@ def _site_paper(raw: dict, root: str) -> PaperRecord:
 
     return PaperRecord(
         # the API's paper as a Record: its source is the record's source_label, a topic's id its rule
-        PaperView.from_record({**raw, "source_label": raw.get("source"), "topics": [
-            {**(t.get("why") if isinstance(t.get("why"), dict) else {}), "rule": t.get("id"), "score": t.get("score")}
-            for t in topics]}),
-        published=_text(raw.get("published")), day=_text(raw.get("day")), brief=_brief_of(raw.get("brief")),
-        links={"page": absolute(links.get("html")), "api": absolute(links.get("api")),
-               "abstract": links.get("abstract") if isinstance(links.get("abstract"), str) else None,
-               "pdf": links.get("pdf") if isinstance(links.get("pdf"), str) else None,
-               "doi": links.get("doi") if isinstance(links.get("doi"), str) else None,
-               "code": list(_strings(links.get("code")))})
+        PaperView.from_record(
+            {
+                **raw,
+                "source_label": raw.get("source"),
+                "topics": [
+                    {
+                        **(t.get("why") if isinstance(t.get("why"), dict) else {}),
+                        "rule": t.get("id"),
+                        "score": t.get("score"),
+                    }
+                    for t in topics
+                ],
+            }
+        ),
+        published=_text(raw.get("published")),
+        day=_text(raw.get("day")),
+        brief=_brief_of(raw.get("brief")),
+        links={
+            "page": absolute(links.get("html")),
+            "api": absolute(links.get("api")),
+            "abstract": links.get("abstract") if isinstance(links.get("abstract"), str) else None,
+            "pdf": links.get("pdf") if isinstance(links.get("pdf"), str) else None,
+            "doi": links.get("doi") if isinstance(links.get("doi"), str) else None,
+            "code": list(_strings(links.get("code"))),
+        },
+    )

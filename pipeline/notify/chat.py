@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Callable, ClassVar
+from typing import ClassVar
 from urllib.parse import urlsplit
 
 import requests
@@ -61,7 +62,7 @@ def clip(text: str, limit: int) -> str:
     """``text`` within ``limit`` characters, cut at a word where one is near, with an ellipsis."""
     if len(text) <= limit:
         return text
-    cut = text[:max(limit - 1, 0)]
+    cut = text[: max(limit - 1, 0)]
     space = cut.rfind(" ")
     if space > limit * 0.6:
         cut = cut[:space]
@@ -83,8 +84,9 @@ def fit(message: Message, render: Callable[[Message], dict], fits: Callable[[dic
         if fits(body):
             post = Post(body, count, len(message.cards))
             return Outgoing(post, post.preview())
-    raise DeliveryError(message.channel, "", "the message does not fit the platform's limit even without cards "
-                        "and themes")
+    raise DeliveryError(
+        message.channel, "", "the message does not fit the platform's limit even without cards and themes"
+    )
 
 
 def where(url: str) -> str:
@@ -136,30 +138,48 @@ def answer(response: requests.Response) -> object:
         return response.text
 
 
-def post(session: requests.Session, url: str, body: dict, channel: ChannelSettings, delivery: Delivery, *,
-         params: dict | None = None, shown: str | None = None) -> tuple[requests.Response, object]:
+def post(
+    session: requests.Session,
+    url: str,
+    body: dict,
+    channel: ChannelSettings,
+    delivery: Delivery,
+    *,
+    params: dict | None = None,
+    shown: str | None = None,
+) -> tuple[requests.Response, object]:
     """POST ``body`` as JSON; returns the response and its parsed answer for a 2xx.  A 429, a 5xx, a
     timeout or a refused connection raise a retryable DeliveryError, any other status a final one."""
     server = shown or where(url)
     try:
-        response = session.post(url, params=params, timeout=delivery.timeout,
-                                data=json.dumps(body, ensure_ascii=False).encode("utf-8"),
-                                headers={"Content-Type": "application/json; charset=utf-8"})
+        response = session.post(
+            url,
+            params=params,
+            timeout=delivery.timeout,
+            data=json.dumps(body, ensure_ascii=False).encode("utf-8"),
+            headers={"Content-Type": "application/json; charset=utf-8"},
+        )
     except requests.Timeout as exc:
         raise DeliveryError(channel.id, server, f"no answer within {delivery.timeout:g}s", retry=True) from exc
     except requests.RequestException as exc:
         raise DeliveryError(channel.id, server, f"cannot connect: {type(exc).__name__}", retry=True) from exc
     parsed = answer(response)
     if response.status_code == 429 or response.status_code >= 500:
-        raise DeliveryError(channel.id, server, f"HTTP {response.status_code} {_short(parsed)}", retry=True,
-                            wait=retry_after(response, parsed))
+        raise DeliveryError(
+            channel.id,
+            server,
+            f"HTTP {response.status_code} {_short(parsed)}",
+            retry=True,
+            wait=retry_after(response, parsed),
+        )
     if not 200 <= response.status_code < 300:
         raise DeliveryError(channel.id, server, f"HTTP {response.status_code} {_short(parsed)}")
     return response, parsed
 
 
-def refused(channel: ChannelSettings, url: str, code: object, text: object, *, retry: bool = False,
-            shown: str | None = None) -> DeliveryError:
+def refused(
+    channel: ChannelSettings, url: str, code: object, text: object, *, retry: bool = False, shown: str | None = None
+) -> DeliveryError:
     """A platform's refusal inside a 200 answer (Feishu's ``code``, DingTalk's and WeCom's ``errcode``)."""
     return DeliveryError(channel.id, shown or where(url), f"refused: {code} {str(text)[:200]}", retry=retry)
 
@@ -170,6 +190,7 @@ def _short(parsed: object) -> str:
 
 
 # the day's text as the chat formats lay it out (raw: each platform escapes it for its format)
+
 
 def topic(message: Message, card: CardText) -> str:
     """The card's topic in the message's languages: "量子信息 · Quantum Information"."""
@@ -226,8 +247,10 @@ def markdown_text(message: Message) -> str:
         out += [line + "  " for line in texts[:-1]] + texts[-1:]
         out.append("")
     if message.more:
-        out.append(f"+{message.more} {md_escape(message.words('more'))}: [{md_escape(message.brief_url)}]"
-                   f"({message.brief_url})  ")
+        out.append(
+            f"+{message.more} {md_escape(message.words('more'))}: [{md_escape(message.brief_url)}]"
+            f"({message.brief_url})  "
+        )
     if message.updates:
         out.append(md_escape(message.count(message.updates, "updated")) + "  ")
     out.append(f"[{md_escape(message.words('site'))}]({message.day_url})")

@@ -29,13 +29,16 @@ class DingtalkChannel(chat.SignedWebhookChannel):
 
 
 def sign(timestamp_ms: int, secret: str) -> str:
-    digest = hmac.new(secret.encode("utf-8"), f"{timestamp_ms}\n{secret}".encode("utf-8"), hashlib.sha256).digest()
+    digest = hmac.new(secret.encode("utf-8"), f"{timestamp_ms}\n{secret}".encode(), hashlib.sha256).digest()
     return base64.b64encode(digest).decode("ascii")
 
 
 def markdown(message: Message) -> dict:
-    return {"msgtype": "markdown", "markdown": {"title": message.subject, "text": chat.markdown_text(message)},
-            "at": {"isAtAll": False, "atMobiles": [], "atUserIds": []}}
+    return {
+        "msgtype": "markdown",
+        "markdown": {"title": message.subject, "text": chat.markdown_text(message)},
+        "at": {"isAtAll": False, "atMobiles": [], "atUserIds": []},
+    }
 
 
 def fits(body: dict) -> bool:

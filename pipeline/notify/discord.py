@@ -41,16 +41,25 @@ def embeds(message: Message) -> dict:
     for section in message.sections:
         if not section.headline and not section.themes:
             continue
-        lines = [f"• {escape(chat.theme_text(t))}" + (f" \\[{', '.join(t.labels)}\\]" if t.labels else "")
-                 for t in section.themes]
-        embed = {"title": chat.clip_escaped(section.headline or message.words("brief"), MAX_TITLE, escape),
-                 "url": message.brief_url, "color": COLOUR}
+        lines = [
+            f"• {escape(chat.theme_text(t))}" + (f" \\[{', '.join(t.labels)}\\]" if t.labels else "")
+            for t in section.themes
+        ]
+        embed = {
+            "title": chat.clip_escaped(section.headline or message.words("brief"), MAX_TITLE, escape),
+            "url": message.brief_url,
+            "color": COLOUR,
+        }
         if lines:
             embed["description"] = chat.clip("\n".join(lines), MAX_DESCRIPTION)
         out.append(embed)
     for card in message.cards:
-        embed = {"title": chat.clip_escaped(f"{card.label}. {card.title}", MAX_TITLE, escape), "url": card.url,
-                 "color": COLOUR, "footer": {"text": chat.clip(chat.topic(message, card), MAX_FOOTER)}}
+        embed = {
+            "title": chat.clip_escaped(f"{card.label}. {card.title}", MAX_TITLE, escape),
+            "url": card.url,
+            "color": COLOUR,
+            "footer": {"text": chat.clip(chat.topic(message, card), MAX_FOOTER)},
+        }
         if chat.tldrs(message, card):
             embed["description"] = chat.clip_escaped("\n\n".join(chat.tldrs(message, card)), MAX_DESCRIPTION, escape)
         out.append(embed)
@@ -64,13 +73,17 @@ def embeds(message: Message) -> dict:
 
 
 def _text(embed: dict) -> int:
-    return (len(embed.get("title", "")) + len(embed.get("description", ""))
-            + len(embed.get("footer", {}).get("text", "")))
+    return (
+        len(embed.get("title", "")) + len(embed.get("description", "")) + len(embed.get("footer", {}).get("text", ""))
+    )
 
 
 def fits(body: dict) -> bool:
-    return (len(body["content"]) <= MAX_CONTENT and len(body["embeds"]) <= MAX_EMBEDS
-            and sum(_text(e) for e in body["embeds"]) <= MAX_EMBED_TEXT)
+    return (
+        len(body["content"]) <= MAX_CONTENT
+        and len(body["embeds"]) <= MAX_EMBEDS
+        and sum(_text(e) for e in body["embeds"]) <= MAX_EMBED_TEXT
+    )
 
 
 def render(message: Message, channel: DiscordChannel) -> Outgoing:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import html
 import re
 import smtplib
-import socket
 import ssl
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -36,7 +35,7 @@ class EmailChannel(ChannelSettings):
     needs: ClassVar[tuple[str, ...]] = ("smtp_host", "sender", "to_env")
 
     @model_validator(mode="after")
-    def _login_has_password(self) -> "EmailChannel":
+    def _login_has_password(self) -> EmailChannel:
         if self.user_env and not self.password_env:
             raise ValueError("user_env needs password_env")
         return self
@@ -72,8 +71,14 @@ def plain_text(message: Message) -> str:
         out.append(f"+{message.more} {message.words('more')}: {message.brief_url}")
     if message.updates:
         out.append(message.count(message.updates, "updated"))
-    out += [f"{message.words('site')}: {message.day_url}", "", "-- ", message.words("why", "\n"),
-            f"{message.words('unsubscribe')}: {message.feeds_url}", ""]
+    out += [
+        f"{message.words('site')}: {message.day_url}",
+        "",
+        "-- ",
+        message.words("why", "\n"),
+        f"{message.words('unsubscribe')}: {message.feeds_url}",
+        "",
+    ]
     return "\n".join(out)
 
 
@@ -108,45 +113,63 @@ def html_part(message: Message) -> str:
     ]
     for section in message.sections:
         if section.headline:
-            out.append(f'<h1 lang="{_e(section.lang)}" style="margin:0 0 12px;font-size:21px;line-height:1.35">'
-                       f"{_e(section.headline)}</h1>")
+            out.append(
+                f'<h1 lang="{_e(section.lang)}" style="margin:0 0 12px;font-size:21px;line-height:1.35">'
+                f"{_e(section.headline)}</h1>"
+            )
         if section.themes:
-            out.append(f'<ul lang="{_e(section.lang)}" style="margin:0 0 16px;padding-left:20px;font-size:15px;'
-                       'line-height:1.5">')
+            out.append(
+                f'<ul lang="{_e(section.lang)}" style="margin:0 0 16px;padding-left:20px;font-size:15px;'
+                'line-height:1.5">'
+            )
             for theme in section.themes:
                 title = f"<strong>{_e(theme.title)}</strong> " if theme.title else ""
-                refs = (f' <span class="ah-muted" style="color:#5b6673">[{_e(", ".join(theme.labels))}]</span>'
-                        if theme.labels else "")
+                refs = (
+                    f' <span class="ah-muted" style="color:#5b6673">[{_e(", ".join(theme.labels))}]</span>'
+                    if theme.labels
+                    else ""
+                )
                 out.append(f'<li style="margin:0 0 6px">{title}{_e(theme.text)}{refs}</li>')
             out.append("</ul>")
     if message.cards:
         out.append(f'<h2 style="margin:20px 0 8px;font-size:17px">{_e(message.words("cards"))}</h2>')
     for card in message.cards:
         topic = " · ".join(dict.fromkeys(card.topic[lang] for lang in message.languages))
-        out.append('<div class="ah-card" style="background:#ffffff;border:1px solid #dde1e6;border-radius:8px;'
-                   'padding:12px 14px;margin:0 0 10px">')
-        out.append(f'<p style="margin:0 0 4px;font-size:16px;line-height:1.4"><span class="ah-label" '
-                   'style="display:inline-block;background:#e8ecf1;color:#1c2430;border-radius:4px;padding:0 6px;'
-                   f'margin-right:6px;font-size:13px;font-weight:600">{_e(card.label)}.</span>'
-                   f'<a class="ah-link" href="{_e(card.url)}" style="{link};font-weight:600">{_e(card.title)}</a></p>')
+        out.append(
+            '<div class="ah-card" style="background:#ffffff;border:1px solid #dde1e6;border-radius:8px;'
+            'padding:12px 14px;margin:0 0 10px">'
+        )
+        out.append(
+            f'<p style="margin:0 0 4px;font-size:16px;line-height:1.4"><span class="ah-label" '
+            'style="display:inline-block;background:#e8ecf1;color:#1c2430;border-radius:4px;padding:0 6px;'
+            f'margin-right:6px;font-size:13px;font-weight:600">{_e(card.label)}.</span>'
+            f'<a class="ah-link" href="{_e(card.url)}" style="{link};font-weight:600">{_e(card.title)}</a></p>'
+        )
         out.append(f'<p class="ah-muted" style="margin:0 0 6px;font-size:13px;color:#5b6673">{_e(topic)}</p>')
         for lang in message.languages:
             if lang in card.tldr:
-                out.append(f'<p lang="{_e(lang)}" style="margin:0 0 4px;font-size:15px;line-height:1.5">'
-                           f"{_e(card.tldr[lang])}</p>")
+                out.append(
+                    f'<p lang="{_e(lang)}" style="margin:0 0 4px;font-size:15px;line-height:1.5">'
+                    f"{_e(card.tldr[lang])}</p>"
+                )
         out.append("</div>")
     more = []
     if message.more:
-        more.append(f'+{message.more} {_e(message.words("more"))}: '
-                    f'<a class="ah-link" href="{_e(message.brief_url)}" style="{link}">{_e(message.brief_url)}</a>')
+        more.append(
+            f"+{message.more} {_e(message.words('more'))}: "
+            f'<a class="ah-link" href="{_e(message.brief_url)}" style="{link}">{_e(message.brief_url)}</a>'
+        )
     if message.updates:
         more.append(_e(message.count(message.updates, "updated")))
     more.append(f'<a class="ah-link" href="{_e(message.day_url)}" style="{link}">{_e(message.words("site"))}</a>')
-    out += [f'<p style="margin:14px 0;font-size:15px;line-height:1.5">{"<br>".join(more)}</p>',
-            '<p class="ah-muted" style="margin:18px 0 0;font-size:12px;line-height:1.5;color:#5b6673">'
-            f'{_e(message.words("why", " "))}<br><a class="ah-link" href="{_e(message.feeds_url)}" '
-            f'style="{link}">{_e(message.words("unsubscribe"))}</a></p>',
-            "</div></div></body></html>", ""]
+    out += [
+        f'<p style="margin:14px 0;font-size:15px;line-height:1.5">{"<br>".join(more)}</p>',
+        '<p class="ah-muted" style="margin:18px 0 0;font-size:12px;line-height:1.5;color:#5b6673">'
+        f'{_e(message.words("why", " "))}<br><a class="ah-link" href="{_e(message.feeds_url)}" '
+        f'style="{link}">{_e(message.words("unsubscribe"))}</a></p>',
+        "</div></div></body></html>",
+        "",
+    ]
     return "\n".join(out)
 
 
@@ -187,8 +210,9 @@ def send(mail: EmailMessage, channel: EmailChannel, env: dict[str, str], deliver
         raise DeliveryError(channel.id, where, f"${channel.user_env} is not set")
     try:
         if channel.security == "tls":
-            smtp = smtplib.SMTP_SSL(channel.smtp_host, channel.port, timeout=delivery.timeout,
-                                    context=ssl.create_default_context())
+            smtp = smtplib.SMTP_SSL(
+                channel.smtp_host, channel.port, timeout=delivery.timeout, context=ssl.create_default_context()
+            )
         else:
             smtp = smtplib.SMTP(channel.smtp_host, channel.port, timeout=delivery.timeout)
         with smtp:
@@ -203,16 +227,19 @@ def send(mail: EmailMessage, channel: EmailChannel, env: dict[str, str], deliver
         raise DeliveryError(channel.id, where, f"login refused: {exc.smtp_code}") from exc
     except smtplib.SMTPResponseException as exc:  # 4xx: try again later; 5xx: permanent
         reply = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
-        raise DeliveryError(channel.id, where, f"SMTP {exc.smtp_code} {reply[:200]}",
-                            retry=400 <= exc.smtp_code < 500) from exc
+        raise DeliveryError(
+            channel.id, where, f"SMTP {exc.smtp_code} {reply[:200]}", retry=400 <= exc.smtp_code < 500
+        ) from exc
     except ssl.SSLCertVerificationError as exc:  # a certificate that is not trusted stays untrusted: not retried
-        raise DeliveryError(channel.id, where, f"the server's certificate is not trusted: "
-                            f"{exc.verify_message or exc.reason}") from exc
+        raise DeliveryError(
+            channel.id, where, f"the server's certificate is not trusted: {exc.verify_message or exc.reason}"
+        ) from exc
     except (smtplib.SMTPException, ssl.SSLError) as exc:
         raise DeliveryError(channel.id, where, f"{type(exc).__name__}: {exc}"[:300], retry=True) from exc
-    except (socket.timeout, OSError) as exc:
-        raise DeliveryError(channel.id, where, f"cannot connect: {exc.strerror or type(exc).__name__}",
-                            retry=True) from exc
+    except (TimeoutError, OSError) as exc:
+        raise DeliveryError(
+            channel.id, where, f"cannot connect: {exc.strerror or type(exc).__name__}", retry=True
+        ) from exc
     if refused:
         return f"{len(refused)} of {len(to)} recipients refused"
     return f"{len(to)} recipient{'s' * (len(to) != 1)}"

@@ -41,7 +41,7 @@ def escape(text: str) -> str:
 
 
 def sign(timestamp: int, secret: str) -> str:
-    key = f"{timestamp}\n{secret}".encode("utf-8")
+    key = f"{timestamp}\n{secret}".encode()
     return base64.b64encode(hmac.new(key, b"", hashlib.sha256).digest()).decode("ascii")
 
 
@@ -61,9 +61,11 @@ def card(message: Message) -> dict:
     if message.cards:
         elements += [{"tag": "hr"}, _md(f"**{escape(message.words('cards'))}**")]
     for item in message.cards:
-        lines = [f"**{item.label}.** [{escape(chat.clip(item.title, 300))}]({item.url})",
-                 f"<font color='grey'>{escape(chat.topic(message, item))}</font>",
-                 *(escape(chat.clip(t, 600)) for t in chat.tldrs(message, item))]
+        lines = [
+            f"**{item.label}.** [{escape(chat.clip(item.title, 300))}]({item.url})",
+            f"<font color='grey'>{escape(chat.topic(message, item))}</font>",
+            *(escape(chat.clip(t, 600)) for t in chat.tldrs(message, item)),
+        ]
         elements.append(_md("\n".join(lines)))
     notes = []
     if message.more:
@@ -73,16 +75,32 @@ def card(message: Message) -> dict:
     elements.append({"tag": "hr"})
     if notes:
         elements.append({"tag": "note", "elements": [{"tag": "plain_text", "content": " · ".join(notes)}]})
-    buttons = [{"tag": "button", "type": "primary", "url": message.day_url,
-                "text": {"tag": "plain_text", "content": message.words("site")}}]
+    buttons = [
+        {
+            "tag": "button",
+            "type": "primary",
+            "url": message.day_url,
+            "text": {"tag": "plain_text", "content": message.words("site")},
+        }
+    ]
     if message.more:
-        buttons.append({"tag": "button", "type": "default", "url": message.brief_url,
-                        "text": {"tag": "plain_text", "content": message.words("brief")}})
+        buttons.append(
+            {
+                "tag": "button",
+                "type": "default",
+                "url": message.brief_url,
+                "text": {"tag": "plain_text", "content": message.words("brief")},
+            }
+        )
     elements.append({"tag": "action", "actions": buttons})
-    return {"msg_type": "interactive",
-            "card": {"config": {"wide_screen_mode": True},
-                     "header": {"template": "blue", "title": {"tag": "plain_text", "content": message.heading}},
-                     "elements": elements}}
+    return {
+        "msg_type": "interactive",
+        "card": {
+            "config": {"wide_screen_mode": True},
+            "header": {"template": "blue", "title": {"tag": "plain_text", "content": message.heading}},
+            "elements": elements,
+        },
+    }
 
 
 def fits(body: dict) -> bool:

@@ -19,13 +19,30 @@ from ..layout import Layout
 
 # the words a message adds around the day's text, per language
 WORDS = {
-    "en": {"brief": "Daily brief", "papers": "papers", "themes": "Themes", "cards": "Top papers", "read": "Read",
-           "more": "more on the site", "updated": "updated", "site": "The day on the site",
-           "unsubscribe": "Feeds and unsubscribing", "why": "You receive this because you subscribed to "
-           "the daily brief of {name}."},
-    "zh": {"brief": "每日简报", "papers": "篇论文", "themes": "主题", "cards": "精选论文", "read": "阅读",
-           "more": "篇见网站", "updated": "篇更新", "site": "在网站上查看当天", "unsubscribe": "订阅源与退订",
-           "why": "你收到这封邮件，是因为你订阅了 {name} 每日简报。"},
+    "en": {
+        "brief": "Daily brief",
+        "papers": "papers",
+        "themes": "Themes",
+        "cards": "Top papers",
+        "read": "Read",
+        "more": "more on the site",
+        "updated": "updated",
+        "site": "The day on the site",
+        "unsubscribe": "Feeds and unsubscribing",
+        "why": "You receive this because you subscribed to the daily brief of {name}.",
+    },
+    "zh": {
+        "brief": "每日简报",
+        "papers": "篇论文",
+        "themes": "主题",
+        "cards": "精选论文",
+        "read": "阅读",
+        "more": "篇见网站",
+        "updated": "篇更新",
+        "site": "在网站上查看当天",
+        "unsubscribe": "订阅源与退订",
+        "why": "你收到这封邮件，是因为你订阅了 {name} 每日简报。",
+    },
 }
 # the English words of a count of one (a count of 1 is "1 paper")
 SINGULAR = {"papers": "paper"}
@@ -94,8 +111,10 @@ class Message:
 
     def count(self, n: int, key: str) -> str:
         """``n`` with the word ``key`` in each language: "3 篇论文 · 3 papers", "1 篇论文 · 1 paper"."""
-        return " · ".join(f"{n} {SINGULAR.get(key, WORDS[lang][key]) if lang == 'en' and n == 1 else WORDS[lang][key]}"
-                          for lang in self.languages)
+        return " · ".join(
+            f"{n} {SINGULAR.get(key, WORDS[lang][key]) if lang == 'en' and n == 1 else WORDS[lang][key]}"
+            for lang in self.languages
+        )
 
     @property
     def subject(self) -> str:
@@ -163,19 +182,39 @@ def compose(day: Day, channel: ChannelSettings, site: str, name: str = "Academic
                 themes.append(Theme(str(item.get("title", "")), str(item.get("text", "")), cited))
         sections.append(Section(lang, str((text or {}).get("headline", "")), tuple(themes)))
     shown = []
-    for card in cards[:channel.cards]:
+    for card in cards[: channel.cards]:
         brief = card.entry.brief or {}
         if brief.get("grounded") is False:  # an unverified brief is not pushed
             brief = {}
-        tldr = {lang: str(brief[lang]["tldr"]) for lang in languages
-                if isinstance(brief.get(lang), dict) and brief[lang].get("tldr")}
+        tldr = {
+            lang: str(brief[lang]["tldr"])
+            for lang in languages
+            if isinstance(brief.get(lang), dict) and brief[lang].get("tldr")
+        }
         if not tldr and (english := in_english(brief)) and english.get("tldr"):
             tldr = {languages[-1]: str(english["tldr"])}
         slug = card.entry.meta.get("Slug") or card.entry.path.stem
-        shown.append(CardText(card.label, card.entry.paper.title, f"{site}/papers/{slug}.html",
-                              _topic_names(day.rules, card.entry.topic), tldr))
+        shown.append(
+            CardText(
+                card.label,
+                card.entry.paper.title,
+                f"{site}/papers/{slug}.html",
+                _topic_names(day.rules, card.entry.topic),
+                tldr,
+            )
+        )
     when = day.day
-    return Message(day=when, channel=channel.id, languages=languages, sections=tuple(sections),
-                   cards=tuple(shown), papers=len(cards), updates=len(updates), site=site, name=name,
-                   brief_url=f"{site}/briefs/{when.isoformat()}.html",
-                   day_url=f"{site}/archive/{when:%Y/%m/%d}.html", feeds_url=f"{site}/topics.html")
+    return Message(
+        day=when,
+        channel=channel.id,
+        languages=languages,
+        sections=tuple(sections),
+        cards=tuple(shown),
+        papers=len(cards),
+        updates=len(updates),
+        site=site,
+        name=name,
+        brief_url=f"{site}/briefs/{when.isoformat()}.html",
+        day_url=f"{site}/archive/{when:%Y/%m/%d}.html",
+        feeds_url=f"{site}/topics.html",
+    )

@@ -23,15 +23,18 @@ class SentRecord:
     days: dict[str, dict[str, dict]] = field(default_factory=dict)  # day → channel id → outcome
 
     @classmethod
-    def load(cls, path: Path) -> "SentRecord":
+    def load(cls, path: Path) -> SentRecord:
         """The record; an unreadable one counts as empty (the run says so and goes on)."""
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             days = data["days"]
             if not isinstance(days, dict):
                 raise TypeError("days is not a mapping")
-            days = {str(d): {str(c): o for c, o in per.items() if isinstance(o, dict)}
-                    for d, per in days.items() if isinstance(per, dict)}
+            days = {
+                str(d): {str(c): o for c, o in per.items() if isinstance(o, dict)}
+                for d, per in days.items()
+                if isinstance(per, dict)
+            }
         except FileNotFoundError:
             days = {}
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:

@@ -55,25 +55,39 @@ def blocks(message: Message) -> dict:
         if section.headline:
             out.append({"type": "section", "text": plain(section.headline, MAX_SECTION)})
         if section.themes:
-            lines = [f"• {chat.theme_text(t)}" + (f" [{', '.join(t.labels)}]" if t.labels else "")
-                     for t in section.themes]
+            lines = [
+                f"• {chat.theme_text(t)}" + (f" [{', '.join(t.labels)}]" if t.labels else "") for t in section.themes
+            ]
             out.append({"type": "section", "text": plain("\n".join(lines), MAX_SECTION)})
     if message.cards:
-        out += [{"type": "divider"},
-                {"type": "section", "text": {"type": "mrkdwn", "text": f"*{mrkdwn(message.words('cards'))}*"}}]
+        out += [
+            {"type": "divider"},
+            {"type": "section", "text": {"type": "mrkdwn", "text": f"*{mrkdwn(message.words('cards'))}*"}},
+        ]
     for card in message.cards:
         text = "\n".join([f"{card.label}. {card.title}", chat.topic(message, card), *chat.tldrs(message, card)])
-        out.append({"type": "section", "text": plain(text, MAX_SECTION),
-                    "accessory": {"type": "button", "text": plain(message.words("read"), MAX_BUTTON),
-                                  "url": card.url, "action_id": f"paper-{card.label}"}})
+        out.append(
+            {
+                "type": "section",
+                "text": plain(text, MAX_SECTION),
+                "accessory": {
+                    "type": "button",
+                    "text": plain(message.words("read"), MAX_BUTTON),
+                    "url": card.url,
+                    "action_id": f"paper-{card.label}",
+                },
+            }
+        )
     tail = []
     if message.more:
         tail.append(f"+{message.more} {mrkdwn(message.words('more'))}: {link(message.brief_url, message.brief_url)}")
     if message.updates:
         tail.append(mrkdwn(message.count(message.updates, "updated")))
     tail.append(link(message.day_url, message.words("site")))
-    out += [{"type": "divider"},
-            {"type": "context", "elements": [{"type": "mrkdwn", "text": t} for t in tail[:MAX_CONTEXT]]}]
+    out += [
+        {"type": "divider"},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": t} for t in tail[:MAX_CONTEXT]]},
+    ]
     return {"text": mrkdwn(message.subject), "blocks": out, "unfurl_links": False, "unfurl_media": False}
 
 

@@ -10,13 +10,14 @@ import operator
 import os
 import time
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from functools import reduce
 from pathlib import Path
 from types import ModuleType
-from typing import Annotated, Callable
+from typing import Annotated
 
 import requests
 from pydantic import Field, TypeAdapter, model_validator
@@ -41,8 +42,7 @@ def settings_of(module: ModuleType) -> type[ChannelSettings]:
     return typing.get_type_hints(module.render)["channel"]
 
 
-KINDS: dict[str, ModuleType] = {
-    typing.get_args(settings_of(m).model_fields["kind"].annotation)[0]: m for m in MODULES}
+KINDS: dict[str, ModuleType] = {typing.get_args(settings_of(m).model_fields["kind"].annotation)[0]: m for m in MODULES}
 
 # one channel of notify.yml: the settings class of its kind, chosen by ``kind``
 Channel = Annotated[reduce(operator.or_, map(settings_of, MODULES)), Field(discriminator="kind")]
@@ -63,7 +63,7 @@ class NotifyFile(_Strict):
     channels: list[Channel] = Field(min_length=1)  # where the day's message goes
 
     @model_validator(mode="after")
-    def _unique_ids(self) -> "NotifyFile":
+    def _unique_ids(self) -> NotifyFile:
         seen: set[str] = set()
         for channel in self.channels:
             if channel.id in seen:
@@ -110,7 +110,7 @@ class NotifyReport:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def attempt(send: Callable[[], str], delivery: Delivery, sleep: Callable[[float], None]) -> tuple[int, str]:
@@ -127,10 +127,19 @@ def attempt(send: Callable[[], str], delivery: Delivery, sleep: Callable[[float]
     raise AssertionError("unreachable")
 
 
-def run_notify(config: NotifyFile, layout: Layout, day: date, *, site_url: str, rules_dir: Path | None = None,
-               site_name: str = "AcademicHub", force: bool = False, dry_run: bool = False,
-               env: dict[str, str] | None = None,
-               sleep: Callable[[float], None] = time.sleep) -> NotifyReport:
+def run_notify(
+    config: NotifyFile,
+    layout: Layout,
+    day: date,
+    *,
+    site_url: str,
+    rules_dir: Path | None = None,
+    site_name: str = "AcademicHub",
+    force: bool = False,
+    dry_run: bool = False,
+    env: dict[str, str] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> NotifyReport:
     """Send ``day``'s message on every enabled channel that has not had it (all of them with ``force``);
     with ``dry_run`` render them only, send nothing and record nothing."""
     env = dict(os.environ) if env is None else env
@@ -144,15 +153,39 @@ def run_notify(config: NotifyFile, layout: Layout, day: date, *, site_url: str, 
     session.headers["User-Agent"] = f"AcademicHub/{__version__} (notify)"
     try:
         for channel in config.channels:
-            report.results.append(_one(channel, the_day, config, record, session, site_url,
-                                       config.site_name or site_name, force, dry_run, env, sleep))
+            report.results.append(
+                _one(
+                    channel,
+                    the_day,
+                    config,
+                    record,
+                    session,
+                    site_url,
+                    config.site_name or site_name,
+                    force,
+                    dry_run,
+                    env,
+                    sleep,
+                )
+            )
     finally:
         session.close()
     return report
 
 
-def _one(channel: ChannelSettings, the_day, config: NotifyFile, record: SentRecord, session, site_url: str, site_name: str,
-         force: bool, dry_run: bool, env: dict[str, str], sleep) -> ChannelResult:
+def _one(
+    channel: ChannelSettings,
+    the_day,
+    config: NotifyFile,
+    record: SentRecord,
+    session,
+    site_url: str,
+    site_name: str,
+    force: bool,
+    dry_run: bool,
+    env: dict[str, str],
+    sleep,
+) -> ChannelResult:
     day = the_day.day
     if not channel.enabled:
         return ChannelResult(channel.id, channel.kind, ChannelStatus.DISABLED)
@@ -164,19 +197,36 @@ def _one(channel: ChannelSettings, the_day, config: NotifyFile, record: SentReco
         return ChannelResult(channel.id, channel.kind, ChannelStatus.ALREADY_SENT, f"at {done.get('at', '?')}")
     kind = KINDS.get(channel.kind)
     if kind is None or not isinstance(channel, settings_of(kind)):  # a failure of this channel, not of the run
-        return ChannelResult(channel.id, channel.kind, ChannelStatus.FAILED,
-                             f"no channel kind '{channel.kind}' (kinds: {', '.join(KINDS)})")
+        return ChannelResult(
+            channel.id,
+            channel.kind,
+            ChannelStatus.FAILED,
+            f"no channel kind '{channel.kind}' (kinds: {', '.join(KINDS)})",
+        )
     outgoing = kind.render(message, channel)
     if dry_run:
         return ChannelResult(channel.id, channel.kind, ChannelStatus.DRY_RUN, preview=outgoing.preview)
     try:
-        attempts, note = attempt(lambda: kind.deliver(outgoing, channel, env, config.delivery, session),
-                                 config.delivery, sleep)
+        attempts, note = attempt(
+            lambda: kind.deliver(outgoing, channel, env, config.delivery, session), config.delivery, sleep
+        )
     except DeliveryError as exc:
         attempts = exc.attempts
-        record.note(day, channel.id, {"status": ChannelStatus.FAILED, "at": _now(), "kind": channel.kind, "attempts": attempts,
-                                      "error": str(exc)})
+        record.note(
+            day,
+            channel.id,
+            {
+                "status": ChannelStatus.FAILED,
+                "at": _now(),
+                "kind": channel.kind,
+                "attempts": attempts,
+                "error": str(exc),
+            },
+        )
         return ChannelResult(channel.id, channel.kind, ChannelStatus.FAILED, str(exc), attempts)
-    record.note(day, channel.id, {"status": ChannelStatus.SENT, "at": _now(), "kind": channel.kind, "attempts": attempts,
-                                  "note": note})
+    record.note(
+        day,
+        channel.id,
+        {"status": ChannelStatus.SENT, "at": _now(), "kind": channel.kind, "attempts": attempts, "note": note},
+    )
     return ChannelResult(channel.id, channel.kind, ChannelStatus.SENT, note, attempts)

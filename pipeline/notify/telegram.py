@@ -51,21 +51,27 @@ def text(message: Message) -> str:
     for section in message.sections:
         if section.headline:
             out.append(f"<b>{escape(chat.clip(section.headline, 400))}</b>")
-        out += [f"• {escape(chat.clip(chat.theme_text(t), 600))}" + (f" [{', '.join(t.labels)}]" if t.labels else "")
-                for t in section.themes]
+        out += [
+            f"• {escape(chat.clip(chat.theme_text(t), 600))}" + (f" [{', '.join(t.labels)}]" if t.labels else "")
+            for t in section.themes
+        ]
         if section.headline or section.themes:
             out.append("")
     if message.cards:
         out += [f"<b>{escape(message.words('cards'))}</b>", ""]
     for card in message.cards:
-        out.append(f'<b>{card.label}.</b> <a href="{html.escape(card.url, quote=True)}">'
-                   f"{escape(chat.clip(card.title, 300))}</a>")
+        out.append(
+            f'<b>{card.label}.</b> <a href="{html.escape(card.url, quote=True)}">'
+            f"{escape(chat.clip(card.title, 300))}</a>"
+        )
         out.append(f"<i>{escape(chat.topic(message, card))}</i>")
         out += [escape(chat.clip(t, 600)) for t in chat.tldrs(message, card)]
         out.append("")
     if message.more:
-        out.append(f'+{message.more} {escape(message.words("more"))}: '
-                   f'<a href="{html.escape(message.brief_url, quote=True)}">{escape(message.brief_url)}</a>')
+        out.append(
+            f"+{message.more} {escape(message.words('more'))}: "
+            f'<a href="{html.escape(message.brief_url, quote=True)}">{escape(message.brief_url)}</a>'
+        )
     if message.updates:
         out.append(escape(message.count(message.updates, "updated")))
     out.append(f'<a href="{html.escape(message.day_url, quote=True)}">{escape(message.words("site"))}</a>')
@@ -77,9 +83,16 @@ def _chat_id(value: str) -> int | str:
 
 
 def render(message: Message, channel: TelegramChannel) -> Outgoing:
-    return chat.fit(message, lambda m: {"chat_id": _chat_id(channel.chat_id), "text": text(m), "parse_mode": "HTML",
-                                        "link_preview_options": {"is_disabled": True}},
-                    lambda body: visible(body["text"]) <= MAX_TEXT)
+    return chat.fit(
+        message,
+        lambda m: {
+            "chat_id": _chat_id(channel.chat_id),
+            "text": text(m),
+            "parse_mode": "HTML",
+            "link_preview_options": {"is_disabled": True},
+        },
+        lambda body: visible(body["text"]) <= MAX_TEXT,
+    )
 
 
 def deliver(outgoing: Outgoing, channel: TelegramChannel, env: dict[str, str], delivery: Delivery, session) -> str:

@@ -93,17 +93,26 @@ def find_anomalies(runs: list[dict]) -> list[Anomaly]:
         if status == "failed":
             streak = _streak(runs, source, "failed")
             if streak >= 2:
-                found.append(Anomaly(source, "failing", f"{streak} runs; last error: {errors[0] if errors else 'unknown'}"))
+                found.append(
+                    Anomaly(source, "failing", f"{streak} runs; last error: {errors[0] if errors else 'unknown'}")
+                )
         elif status == "partial":
             found.append(Anomaly(source, "partial", entry.get("note") or "paging ended before the server's total"))
         elif status == "stale":
             built = entry.get("feed_time") or entry.get("feed_date")
             found.append(Anomaly(source, "stale", f"the feed is dated {built}, the run {last.get('date')}"))
-        elif entry.get("kind") in ARXIV_FEEDS and _announcement_day(last.get("date", "")) and (
-            status == "empty" or (status == "ok" and not entry.get("items_seen"))
+        elif (
+            entry.get("kind") in ARXIV_FEEDS
+            and _announcement_day(last.get("date", ""))
+            and (status == "empty" or (status == "ok" and not entry.get("items_seen")))
         ):
-            found.append(Anomaly(source, "no-items", f"{last.get('date')} is a weekday; if it was an arXiv holiday "
-                                                     "this clears itself on the next run"))
+            found.append(
+                Anomaly(
+                    source,
+                    "no-items",
+                    f"{last.get('date')} is a weekday; if it was an arXiv holiday this clears itself on the next run",
+                )
+            )
     return found
 
 
@@ -131,9 +140,13 @@ def summary_markdown(runs: list[dict], layout: Layout, deliveries: dict[str, dic
         markdown.table(
             ["source", "status", "HTTP", "fetched", *COUNTS[1:], "note"],
             [
-                [markdown.code(s.get("source", "?")), s.get("status", "?"), str(s.get("http_status") or "–"),
-                 *(str(s.get(k) or 0) for k in COUNTS),
-                 markdown.text("; ".join(filter(None, [s.get("note", ""), *(s.get("errors") or [])[:2]])))]
+                [
+                    markdown.code(s.get("source", "?")),
+                    s.get("status", "?"),
+                    str(s.get("http_status") or "–"),
+                    *(str(s.get(k) or 0) for k in COUNTS),
+                    markdown.text("; ".join(filter(None, [s.get("note", ""), *(s.get("errors") or [])[:2]]))),
+                ]
                 for s in sources
             ],
         ),
@@ -143,15 +156,27 @@ def summary_markdown(runs: list[dict], layout: Layout, deliveries: dict[str, dic
         lines += ["", "Briefs on the site: " + ", ".join(f"{counts[k]} {k}" for k in BriefStatus if counts[k]) + "."]
         waiting = counts[BriefStatus.FAILED] + counts[BriefStatus.PENDING]
         if waiting:
-            lines.append(f"{waiting} {'entry still waits' if waiting == 1 else 'entries still wait'} for a brief; "
-                         "the next run tries again.")
+            lines.append(
+                f"{waiting} {'entry still waits' if waiting == 1 else 'entries still wait'} for a brief; "
+                "the next run tries again."
+            )
     daily = layout.daily_brief(date.fromisoformat(last["date"])) if last.get("date") else layout.briefs / "?.md"
-    lines.append(f"Daily brief for {markdown.text(last.get('date', '?'))}: {'written' if daily.exists() else 'not written'}.")
+    lines.append(
+        f"Daily brief for {markdown.text(last.get('date', '?'))}: {'written' if daily.exists() else 'not written'}."
+    )
     if deliveries:
-        lines.append("Sent to: " + ", ".join(f"{markdown.code(c)} {markdown.text(str(o.get('status', '?')))}"
-                                              for c, o in sorted(deliveries.items())) + ".")
-        lines += [f"- {markdown.text(str(o.get('error', '')))}" for _, o in sorted(deliveries.items())
-                  if o.get("status") == "failed"]
+        lines.append(
+            "Sent to: "
+            + ", ".join(
+                f"{markdown.code(c)} {markdown.text(str(o.get('status', '?')))}" for c, o in sorted(deliveries.items())
+            )
+            + "."
+        )
+        lines += [
+            f"- {markdown.text(str(o.get('error', '')))}"
+            for _, o in sorted(deliveries.items())
+            if o.get("status") == "failed"
+        ]
     anomalies = find_anomalies(runs)
     lines += ["", "### Alerts", ""]
     lines += [f"- {a.describe()}" for a in anomalies] or ["None: every source is healthy."]
@@ -171,12 +196,14 @@ class GitHubIssues:
             raise GitHubError("no token: set GITHUB_TOKEN (the workflow passes github.token)")
         self.base = f"{api_url.rstrip('/')}/repos/{repository}"
         self.session = requests.Session()
-        self.session.headers.update({
-            "Authorization": f"Bearer {token}",
-            "Accept": "application/vnd.github+json",
-            "X-GitHub-Api-Version": "2022-11-28",
-            "User-Agent": "AcademicHub-health",
-        })
+        self.session.headers.update(
+            {
+                "Authorization": f"Bearer {token}",
+                "Accept": "application/vnd.github+json",
+                "X-GitHub-Api-Version": "2022-11-28",
+                "User-Agent": "AcademicHub-health",
+            }
+        )
         self.timeout = timeout
 
     def _call(self, method: str, path: str, **kwargs):
@@ -238,7 +265,9 @@ def sync_issue(issues: GitHubIssues | None, runs: list[dict], run_url: str = "",
     keys = sorted(a.key for a in anomalies)
     title = f"Source health: {len(anomalies)} problem{'s' if len(anomalies) != 1 else ''} in the daily run"
     if dry_run or issues is None:
-        return f"would {'open or update' if anomalies else 'close any open'} the alert issue ({len(anomalies)} anomalies)"
+        return (
+            f"would {'open or update' if anomalies else 'close any open'} the alert issue ({len(anomalies)} anomalies)"
+        )
     current = issues.find_open()
     if anomalies and current is None:
         created = issues.create(title, _issue_body(anomalies, runs, run_url))
@@ -254,8 +283,11 @@ def sync_issue(issues: GitHubIssues | None, runs: list[dict], run_url: str = "",
     if current is not None:
         number = current["number"]
         when = markdown.text(runs[-1].get("date", "?")) if runs else "the latest run"
-        issues.comment(number, f"Every source is healthy again in the run for {when}. Closing."
-                       + (f"\n\nRun: {run_url}" if run_url else ""))
+        issues.comment(
+            number,
+            f"Every source is healthy again in the run for {when}. Closing."
+            + (f"\n\nRun: {run_url}" if run_url else ""),
+        )
         issues.update(number, state="closed", state_reason="completed")
         return f"closed issue #{number}"
     return "no alert issue needed"
@@ -275,10 +307,19 @@ def summary_of(layout: Layout) -> tuple[list[dict], str]:
 def alert(runs: list[dict], environ: Mapping[str, str], dry_run: bool = False) -> str:
     """Open, update or close the alert issue of the repository the workflow runs in (its
     ``GITHUB_*`` variables in ``environ``); says what was done.  Raises GitHubError."""
-    issues = None if dry_run else GitHubIssues(environ.get("GITHUB_REPOSITORY", ""), environ.get("GITHUB_TOKEN", ""),
-                                               environ.get("GITHUB_API_URL") or "https://api.github.com")
+    issues = (
+        None
+        if dry_run
+        else GitHubIssues(
+            environ.get("GITHUB_REPOSITORY", ""),
+            environ.get("GITHUB_TOKEN", ""),
+            environ.get("GITHUB_API_URL") or "https://api.github.com",
+        )
+    )
     run_url = ""
     if environ.get("GITHUB_RUN_ID"):
-        run_url = (f"{environ.get('GITHUB_SERVER_URL', 'https://github.com')}/"
-                   f"{environ.get('GITHUB_REPOSITORY')}/actions/runs/{environ['GITHUB_RUN_ID']}")
+        run_url = (
+            f"{environ.get('GITHUB_SERVER_URL', 'https://github.com')}/"
+            f"{environ.get('GITHUB_REPOSITORY')}/actions/runs/{environ['GITHUB_RUN_ID']}"
+        )
     return sync_issue(issues, runs, run_url, dry_run)

@@ -146,7 +146,9 @@ def _by_day(papers: list[Paper]) -> dict[date | None, list[Paper]]:
     return days
 
 
-def curate_days(papers: list[Paper], rules: list[Rule], layout: Layout | None = None) -> dict[str, tuple[Selection, ...]]:
+def curate_days(
+    papers: list[Paper], rules: list[Rule], layout: Layout | None = None
+) -> dict[str, tuple[Selection, ...]]:
     """paper id -> its selections (best first), curating each day's papers as one run would.
 
     With ``layout``, rules with ``similar_to`` are scored on the papers' vectors (the semantic extra).
@@ -173,8 +175,13 @@ def compare(pool: Pool, base: list[Rule], head: list[Rule], base_label: str, lay
     for rule_id in sorted(base_rules.keys() | head_rules.keys()):
         old, new = base_rules.get(rule_id), head_rules.get(rule_id)
         status = (
-            "new" if old is None else "deleted" if new is None
-            else "unchanged" if _definition(old) == _definition(new) else "modified"
+            "new"
+            if old is None
+            else "deleted"
+            if new is None
+            else "unchanged"
+            if _definition(old) == _definition(new)
+            else "modified"
         )
         diff = RuleDiff(rule_id, (new or old).name.en, status)
         for paper in pool.papers:
@@ -200,8 +207,14 @@ def _sorted(papers: list[Paper]) -> list[Paper]:
     return sorted(papers, key=lambda p: (paper_day(p) or date.min, p.id))
 
 
-def preview(content: Path, state: Path | None, head_dir: Path, days: int,
-            base_dir: Path | None = None, base_revision: str | None = None) -> Preview:
+def preview(
+    content: Path,
+    state: Path | None,
+    head_dir: Path,
+    days: int,
+    base_dir: Path | None = None,
+    base_revision: str | None = None,
+) -> Preview:
     """Compare the rules in ``head_dir`` with ``base_dir`` or with ``head_dir`` at git ``base_revision``."""
     head = load_rules(head_dir)
     pool = load_pool(content, state, days)
@@ -258,24 +271,42 @@ def to_markdown(result: Preview, limit: int = 25) -> str:
     if not changed:
         lines.append("No rule changes the selection of these papers.")
         return "\n".join(lines) + "\n"
-    lines.append(markdown.table(
-        ["rule", "change", "papers added", "papers removed"],
-        [[f"{markdown.code(r.rule_id)} {markdown.text(r.name)}", r.status, str(len(r.added)), str(len(r.removed))]
-         for r in changed],
-    ))
-    lines += ["", f"On the whole site: {len(result.newly_kept)} papers would be newly kept, "
-              f"{len(result.dropped)} would no longer be kept, {len(result.recategorised)} would change their main topic."]
+    lines.append(
+        markdown.table(
+            ["rule", "change", "papers added", "papers removed"],
+            [
+                [
+                    f"{markdown.code(r.rule_id)} {markdown.text(r.name)}",
+                    r.status,
+                    str(len(r.added)),
+                    str(len(r.removed)),
+                ]
+                for r in changed
+            ],
+        )
+    )
+    lines += [
+        "",
+        f"On the whole site: {len(result.newly_kept)} papers would be newly kept, "
+        f"{len(result.dropped)} would no longer be kept, {len(result.recategorised)} would change their main topic.",
+    ]
     for diff in changed:
         lines += ["", f"### {markdown.code(diff.rule_id)} {markdown.text(diff.name)} ({diff.status})"]
         for title, moves in (("Added to this topic", diff.added), ("Removed from this topic", diff.removed)):
             if moves:
-                lines += ["", f"**{title} ({len(moves)})**", "",
-                          markdown.table(["date", "paper", "source", "why"], _rows(moves, limit))]
+                lines += [
+                    "",
+                    f"**{title} ({len(moves)})**",
+                    "",
+                    markdown.table(["date", "paper", "source", "why"], _rows(moves, limit)),
+                ]
         if not diff.added and not diff.removed:
             lines += ["", "No recent paper changes for this rule."]
     if result.recategorised:
-        rows = [[str(paper_day(p) or "—"), markdown.link(p.title, p.url), markdown.code(old), markdown.code(new)]
-                for p, old, new in result.recategorised[:limit]]
+        rows = [
+            [str(paper_day(p) or "—"), markdown.link(p.title, p.url), markdown.code(old), markdown.code(new)]
+            for p, old, new in result.recategorised[:limit]
+        ]
         if len(result.recategorised) > limit:
             rows.append(["", f"… and {len(result.recategorised) - limit} more", "", ""])
         lines += ["", "### Main topic changes", "", markdown.table(["date", "paper", "from", "to"], rows)]

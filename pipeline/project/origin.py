@@ -25,8 +25,10 @@ HOME_REPOSITORY = "academichub/academichub"
 _REACHABLE = re.compile(r"^(https?|ssh|git)://")
 _SCP_LIKE = re.compile(r"^[\w.-]+@([\w.-]+):(.+)$")
 _RELEASE = re.compile(rf"^{DISTRIBUTION}\s*(?:\[[\w,\s-]*\])?\s*==\s*([\w.+-]+)$", re.IGNORECASE)
-_GITHUB = re.compile(rf"^{DISTRIBUTION}\s*(?:\[[\w,\s-]*\])?\s*@\s*git\+https://github\.com/([\w.-]+/[\w.-]+?)(?:\.git)?@([\w./-]+)$",
-                     re.IGNORECASE)
+_GITHUB = re.compile(
+    rf"^{DISTRIBUTION}\s*(?:\[[\w,\s-]*\])?\s*@\s*git\+https://github\.com/([\w.-]+/[\w.-]+?)(?:\.git)?@([\w./-]+)$",
+    re.IGNORECASE,
+)
 
 
 def installed_requirement() -> str:
@@ -58,7 +60,8 @@ def requirement_for(direct_url: dict | None, version: str, checkout: Path | None
         f"this AcademicHub was installed from {folder}, which a radar's workflows cannot install from "
         "(no git remote on the web). Choose what the radar installs with --package, e.g.\n"
         f"  --package {DISTRIBUTION}=={version}                      (a release from PyPI)\n"
-        f"  --package '{DISTRIBUTION} @ git+https://github.com/YOU/academichub@COMMIT'  (your pushed fork)")
+        f"  --package '{DISTRIBUTION} @ git+https://github.com/YOU/academichub@COMMIT'  (your pushed fork)"
+    )
 
 
 def workflow_source(requirement: str) -> tuple[str, str]:

@@ -85,8 +85,9 @@ def workflows(requirement: str) -> dict[str, bytes]:
     repository, ref = workflow_source(requirement)
     found = {}
     for path in sorted((skeleton() / CALLERS).glob("*.yml")):
-        text, calls = _LOCAL_CALL.subn(lambda m: f"{m.group(1)}{repository}/.github/workflows/{m.group(2)}@{ref}",
-                                       path.read_text(encoding="utf-8"))
+        text, calls = _LOCAL_CALL.subn(
+            lambda m: f"{m.group(1)}{repository}/.github/workflows/{m.group(2)}@{ref}", path.read_text(encoding="utf-8")
+        )
         if calls == 0:
             raise InitError(f"{path.name} in the package calls no reusable workflow")
         found[f".{CALLERS}{path.name}"] = text.encode()
@@ -161,12 +162,23 @@ def sources_for(rules: list[Rule], follow: list[str], known: SourcesFile) -> dic
     ]
     if follow:
         query = " OR ".join(f'au:"{name}"' for name in follow)
-        sources.append({"id": "arxiv-followed-authors", "kind": "arxiv_api", "label": "arXiv ({CATEGORY})",
-                        "query": query, "days": 7, "max_results": 100})
+        sources.append(
+            {
+                "id": "arxiv-followed-authors",
+                "kind": "arxiv_api",
+                "label": "arXiv ({CATEGORY})",
+                "query": query,
+                "days": 7,
+                "max_results": 100,
+            }
+        )
     if any(not rule.include.categories for rule in rules):
         # a topic defined by keywords alone reads the journals and bioRxiv too
-        sources += [s.model_dump(exclude_defaults=True, exclude={"mailto"}) for s in known.sources
-                    if not s.kind.startswith("arxiv") and s.enabled]
+        sources += [
+            s.model_dump(exclude_defaults=True, exclude={"mailto"})
+            for s in known.sources
+            if not s.kind.startswith("arxiv") and s.enabled
+        ]
     # the project's own contact address is not this site's: the header asks for one
     http = known.http.model_dump(exclude_defaults=True, exclude={"contact"})
     return {"http": http, "sources": sources} if http else {"sources": sources}
@@ -174,8 +186,9 @@ def sources_for(rules: list[Rule], follow: list[str], known: SourcesFile) -> dic
 
 def followed_authors_rule(template: str, names: list[str]) -> str:
     """The project's followed-authors rule with this site's names (comments kept)."""
-    text, count = re.subn(r"(?m)^(\s*authors:).*$", lambda m: f"{m.group(1)} {json.dumps(names, ensure_ascii=False)}",
-                          template)
+    text, count = re.subn(
+        r"(?m)^(\s*authors:).*$", lambda m: f"{m.group(1)} {json.dumps(names, ensure_ascii=False)}", template
+    )
     if count != 1:
         raise InitError(f"{FOLLOW_RULE}.yml in the package has no single 'authors:' line")
     return text
@@ -183,10 +196,11 @@ def followed_authors_rule(template: str, names: list[str]) -> str:
 
 def pelican_settings(choices: SiteChoices) -> str:
     """The radar's pelicanconf.py: its own names over AcademicHub's settings (which upgrade with it)."""
+
     def value(text: str) -> str:
         return json.dumps(text, ensure_ascii=False)
 
-    return f"""# Site settings of {choices.name.replace(chr(10), ' ')}: AcademicHub's settings, then this radar's own.
+    return f"""# Site settings of {choices.name.replace(chr(10), " ")}: AcademicHub's settings, then this radar's own.
 # Every setting, and what it does, is in AcademicHub's pipeline/site/defaults.py; set any of them
 # here to change it. Upgrading AcademicHub (requirements.txt) brings new defaults and theme fixes.
 import os
@@ -244,8 +258,9 @@ def requirements(package: str) -> str:
 
 def readme(choices: SiteChoices, topics: list[Rule]) -> str:
     listed = "\n".join(f"- **{rule.name.en}** (`rules/{rule.id}.yml`): {rule.description.en}" for rule in topics)
-    follow = (f"\n- **Followed authors** (`rules/{FOLLOW_RULE}.yml`): {', '.join(choices.follow)}"
-              if choices.follow else "")
+    follow = (
+        f"\n- **Followed authors** (`rules/{FOLLOW_RULE}.yml`): {', '.join(choices.follow)}" if choices.follow else ""
+    )
     return f"""# {choices.name}
 
 {choices.tagline}
@@ -281,7 +296,7 @@ academichub build && academichub serve
 ## Make it yours
 
 - `pelicanconf.py`: the site's name, tagline, description, language and repository.
-- `brief.yml`: the model and the languages of the briefs ({', '.join(choices.briefs_in)}; each
+- `brief.yml`: the model and the languages of the briefs ({", ".join(choices.briefs_in)}; each
   language is one more answer to pay for).
 - `templates/`: a file here replaces the theme's template of the same name; `static/`: files
   published beside the theme's, e.g. `static/custom.css` with `EXTRA_CSS = ["custom.css"]`.
@@ -402,8 +417,12 @@ def _listed(text: str) -> list[str]:
     return [item.strip() for item in text.split(",") if item.strip()]
 
 
-def choose(given: InitOptions, known: dict[str, Rule], ask: Callable[[str, str], str] | None = None,
-           tell: Callable[[str], None] = lambda _: None) -> SiteChoices:
+def choose(
+    given: InitOptions,
+    known: dict[str, Rule],
+    ask: Callable[[str, str], str] | None = None,
+    tell: Callable[[str], None] = lambda _: None,
+) -> SiteChoices:
     """The new site's choices: the options given, else the answers to ``ask(question, default)``
     (None: no terminal, the defaults); ``tell`` shows a line to the person answering."""
     choices = SiteChoices()
@@ -425,8 +444,15 @@ def choose(given: InitOptions, known: dict[str, Rule], ask: Callable[[str, str],
     if given.brief_languages is not None:
         choices.brief_languages = _listed(given.brief_languages)
     elif ask:
-        while not set(answer := _listed(ask("Languages of the briefs (en, zh or en,zh; each one is paid for)?",
-                                            choices.language))) <= set(LANGUAGES) or not answer:
+        while (
+            not set(
+                answer := _listed(
+                    ask("Languages of the briefs (en, zh or en,zh; each one is paid for)?", choices.language)
+                )
+            )
+            <= set(LANGUAGES)
+            or not answer
+        ):
             tell("  please answer en, zh or en,zh")
         choices.brief_languages = answer
     if given.repository is not None:

@@ -44,17 +44,32 @@ def check_radar(folder: Path) -> list[Finding]:
     found = _requirements(folder)
     settings = folder / "pelicanconf.py"
     if settings.is_file() and DEFAULTS_IMPORT not in settings.read_text(encoding="utf-8"):
-        found.append(Finding("pelicanconf.py", "a full copy of an older release's settings",
-                             f"start it with `{DEFAULTS_IMPORT}  # noqa` and keep only the settings you changed "
-                             "(SITENAME, SITESUBTITLE, DEFAULT_LANG, REPOSITORY_URL …)"))
+        found.append(
+            Finding(
+                "pelicanconf.py",
+                "a full copy of an older release's settings",
+                f"start it with `{DEFAULTS_IMPORT}  # noqa` and keep only the settings you changed "
+                "(SITENAME, SITESUBTITLE, DEFAULT_LANG, REPOSITORY_URL …)",
+            )
+        )
     publish = folder / "publishconf.py"
     if publish.is_file() and "academichub.github.io/academichub" in publish.read_text(encoding="utf-8"):
-        found.append(Finding("publishconf.py", "falls back to AcademicHub's own address",
-                             'set SITEURL = os.environ.get("ACADEMICHUB_SITEURL", SITEURL).rstrip("/")'))
+        found.append(
+            Finding(
+                "publishconf.py",
+                "falls back to AcademicHub's own address",
+                'set SITEURL = os.environ.get("ACADEMICHUB_SITEURL", SITEURL).rstrip("/")',
+            )
+        )
     if (folder / "theme" / "templates").is_dir():
-        found.append(Finding("theme/", "a copy of an older release's theme (the site now uses the package's)",
-                             "move the templates you changed into templates/ and your CSS into static/ "
-                             "(EXTRA_CSS), then delete theme/"))
+        found.append(
+            Finding(
+                "theme/",
+                "a copy of an older release's theme (the site now uses the package's)",
+                "move the templates you changed into templates/ and your CSS into static/ "
+                "(EXTRA_CSS), then delete theme/",
+            )
+        )
     found += _overrides(folder)
     found += _workflows(folder)
     for name, data in skeleton_files().items():
@@ -64,8 +79,13 @@ def check_radar(folder: Path) -> list[Finding]:
         if not ours.is_file():
             found.append(Finding(name, "missing", f"copy {skeleton() / _packaged(name)}"))
         elif ours.read_bytes() != data:
-            found.append(Finding(name, f"differs from AcademicHub {__version__}'s",
-                                 f"copy {skeleton() / _packaged(name)} over it (then re-apply your own changes)"))
+            found.append(
+                Finding(
+                    name,
+                    f"differs from AcademicHub {__version__}'s",
+                    f"copy {skeleton() / _packaged(name)} over it (then re-apply your own changes)",
+                )
+            )
     return found
 
 
@@ -73,8 +93,10 @@ def _pin(folder: Path) -> str:
     """The line of requirements.txt that names AcademicHub (this release's when there is none)."""
     path = folder / "requirements.txt"
     lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
-    return next((line.strip() for line in lines if re.match(r"^academichub\b", line.strip(), re.IGNORECASE)),
-                f"academichub=={__version__}")
+    return next(
+        (line.strip() for line in lines if re.match(r"^academichub\b", line.strip(), re.IGNORECASE)),
+        f"academichub=={__version__}",
+    )
 
 
 def _calls(path: Path) -> list[tuple[str, str, str]] | None:
@@ -84,8 +106,11 @@ def _calls(path: Path) -> list[tuple[str, str, str]] | None:
         jobs = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("jobs") or {}
     except (yaml.YAMLError, AttributeError, UnicodeDecodeError):
         return None
-    if not isinstance(jobs, dict) or not jobs or any(not isinstance(job, dict) or "steps" in job
-                                                     for job in jobs.values()):
+    if (
+        not isinstance(jobs, dict)
+        or not jobs
+        or any(not isinstance(job, dict) or "steps" in job for job in jobs.values())
+    ):
         return None
     return [call.groups() for job in jobs.values() if (call := _CALL.match(str(job.get("uses", ""))))]
 
@@ -104,20 +129,30 @@ def _workflows(folder: Path) -> list[Finding]:
         elif (calls := _calls(path)) is None:
             copies.append(name)
         elif old := sorted({f"{r}@{at}" for r, _, at in calls if (r, at) != (repository, ref)}):
-            found.append(Finding(name, f"calls {', '.join(old)}; requirements.txt pins {pin}",
-                                 f"change the reference to {repository}/…@{ref} (Dependabot's AcademicHub pull "
-                                 "request bumps both)"))
+            found.append(
+                Finding(
+                    name,
+                    f"calls {', '.join(old)}; requirements.txt pins {pin}",
+                    f"change the reference to {repository}/…@{ref} (Dependabot's AcademicHub pull request bumps both)",
+                )
+            )
     if copies:
-        found.append(Finding(", ".join(copies), "a full copy of an older release's workflow: its steps "
-                             "do not upgrade with the pin", f"replace it by the short caller: {fresh}"))
+        found.append(
+            Finding(
+                ", ".join(copies),
+                "a full copy of an older release's workflow: its steps do not upgrade with the pin",
+                f"replace it by the short caller: {fresh}",
+            )
+        )
     if missing:
         found.append(Finding(", ".join(missing), "missing", fresh))
     if retired := [name for name in RETIRED if (folder / name).is_file()]:
         found.append(Finding(", ".join(retired), "no longer used (the workflows call AcademicHub's)", "delete it"))
     bot = folder / ".github" / "dependabot.yml"
     if not bot.is_file() or not _grouped(bot):
-        found.append(Finding(".github/dependabot.yml", "does not bump requirements.txt and the workflows together",
-                             fresh))
+        found.append(
+            Finding(".github/dependabot.yml", "does not bump requirements.txt and the workflows together", fresh)
+        )
     return found
 
 
@@ -132,23 +167,36 @@ def _grouped(path: Path) -> bool:
 
 
 def _packaged(name: str) -> str:
-    return "github/" + name[len(".github/"):] if name.startswith(".github/") else name
+    return "github/" + name[len(".github/") :] if name.startswith(".github/") else name
 
 
 def _requirements(folder: Path) -> list[Finding]:
     path = folder / "requirements.txt"
     if not path.is_file():
-        return [Finding("requirements.txt", "missing: the workflows do not know which AcademicHub to install",
-                        f"write the line academichub=={__version__}")]
-    pins = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
-            if re.match(r"^academichub\b", line.strip(), re.IGNORECASE)]
+        return [
+            Finding(
+                "requirements.txt",
+                "missing: the workflows do not know which AcademicHub to install",
+                f"write the line academichub=={__version__}",
+            )
+        ]
+    pins = [
+        line.strip()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if re.match(r"^academichub\b", line.strip(), re.IGNORECASE)
+    ]
     if not pins:
         return [Finding("requirements.txt", "names no academichub", f"add the line academichub=={__version__}")]
     pinned = re.match(r"^academichub\s*==\s*([\w.+-]+)$", pins[0], re.IGNORECASE)
     if pinned and pinned.group(1) != __version__:
-        return [Finding("requirements.txt", f"pins {pinned.group(1)}; this is {__version__}",
-                        "install what it pins (pip install -r requirements.txt) and run this again, or bump it "
-                        f"to academichub=={__version__} to upgrade")]
+        return [
+            Finding(
+                "requirements.txt",
+                f"pins {pinned.group(1)}; this is {__version__}",
+                "install what it pins (pip install -r requirements.txt) and run this again, or bump it "
+                f"to academichub=={__version__} to upgrade",
+            )
+        ]
     return []
 
 
@@ -162,8 +210,13 @@ def _overrides(folder: Path) -> list[Finding]:
     for template in sorted(overrides.rglob("*.html")):
         name = template.relative_to(overrides).as_posix()
         if not (theme / name).is_file():
-            found.append(Finding(f"templates/{name}", "replaces a template the theme no longer has",
-                                 f"the theme's templates are {names}"))
+            found.append(
+                Finding(
+                    f"templates/{name}",
+                    "replaces a template the theme no longer has",
+                    f"the theme's templates are {names}",
+                )
+            )
     return found
 
 

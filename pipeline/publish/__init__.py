@@ -16,8 +16,9 @@ from .s3 import S3Target
 from .s3 import deploy as deploy_s3
 
 
-def deploy(output: Path, target: str, state: Path | None, *, s3: S3Target | None = None,
-           on_progress=None) -> DeployReport:
+def deploy(
+    output: Path, target: str, state: Path | None, *, s3: S3Target | None = None, on_progress=None
+) -> DeployReport:
     """Publish ``output`` to ``target`` (a ``DeployTarget``), then record its size in ``state``."""
     if not (output / "index.html").is_file():
         raise DeployError(f"{output}: no built site here (run `academichub build` first)")

@@ -26,13 +26,15 @@ def size_text(size: int) -> str:
 
 def options(papers: int, size: int) -> str:
     per_paper = f" ({size / papers / 1e3:.1f} KB a paper)" if papers else ""
-    return ("Ways out: publish to an S3-compatible bucket behind a CDN, where no site-size limit applies "
-            "(`academichub deploy --target s3`; in the daily workflow set the repository variable "
-            "ACADEMICHUB_DEPLOY to s3: the docs' \"Host the site\"); or make the site smaller"
-            f"{per_paper}: lower ARCHIVE_CURRENT_PAPERS in pelicanconf.py (more of the archive in its lean "
-            "tier: the docs' \"Years of archive\"), raise AUTHOR_PAGE_MIN_PAPERS (author pages and author feeds are "
-            "the largest part of the current tier after paper pages), or start one site per year in a repository "
-            "of its own.")
+    return (
+        "Ways out: publish to an S3-compatible bucket behind a CDN, where no site-size limit applies "
+        "(`academichub deploy --target s3`; in the daily workflow set the repository variable "
+        'ACADEMICHUB_DEPLOY to s3: the docs\' "Host the site"); or make the site smaller'
+        f"{per_paper}: lower ARCHIVE_CURRENT_PAPERS in pelicanconf.py (more of the archive in its lean "
+        'tier: the docs\' "Years of archive"), raise AUTHOR_PAGE_MIN_PAPERS (author pages and author feeds are '
+        "the largest part of the current tier after paper pages), or start one site per year in a repository "
+        "of its own."
+    )
 
 
 def check(output: Path) -> DeployReport:
@@ -43,11 +45,23 @@ def check(output: Path) -> DeployReport:
     papers = paper_pages(key for key, _, _ in site)
     summary = f"{output}: {size_text(size)} in {len(site):,} files"
     if size > LIMIT:
-        raise PagesLimitError(f"{summary}, more than GitHub Pages' limit of {size_text(LIMIT)} for a published "
-                              f"site: the deployment would fail. {options(papers, size)}", output)
+        raise PagesLimitError(
+            f"{summary}, more than GitHub Pages' limit of {size_text(LIMIT)} for a published "
+            f"site: the deployment would fail. {options(papers, size)}",
+            output,
+        )
     warnings = ()
     if size >= WARN_SHARE * LIMIT:
-        warnings = (f"{summary}: {size / LIMIT:.0%} of GitHub Pages' limit of {size_text(LIMIT)}. "
-                    f"{options(papers, size)}",)
-    return DeployReport(target=DeployTarget.PAGES, destination=str(output), files=len(site), bytes=size, papers=papers,
-                        unchanged=len(site), seconds=time.perf_counter() - started, warnings=warnings)
+        warnings = (
+            f"{summary}: {size / LIMIT:.0%} of GitHub Pages' limit of {size_text(LIMIT)}. {options(papers, size)}",
+        )
+    return DeployReport(
+        target=DeployTarget.PAGES,
+        destination=str(output),
+        files=len(site),
+        bytes=size,
+        papers=papers,
+        unchanged=len(site),
+        seconds=time.perf_counter() - started,
+        warnings=warnings,
+    )

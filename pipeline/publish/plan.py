@@ -42,12 +42,16 @@ PAGE = "public, max-age=300"
 
 # a search bundle's folder carries the fingerprint of what it indexes (pipeline/site/search.py), a
 # radar vector shard or card part the hash of its bytes (pipeline/site/learn.py)
-_HASHED = re.compile(r"^pagefind/[^/]+\.[0-9a-f]{16}/|^data/vectors/[^/]+-[0-9a-f]{10}\.i8$"
-                     r"|^data/cards/[^/]+-[0-9a-f]{10}\.json$")
+_HASHED = re.compile(
+    r"^pagefind/[^/]+\.[0-9a-f]{16}/|^data/vectors/[^/]+-[0-9a-f]{10}\.i8$"
+    r"|^data/cards/[^/]+-[0-9a-f]{10}\.json$"
+)
 _PAGE_SUFFIXES = (".html", ".xml", ".opml", ".json", ".txt")
 # where readers and programs enter the site without following one of its links
-_ENTRY = re.compile(r"^(index\.html|feed\.json|feeds\.opml|robots\.txt|llms\.txt|sitemap(-\d+)?\.xml"
-                    r"|feeds/.+|api/v1/index\.json|data/index\.json)$")
+_ENTRY = re.compile(
+    r"^(index\.html|feed\.json|feeds\.opml|robots\.txt|llms\.txt|sitemap(-\d+)?\.xml"
+    r"|feeds/.+|api/v1/index\.json|data/index\.json)$"
+)
 HOME = "index.html"
 
 _TYPES = {
@@ -65,8 +69,11 @@ _TYPES = {
     ".wasm": "application/wasm",
 }
 # files with a name of their own
-_NAMED = {"feed.json": "application/feed+json; charset=utf-8", "VERSION": "text/plain; charset=utf-8",
-          "LICENSE": "text/plain; charset=utf-8"}
+_NAMED = {
+    "feed.json": "application/feed+json; charset=utf-8",
+    "VERSION": "text/plain; charset=utf-8",
+    "LICENSE": "text/plain; charset=utf-8",
+}
 
 
 @dataclass(frozen=True)
@@ -130,8 +137,10 @@ def walk(output: Path) -> list[tuple[str, Path, int]]:
 
 def scan(output: Path) -> list[SiteFile]:
     """Every file of the built site with its hash, type and caching, sorted by key."""
-    return [SiteFile(key, path, size, sha256_of(path), content_type(key), cache_control(key))
-            for key, path, size in walk(output)]
+    return [
+        SiteFile(key, path, size, sha256_of(path), content_type(key), cache_control(key))
+        for key, path, size in walk(output)
+    ]
 
 
 @dataclass(frozen=True)
@@ -168,11 +177,15 @@ def plan(site: list[SiteFile], stored: dict[str, tuple[str, str, str]], present:
     keys = {f.key for f in site}
     pages = [f for f in changed if f.is_page]
     new = [f for f in pages if f.key not in present]
-    return Plan(files=tuple(f for f in changed if not f.is_page),
-                new_pages=tuple(f for f in new if not _ENTRY.match(f.key)),
-                new_entries=tuple(f for f in new if _ENTRY.match(f.key) and f.key != HOME),
-                pages=tuple(f for f in pages if f.key in present), home=tuple(f for f in new if f.key == HOME),
-                delete=tuple(sorted(present - keys)), unchanged=len(site) - len(changed))
+    return Plan(
+        files=tuple(f for f in changed if not f.is_page),
+        new_pages=tuple(f for f in new if not _ENTRY.match(f.key)),
+        new_entries=tuple(f for f in new if _ENTRY.match(f.key) and f.key != HOME),
+        pages=tuple(f for f in pages if f.key in present),
+        home=tuple(f for f in new if f.key == HOME),
+        delete=tuple(sorted(present - keys)),
+        unchanged=len(site) - len(changed),
+    )
 
 
 class DeployTarget(StrEnum):

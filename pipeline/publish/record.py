@@ -5,7 +5,7 @@ limit at the rate papers have arrived over the last radar days (``state/runs.jso
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from ..archive import runlog
@@ -18,10 +18,19 @@ MONTH_DAYS = 365.25 / 12
 
 
 def append(state: Path, report: DeployReport, now: datetime | None = None) -> None:
-    now = now or datetime.now(timezone.utc)
-    runlog.append(Layout(state=state).deploys_file, {
-        "at": now.strftime("%Y-%m-%dT%H:%M:%SZ"), "target": report.target, "files": report.files,
-        "bytes": report.bytes, "papers": report.papers, "uploaded": report.uploaded, "deleted": report.deleted})
+    now = now or datetime.now(UTC)
+    runlog.append(
+        Layout(state=state).deploys_file,
+        {
+            "at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "target": report.target,
+            "files": report.files,
+            "bytes": report.bytes,
+            "papers": report.papers,
+            "uploaded": report.uploaded,
+            "deleted": report.deleted,
+        },
+    )
 
 
 @dataclass(frozen=True)
@@ -80,5 +89,6 @@ def site_size(state: Path) -> SiteSize | None:
     except (KeyError, TypeError, ValueError):
         return None
     rate, days = _new_per_day(runlog.load(Layout(state=state).runs_file))
-    return SiteSize(at=str(last.get("at", "")), target=str(last.get("target", "")), papers_per_day=rate, days=days,
-                    **figures)
+    return SiteSize(
+        at=str(last.get("at", "")), target=str(last.get("target", "")), papers_per_day=rate, days=days, **figures
+    )

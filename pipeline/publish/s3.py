@@ -41,14 +41,20 @@ def _client(target: S3Target):
         import boto3
         from botocore.config import Config
     except ImportError as exc:
-        raise DeployError("publishing to a bucket needs boto3: pip install 'academichub[s3]'",
-                          bucket=target.bucket) from exc
-    config = Config(retries={"max_attempts": 5, "mode": "standard"}, max_pool_connections=target.workers,
-                    # only the checksums S3 itself requires: R2, B2 and older MinIO refuse the
-                    # CRC headers boto3 sends by default since 1.36
-                    request_checksum_calculation="when_required", response_checksum_validation="when_required")
-    return boto3.session.Session().client("s3", endpoint_url=target.endpoint_url, region_name=target.region,
-                                          config=config)
+        raise DeployError(
+            "publishing to a bucket needs boto3: pip install 'academichub[s3]'", bucket=target.bucket
+        ) from exc
+    config = Config(
+        retries={"max_attempts": 5, "mode": "standard"},
+        max_pool_connections=target.workers,
+        # only the checksums S3 itself requires: R2, B2 and older MinIO refuse the
+        # CRC headers boto3 sends by default since 1.36
+        request_checksum_calculation="when_required",
+        response_checksum_validation="when_required",
+    )
+    return boto3.session.Session().client(
+        "s3", endpoint_url=target.endpoint_url, region_name=target.region, config=config
+    )
 
 
 class _Bucket:
@@ -104,28 +110,53 @@ class _Bucket:
             return {}  # a damaged manifest: every file is uploaded again
 
     def write_manifest(self, files: dict[str, tuple[str, str, str]]) -> None:
-        body = gzip.compress(json.dumps({"format": 1, "files": files}, sort_keys=True, separators=(",", ":"))
-                             .encode(), mtime=0)
-        self._call("write the manifest", MANIFEST, self.client.put_object, Key=MANIFEST, Body=body,
-                   ContentType="application/gzip", CacheControl="no-store")
+        body = gzip.compress(
+            json.dumps({"format": 1, "files": files}, sort_keys=True, separators=(",", ":")).encode(), mtime=0
+        )
+        self._call(
+            "write the manifest",
+            MANIFEST,
+            self.client.put_object,
+            Key=MANIFEST,
+            Body=body,
+            ContentType="application/gzip",
+            CacheControl="no-store",
+        )
 
     def upload(self, file: SiteFile) -> None:
         try:
             body = file.path.read_bytes()
         except OSError as exc:
-            raise DeployError(f"could not read {file.path}: {exc.strerror or exc}", bucket=self.name, key=file.key,
-                              url=self.url) from exc
-        self._call("upload", file.key, self.client.put_object, Key=file.key, Body=body,
-                   ContentType=file.content_type, CacheControl=file.cache_control, Metadata={"sha256": file.sha256})
+            raise DeployError(
+                f"could not read {file.path}: {exc.strerror or exc}", bucket=self.name, key=file.key, url=self.url
+            ) from exc
+        self._call(
+            "upload",
+            file.key,
+            self.client.put_object,
+            Key=file.key,
+            Body=body,
+            ContentType=file.content_type,
+            CacheControl=file.cache_control,
+            Metadata={"sha256": file.sha256},
+        )
 
     def delete(self, keys: tuple[str, ...]) -> None:
         for start in range(0, len(keys), DELETE_BATCH):
-            batch = keys[start:start + DELETE_BATCH]
-            answer = self._call("delete", batch[0], self.client.delete_objects,
-                                Delete={"Objects": [{"Key": key} for key in batch], "Quiet": True})
+            batch = keys[start : start + DELETE_BATCH]
+            answer = self._call(
+                "delete",
+                batch[0],
+                self.client.delete_objects,
+                Delete={"Objects": [{"Key": key} for key in batch], "Quiet": True},
+            )
             for problem in answer.get("Errors", ()):
-                raise DeployError(f"could not delete: {problem.get('Code')}: {problem.get('Message')}",
-                                  bucket=self.name, key=problem.get("Key"), url=self.url)
+                raise DeployError(
+                    f"could not delete: {problem.get('Code')}: {problem.get('Message')}",
+                    bucket=self.name,
+                    key=problem.get("Key"),
+                    url=self.url,
+                )
 
 
 def deploy(output, target: S3Target, *, on_progress: Callable[[int, int], None] | None = None) -> DeployReport:
@@ -158,7 +189,15 @@ def deploy(output, target: S3Target, *, on_progress: Callable[[int, int], None] 
     if final != stored:
         bucket.write_manifest(final)
     bucket.delete(todo.delete)
-    return DeployReport(target=DeployTarget.S3, destination=f"s3://{target.bucket} ({bucket.url})", files=len(site),
-                        bytes=sum(f.size for f in site), papers=paper_pages(f.key for f in site), uploaded=len(todo.uploads),
-                        uploaded_bytes=sum(f.size for f in todo.uploads), deleted=len(todo.delete),
-                        unchanged=todo.unchanged, seconds=time.perf_counter() - started)
+    return DeployReport(
+        target=DeployTarget.S3,
+        destination=f"s3://{target.bucket} ({bucket.url})",
+        files=len(site),
+        bytes=sum(f.size for f in site),
+        papers=paper_pages(f.key for f in site),
+        uploaded=len(todo.uploads),
+        uploaded_bytes=sum(f.size for f in todo.uploads),
+        deleted=len(todo.delete),
+        unchanged=todo.unchanged,
+        seconds=time.perf_counter() - started,
+    )

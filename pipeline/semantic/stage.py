@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from ..archive.entry import read_record
 from ..config import Rule
@@ -55,8 +56,9 @@ class EmbedReport:
     seconds: float = 0.0
 
 
-def embed_archive(content: Path, state: Path, embedder: Embedder,
-                  on_progress: Callable[[int, int], None] = lambda done, total: None) -> EmbedReport:
+def embed_archive(
+    content: Path, state: Path, embedder: Embedder, on_progress: Callable[[int, int], None] = lambda done, total: None
+) -> EmbedReport:
     """Embed the entries that have no vector yet (or whose title or abstract changed)."""
     started = time.perf_counter()
     papers = archive_papers(content)
@@ -65,7 +67,7 @@ def embed_archive(content: Path, state: Path, embedder: Embedder,
     manifest = store.manifest()
     todo = papers if not manifest or manifest.get("model") != embedder.key else store.missing(papers)
     for start in range(0, len(todo), CHUNK):
-        batch = todo[start:start + CHUNK]
+        batch = todo[start : start + CHUNK]
         rows = embedder.embed(texts(batch))
         store.prepare(rows.shape[1])
         store.put(batch, rows)
@@ -82,7 +84,7 @@ class RunSimilarity:
     scores: dict[str, dict[str, tuple[float, str]]]
     store: Store
     papers: dict[str, Paper] = field(default_factory=dict)
-    rows: dict[str, "np.ndarray"] = field(default_factory=dict)
+    rows: dict[str, np.ndarray] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
     def save(self, kept: list[Paper]) -> None:
@@ -96,13 +98,18 @@ class RunSimilarity:
             self.store.put(chosen, rows)
 
 
-def default_embedder(config_path: Path | None = None, *, backend: str | None = None, model: str | None = None,
-                     base_url: str | None = None) -> Embedder:
+def default_embedder(
+    config_path: Path | None = None,
+    *,
+    backend: str | None = None,
+    model: str | None = None,
+    base_url: str | None = None,
+) -> Embedder:
     """The embedder ``semantic.yml`` describes, with the command line's choices over it."""
     return make_embedder(load_config(config_path or DEFAULT_CONFIG), backend=backend, model=model, base_url=base_url)
 
 
-def _paper_vectors(papers: list[Paper], store: Store, embedder: Embedder) -> "np.ndarray":
+def _paper_vectors(papers: list[Paper], store: Store, embedder: Embedder) -> np.ndarray:
     """Rows for ``papers``: stored vectors where the text is unchanged, the rest embedded now."""
     import numpy as np
 
@@ -136,8 +143,9 @@ def _known_papers(papers: list[Paper], content: Path, state: Path, wanted: set[s
     return known
 
 
-def rule_similarities(papers: list[Paper], rules: list[Rule], content: Path, state: Path,
-                      embedder: Embedder | None = None) -> RunSimilarity:
+def rule_similarities(
+    papers: list[Paper], rules: list[Rule], content: Path, state: Path, embedder: Embedder | None = None
+) -> RunSimilarity:
     """Cosine similarity of every paper to the nearest paper each ``similar_to`` rule lists."""
 
     from .analysis import best_match
@@ -157,8 +165,10 @@ def rule_similarities(papers: list[Paper], rules: list[Rule], content: Path, sta
         for ref in refs:
             found = resolve_text(ref, known)
             if found is None:
-                problems.append(f"{rule.path or rule.id}: similar_to: {ref.label} is not in the archive and has no "
-                                "title to compare with (add it to a BibTeX file with its title and abstract)")
+                problems.append(
+                    f"{rule.path or rule.id}: similar_to: {ref.label} is not in the archive and has no "
+                    "title to compare with (add it to a BibTeX file with its title and abstract)"
+                )
                 continue
             labels.append(ref.label)
             bodies.append(paper_text(*found))
@@ -174,8 +184,7 @@ def rule_similarities(papers: list[Paper], rules: list[Rule], content: Path, sta
         if not bodies:
             continue
         best, which = best_match(embedder.embed(bodies), matrix)
-        result.scores[rule.id] = {p.id: (round(float(best[i]), 3), labels[int(which[i])])
-                                  for i, p in enumerate(papers)}
+        result.scores[rule.id] = {p.id: (round(float(best[i]), 3), labels[int(which[i])]) for i, p in enumerate(papers)}
     return result
 
 

@@ -22,10 +22,11 @@ import io
 import json
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from ..errors import SemanticError
 from ..files import atomic_write
@@ -49,7 +50,7 @@ def shard_of(paper: Paper) -> str:
     """The day a paper's vector is filed under (its entry's date)."""
     if paper.published is None:
         return UNDATED
-    return paper.published.astimezone(timezone.utc).date().isoformat()
+    return paper.published.astimezone(UTC).date().isoformat()
 
 
 @dataclass
@@ -57,7 +58,7 @@ class Vectors:
     """Every stored vector: ids in row order and a float32 matrix (rows L2-normalised)."""
 
     ids: list[str]
-    matrix: "np.ndarray"
+    matrix: np.ndarray
 
     def __post_init__(self) -> None:
         self.row = {paper_id: i for i, paper_id in enumerate(self.ids)}
@@ -68,11 +69,11 @@ class Vectors:
     def __contains__(self, paper_id: str) -> bool:
         return paper_id in self.row
 
-    def get(self, paper_id: str) -> "np.ndarray | None":
+    def get(self, paper_id: str) -> np.ndarray | None:
         at = self.row.get(paper_id)
         return None if at is None else self.matrix[at]
 
-    def take(self, paper_ids: Iterable[str]) -> tuple[list[str], "np.ndarray"]:
+    def take(self, paper_ids: Iterable[str]) -> tuple[list[str], np.ndarray]:
         """The ids that have a vector, and their rows."""
         found = [i for i in paper_ids if i in self.row]
         return found, self.matrix[[self.row[i] for i in found]]
@@ -100,16 +101,26 @@ class Store:
         if manifest and (manifest.get("model") != self.key or manifest.get("dimensions") != dimensions):
             old = re.sub(r"[^A-Za-z0-9.-]+", "-", str(manifest.get("model")))
             aside = self.root.with_name(f"{self.root.name}.{old}")
-            log.warning("%s holds vectors of %s; moved to %s, re-embedding with %s", self.root, manifest.get("model"),
-                        aside, self.key)
+            log.warning(
+                "%s holds vectors of %s; moved to %s, re-embedding with %s",
+                self.root,
+                manifest.get("model"),
+                aside,
+                self.key,
+            )
             if aside.exists():
-                raise SemanticError(f"{self.root} holds vectors of another model ({manifest.get('model')}) and "
-                                    f"{aside} already exists: remove one of them")
+                raise SemanticError(
+                    f"{self.root} holds vectors of another model ({manifest.get('model')}) and "
+                    f"{aside} already exists: remove one of them"
+                )
             self.root.rename(aside)
             manifest = None
         if manifest is None:
-            atomic_write(self.root / "manifest.json", json.dumps(
-                {"model": self.key, "dimensions": dimensions, "dtype": "float16", "format": 1}, indent=1) + "\n")
+            atomic_write(
+                self.root / "manifest.json",
+                json.dumps({"model": self.key, "dimensions": dimensions, "dtype": "float16", "format": 1}, indent=1)
+                + "\n",
+            )
 
     # ------------------------------------------------------------ shards
 
@@ -119,9 +130,10 @@ class Store:
 
     def shards(self) -> list[str]:
         return sorted(p.stem for p in self.root.glob("*/*/*.json")) + (
-            [UNDATED] if (self.root / UNDATED / f"{UNDATED}.json").is_file() else [])
+            [UNDATED] if (self.root / UNDATED / f"{UNDATED}.json").is_file() else []
+        )
 
-    def read_shard(self, shard: str) -> tuple[list[str], list[str], "np.ndarray"] | None:
+    def read_shard(self, shard: str) -> tuple[list[str], list[str], np.ndarray] | None:
         """(ids, text hashes, float16 rows) of one day, or None when missing or damaged."""
         import numpy as np
 
@@ -134,13 +146,17 @@ class Store:
                 log.warning("%s: unreadable (%s); its papers will be embedded again", index, exc)
             return None
         ids, hashes = meta.get("ids"), meta.get("text")
-        if not (isinstance(ids, list) and isinstance(hashes, list) and rows.ndim == 2
-                and len(ids) == len(hashes) == rows.shape[0]):
+        if not (
+            isinstance(ids, list)
+            and isinstance(hashes, list)
+            and rows.ndim == 2
+            and len(ids) == len(hashes) == rows.shape[0]
+        ):
             log.warning("%s: ids and vectors do not match; its papers will be embedded again", index)
             return None
         return ids, hashes, rows
 
-    def write_shard(self, shard: str, ids: list[str], hashes: list[str], rows: "np.ndarray") -> None:
+    def write_shard(self, shard: str, ids: list[str], hashes: list[str], rows: np.ndarray) -> None:
         import numpy as np
 
         order = sorted(range(len(ids)), key=lambda i: ids[i])  # byte-stable whatever order papers came in
@@ -148,8 +164,13 @@ class Store:
         np.save(buffer, np.ascontiguousarray(rows[order], dtype=np.float16), allow_pickle=False)
         vectors, index = self._paths(shard)
         atomic_write(vectors, buffer.getvalue())
-        atomic_write(index, json.dumps({"ids": [ids[i] for i in order], "text": [hashes[i] for i in order]},
-                                       ensure_ascii=False, indent=0) + "\n")
+        atomic_write(
+            index,
+            json.dumps(
+                {"ids": [ids[i] for i in order], "text": [hashes[i] for i in order]}, ensure_ascii=False, indent=0
+            )
+            + "\n",
+        )
 
     # ------------------------------------------------------------ papers
 
@@ -162,7 +183,7 @@ class Store:
                 known.update(zip(found[0], found[1]))
         return [p for p in papers if known.get(p.id) != text_hash(paper_text(p.title, p.abstract))]
 
-    def put(self, papers: list[Paper], rows: "np.ndarray") -> None:
+    def put(self, papers: list[Paper], rows: np.ndarray) -> None:
         """Add (or replace) the vectors of ``papers`` (row i belongs to paper i)."""
         import numpy as np
 
@@ -202,8 +223,9 @@ class Store:
             if not found:
                 continue
             shard_ids, _, rows = found
-            keep = [i for i, paper_id in enumerate(shard_ids)
-                    if paper_id not in seen and (only is None or paper_id in only)]
+            keep = [
+                i for i, paper_id in enumerate(shard_ids) if paper_id not in seen and (only is None or paper_id in only)
+            ]
             if not keep:
                 continue
             ids.extend(shard_ids[i] for i in keep)

@@ -11,9 +11,10 @@ templates turn it into markup with autoescaping, so no text becomes markup here.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from ..config.semantic import SemanticConfig, load_config
 from ..errors import ConfigError
@@ -87,8 +88,9 @@ class SiteSemantics:
     related: dict[str, list[tuple[Any, float, str]]] = field(default_factory=dict)  # id -> (article, cosine, topic)
 
     @classmethod
-    def build(cls, state: Path, articles: list, config_file: Path | None = None,
-              cache_dir: Path | None = None) -> "SiteSemantics | None":
+    def build(
+        cls, state: Path, articles: list, config_file: Path | None = None, cache_dir: Path | None = None
+    ) -> SiteSemantics | None:
         """``cache_dir`` keeps the archive's neighbours between builds: a build then compares only
         the papers added since with the archive (a day against 50,000 papers takes a second)."""
         vectors = load_vectors(state)
@@ -126,8 +128,9 @@ class SiteSemantics:
                 log.warning("%s: unreadable (%s); neighbours computed again", path, exc)
         position = {paper_id: i for i, paper_id in enumerate(ids)}
         old_ids = [str(i) for i in cached["ids"]] if cached else []
-        reusable = bool(old_ids) and all(i in position and keys[position[i]] == key
-                                         for i, key in zip(old_ids, cached["keys"]))
+        reusable = bool(old_ids) and all(
+            i in position and keys[position[i]] == key for i, key in zip(old_ids, cached["keys"])
+        )
         if reusable:  # papers were only added: the old ones keep their rows, the new ones follow
             old = set(old_ids)
             order = old_ids + [i for i in ids if i not in old]
@@ -178,14 +181,28 @@ class SiteSemantics:
         topics = list(dict.fromkeys(_primary(a) for a in present))
         colors = {t: PALETTE[i % len(PALETTE)] for i, t in enumerate(topics)}
         number = {id(a): i for i, a in enumerate(articles, 1)}
-        points = [Point(a, number[id(a)], round(MAP_PAD + float(xy[i, 0]) * (MAP_WIDTH - 2 * MAP_PAD), 1),
-                        round(MAP_PAD + (1 - float(xy[i, 1])) * (MAP_HEIGHT - 2 * MAP_PAD), 1),
-                        _primary(a), colors[_primary(a)], member_of.get(i, 0),
-                        len(articles) <= MAP_LABELS or number[id(a)] <= MAP_LABELS // 2)
-                  for i, a in enumerate(present)]
-        day_clusters_ = [DayCluster(n, [points[i] for i in g.members],
-                                    list(dict.fromkeys(_primary(present[i]) for i in g.members)), round(g.cohesion, 2))
-                         for n, g in enumerate(groups, 1)]
+        points = [
+            Point(
+                a,
+                number[id(a)],
+                round(MAP_PAD + float(xy[i, 0]) * (MAP_WIDTH - 2 * MAP_PAD), 1),
+                round(MAP_PAD + (1 - float(xy[i, 1])) * (MAP_HEIGHT - 2 * MAP_PAD), 1),
+                _primary(a),
+                colors[_primary(a)],
+                member_of.get(i, 0),
+                len(articles) <= MAP_LABELS or number[id(a)] <= MAP_LABELS // 2,
+            )
+            for i, a in enumerate(present)
+        ]
+        day_clusters_ = [
+            DayCluster(
+                n,
+                [points[i] for i in g.members],
+                list(dict.fromkeys(_primary(present[i]) for i in g.members)),
+                round(g.cohesion, 2),
+            )
+            for n, g in enumerate(groups, 1)
+        ]
         alone = [points[i] for i in range(len(present)) if i not in member_of]
         return DayMap(points, list(colors.items()), day_clusters_, alone)
 
@@ -203,8 +220,9 @@ class MeasuredLink:
     similarity: float  # mean pairwise cosine (cluster) or the pair's cosine
 
 
-def day_links(state: Path, papers: Sequence[tuple[str, str]], config_file: Path | None = None,
-              pairs: int = 6) -> list[MeasuredLink]:
+def day_links(
+    state: Path, papers: Sequence[tuple[str, str]], config_file: Path | None = None, pairs: int = 6
+) -> list[MeasuredLink]:
     """The day's clusters that span topics, then the closest cross-topic pairs not already in one.
 
     ``papers``: (paper id, topic) of the day's papers.  Empty without stored vectors.
@@ -241,6 +259,8 @@ def day_links(state: Path, papers: Sequence[tuple[str, str]], config_file: Path 
     for a_row, b_row in zip(*np.nonzero(candidates)):
         a, b = ids[a_row], ids[b_row]
         if frozenset((a, b)) not in covered:
-            found[(a, b)] = MeasuredLink("pair", (a, b), (topic_of[a], topic_of[b]), round(float(sims[a_row, b_row]), 2))
+            found[(a, b)] = MeasuredLink(
+                "pair", (a, b), (topic_of[a], topic_of[b]), round(float(sims[a_row, b_row]), 2)
+            )
     links += sorted(found.values(), key=lambda link: (-link.similarity, link.ids))[:pairs]
     return links

@@ -17,6 +17,20 @@ from .related import related_papers
 from .views import load_topics
 from .writer import StablePaginator
 
-__all__ = ["HOME_POOL", "RADAR_MIN_PAPERS", "SITEMAP_LIMIT", "STATUS_TEXT", "BuildResult", "SiteError",
-           "StablePaginator", "build", "load_topics", "make_server", "periods_report", "prune", "read_site_settings",
-           "register", "related_papers"]
+__all__ = [
+    "HOME_POOL",
+    "RADAR_MIN_PAPERS",
+    "SITEMAP_LIMIT",
+    "STATUS_TEXT",
+    "BuildResult",
+    "SiteError",
+    "StablePaginator",
+    "build",
+    "load_topics",
+    "make_server",
+    "periods_report",
+    "prune",
+    "read_site_settings",
+    "register",
+    "related_papers",
+]

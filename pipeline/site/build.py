@@ -50,10 +50,20 @@ class BuildResult:
         return self.search.seconds if self.search else 0.0
 
 
-def build(content: Path | None = None, output: Path | None = None, *, settings_file: Path | None = None,
-          publish: bool = False, rules: Path | None = None, state: Path | None = None,
-          siteurl: str | None = None, search: bool = True, jobs: int = 1, period: str | None = None,
-          takedowns: Path | None = None) -> BuildResult:
+def build(
+    content: Path | None = None,
+    output: Path | None = None,
+    *,
+    settings_file: Path | None = None,
+    publish: bool = False,
+    rules: Path | None = None,
+    state: Path | None = None,
+    siteurl: str | None = None,
+    search: bool = True,
+    jobs: int = 1,
+    period: str | None = None,
+    takedowns: Path | None = None,
+) -> BuildResult:
     """Build the site: the closed months' shards that changed (``jobs`` at a time), then the current
     tier with Pelican, then the search index. ``period`` builds that closed month's shard only (one
     job of a workflow matrix; the build that follows finds it done). ``takedowns`` lists papers the site
@@ -74,8 +84,10 @@ def build(content: Path | None = None, output: Path | None = None, *, settings_f
         chosen = [p for p in tiers.closed if p.month == period]
         if not chosen:
             closed = ", ".join(p.month for p in tiers.closed) or "none"
-            raise SiteError(f"{root}: {period} is not a closed month of this archive (closed: {closed}); "
-                            "the current tier is built by `academichub build` without --period")
+            raise SiteError(
+                f"{root}: {period} is not a closed month of this archive (closed: {closed}); "
+                "the current tier is built by `academichub build` without --period"
+            )
         shards.build(chosen, jobs=1)
         return BuildResult(out, len(chosen[0].papers), time.perf_counter() - started, None, (period,))
     manifests, stale = shards.check(tiers.closed)
@@ -92,16 +104,29 @@ def build(content: Path | None = None, output: Path | None = None, *, settings_f
     report = None
     if search and settings.get("PAGEFIND", True):
         try:
-            report = index_site(out, settings.get("PAGEFIND_BUCKET_PAGES"),
-                                cache=Path(settings["CACHE_PATH"]) / "search-pages.json")
+            report = index_site(
+                out, settings.get("PAGEFIND_BUCKET_PAGES"), cache=Path(settings["CACHE_PATH"]) / "search-pages.json"
+            )
         except SearchError as exc:
             raise SiteError(str(exc)) from exc
-    return BuildResult(out, tiers.entries, pelican_seconds, report, tuple(p.month for p in stale),
-                       tuple(m.month for m in manifests if m.month not in {p.month for p in stale}))
+    return BuildResult(
+        out,
+        tiers.entries,
+        pelican_seconds,
+        report,
+        tuple(p.month for p in stale),
+        tuple(m.month for m in manifests if m.month not in {p.month for p in stale}),
+    )
 
 
-def periods_report(content: Path | None = None, output: Path | None = None, *, settings_file: Path | None = None,
-                   publish: bool = False, siteurl: str | None = None) -> dict:
+def periods_report(
+    content: Path | None = None,
+    output: Path | None = None,
+    *,
+    settings_file: Path | None = None,
+    publish: bool = False,
+    siteurl: str | None = None,
+) -> dict:
     """The archive's months: the closed ones (papers, whether their shard stands) and the current tier's."""
     settings_file = settings_file or Path("publishconf.py" if publish else "pelicanconf.py")
     settings = _settings(settings_file, content, output, None, None, siteurl)
@@ -109,16 +134,22 @@ def periods_report(content: Path | None = None, output: Path | None = None, *, s
     shards = Shards(settings_file, settings, Path(settings["OUTPUT_PATH"]))
     kept, _ = shards.check(tiers.closed)
     built = {m.month for m in kept}
-    return {"closed": [{"month": p.month, "papers": len(p.papers), "built": p.month in built} for p in tiers.closed],
-            "current": [{"month": p.month, "papers": len(p.papers)} for p in tiers.current]}
+    return {
+        "closed": [{"month": p.month, "papers": len(p.papers), "built": p.month in built} for p in tiers.closed],
+        "current": [{"month": p.month, "papers": len(p.papers)} for p in tiers.current],
+    }
 
 
 def _plan(settings: dict, listed: dict[str, str] | None = None) -> Tiers:
-    return plan(Path(settings["PATH"]), int(settings.get("ARCHIVE_CURRENT_PAPERS", DEFAULT_CURRENT_PAPERS) or 0),
-                cache=Path(settings["CACHE_PATH"]) / "periods" / "entries.json", listed=listed)
+    return plan(
+        Path(settings["PATH"]),
+        int(settings.get("ARCHIVE_CURRENT_PAPERS", DEFAULT_CURRENT_PAPERS) or 0),
+        cache=Path(settings["CACHE_PATH"]) / "periods" / "entries.json",
+        listed=listed,
+    )
 
 
-def _checked_out(settings: dict, shards: "Shards") -> Tiers:
+def _checked_out(settings: dict, shards: Shards) -> Tiers:
     """The archive's tiers, with what the build needs checked out when ``content/`` is a sparse
     checkout (the daily job's): the current tier's entries, and a closed month's when its shard must
     be built again or one of its entries changed; a closed month left out whose shard stands is kept
@@ -145,12 +176,20 @@ def read_site_settings(settings_file: Path) -> dict:
     return read_settings(str(settings_file), override={"PATH": str(settings_file.resolve().parent)})
 
 
-def _settings(settings_file: Path, content: Path | None, output: Path | None, rules: Path | None,
-              state: Path | None, siteurl: str | None, takedowns: Path | None = None) -> dict:
+def _settings(
+    settings_file: Path,
+    content: Path | None,
+    output: Path | None,
+    rules: Path | None,
+    state: Path | None,
+    siteurl: str | None,
+    takedowns: Path | None = None,
+) -> dict:
     """Pelican's settings for this build: the settings file with the command's folders and address."""
     if not settings_file.is_file():
-        raise SiteError(f"{settings_file}: no Pelican settings file here; run from the project folder "
-                        "or pass --settings")
+        raise SiteError(
+            f"{settings_file}: no Pelican settings file here; run from the project folder or pass --settings"
+        )
     root = settings_file.resolve().parent
     override: dict = {}
     if content:
@@ -164,11 +203,15 @@ def _settings(settings_file: Path, content: Path | None, output: Path | None, ru
     try:
         settings = read_settings(str(settings_file), override=override)
     except ValueError as exc:  # Pelican's way of saying the content folder is missing
-        raise SiteError(f"{content or 'content/'}: no content folder (run `academichub fetch` or "
-                        f"`academichub demo` first): {exc}") from exc
+        raise SiteError(
+            f"{content or 'content/'}: no content folder (run `academichub fetch` or `academichub demo` first): {exc}"
+        ) from exc
     _radar_theme(settings, root)
-    settings[KEY] = SiteSettings(rules=(rules or root / "rules").resolve(), state=(state or root / "state").resolve(),
-                                 takedowns=(takedowns or root / "takedowns.yml").resolve())
+    settings[KEY] = SiteSettings(
+        rules=(rules or root / "rules").resolve(),
+        state=(state or root / "state").resolve(),
+        takedowns=(takedowns or root / "takedowns.yml").resolve(),
+    )
     settings["CACHE_PATH"] = str(_cache_folder(Path(settings["CACHE_PATH"]), settings["PATH"], settings_file))
     if not settings.get("SITEURL", "").startswith(("http://", "https://")):
         raise SiteError(f"{settings_file}: SITEURL must be an absolute http(s) address (feeds need absolute ids)")
@@ -208,7 +251,9 @@ class Shards:
         # what a shard's pages depend on besides its entries (the cache folder's name covers the
         # code, the settings file and Pelican's version)
         topics = load_topics(site_settings(settings).rules)
-        self.stamp = render_digest(Path(settings["CACHE_PATH"]).name, pages_key(settings, Path(settings["THEME"]), topics))
+        self.stamp = render_digest(
+            Path(settings["CACHE_PATH"]).name, pages_key(settings, Path(settings["THEME"]), topics)
+        )
 
     def check(self, closed: list[Period]) -> tuple[list[Manifest], list[Period]]:
         """The manifests of the shards that still stand, and the months to build again."""
@@ -231,9 +276,12 @@ class Shards:
             return [_build_shard(*task) for task in tasks]
         # each shard is a Pelican run of its own: fresh processes, so that no state of one run leaks into another;
         # each loads the settings file first, as this process did, for the settings that name its functions
-        with concurrent.futures.ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=multiprocessing.get_context("spawn"),
-                                                    initializer=_load_settings_module,
-                                                    initargs=(self.settings_file.resolve(),)) as pool:
+        with concurrent.futures.ProcessPoolExecutor(
+            min(jobs, len(tasks)),
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_load_settings_module,
+            initargs=(self.settings_file.resolve(),),
+        ) as pool:
             return list(pool.map(_build_shard, *zip(*tasks)))
 
 
@@ -258,24 +306,44 @@ def _build_shard(settings_file: Path, settings: dict, period: Period, stamp: str
     previous = Manifest.load(manifest_path(folder, period.month))
     manifest_path(folder, period.month).unlink(missing_ok=True)  # a shard half rebuilt never looks complete
     site = dataclasses.replace(site_settings(settings), period=period.month)
-    shard = {**settings, "ARTICLE_PATHS": period.paths, KEY: site,
-             "DIRECT_TEMPLATES": [], "CATEGORY_SAVE_AS": "", "TAG_SAVE_AS": "", "AUTHOR_SAVE_AS": "",
-             "THEME_STATIC_PATHS": [], "STATIC_PATHS": [],  # the theme's files are the current tier's
-             "CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False, "JINJA_FILTERS": dict(settings.get("JINJA_FILTERS", {})),
-             "CACHE_PATH": str(folder / f".{period.month}")}
+    shard = {
+        **settings,
+        "ARTICLE_PATHS": period.paths,
+        KEY: site,
+        "DIRECT_TEMPLATES": [],
+        "CATEGORY_SAVE_AS": "",
+        "TAG_SAVE_AS": "",
+        "AUTHOR_SAVE_AS": "",
+        "THEME_STATIC_PATHS": [],
+        "STATIC_PATHS": [],  # the theme's files are the current tier's
+        "CACHE_CONTENT": False,
+        "LOAD_CONTENT_CACHE": False,
+        "JINJA_FILTERS": dict(settings.get("JINJA_FILTERS", {})),
+        "CACHE_PATH": str(folder / f".{period.month}"),
+    }
     writer = _run_pelican(shard)
     if writer is None or writer.period_record is None:
         raise SiteError(f"{settings_file}: the site plugin (pipeline.site) did not run for {period.month}")
     out = Path(settings["OUTPUT_PATH"])
     files = sorted(os.path.relpath(path, out) for path in writer._written_files)
-    manifest = Manifest.of(month=period.month, stamp=stamp, listing=period.listing,
-                           digest=period.digest(Path(settings["PATH"])), files=files, **writer.period_record)
+    manifest = Manifest.of(
+        month=period.month,
+        stamp=stamp,
+        listing=period.listing,
+        digest=period.digest(Path(settings["PATH"])),
+        files=files,
+        **writer.period_record,
+    )
     if previous is not None:  # pages of entries that left the month
         for name in set(previous.files) - set(files):
             (out / name).unlink(missing_ok=True)
     manifest.save(folder)
-    log.info("site: built the shard of %s (%d papers) in %.1fs", period.month, len(period.papers),
-             time.perf_counter() - started)
+    log.info(
+        "site: built the shard of %s (%d papers) in %.1fs",
+        period.month,
+        len(period.papers),
+        time.perf_counter() - started,
+    )
     return manifest
 
 
@@ -293,7 +361,11 @@ def _cache_folder(caches: Path, content: str, settings_file: Path) -> Path:
     # the cache holds what the site's code made of the entries: any change to a module of the site, of
     # the archive (the entry format) or of the records (or to the settings, or to Pelican) is a new folder
     package = Path(__file__).parent.parent
-    modules = [*sorted((package / "site").rglob("*.py")), *sorted((package / "archive").glob("*.py")), package / "models.py"]
+    modules = [
+        *sorted((package / "site").rglob("*.py")),
+        *sorted((package / "archive").glob("*.py")),
+        package / "models.py",
+    ]
     source = b"".join(path.read_bytes() for path in modules)
     code = hashlib.sha1(source + settings_file.read_bytes() + pelican_version.encode()).hexdigest()[:12]
     folder = caches / f"{site}-{code}"

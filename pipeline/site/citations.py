@@ -19,7 +19,7 @@ from .views import AUTHORS_LISTED, authors_listed, published_day_of
 def family_first(author: Author) -> str | None:
     """'Family, Given' when the source named the family ("García Márquez, Gabriel"); None when it did not."""
     name, family = author.name, author.family
-    given = name[:-len(family)].strip() if family and name.endswith(family) else ""
+    given = name[: -len(family)].strip() if family and name.endswith(family) else ""
     return f"{family}, {given}" if given else None
 
 
@@ -82,8 +82,10 @@ def citation_key(article: Article) -> str:
 def _bibtex_text(text: str) -> str:
     """A field's text, its whitespace made single spaces, with TeX's special characters escaped so
     that every character prints as the source wrote it (a backslash as \\textbackslash{})."""
-    return "".join("\\textbackslash{}" if ch == "\\" else "\\" + ch if ch in "{}&%$#_" else ch
-                   for ch in " ".join(str(text).split()))
+    return "".join(
+        "\\textbackslash{}" if ch == "\\" else "\\" + ch if ch in "{}&%$#_" else ch
+        for ch in " ".join(str(text).split())
+    )
 
 
 def _bibtex_name(author: Author) -> str:
@@ -164,9 +166,13 @@ def csl_json(article: Article, limit: int = AUTHORS_LISTED) -> str:
     "article-journal" for a journal article, "article" (CSL's preprint) for a preprint, its archive
     the server and its place there the arXiv id, at most ``limit`` authors."""
     paper, day = article.paper, published_day_of(article)
-    item = {"id": citation_key(article), "type": "article-journal" if journal(paper) else "article",
-            "title": " ".join(paper.title.split()), "author": [csl_name(a) for a in paper.authors[:limit]],
-            "issued": {"date-parts": [[day.year, day.month, day.day]]}}
+    item = {
+        "id": citation_key(article),
+        "type": "article-journal" if journal(paper) else "article",
+        "title": " ".join(paper.title.split()),
+        "author": [csl_name(a) for a in paper.authors[:limit]],
+        "issued": {"date-parts": [[day.year, day.month, day.day]]},
+    }
     if journal(paper):
         item["container-title"] = journal(paper)
     elif preprint_server(paper) or paper.venue:

@@ -87,7 +87,9 @@ def _run_days(runs: list[dict], limit: int = 14) -> tuple[list[dict], list[dict]
     for source, kind in names.items():
         cells = []
         for run in recent:
-            report = next((r for r in run.get("sources") or () if isinstance(r, dict) and r.get("source") == source), None)
+            report = next(
+                (r for r in run.get("sources") or () if isinstance(r, dict) and r.get("source") == source), None
+            )
             cells.append(report)
         latest = next((c for c in cells if c), {})
         rows.append({"source": source, "kind": kind, "cells": cells, "latest": latest})
@@ -177,36 +179,40 @@ class SiteGenerator(Generator):
             brief.day_map = semantic.day_map(ordered) if semantic and brief.brief_kind == "daily" else None
         recent_runs, status_rows = _run_days(runs)
         self.home_order = self._home_order()
-        self.context.update({
-            "RENDER_KEY": render_key,
-            "SITE_ABSOLUTE_URL": settings["SITEURL"],
-            "SITE_PATH": urlparse(settings["SITEURL"]).path.rstrip("/") + "/",
-            "topics": self.topics,
-            "topic_list": [t for t in self.topics.values() if t.id not in BUILTIN_TOPICS or t.id in self._used_topics()],
-            "topic_counts": self._topic_counts(),
-            "paper_count": len(self.papers) + sum(len(m.papers) for m in self.closed),
-            "ARCHIVED_TIER": bool(self.period),
-            "papers_by_id": self.by_id,
-            "home_pool": self.home_order[:HOME_POOL],
-            "home_day": self._home_day(),
-            "latest_brief": daily[0] if daily else None,
-            "brief_articles": self.briefs,
-            "archive_days": self._archive_days(),
-            "runs": recent_runs,
-            "status_rows": status_rows,
-            "notify_days": notify_days,
-            "brief_checks": brief_checks,
-            "notify_rows": notify_rows,
-            "site_size": site_size(state),
-            "STATUS_TEXT": STATUS_TEXT,
-            "author_url": self.author_url,
-            "day_url": self.day_url,
-            # the archive tier's days list their papers as links (their text is on their pages)
-            "paper_row": Rows(self.env, self.context, "link" if self.period else "row"),
-            "paper_link": Rows(self.env, self.context, "link"),
-            "card_prototype": CardPrototype(),
-            "topic_trends": topic_trends_of(self.papers),
-        })
+        self.context.update(
+            {
+                "RENDER_KEY": render_key,
+                "SITE_ABSOLUTE_URL": settings["SITEURL"],
+                "SITE_PATH": urlparse(settings["SITEURL"]).path.rstrip("/") + "/",
+                "topics": self.topics,
+                "topic_list": [
+                    t for t in self.topics.values() if t.id not in BUILTIN_TOPICS or t.id in self._used_topics()
+                ],
+                "topic_counts": self._topic_counts(),
+                "paper_count": len(self.papers) + sum(len(m.papers) for m in self.closed),
+                "ARCHIVED_TIER": bool(self.period),
+                "papers_by_id": self.by_id,
+                "home_pool": self.home_order[:HOME_POOL],
+                "home_day": self._home_day(),
+                "latest_brief": daily[0] if daily else None,
+                "brief_articles": self.briefs,
+                "archive_days": self._archive_days(),
+                "runs": recent_runs,
+                "status_rows": status_rows,
+                "notify_days": notify_days,
+                "brief_checks": brief_checks,
+                "notify_rows": notify_rows,
+                "site_size": site_size(state),
+                "STATUS_TEXT": STATUS_TEXT,
+                "author_url": self.author_url,
+                "day_url": self.day_url,
+                # the archive tier's days list their papers as links (their text is on their pages)
+                "paper_row": Rows(self.env, self.context, "link" if self.period else "row"),
+                "paper_link": Rows(self.env, self.context, "link"),
+                "card_prototype": CardPrototype(),
+                "topic_trends": topic_trends_of(self.papers),
+            }
+        )
 
     def _archive_days(self) -> list[tuple[date, int]]:
         """Every radar day with its number of papers, newest first, the closed months' included."""
@@ -267,12 +273,25 @@ class SiteGenerator(Generator):
         for day in sorted(self.days.keys() | self.updates.keys()):
             items, updates = self.days.get(day, []), self.updates.get(day, [])
             name, brief = self.day_url(day), self.brief_by_day.get(day)
-            key = render_digest(self.context["RENDER_KEY"], brief.url if brief else "",
-                          *map(listed_key, items), "updates", *map(listed_key, updates))
+            key = render_digest(
+                self.context["RENDER_KEY"],
+                brief.url if brief else "",
+                *map(listed_key, items),
+                "updates",
+                *map(listed_key, updates),
+            )
             if isinstance(writer, FeedWriter) and writer.up_to_date(name, key):
                 continue
-            write(name, self.get_template("day"), self.context, day=day, articles=items, updates=updates,
-                  brief=brief, template_name="day")
+            write(
+                name,
+                self.get_template("day"),
+                self.context,
+                day=day,
+                articles=items,
+                updates=updates,
+                brief=brief,
+                template_name="day",
+            )
         output = Path(self.output_path)
         if self.period:
             api = Api(self, output)
@@ -295,7 +314,9 @@ class SiteGenerator(Generator):
             if isinstance(writer, FeedWriter):
                 writer.keep(name)
         log.info("site: API %.1fs", time.perf_counter() - api_started)
-        log.info("site: author pages %.1fs, other pages %.1fs", authors_done - started, time.perf_counter() - authors_done)
+        log.info(
+            "site: author pages %.1fs, other pages %.1fs", authors_done - started, time.perf_counter() - authors_done
+        )
 
     def _write_empty_topics(self, writer: Writer, write) -> None:
         """The page and feeds of every topic the site links to that has no paper in this tier yet: a rule
@@ -308,25 +329,51 @@ class SiteGenerator(Generator):
             if topic_id in built:
                 continue
             empty = Category(topic_id, self.settings)
-            write(empty.save_as, self.get_template("category"), self.context, category=empty, articles=[],
-                  template_name="category-empty")
+            write(
+                empty.save_as,
+                self.get_template("category"),
+                self.context,
+                category=empty,
+                articles=[],
+                template_name="category-empty",
+            )
             for kind in ("atom", "rss"):
                 path = self.settings.get(f"CATEGORY_FEED_{kind.upper()}")
                 if path:
-                    writer.write_feed([], context, path.format(slug=empty.slug), feed_type=kind,
-                                      feed_title=topic_id)
+                    writer.write_feed([], context, path.format(slug=empty.slug), feed_type=kind, feed_title=topic_id)
 
     def period_record(self, api: Api) -> dict:
         """What the current tier's pages need of this shard (see periods.Manifest)."""
+
         def changed(article) -> str:
             return f"{getattr(article, 'modified', None) or article.date:%Y-%m-%d}"
 
-        papers = [{"id": a.paper.id, "url": a.url, "day": f"{radar_day_of(a):%Y-%m-%d}", "changed": changed(a),
-                   "doi": a.paper.doi, "arxiv_id": a.paper.arxiv_id} for a in self.papers]
-        briefs = [{"kind": b["kind"], "date": b["date"], "url": b["html"], "api": b["api"], "headline": b["headline"],
-                   "changed": changed(article)} for article, b in zip(self.briefs, api.briefs_listed, strict=True)]
-        days = [(f"{d:%Y-%m-%d}", len(self.days.get(d, ())), len(self.updates.get(d, ())))
-                for d in sorted(self.days.keys() | self.updates.keys())]
+        papers = [
+            {
+                "id": a.paper.id,
+                "url": a.url,
+                "day": f"{radar_day_of(a):%Y-%m-%d}",
+                "changed": changed(a),
+                "doi": a.paper.doi,
+                "arxiv_id": a.paper.arxiv_id,
+            }
+            for a in self.papers
+        ]
+        briefs = [
+            {
+                "kind": b["kind"],
+                "date": b["date"],
+                "url": b["html"],
+                "api": b["api"],
+                "headline": b["headline"],
+                "changed": changed(article),
+            }
+            for article, b in zip(self.briefs, api.briefs_listed, strict=True)
+        ]
+        days = [
+            (f"{d:%Y-%m-%d}", len(self.days.get(d, ())), len(self.updates.get(d, ())))
+            for d in sorted(self.days.keys() | self.updates.keys())
+        ]
         urls = [(a["url"], a["changed"]) for a in papers] + [(b["url"], b["changed"]) for b in briefs]
         urls += [(self.day_url(d), max(changed(a) for a in items)) for d, items in sorted(self.days.items())]
         return {"days": days, "papers": papers, "briefs": briefs, "urls": urls}
@@ -342,8 +389,9 @@ class SiteGenerator(Generator):
         atom, rss = self.settings.get("AUTHOR_FEED_ATOM"), self.settings.get("AUTHOR_FEED_RSS")
         for author, articles in self.context.get("author_groups", []):
             names = [path.format(slug=author.slug) for path in (atom, rss) if path]
-            key = render_digest(self.context["RENDER_KEY"], author.name,
-                          *(listed_key(a) for a in articles if getattr(a, "paper", None)))
+            key = render_digest(
+                self.context["RENDER_KEY"], author.name, *(listed_key(a) for a in articles if getattr(a, "paper", None))
+            )
             if isinstance(writer, FeedWriter) and writer.up_to_date(author.save_as, key, *names):
                 continue
             write(author.save_as, template, self.context, author=author, articles=articles, template_name="author")
@@ -360,7 +408,7 @@ class SiteGenerator(Generator):
         since = newest - timedelta(days=self.settings.get("RADAR_DAYS", 30))
         order = [a for a, _ in self.home_order]
         recent = [a for a in order if radar_day_of(a) >= since]
-        return recent if len(recent) >= RADAR_MIN_PAPERS else order[:max(RADAR_MIN_PAPERS, len(recent))]
+        return recent if len(recent) >= RADAR_MIN_PAPERS else order[: max(RADAR_MIN_PAPERS, len(recent))]
 
     def _write_index(self, output: Path) -> None:
         """data/index.json: the recent papers the radar and the home page's filters work on (their cards in
@@ -370,26 +418,48 @@ class SiteGenerator(Generator):
         for article in recent:
             paper, brief = article.paper, article.brief
             listed, _ = listed_authors(paper.authors, self.settings)
-            items.append(paper.pick(PaperView.INDEX_FIELDS, {
-                "url": article.url, "authors_total": len(paper.authors),
-                "author_urls": [self.author_url(a.name) for a in listed],
-                "date": f"{published_day_of(article):%Y-%m-%d}", "day": f"{radar_day_of(article):%Y-%m-%d}",
-                "tags": [str(t) for t in getattr(article, "tags", ())],
-                "tldr": {"zh": brief["zh"].get("tldr", ""), "en": brief["en"].get("tldr", "")} if brief else None,
-                "extractive": paper.brief_status == BriefStatus.EXTRACTIVE,
-            }, {"authors": lambda _: [a.name for a in listed],
-                "topics": lambda topics: [{key: getattr(t, key) for key in INDEX_SELECTION} for t in topics],
-                "abstract": lambda text: text[:600]}))
+            items.append(
+                paper.pick(
+                    PaperView.INDEX_FIELDS,
+                    {
+                        "url": article.url,
+                        "authors_total": len(paper.authors),
+                        "author_urls": [self.author_url(a.name) for a in listed],
+                        "date": f"{published_day_of(article):%Y-%m-%d}",
+                        "day": f"{radar_day_of(article):%Y-%m-%d}",
+                        "tags": [str(t) for t in getattr(article, "tags", ())],
+                        "tldr": {"zh": brief["zh"].get("tldr", ""), "en": brief["en"].get("tldr", "")}
+                        if brief
+                        else None,
+                        "extractive": paper.brief_status == BriefStatus.EXTRACTIVE,
+                    },
+                    {
+                        "authors": lambda _: [a.name for a in listed],
+                        "topics": lambda topics: [{key: getattr(t, key) for key in INDEX_SELECTION} for t in topics],
+                        "abstract": lambda text: text[:600],
+                    },
+                )
+            )
         topics = {t.id: {"zh": t.name_zh, "en": t.name_en} for t in self.topics.values()}
         # the radar's learned ranking: the recent papers' vectors (when the semantic extra made them) and the
         # archive's ids (a reader's imported library is looked up in them); the browser fetches them on demand
         archived = [p for m in self.closed for p in m.papers]
-        vectors = write_vectors(output, recent, self.semantic, [a.paper.id for a in self.papers] + [p["id"] for p in archived])
-        write_text(output / "data" / "index.json", json.dumps(
-            {"topics": topics, "parts": write_cards(output, items), "vectors": vectors,
-             "ids": write_ids(output, self.papers, archived),
-             "days": {f"{d:%Y-%m-%d}": self.day_url(d) for d in {radar_day_of(a) for a in recent}}},
-            ensure_ascii=False))
+        vectors = write_vectors(
+            output, recent, self.semantic, [a.paper.id for a in self.papers] + [p["id"] for p in archived]
+        )
+        write_text(
+            output / "data" / "index.json",
+            json.dumps(
+                {
+                    "topics": topics,
+                    "parts": write_cards(output, items),
+                    "vectors": vectors,
+                    "ids": write_ids(output, self.papers, archived),
+                    "days": {f"{d:%Y-%m-%d}": self.day_url(d) for d in {radar_day_of(a) for a in recent}},
+                },
+                ensure_ascii=False,
+            ),
+        )
 
     def _absolute(self, url: str) -> str:
         return f"{self.settings['SITEURL']}/{url}"
@@ -400,7 +470,8 @@ class SiteGenerator(Generator):
         for article in self.context.get("articles", [])[:limit]:
             paper = article.paper
             item = {
-                "id": self._absolute(article.url), "url": self._absolute(article.url),
+                "id": self._absolute(article.url),
+                "url": self._absolute(article.url),
                 "title": paper.title if paper else article.title,
                 "content_html": article.get_content(self.settings["SITEURL"]),
                 "date_published": article.feed_dates[0].isoformat(),
@@ -410,8 +481,9 @@ class SiteGenerator(Generator):
                 item["summary"] = paper.abstract[:500]
                 listed, more = listed_authors(paper.authors, self.settings)
                 if listed:  # else the feed's author stands for the item's
-                    item["authors"] = [{"name": a.name, "url": self._absolute(self.author_url(a.name))}
-                                       for a in listed] + ([{"name": more, "url": item["url"]}] if more else [])
+                    item["authors"] = [
+                        {"name": a.name, "url": self._absolute(self.author_url(a.name))} for a in listed
+                    ] + ([{"name": more, "url": item["url"]}] if more else [])
                 if paper.url:
                     item["external_url"] = paper.url
             else:
@@ -419,10 +491,13 @@ class SiteGenerator(Generator):
             items.append(item)
         feed = {
             "version": "https://jsonfeed.org/version/1.1",
-            "title": self.settings["SITENAME"], "description": self.settings.get("SITESUBTITLE", ""),
-            "home_page_url": self.settings["SITEURL"] + "/", "feed_url": self._absolute("feed.json"),
+            "title": self.settings["SITENAME"],
+            "description": self.settings.get("SITESUBTITLE", ""),
+            "home_page_url": self.settings["SITEURL"] + "/",
+            "feed_url": self._absolute("feed.json"),
             "authors": [{"name": self.settings["SITENAME"], "url": self.settings["SITEURL"] + "/"}],
-            "language": PAPER_LANG, "items": items,
+            "language": PAPER_LANG,
+            "items": items,
         }
         write_text(output / "feed.json", json.dumps(feed, ensure_ascii=False, indent=1))
 
@@ -431,18 +506,25 @@ class SiteGenerator(Generator):
         feeds = [(feed_title(self.settings["SITENAME"]), self.settings["FEED_ALL_ATOM"])]
         for topic in self.context["topic_list"]:
             if self.context["topic_counts"].get(topic.id) or topic.id in BRIEF_CATEGORIES:
-                feeds.append((feed_title(self.settings["SITENAME"], topic),
-                              self.settings["CATEGORY_FEED_ATOM"].format(slug=topic.id)))
+                feeds.append(
+                    (
+                        feed_title(self.settings["SITENAME"], topic),
+                        self.settings["CATEGORY_FEED_ATOM"].format(slug=topic.id),
+                    )
+                )
         return feeds
 
     def _write_opml(self, output: Path) -> None:
         outlines = "".join(
             f'    <outline type="rss" text="{xml_text(title)}" title="{xml_text(title)}" '
             f'xmlUrl="{xml_text(self._absolute(path))}" htmlUrl="{xml_text(self.settings["SITEURL"] + "/")}"/>\n'
-            for title, path in self.feed_list())
-        text = ('<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0">\n  <head>\n'
-                f"    <title>{xml_text(self.settings['SITENAME'])} feeds</title>\n  </head>\n  <body>\n"
-                f"{outlines}  </body>\n</opml>\n")
+            for title, path in self.feed_list()
+        )
+        text = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0">\n  <head>\n'
+            f"    <title>{xml_text(self.settings['SITENAME'])} feeds</title>\n  </head>\n  <body>\n"
+            f"{outlines}  </body>\n</opml>\n"
+        )
         write_text(output / "feeds.opml", text)
 
     def _write_sitemap(self, output: Path) -> None:
@@ -462,23 +544,32 @@ class SiteGenerator(Generator):
         urls += [(author.url, newest(items)) for author, items in self.context.get("author_groups", [])]
         urls += [(self.day_url(day), newest(items)) for day, items in self.days.items()]
         urls += [(url, date.fromisoformat(when)) for m in self.closed for url, when in m.urls]
-        chunks = [urls[i:i + SITEMAP_LIMIT] for i in range(0, len(urls), SITEMAP_LIMIT)] or [[]]
+        chunks = [urls[i : i + SITEMAP_LIMIT] for i in range(0, len(urls), SITEMAP_LIMIT)] or [[]]
 
         def urlset(chunk) -> str:
             rows = "".join(
                 f"<url><loc>{xml_text(self._absolute(quote(url)))}</loc>"
-                + (f"<lastmod>{when:%Y-%m-%d}</lastmod>" if when else "") + "</url>\n"
-                for url, when in chunk)
-            return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-                    f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{rows}</urlset>\n')
+                + (f"<lastmod>{when:%Y-%m-%d}</lastmod>" if when else "")
+                + "</url>\n"
+                for url, when in chunk
+            )
+            return (
+                '<?xml version="1.0" encoding="UTF-8"?>\n'
+                f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{rows}</urlset>\n'
+            )
 
         if len(chunks) == 1:
             write_text(output / "sitemap.xml", urlset(chunks[0]))
         else:
             for number, chunk in enumerate(chunks, 1):
                 write_text(output / f"sitemap-{number}.xml", urlset(chunk))
-            rows = "".join(f"<sitemap><loc>{xml_text(self._absolute(f'sitemap-{n}.xml'))}</loc></sitemap>\n"
-                           for n in range(1, len(chunks) + 1))
-            write_text(output / "sitemap.xml", '<?xml version="1.0" encoding="UTF-8"?>\n'
-                        f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{rows}</sitemapindex>\n')
+            rows = "".join(
+                f"<sitemap><loc>{xml_text(self._absolute(f'sitemap-{n}.xml'))}</loc></sitemap>\n"
+                for n in range(1, len(chunks) + 1)
+            )
+            write_text(
+                output / "sitemap.xml",
+                '<?xml version="1.0" encoding="UTF-8"?>\n'
+                f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{rows}</sitemapindex>\n',
+            )
         write_text(output / "robots.txt", f"User-agent: *\nAllow: /\nSitemap: {self._absolute('sitemap.xml')}\n")

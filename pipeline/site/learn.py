@@ -121,7 +121,7 @@ def write_vectors(output: Path, articles: list[Article], semantic, archived: lis
     for day in sorted(by_day, reverse=True):
         ids = sorted(by_day[day])
         for start in range(0, len(ids), SHARD_ROWS):
-            chunk = ids[start:start + SHARD_ROWS]
+            chunk = ids[start : start + SHARD_ROWS]
             _, matrix = vectors.take(chunk)
             data = shard_bytes(*quantise(matrix))
             name = f"{day}-{hashlib.sha1(data).hexdigest()[:10]}.i8"
@@ -141,10 +141,20 @@ def write_vectors(output: Path, articles: list[Article], semantic, archived: lis
     from ..semantic.store import Store
 
     model = str((Store(semantic.state).manifest() or {}).get("model", ""))
-    write_text(manifest, json.dumps({"model": model, "dimensions": int(vectors.matrix.shape[1]),
-                                     "format": "int8, a float32 scale per row", "shards": shards,
-                                     "archive": archive},
-                                    ensure_ascii=False, separators=(",", ":")))
+    write_text(
+        manifest,
+        json.dumps(
+            {
+                "model": model,
+                "dimensions": int(vectors.matrix.shape[1]),
+                "format": "int8, a float32 scale per row",
+                "shards": shards,
+                "archive": archive,
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ),
+    )
     return f"{VECTORS}/manifest.json"
 
 
@@ -178,8 +188,10 @@ def write_ids(output: Path, papers: list[Article], archived: list[dict] = ()) ->
     records = [{"id": a.paper.id, "url": a.url, "doi": a.paper.doi, "arxiv_id": a.paper.arxiv_id} for a in papers]
     for paper in [*records, *archived]:
         found[paper["id"]] = Path(paper["url"]).stem
-        for key in (f"doi:{paper['doi'].lower()}" if paper["doi"] else "",
-                    f"arxiv:{paper['arxiv_id']}" if paper["arxiv_id"] else ""):
+        for key in (
+            f"doi:{paper['doi'].lower()}" if paper["doi"] else "",
+            f"arxiv:{paper['arxiv_id']}" if paper["arxiv_id"] else "",
+        ):
             if key and key != paper["id"]:
                 alias[key] = paper["id"]
     write_text(output / IDS, json.dumps({"papers": found, "alias": alias}, ensure_ascii=False, separators=(",", ":")))

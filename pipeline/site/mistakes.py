@@ -23,17 +23,35 @@ def report_url(article, repository: str, siteurl: str = "") -> str:
     subject = paper.id if paper else f"{kind} brief {article.radar_day.isoformat()}"
     title = f"Brief mistake: {subject} · {_cut(str(paper.title if paper else article.title), TITLE_CHARS)}"
     page = f"{siteurl.rstrip('/')}/{article.url}" if siteurl.startswith(("http://", "https://")) else article.url
-    lines = [f"A mistake in the brief of **{subject}**: {page}", "",
-             f"Model: {brief.get('model')} · prompt {brief.get('prompt_version') or '?'} · written "
-             f"{brief.get('written') or '?'}", "", "**What is wrong, and what should it say?**", "", "", "",
-             "---", "The brief as published:", ""]
+    lines = [
+        f"A mistake in the brief of **{subject}**: {page}",
+        "",
+        f"Model: {brief.get('model')} · prompt {brief.get('prompt_version') or '?'} · written "
+        f"{brief.get('written') or '?'}",
+        "",
+        "**What is wrong, and what should it say?**",
+        "",
+        "",
+        "",
+        "---",
+        "The brief as published:",
+        "",
+    ]
     for lang in ("zh", "en"):
         part = brief.get(lang) or {}
         if brief.get("lang", {}).get(lang, lang).startswith(lang) and part:
             lines += [f"*{lang}*"] + [f"- {key}: {_cut(text, FIELD_CHARS)}" for key, text in _texts(part)] + [""]
-    lines += ["To fix it for good, propose a file in `corrections/` by pull request (checked by "
-              "`academichub rules check`), for example:", "", "```yaml", *_example(paper, kind, article), "```"]
-    return f"{repository.rstrip('/')}/issues/new?" + urlencode({"title": title, "body": "\n".join(lines)}, quote_via=quote)
+    lines += [
+        "To fix it for good, propose a file in `corrections/` by pull request (checked by "
+        "`academichub rules check`), for example:",
+        "",
+        "```yaml",
+        *_example(paper, kind, article),
+        "```",
+    ]
+    return f"{repository.rstrip('/')}/issues/new?" + urlencode(
+        {"title": title, "body": "\n".join(lines)}, quote_via=quote
+    )
 
 
 def _texts(part: dict):
@@ -42,8 +60,16 @@ def _texts(part: dict):
         if isinstance(value, str) and value:
             yield key, value
         elif isinstance(value, list) and value:
-            yield key, "; ".join(v if isinstance(v, str) else " ".join(
-                str(v.get(k)) for k in ("title", "text", "paper", "why") if v.get(k)) for v in value if v)
+            yield (
+                key,
+                "; ".join(
+                    v
+                    if isinstance(v, str)
+                    else " ".join(str(v.get(k)) for k in ("title", "text", "paper", "why") if v.get(k))
+                    for v in value
+                    if v
+                ),
+            )
 
 
 def _example(paper: PaperView | None, kind: str, article) -> list[str]:
@@ -53,8 +79,14 @@ def _example(paper: PaperView | None, kind: str, article) -> list[str]:
         head, field = f"brief: {article.radar_day.isoformat()}", "en.headline"
     else:
         return ["# weekly briefs cannot be corrected by a file; describe the mistake above"]
-    return [head, "action: replace          # or pin, or hide", "replace:",
-            f'  {field}: "the corrected sentence"', 'reason: "what was wrong"', 'reviewed_by: "@your-handle"']
+    return [
+        head,
+        "action: replace          # or pin, or hide",
+        "replace:",
+        f'  {field}: "the corrected sentence"',
+        'reason: "what was wrong"',
+        'reviewed_by: "@your-handle"',
+    ]
 
 
 def _cut(text: str, limit: int) -> str:

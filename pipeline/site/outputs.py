@@ -53,12 +53,16 @@ class AuthorFeeds:
                 f"<published>{published.isoformat()}</published><updated>{updated.isoformat()}</updated>"
                 + "".join(f"<author><name>{xml_text(name)}</name></author>" for name in names)
                 + f'<summary type="text">{summary}</summary>'
-                + "".join(f'<category term="{xml_text(t)}"/>' for t in terms) + "</entry>\n")
+                + "".join(f'<category term="{xml_text(t)}"/>' for t in terms)
+                + "</entry>\n"
+            )
             self._rss[key] = (
                 f"<item><title>{title}</title><link>{link}</link><description>{summary}</description>"
                 + "".join(f"<dc:creator>{xml_text(name)}</dc:creator>" for name in names)
-                + f"<pubDate>{format_datetime(published)}</pubDate><guid isPermaLink=\"true\">{link}</guid>"
-                + "".join(f"<category>{xml_text(t)}</category>" for t in terms) + "</item>\n")
+                + f'<pubDate>{format_datetime(published)}</pubDate><guid isPermaLink="true">{link}</guid>'
+                + "".join(f"<category>{xml_text(t)}</category>" for t in terms)
+                + "</item>\n"
+            )
         return self._atom[key], self._rss[key]
 
     def write(self, author, articles: list[Article]) -> None:
@@ -72,18 +76,24 @@ class AuthorFeeds:
         if atom_path:
             path = atom_path.format(slug=author.slug)
             own = xml_text(f"{self.site}/{path}")
-            write_text(self.output / path,
-                        f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{PAPER_LANG}">'
-                        f'<title>{title}</title><link href="{page}" rel="alternate"/><link href="{own}" rel="self"/>'
-                        f"<id>{own}</id><updated>{newest.isoformat()}</updated>\n"
-                        + "".join(self._fragments(a)[0] for a in papers) + "</feed>\n")
+            write_text(
+                self.output / path,
+                f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{PAPER_LANG}">'
+                f'<title>{title}</title><link href="{page}" rel="alternate"/><link href="{own}" rel="self"/>'
+                f"<id>{own}</id><updated>{newest.isoformat()}</updated>\n"
+                + "".join(self._fragments(a)[0] for a in papers)
+                + "</feed>\n",
+            )
         if rss_path:
             path = rss_path.format(slug=author.slug)
             own = xml_text(f"{self.site}/{path}")
-            write_text(self.output / path,
-                        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" '
-                        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:atom="http://www.w3.org/2005/Atom"><channel>'
-                        f"<title>{title}</title><link>{page}</link><description>{title}</description>"
-                        f"<language>{PAPER_LANG}</language>"
-                        f'<atom:link href="{own}" rel="self"/><lastBuildDate>{format_datetime(newest)}</lastBuildDate>\n'
-                        + "".join(self._fragments(a)[1] for a in papers) + "</channel></rss>\n")
+            write_text(
+                self.output / path,
+                '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" '
+                'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:atom="http://www.w3.org/2005/Atom"><channel>'
+                f"<title>{title}</title><link>{page}</link><description>{title}</description>"
+                f"<language>{PAPER_LANG}</language>"
+                f'<atom:link href="{own}" rel="self"/><lastBuildDate>{format_datetime(newest)}</lastBuildDate>\n'
+                + "".join(self._fragments(a)[1] for a in papers)
+                + "</channel></rss>\n",
+            )

@@ -102,7 +102,9 @@ def _radar_month(path: Path) -> str | None:
     return found.group(1) if found else None
 
 
-def scan(content: Path, known: dict[str, list] | None = None) -> tuple[dict[str, dict[str, list]], list[str], dict[str, list]]:
+def scan(
+    content: Path, known: dict[str, list] | None = None
+) -> tuple[dict[str, dict[str, list]], list[str], dict[str, list]]:
     """Every entry by the month of its radar day: ``{month: {"papers": [(path, stat)], "briefs": [...]}}``,
     the entries in no month, and what was read of each paper (``{path: [size, mtime_ns, month]}``).
 
@@ -152,8 +154,12 @@ def scan(content: Path, known: dict[str, list] | None = None) -> tuple[dict[str,
     return months, unplaced, seen
 
 
-def plan(content: Path, current_papers: int = DEFAULT_CURRENT_PAPERS, cache: Path | None = None,
-         listed: dict[str, str] | None = None) -> Tiers:
+def plan(
+    content: Path,
+    current_papers: int = DEFAULT_CURRENT_PAPERS,
+    cache: Path | None = None,
+    listed: dict[str, str] | None = None,
+) -> Tiers:
     """Split the archive into closed months and the current tier.
 
     The current tier is the newest month with papers, and the months before it as long as the tier
@@ -179,10 +185,18 @@ def plan(content: Path, current_papers: int = DEFAULT_CURRENT_PAPERS, cache: Pat
     periods = []
     for month in sorted(months):
         items = months[month]
-        listing = hashlib.sha1("\n".join(f"{p}\t{s.st_size}\t{s.st_mtime_ns}" for p, s in items["papers"] + items["briefs"])
-                               .encode()).hexdigest()
-        periods.append(Period(month, tuple(p for p, _ in items["papers"]), tuple(p for p, _ in items["briefs"]), listing,
-                              tuple(absent.get(month, ()))))
+        listing = hashlib.sha1(
+            "\n".join(f"{p}\t{s.st_size}\t{s.st_mtime_ns}" for p, s in items["papers"] + items["briefs"]).encode()
+        ).hexdigest()
+        periods.append(
+            Period(
+                month,
+                tuple(p for p, _ in items["papers"]),
+                tuple(p for p, _ in items["briefs"]),
+                listing,
+                tuple(absent.get(month, ())),
+            )
+        )
     tiers = Tiers(unplaced=unplaced)
     if current_papers <= 0 or not periods:
         tiers.current = periods
@@ -219,14 +233,21 @@ class Manifest:
     urls: tuple[tuple[str, str], ...]  # (page, last change) for the sitemap
 
     def to_json(self) -> str:
-        return json.dumps({"format": FORMAT, **{k: getattr(self, k) for k in self.__dataclass_fields__}},
-                          ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(
+            {"format": FORMAT, **{k: getattr(self, k) for k in self.__dataclass_fields__}},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
 
     @classmethod
     def of(cls, **fields) -> Manifest:
         """A manifest from JSON-shaped fields (lists of lists): the record's tuples."""
-        return cls(**{k: tuple(tuple(x) if isinstance(x, list) else x for x in v) if isinstance(v, list) else v
-                      for k, v in fields.items()})
+        return cls(
+            **{
+                k: tuple(tuple(x) if isinstance(x, list) else x for x in v) if isinstance(v, list) else v
+                for k, v in fields.items()
+            }
+        )
 
     @classmethod
     def load(cls, path: Path) -> Manifest | None:

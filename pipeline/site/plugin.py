@@ -99,8 +99,12 @@ def on_articles_read(generator) -> None:
         if first is article:
             kept.append(article)
         else:
-            log.warning("%s: same page (%s) as %s; left out — give it another Slug", article.source_path,
-                        article.url, first.source_path)
+            log.warning(
+                "%s: same page (%s) as %s; left out — give it another Slug",
+                article.source_path,
+                article.url,
+                first.source_path,
+            )
     generator.articles = kept
 
 
@@ -116,8 +120,11 @@ def on_articles_finalized(generator) -> None:
     generator.tags = {tag: Members(arts) for tag, arts in keyword_lists(generator).items()}
     generator.context["tags"] = list(generator.tags.items())
     minimum = generator.settings.get("AUTHOR_PAGE_MIN_PAPERS", 2)
-    groups = [(author, arts) for author, arts in generator.authors
-              if author.slug and sum(1 for a in arts if getattr(a, "paper", None)) >= minimum]
+    groups = [
+        (author, arts)
+        for author, arts in generator.authors
+        if author.slug and sum(1 for a in arts if getattr(a, "paper", None)) >= minimum
+    ]
     generator.context["author_groups"] = groups
     # a shard of the archive tier writes no author pages (they are the current tier's): its names lead to a search
     period = site_settings(generator.settings).period
@@ -140,8 +147,10 @@ def topic_lists(generator) -> list[tuple[Category, list[Article]]]:
 
 def keyword_key(name: str) -> tuple[str, ...]:
     """What keyword pages are one by: the words without case or a plural's final "s" ("LLMs", "LLM")."""
-    return tuple(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
-                 for w in re.findall(r"\w+", name.lower()))
+    return tuple(
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+        for w in re.findall(r"\w+", name.lower())
+    )
 
 
 def keyword_lists(generator) -> dict[Tag, list[Article]]:
@@ -173,10 +182,16 @@ def add_filters(pelican) -> None:
     and the settings the theme reads with their defaults."""
     limit = pelican.settings.setdefault("AUTHORS_LISTED", AUTHORS_LISTED)
     pelican.settings.setdefault("JINJA_FILTERS", {}).update(
-        {"bibtex": functools.partial(bibtex, limit=limit), "ris": functools.partial(ris, limit=limit),
-         "citation_file": citation_api,
-         "text_lang": text_lang, "plural": plural, "report_url": report_url,
-         "author_url": AuthorUrl(pelican.settings["AUTHOR_URL"])})
+        {
+            "bibtex": functools.partial(bibtex, limit=limit),
+            "ris": functools.partial(ris, limit=limit),
+            "citation_file": citation_api,
+            "text_lang": text_lang,
+            "plural": plural,
+            "report_url": report_url,
+            "author_url": AuthorUrl(pelican.settings["AUTHOR_URL"]),
+        }
+    )
 
 
 class AuthorUrl:
@@ -194,8 +209,9 @@ class AuthorUrl:
     def __call__(self, author) -> str:
         slug = author.slug
         if slug not in self.known:
-            self.known[slug] = (self.pattern.format(slug=slug) if slug in self.pages
-                                else "search.html?q=" + quote(str(author.name)))
+            self.known[slug] = (
+                self.pattern.format(slug=slug) if slug in self.pages else "search.html?q=" + quote(str(author.name))
+            )
         return self.known[slug]
 
 

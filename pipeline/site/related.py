@@ -37,7 +37,7 @@ def related_papers(papers: list[Article], count: int) -> dict[int, list[Article]
             items = by_tag[tag.slug]
             weight = 1 / math.log(2 + len(items))
             at = position[tag.slug][id(article)]
-            for other in items[max(0, at - 6): at + 7]:
+            for other in items[max(0, at - 6) : at + 7]:
                 scores[id(other)] += weight
                 objects[id(other)] = other
         scores.pop(id(article), None)

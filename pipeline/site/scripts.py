@@ -23,11 +23,13 @@ def _class(ranges: str) -> str:
 
 def shared_js() -> str:
     han = "".join(f"{chr(low)}-{chr(high)}" for low, high in HAN)
-    return ("// Written by the site's build (pipeline/site/scripts.py) from the package's records: do not edit.\n"
-            "/** Han ideographs, as the site tells a text's language (pipeline/site/views.py text_lang). */\n"
-            f"export const HAN = /[{_class(han)}]/u;\n"
-            "/** A character of a script written without spaces between words (pipeline/archive/identity.py CJK). */\n"
-            f"export const CJK = /^[{_class(CJK)}]$/u;\n")
+    return (
+        "// Written by the site's build (pipeline/site/scripts.py) from the package's records: do not edit.\n"
+        "/** Han ideographs, as the site tells a text's language (pipeline/site/views.py text_lang). */\n"
+        f"export const HAN = /[{_class(han)}]/u;\n"
+        "/** A character of a script written without spaces between words (pipeline/archive/identity.py CJK). */\n"
+        f"export const CJK = /^[{_class(CJK)}]$/u;\n"
+    )
 
 
 def write_shared_js(output: Path) -> str:

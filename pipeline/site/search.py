@@ -123,8 +123,10 @@ _VOID = frozenset("area base br col embed hr img input link meta param source tr
 _RAW_TEXT = frozenset(("script", "style", "textarea", "title"))
 # Elements Pagefind treats as inline and gives no other meaning: text wrapped in one (a link to an
 # author's page, say) is indexed exactly as the bare text, so the tag itself is not part of a page's digest.
-_INLINE = frozenset("a abbr acronym b bdo big button cite code dfn em i kbd map object output q samp small span "
-                    "strong sub sup time tt var".split())
+_INLINE = frozenset(
+    "a abbr acronym b bdo big button cite code dfn em i kbd map object output q samp small span "
+    "strong sub sup time tt var".split()
+)
 
 
 def _attrs(text: str) -> dict[str, str]:
@@ -193,7 +195,9 @@ class _Reader:
                 self.parts.append(f"<{name}>{html[pos:end]}</{name}>")
             close = html.find(">", end)
             return len(html) if close < 0 else close + 1
-        wanted = "data-pagefind" in rest or name in ("html", "h1", "img") or (inside and ("id" in rest or name == "time"))
+        wanted = (
+            "data-pagefind" in rest or name in ("html", "h1", "img") or (inside and ("id" in rest or name == "time"))
+        )
         attrs = _attrs(rest) if wanted else {}
         if attrs.get("data-pagefind-ignore", "index").lower() not in ("", "index", "true"):
             return self.skip(name, rest, pos)  # left out entirely, metadata and filters too
@@ -221,7 +225,7 @@ class _Reader:
         """Record what is in an element, up to its end tag (an element that never ends runs to the page's end)."""
         html = self.html
         while match := _TOKEN.search(html, pos):
-            self.parts.append(html[pos:match.start()])
+            self.parts.append(html[pos : match.start()])
             pos = match.end()
             closing, tag, rest = match.groups()
             if tag is None:  # a comment
@@ -323,12 +327,17 @@ def find_pages(output: Path, cache: Path | None = None) -> list[Page]:
                 undated.append((rel, digest))
     if cache:
         atomic_write(cache, json.dumps({"format": FORMAT, "pages": seen}, separators=(",", ":")))
-    log.info("search: %d pages to index, %d read (new or changed since the last build)", len(pages) + len(undated),
-             read)
+    log.info(
+        "search: %d pages to index, %d read (new or changed since the last build)", len(pages) + len(undated), read
+    )
     if undated:
         newest = max((p.day for p in pages), default=date.today())
-        log.warning("search: %d pages have no <time datetime> in their body; indexed with the newest day "
-                    "(%s), e.g. %s", len(undated), newest, undated[0][0])
+        log.warning(
+            "search: %d pages have no <time datetime> in their body; indexed with the newest day (%s), e.g. %s",
+            len(undated),
+            newest,
+            undated[0][0],
+        )
         pages += [Page(rel, newest, digest) for rel, digest in undated]
     return pages
 
@@ -359,11 +368,18 @@ def plan_buckets(pages: list[Page], bucket_pages: int) -> list[Bucket]:
                 size = 0
             groups[-1].append((key, unit))
             size += len(unit)
-    buckets = [Bucket(group[0][0] if len(group) == 1 else f"{group[0][0]}~{group[-1][0]}",
-                      tuple(page for _, unit in group for page in unit)) for group in groups]
+    buckets = [
+        Bucket(
+            group[0][0] if len(group) == 1 else f"{group[0][0]}~{group[-1][0]}",
+            tuple(page for _, unit in group for page in unit),
+        )
+        for group in groups
+    ]
     for month, in_month in months[-1:]:
         for week, in_week in groupby(in_month, key=lambda p: (p.day.day - 1) // 7 + 1):
-            buckets += [Bucket(key, tuple(unit)) for key, unit in _units(f"{month}-w{week}", list(in_week), bucket_pages)]
+            buckets += [
+                Bucket(key, tuple(unit)) for key, unit in _units(f"{month}-w{week}", list(in_week), bucket_pages)
+            ]
     return buckets
 
 
@@ -376,8 +392,10 @@ def _units(key: str, pages: list[Page], bucket_pages: int) -> list[tuple[str, li
     for day, in_day in groupby(pages, key=lambda p: p.day.isoformat()):
         in_day = list(in_day)
         runs = range(0, len(in_day), bucket_pages)
-        units += [(day if len(runs) == 1 else f"{day}.{n + 1}", in_day[start:start + bucket_pages])
-                  for n, start in enumerate(runs)]
+        units += [
+            (day if len(runs) == 1 else f"{day}.{n + 1}", in_day[start : start + bucket_pages])
+            for n, start in enumerate(runs)
+        ]
     return units
 
 
@@ -387,8 +405,9 @@ def _units(key: str, pages: list[Page], bucket_pages: int) -> list[tuple[str, li
 def pagefind_version() -> str:
     """The version of the Pagefind binary that indexes (part of every bundle's fingerprint)."""
     try:
-        result = subprocess.run([sys.executable, "-m", "pagefind", "--version"], capture_output=True, text=True,
-                                timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-m", "pagefind", "--version"], capture_output=True, text=True, timeout=60
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SearchError(f"pagefind could not run: {exc}") from exc
     if result.returncode != 0:
@@ -403,8 +422,18 @@ def run_pagefind(site: Path, bundle: Path, language: str = LANGUAGE) -> int:
     a second, far too slow to add thousands of pages one by one); the extended binary segments
     Chinese.
     """
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(bundle),
-               "--force-language", language, "--silent"]
+    command = [
+        sys.executable,
+        "-m",
+        "pagefind",
+        "--site",
+        str(site),
+        "--output-path",
+        str(bundle),
+        "--force-language",
+        language,
+        "--silent",
+    ]
     with tempfile.TemporaryFile() as messages:
         try:
             process = subprocess.Popen(command, stdout=messages, stderr=subprocess.STDOUT)
@@ -463,12 +492,14 @@ def _index_bucket(output: Path, bucket: Bucket, folder: Path, work: Path, langua
     shutil.rmtree(folder, ignore_errors=True)  # a folder of that name without a complete bundle
     os.replace(written, folder)
     shutil.rmtree(site, ignore_errors=True)
-    return Bundle(bucket.key, folder.name, bucket.first, bucket.last, len(bucket.pages), True,
-                  time.perf_counter() - started, peak)
+    return Bundle(
+        bucket.key, folder.name, bucket.first, bucket.last, len(bucket.pages), True, time.perf_counter() - started, peak
+    )
 
 
-def index_site(output: Path, bucket_pages: int | None = None, *, cache: Path | None = None,
-               language: str = LANGUAGE) -> SearchReport:
+def index_site(
+    output: Path, bucket_pages: int | None = None, *, cache: Path | None = None, language: str = LANGUAGE
+) -> SearchReport:
     """Bring ``output/pagefind/`` up to date with the paper and brief pages of ``output``.
 
     ``bucket_pages`` bounds the pages of one bundle (default :data:`DEFAULT_BUCKET_PAGES`);
@@ -491,12 +522,28 @@ def index_site(output: Path, bucket_pages: int | None = None, *, cache: Path | N
             bundles.append(Bundle(bucket.key, folder.name, bucket.first, bucket.last, len(bucket.pages), False))
             continue
         bundle = _index_bucket(output, bucket, folder, work, language)
-        log.info("search: indexed %s (%d pages) in %.1f s, Pagefind peak %.0f MB", bundle.key, bundle.pages,
-                 bundle.seconds, bundle.peak_rss / 2**20)
+        log.info(
+            "search: indexed %s (%d pages) in %.1f s, Pagefind peak %.0f MB",
+            bundle.key,
+            bundle.pages,
+            bundle.seconds,
+            bundle.peak_rss / 2**20,
+        )
         bundles.append(bundle)
     shutil.rmtree(work, ignore_errors=True)
-    manifest = {**options, "bundles": [{"key": b.key, "path": f"{b.folder}/", "first": b.first.isoformat(),
-                                        "last": b.last.isoformat(), "pages": b.pages} for b in bundles]}
+    manifest = {
+        **options,
+        "bundles": [
+            {
+                "key": b.key,
+                "path": f"{b.folder}/",
+                "first": b.first.isoformat(),
+                "last": b.last.isoformat(),
+                "pages": b.pages,
+            }
+            for b in bundles
+        ],
+    }
     atomic_write(root / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
     # only now that the list names the new bundles: what it no longer names goes
     keep = {MANIFEST, *(b.folder for b in bundles)}
@@ -506,8 +553,14 @@ def index_site(output: Path, bucket_pages: int | None = None, *, cache: Path | N
             shutil.rmtree(path) if path.is_dir() else path.unlink()
             removed += 1
     report = SearchReport(time.perf_counter() - started, tuple(bundles), removed)
-    log.info("search: %d bundles (%d indexed, %d kept), %d removed, %.1f s", len(bundles), len(report.indexed),
-             len(bundles) - len(report.indexed), removed, report.seconds)
+    log.info(
+        "search: %d bundles (%d indexed, %d kept), %d removed, %.1f s",
+        len(bundles),
+        len(report.indexed),
+        len(bundles) - len(report.indexed),
+        removed,
+        report.seconds,
+    )
     return report
 
 

@@ -134,8 +134,10 @@ def clean_brief(article: Article, gone: Gone) -> None:
     article.paper_ids = [p for p in paper_ids if not gone.has(p)]
     article.update_ids = [p for p in update_ids if not gone.has(p)]
     if article.brief:
-        article.brief = {k: _clean_text(v, gone) if k in ("zh", "en") and isinstance(v, dict) else v
-                         for k, v in article.brief.items()}
+        article.brief = {
+            k: _clean_text(v, gone) if k in ("zh", "en") and isinstance(v, dict) else v
+            for k, v in article.brief.items()
+        }
     if content and FILENAME in content:
         article._content = _clean_html(content, paper_ids, article.paper_ids, gone)
 
@@ -157,8 +159,9 @@ def _clean_text(text: dict, gone: Gone) -> dict:
                 items.append({**item, "papers": left} if "papers" in item else item)
             out[key] = items
     if isinstance(text.get("read_first"), list):
-        out["read_first"] = [i for i in text["read_first"]
-                             if not (isinstance(i, dict) and gone.has(str(i.get("paper"))))]
+        out["read_first"] = [
+            i for i in text["read_first"] if not (isinstance(i, dict) and gone.has(str(i.get("paper"))))
+        ]
     return out
 
 
@@ -174,10 +177,11 @@ def _clean_html(html: str, before: list[str], after: list[str], gone: Gone) -> s
             continue
         label = (link.text or "").strip().rstrip(".")
         paper_id = before[int(label) - 1] if label.isdigit() and 0 < int(label) <= len(before) else ""
-        if gone.has_path(href[len(FILENAME):]) or (paper_id and gone.has(paper_id)):
+        if gone.has_path(href[len(FILENAME) :]) or (paper_id and gone.has(paper_id)):
             item = next(link.iterancestors("li"), None)
             only = item is not None and not any(
-                a is not link and (a.get("href") or "").startswith(FILENAME) for a in item.iter("a"))
+                a is not link and (a.get("href") or "").startswith(FILENAME) for a in item.iter("a")
+            )
             # a pick or an update is about that paper alone; a theme loses the reference, or goes with its last one
             if item is not None and (only or _in(item, "digest-read-first", "digest-updates")):
                 item.getparent().remove(item)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from pelican.contents import Article
@@ -43,9 +43,18 @@ def listed_authors(authors, settings: dict) -> tuple[list, str]:
 
 # Names of categories that are not rules.
 BUILTIN_TOPICS = {
-    "daily-brief": ("每日简报", "Daily briefs", "每天一篇由大语言模型撰写的交叉领域文献分析简报。",
-                    "A daily cross-domain analysis of the selected papers, written by a language model."),
-    "weekly-brief": ("每周简报", "Weekly briefs", "每周的交叉领域文献分析简报。", "A weekly cross-domain analysis brief."),
+    "daily-brief": (
+        "每日简报",
+        "Daily briefs",
+        "每天一篇由大语言模型撰写的交叉领域文献分析简报。",
+        "A daily cross-domain analysis of the selected papers, written by a language model.",
+    ),
+    "weekly-brief": (
+        "每周简报",
+        "Weekly briefs",
+        "每周的交叉领域文献分析简报。",
+        "A weekly cross-domain analysis brief.",
+    ),
     "uncategorised": ("未分类", "Uncategorised", "未匹配任何规则的论文。", "Papers no rule matched."),
 }
 
@@ -69,9 +78,14 @@ def load_topics(rules_dir: Path) -> dict[str, Topic]:
         log.warning("%s: no rules folder; topics are shown by their ids", rules_dir)
         return topics
     for rule in load_rules(rules_dir):
-        topics[rule.id] = Topic(rule.id, rule.name.zh or rule.name.en, rule.name.en,
-                                rule.description.zh or rule.description.en, rule.description.en,
-                                Path(rule.path).name)
+        topics[rule.id] = Topic(
+            rule.id,
+            rule.name.zh or rule.name.en,
+            rule.name.en,
+            rule.description.zh or rule.description.en,
+            rule.description.en,
+            Path(rule.path).name,
+        )
     return topics
 
 
@@ -123,18 +137,24 @@ def paper_view(instance: Article) -> PaperView:
     """The paper as the templates see it: the Record, with fallbacks from the metadata."""
     meta = instance.metadata
     fallback = PaperView(
-        id=str(meta.get("paper_id") or instance.slug), title=str(instance.title),
+        id=str(meta.get("paper_id") or instance.slug),
+        title=str(instance.title),
         authors=tuple(Author(str(a)) for a in getattr(instance, "authors", [])),
         topics=tuple(Selection(rule=t, score=0) for t in split_list(meta.get("topics"))),
-        url=str(meta.get("abs_url") or ""), pdf=str(meta.get("pdf") or ""), doi=str(meta.get("doi") or ""),
-        version=str(meta.get("version") or ""), source_label=str(meta.get("source_label") or meta.get("source") or ""),
-        brief_status=str(meta.get("brief_status") or "pending"), received=str(meta.get("received") or ""))
+        url=str(meta.get("abs_url") or ""),
+        pdf=str(meta.get("pdf") or ""),
+        doi=str(meta.get("doi") or ""),
+        version=str(meta.get("version") or ""),
+        source_label=str(meta.get("source_label") or meta.get("source") or ""),
+        brief_status=str(meta.get("brief_status") or "pending"),
+        received=str(meta.get("received") or ""),
+    )
     return PaperView.from_record(json_meta(instance, "record"), fallback)
 
 
 def published_day_of(article: Article) -> date:
     moment = article.date
-    return (moment.astimezone(timezone.utc) if moment.tzinfo else moment).date()
+    return (moment.astimezone(UTC) if moment.tzinfo else moment).date()
 
 
 def radar_day(instance: Article) -> date:
@@ -157,8 +177,13 @@ def brief_view(instance: Article) -> dict | None:
     if not (zh or en):
         return None
     # a language missing falls back to the other, whose text keeps its own language tag
-    return {**provenance(brief), "extractive": bool(brief.get("extractive")), "zh": zh or en, "en": en or zh,
-            "lang": {"zh": "zh-CN" if zh else "en", "en": "en" if en else "zh-CN"}}
+    return {
+        **provenance(brief),
+        "extractive": bool(brief.get("extractive")),
+        "zh": zh or en,
+        "en": en or zh,
+        "lang": {"zh": "zh-CN" if zh else "en", "en": "en" if en else "zh-CN"},
+    }
 
 
 def provenance(brief: dict) -> dict:
@@ -166,11 +191,15 @@ def provenance(brief: dict) -> dict:
     checked, as briefs written before the check was made)."""
     grounded = brief.get("grounded")
     failures = brief.get("grounding_failures")
-    return {"model": str(brief.get("model") or ""), "prompt_version": str(brief.get("prompt_version") or ""),
-            "written": str(brief.get("written") or ""), "input": str(brief.get("input") or ""),
-            "grounded": grounded if isinstance(grounded, bool) else None,
-            "grounding_failures": [str(f) for f in failures] if isinstance(failures, list) else [],
-            "correction": correction_of(brief)}
+    return {
+        "model": str(brief.get("model") or ""),
+        "prompt_version": str(brief.get("prompt_version") or ""),
+        "written": str(brief.get("written") or ""),
+        "input": str(brief.get("input") or ""),
+        "grounded": grounded if isinstance(grounded, bool) else None,
+        "grounding_failures": [str(f) for f in failures] if isinstance(failures, list) else [],
+        "correction": correction_of(brief),
+    }
 
 
 def correction_of(brief: dict) -> dict | None:
@@ -190,7 +219,7 @@ def feed_dates(article: Article, through: date) -> tuple[datetime, datetime]:
     """The published and updated dates feeds give an entry: its own, but never after the end of
     ``through``, the last radar day it covers (a journal issue dated ahead of its arrival, a weekly
     brief dated by the Sunday of a week still under way)."""
-    end = datetime.combine(through, time(23, 59, 59), tzinfo=timezone.utc)
+    end = datetime.combine(through, time(23, 59, 59), tzinfo=UTC)
 
     def at(moment: datetime) -> datetime:
         return min(set_date_tzinfo(moment, "UTC"), end)
@@ -222,9 +251,12 @@ class CardPrototype:
     """What the card macro renders as the card template (the card the browser fills, cards.js): empty
     text, one author, one topic whose selection has every kind of reason, and a TL;DR."""
 
-    paper: PaperView = PaperView(brief_status="", authors=(Author(""),), topics=(
-        Selection(rule="", score=0, authors=("",), keywords=("",), categories=("",), similarity=0.0),))
-    date: datetime = datetime(1970, 1, 1, tzinfo=timezone.utc)
+    paper: PaperView = PaperView(
+        brief_status="",
+        authors=(Author(""),),
+        topics=(Selection(rule="", score=0, authors=("",), keywords=("",), categories=("",), similarity=0.0),),
+    )
+    date: datetime = datetime(1970, 1, 1, tzinfo=UTC)
     url: str = ""
     tags: tuple = ()
     authors: tuple = (_Nobody(),)

@@ -53,7 +53,7 @@ class StablePaginator(Paginator):
             items = self.object_list[: count - (self.num_pages - 1) * size]
         else:
             end = count - (number - 2) * size
-            items = self.object_list[end - size: end]
+            items = self.object_list[end - size : end]
         return Page(self.name, self.url, items, number, self, self.settings)
 
     def reading_order(self) -> list[Page]:
@@ -69,11 +69,13 @@ class FeedWriter(Writer):
     absolute page URL.
     """
 
-    active: "FeedWriter | None" = None
+    active: FeedWriter | None = None
 
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings)
-        self.keys_file = Path(self.settings.get("CACHE_PATH", "cache")) / f"render-keys-{render_digest(str(output_path))[:10]}.json"
+        self.keys_file = (
+            Path(self.settings.get("CACHE_PATH", "cache")) / f"render-keys-{render_digest(str(output_path))[:10]}.json"
+        )
         try:
             self.previous_keys = json.loads(self.keys_file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -109,40 +111,71 @@ class FeedWriter(Writer):
         self.keys_file.parent.mkdir(parents=True, exist_ok=True)
         write_text(self.keys_file, json.dumps(self.keys, sort_keys=True))
 
-    def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
-                   override_output=False, url=None, **kwargs):
+    def write_file(
+        self,
+        name,
+        template,
+        context,
+        relative_urls=False,
+        paginated=None,
+        template_name=None,
+        override_output=False,
+        url=None,
+        **kwargs,
+    ):
         article = kwargs.get("article")
         if name and getattr(article, "paper", None) and "RENDER_KEY" in context:
             related = related_key(article)
             related += "".join(f"{r[0].stamp}{r[0].url}{r[1:]}" for r in getattr(article, "related_semantic", ()) or ())
-            if self.up_to_date(name, render_digest(context["RENDER_KEY"], article.stamp, article.author_links, related)):
+            if self.up_to_date(
+                name, render_digest(context["RENDER_KEY"], article.stamp, article.author_links, related)
+            ):
                 return
         elif name and template_name in ("tag", "category") and "RENDER_KEY" in context:
             self._write_list(name, template, context, relative_urls, template_name, override_output, url, kwargs)
             return
-        super().write_file(name, template, context, relative_urls, paginated, template_name, override_output, url,
-                           **kwargs)
+        super().write_file(
+            name, template, context, relative_urls, paginated, template_name, override_output, url, **kwargs
+        )
 
     def _write_list(self, name, template, context, relative_urls, template_name, override_output, url, kwargs):
         """A topic or keyword page and its later pages (see :class:`StablePaginator`), each rendered
         only when what it shows changed: its papers, the pages it links to, and on the first page
         a topic's weekly chart. A new day renders the first page of the lists it adds to (and the
         page that fills up), not every page of them."""
-        pages = StablePaginator(name, url, kwargs.get("articles") or [], self.settings,
-                                self.settings["PAGINATED_TEMPLATES"][template_name])
+        pages = StablePaginator(
+            name, url, kwargs.get("articles") or [], self.settings, self.settings["PAGINATED_TEMPLATES"][template_name]
+        )
         chart = json.dumps(context.get("topic_trends", {}).get(str(kwargs.get("category", ""))), default=str)
         order = pages.reading_order()
         for at, page in enumerate(order):
             previous = order[at - 1] if at else None
             following = order[at + 1] if at + 1 < len(order) else None
-            key = render_digest(context["RENDER_KEY"], template_name, chart if page.number == 1 else "",
-                          previous.url if previous else "", following.url if following else "",
-                          *map(listed_key, page.object_list))
+            key = render_digest(
+                context["RENDER_KEY"],
+                template_name,
+                chart if page.number == 1 else "",
+                previous.url if previous else "",
+                following.url if following else "",
+                *map(listed_key, page.object_list),
+            )
             if self.up_to_date(page.save_as, key):
                 continue
-            super().write_file(page.save_as, template, context, relative_urls, {}, template_name, override_output,
-                               url, **kwargs, articles_paginator=pages, articles_page=page,
-                               articles_previous_page=previous, articles_next_page=following)
+            super().write_file(
+                page.save_as,
+                template,
+                context,
+                relative_urls,
+                {},
+                template_name,
+                override_output,
+                url,
+                **kwargs,
+                articles_paginator=pages,
+                articles_page=page,
+                articles_previous_page=previous,
+                articles_next_page=following,
+            )
 
     def _open_w(self, filename, encoding, override=False):
         # Pelican's bookkeeping (refuse to write one file twice unless overriding), then a
@@ -163,11 +196,15 @@ class FeedWriter(Writer):
         topics = context.get("topics", {})
         return (RssFeed if feed_type == "rss" else AtomFeed)(
             title=feed_title(context["SITENAME"], topic_for(topics, name) if name else None),
-            link=self.site_url + "/", feed_url=self.feed_url, description=context.get("SITESUBTITLE", ""),
+            link=self.site_url + "/",
+            feed_url=self.feed_url,
+            description=context.get("SITESUBTITLE", ""),
             subtitle=context.get("SITESUBTITLE", None),
             language=content_lang(self.settings) if name in BRIEF_CATEGORIES else PAPER_LANG,
-            author_name=context["SITENAME"], author_link=self.site_url + "/",
-            empty_date=context.get("EMPTY_FEED_DATE"))  # a feed with no entry yet (feeds._Dated)
+            author_name=context["SITENAME"],
+            author_link=self.site_url + "/",
+            empty_date=context.get("EMPTY_FEED_DATE"),
+        )  # a feed with no entry yet (feeds._Dated)
 
     def _add_item_to_the_feed(self, feed, item) -> None:
         paper = getattr(item, "paper", None)
@@ -200,9 +237,14 @@ def pages_key(settings: dict, theme: Path, topics: dict) -> str:
     theme's templates and the radar's own, the topics' names and the papers taken down (takedowns.yml)."""
     takedowns = site_settings(settings).takedowns or Path("takedowns.yml")
     overrides = [tree_digest(Path(folder)) for folder in settings.get("THEME_TEMPLATES_OVERRIDES", ())]
-    return render_digest(settings["SITEURL"], str(settings.get("DEFAULT_LANG")), tree_digest(theme / "templates"),
-                         *overrides, json.dumps([vars(t) for t in topics.values()], sort_keys=True),
-                         takedowns.read_bytes().hex() if takedowns.is_file() else "")
+    return render_digest(
+        settings["SITEURL"],
+        str(settings.get("DEFAULT_LANG")),
+        tree_digest(theme / "templates"),
+        *overrides,
+        json.dumps([vars(t) for t in topics.values()], sort_keys=True),
+        takedowns.read_bytes().hex() if takedowns.is_file() else "",
+    )
 
 
 def listed_key(article: Article) -> str:
@@ -227,4 +269,6 @@ def entry_stamp(path: str) -> str:
 
 
 def tree_digest(folder: Path) -> str:
-    return render_digest(*(f"{p.relative_to(folder)}:{p.read_bytes().hex()}" for p in sorted(folder.rglob("*")) if p.is_file()))
+    return render_digest(
+        *(f"{p.relative_to(folder)}:{p.read_bytes().hex()}" for p in sorted(folder.rglob("*")) if p.is_file())
+    )

@@ -71,8 +71,11 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
-            reporter.write_line(f"{REPORT.relative_to(REPORT.parents[1])} is stale: the adversarial suite's cases "
-                                "changed; run `pytest tests/adversarial --write-robustness` and commit it", red=True)
+            reporter.write_line(
+                f"{REPORT.relative_to(REPORT.parents[1])} is stale: the adversarial suite's cases "
+                "changed; run `pytest tests/adversarial --write-robustness` and commit it",
+                red=True,
+            )
 
 
 def _document(rows: list[dict]) -> str:

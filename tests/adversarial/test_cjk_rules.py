@@ -43,10 +43,13 @@ def journal() -> bytes:
         f"<item><title>{escape(title)}</title><link>https://doi.org/10.5555/zh.{n}</link>"
         f"<description>摘要。</description>{''.join(f'<dc:creator>{escape(a)}</dc:creator>' for a in authors)}"
         f"<pubDate>Mon, 27 Apr 2026 07:30:00 +0800</pubDate></item>"
-        for n, (title, authors, _) in enumerate(PAPERS))
-    return ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">'
-            "<channel><title>中国科学</title><link>https://journal.example/</link><description>最新论文</description>"
-            f"<lastBuildDate>Mon, 27 Apr 2026 07:30:00 +0800</lastBuildDate>{items}</channel></rss>").encode()
+        for n, (title, authors, _) in enumerate(PAPERS)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        "<channel><title>中国科学</title><link>https://journal.example/</link><description>最新论文</description>"
+        f"<lastBuildDate>Mon, 27 Apr 2026 07:30:00 +0800</lastBuildDate>{items}</channel></rss>"
+    ).encode()
 
 
 def write_rules(folder: Path) -> Path:
@@ -72,8 +75,21 @@ def test_chinese_rules_select_chinese_papers_and_every_topic_page_is_built(feed_
     assert words["基于量子纠错码的容错计算新方法"] == ["量子纠错"]
     assert words["大语言模型（LLM）推理能力的系统评测"] == ["ＬＬＭ"]
 
-    built = run_cli("build", "--settings", str(ROOT / "pelicanconf.py"), "--content", "content", "--output", "output",
-                    "--state", "state", "--rules", str(rules), "--no-search", timeout=300)
+    built = run_cli(
+        "build",
+        "--settings",
+        str(ROOT / "pelicanconf.py"),
+        "--content",
+        "content",
+        "--output",
+        "output",
+        "--state",
+        "state",
+        "--rules",
+        str(rules),
+        "--no-search",
+        timeout=300,
+    )
     assert built.returncode == 0, built.stderr
     output = tmp_path / "output"
     linked: set[str] = set()
@@ -97,10 +113,13 @@ def test_chinese_rules_select_chinese_papers_and_every_topic_page_is_built(feed_
     assert empty == etree.parse(str(output / "feeds/all.atom.xml")).findtext("{http://www.w3.org/2005/Atom}updated")
     liangzi = (output / "topics/liangzi.html").read_text(encoding="utf-8")
     assert "基于量子纠错码的容错计算新方法" in liangzi and "量子纠缠与纠错的关系" not in liangzi
-    case("rules", "rules with Chinese keywords (量子纠错), a full-width keyword (ＬＬＭ), authors written 张 伟 and "
-         "Ｙｉｎｇｑｉ Ｆａｎ, and a rule that selects nothing, on a Chinese journal's feed",
-         "keywords found inside Han runs as phrases, widths folded; every topic page and feed linked is built",
-         f"{len(selected)} of {len(PAPERS)} papers selected as expected; {len(linked)} topic links, none missing")
+    case(
+        "rules",
+        "rules with Chinese keywords (量子纠错), a full-width keyword (ＬＬＭ), authors written 张 伟 and "
+        "Ｙｉｎｇｑｉ Ｆａｎ, and a rule that selects nothing, on a Chinese journal's feed",
+        "keywords found inside Han runs as phrases, widths folded; every topic page and feed linked is built",
+        f"{len(selected)} of {len(PAPERS)} papers selected as expected; {len(linked)} topic links, none missing",
+    )
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM)
@@ -108,10 +127,14 @@ def test_the_browser_radar_matches_chinese_keywords_and_names_as_the_rules_do(ca
     """The radar's own matching (theme/static/js/radar.js), run in Chromium on the papers of PAPERS."""
     from playwright.sync_api import sync_playwright
 
-    radar = {"author": ["张 伟", "Ｙｉｎｇｑｉ Ｆａｎ"], "keyword": ["量子纠错", "ＬＬＭ", "智能体"],
-             "mute-author": ["王·小明"]}
+    radar = {
+        "author": ["张 伟", "Ｙｉｎｇｑｉ Ｆａｎ"],
+        "keyword": ["量子纠错", "ＬＬＭ", "智能体"],
+        "mute-author": ["王·小明"],
+    }
     papers = [{"title": title, "authors": authors} for title, authors, _ in PAPERS] + [
-        {"title": "量子纠错", "authors": ["王小明"]}]
+        {"title": "量子纠错", "authors": ["王小明"]}
+    ]
     script = """async ([radar, papers]) => {
         const m = await import(new URL("theme/js/radar.js", location.href).href);
         const query = Object.entries(radar).flatMap(([kind, values]) => values.map((v) => [kind, v]));
@@ -125,6 +148,10 @@ def test_the_browser_radar_matches_chinese_keywords_and_names_as_the_rules_do(ca
         found = page.evaluate(script, [radar, papers])
         browser.close()
     assert found == ["量子纠错", "ＬＬＭ", "智能体", "", "张 伟", "Ｙｉｎｇｑｉ Ｆａｎ", "", "muted"]
-    case("radar", "the browser radar following 量子纠错, ＬＬＭ, 智能体, 张 伟 and Ｙｉｎｇｑｉ Ｆａｎ, "
-         "muting 王·小明, on Chinese titles and names", "the same papers as the rules select; 王小明's paper muted",
-         f"{sum(bool(f) for f in found)} of {len(found)} papers matched or muted, as the rules do")
+    case(
+        "radar",
+        "the browser radar following 量子纠错, ＬＬＭ, 智能体, 张 伟 and Ｙｉｎｇｑｉ Ｆａｎ, "
+        "muting 王·小明, on Chinese titles and names",
+        "the same papers as the rules select; 王小明's paper muted",
+        f"{sum(bool(f) for f in found)} of {len(found)} papers matched or muted, as the rules do",
+    )

@@ -43,15 +43,23 @@ def test_mentions_in_feed_errors_reach_the_summary_and_the_issue_inert(feed_serv
         visible = shown.replace("\u200b", "")
         assert "Ping @octo-org/core-team, cc @octocat, \\@team, (@paren), @@double and `@code`" in visible, name
         assert "desk@example.org" in visible, name
-    case("GitHub text", "a source's error naming @octocat, @octo-org/core-team, \\@team, (@paren), @@double, `@code`, "
-         "then `health --summary` and `health --github-issue`",
-         "job summary and issue render the text as written and notify nobody (cmark-gfm + GitHub's mention pattern)",
-         f"0 mentions in {len(reports)} reports; the text reads the same")
+    case(
+        "GitHub text",
+        "a source's error naming @octocat, @octo-org/core-team, \\@team, (@paren), @@double, `@code`, "
+        "then `health --summary` and `health --github-issue`",
+        "job summary and issue render the text as written and notify nobody (cmark-gfm + GitHub's mention pattern)",
+        f"0 mentions in {len(reports)} reports; the text reads the same",
+    )
 
 
 def test_every_markdown_helper_is_inert():
     """Labels of links, table cells and code spans built from the same text notify nobody either."""
-    text = markdown.table(["source", "paper"], [[markdown.code(PINGS), markdown.link(PINGS, "https://example.org/@x")],
-                                                [markdown.text(PINGS), markdown.link(PINGS, "javascript:@x")]])
+    text = markdown.table(
+        ["source", "paper"],
+        [
+            [markdown.code(PINGS), markdown.link(PINGS, "https://example.org/@x")],
+            [markdown.text(PINGS), markdown.link(PINGS, "javascript:@x")],
+        ],
+    )
     shown, mentioned = rendered(text)
     assert mentioned == [] and shown.replace("\u200b", "").count("cc @octocat") == 4

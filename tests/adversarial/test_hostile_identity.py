@@ -24,17 +24,30 @@ TITLE = "Cancer cell migration through confined three-dimensional environments"
 
 def work(doi: str, title: str = TITLE, **extra) -> dict:
     """A Crossref work shaped like the captured ones."""
-    return {"DOI": doi, "title": [title], "published": {"date-parts": [[2026, 4, 27]]},
-            "author": [{"given": "Rosalind", "family": "Franklin"}], **extra}
+    return {
+        "DOI": doi,
+        "title": [title],
+        "published": {"date-parts": [[2026, 4, 27]]},
+        "author": [{"given": "Rosalind", "family": "Franklin"}],
+        **extra,
+    }
 
 
 def works(*items: dict) -> bytes:
-    return json.dumps({"status": "ok", "message-type": "work-list",
-                       "message": {"items": list(items), "total-results": len(items)}}).encode()
+    return json.dumps(
+        {"status": "ok", "message-type": "work-list", "message": {"items": list(items), "total-results": len(items)}}
+    ).encode()
 
 
-def run(feed_server, run_cli, tmp_path: Path, *, arxiv: bytes | None = None, crossref: bytes | None = None,
-        day: str = "2026-04-27") -> dict:
+def run(
+    feed_server,
+    run_cli,
+    tmp_path: Path,
+    *,
+    arxiv: bytes | None = None,
+    crossref: bytes | None = None,
+    day: str = "2026-04-27",
+) -> dict:
     """Serve an arXiv feed and/or a Crossref answer, run fetch for ``day``; return the run record by source."""
     sources = []
     if arxiv is not None:
@@ -42,8 +55,15 @@ def run(feed_server, run_cli, tmp_path: Path, *, arxiv: bytes | None = None, cro
         sources.append({"id": "arxiv", "kind": "arxiv_rss", "label": "arXiv", "url": feed_server.base + "/arxiv"})
     if crossref is not None:
         feed_server.add("/crossref/works", body=crossref, content_type="application/json")
-        sources.append({"id": "journal", "kind": "crossref", "label": "Journal", "issn": ["1"],
-                        "base_url": feed_server.base + "/crossref"})
+        sources.append(
+            {
+                "id": "journal",
+                "kind": "crossref",
+                "label": "Journal",
+                "issn": ["1"],
+                "base_url": feed_server.base + "/crossref",
+            }
+        )
     write_sources(tmp_path, sources)
     result = fetch(run_cli, tmp_path, day)
     assert result.returncode == 0 and "Traceback" not in result.stdout + result.stderr, result.stderr
@@ -55,8 +75,10 @@ def by_id(tmp_path: Path) -> dict[str, dict]:
 
 
 def test_two_arxiv_papers_whose_titles_differ_only_in_case_and_punctuation(feed_server, run_cli, tmp_path, case):
-    body = feed(item(1, title="Reasoning Agents: Planning with Language Models", creator="Ada Lovelace"),
-                item(2, title="Reasoning agents planning with language models?", creator="Grace Hopper"))
+    body = feed(
+        item(1, title="Reasoning Agents: Planning with Language Models", creator="Ada Lovelace"),
+        item(2, title="Reasoning agents planning with language models?", creator="Grace Hopper"),
+    )
     health = run(feed_server, run_cli, tmp_path, arxiv=body)
     written = by_id(tmp_path)
     assert set(written) == {"arxiv:2604.30001", "arxiv:2604.30002"}
@@ -64,16 +86,29 @@ def test_two_arxiv_papers_whose_titles_differ_only_in_case_and_punctuation(feed_
     assert written["arxiv:2604.30002"]["authors"] == "Grace Hopper"
     assert written["arxiv:2604.30002"]["title"] == "Reasoning agents planning with language models?"
     assert health["arxiv"]["new"] == 2 and health["arxiv"]["duplicate"] == 0
-    case("identity", "two arXiv ids whose titles differ only in case and punctuation",
-         "two papers, each with its own title and authors", "2 entries, 0 duplicates")
+    case(
+        "identity",
+        "two arXiv ids whose titles differ only in case and punctuation",
+        "two papers, each with its own title and authors",
+        "2 entries, 0 duplicates",
+    )
 
 
-@pytest.mark.parametrize("kind, first, second", [
-    ("series papers (Part I / Part II, the part in Crossref's subtitle)",
-     work("10.5555/series.1", subtitle=["Part I: Theory"]), work("10.5555/series.2", subtitle=["Part II: Experiments"])),
-    ("a replication with the original's title",
-     work("10.5555/original.2019"), work("10.5555/replication.2026", author=[{"given": "Karl", "family": "Popper"}])),
-])
+@pytest.mark.parametrize(
+    "kind, first, second",
+    [
+        (
+            "series papers (Part I / Part II, the part in Crossref's subtitle)",
+            work("10.5555/series.1", subtitle=["Part I: Theory"]),
+            work("10.5555/series.2", subtitle=["Part II: Experiments"]),
+        ),
+        (
+            "a replication with the original's title",
+            work("10.5555/original.2019"),
+            work("10.5555/replication.2026", author=[{"given": "Karl", "family": "Popper"}]),
+        ),
+    ],
+)
 def test_two_dois_with_one_title_are_two_papers(feed_server, run_cli, tmp_path, case, kind, first, second):
     health = run(feed_server, run_cli, tmp_path, crossref=works(first, second))
     written = by_id(tmp_path)
@@ -89,9 +124,20 @@ def test_two_dois_with_one_title_are_two_papers(feed_server, run_cli, tmp_path, 
 
 def test_a_later_run_does_not_hand_an_entry_to_another_paper_with_the_same_title(feed_server, run_cli, tmp_path, case):
     run(feed_server, run_cli, tmp_path, arxiv=feed(item(1, title="Reasoning agents: planning with language models")))
-    health = run(feed_server, run_cli, tmp_path, day="2026-04-28", arxiv=feed(
-        item(2, title="Reasoning Agents — Planning with Language Models", creator="Grace Hopper",
-             date="Tue, 28 Apr 2026 00:00:00 -0400")))
+    health = run(
+        feed_server,
+        run_cli,
+        tmp_path,
+        day="2026-04-28",
+        arxiv=feed(
+            item(
+                2,
+                title="Reasoning Agents — Planning with Language Models",
+                creator="Grace Hopper",
+                date="Tue, 28 Apr 2026 00:00:00 -0400",
+            )
+        ),
+    )
     written = by_id(tmp_path)
     assert set(written) == {"arxiv:2604.30001", "arxiv:2604.30002"}
     first = written["arxiv:2604.30001"]
@@ -99,8 +145,12 @@ def test_a_later_run_does_not_hand_an_entry_to_another_paper_with_the_same_title
     assert first["abs_url"] == "https://arxiv.org/abs/2604.30001"
     assert health["arxiv"]["new"] == 1 and health["arxiv"]["updated"] == 0
     assert len(indexed(tmp_path / "state")) == 2
-    case("identity", "a later run brings another arXiv id with the same normalised title",
-         "a new entry; the archived entry keeps its title, authors and link", "2 entries, the first unchanged")
+    case(
+        "identity",
+        "a later run brings another arXiv id with the same normalised title",
+        "a new entry; the archived entry keeps its title, authors and link",
+        "2 entries, the first unchanged",
+    )
 
 
 def test_a_preprint_and_its_journal_version_merge_and_the_title_merge_is_named(feed_server, run_cli, tmp_path, case):
@@ -112,13 +162,23 @@ def test_a_preprint_and_its_journal_version_merge_and_the_title_merge_is_named(f
     assert e["title"] == TITLE and e["authors"] == "Ada Lovelace"  # the first record's fields, the DOI added
     assert health["journal"]["duplicate"] == 1
     assert "doi:10.5555/journal.version merged by title into arxiv:2604.30001" in health["journal"]["note"]
-    case("identity", "an arXiv preprint (no DOI) and a journal record (no arXiv id) with the same title",
-         "one paper; the merge named in the run record; the preprint's fields kept, the DOI added",
-         "1 entry; note: doi:… merged by title into arxiv:…")
+    case(
+        "identity",
+        "an arXiv preprint (no DOI) and a journal record (no arXiv id) with the same title",
+        "one paper; the merge named in the run record; the preprint's fields kept, the DOI added",
+        "1 entry; note: doi:… merged by title into arxiv:…",
+    )
 
 
-@pytest.mark.parametrize("spelling", ["10.5555/JOURNAL.Version/", "https://doi.org/10.5555/journal.version/.",
-                                      "doi:10.5555/journal.version//", "https://doi.org/10.5555%2Fjournal.version"])
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "10.5555/JOURNAL.Version/",
+        "https://doi.org/10.5555/journal.version/.",
+        "doi:10.5555/journal.version//",
+        "https://doi.org/10.5555%2Fjournal.version",
+    ],
+)
 def test_one_doi_spelled_differently_is_one_paper(feed_server, run_cli, tmp_path, case, spelling):
     preprint = feed(item(1, title=TITLE).replace("</item>", "<arxiv:DOI>10.5555/journal.version</arxiv:DOI></item>"))
     journal = works(work(spelling, title="Cells migrating in confined spaces: the published version"))
@@ -126,9 +186,12 @@ def test_one_doi_spelled_differently_is_one_paper(feed_server, run_cli, tmp_path
     [e] = entries(tmp_path)
     assert e["paper_id"] == "arxiv:2604.30001" and e["doi"] == "10.5555/journal.version"
     assert health["journal"]["duplicate"] == 1 and "merged by title" not in health["journal"]["note"]
-    case("identity", f"the journal DOI written {spelling!r} by Crossref and plainly by arXiv",
-         "one paper (DOIs compared as Crossref does: case, prefixes, trailing punctuation and slashes)",
-         "1 entry, merged by DOI")
+    case(
+        "identity",
+        f"the journal DOI written {spelling!r} by Crossref and plainly by arXiv",
+        "one paper (DOIs compared as Crossref does: case, prefixes, trailing punctuation and slashes)",
+        "1 entry, merged by DOI",
+    )
 
 
 # ---------------------------------------------------------------- paths: one paper, one file, one page
@@ -173,18 +236,38 @@ def test_two_dois_whose_slugs_collide_get_two_files_pages_and_api_files(feed_ser
     health = run(feed_server, run_cli, tmp_path, crossref=answer)  # the same day again: nothing changes
     assert health["journal"]["new"] == 0 and {f: f.read_bytes() for f in sorted(papers.rglob("*.md"))} == before
 
-    built = subprocess.run([sys.executable, "-m", "pipeline.cli", "build", "--content", str(tmp_path / "content"),
-                            "--output", str(tmp_path / "output"), "--rules", str(RULES), "--state",
-                            str(tmp_path / "state")], cwd=ROOT, capture_output=True, text=True, timeout=600,
-                           env={**os.environ, "PYTHONPATH": str(ROOT)})
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipeline.cli",
+            "build",
+            "--content",
+            str(tmp_path / "content"),
+            "--output",
+            str(tmp_path / "output"),
+            "--rules",
+            str(RULES),
+            "--state",
+            str(tmp_path / "state"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert built.returncode == 0, built.stderr
     for paper_id, slug in slugs.items():
         page = (tmp_path / "output/papers" / f"{slug}.html").read_text(encoding="utf-8")
         api = json.loads((tmp_path / "output/api/v1/papers" / f"{slug}.json").read_text(encoding="utf-8"))
         assert api["paper"]["id"] == paper_id and written[paper_id]["title"] in page
-    case("paths", f"two DOIs differing only in punctuation whose slugs collide ({first}, {second})",
-         "two files, two pages, two API files; the index maps each id to its own file; a re-run changes nothing",
-         f"slugs {sorted(slugs.values())}; 2 files, 2 pages, 2 API files")
+    case(
+        "paths",
+        f"two DOIs differing only in punctuation whose slugs collide ({first}, {second})",
+        "two files, two pages, two API files; the index maps each id to its own file; a re-run changes nothing",
+        f"slugs {sorted(slugs.values())}; 2 files, 2 pages, 2 API files",
+    )
 
 
 def test_the_index_never_maps_two_ids_to_one_file(tmp_path):
@@ -196,8 +279,19 @@ def test_the_index_never_maps_two_ids_to_one_file(tmp_path):
 
     first, second = colliding_dois()
     when = datetime(2026, 4, 27, tzinfo=UTC)
-    papers = [Paper(id=f"doi:{doi}", version=1, title=f"Paper {doi}", source="journal", source_label="Journal",
-                    published=when, updated=when, doi=doi) for doi in (first, second)]
+    papers = [
+        Paper(
+            id=f"doi:{doi}",
+            version=1,
+            title=f"Paper {doi}",
+            source="journal",
+            source_label="Journal",
+            published=when,
+            updated=when,
+            doi=doi,
+        )
+        for doi in (first, second)
+    ]
     content, state = tmp_path / "content", tmp_path / "state/papers"
     # a file of the first paper's default slug that the index does not list (written by hand) is not overwritten
     stray = content / "papers/2026/04/27" / f"{slug_for(papers[0].id)}.md"
@@ -218,4 +312,3 @@ def test_the_index_never_maps_two_ids_to_one_file(tmp_path):
     reloaded = Index.load(content, state)
     assert len(set(reloaded.entries.values())) == 2 == len(reloaded.entries)
     assert render_entry(papers[0], slug="x-y").count("\nSlug: x-y\n") == 1
-

@@ -9,9 +9,15 @@ import threading
 import pytest
 
 
-@pytest.mark.parametrize("link", ["api/v1/%2E%2E%2F%2E%2E%2F%2E%2E%2Fsecret.json", "%2e%2e/secret.json",
-                                  "api/v1/%252e%252e/%252e%252e/%252e%252e/secret.json",
-                                  "api/v1/..%5c..%5c..%5csecret.json"])
+@pytest.mark.parametrize(
+    "link",
+    [
+        "api/v1/%2E%2E%2F%2E%2E%2F%2E%2E%2Fsecret.json",
+        "%2e%2e/secret.json",
+        "api/v1/%252e%252e/%252e%252e/%252e%252e/secret.json",
+        "api/v1/..%5c..%5c..%5csecret.json",
+    ],
+)
 def test_mcp_site_never_follows_an_encoded_link_outside_the_site(run_cli, tmp_path, case, link):
     """A server that decodes and resolves paths as web servers do; the index points outside the site."""
     import http.server
@@ -44,6 +50,9 @@ def test_mcp_site_never_follows_an_encoded_link_outside_the_site(run_cli, tmp_pa
         server.server_close()
     assert done.returncode == 1 and "a link outside the site" in done.stderr, done.stderr
     assert requested == ["/site/api/v1/index.json"]
-    case("links", f"`academichub mcp --site`: the site's API index links a day to {link}",
-         "normalised (percent-decoded, dot segments) before the same-site check: refused, never requested",
-         "exit 1: a link outside the site; 1 request (the index)")
+    case(
+        "links",
+        f"`academichub mcp --site`: the site's API index links a day to {link}",
+        "normalised (percent-decoded, dot segments) before the same-site check: refused, never requested",
+        "exit 1: a link outside the site; 1 request (the index)",
+    )

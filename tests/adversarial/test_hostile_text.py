@@ -28,8 +28,11 @@ FIELDS = {  # the kind's text fields the broken text goes into ({} marks where; 
     "biorxiv": {"title": "{t} {}", "abstract": "Abstract {}", "authors": "Lovelace{}, A.; Hopper, G."},
     "arxiv_api": {"title": "{t} {}", "summary": "Abstract {}", "name": "Ada Lovelace{}"},
     "arxiv_oai": {"title": "{t} {}", "abstract": "Abstract {}", "keyname": "Lovelace{}"},
-    "arxiv_rss": {"title": "{t} {}", "description": "arXiv:{id}v1 Announce Type: new Abstract: Abstract {}",
-                  "creator": "Ada Lovelace{}, Grace Hopper"},
+    "arxiv_rss": {
+        "title": "{t} {}",
+        "description": "arXiv:{id}v1 Announce Type: new Abstract: Abstract {}",
+        "creator": "Ada Lovelace{}, Grace Hopper",
+    },
     "rss": {"title": "{t} {}", "description": "Abstract {}", "creator": "Ada Lovelace{}"},
 }
 
@@ -42,8 +45,14 @@ def broken_record(template, n: int, broken: str):
 
 
 def _cli(*args: str):
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=600,
+    )
 
 
 def test_broken_unicode_in_every_source_kind(feed_server, run_cli, tmp_path, case):
@@ -54,8 +63,11 @@ def test_broken_unicode_in_every_source_kind(feed_server, run_cli, tmp_path, cas
         override = {field: broken_record(template, broken_n, broken) for field, template in FIELDS[name].items()}
         body = kind.page([kind.record(clean_n, {}), kind.record(broken_n, override)], 2, "")
         base = f"{feed_server.base}/{name}"
-        feed_server.add(kind.path.replace("/attack", f"/{name}"), body=body,
-                        content_type="application/json" if kind.json else "application/xml")
+        feed_server.add(
+            kind.path.replace("/attack", f"/{name}"),
+            body=body,
+            content_type="application/json" if kind.json else "application/xml",
+        )
         sources.append({"id": name.replace("_", "-"), "label": name, **kind.source(base)})
         broken_ids[name.replace("_", "-")] = kind.paper_id(broken_n)
     write_sources(tmp_path, sources)
@@ -77,8 +89,17 @@ def test_broken_unicode_in_every_source_kind(feed_server, run_cli, tmp_path, cas
     candidates = (tmp_path / "state/candidates" / f"{DAY}.jsonl").read_text(encoding="utf-8")
     assert not UNUSABLE.search(candidates)
 
-    built = _cli("build", "--content", str(tmp_path / "content"), "--output", str(tmp_path / "output"),
-                 "--rules", str(RULES), "--state", str(tmp_path / "state"))
+    built = _cli(
+        "build",
+        "--content",
+        str(tmp_path / "content"),
+        "--output",
+        str(tmp_path / "output"),
+        "--rules",
+        str(RULES),
+        "--state",
+        str(tmp_path / "state"),
+    )
     assert built.returncode == 0, built.stderr
     documents = [p for p in (tmp_path / "output").rglob("*") if p.suffix in (".xml", ".opml")]
     assert any(p.name == "all.atom.xml" for p in documents) and any(p.name == "sitemap.xml" for p in documents)
@@ -87,10 +108,13 @@ def test_broken_unicode_in_every_source_kind(feed_server, run_cli, tmp_path, cas
         etree.parse(str(document), parser)  # raises XMLSyntaxError on a document that is not well-formed
     for api in (tmp_path / "output/api").rglob("*.json"):
         json.loads(api.read_text(encoding="utf-8"))
-    case("text", "lone surrogates, U+FFFE/U+FFFF, C0/C1 controls and decomposed accents in a record of every "
-         "source kind (JSON: \\ud83d; XML: &#xD83D;, raw U+FFFE)",
-         "every record written with U+FFFD in place, NFC; run record kept; every XML output well-formed",
-         f"{len(broken_ids)} kinds: 2 written each; {len(documents)} XML files parsed by lxml")
+    case(
+        "text",
+        "lone surrogates, U+FFFE/U+FFFF, C0/C1 controls and decomposed accents in a record of every "
+        "source kind (JSON: \\ud83d; XML: &#xD83D;, raw U+FFFE)",
+        "every record written with U+FFFD in place, NFC; run record kept; every XML output well-formed",
+        f"{len(broken_ids)} kinds: 2 written each; {len(documents)} XML files parsed by lxml",
+    )
 
 
 def test_xml_writers_refuse_what_xml_forbids():
@@ -102,8 +126,9 @@ def test_xml_writers_refuse_what_xml_forbids():
     hostile = "A \x00\x01 title \ud83d with \ufffe and \uffff"
     for feed_class in (AtomFeed, RssFeed):
         feed = feed_class(title=hostile, link="https://example.org/", description=hostile, language="en")
-        feed.add_item(title=hostile, link="https://example.org/p", description=hostile, authors=[hostile],
-                      categories=[hostile])
+        feed.add_item(
+            title=hostile, link="https://example.org/p", description=hostile, authors=[hostile], categories=[hostile]
+        )
         document = feed.writeString("utf-8")
         root = etree.fromstring(document.encode("utf-8"))
         assert "A  title  with  and " in etree.tostring(root, encoding="unicode")
@@ -120,8 +145,17 @@ def test_a_record_that_reaches_a_write_uncleaned_costs_that_record_only(tmp_path
     from pipeline.models import Paper
 
     when = datetime(2026, 4, 27, tzinfo=UTC)
-    papers = [Paper(id=f"doi:10.5555/{n}", title=title, source="journal", source_label="Journal", published=when,
-                    doi=f"10.5555/{n}") for n, title in enumerate(["Broken \ud83d title", "A good title"])]
+    papers = [
+        Paper(
+            id=f"doi:10.5555/{n}",
+            title=title,
+            source="journal",
+            source_label="Journal",
+            published=when,
+            doi=f"10.5555/{n}",
+        )
+        for n, title in enumerate(["Broken \ud83d title", "A good title"])
+    ]
     index = Index.load(tmp_path / "content", tmp_path / "state/papers.json")
     broken, good = write_papers(papers, index, date(2026, 4, 27))
     assert broken.kind == "failed" and "not valid Unicode (surrogates not allowed" in broken.why

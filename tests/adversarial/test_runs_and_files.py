@@ -23,8 +23,19 @@ from helpers import RULES, read_entry, write_sources
 ROOT = Path(__file__).resolve().parents[2]
 FEED_A = "arxiv_rss/rss-cs.AI-2026-04-27-3items.xml"
 FEED_B = "arxiv_rss/rss-cs.CL-2026-04-27-3items.xml"
-FETCH = ("fetch", "--sources", "sources.yml", "--rules", str(RULES), "--content", "content", "--state", "state",
-         "--date", "2026-04-27")
+FETCH = (
+    "fetch",
+    "--sources",
+    "sources.yml",
+    "--rules",
+    str(RULES),
+    "--content",
+    "content",
+    "--state",
+    "state",
+    "--date",
+    "2026-04-27",
+)
 
 
 def cli(cwd: Path, *args: str, preexec_fn=None, background: bool = False):
@@ -32,8 +43,9 @@ def cli(cwd: Path, *args: str, preexec_fn=None, background: bool = False):
     command = [sys.executable, "-m", "pipeline.cli", *args]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "160"}
     if background:
-        return subprocess.Popen(command, cwd=cwd, env=env, preexec_fn=preexec_fn, text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        return subprocess.Popen(
+            command, cwd=cwd, env=env, preexec_fn=preexec_fn, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
     return subprocess.run(command, cwd=cwd, env=env, preexec_fn=preexec_fn, text=True, capture_output=True, timeout=300)
 
 
@@ -41,9 +53,14 @@ def two_feeds(feed_server, tmp_path: Path, http: dict | None = None, **route) ->
     """Two arXiv sources of three papers each, every one kept by the fixture rules."""
     feed_server.add("/a", FEED_A, etag=True, **route)
     feed_server.add("/b", FEED_B, etag=True, **route)
-    write_sources(tmp_path, [{"id": "a", "kind": "arxiv_rss", "label": "arXiv", "url": feed_server.base + "/a"},
-                             {"id": "b", "kind": "arxiv_rss", "label": "arXiv", "url": feed_server.base + "/b"}],
-                  **(http or {}))
+    write_sources(
+        tmp_path,
+        [
+            {"id": "a", "kind": "arxiv_rss", "label": "arXiv", "url": feed_server.base + "/a"},
+            {"id": "b", "kind": "arxiv_rss", "label": "arXiv", "url": feed_server.base + "/b"},
+        ],
+        **(http or {}),
+    )
 
 
 def entries(content: Path) -> list[Path]:
@@ -64,7 +81,9 @@ def small_fs(tmp_path):
 
     def mount(path: Path, room: int) -> Path:
         path.mkdir(parents=True, exist_ok=True)
-        done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(path)], capture_output=True, text=True)
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(path)], capture_output=True, text=True
+        )
         if done.returncode != 0:
             pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
         mounted.append(path)
@@ -104,9 +123,12 @@ def test_content_on_a_nearly_full_file_system(feed_server, tmp_path, small_fs, c
     again = cli(tmp_path, *FETCH)
     assert again.returncode == 0, again.stderr
     assert len(entries(content)) == 6 and runs(tmp_path)[-1]["ok"] is True
-    case("files", "content/ on a file system with 12 KB free (a real tmpfs)",
-         "one message naming the folder and what was written; exit ≠ 0; run record kept; nothing lost",
-         f"exit 1: '{len(written)} of 6 entries written; not written: …'; record says why; the next run writes the rest")
+    case(
+        "files",
+        "content/ on a file system with 12 KB free (a real tmpfs)",
+        "one message naming the folder and what was written; exit ≠ 0; run record kept; nothing lost",
+        f"exit 1: '{len(written)} of 6 entries written; not written: …'; record says why; the next run writes the rest",
+    )
 
 
 def test_state_and_content_on_a_full_file_system(feed_server, tmp_path, small_fs, case):
@@ -117,8 +139,12 @@ def test_state_and_content_on_a_full_file_system(feed_server, tmp_path, small_fs
     message = " ".join(result.stderr.split())
     assert "No space left on device" in message and "0 of 6 entries written" in message, message
     assert "The run record could not be written either" in message
-    case("files", "content/ and state/ on a file system with no room at all",
-         "one message; exit ≠ 0; no traceback", "exit 1: '0 of 6 entries written …; the run record could not be written either'")
+    case(
+        "files",
+        "content/ and state/ on a file system with no room at all",
+        "one message; exit ≠ 0; no traceback",
+        "exit 1: '0 of 6 entries written …; the run record could not be written either'",
+    )
 
 
 def test_a_file_size_limit(feed_server, tmp_path, case):
@@ -132,8 +158,12 @@ def test_a_file_size_limit(feed_server, tmp_path, case):
     assert_whole(tmp_path / "content")
     assert all(p.stat().st_size <= limit for p in (tmp_path / "content").rglob("*") if p.is_file())
     assert runs(tmp_path)[-1]["ok"] is False
-    case("files", "a file size limit of 4 KB (ulimit -f)", "a clear message, exit ≠ 0, no half file",
-         "exit 1: 'File too large' with what was and was not written")
+    case(
+        "files",
+        "a file size limit of 4 KB (ulimit -f)",
+        "a clear message, exit ≠ 0, no half file",
+        "exit 1: 'File too large' with what was and was not written",
+    )
 
 
 # ---------------------------------------------------------------- two runs at once
@@ -160,9 +190,14 @@ def test_two_runs_at_once_take_turns(feed_server, tmp_path, case):
         assert lock.read_text().startswith(f"pid {first.pid}, `academichub fetch`")
         waiting = tmp_path / "second.err"
         with waiting.open("w") as err:
-            second = subprocess.Popen([sys.executable, "-m", "pipeline.cli", *FETCH], cwd=tmp_path, text=True,
-                                      env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "160"},
-                                      stdout=subprocess.PIPE, stderr=err)
+            second = subprocess.Popen(
+                [sys.executable, "-m", "pipeline.cli", *FETCH],
+                cwd=tmp_path,
+                text=True,
+                env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "160"},
+                stdout=subprocess.PIPE,
+                stderr=err,
+            )
         until(lambda: "waiting for it to finish" in waiting.read_text(encoding="utf-8"), second)
         impatient = cli(tmp_path, *FETCH, "--lock-timeout", "0")
     finally:
@@ -179,10 +214,13 @@ def test_two_runs_at_once_take_turns(feed_server, tmp_path, case):
     records = runs(tmp_path)
     assert len(records) == 2 and [sum(s["new"] for s in r["sources"]) for r in records] == [6, 0]
     assert len(entries(tmp_path / "content")) == 6 and not lock.exists()
-    case("runs", "a second and a third fetch start while one is running on the same folder",
-         "one at a time; both records kept; a clear message",
-         "the second waits ('another AcademicHub run is using this folder (pid …)'), --lock-timeout 0 exits 75; "
-         "2 records")
+    case(
+        "runs",
+        "a second and a third fetch start while one is running on the same folder",
+        "one at a time; both records kept; a clear message",
+        "the second waits ('another AcademicHub run is using this folder (pid …)'), --lock-timeout 0 exits 75; "
+        "2 records",
+    )
 
 
 def test_run_records_are_appended_not_rewritten(feed_server, tmp_path, case):
@@ -196,9 +234,12 @@ def test_run_records_are_appended_not_rewritten(feed_server, tmp_path, case):
     text = (state / "runs.jsonl").read_text(encoding="utf-8")
     assert text.startswith(earlier + "\n") and (state / "runs.jsonl").stat().st_ino == inode
     assert json.loads(text.splitlines()[-1])["date"] == "2026-04-27"
-    case("runs", "state/runs.jsonl ending in half a line (a run killed while writing)",
-         "the new record appended on its own line, the file never rewritten",
-         "earlier bytes kept as they were, same file, new record readable")
+    case(
+        "runs",
+        "state/runs.jsonl ending in half a line (a run killed while writing)",
+        "the new record appended on its own line, the file never rewritten",
+        "earlier bytes kept as they were, same file, new record readable",
+    )
 
 
 def test_a_temporary_file_of_a_running_write_is_left_alone(tmp_path, case):
@@ -213,26 +254,40 @@ def test_a_temporary_file_of_a_running_write_is_left_alone(tmp_path, case):
     assert remove_stale_temp_files(tmp_path / "content", run_holds_lock=False) == 1
     assert fresh.exists() and not old.exists()
     assert remove_stale_temp_files(tmp_path / "content", run_holds_lock=True) == 1 and not fresh.exists()
-    case("runs", "a fresh temporary file beside an entry, while another run may be writing",
-         "only temporary files older than an hour, or all under the state lock, are removed",
-         "the fresh one kept, the old one removed")
+    case(
+        "runs",
+        "a fresh temporary file beside an entry, while another run may be writing",
+        "only temporary files older than an hour, or all under the state lock, are removed",
+        "the fresh one kept, the old one removed",
+    )
 
 
 def test_a_programming_error_is_named_in_the_run_record(feed_server, tmp_path, case):
     two_feeds(feed_server, tmp_path)
     # the real command, with a bug planted in the arXiv RSS parser's author splitting
-    bug = ("import sys, pipeline.fetch.sources.arxiv_rss as m; m.split_authors = lambda text: text.strip(None, 1); "
-           "from pipeline.cli import main; sys.exit(main(sys.argv[1:]))")
-    done = subprocess.run([sys.executable, "-c", bug, *FETCH], cwd=tmp_path, capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "160"})
+    bug = (
+        "import sys, pipeline.fetch.sources.arxiv_rss as m; m.split_authors = lambda text: text.strip(None, 1); "
+        "from pipeline.cli import main; sys.exit(main(sys.argv[1:]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", bug, *FETCH],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "160"},
+    )
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     error = runs(tmp_path)[-1]["sources"][0]["errors"][0]
     assert error.startswith("unexpected TypeError at pipeline/fetch/sources/arxiv_rss.py:"), error
     assert " in _read_item: strip expected at most 1 argument, got 2" in error
     assert error in " ".join(done.stderr.split())
-    case("runs", "a programming error in a parser (a TypeError planted in the arXiv RSS author splitting)",
-         "the source fails, the run record names the error's class, file:line, function and message; no traceback",
-         "'unexpected TypeError at pipeline/fetch/sources/arxiv_rss.py:… in _item: …' in the record and on screen")
+    case(
+        "runs",
+        "a programming error in a parser (a TypeError planted in the arXiv RSS author splitting)",
+        "the source fails, the run record names the error's class, file:line, function and message; no traceback",
+        "'unexpected TypeError at pipeline/fetch/sources/arxiv_rss.py:… in _item: …' in the record and on screen",
+    )
 
 
 # ---------------------------------------------------------------- permissions
@@ -249,12 +304,25 @@ def test_written_files_follow_the_umask(feed_server, tmp_path, umask, expected, 
     assert cli(tmp_path, *FETCH, preexec_fn=set_umask).returncode == 0
     assert modes(tmp_path / "content") == {expected} and modes(tmp_path / "state") == {expected}
     site = tmp_path / "site"
-    done = cli(tmp_path, "init", str(site), "--no-input", "--topics", "llm-agents", "--package", "academichub==0.1.0",
-               preexec_fn=set_umask)
+    done = cli(
+        tmp_path,
+        "init",
+        str(site),
+        "--no-input",
+        "--topics",
+        "llm-agents",
+        "--package",
+        "academichub==0.1.0",
+        preexec_fn=set_umask,
+    )
     assert done.returncode == 0, done.stderr
     assert modes(site) == {expected}
-    case("files", f"entries, state/ and `academichub init` under umask {umask:03o}",
-         f"files {expected:04o}, as any program writes them", f"every file {expected:04o}")
+    case(
+        "files",
+        f"entries, state/ and `academichub init` under umask {umask:03o}",
+        f"files {expected:04o}, as any program writes them",
+        f"every file {expected:04o}",
+    )
 
 
 # ---------------------------------------------------------------- the demo anywhere
@@ -267,5 +335,9 @@ def test_demo_runs_from_an_empty_folder(tmp_path, case):
     assert done.returncode == 0, done.stderr
     assert (empty / "demo/output/index.html").is_file()
     assert len(entries(empty / "demo/content")) >= 20
-    case("commands", "`academichub demo` in an empty folder (no rules/, no pelicanconf.py)",
-         "the demo runs on the rules and settings the package ships", "exit 0; entries and a website in demo/")
+    case(
+        "commands",
+        "`academichub demo` in an empty folder (no rules/, no pelicanconf.py)",
+        "the demo runs on the rules and settings the package ships",
+        "exit 0; entries and a website in demo/",
+    )

@@ -39,9 +39,11 @@ def api_files(output: Path) -> dict[str, dict]:
     """Every data file of the site's API by its path relative to the site root, parsed (not the papers'
     CSL-JSON citations beside them, whose format is CSL's)."""
     root = output / API_ROOT
-    return {f"{API_ROOT}/{p.relative_to(root).as_posix()}": json.loads(p.read_text(encoding="utf-8"))
-            for p in sorted(root.rglob("*.json"))
-            if "schemas" not in p.relative_to(root).parts and not p.name.endswith(".csl.json")}
+    return {
+        f"{API_ROOT}/{p.relative_to(root).as_posix()}": json.loads(p.read_text(encoding="utf-8"))
+        for p in sorted(root.rglob("*.json"))
+        if "schemas" not in p.relative_to(root).parts and not p.name.endswith(".csl.json")
+    }
 
 
 def schema_errors(output: Path) -> list[str]:
@@ -62,8 +64,12 @@ def links_in(value) -> list[str]:
     found = []
     if isinstance(value, dict):
         for key, item in value.items():
-            if key in ("api", "html", "first", "newer", "older", "day", "day_api", "brief") and isinstance(item, str) \
-                    and not item.startswith(("http://", "https://")) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", item):
+            if (
+                key in ("api", "html", "first", "newer", "older", "day", "day_api", "brief")
+                and isinstance(item, str)
+                and not item.startswith(("http://", "https://"))
+                and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", item)
+            ):
                 found.append(item)
             elif key in ("index", "topic", "paper") and isinstance(item, str) and item.endswith(".schema.json"):
                 found.append(item)

@@ -8,8 +8,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 AXE = Path(__file__).parents[1] / "vendor" / "axe-core" / "axe.min.js"
 NO_CHROMIUM = "needs Debian's chromium at /usr/bin/chromium"
 
@@ -33,7 +40,6 @@ def serving(output: Path):
 
     with running(make_server(output, port=0)) as base:
         yield base + "/"
-
 
 
 @contextmanager

@@ -46,18 +46,21 @@ class ChatServer:
 
     def env(self) -> dict[str, str]:
         """The secrets of a notify.yml that names every kind (see chat_channels)."""
-        return {"TEST_SLACK_WEBHOOK": self.url("slack", "/services/T000/B000/XXXX"),
-                "TEST_DISCORD_WEBHOOK": self.url("discord", "/api/webhooks/1234/token-abc"),
-                "TEST_FEISHU_WEBHOOK": self.url("feishu", "/open-apis/bot/v2/hook/0a1b2c3d"),
-                "TEST_FEISHU_SECRET": self.feishu_secret,
-                "TEST_DINGTALK_WEBHOOK": self.url("dingtalk", "/robot/send?access_token=d1n6"),
-                "TEST_DINGTALK_SECRET": self.dingtalk_secret,
-                "TEST_WECOM_WEBHOOK": self.url("wecom", "/cgi-bin/webhook/send?key=w3c0m"),
-                "TEST_TELEGRAM_TOKEN": self.telegram_token}
+        return {
+            "TEST_SLACK_WEBHOOK": self.url("slack", "/services/T000/B000/XXXX"),
+            "TEST_DISCORD_WEBHOOK": self.url("discord", "/api/webhooks/1234/token-abc"),
+            "TEST_FEISHU_WEBHOOK": self.url("feishu", "/open-apis/bot/v2/hook/0a1b2c3d"),
+            "TEST_FEISHU_SECRET": self.feishu_secret,
+            "TEST_DINGTALK_WEBHOOK": self.url("dingtalk", "/robot/send?access_token=d1n6"),
+            "TEST_DINGTALK_SECRET": self.dingtalk_secret,
+            "TEST_WECOM_WEBHOOK": self.url("wecom", "/cgi-bin/webhook/send?key=w3c0m"),
+            "TEST_TELEGRAM_TOKEN": self.telegram_token,
+        }
 
     def accepted(self, kind: str) -> list[Received]:
-        return [r for r in self.received if r.kind == kind and r.answered in (200, 204) and not r.problems
-                and not r.queued]
+        return [
+            r for r in self.received if r.kind == kind and r.answered in (200, 204) and not r.problems and not r.queued
+        ]
 
     def of(self, kind: str) -> list[Received]:
         return [r for r in self.received if r.kind == kind]
@@ -68,17 +71,34 @@ def chat_channels(server: ChatServer, **extra) -> list[dict]:
     return [
         {"id": "lab-slack", "kind": "slack", "webhook_env": "TEST_SLACK_WEBHOOK", **extra},
         {"id": "lab-discord", "kind": "discord", "webhook_env": "TEST_DISCORD_WEBHOOK", **extra},
-        {"id": "lab-feishu", "kind": "feishu", "webhook_env": "TEST_FEISHU_WEBHOOK", "secret_env": "TEST_FEISHU_SECRET",
-         **extra},
-        {"id": "lab-dingtalk", "kind": "dingtalk", "webhook_env": "TEST_DINGTALK_WEBHOOK",
-         "secret_env": "TEST_DINGTALK_SECRET", **extra},
+        {
+            "id": "lab-feishu",
+            "kind": "feishu",
+            "webhook_env": "TEST_FEISHU_WEBHOOK",
+            "secret_env": "TEST_FEISHU_SECRET",
+            **extra,
+        },
+        {
+            "id": "lab-dingtalk",
+            "kind": "dingtalk",
+            "webhook_env": "TEST_DINGTALK_WEBHOOK",
+            "secret_env": "TEST_DINGTALK_SECRET",
+            **extra,
+        },
         {"id": "lab-wecom", "kind": "wecom", "webhook_env": "TEST_WECOM_WEBHOOK", **extra},
-        {"id": "lab-telegram", "kind": "telegram", "token_env": "TEST_TELEGRAM_TOKEN", "chat_id": "-1001234567890",
-         "api_base": server.url("telegram"), **extra},
+        {
+            "id": "lab-telegram",
+            "kind": "telegram",
+            "token_env": "TEST_TELEGRAM_TOKEN",
+            "chat_id": "-1001234567890",
+            "api_base": server.url("telegram"),
+            **extra,
+        },
     ]
 
 
 # ---- the platforms' schemas -------------------------------------------------------------------
+
 
 def _need(problems: list[str], ok: bool, what: str) -> None:
     if not ok:
@@ -86,7 +106,9 @@ def _need(problems: list[str], ok: bool, what: str) -> None:
 
 
 def _slack_text(problems, obj, limit, where, plain_only=False) -> None:
-    if not isinstance(obj, dict) or obj.get("type") not in (("plain_text",) if plain_only else ("plain_text", "mrkdwn")):
+    if not isinstance(obj, dict) or obj.get("type") not in (
+        ("plain_text",) if plain_only else ("plain_text", "mrkdwn")
+    ):
         problems.append(f"{where}: not a text object")
         return
     text = obj.get("text")
@@ -143,8 +165,11 @@ def check_discord(body, query) -> tuple[list[str], tuple[int, dict, str]]:
     _need(p, bool(content) or bool(embeds), "content or embeds")
     total = 0
     for i, embed in enumerate(embeds):
-        _need(p, set(embed) <= {"title", "description", "url", "color", "fields", "footer", "author", "timestamp"},
-              f"embeds[{i}]: unknown keys")
+        _need(
+            p,
+            set(embed) <= {"title", "description", "url", "color", "fields", "footer", "author", "timestamp"},
+            f"embeds[{i}]: unknown keys",
+        )
         for key, limit in _DISCORD_LIMITS.items():
             value = embed.get(key, "")
             _need(p, isinstance(value, str) and len(value) <= limit, f"embeds[{i}].{key} within {limit}")
@@ -169,8 +194,11 @@ def feishu_sign(timestamp: str, secret: str) -> str:
 
 
 def _lark_text(p, obj, where, tags=("plain_text", "lark_md")) -> None:
-    _need(p, isinstance(obj, dict) and obj.get("tag") in tags and isinstance(obj.get("content"), str),
-          f"{where}: a {'/'.join(tags)} text")
+    _need(
+        p,
+        isinstance(obj, dict) and obj.get("tag") in tags and isinstance(obj.get("content"), str),
+        f"{where}: a {'/'.join(tags)} text",
+    )
 
 
 def check_feishu(body, query, secret: str) -> tuple[list[str], tuple[int, dict, str]]:
@@ -179,16 +207,48 @@ def check_feishu(body, query, secret: str) -> tuple[list[str], tuple[int, dict, 
     if not isinstance(body, dict):
         return ["not an object"], (400, {}, json.dumps({"code": 9499, "msg": "Bad Request"}))
     ts, sign = body.get("timestamp"), body.get("sign")
-    if not (isinstance(ts, str) and ts.isdigit() and abs(time.time() - int(ts)) < 3600
-            and isinstance(sign, str) and hmac.compare_digest(sign, feishu_sign(ts, secret))):
-        return ["sign"], (200, {}, json.dumps({"code": 19021, "msg": "sign match fail or timestamp is not within "
-                                               "one hour from current time", "data": {}}))
+    if not (
+        isinstance(ts, str)
+        and ts.isdigit()
+        and abs(time.time() - int(ts)) < 3600
+        and isinstance(sign, str)
+        and hmac.compare_digest(sign, feishu_sign(ts, secret))
+    ):
+        return ["sign"], (
+            200,
+            {},
+            json.dumps(
+                {
+                    "code": 19021,
+                    "msg": "sign match fail or timestamp is not within one hour from current time",
+                    "data": {},
+                }
+            ),
+        )
     _need(p, body.get("msg_type") == "interactive", "msg_type interactive")
     card = body.get("card") or {}
     header = card.get("header", {})
     _lark_text(p, header.get("title"), "card.header.title", ("plain_text",))
-    _need(p, header.get("template", "blue") in {"blue", "wathet", "turquoise", "green", "yellow", "orange", "red",
-                                                "carmine", "violet", "purple", "indigo", "grey", "default"}, "template")
+    _need(
+        p,
+        header.get("template", "blue")
+        in {
+            "blue",
+            "wathet",
+            "turquoise",
+            "green",
+            "yellow",
+            "orange",
+            "red",
+            "carmine",
+            "violet",
+            "purple",
+            "indigo",
+            "grey",
+            "default",
+        },
+        "template",
+    )
     elements = card.get("elements")
     _need(p, isinstance(elements, list) and elements, "card.elements")
     for i, el in enumerate(elements or []):
@@ -202,7 +262,9 @@ def check_feishu(body, query, secret: str) -> tuple[list[str], tuple[int, dict, 
                 _lark_text(p, sub, f"elements[{i}].elements[{j}]")
         elif tag == "action":
             for j, button in enumerate(el.get("actions", [])):
-                _need(p, button.get("tag") == "button" and isinstance(button.get("url"), str), f"action {j}: button url")
+                _need(
+                    p, button.get("tag") == "button" and isinstance(button.get("url"), str), f"action {j}: button url"
+                )
                 _lark_text(p, button.get("text"), f"elements[{i}].actions[{j}].text")
         else:
             p.append(f"elements[{i}]: unknown tag {tag!r}")
@@ -214,25 +276,37 @@ def check_feishu(body, query, secret: str) -> tuple[list[str], tuple[int, dict, 
 
 
 def dingtalk_sign(timestamp: str, secret: str) -> str:
-    return base64.b64encode(hmac.new(secret.encode(), f"{timestamp}\n{secret}".encode(), hashlib.sha256).digest()).decode()
+    return base64.b64encode(
+        hmac.new(secret.encode(), f"{timestamp}\n{secret}".encode(), hashlib.sha256).digest()
+    ).decode()
 
 
 def check_dingtalk(body, query, secret: str) -> tuple[list[str], tuple[int, dict, str]]:
     """A custom robot's markdown message (open.dingtalk.com: 自定义机器人发送群消息), signed in the query."""
     p: list[str] = []
     ts, sign = query.get("timestamp", [""])[0], query.get("sign", [""])[0]
-    if not (query.get("access_token") and ts.isdigit() and abs(time.time() * 1000 - int(ts)) < 3_600_000
-            and hmac.compare_digest(sign, dingtalk_sign(ts, secret))):
+    if not (
+        query.get("access_token")
+        and ts.isdigit()
+        and abs(time.time() * 1000 - int(ts)) < 3_600_000
+        and hmac.compare_digest(sign, dingtalk_sign(ts, secret))
+    ):
         return ["sign"], (200, {}, json.dumps({"errcode": 310000, "errmsg": "sign not match"}))
     if not isinstance(body, dict):
         return ["not an object"], (200, {}, json.dumps({"errcode": 300001, "errmsg": "param error"}))
     if len(json.dumps(body, ensure_ascii=False).encode()) > 20_000:
-        return ["the body within 20000 bytes"], (200, {}, json.dumps({"errcode": 460101,
-                                                                      "errmsg": "message too long, exceed 20000 bytes"}))
+        return ["the body within 20000 bytes"], (
+            200,
+            {},
+            json.dumps({"errcode": 460101, "errmsg": "message too long, exceed 20000 bytes"}),
+        )
     _need(p, body.get("msgtype") == "markdown", "msgtype markdown")
     md = body.get("markdown", {})
-    _need(p, isinstance(md.get("title"), str) and md["title"] and isinstance(md.get("text"), str) and md["text"],
-          "markdown.title and markdown.text")
+    _need(
+        p,
+        isinstance(md.get("title"), str) and md["title"] and isinstance(md.get("text"), str) and md["text"],
+        "markdown.title and markdown.text",
+    )
     at = body.get("at", {})
     _need(p, at.get("isAtAll") is False and not at.get("atMobiles") and not at.get("atUserIds"), "at nobody")
     if p:
@@ -293,10 +367,20 @@ def check_telegram(body, query, path: str, token: str) -> tuple[list[str], tuple
     units = len(visible.encode("utf-16-le")) // 2  # the Bot API counts UTF-16 code units
     _need(p, 1 <= units <= 4096, f"text of 1..4096 characters after entity parsing ({units})")
     if p:
-        return p, (400, {}, json.dumps({"ok": False, "error_code": 400,
-                                        "description": "Bad Request: can't parse entities: " + "; ".join(p)}))
-    return p, (200, {}, json.dumps({"ok": True, "result": {"message_id": 7, "date": int(time.time()),
-                                                            "chat": {"id": body["chat_id"]}}}))
+        return p, (
+            400,
+            {},
+            json.dumps(
+                {"ok": False, "error_code": 400, "description": "Bad Request: can't parse entities: " + "; ".join(p)}
+            ),
+        )
+    return p, (
+        200,
+        {},
+        json.dumps(
+            {"ok": True, "result": {"message_id": 7, "date": int(time.time()), "chat": {"id": body["chat_id"]}}}
+        ),
+    )
 
 
 class _Handler(BaseHTTPRequestHandler):

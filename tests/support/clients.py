@@ -30,11 +30,15 @@ def html_checker(output: Path) -> list[str]:
     """Every error and warning the Nu HTML Checker reports on every page of the site, as
     ``page:line.col: message``."""
     pages = sorted(p.relative_to(output).as_posix() for p in output.rglob("*.html"))
-    done = subprocess.run(["java", "-jar", str(VNU), "--format", "gnu", *pages], cwd=output,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        ["java", "-jar", str(VNU), "--format", "gnu", *pages], cwd=output, capture_output=True, text=True, timeout=600
+    )
     assert done.returncode in (0, 1), done.stderr
-    return [line.replace(f'"file:{output}/', '"') for line in done.stderr.splitlines()
-            if line.strip() and not any(text in line for text in NOT_FOR_FILES)]
+    return [
+        line.replace(f'"file:{output}/', '"')
+        for line in done.stderr.splitlines()
+        if line.strip() and not any(text in line for text in NOT_FOR_FILES)
+    ]
 
 
 def feed_files(output: Path) -> list[str]:
@@ -43,8 +47,13 @@ def feed_files(output: Path) -> list[str]:
 
 def feed_checker(output: Path, siteurl: str, files: list[str] | None = None) -> tuple[list[str], list[str]]:
     """(errors, warnings) the W3C feed checker reports on ``files`` (default: every Atom and RSS feed of the site)."""
-    done = subprocess.run([sys.executable, str(FEEDVALIDATOR), "--base", siteurl, "--root", str(output),
-                           *(files or feed_files(output))], cwd=output, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, str(FEEDVALIDATOR), "--base", siteurl, "--root", str(output), *(files or feed_files(output))],
+        cwd=output,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     errors, warnings, name = [], [], ""
     for line in done.stdout.splitlines():
         if not line.startswith(" "):
@@ -80,9 +89,23 @@ def newsboat_read(output: Path, names: list[str] | None = None) -> tuple[dict[st
         (home / "urls").write_text("".join(f"{base}{name}\n" for name in names or feed_files(output)), encoding="utf-8")
         (home / "config").write_text("", encoding="utf-8")
         try:
-            done = subprocess.run([NEWSBOAT, "-x", "reload", "-u", str(home / "urls"), "-c", str(home / "cache.db"),
-                                   "-C", str(home / "config")], capture_output=True, text=True, timeout=300,
-                                  env={"HOME": folder, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})
+            done = subprocess.run(
+                [
+                    NEWSBOAT,
+                    "-x",
+                    "reload",
+                    "-u",
+                    str(home / "urls"),
+                    "-c",
+                    str(home / "cache.db"),
+                    "-C",
+                    str(home / "config"),
+                ],
+                capture_output=True,
+                text=True,
+                timeout=300,
+                env={"HOME": folder, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+            )
         finally:
             server.shutdown()
         assert done.returncode == 0, done.stdout + done.stderr

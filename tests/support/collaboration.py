@@ -15,8 +15,13 @@ import random
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-FIXTURE = (Path(__file__).parents[1] / "fixtures" / "feeds" / "arxiv_api"
-           / "api-idlist-astro-ph-0601001-affiliations-2026-05-11.xml")
+FIXTURE = (
+    Path(__file__).parents[1]
+    / "fixtures"
+    / "feeds"
+    / "arxiv_api"
+    / "api-idlist-astro-ph-0601001-affiliations-2026-05-11.xml"
+)
 
 FAMILIES = """Aasi Abbott Abernathy Acernese Ackley Adams Addesso Adhikari Adya Affeldt Agathos Agatsuma Aggarwal
 Aguiar Aiello Ain Ajith Allen Allocca Altin Amato Ananyeva Anderson Angelova Antier Appert Arai Araya Areeda
@@ -157,11 +162,13 @@ The Chinese University of Hong Kong, Shatin, NT, Hong Kong
 Universitat de les Illes Balears, IAC3—IEEC, E-07122 Palma de Mallorca, Spain""".splitlines()
 
 TITLE = "Observation of Gravitational Waves from the Coalescence of a Compact Binary in a Globular Cluster Environment"
-ABSTRACT = ("We report the observation of a compact binary coalescence by the LIGO, Virgo and KAGRA detectors, with a "
-            "network signal-to-noise ratio of 24. The source is consistent with a binary black hole of total mass "
-            "64 solar "
-            "masses at a luminosity distance of 1.1 Gpc, and its spin alignment and eccentricity point to a dynamical "
-            "formation in a dense stellar environment such as a globular cluster.")
+ABSTRACT = (
+    "We report the observation of a compact binary coalescence by the LIGO, Virgo and KAGRA detectors, with a "
+    "network signal-to-noise ratio of 24. The source is consistent with a binary black hole of total mass "
+    "64 solar "
+    "masses at a luminosity distance of 1.1 Gpc, and its spin alignment and eccentricity point to a dynamical "
+    "formation in a dense stellar environment such as a globular cluster."
+)
 
 
 def authors(count: int, seed: int = 1) -> list[tuple[str, tuple[str, ...]]]:
@@ -183,19 +190,25 @@ def arxiv_api_response(arxiv_id: str, count: int = 3000, seed: int = 1, day: str
     template = FIXTURE.read_text(encoding="utf-8")
     head, rest = template.split("<entry>", 1)
     people = "".join(
-        "\n    <author>\n      <name>" + escape(name) + "</name>"
+        "\n    <author>\n      <name>"
+        + escape(name)
+        + "</name>"
         + "".join(f"\n      <arxiv:affiliation>{escape(a)}</arxiv:affiliation>" for a in affiliations)
-        + "\n    </author>" for name, affiliations in authors(count, seed))
-    entry = (f"\n    <id>http://arxiv.org/abs/{arxiv_id}v1</id>\n    <title>{escape(TITLE)}</title>"
-             f"\n    <updated>{day}T17:59:59Z</updated>"
-             f'\n    <link href="https://arxiv.org/abs/{arxiv_id}v1" rel="alternate" type="text/html"/>'
-             f'\n    <link href="https://arxiv.org/pdf/{arxiv_id}v1" rel="related" type="application/pdf" title="pdf"/>'
-             f"\n    <summary>  {escape(ABSTRACT)}</summary>"
-             '\n    <category term="gr-qc" scheme="http://arxiv.org/schemas/atom"/>'
-             '\n    <category term="astro-ph.HE" scheme="http://arxiv.org/schemas/atom"/>'
-             f"\n    <published>{day}T17:59:59Z</published>"
-             f"\n    <arxiv:comment>{count} authors; the author list is in the PDF</arxiv:comment>"
-             '\n    <arxiv:primary_category term="gr-qc"/>' + people + "\n  </entry>\n</feed>\n")
+        + "\n    </author>"
+        for name, affiliations in authors(count, seed)
+    )
+    entry = (
+        f"\n    <id>http://arxiv.org/abs/{arxiv_id}v1</id>\n    <title>{escape(TITLE)}</title>"
+        f"\n    <updated>{day}T17:59:59Z</updated>"
+        f'\n    <link href="https://arxiv.org/abs/{arxiv_id}v1" rel="alternate" type="text/html"/>'
+        f'\n    <link href="https://arxiv.org/pdf/{arxiv_id}v1" rel="related" type="application/pdf" title="pdf"/>'
+        f"\n    <summary>  {escape(ABSTRACT)}</summary>"
+        '\n    <category term="gr-qc" scheme="http://arxiv.org/schemas/atom"/>'
+        '\n    <category term="astro-ph.HE" scheme="http://arxiv.org/schemas/atom"/>'
+        f"\n    <published>{day}T17:59:59Z</published>"
+        f"\n    <arxiv:comment>{count} authors; the author list is in the PDF</arxiv:comment>"
+        '\n    <arxiv:primary_category term="gr-qc"/>' + people + "\n  </entry>\n</feed>\n"
+    )
     head = head.replace("astro-ph/0601001", arxiv_id).replace("2026-05-11T23:51:23Z", f"{day}T23:51:23Z")
     return (head + "<entry>" + entry).encode("utf-8")
 
@@ -206,15 +219,19 @@ def collaboration_paper(arxiv_id: str, count: int = 3000, seed: int = 1, receive
     from dataclasses import replace
     from datetime import date
 
-    from pipeline.fetch.sources import SourcesFile
     from pipeline.fetch.normalise import normalise
+    from pipeline.fetch.sources import SourcesFile
     from pipeline.fetch.sources.arxiv_api import parse
     from pipeline.models import Selection
 
-    source = SourcesFile.model_validate({"sources": [
-        {"id": "arxiv-gr-qc", "kind": "arxiv_api", "label": "arXiv ({CATEGORY})", "query": "cat:gr-qc"}]}).sources[0]
+    source = SourcesFile.model_validate(
+        {"sources": [{"id": "arxiv-gr-qc", "kind": "arxiv_api", "label": "arXiv ({CATEGORY})", "query": "cat:gr-qc"}]}
+    ).sources[0]
     page = parse(arxiv_api_response(arxiv_id, count, seed, day), source)
     paper = normalise(page.items[0], source.label)
     first = paper.authors[0].name
-    return replace(paper, received=received or date.fromisoformat(day),
-                   topics=(Selection("followed-authors", 1, authors=(first,)),))
+    return replace(
+        paper,
+        received=received or date.fromisoformat(day),
+        topics=(Selection("followed-authors", 1, authors=(first,)),),
+    )

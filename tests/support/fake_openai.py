@@ -113,12 +113,19 @@ def digest_answer(user: str, languages: list[str], weekly: bool, fault=None) -> 
         lines = {label: line for line in user.splitlines() for label in re.findall(r"^\[(\d{2,})\]", line)}
         cited = " ".join(lines.get(label, "") for label in first)
         pattern = r"\b[A-Za-z]*(?:[a-z][A-Z]|[A-Za-z]\d)[\w-]*"
-        theme = next(f"Papers built on {word}" for label, line in lines.items() if label not in first
-                     for word in re.findall(pattern, line) if word not in cited)
+        theme = next(
+            f"Papers built on {word}"
+            for label, line in lines.items()
+            if label not in first
+            for word in re.findall(pattern, line)
+            if word not in cited
+        )
     one = {
         "headline": f"{len(labels)} papers today.",
-        "themes": [{"title": "Main theme", "text": f"{theme} [{', '.join(first)}].", "papers": first},
-                   {"title": "Invented theme", "text": "Cites only a paper that does not exist.", "papers": ["99"]}],
+        "themes": [
+            {"title": "Main theme", "text": f"{theme} [{', '.join(first)}].", "papers": first},
+            {"title": "Invented theme", "text": "Cites only a paper that does not exist.", "papers": ["99"]},
+        ],
         "connections": [{"text": "A method travels between fields.", "papers": rest + ["arxiv:0000.00000"]}],
         "read_first": [{"paper": f"[{int(labels[0])}]", "why": "It is first."}, {"paper": "98", "why": "Missing."}],
     }
@@ -171,12 +178,30 @@ class FakeOpenAI:
             return 500, {}, {"error": {"message": "The server had an error", "type": "server_error"}}
         if self.modern_parameters and ("max_tokens" in body or "temperature" in body):
             name = "max_tokens" if "max_tokens" in body else "temperature"
-            return 400, {}, {"error": {"message": f"Unsupported parameter: '{name}' is not supported with this model.",
-                                       "type": "invalid_request_error", "param": name}}
+            return (
+                400,
+                {},
+                {
+                    "error": {
+                        "message": f"Unsupported parameter: '{name}' is not supported with this model.",
+                        "type": "invalid_request_error",
+                        "param": name,
+                    }
+                },
+            )
         if (fmt == "json_schema" and self.reject_json_schema) or (fmt == "json_object" and self.reject_json_object):
-            return 400, {}, {"error": {"message": f"Invalid parameter: 'response_format' of type '{fmt}' is not supported "
-                                                  "with this model.", "type": "invalid_request_error",
-                                       "param": "response_format"}}
+            return (
+                400,
+                {},
+                {
+                    "error": {
+                        "message": f"Invalid parameter: 'response_format' of type '{fmt}' is not supported "
+                        "with this model.",
+                        "type": "invalid_request_error",
+                        "param": "response_format",
+                    }
+                },
+            )
         schema = self._schema(body, messages)
         languages = [k for k in schema.get("properties", {})] or ["en"]
         user = next((m["content"] for m in messages if m.get("role") == "user"), "")
@@ -213,14 +238,29 @@ class FakeOpenAI:
         with self.lock:
             self.usage["prompt_tokens"] += prompt_tokens
             self.usage["completion_tokens"] += completion_tokens
-        return 200, {}, {
-            "id": self.new_id("chatcmpl"), "object": "chat.completion", "created": int(time.time()),
-            "model": body.get("model", "fake"),
-            "choices": [{"index": 0, "finish_reason": finish, "logprobs": None,
-                         "message": {"role": "assistant", "content": content, "refusal": refusal}}],
-            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                      "total_tokens": prompt_tokens + completion_tokens},
-        }
+        return (
+            200,
+            {},
+            {
+                "id": self.new_id("chatcmpl"),
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": body.get("model", "fake"),
+                "choices": [
+                    {
+                        "index": 0,
+                        "finish_reason": finish,
+                        "logprobs": None,
+                        "message": {"role": "assistant", "content": content, "refusal": refusal},
+                    }
+                ],
+                "usage": {
+                    "prompt_tokens": prompt_tokens,
+                    "completion_tokens": completion_tokens,
+                    "total_tokens": prompt_tokens + completion_tokens,
+                },
+            },
+        )
 
     @staticmethod
     def _schema(body: dict, messages: list[dict]) -> dict:
@@ -253,8 +293,17 @@ class FakeOpenAI:
         inputs = body.get("input")
         inputs = [inputs] if isinstance(inputs, str) else list(inputs or [])
         if not inputs or not all(isinstance(t, str) and t for t in inputs):
-            return 400, {}, {"error": {"message": "'input' must be a non-empty string or list of strings",
-                                       "type": "invalid_request_error", "param": "input"}}
+            return (
+                400,
+                {},
+                {
+                    "error": {
+                        "message": "'input' must be a non-empty string or list of strings",
+                        "type": "invalid_request_error",
+                        "param": "input",
+                    }
+                },
+            )
         dimensions = int(body.get("dimensions") or self.embedding_dimensions)
         data = []
         for index, text in enumerate(inputs):
@@ -268,8 +317,16 @@ class FakeOpenAI:
         with self.lock:
             self.embedded.extend(inputs)
             self.usage["embedding_tokens"] += tokens
-        return 200, {}, {"object": "list", "data": data, "model": body.get("model", "fake"),
-                         "usage": {"prompt_tokens": tokens, "total_tokens": tokens}}
+        return (
+            200,
+            {},
+            {
+                "object": "list",
+                "data": data,
+                "model": body.get("model", "fake"),
+                "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
+            },
+        )
 
     # ---- batches
 
@@ -278,13 +335,24 @@ class FakeOpenAI:
         for line in self.files[batch["input_file_id"]].decode("utf-8").splitlines():
             request = json.loads(line)
             status, _, body = self.answer(request["body"])
-            lines.append(json.dumps({"id": self.new_id("batch_req"), "custom_id": request["custom_id"],
-                                     "response": {"status_code": status, "request_id": "req", "body": body},
-                                     "error": None}))
+            lines.append(
+                json.dumps(
+                    {
+                        "id": self.new_id("batch_req"),
+                        "custom_id": request["custom_id"],
+                        "response": {"status_code": status, "request_id": "req", "body": body},
+                        "error": None,
+                    }
+                )
+            )
         output = self.new_id("file")
         self.files[output] = ("\n".join(lines) + "\n").encode("utf-8")
-        batch.update(status="completed", output_file_id=output, completed_at=int(time.time()),
-                     request_counts={"total": len(lines), "completed": len(lines), "failed": 0})
+        batch.update(
+            status="completed",
+            output_file_id=output,
+            completed_at=int(time.time()),
+            request_counts={"total": len(lines), "completed": len(lines), "failed": 0},
+        )
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -328,22 +396,40 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404, {"error": {"message": f"no route {path}"}})
         elif path.endswith("/files"):
             message = email.parser.BytesParser().parsebytes(
-                b"Content-Type: " + self.headers["Content-Type"].encode() + b"\r\n\r\n" + raw)
+                b"Content-Type: " + self.headers["Content-Type"].encode() + b"\r\n\r\n" + raw
+            )
             parts = {p.get_param("name", header="content-disposition"): p for p in message.get_payload()}
             file_id = fake.new_id("file")
             fake.files[file_id] = parts["file"].get_payload(decode=True)
-            self._send(200, {"id": file_id, "object": "file", "bytes": len(fake.files[file_id]),
-                             "created_at": int(time.time()), "filename": parts["file"].get_filename(),
-                             "purpose": parts["purpose"].get_payload(), "status": "processed"})
+            self._send(
+                200,
+                {
+                    "id": file_id,
+                    "object": "file",
+                    "bytes": len(fake.files[file_id]),
+                    "created_at": int(time.time()),
+                    "filename": parts["file"].get_filename(),
+                    "purpose": parts["purpose"].get_payload(),
+                    "status": "processed",
+                },
+            )
         elif path.endswith("/batches"):
             body = json.loads(raw)
             batch_id = fake.new_id("batch")
             fake.batches[batch_id] = {
-                "id": batch_id, "object": "batch", "endpoint": body["endpoint"], "errors": None,
-                "input_file_id": body["input_file_id"], "completion_window": body["completion_window"],
-                "status": "in_progress", "output_file_id": None, "error_file_id": None,
-                "created_at": int(time.time()), "polls": 0,
-                "request_counts": {"total": 0, "completed": 0, "failed": 0}}
+                "id": batch_id,
+                "object": "batch",
+                "endpoint": body["endpoint"],
+                "errors": None,
+                "input_file_id": body["input_file_id"],
+                "completion_window": body["completion_window"],
+                "status": "in_progress",
+                "output_file_id": None,
+                "error_file_id": None,
+                "created_at": int(time.time()),
+                "polls": 0,
+                "request_counts": {"total": 0, "completed": 0, "failed": 0},
+            }
             self._send(200, self._public(fake.batches[batch_id]))
         else:
             self._send(404, {"error": {"message": f"no route {path}"}})

@@ -74,7 +74,14 @@ class FeedServer:
         parts = urlsplit(handler.path)
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         self.log.append({"path": parts.path, "query": query, "headers": dict(handler.headers), "at": time.monotonic()})
-        route = next((r for p, r in self.routes.items() if parts.path == p or (p.endswith("*") and parts.path.startswith(p[:-1]))), None)
+        route = next(
+            (
+                r
+                for p, r in self.routes.items()
+                if parts.path == p or (p.endswith("*") and parts.path.startswith(p[:-1]))
+            ),
+            None,
+        )
         if route is None:
             handler.send_error(404)
             return
@@ -124,7 +131,7 @@ class FeedServer:
                 self._trickle(handler, body, route.hold)
             elif route.trickle:
                 for start in range(0, len(body), 1024):
-                    handler.wfile.write(body[start:start + 1024])
+                    handler.wfile.write(body[start : start + 1024])
                     handler.wfile.flush()
                     time.sleep(route.trickle)
             else:
@@ -145,7 +152,7 @@ class FeedServer:
         except (BrokenPipeError, ConnectionResetError):  # the client gave up: what the test wants
             pass
 
-    def __enter__(self) -> "FeedServer":
+    def __enter__(self) -> FeedServer:
         self.thread.start()
         return self
 

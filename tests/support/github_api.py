@@ -16,8 +16,11 @@ REPO = "radar/site"
 
 # GitHub renders Markdown with cmark-gfm, then finds mentions in the HTML's text outside <pre>, <code>
 # and <a> (the pattern of html-pipeline's MentionFilter, where GitHub's began; a team is @org/team)
-_MENTION = re.compile(r"(?:^|\W)@([a-z0-9][a-z0-9-]*(?:/[a-z0-9][a-z0-9_.-]*)?)"
-                      r"(?=\.+[ \t\W]|\.+$|[^0-9a-z_.]|$)", re.IGNORECASE | re.MULTILINE)
+_MENTION = re.compile(
+    r"(?:^|\W)@([a-z0-9][a-z0-9-]*(?:/[a-z0-9][a-z0-9_.-]*)?)"
+    r"(?=\.+[ \t\W]|\.+$|[^0-9a-z_.]|$)",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 def rendered(markdown: str) -> tuple[str, list[str]]:
@@ -61,15 +64,24 @@ class FakeGitHub:
                 prefix = f"/repos/{REPO}/issues"
                 if method == "GET" and url.path == prefix:
                     query = parse_qs(url.query)
-                    found = [i for i in fake.issues.values() if i["state"] == query["state"][0]
-                             and ("labels" not in query or query["labels"][0] in i["labels"])]
+                    found = [
+                        i
+                        for i in fake.issues.values()
+                        if i["state"] == query["state"][0]
+                        and ("labels" not in query or query["labels"][0] in i["labels"])
+                    ]
                     return self._reply(200, found)
                 if method == "POST" and url.path == prefix:
                     number = len(fake.issues) + 1
-                    fake.issues[number] = {"number": number, "state": "open", "title": body["title"],
-                                           "body": body["body"], "labels": body.get("labels", [])}
+                    fake.issues[number] = {
+                        "number": number,
+                        "state": "open",
+                        "title": body["title"],
+                        "body": body["body"],
+                        "labels": body.get("labels", []),
+                    }
                     return self._reply(201, fake.issues[number])
-                number = int(url.path[len(prefix) + 1:].split("/")[0])
+                number = int(url.path[len(prefix) + 1 :].split("/")[0])
                 if method == "PATCH":
                     fake.issues[number].update(body)
                     return self._reply(200, fake.issues[number])

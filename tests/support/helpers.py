@@ -24,8 +24,15 @@ def read_entry(path: Path) -> dict:
 
 
 def write_sources(tmp: Path, sources: list[dict], **http) -> Path:
-    settings = {"arxiv_interval": 0, "retries": 1, "backoff": 0.01, "connect_timeout": 2, "read_timeout": 2,
-                "contact": "tests@example.org", **http}
+    settings = {
+        "arxiv_interval": 0,
+        "retries": 1,
+        "backoff": 0.01,
+        "connect_timeout": 2,
+        "read_timeout": 2,
+        "contact": "tests@example.org",
+        **http,
+    }
     # the captured feeds are months or years older than the days the tests fetch: every record is
     # taken as that day's news unless a test sets the source's max_age_days itself
     sources = [{"max_age_days": None, **source} for source in sources]
@@ -35,8 +42,21 @@ def write_sources(tmp: Path, sources: list[dict], **http) -> Path:
 
 
 def fetch(run_cli, tmp: Path, day: str = "2026-04-27", *extra: str, rules: Path = RULES):
-    return run_cli("fetch", "--sources", "sources.yml", "--rules", str(rules), "--content", "content",
-                   "--state", "state", "--date", day, *extra, cwd=tmp)
+    return run_cli(
+        "fetch",
+        "--sources",
+        "sources.yml",
+        "--rules",
+        str(rules),
+        "--content",
+        "content",
+        "--state",
+        "state",
+        "--date",
+        day,
+        *extra,
+        cwd=tmp,
+    )
 
 
 def entry(tmp: Path, rel: str) -> dict:

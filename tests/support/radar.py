@@ -12,12 +12,18 @@ from sample_site import fetch_samples
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def cli(*args: str, cwd: Path, env: dict | None = None, pythonpath: Path = ROOT,
-        timeout: float = 300) -> subprocess.CompletedProcess:
+def cli(
+    *args: str, cwd: Path, env: dict | None = None, pythonpath: Path = ROOT, timeout: float = 300
+) -> subprocess.CompletedProcess:
     """The real `academichub` in a subprocess, from ``pythonpath``'s package."""
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], cwd=cwd, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(pythonpath), "COLUMNS": "160", **(env or {})},
-                          timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(pythonpath), "COLUMNS": "160", **(env or {})},
+        timeout=timeout,
+    )
 
 
 def make_radar(folder: Path, *init: str) -> Path:

@@ -32,8 +32,9 @@ def arxiv_rss(day_name: str, rfc_day: str, fixture: str, replaced: bool = False)
     if replaced:  # the paper's second version, announced as arXiv announces replacements
         text = text.replace(f"arXiv:{REPLACED}v1 Announce Type: new", f"arXiv:{REPLACED}v2 Announce Type: replace")
         text = text.replace(f"oai:arXiv.org:{REPLACED}v1", f"oai:arXiv.org:{REPLACED}v2")
-        text = text.replace("<arxiv:announce_type>new</arxiv:announce_type>",
-                            "<arxiv:announce_type>replace</arxiv:announce_type>", 1)
+        text = text.replace(
+            "<arxiv:announce_type>new</arxiv:announce_type>", "<arxiv:announce_type>replace</arxiv:announce_type>", 1
+        )
     return text.encode()
 
 
@@ -41,14 +42,20 @@ def crossref_journal_version() -> bytes:
     """A Crossref work-list with one journal article whose record says it has the D1 arXiv preprint."""
     data = json.loads(fixture_text("crossref/works-query-ecology-rows2-2026-06-16.json"))
     work = copy.deepcopy(data["message"]["items"][1])
-    work.update({
-        "DOI": "10.5555/jmt.2026.0042", "title": ["Math takes two: emergent mathematical reasoning in communication"],
-        "container-title": ["Journal of Machine Thought"], "subject": [],
-        "published": {"date-parts": [[2026, 4, 28]]}, "published-online": {"date-parts": [[2026, 4, 28]]},
-        "issued": {"date-parts": [[2026, 4, 28]]},
-        "relation": {"has-preprint": [{"id-type": "doi", "id": f"10.48550/arXiv.{REPLACED}",
-                                       "asserted-by": "subject"}]},
-    })
+    work.update(
+        {
+            "DOI": "10.5555/jmt.2026.0042",
+            "title": ["Math takes two: emergent mathematical reasoning in communication"],
+            "container-title": ["Journal of Machine Thought"],
+            "subject": [],
+            "published": {"date-parts": [[2026, 4, 28]]},
+            "published-online": {"date-parts": [[2026, 4, 28]]},
+            "issued": {"date-parts": [[2026, 4, 28]]},
+            "relation": {
+                "has-preprint": [{"id-type": "doi", "id": f"10.48550/arXiv.{REPLACED}", "asserted-by": "subject"}]
+            },
+        }
+    )
     data["message"]["items"] = [work]
     data["message"]["total-results"] = 1
     return json.dumps(data).encode()
@@ -71,11 +78,17 @@ def serve_day(s, day: str) -> None:
         s.add("/rss/cs.AI", body=arxiv_rss("Mon", "27", "arxiv_rss/rss-cs.AI-2026-04-27-3items.xml"))
         s.add("/crossref/works", "crossref/works-query-ecology-rows2-2026-06-16.json")  # a 2012 and a 2022 record
     elif day == D2:
-        s.add("/rss/cs.AI", body=arxiv_rss("Tue", "28", "arxiv_rss/rss-cs.CL-2026-04-27-3items.xml")
-              .replace(b"</channel>", replacement_item() + b"</channel>"))
-        s.add("/crossref/works",
-              body=b'{"status":"ok","message-type":"work-list","message":{"items":[],"total-results":0}}',
-              content_type="application/json")
+        s.add(
+            "/rss/cs.AI",
+            body=arxiv_rss("Tue", "28", "arxiv_rss/rss-cs.CL-2026-04-27-3items.xml").replace(
+                b"</channel>", replacement_item() + b"</channel>"
+            ),
+        )
+        s.add(
+            "/crossref/works",
+            body=b'{"status":"ok","message-type":"work-list","message":{"items":[],"total-results":0}}',
+            content_type="application/json",
+        )
     else:
         s.add("/rss/cs.AI", body=arxiv_rss("Wed", "29", "arxiv_rss/rss-cs.LG-2026-04-27-3items.xml"))
         s.add("/crossref/works", body=crossref_journal_version(), content_type="application/json")
@@ -90,14 +103,41 @@ def day_sources(s) -> list[dict]:
     return [
         {"id": "arxiv-ai", "kind": "arxiv_rss", "label": "arXiv ({CATEGORY})", "url": s.base + "/rss/cs.AI"},
         {"id": "nature", "kind": "rss", "label": "Nature", "url": s.base + "/nature.rss"},
-        {"id": "biorxiv", "kind": "biorxiv", "label": "bioRxiv", "category": "cancer_biology", "days": 2,
-         "base_url": s.base + "/bio"},
-        {"id": "medrxiv", "kind": "biorxiv", "label": "medRxiv", "server": "medrxiv", "days": 2,
-         "base_url": s.base + "/med"},
-        {"id": "followed", "kind": "arxiv_api", "label": "arXiv ({CATEGORY})", "query": "cat:cs.LG OR cat:cs.AI",
-         "days": 7, "page_size": 20, "max_results": 20, "base_url": s.base + "/api/query"},
-        {"id": "ecology", "kind": "crossref", "label": "Crossref", "issn": ["0012-9658"], "mailto": "tests@example.org",
-         "default_category": "cs.AI", "base_url": s.base + "/crossref"},
+        {
+            "id": "biorxiv",
+            "kind": "biorxiv",
+            "label": "bioRxiv",
+            "category": "cancer_biology",
+            "days": 2,
+            "base_url": s.base + "/bio",
+        },
+        {
+            "id": "medrxiv",
+            "kind": "biorxiv",
+            "label": "medRxiv",
+            "server": "medrxiv",
+            "days": 2,
+            "base_url": s.base + "/med",
+        },
+        {
+            "id": "followed",
+            "kind": "arxiv_api",
+            "label": "arXiv ({CATEGORY})",
+            "query": "cat:cs.LG OR cat:cs.AI",
+            "days": 7,
+            "page_size": 20,
+            "max_results": 20,
+            "base_url": s.base + "/api/query",
+        },
+        {
+            "id": "ecology",
+            "kind": "crossref",
+            "label": "Crossref",
+            "issn": ["0012-9658"],
+            "mailto": "tests@example.org",
+            "default_category": "cs.AI",
+            "base_url": s.base + "/crossref",
+        },
     ]
 
 
@@ -108,8 +148,25 @@ def write_day_sources(tmp: Path, sources: list[dict]) -> None:
 
 
 def run_day(run_cli, tmp: Path, day: str, *extra: str, rules: Path = RULES):
-    done = run_cli("run", "--sources", "sources.yml", "--rules", str(rules), "--content", "content", "--state", "state",
-                   "--date", day, "--no-build", "--no-embed", *extra, cwd=tmp, env={"OPENAI_API_KEY": ""}, timeout=300)
+    done = run_cli(
+        "run",
+        "--sources",
+        "sources.yml",
+        "--rules",
+        str(rules),
+        "--content",
+        "content",
+        "--state",
+        "state",
+        "--date",
+        day,
+        "--no-build",
+        "--no-embed",
+        *extra,
+        cwd=tmp,
+        env={"OPENAI_API_KEY": ""},
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return done
 
@@ -140,8 +197,13 @@ def runner(tmp: Path):
     """The real `academichub` command in a subprocess, in ``tmp`` (the conftest runner is per test)."""
 
     def run(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 120):
-        return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], cwd=cwd or tmp, capture_output=True,
-                              text=True, timeout=timeout,
-                              env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "160", **(env or {})})
+        return subprocess.run(
+            [sys.executable, "-m", "pipeline.cli", *args],
+            cwd=cwd or tmp,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "160", **(env or {})},
+        )
 
     return run

@@ -14,8 +14,11 @@ import boto3
 from browser import running
 from moto.server import ThreadedMotoServer
 
-CREDENTIALS = {"AWS_ACCESS_KEY_ID": "academichub-test", "AWS_SECRET_ACCESS_KEY": "academichub-test",
-               "AWS_REGION": "us-east-1"}
+CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "academichub-test",
+    "AWS_SECRET_ACCESS_KEY": "academichub-test",
+    "AWS_REGION": "us-east-1",
+}
 
 
 class RequestLog(logging.Handler):
@@ -34,7 +37,7 @@ class RequestLog(logging.Handler):
         method, target, _ = parts[1].split()
         path = unquote(urlparse(target).path)
         prefix = f"/{self.bucket}/"
-        self.requests.append((method, path[len(prefix):] if path.startswith(prefix) else ""))
+        self.requests.append((method, path[len(prefix) :] if path.startswith(prefix) else ""))
 
     def since(self, start: int, method: str) -> list[str]:
         return [key for m, key in self.requests[start:] if m == method]
@@ -52,9 +55,13 @@ def s3_server(bucket: str):
     werkzeug.setLevel(logging.INFO)
     host, port = server.get_host_and_port()
     url = f"http://{host}:{port}"
-    client = boto3.client("s3", endpoint_url=url, region_name=CREDENTIALS["AWS_REGION"],
-                          aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
-                          aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
+    client = boto3.client(
+        "s3",
+        endpoint_url=url,
+        region_name=CREDENTIALS["AWS_REGION"],
+        aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+    )
     client.create_bucket(Bucket=bucket)
     try:
         yield url, client, log
@@ -138,10 +145,12 @@ def _proxy(endpoint: str, bucket: str, refuse):
 
         def _relay(self):
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            key = unquote(urlparse(self.path).path)[len(f"/{bucket}/"):]
+            key = unquote(urlparse(self.path).path)[len(f"/{bucket}/") :]
             if refuse(self.command, key):
-                error = (b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code>'
-                         b"<Message>Access Denied</Message></Error>")
+                error = (
+                    b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code>'
+                    b"<Message>Access Denied</Message></Error>"
+                )
                 self.send_response(403)
                 self.send_header("Content-Type", "application/xml")
                 self.send_header("Content-Length", str(len(error)))

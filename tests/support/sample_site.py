@@ -23,7 +23,8 @@ def fetch_samples(run_cli, folder: Path, rules: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     with serve_samples() as base:
         (folder / "samples.yml").write_text(yaml.safe_dump(sample_sources(base)), encoding="utf-8")
-        done = run_cli("fetch", "--sources", "samples.yml", "--rules", str(rules), "--date", DEMO_DAY.isoformat(),
-                       cwd=folder)
+        done = run_cli(
+            "fetch", "--sources", "samples.yml", "--rules", str(rules), "--date", DEMO_DAY.isoformat(), cwd=folder
+        )
     (folder / "samples.yml").unlink()
     assert done.returncode == 0, done.stderr

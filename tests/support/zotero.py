@@ -18,12 +18,30 @@ import bibtexparser
 # doi -> DOI, url -> url, abstract -> abstractNote, author -> authors; `eprint` with `eprinttype = arxiv`
 # -> "arXiv: <id>" in Extra, while `archivePrefix` and `primaryClass` are not read).
 ZOTERO_RIS_TYPES = {"JOUR": "journalArticle", "GEN": "journalArticle", "ELEC": "webpage"}
-ZOTERO_RIS_FIELDS = {"TI": "title", "T2": "publicationTitle", "PB": "publisher", "DO": "DOI", "UR": "url",
-                     "AB": "abstractNote", "AN": "archiveLocation", "DA": "date"}
-ZOTERO_BIBTEX_TYPES = {"article": "journalArticle", "misc": "document", "online": "webpage",
-                       "unpublished": "manuscript"}
-ZOTERO_BIBTEX_FIELDS = {"title": "title", "journal": "publicationTitle", "publisher": "publisher", "doi": "DOI",
-                        "url": "url", "abstract": "abstractNote"}
+ZOTERO_RIS_FIELDS = {
+    "TI": "title",
+    "T2": "publicationTitle",
+    "PB": "publisher",
+    "DO": "DOI",
+    "UR": "url",
+    "AB": "abstractNote",
+    "AN": "archiveLocation",
+    "DA": "date",
+}
+ZOTERO_BIBTEX_TYPES = {
+    "article": "journalArticle",
+    "misc": "document",
+    "online": "webpage",
+    "unpublished": "manuscript",
+}
+ZOTERO_BIBTEX_FIELDS = {
+    "title": "title",
+    "journal": "publicationTitle",
+    "publisher": "publisher",
+    "doi": "DOI",
+    "url": "url",
+    "abstract": "abstractNote",
+}
 ZOTERO_EPRINT_TYPES = {"arxiv": "arXiv"}
 
 
@@ -43,8 +61,10 @@ def zotero_from_ris(text: str) -> dict:
 def zotero_from_bibtex(text: str) -> dict:
     (entry,) = bibtexparser.parse_string(text).entries
     fields = {f.key.lower(): f.value for f in entry.fields}
-    item = {"itemType": ZOTERO_BIBTEX_TYPES.get(entry.entry_type.lower(), "unread"),
-            "creators": re.split(r"\s+and\s+", fields["author"]) if "author" in fields else []}
+    item = {
+        "itemType": ZOTERO_BIBTEX_TYPES.get(entry.entry_type.lower(), "unread"),
+        "creators": re.split(r"\s+and\s+", fields["author"]) if "author" in fields else [],
+    }
     item.update({ZOTERO_BIBTEX_FIELDS[k]: v for k, v in fields.items() if k in ZOTERO_BIBTEX_FIELDS})
     label = ZOTERO_EPRINT_TYPES.get(fields.get("eprinttype", "").lower())
     if label and fields.get("eprint"):

@@ -1,7 +1,7 @@
 import json
 import re
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from pelican.readers import Readers
@@ -13,7 +13,7 @@ from pipeline.fetch.curate import with_matched_words
 from pipeline.files import atomic_write
 from pipeline.models import Author, Paper, Selection
 
-WHEN = datetime(2026, 6, 17, 4, tzinfo=timezone.utc)
+WHEN = datetime(2026, 6, 17, 4, tzinfo=UTC)
 
 
 DAY = date(2026, 6, 19)  # the radar day the papers are written on
@@ -21,15 +21,29 @@ DAY = date(2026, 6, 19)  # the radar day the papers are written on
 
 def hard_paper(**kw) -> Paper:
     data = dict(
-        id="arxiv:2606.17199", version=1, source="arxiv-ai", source_label="arXiv (CS.AI)",
+        id="arxiv:2606.17199",
+        version=1,
+        source="arxiv-ai",
+        source_label="arXiv (CS.AI)",
         title='多模态 "Reasoning" <script>alert(1)</script> & $\\alpha_{s}$: it\'s fine',
         authors=(Author("Doe, Jane"), Author("王小明"), Author('O\'Brien "Bob" <b>')),
         abstract="Line one.\nLine two <img src=x onerror=alert(1)> & more: a=b; c, d. # not a heading\n\n* not a list",
-        categories=("cs.AI", "cs.CL"), published=WHEN, updated=WHEN, url="https://arxiv.org/abs/2606.17199",
+        categories=("cs.AI", "cs.CL"),
+        published=WHEN,
+        updated=WHEN,
+        url="https://arxiv.org/abs/2606.17199",
         pdf="https://arxiv.org/pdf/2606.17199v1",
-        topics=(Selection("llm-reasoning", 2, ("reasoning", "chain-of-thought"), (), ("cs.AI",),
-                          words=("reasoning", "chain-of-thought")),
-                Selection("followed-authors", 1, (), ("Doe, Jane",), ())),
+        topics=(
+            Selection(
+                "llm-reasoning",
+                2,
+                ("reasoning", "chain-of-thought"),
+                (),
+                ("cs.AI",),
+                words=("reasoning", "chain-of-thought"),
+            ),
+            Selection("followed-authors", 1, (), ("Doe, Jane",), ()),
+        ),
     )
     data.update(kw)
     return Paper(**data)
@@ -101,13 +115,18 @@ def test_writing_is_idempotent_and_index_rebuildable(tmp_path):
 def test_an_entry_named_by_a_wildcard_stem_is_named_by_its_words_once(tmp_path):
     """An entry an earlier AcademicHub wrote, its keyword page named by a stem ("Tags: agent" for
     agent*, no matched words in its record), gets the words its paper writes; its brief is kept."""
-    paper = hard_paper(title="Agentic reasoning", abstract="Agents that reason.", received=DAY,
-                       topics=(Selection("llm-agents", 2, ("agent*", "reason*")),))
+    paper = hard_paper(
+        title="Agentic reasoning",
+        abstract="Agents that reason.",
+        received=DAY,
+        topics=(Selection("llm-agents", 2, ("agent*", "reason*")),),
+    )
     written = render_entry(with_matched_words(paper), "done", "<!-- brief -->\n<section>kept</section>\n")
     record = json.loads(written.split("Record: ", 1)[1].split("\n", 1)[0])
     del record["topics"][0]["words"]
     old = re.sub(r"^Tags: .*$", "Tags: agent; reason", written, flags=re.M).replace(
-        written.split("Record: ", 1)[1].split("\n", 1)[0], json.dumps(record, ensure_ascii=False, sort_keys=True))
+        written.split("Record: ", 1)[1].split("\n", 1)[0], json.dumps(record, ensure_ascii=False, sort_keys=True)
+    )
     entry = tmp_path / "papers" / "old.md"
     atomic_write(entry, old)
     index = Index.rebuild(tmp_path)
@@ -116,16 +135,21 @@ def test_an_entry_named_by_a_wildcard_stem_is_named_by_its_words_once(tmp_path):
     text = entry.read_text(encoding="utf-8")
     assert "\nTags: agentic; agents; reasoning; reason\n" in text and text.endswith("<section>kept</section>\n")
     assert read_record(entry).topics[0].words == ("agentic", "agents", "reasoning", "reason")
-    assert Index.rebuild(tmp_path).format == INDEX_FORMAT and upgrade_entries(Index.rebuild(tmp_path), {}, with_matched_words) == 0
+    assert (
+        Index.rebuild(tmp_path).format == INDEX_FORMAT
+        and upgrade_entries(Index.rebuild(tmp_path), {}, with_matched_words) == 0
+    )
 
 
 def test_an_update_keeps_the_brief_section(tmp_path):
     index = Index.load(tmp_path, tmp_path / "index")
     write_papers([hard_paper()], index, DAY)
     path = tmp_path / index.entries["arxiv:2606.17199"]
-    text = path.read_text(encoding="utf-8").replace("Brief_status: pending", 'Brief_status: done\nBrief: {"en":  {"tldr": "two  spaces"}}')
-    path.write_text(text + "\n<!-- brief -->\n<section class=\"brief\">kept</section>\n", encoding="utf-8")
-    v2 = hard_paper(version=2, updated=datetime(2026, 6, 20, tzinfo=timezone.utc), pdf="https://arxiv.org/pdf/2606.17199v2")
+    text = path.read_text(encoding="utf-8").replace(
+        "Brief_status: pending", 'Brief_status: done\nBrief: {"en":  {"tldr": "two  spaces"}}'
+    )
+    path.write_text(text + '\n<!-- brief -->\n<section class="brief">kept</section>\n', encoding="utf-8")
+    v2 = hard_paper(version=2, updated=datetime(2026, 6, 20, tzinfo=UTC), pdf="https://arxiv.org/pdf/2606.17199v2")
     assert [o.kind for o in write_papers([v2], index, date(2026, 6, 20))] == ["updated"]
     text = path.read_text(encoding="utf-8")
     assert "Brief_status: done" in text and text.endswith('<section class="brief">kept</section>\n')
@@ -139,24 +163,38 @@ def test_a_journal_version_is_an_event_of_the_day_it_is_found_once(tmp_path):
     index = Index.load(tmp_path, tmp_path / "index")
     preprint = hard_paper(doi="10.1234/jour.5")  # the arXiv record names its DOI, no journal yet
     write_papers([preprint], index, DAY)
-    journal = hard_paper(id="doi:10.1234/jour.5", arxiv_id="", version=0, venue="Journal of Tests",
-                         published=datetime(2026, 6, 25, tzinfo=timezone.utc), url="https://doi.org/10.1234/jour.5")
+    journal = hard_paper(
+        id="doi:10.1234/jour.5",
+        arxiv_id="",
+        version=0,
+        venue="Journal of Tests",
+        published=datetime(2026, 6, 25, tzinfo=UTC),
+        url="https://doi.org/10.1234/jour.5",
+    )
     later = date(2026, 7, 1)
     [outcome] = write_papers([journal], index, later)
     assert outcome.kind == "updated" and outcome.written.id == preprint.id and outcome.written.received == DAY
-    assert outcome.written.events == (Event(later, "journal", journal="Journal of Tests", doi="10.1234/jour.5",
-                                            published=date(2026, 6, 25)),)
+    assert outcome.written.events == (
+        Event(later, "journal", journal="Journal of Tests", doi="10.1234/jour.5", published=date(2026, 6, 25)),
+    )
     # seen again, and a later arXiv record with its journal reference: no second event
     assert [o.kind for o in write_papers([journal], index, date(2026, 7, 2))] == ["unchanged"]
-    [again] = write_papers([hard_paper(doi="10.1234/jour.5", journal_ref="J. Tests 5 (2026) 1")], index, date(2026, 7, 3))
+    [again] = write_papers(
+        [hard_paper(doi="10.1234/jour.5", journal_ref="J. Tests 5 (2026) 1")], index, date(2026, 7, 3)
+    )
     assert [e.kind for e in again.written.events] == ["journal"]
 
 
 def test_a_journal_reference_in_a_later_arxiv_record_is_the_journal_event(tmp_path):
     index = Index.load(tmp_path, tmp_path / "index")
     write_papers([hard_paper()], index, DAY)
-    [outcome] = write_papers([hard_paper(journal_ref="Phys. Rev. X 16, 011001 (2026)", doi="10.1103/prx.16.011001")],
-                             index, date(2026, 7, 1))
+    [outcome] = write_papers(
+        [hard_paper(journal_ref="Phys. Rev. X 16, 011001 (2026)", doi="10.1103/prx.16.011001")], index, date(2026, 7, 1)
+    )
     [event] = outcome.written.events
-    assert (event.kind, event.journal, event.doi, event.day) == ("journal", "Phys. Rev. X 16, 011001 (2026)",
-                                                                 "10.1103/prx.16.011001", date(2026, 7, 1))
+    assert (event.kind, event.journal, event.doi, event.day) == (
+        "journal",
+        "Phys. Rev. X 16, 011001 (2026)",
+        "10.1103/prx.16.011001",
+        date(2026, 7, 1),
+    )

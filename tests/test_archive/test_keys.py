@@ -23,10 +23,19 @@ DAY = date(2026, 6, 19)
 
 def paper(number: int, month: int, **kw) -> Paper:
     when = datetime(2026, month, 10, tzinfo=UTC)
-    data = dict(id=f"arxiv:2606.{number:05d}", arxiv_id=f"2606.{number:05d}", version=1, source="arxiv",
-                source_label="arXiv", title=f"A study of sparse archives number {number} and their keys",
-                authors=(Author("Doe, Jane"),), abstract="Abstract.", published=when, updated=when,
-                url=f"https://arxiv.org/abs/2606.{number:05d}")
+    data = dict(
+        id=f"arxiv:2606.{number:05d}",
+        arxiv_id=f"2606.{number:05d}",
+        version=1,
+        source="arxiv",
+        source_label="arXiv",
+        title=f"A study of sparse archives number {number} and their keys",
+        authors=(Author("Doe, Jane"),),
+        abstract="Abstract.",
+        published=when,
+        updated=when,
+        url=f"https://arxiv.org/abs/2606.{number:05d}",
+    )
     data.update(kw)
     return Paper(**data)
 
@@ -58,10 +67,21 @@ def daily_clone(tmp_path: Path, origin: Path, months: list[str]) -> tuple[Path, 
     """The daily job's clone: no file contents, the key files, and only ``months``' index files and entries."""
     daily = tmp_path / "daily"
     git("clone", "--quiet", "--filter=blob:none", "--sparse", f"file://{origin}", str(daily), cwd=tmp_path)
-    chosen = ["/*", "!/content/papers/", "!/state/papers/", *(f"/state/papers/{m}.json" for m in months),
-              *(f"/content/papers/{m.replace('-', '/')}/" for m in months)]
-    subprocess.run(["git", "sparse-checkout", "set", "--no-cone", "--stdin"], cwd=daily, input="\n".join(chosen) + "\n",
-                   text=True, check=True, capture_output=True)
+    chosen = [
+        "/*",
+        "!/content/papers/",
+        "!/state/papers/",
+        *(f"/state/papers/{m}.json" for m in months),
+        *(f"/content/papers/{m.replace('-', '/')}/" for m in months),
+    ]
+    subprocess.run(
+        ["git", "sparse-checkout", "set", "--no-cone", "--stdin"],
+        cwd=daily,
+        input="\n".join(chosen) + "\n",
+        text=True,
+        check=True,
+        capture_output=True,
+    )
     folder = daily / "state" / "papers"
     index = Index.load(daily / "content", folder, sparse=True, check_out=sparse_files(folder))
     index.checkout = sparse_checkout(daily / "content")
@@ -100,8 +120,17 @@ def test_a_lookup_through_a_month_left_out_checks_it_out_and_matches_exactly(tmp
     assert not may_index.exists() and (daily / "state" / "keys" / "2026-05.txt").exists()
     assert sorted(index.elsewhere) == ["2026-05"] and may.id not in index.entries
     # the journal's record of the May paper (found by its DOI): the May index is checked out, then its entry
-    journal = paper(9, 5, id="doi:10.1000/may", arxiv_id="", version=0, doi="10.1000/may", venue="J. Tests",
-                    title=may.title, url="https://doi.org/10.1000/may")
+    journal = paper(
+        9,
+        5,
+        id="doi:10.1000/may",
+        arxiv_id="",
+        version=0,
+        doi="10.1000/may",
+        venue="J. Tests",
+        title=may.title,
+        url="https://doi.org/10.1000/may",
+    )
     [outcome] = write_papers([journal], index, date(2026, 6, 20))
     assert outcome.kind == "updated" and outcome.written.id == may.id
     assert may_index.exists() and index.elsewhere == {}

@@ -93,8 +93,13 @@ def test_a_journal_version_found_later_is_an_update_of_that_day(three_days):
     e = entries[f"arxiv:{REPLACED}"]
     assert "doi:10.5555/jmt.2026.0042" not in entries  # one paper, not two
     assert e["doi"] == "10.5555/jmt.2026.0042" and e["record"]["venue"] == "Journal of Machine Thought"
-    assert {"day": D3, "kind": "journal", "journal": "Journal of Machine Thought", "doi": "10.5555/jmt.2026.0042",
-            "published": "2026-04-28"} in e["record"]["events"]
+    assert {
+        "day": D3,
+        "kind": "journal",
+        "journal": "Journal of Machine Thought",
+        "doi": "10.5555/jmt.2026.0042",
+        "published": "2026-04-28",
+    } in e["record"]["events"]
     assert brief_ids(tmp, D3)["Updates"] == [f"arxiv:{REPLACED}"]
     third = last_run(tmp)
     assert third["ecology"]["updated"] == 1 and third["ecology"]["new"] == 0
@@ -117,8 +122,22 @@ def test_a_rerun_and_a_rebuilt_state_change_no_byte(three_days):
 
 def test_the_site_leads_with_the_last_radar_day_and_shows_both_dates(three_days):
     tmp, run_cli = three_days["tmp"], three_days["run"]
-    done = run_cli("build", "--content", "content", "--output", "output", "--rules", str(RULES), "--state", "state",
-                   "--settings", str(ROOT / "pelicanconf.py"), "--no-search", cwd=tmp, timeout=300)
+    done = run_cli(
+        "build",
+        "--content",
+        "content",
+        "--output",
+        "output",
+        "--rules",
+        str(RULES),
+        "--state",
+        "state",
+        "--settings",
+        str(ROOT / "pelicanconf.py"),
+        "--no-search",
+        cwd=tmp,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     home = (tmp / "output" / "index.html").read_text(encoding="utf-8")
     heading = re.search(r'<h2 id="latest-heading">(.*?)</h2>', home, re.S).group(1)
@@ -141,8 +160,11 @@ def test_the_site_leads_with_the_last_radar_day_and_shows_both_dates(three_days)
     text = html.unescape(day.read_text(encoding="utf-8"))
     assert "Updated" in text and "v2" in text
     # the API says the same: the paper's events, dated by the radar days they were seen
-    api = json.loads((tmp / "output" / "api" / "v1" / "papers" / f"arxiv-{REPLACED.replace('.', '-')}.json")
-                     .read_text(encoding="utf-8"))
+    api = json.loads(
+        (tmp / "output" / "api" / "v1" / "papers" / f"arxiv-{REPLACED.replace('.', '-')}.json").read_text(
+            encoding="utf-8"
+        )
+    )
     assert [(e["day"], e["kind"]) for e in api["paper"]["events"]] == [(D2, "version"), (D3, "journal")]
     assert schema_errors(tmp / "output") == []
 
@@ -151,8 +173,12 @@ def test_a_day_with_updates_only_has_a_brief_that_lists_them(three_days):
     """Runs after the tests above (it adds a fourth day to their folder): only a new version arrives."""
     tmp, server = three_days["tmp"], three_days["server"]
     item = replacement_item().decode().replace(f"{REPLACED}v2", f"{REPLACED}v3")
-    feed = re.sub(r"<item>.*</item>", item, arxiv_rss("Thu", "30", "arxiv_rss/rss-cs.AI-2026-04-27-3items.xml").decode(),
-                  flags=re.S)
+    feed = re.sub(
+        r"<item>.*</item>",
+        item,
+        arxiv_rss("Thu", "30", "arxiv_rss/rss-cs.AI-2026-04-27-3items.xml").decode(),
+        flags=re.S,
+    )
     server.add("/rss/cs.AI", body=feed.encode())
     run_day(three_days["run"], tmp, "2026-04-30")
     brief = brief_ids(tmp, "2026-04-30")
@@ -169,16 +195,27 @@ def test_an_archive_from_before_radar_days_gets_them_once_on_its_next_run(feed_s
     from pipeline.models import Paper
 
     feed_server.add("/rss/cs.AI", body=arxiv_rss("Mon", "27", "arxiv_rss/rss-cs.AI-2026-04-27-3items.xml"))
-    write_day_sources(tmp_path, [{"id": "arxiv-ai", "kind": "arxiv_rss", "label": "arXiv ({CATEGORY})",
-                               "url": feed_server.base + "/rss/cs.AI"}])
+    write_day_sources(
+        tmp_path,
+        [
+            {
+                "id": "arxiv-ai",
+                "kind": "arxiv_rss",
+                "label": "arXiv ({CATEGORY})",
+                "url": feed_server.base + "/rss/cs.AI",
+            }
+        ],
+    )
     run_day(run_cli, tmp_path, D1)
     entries = entries_by_id(tmp_path)
     seen, unseen = sorted(entries)[:2]
     # the same archive as an older AcademicHub wrote it: no radar days, an index without a format
     for pid, e in entries.items():
         record = {k: v for k, v in e["record"].items() if k != "received"}
-        atomic_write(tmp_path / "content" / entry_path(Paper.from_json(record)),
-                     render_entry(Paper.from_json(record), e["brief_status"]))
+        atomic_write(
+            tmp_path / "content" / entry_path(Paper.from_json(record)),
+            render_entry(Paper.from_json(record), e["brief_status"]),
+        )
     listed = indexed(tmp_path / "state")  # the one index file of that release, without a format
     legacy = {"entries": {i: p["path"] for i, p in listed.items()}, "keys": {i: p["keys"] for i, p in listed.items()}}
     shutil.rmtree(tmp_path / "state" / "papers")

@@ -15,7 +15,13 @@ DOCS = [
 
 def test_terms_keep_content_words_and_adjacent_phrases():
     assert terms("We propose sparse attention for the KV cache") == [
-        "sparse", "attention", "sparse attention", "kv", "cache", "kv cache"]
+        "sparse",
+        "attention",
+        "sparse attention",
+        "kv",
+        "cache",
+        "kv cache",
+    ]
 
 
 def test_connections_pair_papers_of_different_topics_with_their_shared_terms():
@@ -35,7 +41,9 @@ def test_papers_of_one_topic_are_never_connected():
 def test_measured_groups_come_first_and_need_a_shared_term():
     found = connections(DOCS, measured=[(("a", "d"), 0.9), (("d", "c"), 0.8)])  # a and d share no term
     assert [(c.ids, c.measure, c.similarity) for c in found] == [
-        (("c", "d"), "embedding", 0.8), (("a", "b"), "TF-IDF", found[1].similarity)]
+        (("c", "d"), "embedding", 0.8),
+        (("a", "b"), "TF-IDF", found[1].similarity),
+    ]
     assert found[0].topics == ("ml", "bio")
     assert connections(DOCS, measured=[(("a", "d"), 0.9)], threshold=2) == []  # nothing names the link
 

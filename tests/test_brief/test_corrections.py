@@ -47,8 +47,9 @@ reviewed_by: "@maintainer"
 
 
 def model_settings(fake, model: str):
-    return resolve_settings(BriefConfig(backoff=0.01), model=model,
-                            env={"OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": fake.url})
+    return resolve_settings(
+        BriefConfig(backoff=0.01), model=model, env={"OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": fake.url}
+    )
 
 
 def entry_of(layout, paper_id: str):
@@ -60,8 +61,11 @@ def test_a_correction_replaces_a_field_and_survives_a_re_brief(site, fake, tmp_p
     run(site, settings_for(fake), corrections_dir=folder, digests=False)
     brief = entry_of(site, PAPER).brief
     assert brief["en"]["results"] == FIXED and brief["zh"]["results"] != FIXED  # only the field named
-    assert brief["correction"] == {"action": "replace", "reason": "The model invented an accuracy figure.",
-                                   "reviewed_by": "@maintainer"}
+    assert brief["correction"] == {
+        "action": "replace",
+        "reason": "The model invented an accuracy figure.",
+        "reviewed_by": "@maintainer",
+    }
     text = entry_of(site, PAPER).path.read_text(encoding="utf-8")
     assert "&lt;b&gt;at all&lt;/b&gt;" in text.split("<!-- brief -->")[1]  # escaped in the entry's HTML
     other = entry_of(site, "arxiv:2604.22038").brief
@@ -72,19 +76,24 @@ def test_a_correction_replaces_a_field_and_survives_a_re_brief(site, fake, tmp_p
     run(site, model_settings(fake, "test-model-2"), corrections_dir=folder, digests=False, stale=True)
     assert fake_openai.chat_calls(fake) - before == len(entries(site))
     again = entry_of(site, PAPER).brief
-    assert again["model"] == "test-model-2" and again["en"]["results"] == FIXED and again["correction"]["action"] == "replace"
+    assert (
+        again["model"] == "test-model-2"
+        and again["en"]["results"] == FIXED
+        and again["correction"]["action"] == "replace"
+    )
 
 
 def test_hide_leaves_a_field_out_and_a_correction_of_an_unknown_paper_is_reported(site, fake, tmp_path):
-    folder = corrections(tmp_path, hide=f"paper: {PAPER}\naction: hide\nhide: [en.results, zh.results]\n"
-                                         "reason: Wrong figures.\nreviewed_by: '@maintainer'\n",
-                         typo="paper: arxiv:2604.99999\naction: pin\nreason: x\nreviewed_by: me\n")
+    folder = corrections(
+        tmp_path,
+        hide=f"paper: {PAPER}\naction: hide\nhide: [en.results, zh.results]\n"
+        "reason: Wrong figures.\nreviewed_by: '@maintainer'\n",
+        typo="paper: arxiv:2604.99999\naction: pin\nreason: x\nreviewed_by: me\n",
+    )
     report = run(site, settings_for(fake), corrections_dir=folder, digests=False)
     brief = entry_of(site, PAPER).brief
     assert "results" not in brief["en"] and "results" not in brief["zh"] and brief["en"]["tldr"]
     assert any("typo.yml: arxiv:2604.99999 is not in the archive" in note for note in report.notes)
-
-
 
 
 def test_stale_rewrites_exactly_the_briefs_of_another_prompt_version_and_never_a_pinned_one(site, fake, tmp_path):
@@ -92,9 +101,12 @@ def test_stale_rewrites_exactly_the_briefs_of_another_prompt_version_and_never_a
     *old, pinned_id = sorted(e.paper.id for e in entries(site))[:3]
     for entry in entries(site):
         if entry.paper.id in (*old, pinned_id):  # as an earlier prompt wrote them
-            write_entry(entry, "done", {**entry.brief, "prompt_version": "paper-v0"}, BriefReport("model", "test-model"))
-    folder = corrections(tmp_path, pin=f"paper: {pinned_id}\naction: pin\nreason: Checked by hand.\n"
-                                        "reviewed_by: '@maintainer'\n")
+            write_entry(
+                entry, "done", {**entry.brief, "prompt_version": "paper-v0"}, BriefReport("model", "test-model")
+            )
+    folder = corrections(
+        tmp_path, pin=f"paper: {pinned_id}\naction: pin\nreason: Checked by hand.\nreviewed_by: '@maintainer'\n"
+    )
     shutil.rmtree(site.brief_cache)  # no cached answer: a re-brief asks the model
     before = fake_openai.chat_calls(fake)
     run(site, settings_for(fake), corrections_dir=folder, digests=False)  # without --stale: nothing re-written
@@ -111,8 +123,11 @@ def test_stale_rewrites_exactly_the_briefs_of_another_prompt_version_and_never_a
 
 
 def test_a_bad_corrections_file_fails_rules_check_with_file_and_line(run_cli, tmp_path):
-    folder = corrections(tmp_path, good=REPLACE, bad=f"paper: {PAPER}\naction: replace\nreplace:\n"
-                                                      "  en.summary: Better.\nreason: x\nreviewd_by: me\n")
+    folder = corrections(
+        tmp_path,
+        good=REPLACE,
+        bad=f"paper: {PAPER}\naction: replace\nreplace:\n  en.summary: Better.\nreason: x\nreviewd_by: me\n",
+    )
     result = run_cli("rules", "check", "--rules", str(ROOT / "rules"), "--corrections", str(folder))
     assert result.returncode != 0
     errors = " ".join(result.stderr.split())
@@ -154,14 +169,23 @@ def test_the_report_link_opens_a_prefilled_issue_and_the_page_says_corrected(sit
     folder = corrections(tmp_path, fix=REPLACE)
     run(site, settings_for(fake), corrections_dir=folder, day=date(2026, 4, 27))
     root = site.content.parent
-    (root / "testconf.py").write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
-                                      f"THEME = {str(ROOT / 'theme')!r}\n"
-                                      "REPOSITORY_URL = 'https://github.com/lab/radar'\n", encoding="utf-8")
+    (root / "testconf.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+        f"THEME = {str(ROOT / 'theme')!r}\n"
+        "REPOSITORY_URL = 'https://github.com/lab/radar'\n",
+        encoding="utf-8",
+    )
     output = tmp_path / "output"
-    build(site.content, output, settings_file=root / "testconf.py", rules=ROOT / "rules", state=site.state,
-          siteurl="https://radar.example.org")
+    build(
+        site.content,
+        output,
+        settings_file=root / "testconf.py",
+        rules=ROOT / "rules",
+        state=site.state,
+        siteurl="https://radar.example.org",
+    )
     page = (output / "papers" / "arxiv-2604-21935.html").read_text(encoding="utf-8")
-    assert "corrected · <span lang=\"zh-CN\">已更正</span>" in page and "The model invented an accuracy figure." in page
+    assert 'corrected · <span lang="zh-CN">已更正</span>' in page and "The model invented an accuracy figure." in page
     assert "&lt;b&gt;at all&lt;/b&gt;" in page and "<b>at all</b>" not in page
     link = report_link(page)
     brief = entry_of(site, PAPER).brief
@@ -180,9 +204,15 @@ def test_the_report_link_opens_a_prefilled_issue_and_the_page_says_corrected(sit
 
 
 def test_no_report_link_without_a_repository_nor_on_an_extractive_brief():
-    article = SimpleNamespace(brief={"model": "m", "en": {"tldr": "x"}}, paper=PaperView(id=PAPER, title="T"),
-                              brief_kind="", url="papers/p.html")
-    assert report_url(article, "https://github.com/lab/radar").startswith("https://github.com/lab/radar/issues/new?title=")
+    article = SimpleNamespace(
+        brief={"model": "m", "en": {"tldr": "x"}},
+        paper=PaperView(id=PAPER, title="T"),
+        brief_kind="",
+        url="papers/p.html",
+    )
+    assert report_url(article, "https://github.com/lab/radar").startswith(
+        "https://github.com/lab/radar/issues/new?title="
+    )
     assert report_url(article, "") == ""
     extractive = SimpleNamespace(**{**vars(article), "brief": {"extractive": True, "en": {"tldr": "x"}}})
     assert report_url(extractive, "https://github.com/lab/radar") == ""

@@ -14,17 +14,21 @@ RESULT = "FearNet achieves state-of-the-art accuracy on CIFAR-100 and CUB-200."
 
 
 def brief_of(abstract: str) -> dict:
-    return extractive_brief(Paper(id="arxiv:2601.00001", title="FearNet", source="arxiv", source_label="arXiv",
-                                  abstract=abstract))["en"]
+    return extractive_brief(
+        Paper(id="arxiv:2601.00001", title="FearNet", source="arxiv", source_label="arXiv", abstract=abstract)
+    )["en"]
 
 
-@pytest.mark.parametrize("cue", [
-    "We introduce FearNet, a dual-memory model.",
-    "This paper presents FearNet, a dual-memory model.",
-    "In this work, FearNet consolidates memories during sleep.",
-    "Here we show that a dual-memory model does not forget.",
-    "We find that a dual-memory model does not forget.",
-])
+@pytest.mark.parametrize(
+    "cue",
+    [
+        "We introduce FearNet, a dual-memory model.",
+        "This paper presents FearNet, a dual-memory model.",
+        "In this work, FearNet consolidates memories during sleep.",
+        "Here we show that a dual-memory model does not forget.",
+        "We find that a dual-memory model does not forget.",
+    ],
+)
 def test_the_tldr_is_the_first_sentence_with_a_contribution_cue(cue):
     text = brief_of(f"{BACKGROUND} Storing examples makes that hard to scale. {cue} {RESULT}")
     assert text["tldr"] == cue

@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 ABSTRACT = (
     "Retrieval-augmented generation (RAG) grounds large language models (LLMs) in documents. We present "
     "SparseRAG, which indexes 1,200 documents per second and cuts latency by 35% on Natural Questions and "
-    "HotpotQA. With Llama-3-8B it reaches 71.4 exact match, 2x faster than dense retrieval, across six datasets.")
+    "HotpotQA. With Llama-3-8B it reaches 71.4 exact match, 2x faster than dense retrieval, across six datasets."
+)
 
 
 def brief(en: dict, zh: dict | None = None) -> dict:
@@ -36,27 +37,37 @@ def kinds(result) -> set[str]:
 
 def test_a_faithful_brief_in_two_languages_is_grounded():
     faithful = brief(
-        {"tldr": "SparseRAG makes retrieval-augmented generation (RAG) 2× faster than dense retrieval.",
-         "results": "71.4 exact match with Llama-3-8B; latency down 35 % on Natural Questions and HotpotQA.",
-         "method": "It indexes 1200 documents per second.", "keywords": ["RAG", "LLMs", "SparseRAG"]},
-        {"tldr": "SparseRAG 使检索增强生成（RAG）比稠密检索快 2 倍。",
-         "results": "在 Natural Questions 和 HotpotQA 上延迟降低 35%，Llama-3-8B 的精确匹配为 71.4。",
-         "method": "每秒索引 1200 篇文档。", "keywords": ["RAG", "LLMs", "SparseRAG"]})
+        {
+            "tldr": "SparseRAG makes retrieval-augmented generation (RAG) 2× faster than dense retrieval.",
+            "results": "71.4 exact match with Llama-3-8B; latency down 35 % on Natural Questions and HotpotQA.",
+            "method": "It indexes 1200 documents per second.",
+            "keywords": ["RAG", "LLMs", "SparseRAG"],
+        },
+        {
+            "tldr": "SparseRAG 使检索增强生成（RAG）比稠密检索快 2 倍。",
+            "results": "在 Natural Questions 和 HotpotQA 上延迟降低 35%，Llama-3-8B 的精确匹配为 71.4。",
+            "method": "每秒索引 1200 篇文档。",
+            "keywords": ["RAG", "LLMs", "SparseRAG"],
+        },
+    )
     result = check_paper(faithful, ABSTRACT)
     assert result.grounded, [str(f) for f in result.failures]
 
 
-@pytest.mark.parametrize("en, kind", [
-    ({"results": "Latency falls by 53% on Natural Questions."}, "number"),  # a changed number
-    ({"results": "It indexes 12,000 documents per second."}, "number"),
-    ({"method": "It builds on retrieval-augmented graphs (RAG)."}, "expansion"),  # a wrong expansion
-    ({"results": "It is evaluated on ImageNet-21K."}, "name"),  # an invented benchmark
-    ({"method": "It fine-tunes GPT-4o."}, "name"),  # an invented model
-    ({"method": "It uses a BM25 retriever with DPR."}, "acronym"),  # an acronym the source never uses
-    ({"results": "It is evaluated on Atari-57 and TREC-QA."}, "name"),  # hyphenated names
-    ({"results": "A MNIST-like benchmark."}, "acronym"),
-    ({"results": "It needs 0 labelled documents."}, "number"),  # zero is a claim
-])
+@pytest.mark.parametrize(
+    "en, kind",
+    [
+        ({"results": "Latency falls by 53% on Natural Questions."}, "number"),  # a changed number
+        ({"results": "It indexes 12,000 documents per second."}, "number"),
+        ({"method": "It builds on retrieval-augmented graphs (RAG)."}, "expansion"),  # a wrong expansion
+        ({"results": "It is evaluated on ImageNet-21K."}, "name"),  # an invented benchmark
+        ({"method": "It fine-tunes GPT-4o."}, "name"),  # an invented model
+        ({"method": "It uses a BM25 retriever with DPR."}, "acronym"),  # an acronym the source never uses
+        ({"results": "It is evaluated on Atari-57 and TREC-QA."}, "name"),  # hyphenated names
+        ({"results": "A MNIST-like benchmark."}, "acronym"),
+        ({"results": "It needs 0 labelled documents."}, "number"),  # zero is a claim
+    ],
+)
 def test_each_kind_of_planted_error_is_caught(en, kind):
     assert kind in kinds(check_paper(brief(en), ABSTRACT))
 
@@ -76,8 +87,9 @@ def test_a_method_family_named_by_its_key_word_may_be_shortened():
 
 
 def test_a_quantity_in_another_form_is_derivable():
-    assert check_paper(brief({"results": "Latency falls by 0.35 of its dense value; six datasets; 1.2k docs/s."}),
-                       ABSTRACT).grounded
+    assert check_paper(
+        brief({"results": "Latency falls by 0.35 of its dense value; six datasets; 1.2k docs/s."}), ABSTRACT
+    ).grounded
     assert [q.value for q in numbers("1,200 images, 1.5万 papers, 百分之20")] == [1200, 15000, 20]
 
 
@@ -89,8 +101,10 @@ def test_languages_that_disagree_fail_parity():
 
 
 def test_a_daily_brief_claim_must_be_in_the_papers_it_cites():
-    papers = {"a": "Paper A: SparseRAG indexes 1,200 documents per second.",
-              "b": "Paper B: a diffusion model for proteins evaluated on CATH-4.2."}
+    papers = {
+        "a": "Paper A: SparseRAG indexes 1,200 documents per second.",
+        "b": "Paper B: a diffusion model for proteins evaluated on CATH-4.2.",
+    }
     theme = {"title": "Retrieval", "text": "SparseRAG indexes 1,200 documents per second.", "papers": ["a"]}
     good = {"en": {"headline": "2 papers today.", "themes": [theme], "connections": [], "read_first": []}}
     assert check_digest(good, papers, topics=2).grounded
@@ -116,8 +130,10 @@ def test_grounded_briefs_carry_their_provenance_and_the_run_counts_them(site, fa
     assert report.grounding()["share_grounded"] == 1.0
 
 
-@pytest.mark.parametrize("fault, kind", [("wrong-number", "number"), ("wrong-expansion", "expansion"),
-                                         ("invented-name", "name"), ("parity", "parity")])
+@pytest.mark.parametrize(
+    "fault, kind",
+    [("wrong-number", "number"), ("wrong-expansion", "expansion"), ("invented-name", "name"), ("parity", "parity")],
+)
 def test_a_planted_error_is_asked_again_then_labelled_unverified(site, fake, fault, kind):
     fake.triggers.append(("Math Takes Two", fault))
     report = run(site, settings_for(fake), digests=False)
@@ -141,8 +157,11 @@ def test_a_model_that_corrects_itself_is_grounded_on_the_second_try(site, fake):
 def test_ungrounded_extractive_replaces_the_brief(site, fake):
     fake.triggers.append(("Math Takes Two", "invented-name"))
     settings = settings_for(fake)
-    report = run(site, replace(settings, config=BriefConfig(**{**settings.config.model_dump(), "ungrounded": "extractive"})),
-                 digests=False)
+    report = run(
+        site,
+        replace(settings, config=BriefConfig(**{**settings.config.model_dump(), "ungrounded": "extractive"})),
+        digests=False,
+    )
     assert report.replaced == 1 and report.unverified == 0
     entry = next(e for e in entries(site) if e.paper.id == "arxiv:2604.21935")
     assert entry.status == "extractive" and "ImageNet" not in entry.text
@@ -164,19 +183,27 @@ def test_provenance_and_the_unverified_label_reach_page_api_and_message(site, fa
     from api_helpers import schema_errors
 
     from pipeline.config import load_rules
-    from pipeline.notify.slack import SlackChannel
     from pipeline.notify.message import compose, read_day
+    from pipeline.notify.slack import SlackChannel
     from pipeline.site import build
 
     fake.triggers.append(("<day>", "misattributed"))  # first: the day's request names every paper
     fake.triggers.append(("Math Takes Two", "invented-name"))
     run(site, settings_for(fake), day=date(2026, 4, 27))
     root = site.content.parent
-    (root / "testconf.py").write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
-                                      f"THEME = {str(ROOT / 'theme')!r}\n", encoding="utf-8")
+    (root / "testconf.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\nTHEME = {str(ROOT / 'theme')!r}\n",
+        encoding="utf-8",
+    )
     output = tmp_path / "output"
-    build(site.content, output, settings_file=root / "testconf.py", rules=ROOT / "rules", state=site.state,
-          siteurl="https://radar.example.org")
+    build(
+        site.content,
+        output,
+        settings_file=root / "testconf.py",
+        rules=ROOT / "rules",
+        state=site.state,
+        siteurl="https://radar.example.org",
+    )
     page = (output / "papers" / "arxiv-2604-21935.html").read_text(encoding="utf-8")
     assert 'class="unverified"' in page and "ImageNet-21K" in page and "not in the source" in page
     other = (output / "papers" / "arxiv-2604-22038.html").read_text(encoding="utf-8")
@@ -190,7 +217,9 @@ def test_provenance_and_the_unverified_label_reach_page_api_and_message(site, fa
     assert daily["grounded"] is False
     assert schema_errors(output) == []
     atom = (output / "feeds" / "all.atom.xml").read_text(encoding="utf-8")  # the entries' brief, provenance included
-    assert "Unverified: this brief states" in atom and "from the title and abstract · checked against the abstract" in atom
+    assert (
+        "Unverified: this brief states" in atom and "from the title and abstract · checked against the abstract" in atom
+    )
     checks = [json.loads(line) for line in site.briefs_file.read_text(encoding="utf-8").splitlines()]
     assert checks[-1]["unverified"] == 2 and checks[-1]["failures"]["name"] >= 1  # a paper and the day
     assert checks[-1]["failures"]["attribution"] >= 1 and checks[-1]["day"] == "2026-04-27"
@@ -199,6 +228,8 @@ def test_provenance_and_the_unverified_label_reach_page_api_and_message(site, fa
 
     day = read_day(site, date(2026, 4, 27), {r.id: r for r in load_rules(ROOT / "rules")})
     assert day.brief.get("extractive")  # the day's overview is pushed instead of the unverified brief
-    message = compose(day, SlackChannel(id="team", kind="slack", cards=50, webhook_env="TEAM_WEBHOOK"), "https://radar.example.org")
+    message = compose(
+        day, SlackChannel(id="team", kind="slack", cards=50, webhook_env="TEAM_WEBHOOK"), "https://radar.example.org"
+    )
     card = next(c for c in message.cards if c.url.endswith("arxiv-2604-21935.html"))
     assert card.tldr == {} and all("ImageNet" not in t for c in message.cards for t in c.tldr.values())

@@ -56,8 +56,9 @@ def brief_cli(monkeypatch, capsys, tmp_path):
 
 def settings_for(fake, **overrides) -> Settings:
     overrides.setdefault("backoff", 0.01)
-    return resolve_settings(BriefConfig(), model="test-model", env={
-        "OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": fake.url}, **overrides)
+    return resolve_settings(
+        BriefConfig(), model="test-model", env={"OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": fake.url}, **overrides
+    )
 
 
 def run(layout, settings, **kwargs) -> BriefReport:
@@ -76,8 +77,13 @@ def add_entry(layout, abstract: str, paper_id: str = "arxiv:2604.99999") -> Path
     template = read_record(next(iter(sorted((layout.content / "papers" / "2026" / "04" / "27").glob("*.md")))))
     from dataclasses import replace
 
-    paper = replace(template, id=paper_id, arxiv_id=paper_id.split(":")[1], abstract=abstract,
-                    title="A paper whose abstract gives orders")
+    paper = replace(
+        template,
+        id=paper_id,
+        arxiv_id=paper_id.split(":")[1],
+        abstract=abstract,
+        title="A paper whose abstract gives orders",
+    )
     path = layout.content / "papers" / "2026" / "04" / "27" / "arxiv-2604-99999.md"
     path.write_text(render_entry(paper), encoding="utf-8")
     return path
@@ -88,8 +94,19 @@ def add_entry(layout, abstract: str, paper_id: str = "arxiv:2604.99999") -> Path
 
 def test_cli_writes_briefs_and_the_daily_brief_then_reruns_with_zero_calls(site, fake, run_cli):
     env = {"OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": fake.url}
-    args = ("brief", "--content", str(site.content), "--state", str(site.state), "--rules", str(ROOT / "rules"),
-            "--model", "test-model", "--date", "2026-04-27")
+    args = (
+        "brief",
+        "--content",
+        str(site.content),
+        "--state",
+        str(site.state),
+        "--rules",
+        str(ROOT / "rules"),
+        "--model",
+        "test-model",
+        "--date",
+        "2026-04-27",
+    )
     first = run_cli(*args, env=env)
     assert first.returncode == 0, first.stderr
     assert "API calls" in first.stderr and "estimated cost" in first.stderr
@@ -102,8 +119,17 @@ def test_cli_writes_briefs_and_the_daily_brief_then_reruns_with_zero_calls(site,
     entry = next(e for e in written if e.paper.id == "arxiv:2604.21935")
     brief = entry.brief
     assert brief["model"] == "test-model" and brief["prompt_version"] == "paper-v1"
-    assert set(brief) == {"model", "prompt_version", "paper_digest", "zh", "en", "written", "input", "grounded",
-                          "grounding_failures"}
+    assert set(brief) == {
+        "model",
+        "prompt_version",
+        "paper_digest",
+        "zh",
+        "en",
+        "written",
+        "input",
+        "grounded",
+        "grounding_failures",
+    }
     assert set(brief["en"]) == {"tldr", "problem", "method", "results", "why_it_matters", "keywords"}
     first_sentence = entry.paper.abstract.split(". ")[0]
     assert brief["en"]["tldr"].rstrip("…").split()[:10] == first_sentence.split()[:10]
@@ -124,18 +150,21 @@ def test_cli_writes_briefs_and_the_daily_brief_then_reruns_with_zero_calls(site,
     assert sorted(cards) == sorted(day_ids)  # every paper that arrived that day ...
     data = json.loads(meta["Brief"])
     cited = set(cited_ids(data))
-    assert cited and cards[:len(cited)] == [i for i in day_ids if i in cited]  # ... the cited first, in card order
-    assert cards[len(cited):] == [i for i in day_ids if i not in cited]
+    assert cited and cards[: len(cited)] == [i for i in day_ids if i in cited]  # ... the cited first, in card order
+    assert cards[len(cited) :] == [i for i in day_ids if i not in cited]
     by_id = {e.paper.id: e for e in written}
-    for number, paper_id in enumerate(cards[:len(cited)], 1):  # numbered as the home page shows them
-        assert f'href="{{filename}}/{by_id[paper_id].rel}" title="{html.escape(by_id[paper_id].paper.title)}">{number:02d}.</a>' in daily
+    for number, paper_id in enumerate(cards[: len(cited)], 1):  # numbered as the home page shows them
+        assert (
+            f'href="{{filename}}/{by_id[paper_id].rel}" title="{html.escape(by_id[paper_id].paper.title)}">{number:02d}.</a>'
+            in daily
+        )
     for lang in ("zh", "en"):
         assert [t["title"] for t in data[lang]["themes"]] == ["Main theme"]  # the theme citing only "99" is gone
         assert data[lang]["themes"][0]["text"] == "Papers on the main theme."  # numbers in prose would go stale
         assert all(p in day_ids for c in data[lang]["connections"] for p in c["papers"])
         assert [p["paper"] for p in data[lang]["read_first"]] == [day_ids[0]]  # "[1]" repaired, "98" dropped
     assert "references to papers that do not exist were dropped" in first.stderr
-    assert '{filename}/papers/2026/04/27/' in daily and ">01.</a>" in daily
+    assert "{filename}/papers/2026/04/27/" in daily and ">01.</a>" in daily
 
     before = snapshot(site)
     calls = dict(fake.calls)
@@ -146,15 +175,20 @@ def test_cli_writes_briefs_and_the_daily_brief_then_reruns_with_zero_calls(site,
 
 
 def test_extractive_without_api_key(site, brief_cli):
-    result = brief_cli("--content", str(site.content), "--state", str(site.state),
-                       "--rules", str(ROOT / "rules"))
+    result = brief_cli("--content", str(site.content), "--state", str(site.state), "--rules", str(ROOT / "rules"))
     assert result.returncode == 0, result.stderr
     assert "extractive" in result.stderr
     for entry in entries(site):
         assert entry.status == "extractive"
         brief = entry.brief
         assert brief["extractive"] is True and brief["model"] == "extractive"
-        assert set(brief) == {"model", "prompt_version", "paper_digest", "extractive", "en"}  # nothing pretends to be a translation
+        assert set(brief) == {
+            "model",
+            "prompt_version",
+            "paper_digest",
+            "extractive",
+            "en",
+        }  # nothing pretends to be a translation
         abstract = " ".join(entry.paper.abstract.split()) or entry.paper.title
         for name in ("tldr", "method", "results"):
             assert brief["en"][name].rstrip("…") in abstract  # quoted, never invented
@@ -176,7 +210,7 @@ def test_the_extractive_daily_brief_computes_connections_key_phrases_and_quotes_
     for connection in linked:
         papers = [by_id[i] for i in connection["papers"]]
         assert len({p.topic for p in papers}) == len(papers) >= 2
-        shared = connection["text"][len("Both on: "):].split(" (")[0].split(", ")
+        shared = connection["text"][len("Both on: ") :].split(" (")[0].split(", ")
         assert len(shared) >= 2
         for term in shared:
             for paper in papers:
@@ -186,10 +220,12 @@ def test_the_extractive_daily_brief_computes_connections_key_phrases_and_quotes_
     # themes named by key phrases taken from their own papers
     for theme in en["themes"]:
         assert theme["text"].startswith("Key phrases: "), theme
-        phrases = theme["text"][len("Key phrases: "):].split(" · ")[0].split(", ")
+        phrases = theme["text"][len("Key phrases: ") :].split(" · ")[0].split(", ")
         for phrase in phrases:
-            assert sum(phrase in " ".join(f"{by_id[i].paper.title} {by_id[i].paper.abstract}".lower().split())
-                       for i in theme["papers"]) >= min(2, len(theme["papers"]))
+            assert sum(
+                phrase in " ".join(f"{by_id[i].paper.title} {by_id[i].paper.abstract}".lower().split())
+                for i in theme["papers"]
+            ) >= min(2, len(theme["papers"]))
     quantum = next(t for t in en["themes"] if t["title"] == "Quantum Information")
     assert "quantum" in quantum["text"]
     # picks quote their contribution sentence, not their lead
@@ -197,8 +233,10 @@ def test_the_extractive_daily_brief_computes_connections_key_phrases_and_quotes_
         quoted = pick["why"].split("“", 1)[1].split("” — ", 1)[0]
         assert quoted == contribution_sentence(by_id[pick["paper"]].paper.abstract)
         assert quoted in " ".join(by_id[pick["paper"]].paper.abstract.split())
-    assert any(not pick["why"].startswith(f"“{sentences(by_id[pick['paper']].paper.abstract)[0]}”")
-               for pick in en["read_first"])  # a contribution sentence, not merely the lead
+    assert any(
+        not pick["why"].startswith(f"“{sentences(by_id[pick['paper']].paper.abstract)[0]}”")
+        for pick in en["read_first"]
+    )  # a contribution sentence, not merely the lead
     assert "共同涉及：" in json.dumps(brief["zh"], ensure_ascii=False)
     page = path.read_text(encoding="utf-8")
     assert "connections computed from their titles and abstracts" in page
@@ -251,7 +289,11 @@ def test_server_without_json_schema_falls_back_to_json_mode_then_text(site, fake
     fake.reject_json_object = True
     report = run(site, settings_for(fake, concurrency=1, max_papers=1), digests=False)
     assert report.done == 1
-    assert [(r.get("response_format") or {}).get("type") for r in fake.requests[2:]] == ["json_schema", "json_object", None]
+    assert [(r.get("response_format") or {}).get("type") for r in fake.requests[2:]] == [
+        "json_schema",
+        "json_object",
+        None,
+    ]
     assert "JSON Schema" in fake.requests[-1]["messages"][-1]["content"]
 
 
@@ -310,8 +352,19 @@ def test_a_model_that_obeys_the_abstract_is_rejected(site, fake):
 def test_batch_submits_can_stop_and_resumes(site, fake, brief_cli):
     fake.polls_until_done = 2
     env = {"OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": fake.url}
-    args = ("--batch", "--no-wait", "--no-daily", "--content", str(site.content), "--state", str(site.state),
-            "--rules", str(ROOT / "rules"), "--model", "gpt-4o-mini")
+    args = (
+        "--batch",
+        "--no-wait",
+        "--no-daily",
+        "--content",
+        str(site.content),
+        "--state",
+        str(site.state),
+        "--rules",
+        str(ROOT / "rules"),
+        "--model",
+        "gpt-4o-mini",
+    )
     first = brief_cli(*args, env=env)
     assert first.returncode == 0, first.stderr
     saved = json.loads((site.state / "brief-batch.json").read_text())
@@ -371,11 +424,18 @@ def test_weekly_brief_compares_with_the_week_before(site, fake):
 
 
 def test_references_are_repaired_or_dropped():
-    entries_ = [Entry(Path("x"), f"papers/{i}.md", read_record.__globals__["Paper"](
-        id=pid, title=pid, source="s", source_label="S"), {}, "") for i, pid in
-        enumerate(["arxiv:2604.22038", "doi:10.1093/obo/1"])]
+    entries_ = [
+        Entry(
+            Path("x"),
+            f"papers/{i}.md",
+            read_record.__globals__["Paper"](id=pid, title=pid, source="s", source_label="S"),
+            {},
+            "",
+        )
+        for i, pid in enumerate(["arxiv:2604.22038", "doi:10.1093/obo/1"])
+    ]
     numbering = Numbering(entries_)
-    resolve = lambda ref: (numbering.resolve(ref).entry.paper.id if numbering.resolve(ref) else None)  # noqa: E731
+    resolve = lambda ref: numbering.resolve(ref).entry.paper.id if numbering.resolve(ref) else None  # noqa: E731
     assert resolve("01") == resolve("[1]") == resolve("#1") == resolve("1.") == "arxiv:2604.22038"
     assert resolve("arXiv:2604.22038v3") == resolve("2604.22038") == "arxiv:2604.22038"
     assert resolve("https://arxiv.org/abs/2604.22038v1") == "arxiv:2604.22038"
@@ -396,7 +456,8 @@ def test_the_fetch_stage_keeping_a_brief_loses_nothing(site, fake):
     write_papers([replace(paper, comment="updated comment")], Index.rebuild(site.content), paper.received)
     kept = path.read_text(encoding="utf-8")
     assert "updated comment" in kept and [line for line in kept.splitlines() if line.startswith("Brief")] == [
-        line for line in before.decode().splitlines() if line.startswith("Brief")]
+        line for line in before.decode().splitlines() if line.startswith("Brief")
+    ]
     calls = fake_openai.chat_calls(fake)
     run(site, settings_for(fake), digests=False)
     assert fake_openai.chat_calls(fake) == calls
@@ -432,7 +493,9 @@ def test_a_new_version_of_a_paper_gets_a_new_brief(site, fake):
     record = entry.meta["Record"]
     changed = json.loads(record)
     changed["abstract"] = "A revised abstract. It reports 42% fewer errors."
-    path.write_text(entry.text.replace(record, json.dumps(changed, ensure_ascii=False, sort_keys=True)), encoding="utf-8")
+    path.write_text(
+        entry.text.replace(record, json.dumps(changed, ensure_ascii=False, sort_keys=True)), encoding="utf-8"
+    )
     calls = fake_openai.chat_calls(fake)
     report = run(site, settings_for(fake), digests=False, every=True)  # edited by hand: the index did not see it
     assert fake_openai.chat_calls(fake) == calls + 1 and report.done == 1
@@ -466,8 +529,14 @@ def test_languages_are_configurable(site, fake):
 def test_a_server_without_the_batch_api_is_reported_not_crashed(site, brief_cli):
     with fake_openai.serve() as fake:
         fake.batch_api = False
-        result = brief_cli("--batch", "--content", str(site.content), "--state", str(site.state),
-                         env={"OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": fake.url})
+        result = brief_cli(
+            "--batch",
+            "--content",
+            str(site.content),
+            "--state",
+            str(site.state),
+            env={"OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": fake.url},
+        )
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "the Batch API answered 404" in result.stderr and "without --batch" in result.stderr
     assert {e.status for e in entries(site)} == {"pending"} and not (site.state / "brief-batch.json").exists()
@@ -512,8 +581,12 @@ def test_a_model_that_refuses_max_tokens_and_temperature_is_asked_without_them(s
     report = run(site, settings_for(fake, concurrency=1, max_papers=2), digests=False)
     assert report.done == 2 and not report.failed
     sent = [sorted(k for k in r if k in ("max_tokens", "max_completion_tokens", "temperature")) for r in fake.requests]
-    assert sent == [["max_tokens", "temperature"], ["max_completion_tokens", "temperature"],
-                    ["max_completion_tokens"], ["max_completion_tokens"]]
+    assert sent == [
+        ["max_tokens", "temperature"],
+        ["max_completion_tokens", "temperature"],
+        ["max_completion_tokens"],
+        ["max_completion_tokens"],
+    ]
 
 
 def test_answers_are_parsed_tolerantly_and_validated_strictly():
@@ -524,15 +597,29 @@ def test_answers_are_parsed_tolerantly_and_validated_strictly():
     assert parse_json('Here you are: {"a": {"b": [1, 2]}} Hope this helps!') == {"a": {"b": [1, 2]}}
     with pytest.raises(BadAnswer):
         parse_json("I cannot do that.")
-    text = PaperBriefText(tldr="  A\nline\u2028two  ", problem="", method="", results=42, why_it_matters="",
-                                keywords="graph neural networks, GNN；图神经网络、GNN")
+    text = PaperBriefText(
+        tldr="  A\nline\u2028two  ",
+        problem="",
+        method="",
+        results=42,
+        why_it_matters="",
+        keywords="graph neural networks, GNN；图神经网络、GNN",
+    )
     assert text.tldr == "A line two" and text.results == "42"
     assert text.keywords == ["graph neural networks", "GNN", "图神经网络"]
-    broken = PaperBriefText(tldr="A \ud83d surrogate,\x00 a \ufffe, e\u0301", problem="", method="", results="",
-                            why_it_matters="", keywords=["k\x01ey"])
+    broken = PaperBriefText(
+        tldr="A \ud83d surrogate,\x00 a \ufffe, e\u0301",
+        problem="",
+        method="",
+        results="",
+        why_it_matters="",
+        keywords=["k\x01ey"],
+    )
     assert broken.tldr == "A \ufffd surrogate, a \ufffd, \u00e9" and broken.keywords == ["key"]
-    assert len(PaperBriefText(tldr="word " * 200, problem="", method="", results="", why_it_matters="",
-                                    keywords=[]).tldr) <= 301
+    assert (
+        len(PaperBriefText(tldr="word " * 200, problem="", method="", results="", why_it_matters="", keywords=[]).tldr)
+        <= 301
+    )
     with pytest.raises(ValueError):
         paper_answer_model(("zh", "en")).model_validate({"en": {}, "zh": {}})
     with pytest.raises(ValueError):  # nothing beyond the schema

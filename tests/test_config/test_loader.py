@@ -25,7 +25,9 @@ def test_source_problems_name_file_line_and_field(tmp_path):
         "    kind: rss\n"
         "    label: C\n"
         "    url: javascript:alert(1)\n"
-        "    timeout: 3\n", encoding="utf-8")
+        "    timeout: 3\n",
+        encoding="utf-8",
+    )
     found = problems(load_sources, path)
     assert f"{path}:2: sources[0]: a arxiv_rss source needs categories or url" in found
     assert any(p.startswith(f"{path}:6: sources[1].kind: unknown kind 'atom' (kinds: 'arxiv_rss'") for p in found)
@@ -49,7 +51,9 @@ def test_a_key_of_another_kind_is_refused_with_its_line(tmp_path):
         "    label: OA\n"
         "    filter: 'topics.id:T1'\n"
         "    issn: ['0028-0836']\n"
-        "    page_size: 500\n", encoding="utf-8")
+        "    page_size: 500\n",
+        encoding="utf-8",
+    )
     found = problems(load_sources, path)
     assert any(p.startswith(f"{path}:6: sources[0].filter: unknown key 'filter' for kind 'crossref'") for p in found)
     assert f"{path}:7: sources[1].kind: required but missing" in found
@@ -66,8 +70,12 @@ def test_invalid_yaml_points_at_the_line(tmp_path):
 
 def test_rules_need_something_to_match_and_unique_ids(tmp_path):
     (tmp_path / "a.yml").write_text("id: same\nname: {en: A}\ndescription: {en: A}\ninclude: {}\n", encoding="utf-8")
-    (tmp_path / "b.yml").write_text("id: same\nname: {en: B}\ndescription: {en: B}\ninclude: {keywords: [x]}\n", encoding="utf-8")
-    (tmp_path / "c.yml").write_text("id: same\nname: {en: C}\ndescription: {en: C}\ninclude: {keywords: [y]}\n", encoding="utf-8")
+    (tmp_path / "b.yml").write_text(
+        "id: same\nname: {en: B}\ndescription: {en: B}\ninclude: {keywords: [x]}\n", encoding="utf-8"
+    )
+    (tmp_path / "c.yml").write_text(
+        "id: same\nname: {en: C}\ndescription: {en: C}\ninclude: {keywords: [y]}\n", encoding="utf-8"
+    )
     found = problems(load_rules, tmp_path)
     assert f"{tmp_path / 'a.yml'}:4: include: needs at least one of categories, keywords or authors" in found
     assert f"{tmp_path / 'c.yml'}:1: id: 'same' is already used by {tmp_path / 'b.yml'}" in found

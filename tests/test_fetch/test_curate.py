@@ -1,4 +1,4 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from pipeline.config import Rule
 from pipeline.fetch.curate import compile_rules, curate
@@ -12,8 +12,16 @@ def rule(**kw):
 
 
 def paper(pid="arxiv:1", title="A paper", abstract="", categories=("cs.AI",), authors=(), source="s"):
-    return Paper(id=pid, title=title, source=source, source_label="S", abstract=abstract, categories=categories,
-                 authors=tuple(Author(a) for a in authors), published=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    return Paper(
+        id=pid,
+        title=title,
+        source=source,
+        source_label="S",
+        abstract=abstract,
+        categories=categories,
+        authors=tuple(Author(a) for a in authors),
+        published=datetime(2026, 1, 1, tzinfo=UTC),
+    )
 
 
 def kept(papers, *rules):
@@ -36,11 +44,24 @@ def test_wildcard_suffix():
 
 def test_a_selection_names_the_words_its_keywords_matched_never_a_stem():
     r = rule(include={"keywords": ["agent*", "quantum comput*", "chain-of-thought", "vision-language model*"]})
-    [p] = kept([paper(title="Agentic agents for Quantum Computing",
-                      abstract="Chain of thought in vision-language models, and one more agent.")], r)
+    [p] = kept(
+        [
+            paper(
+                title="Agentic agents for Quantum Computing",
+                abstract="Chain of thought in vision-language models, and one more agent.",
+            )
+        ],
+        r,
+    )
     assert p.topics[0].keywords == ("agent*", "quantum comput*", "chain-of-thought", "vision-language model*")
-    assert p.topics[0].words == ("agentic", "agents", "agent", "quantum computing", "chain-of-thought",
-                                 "vision-language models")
+    assert p.topics[0].words == (
+        "agentic",
+        "agents",
+        "agent",
+        "quantum computing",
+        "chain-of-thought",
+        "vision-language models",
+    )
 
 
 def test_categories_gate_and_min_score():
@@ -101,8 +122,19 @@ def test_cjk_keywords_match_inside_runs_of_han_kana_and_hangul_as_phrases():
 
 def test_author_names_fold_width_and_the_spaces_inside_cjk_names():
     r = rule(include={"authors": ["张 伟", "Ｙｉｎｇｑｉ Ｆａｎ", "王·小明"]})
-    assert len(kept([paper(pid="a:1", authors=["张伟"]), paper(pid="a:2", authors=["Yingqi Fan"]),
-                     paper(pid="a:3", authors=["王小明"])], r)) == 3
+    assert (
+        len(
+            kept(
+                [
+                    paper(pid="a:1", authors=["张伟"]),
+                    paper(pid="a:2", authors=["Yingqi Fan"]),
+                    paper(pid="a:3", authors=["王小明"]),
+                ],
+                r,
+            )
+        )
+        == 3
+    )
     assert not kept([paper(authors=["张伟明"])], r)
 
 

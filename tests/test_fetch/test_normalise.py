@@ -1,4 +1,4 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -15,13 +15,18 @@ from pipeline.fetch.normalise import (
 from pipeline.fetch.sources.rss import split_author_list
 from pipeline.models import RawAuthor, RawItem
 
-T1 = datetime(2026, 6, 17, 4, tzinfo=timezone.utc)
-T2 = datetime(2026, 6, 18, 4, tzinfo=timezone.utc)
+T1 = datetime(2026, 6, 17, 4, tzinfo=UTC)
+T2 = datetime(2026, 6, 18, 4, tzinfo=UTC)
 
 
 def raw(**kw):
-    base = dict(source_id="s", title="PowerOPD: Stabilizing On-Policy Distillation with Bounded Power Transformation",
-                arxiv_id="oai:arXiv.org:2606.17199v1", categories=("cs.LG", "cs.AI"), published=T1)
+    base = dict(
+        source_id="s",
+        title="PowerOPD: Stabilizing On-Policy Distillation with Bounded Power Transformation",
+        arxiv_id="oai:arXiv.org:2606.17199v1",
+        categories=("cs.LG", "cs.AI"),
+        published=T1,
+    )
     return RawItem(**{**base, **kw})
 
 
@@ -31,14 +36,17 @@ def test_arxiv_announcement_prefix_is_removed():
     assert clean_abstract("arXiv:2504.17830v2 Announce Type: replace-cross Abstract: We") == "We"
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("<jats:p>We <jats:italic>show</jats:italic> that &amp; more</jats:p>", "We show that & more"),
-    ("<p>First.</p><p>Second &lt;b&gt;</p>", "First. Second <b>"),
-    ("<script>alert(1)</script>Real text", "Real text"),
-    ("p&lt;0.05 and x<y", "p<0.05 and x<y"),
-    ("O_ST_ABSBackgroundC_ST_ABSThe shunt O_SCPLOWmBTTSC_SCPLOW works", "Background: The shunt mBTTS works"),
-    ("HighlightsO_LIFirst point.\nC_LIO_LISecond.\nC_LI", "Highlights • First point. • Second."),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("<jats:p>We <jats:italic>show</jats:italic> that &amp; more</jats:p>", "We show that & more"),
+        ("<p>First.</p><p>Second &lt;b&gt;</p>", "First. Second <b>"),
+        ("<script>alert(1)</script>Real text", "Real text"),
+        ("p&lt;0.05 and x<y", "p<0.05 and x<y"),
+        ("O_ST_ABSBackgroundC_ST_ABSThe shunt O_SCPLOWmBTTSC_SCPLOW works", "Background: The shunt mBTTS works"),
+        ("HighlightsO_LIFirst point.\nC_LIO_LISecond.\nC_LI", "Highlights • First point. • Second."),
+    ],
+)
 def test_abstract_cleaning(text, expected):
     assert clean_abstract(text) == expected
 
@@ -53,23 +61,40 @@ def test_titles_keep_latex_and_text():
     assert clean_title("A <script> in a text title", "text") == "A <script> in a text title"
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("Fan, Yingqi", "Yingqi Fan"), ("Yingqi  Fan", "Yingqi Fan"), ("King, Jr.", "King, Jr."),
-    ("李 明", "李 明"),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("Fan, Yingqi", "Yingqi Fan"),
+        ("Yingqi  Fan", "Yingqi Fan"),
+        ("King, Jr.", "King, Jr."),
+        ("李 明", "李 明"),
+    ],
+)
 def test_display_names(name, expected):
     assert display_name(name) == expected
 
 
 def test_author_lists_in_one_field():
     assert split_author_list("LAPALU, N., SIMON, A., Plaumann, P.-L.") == ["LAPALU, N.", "SIMON, A.", "Plaumann, P.-L."]
-    assert split_author_list("Julie M. Fox, Feng Long and Ada Lovelace") == ["Julie M. Fox", "Feng Long", "Ada Lovelace"]
+    assert split_author_list("Julie M. Fox, Feng Long and Ada Lovelace") == [
+        "Julie M. Fox",
+        "Feng Long",
+        "Ada Lovelace",
+    ]
 
 
-@pytest.mark.parametrize("url, kept", [
-    ("https://arxiv.org/abs/1", True), ("http://x.org/a?b=c", True), ("javascript:alert(1)", False),
-    ("data:text/html,<b>", False), ("/relative", False), ("https://x.org/\"onmouseover=", False), ("ftp://x.org", False),
-])
+@pytest.mark.parametrize(
+    "url, kept",
+    [
+        ("https://arxiv.org/abs/1", True),
+        ("http://x.org/a?b=c", True),
+        ("javascript:alert(1)", False),
+        ("data:text/html,<b>", False),
+        ("/relative", False),
+        ('https://x.org/"onmouseover=', False),
+        ("ftp://x.org", False),
+    ],
+)
 def test_only_http_urls_are_kept(url, kept):
     assert (safe_url(url) == url) is kept
 
@@ -82,9 +107,10 @@ def test_identifiers():
 
 
 def test_code_links():
-    assert find_code_links("Code: https://github.com/EIT-NLP/StreamingLLM/tree/main/AdaSR.",
-                           "see https://example.org and https://huggingface.co/x/y") == (
-        "https://github.com/EIT-NLP/StreamingLLM/tree/main/AdaSR", "https://huggingface.co/x/y")
+    assert find_code_links(
+        "Code: https://github.com/EIT-NLP/StreamingLLM/tree/main/AdaSR.",
+        "see https://example.org and https://huggingface.co/x/y",
+    ) == ("https://github.com/EIT-NLP/StreamingLLM/tree/main/AdaSR", "https://huggingface.co/x/y")
 
 
 def test_badge_uses_the_primary_category():
@@ -108,8 +134,15 @@ def test_cross_list_duplicate_and_new_version_merge_into_one():
     new = normalise(raw(announce_type="new"), "a")
     cross = normalise(raw(source_id="t", announce_type="cross", categories=("cs.LG", "stat.ML")), "b")
     v2 = normalise(raw(arxiv_id="2606.17199v2", announce_type="replace", published=T2, abstract="Better."), "a")
-    journal = normalise(RawItem(source_id="j", title="PowerOPD: stabilizing on-policy distillation with bounded power transformation",
-                                doi="10.1000/xyz", published=T2), "J")
+    journal = normalise(
+        RawItem(
+            source_id="j",
+            title="PowerOPD: stabilizing on-policy distillation with bounded power transformation",
+            doi="10.1000/xyz",
+            published=T2,
+        ),
+        "J",
+    )
     unique, merged = dedupe([new, cross, v2, journal])
     assert len(unique) == 1 and len(merged) == 3
     paper = unique[0]
@@ -134,11 +167,15 @@ def test_identifiers_decide_before_titles():
     # a journal article whose Crossref record names the preprint as its own: one paper, though the
     # preprint carries a DOI of its own
     linked = normalise(raw(doi="10.1000/preprint-doi"), "a")
-    article = normalise(RawItem(source_id="j", title=first.title, doi="10.1000/article", links=("arXiv:2606.17199",)), "J")
+    article = normalise(
+        RawItem(source_id="j", title=first.title, doi="10.1000/article", links=("arXiv:2606.17199",)), "J"
+    )
     # a record with the title and no identifier that disagrees: merged by title, and said so
     journal = normalise(RawItem(source_id="j", title=first.title, doi="10.1000/journal"), "J")
     unique, merged = dedupe([linked, other, article, journal])
     assert [p.id for p in unique] == ["arxiv:2606.17199", "arxiv:2606.17200"]
     assert [(m.record.id, m.into, m.by_title) for m in merged] == [
-        ("doi:10.1000/article", "arxiv:2606.17199", False), ("doi:10.1000/journal", "arxiv:2606.17200", True)]
+        ("doi:10.1000/article", "arxiv:2606.17199", False),
+        ("doi:10.1000/journal", "arxiv:2606.17200", True),
+    ]
     assert unique[1].title == other.title and unique[1].doi == "10.1000/journal"

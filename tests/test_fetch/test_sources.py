@@ -27,13 +27,23 @@ def test_the_fast_and_the_tolerant_rss_readers_agree():
     assert len(fast.items) == 23
     assert fast.feed_time.isoformat() == tolerant.feed_time.isoformat() == "2025-04-28T00:00:00-04:00"
     for a, b in zip(fast.items, tolerant.items):
-        assert (a.title.strip(), a.arxiv_id, a.categories, a.announce_type, a.published, a.doi, a.journal_ref, a.authors) == (
-            b.title.strip(), b.arxiv_id, b.categories, b.announce_type, b.published, b.doi, b.journal_ref, b.authors)
+        assert (
+            a.title.strip(),
+            a.arxiv_id,
+            a.categories,
+            a.announce_type,
+            a.published,
+            a.doi,
+            a.journal_ref,
+            a.authors,
+        ) == (b.title.strip(), b.arxiv_id, b.categories, b.announce_type, b.published, b.doi, b.journal_ref, b.authors)
 
 
 def test_crossref_single_work_and_error_documents():
     source = source_settings(id="c", kind="crossref", label="C", issn=["1"])
-    page = crossref.parse((FEEDS / "crossref/works-doi-10.1371_journal.pone.0033693-2026-06-16.json").read_bytes(), source)
+    page = crossref.parse(
+        (FEEDS / "crossref/works-doi-10.1371_journal.pone.0033693-2026-06-16.json").read_bytes(), source
+    )
     assert [i.doi for i in page.items] == ["10.1371/journal.pone.0033693"] and page.cursor == ""
     assert page.items[0].venue == "PLoS ONE"
     with pytest.raises(FeedError, match="Crossref error"):

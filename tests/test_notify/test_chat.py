@@ -56,6 +56,7 @@ def record(folder) -> dict:
 
 # ---- what each platform shows of a message ------------------------------------------------------
 
+
 def slack_texts(body) -> tuple[list[str], list[str]]:
     """The plain_text and the mrkdwn texts of a Block Kit message."""
     plain, marked = [], [body["text"]]
@@ -71,8 +72,12 @@ def shows_title_as_text(kind: str, body) -> None:
     if kind == "slack":
         plain, marked = slack_texts(body)
         assert any(HOSTILE_TITLE in text for text in plain)
-        assert all(obj.get("emoji") is False for block in body["blocks"] for obj in [block.get("text")]
-                   if obj and obj["type"] == "plain_text")
+        assert all(
+            obj.get("emoji") is False
+            for block in body["blocks"]
+            for obj in [block.get("text")]
+            if obj and obj["type"] == "plain_text"
+        )
         for text in marked:  # mrkdwn: only the message's own words and links, escaped
             assert not re.search(r"<[!@#]", text) and "Bold" not in text and not re.search(r"@(channel|here)", text)
     elif kind == "discord":
@@ -80,8 +85,11 @@ def shows_title_as_text(kind: str, body) -> None:
         assert titles and backslashed(titles[0], r"*_~`|<>#[]()@:") == "01. " + HOSTILE_TITLE, titles
         assert body["allowed_mentions"] == {"parse": []}
     elif kind == "feishu":
-        (content,) = [el["text"]["content"] for el in body["card"]["elements"]
-                      if el.get("tag") == "div" and f"({SITE}/papers/{HOSTILE_SLUG}.html)" in el["text"]["content"]]
+        (content,) = [
+            el["text"]["content"]
+            for el in body["card"]["elements"]
+            if el.get("tag") == "div" and f"({SITE}/papers/{HOSTILE_SLUG}.html)" in el["text"]["content"]
+        ]
         shown = content.split("[", 1)[1].rsplit("](", 1)[0]  # the link's text
         assert not re.search(r"[<>*_~`\[\]()@]", shown) and html.unescape(shown) == HOSTILE_TITLE, shown
     elif kind in ("dingtalk", "wecom"):
@@ -92,7 +100,9 @@ def shows_title_as_text(kind: str, body) -> None:
     elif kind == "telegram":
         shown, problems = telegram_visible(body["text"])
         assert problems == [] and HOSTILE_TITLE in shown
-        assert f'<a href="{SITE}/papers/{HOSTILE_SLUG}.html">{html.escape(HOSTILE_TITLE, quote=False)}</a>' in body["text"]
+        assert (
+            f'<a href="{SITE}/papers/{HOSTILE_SLUG}.html">{html.escape(HOSTILE_TITLE, quote=False)}</a>' in body["text"]
+        )
     else:
         raise AssertionError(kind)
 
@@ -105,6 +115,7 @@ def backslashed(text: str, special: str) -> str:
 
 
 # ---- end to end through the CLI -----------------------------------------------------------------
+
 
 def test_every_kind_arrives_in_its_schema_once_with_hostile_titles_as_text():
     folder = project()
@@ -130,9 +141,20 @@ def test_a_429_is_retried_a_500_reported_and_the_others_go_out():
     folder = project()
     with chat_server() as server:
         server.replies["slack"] = [(429, {"Retry-After": "0"}, "rate_limited")]
-        server.replies["telegram"] = [(429, {}, json.dumps({"ok": False, "error_code": 429,
-                                                            "description": "Too Many Requests: retry after 0",
-                                                            "parameters": {"retry_after": 0}}))]
+        server.replies["telegram"] = [
+            (
+                429,
+                {},
+                json.dumps(
+                    {
+                        "ok": False,
+                        "error_code": 429,
+                        "description": "Too Many Requests: retry after 0",
+                        "parameters": {"retry_after": 0},
+                    }
+                ),
+            )
+        ]
         server.replies["discord"] = [(500, {}, json.dumps({"message": "Internal Server Error", "code": 0}))] * 3
         server.replies["wecom"] = [(200, {}, json.dumps({"errcode": 45009, "errmsg": "api freq out of limit"}))]
         write_notify(folder, channels(server))
@@ -158,8 +180,12 @@ def test_a_429_is_retried_a_500_reported_and_the_others_go_out():
 def test_a_wrong_signature_or_token_is_refused_and_reported_without_retrying():
     folder = project()
     with chat_server() as server:
-        env = {**server.env(), "TEST_FEISHU_SECRET": "not-the-secret", "TEST_DINGTALK_SECRET": "SECnot-the-secret",
-               "TEST_TELEGRAM_TOKEN": "123456:wrong"}
+        env = {
+            **server.env(),
+            "TEST_FEISHU_SECRET": "not-the-secret",
+            "TEST_DINGTALK_SECRET": "SECnot-the-secret",
+            "TEST_TELEGRAM_TOKEN": "123456:wrong",
+        }
         write_notify(folder, channels(server))
         done = cli("notify", "--date", DAY, cwd=folder, env=env)
     assert done.returncode == 1
@@ -183,6 +209,7 @@ def test_signatures_follow_the_platforms_algorithms():
     import base64
     import hashlib
     import hmac
+
     assert feishu.sign(1, "s") == base64.b64encode(hmac.new(b"1\ns", b"", hashlib.sha256).digest()).decode()
     assert dingtalk.sign(1, "s") == base64.b64encode(hmac.new(b"s", b"1\ns", hashlib.sha256).digest()).decode()
     assert feishu.sign(1, "s") != dingtalk.sign(1, "s")
@@ -203,8 +230,14 @@ def test_unsigned_bots_get_no_signature():
 def test_an_unset_secret_fails_that_channel_only():
     folder = project()
     with chat_server() as server:
-        write_notify(folder, channels(server) + [{"id": "no-hook", "kind": "slack", "webhook_env": "TEST_UNSET"},
-                                                 {"id": "not-a-url", "kind": "wecom", "webhook_env": "TEST_NOT_URL"}])
+        write_notify(
+            folder,
+            channels(server)
+            + [
+                {"id": "no-hook", "kind": "slack", "webhook_env": "TEST_UNSET"},
+                {"id": "not-a-url", "kind": "wecom", "webhook_env": "TEST_NOT_URL"},
+            ],
+        )
         done = cli("notify", "--date", DAY, cwd=folder, env={**server.env(), "TEST_NOT_URL": "w3c0m-key"})
     assert done.returncode == 1
     outcome = record(folder)
@@ -249,36 +282,66 @@ def test_chat_settings_are_checked(tmp_path):
         "    kind: telegram\n"
         "    token_env: TG_TOKEN\n"
         "    chat_id: my group\n"
-        "    api_base: api.telegram.org\n", encoding="utf-8")
+        "    api_base: api.telegram.org\n",
+        encoding="utf-8",
+    )
     done = cli("notify", cwd=tmp_path)
     assert done.returncode == 1
     lines = done.stderr.splitlines()
-    assert any(line.startswith("notify.yml:5: channels[0].smtp_host: unknown key 'smtp_host' for kind 'slack'")
-               for line in lines), lines
+    assert any(
+        line.startswith("notify.yml:5: channels[0].smtp_host: unknown key 'smtp_host' for kind 'slack'")
+        for line in lines
+    ), lines
     assert any(line.startswith("notify.yml:9: channels[1].webhook_env: String should match pattern") for line in lines)
     assert "notify.yml:10: channels[2]: this slack channel needs webhook_env" in lines, lines
     assert "notify.yml:12: channels[3]: this telegram channel needs chat_id" in lines, lines
-    assert any(line.startswith("notify.yml:18: channels[4].token_env: unknown key 'token_env' for kind 'feishu'")
-               for line in lines), lines
+    assert any(
+        line.startswith("notify.yml:18: channels[4].token_env: unknown key 'token_env' for kind 'feishu'")
+        for line in lines
+    ), lines
     assert any(line.startswith("notify.yml:22: channels[5].chat_id: String should match pattern") for line in lines)
     assert "notify.yml:23: channels[5].api_base: expected an http:// or https:// address" in lines, lines
 
 
 # ---- size limits --------------------------------------------------------------------------------
 
+
 def long_message(cards: int = 50, long: bool = True) -> Message:
     """A day with far more than any chat platform carries in one message (``long``: long texts)."""
-    tldr = ({"en": "A long summary that keeps going " * 12, "zh": "一个很长的摘要，一直写下去。" * 20} if long
-            else {"en": "A short summary.", "zh": "简短的摘要。"})
-    shown = tuple(CardText(f"{n:02d}", f"Paper number {n} with a title of some length * _ < [x](y)",
-                           f"{SITE}/papers/p{n}.html", {"en": "Topic", "zh": "主题"}, tldr) for n in range(1, cards + 1))
-    themes = tuple(Theme(f"Theme {n}", "What the papers of this theme share. " * (8 if long else 1), ("01", "02"))
-                   for n in range(6 if long else 2))
+    tldr = (
+        {"en": "A long summary that keeps going " * 12, "zh": "一个很长的摘要，一直写下去。" * 20}
+        if long
+        else {"en": "A short summary.", "zh": "简短的摘要。"}
+    )
+    shown = tuple(
+        CardText(
+            f"{n:02d}",
+            f"Paper number {n} with a title of some length * _ < [x](y)",
+            f"{SITE}/papers/p{n}.html",
+            {"en": "Topic", "zh": "主题"},
+            tldr,
+        )
+        for n in range(1, cards + 1)
+    )
+    themes = tuple(
+        Theme(f"Theme {n}", "What the papers of this theme share. " * (8 if long else 1), ("01", "02"))
+        for n in range(6 if long else 2)
+    )
     sections = (Section("zh", "今日头条" * 10, themes), Section("en", "Headline of the day " * 5, themes))
     day = date(2026, 4, 27)
-    return Message(day=day, channel="lab", languages=("zh", "en"), sections=sections, cards=shown, papers=cards + 7,
-                   updates=3, site=SITE, brief_url=f"{SITE}/briefs/2026-04-27.html",
-                   day_url=f"{SITE}/archive/2026/04/27.html", feeds_url=f"{SITE}/topics.html")
+    return Message(
+        day=day,
+        channel="lab",
+        languages=("zh", "en"),
+        sections=sections,
+        cards=shown,
+        papers=cards + 7,
+        updates=3,
+        site=SITE,
+        brief_url=f"{SITE}/briefs/2026-04-27.html",
+        day_url=f"{SITE}/archive/2026/04/27.html",
+        feeds_url=f"{SITE}/topics.html",
+    )
 
 
 def test_slack_keeps_block_kit_limits_and_links_to_the_rest():
@@ -298,6 +361,7 @@ def test_slack_keeps_block_kit_limits_and_links_to_the_rest():
 def signed(kind: str, body: dict) -> tuple[dict, dict]:
     """``body`` and the query as the channel would send them, signed by the receiver's secret."""
     import time
+
     stamp = int(time.time())
     if kind == "feishu":
         return {**body, "timestamp": str(stamp), "sign": feishu_sign(str(stamp), FEISHU_SECRET)}, {}
@@ -309,15 +373,30 @@ def signed(kind: str, body: dict) -> tuple[dict, dict]:
     return body, {}
 
 
-CHECKS = {"slack": lambda b, q: check_slack(b, q), "discord": lambda b, q: check_discord(b, q),
-          "feishu": lambda b, q: check_feishu(b, q, FEISHU_SECRET),
-          "dingtalk": lambda b, q: check_dingtalk(b, q, DINGTALK_SECRET), "wecom": lambda b, q: check_wecom(b, q),
-          "telegram": lambda b, q: check_telegram(b, q, "/telegram/botT/sendMessage", "T")}
-MODULES = {"slack": slack, "discord": discord, "feishu": feishu, "dingtalk": dingtalk, "wecom": wecom,
-           "telegram": telegram}
-SETTINGS = {"slack": {"webhook_env": "HOOK"}, "discord": {"webhook_env": "HOOK"}, "feishu": {"webhook_env": "HOOK"},
-            "dingtalk": {"webhook_env": "HOOK"}, "wecom": {"webhook_env": "HOOK"},
-            "telegram": {"token_env": "TOKEN", "chat_id": "@academichub"}}
+CHECKS = {
+    "slack": lambda b, q: check_slack(b, q),
+    "discord": lambda b, q: check_discord(b, q),
+    "feishu": lambda b, q: check_feishu(b, q, FEISHU_SECRET),
+    "dingtalk": lambda b, q: check_dingtalk(b, q, DINGTALK_SECRET),
+    "wecom": lambda b, q: check_wecom(b, q),
+    "telegram": lambda b, q: check_telegram(b, q, "/telegram/botT/sendMessage", "T"),
+}
+MODULES = {
+    "slack": slack,
+    "discord": discord,
+    "feishu": feishu,
+    "dingtalk": dingtalk,
+    "wecom": wecom,
+    "telegram": telegram,
+}
+SETTINGS = {
+    "slack": {"webhook_env": "HOOK"},
+    "discord": {"webhook_env": "HOOK"},
+    "feishu": {"webhook_env": "HOOK"},
+    "dingtalk": {"webhook_env": "HOOK"},
+    "wecom": {"webhook_env": "HOOK"},
+    "telegram": {"token_env": "TOKEN", "chat_id": "@academichub"},
+}
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -344,15 +423,19 @@ def test_a_small_day_is_sent_whole(kind):
     assert CHECKS[kind](*signed(kind, post.body))[0] == []
 
 
-@pytest.mark.parametrize("text,escaped", [
-    ("<!here> & <@U1>", "&lt;!here&gt; &amp; &lt;@U1&gt;"),
-    ("@channel @Here @everyone", "@\u2060channel @\u2060Here @\u2060everyone"),
-])
+@pytest.mark.parametrize(
+    "text,escaped",
+    [
+        ("<!here> & <@U1>", "&lt;!here&gt; &amp; &lt;@U1&gt;"),
+        ("@channel @Here @everyone", "@\u2060channel @\u2060Here @\u2060everyone"),
+    ],
+)
 def test_slack_mrkdwn_escaping(text, escaped):
     assert slack.mrkdwn(text) == escaped
 
 
 # ---- every field hostile ------------------------------------------------------------------------
+
 
 def interpreted(kind: str, body: dict) -> list[str]:
     """The texts of a body that its platform reads as markup (Slack: its plain_text ones, shown as written)."""
@@ -383,8 +466,14 @@ def shown(kind: str, escaped: str) -> str:
     return text
 
 
-ESCAPES = {"slack": lambda t: t, "discord": discord.escape, "feishu": feishu.escape, "dingtalk": chat.md_escape,
-           "wecom": chat.md_escape, "telegram": telegram.escape}
+ESCAPES = {
+    "slack": lambda t: t,
+    "discord": discord.escape,
+    "feishu": feishu.escape,
+    "dingtalk": chat.md_escape,
+    "wecom": chat.md_escape,
+    "telegram": telegram.escape,
+}
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -401,15 +490,32 @@ def test_hostile_text_in_every_field_arrives_as_text(kind):
     assert not [w for w in ("Bold", "evil", "alert", "U024BE7LH", "user_id") if w in rest], rest
 
 
-@pytest.mark.parametrize("language,words,absent", [("zh", ("每日简报", "篇见网站"), ("Daily brief", "more on the site")),
-                                                    ("en", ("Daily brief", "more on the site"), ("每日简报", "篇见网站")),
-                                                    ("both", ("每日简报 · Daily brief", "篇见网站 · more on the site"), ())])
+@pytest.mark.parametrize(
+    "language,words,absent",
+    [
+        ("zh", ("每日简报", "篇见网站"), ("Daily brief", "more on the site")),
+        ("en", ("Daily brief", "more on the site"), ("每日简报", "篇见网站")),
+        ("both", ("每日简报 · Daily brief", "篇见网站 · more on the site"), ()),
+    ],
+)
 def test_each_channel_speaks_its_language(language, words, absent):
     folder = project()
     with chat_server() as server:
-        write_notify(folder, channels(server, language=language, cards=2)
-                     + [{"id": "lab-mail", "kind": "email", "smtp_host": "127.0.0.1", "sender": "radar@example.org",
-                         "to_env": "RADAR_TO", "language": language, "cards": 2}])
+        write_notify(
+            folder,
+            channels(server, language=language, cards=2)
+            + [
+                {
+                    "id": "lab-mail",
+                    "kind": "email",
+                    "smtp_host": "127.0.0.1",
+                    "sender": "radar@example.org",
+                    "to_env": "RADAR_TO",
+                    "language": language,
+                    "cards": 2,
+                }
+            ],
+        )
         done = cli("notify", "--date", DAY, "--dry-run", cwd=folder, env=server.env())
     assert done.returncode == 0, done.stderr
     parts = re.split(r"^===== (\S+) \(\w+\) =====$", done.stdout, flags=re.M)[1:]
@@ -423,8 +529,10 @@ def test_each_channel_speaks_its_language(language, words, absent):
 def test_telegram_counts_characters_beyond_the_bmp_twice():
     """Mathematical letters and emoji are two UTF-16 code units each, as the Bot API counts them."""
     channel = channel_settings(id="lab", kind="telegram", **SETTINGS["telegram"])
-    wide = replace(long_message(), cards=tuple(replace(c, title="𝒪(𝑛) 𝔽₂ 🧪 " * 20, tldr={"en": "𝒪" * 590})
-                                                   for c in long_message().cards))
+    wide = replace(
+        long_message(),
+        cards=tuple(replace(c, title="𝒪(𝑛) 𝔽₂ 🧪 " * 20, tldr={"en": "𝒪" * 590}) for c in long_message().cards),
+    )
     post = telegram.render(wide, channel).payload
     assert CHECKS["telegram"](*signed("telegram", post.body))[0] == []
     shown, _ = telegram_visible(post.body["text"])

@@ -36,8 +36,17 @@ RECIPIENTS = "Ana <ana@example.org>, bo@example.org"
 
 
 def mail_channel(port: int, **extra) -> dict:
-    return {"id": "team-mail", "kind": "email", "smtp_host": "127.0.0.1", "smtp_port": port, "security": "none",
-            "sender": "AcademicHub <radar@example.org>", "to_env": "RADAR_TO", "cards": 5, **extra}
+    return {
+        "id": "team-mail",
+        "kind": "email",
+        "smtp_host": "127.0.0.1",
+        "smtp_port": port,
+        "security": "none",
+        "sender": "AcademicHub <radar@example.org>",
+        "to_env": "RADAR_TO",
+        "cards": 5,
+        **extra,
+    }
 
 
 def parse(raw: bytes) -> email.message.EmailMessage:
@@ -83,11 +92,16 @@ def test_notify_yml_errors_name_file_and_line(tmp_path):
         "  - id: mail-three\n"
         "    kind: email\n"
         "    smtp_host: smtp.example.org\n"
-        "    to_env: RADAR_TO\n", encoding="utf-8")
+        "    to_env: RADAR_TO\n",
+        encoding="utf-8",
+    )
     done = cli("notify", cwd=tmp_path)
     assert done.returncode == 1
     lines = done.stderr.splitlines()
-    assert "notify.yml:5: channels[0].smtp_hots: unknown key 'smtp_hots' for kind 'email' (did you mean 'smtp_host'?)" in lines
+    assert (
+        "notify.yml:5: channels[0].smtp_hots: unknown key 'smtp_hots' for kind 'email' (did you mean 'smtp_host'?)"
+        in lines
+    )
     # a secret written where the name of its environment variable belongs
     assert any(line.startswith("notify.yml:10: channels[1].to_env: String should match pattern") for line in lines)
     assert "notify.yml:11: channels[2]: this email channel needs sender" in lines, lines
@@ -147,14 +161,22 @@ def test_email_over_starttls_or_tls_logs_in_with_the_secrets(security):
     folder, untrusted = project(), project()
     users = {"radar-user": "s3cret pass"}
     with smtp_server(security, users=users) as box:
-        channel = mail_channel(box.port, security=security, user_env="RADAR_SMTP_USER",
-                               password_env="RADAR_SMTP_PASSWORD")
+        channel = mail_channel(
+            box.port, security=security, user_env="RADAR_SMTP_USER", password_env="RADAR_SMTP_PASSWORD"
+        )
         write_notify(folder, [channel, {**channel, "id": "wrong-login", "password_env": "RADAR_WRONG_PASSWORD"}])
-        env = {"RADAR_TO": RECIPIENTS, "RADAR_SMTP_USER": "radar-user", "RADAR_SMTP_PASSWORD": users["radar-user"],
-               "RADAR_WRONG_PASSWORD": "a-guess", "SSL_CERT_FILE": str(box.ca_file)}
+        env = {
+            "RADAR_TO": RECIPIENTS,
+            "RADAR_SMTP_USER": "radar-user",
+            "RADAR_SMTP_PASSWORD": users["radar-user"],
+            "RADAR_WRONG_PASSWORD": "a-guess",
+            "SSL_CERT_FILE": str(box.ca_file),
+        }
         done = cli("notify", "--date", DAY, cwd=folder, env=env)
         write_notify(untrusted, [channel])
-        refused = cli("notify", "--date", DAY, cwd=untrusted, env={k: v for k, v in env.items() if k != "SSL_CERT_FILE"})
+        refused = cli(
+            "notify", "--date", DAY, cwd=untrusted, env={k: v for k, v in env.items() if k != "SSL_CERT_FILE"}
+        )
     assert done.returncode == 1 and refused.returncode == 1
     assert len(box.messages) == 1 and box.encrypted == [True]
     assert [p.get_content_type() for p in parse(box.messages[0][2]).iter_parts()] == ["text/plain", "text/html"]
@@ -178,27 +200,43 @@ def test_a_failing_channel_is_retried_then_reported_and_the_others_go_out():
     with smtp_server() as box:
         # a transient refusal (retried), accepted, a permanent refusal (not retried)
         box.replies = ["451 4.3.0 Try again later", "250 OK", "554 5.7.1 Rejected"]
-        write_notify(folder, [mail_channel(box.port), mail_channel(closed, id="backup-mail"),
-                              mail_channel(box.port, id="strict-mail")])
+        write_notify(
+            folder,
+            [mail_channel(box.port), mail_channel(closed, id="backup-mail"), mail_channel(box.port, id="strict-mail")],
+        )
         done = cli("notify", "--date", DAY, cwd=folder, env={"RADAR_TO": RECIPIENTS})
     assert done.returncode == 1
     assert box.attempts == 3 and len(box.messages) == 1
     record = json.loads((folder / "state" / "notify.json").read_text(encoding="utf-8"))["days"][DAY]
     assert record["team-mail"]["status"] == "sent" and record["team-mail"]["attempts"] == 2
     assert record["backup-mail"]["status"] == "failed" and record["backup-mail"]["attempts"] == 3
-    assert "cannot connect" in record["backup-mail"]["error"] and f"127.0.0.1:{closed}" in record["backup-mail"]["error"]
+    assert (
+        "cannot connect" in record["backup-mail"]["error"] and f"127.0.0.1:{closed}" in record["backup-mail"]["error"]
+    )
     assert record["strict-mail"]["status"] == "failed" and record["strict-mail"]["attempts"] == 1
     assert "SMTP 554" in record["strict-mail"]["error"]
     assert "backup-mail" in done.stderr and "failed" in done.stderr
 
     summary = cli("health", cwd=folder)
     assert "`team-mail` sent" in summary.stdout and "`backup-mail` failed" in summary.stdout
-    built = cli("build", "--content", "content", "--output", "output", "--state", "state", "--rules", "rules",
-                "--settings", str(Path(__file__).resolve().parents[2] / "pelicanconf.py"), "--no-search",
-                cwd=folder)
+    built = cli(
+        "build",
+        "--content",
+        "content",
+        "--output",
+        "output",
+        "--state",
+        "state",
+        "--rules",
+        "rules",
+        "--settings",
+        str(Path(__file__).resolve().parents[2] / "pelicanconf.py"),
+        "--no-search",
+        cwd=folder,
+    )
     assert built.returncode == 0, built.stderr
     status = (folder / "output" / "status.html").read_text(encoding="utf-8")
-    section = status[status.index('id="notify-head"'):]
+    section = status[status.index('id="notify-head"') :]
     assert "backup-mail" in section and "cannot connect" in section and "team-mail" in section
 
 
@@ -221,12 +259,33 @@ def test_run_sends_after_its_stages_when_notify_yml_exists():
     with serve_samples() as base, smtp_server() as box:
         (folder / "sources.yml").write_text(yaml.safe_dump(sample_sources(base)), encoding="utf-8")
         write_notify(folder, [mail_channel(box.port, topics=["quantum-information"])])
-        done = cli("run", "--date", DAY, "--extractive", "--no-embed", "--no-search", "--settings",
-                   str(Path(__file__).resolve().parents[2] / "pelicanconf.py"), "--output", "output", cwd=folder,
-                   env={"RADAR_TO": "ana@example.org"}, timeout=300)
+        done = cli(
+            "run",
+            "--date",
+            DAY,
+            "--extractive",
+            "--no-embed",
+            "--no-search",
+            "--settings",
+            str(Path(__file__).resolve().parents[2] / "pelicanconf.py"),
+            "--output",
+            "output",
+            cwd=folder,
+            env={"RADAR_TO": "ana@example.org"},
+            timeout=300,
+        )
         assert done.returncode == 0, done.stderr
-        skipped = cli("run", "--date", DAY, "--extractive", "--no-build", "--no-embed", "--no-notify", cwd=folder,
-                      env={"RADAR_TO": "ana@example.org"})
+        skipped = cli(
+            "run",
+            "--date",
+            DAY,
+            "--extractive",
+            "--no-build",
+            "--no-embed",
+            "--no-notify",
+            cwd=folder,
+            env={"RADAR_TO": "ana@example.org"},
+        )
         assert skipped.returncode == 0, skipped.stderr
     assert len(box.messages) == 1
     mail = parse(box.messages[0][2])
@@ -241,8 +300,24 @@ def test_run_sends_after_its_stages_when_notify_yml_exists():
         assert (folder / "output" / href.removeprefix(SITE + "/")).is_file(), href
 
 
-ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "div", "p", "h1", "h2", "ul", "li", "strong", "span",
-                "a", "br"}
+ALLOWED_TAGS = {
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "body",
+    "div",
+    "p",
+    "h1",
+    "h2",
+    "ul",
+    "li",
+    "strong",
+    "span",
+    "a",
+    "br",
+}
 
 
 class Text(HTMLParser):
@@ -269,7 +344,9 @@ def test_feed_and_model_text_in_every_field_of_the_mail_stays_text():
     from pipeline.notify import email as mail_kind
     from pipeline.notify.email import EmailChannel
 
-    channel = EmailChannel(id="team-mail", kind="email", smtp_host="127.0.0.1", sender="radar@example.org", to_env="RADAR_TO")
+    channel = EmailChannel(
+        id="team-mail", kind="email", smtp_host="127.0.0.1", sender="radar@example.org", to_env="RADAR_TO"
+    )
     mail = parse(bytes(mail_kind.build(hostile_message(), channel)))
     assert mail.get_body(("plain",)).get_content().count(HOSTILE_TITLE) == HOSTILE_PLACES
     page = Text(mail.get_body(("html",)).get_content())
@@ -364,11 +441,24 @@ def test_a_channel_of_a_kind_no_module_declares_fails_alone():
     from pipeline.notify.stage import NotifyFile, run_notify
 
     folder = project()
-    config = NotifyFile.model_construct(site_url="", site_name="", delivery=NotifyFile.model_fields["delivery"].default,
-                                        channels=[ChannelSettings(id="pager", kind="pager"), EmailChannel(
-                                            id="team-mail", kind="email", smtp_host="127.0.0.1",
-                                            sender="radar@example.org", to_env="RADAR_TO")])
-    report = run_notify(config, Layout(folder / "content", folder / "state"), date.fromisoformat(DAY),
-                        site_url=SITE, rules_dir=folder / "rules", dry_run=True)
+    config = NotifyFile.model_construct(
+        site_url="",
+        site_name="",
+        delivery=NotifyFile.model_fields["delivery"].default,
+        channels=[
+            ChannelSettings(id="pager", kind="pager"),
+            EmailChannel(
+                id="team-mail", kind="email", smtp_host="127.0.0.1", sender="radar@example.org", to_env="RADAR_TO"
+            ),
+        ],
+    )
+    report = run_notify(
+        config,
+        Layout(folder / "content", folder / "state"),
+        date.fromisoformat(DAY),
+        site_url=SITE,
+        rules_dir=folder / "rules",
+        dry_run=True,
+    )
     assert [(r.channel, r.status) for r in report.results] == [("pager", "failed"), ("team-mail", "dry-run")]
     assert report.results[0].detail.startswith("no channel kind 'pager' (kinds: email, slack, discord")

@@ -7,7 +7,7 @@ The alert issue is tested against a small stand-in for GitHub's Issues API on
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from github_api import REPO, FakeGitHub
@@ -22,14 +22,32 @@ from pipeline.ops.health import ISSUE_MARKER, GitHubIssues, find_anomalies, summ
 
 
 def source(name: str, status: str = "ok", kind: str = "arxiv_rss", items: int = 10, **extra) -> dict:
-    return {"source": name, "kind": kind, "status": status, "items_seen": items, "new": items, "updated": 0,
-            "duplicate": 0, "rejected": 0, "skipped": 0, "http_status": 200, "errors": [], "note": "",
-            "feed_date": None, **extra}
+    return {
+        "source": name,
+        "kind": kind,
+        "status": status,
+        "items_seen": items,
+        "new": items,
+        "updated": 0,
+        "duplicate": 0,
+        "rejected": 0,
+        "skipped": 0,
+        "http_status": 200,
+        "errors": [],
+        "note": "",
+        "feed_date": None,
+        **extra,
+    }
 
 
 def run(day: str, *sources: dict) -> dict:
-    return {"date": day, "run_at": f"{day}T06:00:00Z", "ok": True, "totals": {"new": 3, "updated": 1},
-            "sources": list(sources)}
+    return {
+        "date": day,
+        "run_at": f"{day}T06:00:00Z",
+        "ok": True,
+        "totals": {"new": 3, "updated": 1},
+        "sources": list(sources),
+    }
 
 
 # 2026-04-27 is a Monday, 2026-04-25 a Saturday
@@ -65,10 +83,21 @@ def test_stale_feed():
 def test_summary_says_what_happened(tmp_path):
     layout = Layout(tmp_path / "content", tmp_path / "state")
     index = Index(layout.content, {}, {})
-    for name, status in (("2604.00001", "done"), ("2604.00002", "extractive"), ("2604.00003", "done"),
-                         ("2604.00004", "failed")):
-        paper = Paper(f"arxiv:{name}", f"Paper {name}", "arxiv-cs", "arXiv", arxiv_id=name, received=date(2026, 4, 27),
-                      published=datetime(2026, 4, 27, tzinfo=timezone.utc))
+    for name, status in (
+        ("2604.00001", "done"),
+        ("2604.00002", "extractive"),
+        ("2604.00003", "done"),
+        ("2604.00004", "failed"),
+    ):
+        paper = Paper(
+            f"arxiv:{name}",
+            f"Paper {name}",
+            "arxiv-cs",
+            "arXiv",
+            arxiv_id=name,
+            received=date(2026, 4, 27),
+            published=datetime(2026, 4, 27, tzinfo=UTC),
+        )
         rel = entry_path(paper)
         atomic_write(layout.content / rel, render_entry(paper, status))
         index.add(paper, rel, status)
@@ -111,7 +140,10 @@ def test_issue_opened_updated_and_closed():
         assert github.comments == {}
         # a new problem appears: a comment says so
         stale = source("arxiv-cs", "stale", feed_date="2026-04-27")
-        assert sync_issue(issues, BROKEN_TWICE + [run("2026-04-29", stale, FAILING)]) == "updated issue #1 (problems changed)"
+        assert (
+            sync_issue(issues, BROKEN_TWICE + [run("2026-04-29", stale, FAILING)])
+            == "updated issue #1 (problems changed)"
+        )
         assert "`arxiv-cs` serves a feed that has not moved on" in github.comments[1][0]
         assert len(github.issues) == 1
 
@@ -126,8 +158,13 @@ def test_issue_opened_updated_and_closed():
 
 def test_issue_found_by_its_marker_when_labels_were_dropped():
     with FakeGitHub() as github:
-        github.issues[1] = {"number": 1, "state": "open", "title": "x", "labels": [],
-                            "body": f'{ISSUE_MARKER} ["failing:nature"] -->\nold'}
+        github.issues[1] = {
+            "number": 1,
+            "state": "open",
+            "title": "x",
+            "labels": [],
+            "body": f'{ISSUE_MARKER} ["failing:nature"] -->\nold',
+        }
         assert sync_issue(GitHubIssues(REPO, "t0ken", github.url), BROKEN_TWICE) == "updated issue #1"
 
 
@@ -150,8 +187,13 @@ def test_cli_syncs_the_issue_from_the_run_records(tmp_path, run_cli):
     (state / "runs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in BROKEN_TWICE))
     summary = tmp_path / "summary.md"
     with FakeGitHub() as github:
-        env = {"GITHUB_REPOSITORY": REPO, "GITHUB_TOKEN": "t0ken", "GITHUB_API_URL": github.url,
-               "GITHUB_RUN_ID": "42", "GITHUB_SERVER_URL": "https://github.example"}
+        env = {
+            "GITHUB_REPOSITORY": REPO,
+            "GITHUB_TOKEN": "t0ken",
+            "GITHUB_API_URL": github.url,
+            "GITHUB_RUN_ID": "42",
+            "GITHUB_SERVER_URL": "https://github.example",
+        }
         dry = run_cli("health", "--summary", str(summary), "--github-issue", "--dry-run", env=env)
         assert dry.returncode == 0 and "would open or update" in dry.stderr
         assert github.requests == []

@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -47,7 +47,7 @@ def paper(number: int, title: str, categories=("cs.AI",), day=27, abstract="", a
         abstract=abstract or f"We study {title.lower()}.",
         authors=tuple(Author(a) for a in authors),
         categories=tuple(categories),
-        published=datetime(2026, 4, day, 4, tzinfo=timezone.utc),
+        published=datetime(2026, 4, day, 4, tzinfo=UTC),
         url=f"https://arxiv.org/abs/2604.{number:05d}",
         arxiv_id=f"2604.{number:05d}",
         announce_type="new",
@@ -88,7 +88,12 @@ def site(tmp_path):
 def test_pool_reads_entries_and_limits_days(site):
     root, _ = site
     pool = load_pool(root / "content", None, days=7)
-    assert [p.id for p in pool.papers] == ["arxiv:2604.00001", "arxiv:2604.00002", "arxiv:2604.00003", "arxiv:2604.00004"]
+    assert [p.id for p in pool.papers] == [
+        "arxiv:2604.00001",
+        "arxiv:2604.00002",
+        "arxiv:2604.00003",
+        "arxiv:2604.00004",
+    ]
     assert (pool.from_content, pool.from_candidates) == (4, 0)
     assert str(pool.first) == "2026-04-21" and str(pool.last) == "2026-04-27"
     assert len(load_pool(root / "content", None, days=0).papers) == 5
@@ -96,8 +101,12 @@ def test_pool_reads_entries_and_limits_days(site):
 
 def test_a_narrower_rule_removes_and_a_new_rule_adds(site):
     root, base = site
-    head = write_rules(root / "head", AGENTS.replace("agent*, tool use", "tool use"), QUANTUM,
-                       QUANTUM.replace("id: quantum", "id: qubits").replace("Quantum,", "Qubits,"))
+    head = write_rules(
+        root / "head",
+        AGENTS.replace("agent*, tool use", "tool use"),
+        QUANTUM,
+        QUANTUM.replace("id: quantum", "id: qubits").replace("Quantum,", "Qubits,"),
+    )
     result = compare(load_pool(root / "content", None, 7), load_rules(base), load_rules(head), "main")
     by_rule = {d.rule_id: d for d in result.rules}
     agents = by_rule["llm-agents"]
@@ -128,11 +137,11 @@ def test_the_window_counts_back_from_the_last_radar_day_not_a_publication_date(t
     a preprint dated a day ahead of the run does not move the window."""
     from pipeline.archive import runlog
 
-    old_issue = replace(paper(1, "Agents in an old journal issue"), published=datetime(2026, 1, 5, tzinfo=timezone.utc))
-    ahead = replace(paper(2, "Agents from tomorrow"), published=datetime(2026, 6, 1, tzinfo=timezone.utc))
+    old_issue = replace(paper(1, "Agents in an old journal issue"), published=datetime(2026, 1, 5, tzinfo=UTC))
+    ahead = replace(paper(2, "Agents from tomorrow"), published=datetime(2026, 6, 1, tzinfo=UTC))
     long_ago = paper(3, "Agents that arrived long ago", day=1)
     state = tmp_path / "state"
-    candidates.save(state, date(2026, 4, 20), [replace(long_ago, published=datetime(2026, 4, 1, tzinfo=timezone.utc))])
+    candidates.save(state, date(2026, 4, 20), [replace(long_ago, published=datetime(2026, 4, 1, tzinfo=UTC))])
     candidates.save(state, date(2026, 4, 27), [old_issue, ahead])
     for day in ("2026-04-20", "2026-04-27"):
         runlog.append(state / "runs.jsonl", {"date": day, "sources": []})
@@ -167,8 +176,11 @@ def test_candidates_are_byte_stable_and_pruned(tmp_path):
     assert first.exists()  # 30 days are kept
     candidates.save(tmp_path, date(2026, 3, 31), papers)
     assert not first.exists()
-    assert sorted(p.name for p in (tmp_path / "candidates").iterdir()) == ["2026-03-30.jsonl", "2026-03-31.jsonl",
-                                                                             "notes.jsonl"]
+    assert sorted(p.name for p in (tmp_path / "candidates").iterdir()) == [
+        "2026-03-30.jsonl",
+        "2026-03-31.jsonl",
+        "notes.jsonl",
+    ]
     assert {p.id for p in candidates.load(tmp_path)} == {"arxiv:2604.00001", "arxiv:2604.00002"}
 
 
@@ -213,8 +225,13 @@ def test_limit_shortens_long_lists(site):
 
 
 def git(cwd: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
     return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True).stdout
 
 

@@ -19,10 +19,19 @@ UPSTREAM = "github.com/academichub/academichub"
 
 @pytest.fixture(scope="module")
 def radar(tmp_path_factory) -> Path:
-    folder = make_radar(tmp_path_factory.mktemp("branding") / "quantum", "--name", "Quantum Radar",
-                        "--tagline", "Qubits, daily", "--language", "en",
-                        "--repository", "https://github.com/qlab/quantum-radar",
-                        "--topics", "quantum-information,language-models")
+    folder = make_radar(
+        tmp_path_factory.mktemp("branding") / "quantum",
+        "--name",
+        "Quantum Radar",
+        "--tagline",
+        "Qubits, daily",
+        "--language",
+        "en",
+        "--repository",
+        "https://github.com/qlab/quantum-radar",
+        "--topics",
+        "quantum-information,language-models",
+    )
     done = cli("build", "--publish", cwd=folder, env={"ACADEMICHUB_SITEURL": "https://qlab.github.io/quantum-radar"})
     assert done.returncode == 0, done.stderr
     return folder
@@ -32,8 +41,14 @@ def site_files(output: Path, *suffixes: str) -> list[Path]:
     # the theme's own files (scripts, fonts) and the search index are AcademicHub's code, not the site's text;
     # the API's JSON Schemas describe the AcademicHub API format by its name
     skip = ("theme", "pagefind")
-    return [p for p in sorted(output.rglob("*")) if p.is_file() and p.suffix in suffixes
-            and p.relative_to(output).parts[0] not in skip and "schemas" not in p.parts]
+    return [
+        p
+        for p in sorted(output.rglob("*"))
+        if p.is_file()
+        and p.suffix in suffixes
+        and p.relative_to(output).parts[0] not in skip
+        and "schemas" not in p.parts
+    ]
 
 
 def test_every_page_names_the_radar_and_credits_academichub_once(radar):
@@ -69,12 +84,31 @@ def test_every_feed_and_api_file_names_the_radar(radar):
 
 
 def test_every_message_is_signed_with_the_radar(radar):
-    (radar / "notify.yml").write_text(yaml.safe_dump({"channels": [
-        {"id": "mail", "kind": "email", "smtp_host": "127.0.0.1", "sender": "radar@qlab.example", "to_env": "TO"},
-        {"id": "chat", "kind": "slack", "webhook_env": "SLACK"},
-        {"id": "tg", "kind": "telegram", "token_env": "TG", "chat_id": "@qlab_radar"}]}))
-    done = cli("notify", "--date", DEMO_DAY.isoformat(), "--dry-run", cwd=radar,
-               env={"ACADEMICHUB_SITEURL": "https://qlab.github.io/quantum-radar"})
+    (radar / "notify.yml").write_text(
+        yaml.safe_dump(
+            {
+                "channels": [
+                    {
+                        "id": "mail",
+                        "kind": "email",
+                        "smtp_host": "127.0.0.1",
+                        "sender": "radar@qlab.example",
+                        "to_env": "TO",
+                    },
+                    {"id": "chat", "kind": "slack", "webhook_env": "SLACK"},
+                    {"id": "tg", "kind": "telegram", "token_env": "TG", "chat_id": "@qlab_radar"},
+                ]
+            }
+        )
+    )
+    done = cli(
+        "notify",
+        "--date",
+        DEMO_DAY.isoformat(),
+        "--dry-run",
+        cwd=radar,
+        env={"ACADEMICHUB_SITEURL": "https://qlab.github.io/quantum-radar"},
+    )
     assert done.returncode == 0, done.stderr
     shown = done.stdout
     assert shown.count("===== ") == 3

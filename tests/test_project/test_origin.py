@@ -33,8 +33,10 @@ def test_a_release_from_an_index_pins_that_release():
 
 
 def test_a_vcs_install_pins_its_url_at_the_installed_commit():
-    direct = {"url": "https://github.com/me/academichub.git",
-              "vcs_info": {"vcs": "git", "commit_id": COMMIT, "requested_revision": "main"}}
+    direct = {
+        "url": "https://github.com/me/academichub.git",
+        "vcs_info": {"vcs": "git", "commit_id": COMMIT, "requested_revision": "main"},
+    }
     assert requirement_for(direct, "0.3.1") == f"academichub @ git+https://github.com/me/academichub.git@{COMMIT}"
 
 
@@ -59,8 +61,10 @@ def test_a_checkout_with_a_remote_pins_the_remote_at_its_commit(checkout):
 def test_a_local_path_without_a_remote_on_the_web_is_refused_with_the_way_out(checkout, tmp_path, remote):
     if remote:
         git(checkout, "remote", "add", "origin", remote)
-    for direct in ({"url": checkout.as_uri(), "dir_info": {}},
-                   {"url": (tmp_path / "academichub-0.3.1-py3-none-any.whl").as_uri(), "archive_info": {}}):
+    for direct in (
+        {"url": checkout.as_uri(), "dir_info": {}},
+        {"url": (tmp_path / "academichub-0.3.1-py3-none-any.whl").as_uri(), "archive_info": {}},
+    ):
         with pytest.raises(InitError, match="installed from .* cannot install from") as raised:
             requirement_for(direct, "0.3.1")
         assert "--package academichub==0.3.1" in str(raised.value) and "git+https://" in str(raised.value)
@@ -76,12 +80,15 @@ def test_init_without_a_pin_it_can_make_says_how_to_choose(tmp_path, run_cli, ch
         assert done.returncode == 1 and "--package" in done.stderr and not (tmp_path / "radar").exists()
 
 
-@pytest.mark.parametrize("requirement,expected", [
-    ("academichub==0.3.1", (HOME_REPOSITORY, "v0.3.1")),
-    ("academichub[s3,semantic] == 0.3.1", (HOME_REPOSITORY, "v0.3.1")),
-    (f"academichub @ git+https://github.com/me/academichub.git@{COMMIT}", ("me/academichub", COMMIT)),
-    ("academichub @ git+https://github.com/me/academichub@v0.3.1", ("me/academichub", "v0.3.1")),
-])
+@pytest.mark.parametrize(
+    "requirement,expected",
+    [
+        ("academichub==0.3.1", (HOME_REPOSITORY, "v0.3.1")),
+        ("academichub[s3,semantic] == 0.3.1", (HOME_REPOSITORY, "v0.3.1")),
+        (f"academichub @ git+https://github.com/me/academichub.git@{COMMIT}", ("me/academichub", COMMIT)),
+        ("academichub @ git+https://github.com/me/academichub@v0.3.1", ("me/academichub", "v0.3.1")),
+    ],
+)
 def test_the_workflows_go_with_the_requirement(requirement, expected):
     assert workflow_source(requirement) == expected
 
@@ -89,8 +96,10 @@ def test_the_workflows_go_with_the_requirement(requirement, expected):
 def test_a_requirement_no_workflow_can_follow_gets_this_releases_workflows():
     from pipeline import __version__
 
-    for requirement in ("academichub @ https://example.org/academichub-0.3.1-py3-none-any.whl",
-                        f"academichub @ git+https://gitlab.com/me/academichub@{COMMIT}"):
+    for requirement in (
+        "academichub @ https://example.org/academichub-0.3.1-py3-none-any.whl",
+        f"academichub @ git+https://gitlab.com/me/academichub@{COMMIT}",
+    ):
         assert workflow_source(requirement) == (HOME_REPOSITORY, f"v{__version__}")
 
 

@@ -11,9 +11,9 @@ import yaml
 from sample_site import fetch_samples
 
 from pipeline.config import Rule, load_rules, load_yaml
-from pipeline.fetch.sources import load_sources
 from pipeline.console import ask
 from pipeline.errors import InitError
+from pipeline.fetch.sources import load_sources
 from pipeline.project.scaffold import InitOptions, SiteChoices, catalogue, choose, create, skeleton
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,15 +24,34 @@ def test_skeleton_links_resolve_to_the_repository_files():
     assert links, "the skeleton is made of links to the repository's own files"
     for link in links:
         assert link.exists(), f"{link} points to a missing file"
-    assert (skeleton() / "github" / "workflows" / "daily.yml").read_bytes() == (ROOT / ".github/workflows/daily.yml").read_bytes()
+    assert (skeleton() / "github" / "workflows" / "daily.yml").read_bytes() == (
+        ROOT / ".github/workflows/daily.yml"
+    ).read_bytes()
 
 
 def test_init_writes_a_complete_site(tmp_path, run_cli):
     site = tmp_path / "radar"
-    done = run_cli("init", str(site), "--no-input", "--name", "Quantum & <Agents>", "--language", "en",
-                   "--tagline", "Qubits \"daily\"", "--repository", "https://github.com/me/quantum",
-                   "--topics", "quantum-information,llm-agents", "--follow", "Ada Lovelace", "--follow", "José Núñez",
-                   "--package", "academichub==0.1.0")
+    done = run_cli(
+        "init",
+        str(site),
+        "--no-input",
+        "--name",
+        "Quantum & <Agents>",
+        "--language",
+        "en",
+        "--tagline",
+        'Qubits "daily"',
+        "--repository",
+        "https://github.com/me/quantum",
+        "--topics",
+        "quantum-information,llm-agents",
+        "--follow",
+        "Ada Lovelace",
+        "--follow",
+        "José Núñez",
+        "--package",
+        "academichub==0.1.0",
+    )
     assert done.returncode == 0, done.stderr
     for name in (".github/PULL_REQUEST_TEMPLATE.md", ".github/ISSUE_TEMPLATE/rule-proposal.yml", "CONTRIBUTING.md"):
         assert (site / name).read_bytes() == (ROOT / name).read_bytes(), name
@@ -77,8 +96,22 @@ def test_keyword_only_topics_bring_the_journals(tmp_path):
 
 def test_the_scaffolded_site_builds(tmp_path, run_cli):
     site = tmp_path / "radar"
-    assert run_cli("init", str(site), "--no-input", "--name", "Radar Test", "--language", "zh",
-                   "--topics", "language-models,cancer-biology", "--package", "academichub==0.1.0").returncode == 0
+    assert (
+        run_cli(
+            "init",
+            str(site),
+            "--no-input",
+            "--name",
+            "Radar Test",
+            "--language",
+            "zh",
+            "--topics",
+            "language-models,cancer-biology",
+            "--package",
+            "academichub==0.1.0",
+        ).returncode
+        == 0
+    )
     fetch_samples(run_cli, site, site / "rules")
     done = run_cli("build", cwd=site, timeout=300)
     assert done.returncode == 0, done.stderr
@@ -91,8 +124,10 @@ def test_the_package_to_install_can_be_chosen(tmp_path, run_cli):
     spec = "academichub @ git+https://github.com/me/academichub@v0.1.0"
     assert run_cli("init", str(tmp_path / "s"), "--no-input", "--package", spec).returncode == 0
     assert (tmp_path / "s" / "requirements.txt").read_text().splitlines()[-1] == spec
-    assert "uses: me/academichub/.github/workflows/radar-daily.yml@v0.1.0" in (
-        tmp_path / "s" / ".github/workflows/daily.yml").read_text()
+    assert (
+        "uses: me/academichub/.github/workflows/radar-daily.yml@v0.1.0"
+        in (tmp_path / "s" / ".github/workflows/daily.yml").read_text()
+    )
 
 
 def called(site: Path) -> set[tuple[str, str]]:
@@ -105,12 +140,17 @@ def called(site: Path) -> set[tuple[str, str]]:
     return calls
 
 
-@pytest.mark.parametrize("package,expected", [
-    ("academichub==0.3.1", ("academichub/academichub", "v0.3.1")),
-    ("academichub[semantic]==0.3.1", ("academichub/academichub", "v0.3.1")),
-    ("academichub @ git+https://github.com/me/academichub.git@4f2a9c0d1e2b3a4c5d6e7f8091a2b3c4d5e6f708",
-     ("me/academichub", "4f2a9c0d1e2b3a4c5d6e7f8091a2b3c4d5e6f708")),
-])
+@pytest.mark.parametrize(
+    "package,expected",
+    [
+        ("academichub==0.3.1", ("academichub/academichub", "v0.3.1")),
+        ("academichub[semantic]==0.3.1", ("academichub/academichub", "v0.3.1")),
+        (
+            "academichub @ git+https://github.com/me/academichub.git@4f2a9c0d1e2b3a4c5d6e7f8091a2b3c4d5e6f708",
+            ("me/academichub", "4f2a9c0d1e2b3a4c5d6e7f8091a2b3c4d5e6f708"),
+        ),
+    ],
+)
 def test_the_workflows_call_the_release_the_requirements_pin(tmp_path, package, expected):
     """The callers name the very version requirements.txt pins, and Dependabot bumps both in one group."""
     create(tmp_path / "s", SiteChoices(package=package))
@@ -157,12 +197,31 @@ def test_list_topics_and_missing_folder(run_cli):
 
 
 def test_questions_when_interactive(monkeypatch):
-    answers = iter(["Bio Radar", "Cells daily", "fr", "zh", "de", "zh,en", "https://github.com/me/bio",
-                    "cancer-biology, ecology-climate", "Rachel Carson"])
+    answers = iter(
+        [
+            "Bio Radar",
+            "Cells daily",
+            "fr",
+            "zh",
+            "de",
+            "zh,en",
+            "https://github.com/me/bio",
+            "cancer-biology, ecology-climate",
+            "Rachel Carson",
+        ]
+    )
     monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
     choices = choose(InitOptions(package="academichub==0.1.0"), catalogue(), ask)
-    assert choices == SiteChoices("Bio Radar", "Cells daily", "zh", ["zh", "en"], ["cancer-biology", "ecology-climate"],
-                                  ["Rachel Carson"], "academichub==0.1.0", "https://github.com/me/bio")
+    assert choices == SiteChoices(
+        "Bio Radar",
+        "Cells daily",
+        "zh",
+        ["zh", "en"],
+        ["cancer-biology", "ecology-climate"],
+        ["Rachel Carson"],
+        "academichub==0.1.0",
+        "https://github.com/me/bio",
+    )
     # options win over questions; defaults without a terminal
     assert choose(InitOptions(name="X", package="academichub==0.1.0"), catalogue()) == SiteChoices(name="X")
 

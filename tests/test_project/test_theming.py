@@ -31,8 +31,15 @@ def documented() -> tuple[set[str], dict[str, set[str]]]:
 
 
 def test_the_documented_context_is_what_each_template_receives(tmp_path, monkeypatch):
-    radar = make_radar(tmp_path / "radar", "--name", "Context Radar", "--language", "en",
-                       "--topics", "quantum-information,language-models")
+    radar = make_radar(
+        tmp_path / "radar",
+        "--name",
+        "Context Radar",
+        "--language",
+        "en",
+        "--topics",
+        "quantum-information,language-models",
+    )
     settings = radar / "pelicanconf.py"
     settings.write_text(settings.read_text() + "AUTHOR_PAGE_MIN_PAPERS = 1  # every template is rendered\n")
     given: dict[str, set[str]] = defaultdict(set)
@@ -46,8 +53,14 @@ def test_the_documented_context_is_what_each_template_receives(tmp_path, monkeyp
         return render(self, *args, **kwargs)
 
     monkeypatch.setattr(jinja2.Template, "render", recording)
-    build(radar / "content", radar / "output", settings_file=settings, rules=radar / "rules",
-          state=radar / "state", search=False)
+    build(
+        radar / "content",
+        radar / "output",
+        settings_file=settings,
+        rules=radar / "rules",
+        state=radar / "state",
+        search=False,
+    )
 
     common, own = documented()
     pages = {p.name for p in THEME.glob("*.html") if not p.name.startswith("_")} - {"base.html"}

@@ -16,15 +16,23 @@ THEME = ROOT / "pipeline" / "site" / "theme" / "templates"
 
 @pytest.fixture(scope="module")
 def radar(tmp_path_factory) -> Path:
-    return make_radar(tmp_path_factory.mktemp("upgrade") / "radar", "--name", "Quantum Radar", "--language", "en",
-                      "--topics", "quantum-information,language-models")
+    return make_radar(
+        tmp_path_factory.mktemp("upgrade") / "radar",
+        "--name",
+        "Quantum Radar",
+        "--language",
+        "en",
+        "--topics",
+        "quantum-information,language-models",
+    )
 
 
 def newer_package(folder: Path, version: str) -> Path:
     """A newer build of AcademicHub: this package copied whole (links followed), with a new version and a
     change to the theme's base template, as a release would bring."""
-    shutil.copytree(ROOT / "pipeline", folder / "pipeline", symlinks=False,
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / "pipeline", folder / "pipeline", symlinks=False, ignore=shutil.ignore_patterns("__pycache__")
+    )
     init = folder / "pipeline" / "__init__.py"
     init.write_text(re.sub(r'__version__ = "[^"]+"', f'__version__ = "{version}"', init.read_text()))
     base = folder / "pipeline" / "site" / "theme" / "templates" / "base.html"
@@ -36,8 +44,9 @@ def test_an_override_and_extra_css_survive_an_upgrade_of_the_package(radar, tmp_
     # the radar's own article template (the theme's, with one line added) and a stylesheet of its own
     (radar / "templates").mkdir()
     article = (THEME / "article.html").read_text()
-    (radar / "templates" / "article.html").write_text(article.replace("{% block content %}",
-                                                                      "{% block content %}<p>OURS-ONLY</p>", 1))
+    (radar / "templates" / "article.html").write_text(
+        article.replace("{% block content %}", "{% block content %}<p>OURS-ONLY</p>", 1)
+    )
     (radar / "static").mkdir()
     (radar / "static" / "custom.css").write_text(".brand-text { letter-spacing: .1em; }\n")
     settings = radar / "pelicanconf.py"
@@ -92,16 +101,17 @@ def test_upgrade_says_what_is_outdated_and_what_to_do(tmp_path):
     done = cli("init", "--upgrade", str(radar), cwd=tmp_path)
     assert done.returncode == 1
     report = done.stderr
-    for expected in ("requirements.txt: pins 0.0.9; this is 0.1.0",
-                     "pelicanconf.py: a full copy of an older release's settings",
-                     "publishconf.py: falls back to AcademicHub's own address",
-                     "theme/: a copy of an older release's theme",
-                     "templates/gone.html: replaces a template the theme no longer has",
-                     ".github/workflows/daily.yml: a full copy of an older release's workflow",
-                     ".github/workflows/rebuild.yml: missing",
-                     # the callers made for 0.1.0 do not go with the pin of 0.0.9
-                     ".github/workflows/pr.yml: calls academichub/academichub@v0.1.0; requirements.txt pins "
-                     "academichub==0.0.9"):
+    for expected in (
+        "requirements.txt: pins 0.0.9; this is 0.1.0",
+        "pelicanconf.py: a full copy of an older release's settings",
+        "publishconf.py: falls back to AcademicHub's own address",
+        "theme/: a copy of an older release's theme",
+        "templates/gone.html: replaces a template the theme no longer has",
+        ".github/workflows/daily.yml: a full copy of an older release's workflow",
+        ".github/workflows/rebuild.yml: missing",
+        # the callers made for 0.1.0 do not go with the pin of 0.0.9
+        ".github/workflows/pr.yml: calls academichub/academichub@v0.1.0; requirements.txt pins academichub==0.0.9",
+    ):
         assert expected in report, report
     assert "8 things to bring up to AcademicHub 0.1.0" in report
     assert len(report.splitlines()) <= 24  # one screen
@@ -113,11 +123,21 @@ def test_settings_of_an_earlier_release_still_build(radar, tmp_path):
     and the variables read by itself: it builds, and the folders come from the command (rules/ and state/
     beside the file), not from those settings."""
     old = radar / "old-pelicanconf.py"
-    old.write_text((radar / "pelicanconf.py").read_text() + '\nACADEMICHUB_RULES = "no-such-rules"\n'
-                   'ACADEMICHUB_STATE = "no-such-state"\n'
-                   'SITEURL = os.environ.get("ACADEMICHUB_SITEURL", "http://127.0.0.1:8000").rstrip("/")\n')
-    done = cli("build", "--no-search", "--settings", old.name, "--output", str(tmp_path / "out"), cwd=radar,
-               env={"ACADEMICHUB_SITEURL": "https://lab.example/radar"})
+    old.write_text(
+        (radar / "pelicanconf.py").read_text() + '\nACADEMICHUB_RULES = "no-such-rules"\n'
+        'ACADEMICHUB_STATE = "no-such-state"\n'
+        'SITEURL = os.environ.get("ACADEMICHUB_SITEURL", "http://127.0.0.1:8000").rstrip("/")\n'
+    )
+    done = cli(
+        "build",
+        "--no-search",
+        "--settings",
+        old.name,
+        "--output",
+        str(tmp_path / "out"),
+        cwd=radar,
+        env={"ACADEMICHUB_SITEURL": "https://lab.example/radar"},
+    )
     assert done.returncode == 0, done.stderr
     topics = {p.stem for p in (tmp_path / "out" / "topics").glob("*.html")}
     assert {"quantum-information", "language-models"} <= topics
@@ -132,28 +152,46 @@ def test_upgrade_reports_copied_workflows_older_references_and_leftovers(tmp_pat
     radar = tmp_path / "radar"
     assert cli("init", str(radar), "--no-input", "--package", "academichub==0.1.0", cwd=tmp_path).returncode == 0
     github = radar / ".github"
-    old_daily = yaml.safe_dump({"name": "Daily radar", "on": {"workflow_dispatch": None}, "jobs": {"update": {
-        "runs-on": "ubuntu-latest", "steps": [{"uses": "./.github/actions/setup"},
-                                              {"run": "bash .github/scripts/commit-back.sh"}]}}})
+    old_daily = yaml.safe_dump(
+        {
+            "name": "Daily radar",
+            "on": {"workflow_dispatch": None},
+            "jobs": {
+                "update": {
+                    "runs-on": "ubuntu-latest",
+                    "steps": [{"uses": "./.github/actions/setup"}, {"run": "bash .github/scripts/commit-back.sh"}],
+                }
+            },
+        }
+    )
     (github / "workflows" / "daily.yml").write_text(old_daily)
     pr = github / "workflows" / "pr.yml"
     pr.write_text(pr.read_text().replace("radar-pr.yml@v0.1.0", "radar-pr.yml@v0.0.9"))
     for name in ("actions/setup/action.yml", "scripts/commit-back.sh"):
         (github / name).parent.mkdir(parents=True)
         (github / name).write_text("# copied by an older init\n")
-    (github / "dependabot.yml").write_text(yaml.safe_dump({"version": 2, "updates": [
-        {"package-ecosystem": "pip", "directory": "/", "schedule": {"interval": "weekly"}},
-        {"package-ecosystem": "github-actions", "directory": "/", "schedule": {"interval": "weekly"}}]}))
+    (github / "dependabot.yml").write_text(
+        yaml.safe_dump(
+            {
+                "version": 2,
+                "updates": [
+                    {"package-ecosystem": "pip", "directory": "/", "schedule": {"interval": "weekly"}},
+                    {"package-ecosystem": "github-actions", "directory": "/", "schedule": {"interval": "weekly"}},
+                ],
+            }
+        )
+    )
     done = cli("init", "--upgrade", str(radar), cwd=tmp_path)
     assert done.returncode == 1
     report = done.stderr
-    for expected in (".github/workflows/daily.yml: a full copy of an older release's workflow",
-                     ".github/workflows/pr.yml: calls academichub/academichub@v0.0.9; requirements.txt pins "
-                     "academichub==0.1.0",
-                     "change the reference to academichub/academichub/…@v0.1.0",
-                     ".github/actions/setup/action.yml, .github/scripts/commit-back.sh: no longer used",
-                     ".github/dependabot.yml: does not bump requirements.txt and the workflows together",
-                     "academichub init NEW --no-input --package 'academichub==0.1.0'"):
+    for expected in (
+        ".github/workflows/daily.yml: a full copy of an older release's workflow",
+        ".github/workflows/pr.yml: calls academichub/academichub@v0.0.9; requirements.txt pins academichub==0.1.0",
+        "change the reference to academichub/academichub/…@v0.1.0",
+        ".github/actions/setup/action.yml, .github/scripts/commit-back.sh: no longer used",
+        ".github/dependabot.yml: does not bump requirements.txt and the workflows together",
+        "academichub init NEW --no-input --package 'academichub==0.1.0'",
+    ):
         assert expected in report, report
     assert "4 things to bring up to AcademicHub 0.1.0" in report and len(report.splitlines()) <= 24
     # the report is right: following it brings the radar up to date

@@ -31,17 +31,31 @@ from pipeline.models import Paper, Selection
 BUCKET = "radar-site"
 MANIFEST = ".academichub/manifest.json.gz"
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SHOTS = Path(os.environ.get("ACADEMICHUB_SCREENSHOTS", "/tmp/academichub-deploy-shots"))
 
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200", **CREDENTIALS}
-    for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_PROFILE", "ACADEMICHUB_DEPLOY", "ACADEMICHUB_S3_BUCKET"):
+    for name in (
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_S3",
+        "AWS_PROFILE",
+        "ACADEMICHUB_DEPLOY",
+        "ACADEMICHUB_S3_BUCKET",
+    ):
         env.pop(name, None)
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 @dataclass
@@ -77,10 +91,18 @@ def body(client, key: str) -> bytes:
 def add_paper(content: Path) -> None:
     """A new paper on the radar day 2026-09-08 (that day's page, feeds, topics and search change)."""
     paper = Paper(
-        id="arxiv:2609.00003", title="Magic State Distillation on a Surface Code Patch", source="arxiv-quant-ph",
-        source_label="arXiv (QUANT-PH)", version=1, abstract="We distil magic states on a distance-5 patch.",
-        categories=("quant-ph",), published=DAY, updated=DAY, url="https://arxiv.org/abs/2609.00003",
-        pdf="https://arxiv.org/pdf/2609.00003v1", arxiv_id="2609.00003",
+        id="arxiv:2609.00003",
+        title="Magic State Distillation on a Surface Code Patch",
+        source="arxiv-quant-ph",
+        source_label="arXiv (QUANT-PH)",
+        version=1,
+        abstract="We distil magic states on a distance-5 patch.",
+        categories=("quant-ph",),
+        published=DAY,
+        updated=DAY,
+        url="https://arxiv.org/abs/2609.00003",
+        pdf="https://arxiv.org/pdf/2609.00003v1",
+        arxiv_id="2609.00003",
         topics=(Selection("quantum-information", 2, keywords=("quantum error correction",), categories=("quant-ph",)),),
     )
     atomic_write(content / entry_path(paper), render_entry(paper))
@@ -107,11 +129,30 @@ def history(s3, tmp_path_factory):
         now = snapshot(site.output)
         changed = {key for key, data in now.items() if files.get(key) != data}
         start, started = len(log.requests), time.perf_counter()
-        done = cli("deploy", "--target", "s3", "--bucket", BUCKET, "--endpoint-url", endpoint,
-                   "--output", str(site.output), "--state", str(site.root / "state"), cwd=site.root)
-        steps[name] = Step(done, log.since(start, "PUT"), len(log.since(start, "POST")), changed,
-                           set(files) - set(now), keys_of(client), time.perf_counter() - started,
-                           sum(len(data) for data in now.values()))
+        done = cli(
+            "deploy",
+            "--target",
+            "s3",
+            "--bucket",
+            BUCKET,
+            "--endpoint-url",
+            endpoint,
+            "--output",
+            str(site.output),
+            "--state",
+            str(site.root / "state"),
+            cwd=site.root,
+        )
+        steps[name] = Step(
+            done,
+            log.since(start, "PUT"),
+            len(log.since(start, "POST")),
+            changed,
+            set(files) - set(now),
+            keys_of(client),
+            time.perf_counter() - started,
+            sum(len(data) for data in now.values()),
+        )
         files = now
 
     files = {}
@@ -124,7 +165,9 @@ def history(s3, tmp_path_factory):
     rebuild(site)
     deploy("delete")
     brief = site.root / "content" / "briefs" / "2026-09-08.md"
-    brief.write_text(brief.read_text(encoding="utf-8").replace("量子纠错与语言模型的交汇", "量子纠错的新阈值"), encoding="utf-8")
+    brief.write_text(
+        brief.read_text(encoding="utf-8").replace("量子纠错与语言模型的交汇", "量子纠错的新阈值"), encoding="utf-8"
+    )
     rebuild(site)
     live = files
     with refusing(url, {"pagefind/bundles.json"}, BUCKET) as proxy:
@@ -158,8 +201,10 @@ def test_first_deploy_uploads_every_file_with_its_type_and_caching(history):
     bundle = next(k for k in files if re.fullmatch(r"pagefind/[^/]+\.[0-9a-f]{16}/pagefind\.js", k)).rsplit("/", 1)[0]
     for name in ("pagefind.js", "pagefind-entry.json", "wasm.unknown.pagefind"):
         kind = {"js": "text/javascript; charset=utf-8", "json": "application/json; charset=utf-8"}
-        expected[f"{bundle}/{name}"] = (kind.get(name.rsplit(".", 1)[1], "application/octet-stream"),
-                                        "public, max-age=31536000, immutable")
+        expected[f"{bundle}/{name}"] = (
+            kind.get(name.rsplit(".", 1)[1], "application/octet-stream"),
+            "public, max-age=31536000, immutable",
+        )
     for key, (content_type, caching) in expected.items():
         head = client.head_object(Bucket=BUCKET, Key=key)
         assert (head["ContentType"], head["CacheControl"]) == (content_type, caching), key
@@ -278,8 +323,13 @@ def test_pages_check_warns_near_the_limit_and_fails_above_it_naming_the_options(
     assert done.returncode == 1
     message = " ".join(done.stderr.split())
     assert "1.10 GB in 5 files, more than GitHub Pages' limit of 1.00 GB" in message
-    for option in ("ACADEMICHUB_DEPLOY", "--target s3", "ARCHIVE_CURRENT_PAPERS", "AUTHOR_PAGE_MIN_PAPERS",
-                   "one site per year"):
+    for option in (
+        "ACADEMICHUB_DEPLOY",
+        "--target s3",
+        "ARCHIVE_CURRENT_PAPERS",
+        "AUTHOR_PAGE_MIN_PAPERS",
+        "one site per year",
+    ):
         assert option in message
     # only the deploy that passed is recorded
     assert len((tmp_path / "state" / "deploys.jsonl").read_text().splitlines()) == 1
@@ -340,8 +390,16 @@ def test_content_addressed_files_are_cached_for_good_and_their_index_briefly():
     assert cache_control("data/vectors/2026-04-27.i8") != "public, max-age=31536000, immutable"  # no hash: no promise
 
 
-SITE_ENTRIES = ("index.html", "feed.json", "feeds.opml", "sitemap.xml", "robots.txt", "llms.txt", "api/v1/index.json",
-                "data/index.json")
+SITE_ENTRIES = (
+    "index.html",
+    "feed.json",
+    "feeds.opml",
+    "sitemap.xml",
+    "robots.txt",
+    "llms.txt",
+    "api/v1/index.json",
+    "data/index.json",
+)
 
 
 class LiveSite:
@@ -378,14 +436,27 @@ class LiveSite:
                 tree = lxml.html.fromstring(data)
                 for template in list(tree.iter("template")):  # the card the scripts fill in (cards.js): no link yet
                     template.drop_tree()
-                found = [v for e in tree.iter() if isinstance(e.tag, str) for a, v in e.attrib.items()
-                         if a in ("href", "src")]
+                found = [
+                    v
+                    for e in tree.iter()
+                    if isinstance(e.tag, str)
+                    for a, v in e.attrib.items()
+                    if a in ("href", "src")
+                ]
             elif key.endswith((".xml", ".opml")):
                 tree = lxml.etree.fromstring(data)
-                found = [v for e in tree.iter() if isinstance(e.tag, str) for a, v in e.attrib.items()
-                         if a in ("href", "xmlUrl", "htmlUrl")]
-                found += [e.text for e in tree.iter() if isinstance(e.tag, str)
-                          and lxml.etree.QName(e).localname in ("link", "loc") and e.text]
+                found = [
+                    v
+                    for e in tree.iter()
+                    if isinstance(e.tag, str)
+                    for a, v in e.attrib.items()
+                    if a in ("href", "xmlUrl", "htmlUrl")
+                ]
+                found += [
+                    e.text
+                    for e in tree.iter()
+                    if isinstance(e.tag, str) and lxml.etree.QName(e).localname in ("link", "loc") and e.text
+                ]
             elif key.endswith(".json"):
                 value = json.loads(data)
                 found = links_in(value) + [v for k, v in _strings(value) if k == "url" or v.startswith(prefix)]
@@ -394,12 +465,18 @@ class LiveSite:
             resolved = set()
             for link in found:
                 if link.startswith(prefix):
-                    path = link[len(prefix):]
+                    path = link[len(prefix) :]
                 elif urlsplit(link).scheme or link.startswith(("#", "//")):
                     continue
                 else:
-                    path = posixpath.normpath(posixpath.join(posixpath.dirname(key) if not key.startswith("api/")
-                                                             and not key.startswith("data/") else "", link))
+                    path = posixpath.normpath(
+                        posixpath.join(
+                            posixpath.dirname(key)
+                            if not key.startswith("api/") and not key.startswith("data/")
+                            else "",
+                            link,
+                        )
+                    )
                 path = unquote(urlsplit(path).path)
                 resolved.add(path + "index.html" if path in ("", ".") or path.endswith("/") else path)
             return {("index.html" if p == ".index.html" else p) for p in resolved}

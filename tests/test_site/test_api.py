@@ -8,6 +8,7 @@ import html
 import json
 import re
 import shutil
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,10 @@ def page(out: Path, rel: str) -> str:
 
 def paper_hrefs(text: str) -> list[str]:
     """The papers a list page lists, in order, as paths from the site root."""
-    return [re.sub(r"^(\.\./)+|^\./", "", h) for h in re.findall(r'class="card-title" lang="[^"]+"><a class="math" href="([^"]+)"', text)]
+    return [
+        re.sub(r"^(\.\./)+|^\./", "", h)
+        for h in re.findall(r'class="card-title" lang="[^"]+"><a class="math" href="([^"]+)"', text)
+    ]
 
 
 def test_every_api_file_validates_against_its_published_schema(out, files):
@@ -38,17 +42,26 @@ def test_every_api_file_validates_against_its_published_schema(out, files):
     assert schema_errors(out) == []
     # the published schemas are the package's
     for kind in KINDS:
-        assert (out / API_ROOT / "schemas" / f"{kind}.schema.json").read_bytes() == (SCHEMAS / f"{kind}.schema.json").read_bytes()
-        assert json.loads((SCHEMAS / f"{kind}.schema.json").read_text())["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+        assert (out / API_ROOT / "schemas" / f"{kind}.schema.json").read_bytes() == (
+            SCHEMAS / f"{kind}.schema.json"
+        ).read_bytes()
+        assert (
+            json.loads((SCHEMAS / f"{kind}.schema.json").read_text())["$schema"]
+            == "https://json-schema.org/draft/2020-12/schema"
+        )
 
 
 def test_the_schemas_are_strict(files):
     checks = validators()
     day = next(v for k, v in files.items() if "/days/" in k and v["papers"])
     assert checks["day"].is_valid(day)
-    for change in (lambda d: d["papers"][0].pop("title"), lambda d: d["papers"][0].update(extra=1),
-                   lambda d: d["papers"][0]["links"].update(html="https://elsewhere.example/x.html"),
-                   lambda d: d.update(api_version=2), lambda d: d["papers"][0]["authors"].append("Ada")):
+    for change in (
+        lambda d: d["papers"][0].pop("title"),
+        lambda d: d["papers"][0].update(extra=1),
+        lambda d: d["papers"][0]["links"].update(html="https://elsewhere.example/x.html"),
+        lambda d: d.update(api_version=2),
+        lambda d: d["papers"][0]["authors"].append("Ada"),
+    ):
         broken = copy.deepcopy(day)
         change(broken)
         assert not checks["day"].is_valid(broken)
@@ -66,8 +79,11 @@ def test_index_names_every_day_topic_and_brief(out, files):
     assert [d["day"] for d in index["days"]] == ["2026-09-08", "2026-04-27"]
     assert {f"{API_ROOT}/days/{d['day']}.json" for d in index["days"]} == {k for k in files if "/days/" in k}
     assert {t["api"] for t in index["topics"]} == {k for k in files if re.search(r"/topics/[^/]+(?<!-\d)\.json$", k)}
-    assert index["latest"] == {"day": f"{API_ROOT}/days/2026-09-08.json",
-                               "daily_brief": f"{API_ROOT}/briefs/daily/2026-09-08.json", "weekly_brief": None}
+    assert index["latest"] == {
+        "day": f"{API_ROOT}/days/2026-09-08.json",
+        "daily_brief": f"{API_ROOT}/briefs/daily/2026-09-08.json",
+        "weekly_brief": None,
+    }
     assert sum(d["papers"] for d in index["days"]) == index["papers"] == len([k for k in files if "/papers/" in k])
 
 
@@ -105,8 +121,10 @@ def test_days_agree_with_their_pages_and_with_the_paper_pages(out, files):
     assert seen == 33
 
 
-BRIEF_LABELS = {"zh": {"problem": "问题", "method": "方法", "results": "结果", "why_it_matters": "意义"},
-                "en": {"problem": "Problem", "method": "Method", "results": "Results", "why_it_matters": "Why it matters"}}
+BRIEF_LABELS = {
+    "zh": {"problem": "问题", "method": "方法", "results": "结果", "why_it_matters": "意义"},
+    "en": {"problem": "Problem", "method": "Method", "results": "Results", "why_it_matters": "Why it matters"},
+}
 
 
 def test_every_paper_file_says_what_its_page_shows(out, files):
@@ -156,8 +174,11 @@ def test_every_paper_file_says_what_its_page_shows(out, files):
             part = brief[lang]
             assert shown.text(f"{lang}:tldr") == ([" ".join(part["tldr"].split())] if part["tldr"] else []), where
             for key, label in BRIEF_LABELS[lang].items():
-                assert shown.text(f"{lang}:{label}") == ([" ".join(part[key].split())] if part[key] else []), \
-                    (where, lang, key)
+                assert shown.text(f"{lang}:{label}") == ([" ".join(part[key].split())] if part[key] else []), (
+                    where,
+                    lang,
+                    key,
+                )
             assert shown.text(f"{lang}:chip") == part["keywords"], where
     assert with_doi and with_brief and updated  # each kind of check met a paper it applies to
 
@@ -184,8 +205,9 @@ def test_daily_brief_is_structured_and_names_its_papers(files):
     assert [(p["number"], p["id"]) for p in brief["papers"]] == [(1, "arxiv:2609.00001"), (2, "arxiv:2609.00002")]
     assert brief["papers"][1]["title"] == HOSTILE_TITLE  # text as data: the API never holds markup-escaped text
     assert brief["en"]["headline"] == "Where error correction meets language models"
-    assert brief["en"]["themes"] == [{"title": "Fault tolerance", "text": "Surface codes go below threshold.",
-                                      "papers": ["arxiv:2609.00001"]}]
+    assert brief["en"]["themes"] == [
+        {"title": "Fault tolerance", "text": "Surface codes go below threshold.", "papers": ["arxiv:2609.00001"]}
+    ]
     assert brief["zh"]["connections"][0]["papers"] == ["arxiv:2609.00001", "arxiv:2609.00002"]
     assert brief["en"]["read_first"] == [{"paper": "arxiv:2609.00001", "why": "A milestone."}]
     assert brief["links"]["html"] == "briefs/2026-09-08.html"
@@ -220,13 +242,21 @@ def test_a_rebuild_makes_again_only_the_api_files_of_what_changed(tmp_path):
     for path in (paper, day, kept):
         path.write_text("stale", encoding="utf-8")
     build(content, output, **options)  # the same entries: the files are not made again
-    assert paper.read_text(encoding="utf-8") == day.read_text(encoding="utf-8") == kept.read_text(encoding="utf-8") == "stale"
+    assert (
+        paper.read_text(encoding="utf-8")
+        == day.read_text(encoding="utf-8")
+        == kept.read_text(encoding="utf-8")
+        == "stale"
+    )
     source = next((content / "papers").rglob("arxiv-2604-22038.md"))
-    source.write_text(source.read_text(encoding="utf-8").replace("Source-Modality", "Changed Source-Modality"),
-                      encoding="utf-8")
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("Source-Modality", "Changed Source-Modality"), encoding="utf-8"
+    )
     build(content, output, **options)
     assert "Changed Source-Modality" in json.loads(paper.read_text(encoding="utf-8"))["paper"]["title"]
-    assert "Changed Source-Modality" in " ".join(p["title"] for p in json.loads(day.read_text(encoding="utf-8"))["papers"])
+    assert "Changed Source-Modality" in " ".join(
+        p["title"] for p in json.loads(day.read_text(encoding="utf-8"))["papers"]
+    )
     assert kept.read_text(encoding="utf-8") == "stale"
 
 
@@ -234,7 +264,7 @@ def test_topic_pages_are_paged_as_the_html_pages_and_keep_their_papers(tmp_path)
     """With two papers a page: each topic's API pages list what its HTML pages list, and a newer
     paper goes on its topic's first page (older pages keep their number and their papers)."""
     from collections import Counter
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from pipeline.archive.entry import entry_path, render_entry
     from pipeline.files import atomic_write
@@ -243,9 +273,11 @@ def test_topic_pages_are_paged_as_the_html_pages_and_keep_their_papers(tmp_path)
 
     root = Path(__file__).resolve().parents[2]
     settings = tmp_path / "smallpages.py"
-    settings.write_text(f"import sys\nsys.path.insert(0, {str(root)!r})\nfrom pelicanconf import *\n"
-                        f"THEME = {str(root / 'theme')!r}\nPAGINATED_TEMPLATES = {{'category': 2, 'tag': 2}}\n",
-                        encoding="utf-8")
+    settings.write_text(
+        f"import sys\nsys.path.insert(0, {str(root)!r})\nfrom pelicanconf import *\n"
+        f"THEME = {str(root / 'theme')!r}\nPAGINATED_TEMPLATES = {{'category': 2, 'tag': 2}}\n",
+        encoding="utf-8",
+    )
     content = tmp_path / "content"
     shutil.copytree(built_site().root / "content" / "papers", content / "papers")
     options = dict(settings_file=settings, rules=root / "rules", state=tmp_path / "state", search=False)
@@ -256,16 +288,30 @@ def test_topic_pages_are_paged_as_the_html_pages_and_keep_their_papers(tmp_path)
     for rel, data in pages.items():
         assert paper_hrefs(page(output, data["links"]["html"])) == [p["links"]["html"] for p in data["papers"]], rel
         assert len(data["papers"]) <= 3, rel  # two a page; the first page takes what does not fill a page
-    topic = Counter(re.search(r"^Category: (.+)$", p.read_text(encoding="utf-8"), re.M).group(1)
-                    for p in (content / "papers").rglob("*.md")).most_common(1)[0][0]
+    topic = Counter(
+        re.search(r"^Category: (.+)$", p.read_text(encoding="utf-8"), re.M).group(1)
+        for p in (content / "papers").rglob("*.md")
+    ).most_common(1)[0][0]
     first = f"{API_ROOT}/topics/{topic}.json"
     older = {rel: (output / rel).read_bytes() for rel in pages if rel.startswith(f"{API_ROOT}/topics/{topic}-")}
     assert older
-    when = datetime(2030, 1, 1, 4, tzinfo=timezone.utc)
-    newer = Paper(id="arxiv:3001.00001", title="A newer paper", source="arxiv-quant-ph", source_label="arXiv (QUANT-PH)",
-                  version=1, authors=(Author("Ada Quantum"),), abstract="Newer than every other.", categories=("quant-ph",),
-                  published=when, updated=when, url="https://arxiv.org/abs/3001.00001", arxiv_id="3001.00001",
-                  received=when.date(), topics=(Selection(topic, 5, categories=("quant-ph",)),))
+    when = datetime(2030, 1, 1, 4, tzinfo=UTC)
+    newer = Paper(
+        id="arxiv:3001.00001",
+        title="A newer paper",
+        source="arxiv-quant-ph",
+        source_label="arXiv (QUANT-PH)",
+        version=1,
+        authors=(Author("Ada Quantum"),),
+        abstract="Newer than every other.",
+        categories=("quant-ph",),
+        published=when,
+        updated=when,
+        url="https://arxiv.org/abs/3001.00001",
+        arxiv_id="3001.00001",
+        received=when.date(),
+        topics=(Selection(topic, 5, categories=("quant-ph",)),),
+    )
     atomic_write(content / entry_path(newer), render_entry(newer))
     build(content, output, **options)
     assert schema_errors(output) == []
@@ -273,8 +319,11 @@ def test_topic_pages_are_paged_as_the_html_pages_and_keep_their_papers(tmp_path)
     assert after[first]["papers"][0]["id"] == "arxiv:3001.00001"
     for rel, before in older.items():  # an older page keeps its number, its papers and what is older than it
         before = json.loads(before)
-        assert (after[rel]["page"], after[rel]["papers"], after[rel]["links"]["older"]) == \
-            (before["page"], before["papers"], before["links"]["older"]), rel
+        assert (after[rel]["page"], after[rel]["papers"], after[rel]["links"]["older"]) == (
+            before["page"],
+            before["papers"],
+            before["links"]["older"],
+        ), rel
     link, read = first, []
     while link:
         read += after[link]["papers"]
@@ -305,8 +354,12 @@ def test_a_weekly_brief_validates_names_its_papers_and_agrees_with_its_page(week
         assert item["links"]["html"] == papers[item["id"]]["links"]["html"]
     for lang in ("zh", "en"):
         assert brief[lang]["headline"]
-        cited = {p for part in ("themes", "connections", "read_first") for entry in brief[lang][part]
-                 for p in (entry.get("papers") or [entry.get("paper")])}
+        cited = {
+            p
+            for part in ("themes", "connections", "read_first")
+            for entry in brief[lang][part]
+            for p in (entry.get("papers") or [entry.get("paper")])
+        }
         assert cited and cited <= set(numbered) | {c["id"] for c in brief["cited"]}, (lang, cited)
     for link in links_in(brief):
         assert (out / link).is_file(), link
@@ -335,8 +388,8 @@ def test_llms_txt_follows_the_convention_and_its_links_resolve(out):
 
 def test_the_topics_page_has_a_section_for_programs(out):
     text = page(out, "topics.html")
-    section = text[text.index('<section id="for-programs"'):]
-    section = section[:section.index("</section>")]
+    section = text[text.index('<section id="for-programs"') :]
+    section = section[: section.index("</section>")]
     hrefs = re.findall(r'href="\./([^"]+)"', section)
     assert "api/v1/index.json" in hrefs and "llms.txt" in hrefs and "api/v1/schemas/brief.schema.json" in hrefs
     for href in hrefs:
@@ -347,7 +400,7 @@ def test_the_topics_page_has_a_section_for_programs(out):
 
 def documented_examples() -> tuple[str, str]:
     guide = (Path(__file__).resolve().parents[2] / "docs" / "how-to" / "programs.md").read_text(encoding="utf-8")
-    section = guide[:guide.index("\n## ")]
+    section = guide[: guide.index("\n## ")]
     shell = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
     python = re.search(r"```python\n(.*?)```", section, re.S).group(1)
     return shell, python
@@ -373,17 +426,29 @@ def test_the_documented_examples_run_against_the_served_sample_site(served, tmp_
 
     shell, python = documented_examples()
     assert "http://127.0.0.1:8000" in shell and "http://127.0.0.1:8000/" in python
-    done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", shell.replace("http://127.0.0.1:8000", served)],
-                          capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    done = subprocess.run(
+        ["bash", "-e", "-o", "pipefail", "-c", shell.replace("http://127.0.0.1:8000", served)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.count('"api_version":1') == 2 and '"$id": "paper.schema.json"' in done.stdout
     assert "# AcademicHub" in done.stdout and "Quantum Information" in done.stdout
-    done = subprocess.run([sys.executable, "-c", python.replace("http://127.0.0.1:8000/", served + "/")],
-                          capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-c", python.replace("http://127.0.0.1:8000/", served + "/")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0] == ("arxiv:2609.00001 | Surface Codes Below Threshold with $d=7$ Lattices | "
-                        "First surface code below threshold. | Quantum Information: quantum error correction; "
-                        "Followed Authors: Subir Sachdev")
+    assert lines[0] == (
+        "arxiv:2609.00001 | Surface Codes Below Threshold with $d=7$ Lattices | "
+        "First surface code below threshold. | Quantum Information: quantum error correction; "
+        "Followed Authors: Subir Sachdev"
+    )
     assert lines[1].startswith(f"arxiv:2609.00002 | {HOSTILE_TITLE} | We show <img src=x onerror=alert(1)>")
     assert len(lines) == 2

@@ -118,8 +118,10 @@ def test_cards_built_in_the_browser_are_the_served_cards(page, base_url):
               tldr: card.querySelector(".tldr").innerHTML, marks: card.querySelectorAll(".why mark").length,
               langs: [".card-title", ".abstract", ".tldr > .zh", ".tldr > .en"].map((s) => card.querySelector(s).lang)};
     }""")
-    assert card["why"] == ("语言模型Language Models: 关键词keyword language model*; 分类category cs.AI; "
-                           "语义相似于similar to arxiv:2401.00001 <i>x</i> (0.87)")
+    assert card["why"] == (
+        "语言模型Language Models: 关键词keyword language model*; 分类category cs.AI; "
+        "语义相似于similar to arxiv:2401.00001 <i>x</i> (0.87)"
+    )
     assert card["label"] == "摘自摘要From the abstract" and "&lt;b&gt;From&lt;/b&gt;" in card["tldr"]
     assert card["marks"] == 2
     # each text tagged by its own letters (text_lang's rule): a Chinese title, the English abstract
@@ -209,8 +211,14 @@ def test_search_bundles_hold_papers_of_different_dates():
     assert where["/papers/arxiv-2609-00001.html"] != where["/papers/arxiv-2604-22038.html"]
 
 
-@pytest.mark.parametrize("query, expected", [("Surface", "Surface Codes Below Threshold"), (BRIEF_ZH_WORD, "Surface Codes Below Threshold"),
-                                             ("Pavlick", "Source-Modality Monitoring")])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("Surface", "Surface Codes Below Threshold"),
+        (BRIEF_ZH_WORD, "Surface Codes Below Threshold"),
+        ("Pavlick", "Source-Modality Monitoring"),
+    ],
+)
 def test_search_finds_papers(page, base_url, query, expected):
     errors = console_errors(page)
     page.goto(base_url + "search.html?q=" + query)
@@ -226,7 +234,9 @@ def test_search_finds_papers(page, base_url, query, expected):
 def test_search_ranks_the_results_of_all_bundles_together(page, base_url):
     output = built_site().output
     where = bundles_of_pages(output)
-    listed = [b["path"] for b in json.loads((output / "pagefind" / "bundles.json").read_text(encoding="utf-8"))["bundles"]]
+    listed = [
+        b["path"] for b in json.loads((output / "pagefind" / "bundles.json").read_text(encoding="utf-8"))["bundles"]
+    ]
     errors = console_errors(page)
     page.goto(base_url + "search.html?q=quantum")
     page.locator(".search-result-link").first.wait_for(timeout=10000)
@@ -243,8 +253,13 @@ def test_search_of_a_site_without_papers_says_so(page, tmp_path):
     from pipeline.site import build
 
     (tmp_path / "content" / "papers").mkdir(parents=True)
-    result = build(tmp_path / "content", tmp_path / "out", settings_file=ROOT / "pelicanconf.py",
-                   rules=ROOT / "rules", state=tmp_path / "state")
+    result = build(
+        tmp_path / "content",
+        tmp_path / "out",
+        settings_file=ROOT / "pelicanconf.py",
+        rules=ROOT / "rules",
+        state=tmp_path / "state",
+    )
     assert result.search is not None and result.search.bundles == ()
     failed: list[str] = []
     page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
@@ -288,7 +303,14 @@ def test_keyboard_reaches_the_skip_link_and_the_batch_button(page, base_url):
 def test_no_horizontal_scroll_at_360px(browser, base_url, scheme, tmp_path):
     context = browser.new_context(viewport={"width": 360, "height": 800}, color_scheme=scheme)
     page = context.new_page()
-    for name in ("", "papers/arxiv-2609-00001.html", "radar.html", "status.html", "briefs/2026-09-08.html", "topics.html"):
+    for name in (
+        "",
+        "papers/arxiv-2609-00001.html",
+        "radar.html",
+        "status.html",
+        "briefs/2026-09-08.html",
+        "topics.html",
+    ):
         page.goto(base_url + name)
         page.wait_for_timeout(100)
         width = page.evaluate("document.documentElement.scrollWidth")
@@ -299,15 +321,30 @@ def test_no_horizontal_scroll_at_360px(browser, base_url, scheme, tmp_path):
 
 
 # every template of the theme, in both colour schemes somewhere
-@pytest.mark.parametrize("name, scheme", [("", "light"), ("", "dark"), ("papers/arxiv-2609-00001.html", "light"),
-                                          ("papers/arxiv-2609-00002.html", "dark"), ("authors/ellie-pavlick.html", "light"),
-                                          ("radar.html?author=Ellie+Pavlick", "light"), ("radar.html", "dark"),
-                                          ("briefs/2026-09-08.html", "dark"), ("search.html?q=language", "light"),
-                                          ("search.html?q=language", "dark"), ("topics.html", "dark"),
-                                          ("topics/language-models.html", "light"), ("topics/daily-brief.html", "dark"),
-                                          ("archives.html", "light"), ("archive/2026/09/08.html", "dark"),
-                                          ("status.html", "light"), ("status.html", "dark"), ("404.html", "light"),
-                                          ("tags/agent.html", "dark")])
+@pytest.mark.parametrize(
+    "name, scheme",
+    [
+        ("", "light"),
+        ("", "dark"),
+        ("papers/arxiv-2609-00001.html", "light"),
+        ("papers/arxiv-2609-00002.html", "dark"),
+        ("authors/ellie-pavlick.html", "light"),
+        ("radar.html?author=Ellie+Pavlick", "light"),
+        ("radar.html", "dark"),
+        ("briefs/2026-09-08.html", "dark"),
+        ("search.html?q=language", "light"),
+        ("search.html?q=language", "dark"),
+        ("topics.html", "dark"),
+        ("topics/language-models.html", "light"),
+        ("topics/daily-brief.html", "dark"),
+        ("archives.html", "light"),
+        ("archive/2026/09/08.html", "dark"),
+        ("status.html", "light"),
+        ("status.html", "dark"),
+        ("404.html", "light"),
+        ("tags/agent.html", "dark"),
+    ],
+)
 def test_axe_finds_no_serious_violation(browser, base_url, name, scheme):
     # axe is injected as an inline script, which the site's Content-Security-Policy refuses
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme, bypass_csp=True)
@@ -315,15 +352,21 @@ def test_axe_finds_no_serious_violation(browser, base_url, name, scheme):
     page.goto(base_url + name)
     page.wait_for_load_state("networkidle")
     page.add_script_tag(path=str(AXE))
-    violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-                               ".filter(v => ['serious', 'critical'].includes(v.impact))"
-                               ".map(v => ({id: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))")
+    violations = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".filter(v => ['serious', 'critical'].includes(v.impact))"
+        ".map(v => ({id: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"
+    )
     context.close()
     assert not violations, violations
 
 
-EXPORTED = ("arxiv-2504-17881", "doi-10-1038-s41586-024-07657-w-e667f7", "doi-10-64898-2026-09-03-748963-dfa0e2",
-            "arxiv-2609-00001")  # a non-ASCII author, 137 authors, a bioRxiv preprint, TeX and markup in a title
+EXPORTED = (
+    "arxiv-2504-17881",
+    "doi-10-1038-s41586-024-07657-w-e667f7",
+    "doi-10-64898-2026-09-03-748963-dfa0e2",
+    "arxiv-2609-00001",
+)  # a non-ASCII author, 137 authors, a bioRxiv preprint, TeX and markup in a title
 
 
 def test_the_radar_exports_are_the_builds_citation_files_byte_for_byte(page, base_url, tmp_path):
@@ -336,13 +379,17 @@ def test_the_radar_exports_are_the_builds_citation_files_byte_for_byte(page, bas
     import rispy
 
     out = built_site().output
-    papers = [json.loads((out / f"api/v1/papers/{slug}.json").read_text(encoding="utf-8"))["paper"]
-              for slug in EXPORTED]
+    papers = [
+        json.loads((out / f"api/v1/papers/{slug}.json").read_text(encoding="utf-8"))["paper"] for slug in EXPORTED
+    ]
     fetched: list[str] = []
     page.on("request", lambda request: fetched.append(urlparse(request.url).path))
     page.goto(base_url + "radar.html")
-    page.evaluate("""(papers) => localStorage.setItem('ah-learn', JSON.stringify({ratings:
-        Object.fromEntries(papers.map((p) => [p.id, {r: 1, t: p.title, u: p.links.html, at: 1}]))}))""", papers)
+    page.evaluate(
+        """(papers) => localStorage.setItem('ah-learn', JSON.stringify({ratings:
+        Object.fromEntries(papers.map((p) => [p.id, {r: 1, t: p.title, u: p.links.html, at: 1}]))}))""",
+        papers,
+    )
     page.reload()
     expect(page.locator("#learn-summary")).not_to_be_empty()
     for export, ext, reader in (("bibtex", "bib", "bibtex"), ("ris", "ris", "ris")):

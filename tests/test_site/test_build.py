@@ -9,7 +9,7 @@ import re
 import shutil
 import xml.etree.ElementTree as ET
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
@@ -68,13 +68,34 @@ def html_files(out: Path) -> list[Path]:
 
 
 def test_every_kind_of_page_is_written(out):
-    for name in ("index.html", "topics.html", "archives.html", "radar.html", "search.html", "status.html", "404.html",
-                 "papers/arxiv-2604-22038.html", "topics/language-models.html", "topics/daily-brief.html",
-                 "briefs/2026-09-08.html", "archive/2026/09/08.html", "authors/ellie-pavlick.html",
-                 "feeds/all.atom.xml", "feeds/all.rss.xml", "feeds/topics/language-models.atom.xml",
-                 "feeds/topics/daily-brief.rss.xml", "feeds/authors/ellie-pavlick.atom.xml", "feed.json",
-                 "feeds.opml", "sitemap.xml", "robots.txt", "data/index.json", "theme/css/site.css",
-                 "theme/katex/katex.min.js", "pagefind/bundles.json"):
+    for name in (
+        "index.html",
+        "topics.html",
+        "archives.html",
+        "radar.html",
+        "search.html",
+        "status.html",
+        "404.html",
+        "papers/arxiv-2604-22038.html",
+        "topics/language-models.html",
+        "topics/daily-brief.html",
+        "briefs/2026-09-08.html",
+        "archive/2026/09/08.html",
+        "authors/ellie-pavlick.html",
+        "feeds/all.atom.xml",
+        "feeds/all.rss.xml",
+        "feeds/topics/language-models.atom.xml",
+        "feeds/topics/daily-brief.rss.xml",
+        "feeds/authors/ellie-pavlick.atom.xml",
+        "feed.json",
+        "feeds.opml",
+        "sitemap.xml",
+        "robots.txt",
+        "data/index.json",
+        "theme/css/site.css",
+        "theme/katex/katex.min.js",
+        "pagefind/bundles.json",
+    ):
         assert (out / name).is_file(), name
     assert len(list((out / "papers").glob("*.html"))) == 33
     assert any((out / "tags").glob("*.html"))
@@ -85,7 +106,7 @@ def test_authors_with_several_papers_have_a_page_and_feeds(site, out):
     for path in (site.root / "content" / "papers").rglob("*.md"):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.startswith("Authors: "):
-                papers.update({n.strip() for n in line[len("Authors: "):].split(";") if n.strip()})
+                papers.update({n.strip() for n in line[len("Authors: ") :].split(";") if n.strip()})
     several = [name for name, count in papers.items() if count >= 2]
     pages = sorted(p.name for p in (out / "authors").glob("*.html"))
     assert len(several) >= 2 and len(pages) == len(several), (several, pages)
@@ -131,7 +152,8 @@ def test_hostile_text_is_escaped_everywhere(out):
         assert "<script>alert" not in text, path
         # escaped for HTML, or for JSON inside the JSON-LD data block (\u003c, never a tag)
         assert "onerror=alert" not in text.replace("&lt;img src=x onerror=alert", "").replace(
-            "\\u003cimg src=x onerror=alert", ""), path
+            "\\u003cimg src=x onerror=alert", ""
+        ), path
         assert "<b>is</b>" not in text, path
     page = read(out, "papers/arxiv-2609-00002.html")
     assert "&lt;script&gt;alert(&#34;title&#34;)&lt;/script&gt; Attention &lt;b&gt;is&lt;/b&gt; all &amp; more" in page
@@ -157,9 +179,17 @@ def test_no_raw_arxiv_announcement_prefix(out):
         assert "Announce Type:" not in path.read_text(encoding="utf-8"), path
 
 
-@pytest.mark.parametrize("name", ["feeds/all.atom.xml", "feeds/all.rss.xml", "feeds/topics/quantum-information.atom.xml",
-                                  "feeds/topics/daily-brief.atom.xml", "feeds/topics/daily-brief.rss.xml",
-                                  "feeds/authors/ellie-pavlick.atom.xml"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "feeds/all.atom.xml",
+        "feeds/all.rss.xml",
+        "feeds/topics/quantum-information.atom.xml",
+        "feeds/topics/daily-brief.atom.xml",
+        "feeds/topics/daily-brief.rss.xml",
+        "feeds/authors/ellie-pavlick.atom.xml",
+    ],
+)
 def test_feeds_parse_without_bozo(out, name):
     feed = feedparser.parse(read(out, name))
     assert not feed.bozo, feed.get("bozo_exception")
@@ -183,11 +213,16 @@ def test_feed_items_carry_authors_abstract_and_brief(out):
 def test_autodiscovery_links(out):
     tags = Tags(read(out, "index.html"))
     kinds = {a["type"]: a["href"] for a in tags.find("link", rel="alternate")}
-    assert kinds == {"application/atom+xml": "./feeds/all.atom.xml", "application/rss+xml": "./feeds/all.rss.xml",
-                     "application/feed+json": "./feed.json"}
+    assert kinds == {
+        "application/atom+xml": "./feeds/all.atom.xml",
+        "application/rss+xml": "./feeds/all.rss.xml",
+        "application/feed+json": "./feed.json",
+    }
     topic = Tags(read(out, "topics/language-models.html"))
-    assert {a["href"] for a in topic.find("link", rel="alternate")} >= {"../feeds/topics/language-models.atom.xml",
-                                                                         "../feeds/topics/language-models.rss.xml"}
+    assert {a["href"] for a in topic.find("link", rel="alternate")} >= {
+        "../feeds/topics/language-models.atom.xml",
+        "../feeds/topics/language-models.rss.xml",
+    }
 
 
 def test_json_feed_opml_sitemap(out):
@@ -227,11 +262,25 @@ def test_paper_page_metadata_for_reference_managers(out):
 
 def test_paper_page_shows_everything(out):
     page = read(out, "papers/arxiv-2609-00001.html")
-    for text in ("https://arxiv.org/abs/2609.00001", "https://arxiv.org/pdf/2609.00001v1", "https://github.com/example/surface",
-                 "首个低于阈值的表面码实验", "First surface code below threshold.", BRIEF_ZH_WORD, "Ten times lower logical error rate.",
-                 "@misc{", "eprint = {2609.00001}", "TY  - GEN", "AU  - Quantum, Ada", "quantum error correction",
-                 "Subir Sachdev", 'data-authors="Ada Quantum|Subir Sachdev"', 'data-topic="quantum-information"',
-                 'class="panel follow" open', "related"):
+    for text in (
+        "https://arxiv.org/abs/2609.00001",
+        "https://arxiv.org/pdf/2609.00001v1",
+        "https://github.com/example/surface",
+        "首个低于阈值的表面码实验",
+        "First surface code below threshold.",
+        BRIEF_ZH_WORD,
+        "Ten times lower logical error rate.",
+        "@misc{",
+        "eprint = {2609.00001}",
+        "TY  - GEN",
+        "AU  - Quantum, Ada",
+        "quantum error correction",
+        "Subir Sachdev",
+        'data-authors="Ada Quantum|Subir Sachdev"',
+        'data-topic="quantum-information"',
+        'class="panel follow" open',
+        "related",
+    ):
         assert text in page, text
     # a paper without a brief still has a complete page, without an empty brief box
     plain = read(out, "papers/arxiv-2604-22038.html")
@@ -285,18 +334,22 @@ def test_radar_index(out):
     assert paper["topics"][0]["rule"] == "followed-authors"
     assert len(papers) == 33
     home = re.findall(r'<article class="card" data-id="([^"]+)"', read(out, "index.html"))
-    assert [p["id"] for p in papers][:len(home)] == home
+    assert [p["id"] for p in papers][: len(home)] == home
     # one radar day a part, at most CARD_ROWS papers, newest day first; each part named by its bytes
     assert [part["day"] for part in index["parts"]] == sorted((part["day"] for part in index["parts"]), reverse=True)
-    assert all(0 < part["count"] <= CARD_ROWS and {p["day"] for p in json.loads(read(out, part["file"]))} == {part["day"]}
-               for part in index["parts"])
+    assert all(
+        0 < part["count"] <= CARD_ROWS and {p["day"] for p in json.loads(read(out, part["file"]))} == {part["day"]}
+        for part in index["parts"]
+    )
 
 
 def test_only_local_resources(out):
     for path in html_files(out):
         tags = Tags(path.read_text(encoding="utf-8"))
         for tag, attrs in tags.tags:
-            url = attrs.get("src") or (attrs.get("href") if tag == "link" and attrs.get("rel") in ("stylesheet", "icon") else None)
+            url = attrs.get("src") or (
+                attrs.get("href") if tag == "link" and attrs.get("rel") in ("stylesheet", "icon") else None
+            )
             assert not url or not re.match(r"(https?:)?//", url), (path, url)
     assert "http" not in read(out, "theme/css/site.css").replace("http://www.w3.org", "")
 
@@ -337,11 +390,19 @@ def test_build_refuses_a_relative_siteurl_and_missing_content(tmp_path):
 def test_a_bad_entry_is_reported_and_skipped(tmp_path):
     content = tmp_path / "content"
     (content / "papers").mkdir(parents=True)
-    (content / "papers" / "broken.md").write_text("Title: Broken\nDate: not a date\nRecord: {nope\n\nbody\n", encoding="utf-8")
+    (content / "papers" / "broken.md").write_text(
+        "Title: Broken\nDate: not a date\nRecord: {nope\n\nbody\n", encoding="utf-8"
+    )
     source = built_site().root / "content" / "papers" / "2026" / "04" / "27" / "arxiv-2604-22038.md"
     shutil.copy(source, content / "papers" / "good.md")
-    result = build(content, tmp_path / "out", settings_file=ROOT / "pelicanconf.py", rules=ROOT / "rules",
-                   state=tmp_path / "no-state", search=False)
+    result = build(
+        content,
+        tmp_path / "out",
+        settings_file=ROOT / "pelicanconf.py",
+        rules=ROOT / "rules",
+        state=tmp_path / "no-state",
+        search=False,
+    )
     assert (result.output / "papers" / "arxiv-2604-22038.html").is_file()
     assert "No run records yet" in (result.output / "status.html").read_text(encoding="utf-8")
 
@@ -353,8 +414,14 @@ def test_two_entries_for_one_page_keep_one_and_say_so(tmp_path, caplog):
         (content / "papers" / day).mkdir(parents=True)
         shutil.copy(source, content / "papers" / day / source.name)
     with caplog.at_level(logging.WARNING, logger="pipeline.site"):
-        result = build(content, tmp_path / "out", settings_file=ROOT / "pelicanconf.py", rules=ROOT / "rules",
-                       state=tmp_path / "no-state", search=False)
+        result = build(
+            content,
+            tmp_path / "out",
+            settings_file=ROOT / "pelicanconf.py",
+            rules=ROOT / "rules",
+            state=tmp_path / "no-state",
+            search=False,
+        )
     assert (result.output / "papers" / "arxiv-2604-22038.html").is_file()
     assert "same page (papers/arxiv-2604-22038.html)" in caplog.text
 
@@ -363,13 +430,15 @@ def test_entries_are_listed_newest_radar_day_first_then_newest_published_then_by
     from pelican.settings import read_settings
 
     order = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(ROOT)})["ARTICLE_ORDER_BY"]
-    moment = datetime(2026, 4, 27, 4, tzinfo=timezone.utc)
+    moment = datetime(2026, 4, 27, 4, tzinfo=UTC)
     day = moment.date()
-    entries = [SimpleNamespace(date=moment, radar_day=day, slug="b"),
-               SimpleNamespace(date=moment + timedelta(days=1), radar_day=day + timedelta(days=1), slug="c"),
-               SimpleNamespace(date=moment, radar_day=day, slug="a"),
-               # published long ago, arrived on the newest day: first
-               SimpleNamespace(date=moment - timedelta(days=400), radar_day=day + timedelta(days=2), slug="z")]
+    entries = [
+        SimpleNamespace(date=moment, radar_day=day, slug="b"),
+        SimpleNamespace(date=moment + timedelta(days=1), radar_day=day + timedelta(days=1), slug="c"),
+        SimpleNamespace(date=moment, radar_day=day, slug="a"),
+        # published long ago, arrived on the newest day: first
+        SimpleNamespace(date=moment - timedelta(days=400), radar_day=day + timedelta(days=2), slug="z"),
+    ]
     assert [e.slug for e in sorted(entries, key=order)] == ["z", "c", "a", "b"]
 
 
@@ -377,7 +446,11 @@ def test_caches_of_earlier_code_for_the_same_content_are_removed(tmp_path):
     caches = tmp_path / "pelican-cache"
     folder = _cache_folder(caches, "/site/content", ROOT / "pelicanconf.py")
     site = folder.name.split("-")[0]
-    earlier, legacy, other_site = caches / f"{site}-0123456789ab", caches / "0123456789ab", caches / "feedbeef-0123456789ab"
+    earlier, legacy, other_site = (
+        caches / f"{site}-0123456789ab",
+        caches / "0123456789ab",
+        caches / "feedbeef-0123456789ab",
+    )
     for cache in (earlier, legacy, other_site, folder):
         (cache / "ArticlesGenerator-Readers").mkdir(parents=True)
     assert _cache_folder(caches, "/site/content", ROOT / "pelicanconf.py") == folder
@@ -404,15 +477,21 @@ def test_rebuild_renders_only_what_changed_and_prunes_what_is_gone(tmp_path):
     gone.unlink()  # ... while the page of a removed entry goes, and so do the page and feeds of
     build(content, output, **options)  # Ada Quantum, who is left with one paper
     assert {p: p.stat().st_mtime_ns for p in untouched} == untouched
-    assert marker.read_text(encoding="utf-8") == day.read_text(encoding="utf-8") == tag.read_text(encoding="utf-8") == "stale"
+    assert (
+        marker.read_text(encoding="utf-8")
+        == day.read_text(encoding="utf-8")
+        == tag.read_text(encoding="utf-8")
+        == "stale"
+    )
     assert not (output / "papers" / "arxiv-2609-00002.html").exists()
     assert not (output / "authors" / "ada-quantum.html").exists()
     assert not (output / "feeds" / "authors" / "ada-quantum.atom.xml").exists()
     assert "search.html?q=Ada%20Quantum" in (output / "papers" / "arxiv-2609-00001.html").read_text(encoding="utf-8")
     # a changed entry renders again
     source = next((content / "papers").rglob("arxiv-2604-22038.md"))
-    source.write_text(source.read_text(encoding="utf-8").replace("Source-Modality", "Changed Source-Modality"),
-                      encoding="utf-8")
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("Source-Modality", "Changed Source-Modality"), encoding="utf-8"
+    )
     build(content, output, **options)
     assert "Changed Source-Modality" in paper.read_text(encoding="utf-8")
     assert "Changed Source-Modality" in author.read_text(encoding="utf-8")
@@ -426,8 +505,10 @@ def test_cli_build_and_serve_help(run_cli, tmp_path):
     assert run_cli("serve", "--help").returncode == 0
 
 
-@pytest.mark.skipif(not shutil.which("java") or not VNU.exists(),
-                    reason="the Nu HTML Checker needs java and `npm ci --prefix tests/tools` (vnu-jar)")
+@pytest.mark.skipif(
+    not shutil.which("java") or not VNU.exists(),
+    reason="the Nu HTML Checker needs java and `npm ci --prefix tests/tools` (vnu-jar)",
+)
 def test_every_page_passes_the_nu_html_checker(out):
     assert sum(1 for _ in out.rglob("*.html")) > 50
     assert html_checker(out) == []
@@ -436,18 +517,29 @@ def test_every_page_passes_the_nu_html_checker(out):
 def list_pages(count: int) -> StablePaginator:
     """A topic's pages for ``count`` papers, newest first (numbered ``count`` … 1)."""
     settings = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(ROOT)})
-    return StablePaginator("topics/llm-reasoning.html", "topics/llm-reasoning.html", list(range(count, 0, -1)), settings,
-                           settings["PAGINATED_TEMPLATES"]["category"])
+    return StablePaginator(
+        "topics/llm-reasoning.html",
+        "topics/llm-reasoning.html",
+        list(range(count, 0, -1)),
+        settings,
+        settings["PAGINATED_TEMPLATES"]["category"],
+    )
 
 
 def test_list_pages_are_cut_from_the_oldest_end_and_keep_their_papers():
     before = list_pages(100)
     assert [(p.number, p.object_list[0], p.object_list[-1]) for p in before.reading_order()] == [
-        (1, 100, 61), (3, 60, 31), (2, 30, 1)]
+        (1, 100, 61),
+        (3, 60, 31),
+        (2, 30, 1),
+    ]
     after = list_pages(130)  # a month later: page 1 filled up once
     assert [(p.save_as, len(p.object_list)) for p in after.reading_order()] == [
-        ("topics/llm-reasoning.html", 40), ("topics/llm-reasoning-4.html", 30),
-        ("topics/llm-reasoning-3.html", 30), ("topics/llm-reasoning-2.html", 30)]
+        ("topics/llm-reasoning.html", 40),
+        ("topics/llm-reasoning-4.html", 30),
+        ("topics/llm-reasoning-3.html", 30),
+        ("topics/llm-reasoning-2.html", 30),
+    ]
     assert [after.page(n).object_list for n in (2, 3)] == [before.page(n).object_list for n in (2, 3)]
     assert [len(p.object_list) for p in list_pages(59).reading_order()] == [59]
     assert [len(p.object_list) for p in list_pages(0).reading_order()] == [0]
@@ -455,19 +547,25 @@ def test_list_pages_are_cut_from_the_oldest_end_and_keep_their_papers():
 
 def test_a_new_paper_renders_the_first_page_of_its_lists_only(tmp_path):
     settings = tmp_path / "smallpages.py"  # the project's settings with two papers a page
-    settings.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
-                        f"THEME = {str(ROOT / 'theme')!r}\nPAGINATED_TEMPLATES = {{'category': 2, 'tag': 2}}\n",
-                        encoding="utf-8")
+    settings.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+        f"THEME = {str(ROOT / 'theme')!r}\nPAGINATED_TEMPLATES = {{'category': 2, 'tag': 2}}\n",
+        encoding="utf-8",
+    )
     content = tmp_path / "content"
     shutil.copytree(built_site().root / "content" / "papers", content / "papers")
     options = dict(settings_file=settings, rules=ROOT / "rules", state=tmp_path / "state", search=False)
     output = build(content, tmp_path / "out", **options).output
-    topic = Counter(re.search(r"^Category: (.+)$", p.read_text(encoding="utf-8"), re.M).group(1)
-                    for p in (content / "papers").rglob("*.md")).most_common(1)[0][0]
+    topic = Counter(
+        re.search(r"^Category: (.+)$", p.read_text(encoding="utf-8"), re.M).group(1)
+        for p in (content / "papers").rglob("*.md")
+    ).most_common(1)[0][0]
     oldest = output / "topics" / f"{topic}-2.html"
     assert oldest.is_file()
     oldest.write_text("stale", encoding="utf-8")  # same papers, same neighbours: not rendered again
-    source = next(p for p in (content / "papers").rglob("*.md") if f"\nCategory: {topic}\n" in p.read_text(encoding="utf-8"))
+    source = next(
+        p for p in (content / "papers").rglob("*.md") if f"\nCategory: {topic}\n" in p.read_text(encoding="utf-8")
+    )
     entry = source.read_text(encoding="utf-8")
     entry = re.sub(r"^Date: .*$", "Date: 2030-01-01T04:00:00+00:00", entry, flags=re.M)
     entry = re.sub(r"^Slug: .*$", "Slug: a-newer-paper", entry, flags=re.M).replace("\nTitle: ", "\nTitle: Newer: ", 1)
@@ -482,18 +580,36 @@ def test_english_and_chinese_text_inside_the_chinese_page_carry_their_language(t
     """Pages are lang="zh-CN"; a paper's title and abstract, and each language of its brief, say their own."""
     surface, _ = crafted_papers()[0]
     chinese = Paper(
-        id="doi:10.1360/ssi-2026-0001", title="基于表面码的容错量子计算综述", source="crossref-ssi", source_label="中国科学",
-        authors=(Author("王小明"),), abstract="本文综述了表面码在容错量子计算中的最新进展，包括 LDPC 码与解码器。",
-        published=DAY, updated=DAY, url="https://doi.org/10.1360/ssi-2026-0001", doi="10.1360/ssi-2026-0001",
-        topics=(Selection("quantum-information", 2, keywords=("quantum error correction",)),))
-    briefs = {surface.id: {"model": "m", "zh": {"tldr": "首个低于阈值的表面码实验。"}, "en": {"tldr": "Below threshold."}},
-              chinese.id: {"model": "m", "zh": {"tldr": "表面码综述。"}}}  # no English brief: the Chinese one stands in
+        id="doi:10.1360/ssi-2026-0001",
+        title="基于表面码的容错量子计算综述",
+        source="crossref-ssi",
+        source_label="中国科学",
+        authors=(Author("王小明"),),
+        abstract="本文综述了表面码在容错量子计算中的最新进展，包括 LDPC 码与解码器。",
+        published=DAY,
+        updated=DAY,
+        url="https://doi.org/10.1360/ssi-2026-0001",
+        doi="10.1360/ssi-2026-0001",
+        topics=(Selection("quantum-information", 2, keywords=("quantum error correction",)),),
+    )
+    briefs = {
+        surface.id: {"model": "m", "zh": {"tldr": "首个低于阈值的表面码实验。"}, "en": {"tldr": "Below threshold."}},
+        chinese.id: {"model": "m", "zh": {"tldr": "表面码综述。"}},
+    }  # no English brief: the Chinese one stands in
     content = tmp_path / "content"
     for paper in (surface, chinese):
-        atomic_write(content / entry_path(paper), render_entry(paper, brief_status="done",
-                                                               brief=json.dumps(briefs[paper.id], ensure_ascii=False)))
-    output = build(content, tmp_path / "out", settings_file=built_site().root / "testconf.py", rules=ROOT / "rules",
-                   state=tmp_path / "state", search=False).output
+        atomic_write(
+            content / entry_path(paper),
+            render_entry(paper, brief_status="done", brief=json.dumps(briefs[paper.id], ensure_ascii=False)),
+        )
+    output = build(
+        content,
+        tmp_path / "out",
+        settings_file=built_site().root / "testconf.py",
+        rules=ROOT / "rules",
+        state=tmp_path / "state",
+        search=False,
+    ).output
 
     def lang_of(page: Tags, tag: str, cls: str) -> list[str]:
         return [a.get("lang") for t, a in page.tags if t == tag and cls in (a.get("class") or "").split()]
@@ -507,7 +623,9 @@ def test_english_and_chinese_text_inside_the_chinese_page_carry_their_language(t
     assert lang_of(han, "h1", "math") == ["zh-CN"] and lang_of(han, "div", "abstract") == ["zh-CN"]
     # the English part of its brief is the Chinese text standing in, and says so
     assert [a["lang"] for a in han.find("div") if a.get("class") in ("zh", "en")] == ["zh-CN", "zh-CN"]
-    home = Tags(re.sub(r"<template.*?</template>", "", read(output, "index.html"), flags=re.DOTALL))  # cards, not cards.js's
+    home = Tags(
+        re.sub(r"<template.*?</template>", "", read(output, "index.html"), flags=re.DOTALL)
+    )  # cards, not cards.js's
     assert sorted(lang_of(home, "h3", "card-title")) == ["en", "zh-CN"]
     assert sorted(lang_of(home, "div", "abstract")) == ["en", "zh-CN"]
     tldrs = re.findall(r'<p class="tldr">.*?</p>', read(output, "index.html"), re.DOTALL)
@@ -521,14 +639,24 @@ def test_english_and_chinese_text_inside_the_chinese_page_carry_their_language(t
 def test_two_spellings_of_one_keyword_are_one_keyword_page_listing_the_paper_once(tmp_path):
     """A matched word ("language models") and a second topic's id ("language-models") are one page."""
     surface, _ = crafted_papers()[0]
-    paper = dataclasses.replace(surface, topics=(
-        Selection("efficient-llm", 3, keywords=("language model*",), words=("language models",)),
-        Selection("language-models", 2, keywords=("language model*",), words=("language models",))))
+    paper = dataclasses.replace(
+        surface,
+        topics=(
+            Selection("efficient-llm", 3, keywords=("language model*",), words=("language models",)),
+            Selection("language-models", 2, keywords=("language model*",), words=("language models",)),
+        ),
+    )
     content = tmp_path / "content"
     atomic_write(content / entry_path(paper), render_entry(paper))
     assert "Tags: language models; language-models" in (content / entry_path(paper)).read_text(encoding="utf-8")
-    output = build(content, tmp_path / "out", settings_file=built_site().root / "testconf.py", rules=ROOT / "rules",
-                   state=tmp_path / "state", search=False).output
+    output = build(
+        content,
+        tmp_path / "out",
+        settings_file=built_site().root / "testconf.py",
+        rules=ROOT / "rules",
+        state=tmp_path / "state",
+        search=False,
+    ).output
     listed = read(output, "tags/language-models.html")
     assert listed.count('<li class="row">') == 1
     page = read(output, "papers/arxiv-2609-00001.html")

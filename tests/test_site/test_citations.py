@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from datetime import UTC
 
 import bibtexparser
 import pytest
@@ -38,7 +39,20 @@ def test_bibtex_parses_in_bibtexparser_and_pybtex_with_the_right_fields(papers):
         (entry,) = library.entries
         fields = {f.key: f.value for f in entry.fields}
         assert "author" not in fields or fields["author"].strip(), name
-        assert fields["month"] in {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}, name
+        assert fields["month"] in {
+            "jan",
+            "feb",
+            "mar",
+            "apr",
+            "may",
+            "jun",
+            "jul",
+            "aug",
+            "sep",
+            "oct",
+            "nov",
+            "dec",
+        }, name
         assert "{" not in blocks["bibtex"].split("month =")[1].split("\n")[0], name  # the unbraced macro
         pybtex = parse_string(blocks["bibtex"], "bibtex").entries[entry.key]
         authors = [str(p) for p in pybtex.persons.get("author", [])]
@@ -74,7 +88,7 @@ def test_ris_parses_in_rispy_with_family_names_first_abstract_ids_and_pdf(papers
             assert record["file_attachments1"] == meta["citation_pdf_url"][0], name
         if "citation_arxiv_id" in meta:
             assert record["accession_number"] == "arXiv:" + meta["citation_arxiv_id"][0], name
-        assert "\\\"" not in blocks["ris"] and "\\'" not in blocks["ris"], name
+        assert '\\"' not in blocks["ris"] and "\\'" not in blocks["ris"], name
 
 
 def test_a_paper_without_authors_gets_no_empty_author_field(papers):
@@ -87,7 +101,7 @@ def test_a_paper_without_authors_gets_no_empty_author_field(papers):
 def test_family_names_the_sources_give_are_kept_apart_in_bibtex_and_ris():
     """Crossref names the family ("García Márquez", "van der Berg") and feeds write "Family, Given": the
     citations put that family first; a full name alone is left as BibTeX reads it."""
-    from datetime import datetime, timezone
+    from datetime import datetime
     from types import SimpleNamespace
 
     from pipeline.fetch.normalise import normalise
@@ -95,37 +109,67 @@ def test_family_names_the_sources_give_are_kept_apart_in_bibtex_and_ris():
     from pipeline.site.citations import bibtex, csl_json, ris
     from pipeline.site.views import paper_view
 
-    item = RawItem(source_id="journal", title="Solitude in a hundred years of data", doi="10.5555/one.1",
-                   authors=(RawAuthor("Gabriel García Márquez", family="García Márquez"),
-                            RawAuthor("Anna van der Berg", family="van der Berg"),
-                            RawAuthor("Lovelace, Ada M."), RawAuthor("Alan Turing"),
-                            RawAuthor("Research and Development Group"), RawAuthor("Plato")),
-                   published=datetime(2026, 4, 27, tzinfo=timezone.utc), venue="Journal of Tests")
+    item = RawItem(
+        source_id="journal",
+        title="Solitude in a hundred years of data",
+        doi="10.5555/one.1",
+        authors=(
+            RawAuthor("Gabriel García Márquez", family="García Márquez"),
+            RawAuthor("Anna van der Berg", family="van der Berg"),
+            RawAuthor("Lovelace, Ada M."),
+            RawAuthor("Alan Turing"),
+            RawAuthor("Research and Development Group"),
+            RawAuthor("Plato"),
+        ),
+        published=datetime(2026, 4, 27, tzinfo=UTC),
+        venue="Journal of Tests",
+    )
     paper = normalise(item, "Journal")
-    assert [a.name for a in paper.authors][:4] == ["Gabriel García Márquez", "Anna van der Berg", "Ada M. Lovelace",
-                                                   "Alan Turing"]
+    assert [a.name for a in paper.authors][:4] == [
+        "Gabriel García Márquez",
+        "Anna van der Berg",
+        "Ada M. Lovelace",
+        "Alan Turing",
+    ]
     assert [a.family for a in paper.authors][:4] == ["García Márquez", "van der Berg", "Lovelace", ""]
     record = json.dumps(paper.to_json())
     meta = SimpleNamespace(get=lambda key, default=None: {"record": record}.get(key, default))
-    article = SimpleNamespace(metadata=meta, paper=None, slug="doi-one-1", date=paper.published, authors=[],
-                              title=paper.title)
+    article = SimpleNamespace(
+        metadata=meta, paper=None, slug="doi-one-1", date=paper.published, authors=[], title=paper.title
+    )
     article.metadata = {"record": record}
     article.paper = paper_view(article)
     key, entry = parse_string(bibtex(article), "bibtex").entries.popitem()
     assert key == "GarciaMarquez20265555one1"  # ASCII (classic BibTeX reads no other); the id's last 8
-    assert [(" ".join(p.first_names + p.middle_names), " ".join(p.prelast_names + p.last_names))
-            for p in entry.persons["author"]] == [
-        ("Gabriel", "García Márquez"), ("Anna", "van der Berg"), ("Ada M.", "Lovelace"), ("Alan", "Turing"),
-        ("", "{Research and Development Group}"), ("", "Plato")]  # a collaboration is one name, not two
-    assert rispy.loads(ris(article))[0]["authors"] == ["García Márquez, Gabriel", "van der Berg, Anna",
-                                                       "Lovelace, Ada M.", "Turing, Alan",
-                                                       "Group, Research and Development", "Plato"]
+    assert [
+        (" ".join(p.first_names + p.middle_names), " ".join(p.prelast_names + p.last_names))
+        for p in entry.persons["author"]
+    ] == [
+        ("Gabriel", "García Márquez"),
+        ("Anna", "van der Berg"),
+        ("Ada M.", "Lovelace"),
+        ("Alan", "Turing"),
+        ("", "{Research and Development Group}"),
+        ("", "Plato"),
+    ]  # a collaboration is one name, not two
+    assert rispy.loads(ris(article))[0]["authors"] == [
+        "García Márquez, Gabriel",
+        "van der Berg, Anna",
+        "Lovelace, Ada M.",
+        "Turing, Alan",
+        "Group, Research and Development",
+        "Plato",
+    ]
     (item,) = json.loads(csl_json(article))
     assert item["id"] == key and item["type"] == "article-journal" and item["container-title"] == "Journal of Tests"
-    assert item["author"] == [{"family": "García Márquez", "given": "Gabriel"},
-                              {"family": "van der Berg", "given": "Anna"},
-                              {"family": "Lovelace", "given": "Ada M."}, {"family": "Turing", "given": "Alan"},
-                              {"family": "Group", "given": "Research and Development"}, {"literal": "Plato"}]
+    assert item["author"] == [
+        {"family": "García Márquez", "given": "Gabriel"},
+        {"family": "van der Berg", "given": "Anna"},
+        {"family": "Lovelace", "given": "Ada M."},
+        {"family": "Turing", "given": "Alan"},
+        {"family": "Group", "given": "Research and Development"},
+        {"literal": "Plato"},
+    ]
 
 
 def test_zotero_reads_arxiv_and_biorxiv_preprints_and_journal_articles_each_as_it_should(papers):
@@ -158,7 +202,9 @@ def test_zotero_reads_arxiv_and_biorxiv_preprints_and_journal_articles_each_as_i
             assert item.get("url") == (meta.get("citation_abstract_html_url") or [None])[0], name
             assert item.get("abstractNote"), name
         assert ris_item["date"] == meta["citation_publication_date"][0], name
-        assert ris_item["attachments"] == [{"url": u, "mimeType": "application/pdf"} for u in meta.get("citation_pdf_url", [])]
+        assert ris_item["attachments"] == [
+            {"url": u, "mimeType": "application/pdf"} for u in meta.get("citation_pdf_url", [])
+        ]
     assert kinds >= {"journal", "arXiv", "bioRxiv"}
 
 
@@ -169,10 +215,11 @@ def test_each_papers_citation_files_are_its_pages_own_and_its_csl_json_names_the
     out = built_site().output / "api/v1/papers"
     keys = set()
     for name, blocks, meta in papers:
-        slug = name[:-len(".html")]
+        slug = name[: -len(".html")]
         page = (built_site().output / "papers" / name).read_text(encoding="utf-8")
         assert re.findall(r'<a href="\.\./(api/v1/papers/[^"]+)" download>', page) == [
-            f"api/v1/papers/{slug}.{ext}" for ext in ("bib", "ris", "csl.json")], name  # the page links its files
+            f"api/v1/papers/{slug}.{ext}" for ext in ("bib", "ris", "csl.json")
+        ], name  # the page links its files
         assert (out / f"{slug}.bib").read_text(encoding="utf-8") == blocks["bibtex"], name
         assert (out / f"{slug}.ris").read_text(encoding="utf-8") == blocks["ris"], name
         (item,) = json.loads((out / f"{slug}.csl.json").read_text(encoding="utf-8"))
@@ -183,7 +230,9 @@ def test_each_papers_citation_files_are_its_pages_own_and_its_csl_json_names_the
         assert item["title"] == meta["citation_title"][0], name
         names = [a.get("literal") or f"{a['given']} {a['family']}" for a in item["author"]]
         assert names == meta.get("citation_author", [])[:AUTHORS_LISTED], name
-        assert "-".join(f"{n:02d}" for n in item["issued"]["date-parts"][0]).replace("-", "/") == \
-            meta["citation_publication_date"][0], name
+        assert (
+            "-".join(f"{n:02d}" for n in item["issued"]["date-parts"][0]).replace("-", "/")
+            == meta["citation_publication_date"][0]
+        ), name
         assert item.get("DOI") == (meta.get("citation_doi") or [None])[0], name
         assert item.get("abstract"), name

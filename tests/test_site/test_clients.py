@@ -35,10 +35,14 @@ def test_every_author_is_an_atom_author_and_feeds_declare_language_and_author(ou
     root = ET.parse(out / "feeds/all.atom.xml").getroot()
     assert root.get(XML_LANG) == "en"
     assert root.find(f"{ATOM}author/{ATOM}name").text == "AcademicHub"
-    entry = next(e for e in root.iter(f"{ATOM}entry")
-                 if e.find(f"{ATOM}id").text.endswith("papers/arxiv-2604-22038.html"))
+    entry = next(
+        e for e in root.iter(f"{ATOM}entry") if e.find(f"{ATOM}id").text.endswith("papers/arxiv-2604-22038.html")
+    )
     assert [a.find(f"{ATOM}name").text for a in entry.findall(f"{ATOM}author")] == [
-        "Etha Tianze Hua", "Tian Yun", "Ellie Pavlick"]
+        "Etha Tianze Hua",
+        "Tian Yun",
+        "Ellie Pavlick",
+    ]
     brief = next(e for e in root.iter(f"{ATOM}entry") if "/briefs/" in e.find(f"{ATOM}id").text)
     assert brief.get(XML_LANG) == "zh-CN" and brief.find(f"{ATOM}author") is None
     rss = feedparser.parse((out / "feeds/all.rss.xml").read_bytes())
@@ -55,7 +59,9 @@ def test_topic_feeds_are_titled_by_the_topic_names_as_the_opml_lists_them(out):
     for url, title in opml.items():
         feed = feedparser.parse((out / url.removeprefix(SITEURL + "/")).read_bytes())
         assert feed.feed.title == title
-    assert opml[SITEURL + "/feeds/topics/quantum-information.atom.xml"] == "AcademicHub – Quantum Information / 量子信息"
+    assert (
+        opml[SITEURL + "/feeds/topics/quantum-information.atom.xml"] == "AcademicHub – Quantum Information / 量子信息"
+    )
 
 
 @pytest.mark.skipif(not JSONFEED_SCHEMA.exists(), reason="needs `npm ci --prefix tests/tools` (jsonfeed-schema)")
@@ -99,7 +105,10 @@ def test_sitemap_follows_the_sitemaps_org_schema_with_lastmod_on_every_page(out)
     sitemap = etree.parse(str(out / "sitemap.xml"))
     assert schema.validate(sitemap), schema.error_log
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    rows = {u.findtext("s:loc", namespaces=ns): u.findtext("s:lastmod", namespaces=ns) for u in sitemap.iterfind("s:url", ns)}
+    rows = {
+        u.findtext("s:loc", namespaces=ns): u.findtext("s:lastmod", namespaces=ns)
+        for u in sitemap.iterfind("s:url", ns)
+    }
     assert all(rows.values()), [loc for loc, when in rows.items() if not when]
     assert rows[SITEURL + "/"] == max(rows.values())
     for page in ("search.html", "status.html", "404.html"):
@@ -110,6 +119,8 @@ def test_sitemap_follows_the_sitemaps_org_schema_with_lastmod_on_every_page(out)
     assert rows[SITEURL + "/radar.html"] == max(rows.values())
     radar = (out / "radar.html").read_text(encoding="utf-8")
     assert "noindex" not in radar and f'<link rel="canonical" href="{SITEURL}/radar.html">' in radar
-    assert re.search(r'<meta name="description" content="定制您的专属科研雷达[^"]*Customise your own research radar', radar)
+    assert re.search(
+        r'<meta name="description" content="定制您的专属科研雷达[^"]*Customise your own research radar', radar
+    )
     broken = etree.fromstring(etree.tostring(sitemap).replace(b"<lastmod>", b"<lastmod>yesterday ", 1))
     assert not schema.validate(broken)

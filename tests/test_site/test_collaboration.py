@@ -63,10 +63,17 @@ def test_feeds_name_20_authors_and_how_many_there_are(grown):
     item = next(i for i in feed["items"] if "arxiv-2609-01234" in i["id"])
     assert len(item["authors"]) == 21 and item["authors"][-1]["name"] == ET_AL
     assert json_feed_errors(out) == []
-    errors, _ = feed_checker(out, SITEURL, ["feeds/all.atom.xml", "feeds/all.rss.xml",
-                                            "feeds/topics/followed-authors.atom.xml",
-                                            "feeds/topics/followed-authors.rss.xml",
-                                            f"feeds/authors/{_slug(out, paper.authors[1500].name)}.atom.xml"])
+    errors, _ = feed_checker(
+        out,
+        SITEURL,
+        [
+            "feeds/all.atom.xml",
+            "feeds/all.rss.xml",
+            "feeds/topics/followed-authors.atom.xml",
+            "feeds/topics/followed-authors.rss.xml",
+            f"feeds/authors/{_slug(out, paper.authors[1500].name)}.atom.xml",
+        ],
+    )
     assert errors == []
 
 

@@ -9,7 +9,7 @@ and daily brief, the crafted hostile and math entries, and an abstract full of M
 from __future__ import annotations
 
 import copy
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pelican.readers import MarkdownReader
@@ -25,9 +25,11 @@ from pipeline.layout import Layout
 from pipeline.models import Author, Paper, Selection
 from pipeline.project.demo import DEMO_DAY, demo_sources, serve_samples
 
-MARKDOWN_SYNTAX = ("*Emphasis*, __strong__, `code`, [a link](https://example.org) and ![an image](x.png); "
-                   "| a | b | table | --- |; a footnote[^1]; ~~~ fence ~~~; <https://auto.link>; Term : definition; "
-                   "H~2~O, x^2^, 1. not a list, # not a heading, > not a quote, $a_1 * b_2$ and \\(x\\).")
+MARKDOWN_SYNTAX = (
+    "*Emphasis*, __strong__, `code`, [a link](https://example.org) and ![an image](x.png); "
+    "| a | b | table | --- |; a footnote[^1]; ~~~ fence ~~~; <https://auto.link>; Term : definition; "
+    "H~2~O, x^2^, 1. not a list, # not a heading, > not a quote, $a_1 * b_2$ and \\(x\\)."
+)
 
 
 def _entries(root):
@@ -37,11 +39,21 @@ def _entries(root):
         run_fetch(demo_sources(base), load_rules(rules), layout, DEMO_DAY)
     run_brief(layout, resolve_settings(load_config(None), extractive=True), rules_dir=rules, day=DEMO_DAY)
     write_crafted(layout.content)
-    day = datetime(2026, 9, 9, tzinfo=timezone.utc)
-    paper = Paper(id="arxiv:2609.00099", title="Markdown *inside* a [title](x)", source="arxiv-cs-ai",
-                  source_label="arXiv (CS.AI)", version=1, authors=(Author("Ada *Star*"), Author("B_o_b")),
-                  abstract=MARKDOWN_SYNTAX, categories=("cs.AI",), published=day, updated=day,
-                  url="https://arxiv.org/abs/2609.00099", topics=(Selection("llm-agents", 2, keywords=("agent*",)),))
+    day = datetime(2026, 9, 9, tzinfo=UTC)
+    paper = Paper(
+        id="arxiv:2609.00099",
+        title="Markdown *inside* a [title](x)",
+        source="arxiv-cs-ai",
+        source_label="arXiv (CS.AI)",
+        version=1,
+        authors=(Author("Ada *Star*"), Author("B_o_b")),
+        abstract=MARKDOWN_SYNTAX,
+        categories=("cs.AI",),
+        published=day,
+        updated=day,
+        url="https://arxiv.org/abs/2609.00099",
+        topics=(Selection("llm-agents", 2, keywords=("agent*",)),),
+    )
     atomic_write(layout.content / entry_path(paper), render_entry(paper))
     return sorted(layout.content.rglob("*.md"))
 

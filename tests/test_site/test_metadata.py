@@ -67,8 +67,9 @@ def test_extruct_finds_a_complete_scholarly_article_and_opengraph_authors(pages)
         extruct_article(page.read_text(encoding="utf-8"), "https://radar.example.org/hub/", page.name)
 
 
-NEEDS_HTML_METADATA = pytest.mark.skipif(not MODULE.exists() or not shutil.which("node"),
-                                         reason="needs `npm ci --prefix tests/tools` (html-metadata)")
+NEEDS_HTML_METADATA = pytest.mark.skipif(
+    not MODULE.exists() or not shutil.which("node"), reason="needs `npm ci --prefix tests/tools` (html-metadata)"
+)
 
 
 def html_metadata(pages) -> dict[str, dict]:
@@ -109,5 +110,7 @@ def test_html_metadata_finds_json_ld_and_the_highwire_citation_record(pages):
     kinds = set()
     for page in pages:
         highwire = check_html_metadata(found, page)["highwirePress"]
-        kinds.update(key for key in ("doi", "arxiv_id", "pdf_url", "journal_title", "author_institution") if key in highwire)
+        kinds.update(
+            key for key in ("doi", "arxiv_id", "pdf_url", "journal_title", "author_institution") if key in highwire
+        )
     assert kinds == {"doi", "arxiv_id", "pdf_url", "journal_title", "author_institution"}  # each kind was checked

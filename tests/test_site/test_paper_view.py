@@ -42,7 +42,10 @@ def test_the_schema_lists_every_key_of_the_view_and_nothing_else(keys, definitio
 def test_a_key_neither_computed_nor_of_the_view_fails():
     view = PaperView(id="arxiv:1", title="T")
     assert view.pick(("id", "source", "day"), {"day": "2026-04-27"}) == {
-        "id": "arxiv:1", "source": "", "day": "2026-04-27"}
+        "id": "arxiv:1",
+        "source": "",
+        "day": "2026-04-27",
+    }
     with pytest.raises(KeyError):
         view.pick(("id", "published"), {})
     with pytest.raises(KeyError):  # a value no list names would be lost without a word
@@ -52,15 +55,27 @@ def test_a_key_neither_computed_nor_of_the_view_fails():
 
 
 def test_a_damaged_record_is_read_as_far_as_it_goes():
-    record = {"id": "arxiv:2604.22038", "title": "", "version": 0, "categories": "cs.CL", "abstract": None,
-              "authors": [{"name": "Ada", "affiliations": ["UCL", 3, None, " "]}, {"name": ""}, "Bob", None],
-              "topics": [{"rule": "agents", "score": "high", "keywords": ["agent"], "similarity": "0.9"}, {"score": 2}],
-              "events": [{"day": "2026-05-02", "kind": "version", "version": 2}, {"day": "yesterday"}, 7],
-              "code_links": ["javascript:alert(1)", "https://github.com/a/b"], "received": 20260427}
+    record = {
+        "id": "arxiv:2604.22038",
+        "title": "",
+        "version": 0,
+        "categories": "cs.CL",
+        "abstract": None,
+        "authors": [{"name": "Ada", "affiliations": ["UCL", 3, None, " "]}, {"name": ""}, "Bob", None],
+        "topics": [{"rule": "agents", "score": "high", "keywords": ["agent"], "similarity": "0.9"}, {"score": 2}],
+        "events": [{"day": "2026-05-02", "kind": "version", "version": 2}, {"day": "yesterday"}, 7],
+        "code_links": ["javascript:alert(1)", "https://github.com/a/b"],
+        "received": 20260427,
+    }
     fallback = PaperView(id="fallback", title="From the metadata", version="3", brief_status="done")
     view = PaperView.from_record(record, fallback)
     assert (view.id, view.title, view.version, view.categories, view.abstract) == (
-        "arxiv:2604.22038", "From the metadata", "3", (), "")
+        "arxiv:2604.22038",
+        "From the metadata",
+        "3",
+        (),
+        "",
+    )
     assert view.authors == (Author("Ada", ("UCL", "3")),)
     assert view.topics == (Selection("agents", 0, keywords=("agent",)),)
     assert view.events == (Event.from_json({"day": "2026-05-02", "kind": "version", "version": 2}),)

@@ -7,7 +7,7 @@ import json
 import os
 import posixpath
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -25,14 +25,24 @@ DAYS = [date(2026, 6, 2)] * 3 + [date(2026, 7, 14)] * 3 + [date(2026, 8, 3)] * 4
 
 def paper(n: int, received: date) -> Paper:
     # published long before it arrived: its folder (the publication day) is not its radar month
-    published = datetime(2025, 1 + n % 12, 1 + n, tzinfo=timezone.utc)
+    published = datetime(2025, 1 + n % 12, 1 + n, tzinfo=UTC)
     return Paper(
-        id=f"arxiv:2501.{n:05d}", title=f"Lattice surgery number {n} for surface codes", source="arxiv-quant-ph",
-        source_label="arXiv (QUANT-PH)", version=1, authors=(Author("Ada Quantum"), Author(f"Author {n}")),
-        abstract=f"We study lattice surgery variant {n} and show a threshold of {n}%.", categories=("quant-ph",),
-        published=published, updated=published, url=f"https://arxiv.org/abs/2501.{n:05d}",
-        pdf=f"https://arxiv.org/pdf/2501.{n:05d}v1", arxiv_id=f"2501.{n:05d}", received=received,
-        topics=(Selection("quantum-information", 3, keywords=("surface code",), categories=("quant-ph",)),))
+        id=f"arxiv:2501.{n:05d}",
+        title=f"Lattice surgery number {n} for surface codes",
+        source="arxiv-quant-ph",
+        source_label="arXiv (QUANT-PH)",
+        version=1,
+        authors=(Author("Ada Quantum"), Author(f"Author {n}")),
+        abstract=f"We study lattice surgery variant {n} and show a threshold of {n}%.",
+        categories=("quant-ph",),
+        published=published,
+        updated=published,
+        url=f"https://arxiv.org/abs/2501.{n:05d}",
+        pdf=f"https://arxiv.org/pdf/2501.{n:05d}v1",
+        arxiv_id=f"2501.{n:05d}",
+        received=received,
+        topics=(Selection("quantum-information", 3, keywords=("surface code",), categories=("quant-ph",)),),
+    )
 
 
 def write_archive(root: Path, current_papers: int = 4) -> Path:
@@ -41,21 +51,51 @@ def write_archive(root: Path, current_papers: int = 4) -> Path:
         atomic_write(content / entry_path(paper(n, day)), render_entry(paper(n, day)))
     # the daily briefs of a closed month and of the current one, citing their day's papers
     for day, cited in (("2026-07-14", "arxiv:2501.00003; arxiv:2501.00004"), ("2026-08-03", "arxiv:2501.00006")):
-        atomic_write(content / "briefs" / f"{day}.md", "\n".join([
-            f"Title: 每日简报 {day}", f"Date: {day}T06:00:00+00:00", "Category: daily-brief", f"Slug: brief-{day}",
-            "Summary: Lattice surgery", "Brief_kind: daily", f"Papers: {cited}",
-            "Brief: " + json.dumps({"model": "m", "prompt_version": "d1", "zh": {"headline": "格点手术"},
-                                    "en": {"headline": f"Lattice surgery on {day}"}}), "",
-            '<div class="digest"><p>Lattice surgery day</p></div>', ""]))
+        atomic_write(
+            content / "briefs" / f"{day}.md",
+            "\n".join(
+                [
+                    f"Title: 每日简报 {day}",
+                    f"Date: {day}T06:00:00+00:00",
+                    "Category: daily-brief",
+                    f"Slug: brief-{day}",
+                    "Summary: Lattice surgery",
+                    "Brief_kind: daily",
+                    f"Papers: {cited}",
+                    "Brief: "
+                    + json.dumps(
+                        {
+                            "model": "m",
+                            "prompt_version": "d1",
+                            "zh": {"headline": "格点手术"},
+                            "en": {"headline": f"Lattice surgery on {day}"},
+                        }
+                    ),
+                    "",
+                    '<div class="digest"><p>Lattice surgery day</p></div>',
+                    "",
+                ]
+            ),
+        )
     settings = root / "tiers.py"
-    settings.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
-                        f"THEME = {str(ROOT / 'theme')!r}\nARCHIVE_CURRENT_PAPERS = {current_papers}\n", encoding="utf-8")
+    settings.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+        f"THEME = {str(ROOT / 'theme')!r}\nARCHIVE_CURRENT_PAPERS = {current_papers}\n",
+        encoding="utf-8",
+    )
     return content
 
 
 def build_tiers(root: Path, output: str = "output", **options):
-    return build(root / "content", root / output, settings_file=root / "tiers.py", rules=ROOT / "rules",
-                 state=root / "state", siteurl=SITEURL, **options)
+    return build(
+        root / "content",
+        root / output,
+        settings_file=root / "tiers.py",
+        rules=ROOT / "rules",
+        state=root / "state",
+        siteurl=SITEURL,
+        **options,
+    )
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -217,8 +257,9 @@ def _project(root: Path) -> Path:
     write_archive(project)
     (project / "tiers.py").unlink()
     conf = (ROOT / "pelicanconf.py").read_text(encoding="utf-8")
-    (project / "pelicanconf.py").write_text(conf + f"\nTHEME = {str(ROOT / 'theme')!r}\nARCHIVE_CURRENT_PAPERS = 4\n",
-                                            encoding="utf-8")
+    (project / "pelicanconf.py").write_text(
+        conf + f"\nTHEME = {str(ROOT / 'theme')!r}\nARCHIVE_CURRENT_PAPERS = 4\n", encoding="utf-8"
+    )
     (project / "publishconf.py").write_bytes((ROOT / "publishconf.py").read_bytes())
     return project
 
@@ -247,12 +288,31 @@ def test_shards_build_in_parallel_however_the_build_is_started(tmp_path, feed_se
         return done
 
     started = {
-        "build, another folder": (elsewhere, ["build", "--content", str(project / "content"), "--settings",
-                                               str(project / "pelicanconf.py"), "--output", str(tmp_path / "a")]),
+        "build, another folder": (
+            elsewhere,
+            [
+                "build",
+                "--content",
+                str(project / "content"),
+                "--settings",
+                str(project / "pelicanconf.py"),
+                "--output",
+                str(tmp_path / "a"),
+            ],
+        ),
         "build --publish, the project": (project, ["build", "--publish", "--output", str(tmp_path / "b")]),
-        "build --publish, another folder": (elsewhere, ["build", "--content", str(project / "content"),
-                                                         "--settings", str(project / "publishconf.py"),
-                                                         "--output", str(tmp_path / "c")]),
+        "build --publish, another folder": (
+            elsewhere,
+            [
+                "build",
+                "--content",
+                str(project / "content"),
+                "--settings",
+                str(project / "publishconf.py"),
+                "--output",
+                str(tmp_path / "c"),
+            ],
+        ),
     }
     for name, (cwd, args) in started.items():
         done = academichub(*args, *common, cwd=cwd)
@@ -263,13 +323,34 @@ def test_shards_build_in_parallel_however_the_build_is_started(tmp_path, feed_se
 
     # the daily job: a fetch of one day, then the build of every stale month
     feed_server.add("/rss/cs.AI", "arxiv_rss/rss-cs.AI-2026-04-27-3items.xml")
-    (project / "sources.yml").write_text(yaml.safe_dump({
-        "http": {"arxiv_interval": 0, "retries": 0, "connect_timeout": 2, "read_timeout": 5},
-        "sources": [{"id": "arxiv-ai", "kind": "arxiv_rss", "label": "arXiv",
-                     "url": feed_server.base + "/rss/cs.AI"}]}))
-    done = academichub("run", "--sources", str(project / "sources.yml"), "--content", str(project / "content"),
-                       "--settings", str(project / "pelicanconf.py"), "--output", str(tmp_path / "d"),
-                       "--date", "2026-04-27", "--no-brief", "--no-embed", "--no-notify", *common, cwd=elsewhere)
+    (project / "sources.yml").write_text(
+        yaml.safe_dump(
+            {
+                "http": {"arxiv_interval": 0, "retries": 0, "connect_timeout": 2, "read_timeout": 5},
+                "sources": [
+                    {"id": "arxiv-ai", "kind": "arxiv_rss", "label": "arXiv", "url": feed_server.base + "/rss/cs.AI"}
+                ],
+            }
+        )
+    )
+    done = academichub(
+        "run",
+        "--sources",
+        str(project / "sources.yml"),
+        "--content",
+        str(project / "content"),
+        "--settings",
+        str(project / "pelicanconf.py"),
+        "--output",
+        str(tmp_path / "d"),
+        "--date",
+        "2026-04-27",
+        "--no-brief",
+        "--no-embed",
+        "--no-notify",
+        *common,
+        cwd=elsewhere,
+    )
     assert done.returncode == 0, done.stderr
     assert "closed months: 3 built, 0 kept" in done.stdout + done.stderr  # the fetched April is one more
     assert list((tmp_path / "d" / "archive/2026/04").glob("27.html"))
@@ -299,8 +380,10 @@ def test_archive_tier_pages_pass_the_nu_html_checker_and_axe_and_search_finds_th
             page.wait_for_load_state("networkidle")
             assert errors == [], (name, errors)  # the site's scripts run on a lean page too
             page.add_script_tag(path=str(AXE))
-            serious = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']}))"
-                                    ".violations.filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id)")
+            serious = page.evaluate(
+                "async () => (await axe.run(document, {resultTypes: ['violations']}))"
+                ".violations.filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id)"
+            )
             assert serious == [], (name, serious)
         page.screenshot(path=str(tmp_path / "archived-paper.png"), full_page=True)
         page = browser.new_page()

@@ -22,7 +22,7 @@ from pipeline.models import PaperView
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM)
 
-HOSTILE = '<img src=x onerror="document.title=\'pwned\'"> Attention {is} all & more'
+HOSTILE = "<img src=x onerror=\"document.title='pwned'\"> Attention {is} all & more"
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +125,9 @@ def test_rating_survives_reload_changes_the_ranking_and_says_why(site):
     page.keyboard.press("Enter")  # keyboard usable
     expect(like).to_have_attribute("aria-pressed", "true")
     page.reload()
-    expect(page.locator('#pool .card[data-id="arxiv:2609.00001"] [data-rate="1"]')).to_have_attribute("aria-pressed", "true")
+    expect(page.locator('#pool .card[data-id="arxiv:2609.00001"] [data-rate="1"]')).to_have_attribute(
+        "aria-pressed", "true"
+    )
     assert stored(page)["ratings"]["arxiv:2609.00001"]["r"] == 1
     assert stored(page)["ratings"]["arxiv:2609.00001"]["t"] == "Surface Codes Below Threshold with $d=7$ Lattices"
     page.goto(base + "radar.html")
@@ -140,7 +142,7 @@ def test_rating_survives_reload_changes_the_ranking_and_says_why(site):
     page.goto(base + "radar.html")
     ready(page)
     page.locator("#foryou-results .card").first.wait_for()
-    page.locator('#foryou-results .card, #ask-results .card').first.wait_for()
+    page.locator("#foryou-results .card, #ask-results .card").first.wait_for()
     page.evaluate("""() => { const s = JSON.parse(localStorage.getItem('ah-learn')); s.ratings['arxiv:2609.00001'].r = -1;
                              localStorage.setItem('ah-learn', JSON.stringify(s)); }""")
     page.reload()
@@ -169,7 +171,9 @@ def test_vectors_load_only_on_the_radar_and_only_with_ratings(site):
     page.goto(base + "radar.html")
     ready(page)
     for_you(page)
-    assert sorted(seen.vectors()) == sorted(["data/vectors/manifest.json"] + [f"data/vectors/{s['file']}" for s in manifest["shards"]])
+    assert sorted(seen.vectors()) == sorted(
+        ["data/vectors/manifest.json"] + [f"data/vectors/{s['file']}" for s in manifest["shards"]]
+    )
     # the shards are small: int8, a float32 scale per row
     sizes = [(embedded_site().output / "data" / "vectors" / s["file"]).stat().st_size for s in manifest["shards"]]
     assert sum(sizes) == sum(len(s["ids"]) for s in manifest["shards"]) * (manifest["dimensions"] + 4)
@@ -182,8 +186,8 @@ def read_shards(output: Path) -> tuple[list[str], np.ndarray]:
     for shard in manifest["shards"]:
         data = (output / "data" / "vectors" / shard["file"]).read_bytes()
         n, d = len(shard["ids"]), manifest["dimensions"]
-        scales = np.frombuffer(data[:4 * n], dtype="<f4")
-        values = np.frombuffer(data[4 * n:], dtype=np.int8).reshape(n, d)
+        scales = np.frombuffer(data[: 4 * n], dtype="<f4")
+        values = np.frombuffer(data[4 * n :], dtype=np.int8).reshape(n, d)
         ids += shard["ids"]
         blocks.append(values.astype(np.float64) * scales[:, None])
     return ids, np.vstack(blocks)
@@ -204,11 +208,16 @@ def test_the_browser_model_matches_scikit_learn_on_the_same_quantised_vectors(si
     assert cosines.min() > 0.999
     papers = recent_papers(embedded_site().output)
     quantum = [p["id"] for p in papers if any(t["rule"] == "quantum-information" for t in p["topics"])][:5]
-    others = [p["id"] for p in papers if p["id"] not in quantum and not any(t["rule"] == "quantum-information" for t in p["topics"])][:5]
+    others = [
+        p["id"]
+        for p in papers
+        if p["id"] not in quantum and not any(t["rule"] == "quantum-information" for t in p["topics"])
+    ][:5]
     ratings = {**{i: {"r": 1} for i in quantum}, **{i: {"r": -1} for i in others}}
     page.goto(base + "radar.html")
     ready(page)
-    result = page.evaluate("""async (ratings) => {
+    result = page.evaluate(
+        """async (ratings) => {
       const learn = await import("./theme/js/learn.js");
       const { loadIndex } = await import("./theme/js/util.js");
       const index = await loadIndex();
@@ -217,11 +226,14 @@ def test_the_browser_model_matches_scikit_learn_on_the_same_quantised_vectors(si
       const set = result.trainedOn;
       return { ids: set.ids, labels: set.labels, weights: set.weights, w: [...result.model.weights], b: result.model.bias,
                ranked: result.ranked.map((r) => [r.id, r.score]), ms: result.milliseconds, iterations: result.model.iterations };
-    }""", ratings)
+    }""",
+        ratings,
+    )
     row = {paper_id: i for i, paper_id in enumerate(ids)}
     x = matrix[[row[i] for i in result["ids"]]]
     reference = LogisticRegression(C=1.0, tol=1e-12, max_iter=100_000).fit(
-        x, result["labels"], sample_weight=result["weights"])
+        x, result["labels"], sample_weight=result["weights"]
+    )
     assert set(result["ids"][:10]) == set(ratings)
     w = np.asarray(result["w"])
     assert np.abs(w - reference.coef_[0]).max() < 1e-4 and abs(result["b"] - reference.intercept_[0]) < 1e-4
@@ -247,9 +259,12 @@ def test_without_vectors_the_ranking_uses_hashed_words_and_says_so(words):
     papers = {p["id"]: p for p in recent_papers(built_site().output)}
     newest = max(p["day"] for p in papers.values())
     today = [i for i in ranked if papers[i]["day"] == newest]
-    assert today and ranked[:len(today)] == today
+    assert today and ranked[: len(today)] == today
     record = papers[ranked[len(today)]]
-    assert "language-models" in {t["rule"] for t in record["topics"]} or "llm" in (record["title"] + record["abstract"]).lower()
+    assert (
+        "language-models" in {t["rule"] for t in record["topics"]}
+        or "llm" in (record["title"] + record["abstract"]).lower()
+    )
 
 
 # ---------------------------------------------------------------- not interested, hide seen
@@ -314,7 +329,9 @@ def test_hide_seen_holds_across_batches(site):
         shown += ids
         next_batch(page)
     total = len(recent_papers(embedded_site().output))
-    assert set(shown) == {p["id"] for p in recent_papers(embedded_site().output)} - seen_ids and total - 3 == len(set(shown))
+    assert set(shown) == {p["id"] for p in recent_papers(embedded_site().output)} - seen_ids and total - 3 == len(
+        set(shown)
+    )
     # the radar hides them too, and the toggle is one setting
     page.goto(base + "radar.html")
     ready(page)
@@ -342,7 +359,11 @@ def test_share_link_carries_ratings_and_follows(site, browser):
     expect(page.locator("#radar-message")).to_contain_text("分享")
     link = page.evaluate("navigator.clipboard.readText()")
     query = urlparse(link).query
-    assert "like=2604.22038" in query and "dislike=doi%3A10.64898%2F2026.09.03.749257" in query and "keyword=monitoring" in query
+    assert (
+        "like=2604.22038" in query
+        and "dislike=doi%3A10.64898%2F2026.09.03.749257" in query
+        and "keyword=monitoring" in query
+    )
     assert len(query) < 120
     other = browser.new_context()
     shared = other.new_page()
@@ -351,7 +372,9 @@ def test_share_link_carries_ratings_and_follows(site, browser):
     assert for_you(shared) == mine
     shared.click("#radar-save")
     assert set(json.loads(shared.evaluate("localStorage.getItem('ah-learn')"))["ratings"]) == {
-        "arxiv:2604.22038", "doi:10.64898/2026.09.03.749257"}
+        "arxiv:2604.22038",
+        "doi:10.64898/2026.09.03.749257",
+    }
     other.close()
 
 
@@ -414,9 +437,11 @@ def test_axe_finds_no_serious_violation_on_the_learned_radar(browser, vectors_ur
     for_you(page)
     page.locator("#foryou-results .card [data-not-interested]").first.click()
     page.add_script_tag(path=str(AXE))
-    violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-                               ".filter(v => ['serious', 'critical'].includes(v.impact))"
-                               ".map(v => ({id: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))")
+    violations = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".filter(v => ['serious', 'critical'].includes(v.impact))"
+        ".map(v => ({id: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"
+    )
     context.close()
     assert not violations, violations
 
@@ -454,7 +479,10 @@ def test_shards_are_int8_named_by_content_and_pruned(tmp_path):
     semantic.vectors.matrix[0] = -matrix[0]
     manifest = json.loads((out / write_vectors(out, [article(n, days[n]) for n in range(5)], semantic)).read_text())
     now = {s["file"] for s in manifest["shards"]}
-    assert len(first & now) == 1 and {p.name for p in (out / "data" / "vectors").iterdir()} == now | {"manifest.json", "archive"}
+    assert len(first & now) == 1 and {p.name for p in (out / "data" / "vectors").iterdir()} == now | {
+        "manifest.json",
+        "archive",
+    }
     # the archive's buckets: every paper in the bucket its id hashes to, its row as the browser keeps it
     assert len(manifest["archive"]) == 1
     bucket = json.loads((out / "data" / "vectors" / "archive" / manifest["archive"][0]).read_text())
@@ -515,18 +543,29 @@ def test_importing_bibtex_rates_what_the_archive_holds_and_lists_the_rest_as_tex
     report = page.locator("#import-report")
     expect(report).to_contain_text("读到 5 条（BibTeX）：4 篇在本站档案里，已记为 👍；1 篇未找到")
     assert "data/ids.json" in seen.paths
-    assert page.locator("#import-report .not-found li").inner_text() == '<img src=x onerror="document.title=\'pwned\'"> Attention {is} all & more'
+    assert (
+        page.locator("#import-report .not-found li").inner_text()
+        == "<img src=x onerror=\"document.title='pwned'\"> Attention {is} all & more"
+    )
     assert page.locator("#import-report img, #import-report script").count() == 0 and page.title() != "pwned"
     ratings = stored(page)["ratings"]
     assert {i for i, r in ratings.items() if r["r"] == 1} == {
-        "arxiv:2604.22038", "doi:10.1038/s41586-024-07657-w", "arxiv:2604.21952", "arxiv:2504.17965"}
+        "arxiv:2604.22038",
+        "doi:10.1038/s41586-024-07657-w",
+        "arxiv:2604.21952",
+        "arxiv:2504.17965",
+    }
     assert ratings["arxiv:2604.22038"]["u"] == "papers/arxiv-2604-22038.html"
     assert "没有模型" in report.inner_text()
     for_you(page)
     # the same file seeds a similar_to rule, which the pipeline accepts
     page.click("#radar-rule")
     yaml_text = page.locator("#radar-yaml").inner_text()
-    assert '"2604.22038"' in yaml_text and '"10.1038/s41586-024-07657-w"' in yaml_text and 'bibtex: "library.bib"' in yaml_text
+    assert (
+        '"2604.22038"' in yaml_text
+        and '"10.1038/s41586-024-07657-w"' in yaml_text
+        and 'bibtex: "library.bib"' in yaml_text
+    )
     from pipeline.config import load_rules
 
     rules = tmp_path / "rules"
@@ -544,7 +583,10 @@ def test_importing_ris_and_pasted_ids(site, tmp_path):
     ready(page)
     page.set_input_files("#library-file", str(tmp_path / "zotero.ris"))
     expect(page.locator("#import-report")).to_contain_text("读到 3 条（RIS）：2 篇在本站档案里")
-    assert page.locator("#import-report .not-found li").inner_text() == "<script>document.title='pwned'</script> Not in the archive"
+    assert (
+        page.locator("#import-report .not-found li").inner_text()
+        == "<script>document.title='pwned'</script> Not in the archive"
+    )
     assert page.title() != "pwned"
     assert {"doi:10.1038/s41586-024-07702-8", "arxiv:2504.17837"} <= set(stored(page)["ratings"])
     page.fill("#library-text", "arXiv:2604.26880v3, https://doi.org/10.64898/2026.09.03.749257 and 2612.99999")
@@ -560,15 +602,21 @@ def test_a_library_dropped_on_the_import_zone_is_imported(site):
     page, seen, base = site
     page.goto(base + "radar.html")
     ready(page)
-    page.evaluate("""(text) => {
+    page.evaluate(
+        """(text) => {
         const data = new DataTransfer();
         data.items.add(new File([text], 'zotero.ris', {type: 'application/x-research-info-systems'}));
         const zone = document.getElementById('radar-import');
         zone.dispatchEvent(new DragEvent('dragover', {dataTransfer: data, bubbles: true, cancelable: true}));
         zone.dispatchEvent(new DragEvent('drop', {dataTransfer: data, bubbles: true, cancelable: true}));
-    }""", LIBRARY_RIS)
+    }""",
+        LIBRARY_RIS,
+    )
     expect(page.locator("#import-report")).to_contain_text("读到 3 条（RIS）：2 篇在本站档案里")
-    assert page.locator("#import-report .not-found li").inner_text() == "<script>document.title='pwned'</script> Not in the archive"
+    assert (
+        page.locator("#import-report .not-found li").inner_text()
+        == "<script>document.title='pwned'</script> Not in the archive"
+    )
     assert page.title() != "pwned" and not page.locator("#radar-import.dragging").count()
     assert {"doi:10.1038/s41586-024-07702-8", "arxiv:2504.17837"} <= set(stored(page)["ratings"])
 
@@ -580,12 +628,23 @@ def test_export_of_liked_papers_and_of_a_list_parses_in_bibtexparser_and_rispy(s
     page, seen, base = site
     liked = ["arxiv:2609.00002", "arxiv:2609.00001", "doi:10.1038/s41586-024-07657-w"]  # hostile text, math, a journal
     page.goto(base + "radar.html")
-    page.evaluate("""(ids) => localStorage.setItem('ah-learn', JSON.stringify({ratings: Object.fromEntries(ids.map((id) =>
-        [id, {r: 1, t: id, u: 'papers/' + id.replace(/[:./]/g, '-') + '.html', at: 1}]))}))""", liked)
+    page.evaluate(
+        """(ids) => localStorage.setItem('ah-learn', JSON.stringify({ratings: Object.fromEntries(ids.map((id) =>
+        [id, {r: 1, t: id, u: 'papers/' + id.replace(/[:./]/g, '-') + '.html', at: 1}]))}))""",
+        liked,
+    )
     page.reload()
     ready(page)
-    api = {i: json.loads((embedded_site().output / "api" / "v1" / "papers" / f"{urlparse(p['url']).path.split('/')[-1][:-5]}.json").read_text())["paper"]
-           for i in liked for p in recent_papers(embedded_site().output) if p["id"] == i}
+    api = {
+        i: json.loads(
+            (
+                embedded_site().output / "api" / "v1" / "papers" / f"{urlparse(p['url']).path.split('/')[-1][:-5]}.json"
+            ).read_text()
+        )["paper"]
+        for i in liked
+        for p in recent_papers(embedded_site().output)
+        if p["id"] == i
+    }
     with page.expect_download() as download:
         page.locator('[data-export="bibtex"][data-list="liked"]').click()
     assert download.value.suggested_filename == "my-liked-papers.bib"
@@ -648,7 +707,8 @@ def test_exploration_share_and_the_papers_the_model_is_least_sure_of(site):
     nearest_half = [i for i, _ in sorted(ids, key=lambda pair: (pair[1], pair[0]))]
     shown = set(for_you(page))
     assert [c.get_attribute("data-id") for c in page.locator("#ask-results .card").all()] == [
-        i for i in nearest_half if i not in shown][:3]
+        i for i in nearest_half if i not in shown
+    ][:3]
 
 
 def test_a_rated_paper_keeps_teaching_after_its_day_leaves_the_shards(site):
@@ -660,6 +720,7 @@ def test_a_rated_paper_keeps_teaching_after_its_day_leaves_the_shards(site):
     for_you(page)
     kept = json.loads(page.evaluate("localStorage.getItem('ah-vectors')"))
     assert kept["model"] == "local:all-MiniLM-L6-v2" and set(kept["rows"]) == {"arxiv:2609.00001"}
+
     # the next month: the paper's day is no longer published
     def without_its_day(route):
         manifest = json.loads(route.fetch().text())
@@ -706,15 +767,19 @@ def test_a_cold_start_reader_with_a_followed_topic_sees_a_ranked_list(site):
     page.locator("#radar-add button[type=submit]").click()
     listed = for_you(page)
     assert stored(page).get("ratings", {}) == {} and seen.vectors()
-    topic = {p["id"] for p in recent_papers(embedded_site().output) if any(t["rule"] == "quantum-information" for t in p["topics"])}
+    topic = {
+        p["id"]
+        for p in recent_papers(embedded_site().output)
+        if any(t["rule"] == "quantum-information" for t in p["topics"])
+    }
     assert 2 <= len(topic) < len(listed) == 20 and topic <= set(listed)
     # the newest radar day's papers first; within a day, the topic's papers lead; after them, the papers the model
     # finds closest to them, not the home page's order
     days = {p["id"]: p["day"] for p in recent_papers(embedded_site().output)}
     newest = max(days.values())
     today = [i for i in listed if days[i] == newest]
-    assert listed[:len(today)] == today
-    for group in (listed[:len(today)], listed[len(today):]):
+    assert listed[: len(today)] == today
+    for group in (listed[: len(today)], listed[len(today) :]):
         leading = [i in topic for i in group]
         assert leading == sorted(leading, reverse=True)
     ids, matrix = read_shards(embedded_site().output)
@@ -797,10 +862,16 @@ def test_papers_scrolled_past_become_seen(site):
     assert not stored(page).get("seen")
     top = cards.nth(4).bounding_box()["y"]
     for y in range(0, int(top) + 100, 100):  # a reader's scrolling: every card passes through the window
-        page.evaluate("""async (y) => { window.scrollTo(0, y);
-            await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))); }""", min(y, top))
-    page.wait_for_function("""(ids) => { const seen = (JSON.parse(localStorage.getItem('ah-learn') || '{}').seen) || {};
-                                          return ids.every((id) => id in seen); }""", arg=shown[:4])
+        page.evaluate(
+            """async (y) => { window.scrollTo(0, y);
+            await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))); }""",
+            min(y, top),
+        )
+    page.wait_for_function(
+        """(ids) => { const seen = (JSON.parse(localStorage.getItem('ah-learn') || '{}').seen) || {};
+                                          return ids.every((id) => id in seen); }""",
+        arg=shown[:4],
+    )
     assert shown[-1] not in stored(page)["seen"]  # never on screen
     # what was scrolled past is hidden with "hide seen", on the home page and the radar
     page.get_by_label("隐藏看过的").check()

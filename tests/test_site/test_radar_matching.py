@@ -45,8 +45,9 @@ process.stdout.write(JSON.stringify({ differ: differ.slice(0, 5), count: differ.
 def test_a_keyword_is_found_as_its_pattern_finds_it_without_running_a_pattern_a_paper(tmp_path):
     js = scripts_beside_shared(tmp_path)
     script = SCRIPT % {"radar": (js / "radar.js").as_uri(), "util": (js / "util.js").as_uri()}
-    done = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True, timeout=120,
-                          check=False)
+    done = subprocess.run(
+        ["node", "--input-type=module", "-e", script], capture_output=True, text=True, timeout=120, check=False
+    )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["count"] == 0, result["differ"]

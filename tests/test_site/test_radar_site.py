@@ -17,8 +17,8 @@ import pytest
 from browser import CHROMIUM, NO_CHROMIUM, serving
 from clients import NEWSBOAT, newsboat_read
 from feedserver import FeedServer
-from site_helpers import recent_papers
 from radar_days import D1, D2, D3, ROOT, brief_ids, entries_by_id, run_three_days, runner
+from site_helpers import recent_papers
 
 RULES = ROOT / "rules"  # the project's rules: several of them select the same papers
 SITEURL = "https://radar.example.org"
@@ -36,9 +36,24 @@ def radar(tmp_path_factory):
     for day, *weekly in ((D1,), (D2,), (D3, "--weekly")):
         done = run_cli("brief", "--extractive", *weekly, "--date", day, "--rules", str(RULES), cwd=tmp, timeout=300)
         assert done.returncode == 0, done.stdout + done.stderr
-    done = run_cli("build", "--content", "content", "--output", "output", "--rules", str(RULES), "--state", "state",
-                   "--settings", str(ROOT / "pelicanconf.py"), "--siteurl", SITEURL, "--no-search", cwd=tmp,
-                   timeout=600)
+    done = run_cli(
+        "build",
+        "--content",
+        "content",
+        "--output",
+        "output",
+        "--rules",
+        str(RULES),
+        "--state",
+        "state",
+        "--settings",
+        str(ROOT / "pelicanconf.py"),
+        "--siteurl",
+        SITEURL,
+        "--no-search",
+        cwd=tmp,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return {"tmp": tmp, "out": tmp / "output", "run": run_cli, "entries": entries_by_id(tmp)}
 
@@ -123,6 +138,7 @@ def test_the_home_page_separates_the_radar_days_and_numbers_cards_as_their_brief
         page.goto(base + "index.html")
         lead = page.locator("#latest-heading time").get_attribute("datetime")
         assert lead == D3
+
         # the server's cards, all of them (as without the script): each under its day's heading
         def order():
             return page.evaluate("""() => [...document.querySelectorAll('#pool > li')].map((li) =>
@@ -143,7 +159,7 @@ def test_the_home_page_separates_the_radar_days_and_numbers_cards_as_their_brief
 
         items = order()
         check(items)
-        assert [i["head"] for i in items if "head" in i] == [D2, D1][:len([i for i in items if "head" in i])]
+        assert [i["head"] for i in items if "head" in i] == [D2, D1][: len([i for i in items if "head" in i])]
         # "换一批" pages through the same order; a batch shows the headings of the days of its cards only
         total = sum(len(ids) for ids in papers.values())
         shown, batches = [], 0
@@ -158,8 +174,9 @@ def test_the_home_page_separates_the_radar_days_and_numbers_cards_as_their_brief
             if len(shown) >= total or batches > 10:
                 break
             page.click("#another-batch")
-            page.wait_for_function("n => document.getElementById('batch-status').textContent.includes(`Batch ${n} of`)",
-                                   arg=batches + 1)
+            page.wait_for_function(
+                "n => document.getElementById('batch-status').textContent.includes(`Batch ${n} of`)", arg=batches + 1
+            )
         assert re.search(rf"Batch {batches} of {batches} · {total} papers$", status), status
         assert shown == papers[D3] + papers[D2] + papers[D1]
         check(order())  # the cards the script added from data/index.json follow the same rule
@@ -216,8 +233,9 @@ def test_brief_finds_the_demos_entries_in_the_folder_the_demo_ran_in(radar, tmp_
     for name in ("content", "state"):
         shutil.copytree(radar["tmp"] / name, tmp_path / "demo" / name)
     # the site settings the demo writes beside its content
-    (tmp_path / "demo" / "pelicanconf.py").write_text(pelican_settings(SiteChoices(name="AcademicHub demo")),
-                                                       encoding="utf-8")
+    (tmp_path / "demo" / "pelicanconf.py").write_text(
+        pelican_settings(SiteChoices(name="AcademicHub demo")), encoding="utf-8"
+    )
     done = run_cli("brief", "--extractive", "--no-daily", cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     said = done.stdout + done.stderr
@@ -233,10 +251,18 @@ def test_brief_finds_the_demos_entries_in_the_folder_the_demo_ran_in(radar, tmp_
 def test_keyword_pages_fold_case_and_plurals_and_name_no_topic(radar):
     out, entries = radar["out"], radar["entries"]
     rules = {t["rule"] for e in entries.values() for t in e["record"]["topics"]}
-    pages = {p.stem: html.unescape(re.search(r"<h1>#(.*?)</h1>", p.read_text(encoding="utf-8")).group(1))
-             for p in (out / "tags").glob("*.html") if not re.search(r"-\d+$", p.stem)}
-    folded = [tuple(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
-                    for w in re.findall(r"\w+", name.lower())) for name in pages.values()]
+    pages = {
+        p.stem: html.unescape(re.search(r"<h1>#(.*?)</h1>", p.read_text(encoding="utf-8")).group(1))
+        for p in (out / "tags").glob("*.html")
+        if not re.search(r"-\d+$", p.stem)
+    }
+    folded = [
+        tuple(
+            w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+            for w in re.findall(r"\w+", name.lower())
+        )
+        for name in pages.values()
+    ]
     assert pages and len(folded) == len(set(folded)), sorted(pages.values())
     assert not set(pages.values()) & rules  # a page named "language models" is a keyword; "language-models" a topic
     # the words a paper offers to follow or mute are keywords and authors, never a topic's id
@@ -252,7 +278,7 @@ def test_a_paper_page_without_a_model_brief_shows_each_text_once(radar):
     assert quoted
     for e in quoted:
         page = html.unescape((out / "papers" / f"{e['slug']}.html").read_text(encoding="utf-8"))
-        body = page[page.index('<article class="paper"'):page.index('id="why-heading"')]
+        body = page[page.index('<article class="paper"') : page.index('id="why-heading"')]
         lead = json.loads(e["brief"])["en"]["tldr"][:60]  # the abstract's opening, quoted as the TL;DR
         assert body.count(lead) == 1, e["slug"]  # in the abstract, not again as a TL;DR
         assert "brief-box" not in body

@@ -67,8 +67,12 @@ def downloaded(page) -> tuple[int, list]:
 def newest_papers(output: Path) -> list[dict]:
     index = json.loads((output / "data" / "index.json").read_text(encoding="utf-8"))
     newest = index["parts"][0]["day"]
-    return [p for part in index["parts"] if part["day"] == newest
-            for p in json.loads((output / part["file"]).read_text(encoding="utf-8"))]
+    return [
+        p
+        for part in index["parts"]
+        if part["day"] == newest
+        for p in json.loads((output / part["file"]).read_text(encoding="utf-8"))
+    ]
 
 
 def test_the_radar_page_with_follows_and_no_rating_downloads_at_most_300_kb(page, radar_url):
@@ -88,16 +92,20 @@ def test_the_radar_page_with_follows_and_no_rating_downloads_at_most_300_kb(page
     vectors = [e for e in entries if "/data/vectors/" in e[0] and e[0].endswith(".i8")]
     assert len(vectors) == 2  # the newest day's, and the day before's (the ranking's background)
     page.locator("#radar-earlier").click()
-    expect(page.locator("#radar-days-note")).to_contain_text(f"2 of the {DAYS} recent radar days ({2 * DAILY} papers)",
-                                                             timeout=120_000)
+    expect(page.locator("#radar-days-note")).to_contain_text(
+        f"2 of the {DAYS} recent radar days ({2 * DAILY} papers)", timeout=120_000
+    )
 
 
 def test_the_radar_page_with_ratings_downloads_at_most_600_kb(page, radar_url):
     base, output = radar_url
     papers = newest_papers(output)[:30]
     page.goto(base + "index.html")
-    page.evaluate("""(papers) => localStorage.setItem('ah-learn', JSON.stringify({ratings: Object.fromEntries(
-        papers.map((p, i) => [p.id, {r: i % 3 ? -1 : 1, t: p.title, u: p.url, at: 1}]))}))""", papers)
+    page.evaluate(
+        """(papers) => localStorage.setItem('ah-learn', JSON.stringify({ratings: Object.fromEntries(
+        papers.map((p, i) => [p.id, {r: i % 3 ? -1 : 1, t: p.title, u: p.url, at: 1}]))}))""",
+        papers,
+    )
     page.goto(base + "radar.html")
     page.locator("#foryou-results .card").first.wait_for()
     page.wait_for_load_state("networkidle")

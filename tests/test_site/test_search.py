@@ -33,11 +33,26 @@ PAGE = """<!DOCTYPE html>
 """
 
 
-def page_html(slug: str, day: str, *, title: str | None = None, abstract: str = "", author: str = "Ada Quantum",
-              linked: bool = True, related: str = "") -> str:
+def page_html(
+    slug: str,
+    day: str,
+    *,
+    title: str | None = None,
+    abstract: str = "",
+    author: str = "Ada Quantum",
+    linked: bool = True,
+    related: str = "",
+) -> str:
     authors = f'<a href="../authors/ada.html">{author}</a>' if linked else author
-    return PAGE.format(slug=slug, day=day, title=title or f"Paper {slug}", author=author, authors=authors,
-                       abstract=abstract or f"We study {slug} with lattice surgery.", related=related)
+    return PAGE.format(
+        slug=slug,
+        day=day,
+        title=title or f"Paper {slug}",
+        author=author,
+        authors=authors,
+        abstract=abstract or f"We study {slug} with lattice surgery.",
+        related=related,
+    )
 
 
 def write_page(output: Path, slug: str, day: str, **kwargs) -> Path:
@@ -48,8 +63,11 @@ def write_page(output: Path, slug: str, day: str, **kwargs) -> Path:
 
 
 def pages_on(days: dict[str, int]) -> list[Page]:
-    return [Page(f"papers/{day}-{i:03d}.html", date.fromisoformat(day), f"digest-{day}-{i}")
-            for day, count in days.items() for i in range(count)]
+    return [
+        Page(f"papers/{day}-{i:03d}.html", date.fromisoformat(day), f"digest-{day}-{i}")
+        for day, count in days.items()
+        for i in range(count)
+    ]
 
 
 def manifest(output: Path) -> dict:
@@ -75,10 +93,13 @@ def test_a_page_is_dated_and_digested_from_its_indexed_body():
     assert read_page("<html><body><h1>A list page</h1></body></html>")[:2] == (False, None)
 
 
-@pytest.mark.parametrize("change", [
-    dict(related='<li><a href="../papers/b.html">A newer related paper</a></li>'),  # the sidebar
-    dict(linked=False),  # an author name that is no longer a link (inline markup Pagefind reads as plain text)
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        dict(related='<li><a href="../papers/b.html">A newer related paper</a></li>'),  # the sidebar
+        dict(linked=False),  # an author name that is no longer a link (inline markup Pagefind reads as plain text)
+    ],
+)
 def test_what_pagefind_does_not_read_leaves_the_digest_alone(change):
     assert digest(page_html("a", "2026-01-05", **change)) == digest(page_html("a", "2026-01-05"))
     changed = page_html("a", "2026-01-05").replace('class="abstract"', 'class="abstract wide"')
@@ -87,9 +108,14 @@ def test_what_pagefind_does_not_read_leaves_the_digest_alone(change):
     assert digest(changed) == digest(page_html("a", "2026-01-05"))  # whitespace
 
 
-@pytest.mark.parametrize("change", [
-    dict(abstract="A different abstract."), dict(title="A corrected title"), dict(author="Ada Quantum-Lee"),
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        dict(abstract="A different abstract."),
+        dict(title="A corrected title"),
+        dict(author="Ada Quantum-Lee"),
+    ],
+)
 def test_what_pagefind_reads_changes_the_digest(change):
     assert digest(page_html("a", "2026-01-05", **change)) != digest(page_html("a", "2026-01-05"))
 
@@ -100,7 +126,10 @@ def test_pagefind_attributes_outside_the_body_count_and_ignored_parts_do_not():
     assert digest(meta) != digest(base)
     assert digest(meta.replace("/a.png", "/b.png")) != digest(meta)
     # a section ignored entirely, even with Pagefind's attributes inside
-    ignored = base.replace("<footer data-pagefind-ignore=\"all\">", '<footer data-pagefind-ignore="all"><span data-pagefind-filter="x">1</span>')
+    ignored = base.replace(
+        '<footer data-pagefind-ignore="all">',
+        '<footer data-pagefind-ignore="all"><span data-pagefind-filter="x">1</span>',
+    )
     assert digest(ignored) == digest(base)
     # ids become anchors (sub-results), so they count
     assert digest(base.replace('id="abstract-heading"', 'id="abstract"')) != digest(base)
@@ -120,22 +149,58 @@ def keys(buckets) -> list[tuple[str, int]]:
 
 
 def test_months_are_grouped_greedily_from_the_oldest_and_the_newest_month_is_split_by_week():
-    pages = pages_on({"2026-01-10": 30, "2026-02-10": 40, "2026-03-10": 20, "2026-04-10": 50, "2026-05-10": 10,
-                      "2026-05-12": 5, "2026-05-15": 6, "2026-05-31": 1})
-    assert keys(plan_buckets(pages, 100)) == [("2026-01~2026-03", 90), ("2026-04", 50), ("2026-05-w2", 15),
-                                              ("2026-05-w3", 6), ("2026-05-w5", 1)]
-    assert keys(plan_buckets(pages, 50))[:5] == [("2026-01", 30), ("2026-02", 40), ("2026-03", 20), ("2026-04", 50),
-                                                 ("2026-05-w2", 15)]
+    pages = pages_on(
+        {
+            "2026-01-10": 30,
+            "2026-02-10": 40,
+            "2026-03-10": 20,
+            "2026-04-10": 50,
+            "2026-05-10": 10,
+            "2026-05-12": 5,
+            "2026-05-15": 6,
+            "2026-05-31": 1,
+        }
+    )
+    assert keys(plan_buckets(pages, 100)) == [
+        ("2026-01~2026-03", 90),
+        ("2026-04", 50),
+        ("2026-05-w2", 15),
+        ("2026-05-w3", 6),
+        ("2026-05-w5", 1),
+    ]
+    assert keys(plan_buckets(pages, 50))[:5] == [
+        ("2026-01", 30),
+        ("2026-02", 40),
+        ("2026-03", 20),
+        ("2026-04", 50),
+        ("2026-05-w2", 15),
+    ]
     assert [(b.first, b.last) for b in plan_buckets(pages, 100)][0] == (date(2026, 1, 10), date(2026, 3, 10))
 
 
 def test_a_month_too_large_is_split_by_day_and_a_day_into_runs():
-    pages = pages_on({"2026-01-30": 5, "2026-02-01": 4, "2026-02-02": 4, "2026-02-03": 11, "2026-03-01": 2,
-                      "2026-03-08": 3, "2026-03-09": 10})
+    pages = pages_on(
+        {
+            "2026-01-30": 5,
+            "2026-02-01": 4,
+            "2026-02-02": 4,
+            "2026-02-03": 11,
+            "2026-03-01": 2,
+            "2026-03-08": 3,
+            "2026-03-09": 10,
+        }
+    )
     buckets = plan_buckets(pages, 8)
-    assert keys(buckets) == [("2026-01", 5), ("2026-02-01~2026-02-02", 8), ("2026-02-03.1", 8),
-                             ("2026-02-03.2", 3), ("2026-03-w1", 2),  # a week too large is split the same way
-                             ("2026-03-08", 3), ("2026-03-09.1", 8), ("2026-03-09.2", 2)]
+    assert keys(buckets) == [
+        ("2026-01", 5),
+        ("2026-02-01~2026-02-02", 8),
+        ("2026-02-03.1", 8),
+        ("2026-02-03.2", 3),
+        ("2026-03-w1", 2),  # a week too large is split the same way
+        ("2026-03-08", 3),
+        ("2026-03-09.1", 8),
+        ("2026-03-09.2", 2),
+    ]
     assert all(len(b.pages) <= 8 for b in buckets)
     assert sorted(p.path for b in buckets for p in b.pages) == sorted(p.path for p in pages)
 
@@ -173,8 +238,14 @@ def test_the_bucket_size_must_be_a_number_of_pages(tmp_path):
 def site(tmp_path) -> Path:
     """Six papers over three months (two, one, three), so a bucket of three pages holds one month or two."""
     output = tmp_path / "output"
-    for slug, day in [("jan-a", "2026-01-05"), ("jan-b", "2026-01-20"), ("feb-a", "2026-02-03"),
-                      ("mar-a", "2026-03-02"), ("mar-b", "2026-03-02"), ("mar-c", "2026-03-05")]:
+    for slug, day in [
+        ("jan-a", "2026-01-05"),
+        ("jan-b", "2026-01-20"),
+        ("feb-a", "2026-02-03"),
+        ("mar-a", "2026-03-02"),
+        ("mar-b", "2026-03-02"),
+        ("mar-c", "2026-03-05"),
+    ]:
         write_page(output, slug, day, abstract=f"Entanglement distillation report {slug}.")
     return output
 
@@ -183,7 +254,9 @@ def test_each_bucket_becomes_a_bundle_listed_newest_first(site):
     report = index_site(site, 3)
     listed = manifest(site)
     assert [(b["key"], b["pages"], b["first"], b["last"]) for b in listed["bundles"]] == [
-        ("2026-03-w1", 3, "2026-03-02", "2026-03-05"), ("2026-01~2026-02", 3, "2026-01-05", "2026-02-03")]
+        ("2026-03-w1", 3, "2026-03-02", "2026-03-05"),
+        ("2026-01~2026-02", 3, "2026-01-05", "2026-02-03"),
+    ]
     assert listed["language"] == "zh" and listed["pagefind"].count(".") == 2
     assert [b.key for b in report.indexed] == ["2026-03-w1", "2026-01~2026-02"]
     assert all(b.peak_rss > 10 * 2**20 for b in report.indexed)  # Pagefind's own peak memory, measured
@@ -193,15 +266,21 @@ def test_each_bucket_becomes_a_bundle_listed_newest_first(site):
     # the search page imports Pagefind's JS API from the newest bundle
     assert (site / "pagefind" / listed["bundles"][0]["path"] / "pagefind.js").is_file()
     assert sorted(p.name for p in (site / "pagefind").iterdir()) == sorted(
-        [b["path"].rstrip("/") for b in listed["bundles"]] + ["bundles.json"])
+        [b["path"].rstrip("/") for b in listed["bundles"]] + ["bundles.json"]
+    )
 
 
 def test_unchanged_buckets_are_not_indexed_again(site):
     index_site(site, 3)
     folders = bundle_folders(site)
     # the sidebar of an old page changes (a new related paper): Pagefind would read the same
-    write_page(site, "jan-a", "2026-01-05", abstract="Entanglement distillation report jan-a.",
-               related='<li><a href="mar-c.html">Paper mar-c</a></li>')
+    write_page(
+        site,
+        "jan-a",
+        "2026-01-05",
+        abstract="Entanglement distillation report jan-a.",
+        related='<li><a href="mar-c.html">Paper mar-c</a></li>',
+    )
     report = index_site(site, 3)
     assert report.indexed == () and report.removed == 0
     assert bundle_folders(site) == folders
@@ -233,7 +312,8 @@ def test_bundles_of_buckets_that_no_longer_exist_are_removed(site):
     assert [b["key"] for b in manifest(site)["bundles"]] == ["2026-03-w1"]
     assert report.indexed == () and report.removed == 3
     assert sorted(p.name for p in (site / "pagefind").iterdir()) == sorted(
-        [manifest(site)["bundles"][0]["path"].rstrip("/"), "bundles.json"])
+        [manifest(site)["bundles"][0]["path"].rstrip("/"), "bundles.json"]
+    )
 
 
 def fake_pagefind(tmp_path: Path, fail_after: int) -> Path:
@@ -242,7 +322,8 @@ def fake_pagefind(tmp_path: Path, fail_after: int) -> Path:
     real = search_binary()
     counter = tmp_path / "runs"
     script = tmp_path / "pagefind-interrupted"
-    script.write_text(f"""#!{sys.executable}
+    script.write_text(
+        f"""#!{sys.executable}
 import os, pathlib, sys
 args = sys.argv[1:]
 counter = pathlib.Path({str(counter)!r})
@@ -255,7 +336,9 @@ bundle = pathlib.Path(args[args.index("--output-path") + 1])
 (bundle / "fragment").mkdir(parents=True)
 (bundle / "fragment" / "zh_half.pf_fragment").write_bytes(b"half")
 os.kill(os.getpid(), 9)
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
     return script
 

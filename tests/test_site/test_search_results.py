@@ -26,17 +26,30 @@ from pipeline.models import Author, Paper, Selection
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM)
 
 DAY = datetime(2026, 9, 8, tzinfo=UTC)
-HOSTILE_ABSTRACT = ('A reservoir <img src=x onerror="document.title=1"> of <mark>planted marks</mark> and '
-                    '<script>window.pwned = 1</script> <b>bold</b> &amp; Schrödinger équation.')
+HOSTILE_ABSTRACT = (
+    'A reservoir <img src=x onerror="document.title=1"> of <mark>planted marks</mark> and '
+    "<script>window.pwned = 1</script> <b>bold</b> &amp; Schrödinger équation."
+)
 QUERIES = ["reservoir", "Reservoir computing", "schrodinger", "储层计算", "Pavlick", "quantum error", "拓扑量子纠错"]
 ABSENT = ["zyxwvutsrq", "Pavlicks", "reservoirs computingly"]
 
 
 def paper(number: int, title: str, abstract: str, author: str) -> Paper:
-    return Paper(id=f"arxiv:2609.{number:05d}", title=title, source="arxiv-quant-ph", source_label="arXiv (QUANT-PH)",
-                 version=1, authors=(Author(author),), abstract=abstract, categories=("quant-ph",), published=DAY,
-                 updated=DAY, url=f"https://arxiv.org/abs/2609.{number:05d}", arxiv_id=f"2609.{number:05d}",
-                 topics=(Selection("quantum-information", 1, keywords=("quantum",), categories=("quant-ph",)),))
+    return Paper(
+        id=f"arxiv:2609.{number:05d}",
+        title=title,
+        source="arxiv-quant-ph",
+        source_label="arXiv (QUANT-PH)",
+        version=1,
+        authors=(Author(author),),
+        abstract=abstract,
+        categories=("quant-ph",),
+        published=DAY,
+        updated=DAY,
+        url=f"https://arxiv.org/abs/2609.{number:05d}",
+        arxiv_id=f"2609.{number:05d}",
+        topics=(Selection("quantum-information", 1, keywords=("quantum",), categories=("quant-ph",)),),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -45,15 +58,40 @@ def output(tmp_path_factory) -> Path:
     built by the command line."""
     site = site_copy(tmp_path_factory.mktemp("search-site"))
     hostile = paper(101, "Reservoir <b>computing</b> with a hostile abstract", HOSTILE_ABSTRACT, "Zoë <i>Quant</i>")
-    for entry in (hostile,
-                  paper(102, "储层计算的量子优势", "我们研究储层计算在量子硬件上的优势。", "李 华"),
-                  paper(103, "Resonant readout of qubits", "Resonators read out qubits; we re-examine repeated "
-                        "readout.", "Ada Quantum")):
+    for entry in (
+        hostile,
+        paper(102, "储层计算的量子优势", "我们研究储层计算在量子硬件上的优势。", "李 华"),
+        paper(
+            103,
+            "Resonant readout of qubits",
+            "Resonators read out qubits; we re-examine repeated readout.",
+            "Ada Quantum",
+        ),
+    ):
         atomic_write(site.root / "content" / entry_path(entry), render_entry(entry))
-    built = subprocess.run([sys.executable, "-m", "pipeline.cli", "build", "--content", str(site.root / "content"),
-                            "--state", str(site.root / "state"), "--settings", str(site.root / "testconf.py"),
-                            "--rules", str(ROOT / "rules"), "--output", str(site.output)], cwd=site.root,
-                           env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=600)
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipeline.cli",
+            "build",
+            "--content",
+            str(site.root / "content"),
+            "--state",
+            str(site.root / "state"),
+            "--settings",
+            str(site.root / "testconf.py"),
+            "--rules",
+            str(ROOT / "rules"),
+            "--output",
+            str(site.output),
+        ],
+        cwd=site.root,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert built.returncode == 0, built.stderr
     return site.output
 
@@ -83,8 +121,11 @@ def holds(text: str, word: str) -> bool:
 def pages_holding(output: Path, query: str) -> set[str]:
     words = re.findall(r"[^\W_]+", fold(query))
     pages = [p for section in ("papers", "briefs") for p in (output / section).rglob("*.html")]
-    return {"/" + p.relative_to(output).as_posix() for p in pages
-            if all(holds(text, w) for text in [indexed_text(p)] for w in words)}
+    return {
+        "/" + p.relative_to(output).as_posix()
+        for p in pages
+        if all(holds(text, w) for text in [indexed_text(p)] for w in words)
+    }
 
 
 @pytest.fixture

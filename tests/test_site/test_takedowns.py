@@ -42,8 +42,11 @@ def daily_brief(content: Path, day: str) -> dict:
 
 def entry_of(content: Path, paper_id: str) -> tuple[Path, dict]:
     for path in (content / "papers").rglob("*.md"):
-        head = dict(line.split(": ", 1) for line in path.read_text(encoding="utf-8").split("\n\n", 1)[0].splitlines()
-                    if ": " in line)
+        head = dict(
+            line.split(": ", 1)
+            for line in path.read_text(encoding="utf-8").split("\n\n", 1)[0].splitlines()
+            if ": " in line
+        )
         if head.get("Paper_id") == paper_id:
             return path, head
     raise AssertionError(f"no entry for {paper_id}")
@@ -54,11 +57,28 @@ def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("takedowns")
     site = make_site(root)
     # the day's extractive brief: its body links every card, names the papers to read first by title
-    done = subprocess.run([sys.executable, "-m", "pipeline.cli", "brief", "--extractive",
-                           "--content", str(root / "content"), "--state", str(root / "state"),
-                           "--rules", str(ROOT / "rules"), "--date", DEMO_DAY.isoformat()],
-                          cwd=root, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "PYTHONPATH": str(ROOT), "OPENAI_API_KEY": ""})
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipeline.cli",
+            "brief",
+            "--extractive",
+            "--content",
+            str(root / "content"),
+            "--state",
+            str(root / "state"),
+            "--rules",
+            str(ROOT / "rules"),
+            "--date",
+            DEMO_DAY.isoformat(),
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "OPENAI_API_KEY": ""},
+    )
     assert done.returncode == 0, done.stderr
     rebuild(site)
     return site
@@ -82,8 +102,10 @@ def test_a_paper_removed_or_listed_is_gone_from_every_output_and_counted(site):
     (site.root / "takedowns.yml").write_text(
         "takedowns:\n"
         f"  - id: {listed['Abs_url']}\n"  # an address names the paper as well as its id
-        "    reason: \"Withdrawn at the authors' request <script>alert(1)</script>\"\n"
-        "    date: 2026-09-10\n", encoding="utf-8")
+        '    reason: "Withdrawn at the authors\' request <script>alert(1)</script>"\n'
+        "    date: 2026-09-10\n",
+        encoding="utf-8",
+    )
     rebuild(site)
     for head in (removed, listed):
         assert mentions(output, head["Title"], head["Slug"]) == []
@@ -113,8 +135,9 @@ def test_a_paper_removed_or_listed_is_gone_from_every_output_and_counted(site):
 
 def test_a_mistake_in_takedowns_yml_is_named_with_its_line(tmp_path, run_cli):
     (tmp_path / "content" / "papers").mkdir(parents=True)
-    (tmp_path / "takedowns.yml").write_text("takedowns:\n  - id: arxiv:2604.22038\n    reasons: spam\n",
-                                            encoding="utf-8")
+    (tmp_path / "takedowns.yml").write_text(
+        "takedowns:\n  - id: arxiv:2604.22038\n    reasons: spam\n", encoding="utf-8"
+    )
     conf = (ROOT / "pelicanconf.py").read_text(encoding="utf-8")
     (tmp_path / "pelicanconf.py").write_text(conf + f"\nTHEME = {str(ROOT / 'theme')!r}\n", encoding="utf-8")
     done = run_cli("build", "--no-search", "--rules", str(ROOT / "rules"), cwd=tmp_path)

@@ -36,7 +36,6 @@ def test_an_extractive_summary_is_said_to_be_quoted_from_the_abstract():
     assert "TL;DR" in _tldr("done") and "From the abstract" not in _tldr("done")
 
 
-
 def test_each_tldr_is_tagged_with_its_own_language():
     assert '<span class="zh" lang="zh-CN">一句话</span><span class="en" lang="en">One sentence.</span>' in _tldr("done")
 
@@ -70,8 +69,12 @@ def test_the_browser_tags_text_by_the_same_rule():
     Han ranges it counts are the module the build writes from views.HAN)."""
     util = built_site().output / "theme" / "js" / "util.js"
     texts = [text for text, _ in LANGUAGE_CASES]
-    script = (f"import({json.dumps(util.as_uri())}).then((m) => "
-              f"console.log(JSON.stringify({json.dumps(texts)}.map(m.textLang))))")
-    done = subprocess.run(["node", "--input-type=module", "-e", script], check=False, capture_output=True, text=True, timeout=60)
+    script = (
+        f"import({json.dumps(util.as_uri())}).then((m) => "
+        f"console.log(JSON.stringify({json.dumps(texts)}.map(m.textLang))))"
+    )
+    done = subprocess.run(
+        ["node", "--input-type=module", "-e", script], check=False, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == [lang for _, lang in LANGUAGE_CASES]

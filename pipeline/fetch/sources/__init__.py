@@ -90,8 +90,12 @@ def fetch(client: Client, source: SourceSettings, day: date) -> Fetched:
     if kind is None or not isinstance(source, kind.settings):
         raise SourceError(f"no source kind '{source.kind}' (kinds: {', '.join(KINDS)})")
     fetched = kind.fetch(client, source, day)
-    return replace(fetched, items=[clean_record(item) for item in fetched.items],
-                   skipped=[clean(why) for why in fetched.skipped], note=clean(fetched.note))
+    return replace(
+        fetched,
+        items=[clean_record(item) for item in fetched.items],
+        skipped=[clean(why) for why in fetched.skipped],
+        note=clean(fetched.note),
+    )
 
 
 __all__ = ["KINDS", "MODULES", "Fetched", "SourceConfig", "SourcesFile", "fetch", "load_sources", "source_settings"]

@@ -24,7 +24,9 @@ NS = {
     "os": "http://a9.com/-/spec/opensearch/1.1/",
 }
 
-EMPTY_PAGE_TRIES = 3  # arXiv's API answers an empty page now and then; the same page asked again usually has the entries
+EMPTY_PAGE_TRIES = (
+    3  # arXiv's API answers an empty page now and then; the same page asked again usually has the entries
+)
 
 
 class ArxivApiSource(PagedSettings):
@@ -68,6 +70,7 @@ def parse(content: bytes, source: ArxivApiSource) -> Page:
 
 def _entry(entry: ET.Element, source: ArxivApiSource) -> RawItem:
     """One Atom entry, every field read as text."""
+
     def get(path: str) -> str:
         return xml_text(entry, path, NS)
 
@@ -79,8 +82,10 @@ def _entry(entry: ET.Element, source: ArxivApiSource) -> RawItem:
     categories = [primary.get("term", "")] if primary is not None else []
     categories += [c.get("term", "") for c in entry.findall("a:category", NS)]
     authors = tuple(
-        RawAuthor(xml_text(a, "a:name", NS, "author name"),
-                  tuple(element_text(x, "affiliation") for x in a.findall("arxiv:affiliation", NS)))
+        RawAuthor(
+            xml_text(a, "a:name", NS, "author name"),
+            tuple(element_text(x, "affiliation") for x in a.findall("arxiv:affiliation", NS)),
+        )
         for a in entry.findall("a:author", NS)
     )
     return RawItem(
@@ -116,8 +121,13 @@ def fetch(client: Client, source: ArxivApiSource, day: date) -> Fetched:
     query = search_query(source, day)
     while start < source.max_results:
         size = min(source.page_size, source.max_results - start)
-        params = {"search_query": query, "start": start, "max_results": size,
-                  "sortBy": "submittedDate", "sortOrder": "descending"}
+        params = {
+            "search_query": query,
+            "start": start,
+            "max_results": size,
+            "sortBy": "submittedDate",
+            "sortOrder": "descending",
+        }
         try:
             response = client.get(url, params=params, polite=True)
         except HttpError as exc:

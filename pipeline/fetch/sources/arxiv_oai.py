@@ -62,6 +62,7 @@ def parse(content: bytes, source: ArxivOaiSource) -> Page:
 
 def _record(meta: ET.Element, source: ArxivOaiSource) -> RawItem:
     """One arXiv metadata record, every field read as text."""
+
     def get(path: str) -> str:
         return xml_text(meta, path, NS)
 
@@ -96,8 +97,13 @@ def fetch(client: Client, source: ArxivOaiSource, day: date) -> Fetched:
     url = source.address()
     result = Fetched(url=url)
     start = day - timedelta(days=source.days - 1)
-    params: dict = {"verb": "ListRecords", "metadataPrefix": "arXiv", "set": source.set,
-                    "from": start.isoformat(), "until": day.isoformat()}
+    params: dict = {
+        "verb": "ListRecords",
+        "metadataPrefix": "arXiv",
+        "set": source.set,
+        "from": start.isoformat(),
+        "until": day.isoformat(),
+    }
     total, why = None, ""
     while len(result.items) < source.max_results:
         response = client.get(url, params=params, polite=True)

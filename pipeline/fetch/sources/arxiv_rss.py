@@ -100,10 +100,18 @@ def _parse_fast(content: bytes, source: ArxivRssSource) -> Fetched:
     title = channel.findtext("title", "")
     _check_channel(title, channel.findtext("description", ""), has_items=channel.find("item") is not None)
     result = Fetched(feed_time=zoned(channel.findtext("pubDate") or channel.findtext("lastBuildDate")))
-    fields = {"title": "title", "guid": "guid", "link": "link", "description": "description",
-              "creator": "dc:creator", "doi": "arxiv:DOI", "announce_type": "arxiv:announce_type",
-              "journal_ref": "arxiv:journal_reference"}
+    fields = {
+        "title": "title",
+        "guid": "guid",
+        "link": "link",
+        "description": "description",
+        "creator": "dc:creator",
+        "doi": "arxiv:DOI",
+        "announce_type": "arxiv:announce_type",
+        "journal_ref": "arxiv:journal_reference",
+    }
     for element in channel.iterfind("item"):
+
         def get(name: str, element=element):
             if name == "date":
                 return _rfc822(xml_text(element, "pubDate", NS))
@@ -119,13 +127,24 @@ def _parse_tolerant(content: bytes, source: ArxivRssSource) -> Fetched:
     """Any other RSS/Atom rendering, or a damaged document, read with feedparser."""
     feed = feedparser.parse(content)
     channel = feed.get("feed", {})
-    _check_channel(channel.get("title", ""), channel.get("description", ""), has_items=bool(feed.entries),
-                   problem=feed.get("bozo_exception"))
+    _check_channel(
+        channel.get("title", ""),
+        channel.get("description", ""),
+        has_items=bool(feed.entries),
+        problem=feed.get("bozo_exception"),
+    )
     result = Fetched(feed_time=channel_time(channel, "published", "updated"), note=bozo_note(feed))
     entries, result.skipped = complete_entries(feed, content)
-    names = {"guid": "id", "description": "summary", "creator": "author", "doi": "arxiv_doi",
-             "announce_type": "arxiv_announce_type", "journal_ref": "arxiv_journal_reference"}
+    names = {
+        "guid": "id",
+        "description": "summary",
+        "creator": "author",
+        "doi": "arxiv_doi",
+        "announce_type": "arxiv_announce_type",
+        "journal_ref": "arxiv_journal_reference",
+    }
     for entry in entries:
+
         def get(name: str, entry=entry):
             if name == "date":
                 return struct_to_datetime(entry.get("published_parsed"))

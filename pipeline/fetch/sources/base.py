@@ -73,7 +73,9 @@ def fetch_feed(client: Client, url: str, parse: Callable[[bytes], Fetched], poli
     """GET a feed conditionally; a 304 becomes a 'not-modified' result without parsing."""
     response = client.get(url, conditional=True, polite=polite)
     if response.status == 304:
-        return Fetched(url=response.url, http_status=304, status=SourceStatus.NOT_MODIFIED, note="unchanged since the last run")
+        return Fetched(
+            url=response.url, http_status=304, status=SourceStatus.NOT_MODIFIED, note="unchanged since the last run"
+        )
     result = parse(response.content)
     result.url, result.http_status = response.url, response.status
     return result
@@ -98,8 +100,9 @@ def read_works(works: list, names: list[str], to_item: Callable[[object], RawIte
     return page
 
 
-def cursor_pages(client: Client, url: str, params: dict, read: Callable[[bytes], Page], server: str,
-                 limit: int) -> Fetched:
+def cursor_pages(
+    client: Client, url: str, params: dict, read: Callable[[bytes], Page], server: str, limit: int
+) -> Fetched:
     """A cursor-paged API (Crossref, OpenAlex): ``params["cursor"]`` from ``*`` on, until the cursor ends
     or a page brings nothing new; ended before the server's own total, the result is partial."""
     result = Fetched(url=url)

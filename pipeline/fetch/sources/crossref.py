@@ -58,15 +58,19 @@ def _date(work: dict, *keys: str) -> datetime | None:
 
 def _author(person: dict) -> RawAuthor:
     name = " ".join(filter(None, (text(person, "given"), text(person, "family")))) or text(person, "name")
-    return RawAuthor(name, tuple(text(a, "name") for a in objects(person, "affiliation") if text(a, "name")),
-                     family=text(person, "family") if text(person, "given") else "")
+    return RawAuthor(
+        name,
+        tuple(text(a, "name") for a in objects(person, "affiliation") if text(a, "name")),
+        family=text(person, "family") if text(person, "given") else "",
+    )
 
 
 def _versions(work: dict) -> tuple[str, ...]:
     """The preprint of a journal article, or the article of a preprint, from Crossref's ``relation``."""
     relation = obj(work, "relation")
-    return tuple(text(r, "id") for kind in ("has-preprint", "is-preprint-of")
-                 for r in objects(relation, kind) if text(r, "id"))
+    return tuple(
+        text(r, "id") for kind in ("has-preprint", "is-preprint-of") for r in objects(relation, kind) if text(r, "id")
+    )
 
 
 def work_to_item(work, source: CrossrefSource) -> RawItem:
@@ -75,7 +79,9 @@ def work_to_item(work, source: CrossrefSource) -> RawItem:
     doi, title = text(work, "DOI"), " ".join(texts(work, "title"))
     if not doi or not title.strip():
         raise BadRecord("no DOI or title")
-    pdf = next((text(l, "URL") for l in objects(work, "link") if text(l, "content-type") == "application/pdf"), "")
+    pdf = next(
+        (text(link, "URL") for link in objects(work, "link") if text(link, "content-type") == "application/pdf"), ""
+    )
     dates = ("published-online", "published-print", "published", "issued", "created")
     landing = text(obj(obj(work, "resource"), "primary"), "URL"), text(work, "URL")
     return RawItem(
@@ -128,4 +134,5 @@ def fetch(client: Client, source: CrossrefSource, day: date) -> Fetched:
     if source.mailto:
         params["mailto"] = source.mailto
     return cursor_pages(client, url, params, partial(parse, source=source), "Crossref", source.max_results).finish(
-        "no works indexed in this date range")
+        "no works indexed in this date range"
+    )

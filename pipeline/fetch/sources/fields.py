@@ -20,7 +20,9 @@ def kind_of(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true/false"
-    return {int: "a number", float: "a number", str: "text", list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
+    return {int: "a number", float: "a number", str: "text", list: "a list", dict: "an object"}.get(
+        type(value), type(value).__name__
+    )
 
 
 def record(value: Any, what: str = "record") -> dict:

@@ -46,17 +46,23 @@ def abstract(work: dict) -> str:
     index = obj(work, "abstract_inverted_index")
     words: dict[int, str] = {}
     for word, positions in index.items():
-        if not isinstance(positions, list) or not all(isinstance(p, int) and not isinstance(p, bool) for p in positions):
-            raise BadRecord(f"abstract_inverted_index: the positions of {word[:40]!r} should be a list of numbers, "
-                            f"got {kind_of(positions)}")
+        if not isinstance(positions, list) or not all(
+            isinstance(p, int) and not isinstance(p, bool) for p in positions
+        ):
+            raise BadRecord(
+                f"abstract_inverted_index: the positions of {word[:40]!r} should be a list of numbers, "
+                f"got {kind_of(positions)}"
+            )
         words.update((position, word) for position in positions)
     return " ".join(words[position] for position in sorted(words))
 
 
 def _author(authorship: dict) -> RawAuthor:
     institutions = objects(authorship, "institutions")
-    return RawAuthor(text(obj(authorship, "author"), "display_name"),
-                     tuple(filter(None, (text(i, "display_name") for i in institutions))))
+    return RawAuthor(
+        text(obj(authorship, "author"), "display_name"),
+        tuple(filter(None, (text(i, "display_name") for i in institutions))),
+    )
 
 
 def work_to_item(work, source: OpenAlexSource) -> RawItem:
@@ -93,8 +99,10 @@ def parse(content: bytes, source: OpenAlexSource) -> Page:
         raise FeedError(f"OpenAlex error: {str(data.get('error'))[:100]}: {str(data.get('message'))[:200]}")
     works, meta = data.get("results"), data.get("meta")
     if not isinstance(works, list) or not isinstance(meta, dict):
-        raise FeedError(f"OpenAlex answered results that are {kind_of(works)} and meta that is {kind_of(meta)}, "
-                        "not a list and an object")
+        raise FeedError(
+            f"OpenAlex answered results that are {kind_of(works)} and meta that is {kind_of(meta)}, "
+            "not a list and an object"
+        )
     names = [str(w.get("id")) if isinstance(w, dict) else repr(w)[:100] for w in works]
     page = read_works(works, names, lambda work: work_to_item(work, source))
     total, cursor = meta.get("count"), meta.get("next_cursor")
@@ -115,4 +123,5 @@ def fetch(client: Client, source: OpenAlexSource, day: date) -> Fetched:
     if source.mailto:
         params["mailto"] = source.mailto
     return cursor_pages(client, url, params, partial(parse, source=source), "OpenAlex", source.max_results).finish(
-        "no works published in this date range")
+        "no works published in this date range"
+    )

@@ -76,8 +76,24 @@ def _abstract(entry, title: str) -> str:
 
 
 # the item fields read as text; feedparser keeps only the text after an element nested in one of them
-_TEXT_FIELDS = {"title", "link", "description", "summary", "creator", "identifier", "doi", "date", "pubDate",
-                "publicationName", "publicationDate", "url", "guid", "id", "published", "updated"}
+_TEXT_FIELDS = {
+    "title",
+    "link",
+    "description",
+    "summary",
+    "creator",
+    "identifier",
+    "doi",
+    "date",
+    "pubDate",
+    "publicationName",
+    "publicationDate",
+    "url",
+    "guid",
+    "id",
+    "published",
+    "updated",
+}
 
 
 def _nested_fields(content: bytes) -> list[str]:
@@ -91,8 +107,12 @@ def _nested_fields(content: bytes) -> list[str]:
     except ET.ParseError:
         return []
     return [
-        next((_local(f.tag) for f in element if _local(f.tag) in _TEXT_FIELDS and len(f) and f.get("type") != "xhtml"), "")
-        for element in root.iter() if _local(element.tag) in ("item", "entry")
+        next(
+            (_local(f.tag) for f in element if _local(f.tag) in _TEXT_FIELDS and len(f) and f.get("type") != "xhtml"),
+            "",
+        )
+        for element in root.iter()
+        if _local(element.tag) in ("item", "entry")
     ]
 
 
@@ -113,15 +133,16 @@ def parse(content: bytes, source: RssSource) -> Fetched:
     for position, entry in enumerate(entries):
         title = entry.get("title", "")
         if position < len(nested) and nested[position]:
-            result.skipped.append(f"item {position + 1} ({title[:60]!r}): {nested[position]}: expected text, got an element")
+            result.skipped.append(
+                f"item {position + 1} ({title[:60]!r}): {nested[position]}: expected text, got an element"
+            )
             continue
         doi = _doi(entry)
         if not title or not doi:
             result.skipped.append(f"item without title or DOI: {title[:60]!r}")
             continue
-        published = (
-            struct_to_datetime(entry.get("published_parsed") or entry.get("updated_parsed"))
-            or parse_iso(entry.get("prism_publicationdate"))
+        published = struct_to_datetime(entry.get("published_parsed") or entry.get("updated_parsed")) or parse_iso(
+            entry.get("prism_publicationdate")
         )
         result.items.append(
             RawItem(
@@ -132,7 +153,9 @@ def parse(content: bytes, source: RssSource) -> Fetched:
                 abstract_format="text",
                 authors=_authors(entry),
                 doi=doi,
-                categories=tuple(filter(None, [source.default_category] + [t.get("term", "") for t in entry.get("tags", [])])),
+                categories=tuple(
+                    filter(None, [source.default_category] + [t.get("term", "") for t in entry.get("tags", [])])
+                ),
                 published=published,
                 updated=struct_to_datetime(entry.get("updated_parsed")) or published,
                 url=entry.get("link", "") or entry.get("prism_url", ""),
