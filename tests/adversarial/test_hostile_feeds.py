@@ -61,6 +61,7 @@ def run_attack(
         feed_server.add("/attack", **attack)
     source = {"id": "attack", "kind": kind, "label": "arXiv", "url": feed_server.base + "/attack"}
     source.update(extra_source or {})
+    source = {key: value for key, value in source.items() if value is not None}  # None: a key the kind lacks
     write_sources(
         tmp_path,
         [source, {"id": "good", "kind": "arxiv_rss", "label": "arXiv", "url": feed_server.base + "/good"}],
@@ -149,7 +150,7 @@ def test_xml_entity_expansion_bomb_in_api_response(feed_server, run_cli, tmp_pat
         tmp_path,
         {"body": body.encode()},
         kind="arxiv_api",
-        extra_source={"url": "", "base_url": feed_server.base + "/attack", "query": "x"},
+        extra_source={"url": None, "base_url": feed_server.base + "/attack", "query": "x"},
     )
     assert health["attack"]["status"] == "failed"
     assert "not an Atom document" in health["attack"]["errors"][0]
@@ -196,7 +197,7 @@ def test_json_api_answering_an_html_error_page(feed_server, run_cli, tmp_path, c
         tmp_path,
         page,
         kind="biorxiv",
-        extra_source={"url": "", "base_url": feed_server.base + "/attack"},
+        extra_source={"url": None, "base_url": feed_server.base + "/attack"},
     )
     assert health["attack"]["status"] == "failed" and health["attack"]["errors"][0].startswith("not JSON")
     case(
@@ -315,7 +316,7 @@ def test_identifiers_crafted_for_path_traversal(feed_server, run_cli, tmp_path, 
         tmp_path,
         {"body": body},
         kind="crossref",
-        extra_source={"url": "", "base_url": feed_server.base + "/attack", "issn": ["1"], "max_results": 2},
+        extra_source={"url": None, "base_url": feed_server.base + "/attack", "issn": ["1"], "max_results": 2},
     )
     files = [p for p in tmp_path.rglob("*.md")]
     assert all((tmp_path / "content/papers") in p.parents for p in files)
