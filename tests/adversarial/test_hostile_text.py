@@ -34,13 +34,20 @@ FIELDS = {  # the kind's text fields the broken text goes into ({} marks where; 
         "creator": "Ada Lovelace{}, Grace Hopper",
     },
     "rss": {"title": "{t} {}", "description": "Abstract {}", "creator": "Ada Lovelace{}"},
+    "openalex": {
+        "title": "{t} {}",
+        "abstract_inverted_index": {"Abstract": [0], "{}": [1]},
+        "authorships.0.author.display_name": "Ada Lovelace{}",
+    },
 }
 
 
 def broken_record(template, n: int, broken: str):
-    """A field's value with the broken text in place of {} (a list of them for a list)."""
+    """A field's value with the broken text in place of {} (a list of them for a list, keys for a dict)."""
     if isinstance(template, list):
         return [broken_record(t, n, broken) for t in template]
+    if isinstance(template, dict):  # an inverted index: the words are its keys
+        return {broken_record(word, n, broken): places for word, places in template.items()}
     return template.replace("{t}", TITLE.format(n=n)).replace("{id}", f"2604.{30000 + n}").replace("{}", broken)
 
 
