@@ -281,3 +281,15 @@ def test_the_scripts_take_the_scripts_ranges_from_the_build():
         if copies.search(path.read_text(encoding="utf-8"))
     ]
     assert found == []
+
+
+@pytest.mark.parametrize("check", [["check"], ["format", "--check"]], ids=["rules", "format"])
+def test_the_code_passes_ruff(check):
+    """ruff (pinned in the dev extra) with the rules pyproject.toml names, and its formatter: the same
+    checks as .pre-commit-config.yaml, run by every test run, so CI runs them too."""
+    import subprocess
+
+    from ruff.__main__ import find_ruff_bin
+
+    done = subprocess.run([find_ruff_bin(), *check, "."], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
