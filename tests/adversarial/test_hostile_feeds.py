@@ -19,7 +19,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from helpers import FEEDS, RULES, fetch, indexed, last_run, read_entry, write_sources
+from helpers import FEEDS, fetch, fetch_args, indexed, last_run, read_entry, write_sources
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = "arxiv_rss/rss-cs.CL-2026-04-27-3items.xml"
@@ -442,17 +442,7 @@ def test_a_gzip_bomb_is_stopped_while_inflating(feed_server, tmp_path, case):
             sys.executable,
             "-c",
             measured,
-            "fetch",
-            "--sources",
-            "sources.yml",
-            "--rules",
-            str(RULES),
-            "--content",
-            "content",
-            "--state",
-            "state",
-            "--date",
-            "2026-04-27",
+            *fetch_args(),
         ],
         cwd=tmp_path,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
@@ -503,17 +493,7 @@ def test_killed_while_writing_entries_then_resumed(feed_server, tmp_path, case):
         sys.executable,
         "-m",
         "pipeline.cli",
-        "fetch",
-        "--sources",
-        "sources.yml",
-        "--rules",
-        str(RULES),
-        "--content",
-        "content",
-        "--state",
-        "state",
-        "--date",
-        "2026-04-27",
+        *fetch_args(),
     ]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -18,24 +18,12 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import RULES, read_entry, write_sources
+from helpers import fetch_args, read_entry, write_sources
 
 ROOT = Path(__file__).resolve().parents[2]
 FEED_A = "arxiv_rss/rss-cs.AI-2026-04-27-3items.xml"
 FEED_B = "arxiv_rss/rss-cs.CL-2026-04-27-3items.xml"
-FETCH = (
-    "fetch",
-    "--sources",
-    "sources.yml",
-    "--rules",
-    str(RULES),
-    "--content",
-    "content",
-    "--state",
-    "state",
-    "--date",
-    "2026-04-27",
-)
+FETCH = fetch_args()
 
 
 def cli(cwd: Path, *args: str, preexec_fn=None, background: bool = False):

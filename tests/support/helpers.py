@@ -41,8 +41,9 @@ def write_sources(tmp: Path, sources: list[dict], **http) -> Path:
     return path
 
 
-def fetch(run_cli, tmp: Path, day: str = "2026-04-27", *extra: str, rules: Path = RULES):
-    return run_cli(
+def fetch_args(day: str = "2026-04-27", rules: Path = RULES) -> tuple[str, ...]:
+    """The command line of a fetch of a test folder's sources.yml into its content/ and state/."""
+    return (
         "fetch",
         "--sources",
         "sources.yml",
@@ -54,9 +55,11 @@ def fetch(run_cli, tmp: Path, day: str = "2026-04-27", *extra: str, rules: Path 
         "state",
         "--date",
         day,
-        *extra,
-        cwd=tmp,
     )
+
+
+def fetch(run_cli, tmp: Path, day: str = "2026-04-27", *extra: str, rules: Path = RULES):
+    return run_cli(*fetch_args(day, rules), *extra, cwd=tmp)
 
 
 def entry(tmp: Path, rel: str) -> dict:
