@@ -265,12 +265,12 @@ def bench_training(browser, base: str, rows: np.ndarray, n: int) -> None:
     session = browser.new_browser_cdp_session()
     for rated in (10, 2000):
         page.evaluate(
-            TIMING_SETUP, {"root": "/", "base": rows.tolist(), "n": max(n, rated), "rated": rated, "noise": 0.02}
+            TIMING_SETUP, {"root": "/", "base": rows.tolist(), "n": max(n, rated + 1), "rated": rated, "noise": 0.02}
         )
         result = timings(page, session, 15)
         print(
             f"2. follows, training and ranking in Chromium (learn.js's recommend): {rated:,} ratings, three followed "
-            f"keywords ({result['followed']} papers matching them), {max(n, rated):,} papers (384 dimensions): "
+            f"keywords ({result['followed']} papers matching them), {max(n, rated + 1):,} papers (384 dimensions): "
             f"{np.median(result['again']):.0f} ms after one more rating (CPU {np.median(result['again-cpu']):.0f} ms), "
             f"of which training {np.median(result['training']):.0f} ms ({result['iterations']} L-BFGS iterations); "
             f"{np.median(result['first']):.0f} ms the first time, the papers' texts folded and matched "
