@@ -18,7 +18,9 @@
    the field's share of week two).
 2. Time in Chromium of what the radar page computes (learn.js's recommend: matching three followed keywords
    against every paper, training, ranking): a radar of --papers recent papers over 30 days (the captured vectors
-   repeated with noise, generated titles and abstracts), 10 ratings; then 2,000 ratings. Median of 15 runs.
+   repeated with noise, generated titles and abstracts), 10 ratings; then 2,000 ratings. Median of 15 runs, each
+   the first ranking of a page load (the papers' texts not yet folded) and the ranking after one more rating.
+   With --against OTHER_SCRIPTS, only this, for the scripts measured and the other copy, alternated.
 3. Bytes the radar page downloads, without and with ratings, on a site built from a generated
    archive of --papers papers with vectors for each (random unit vectors: the shards' size does not
    depend on the values).
@@ -110,8 +112,9 @@ RANKINGS = """async ({papers, rows, likes, dislikes, week2}) => {
   return {learned: order(vectors), words: order(words), keywords: matched, followed: keyword};
 }"""
 
-TIMING = """async ({base, n, rated, noise}) => {
-  const learn = await import("/js/learn.js");
+# the radar of the timing, kept in the page (window.bench): --papers recent papers, their vectors, ratings and follows
+TIMING_SETUP = """async ({root, base, n, rated, noise}) => {
+  const learn = await import(`${root}js/learn.js`);
   let seed = 1;
   const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5;
   const rows = [];
@@ -122,6 +125,7 @@ TIMING = """async ({base, n, rated, noise}) => {
   const ids = rows.map((_, i) => `arxiv:2609.${String(i).padStart(5, "0")}`);
   const features = {kind: "vectors", model: "bench", dims: rows[0].length, ids, rows};
   const ratings = Object.fromEntries(ids.slice(0, rated).map((id, i) => [id, {r: i % 2 ? -1 : 1}]));
+  const more = {...ratings, [ids[rated]]: {r: 1}};
   // titles and 600-character abstracts of words drawn from 3,000 (so a followed word is in a few % of them),
   // 30 days of papers; the reader follows three keywords
   const vocabulary = Array.from({length: 3000}, (_, i) => `w${(i * 7919) % 3000}x`);
@@ -129,27 +133,46 @@ TIMING = """async ({base, n, rated, noise}) => {
   const papers = ids.map((id, i) => ({id, day: `2026-09-${String(30 - Math.floor((i * 30) / n)).padStart(2, "0")}`,
     title: text(9), abstract: text(90).slice(0, 600), authors: ["Ada Lovelace", "Alan Turing"], tags: [], topics: []}));
   const keyword = [vocabulary[100], vocabulary[400], `${vocabulary[900].slice(0, 3)}*`];
-  const radar = {...(await import("/js/radar.js")).emptyRadar(), keyword};
-  const times = [];
-  const training = [];
-  const follows = [];
-  let iterations = 0;
-  for (let k = 0; k < 15; k += 1) {
-    const copies = papers.map((p) => ({...p})); // each run folds the texts again, as a page load does
-    const started = performance.now();
-    const shown = learn.recommend(features, copies, {ratings, seen: {}, explore: 0}, radar);
-    times.push(performance.now() - started);
-    training.push(shown.result.trainingMilliseconds);
-    follows.push(shown.result.trainedOn.followed);
-    iterations = shown.result.model.iterations;
-  }
-  times.sort((a, b) => a - b);
-  training.sort((a, b) => a - b);
-  const words = ids.map((id, i) => ({id, title: `paper ${i}`, abstract: "attention is all you need ".repeat(20) + i}));
-  const started = performance.now();
-  learn.hashedFeatures(words);
-  return {median: times[7], training: training[7], iterations, followed: follows[7], hashing: performance.now() - started};
+  const radar = {...(await import(`${root}js/radar.js`)).emptyRadar(), keyword};
+  window.bench = {learn, features, papers, ratings, more, radar, copies: null};
 }"""
+# the papers as a page load reads them: their texts not yet folded
+TIMING_RELOAD = "() => { window.bench.copies = window.bench.papers.map((p) => ({...p})); }"
+# one ranking: the first of a page load (`again` false), or the next, after one more rating
+TIMING_RANK = """(again) => {
+  const b = window.bench;
+  const started = performance.now();
+  const shown = b.learn.recommend(b.features, b.copies, {ratings: again ? b.more : b.ratings, seen: {}, explore: 0}, b.radar);
+  return {ms: performance.now() - started, training: shown.result.trainingMilliseconds,
+    iterations: shown.result.model.iterations, followed: shown.result.trainedOn.followed};
+}"""
+HASHING = """(n) => {
+  const words = Array.from({length: n}, (_, i) => ({id: `p${i}`, title: `paper ${i}`, abstract: "attention is all you need ".repeat(20) + i}));
+  const started = performance.now();
+  window.bench.learn.hashedFeatures(words);
+  return performance.now() - started;
+}"""
+
+
+def renderers_cpu(session) -> float:
+    """Milliseconds of CPU the browser's renderer processes have used (Chromium's own process accounting)."""
+    processes = session.send("SystemInfo.getProcessInfo")["processInfo"]
+    return 1000 * sum(p["cpuTime"] for p in processes if p["type"] == "renderer")
+
+
+def timings(page, session, runs: int) -> dict[str, list[float]]:
+    """`runs` page loads' first ranking and the ranking after one more rating: wall and renderer CPU milliseconds."""
+    out: dict[str, list[float]] = {k: [] for k in ("first", "again", "first-cpu", "again-cpu", "training")}
+    for _ in range(runs):
+        page.evaluate(TIMING_RELOAD)
+        for key, again in (("first", False), ("again", True)):
+            cpu = renderers_cpu(session)
+            result = page.evaluate(TIMING_RANK, again)
+            out[f"{key}-cpu"].append(renderers_cpu(session) - cpu)
+            out[key].append(result["ms"])
+        out["training"].append(result["training"])
+        out["iterations"], out["followed"] = result["iterations"], result["followed"]
+    return out
 
 
 def dcg(relevant: list[bool], k: int) -> float:
@@ -165,12 +188,17 @@ def precision(ranking: list[str], relevant: set[str], k: int = 10) -> float:
     return sum(i in relevant for i in ranking[:k]) / k
 
 
-def bench_quality(browser, base: str, draws: int) -> np.ndarray:
-    labelled = labelled_set()
+def captured_rows(labelled: list) -> np.ndarray:
+    """The labelled papers' all-MiniLM-L6-v2 vectors, int8-quantised as the radar page receives them."""
     model = LocalEmbedder()
     model.load()
     vectors = model.embed([paper_text(p.title, p.abstract) for p, _, _ in labelled])
-    rows = dequantise(*quantise(vectors))  # what the radar page computes with
+    return dequantise(*quantise(vectors))
+
+
+def bench_quality(browser, base: str, draws: int) -> np.ndarray:
+    labelled = labelled_set()
+    rows = captured_rows(labelled)
     rng = np.random.default_rng(11)
     week = rng.permutation(len(labelled)) % 2  # 0: the week the reader rates, 1: the week ranked
     papers = [
@@ -234,16 +262,48 @@ def bench_quality(browser, base: str, draws: int) -> np.ndarray:
 def bench_training(browser, base: str, rows: np.ndarray, n: int) -> None:
     page = browser.new_page()
     page.goto(base + "js/")
+    session = browser.new_browser_cdp_session()
     for rated in (10, 2000):
-        result = page.evaluate(TIMING, {"base": rows.tolist(), "n": max(n, rated), "rated": rated, "noise": 0.02})
+        page.evaluate(
+            TIMING_SETUP, {"root": "/", "base": rows.tolist(), "n": max(n, rated + 1), "rated": rated, "noise": 0.02}
+        )
+        result = timings(page, session, 15)
         print(
             f"2. follows, training and ranking in Chromium (learn.js's recommend): {rated:,} ratings, three followed "
-            f"keywords ({result['followed']} papers matching them), {max(n, rated):,} papers (384 dimensions): "
-            f"{result['median']:.0f} ms, of which training {result['training']:.0f} ms "
-            f"({result['iterations']} L-BFGS iterations; medians of 15)"
+            f"keywords ({result['followed']} papers matching them), {max(n, rated + 1):,} papers (384 dimensions): "
+            f"{np.median(result['again']):.0f} ms after one more rating (CPU {np.median(result['again-cpu']):.0f} ms), "
+            f"of which training {np.median(result['training']):.0f} ms ({result['iterations']} L-BFGS iterations); "
+            f"{np.median(result['first']):.0f} ms the first time, the papers' texts folded and matched "
+            f"(CPU {np.median(result['first-cpu']):.0f} ms; medians of 15)"
         )
-    print(f"   hashed words of {n:,} papers (the fallback's features): {result['hashing']:.0f} ms")
+    print(f"   hashed words of {n:,} papers (the fallback's features): {page.evaluate(HASHING, n):.0f} ms")
     page.close()
+
+
+def compare_training(browser, base: str, rows: np.ndarray, n: int, pairs: int) -> None:
+    """recommend's time in the scripts measured (js/) and in another copy of them (against/js/), alternated."""
+    pages = {root: browser.new_page() for root in ("/", "/against/")}
+    session = browser.new_browser_cdp_session()
+    for root, page in pages.items():
+        page.goto(base + "js/")
+        page.evaluate(TIMING_SETUP, {"root": root, "base": rows.tolist(), "n": n, "rated": 10, "noise": 0.02})
+    figures: dict[str, list[dict]] = {root: [] for root in pages}
+    for _ in range(pairs):
+        for root, page in pages.items():
+            figures[root].append({k: np.median(v) for k, v in timings(page, session, 3).items()})
+    print(f"2. recommend in Chromium, {n:,} papers, 10 ratings, three followed keywords, {pairs} pairs alternated:")
+    for key, text in (
+        ("first", "the first time"),
+        ("first-cpu", "the first time, renderer CPU"),
+        ("again", "after one more rating"),
+        ("again-cpu", "after one more rating, renderer CPU"),
+        ("training", "of which training"),
+    ):
+        new, old = (np.median([f[key] for f in figures[root]]) for root in ("/", "/against/"))
+        ratios = [a[key] / b[key] for a, b in zip(figures["/"], figures["/against/"], strict=True) if b[key]]
+        print(f"   {text}: {new:.0f} ms against {old:.0f} ms (median ratio {np.median(ratios):.2f})")
+    for page in pages.values():
+        page.close()
 
 
 def bench_bytes(browser, n: int) -> None:
@@ -317,12 +377,23 @@ def main() -> None:
         type=Path,
         help="a copy of the theme's scripts to measure instead of theme/static/js (to compare versions)",
     )
+    parser.add_argument(
+        "--against",
+        type=Path,
+        help="another copy of the theme's scripts: only time recommend, in both, alternated (--pairs times)",
+    )
+    parser.add_argument("--pairs", type=int, default=5, help="alternations with --against (default 5)")
     options = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     draws, n = (5, 500) if options.quick else (options.draws, options.papers)
     with tempfile.TemporaryDirectory(prefix="academichub-bench-learn-") as site:
         scripts_beside_shared(Path(site), options.scripts)
-        measure(Path(site), draws, n)
+        if options.against:
+            scripts_beside_shared(Path(site) / "against", options.against)
+            with served(Path(site)) as base, chromium() as browser:
+                compare_training(browser, base, captured_rows(labelled_set()), n, options.pairs)
+        else:
+            measure(Path(site), draws, n)
     print(json.dumps({"python": sys.version.split()[0], "cpus": os.cpu_count(), "load": os.getloadavg()[0]}))
 
 

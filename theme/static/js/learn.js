@@ -133,8 +133,9 @@ function normalised(row) {
   return row;
 }
 
-/** a · b over the first `length` entries (four sums at once: the loop the radar spends its time in runs faster so). */
-function dot(a, b, length = a.length) {
+/** a · b, four sums at once (the cosines of the best papers to the 👍 ones). */
+function dot(a, b) {
+  const length = a.length;
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
@@ -150,40 +151,118 @@ function dot(a, b, length = a.length) {
   return (s0 + s1) + (s2 + s3);
 }
 
-/** target += factor · row over the row's entries (unrolled as dot). */
-function addScaled(target, factor, row) {
-  const length = row.length;
-  let j = 0;
-  for (; j + 3 < length; j += 4) {
-    target[j] += factor * row[j];
-    target[j + 1] += factor * row[j + 1];
-    target[j + 2] += factor * row[j + 2];
-    target[j + 3] += factor * row[j + 3];
-  }
-  for (; j < length; j += 1) target[j] += factor * row[j];
+/** Rows one after another in one Float32Array (rows × dims): the loops the radar spends its time in read them so. */
+function packed(rows, dims) {
+  const x = new Float32Array(rows.length * dims);
+  rows.forEach((row, i) => x.set(row, i * dims));
+  return x;
 }
 
-/** The objective and its gradient at w (the last entry the bias), into `gradient`; returns the objective. */
-function objective(rows, labels, weights, c, w, gradient) {
+/** out[i] = w · row i of x (packed, n rows of `dims`), for i < n. Eight rows at a time: each of w's entries, read
+ *  once, serves eight sums (the loop the training and the ranking spend their time in runs twice as fast so). */
+function products(w, x, dims, n, out) {
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const a = i * dims;
+    const b = a + dims;
+    const c = b + dims;
+    const d = c + dims;
+    const e = d + dims;
+    const f = e + dims;
+    const g = f + dims;
+    const h = g + dims;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let s4 = 0;
+    let s5 = 0;
+    let s6 = 0;
+    let s7 = 0;
+    for (let j = 0; j < dims; j += 1) {
+      const wj = w[j];
+      s0 += wj * x[a + j];
+      s1 += wj * x[b + j];
+      s2 += wj * x[c + j];
+      s3 += wj * x[d + j];
+      s4 += wj * x[e + j];
+      s5 += wj * x[f + j];
+      s6 += wj * x[g + j];
+      s7 += wj * x[h + j];
+    }
+    out[i] = s0;
+    out[i + 1] = s1;
+    out[i + 2] = s2;
+    out[i + 3] = s3;
+    out[i + 4] = s4;
+    out[i + 5] = s5;
+    out[i + 6] = s6;
+    out[i + 7] = s7;
+  }
+  for (; i < n; i += 1) {
+    const a = i * dims;
+    let sum = 0;
+    for (let j = 0; j < dims; j += 1) sum += w[j] * x[a + j];
+    out[i] = sum;
+  }
+  return out;
+}
+
+/** target[j] += Σᵢ factors[i] · x[i][j] over the n packed rows of x, eight rows at a time (as products). */
+function addRows(target, factors, x, dims, n) {
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const a = i * dims;
+    const b = a + dims;
+    const c = b + dims;
+    const d = c + dims;
+    const e = d + dims;
+    const f = e + dims;
+    const g = f + dims;
+    const h = g + dims;
+    const f0 = factors[i];
+    const f1 = factors[i + 1];
+    const f2 = factors[i + 2];
+    const f3 = factors[i + 3];
+    const f4 = factors[i + 4];
+    const f5 = factors[i + 5];
+    const f6 = factors[i + 6];
+    const f7 = factors[i + 7];
+    for (let j = 0; j < dims; j += 1) {
+      target[j] += ((f0 * x[a + j] + f1 * x[b + j]) + (f2 * x[c + j] + f3 * x[d + j]))
+        + ((f4 * x[e + j] + f5 * x[f + j]) + (f6 * x[g + j] + f7 * x[h + j]));
+    }
+  }
+  for (; i < n; i += 1) {
+    const a = i * dims;
+    for (let j = 0; j < dims; j += 1) target[j] += factors[i] * x[a + j];
+  }
+}
+
+/** The objective and its gradient at w (the last entry the bias), into `gradient`; returns the objective. x: the
+ *  training rows, packed; labels and weights: Float64Arrays; scratch: a Float64Array of one entry per row. */
+function objective(x, labels, weights, c, w, gradient, scratch) {
   const dims = w.length - 1;
-  gradient.fill(0);
+  const n = labels.length;
+  const bias = w[dims];
+  products(w, x, dims, n, scratch);
   let value = 0;
-  for (let i = 0; i < rows.length; i += 1) {
-    const row = rows[i];
-    const margin = w[dims] + dot(w, row, dims);
-    const z = labels[i] * margin;
+  let biasGradient = 0;
+  for (let i = 0; i < n; i += 1) {
+    const z = labels[i] * (bias + scratch[i]);
     // σ(−z) and log(1 + e^−z), computed without overflow
     const e = Math.exp(-Math.abs(z));
     const sig = z >= 0 ? e / (1 + e) : 1 / (1 + e);
     value += weights[i] * (Math.log1p(e) + Math.max(0, -z));
-    const g = -weights[i] * labels[i] * sig;
-    addScaled(gradient, g, row);
-    gradient[dims] += g;
+    scratch[i] = -weights[i] * labels[i] * sig; // the row's share of the gradient
+    biasGradient += scratch[i];
   }
   for (let j = 0; j < dims; j += 1) {
-    gradient[j] += w[j] / c;
+    gradient[j] = w[j] / c;
     value += (w[j] * w[j]) / (2 * c);
   }
+  addRows(gradient, scratch, x, dims, n);
+  gradient[dims] = biasGradient;
   return value;
 }
 
@@ -198,11 +277,17 @@ function norm(v) {
  * LogisticRegression with sample weights sᵢ) by L-BFGS (the last 10 steps, a backtracking line search),
  * until the gradient's norm is below `tolerance` times its norm at zero. rows: Float32Arrays; labels ±1.
  */
-export function train(rows, labels, weights, { c = C, tolerance = 1e-7, maxIterations = 500, memory = 10 } = {}) {
-  const size = rows[0].length + 1;
+export function train(rows, labels, weights, { c = C, tolerance = 1e-6, maxIterations = 500, memory = 10 } = {}) {
+  const dims = rows[0].length;
+  const size = dims + 1;
+  const x = packed(rows, dims);
+  const signs = Float64Array.from(labels);
+  const shares = Float64Array.from(weights);
+  const scratch = new Float64Array(rows.length);
+  const evaluate = (at, gradientAt) => objective(x, signs, shares, c, at, gradientAt, scratch);
   let w = new Float64Array(size); // the last entry is the bias
   let gradient = new Float64Array(size);
-  let value = objective(rows, labels, weights, c, w, gradient);
+  let value = evaluate(w, gradient);
   const first = norm(gradient) || 1;
   const steps = []; // {s, y, rho}
   const direction = new Float64Array(size);
@@ -248,7 +333,7 @@ export function train(rows, labels, weights, { c = C, tolerance = 1e-7, maxItera
     let found = false;
     for (let tries = 0; tries < 20 && !found; tries += 1, step /= 2) {
       for (let j = 0; j < size; j += 1) next[j] = w[j] + step * direction[j];
-      nextValue = objective(rows, labels, weights, c, next, nextGradient);
+      nextValue = evaluate(next, nextGradient);
       found = nextValue <= value + 1e-4 * step * slope;
     }
     if (!found) break; // no step lowers the objective measurably: as close as float arithmetic gets
@@ -271,8 +356,20 @@ export function train(rows, labels, weights, { c = C, tolerance = 1e-7, maxItera
   return { weights: w.subarray(0, size - 1), bias: w[size - 1], iterations };
 }
 
-export function score(model, row) {
-  return dot(model.weights, row) + model.bias;
+const CHUNK = 256; // rows packed at a time to be scored
+
+/** The model's score of each of `rows` (a Float64Array): a chunk of them packed at a time, as products reads them. */
+function scores(model, rows) {
+  const dims = model.weights.length;
+  const out = new Float64Array(rows.length);
+  const buffer = new Float32Array(Math.min(CHUNK, rows.length) * dims);
+  for (let start = 0; start < rows.length; start += CHUNK) {
+    const chunk = rows.slice(start, start + CHUNK);
+    chunk.forEach((row, k) => buffer.set(row, k * dims));
+    products(model.weights, buffer, dims, chunk.length, out.subarray(start));
+  }
+  for (let i = 0; i < out.length; i += 1) out[i] += model.bias;
+  return out;
 }
 
 export const SEEN_WEIGHT = 0.25; // a paper the reader scrolled past without rating it: a weak negative
@@ -348,8 +445,10 @@ export function rank(features, ratings, candidates, extraRows = {}, context = {}
   const model = train(set.rows, set.labels, set.weights);
   const trained = performance.now();
   const at = positionsOf(features);
-  const ranked = candidates.filter((id) => at.has(id)).map((id) => {
-    const value = score(model, features.rows[at.get(id)]);
+  const scored = candidates.filter((id) => at.has(id));
+  const values = scores(model, scored.map((id) => features.rows[at.get(id)]));
+  const ranked = scored.map((id, i) => {
+    const value = values[i];
     const boosted = value + FOLLOW_BONUS * followShare(set.rated) * Math.min(3, follows.get(id) || 0);
     return { id, score: boosted, probability: 1 / (1 + Math.exp(-value)), near: [], nearest: null };
   }).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));

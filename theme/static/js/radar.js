@@ -146,14 +146,24 @@ function makePattern(keyword) {
   return new RegExp(`${before}(${body}${after})`, "iu");
 }
 
-const searchTexts = new WeakMap(); // index record → the text its keywords are matched in, folded once
+// index record → {text: what its keywords are matched in, folded once; keywords: the followed keywords last matched
+// there; found: which of them were}. The radar page matches every recent paper at each ranking.
+const matched = new WeakMap();
 
-function searchText(paper) {
-  if (!searchTexts.has(paper)) {
+/** Which of `keywords` are found in the paper (an array of booleans, kept until the keywords change). */
+function keywordsFound(paper, keywords) {
+  let known = matched.get(paper);
+  if (!known) {
     const tldr = paper.tldr ? `${paper.tldr.zh || ""} ${paper.tldr.en || ""}` : "";
-    searchTexts.set(paper, fold(`${paper.title} ${paper.abstract || ""} ${(paper.tags || []).join(" ")} ${tldr}`));
+    known = { text: fold(`${paper.title} ${paper.abstract || ""} ${(paper.tags || []).join(" ")} ${tldr}`), keywords: null, found: [] };
+    matched.set(paper, known);
   }
-  return searchTexts.get(paper);
+  const same = known.keywords && known.keywords.length === keywords.length && keywords.every((k, i) => k === known.keywords[i]);
+  if (!same) {
+    known.found = keywords.map((keyword) => found(keyword, known.text));
+    known.keywords = [...keywords];
+  }
+  return known.found;
 }
 
 /** Why a paper (an index record) matches the radar: a list of {kind, value}; empty when it does not. */
@@ -168,8 +178,8 @@ export function reasons(radar, paper) {
     for (const author of radar.author) if (authors.has(authorKey(author))) why.push({ kind: "author", value: author });
   }
   if (radar.keyword.length) {
-    const text = searchText(paper);
-    for (const keyword of radar.keyword) if (found(keyword, text)) why.push({ kind: "keyword", value: keyword });
+    const hits = keywordsFound(paper, radar.keyword);
+    radar.keyword.forEach((keyword, k) => { if (hits[k]) why.push({ kind: "keyword", value: keyword }); });
   }
   return why;
 }
