@@ -114,9 +114,10 @@ _PERCENT_HAN = re.compile(r"百分之(\d+(?:\.\d+)?)")
 # also before a hyphenated word ("GAN-based", "MNIST-like")
 _ACRONYM = re.compile(r"(?<![A-Za-z0-9_-])([A-Z][A-Z0-9]*[A-Z][A-Z0-9]*)(s?)(?![A-Za-z0-9_]|-[A-Z0-9])")
 # a name: a word with an inner capital or a digit beside letters, hyphenated parts kept together, or
-# capitalised hyphenated parts (Atari-57, TREC-QA, Holl-E)
+# capitalised hyphenated parts (Atari-57, TREC-QA, Holl-E); the part before the mark is read in one way
+# only (a hyphen only before a letter or last), so that a long plain word is rejected in linear time
 _NAME = re.compile(
-    r"(?<![A-Za-z0-9_-])((?:[A-Za-z][A-Za-z0-9_]*-?)*(?:[a-z][A-Z]|[A-Za-z]-?\d|\d[A-Za-z]|[A-Z]{2,}-[A-Z]|[A-Z][a-z]*-[A-Z])"
+    r"(?<![A-Za-z0-9_-])((?:[A-Za-z](?:[A-Za-z0-9_]|-(?=[A-Za-z]))*-?)?(?:[a-z][A-Z]|[A-Za-z]-?\d|\d[A-Za-z]|[A-Z]{2,}-[A-Z]|[A-Z][a-z]*-[A-Z])"
     r"[A-Za-z0-9_.-]*)(?<![.-])"
 )
 _PAREN = re.compile(r"([A-Za-z][\w\- ]{2,80}?)\s*[(（]\s*([A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*)s?\s*[)）]")

@@ -4,6 +4,8 @@ OpenAI-compatible server on 127.0.0.1 (the real ``openai`` client) that plants e
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -84,6 +86,13 @@ def test_a_method_family_named_by_its_key_word_may_be_shortened():
     assert check_paper(brief({"tldr": "We study the behavior of a CNN as it masters new tasks."}), source).grounded
     # a family the source never names is still an acronym it does not state
     assert kinds(check_paper(brief({"tldr": "We study the behavior of an LSTM."}), source)) == {"acronym"}
+
+
+def test_a_long_plain_word_is_read_in_linear_time():
+    # a name pattern that can split a word in every way takes 2**n steps to reject an n-letter word
+    code = "from pipeline.brief.grounding import names; print(sorted(names('x' * 60 + ' ResNet-50')))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert done.stdout.strip() == "['ResNet-50']", done.stderr
 
 
 def test_a_quantity_in_another_form_is_derivable():
