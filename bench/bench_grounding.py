@@ -2,7 +2,7 @@
 wrong ones, on real papers.
 
     git clone https://github.com/allenai/scitldr /tmp/scitldr
-    python bench/bench_grounding.py --scitldr /tmp/scitldr     # SciTLDR's 618 test papers (~1 min)
+    python bench/bench_grounding.py --scitldr /tmp/scitldr     # SciTLDR's 618 test papers (minutes)
     python bench/bench_grounding.py --quick                    # the demo's bundled abstracts (seconds)
 
 Correct briefs (they should pass):
