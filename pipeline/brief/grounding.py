@@ -5,8 +5,11 @@ claims* — numbers (with their units and percentages), acronyms and the expansi
 and names (datasets, benchmarks, methods, models: words with inner capitals or digits, such as
 ImageNet, CIFAR-100, GPT-4o, ResNet50) — and looks each up in the source: the title and abstract of a
 paper, or, for a daily brief, the papers a sentence cites. A number is found when the source states
-it, spelled out or in digits, or as the same quantity in another unit of ratio (45 % and 0.45). The
-languages of one brief must carry the same numbers, names and cited papers.
+it, spelled out or in digits, or as the same quantity in another unit of ratio (45 % and 0.45). An
+acronym or a name is also found when the source's words derive it (their initials spell LSTM or I2I,
+their starts make ResNet), when the brief defines it with the source's words, or when it is one of the
+field's common acronyms (RL, GAN). The languages of one brief must carry the same numbers, names and
+cited papers.
 
 The check is lexical on purpose: it cannot tell whether a sentence is true, but every number, name and
 acronym a reader could copy from a brief is one that the source gives. Its accuracy on planted errors
@@ -372,8 +375,9 @@ class Source:
         return squashed in self.squashed or squashed.rstrip("s") in self.squashed or self._composes(name)
 
     def states_word(self, word: str) -> bool:
-        """The source uses the word or one of its stem ("cyclic" for "cycle", "conditional" for
-        "condition"): the two share all but at most their last three letters, and four at least."""
+        """The source uses the word or a word of its stem ("cyclic" for "cycle", "conditional" for
+        "condition"): the two differ only in the last two letters of the shorter and three of the
+        longer, and share four at least."""
         word = _fold(word)
         if word in self.vocabulary:
             return True
@@ -381,7 +385,7 @@ class Source:
 
     def _composes(self, name: str) -> bool:
         """A compound name made of the starts of consecutive source words, or of acronyms they spell:
-        "ResNet" of "residual networks", "ConvLSTM" of "convolutional long short-term memory"."""
+        "ResNet" of "residual networks", "ReLU" of "rectified linear units"."""
         parts = _words(re.sub(r"(?<=[A-Z])s$|-(?:like|based|style|type)$", "", name))
         if len(parts) < 2 or any(p.isdigit() for p in parts):
             return False
