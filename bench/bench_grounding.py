@@ -2,7 +2,7 @@
 wrong ones, on real papers.
 
     git clone https://github.com/allenai/scitldr /tmp/scitldr
-    python bench/bench_grounding.py --scitldr /tmp/scitldr     # SciTLDR's 618 test papers (~1 min)
+    python bench/bench_grounding.py --scitldr /tmp/scitldr     # SciTLDR's 618 test papers (minutes)
     python bench/bench_grounding.py --quick                    # the demo's bundled abstracts (seconds)
 
 Correct briefs (they should pass):
@@ -285,13 +285,16 @@ def run(papers: list[Paper], records: list[Record] | None, seed: int = 34) -> di
     if records:
         human: list[float] = []
         human_kinds: Counter = Counter()
+        human_flagged: list[str] = []
         for record in records:
             source = f"{record.title}\n{record.abstract}"
             for tldr in record.tldrs:
                 grounding = check_paper({"en": {"tldr": tldr}}, source)
                 human.append(float(not grounding.grounded))
                 human_kinds.update(grounding.by_kind())
-        result["human"], result["human_kinds"] = human, human_kinds
+                if not grounding.grounded:
+                    human_flagged.append(f"{record.paper_id}: {tldr} [{'; '.join(map(str, grounding.failures))}]")
+        result["human"], result["human_kinds"], result["human_flagged"] = human, human_kinds, human_flagged
     return result
 
 
@@ -357,6 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=("dev", "test"), default="test")
     parser.add_argument("--quick", action="store_true", help="the demo's bundled abstracts instead of SciTLDR")
     parser.add_argument("--missed", action="store_true", help="print the planted errors the check missed")
+    parser.add_argument("--flagged", action="store_true", help="print the human TL;DRs the check flagged")
     args = parser.parse_args(argv)
     if args.quick == bool(args.scitldr):
         parser.error("give --scitldr DIR or --quick")
@@ -370,6 +374,9 @@ def main(argv: list[str] | None = None) -> int:
         for kind, examples in result["missed"].items():
             for example in examples:
                 print(f"missed {kind}: {example}")
+    if args.flagged:
+        for example in result.get("human_flagged", []):
+            print(f"flagged: {example}")
     return 0
 
 
