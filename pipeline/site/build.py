@@ -159,7 +159,7 @@ def _checked_out(settings: dict, shards: Shards) -> Tiers:
     if checkout is None:
         return _plan(settings)
     index = Index.load(root, Layout(root, site_settings(settings).state).index_dir, sparse=True)
-    listed = {rel: index.info[paper_id]["day"][:7] for paper_id, rel in index.entries.items()}
+    listed = {rel: day[:7] for rel, day in index.days().items()}  # the months left out: from their key files
     tiers = _plan(settings, listed)
     wanted = [rel for period in tiers.current for rel in period.absent]
     _, stale = shards.check([p for p in tiers.closed if p.absent])

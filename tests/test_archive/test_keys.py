@@ -99,11 +99,15 @@ def test_key_files_list_each_months_slugs_and_key_hashes(tmp_path):
     assert found["2026-05"].slugs == {"arxiv-2606-00001", "arxiv-2606-00002"}
     assert found["2026-05"].hashes == {key_hash(k) for p in papers[:2] for k in keys(p)}
     assert found["2026-06"].hashes == {key_hash(k) for k in keys(papers[2])}
-    line = (tmp_path / "state" / "keys" / "2026-05.txt").read_text(encoding="utf-8").splitlines()[1]
-    assert line.split()[0] == "arxiv-2606-00002" and len(line.split()) == 1 + len(set(keys(papers[1])))
-    # a tenth of the index's bytes a paper, or less
+    # a first line of counts, then a paper a line: its path within the month's folder, its radar day, its hashes
+    head, _, line = (tmp_path / "state" / "keys" / "2026-05.txt").read_text(encoding="utf-8").splitlines()
+    assert head == "#2 due=2 pending=2" and found["2026-05"].counts == {"due": 2, "pending": 2}
+    assert line.split()[:2] == ["10/arxiv-2606-00002", DAY.isoformat()]
+    assert len(line.split()) == 2 + len(set(keys(papers[1])))
+    assert found["2026-05"].days == {rel: DAY.isoformat() for rel in sorted(index.entries.values())[:2]}
+    # a quarter of the index's bytes a paper, or less (the counts' line is the month's, not a paper's)
     month = tmp_path / "state" / "papers" / "2026-05.json"
-    assert (tmp_path / "state" / "keys" / "2026-05.txt").stat().st_size * 4 < month.stat().st_size
+    assert ((tmp_path / "state" / "keys" / "2026-05.txt").stat().st_size - len(head) - 1) * 4 < month.stat().st_size
     # saved again unchanged: nothing written; a month gone: its key file too
     assert index.save(tmp_path / "state" / "papers") is False
     (month.parent.parent.parent / "content" / index.entries[papers[2].id]).unlink()
