@@ -42,7 +42,7 @@ def patterns(layout: Layout, day: date, recent_days: int = RECENT_DAYS, root: Pa
     state = layout.state.resolve().relative_to(base.resolve()).as_posix()
     months = sorted({f"{date.fromordinal(o):%Y-%m}" for o in range(first.toordinal(), day.toordinal() + 1)})
     needed = {shard_name(rel) for rel in recent} | set(months)
-    needed |= {month for month, found in index.elsewhere.items() if found.days is None}
+    needed |= index.outdated
     index_files = [f"/{state}/papers/{month}.json" for month in sorted(needed)]
     if layout.state.is_dir() and not any(keys_dir(layout.index_dir).glob("*.txt")):
         index_files = [f"/{state}/papers/"]  # no key files yet: the whole index

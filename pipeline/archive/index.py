@@ -59,6 +59,7 @@ class Index:
     folder: Path | None = None  # state/papers/, where the months not read yet are read from
     elsewhere: dict[str, Keys] = field(default_factory=dict)  # months whose index file is not read
     check_out_files: Callable[[list[Path]], None] | None = None  # makes absent index files present
+    outdated: frozenset[str] = frozenset()  # months whose key file has no radar days (an earlier AcademicHub's)
 
     @classmethod
     def rebuild(cls, root: Path, files: Iterable[Path] | None = None) -> Index:
@@ -106,8 +107,8 @@ class Index:
                 if month not in read and not (folder / f"{month}.json").exists()
             }
             # its keys unknown, or its radar days (an earlier AcademicHub's key file): the month is read whole
-            outdated = {month for month, found in listed.items() if found.days is None}
-            index.read_months(unreadable | (outdated if check_out is not None else set()))
+            index.outdated = frozenset(month for month, found in listed.items() if found.days is None)
+            index.read_months(unreadable | (index.outdated if check_out is not None else set()))
         on_disk: dict[str, list[Path]] = {}
         for path in Layout(root).entry_files():
             on_disk.setdefault(shard_name(path.relative_to(root).as_posix()), []).append(path)
