@@ -572,7 +572,7 @@ def cmd_checkout(args: argparse.Namespace) -> int:
         sys.stdout.write("\n".join(checkout_patterns(layout, day, args.days)) + "\n")
         return 0
     chosen = check_out_day(layout, day, args.days)
-    folders = sum(1 for pattern in chosen if pattern.startswith("/") and "/papers/" in pattern)
+    folders = sum(1 for pattern in chosen if all(p.isdigit() for p in pattern.rstrip("/").split("/")[-3:]))
     say(
         f"checked out what a run on {day} needs: the entries of {folders} day folders (the last {args.days} radar days)"
     )

@@ -197,30 +197,7 @@ def test_the_daily_jobs_partial_sparse_clone_fetches_old_entries_only_when_neede
     }
     replaced = next(p for p in first if p["id"] in old)
 
-    # the daily workflow's checkout, as actions/checkout makes it from the step's settings: no file
-    # contents, the step's sparse-checkout patterns, then `academichub checkout` (the recent entries)
-    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "radar-daily.yml").read_text(encoding="utf-8"))
-    (settings, *_) = [
-        s["with"] for s in workflow["jobs"]["update"]["steps"] if s.get("uses", "").startswith("actions/checkout@")
-    ]
-    assert settings["sparse-checkout-cone-mode"] is False
-    daily = tmp_path / "daily"
-    git(
-        "clone",
-        "--quiet",
-        f"--filter={settings['filter']}",
-        "--no-checkout",
-        f"file://{origin}",
-        str(daily),
-        cwd=tmp_path,
-    )
-    git("sparse-checkout", "set", "--no-cone", *settings["sparse-checkout"].split(), cwd=daily)
-    git("checkout", "--quiet", "main", cwd=daily)
-    (step,) = [s for s in workflow["jobs"]["update"]["steps"] if s.get("run", "").startswith("academichub checkout")]
-    assert step["run"] == 'academichub checkout --date "$DAY"'
-    configure(daily)
-    done = academichub("checkout", "--date", DAYS[3].isoformat(), cwd=daily)
-    assert done.returncode == 0, done.stderr
+    daily = workflow_checkout(origin, tmp_path / "daily", DAYS[3])
     on_disk = {p.relative_to(daily).as_posix() for p in (daily / "content").rglob("*.md")}
     assert on_disk and not any(f"content/{e.rel}" in on_disk for e in old.values())  # the first day: six weeks back
     assert len(on_disk) < len(git("ls-files", "content", cwd=daily).split())
@@ -243,6 +220,133 @@ def test_the_daily_jobs_partial_sparse_clone_fetches_old_entries_only_when_neede
     # its brief was written again, from the new text
     assert indexed(daily / "state")[f"arxiv:{replaced['id']}"]["brief"] == "done"
     assert json.loads(metadata(entry)["Brief"])["paper_digest"] == paper_digest(read_record(entry))
+
+
+def workflow_checkout(origin: Path, daily: Path, day: date) -> Path:
+    """The daily workflow's checkout for ``day``, as actions/checkout makes it from the step's settings:
+    no file contents, the step's sparse-checkout patterns, then `academichub checkout` (the recent entries)."""
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "radar-daily.yml").read_text(encoding="utf-8"))
+    (settings, *_) = [
+        s["with"] for s in workflow["jobs"]["update"]["steps"] if s.get("uses", "").startswith("actions/checkout@")
+    ]
+    assert settings["sparse-checkout-cone-mode"] is False
+    git(
+        "clone",
+        "--quiet",
+        f"--filter={settings['filter']}",
+        "--no-checkout",
+        f"file://{origin}",
+        str(daily),
+        cwd=daily.parent,
+    )
+    git("sparse-checkout", "set", "--no-cone", *settings["sparse-checkout"].split(), cwd=daily)
+    git("checkout", "--quiet", "main", cwd=daily)
+    (step,) = [s for s in workflow["jobs"]["update"]["steps"] if s.get("run", "").startswith("academichub checkout")]
+    assert step["run"] == 'academichub checkout --date "$DAY"'
+    configure(daily)
+    done = academichub("checkout", "--date", day.isoformat(), cwd=daily)
+    assert done.returncode == 0, done.stderr
+    return daily
+
+
+def needed_months(work: Path, day: date) -> set[str]:
+    """The months whose index files a run on ``day`` needs: those of the entries of the 45 radar days
+    before it (their folders' months), and those of the days."""
+    first = day - timedelta(days=45)
+    recent = {
+        item["path"].split("/")[1] + "-" + item["path"].split("/")[2]
+        for item in indexed(work / "state").values()
+        if first.isoformat() <= item["day"] <= day.isoformat()
+    }
+    return recent | {f"{first + timedelta(days=n):%Y-%m}" for n in range(46)}
+
+
+def index_files(clone: Path) -> set[str]:
+    return {p.stem for p in (clone / "state" / "papers").glob("*.json")}
+
+
+LATER = DAYS[2] + timedelta(days=40)  # the first day's month is out of the recent days' checkout
+
+
+def test_a_full_day_in_the_daily_checkout_reads_an_old_months_index_file_only_when_asked(history, servers, tmp_path):
+    """The daily checkout of a day six weeks after the first month: the key files, and the index files
+    of the recent days' months only.  A day's run (fetch, brief, build) and commit work in it; a new
+    version of a paper of the first month is found through its key file, its month's index file then
+    checked out, and the day's commit touches the day's files only."""
+    origin, work, first = tmp_path / "origin.git", history["work"], history["first"]
+    shutil.copytree(history["origin"], origin)
+    months = {p.stem for p in (work / "state" / "papers").glob("*.json")}
+    daily = workflow_checkout(origin, tmp_path / "daily", LATER)
+    assert "2026-03" in months and "2026-03" not in needed_months(work, LATER)
+    assert index_files(daily) == months & needed_months(work, LATER)
+    assert {p.stem for p in (daily / "state" / "keys").glob("*.txt")} == months
+    layout = Layout(daily / "content", daily / "state")
+    old = {
+        e.paper.arxiv_id: e for p in Layout(work / "content").entry_files() if (e := read_entry(p, work / "content"))
+    }
+    replaced = next(p for p in first if p["id"] in old)
+    assert not (layout.content / old[replaced["id"]].rel).exists()
+
+    # the radar's site settings (a current tier of the newest month), then the day: run and commit
+    shutil.copytree(ROOT / "theme", daily / "theme")
+    settings = (ROOT / "pelicanconf.py").read_text(encoding="utf-8")
+    (daily / "pelicanconf.py").write_text(settings + "\nARCHIVE_CURRENT_PAPERS = 1\n", encoding="utf-8")
+    feeds, model = servers
+    v2 = {**replaced, "version": 2, "abstract": replaced["abstract"] + " We add a third experiment."}
+    feeds.add("/rss", body=arxiv_rss(history["corpus"].day(LATER, CANDIDATES) + [v2], LATER))
+    env = {"OPENAI_API_KEY": "test-key", "OPENAI_BASE_URL": model.url, "ACADEMICHUB_MODEL": "gpt-4o-mini"}
+    done = academichub("run", "--date", LATER.isoformat(), "--no-notify", cwd=daily, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert (daily / "output" / "index.html").is_file()
+    pushed = academichub(
+        "commit", "--date", LATER.isoformat(), cwd=daily, env={"GITHUB_TOKEN": "", "GITHUB_OUTPUT": ""}, timeout=120
+    )
+    assert pushed.returncode == 0, pushed.stderr
+
+    entry = layout.content / old[replaced["id"]].rel
+    assert "\nVersion: 2\n" in entry.read_text(encoding="utf-8")
+    assert "2026-03" in index_files(daily)  # checked out when the key file's hash matched
+    changes = git("diff", "--name-status", "HEAD~1", "HEAD", cwd=origin).splitlines()
+    assert changes and not [line for line in changes if line.startswith("D")]
+    touched = {line.split("\t", 1)[1] for line in changes}
+    assert f"content/{old[replaced['id']].rel}" in touched and "state/papers/2026-03.json" in touched
+    assert touched <= the_days_files(daily, LATER), sorted(touched - the_days_files(daily, LATER))
+    # the first month's index lists every paper it did, the new version's entry changed on the day
+    before, after = indexed(work / "state"), indexed(daily / "state")
+    assert set(before) <= set(after)
+    assert after[f"arxiv:{replaced['id']}"]["changed"] == LATER.isoformat()
+    assert after[f"arxiv:{replaced['id']}"]["path"] == before[f"arxiv:{replaced['id']}"]["path"]
+
+
+def test_a_radar_whose_key_files_have_no_radar_days_is_migrated_by_its_next_daily_run(history, servers, tmp_path):
+    """Key files as the release before wrote them (a slug and hashes a line): the daily checkout takes
+    every month's index file, the run writes the key files again with paths and radar days, and the
+    next day's checkout leaves the older months' index files out."""
+    origin, work = tmp_path / "origin.git", tmp_path / "work"
+    shutil.copytree(history["origin"], origin)
+    git("clone", "--quiet", f"file://{origin}", str(work), cwd=tmp_path)
+    configure(work)
+    listed = indexed(work / "state")
+    by_month: dict[str, list[str]] = {}
+    for item in sorted(listed.values(), key=lambda i: i["path"]):
+        line = " ".join([Path(item["path"]).stem, *sorted({key_hash(k) for k in item["keys"]})])
+        by_month.setdefault(item["path"].split("/")[1] + "-" + item["path"].split("/")[2], []).append(line)
+    for month, lines in by_month.items():
+        (work / "state" / "keys" / f"{month}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    git("commit", "--quiet", "-am", "Key files of the release before", cwd=work)
+    git("push", "--quiet", "origin", "HEAD:main", cwd=work)
+    assert all(found.days is None for found in read_keys(work / "state" / "keys").values())
+
+    daily = workflow_checkout(origin, tmp_path / "daily", LATER)
+    assert index_files(daily) == set(by_month)  # their radar days unknown: every month's index file
+    run_day(daily, LATER, history["corpus"].day(LATER, CANDIDATES), servers)
+    found = read_keys(daily / "state" / "keys")
+    assert set(by_month) <= set(found) and all(k.days is not None for k in found.values())
+    assert {rel for k in found.values() for rel in k.days} == {i["path"] for i in indexed(daily / "state").values()}
+    assert set(listed) <= set(indexed(daily / "state"))
+    later = workflow_checkout(origin, tmp_path / "later", LATER + timedelta(days=1))
+    assert index_files(later) == set(found) & needed_months(daily, LATER + timedelta(days=1))
+    assert "2026-03" not in index_files(later)
 
 
 MIGRATED = ROOT / "tests" / "fixtures" / "radar-before-index-shards"
@@ -344,8 +448,9 @@ def test_the_daily_build_in_the_sparse_checkout_checks_out_the_current_tier_only
     def entries() -> set[str]:
         return {p.relative_to(daily / "content").as_posix() for p in (daily / "content").rglob("*.md")}
 
-    later = DAYS[2] + timedelta(days=40)  # the first day's month is out of the recent days' checkout
+    later = LATER
     first, said = day_of(later)
+    assert "2026-03" not in index_files(daily)  # closed, and planned from its key file
     assert set(closed) <= first  # no shard yet (a cache miss): the closed month is checked out, built
     assert "closed months: 1 built, 0 kept" in said
     pages = {p.relative_to(daily / "output").as_posix() for p in (daily / "output" / "papers").glob("*.html")}

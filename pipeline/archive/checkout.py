@@ -1,11 +1,13 @@
 """What a daily run needs of a radar's repository, for a partial clone with a sparse checkout.
 
 The daily job clones without file contents (``git clone --filter=blob:none``) and checks out only
-what a day touches: every file except ``content/papers/`` and ``state/brief-cache/``, then the
-entry folders of the recent radar days (``patterns``).  Git fetches a file's contents when it is
-checked out, so the job's download and checkout follow the day, not the archive.  An older entry
-the run needs after all (a new version of a paper of last year) is checked out when it is asked
-for (``sparse_checkout``), before it is read.
+what a day touches: every file except ``content/papers/``, ``state/papers/`` and
+``state/brief-cache/``, then the entry folders of the recent radar days and the index files of their
+months (``patterns``; the key files ``state/keys/`` say where the recent days' entries are).  Git
+fetches a file's contents when it is checked out, so the job's download and checkout follow the
+day, not the archive.  An older entry the run needs after all (a new version of a paper of last
+year) is checked out when it is asked for (``sparse_checkout``), before it is read, and its month's
+index file with it (``sparse_files``).
 """
 
 from __future__ import annotations
@@ -17,28 +19,39 @@ from pathlib import Path
 
 from ..errors import ArchiveError
 from ..layout import Layout
-from .index import Index
+from .index import Index, keys_dir, shard_name
 
 RECENT_DAYS = 45  # radar days whose entries a run reads: the digests' weeks, and the rule preview's 14 days
 
 
 def patterns(layout: Layout, day: date, recent_days: int = RECENT_DAYS, root: Path | None = None) -> list[str]:
     """The sparse-checkout patterns (non-cone) of a run on ``day``: everything but the archive's
-    entries and the brief cache, then the day folders of the entries that arrived in the last
-    ``recent_days`` days, and the brief cache's files of those days.  Paths are relative to the
+    entries, its index and the brief cache, then the day folders of the entries that arrived in the
+    last ``recent_days`` days (the key files list every entry's radar day), the index files of their
+    months and of those days' months, and the brief cache's files of those days.  A month whose key
+    file an earlier AcademicHub wrote (no radar days) has its index file checked out, and without any
+    key file the whole index is: the run writes the key files again.  Paths are relative to the
     repository's ``root`` (default: the current folder).  The day's new entries go where they
     belong, checked out or not (``git add --sparse`` commits them)."""
     index = Index.load(layout.content, layout.index_dir, sparse=True)
     first = day - timedelta(days=recent_days)
-    folders = {"/".join(rel.split("/")[:-1]) for rel in index.around(first, day)}
+    recent = index.around(first, day)
+    folders = {"/".join(rel.split("/")[:-1]) for rel in recent}
     base = root or Path.cwd()
     content = layout.content.resolve().relative_to(base.resolve()).as_posix()
     state = layout.state.resolve().relative_to(base.resolve()).as_posix()
     months = sorted({f"{date.fromordinal(o):%Y-%m}" for o in range(first.toordinal(), day.toordinal() + 1)})
+    needed = {shard_name(rel) for rel in recent} | set(months)
+    needed |= index.outdated
+    index_files = [f"/{state}/papers/{month}.json" for month in sorted(needed)]
+    if layout.state.is_dir() and not any(keys_dir(layout.index_dir).glob("*.txt")):
+        index_files = [f"/{state}/papers/"]  # no key files yet: the whole index
     return [
         "/*",
         f"!/{content}/papers/",
+        f"!/{state}/papers/",
         f"!/{state}/brief-cache/",
+        *index_files,
         *(f"/{content}/{folder}/" for folder in sorted(folders)),
         f"/{state}/brief-cache/*/??.json",  # an earlier AcademicHub's shards: read, never written
         *(f"/{state}/brief-cache/*/{month}-*.json" for month in months),
@@ -47,23 +60,20 @@ def patterns(layout: Layout, day: date, recent_days: int = RECENT_DAYS, root: Pa
 
 def check_out_day(layout: Layout, day: date, recent_days: int = RECENT_DAYS) -> list[str]:
     """Set the sparse checkout of the repository ``content/`` is in to what a run on ``day`` needs
-    (git fetches the contents of what it checks out); the patterns set."""
+    (git fetches the contents of what it checks out); the patterns set.  What is checked out may
+    change the patterns (a ``git clone --sparse`` has no ``state/`` yet; an index file checked out
+    lists more recent entries): they are set again until they stay the same."""
     root = _toplevel(layout.content if layout.content.is_dir() else layout.content.parent)
     if root is None:
         raise ArchiveError(f"{layout.content}: not in a git work tree, nothing to check out")
-    listed = _index_on_disk(layout)
-    chosen = patterns(layout, day, recent_days, root)
-    _git(["sparse-checkout", "set", "--no-cone", "--stdin"], root, "\n".join(chosen) + "\n")
-    if not listed and _index_on_disk(layout):
-        # a checkout without state/ yet (``git clone --sparse``): the index is there now, the entries next
-        chosen = patterns(layout, day, recent_days, root)
+    chosen: list[str] = []
+    for _ in range(4):
+        again = patterns(layout, day, recent_days, root)
+        if again == chosen:
+            break
+        chosen = again
         _git(["sparse-checkout", "set", "--no-cone", "--stdin"], root, "\n".join(chosen) + "\n")
     return chosen
-
-
-def _index_on_disk(layout: Layout) -> bool:
-    """Whether the index (``state/papers/``, or an earlier AcademicHub's ``state/papers.json``) is checked out."""
-    return layout.index_dir.exists() or layout.index_dir.with_suffix(".json").exists()
 
 
 def _git(args: list[str], cwd: Path, stdin: str | None = None) -> str:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 from ..errors import WriteError
 from ..files import atomic_write
@@ -27,6 +29,8 @@ log = logging.getLogger(__name__)
 
 # 2: every entry records its radar day (``Received``); 3: and the words its keywords matched
 INDEX_FORMAT = 3
+# a key file's first line: ``#2`` then the month's counts; a line a paper: its path, radar day, key hashes
+KEYS_FORMAT = "#2"
 
 
 def _outdated(paper: Paper) -> bool:
@@ -55,6 +59,7 @@ class Index:
     folder: Path | None = None  # state/papers/, where the months not read yet are read from
     elsewhere: dict[str, Keys] = field(default_factory=dict)  # months whose index file is not read
     check_out_files: Callable[[list[Path]], None] | None = None  # makes absent index files present
+    outdated: frozenset[str] = frozenset()  # months whose key file has no radar days (an earlier AcademicHub's)
 
     @classmethod
     def rebuild(cls, root: Path, files: Iterable[Path] | None = None) -> Index:
@@ -101,7 +106,9 @@ class Index:
                 for month, found in listed.items()
                 if month not in read and not (folder / f"{month}.json").exists()
             }
-            index.read_months(unreadable)  # its keys unknown: the month is read whole
+            # its keys unknown, or its radar days (an earlier AcademicHub's key file): the month is read whole
+            index.outdated = frozenset(month for month, found in listed.items() if found.days is None)
+            index.read_months(unreadable | (index.outdated if check_out is not None else set()))
         on_disk: dict[str, list[Path]] = {}
         for path in Layout(root).entry_files():
             on_disk.setdefault(shard_name(path.relative_to(root).as_posix()), []).append(path)
@@ -268,13 +275,20 @@ class Index:
             ]
             text = f'{{"format": {self.format}, "papers": {{\n' + ",\n".join(lines) + "\n}}\n"
             changed |= atomic_write(folder / f"{month}.json", text)
-            changed |= atomic_write(
-                keys_dir(folder) / f"{month}.txt",
-                "".join(
-                    " ".join([Path(self.entries[i]).stem, *sorted({key_hash(k) for k in grouped.get(i, [])})]) + "\n"
-                    for i in ids
-                ),
-            )
+            counts = Counter(self.info[i]["brief"] for i in ids)
+            counts["due"] = sum(1 for i in ids if _due(self.info[i], False))
+            lines = [" ".join([KEYS_FORMAT, *(f"{k}={n}" for k, n in sorted(counts.items()) if n)])]
+            lines += [
+                " ".join(
+                    [
+                        _key_path(month, self.entries[i]),
+                        self.info[i]["day"],
+                        *sorted({key_hash(k) for k in grouped.get(i, [])}),
+                    ]
+                )
+                for i in ids
+            ]
+            changed |= atomic_write(keys_dir(folder) / f"{month}.txt", "\n".join(lines) + "\n")
         for stale in [
             *(folder.glob("*.json") if folder.is_dir() else ()),
             *(keys_dir(folder).glob("*.txt") if keys_dir(folder).is_dir() else ()),
@@ -290,37 +304,79 @@ class Index:
 
     def due(self, with_model: bool) -> list[str]:
         """The entries whose brief must be looked at: written since, pending, failed, or extractive
-        when a model now writes briefs."""
-        return sorted(
-            rel
-            for paper_id, rel in self.entries.items()
-            for info in [self.info[paper_id]]
-            if info["due"]
-            or info["brief"] in (BriefStatus.PENDING, BriefStatus.FAILED)
-            or (with_model and info["brief"] == BriefStatus.EXTRACTIVE)
+        when a model now writes briefs.  A month left out is read when its key file counts one."""
+        self.read_months(
+            month
+            for month, found in self.elsewhere.items()
+            if found.counts is None
+            or found.counts.get("due")
+            or (with_model and found.counts.get(BriefStatus.EXTRACTIVE))
         )
+        return sorted(rel for paper_id, rel in self.entries.items() if _due(self.info[paper_id], with_model))
+
+    def read_all(self) -> None:
+        """Read every month's index file a sparse checkout left out (checked out first)."""
+        self.read_months(list(self.elsewhere))
+
+    def lookup(self, key: str) -> str | None:
+        """The paper id an identity key names, reading the month left out whose key file lists its hash."""
+        if key not in self.by_key:
+            self.read_months(m for m, found in self.elsewhere.items() if key_hash(key) in found.hashes)
+        return self.by_key.get(key)
+
+    def papers(self) -> int:
+        """How many papers the archive holds, the months left out counted from their key files."""
+        return len(self.entries) + sum(found.size for found in self.elsewhere.values())
+
+    def brief_counts(self) -> Counter:
+        """How many entries have each brief status, the months left out counted from their key files."""
+        self.read_months(m for m, found in self.elsewhere.items() if found.counts is None)
+        counts = Counter(info["brief"] for info in self.info.values())
+        for found in self.elsewhere.values():
+            counts.update({k: n for k, n in (found.counts or {}).items() if k in set(BriefStatus)})
+        return counts
+
+    def days(self) -> dict[str, str]:
+        """Every entry's radar day (path relative to content/ -> ``YYYY-MM-DD``), the months left out
+        from their key files (an earlier AcademicHub's key file says none: its month is not listed)."""
+        found = {rel: self.info[paper_id]["day"] for paper_id, rel in self.entries.items()}
+        for month in self.elsewhere.values():
+            found.update(month.days or {})
+        return found
 
     def newest_day(self) -> date | None:
         """The newest radar day of the archive."""
-        return date.fromisoformat(max(i["day"] for i in self.info.values())) if self.info else None
+        days = self.days()
+        return date.fromisoformat(max(days.values())) if days else None
 
     def around(self, first: date, day: date) -> list[str]:
-        """The entries that arrived from ``first`` to ``day``, or changed on ``day``."""
+        """The entries that arrived from ``first`` to ``day`` (the months left out too, from their
+        key files), or changed on ``day`` (the months read)."""
         low, high = first.isoformat(), day.isoformat()
-        return sorted(
-            rel
-            for paper_id, rel in self.entries.items()
-            for info in [self.info[paper_id]]
-            if low <= info["day"] <= high or info["changed"] == high
-        )
+        changed = {rel for paper_id, rel in self.entries.items() if self.info[paper_id]["changed"] == high}
+        return sorted(changed | {rel for rel, arrived in self.days().items() if low <= arrived <= high})
+
+
+def _due(info: dict, with_model: bool) -> bool:
+    """Whether an entry's brief must be looked at (its index record ``info``)."""
+    return (
+        info["due"]
+        or info["brief"] in (BriefStatus.PENDING, BriefStatus.FAILED)
+        or (with_model and info["brief"] == BriefStatus.EXTRACTIVE)
+    )
 
 
 @dataclass(frozen=True)
 class Keys:
-    """A month's ``state/keys/YYYY-MM.txt``: its entries' slugs, and the hashes of their identity keys."""
+    """A month's ``state/keys/YYYY-MM.txt``: its entries' slugs, and the hashes of their identity keys;
+    their paths and radar days, and the month's counts (``due`` and each brief status) — None in a
+    key file an earlier AcademicHub wrote."""
 
     hashes: frozenset[str]
     slugs: frozenset[str]
+    days: dict[str, str] | None = None  # entry path (relative to content/) -> radar day
+    counts: dict[str, int] | None = None
+    size: int = 0  # its papers
 
 
 def key_hash(key: str) -> str:
@@ -340,11 +396,35 @@ def read_keys(folder: Path) -> dict[str, Keys]:
     for path in sorted(folder.glob("*.txt")) if folder.is_dir() else ():
         try:
             lines = [line.split() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        except (OSError, ValueError) as exc:
+            if lines and lines[0][0] == KEYS_FORMAT:  # path, radar day, hashes
+                counts = {k: int(n) for k, _, n in (item.partition("=") for item in lines[0][1:])}
+                days = {f"{_month_prefix(path.stem)}{unquote(line[0])}.md": line[1] for line in lines[1:]}
+                found[path.stem] = Keys(
+                    frozenset(h for line in lines[1:] for h in line[2:]),
+                    frozenset(Path(rel).stem for rel in days),
+                    days,
+                    counts,
+                    len(lines) - 1,
+                )
+            else:  # an earlier AcademicHub's: slug, hashes
+                found[path.stem] = Keys(
+                    frozenset(h for line in lines for h in line[1:]),
+                    frozenset(line[0] for line in lines),
+                    size=len(lines),
+                )
+        except (OSError, ValueError, IndexError) as exc:
             log.warning("%s: unreadable key file (%s)", path, exc)
-            continue
-        found[path.stem] = Keys(frozenset(h for line in lines for h in line[1:]), frozenset(line[0] for line in lines))
     return found
+
+
+def _month_prefix(month: str) -> str:
+    """What the paths of a month's entries start with (``2026-04`` → ``papers/2026/04/``; ``other``: nothing)."""
+    return f"papers/{month.replace('-', '/')}/" if month != "other" else ""
+
+
+def _key_path(month: str, rel: str) -> str:
+    """An entry's path as its key file writes it: after its month's folder, without ``.md``, quoted."""
+    return quote(rel.removeprefix(_month_prefix(month)).removesuffix(".md"), safe="/")
 
 
 def shard_name(rel: str) -> str:
@@ -358,7 +438,8 @@ def shard_name(rel: str) -> str:
 def recorded(folder: Path) -> dict[str, str] | None:
     """The entries the saved index records (paper id -> path relative to content/), as it was saved — an
     entry removed since is still there; None when there is no readable index (``folder``: ``state/papers/``,
-    else the one ``state/papers.json`` an earlier AcademicHub kept)."""
+    else the one ``state/papers.json`` an earlier AcademicHub kept).  Only the index files on disk are
+    read: in a sparse checkout the months checked out, whose entries are the ones it can find gone."""
     shards = sorted(folder.glob("*.json")) if folder.is_dir() else []
     try:
         if not shards:

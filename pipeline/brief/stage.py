@@ -69,12 +69,14 @@ def run_brief(
         layout.content, layout.index_dir, sparse=checkout is not None, check_out=sparse_files(layout.index_dir)
     )
     index.checkout = checkout
-    report.papers_seen = len(index.entries)
+    report.papers_seen = index.papers()
     corrections = {c.target: c for c in load_corrections(corrections_dir)} if corrections_dir else {}
+    if every or stale:
+        index.read_all()
     due = set(index.entries.values()) if every or stale else set(index.due(endpoint is not None))
     day = day or runlog.last_day(layout.runs_file) or index.newest_day()
     recent = set(index.around(day - timedelta(days=DIGEST_DAYS), day)) if digests and day else set()
-    named = {index.entries[t] for t in corrections if t in index.entries}
+    named = {index.entries[t] for t in corrections if index.lookup(t) is not None and t in index.entries}
     index.present(sorted(due | recent | named))
     entries = sorted(
         (e for rel in due | recent | named if (e := read_entry(layout.content / rel, layout.content))),

@@ -27,7 +27,7 @@ import requests
 
 from .. import markdown
 from ..archive import runlog
-from ..archive.checkout import sparse_checkout
+from ..archive.checkout import sparse_checkout, sparse_files
 from ..archive.entry import BriefStatus
 from ..archive.index import Index
 from ..errors import GitHubError
@@ -119,7 +119,8 @@ def find_anomalies(runs: list[dict]) -> list[Anomaly]:
 def brief_counts(layout: Layout) -> Counter:
     """How many entries have each brief status, as the index (``state/papers/``) records them."""
     sparse = sparse_checkout(layout.content) is not None  # the daily job's: entries left out still count
-    return Counter(info["brief"] for info in Index.load(layout.content, layout.index_dir, sparse).info.values())
+    index = Index.load(layout.content, layout.index_dir, sparse, check_out=sparse_files(layout.index_dir))
+    return index.brief_counts()  # the months left out: from their key files
 
 
 def summary_markdown(runs: list[dict], layout: Layout, deliveries: dict[str, dict] | None = None) -> str:

@@ -128,14 +128,18 @@ def _paper_vectors(papers: list[Paper], store: Store, embedder: Embedder) -> np.
 
 def _known_papers(papers: list[Paper], content: Path, state: Path, wanted: set[str]) -> dict[str, Paper]:
     """Identity key -> paper, for the referenced papers in the archive (through the index) and the run."""
+    from ..archive.checkout import sparse_checkout, sparse_files
     from ..archive.identity import keys
     from ..archive.index import Index
 
     known: dict[str, Paper] = {}
-    index = Index.load(content, Layout(content, state).index_dir)
+    folder = Layout(content, state).index_dir
+    checkout = sparse_checkout(content)  # the daily job's: a month left out is read when a key asks for it
+    index = Index.load(content, folder, sparse=checkout is not None, check_out=sparse_files(folder))
+    index.checkout = checkout
     for key in sorted(wanted):
-        paper_id = index.by_key.get(key)
-        found = read_record(content / index.entries[paper_id]) if paper_id in index.entries else None
+        paper_id = index.lookup(key)
+        found = index.read(paper_id) if paper_id is not None else None
         if found is not None:
             known.update({k: found for k in keys(found)})
     for paper in papers:

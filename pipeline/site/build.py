@@ -22,7 +22,7 @@ from pelican import __version__ as pelican_version
 from pelican.settings import load_source, read_settings
 from pelican.utils import clean_output_dir
 
-from ..archive.checkout import sparse_checkout
+from ..archive.checkout import sparse_checkout, sparse_files
 from ..archive.index import Index
 from ..config.takedowns import load_takedowns
 from ..errors import SearchError, SiteError
@@ -158,8 +158,9 @@ def _checked_out(settings: dict, shards: Shards) -> Tiers:
     checkout = sparse_checkout(root)
     if checkout is None:
         return _plan(settings)
-    index = Index.load(root, Layout(root, site_settings(settings).state).index_dir, sparse=True)
-    listed = {rel: index.info[paper_id]["day"][:7] for paper_id, rel in index.entries.items()}
+    folder = Layout(root, site_settings(settings).state).index_dir
+    index = Index.load(root, folder, sparse=True, check_out=sparse_files(folder))  # a month read when it must be
+    listed = {rel: day[:7] for rel, day in index.days().items()}  # the months left out: from their key files
     tiers = _plan(settings, listed)
     wanted = [rel for period in tiers.current for rel in period.absent]
     _, stale = shards.check([p for p in tiers.closed if p.absent])

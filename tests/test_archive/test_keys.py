@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import subprocess
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from pipeline.archive import index as index_module
-from pipeline.archive.checkout import sparse_checkout, sparse_files
+from pipeline.archive.checkout import check_out_day, patterns, sparse_checkout, sparse_files
 from pipeline.archive.identity import keys
 from pipeline.archive.index import Index, key_hash, keys_dir, read_keys, write_papers
+from pipeline.layout import Layout
 from pipeline.models import Author, Paper
 
 DAY = date(2026, 6, 19)
@@ -99,11 +100,15 @@ def test_key_files_list_each_months_slugs_and_key_hashes(tmp_path):
     assert found["2026-05"].slugs == {"arxiv-2606-00001", "arxiv-2606-00002"}
     assert found["2026-05"].hashes == {key_hash(k) for p in papers[:2] for k in keys(p)}
     assert found["2026-06"].hashes == {key_hash(k) for k in keys(papers[2])}
-    line = (tmp_path / "state" / "keys" / "2026-05.txt").read_text(encoding="utf-8").splitlines()[1]
-    assert line.split()[0] == "arxiv-2606-00002" and len(line.split()) == 1 + len(set(keys(papers[1])))
-    # a tenth of the index's bytes a paper, or less
+    # a first line of counts, then a paper a line: its path within the month's folder, its radar day, its hashes
+    head, _, line = (tmp_path / "state" / "keys" / "2026-05.txt").read_text(encoding="utf-8").splitlines()
+    assert head == "#2 due=2 pending=2" and found["2026-05"].counts == {"due": 2, "pending": 2}
+    assert line.split()[:2] == ["10/arxiv-2606-00002", DAY.isoformat()]
+    assert len(line.split()) == 2 + len(set(keys(papers[1])))
+    assert found["2026-05"].days == {rel: DAY.isoformat() for rel in sorted(index.entries.values())[:2]}
+    # a quarter of the index's bytes a paper, or less (the counts' line is the month's, not a paper's)
     month = tmp_path / "state" / "papers" / "2026-05.json"
-    assert (tmp_path / "state" / "keys" / "2026-05.txt").stat().st_size * 4 < month.stat().st_size
+    assert ((tmp_path / "state" / "keys" / "2026-05.txt").stat().st_size - len(head) - 1) * 4 < month.stat().st_size
     # saved again unchanged: nothing written; a month gone: its key file too
     assert index.save(tmp_path / "state" / "papers") is False
     (month.parent.parent.parent / "content" / index.entries[papers[2].id]).unlink()
@@ -215,3 +220,56 @@ def test_the_key_files_hold_tens_of_bytes_a_paper(tmp_path, per_month):
     index.save(tmp_path / "state" / "papers")
     size = (tmp_path / "state" / "keys" / "2026-05.txt").stat().st_size
     assert size / per_month < 60
+
+
+def test_the_daily_checkout_takes_the_index_files_of_the_recent_days_months_only(tmp_path):
+    """A journal article published in January that arrived yesterday: its folder and January's index
+    file are checked out, from its key file's radar day; February's, whose papers are old, is not."""
+    old, article, recent = (
+        paper(1, 1, published=datetime(2026, 1, 5, tzinfo=UTC)),
+        paper(2, 1, id="doi:10.1000/late", arxiv_id="", doi="10.1000/late"),
+        paper(3, 6),
+    )
+    feb = paper(4, 2)
+    origin, work = tmp_path / "origin.git", tmp_path / "work"
+    git("init", "--quiet", "--bare", "--initial-branch=main", str(origin), cwd=tmp_path)
+    git("config", "uploadpack.allowFilter", "true", cwd=origin)
+    git("clone", "--quiet", f"file://{origin}", str(work), cwd=tmp_path)
+    layout = Layout(work / "content", work / "state")
+    index = Index.load(layout.content, layout.index_dir)
+    for papers, day in (([old], date(2026, 1, 20)), ([feb], date(2026, 2, 20)), ([article, recent], DAY)):
+        assert {o.kind for o in write_papers(papers, index, day)} == {"new"}
+    index.save(layout.index_dir)
+    git("add", "--all", cwd=work)
+    git("-c", "user.name=Radar", "-c", "user.email=radar@example.org", "commit", "--quiet", "-m", "Papers", cwd=work)
+    git("push", "--quiet", "origin", "HEAD:main", cwd=work)
+
+    daily = tmp_path / "daily"
+    git("clone", "--quiet", "--filter=blob:none", "--sparse", f"file://{origin}", str(daily), cwd=tmp_path)
+    on = Layout(daily / "content", daily / "state")
+    chosen = check_out_day(on, DAY + timedelta(days=1))
+    assert sorted(p.name for p in on.index_dir.glob("*.json")) == ["2026-01.json", "2026-06.json"]
+    assert sorted(p.name for p in keys_dir(on.index_dir).glob("*.txt")) == [
+        "2026-01.txt",
+        "2026-02.txt",
+        "2026-06.txt",
+    ]
+    on_disk = {p.relative_to(on.content).as_posix() for p in on.content.rglob("*.md")}
+    assert on_disk == {index.entries[article.id], index.entries[recent.id]}
+    assert chosen == patterns(on, DAY + timedelta(days=1), root=daily)  # set until it stays the same
+    # what the later steps read of the months left out: their key files
+    sparse = Index.load(on.content, on.index_dir, sparse=True)
+    assert sorted(sparse.elsewhere) == ["2026-02"] and sparse.papers() == 4
+    assert sparse.days() == {rel: index.info[i]["day"] for i, rel in index.entries.items()}
+    assert sparse.brief_counts() == {"pending": 4} and not (on.index_dir / "2026-02.json").exists()
+    # a brief due in a month left out (its key file counts it): the month's index file is checked out
+    check_out = sparse_files(on.index_dir)
+    with_files = Index.load(on.content, on.index_dir, sparse=True, check_out=check_out)
+    assert index.entries[feb.id] in with_files.due(with_model=False) and with_files.elsewhere == {}
+    assert (on.index_dir / "2026-02.json").exists()
+    # a lookup by a key whose hash a month left out lists reads that month
+    check_out_day(on, DAY + timedelta(days=1))
+    assert not (on.index_dir / "2026-02.json").exists()
+    looked = Index.load(on.content, on.index_dir, sparse=True, check_out=check_out)
+    assert looked.lookup(f"doi:{article.doi}") == article.id and "2026-02" in looked.elsewhere
+    assert looked.lookup(feb.id) == feb.id and looked.elsewhere == {}
