@@ -26,6 +26,7 @@ import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "support"))
@@ -36,7 +37,7 @@ from corpus import Corpus, arxiv_rss
 from fake_openai import paper_answer, serve
 from feedserver import FeedServer
 
-from pipeline.archive import runlog
+from pipeline.archive import candidates, runlog
 from pipeline.archive.entry import BriefStatus, read_entry
 from pipeline.archive.identity import dedupe
 from pipeline.archive.index import Index, shard_name, write_papers
@@ -273,12 +274,18 @@ class Seeder:
     def day(self, day: date) -> None:
         if self.importer is None:
             self._start()
+        # the files go to git through fast-import, read back at once: they need not survive a crash
+        with mock.patch.object(os, "fsync", lambda _: None):
+            self._write_day(day)
+
+    def _write_day(self, day: date) -> None:
         radar, layout, settings = self.radar, self.layout, self.radar.settings
-        candidates = radar.serve_day(day)
+        served = radar.serve_day(day)
         config = radar.sources_file()
         papers, reports = read_sources(config, Client(config.http), day)
         by_source = {r.source: r for r in reports}
         unique, merged_away = dedupe(papers)
+        candidates.save(layout.state, day, unique)  # not committed: the Actions cache keeps them
         for merged in merged_away:
             by_source[merged.record.source].duplicate += 1
         kept, _ = curate(unique, self.compiled, None)
@@ -296,7 +303,7 @@ class Seeder:
             else:
                 report.skipped += 1
         new = sum(r.new for r in reports)
-        radar.kept = 0.8 * radar.kept + 0.2 * max(new, 1) / candidates
+        radar.kept = 0.8 * radar.kept + 0.2 * max(new, 1) / served
         cache = Cache(layout.brief_cache, "papers", day)
         brief_report = BriefReport(BriefMode.MODEL, settings.endpoint.model)
         languages = settings.languages
@@ -377,6 +384,33 @@ class Seeder:
     def reload(self) -> None:
         """After a day committed another way (the measured daily job), read the index again."""
         self.index = Index.load(self.layout.content, self.layout.index_dir)
+
+
+CACHED = ("build/pelican-cache", "output", "state/candidates", "state/deploys.jsonl")  # the daily job's actions/cache
+
+
+def actions_cache(clone: Path) -> dict:
+    """What the daily job's Actions cache holds for the radar checked out whole in ``clone``: the
+    site built from nothing (what a cache miss costs), then its folders as ``tar --zstd`` packs them."""
+    for folder in ("build", "output"):
+        shutil.rmtree(clone / folder, ignore_errors=True)
+    t0 = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "build"],
+        cwd=clone,
+        capture_output=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    built = time.perf_counter() - t0
+    present = [name for name in CACHED if (clone / name).exists()]
+    packed = subprocess.run(["tar", "--zstd", "-cf", "-", *present], cwd=clone, capture_output=True, check=True)
+    return {
+        "build_s": built,
+        "cache_raw": sum(tree_bytes(clone / name, skip="")[1] for name in present if (clone / name).is_dir()),
+        "cache_zstd": len(packed.stdout),
+        "output": tree_bytes(clone / "output", skip="")[1],
+    }
 
 
 def mb(size: int) -> str:
