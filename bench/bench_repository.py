@@ -10,7 +10,12 @@ measured: what the clone transferred, what it checked out, the time of its clone
 brief) and commit; with them the repository's size, its largest file, what a day's commit touches,
 and what a contributor who proposes a rule clones (partial, sparse: ``rules/`` and ``.github/``).
 
+With ``--seed`` the days between the measured ones are written in-process by the pipeline's writers
+and committed by one ``git fast-import`` (``Seeder``); ``actions_cache`` measures the daily job's
+Actions cache of a radar checked out whole.
+
     python bench/bench_repository.py --days 1095 --per-day 250 --measure 365,730,1095   # three years: hours
+    python bench/bench_repository.py --days 1095 --per-day 20 --measure 365,1095 --seed # half an hour
     python bench/bench_repository.py --days 60 --per-day 40 --measure 20,60             # minutes
 """
 
@@ -37,7 +42,7 @@ from corpus import Corpus, arxiv_rss
 from fake_openai import paper_answer, serve
 from feedserver import FeedServer
 
-from pipeline.archive import candidates, runlog
+from pipeline.archive import candidates, lock, runlog
 from pipeline.archive.entry import BriefStatus, read_entry
 from pipeline.archive.identity import dedupe
 from pipeline.archive.index import Index, shard_name, write_papers
@@ -274,8 +279,9 @@ class Seeder:
     def day(self, day: date) -> None:
         if self.importer is None:
             self._start()
-        # the files go to git through fast-import, read back at once: they need not survive a crash
-        with mock.patch.object(os, "fsync", lambda _: None):
+        # the files go to git through fast-import, read back at once: they need not survive a crash;
+        # the state lock held as a run holds it (the run log is then trimmed to its last runs)
+        with mock.patch.object(os, "fsync", lambda _: None), lock.hold(self.layout.state, "run"):
             self._write_day(day)
 
     def _write_day(self, day: date) -> None:
@@ -417,7 +423,9 @@ def mb(size: int) -> str:
     return f"{size / 1e6:.1f} MB"
 
 
-def run(days: int, per_day: int, measure: list[int], folder: Path, progress=print, seed: bool = False) -> list[dict]:
+def run(
+    days: int, per_day: int, measure: list[int], folder: Path, progress=print, seed: bool = False, cache: bool = False
+) -> list[dict]:
     rows = []
     with FeedServer() as feeds, serve() as model:
         radar = Radar(folder, feeds, model.url, per_day)
@@ -429,7 +437,7 @@ def run(days: int, per_day: int, measure: list[int], folder: Path, progress=prin
                 if seeder:
                     seeder.finish()
                 job = radar.daily_job(day)
-                rows.append({"day": n, **job, **radar.repository()})
+                rows.append({"day": n, **job, **radar.repository(), **(actions_cache(radar.work) if cache else {})})
                 progress(json.dumps(rows[-1]))
                 if seeder:
                     seeder.reload()
@@ -456,6 +464,12 @@ def table(rows: list[dict]) -> str:
             f"({r['checkout_files']:,}) | {r['clone_s']:.1f} / {r['run_s']:.1f} / {r['commit_s']:.1f} s "
             f"| {r['touched']} files | {mb(r['contributor'])} |"
         )
+    for r in rows:
+        if "cache_zstd" in r:
+            out.append(
+                f"\nDay {r['day']}: the Actions cache {mb(r['cache_raw'])}, {mb(r['cache_zstd'])} with zstd "
+                f"(output/ {mb(r['output'])}); a build from nothing {r['build_s']:.0f} s"
+            )
     if len(rows) > 1:
         first, last = rows[0], rows[-1]
         growth = {k: last[k] / first[k] - 1 for k in ("transferred", "checkout", "run_s", "commit_s", "clone_s")}
@@ -475,6 +489,9 @@ def main() -> None:
     parser.add_argument(
         "--seed", action="store_true", help="write the days between measurements in-process (fast-import), not by runs"
     )
+    parser.add_argument(
+        "--cache", action="store_true", help="at each measured day, build the site and measure the Actions cache"
+    )
     parser.add_argument("--work", type=Path, help="folder to keep the repository in (default: a temporary one)")
     options = parser.parse_args()
     measure = sorted({int(n) for n in options.measure.split(",")})
@@ -488,6 +505,7 @@ def main() -> None:
             folder,
             progress=lambda text: print(text, file=sys.stderr),
             seed=options.seed,
+            cache=options.cache,
         )
     finally:
         if options.work is None:
