@@ -102,6 +102,19 @@ def commit_back(clone: Path, day: date) -> None:
         raise RuntimeError(f"academichub commit {day}: {done.stderr.strip()}")
 
 
+def days_file(path: str, day: date) -> bool:
+    """Whether a daily commit of ``day`` may touch ``path``: an entry (new, or one the day's feed
+    updated: counted apart), the month files of the index, the day's brief and brief-cache files,
+    the week's brief, the run logs."""
+    name = path.rsplit("/", 1)[-1]
+    return (
+        path.startswith("content/papers/")
+        or path in (f"content/briefs/{day}.md", "state/runs.jsonl", "state/briefs.jsonl", "state/http-cache.json")
+        or path.startswith(("content/briefs/weekly/", "state/papers/", "state/keys/"))
+        or (path.startswith("state/brief-cache/") and name == f"{day}.json")
+    )
+
+
 class Radar:
     """The repository and the servers: a bare origin, the clone the history is made in."""
 
@@ -208,6 +221,10 @@ class Radar:
         commit_back(job, day)
         t3 = time.perf_counter()
         touched = git("diff-tree", "--no-commit-id", "--name-only", "-r", "HEAD", cwd=job).split()
+        changed = git("diff-tree", "--no-commit-id", "--name-only", "-r", "--diff-filter=M", "HEAD", cwd=job).split()
+        beyond = [path for path in touched if not days_file(path, day)]
+        if beyond:
+            raise RuntimeError(f"the commit of {day} touched files beyond the day's: {beyond[:5]}")
         shutil.rmtree(job)
         git("pull", "--quiet", "--ff-only", "origin", "main", cwd=self.work)
         return {
@@ -218,6 +235,7 @@ class Radar:
             "checkout_files": files,
             "checkout": checkout,
             "touched": len(touched),
+            "entries_changed": sum(path.startswith("content/papers/") for path in changed),
         }
 
     def repository(self) -> dict:
@@ -462,7 +480,7 @@ def table(rows: list[dict]) -> str:
             f"| {r['day']} | {r['papers']:,} | {r['files']:,} | {mb(r['packed'])} | `{r['largest'][0]}` "
             f"{mb(r['largest'][1])} | {mb(r['checkout_full'])} | {mb(r['transferred'])} / {mb(r['checkout'])} "
             f"({r['checkout_files']:,}) | {r['clone_s']:.1f} / {r['run_s']:.1f} / {r['commit_s']:.1f} s "
-            f"| {r['touched']} files | {mb(r['contributor'])} |"
+            f"| {r['touched']} files, {r.get('entries_changed', 0)} older entries | {mb(r['contributor'])} |"
         )
     for r in rows:
         if "cache_zstd" in r:
