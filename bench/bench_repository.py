@@ -10,7 +10,12 @@ measured: what the clone transferred, what it checked out, the time of its clone
 brief) and commit; with them the repository's size, its largest file, what a day's commit touches,
 and what a contributor who proposes a rule clones (partial, sparse: ``rules/`` and ``.github/``).
 
+With ``--seed`` the days between the measured ones are written in-process by the pipeline's writers
+and committed by one ``git fast-import`` (``Seeder``); ``actions_cache`` measures the daily job's
+Actions cache of a radar checked out whole.
+
     python bench/bench_repository.py --days 1095 --per-day 250 --measure 365,730,1095   # three years: hours
+    python bench/bench_repository.py --days 1095 --per-day 20 --measure 365,1095 --seed # half an hour
     python bench/bench_repository.py --days 60 --per-day 40 --measure 20,60             # minutes
 """
 
@@ -24,8 +29,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "support"))
@@ -33,17 +39,30 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import yaml
 from corpus import Corpus, arxiv_rss
-from fake_openai import serve
+from fake_openai import paper_answer, serve
 from feedserver import FeedServer
 
-from pipeline.brief import resolve_settings, run_brief
+from pipeline.archive import candidates, lock, runlog
+from pipeline.archive.entry import BriefStatus, read_entry
+from pipeline.archive.identity import dedupe
+from pipeline.archive.index import Index, shard_name, write_papers
+from pipeline.brief import prompts, resolve_settings, run_brief
+from pipeline.brief.cache import Cache, request_key
+from pipeline.brief.entries import write_entry
+from pipeline.brief.grounding import Grounding
+from pipeline.brief.paper import grounded, paper_messages, provenance, rule_names, stamp
+from pipeline.brief.report import BriefMode, BriefReport
+from pipeline.brief.schemas import paper_answer_model
 from pipeline.config import HttpSettings, load_rules
 from pipeline.config.brief import BriefConfig
-from pipeline.fetch.job import run_fetch
+from pipeline.fetch.curate import compile_rules, curate
+from pipeline.fetch.http import Client
+from pipeline.fetch.job import read_sources, run_fetch
 from pipeline.fetch.sources import SourcesFile, source_settings
 from pipeline.layout import Layout
 
 FIRST_DAY = date(2026, 1, 1)
+GROUNDING_SAMPLE = 7  # a seeded history checks the grounding of one paper brief in about this many
 MODEL = {"OPENAI_API_KEY": "bench", "ACADEMICHUB_MODEL": "gpt-4o-mini"}
 
 
@@ -83,6 +102,19 @@ def commit_back(clone: Path, day: date) -> None:
         raise RuntimeError(f"academichub commit {day}: {done.stderr.strip()}")
 
 
+def days_file(path: str, day: date) -> bool:
+    """Whether a daily commit of ``day`` may touch ``path``: an entry (new, or one the day's feed
+    updated: counted apart), the month files of the index, the day's brief and brief-cache files,
+    the week's brief, the run logs."""
+    name = path.rsplit("/", 1)[-1]
+    return (
+        path.startswith("content/papers/")
+        or path in (f"content/briefs/{day}.md", "state/runs.jsonl", "state/briefs.jsonl", "state/http-cache.json")
+        or path.startswith(("content/briefs/weekly/", "state/papers/", "state/keys/"))
+        or (path.startswith("state/brief-cache/") and name == f"{day}.json")
+    )
+
+
 class Radar:
     """The repository and the servers: a bare origin, the clone the history is made in."""
 
@@ -120,17 +152,19 @@ class Radar:
         self.feeds.add("/rss", body=arxiv_rss(self.corpus.day(day, candidates), day))
         return candidates
 
-    def history_day(self, day: date) -> None:
-        """A day made in-process (fetch, brief), committed and pushed as the workflow does."""
-        candidates = self.serve_day(day)
-        layout = Layout(self.work / "content", self.work / "state")
-        config = SourcesFile(
+    def sources_file(self) -> SourcesFile:
+        return SourcesFile(
             http=HttpSettings(arxiv_interval=0),
             sources=[
                 source_settings(id="arxiv", kind="arxiv_rss", label="arXiv ({CATEGORY})", url=self.feeds.base + "/rss")
             ],
         )
-        new = len(run_fetch(config, self.rules, layout, day, use_cache=False).new)
+
+    def history_day(self, day: date) -> None:
+        """A day made in-process (fetch, brief), committed and pushed as the workflow does."""
+        candidates = self.serve_day(day)
+        layout = Layout(self.work / "content", self.work / "state")
+        new = len(run_fetch(self.sources_file(), self.rules, layout, day, use_cache=False).new)
         self.kept = 0.8 * self.kept + 0.2 * max(new, 1) / candidates
         run_brief(layout, self.settings, rules_dir=self.work / "rules", day=day)
         commit_back(self.work, day)
@@ -187,6 +221,10 @@ class Radar:
         commit_back(job, day)
         t3 = time.perf_counter()
         touched = git("diff-tree", "--no-commit-id", "--name-only", "-r", "HEAD", cwd=job).split()
+        changed = git("diff-tree", "--no-commit-id", "--name-only", "-r", "--diff-filter=M", "HEAD", cwd=job).split()
+        beyond = [path for path in touched if not days_file(path, day)]
+        if beyond:
+            raise RuntimeError(f"the commit of {day} touched files beyond the day's: {beyond[:5]}")
         shutil.rmtree(job)
         git("pull", "--quiet", "--ff-only", "origin", "main", cwd=self.work)
         return {
@@ -197,6 +235,7 @@ class Radar:
             "checkout_files": files,
             "checkout": checkout,
             "touched": len(touched),
+            "entries_changed": sum(path.startswith("content/papers/") for path in changed),
         }
 
     def repository(self) -> dict:
@@ -229,25 +268,204 @@ class Radar:
         }
 
 
+class Seeder:
+    """A fast history: each day fetched (the feed read from 127.0.0.1, curated by the rules) and
+    written by the pipeline's own writers in-process — entries, index and key files, the brief cache,
+    the run record — briefed with the answers the fake model server gives (tests/support/fake_openai.py,
+    called in-process, no HTTP), and committed by one ``git fast-import`` into the origin, one commit
+    a day.  What it leaves out: the daily and weekly briefs and ``state/briefs.jsonl``."""
+
+    def __init__(self, radar: Radar):
+        self.radar = radar
+        self.layout = Layout(radar.work / "content", radar.work / "state")
+        self.index = Index.load(self.layout.content, self.layout.index_dir)
+        self.rules = rule_names(radar.work / "rules")
+        self.compiled = compile_rules(radar.rules)
+        self.prompt = prompts.load("paper")
+        self.answers = paper_answer_model(radar.settings.languages)
+        alternates = radar.work / ".git" / "objects" / "info" / "alternates"
+        alternates.write_text(str(radar.origin / "objects") + "\n", encoding="utf-8")
+        self.importer: subprocess.Popen | None = None
+        self.parent = ""
+
+    def _start(self) -> None:
+        self.parent = git("rev-parse", "main", cwd=self.radar.origin).strip()
+        self.importer = subprocess.Popen(
+            ["git", "fast-import", "--quiet", "--done"], cwd=self.radar.origin, stdin=subprocess.PIPE
+        )
+
+    def day(self, day: date) -> None:
+        if self.importer is None:
+            self._start()
+        # the files go to git through fast-import, read back at once: they need not survive a crash;
+        # the state lock held as a run holds it (the run log is then trimmed to its last runs)
+        with mock.patch.object(os, "fsync", lambda _: None), lock.hold(self.layout.state, "run"):
+            self._write_day(day)
+
+    def _write_day(self, day: date) -> None:
+        radar, layout, settings = self.radar, self.layout, self.radar.settings
+        served = radar.serve_day(day)
+        config = radar.sources_file()
+        papers, reports = read_sources(config, Client(config.http), day)
+        by_source = {r.source: r for r in reports}
+        unique, merged_away = dedupe(papers)
+        candidates.save(layout.state, day, unique)  # not committed: the Actions cache keeps them
+        for merged in merged_away:
+            by_source[merged.record.source].duplicate += 1
+        kept, _ = curate(unique, self.compiled, None)
+        kept_ids = {p.id for p in kept}
+        for paper in unique:
+            by_source[paper.source].rejected += paper.id not in kept_ids
+        touched: dict[str, str] = {}  # entry path -> paper id
+        for outcome in write_papers(kept, self.index, day):
+            report = by_source[outcome.incoming.source]
+            if outcome.kind in ("new", "updated"):
+                setattr(report, outcome.kind, getattr(report, outcome.kind) + 1)
+                touched[self.index.entries[outcome.written.id]] = outcome.written.id
+            elif outcome.kind == "unchanged":
+                report.duplicate += 1
+            else:
+                report.skipped += 1
+        new = sum(r.new for r in reports)
+        radar.kept = 0.8 * radar.kept + 0.2 * max(new, 1) / served
+        cache = Cache(layout.brief_cache, "papers", day)
+        brief_report = BriefReport(BriefMode.MODEL, settings.endpoint.model)
+        languages = settings.languages
+        for rel, paper_id in sorted(touched.items()):
+            info = self.index.info[paper_id]
+            if not (info["due"] or info["brief"] in (BriefStatus.PENDING, BriefStatus.FAILED)):
+                continue
+            entry = read_entry(layout.content / rel, layout.content)
+            messages = paper_messages(entry.paper, self.rules, settings.config)
+            answer = self.answers.model_validate(paper_answer(messages[1]["content"], list(languages))).model_dump()
+            check = Grounding()
+            if len(self.index.entries) % GROUNDING_SAMPLE == 0:  # the check a run makes (slow): on a sample
+                check = grounded(answer, entry.paper, self.rules, settings.config)
+                if not check.grounded:
+                    raise RuntimeError(f"{rel}: the fake model's brief failed the grounding check: {check.record()}")
+            brief = stamp(answer, settings.endpoint, self.prompt) | provenance(check)
+            cache.put(request_key(settings.endpoint, self.prompt, languages, messages), brief)
+            write_entry(entry, BriefStatus.DONE, brief, brief_report)
+            self.index.briefed(paper_id, BriefStatus.DONE)
+        cache.save()
+        months = {shard_name(rel) for rel in touched}
+        self._save_months(months)
+        for report in reports:
+            runlog.classify(report, day, datetime(day.year, day.month, day.day, 6, tzinfo=UTC))
+        runlog.append(
+            layout.runs_file, runlog.record(reports, day, datetime(day.year, day.month, day.day, 6, tzinfo=UTC))
+        )
+        files = [layout.content / rel for rel in sorted(touched)]
+        files += [layout.index_dir / f"{m}.json" for m in sorted(months)]
+        files += [layout.index_dir.parent / "keys" / f"{m}.txt" for m in sorted(months)]
+        files += [layout.brief_cache / "papers" / f"{day.isoformat()}.json", layout.runs_file]
+        self._commit(day, new, [f for f in files if f.exists()])
+
+    def _save_months(self, months: set[str]) -> None:
+        """The index's ``save`` for the months a day touched: the other months' files stay as they are."""
+        index = self.index
+        ids = {i for i, rel in index.entries.items() if shard_name(rel) in months}
+        view = Index(
+            index.root,
+            {i: index.entries[i] for i in ids},
+            {k: i for k, i in index.by_key.items() if i in ids},
+            format=index.format,
+            info=index.info,
+        )
+        on_disk = {p.stem for p in self.layout.index_dir.glob("*.json")}
+        view.elsewhere = {m: None for m in on_disk - months}
+        view.save(self.layout.index_dir)
+
+    def _commit(self, day: date, new: int, files: list[Path]) -> None:
+        stamp_ = int(datetime(day.year, day.month, day.day, 6, 30, tzinfo=UTC).timestamp())
+        who = "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>"
+        message = f"Daily update for {day.isoformat()}: {new} new papers".encode()
+        out = self.importer.stdin
+        out.write(f"commit refs/heads/main\nauthor {who} {stamp_} +0000\ncommitter {who} {stamp_} +0000\n".encode())
+        out.write(b"data %d\n%s\n" % (len(message), message))
+        if self.parent:
+            out.write(f"from {self.parent}\n".encode())
+            self.parent = ""
+        for path in files:
+            data = path.read_bytes()
+            out.write(
+                b"M 100644 inline %s\ndata %d\n%s\n"
+                % (path.relative_to(self.radar.work).as_posix().encode(), len(data), data)
+            )
+
+    def finish(self) -> None:
+        """The history so far into the origin; the working clone follows it (objects shared)."""
+        if self.importer is None:
+            return
+        self.importer.stdin.write(b"done\n")
+        self.importer.stdin.close()
+        if self.importer.wait():
+            raise RuntimeError("git fast-import failed")
+        self.importer = None
+        git("fetch", "--quiet", "origin", cwd=self.radar.work)
+        git("reset", "--quiet", "origin/main", cwd=self.radar.work)
+
+    def reload(self) -> None:
+        """After a day committed another way (the measured daily job), read the index again."""
+        self.index = Index.load(self.layout.content, self.layout.index_dir)
+
+
+CACHED = ("build/pelican-cache", "output", "state/candidates", "state/deploys.jsonl")  # the daily job's actions/cache
+
+
+def actions_cache(clone: Path) -> dict:
+    """What the daily job's Actions cache holds for the radar checked out whole in ``clone``: the
+    site built from nothing (what a cache miss costs), then its folders as ``tar --zstd`` packs them."""
+    for folder in ("build", "output"):
+        shutil.rmtree(clone / folder, ignore_errors=True)
+    t0 = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "build"],
+        cwd=clone,
+        capture_output=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    built = time.perf_counter() - t0
+    present = [name for name in CACHED if (clone / name).exists()]
+    packed = subprocess.run(["tar", "--zstd", "-cf", "-", *present], cwd=clone, capture_output=True, check=True)
+    return {
+        "build_s": built,
+        "cache_raw": sum(tree_bytes(clone / name, skip="")[1] for name in present if (clone / name).is_dir()),
+        "cache_zstd": len(packed.stdout),
+        "output": tree_bytes(clone / "output", skip="")[1],
+    }
+
+
 def mb(size: int) -> str:
     return f"{size / 1e6:.1f} MB"
 
 
-def run(days: int, per_day: int, measure: list[int], folder: Path, progress=print) -> list[dict]:
+def run(
+    days: int, per_day: int, measure: list[int], folder: Path, progress=print, seed: bool = False, cache: bool = False
+) -> list[dict]:
     rows = []
     with FeedServer() as feeds, serve() as model:
         radar = Radar(folder, feeds, model.url, per_day)
+        seeder = Seeder(radar) if seed else None
         day = FIRST_DAY
+        started = time.perf_counter()
         for n in range(1, days + 1):
             if n in measure:
+                if seeder:
+                    seeder.finish()
                 job = radar.daily_job(day)
-                rows.append({"day": n, **job, **radar.repository()})
+                rows.append({"day": n, **job, **radar.repository(), **(actions_cache(radar.work) if cache else {})})
                 progress(json.dumps(rows[-1]))
+                if seeder:
+                    seeder.reload()
             else:
-                radar.history_day(day)
+                (seeder.day if seeder else radar.history_day)(day)
                 if n % 10 == 0:
-                    progress(f"day {n}: {day}")
+                    progress(f"day {n}: {day} ({time.perf_counter() - started:.0f} s)")
             day += timedelta(days=1)
+        if seeder:
+            seeder.finish()
     return rows
 
 
@@ -262,8 +480,14 @@ def table(rows: list[dict]) -> str:
             f"| {r['day']} | {r['papers']:,} | {r['files']:,} | {mb(r['packed'])} | `{r['largest'][0]}` "
             f"{mb(r['largest'][1])} | {mb(r['checkout_full'])} | {mb(r['transferred'])} / {mb(r['checkout'])} "
             f"({r['checkout_files']:,}) | {r['clone_s']:.1f} / {r['run_s']:.1f} / {r['commit_s']:.1f} s "
-            f"| {r['touched']} files | {mb(r['contributor'])} |"
+            f"| {r['touched']} files, {r.get('entries_changed', 0)} older entries | {mb(r['contributor'])} |"
         )
+    for r in rows:
+        if "cache_zstd" in r:
+            out.append(
+                f"\nDay {r['day']}: the Actions cache {mb(r['cache_raw'])}, {mb(r['cache_zstd'])} with zstd "
+                f"(output/ {mb(r['output'])}); a build from nothing {r['build_s']:.0f} s"
+            )
     if len(rows) > 1:
         first, last = rows[0], rows[-1]
         growth = {k: last[k] / first[k] - 1 for k in ("transferred", "checkout", "run_s", "commit_s", "clone_s")}
@@ -280,13 +504,27 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=1095)
     parser.add_argument("--per-day", type=int, default=250, help="papers kept a day (about)")
     parser.add_argument("--measure", default="365,730,1095", help="days measured the daily workflow's way")
+    parser.add_argument(
+        "--seed", action="store_true", help="write the days between measurements in-process (fast-import), not by runs"
+    )
+    parser.add_argument(
+        "--cache", action="store_true", help="at each measured day, build the site and measure the Actions cache"
+    )
     parser.add_argument("--work", type=Path, help="folder to keep the repository in (default: a temporary one)")
     options = parser.parse_args()
     measure = sorted({int(n) for n in options.measure.split(",")})
     folder = options.work or Path(tempfile.mkdtemp(prefix="bench-repository-"))
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        rows = run(options.days, options.per_day, measure, folder, progress=lambda text: print(text, file=sys.stderr))
+        rows = run(
+            options.days,
+            options.per_day,
+            measure,
+            folder,
+            progress=lambda text: print(text, file=sys.stderr),
+            seed=options.seed,
+            cache=options.cache,
+        )
     finally:
         if options.work is None:
             shutil.rmtree(folder, ignore_errors=True)

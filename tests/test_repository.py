@@ -459,3 +459,40 @@ def test_the_daily_build_in_the_sparse_checkout_checks_out_the_current_tier_only
     assert "closed months: 0 built, 1 kept" in said
     assert after and not set(closed) & after
     assert pages <= {p.relative_to(daily / "output").as_posix() for p in (daily / "output" / "papers").glob("*.html")}
+
+
+def test_a_seeded_history_is_what_the_runs_write(servers, tmp_path):
+    """The benchmark's fast history (bench/bench_repository.py --seed) against the same days run
+    by the pipeline: every file it commits is the runs' file, byte for byte (the run records but
+    for the time they ran); the runs' daily briefs are what it leaves out."""
+    from bench_repository import Radar, Seeder
+
+    feeds, model = servers
+    real, seeded = (tmp_path / "real", tmp_path / "seeded")
+    real.mkdir(), seeded.mkdir()
+    real, seeded = Radar(real, feeds, model.url, per_day=15), Radar(seeded, feeds, model.url, per_day=15)
+    seeder = Seeder(seeded)
+    for day in (date(2026, 1, 30), date(2026, 1, 31), date(2026, 2, 1)):
+        real.history_day(day)
+        seeder.day(day)
+    seeder.finish()
+
+    def tree(origin: Path) -> dict[str, str]:
+        return dict(line.split("\t")[::-1] for line in git("ls-tree", "-r", "HEAD", cwd=origin).splitlines())
+
+    ran, made = tree(real.origin), tree(seeded.origin)
+    assert sum(path.startswith("content/papers/") for path in made) > 20
+    assert {"state/papers/2026-01.json", "state/keys/2026-02.txt", "state/brief-cache/papers/2026-02-01.json"} <= set(
+        made
+    )
+    left_out = {p for p in ran if p.startswith(("content/briefs/", "state/brief-cache/digests/"))}
+    assert set(ran) - set(made) == left_out | {"state/briefs.jsonl"}
+    differ = {p for p in made if made[p] != ran[p]}
+    assert differ == {"state/runs.jsonl"}
+
+    def runs(origin: Path) -> list[dict]:
+        lines = git("show", "HEAD:state/runs.jsonl", cwd=origin).splitlines()
+        return [{k: v for k, v in json.loads(line).items() if k != "run_at"} for line in lines]
+
+    assert runs(seeded.origin) == runs(real.origin)
+    assert len(git("rev-list", "HEAD", cwd=seeded.origin).split()) == 4  # the radar's first commit, then a day each

@@ -60,6 +60,7 @@ class Index:
     elsewhere: dict[str, Keys] = field(default_factory=dict)  # months whose index file is not read
     check_out_files: Callable[[list[Path]], None] | None = None  # makes absent index files present
     outdated: frozenset[str] = frozenset()  # months whose key file has no radar days (an earlier AcademicHub's)
+    _taken: set[str] | None = field(default=None, repr=False)  # the slugs listed, kept while papers are added
 
     @classmethod
     def rebuild(cls, root: Path, files: Iterable[Path] | None = None) -> Index:
@@ -131,6 +132,7 @@ class Index:
     def _read_shard(self, shard: Path) -> None:
         try:
             data = json.loads(shard.read_text(encoding="utf-8"))
+            self._taken = None
             self.format = min(self.format, int(data["format"]))
             for paper_id, item in data["papers"].items():
                 self.entries[paper_id] = item["path"]
@@ -175,8 +177,10 @@ class Index:
                 self.info[paper_id] = {"day": "1970-01-01", "changed": "", "brief": BriefStatus.PENDING, "due": False}
             self.by_key.update({k: paper_id for k in keys_.get(paper_id, ())})
         self.legacy = path
+        self._taken = None
 
     def _replace_month(self, month: str, fresh: Index) -> None:
+        self._taken = None
         for paper_id in [i for i, rel in self.entries.items() if shard_name(rel) == month]:
             self._drop(paper_id)
         for paper_id, rel in fresh.entries.items():
@@ -185,6 +189,7 @@ class Index:
         self.format = min(self.format, fresh.format)
 
     def _drop(self, paper_id: str) -> None:
+        self._taken = None
         del self.entries[paper_id]
         self.info.pop(paper_id, None)
         for key in [k for k, v in self.by_key.items() if v == paper_id]:
@@ -195,6 +200,10 @@ class Index:
         its brief was written from another text than the paper's (None: as listed before)."""
         self.read_months([shard_name(rel_path)])  # a month not read: the new entry joins its file
         before = self.info.get(paper.id, {})
+        if paper.id in self.entries:  # listed before, maybe under another path
+            self._taken = None
+        elif self._taken is not None:
+            self._taken.add(Path(rel_path).stem)
         self.entries[paper.id] = rel_path
         self.by_key.update({k: paper.id for k in keys(paper)})
         last = max((e.day for e in paper.events), default=None)
@@ -214,8 +223,10 @@ class Index:
         """The entry path of a paper new to the archive, its slug (which names the file, the page and
         the API file) taken by no other paper: a collision gets a longer, stable suffix, never an
         overwrite.  A file already on disk that the index does not list counts as taken."""
-        taken = {Path(rel).stem for rel in self.entries.values()}
-        taken.update(slug for month in self.elsewhere.values() for slug in month.slugs)
+        if self._taken is None:  # built once, then kept by add(): a day's papers do not each read the archive
+            self._taken = {Path(rel).stem for rel in self.entries.values()}
+            self._taken.update(slug for month in self.elsewhere.values() for slug in month.slugs)
+        taken = self._taken
         return next(
             rel
             for slug in distinct_slugs(paper.id)
