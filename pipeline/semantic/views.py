@@ -223,24 +223,34 @@ class MeasuredLink:
 def day_links(
     state: Path, papers: Sequence[tuple[str, str]], config_file: Path | None = None, pairs: int = 6
 ) -> list[MeasuredLink]:
-    """The day's clusters that span topics, then the closest cross-topic pairs not already in one.
+    """The day's measured links (``links_among``) from the stored vectors.
 
     ``papers``: (paper id, topic) of the day's papers.  Empty without stored vectors.
     """
-    from .analysis import clusters
-
     vectors = load_vectors(state)
     if vectors is None:
         return []
     topic_of = dict(papers)
     ids, matrix = vectors.take(sorted(topic_of))
-    if len(ids) < 2:
-        return []
     try:
         config = load_config(config_file or state.parent / "semantic.yml")
     except ConfigError as exc:
         log.warning("%s", exc)
         config = SemanticConfig()
+    return links_among(ids, matrix, topic_of, config, pairs)
+
+
+def links_among(
+    ids: Sequence[str], matrix: Any, topic_of: dict[str, str], config: SemanticConfig, pairs: int = 6
+) -> list[MeasuredLink]:
+    """The clusters that span topics, then the closest cross-topic pairs not already in one.
+
+    ``matrix``: the papers' L2-normalised rows, in the order of ``ids``.
+    """
+    from .analysis import clusters
+
+    if len(ids) < 2:
+        return []
     threshold = config.cluster_similarity
     links = []
     covered: set[frozenset] = set()
