@@ -8,7 +8,7 @@ does. At each day of ``--measure`` the day after is run the way the daily workfl
 partial clone (``--filter=blob:none``) with the sparse checkout of ``academichub checkout``, and
 measured: what the clone transferred, what it checked out, the time of its clone, run (fetch +
 brief) and commit; with them the repository's size, its largest file, what a day's commit touches,
-and what a contributor who proposes a rule clones (partial, sparse: ``rules/`` and ``.github/``).
+and what a contributor who proposes a rule clones (shallow, partial, sparse: ``rules/`` and ``.github/``).
 
 With ``--seed`` the days between the measured ones are written in-process by the pipeline's writers
 and committed by one ``git fast-import`` (``Seeder``); ``actions_cache`` measures the daily job's
@@ -248,13 +248,14 @@ class Radar:
         git(
             "clone",
             "--quiet",
+            "--depth=1",
             "--filter=blob:none",
             "--sparse",
             f"file://{self.origin}",
             str(contributor),
             cwd=self.folder,
         )
-        git("sparse-checkout", "set", "rules", ".github", cwd=contributor)
+        git("sparse-checkout", "set", "--sparse-index", "rules", ".github", cwd=contributor)
         contributed = tree_bytes(contributor, skip="")[1]
         shutil.rmtree(contributor)
         papers = sum(1 for row in tree if row[4].startswith("content/papers/"))
