@@ -222,7 +222,7 @@ def own_keywords(reader: Reader, history: list[Paper], index: dict[str, set[str]
     F1 of "matches any" — what a reader who knows the field would follow."""
     relevant = {p.id for p in history if reader.relevant(p)}
     counts = Counter(t for p in history if p.id in relevant for t in terms(f"{p.title} {p.abstract}"))
-    pool = [t for t, c in counts.most_common(300) if c >= 2]
+    pool = [t for t, c in sorted(counts.items(), key=lambda tc: (-tc[1], tc[0]))[:300] if c >= 2]  # ties by name
     chosen: list[str] = []
     covered: set[str] = set()
 
