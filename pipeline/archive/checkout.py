@@ -76,6 +76,17 @@ def check_out_day(layout: Layout, day: date, recent_days: int = RECENT_DAYS) -> 
     return chosen
 
 
+def open_index(layout: Layout, checkout: Callable[[list[str]], None] | None) -> Index:
+    """The index as a run reads it in this checkout: in a sparse one (``checkout``, from
+    ``sparse_checkout``, makes entries left out present) a month's index file left out is checked out
+    when a key, an entry or a count asks for it."""
+    index = Index.load(
+        layout.content, layout.index_dir, sparse=checkout is not None, check_out=sparse_files(layout.index_dir)
+    )
+    index.checkout = checkout
+    return index
+
+
 def _git(args: list[str], cwd: Path, stdin: str | None = None) -> str:
     try:
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, input=stdin, check=False)

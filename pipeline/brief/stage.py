@@ -8,9 +8,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from ..archive import runlog
-from ..archive.checkout import sparse_files
+from ..archive.checkout import open_index
 from ..archive.entry import Entry, read_entry
-from ..archive.index import Index
 from ..config import Rule
 from ..config.corrections import Correction, load_corrections
 from ..errors import ConfigError, LLMError
@@ -65,10 +64,7 @@ def run_brief(
     mode = BriefMode.BATCH if batch and endpoint else BriefMode.MODEL if endpoint else BriefMode.EXTRACTIVE
     report = BriefReport(mode, endpoint.model if endpoint else EXTRACTIVE)
     rules = rule_names(rules_dir)
-    index = Index.load(
-        layout.content, layout.index_dir, sparse=checkout is not None, check_out=sparse_files(layout.index_dir)
-    )
-    index.checkout = checkout
+    index = open_index(layout, checkout)
     report.papers_seen = index.papers()
     corrections = {c.target: c for c in load_corrections(corrections_dir)} if corrections_dir else {}
     if every or stale:

@@ -15,9 +15,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from ..archive import candidates, lock, runlog
-from ..archive.checkout import sparse_files
+from ..archive.checkout import open_index
 from ..archive.identity import dedupe
-from ..archive.index import INDEX_FORMAT, Index, Outcome, upgrade_entries, write_papers
+from ..archive.index import INDEX_FORMAT, Outcome, upgrade_entries, write_papers
 from ..config import Rule
 from ..errors import AcademicHubError, IncompleteWrite, SourceError, WriteError
 from ..files import remove_stale_temp_files
@@ -167,10 +167,7 @@ def _write_day(
     by_source = {r.source: r for r in reports}
 
     remove_stale_temp_files(layout.content, lock.held(layout.state))
-    index = Index.load(
-        layout.content, layout.index_dir, sparse=checkout is not None, check_out=sparse_files(layout.index_dir)
-    )
-    index.checkout = checkout
+    index = open_index(layout, checkout)
     if index.format < INDEX_FORMAT:  # before this run's candidates join the record of what runs read
         log.info(
             "%d entries written by an earlier AcademicHub brought up to date",

@@ -27,9 +27,8 @@ import requests
 
 from .. import markdown
 from ..archive import runlog
-from ..archive.checkout import sparse_checkout, sparse_files
+from ..archive.checkout import open_index, sparse_checkout
 from ..archive.entry import BriefStatus
-from ..archive.index import Index
 from ..errors import GitHubError
 from ..layout import Layout
 from ..notify.record import SentRecord
@@ -118,8 +117,7 @@ def find_anomalies(runs: list[dict]) -> list[Anomaly]:
 
 def brief_counts(layout: Layout) -> Counter:
     """How many entries have each brief status, as the index (``state/papers/``) records them."""
-    sparse = sparse_checkout(layout.content) is not None  # the daily job's: entries left out still count
-    index = Index.load(layout.content, layout.index_dir, sparse, check_out=sparse_files(layout.index_dir))
+    index = open_index(layout, sparse_checkout(layout.content))  # the daily job's: entries left out still count
     return index.brief_counts()  # the months left out: from their key files
 
 

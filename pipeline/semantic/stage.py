@@ -128,15 +128,11 @@ def _paper_vectors(papers: list[Paper], store: Store, embedder: Embedder) -> np.
 
 def _known_papers(papers: list[Paper], content: Path, state: Path, wanted: set[str]) -> dict[str, Paper]:
     """Identity key -> paper, for the referenced papers in the archive (through the index) and the run."""
-    from ..archive.checkout import sparse_checkout, sparse_files
+    from ..archive.checkout import open_index, sparse_checkout
     from ..archive.identity import keys
-    from ..archive.index import Index
 
     known: dict[str, Paper] = {}
-    folder = Layout(content, state).index_dir
-    checkout = sparse_checkout(content)  # the daily job's: a month left out is read when a key asks for it
-    index = Index.load(content, folder, sparse=checkout is not None, check_out=sparse_files(folder))
-    index.checkout = checkout
+    index = open_index(Layout(content, state), sparse_checkout(content))  # a month left out: read when a key asks
     for key in sorted(wanted):
         paper_id = index.lookup(key)
         found = index.read(paper_id) if paper_id is not None else None

@@ -22,8 +22,7 @@ from pelican import __version__ as pelican_version
 from pelican.settings import load_source, read_settings
 from pelican.utils import clean_output_dir
 
-from ..archive.checkout import sparse_checkout, sparse_files
-from ..archive.index import Index
+from ..archive.checkout import open_index, sparse_checkout
 from ..config.takedowns import load_takedowns
 from ..errors import SearchError, SiteError
 from ..layout import Layout
@@ -158,8 +157,7 @@ def _checked_out(settings: dict, shards: Shards) -> Tiers:
     checkout = sparse_checkout(root)
     if checkout is None:
         return _plan(settings)
-    folder = Layout(root, site_settings(settings).state).index_dir
-    index = Index.load(root, folder, sparse=True, check_out=sparse_files(folder))  # a month read when it must be
+    index = open_index(Layout(root, site_settings(settings).state), checkout)  # a month read when it must be
     listed = {rel: day[:7] for rel, day in index.days().items()}  # the months left out: from their key files
     tiers = _plan(settings, listed)
     wanted = [rel for period in tiers.current for rel in period.absent]
